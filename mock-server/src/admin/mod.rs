@@ -1,0 +1,328 @@
+//! The control plane under `/__admin/` (JSON; not part of RMS, never collides with `/es/`).
+//!
+//! It plays what RMS users never call: creating shops, the buyer placing, paying and
+//! cancelling orders, and time passing. Every handler has the same shape: parse the body
+//! ourselves (so bad input gets our error, never axum's text), call one domain method through
+//! the shop handle, answer JSON.
+
+mod view;
+
+use crate::auth::esa_header;
+use crate::domain::settings::ShopSettings;
+use crate::domain::shop::{BuyerError, ShopHandle};
+use crate::domain::time::JstDateTime;
+use crate::registry::RegistryError;
+use crate::setup::{parse_json, parse_toml, LineDoc, ShopDocument};
+use crate::AppState;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/__admin/health", get(health))
+        .route("/__admin/reset", post(reset))
+        .route("/__admin/shops", get(list_shops).post(create_shop))
+        .route("/__admin/shops/{shop_id}", get(show_shop).delete(delete_shop))
+        .route("/__admin/shops/{shop_id}/settings", get(show_settings).patch(patch_settings))
+        .route("/__admin/shops/{shop_id}/license", post(renew_license))
+        .route("/__admin/shops/{shop_id}/orders", get(list_orders).post(place_order))
+        .route("/__admin/shops/{shop_id}/orders/{order_number}", get(show_order))
+        .route("/__admin/shops/{shop_id}/orders/{order_number}/payment", post(pay_order))
+        .route("/__admin/shops/{shop_id}/orders/{order_number}/cancel", post(buyer_cancel))
+        .route("/__admin/shops/{shop_id}/orders/{order_number}/history", get(order_history))
+        .route("/__admin/shops/{shop_id}/clock", get(show_clock))
+        .route("/__admin/shops/{shop_id}/clock/advance", post(advance_clock))
+        .route("/__admin/shops/{shop_id}/journal", get(journal).delete(clear_journal))
+}
+
+/// A control-plane error: `{"error": {"code", "message"}}`.
+pub struct AdminError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+}
+
+impl AdminError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        AdminError { status, code, message: message.into() }
+    }
+
+    fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "invalid_request", message)
+    }
+}
+
+impl IntoResponse for AdminError {
+    fn into_response(self) -> Response {
+        (self.status, Json(json!({"error": {"code": self.code, "message": self.message}}))).into_response()
+    }
+}
+
+impl From<BuyerError> for AdminError {
+    fn from(e: BuyerError) -> Self {
+        match e {
+            BuyerError::Invalid(key, problem) => AdminError::bad_request(format!("request body: {key}: {problem}")),
+            BuyerError::NotFound(m) => AdminError::new(StatusCode::NOT_FOUND, "not_found", m),
+            BuyerError::Conflict(m) => AdminError::new(StatusCode::CONFLICT, "conflict", m),
+        }
+    }
+}
+
+type AdminResult = Result<Response, AdminError>;
+
+fn shop(app: &AppState, shop_id: &str) -> Result<ShopHandle, AdminError> {
+    app.registry
+        .get(shop_id)
+        .ok_or_else(|| AdminError::new(StatusCode::NOT_FOUND, "not_found", format!("no shop {shop_id}")))
+}
+
+/// Reads a JSON body into `T`, naming the key of any problem.
+fn json_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, AdminError> {
+    let text = std::str::from_utf8(body).map_err(|_| AdminError::bad_request("request body: not UTF-8"))?;
+    let text = if text.trim().is_empty() { "{}" } else { text };
+    parse_json(text, "request body").map_err(|e| AdminError::bad_request(e.to_string()))
+}
+
+fn ok(v: Value) -> AdminResult {
+    Ok(Json(v).into_response())
+}
+
+async fn health(State(app): State<AppState>) -> AdminResult {
+    ok(json!({"status": "ok", "shops": app.registry.all().len()}))
+}
+
+/// Removes every shop and re-creates the ones the server started with.
+async fn reset(State(app): State<AppState>) -> AdminResult {
+    app.reset().map_err(|e| AdminError::new(StatusCode::INTERNAL_SERVER_ERROR, "reset_failed", e))?;
+    ok(json!({"status": "ok", "shops": app.registry.all().len()}))
+}
+
+async fn create_shop(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -> AdminResult {
+    let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
+    let text = std::str::from_utf8(&body).map_err(|_| AdminError::bad_request("request body: not UTF-8"))?;
+    let doc: ShopDocument = if ct.contains("toml") {
+        parse_toml(text, "request body")
+    } else {
+        parse_json(text, "request body")
+    }
+    .map_err(|e| AdminError::bad_request(e.to_string()))?;
+    let built = doc.build("request body").map_err(|e| AdminError::bad_request(e.to_string()))?;
+    let handle = app.registry.insert(built).map_err(|e| match e {
+        RegistryError::DuplicateShopId(id) => AdminError::new(StatusCode::CONFLICT, "conflict", format!("shop {id} already exists")),
+        RegistryError::DuplicateServiceSecret(id) => AdminError::new(
+            StatusCode::CONFLICT,
+            "conflict",
+            format!("another shop already uses this service_secret (creating {id})"),
+        ),
+    })?;
+    let v = handle.with(|s| view::credentials(s));
+    Ok((StatusCode::CREATED, Json(v)).into_response())
+}
+
+async fn list_shops(State(app): State<AppState>) -> AdminResult {
+    let shops: Vec<Value> = app.registry.all().iter().map(|(_, h)| h.with(|s| view::summary(s))).collect();
+    ok(json!({ "shops": shops }))
+}
+
+async fn show_shop(State(app): State<AppState>, Path(shop_id): Path<String>) -> AdminResult {
+    ok(shop(&app, &shop_id)?.with(|s| view::detail(s)))
+}
+
+async fn delete_shop(State(app): State<AppState>, Path(shop_id): Path<String>) -> AdminResult {
+    app.registry
+        .remove(&shop_id)
+        .ok_or_else(|| AdminError::new(StatusCode::NOT_FOUND, "not_found", format!("no shop {shop_id}")))?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn show_settings(State(app): State<AppState>, Path(shop_id): Path<String>) -> AdminResult {
+    let s = shop(&app, &shop_id)?.with(|s| s.settings.clone());
+    ok(serde_json::to_value(s).unwrap_or(Value::Null))
+}
+
+/// A JSON merge patch over the settings; the result is validated as a whole.
+async fn patch_settings(State(app): State<AppState>, Path(shop_id): Path<String>, body: Bytes) -> AdminResult {
+    let handle = shop(&app, &shop_id)?;
+    let patch: Value = json_body(&body)?;
+    if !patch.is_object() {
+        return Err(AdminError::bad_request("request body: must be a JSON object of settings"));
+    }
+    let current = handle.with(|s| serde_json::to_value(&s.settings)).unwrap_or(Value::Null);
+    let merged = merge(current, patch);
+    let settings: ShopSettings = parse_json(&merged.to_string(), "request body")
+        .map_err(|e| AdminError::bad_request(e.to_string().replace("request body: ", "request body: settings.")))?;
+    if let Some((key, problem)) = settings.problems().into_iter().next() {
+        return Err(AdminError::bad_request(format!("request body: settings.{key}: {problem}")));
+    }
+    let out = serde_json::to_value(&settings).unwrap_or(Value::Null);
+    handle.with(|s| s.set_settings(settings));
+    ok(out)
+}
+
+fn merge(base: Value, patch: Value) -> Value {
+    match (base, patch) {
+        (Value::Object(mut b), Value::Object(p)) => {
+            for (k, v) in p {
+                let old = b.remove(&k).unwrap_or(Value::Null);
+                b.insert(k, if v.is_object() { merge(old, v) } else { v });
+            }
+            Value::Object(b)
+        }
+        (_, p) => p,
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LicenseRequest {
+    license_key: String,
+    issued_at: Option<String>,
+}
+
+/// Issues a new licence key (the 90-day renewal). The old key stops working at once.
+async fn renew_license(State(app): State<AppState>, Path(shop_id): Path<String>, body: Bytes) -> AdminResult {
+    let handle = shop(&app, &shop_id)?;
+    let req: LicenseRequest = json_body(&body)?;
+    if req.license_key.is_empty() || req.license_key.contains(char::is_whitespace) {
+        return Err(AdminError::bad_request("request body: license_key: must be non-empty without spaces"));
+    }
+    let issued = match &req.issued_at {
+        Some(t) => Some(parse_time("issued_at", t)?),
+        None => None,
+    };
+    let v = handle.with(|s| {
+        let at = issued.unwrap_or(s.now());
+        s.renew_license(req.license_key, at);
+        view::credentials(s)
+    });
+    ok(v)
+}
+
+fn parse_time(key: &str, s: &str) -> Result<JstDateTime, AdminError> {
+    JstDateTime::parse_flexible(s)
+        .map_err(|_| AdminError::bad_request(format!("request body: {key}: '{s}' is not a JST datetime like 2026-11-28T09:00:00+0900")))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlaceOrderRequest {
+    lines: Vec<LineDoc>,
+    #[serde(default = "card")]
+    settlement_method_code: i64,
+    at: Option<String>,
+}
+
+fn card() -> i64 {
+    1
+}
+
+/// A buyer places an order (stock is reserved, the order number issued).
+async fn place_order(State(app): State<AppState>, Path(shop_id): Path<String>, body: Bytes) -> AdminResult {
+    let handle = shop(&app, &shop_id)?;
+    let req: PlaceOrderRequest = json_body(&body)?;
+    let at = match &req.at {
+        Some(t) => Some(parse_time("at", t)?),
+        None => None,
+    };
+    let lines: Vec<_> = req.lines.iter().map(LineDoc::to_line).collect();
+    let v = handle.with(|s| -> Result<Value, BuyerError> {
+        let number = s.place_order(&lines, req.settlement_method_code, at)?;
+        Ok(view::order_brief(s, &number))
+    })?;
+    Ok((StatusCode::CREATED, Json(v)).into_response())
+}
+
+async fn list_orders(State(app): State<AppState>, Path(shop_id): Path<String>) -> AdminResult {
+    ok(shop(&app, &shop_id)?.with(|s| {
+        let orders: Vec<Value> = s.orders().iter().map(|o| view::order_brief(s, &o.number)).collect();
+        json!({ "orders": orders })
+    }))
+}
+
+async fn show_order(State(app): State<AppState>, Path((shop_id, number)): Path<(String, String)>) -> AdminResult {
+    let v = shop(&app, &shop_id)?.with(|s| s.order(&number).map(|_| view::order_brief(s, &number)));
+    v.map(|v| Json(v).into_response())
+        .ok_or_else(|| AdminError::new(StatusCode::NOT_FOUND, "not_found", format!("no order {number} in shop {shop_id}")))
+}
+
+async fn pay_order(State(app): State<AppState>, Path((shop_id, number)): Path<(String, String)>) -> AdminResult {
+    let v = shop(&app, &shop_id)?.with(|s| -> Result<Value, BuyerError> {
+        s.pay(&number)?;
+        Ok(view::order_brief(s, &number))
+    })?;
+    ok(v)
+}
+
+async fn buyer_cancel(State(app): State<AppState>, Path((shop_id, number)): Path<(String, String)>) -> AdminResult {
+    let v = shop(&app, &shop_id)?.with(|s| -> Result<Value, BuyerError> {
+        s.buyer_cancel(&number)?;
+        Ok(view::order_brief(s, &number))
+    })?;
+    ok(v)
+}
+
+async fn order_history(State(app): State<AppState>, Path((shop_id, number)): Path<(String, String)>) -> AdminResult {
+    let v = shop(&app, &shop_id)?.with(|s| s.order(&number).map(view::history));
+    v.map(|v| Json(v).into_response())
+        .ok_or_else(|| AdminError::new(StatusCode::NOT_FOUND, "not_found", format!("no order {number} in shop {shop_id}")))
+}
+
+async fn show_clock(State(app): State<AppState>, Path(shop_id): Path<String>) -> AdminResult {
+    ok(shop(&app, &shop_id)?.with(|s| json!({"now": s.now().to_rms()})))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AdvanceRequest {
+    minutes: Option<i64>,
+    to: Option<String>,
+}
+
+/// Moves the shop's clock forward, firing every due transition in time order.
+async fn advance_clock(State(app): State<AppState>, Path(shop_id): Path<String>, body: Bytes) -> AdminResult {
+    let handle = shop(&app, &shop_id)?;
+    let req: AdvanceRequest = json_body(&body)?;
+    let target = match (req.minutes, &req.to) {
+        (Some(m), None) if m >= 0 => Target::Minutes(m),
+        (Some(m), None) => return Err(AdminError::bad_request(format!("request body: minutes: {m} is negative; the clock only moves forward"))),
+        (None, Some(t)) => Target::To(parse_time("to", t)?),
+        _ => return Err(AdminError::bad_request("request body: give exactly one of \"minutes\" or \"to\"")),
+    };
+    let v = handle.with(|s| -> Result<Value, AdminError> {
+        let to = match target {
+            Target::Minutes(m) => s.now().plus_minutes(m),
+            Target::To(t) if t < s.now() => {
+                return Err(AdminError::bad_request(format!("request body: to: {t} is before now ({}); the clock only moves forward", s.now())))
+            }
+            Target::To(t) => t,
+        };
+        let fired = s.advance_to(to);
+        Ok(json!({"now": s.now().to_rms(), "transitions": fired.iter().map(view::transition).collect::<Vec<_>>()}))
+    })?;
+    ok(v)
+}
+
+enum Target {
+    Minutes(i64),
+    To(JstDateTime),
+}
+
+async fn journal(State(app): State<AppState>, Path(shop_id): Path<String>) -> AdminResult {
+    ok(shop(&app, &shop_id)?.with(|s| view::journal(s)))
+}
+
+async fn clear_journal(State(app): State<AppState>, Path(shop_id): Path<String>) -> AdminResult {
+    shop(&app, &shop_id)?.with(|s| s.clear_journal());
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// The header a client sends for this shop.
+pub fn authorization_for(service_secret: &str, license_key: &str) -> String {
+    esa_header(service_secret, license_key)
+}

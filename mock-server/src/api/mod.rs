@@ -1,0 +1,187 @@
+//! The RMS wire: paths, envelopes, status codes. One module per API family; every RMS
+//! request goes through [`handle_rms`], so auth, enablement, rate limits, the journal and the
+//! response headers live in one place.
+
+pub mod order;
+
+use crate::auth::{self, GatewayError};
+use crate::domain::settings::{Api, GatewaySettings};
+use crate::domain::shop::Shop;
+use crate::AppState;
+use axum::body::{Body, Bytes};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Value};
+use std::time::Instant;
+
+/// Largest request body read (RMS requests are small; getOrder with 100 numbers is ~3 KB).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// An answer from an RMS operation, before it becomes an HTTP response.
+#[derive(Debug, Clone)]
+pub struct RmsReply {
+    pub status: u16,
+    /// None for 204.
+    pub body: Option<Value>,
+}
+
+impl RmsReply {
+    pub fn json(status: u16, body: Value) -> Self {
+        RmsReply { status, body: Some(body) }
+    }
+
+    /// The codes a support engineer looks for in the journal, whatever the envelope.
+    pub fn codes(&self) -> Vec<String> {
+        let Some(b) = &self.body else { return vec![] };
+        let mut out = Vec::new();
+        if let Some(list) = b.get("MessageModelList").and_then(Value::as_array) {
+            out.extend(list.iter().filter_map(|m| m.get("messageCode")?.as_str().map(String::from)));
+        }
+        if let Some(list) = b.get("errors").and_then(Value::as_array) {
+            out.extend(list.iter().filter_map(|m| m.get("code")?.as_str().map(String::from)));
+        }
+        if let Some(c) = b.pointer("/Results/errorCode").and_then(Value::as_str) {
+            out.push(c.to_string());
+        }
+        out
+    }
+}
+
+/// Why the body could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyError {
+    TooLarge,
+    Unreadable,
+}
+
+/// Everything an operation sees of its request.
+pub struct Request<'a> {
+    pub headers: &'a HeaderMap,
+    pub body: Result<Bytes, BodyError>,
+    pub query: Option<&'a str>,
+}
+
+/// Which RMS function a request calls.
+pub struct Call {
+    pub api: Api,
+    /// e.g. `rpay.order.searchOrder`
+    pub function: String,
+    pub method: Method,
+    pub path: String,
+}
+
+fn content_type_for(api: Api) -> &'static str {
+    match api {
+        // As in real captures (auth-and-limits.md §8).
+        Api::Order => "application/json;charset=UTF-8",
+        Api::Item | Api::Inventory => "application/json",
+    }
+}
+
+fn gateway_reply(err: &GatewayError, g: &GatewaySettings) -> RmsReply {
+    let (status, code, message) = match err {
+        GatewayError::Unauthorised => (g.unauthorised_status, "ES01-01".to_string(), "Un-Authorised"),
+        GatewayError::Expired => (g.unauthorised_status, g.expired_error_code.clone(), "Un-Authorised"),
+        GatewayError::FunctionDisabled => (g.function_disabled_status, "ES04-01".to_string(), "Bad Request"),
+        // No capture of a throttled answer exists; the code is ours (README, "inferred").
+        GatewayError::RateLimited => (g.rate_limited_status, "ES04-02".to_string(), "Too Many Requests"),
+    };
+    RmsReply::json(status, json!({"Results": {"errorCode": code, "message": message}}))
+}
+
+/// Runs one RMS request: gateway checks, then `op` on the shop, then the journal.
+pub async fn handle_rms(
+    app: &AppState,
+    call: Call,
+    headers: &HeaderMap,
+    query: Option<&str>,
+    body: Body,
+    op: impl FnOnce(&mut Shop, Request<'_>) -> RmsReply,
+) -> Response {
+    let auth_header = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    let shop = match auth::authenticate(&app.registry, auth_header) {
+        Ok(shop) => shop,
+        Err((err, known)) => {
+            let (reply, request_id) = match known {
+                Some(shop) => shop.with(|s| {
+                    let reply = gateway_reply(&err, &s.settings.gateway);
+                    s.record_request(call.method.as_str(), &call.path, reply.status, reply.codes());
+                    (reply, Some(s.next_request_id()))
+                }),
+                None => (gateway_reply(&err, &GatewaySettings::default()), None),
+            };
+            return respond(reply, content_type_for(Api::Order), request_id);
+        }
+    };
+
+    // Enablement and rate limit, before the body is read.
+    let refused = shop.with(|s| {
+        let enabled = s.settings.api_enabled(call.api) && !s.settings.disabled_functions.contains(&call.function);
+        let err = if !enabled {
+            Some(GatewayError::FunctionDisabled)
+        } else if !s.take_rate_token(&call.function, Instant::now()) {
+            Some(GatewayError::RateLimited)
+        } else {
+            None
+        };
+        err.map(|e| {
+            let reply = gateway_reply(&e, &s.settings.gateway);
+            s.record_request(call.method.as_str(), &call.path, reply.status, reply.codes());
+            (reply, s.next_request_id())
+        })
+    });
+    if let Some((reply, id)) = refused {
+        return respond(reply, content_type_for(Api::Order), Some(id));
+    }
+
+    // Reading the body is the only await; no lock is held here.
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    let body = if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
+        Err(BodyError::TooLarge)
+    } else {
+        axum::body::to_bytes(body, MAX_BODY_BYTES).await.map_err(|e| {
+            // A chunked body over the limit surfaces as a length-limit error.
+            if e.to_string().contains("length limit") {
+                BodyError::TooLarge
+            } else {
+                BodyError::Unreadable
+            }
+        })
+    };
+    let (reply, request_id) = shop.with(|s| {
+        let reply = op(s, Request { headers, body, query });
+        s.record_request(call.method.as_str(), &call.path, reply.status, reply.codes());
+        (reply, s.next_request_id())
+    });
+    respond(reply, content_type_for(call.api), Some(request_id))
+}
+
+/// Builds the HTTP response with the headers real RMS answers carry (auth-and-limits.md §9).
+pub fn respond(reply: RmsReply, content_type: &'static str, request_id: Option<String>) -> Response {
+    let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut resp = match reply.body {
+        Some(v) => (status, v.to_string()).into_response(),
+        None => status.into_response(),
+    };
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache,no-store"));
+    h.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    if let Some(id) = request_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
+        h.insert("requestid", id);
+    }
+    resp
+}
+
+/// The answer for a path under `/es/` that no RMS API serves.
+pub fn unknown_path(method: &Method, path: &str) -> Response {
+    let reply = RmsReply::json(
+        404,
+        json!({"Results": {"errorCode": "NOT_FOUND", "message": format!("rms-mock: no RMS API at {method} {path}")}}),
+    );
+    respond(reply, content_type_for(Api::Order), None)
+}

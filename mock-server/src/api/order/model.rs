@@ -1,0 +1,386 @@
+//! The getOrder `OrderModel` on the wire, per `version`.
+//!
+//! Keys come in the order of real captures (order-api.md §8.3, §8.4). A field is emitted only
+//! in the versions that have it; a field that exists is always emitted, `null` when empty.
+//!
+//! | version | adds / removes |
+//! |---|---|
+//! | 3 | tax fields (baseline of the fake) |
+//! | 4 | `defaultDeliveryCompanyCode`, `isSingleItemShipping` |
+//! | 5 | `receiptIssueCount`, `receiptIssueHistoryList`, `DueDateModelList` |
+//! | 6 | `cautionDisplayDetailType`, top-level `version` |
+//! | 7 | `SkuModelList` |
+//! | 8 | `deliveryCertPrgFlag`, `oneDayOperationFlag`; removes `goodsTax`, `isTaxRecalc` |
+//! | 9 | `dropOffFlag`, `dropOffLocation` |
+//! | 10 | `socialGiftFlag`, `SocialGiftModel` |
+
+use crate::domain::buyer::Buyer;
+use crate::domain::order::{ChangeReason, Order, OrderItem, Package};
+use crate::domain::shop::Shop;
+use crate::domain::time::JstDateTime;
+use serde_json::{json, Map, Value};
+
+/// A getOrder version the fake serves (3–10).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Version(u8);
+
+impl Version {
+    pub const MIN: u8 = 3;
+    pub const MAX: u8 = 10;
+
+    pub fn new(v: u8) -> Self {
+        Version(v.clamp(Self::MIN, Self::MAX))
+    }
+
+    pub fn get(self) -> u8 {
+        self.0
+    }
+
+    pub fn has_top_level_version(self) -> bool {
+        self.0 >= 6
+    }
+}
+
+fn dt(t: Option<JstDateTime>) -> Value {
+    t.map(|t| Value::String(t.to_rms())).unwrap_or(Value::Null)
+}
+
+fn opt_str(s: &Option<String>) -> Value {
+    s.as_ref().map(|s| Value::String(s.clone())).unwrap_or(Value::Null)
+}
+
+/// Tax rate as RMS writes it: `0.1`, `0.08`, `0`.
+fn rate(permille: i64) -> Value {
+    match permille {
+        0 => json!(0),
+        80 => json!(0.08),
+        100 => json!(0.1),
+        p => json!(p as f64 / 1000.0),
+    }
+}
+
+/// Tax included in a tax-inclusive amount, rounded (the M-pi sample: 8235 at 10% → 749).
+fn included_tax(amount: i64, permille: i64) -> i64 {
+    let num = amount * permille;
+    let den = 1000 + permille;
+    (2 * num + den) / (2 * den)
+}
+
+pub fn order_model(o: &Order, shop: &Shop, v: Version) -> Value {
+    let v = v.get();
+    let mut m = Map::new();
+    let mut put = |k: &str, val: Value| {
+        m.insert(k.to_string(), val);
+    };
+    put("orderNumber", json!(o.number));
+    put("orderProgress", json!(o.progress.code()));
+    put("subStatusId", o.sub_status.as_ref().map(|s| json!(s.0)).unwrap_or(Value::Null));
+    put("subStatusName", o.sub_status.as_ref().map(|s| json!(s.1)).unwrap_or(Value::Null));
+    put("orderDatetime", json!(o.order_datetime.to_rms()));
+    put("shopOrderCfmDatetime", dt(o.shop_order_cfm_datetime));
+    put("orderFixDatetime", dt(o.order_fix_datetime));
+    put("shippingInstDatetime", dt(o.shipping_inst_datetime));
+    put("shippingCmplRptDatetime", dt(o.shipping_cmpl_rpt_datetime));
+    put("cancelDueDate", Value::Null);
+    put("deliveryDate", Value::Null);
+    put("shippingTerm", Value::Null);
+    put("remarks", opt_str(&o.remarks));
+    put("giftCheckFlag", json!(0));
+    if v >= 10 {
+        put("socialGiftFlag", json!(0));
+    }
+    put("severalSenderFlag", json!(i32::from(o.packages.len() > 1)));
+    put("equalSenderFlag", json!(i32::from(o.packages.iter().all(|p| p.sender == o.orderer))));
+    put("isolatedIslandFlag", json!(0));
+    put("rakutenMemberFlag", json!(1));
+    put("carrierCode", json!(o.orderer.carrier_code));
+    put("emailCarrierCode", json!(o.orderer.email_carrier_code));
+    put("orderType", json!(1));
+    put("reserveNumber", Value::Null);
+    put("reserveDeliveryCount", Value::Null);
+    put("cautionDisplayType", json!(0));
+    if v >= 6 {
+        put("cautionDisplayDetailType", Value::Null);
+    }
+    put("rakutenConfirmFlag", json!(0));
+    put("goodsPrice", json!(o.goods_price()));
+    if v < 8 {
+        // Tax-inclusive items carry goodsTax 0 (order-api.md §4).
+        put("goodsTax", json!(0));
+    }
+    put("postagePrice", json!(o.postage_price()));
+    put("deliveryPrice", json!(o.delivery_price()));
+    put("paymentCharge", json!(0));
+    put("paymentChargeTaxRate", rate(100));
+    put("totalPrice", json!(o.total_price()));
+    put("requestPrice", json!(o.request_price()));
+    put("couponAllTotalPrice", json!(0));
+    put("couponShopPrice", json!(0));
+    put("couponOtherPrice", json!(0));
+    put("additionalFeeOccurAmountToUser", json!(0));
+    put("additionalFeeOccurAmountToShop", json!(0));
+    put("asurakuFlag", json!(0));
+    put("drugFlag", json!(0));
+    put("dealFlag", json!(0));
+    put("membershipType", json!(0));
+    put("memo", opt_str(&o.memo));
+    put("operator", opt_str(&o.operator));
+    put("mailPlugSentence", opt_str(&o.mail_plug_sentence));
+    put("modifyFlag", json!(0));
+    if v < 8 {
+        put("isTaxRecalc", json!(0));
+    }
+    if v >= 5 {
+        put("receiptIssueCount", json!(0));
+        put("receiptIssueHistoryList", json!([]));
+    }
+    put("OrdererModel", orderer(&o.orderer));
+    put("SettlementModel", settlement(o));
+    put("DeliveryModel", json!({"deliveryName": o.delivery_name, "deliveryClass": null}));
+    put("PointModel", json!({"usedPoint": o.used_point}));
+    put("WrappingModel1", Value::Null);
+    put("WrappingModel2", Value::Null);
+    put("PackageModelList", Value::Array(o.packages.iter().map(|p| package(p, shop, v)).collect()));
+    // Captures show `"CouponModelList":null` for orders without coupons.
+    put("CouponModelList", Value::Null);
+    put(
+        "ChangeReasonModelList",
+        if o.change_reasons.is_empty() { Value::Null } else { Value::Array(o.change_reasons.iter().map(change_reason).collect()) },
+    );
+    put("TaxSummaryModelList", tax_summary(o));
+    if v >= 5 {
+        put(
+            "DueDateModelList",
+            Value::Array(
+                o.due_dates.iter().map(|d| json!({"dueDateType": d.due_date_type, "dueDate": d.due_date.to_wire()})).collect(),
+            ),
+        );
+    }
+    if v >= 8 {
+        put("deliveryCertPrgFlag", json!(0));
+        put("oneDayOperationFlag", json!(0));
+    }
+    Value::Object(m)
+}
+
+fn address_and_name(b: &Buyer, m: &mut Map<String, Value>) {
+    m.insert("zipCode1".into(), json!(b.zip_code1));
+    m.insert("zipCode2".into(), json!(b.zip_code2));
+    m.insert("prefecture".into(), json!(b.prefecture));
+    m.insert("city".into(), json!(b.city));
+    m.insert("subAddress".into(), json!(b.sub_address));
+    m.insert("familyName".into(), json!(b.family_name));
+    m.insert("firstName".into(), json!(b.first_name));
+    m.insert("familyNameKana".into(), json!(b.family_name_kana));
+    m.insert("firstNameKana".into(), json!(b.first_name_kana));
+    m.insert("phoneNumber1".into(), json!(b.phone[0]));
+    m.insert("phoneNumber2".into(), json!(b.phone[1]));
+    m.insert("phoneNumber3".into(), json!(b.phone[2]));
+}
+
+fn orderer(b: &Buyer) -> Value {
+    let mut m = Map::new();
+    address_and_name(b, &mut m);
+    m.insert("emailAddress".into(), json!(b.email));
+    m.insert("sex".into(), json!(b.sex));
+    m.insert("birthYear".into(), json!(b.birth.0));
+    m.insert("birthMonth".into(), json!(b.birth.1));
+    m.insert("birthDay".into(), json!(b.birth.2));
+    Value::Object(m)
+}
+
+fn sender(b: &Buyer) -> Value {
+    let mut m = Map::new();
+    address_and_name(b, &mut m);
+    m.insert("isolatedIslandFlag".into(), json!(0));
+    Value::Object(m)
+}
+
+fn settlement(o: &Order) -> Value {
+    let card = o.settlement.code() == 1;
+    let c = |v: Value| if card { v } else { Value::Null };
+    json!({
+        "settlementMethodCode": o.settlement.code(),
+        "settlementMethod": o.settlement.name(),
+        "rpaySettlementFlag": 1,
+        "cardName": c(json!("VISA")),
+        "cardNumber": c(json!(format!("XXXX-XXXX-XXXX-{}", o.card_last4))),
+        "cardOwner": c(json!(o.orderer.romaji)),
+        "cardYm": c(json!(format!("{}-{:02}", o.order_datetime.civil().0 + 3, o.order_datetime.civil().1))),
+        "cardPayType": c(json!(0)),
+        "cardInstallmentDesc": Value::Null,
+    })
+}
+
+fn package(p: &Package, shop: &Shop, v: u8) -> Value {
+    let mut m = Map::new();
+    m.insert("basketId".into(), json!(p.basket_id));
+    m.insert("postagePrice".into(), json!(p.postage_price));
+    m.insert("postageTaxRate".into(), rate(100));
+    m.insert("deliveryPrice".into(), json!(p.delivery_price));
+    m.insert("deliveryTaxRate".into(), rate(100));
+    if v < 8 {
+        m.insert("goodsTax".into(), json!(0));
+    }
+    m.insert("goodsPrice".into(), json!(p.goods_price()));
+    m.insert("totalPrice".into(), json!(p.total_price()));
+    m.insert("noshi".into(), Value::Null);
+    m.insert("packageDeleteFlag".into(), json!(0));
+    m.insert("SenderModel".into(), sender(&p.sender));
+    m.insert("ItemModelList".into(), Value::Array(p.items.iter().map(|i| item(i, shop, v)).collect()));
+    m.insert(
+        "ShippingModelList".into(),
+        Value::Array(
+            p.shipping
+                .iter()
+                .map(|s| {
+                    json!({
+                        "shippingDetailId": s.shipping_detail_id,
+                        "shippingNumber": s.shipping_number,
+                        "deliveryCompany": s.delivery_company,
+                        "deliveryCompanyName": s.delivery_company.as_deref().map(carrier_name),
+                        "shippingDate": s.shipping_date.map(|d| d.to_wire()),
+                    })
+                })
+                .collect(),
+        ),
+    );
+    m.insert("DeliveryCvsModel".into(), Value::Null);
+    if v >= 4 {
+        m.insert("defaultDeliveryCompanyCode".into(), json!(p.default_delivery_company));
+    }
+    if v >= 9 {
+        m.insert("dropOffFlag".into(), json!(0));
+        m.insert("dropOffLocation".into(), Value::Null);
+    }
+    if v >= 10 {
+        m.insert("SocialGiftModel".into(), Value::Null);
+    }
+    Value::Object(m)
+}
+
+/// An ordered line. Before SKU migration (未移行) RMS shows the variation as option text in
+/// `selectedChoice`, appends option ids to `itemNumber` and leaves `SkuModelList` empty
+/// (sku-migration.md §5, §7); after it, the SKU is in `SkuModelList`.
+fn item(i: &OrderItem, shop: &Shop, v: u8) -> Value {
+    let migrated = shop.settings.sku_migrated;
+    let has_options = i.sku_info.is_some();
+    let item_number = if !migrated && has_options { format!("{}{}", i.item_number, i.variant_id) } else { i.item_number.clone() };
+    let mut m = Map::new();
+    m.insert("itemDetailId".into(), json!(i.item_detail_id));
+    m.insert("itemName".into(), json!(i.item_name));
+    m.insert("itemId".into(), json!(i.item_id));
+    m.insert("itemNumber".into(), json!(item_number));
+    m.insert("manageNumber".into(), json!(i.manage_number));
+    m.insert("price".into(), json!(i.price));
+    m.insert("units".into(), json!(i.units));
+    m.insert("includePostageFlag".into(), json!(0));
+    m.insert("includeTaxFlag".into(), json!(1));
+    m.insert("includeCashOnDeliveryPostageFlag".into(), json!(0));
+    m.insert("selectedChoice".into(), if migrated { Value::Null } else { opt_str(&i.selected_choice) });
+    m.insert("pointRate".into(), json!(1));
+    m.insert("pointType".into(), json!(0));
+    m.insert("inventoryType".into(), json!(if has_options { 2 } else { 1 }));
+    m.insert("delvdateInfo".into(), Value::Null);
+    m.insert("restoreInventoryFlag".into(), json!(0));
+    m.insert("dealFlag".into(), json!(0));
+    m.insert("drugFlag".into(), json!(0));
+    m.insert("deleteItemFlag".into(), json!(0));
+    m.insert("taxRate".into(), rate(i.tax_rate_permille));
+    m.insert("priceTaxIncl".into(), json!(i.price));
+    if v >= 4 {
+        m.insert("isSingleItemShipping".into(), json!(0));
+    }
+    if v >= 7 {
+        let skus = if migrated {
+            json!([{
+                "variantId": i.variant_id,
+                "merchantDefinedSkuId": i.merchant_defined_sku_id,
+                "skuInfo": i.sku_info,
+            }])
+        } else {
+            json!([])
+        };
+        m.insert("SkuModelList".into(), skus);
+    }
+    Value::Object(m)
+}
+
+fn change_reason(c: &ChangeReason) -> Value {
+    json!({
+        "changeId": c.change_id,
+        "changeType": c.change_type,
+        "changeTypeDetail": c.change_type_detail,
+        "changeReason": c.change_reason,
+        "changeReasonDetail": c.change_reason_detail,
+        "changeApplyDatetime": dt(c.apply),
+        "changeFixDatetime": dt(c.fix),
+        "changeCmplDatetime": dt(c.complete),
+    })
+}
+
+/// One entry per tax rate; all items the fake sells are 10 %. Points are not subtracted
+/// (the rule since 2022-04, order-api.md §8.4).
+fn tax_summary(o: &Order) -> Value {
+    let req = o.total_price() + o.delivery_price();
+    json!([{
+        "taxRate": rate(100),
+        "reqPrice": req,
+        "reqPriceTax": included_tax(req, 100),
+        "totalPrice": o.total_price(),
+        "paymentCharge": 0,
+        "couponPrice": 0,
+        "point": 0,
+    }])
+}
+
+/// Carrier names for `deliveryCompanyName` (order-api.md §7.4).
+pub fn carrier_name(code: &str) -> &'static str {
+    const NAMES: &[(&str, &str)] = &[
+        ("1000", "その他"),
+        ("1001", "ヤマト運輸"),
+        ("1002", "佐川急便"),
+        ("1003", "日本郵便"),
+        ("1004", "西濃運輸"),
+        ("1005", "セイノースーパーエクスプレス"),
+        ("1006", "福山通運"),
+        ("1007", "名鉄運輸"),
+        ("1008", "トナミ運輸"),
+        ("1009", "第一貨物"),
+        ("1010", "新潟運輸"),
+        ("1011", "中越運送"),
+        ("1012", "岡山県貨物運送"),
+        ("1013", "久留米運送"),
+        ("1014", "山陽自動車運送"),
+        ("1015", "NXトランスポート"),
+        ("1016", "エコ配"),
+        ("1017", "EMS"),
+        ("1018", "DHL"),
+        ("1019", "FedEx"),
+        ("1020", "UPS"),
+        ("1021", "日本通運"),
+        ("1022", "TNT"),
+        ("1023", "OCS"),
+        ("1024", "USPS"),
+        ("1025", "SFエクスプレス"),
+        ("1026", "Aramex"),
+        ("1027", "SGHグローバル・ジャパン"),
+        ("1028", "Rakuten EXPRESS"),
+        ("1029", "日本郵便 楽天倉庫出荷"),
+        ("1030", "ヤマト運輸 クロネコゆうパケット"),
+        ("1031", "名鉄NX運輸"),
+    ];
+    NAMES.iter().find(|(c, _)| *c == code).map(|(_, n)| *n).unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn included_tax_rounds_like_the_manual_sample() {
+        assert_eq!(included_tax(8235, 100), 749);
+        assert_eq!(included_tax(1100, 100), 100);
+        assert_eq!(included_tax(1080, 80), 80);
+    }
+}

@@ -1,0 +1,183 @@
+//! searchOrder (受注検索): order numbers matching a filter, paged (order-api.md §3.1).
+
+use super::envelope::{error_body, message_list, Message};
+use super::fields::Fields;
+use crate::api::RmsReply;
+use crate::domain::order::{OrderProgress, SettlementMethod};
+use crate::domain::search::{KeywordField, SearchQuery};
+use crate::domain::settings::SortDirection;
+use crate::domain::shop::Shop;
+use serde_json::{json, Map, Value};
+
+const OP: &str = "SEARCH_ORDER";
+const KEYS: &[&str] = &["orderNumberList", "MessageModelList", "PaginationResponseModel"];
+/// startDatetime may be at most this many days in the past.
+pub const HORIZON_DAYS: i64 = 730;
+/// endDatetime may be at most this many days after startDatetime.
+pub const WINDOW_DAYS: i64 = 63;
+pub const MAX_PAGE_SIZE: i64 = 1000;
+
+pub fn search_order(shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
+    match parse(shop, body) {
+        Ok(q) => {
+            let page = shop.search_orders(&q);
+            if page.total == 0 {
+                return RmsReply::json(
+                    200,
+                    json!({
+                        "orderNumberList": [],
+                        "MessageModelList": message_list(&[Message::info(OP, "102", "注文検索に成功しました。(検索結果０件)")]),
+                        "PaginationResponseModel": {"totalRecordsAmount": null, "totalPages": null, "requestPage": null},
+                    }),
+                );
+            }
+            RmsReply::json(
+                200,
+                json!({
+                    "orderNumberList": page.order_numbers,
+                    "MessageModelList": message_list(&[Message::info(OP, "101", "注文検索に成功しました。")]),
+                    "PaginationResponseModel": {
+                        "totalRecordsAmount": page.total,
+                        "totalPages": page.total_pages,
+                        "requestPage": page.page,
+                    },
+                }),
+            )
+        }
+        Err(errors) => RmsReply::json(400, error_body(KEYS, &errors)),
+    }
+}
+
+/// Turns the body into a [`SearchQuery`], or every validation message at once.
+pub fn parse(shop: &Shop, body: &Map<String, Value>) -> Result<SearchQuery, Vec<Message>> {
+    let mode = shop.settings.datetime_mode;
+    let mut f = Fields::new(body, OP, super::key_case(shop));
+
+    let progress: Vec<OrderProgress> = match f.int_list("orderProgressList", false) {
+        Some(codes) => match codes.iter().map(|c| OrderProgress::from_code(*c)).collect::<Option<Vec<_>>>() {
+            Some(p) => p,
+            None => {
+                f.malformed("orderProgressList");
+                vec![]
+            }
+        },
+        None => vec![],
+    };
+    let sub_status_ids = f.int_list("subStatusIdList", false).unwrap_or_default();
+    let date_type = f.int_in("dateType", true, 1..=6);
+    let start = f.datetime("startDatetime", true, mode);
+    let end = f.datetime("endDatetime", true, mode);
+    let order_types = f.int_list("orderTypeList", false).unwrap_or_default();
+    if order_types.iter().any(|t| ![1, 4, 5, 6].contains(t)) {
+        f.malformed("orderTypeList");
+    }
+    let settlement_method = f.int("settlementMethod", false);
+    if settlement_method.is_some_and(|c| SettlementMethod::from_code(c).is_none() && c != 3) {
+        f.malformed("settlementMethod");
+    }
+    let delivery_name = f.string("deliveryName", false);
+    let shipping_date_blank = f.flag("shippingDateBlankFlag");
+    let shipping_number_blank = f.flag("shippingNumberBlankFlag");
+    let keyword_type = f.int_in("searchKeywordType", false, 0..=9).unwrap_or(0);
+    let keyword_text = f.string("searchKeyword", false).map(|s| s.trim().to_string());
+    let keyword = match (KeywordField::from_code(keyword_type), keyword_text) {
+        (Some(field), Some(text)) if !text.is_empty() => {
+            if text.chars().count() > field.max_chars() {
+                f.malformed("searchKeyword");
+            }
+            Some((field, text))
+        }
+        (Some(_), _) => {
+            f.missing("searchKeyword");
+            None
+        }
+        // A keyword without a type (0) searches nothing in particular: ignored.
+        (None, _) => None,
+    };
+    let mail_send_type = f.int_in("mailSendType", false, 0..=2).unwrap_or(0);
+    let orderer_mail_address = f.string("ordererMailAddress", false);
+    let phone_type = f.int_in("phoneNumberType", false, 1..=2);
+    let phone_number = f.string("phoneNumber", false);
+    let phone = match (phone_type, phone_number) {
+        (Some(t), Some(n)) => Some((t, n)),
+        (Some(_), None) => {
+            f.missing("phoneNumber");
+            None
+        }
+        (None, Some(_)) => {
+            f.missing("phoneNumberType");
+            None
+        }
+        (None, None) => None,
+    };
+    let reserve_number = f.string("reserveNumber", false);
+    let purchase_site_type = f.int_in("purchaseSiteType", false, 0..=4).unwrap_or(0);
+    let asuraku_only = f.flag("asurakuFlag");
+    let coupon_use_only = f.flag("couponUseFlag");
+    let drug_only = f.flag("drugFlag");
+    let overseas_only = f.flag("overseasFlag");
+    let one_day_operation_only = f.flag("oneDayOperationFlag");
+
+    let mut page_size = 30;
+    let mut page = 1;
+    let mut descending = shop.settings.search_default_sort == SortDirection::Desc;
+    if let Some(p) = f.object("PaginationRequestModel") {
+        let mut pf = f.nested(p);
+        page_size = pf.int_in("requestRecordsAmount", false, 1..=MAX_PAGE_SIZE).unwrap_or(30);
+        page = pf.int_in("requestPage", false, 1..=i64::from(u32::MAX)).unwrap_or(1);
+        if let Some(sorts) = pf.object_list("SortModelList") {
+            // Only one sort column exists (1 注文日時); the first entry decides.
+            if let Some(s) = sorts.first() {
+                let mut sf = pf.nested(s);
+                sf.int_in("sortColumn", true, 1..=1);
+                if let Some(d) = sf.int_in("sortDirection", true, 1..=2) {
+                    descending = d == 2;
+                }
+                pf.absorb(sf);
+            }
+        }
+        f.absorb(pf);
+    }
+    if sub_status_ids.contains(&-1) && progress.is_empty() {
+        // `[-1]` (no sub-status) requires orderProgressList.
+        f.missing("orderProgressList");
+    }
+
+    if let (Some(s), Some(e)) = (start, end) {
+        if e < s {
+            f.error("023", "endDatetimeはstartDatetime以降の日時を指定して下さい。".into());
+        } else if e.seconds() - s.seconds() > WINDOW_DAYS * 86_400 {
+            f.error("023", format!("検索期間は{WINDOW_DAYS}日以内で指定して下さい。"));
+        }
+        if s < shop.now().plus_days(-HORIZON_DAYS) {
+            f.error("023", format!("startDatetimeは{HORIZON_DAYS}日以内の日時を指定して下さい。"));
+        }
+    }
+
+    let (Some(date_type), Some(start), Some(end), true) = (date_type, start, end, f.ok()) else {
+        return Err(f.errors);
+    };
+    let mut q = SearchQuery::new(date_type as u8, start, end);
+    q.progress = progress;
+    q.sub_status_ids = sub_status_ids;
+    q.order_types = order_types;
+    q.settlement_method = settlement_method;
+    q.delivery_name = delivery_name;
+    q.shipping_date_blank = shipping_date_blank;
+    q.shipping_number_blank = shipping_number_blank;
+    q.keyword = keyword;
+    q.mail_send_type = mail_send_type;
+    q.orderer_mail_address = orderer_mail_address;
+    q.phone = phone;
+    q.reserve_number = reserve_number;
+    q.purchase_site_type = purchase_site_type;
+    q.asuraku_only = asuraku_only;
+    q.coupon_use_only = coupon_use_only;
+    q.drug_only = drug_only;
+    q.overseas_only = overseas_only;
+    q.one_day_operation_only = one_day_operation_only;
+    q.page_size = page_size as usize;
+    q.page = page as usize;
+    q.descending = descending;
+    Ok(q)
+}

@@ -1,0 +1,83 @@
+//! ESA authentication: `Authorization: ESA base64(serviceSecret:licenseKey)` selects the shop,
+//! as on the real gateway (auth-and-limits.md §2–§5).
+
+use crate::domain::shop::ShopHandle;
+use crate::registry::Registry;
+use base64::Engine;
+
+/// Why the gateway refused a request before it reached an API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GatewayError {
+    /// Missing, malformed or unknown credentials (ES01-01).
+    Unauthorised,
+    /// The licence key passed its 90 days (ES01-01, or GA0001 if the shop says so).
+    Expired,
+    /// The shop did not apply for the API or did not tick the function (ES04-01).
+    FunctionDisabled,
+    /// Over the per-function rate limit.
+    RateLimited,
+}
+
+/// Decodes the header value into (serviceSecret, licenseKey).
+pub fn parse_esa(header: &str) -> Option<(String, String)> {
+    let b64 = header.strip_prefix("ESA ")?.trim();
+    // The Base64 text must be on one line (auth-and-limits.md §2).
+    if b64.is_empty() || b64.contains(char::is_whitespace) {
+        return None;
+    }
+    let raw = base64::engine::general_purpose::STANDARD.decode(b64).ok()?;
+    let text = String::from_utf8(raw).ok()?;
+    let (secret, key) = text.split_once(':')?;
+    if secret.is_empty() || key.is_empty() {
+        return None;
+    }
+    Some((secret.to_string(), key.to_string()))
+}
+
+/// The header value for a pair of credentials.
+pub fn esa_header(service_secret: &str, license_key: &str) -> String {
+    format!("ESA {}", base64::engine::general_purpose::STANDARD.encode(format!("{service_secret}:{license_key}")))
+}
+
+/// Finds the shop for a request. On failure the shop is still returned when the service
+/// secret was recognised, so the refusal lands in that shop's journal (a support engineer
+/// then sees the ES01-01s of a mistyped key).
+pub fn authenticate(registry: &Registry, header: Option<&str>) -> Result<ShopHandle, (GatewayError, Option<ShopHandle>)> {
+    let Some((secret, key)) = header.and_then(parse_esa) else {
+        return Err((GatewayError::Unauthorised, None));
+    };
+    let Some(shop) = registry.by_service_secret(&secret) else {
+        return Err((GatewayError::Unauthorised, None));
+    };
+    let verdict = shop.with(|s| {
+        if s.profile.license_key != key {
+            Err(GatewayError::Unauthorised)
+        } else if !s.license_valid() {
+            Err(GatewayError::Expired)
+        } else {
+            Ok(())
+        }
+    });
+    match verdict {
+        Ok(()) => Ok(shop),
+        Err(e) => Err((e, Some(shop))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn official_test_vector() {
+        assert_eq!(esa_header("aaa", "bbb"), "ESA YWFhOmJiYg==");
+        assert_eq!(parse_esa("ESA YWFhOmJiYg=="), Some(("aaa".into(), "bbb".into())));
+    }
+
+    #[test]
+    fn malformed_headers_are_refused() {
+        for h in ["", "ESA", "ESA ", "Basic YWFhOmJiYg==", "ESA !!!", "ESA YWFh", "ESA YWFh\nOmJiYg==", "ESA OmJiYg=="] {
+            assert_eq!(parse_esa(h), None, "{h:?}");
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! Command-line flags of the `rms-mock` binary (every flag also reads an env var).
+
+use crate::setup::{self, ShopDocument};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(name = "rms-mock", version, about = "A faithful, stateful fake of Rakuten RMS WEB SERVICE.\n\nWith no arguments, serves the embedded demo shop on 127.0.0.1:8080.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve shops over HTTP (the demo shop when no --shop is given).
+    Serve(ServeArgs),
+    /// Check shop files and exit (0 when all are valid, 2 otherwise).
+    Check {
+        /// Shop files (TOML).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "RMS_MOCK_HOST", default_value = "127.0.0.1")]
+    pub host: String,
+    /// Port to listen on (0 picks a free port; the printed line shows it).
+    #[arg(long, env = "RMS_MOCK_PORT", default_value_t = 8080)]
+    pub port: u16,
+    /// A shop file (TOML); repeat for several shops. Env: comma-separated paths.
+    #[arg(long = "shop", env = "RMS_MOCK_SHOPS", value_delimiter = ',')]
+    pub shops: Vec<PathBuf>,
+}
+
+impl Default for ServeArgs {
+    fn default() -> Self {
+        ServeArgs::parse_from_env()
+    }
+}
+
+impl ServeArgs {
+    /// The defaults, with env vars applied (used when no subcommand is given).
+    fn parse_from_env() -> Self {
+        #[derive(Parser)]
+        struct Only {
+            #[command(flatten)]
+            args: ServeArgs,
+        }
+        Only::parse_from(["rms-mock"]).args
+    }
+}
+
+/// Reads shop files into documents, checking that each builds.
+pub fn load_shop_documents(files: &[PathBuf]) -> Result<Vec<(String, ShopDocument)>, String> {
+    let mut docs = Vec::new();
+    for f in files {
+        let source = f.display().to_string();
+        let text = std::fs::read_to_string(f).map_err(|e| format!("{source}: cannot read the file: {e}"))?;
+        let doc: ShopDocument = setup::parse_toml(&text, &source).map_err(|e| e.to_string())?;
+        doc.build(&source).map_err(|e| e.to_string())?;
+        docs.push((source, doc));
+    }
+    Ok(docs)
+}
+
+/// `rms-mock check FILE...`
+pub fn check(files: &[PathBuf]) -> std::process::ExitCode {
+    match load_shop_documents(files) {
+        Ok(docs) => {
+            for (source, doc) in docs {
+                println!("{source}: ok (shop {})", doc.shop.shop_id);
+            }
+            std::process::ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::ExitCode::from(2)
+        }
+    }
+}
+
+/// Binds, prints where and how to connect, serves until `shutdown`.
+/// Errors carry the exit code: 2 for bad input (shop files), 1 for everything else.
+pub async fn run(args: ServeArgs, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> Result<(), (u8, String)> {
+    let state = if args.shops.is_empty() {
+        crate::AppState::demo()
+    } else {
+        let docs = load_shop_documents(&args.shops).map_err(|e| (2, e))?;
+        crate::AppState::with_shops(docs).map_err(|e| (2, e))?
+    };
+    let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port))
+        .await
+        .map_err(|e| (1, format!("cannot listen on {}:{}: {e}", args.host, args.port)))?;
+    let addr = listener.local_addr().map_err(|e| (1, e.to_string()))?;
+    println!("listening on http://{addr}");
+    for (_, shop) in state.registry.all() {
+        shop.with(|s| {
+            let p = &s.profile;
+            println!("shop {} ({})", p.shop_id, p.name);
+            println!("  serviceSecret: {}", p.service_secret);
+            println!("  licenseKey:    {}", p.license_key);
+            println!("  Authorization: {}", crate::auth::esa_header(&p.service_secret, &p.license_key));
+            println!("  virtual now:   {} (licence valid until {})", s.now(), p.license_expires_at());
+        });
+    }
+    println!("control plane: http://{addr}/__admin/shops");
+    crate::serve(listener, state, shutdown).await.map_err(|e| (1, e.to_string()))
+}

@@ -1,0 +1,171 @@
+//! Deterministic, realistic buyers: Japanese names with kana, real prefecture/city/postal-code
+//! triples, mobile numbers, and the masked e-mail form RMS hands to shops
+//! (`<32 hex>s1@pc.fw.rakuten.ne.jp`, order-api.md §7.5). No real person's data.
+
+use super::rng::Rng;
+
+/// A person with an address, as RMS shows the orderer and the recipient (`OrdererModel`,
+/// `SenderModel`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Buyer {
+    pub zip_code1: String,
+    pub zip_code2: String,
+    pub prefecture: String,
+    pub city: String,
+    pub sub_address: String,
+    pub family_name: String,
+    pub first_name: String,
+    pub family_name_kana: String,
+    pub first_name_kana: String,
+    pub phone: [String; 3],
+    pub email: String,
+    /// Latin-letter name as embossed on a card (`cardOwner`).
+    pub romaji: String,
+    /// `男` / `女`
+    pub sex: String,
+    pub birth: (u32, u32, u32),
+    /// RMS `carrierCode`: the device the order was placed from.
+    pub carrier_code: u32,
+    /// RMS `emailCarrierCode`.
+    pub email_carrier_code: u32,
+}
+
+impl Buyer {
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.family_name, self.first_name)
+    }
+
+    pub fn full_name_kana(&self) -> String {
+        format!("{} {}", self.family_name_kana, self.first_name_kana)
+    }
+
+    pub fn phone_number(&self) -> String {
+        self.phone.concat()
+    }
+}
+
+const FAMILY: &[(&str, &str, &str)] = &[
+    ("佐藤", "サトウ", "SATO"),
+    ("鈴木", "スズキ", "SUZUKI"),
+    ("高橋", "タカハシ", "TAKAHASHI"),
+    ("田中", "タナカ", "TANAKA"),
+    ("伊藤", "イトウ", "ITO"),
+    ("渡辺", "ワタナベ", "WATANABE"),
+    ("山本", "ヤマモト", "YAMAMOTO"),
+    ("中村", "ナカムラ", "NAKAMURA"),
+    ("小林", "コバヤシ", "KOBAYASHI"),
+    ("加藤", "カトウ", "KATO"),
+    ("吉田", "ヨシダ", "YOSHIDA"),
+    ("山田", "ヤマダ", "YAMADA"),
+    ("佐々木", "ササキ", "SASAKI"),
+    ("山口", "ヤマグチ", "YAMAGUCHI"),
+    ("松本", "マツモト", "MATSUMOTO"),
+    ("井上", "イノウエ", "INOUE"),
+    ("木村", "キムラ", "KIMURA"),
+    ("林", "ハヤシ", "HAYASHI"),
+    ("清水", "シミズ", "SHIMIZU"),
+    ("森", "モリ", "MORI"),
+];
+
+const MALE: &[(&str, &str, &str)] = &[
+    ("太郎", "タロウ", "TARO"),
+    ("翔太", "ショウタ", "SHOTA"),
+    ("大輔", "ダイスケ", "DAISUKE"),
+    ("健太", "ケンタ", "KENTA"),
+    ("拓也", "タクヤ", "TAKUYA"),
+    ("直樹", "ナオキ", "NAOKI"),
+    ("蓮", "レン", "REN"),
+    ("悠真", "ユウマ", "YUMA"),
+    ("誠", "マコト", "MAKOTO"),
+    ("浩二", "コウジ", "KOJI"),
+];
+
+const FEMALE: &[(&str, &str, &str)] = &[
+    ("花子", "ハナコ", "HANAKO"),
+    ("美咲", "ミサキ", "MISAKI"),
+    ("陽菜", "ヒナ", "HINA"),
+    ("結衣", "ユイ", "YUI"),
+    ("さくら", "サクラ", "SAKURA"),
+    ("由美", "ユミ", "YUMI"),
+    ("恵子", "ケイコ", "KEIKO"),
+    ("愛", "アイ", "AI"),
+    ("真由美", "マユミ", "MAYUMI"),
+    ("葵", "アオイ", "AOI"),
+];
+
+/// (postal code, prefecture, city, town): real combinations.
+const PLACES: &[(&str, &str, &str, &str)] = &[
+    ("1580094", "東京都", "世田谷区", "玉川"),
+    ("1600023", "東京都", "新宿区", "西新宿"),
+    ("1130033", "東京都", "文京区", "本郷"),
+    ("0600001", "北海道", "札幌市中央区", "北一条西"),
+    ("9800811", "宮城県", "仙台市青葉区", "一番町"),
+    ("3300854", "埼玉県", "さいたま市大宮区", "桜木町"),
+    ("2600015", "千葉県", "千葉市中央区", "富士見"),
+    ("2200012", "神奈川県", "横浜市西区", "みなとみらい"),
+    ("4600008", "愛知県", "名古屋市中区", "栄"),
+    ("6008216", "京都府", "京都市下京区", "東塩小路町"),
+    ("5300001", "大阪府", "大阪市北区", "梅田"),
+    ("6500021", "兵庫県", "神戸市中央区", "三宮町"),
+    ("7300011", "広島県", "広島市中区", "基町"),
+    ("8100001", "福岡県", "福岡市中央区", "天神"),
+    ("9000015", "沖縄県", "那覇市", "久茂地"),
+    ("3700841", "群馬県", "高崎市", "栄町"),
+];
+
+/// RMS `carrierCode` values weighted roughly like today's traffic: mostly smartphones.
+const DEVICES: &[(u32, u32)] = &[(11, 0), (11, 0), (12, 0), (12, 0), (0, 0), (0, 0), (21, 0), (19, 0)];
+
+/// Draws one buyer from the stream.
+pub fn generate(rng: &mut Rng) -> Buyer {
+    let (family, family_kana, family_romaji) = *rng.pick(FAMILY);
+    let male = rng.chance(50);
+    let (first, first_kana, first_romaji) = *rng.pick(if male { MALE } else { FEMALE });
+    let (zip, pref, city, town) = *rng.pick(PLACES);
+    let sub_address = format!("{}-{}-{}", rng.range(1, 5), rng.range(1, 20), rng.range(1, 30));
+    let sub_address = format!("{town}{sub_address}");
+    let mobile = *rng.pick(&["090", "080", "070"]);
+    let phone = [mobile.to_string(), format!("{:04}", rng.below(10_000)), format!("{:04}", rng.below(10_000))];
+    let email = format!("{:016x}{:016x}s1@pc.fw.rakuten.ne.jp", rng.next_u64(), rng.next_u64());
+    let (carrier_code, email_carrier_code) = *rng.pick(DEVICES);
+    Buyer {
+        zip_code1: zip[..3].to_string(),
+        zip_code2: zip[3..].to_string(),
+        prefecture: pref.to_string(),
+        city: city.to_string(),
+        sub_address,
+        family_name: family.to_string(),
+        first_name: first.to_string(),
+        family_name_kana: family_kana.to_string(),
+        first_name_kana: first_kana.to_string(),
+        phone,
+        email,
+        romaji: format!("{first_romaji} {family_romaji}"),
+        sex: if male { "男" } else { "女" }.to_string(),
+        birth: (rng.range(1955, 2005) as u32, rng.range(1, 12) as u32, rng.range(1, 28) as u32),
+        carrier_code,
+        email_carrier_code,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buyers_are_reproducible_and_well_formed() {
+        let a = generate(&mut Rng::new(42));
+        let b = generate(&mut Rng::new(42));
+        assert_eq!(a, b);
+        let mut rng = Rng::new(3);
+        for _ in 0..200 {
+            let x = generate(&mut rng);
+            assert_eq!(x.zip_code1.len(), 3);
+            assert_eq!(x.zip_code2.len(), 4);
+            assert!(x.email.ends_with("s1@pc.fw.rakuten.ne.jp"));
+            assert_eq!(x.email.len(), 32 + "s1@pc.fw.rakuten.ne.jp".len());
+            assert!(x.family_name_kana.chars().all(|c| ('ァ'..='ヶ').contains(&c) || c == 'ー'));
+            assert_eq!(x.phone_number().len(), 11);
+        }
+    }
+}

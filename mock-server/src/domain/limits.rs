@@ -1,0 +1,56 @@
+//! Token buckets per (shop, function id): the RMS rate limits (auth-and-limits.md §7).
+//!
+//! Buckets run on wall-clock time, because that is what a client's retry loop waits on; the
+//! virtual clock does not move while a client backs off.
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+#[derive(Debug)]
+struct Bucket {
+    tokens: f64,
+    last: Instant,
+}
+
+#[derive(Debug, Default)]
+pub struct RateLimiter {
+    buckets: HashMap<String, Bucket>,
+}
+
+impl RateLimiter {
+    /// Takes one token for `function` at `per_second`; false when the bucket is empty.
+    /// The burst is one second's worth of requests (at least one).
+    pub fn try_take(&mut self, function: &str, per_second: f64, now: Instant) -> bool {
+        let burst = per_second.max(1.0).ceil();
+        let b = self.buckets.entry(function.to_string()).or_insert(Bucket { tokens: burst, last: now });
+        let elapsed = now.saturating_duration_since(b.last).as_secs_f64();
+        b.tokens = (b.tokens + elapsed * per_second).min(burst);
+        b.last = now;
+        if b.tokens >= 1.0 {
+            b.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+
+    pub fn clear(&mut self) {
+        self.buckets.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn one_per_second_refuses_the_second_call_and_refills_after_a_second() {
+        let mut r = RateLimiter::default();
+        let t0 = Instant::now();
+        assert!(r.try_take("rpay.order.searchOrder", 1.0, t0));
+        assert!(!r.try_take("rpay.order.searchOrder", 1.0, t0 + Duration::from_millis(500)));
+        assert!(r.try_take("rpay.order.getOrder", 1.0, t0), "functions have separate buckets");
+        assert!(r.try_take("rpay.order.searchOrder", 1.0, t0 + Duration::from_millis(1600)));
+    }
+}

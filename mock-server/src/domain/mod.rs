@@ -1,0 +1,13 @@
+//! The rules of RMS, with no HTTP in sight: shops, orders and their state machine, the
+//! catalog and stock, searching, the virtual clock. `api/` translates the wire to these types.
+
+pub mod buyer;
+pub mod catalog;
+pub mod journal;
+pub mod limits;
+pub mod order;
+pub mod rng;
+pub mod search;
+pub mod settings;
+pub mod shop;
+pub mod time;

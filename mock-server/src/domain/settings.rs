@@ -1,0 +1,217 @@
+//! A shop's settings: the RMS toggles that break real integrations, and the fake's choices on
+//! behaviours the spec marks unknown ([?]), each one configurable per shop.
+//!
+//! These are plain data with serde derives so the shop file (TOML), the control plane (JSON)
+//! and `PATCH …/settings` share one definition; unknown keys are refused so a typo never
+//! silently does nothing.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The RMS APIs a shop can apply for (利用申請).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Api {
+    /// 楽天ペイ受注API
+    Order,
+    /// 商品API2.0
+    Item,
+    /// 在庫API2.0
+    Inventory,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SortDirection {
+    Asc,
+    Desc,
+}
+
+/// How strictly request datetimes are read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DatetimeMode {
+    /// Only `YYYY-MM-DDThh:mm:ss+0900`, as real RMS (order-api.md §7.1).
+    Strict,
+    /// Also `+09:00`.
+    Lenient,
+}
+
+/// How request JSON keys are matched.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KeyCase {
+    /// Exact names; a key in another case is ignored as unknown (what a Jackson backend with
+    /// default settings does: clients.md §2 item 13 is [?]).
+    Exact,
+    /// `paginationRequestModel` is read as `PaginationRequestModel`.
+    Insensitive,
+}
+
+/// What the RMS gateway answers in the cases the spec leaves open (auth-and-limits.md §5, §12).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct GatewaySettings {
+    /// HTTP status of ES01-01 (401 in most clients' fixtures; one client assumes 200).
+    pub unauthorised_status: u16,
+    /// Error code for an expired licence key: `ES01-01`, or `GA0001` as one 2026 source saw.
+    pub expired_error_code: String,
+    /// HTTP status of ES04-01 (function not enabled); unconfirmed, 400 matches its "Bad Request".
+    pub function_disabled_status: u16,
+    /// HTTP status when throttled (clients expect 429; no capture exists).
+    pub rate_limited_status: u16,
+}
+
+impl Default for GatewaySettings {
+    fn default() -> Self {
+        GatewaySettings {
+            unauthorised_status: 401,
+            expired_error_code: "ES01-01".into(),
+            function_disabled_status: 400,
+            rate_limited_status: 429,
+        }
+    }
+}
+
+/// Per (shop, function) token buckets. Off by default so tests are never throttled by surprise.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct RateLimitSettings {
+    pub enabled: bool,
+    /// Requests per second per function id (`rpay.order.searchOrder`, …), overriding the
+    /// defaults from auth-and-limits.md §7 (1/s for every order operation).
+    pub per_second: BTreeMap<String, f64>,
+}
+
+/// Delivery defaults and postage rules used when a buyer places an order.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ShippingSettings {
+    /// `DeliveryModel.deliveryName`
+    pub delivery_name: String,
+    /// `PackageModel.defaultDeliveryCompanyCode` (carrier code string, 1000–1031)
+    pub default_delivery_company: String,
+    /// Postage per basket in yen.
+    pub postage_price: i64,
+    /// Goods total from which postage is free (0 = never free).
+    pub free_postage_threshold: i64,
+    /// 代金引換 fee (`deliveryPrice`) in yen.
+    pub cod_fee: i64,
+}
+
+impl Default for ShippingSettings {
+    fn default() -> Self {
+        ShippingSettings {
+            delivery_name: "宅配便".into(),
+            default_delivery_company: "1001".into(),
+            postage_price: 550,
+            free_postage_threshold: 3980,
+            cod_fee: 330,
+        }
+    }
+}
+
+/// A shop-defined sub-status (サブステータス), attached to one orderProgress.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubStatusDef {
+    pub id: i64,
+    pub name: String,
+    pub order_progress: u16,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ShopSettings {
+    /// RMS 自動注文確認. When on, new orders leave 100 after `auto_confirm_delay_minutes`.
+    pub auto_confirm: bool,
+    pub auto_confirm_delay_minutes: u32,
+    /// 楽天処理中 (200) → 発送待ち (300) for orders that need no payment from the buyer.
+    pub processing_delay_minutes: u32,
+    /// SKUプロジェクト 移行済.
+    pub sku_migrated: bool,
+    /// APIs the shop applied for; calls to others answer ES04-01.
+    pub apis: Vec<Api>,
+    /// Function ids not ticked in 利用機能編集, e.g. `rpay.order.confirmOrder` (ES04-01).
+    pub disabled_functions: Vec<String>,
+    /// Days an order may stay in 100 before RMS cancels it.
+    pub unconfirmed_cancel_days: u32,
+    /// Days after ordering until a prepaid order's payment deadline (DueDateModel type 0).
+    pub prepayment_due_days: u32,
+    /// Minutes after ordering in which the buyer may cancel alone.
+    pub buyer_cancel_minutes: u32,
+    pub datetime_mode: DatetimeMode,
+    pub key_case: KeyCase,
+    /// Refuse an order-API Content-Type without `charset` (one observation of 415; [?]).
+    pub require_charset: bool,
+    /// searchOrder order when `SortModelList` is left out ([?] in the spec).
+    pub search_default_sort: SortDirection,
+    /// How many RMS requests the journal keeps.
+    pub journal_limit: usize,
+    pub gateway: GatewaySettings,
+    pub rate_limit: RateLimitSettings,
+}
+
+impl Default for ShopSettings {
+    fn default() -> Self {
+        ShopSettings {
+            auto_confirm: false,
+            auto_confirm_delay_minutes: 0,
+            processing_delay_minutes: 30,
+            sku_migrated: true,
+            apis: vec![Api::Order, Api::Item, Api::Inventory],
+            disabled_functions: vec![],
+            unconfirmed_cancel_days: 14,
+            prepayment_due_days: 7,
+            buyer_cancel_minutes: 30,
+            datetime_mode: DatetimeMode::Strict,
+            key_case: KeyCase::Exact,
+            require_charset: false,
+            search_default_sort: SortDirection::Asc,
+            journal_limit: 1000,
+            gateway: GatewaySettings::default(),
+            rate_limit: RateLimitSettings::default(),
+        }
+    }
+}
+
+impl ShopSettings {
+    /// Problems a well-typed document can still have, as (key, problem).
+    pub fn problems(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for (key, status) in [
+            ("gateway.unauthorised_status", self.gateway.unauthorised_status),
+            ("gateway.function_disabled_status", self.gateway.function_disabled_status),
+            ("gateway.rate_limited_status", self.gateway.rate_limited_status),
+        ] {
+            if !(200..=599).contains(&status) {
+                out.push((key.into(), format!("{status} is not an HTTP status (200-599)")));
+            }
+        }
+        for (f, rps) in &self.rate_limit.per_second {
+            if !(rps.is_finite() && *rps > 0.0) {
+                out.push((format!("rate_limit.per_second.{f}"), "must be a positive number".into()));
+            }
+        }
+        if self.unconfirmed_cancel_days == 0 {
+            out.push(("unconfirmed_cancel_days".into(), "must be at least 1".into()));
+        }
+        if self.journal_limit == 0 {
+            out.push(("journal_limit".into(), "must be at least 1".into()));
+        }
+        out
+    }
+
+    pub fn api_enabled(&self, api: Api) -> bool {
+        self.apis.contains(&api)
+    }
+
+    /// Requests per second allowed for a function id.
+    pub fn rate_for(&self, function: &str) -> f64 {
+        if let Some(r) = self.rate_limit.per_second.get(function) {
+            return *r;
+        }
+        // auth-and-limits.md §7: the order API guideline is 1 request/second.
+        1.0
+    }
+}

@@ -1,0 +1,623 @@
+//! A shop (tenant): everything RMS keeps for one 店舗, behind one handle.
+//!
+//! All the RMS rules that change state run here: placing, confirming, Rakuten's processing,
+//! payments, cancellations, and the virtual clock that fires them. The HTTP layer only calls
+//! these methods, through [`ShopHandle`], and never sees the lock.
+
+use super::buyer;
+use super::catalog::Catalog;
+use super::journal::{Journal, JournalEntry};
+use super::limits::RateLimiter;
+use super::order::{Cause, DueDate, Order, OrderItem, OrderProgress, Package, SettlementMethod};
+use super::rng::Rng;
+use super::search::{OrderBook, SearchPage, SearchQuery};
+use super::settings::{ShippingSettings, ShopSettings, SubStatusDef};
+use super::time::JstDateTime;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Instant;
+
+/// The licence key is valid for 90 days from issue (auth-and-limits.md §3).
+pub const LICENSE_VALID_DAYS: i64 = 90;
+
+/// Who the shop is and how it authenticates.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShopProfile {
+    /// 6 digits; the first part of every order number.
+    pub shop_id: String,
+    /// Store URL name.
+    pub name: String,
+    pub service_secret: String,
+    pub license_key: String,
+    pub license_issued_at: JstDateTime,
+}
+
+impl ShopProfile {
+    pub fn license_expires_at(&self) -> JstDateTime {
+        self.license_issued_at.plus_days(LICENSE_VALID_DAYS)
+    }
+}
+
+/// Something RMS does on its own at a given virtual time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Event {
+    AutoConfirm(usize),
+    Processing(usize),
+    UnconfirmedCancel(usize),
+    PaymentDeadline(usize),
+    LicenseExpiry,
+}
+
+/// A change the clock or an action caused, as reported by `advance` and kept for the ledger.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Transition {
+    pub at: JstDateTime,
+    /// None for shop-level events (licence expiry).
+    pub order_number: Option<String>,
+    pub from: Option<OrderProgress>,
+    pub to: Option<OrderProgress>,
+    pub cause: &'static str,
+}
+
+/// One line of a buyer's order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrderLine {
+    pub manage_number: String,
+    pub variant_id: String,
+    pub units: i64,
+}
+
+/// Why a buyer-side action was refused (control plane).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BuyerError {
+    /// The request itself is wrong (key, problem).
+    Invalid(String, String),
+    NotFound(String),
+    /// Not possible in the order's current state.
+    Conflict(String),
+}
+
+/// Per-order result of confirmOrder.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConfirmOutcome {
+    Confirmed,
+    NotFound,
+    /// 800/900
+    Cancelled,
+    /// Already past 100.
+    AlreadyMoved(OrderProgress),
+}
+
+/// Issues reproducible ids from the shop's seed.
+#[derive(Debug)]
+struct Ids {
+    rng: Rng,
+    next_serial: u64,
+    next_basket: u64,
+    next_change: u64,
+}
+
+impl Ids {
+    fn new(seed: u64) -> Self {
+        let mut rng = Rng::new(seed).fork(1);
+        let next_serial = rng.range(200_000_000, 299_999_999);
+        let next_basket = rng.range(9_000_000, 9_900_000);
+        let next_change = rng.range(700_000_000, 799_999_999);
+        Ids { rng, next_serial, next_basket, next_change }
+    }
+
+    fn serial(&mut self) -> u64 {
+        self.next_serial += self.rng.range(1, 37);
+        self.next_serial
+    }
+
+    fn basket(&mut self, items: u64) -> u64 {
+        self.next_basket += items + self.rng.range(1, 9);
+        self.next_basket
+    }
+
+    fn change(&mut self) -> u64 {
+        self.next_change += self.rng.range(1, 500);
+        self.next_change
+    }
+}
+
+pub struct Shop {
+    pub profile: ShopProfile,
+    pub settings: ShopSettings,
+    pub shipping: ShippingSettings,
+    pub sub_statuses: Vec<SubStatusDef>,
+    pub catalog: Catalog,
+    pub seed: u64,
+    now: JstDateTime,
+    created_at: JstDateTime,
+    orders: OrderBook,
+    schedule: BTreeMap<(JstDateTime, u64), Event>,
+    schedule_seq: u64,
+    ids: Ids,
+    buyers: Rng,
+    journal: Journal,
+    limiter: RateLimiter,
+    /// Every transition since creation, oldest first.
+    transitions: Vec<Transition>,
+    request_seq: u64,
+}
+
+impl Shop {
+    pub fn new(
+        profile: ShopProfile,
+        settings: ShopSettings,
+        shipping: ShippingSettings,
+        sub_statuses: Vec<SubStatusDef>,
+        catalog: Catalog,
+        seed: u64,
+        start: JstDateTime,
+    ) -> Shop {
+        let mut shop = Shop {
+            profile,
+            settings,
+            shipping,
+            sub_statuses,
+            catalog,
+            seed,
+            now: start,
+            created_at: start,
+            orders: OrderBook::default(),
+            schedule: BTreeMap::new(),
+            schedule_seq: 0,
+            ids: Ids::new(seed),
+            buyers: Rng::new(seed).fork(2),
+            journal: Journal::default(),
+            limiter: RateLimiter::default(),
+            transitions: Vec::new(),
+            request_seq: 0,
+        };
+        shop.schedule_at(shop.profile.license_expires_at(), Event::LicenseExpiry);
+        shop
+    }
+
+    pub fn now(&self) -> JstDateTime {
+        self.now
+    }
+
+    pub fn created_at(&self) -> JstDateTime {
+        self.created_at
+    }
+
+    pub fn orders(&self) -> &OrderBook {
+        &self.orders
+    }
+
+    pub fn order(&self, number: &str) -> Option<&Order> {
+        self.orders.find(number).map(|i| self.orders.get(i))
+    }
+
+    pub fn transitions(&self) -> &[Transition] {
+        &self.transitions
+    }
+
+    /// True while the licence key is valid on the shop's clock.
+    pub fn license_valid(&self) -> bool {
+        self.now < self.profile.license_expires_at()
+    }
+
+    /// Issues a new licence key (renewal). The old key stops working at once.
+    pub fn renew_license(&mut self, key: String, issued_at: JstDateTime) {
+        self.profile.license_key = key;
+        self.profile.license_issued_at = issued_at;
+        self.schedule.retain(|_, e| *e != Event::LicenseExpiry);
+        self.schedule_at(self.profile.license_expires_at(), Event::LicenseExpiry);
+    }
+
+    fn schedule_at(&mut self, at: JstDateTime, event: Event) {
+        self.schedule_seq += 1;
+        self.schedule.insert((at, self.schedule_seq), event);
+    }
+
+    // ----- the clock -----
+
+    /// Moves the clock to `target`, firing every due event in time order; returns what fired.
+    /// A target in the past leaves the clock where it is.
+    pub fn advance_to(&mut self, target: JstDateTime) -> Vec<Transition> {
+        let before = self.transitions.len();
+        self.run_until(target);
+        self.transitions[before..].to_vec()
+    }
+
+    fn run_until(&mut self, target: JstDateTime) {
+        while let Some((&(at, seq), _)) = self.schedule.iter().next() {
+            if at > target {
+                break;
+            }
+            let event = self.schedule.remove(&(at, seq)).expect("key just seen");
+            self.now = self.now.max(at);
+            self.fire(event);
+        }
+        self.now = self.now.max(target);
+    }
+
+    fn fire(&mut self, event: Event) {
+        let now = self.now;
+        match event {
+            Event::LicenseExpiry => self.transitions.push(Transition {
+                at: now,
+                order_number: None,
+                from: None,
+                to: None,
+                cause: "license_expired",
+            }),
+            Event::AutoConfirm(idx) => {
+                // Switching 自動注文確認 off stops confirmations not yet done.
+                if self.settings.auto_confirm && self.orders.get(idx).progress == OrderProgress::WaitingForConfirmation {
+                    self.confirm_idx(idx, Cause::AutoConfirm);
+                }
+            }
+            Event::Processing(idx) => {
+                if self.orders.get(idx).progress == OrderProgress::RakutenProcessing {
+                    self.change(idx, |o| o.finish_processing(now, Cause::Processing));
+                }
+            }
+            Event::UnconfirmedCancel(idx) => {
+                if self.orders.get(idx).progress == OrderProgress::WaitingForConfirmation {
+                    // Rakuten cancels for the shop's inaction: 店舗様都合 / その他.
+                    self.cancel_idx(idx, 0, 10, Cause::AutoCancel);
+                }
+            }
+            Event::PaymentDeadline(idx) => {
+                let o = self.orders.get(idx);
+                let waiting = matches!(o.progress, OrderProgress::WaitingForConfirmation | OrderProgress::RakutenProcessing);
+                if waiting && o.paid_at.is_none() {
+                    // お客様都合 / 4 未入金
+                    self.cancel_idx(idx, 1, 4, Cause::PaymentDeadline);
+                }
+            }
+        }
+    }
+
+    /// Runs `f` on one order, keeping indexes and the transition log in step.
+    fn change(&mut self, idx: usize, f: impl FnOnce(&mut Order)) {
+        let (before, number) = {
+            let o = self.orders.get(idx);
+            (o.history.len(), o.number.clone())
+        };
+        self.orders.update(idx, f);
+        let o = self.orders.get(idx);
+        for h in &o.history[before..] {
+            self.transitions.push(Transition {
+                at: h.at,
+                order_number: Some(number.clone()),
+                from: h.from,
+                to: Some(h.to),
+                cause: h.cause.as_str(),
+            });
+        }
+    }
+
+    fn confirm_idx(&mut self, idx: usize, cause: Cause) {
+        let now = self.now;
+        let change_id = self.ids.change();
+        self.change(idx, |o| o.confirm(now, change_id, cause));
+        self.after_confirm(idx);
+    }
+
+    /// Rakuten starts processing once confirmed; prepaid orders wait for the buyer's payment.
+    fn after_confirm(&mut self, idx: usize) {
+        let o = self.orders.get(idx);
+        if !o.settlement.is_prepaid() || o.paid_at.is_some() {
+            let at = self.now.plus_minutes(i64::from(self.settings.processing_delay_minutes));
+            self.schedule_at(at, Event::Processing(idx));
+        }
+    }
+
+    fn cancel_idx(&mut self, idx: usize, reason: u8, detail: u8, cause: Cause) {
+        let now = self.now;
+        let change_id = self.ids.change();
+        self.change(idx, |o| o.cancel(now, change_id, reason, detail, cause));
+        let lines: Vec<(String, String, i64)> =
+            self.orders.get(idx).items().map(|i| (i.manage_number.clone(), i.variant_id.clone(), i.units)).collect();
+        for (m, v, u) in lines {
+            self.catalog.restore(&m, &v, u);
+        }
+    }
+
+    // ----- the buyer's side (control plane) -----
+
+    /// A buyer places an order at `at` (default now). The clock first moves to `at`, firing
+    /// what falls due on the way; a time before now is refused so history stays in order.
+    pub fn place_order(
+        &mut self,
+        lines: &[OrderLine],
+        settlement_code: i64,
+        at: Option<JstDateTime>,
+    ) -> Result<String, BuyerError> {
+        let at = at.unwrap_or(self.now);
+        if at < self.now {
+            return Err(BuyerError::Invalid(
+                "at".into(),
+                format!("{} is before the shop's current time {}; orders are placed at or after now", at, self.now),
+            ));
+        }
+        let settlement = SettlementMethod::from_code(settlement_code).ok_or_else(|| {
+            let known: Vec<String> = SettlementMethod::known_codes().map(|c| c.to_string()).collect();
+            BuyerError::Invalid(
+                "settlement_method_code".into(),
+                format!("{settlement_code} is not a RakutenPay payment code (known: {})", known.join(", ")),
+            )
+        })?;
+        if lines.is_empty() {
+            return Err(BuyerError::Invalid("lines".into(), "an order needs at least one line".into()));
+        }
+        // Check every line before touching stock, so a refused order reserves nothing.
+        let mut needed: BTreeMap<(&str, &str), i64> = BTreeMap::new();
+        for (i, l) in lines.iter().enumerate() {
+            if !(1..=999).contains(&l.units) {
+                return Err(BuyerError::Invalid(format!("lines[{i}].units"), format!("{} is not between 1 and 999", l.units)));
+            }
+            if self.catalog.item(&l.manage_number).is_none() {
+                return Err(BuyerError::Invalid(
+                    format!("lines[{i}].manage_number"),
+                    format!("no item '{}' in this shop's catalog", l.manage_number),
+                ));
+            }
+            if self.catalog.variant(&l.manage_number, &l.variant_id).is_none() {
+                return Err(BuyerError::Invalid(
+                    format!("lines[{i}].variant_id"),
+                    format!("item '{}' has no variant '{}'", l.manage_number, l.variant_id),
+                ));
+            }
+            *needed.entry((&l.manage_number, &l.variant_id)).or_default() += l.units;
+        }
+        self.run_until(at);
+        for ((m, v), units) in &needed {
+            let stock = self.catalog.variant(m, v).map(|(_, v)| v.quantity).unwrap_or(0);
+            if stock < *units {
+                return Err(BuyerError::Conflict(format!(
+                    "out of stock: {m}/{v} has {stock} left, the order needs {units}"
+                )));
+            }
+        }
+        for ((m, v), units) in &needed {
+            self.catalog.reserve(m, v, *units);
+        }
+
+        let number = format!("{}-{}-{:010}", self.profile.shop_id, at.date().compact(), self.ids.serial());
+        let basket_id = self.ids.basket(lines.len() as u64);
+        let items: Vec<OrderItem> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let (item, v) = self.catalog.variant(&l.manage_number, &l.variant_id).expect("checked above");
+                let sku_info = v.sku_info();
+                OrderItem {
+                    item_detail_id: basket_id + i as u64,
+                    item_name: item.title.clone(),
+                    item_id: item.item_id,
+                    item_number: item.item_number.clone(),
+                    manage_number: item.manage_number.clone(),
+                    price: v.price,
+                    units: l.units,
+                    selected_choice: sku_info.clone(),
+                    variant_id: v.variant_id.clone(),
+                    merchant_defined_sku_id: v.merchant_defined_sku_id.clone(),
+                    sku_info,
+                    tax_rate_permille: 100,
+                }
+            })
+            .collect();
+        let goods: i64 = items.iter().map(|i| i.price * i.units).sum();
+        let ship = &self.shipping;
+        let postage = if ship.free_postage_threshold > 0 && goods >= ship.free_postage_threshold { 0 } else { ship.postage_price };
+        let cod = if settlement == SettlementMethod::COD { ship.cod_fee } else { 0 };
+        let orderer = buyer::generate(&mut self.buyers);
+        let card_last4 = format!("{:04}", self.buyers.below(10_000));
+        let mut order = Order {
+            number: number.clone(),
+            progress: OrderProgress::WaitingForConfirmation,
+            sub_status: None,
+            order_datetime: at,
+            shop_order_cfm_datetime: None,
+            order_fix_datetime: None,
+            shipping_inst_datetime: None,
+            shipping_cmpl_rpt_datetime: None,
+            payment_fix_datetime: None,
+            settlement,
+            paid_at: None,
+            orderer: orderer.clone(),
+            packages: vec![Package {
+                basket_id,
+                sender: orderer,
+                items,
+                shipping: vec![],
+                postage_price: postage,
+                delivery_price: cod,
+                default_delivery_company: ship.default_delivery_company.clone(),
+            }],
+            delivery_name: ship.delivery_name.clone(),
+            used_point: 0,
+            memo: None,
+            operator: None,
+            mail_plug_sentence: None,
+            remarks: Some("[配送日時指定:]\n\n".into()),
+            change_reasons: vec![],
+            due_dates: vec![],
+            history: vec![],
+            card_last4,
+        };
+        let due = settlement
+            .is_prepaid()
+            .then(|| at.date().plus_days(i64::from(self.settings.prepayment_due_days)));
+        if let Some(d) = due {
+            order.due_dates.push(DueDate { due_date_type: 0, due_date: d });
+        }
+        order.history.push(super::order::StatusChange {
+            at,
+            from: None,
+            to: OrderProgress::WaitingForConfirmation,
+            cause: Cause::Placed,
+        });
+        self.transitions.push(Transition {
+            at,
+            order_number: Some(number.clone()),
+            from: None,
+            to: Some(OrderProgress::WaitingForConfirmation),
+            cause: Cause::Placed.as_str(),
+        });
+        let idx = self.orders.insert(order);
+
+        self.schedule_at(at.plus_days(i64::from(self.settings.unconfirmed_cancel_days)), Event::UnconfirmedCancel(idx));
+        if let Some(d) = due {
+            self.schedule_at(d.end(), Event::PaymentDeadline(idx));
+        }
+        if self.settings.auto_confirm {
+            self.schedule_at(at.plus_minutes(i64::from(self.settings.auto_confirm_delay_minutes)), Event::AutoConfirm(idx));
+        }
+        // A zero delay fires now.
+        self.run_until(self.now);
+        Ok(number)
+    }
+
+    /// The buyer pays a prepaid order. A confirmed order moves 200 → 300 at once.
+    pub fn pay(&mut self, number: &str) -> Result<(), BuyerError> {
+        let idx = self.orders.find(number).ok_or_else(|| BuyerError::NotFound(format!("no order {number} in this shop")))?;
+        let o = self.orders.get(idx);
+        if !o.settlement.is_prepaid() {
+            return Err(BuyerError::Conflict(format!(
+                "order {number} is paid by {} ({}), not a prepayment method (9, 13, 14)",
+                o.settlement.name(),
+                o.settlement.code()
+            )));
+        }
+        if o.paid_at.is_some() {
+            return Err(BuyerError::Conflict(format!("order {number} is already paid")));
+        }
+        if o.is_cancelled() {
+            return Err(BuyerError::Conflict(format!("order {number} is cancelled ({})", o.progress.code())));
+        }
+        let now = self.now;
+        let in_processing = o.progress == OrderProgress::RakutenProcessing;
+        self.change(idx, |o| {
+            o.paid_at = Some(now);
+            o.payment_fix_datetime = Some(now);
+            if in_processing {
+                o.finish_processing(now, Cause::Payment);
+            }
+        });
+        Ok(())
+    }
+
+    /// The buyer cancels alone, allowed within `buyer_cancel_minutes` of ordering and before
+    /// Rakuten finished processing.
+    pub fn buyer_cancel(&mut self, number: &str) -> Result<(), BuyerError> {
+        let idx = self.orders.find(number).ok_or_else(|| BuyerError::NotFound(format!("no order {number} in this shop")))?;
+        let o = self.orders.get(idx);
+        let deadline = o.order_datetime.plus_minutes(i64::from(self.settings.buyer_cancel_minutes));
+        if self.now > deadline {
+            return Err(BuyerError::Conflict(format!(
+                "the buyer may cancel only until {deadline} ({} minutes after ordering); it is {}",
+                self.settings.buyer_cancel_minutes, self.now
+            )));
+        }
+        if !matches!(o.progress, OrderProgress::WaitingForConfirmation | OrderProgress::RakutenProcessing) {
+            return Err(BuyerError::Conflict(format!("order {number} is in {} and cannot be cancelled by the buyer", o.progress.code())));
+        }
+        self.cancel_idx(idx, 1, 1, Cause::BuyerCancel);
+        Ok(())
+    }
+
+    // ----- RMS operations -----
+
+    pub fn search_orders(&self, q: &SearchQuery) -> SearchPage {
+        self.orders.search(q)
+    }
+
+    /// confirmOrder: one outcome per number, in request order.
+    pub fn confirm_orders(&mut self, numbers: &[String]) -> Vec<ConfirmOutcome> {
+        let out = numbers
+            .iter()
+            .map(|n| {
+                let Some(idx) = self.orders.find(n) else { return ConfirmOutcome::NotFound };
+                let o = self.orders.get(idx);
+                if o.is_cancelled() {
+                    ConfirmOutcome::Cancelled
+                } else if o.progress != OrderProgress::WaitingForConfirmation {
+                    ConfirmOutcome::AlreadyMoved(o.progress)
+                } else {
+                    self.confirm_idx(idx, Cause::Api("confirmOrder"));
+                    ConfirmOutcome::Confirmed
+                }
+            })
+            .collect();
+        self.run_until(self.now);
+        out
+    }
+
+    // ----- requests: journal, rate limits -----
+
+    /// Takes a rate-limit token for `function` when limits are on.
+    pub fn take_rate_token(&mut self, function: &str, now: Instant) -> bool {
+        if !self.settings.rate_limit.enabled {
+            return true;
+        }
+        let rate = self.settings.rate_for(function);
+        self.limiter.try_take(function, rate, now)
+    }
+
+    pub fn record_request(&mut self, method: &str, path: &str, status: u16, codes: Vec<String>) {
+        let entry = JournalEntry { seq: 0, at: self.now, method: method.into(), path: path.into(), status, codes };
+        self.journal.record(self.settings.journal_limit, entry);
+    }
+
+    pub fn journal(&self) -> &Journal {
+        &self.journal
+    }
+
+    pub fn clear_journal(&mut self) {
+        self.journal.clear();
+    }
+
+    /// A fresh id for a response's `RequestId` header.
+    pub fn next_request_id(&mut self) -> String {
+        self.request_seq += 1;
+        let h = super::rng::seed_from(&format!("{}:{}", self.seed, self.request_seq));
+        format!(
+            "{:08x}-{:04x}-4{:03x}-a{:03x}-{:012x}",
+            h >> 32,
+            (h >> 16) & 0xffff,
+            h & 0xfff,
+            self.request_seq & 0xfff,
+            self.request_seq
+        )
+    }
+
+    /// Replaces the settings (already validated). Takes effect for the next request.
+    pub fn set_settings(&mut self, settings: ShopSettings) {
+        if !settings.rate_limit.enabled || settings.rate_limit != self.settings.rate_limit {
+            self.limiter.clear();
+        }
+        self.settings = settings;
+    }
+}
+
+/// The one way to reach a shop: a cheap clone around the lock.
+///
+/// A std `Mutex`, not tokio's: every critical section is short and synchronous, and `with`
+/// takes a plain closure, so no guard can live across an `.await` (see mini-redis `db.rs`).
+#[derive(Clone)]
+pub struct ShopHandle(Arc<Mutex<Shop>>);
+
+impl ShopHandle {
+    pub fn new(shop: Shop) -> Self {
+        ShopHandle(Arc::new(Mutex::new(shop)))
+    }
+
+    /// Runs `f` with the shop locked.
+    pub fn with<R>(&self, f: impl FnOnce(&mut Shop) -> R) -> R {
+        f(&mut self.lock())
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Shop> {
+        // A panic inside `with` poisons the lock; the shop's data is still consistent at every
+        // method boundary, so keep serving rather than failing every later request.
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}

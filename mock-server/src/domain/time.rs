@@ -1,0 +1,258 @@
+//! Japan Standard Time datetimes, the only time zone RMS speaks.
+//!
+//! A [`JstDateTime`] counts seconds of JST wall-clock time since 1970-01-01T00:00:00+09:00.
+//! JST has no daylight saving, so civil arithmetic is plain integer arithmetic and we need no
+//! time-zone crate. The two wire spellings live here too: the order API writes `+0900` (no
+//! colon) and rejects anything else, the item/inventory APIs write `+09:00`.
+
+use std::fmt;
+
+const SECS_PER_DAY: i64 = 86_400;
+
+/// A point in time on a shop's JST clock, with one-second resolution (RMS has no fractions).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub struct JstDateTime(i64);
+
+/// A calendar day in JST (`YYYY-MM-DD` on the wire).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub struct JstDate(i64);
+
+/// Why a datetime string was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError;
+
+impl JstDateTime {
+    pub const MIN: JstDateTime = JstDateTime(i64::MIN / 2);
+    pub const MAX: JstDateTime = JstDateTime(i64::MAX / 2);
+
+    /// Builds a datetime from JST civil fields; `None` when a field is out of range.
+    pub fn from_civil(y: i64, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> Option<Self> {
+        if !(1..=12).contains(&mo) || d == 0 || d > days_in_month(y, mo) || h > 23 || mi > 59 || s > 59 {
+            return None;
+        }
+        let days = days_from_civil(y, mo, d);
+        Some(JstDateTime(days * SECS_PER_DAY + i64::from(h * 3600 + mi * 60 + s)))
+    }
+
+    /// Seconds since 1970-01-01T00:00:00 JST.
+    pub fn seconds(self) -> i64 {
+        self.0
+    }
+
+    pub fn from_seconds(s: i64) -> Self {
+        JstDateTime(s)
+    }
+
+    pub fn plus_seconds(self, s: i64) -> Self {
+        JstDateTime(self.0.saturating_add(s))
+    }
+
+    pub fn plus_minutes(self, m: i64) -> Self {
+        self.plus_seconds(m.saturating_mul(60))
+    }
+
+    pub fn plus_days(self, d: i64) -> Self {
+        self.plus_seconds(d.saturating_mul(SECS_PER_DAY))
+    }
+
+    pub fn date(self) -> JstDate {
+        JstDate(self.0.div_euclid(SECS_PER_DAY))
+    }
+
+    /// (year, month, day, hour, minute, second)
+    pub fn civil(self) -> (i64, u32, u32, u32, u32, u32) {
+        let (y, mo, d) = civil_from_days(self.0.div_euclid(SECS_PER_DAY));
+        let rem = self.0.rem_euclid(SECS_PER_DAY) as u32;
+        (y, mo, d, rem / 3600, rem / 60 % 60, rem % 60)
+    }
+
+    /// The order API form: `2026-11-28T09:00:00+0900`.
+    pub fn to_rms(self) -> String {
+        format!("{}+0900", self.naive())
+    }
+
+    /// The item/inventory API form: `2026-11-28T09:00:00+09:00`.
+    pub fn to_iso(self) -> String {
+        format!("{}+09:00", self.naive())
+    }
+
+    fn naive(self) -> String {
+        let (y, mo, d, h, mi, s) = self.civil();
+        format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}")
+    }
+
+    /// Parses the only form the order API accepts: `YYYY-MM-DDThh:mm:ss+0900`.
+    ///
+    /// Real RMS answers `…_ERROR_011` for `+09:00`, `Z`, `+0000`, no zone, fractions or a bare
+    /// date (order-api.md §7.1), so all of those fail here.
+    pub fn parse_rms(s: &str) -> Result<Self, ParseError> {
+        let naive = s.strip_suffix("+0900").ok_or(ParseError)?;
+        Self::parse_naive(naive)
+    }
+
+    /// Accepts `+0900` and `+09:00`: used for shop files and for the lenient datetime mode.
+    pub fn parse_flexible(s: &str) -> Result<Self, ParseError> {
+        if let Some(naive) = s.strip_suffix("+09:00") {
+            return Self::parse_naive(naive);
+        }
+        Self::parse_rms(s)
+    }
+
+    fn parse_naive(s: &str) -> Result<Self, ParseError> {
+        let b = s.as_bytes();
+        if b.len() != 19 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
+            return Err(ParseError);
+        }
+        let num = |r: std::ops::Range<usize>| -> Result<u32, ParseError> {
+            let part = &s[r];
+            if !part.bytes().all(|c| c.is_ascii_digit()) {
+                return Err(ParseError);
+            }
+            part.parse().map_err(|_| ParseError)
+        };
+        Self::from_civil(
+            i64::from(num(0..4)?),
+            num(5..7)?,
+            num(8..10)?,
+            num(11..13)?,
+            num(14..16)?,
+            num(17..19)?,
+        )
+        .ok_or(ParseError)
+    }
+}
+
+impl fmt::Display for JstDateTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_rms())
+    }
+}
+
+impl JstDate {
+    pub fn from_ymd(y: i64, m: u32, d: u32) -> Option<Self> {
+        JstDateTime::from_civil(y, m, d, 0, 0, 0).map(|t| t.date())
+    }
+
+    /// Parses `YYYY-MM-DD`.
+    pub fn parse(s: &str) -> Result<Self, ParseError> {
+        JstDateTime::parse_naive(&format!("{s}T00:00:00")).map(|t| t.date())
+    }
+
+    pub fn start(self) -> JstDateTime {
+        JstDateTime(self.0 * SECS_PER_DAY)
+    }
+
+    /// The last second of the day: deadlines given as a date run to its end.
+    pub fn end(self) -> JstDateTime {
+        JstDateTime(self.0 * SECS_PER_DAY + SECS_PER_DAY - 1)
+    }
+
+    pub fn plus_days(self, d: i64) -> Self {
+        JstDate(self.0 + d)
+    }
+
+    /// `YYYY-MM-DD`
+    pub fn to_wire(self) -> String {
+        let (y, m, d) = civil_from_days(self.0);
+        format!("{y:04}-{m:02}-{d:02}")
+    }
+
+    /// `YYYYMMDD`, as in order numbers.
+    pub fn compact(self) -> String {
+        self.to_wire().replace('-', "")
+    }
+}
+
+fn is_leap(y: i64) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+fn days_in_month(y: i64, m: u32) -> u32 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if is_leap(y) => 29,
+        _ => 28,
+    }
+}
+
+// Howard Hinnant's days_from_civil / civil_from_days (proleptic Gregorian).
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rms_form_round_trips() {
+        let t = JstDateTime::parse_rms("2026-11-28T09:05:07+0900").unwrap();
+        assert_eq!(t.to_rms(), "2026-11-28T09:05:07+0900");
+        assert_eq!(t.to_iso(), "2026-11-28T09:05:07+09:00");
+        assert_eq!(t.date().to_wire(), "2026-11-28");
+        assert_eq!(t.date().compact(), "20261128");
+    }
+
+    #[test]
+    fn order_api_rejects_every_other_datetime_spelling() {
+        for bad in [
+            "2026-11-28T09:00:00+09:00",
+            "2026-11-28T09:00:00Z",
+            "2026-11-28T09:00:00+0000",
+            "2026-11-28T09:00:00",
+            "2026-11-28T09:00:00.000+0900",
+            "2026-11-28",
+            "2026-02-30T09:00:00+0900",
+            "2026-11-28T24:00:00+0900",
+            "2026-11-28 09:00:00+0900",
+            "+026-11-28T09:00:00+0900",
+        ] {
+            assert!(JstDateTime::parse_rms(bad).is_err(), "{bad} must be refused");
+        }
+    }
+
+    #[test]
+    fn flexible_form_accepts_the_colon_offset() {
+        let a = JstDateTime::parse_flexible("2026-11-28T09:00:00+09:00").unwrap();
+        let b = JstDateTime::parse_flexible("2026-11-28T09:00:00+0900").unwrap();
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn civil_arithmetic_crosses_months_years_and_leap_days() {
+        let t = JstDateTime::parse_rms("2028-02-28T23:30:00+0900").unwrap();
+        assert_eq!(t.plus_minutes(60).to_rms(), "2028-02-29T00:30:00+0900");
+        assert_eq!(t.plus_days(2).to_rms(), "2028-03-01T23:30:00+0900");
+        let n = JstDateTime::parse_rms("2026-12-31T23:59:59+0900").unwrap();
+        assert_eq!(n.plus_seconds(1).to_rms(), "2027-01-01T00:00:00+0900");
+        assert_eq!(JstDate::parse("2026-11-28").unwrap().end().to_rms(), "2026-11-28T23:59:59+0900");
+    }
+
+    #[test]
+    fn every_day_over_four_centuries_round_trips() {
+        for z in -200_000..200_000 {
+            let (y, m, d) = civil_from_days(z);
+            assert_eq!(days_from_civil(y, m, d), z);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! rms-mock: a faithful, stateful fake of Rakuten RMS WEB SERVICE.
+//!
+//! - [`domain`]: the rules of RMS (shops, orders, clock), no HTTP.
+//! - [`api`]: the RMS wire (paths, envelopes), one module per API family.
+//! - [`admin`]: the control plane under `/__admin/`.
+//! - [`setup`]: shop documents (TOML/JSON) → shops.
+//!
+//! Embed it in a test with [`router`] or [`serve`]; run it with the `rms-mock` binary.
+
+pub mod admin;
+pub mod api;
+pub mod auth;
+pub mod cli;
+pub mod domain;
+pub mod registry;
+pub mod setup;
+
+use axum::http::{Method, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use registry::Registry;
+use setup::ShopDocument;
+use std::future::Future;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+/// What every request shares: the shops, and the documents to re-create on reset.
+#[derive(Clone, Default)]
+pub struct AppState {
+    pub registry: Registry,
+    boot: Arc<Vec<(String, ShopDocument)>>,
+}
+
+impl AppState {
+    /// A server with these shop documents (source name, document), created now and again
+    /// on `POST /__admin/reset`.
+    pub fn with_shops(docs: Vec<(String, ShopDocument)>) -> Result<Self, String> {
+        let state = AppState { registry: Registry::default(), boot: Arc::new(docs) };
+        state.reset()?;
+        Ok(state)
+    }
+
+    /// A server with the embedded demo shop.
+    pub fn demo() -> Self {
+        let doc: ShopDocument =
+            setup::parse_toml(setup::DEMO_SHOP_TOML, "fixtures/shops/demo.toml").expect("the embedded demo shop parses");
+        Self::with_shops(vec![("fixtures/shops/demo.toml".into(), doc)]).expect("the embedded demo shop builds")
+    }
+
+    /// Drops every shop and re-creates the boot shops.
+    pub fn reset(&self) -> Result<(), String> {
+        self.registry.clear();
+        for (source, doc) in self.boot.iter() {
+            let shop = doc.build(source).map_err(|e| e.to_string())?;
+            self.registry.insert(shop).map_err(|e| format!("{source}: {e:?}"))?;
+        }
+        Ok(())
+    }
+}
+
+/// Every route of the fake.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(api::order::routes())
+        .merge(admin::routes())
+        .fallback(fallback)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(state)
+}
+
+async fn fallback(method: Method, uri: Uri) -> Response {
+    if uri.path().starts_with("/__admin") {
+        return admin::AdminError::new(
+            axum::http::StatusCode::NOT_FOUND,
+            "not_found",
+            format!("no control-plane endpoint {method} {}", uri.path()),
+        )
+        .into_response();
+    }
+    api::unknown_path(&method, uri.path())
+}
+
+async fn method_not_allowed(method: Method, uri: Uri) -> Response {
+    admin::AdminError::new(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        format!("{method} is not allowed on {}", uri.path()),
+    )
+    .into_response()
+}
+
+/// Serves until `shutdown` completes; in-flight requests finish first.
+pub async fn serve(listener: TcpListener, state: AppState, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+}

@@ -1,0 +1,426 @@
+//! Shop documents: one description of a shop, read from a TOML file (`--shop FILE`) or from
+//! the control plane (JSON or TOML), and turned into a [`Shop`].
+//!
+//! Every problem is reported as `<source>: <key>: <problem>` so a support engineer can fix a
+//! customer's file without reading our code.
+
+use crate::domain::catalog::{Catalog, Item, Variant};
+use crate::domain::order::OrderProgress;
+use crate::domain::rng::seed_from;
+use crate::domain::settings::{ShippingSettings, ShopSettings, SubStatusDef};
+use crate::domain::shop::{BuyerError, OrderLine, Shop, ShopProfile};
+use crate::domain::time::JstDateTime;
+use serde::de::{Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use std::fmt;
+
+/// The demo shop served by `rms-mock` with no arguments.
+pub const DEMO_SHOP_TOML: &str = include_str!("../../fixtures/shops/demo.toml");
+
+/// When a document gives no `clock_start`.
+pub const DEFAULT_CLOCK_START: &str = "2026-11-28T09:00:00+0900";
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShopDocument {
+    pub shop: ShopSection,
+    #[serde(default)]
+    pub settings: ShopSettings,
+    #[serde(default)]
+    pub shipping: ShippingSettings,
+    #[serde(default)]
+    pub sub_statuses: Vec<SubStatusDef>,
+    #[serde(default)]
+    pub items: Vec<ItemDoc>,
+    /// Orders that already exist when the shop is created.
+    #[serde(default)]
+    pub orders: Vec<OrderDoc>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShopSection {
+    pub shop_id: String,
+    pub name: Option<String>,
+    pub service_secret: String,
+    pub license_key: String,
+    /// Defaults to `clock_start` (a fresh key).
+    pub license_issued_at: Option<String>,
+    pub clock_start: Option<String>,
+    /// Seed for ids and buyers; defaults to a hash of the shop id.
+    pub seed: Option<u64>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemDoc {
+    pub manage_number: String,
+    pub item_number: Option<String>,
+    pub title: String,
+    pub item_id: Option<u64>,
+    pub variants: Vec<VariantDoc>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct VariantDoc {
+    pub variant_id: String,
+    pub merchant_defined_sku_id: Option<String>,
+    pub price: i64,
+    #[serde(default)]
+    pub quantity: i64,
+    #[serde(default)]
+    pub selector_values: OrderedPairs,
+}
+
+/// A string→string table that keeps the order it was written in (`サイズ` before `カラー`),
+/// because `skuInfo` shows selectors in that order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OrderedPairs(pub Vec<(String, String)>);
+
+impl<'de> Deserialize<'de> for OrderedPairs {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = OrderedPairs;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a table of selector name = value strings")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<OrderedPairs, A::Error> {
+                let mut v = Vec::new();
+                while let Some((k, val)) = map.next_entry::<String, String>()? {
+                    v.push((k, val));
+                }
+                Ok(OrderedPairs(v))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for OrderedPairs {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrderDoc {
+    /// Defaults to the shop's current time.
+    pub at: Option<String>,
+    /// 1 card, 2 COD, 9 bank transfer, 13/14 convenience prepay, …
+    #[serde(default = "card")]
+    pub settlement_method_code: i64,
+    pub lines: Vec<LineDoc>,
+}
+
+fn card() -> i64 {
+    1
+}
+
+fn one() -> i64 {
+    1
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LineDoc {
+    pub manage_number: String,
+    pub variant_id: String,
+    #[serde(default = "one")]
+    pub units: i64,
+}
+
+impl LineDoc {
+    pub fn to_line(&self) -> OrderLine {
+        OrderLine { manage_number: self.manage_number.clone(), variant_id: self.variant_id.clone(), units: self.units }
+    }
+}
+
+/// `<source>: <key>: <problem>`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetupError {
+    pub source: String,
+    pub key: String,
+    pub problem: String,
+}
+
+impl fmt::Display for SetupError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.key.is_empty() {
+            write!(f, "{}: {}", self.source, self.problem)
+        } else {
+            write!(f, "{}: {}: {}", self.source, self.key, self.problem)
+        }
+    }
+}
+
+impl std::error::Error for SetupError {}
+
+fn err(source: &str, key: impl Into<String>, problem: impl Into<String>) -> SetupError {
+    SetupError { source: source.into(), key: key.into(), problem: problem.into() }
+}
+
+fn path_key(p: &serde_path_to_error::Path) -> String {
+    let s = p.to_string();
+    if s == "." {
+        String::new()
+    } else {
+        s
+    }
+}
+
+/// Reads a TOML document (a file's text; `source` names it in errors).
+pub fn parse_toml<T: serde::de::DeserializeOwned>(text: &str, source: &str) -> Result<T, SetupError> {
+    let de = toml::Deserializer::new(text);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let key = path_key(e.path());
+        let inner = e.into_inner();
+        let line = inner.span().map(|s| text.as_bytes()[..s.start.min(text.len())].iter().filter(|b| **b == b'\n').count() + 1);
+        let msg = inner.message().trim().to_string();
+        let problem = match line {
+            Some(l) => format!("{msg} (line {l})"),
+            None => msg,
+        };
+        err(source, key, problem)
+    })
+}
+
+/// Reads a JSON document.
+pub fn parse_json<T: serde::de::DeserializeOwned>(text: &str, source: &str) -> Result<T, SetupError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let v: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let key = path_key(e.path());
+        let inner = e.into_inner();
+        err(source, key, inner.to_string())
+    })?;
+    de.end().map_err(|e| err(source, "", e.to_string()))?;
+    Ok(v)
+}
+
+fn datetime(source: &str, key: &str, s: &str) -> Result<JstDateTime, SetupError> {
+    JstDateTime::parse_flexible(s)
+        .map_err(|_| err(source, key, format!("'{s}' is not a JST datetime like 2026-11-28T09:00:00+0900")))
+}
+
+fn check_token(source: &str, key: &str, s: &str) -> Result<(), SetupError> {
+    if s.is_empty() {
+        return Err(err(source, key, "must not be empty"));
+    }
+    if s.chars().any(|c| c.is_whitespace() || c == ':') {
+        return Err(err(source, key, "must not contain spaces or ':' (it goes into the ESA header)"));
+    }
+    Ok(())
+}
+
+impl ShopDocument {
+    /// Checks the document and creates the shop: catalog first, then the existing orders
+    /// played in time order on the shop's clock, which ends at `clock_start`.
+    pub fn build(&self, source: &str) -> Result<Shop, SetupError> {
+        let s = &self.shop;
+        if s.shop_id.len() != 6 || !s.shop_id.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(err(source, "shop.shop_id", format!("'{}' is not 6 digits", s.shop_id)));
+        }
+        check_token(source, "shop.service_secret", &s.service_secret)?;
+        check_token(source, "shop.license_key", &s.license_key)?;
+        let clock_start = datetime(source, "shop.clock_start", s.clock_start.as_deref().unwrap_or(DEFAULT_CLOCK_START))?;
+        let issued = match &s.license_issued_at {
+            Some(t) => datetime(source, "shop.license_issued_at", t)?,
+            None => clock_start,
+        };
+        if let Some((key, problem)) = self.settings.problems().into_iter().next() {
+            return Err(err(source, format!("settings.{key}"), problem));
+        }
+        let mut seen_sub = HashSet::new();
+        for (i, d) in self.sub_statuses.iter().enumerate() {
+            if OrderProgress::from_code(i64::from(d.order_progress)).is_none() {
+                return Err(err(source, format!("sub_statuses[{i}].order_progress"), format!("{} is not an orderProgress (100-900)", d.order_progress)));
+            }
+            if !seen_sub.insert(d.id) {
+                return Err(err(source, format!("sub_statuses[{i}].id"), format!("{} is defined twice", d.id)));
+            }
+        }
+        let catalog = self.catalog(source)?;
+        let seed = s.seed.unwrap_or_else(|| seed_from(&s.shop_id));
+
+        let mut orders = Vec::with_capacity(self.orders.len());
+        for (i, o) in self.orders.iter().enumerate() {
+            let at = match &o.at {
+                Some(t) => datetime(source, &format!("orders[{i}].at"), t)?,
+                None => clock_start,
+            };
+            if at > clock_start {
+                return Err(err(source, format!("orders[{i}].at"), format!("{at} is after clock_start {clock_start}; existing orders must be in the past")));
+            }
+            orders.push((at, i, o));
+        }
+        orders.sort_by_key(|(at, i, _)| (*at, *i));
+        let start = orders.first().map(|(at, _, _)| *at).unwrap_or(clock_start).min(clock_start);
+
+        let profile = ShopProfile {
+            shop_id: s.shop_id.clone(),
+            name: s.name.clone().unwrap_or_else(|| format!("shop-{}", s.shop_id)),
+            service_secret: s.service_secret.clone(),
+            license_key: s.license_key.clone(),
+            license_issued_at: issued,
+        };
+        let mut shop = Shop::new(
+            profile,
+            self.settings.clone(),
+            self.shipping.clone(),
+            self.sub_statuses.clone(),
+            catalog,
+            seed,
+            start,
+        );
+        for (at, i, o) in orders {
+            let lines: Vec<OrderLine> = o.lines.iter().map(LineDoc::to_line).collect();
+            shop.place_order(&lines, o.settlement_method_code, Some(at)).map_err(|e| match e {
+                BuyerError::Invalid(k, p) => err(source, format!("orders[{i}].{k}"), p),
+                BuyerError::NotFound(p) | BuyerError::Conflict(p) => err(source, format!("orders[{i}]"), p),
+            })?;
+        }
+        shop.advance_to(clock_start);
+        Ok(shop)
+    }
+
+    fn catalog(&self, source: &str) -> Result<Catalog, SetupError> {
+        let mut items = Vec::new();
+        let mut seen = HashSet::new();
+        for (i, it) in self.items.iter().enumerate() {
+            let key = |k: &str| format!("items[{i}].{k}");
+            if it.manage_number.is_empty() {
+                return Err(err(source, key("manage_number"), "must not be empty"));
+            }
+            if !seen.insert(it.manage_number.clone()) {
+                return Err(err(source, key("manage_number"), format!("'{}' is defined twice", it.manage_number)));
+            }
+            if it.variants.is_empty() {
+                return Err(err(source, key("variants"), "an item needs at least one variant"));
+            }
+            let mut vseen = HashSet::new();
+            let mut variants = Vec::new();
+            for (j, v) in it.variants.iter().enumerate() {
+                let vkey = |k: &str| format!("items[{i}].variants[{j}].{k}");
+                if v.variant_id.is_empty() {
+                    return Err(err(source, vkey("variant_id"), "must not be empty"));
+                }
+                if !vseen.insert(v.variant_id.clone()) {
+                    return Err(err(source, vkey("variant_id"), format!("'{}' is defined twice", v.variant_id)));
+                }
+                if v.price < 0 {
+                    return Err(err(source, vkey("price"), format!("{} is negative", v.price)));
+                }
+                if !(0..=99_999).contains(&v.quantity) {
+                    return Err(err(source, vkey("quantity"), format!("{} is not between 0 and 99999", v.quantity)));
+                }
+                variants.push(Variant {
+                    variant_id: v.variant_id.clone(),
+                    merchant_defined_sku_id: v.merchant_defined_sku_id.clone(),
+                    price: v.price,
+                    quantity: v.quantity,
+                    selector_values: v.selector_values.0.clone(),
+                });
+            }
+            items.push(Item {
+                manage_number: it.manage_number.clone(),
+                item_number: it.item_number.clone().unwrap_or_else(|| it.manage_number.clone()),
+                item_id: it.item_id.unwrap_or(10_000_001 + i as u64),
+                title: it.title.clone(),
+                variants,
+            });
+        }
+        Ok(Catalog::new(items))
+    }
+}
+
+/// Reads and builds a shop file.
+pub fn load_shop_file(path: &std::path::Path) -> Result<Shop, SetupError> {
+    let source = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| err(&source, "", format!("cannot read the file: {e}")))?;
+    let doc: ShopDocument = parse_toml(&text, &source)?;
+    doc.build(&source)
+}
+
+/// The embedded demo shop.
+pub fn demo_shop() -> Shop {
+    let doc: ShopDocument = parse_toml(DEMO_SHOP_TOML, "fixtures/shops/demo.toml").expect("the embedded demo shop parses");
+    doc.build("fixtures/shops/demo.toml").expect("the embedded demo shop builds")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+[shop]
+shop_id = "123456"
+service_secret = "SP123456_aaaaaaaaaaaaaaaa"
+license_key = "SL123456_bbbbbbbbbbbbbbbb"
+"#;
+
+    #[test]
+    fn the_demo_shop_builds() {
+        let shop = demo_shop();
+        assert_eq!(shop.profile.shop_id, "123456");
+        assert!(!shop.orders().is_empty());
+    }
+
+    #[test]
+    fn a_minimal_document_gets_defaults() {
+        let doc: ShopDocument = parse_toml(MINIMAL, "m.toml").unwrap();
+        let shop = doc.build("m.toml").unwrap();
+        assert_eq!(shop.now().to_rms(), DEFAULT_CLOCK_START);
+        assert!(!shop.settings.auto_confirm);
+    }
+
+    #[test]
+    fn unknown_keys_are_named_with_their_table() {
+        let text = format!("{MINIMAL}\n[settings]\nauto_confirn = true\n");
+        let e = parse_toml::<ShopDocument>(&text, "x.toml").unwrap_err();
+        assert_eq!(e.source, "x.toml");
+        assert!(e.key.starts_with("settings"), "{e}");
+        assert!(e.problem.contains("auto_confirn"), "{e}");
+    }
+
+    #[test]
+    fn wrong_types_name_the_key_and_line() {
+        let text = format!("{MINIMAL}\n[settings]\nauto_confirm = \"yes\"\n");
+        let e = parse_toml::<ShopDocument>(&text, "x.toml").unwrap_err();
+        assert_eq!(e.key, "settings.auto_confirm");
+        assert!(e.problem.contains("line 8"), "{e}");
+    }
+
+    #[test]
+    fn bad_values_are_named_after_parsing() {
+        let text = MINIMAL.replace("\"123456\"", "\"12345\"");
+        let doc: ShopDocument = parse_toml(&text, "x.toml").unwrap();
+        let e = doc.build("x.toml").err().unwrap();
+        assert_eq!(e.to_string(), "x.toml: shop.shop_id: '12345' is not 6 digits");
+    }
+
+    #[test]
+    fn json_errors_carry_the_path() {
+        let e = parse_json::<ShopDocument>(
+            r#"{"shop":{"shop_id":"123456","service_secret":"a","license_key":"b"},"items":[{"manage_number":"x","title":"t","variants":[{"variant_id":"v","price":"1"}]}]}"#,
+            "request body",
+        )
+        .unwrap_err();
+        assert_eq!(e.key, "items[0].variants[0].price");
+    }
+
+    #[test]
+    fn existing_orders_referencing_unknown_items_are_refused() {
+        let text = format!("{MINIMAL}\n[[orders]]\nlines = [{{ manage_number = \"nope\", variant_id = \"v\" }}]\n");
+        let doc: ShopDocument = parse_toml(&text, "x.toml").unwrap();
+        let e = doc.build("x.toml").err().unwrap();
+        assert_eq!(e.key, "orders[0].lines[0].manage_number");
+    }
+}
