@@ -5,7 +5,11 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
-#[command(name = "rms-mock", version, about = "A faithful, stateful fake of Rakuten RMS WEB SERVICE.\n\nWith no arguments, serves the embedded demo shop on 127.0.0.1:8080.")]
+#[command(
+    name = "rms-mock",
+    version,
+    about = "A faithful, stateful fake of Rakuten RMS WEB SERVICE.\n\nWith no arguments, serves the embedded demo shop on 127.0.0.1:8080."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -59,7 +63,8 @@ pub fn load_shop_documents(files: &[PathBuf]) -> Result<Vec<(String, ShopDocumen
     let mut docs = Vec::new();
     for f in files {
         let source = f.display().to_string();
-        let text = std::fs::read_to_string(f).map_err(|e| format!("{source}: cannot read the file: {e}"))?;
+        let text = std::fs::read_to_string(f)
+            .map_err(|e| format!("{source}: cannot read the file: {e}"))?;
         let doc: ShopDocument = setup::parse_toml(&text, &source).map_err(|e| e.to_string())?;
         doc.build(&source).map_err(|e| e.to_string())?;
         docs.push((source, doc));
@@ -85,7 +90,10 @@ pub fn check(files: &[PathBuf]) -> std::process::ExitCode {
 
 /// Binds, prints where and how to connect, serves until `shutdown`.
 /// Errors carry the exit code: 2 for bad input (shop files), 1 for everything else.
-pub async fn run(args: ServeArgs, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> Result<(), (u8, String)> {
+pub async fn run(
+    args: ServeArgs,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), (u8, String)> {
     let state = if args.shops.is_empty() {
         crate::AppState::demo()
     } else {
@@ -94,7 +102,12 @@ pub async fn run(args: ServeArgs, shutdown: impl std::future::Future<Output = ()
     };
     let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port))
         .await
-        .map_err(|e| (1, format!("cannot listen on {}:{}: {e}", args.host, args.port)))?;
+        .map_err(|e| {
+            (
+                1,
+                format!("cannot listen on {}:{}: {e}", args.host, args.port),
+            )
+        })?;
     let addr = listener.local_addr().map_err(|e| (1, e.to_string()))?;
     println!("listening on http://{addr}");
     for (_, shop) in state.registry.all() {
@@ -103,10 +116,19 @@ pub async fn run(args: ServeArgs, shutdown: impl std::future::Future<Output = ()
             println!("shop {} ({})", p.shop_id, p.name);
             println!("  serviceSecret: {}", p.service_secret);
             println!("  licenseKey:    {}", p.license_key);
-            println!("  Authorization: {}", crate::auth::esa_header(&p.service_secret, &p.license_key));
-            println!("  virtual now:   {} (licence valid until {})", s.now(), p.license_expires_at());
+            println!(
+                "  Authorization: {}",
+                crate::auth::esa_header(&p.service_secret, &p.license_key)
+            );
+            println!(
+                "  virtual now:   {} (licence valid until {})",
+                s.now(),
+                p.license_expires_at()
+            );
         });
     }
     println!("control plane: http://{addr}/__admin/shops");
-    crate::serve(listener, state, shutdown).await.map_err(|e| (1, e.to_string()))
+    crate::serve(listener, state, shutdown)
+        .await
+        .map_err(|e| (1, e.to_string()))
 }

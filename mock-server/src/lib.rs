@@ -35,7 +35,10 @@ impl AppState {
     /// A server with these shop documents (source name, document), created now and again
     /// on `POST /__admin/reset`.
     pub fn with_shops(docs: Vec<(String, ShopDocument)>) -> Result<Self, String> {
-        let state = AppState { registry: Registry::default(), boot: Arc::new(docs) };
+        let state = AppState {
+            registry: Registry::default(),
+            boot: Arc::new(docs),
+        };
         state.reset()?;
         Ok(state)
     }
@@ -43,8 +46,10 @@ impl AppState {
     /// A server with the embedded demo shop.
     pub fn demo() -> Self {
         let doc: ShopDocument =
-            setup::parse_toml(setup::DEMO_SHOP_TOML, "fixtures/shops/demo.toml").expect("the embedded demo shop parses");
-        Self::with_shops(vec![("fixtures/shops/demo.toml".into(), doc)]).expect("the embedded demo shop builds")
+            setup::parse_toml(setup::DEMO_SHOP_TOML, "fixtures/shops/demo.toml")
+                .expect("the embedded demo shop parses");
+        Self::with_shops(vec![("fixtures/shops/demo.toml".into(), doc)])
+            .expect("the embedded demo shop builds")
     }
 
     /// Drops every shop and re-creates the boot shops.
@@ -52,7 +57,9 @@ impl AppState {
         self.registry.clear();
         for (source, doc) in self.boot.iter() {
             let shop = doc.build(source).map_err(|e| e.to_string())?;
-            self.registry.insert(shop).map_err(|e| format!("{source}: {e:?}"))?;
+            self.registry
+                .insert(shop)
+                .map_err(|e| format!("{source}: {e:?}"))?;
         }
         Ok(())
     }
@@ -90,6 +97,12 @@ async fn method_not_allowed(method: Method, uri: Uri) -> Response {
 }
 
 /// Serves until `shutdown` completes; in-flight requests finish first.
-pub async fn serve(listener: TcpListener, state: AppState, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
 }

@@ -140,7 +140,11 @@ pub struct LineDoc {
 
 impl LineDoc {
     pub fn to_line(&self) -> OrderLine {
-        OrderLine { manage_number: self.manage_number.clone(), variant_id: self.variant_id.clone(), units: self.units }
+        OrderLine {
+            manage_number: self.manage_number.clone(),
+            variant_id: self.variant_id.clone(),
+            units: self.units,
+        }
     }
 }
 
@@ -165,7 +169,11 @@ impl fmt::Display for SetupError {
 impl std::error::Error for SetupError {}
 
 fn err(source: &str, key: impl Into<String>, problem: impl Into<String>) -> SetupError {
-    SetupError { source: source.into(), key: key.into(), problem: problem.into() }
+    SetupError {
+        source: source.into(),
+        key: key.into(),
+        problem: problem.into(),
+    }
 }
 
 fn path_key(p: &serde_path_to_error::Path) -> String {
@@ -178,12 +186,21 @@ fn path_key(p: &serde_path_to_error::Path) -> String {
 }
 
 /// Reads a TOML document (a file's text; `source` names it in errors).
-pub fn parse_toml<T: serde::de::DeserializeOwned>(text: &str, source: &str) -> Result<T, SetupError> {
+pub fn parse_toml<T: serde::de::DeserializeOwned>(
+    text: &str,
+    source: &str,
+) -> Result<T, SetupError> {
     let de = toml::Deserializer::new(text);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let key = path_key(e.path());
         let inner = e.into_inner();
-        let line = inner.span().map(|s| text.as_bytes()[..s.start.min(text.len())].iter().filter(|b| **b == b'\n').count() + 1);
+        let line = inner.span().map(|s| {
+            text.as_bytes()[..s.start.min(text.len())]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count()
+                + 1
+        });
         let msg = inner.message().trim().to_string();
         let problem = match line {
             Some(l) => format!("{msg} (line {l})"),
@@ -194,7 +211,10 @@ pub fn parse_toml<T: serde::de::DeserializeOwned>(text: &str, source: &str) -> R
 }
 
 /// Reads a JSON document.
-pub fn parse_json<T: serde::de::DeserializeOwned>(text: &str, source: &str) -> Result<T, SetupError> {
+pub fn parse_json<T: serde::de::DeserializeOwned>(
+    text: &str,
+    source: &str,
+) -> Result<T, SetupError> {
     let mut de = serde_json::Deserializer::from_str(text);
     let v: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let key = path_key(e.path());
@@ -206,8 +226,13 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(text: &str, source: &str) -> R
 }
 
 fn datetime(source: &str, key: &str, s: &str) -> Result<JstDateTime, SetupError> {
-    JstDateTime::parse_flexible(s)
-        .map_err(|_| err(source, key, format!("'{s}' is not a JST datetime like 2026-11-28T09:00:00+0900")))
+    JstDateTime::parse_flexible(s).map_err(|_| {
+        err(
+            source,
+            key,
+            format!("'{s}' is not a JST datetime like 2026-11-28T09:00:00+0900"),
+        )
+    })
 }
 
 fn check_token(source: &str, key: &str, s: &str) -> Result<(), SetupError> {
@@ -215,7 +240,11 @@ fn check_token(source: &str, key: &str, s: &str) -> Result<(), SetupError> {
         return Err(err(source, key, "must not be empty"));
     }
     if s.chars().any(|c| c.is_whitespace() || c == ':') {
-        return Err(err(source, key, "must not contain spaces or ':' (it goes into the ESA header)"));
+        return Err(err(
+            source,
+            key,
+            "must not contain spaces or ':' (it goes into the ESA header)",
+        ));
     }
     Ok(())
 }
@@ -226,11 +255,19 @@ impl ShopDocument {
     pub fn build(&self, source: &str) -> Result<Shop, SetupError> {
         let s = &self.shop;
         if s.shop_id.len() != 6 || !s.shop_id.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(err(source, "shop.shop_id", format!("'{}' is not 6 digits", s.shop_id)));
+            return Err(err(
+                source,
+                "shop.shop_id",
+                format!("'{}' is not 6 digits", s.shop_id),
+            ));
         }
         check_token(source, "shop.service_secret", &s.service_secret)?;
         check_token(source, "shop.license_key", &s.license_key)?;
-        let clock_start = datetime(source, "shop.clock_start", s.clock_start.as_deref().unwrap_or(DEFAULT_CLOCK_START))?;
+        let clock_start = datetime(
+            source,
+            "shop.clock_start",
+            s.clock_start.as_deref().unwrap_or(DEFAULT_CLOCK_START),
+        )?;
         let issued = match &s.license_issued_at {
             Some(t) => datetime(source, "shop.license_issued_at", t)?,
             None => clock_start,
@@ -241,10 +278,18 @@ impl ShopDocument {
         let mut seen_sub = HashSet::new();
         for (i, d) in self.sub_statuses.iter().enumerate() {
             if OrderProgress::from_code(i64::from(d.order_progress)).is_none() {
-                return Err(err(source, format!("sub_statuses[{i}].order_progress"), format!("{} is not an orderProgress (100-900)", d.order_progress)));
+                return Err(err(
+                    source,
+                    format!("sub_statuses[{i}].order_progress"),
+                    format!("{} is not an orderProgress (100-900)", d.order_progress),
+                ));
             }
             if !seen_sub.insert(d.id) {
-                return Err(err(source, format!("sub_statuses[{i}].id"), format!("{} is defined twice", d.id)));
+                return Err(err(
+                    source,
+                    format!("sub_statuses[{i}].id"),
+                    format!("{} is defined twice", d.id),
+                ));
             }
         }
         let catalog = self.catalog(source)?;
@@ -262,11 +307,18 @@ impl ShopDocument {
             orders.push((at, i, o));
         }
         orders.sort_by_key(|(at, i, _)| (*at, *i));
-        let start = orders.first().map(|(at, _, _)| *at).unwrap_or(clock_start).min(clock_start);
+        let start = orders
+            .first()
+            .map(|(at, _, _)| *at)
+            .unwrap_or(clock_start)
+            .min(clock_start);
 
         let profile = ShopProfile {
             shop_id: s.shop_id.clone(),
-            name: s.name.clone().unwrap_or_else(|| format!("shop-{}", s.shop_id)),
+            name: s
+                .name
+                .clone()
+                .unwrap_or_else(|| format!("shop-{}", s.shop_id)),
             service_secret: s.service_secret.clone(),
             license_key: s.license_key.clone(),
             license_issued_at: issued,
@@ -282,10 +334,13 @@ impl ShopDocument {
         );
         for (at, i, o) in orders {
             let lines: Vec<OrderLine> = o.lines.iter().map(LineDoc::to_line).collect();
-            shop.place_order(&lines, o.settlement_method_code, Some(at)).map_err(|e| match e {
-                BuyerError::Invalid(k, p) => err(source, format!("orders[{i}].{k}"), p),
-                BuyerError::NotFound(p) | BuyerError::Conflict(p) => err(source, format!("orders[{i}]"), p),
-            })?;
+            shop.place_order(&lines, o.settlement_method_code, Some(at))
+                .map_err(|e| match e {
+                    BuyerError::Invalid(k, p) => err(source, format!("orders[{i}].{k}"), p),
+                    BuyerError::NotFound(p) | BuyerError::Conflict(p) => {
+                        err(source, format!("orders[{i}]"), p)
+                    }
+                })?;
         }
         shop.advance_to(clock_start);
         Ok(shop)
@@ -300,10 +355,18 @@ impl ShopDocument {
                 return Err(err(source, key("manage_number"), "must not be empty"));
             }
             if !seen.insert(it.manage_number.clone()) {
-                return Err(err(source, key("manage_number"), format!("'{}' is defined twice", it.manage_number)));
+                return Err(err(
+                    source,
+                    key("manage_number"),
+                    format!("'{}' is defined twice", it.manage_number),
+                ));
             }
             if it.variants.is_empty() {
-                return Err(err(source, key("variants"), "an item needs at least one variant"));
+                return Err(err(
+                    source,
+                    key("variants"),
+                    "an item needs at least one variant",
+                ));
             }
             let mut vseen = HashSet::new();
             let mut variants = Vec::new();
@@ -313,13 +376,25 @@ impl ShopDocument {
                     return Err(err(source, vkey("variant_id"), "must not be empty"));
                 }
                 if !vseen.insert(v.variant_id.clone()) {
-                    return Err(err(source, vkey("variant_id"), format!("'{}' is defined twice", v.variant_id)));
+                    return Err(err(
+                        source,
+                        vkey("variant_id"),
+                        format!("'{}' is defined twice", v.variant_id),
+                    ));
                 }
                 if v.price < 0 {
-                    return Err(err(source, vkey("price"), format!("{} is negative", v.price)));
+                    return Err(err(
+                        source,
+                        vkey("price"),
+                        format!("{} is negative", v.price),
+                    ));
                 }
                 if !(0..=99_999).contains(&v.quantity) {
-                    return Err(err(source, vkey("quantity"), format!("{} is not between 0 and 99999", v.quantity)));
+                    return Err(err(
+                        source,
+                        vkey("quantity"),
+                        format!("{} is not between 0 and 99999", v.quantity),
+                    ));
                 }
                 variants.push(Variant {
                     variant_id: v.variant_id.clone(),
@@ -331,7 +406,10 @@ impl ShopDocument {
             }
             items.push(Item {
                 manage_number: it.manage_number.clone(),
-                item_number: it.item_number.clone().unwrap_or_else(|| it.manage_number.clone()),
+                item_number: it
+                    .item_number
+                    .clone()
+                    .unwrap_or_else(|| it.manage_number.clone()),
                 item_id: it.item_id.unwrap_or(10_000_001 + i as u64),
                 title: it.title.clone(),
                 variants,
@@ -344,15 +422,18 @@ impl ShopDocument {
 /// Reads and builds a shop file.
 pub fn load_shop_file(path: &std::path::Path) -> Result<Shop, SetupError> {
     let source = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| err(&source, "", format!("cannot read the file: {e}")))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| err(&source, "", format!("cannot read the file: {e}")))?;
     let doc: ShopDocument = parse_toml(&text, &source)?;
     doc.build(&source)
 }
 
 /// The embedded demo shop.
 pub fn demo_shop() -> Shop {
-    let doc: ShopDocument = parse_toml(DEMO_SHOP_TOML, "fixtures/shops/demo.toml").expect("the embedded demo shop parses");
-    doc.build("fixtures/shops/demo.toml").expect("the embedded demo shop builds")
+    let doc: ShopDocument = parse_toml(DEMO_SHOP_TOML, "fixtures/shops/demo.toml")
+        .expect("the embedded demo shop parses");
+    doc.build("fixtures/shops/demo.toml")
+        .expect("the embedded demo shop builds")
 }
 
 #[cfg(test)]
@@ -403,7 +484,10 @@ license_key = "SL123456_bbbbbbbbbbbbbbbb"
         let text = MINIMAL.replace("\"123456\"", "\"12345\"");
         let doc: ShopDocument = parse_toml(&text, "x.toml").unwrap();
         let e = doc.build("x.toml").err().unwrap();
-        assert_eq!(e.to_string(), "x.toml: shop.shop_id: '12345' is not 6 digits");
+        assert_eq!(
+            e.to_string(),
+            "x.toml: shop.shop_id: '12345' is not 6 digits"
+        );
     }
 
     #[test]
@@ -418,7 +502,9 @@ license_key = "SL123456_bbbbbbbbbbbbbbbb"
 
     #[test]
     fn existing_orders_referencing_unknown_items_are_refused() {
-        let text = format!("{MINIMAL}\n[[orders]]\nlines = [{{ manage_number = \"nope\", variant_id = \"v\" }}]\n");
+        let text = format!(
+            "{MINIMAL}\n[[orders]]\nlines = [{{ manage_number = \"nope\", variant_id = \"v\" }}]\n"
+        );
         let doc: ShopDocument = parse_toml(&text, "x.toml").unwrap();
         let e = doc.build("x.toml").err().unwrap();
         assert_eq!(e.key, "orders[0].lines[0].manage_number");

@@ -28,17 +28,44 @@ pub fn routes() -> Router<AppState> {
         .route("/__admin/health", get(health))
         .route("/__admin/reset", post(reset))
         .route("/__admin/shops", get(list_shops).post(create_shop))
-        .route("/__admin/shops/{shop_id}", get(show_shop).delete(delete_shop))
-        .route("/__admin/shops/{shop_id}/settings", get(show_settings).patch(patch_settings))
+        .route(
+            "/__admin/shops/{shop_id}",
+            get(show_shop).delete(delete_shop),
+        )
+        .route(
+            "/__admin/shops/{shop_id}/settings",
+            get(show_settings).patch(patch_settings),
+        )
         .route("/__admin/shops/{shop_id}/license", post(renew_license))
-        .route("/__admin/shops/{shop_id}/orders", get(list_orders).post(place_order))
-        .route("/__admin/shops/{shop_id}/orders/{order_number}", get(show_order))
-        .route("/__admin/shops/{shop_id}/orders/{order_number}/payment", post(pay_order))
-        .route("/__admin/shops/{shop_id}/orders/{order_number}/cancel", post(buyer_cancel))
-        .route("/__admin/shops/{shop_id}/orders/{order_number}/history", get(order_history))
+        .route(
+            "/__admin/shops/{shop_id}/orders",
+            get(list_orders).post(place_order),
+        )
+        .route(
+            "/__admin/shops/{shop_id}/orders/{order_number}",
+            get(show_order),
+        )
+        .route(
+            "/__admin/shops/{shop_id}/orders/{order_number}/payment",
+            post(pay_order),
+        )
+        .route(
+            "/__admin/shops/{shop_id}/orders/{order_number}/cancel",
+            post(buyer_cancel),
+        )
+        .route(
+            "/__admin/shops/{shop_id}/orders/{order_number}/history",
+            get(order_history),
+        )
         .route("/__admin/shops/{shop_id}/clock", get(show_clock))
-        .route("/__admin/shops/{shop_id}/clock/advance", post(advance_clock))
-        .route("/__admin/shops/{shop_id}/journal", get(journal).delete(clear_journal))
+        .route(
+            "/__admin/shops/{shop_id}/clock/advance",
+            post(advance_clock),
+        )
+        .route(
+            "/__admin/shops/{shop_id}/journal",
+            get(journal).delete(clear_journal),
+        )
 }
 
 /// A control-plane error: `{"error": {"code", "message"}}`.
@@ -50,7 +77,11 @@ pub struct AdminError {
 
 impl AdminError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        AdminError { status, code, message: message.into() }
+        AdminError {
+            status,
+            code,
+            message: message.into(),
+        }
     }
 
     fn bad_request(message: impl Into<String>) -> Self {
@@ -60,14 +91,20 @@ impl AdminError {
 
 impl IntoResponse for AdminError {
     fn into_response(self) -> Response {
-        (self.status, Json(json!({"error": {"code": self.code, "message": self.message}}))).into_response()
+        (
+            self.status,
+            Json(json!({"error": {"code": self.code, "message": self.message}})),
+        )
+            .into_response()
     }
 }
 
 impl From<BuyerError> for AdminError {
     fn from(e: BuyerError) -> Self {
         match e {
-            BuyerError::Invalid(key, problem) => AdminError::bad_request(format!("request body: {key}: {problem}")),
+            BuyerError::Invalid(key, problem) => {
+                AdminError::bad_request(format!("request body: {key}: {problem}"))
+            }
             BuyerError::NotFound(m) => AdminError::new(StatusCode::NOT_FOUND, "not_found", m),
             BuyerError::Conflict(m) => AdminError::new(StatusCode::CONFLICT, "conflict", m),
         }
@@ -77,14 +114,19 @@ impl From<BuyerError> for AdminError {
 type AdminResult = Result<Response, AdminError>;
 
 fn shop(app: &AppState, shop_id: &str) -> Result<ShopHandle, AdminError> {
-    app.registry
-        .get(shop_id)
-        .ok_or_else(|| AdminError::new(StatusCode::NOT_FOUND, "not_found", format!("no shop {shop_id}")))
+    app.registry.get(shop_id).ok_or_else(|| {
+        AdminError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("no shop {shop_id}"),
+        )
+    })
 }
 
 /// Reads a JSON body into `T`, naming the key of any problem.
 fn json_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, AdminError> {
-    let text = std::str::from_utf8(body).map_err(|_| AdminError::bad_request("request body: not UTF-8"))?;
+    let text = std::str::from_utf8(body)
+        .map_err(|_| AdminError::bad_request("request body: not UTF-8"))?;
     let text = if text.trim().is_empty() { "{}" } else { text };
     parse_json(text, "request body").map_err(|e| AdminError::bad_request(e.to_string()))
 }
@@ -99,22 +141,34 @@ async fn health(State(app): State<AppState>) -> AdminResult {
 
 /// Removes every shop and re-creates the ones the server started with.
 async fn reset(State(app): State<AppState>) -> AdminResult {
-    app.reset().map_err(|e| AdminError::new(StatusCode::INTERNAL_SERVER_ERROR, "reset_failed", e))?;
+    app.reset()
+        .map_err(|e| AdminError::new(StatusCode::INTERNAL_SERVER_ERROR, "reset_failed", e))?;
     ok(json!({"status": "ok", "shops": app.registry.all().len()}))
 }
 
 async fn create_shop(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -> AdminResult {
-    let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
-    let text = std::str::from_utf8(&body).map_err(|_| AdminError::bad_request("request body: not UTF-8"))?;
+    let ct = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let text = std::str::from_utf8(&body)
+        .map_err(|_| AdminError::bad_request("request body: not UTF-8"))?;
     let doc: ShopDocument = if ct.contains("toml") {
         parse_toml(text, "request body")
     } else {
         parse_json(text, "request body")
     }
     .map_err(|e| AdminError::bad_request(e.to_string()))?;
-    let built = doc.build("request body").map_err(|e| AdminError::bad_request(e.to_string()))?;
+    let built = doc
+        .build("request body")
+        .map_err(|e| AdminError::bad_request(e.to_string()))?;
     let handle = app.registry.insert(built).map_err(|e| match e {
-        RegistryError::DuplicateShopId(id) => AdminError::new(StatusCode::CONFLICT, "conflict", format!("shop {id} already exists")),
+        RegistryError::DuplicateShopId(id) => AdminError::new(
+            StatusCode::CONFLICT,
+            "conflict",
+            format!("shop {id} already exists"),
+        ),
         RegistryError::DuplicateServiceSecret(id) => AdminError::new(
             StatusCode::CONFLICT,
             "conflict",
@@ -126,7 +180,12 @@ async fn create_shop(State(app): State<AppState>, headers: HeaderMap, body: Byte
 }
 
 async fn list_shops(State(app): State<AppState>) -> AdminResult {
-    let shops: Vec<Value> = app.registry.all().iter().map(|(_, h)| h.with(|s| view::summary(s))).collect();
+    let shops: Vec<Value> = app
+        .registry
+        .all()
+        .iter()
+        .map(|(_, h)| h.with(|s| view::summary(s)))
+        .collect();
     ok(json!({ "shops": shops }))
 }
 
@@ -135,9 +194,13 @@ async fn show_shop(State(app): State<AppState>, Path(shop_id): Path<String>) -> 
 }
 
 async fn delete_shop(State(app): State<AppState>, Path(shop_id): Path<String>) -> AdminResult {
-    app.registry
-        .remove(&shop_id)
-        .ok_or_else(|| AdminError::new(StatusCode::NOT_FOUND, "not_found", format!("no shop {shop_id}")))?;
+    app.registry.remove(&shop_id).ok_or_else(|| {
+        AdminError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("no shop {shop_id}"),
+        )
+    })?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -147,18 +210,32 @@ async fn show_settings(State(app): State<AppState>, Path(shop_id): Path<String>)
 }
 
 /// A JSON merge patch over the settings; the result is validated as a whole.
-async fn patch_settings(State(app): State<AppState>, Path(shop_id): Path<String>, body: Bytes) -> AdminResult {
+async fn patch_settings(
+    State(app): State<AppState>,
+    Path(shop_id): Path<String>,
+    body: Bytes,
+) -> AdminResult {
     let handle = shop(&app, &shop_id)?;
     let patch: Value = json_body(&body)?;
     if !patch.is_object() {
-        return Err(AdminError::bad_request("request body: must be a JSON object of settings"));
+        return Err(AdminError::bad_request(
+            "request body: must be a JSON object of settings",
+        ));
     }
-    let current = handle.with(|s| serde_json::to_value(&s.settings)).unwrap_or(Value::Null);
+    let current = handle
+        .with(|s| serde_json::to_value(&s.settings))
+        .unwrap_or(Value::Null);
     let merged = merge(current, patch);
-    let settings: ShopSettings = parse_json(&merged.to_string(), "request body")
-        .map_err(|e| AdminError::bad_request(e.to_string().replace("request body: ", "request body: settings.")))?;
+    let settings: ShopSettings = parse_json(&merged.to_string(), "request body").map_err(|e| {
+        AdminError::bad_request(
+            e.to_string()
+                .replace("request body: ", "request body: settings."),
+        )
+    })?;
     if let Some((key, problem)) = settings.problems().into_iter().next() {
-        return Err(AdminError::bad_request(format!("request body: settings.{key}: {problem}")));
+        return Err(AdminError::bad_request(format!(
+            "request body: settings.{key}: {problem}"
+        )));
     }
     let out = serde_json::to_value(&settings).unwrap_or(Value::Null);
     handle.with(|s| s.set_settings(settings));
@@ -186,11 +263,17 @@ struct LicenseRequest {
 }
 
 /// Issues a new licence key (the 90-day renewal). The old key stops working at once.
-async fn renew_license(State(app): State<AppState>, Path(shop_id): Path<String>, body: Bytes) -> AdminResult {
+async fn renew_license(
+    State(app): State<AppState>,
+    Path(shop_id): Path<String>,
+    body: Bytes,
+) -> AdminResult {
     let handle = shop(&app, &shop_id)?;
     let req: LicenseRequest = json_body(&body)?;
     if req.license_key.is_empty() || req.license_key.contains(char::is_whitespace) {
-        return Err(AdminError::bad_request("request body: license_key: must be non-empty without spaces"));
+        return Err(AdminError::bad_request(
+            "request body: license_key: must be non-empty without spaces",
+        ));
     }
     let issued = match &req.issued_at {
         Some(t) => Some(parse_time("issued_at", t)?),
@@ -205,8 +288,11 @@ async fn renew_license(State(app): State<AppState>, Path(shop_id): Path<String>,
 }
 
 fn parse_time(key: &str, s: &str) -> Result<JstDateTime, AdminError> {
-    JstDateTime::parse_flexible(s)
-        .map_err(|_| AdminError::bad_request(format!("request body: {key}: '{s}' is not a JST datetime like 2026-11-28T09:00:00+0900")))
+    JstDateTime::parse_flexible(s).map_err(|_| {
+        AdminError::bad_request(format!(
+            "request body: {key}: '{s}' is not a JST datetime like 2026-11-28T09:00:00+0900"
+        ))
+    })
 }
 
 #[derive(Deserialize)]
@@ -223,7 +309,11 @@ fn card() -> i64 {
 }
 
 /// A buyer places an order (stock is reserved, the order number issued).
-async fn place_order(State(app): State<AppState>, Path(shop_id): Path<String>, body: Bytes) -> AdminResult {
+async fn place_order(
+    State(app): State<AppState>,
+    Path(shop_id): Path<String>,
+    body: Bytes,
+) -> AdminResult {
     let handle = shop(&app, &shop_id)?;
     let req: PlaceOrderRequest = json_body(&body)?;
     let at = match &req.at {
@@ -240,18 +330,33 @@ async fn place_order(State(app): State<AppState>, Path(shop_id): Path<String>, b
 
 async fn list_orders(State(app): State<AppState>, Path(shop_id): Path<String>) -> AdminResult {
     ok(shop(&app, &shop_id)?.with(|s| {
-        let orders: Vec<Value> = s.orders().iter().map(|o| view::order_brief(s, &o.number)).collect();
+        let orders: Vec<Value> = s
+            .orders()
+            .iter()
+            .map(|o| view::order_brief(s, &o.number))
+            .collect();
         json!({ "orders": orders })
     }))
 }
 
-async fn show_order(State(app): State<AppState>, Path((shop_id, number)): Path<(String, String)>) -> AdminResult {
+async fn show_order(
+    State(app): State<AppState>,
+    Path((shop_id, number)): Path<(String, String)>,
+) -> AdminResult {
     let v = shop(&app, &shop_id)?.with(|s| s.order(&number).map(|_| view::order_brief(s, &number)));
-    v.map(|v| Json(v).into_response())
-        .ok_or_else(|| AdminError::new(StatusCode::NOT_FOUND, "not_found", format!("no order {number} in shop {shop_id}")))
+    v.map(|v| Json(v).into_response()).ok_or_else(|| {
+        AdminError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("no order {number} in shop {shop_id}"),
+        )
+    })
 }
 
-async fn pay_order(State(app): State<AppState>, Path((shop_id, number)): Path<(String, String)>) -> AdminResult {
+async fn pay_order(
+    State(app): State<AppState>,
+    Path((shop_id, number)): Path<(String, String)>,
+) -> AdminResult {
     let v = shop(&app, &shop_id)?.with(|s| -> Result<Value, BuyerError> {
         s.pay(&number)?;
         Ok(view::order_brief(s, &number))
@@ -259,7 +364,10 @@ async fn pay_order(State(app): State<AppState>, Path((shop_id, number)): Path<(S
     ok(v)
 }
 
-async fn buyer_cancel(State(app): State<AppState>, Path((shop_id, number)): Path<(String, String)>) -> AdminResult {
+async fn buyer_cancel(
+    State(app): State<AppState>,
+    Path((shop_id, number)): Path<(String, String)>,
+) -> AdminResult {
     let v = shop(&app, &shop_id)?.with(|s| -> Result<Value, BuyerError> {
         s.buyer_cancel(&number)?;
         Ok(view::order_brief(s, &number))
@@ -267,10 +375,18 @@ async fn buyer_cancel(State(app): State<AppState>, Path((shop_id, number)): Path
     ok(v)
 }
 
-async fn order_history(State(app): State<AppState>, Path((shop_id, number)): Path<(String, String)>) -> AdminResult {
+async fn order_history(
+    State(app): State<AppState>,
+    Path((shop_id, number)): Path<(String, String)>,
+) -> AdminResult {
     let v = shop(&app, &shop_id)?.with(|s| s.order(&number).map(view::history));
-    v.map(|v| Json(v).into_response())
-        .ok_or_else(|| AdminError::new(StatusCode::NOT_FOUND, "not_found", format!("no order {number} in shop {shop_id}")))
+    v.map(|v| Json(v).into_response()).ok_or_else(|| {
+        AdminError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("no order {number} in shop {shop_id}"),
+        )
+    })
 }
 
 async fn show_clock(State(app): State<AppState>, Path(shop_id): Path<String>) -> AdminResult {
@@ -285,14 +401,26 @@ struct AdvanceRequest {
 }
 
 /// Moves the shop's clock forward, firing every due transition in time order.
-async fn advance_clock(State(app): State<AppState>, Path(shop_id): Path<String>, body: Bytes) -> AdminResult {
+async fn advance_clock(
+    State(app): State<AppState>,
+    Path(shop_id): Path<String>,
+    body: Bytes,
+) -> AdminResult {
     let handle = shop(&app, &shop_id)?;
     let req: AdvanceRequest = json_body(&body)?;
     let target = match (req.minutes, &req.to) {
         (Some(m), None) if m >= 0 => Target::Minutes(m),
-        (Some(m), None) => return Err(AdminError::bad_request(format!("request body: minutes: {m} is negative; the clock only moves forward"))),
+        (Some(m), None) => {
+            return Err(AdminError::bad_request(format!(
+                "request body: minutes: {m} is negative; the clock only moves forward"
+            )))
+        }
         (None, Some(t)) => Target::To(parse_time("to", t)?),
-        _ => return Err(AdminError::bad_request("request body: give exactly one of \"minutes\" or \"to\"")),
+        _ => {
+            return Err(AdminError::bad_request(
+                "request body: give exactly one of \"minutes\" or \"to\"",
+            ))
+        }
     };
     let v = handle.with(|s| -> Result<Value, AdminError> {
         let to = match target {

@@ -60,7 +60,9 @@ pub fn detail(s: &Shop) -> Value {
 }
 
 pub fn order_brief(s: &Shop, number: &str) -> Value {
-    let Some(o) = s.order(number) else { return Value::Null };
+    let Some(o) = s.order(number) else {
+        return Value::Null;
+    };
     json!({
         "order_number": o.number,
         "order_progress": o.progress.code(),

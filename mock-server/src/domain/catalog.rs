@@ -19,7 +19,13 @@ impl Variant {
         if self.selector_values.is_empty() {
             return None;
         }
-        Some(self.selector_values.iter().map(|(k, v)| format!("{k}:{v}")).collect::<Vec<_>>().join("\n"))
+        Some(
+            self.selector_values
+                .iter()
+                .map(|(k, v)| format!("{k}:{v}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
     }
 }
 
@@ -54,7 +60,10 @@ impl Catalog {
 
     pub fn variant(&self, manage_number: &str, variant_id: &str) -> Option<(&Item, &Variant)> {
         let item = self.item(manage_number)?;
-        item.variants.iter().find(|v| v.variant_id == variant_id).map(|v| (item, v))
+        item.variants
+            .iter()
+            .find(|v| v.variant_id == variant_id)
+            .map(|v| (item, v))
     }
 
     fn variant_mut(&mut self, manage_number: &str, variant_id: &str) -> Option<&mut Variant> {
@@ -100,7 +109,10 @@ mod tests {
                 merchant_defined_sku_id: None,
                 price: 100,
                 quantity: 2,
-                selector_values: vec![("サイズ".into(), "M".into()), ("カラー".into(), "黒".into())],
+                selector_values: vec![
+                    ("サイズ".into(), "M".into()),
+                    ("カラー".into(), "黒".into()),
+                ],
             }],
         }])
     }
@@ -118,6 +130,9 @@ mod tests {
     #[test]
     fn sku_info_joins_selectors_in_order() {
         let c = catalog();
-        assert_eq!(c.variant("t", "m").unwrap().1.sku_info().as_deref(), Some("サイズ:M\nカラー:黒"));
+        assert_eq!(
+            c.variant("t", "m").unwrap().1.sku_info().as_deref(),
+            Some("サイズ:M\nカラー:黒")
+        );
     }
 }

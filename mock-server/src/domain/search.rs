@@ -135,7 +135,12 @@ impl SearchQuery {
         if self.reserve_number.is_some() {
             return false;
         }
-        if self.asuraku_only || self.coupon_use_only || self.drug_only || self.overseas_only || self.one_day_operation_only {
+        if self.asuraku_only
+            || self.coupon_use_only
+            || self.drug_only
+            || self.overseas_only
+            || self.one_day_operation_only
+        {
             return false;
         }
         if let Some(m) = self.settlement_method {
@@ -205,10 +210,17 @@ fn keyword_hit(o: &Order, field: KeywordField, kw: &str) -> bool {
         KeywordField::Memo => o.memo.as_deref().is_some_and(|m| m.contains(kw)),
         KeywordField::OrdererName => squash(&o.orderer.full_name()).contains(&kw_sq),
         KeywordField::OrdererNameKana => squash(&o.orderer.full_name_kana()).contains(&kw_sq),
-        KeywordField::SenderName => o.packages.iter().any(|p| squash(&p.sender.full_name()).contains(&kw_sq)),
+        KeywordField::SenderName => o
+            .packages
+            .iter()
+            .any(|p| squash(&p.sender.full_name()).contains(&kw_sq)),
         KeywordField::VariantId => o.items().any(|i| i.variant_id == kw),
-        KeywordField::MerchantDefinedSkuId => o.items().any(|i| i.merchant_defined_sku_id.as_deref() == Some(kw)),
-        KeywordField::SkuInfo => o.items().any(|i| i.sku_info.as_deref().is_some_and(|s| s.contains(kw))),
+        KeywordField::MerchantDefinedSkuId => o
+            .items()
+            .any(|i| i.merchant_defined_sku_id.as_deref() == Some(kw)),
+        KeywordField::SkuInfo => o
+            .items()
+            .any(|i| i.sku_info.as_deref().is_some_and(|s| s.contains(kw))),
     }
 }
 
@@ -313,9 +325,17 @@ impl OrderBook {
                 .filter(|i| q.matches_rest(&self.orders[*i]))
                 .collect()
         } else if q.date_type == 1 {
-            self.by_date[1].range(lo..=hi).map(|(_, i)| *i).filter(filtered).collect()
+            self.by_date[1]
+                .range(lo..=hi)
+                .map(|(_, i)| *i)
+                .filter(filtered)
+                .collect()
         } else {
-            let mut v: Vec<usize> = self.by_date[q.date_type as usize].range(lo..=hi).map(|(_, i)| *i).filter(filtered).collect();
+            let mut v: Vec<usize> = self.by_date[q.date_type as usize]
+                .range(lo..=hi)
+                .map(|(_, i)| *i)
+                .filter(filtered)
+                .collect();
             v.sort_by_key(|i| (self.orders[*i].order_datetime, *i));
             v
         };
@@ -328,7 +348,10 @@ impl OrderBook {
         let from = (q.page - 1).saturating_mul(q.page_size).min(reachable);
         let to = (from + q.page_size).min(reachable);
         SearchPage {
-            order_numbers: hits[from..to].iter().map(|i| self.orders[*i].number.clone()).collect(),
+            order_numbers: hits[from..to]
+                .iter()
+                .map(|i| self.orders[*i].number.clone())
+                .collect(),
             total,
             total_pages,
             page: q.page,

@@ -180,21 +180,39 @@ impl ShopSettings {
     pub fn problems(&self) -> Vec<(String, String)> {
         let mut out = Vec::new();
         for (key, status) in [
-            ("gateway.unauthorised_status", self.gateway.unauthorised_status),
-            ("gateway.function_disabled_status", self.gateway.function_disabled_status),
-            ("gateway.rate_limited_status", self.gateway.rate_limited_status),
+            (
+                "gateway.unauthorised_status",
+                self.gateway.unauthorised_status,
+            ),
+            (
+                "gateway.function_disabled_status",
+                self.gateway.function_disabled_status,
+            ),
+            (
+                "gateway.rate_limited_status",
+                self.gateway.rate_limited_status,
+            ),
         ] {
             if !(200..=599).contains(&status) {
-                out.push((key.into(), format!("{status} is not an HTTP status (200-599)")));
+                out.push((
+                    key.into(),
+                    format!("{status} is not an HTTP status (200-599)"),
+                ));
             }
         }
         for (f, rps) in &self.rate_limit.per_second {
             if !(rps.is_finite() && *rps > 0.0) {
-                out.push((format!("rate_limit.per_second.{f}"), "must be a positive number".into()));
+                out.push((
+                    format!("rate_limit.per_second.{f}"),
+                    "must be a positive number".into(),
+                ));
             }
         }
         if self.unconfirmed_cancel_days == 0 {
-            out.push(("unconfirmed_cancel_days".into(), "must be at least 1".into()));
+            out.push((
+                "unconfirmed_cancel_days".into(),
+                "must be at least 1".into(),
+            ));
         }
         if self.journal_limit == 0 {
             out.push(("journal_limit".into(), "must be at least 1".into()));

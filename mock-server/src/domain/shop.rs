@@ -103,7 +103,12 @@ impl Ids {
         let next_serial = rng.range(200_000_000, 299_999_999);
         let next_basket = rng.range(9_000_000, 9_900_000);
         let next_change = rng.range(700_000_000, 799_999_999);
-        Ids { rng, next_serial, next_basket, next_change }
+        Ids {
+            rng,
+            next_serial,
+            next_basket,
+            next_change,
+        }
     }
 
     fn serial(&mut self) -> u64 {
@@ -248,7 +253,9 @@ impl Shop {
             }),
             Event::AutoConfirm(idx) => {
                 // Switching 自動注文確認 off stops confirmations not yet done.
-                if self.settings.auto_confirm && self.orders.get(idx).progress == OrderProgress::WaitingForConfirmation {
+                if self.settings.auto_confirm
+                    && self.orders.get(idx).progress == OrderProgress::WaitingForConfirmation
+                {
                     self.confirm_idx(idx, Cause::AutoConfirm);
                 }
             }
@@ -265,7 +272,10 @@ impl Shop {
             }
             Event::PaymentDeadline(idx) => {
                 let o = self.orders.get(idx);
-                let waiting = matches!(o.progress, OrderProgress::WaitingForConfirmation | OrderProgress::RakutenProcessing);
+                let waiting = matches!(
+                    o.progress,
+                    OrderProgress::WaitingForConfirmation | OrderProgress::RakutenProcessing
+                );
                 if waiting && o.paid_at.is_none() {
                     // お客様都合 / 4 未入金
                     self.cancel_idx(idx, 1, 4, Cause::PaymentDeadline);
@@ -304,7 +314,9 @@ impl Shop {
     fn after_confirm(&mut self, idx: usize) {
         let o = self.orders.get(idx);
         if !o.settlement.is_prepaid() || o.paid_at.is_some() {
-            let at = self.now.plus_minutes(i64::from(self.settings.processing_delay_minutes));
+            let at = self
+                .now
+                .plus_minutes(i64::from(self.settings.processing_delay_minutes));
             self.schedule_at(at, Event::Processing(idx));
         }
     }
@@ -313,8 +325,12 @@ impl Shop {
         let now = self.now;
         let change_id = self.ids.change();
         self.change(idx, |o| o.cancel(now, change_id, reason, detail, cause));
-        let lines: Vec<(String, String, i64)> =
-            self.orders.get(idx).items().map(|i| (i.manage_number.clone(), i.variant_id.clone(), i.units)).collect();
+        let lines: Vec<(String, String, i64)> = self
+            .orders
+            .get(idx)
+            .items()
+            .map(|i| (i.manage_number.clone(), i.variant_id.clone(), i.units))
+            .collect();
         for (m, v, u) in lines {
             self.catalog.restore(&m, &v, u);
         }
@@ -334,24 +350,38 @@ impl Shop {
         if at < self.now {
             return Err(BuyerError::Invalid(
                 "at".into(),
-                format!("{} is before the shop's current time {}; orders are placed at or after now", at, self.now),
+                format!(
+                    "{} is before the shop's current time {}; orders are placed at or after now",
+                    at, self.now
+                ),
             ));
         }
         let settlement = SettlementMethod::from_code(settlement_code).ok_or_else(|| {
-            let known: Vec<String> = SettlementMethod::known_codes().map(|c| c.to_string()).collect();
+            let known: Vec<String> = SettlementMethod::known_codes()
+                .map(|c| c.to_string())
+                .collect();
             BuyerError::Invalid(
                 "settlement_method_code".into(),
-                format!("{settlement_code} is not a RakutenPay payment code (known: {})", known.join(", ")),
+                format!(
+                    "{settlement_code} is not a RakutenPay payment code (known: {})",
+                    known.join(", ")
+                ),
             )
         })?;
         if lines.is_empty() {
-            return Err(BuyerError::Invalid("lines".into(), "an order needs at least one line".into()));
+            return Err(BuyerError::Invalid(
+                "lines".into(),
+                "an order needs at least one line".into(),
+            ));
         }
         // Check every line before touching stock, so a refused order reserves nothing.
         let mut needed: BTreeMap<(&str, &str), i64> = BTreeMap::new();
         for (i, l) in lines.iter().enumerate() {
             if !(1..=999).contains(&l.units) {
-                return Err(BuyerError::Invalid(format!("lines[{i}].units"), format!("{} is not between 1 and 999", l.units)));
+                return Err(BuyerError::Invalid(
+                    format!("lines[{i}].units"),
+                    format!("{} is not between 1 and 999", l.units),
+                ));
             }
             if self.catalog.item(&l.manage_number).is_none() {
                 return Err(BuyerError::Invalid(
@@ -359,17 +389,28 @@ impl Shop {
                     format!("no item '{}' in this shop's catalog", l.manage_number),
                 ));
             }
-            if self.catalog.variant(&l.manage_number, &l.variant_id).is_none() {
+            if self
+                .catalog
+                .variant(&l.manage_number, &l.variant_id)
+                .is_none()
+            {
                 return Err(BuyerError::Invalid(
                     format!("lines[{i}].variant_id"),
-                    format!("item '{}' has no variant '{}'", l.manage_number, l.variant_id),
+                    format!(
+                        "item '{}' has no variant '{}'",
+                        l.manage_number, l.variant_id
+                    ),
                 ));
             }
             *needed.entry((&l.manage_number, &l.variant_id)).or_default() += l.units;
         }
         self.run_until(at);
         for ((m, v), units) in &needed {
-            let stock = self.catalog.variant(m, v).map(|(_, v)| v.quantity).unwrap_or(0);
+            let stock = self
+                .catalog
+                .variant(m, v)
+                .map(|(_, v)| v.quantity)
+                .unwrap_or(0);
             if stock < *units {
                 return Err(BuyerError::Conflict(format!(
                     "out of stock: {m}/{v} has {stock} left, the order needs {units}"
@@ -380,13 +421,21 @@ impl Shop {
             self.catalog.reserve(m, v, *units);
         }
 
-        let number = format!("{}-{}-{:010}", self.profile.shop_id, at.date().compact(), self.ids.serial());
+        let number = format!(
+            "{}-{}-{:010}",
+            self.profile.shop_id,
+            at.date().compact(),
+            self.ids.serial()
+        );
         let basket_id = self.ids.basket(lines.len() as u64);
         let items: Vec<OrderItem> = lines
             .iter()
             .enumerate()
             .map(|(i, l)| {
-                let (item, v) = self.catalog.variant(&l.manage_number, &l.variant_id).expect("checked above");
+                let (item, v) = self
+                    .catalog
+                    .variant(&l.manage_number, &l.variant_id)
+                    .expect("checked above");
                 let sku_info = v.sku_info();
                 OrderItem {
                     item_detail_id: basket_id + i as u64,
@@ -406,8 +455,16 @@ impl Shop {
             .collect();
         let goods: i64 = items.iter().map(|i| i.price * i.units).sum();
         let ship = &self.shipping;
-        let postage = if ship.free_postage_threshold > 0 && goods >= ship.free_postage_threshold { 0 } else { ship.postage_price };
-        let cod = if settlement == SettlementMethod::COD { ship.cod_fee } else { 0 };
+        let postage = if ship.free_postage_threshold > 0 && goods >= ship.free_postage_threshold {
+            0
+        } else {
+            ship.postage_price
+        };
+        let cod = if settlement == SettlementMethod::COD {
+            ship.cod_fee
+        } else {
+            0
+        };
         let orderer = buyer::generate(&mut self.buyers);
         let card_last4 = format!("{:04}", self.buyers.below(10_000));
         let mut order = Order {
@@ -443,11 +500,15 @@ impl Shop {
             history: vec![],
             card_last4,
         };
-        let due = settlement
-            .is_prepaid()
-            .then(|| at.date().plus_days(i64::from(self.settings.prepayment_due_days)));
+        let due = settlement.is_prepaid().then(|| {
+            at.date()
+                .plus_days(i64::from(self.settings.prepayment_due_days))
+        });
         if let Some(d) = due {
-            order.due_dates.push(DueDate { due_date_type: 0, due_date: d });
+            order.due_dates.push(DueDate {
+                due_date_type: 0,
+                due_date: d,
+            });
         }
         order.history.push(super::order::StatusChange {
             at,
@@ -464,12 +525,18 @@ impl Shop {
         });
         let idx = self.orders.insert(order);
 
-        self.schedule_at(at.plus_days(i64::from(self.settings.unconfirmed_cancel_days)), Event::UnconfirmedCancel(idx));
+        self.schedule_at(
+            at.plus_days(i64::from(self.settings.unconfirmed_cancel_days)),
+            Event::UnconfirmedCancel(idx),
+        );
         if let Some(d) = due {
             self.schedule_at(d.end(), Event::PaymentDeadline(idx));
         }
         if self.settings.auto_confirm {
-            self.schedule_at(at.plus_minutes(i64::from(self.settings.auto_confirm_delay_minutes)), Event::AutoConfirm(idx));
+            self.schedule_at(
+                at.plus_minutes(i64::from(self.settings.auto_confirm_delay_minutes)),
+                Event::AutoConfirm(idx),
+            );
         }
         // A zero delay fires now.
         self.run_until(self.now);
@@ -478,7 +545,10 @@ impl Shop {
 
     /// The buyer pays a prepaid order. A confirmed order moves 200 → 300 at once.
     pub fn pay(&mut self, number: &str) -> Result<(), BuyerError> {
-        let idx = self.orders.find(number).ok_or_else(|| BuyerError::NotFound(format!("no order {number} in this shop")))?;
+        let idx = self
+            .orders
+            .find(number)
+            .ok_or_else(|| BuyerError::NotFound(format!("no order {number} in this shop")))?;
         let o = self.orders.get(idx);
         if !o.settlement.is_prepaid() {
             return Err(BuyerError::Conflict(format!(
@@ -488,10 +558,15 @@ impl Shop {
             )));
         }
         if o.paid_at.is_some() {
-            return Err(BuyerError::Conflict(format!("order {number} is already paid")));
+            return Err(BuyerError::Conflict(format!(
+                "order {number} is already paid"
+            )));
         }
         if o.is_cancelled() {
-            return Err(BuyerError::Conflict(format!("order {number} is cancelled ({})", o.progress.code())));
+            return Err(BuyerError::Conflict(format!(
+                "order {number} is cancelled ({})",
+                o.progress.code()
+            )));
         }
         let now = self.now;
         let in_processing = o.progress == OrderProgress::RakutenProcessing;
@@ -508,17 +583,28 @@ impl Shop {
     /// The buyer cancels alone, allowed within `buyer_cancel_minutes` of ordering and before
     /// Rakuten finished processing.
     pub fn buyer_cancel(&mut self, number: &str) -> Result<(), BuyerError> {
-        let idx = self.orders.find(number).ok_or_else(|| BuyerError::NotFound(format!("no order {number} in this shop")))?;
+        let idx = self
+            .orders
+            .find(number)
+            .ok_or_else(|| BuyerError::NotFound(format!("no order {number} in this shop")))?;
         let o = self.orders.get(idx);
-        let deadline = o.order_datetime.plus_minutes(i64::from(self.settings.buyer_cancel_minutes));
+        let deadline = o
+            .order_datetime
+            .plus_minutes(i64::from(self.settings.buyer_cancel_minutes));
         if self.now > deadline {
             return Err(BuyerError::Conflict(format!(
                 "the buyer may cancel only until {deadline} ({} minutes after ordering); it is {}",
                 self.settings.buyer_cancel_minutes, self.now
             )));
         }
-        if !matches!(o.progress, OrderProgress::WaitingForConfirmation | OrderProgress::RakutenProcessing) {
-            return Err(BuyerError::Conflict(format!("order {number} is in {} and cannot be cancelled by the buyer", o.progress.code())));
+        if !matches!(
+            o.progress,
+            OrderProgress::WaitingForConfirmation | OrderProgress::RakutenProcessing
+        ) {
+            return Err(BuyerError::Conflict(format!(
+                "order {number} is in {} and cannot be cancelled by the buyer",
+                o.progress.code()
+            )));
         }
         self.cancel_idx(idx, 1, 1, Cause::BuyerCancel);
         Ok(())
@@ -535,7 +621,9 @@ impl Shop {
         let out = numbers
             .iter()
             .map(|n| {
-                let Some(idx) = self.orders.find(n) else { return ConfirmOutcome::NotFound };
+                let Some(idx) = self.orders.find(n) else {
+                    return ConfirmOutcome::NotFound;
+                };
                 let o = self.orders.get(idx);
                 if o.is_cancelled() {
                     ConfirmOutcome::Cancelled
@@ -563,7 +651,14 @@ impl Shop {
     }
 
     pub fn record_request(&mut self, method: &str, path: &str, status: u16, codes: Vec<String>) {
-        let entry = JournalEntry { seq: 0, at: self.now, method: method.into(), path: path.into(), status, codes };
+        let entry = JournalEntry {
+            seq: 0,
+            at: self.now,
+            method: method.into(),
+            path: path.into(),
+            status,
+            codes,
+        };
         self.journal.record(self.settings.journal_limit, entry);
     }
 

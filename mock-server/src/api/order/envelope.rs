@@ -15,11 +15,21 @@ pub struct Message {
 impl Message {
     /// `ORDER_EXT_API_<OP>_ERROR_<nnn>`
     pub fn error(op: &str, nnn: &str, text: String) -> Self {
-        Message { kind: "ERROR", code: format!("ORDER_EXT_API_{op}_ERROR_{nnn}"), text, order_number: None }
+        Message {
+            kind: "ERROR",
+            code: format!("ORDER_EXT_API_{op}_ERROR_{nnn}"),
+            text,
+            order_number: None,
+        }
     }
 
     pub fn info(op: &str, nnn: &str, text: impl Into<String>) -> Self {
-        Message { kind: "INFO", code: format!("ORDER_EXT_API_{op}_INFO_{nnn}"), text: text.into(), order_number: None }
+        Message {
+            kind: "INFO",
+            code: format!("ORDER_EXT_API_{op}_INFO_{nnn}"),
+            text: text.into(),
+            order_number: None,
+        }
     }
 
     pub fn for_order(mut self, number: &str) -> Self {

@@ -35,11 +35,25 @@ const OPS: &[OrderOp] = &[
     OrderOp {
         name: "searchOrder",
         code: "SEARCH_ORDER",
-        keys: &["orderNumberList", "MessageModelList", "PaginationResponseModel"],
+        keys: &[
+            "orderNumberList",
+            "MessageModelList",
+            "PaginationResponseModel",
+        ],
         run: search_order::search_order,
     },
-    OrderOp { name: "getOrder", code: "GET_ORDER", keys: &["MessageModelList", "OrderModelList"], run: get_order::get_order },
-    OrderOp { name: "confirmOrder", code: "CONFIRM_ORDER", keys: &["MessageModelList"], run: confirm_order::confirm_order },
+    OrderOp {
+        name: "getOrder",
+        code: "GET_ORDER",
+        keys: &["MessageModelList", "OrderModelList"],
+        run: get_order::get_order,
+    },
+    OrderOp {
+        name: "confirmOrder",
+        code: "CONFIRM_ORDER",
+        keys: &["MessageModelList"],
+        run: confirm_order::confirm_order,
+    },
 ];
 
 /// The other operations of the API (order-api.md §3), not served yet: they answer 501 so a
@@ -86,7 +100,11 @@ async fn order_endpoint(
                 text: format!("rms-mock does not implement {op_name} yet"),
                 order_number: None,
             };
-            return respond(RmsReply::json(501, error_body(&["MessageModelList"], &[msg])), "application/json;charset=UTF-8", None);
+            return respond(
+                RmsReply::json(501, error_body(&["MessageModelList"], &[msg])),
+                "application/json;charset=UTF-8",
+                None,
+            );
         }
         return super::unknown_path(&method, &path);
     };
@@ -98,12 +116,25 @@ async fn order_endpoint(
             text: format!("{method}は許可されていないメソッドです。POSTで送信して下さい。"),
             order_number: None,
         };
-        let mut resp = respond(RmsReply::json(405, error_body(op.keys, &[msg])), "application/json;charset=UTF-8", None);
-        resp.headers_mut().insert(header::ALLOW, axum::http::HeaderValue::from_static("POST"));
+        let mut resp = respond(
+            RmsReply::json(405, error_body(op.keys, &[msg])),
+            "application/json;charset=UTF-8",
+            None,
+        );
+        resp.headers_mut()
+            .insert(header::ALLOW, axum::http::HeaderValue::from_static("POST"));
         return resp;
     }
-    let call = Call { api: Api::Order, function: format!("rpay.order.{}", op.name), method, path };
-    handle_rms(&app, call, &headers, uri.query(), body, |shop, req| run_op(op, shop, req)).await
+    let call = Call {
+        api: Api::Order,
+        function: format!("rpay.order.{}", op.name),
+        method,
+        path,
+    };
+    handle_rms(&app, call, &headers, uri.query(), body, |shop, req| {
+        run_op(op, shop, req)
+    })
+    .await
 }
 
 /// Content type, size and JSON checks shared by all operations, then the operation itself.
@@ -125,9 +156,17 @@ fn run_op(op: &OrderOp, shop: &mut Shop, req: Request<'_>) -> RmsReply {
     let bytes = match req.body {
         Ok(b) => b,
         Err(BodyError::TooLarge) => {
-            return fail(413, format!("リクエストボディが大きすぎます。({}バイト以内)", super::MAX_BODY_BYTES))
+            return fail(
+                413,
+                format!(
+                    "リクエストボディが大きすぎます。({}バイト以内)",
+                    super::MAX_BODY_BYTES
+                ),
+            )
         }
-        Err(BodyError::Unreadable) => return fail(400, "リクエストボディを読み取れませんでした。".into()),
+        Err(BodyError::Unreadable) => {
+            return fail(400, "リクエストボディを読み取れませんでした。".into())
+        }
     };
     let empty = Map::new();
     let value: Value = if bytes.iter().all(u8::is_ascii_whitespace) {

@@ -1,0 +1,103 @@
+//! The `rms-mock` binary: flags, the printed connection details, exit codes, shutdown.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_rms-mock");
+
+#[tokio::test]
+async fn serve_prints_its_address_and_the_shop_credentials_then_stops_on_sigterm() {
+    let shop = format!("{}/../fixtures/shops/demo.toml", env!("CARGO_MANIFEST_DIR"));
+    let mut child = Command::new(BIN)
+        .args(["serve", "--port", "0", "--shop", &shop])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let url = first
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("{first}"))
+        .to_string();
+    assert!(!url.ends_with(":0"), "the real port is shown: {url}");
+    let rest: Vec<String> = lines.by_ref().take(6).map(|l| l.unwrap()).collect();
+    let auth = rest
+        .iter()
+        .find_map(|l| l.trim().strip_prefix("Authorization: "))
+        .unwrap()
+        .to_string();
+    assert!(
+        rest.iter()
+            .any(|l| l.contains("serviceSecret: SP123456_DemoSecret0000001")),
+        "{rest:?}"
+    );
+
+    let r = reqwest::Client::new()
+        .post(format!("{url}/es/2.0/order/searchOrder"))
+        .header("Authorization", auth)
+        .header("Content-Type", "application/json; charset=utf-8")
+        .body(r#"{"dateType":1,"startDatetime":"2026-11-01T00:00:00+0900","endDatetime":"2026-11-28T23:59:59+0900","orderProgressList":[100]}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(
+        v["PaginationResponseModel"]["totalRecordsAmount"], 3,
+        "the demo shop's three orders"
+    );
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "clean exit on SIGTERM: {status:?}");
+}
+
+#[test]
+fn a_bad_shop_file_names_file_key_and_problem_and_exits_2() {
+    let dir = std::env::temp_dir().join(format!("rms-mock-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("bad.toml");
+    std::fs::write(&file, "[shop]\nshop_id = \"123456\"\nservice_secret = \"a\"\nlicense_key = \"b\"\n\n[settings]\nauto_confirm = \"yes\"\n").unwrap();
+    for args in [vec!["serve", "--port", "0", "--shop"], vec!["check"]] {
+        let out = Command::new(BIN).args(&args).arg(&file).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("bad.toml: settings.auto_confirm: invalid type"),
+            "{err}"
+        );
+        assert!(err.contains("(line 7)"), "{err}");
+    }
+    let out = Command::new(BIN)
+        .args([
+            "check",
+            &format!("{}/../fixtures/shops/demo.toml", env!("CARGO_MANIFEST_DIR")),
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn flags_also_read_env_vars_and_help_lists_them() {
+    let out = Command::new(BIN)
+        .args(["serve", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    for env in ["RMS_MOCK_HOST", "RMS_MOCK_PORT", "RMS_MOCK_SHOPS"] {
+        assert!(help.contains(env), "{help}");
+    }
+    let out = Command::new(BIN)
+        .args(["serve"])
+        .env("RMS_MOCK_PORT", "not-a-port")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

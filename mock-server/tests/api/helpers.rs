@@ -1,0 +1,336 @@
+//! A typed client for one spawned fake with one shop: tests read like scripts.
+
+#![allow(dead_code)]
+
+use rms_mock::AppState;
+use serde_json::{json, Value};
+use tokio::sync::oneshot;
+
+pub const SHOP_ID: &str = "123456";
+pub const SECRET: &str = "SP123456_TestSecret000001";
+pub const LICENSE: &str = "SL123456_TestLicense00001";
+/// The shop's clock at creation.
+pub const START: &str = "2026-11-28T09:00:00+0900";
+
+/// A shop document, with extra `[settings]` lines and extra tables as builder steps.
+pub struct ShopSpec {
+    pub shop_id: String,
+    pub secret: String,
+    pub license: String,
+    settings: Vec<String>,
+    extra: Vec<String>,
+    issued: String,
+}
+
+pub fn shop() -> ShopSpec {
+    ShopSpec {
+        shop_id: SHOP_ID.into(),
+        secret: SECRET.into(),
+        license: LICENSE.into(),
+        settings: vec![],
+        extra: vec![],
+        issued: START.into(),
+    }
+}
+
+impl ShopSpec {
+    pub fn id(mut self, shop_id: &str) -> Self {
+        self.shop_id = shop_id.into();
+        self.secret = format!("SP{shop_id}_TestSecret000001");
+        self.license = format!("SL{shop_id}_TestLicense00001");
+        self
+    }
+
+    /// One `key = value` line of `[settings]`.
+    pub fn with_setting(mut self, line: &str) -> Self {
+        self.settings.push(line.into());
+        self
+    }
+
+    pub fn with_toml(mut self, text: &str) -> Self {
+        self.extra.push(text.into());
+        self
+    }
+
+    pub fn license_issued(mut self, at: &str) -> Self {
+        self.issued = at.into();
+        self
+    }
+
+    pub fn toml(&self) -> String {
+        format!(
+            r#"
+[shop]
+shop_id = "{id}"
+name = "test-shop-{id}"
+service_secret = "{secret}"
+license_key = "{license}"
+license_issued_at = "{issued}"
+clock_start = "{START}"
+
+[settings]
+{settings}
+
+[[items]]
+manage_number = "tshirt"
+title = "ベーシックTシャツ"
+  [[items.variants]]
+  variant_id = "m-black"
+  merchant_defined_sku_id = "TS-M-BK"
+  price = 1980
+  quantity = 5000
+  selector_values = {{ "サイズ" = "M", "カラー" = "ブラック" }}
+  [[items.variants]]
+  variant_id = "l-white"
+  price = 2200
+  quantity = 3
+  selector_values = {{ "サイズ" = "L", "カラー" = "ホワイト" }}
+
+[[items]]
+manage_number = "socks"
+title = "ソックス"
+  [[items.variants]]
+  variant_id = "socks"
+  price = 500
+  quantity = 5000
+
+{extra}
+"#,
+            id = self.shop_id,
+            secret = self.secret,
+            license = self.license,
+            issued = self.issued,
+            settings = self.settings.join("\n"),
+            extra = self.extra.join("\n"),
+        )
+    }
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub shop_id: String,
+    pub auth: String,
+    _stop: oneshot::Sender<()>,
+}
+
+/// Starts an empty fake and creates the shop through the control plane.
+pub async fn spawn(spec: ShopSpec) -> TestApp {
+    let app = spawn_empty().await;
+    let (status, body) = app.create_shop_toml(&spec.toml()).await;
+    assert_eq!(status, 201, "{body}");
+    TestApp {
+        shop_id: spec.shop_id.clone(),
+        auth: body["authorization"].as_str().unwrap().to_string(),
+        ..app
+    }
+}
+
+/// A fake with no shops.
+pub async fn spawn_empty() -> TestApp {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = oneshot::channel::<()>();
+    tokio::spawn(rms_mock::serve(listener, AppState::default(), async {
+        let _ = rx.await;
+    }));
+    TestApp {
+        base,
+        client: reqwest::Client::new(),
+        shop_id: String::new(),
+        auth: String::new(),
+        _stop: tx,
+    }
+}
+
+impl TestApp {
+    /// POST /es/2.0/order/<op>/ with the shop's credentials.
+    pub async fn order(&self, op: &str, body: Value) -> (u16, Value) {
+        self.order_as(&self.auth, op, body).await
+    }
+
+    pub async fn order_as(&self, auth: &str, op: &str, body: Value) -> (u16, Value) {
+        let r = self
+            .client
+            .post(format!("{}/es/2.0/order/{op}/", self.base))
+            .header("Authorization", auth)
+            .header("Content-Type", "application/json; charset=utf-8")
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        assert_eq!(
+            r.headers()["content-type"],
+            "application/json;charset=UTF-8",
+            "every order answer is JSON"
+        );
+        (status, r.json().await.unwrap())
+    }
+
+    pub async fn search(&self, body: Value) -> (u16, Value) {
+        self.order("searchOrder", body).await
+    }
+
+    /// searchOrder on the order date over the whole test period, returning the numbers.
+    pub async fn search_numbers(&self, progress: &[u16]) -> Vec<String> {
+        let mut body = json!({
+            "dateType": 1,
+            "startDatetime": "2026-11-01T00:00:00+0900",
+            "endDatetime": "2026-12-31T23:59:59+0900",
+            "PaginationRequestModel": {"requestRecordsAmount": 1000, "requestPage": 1},
+        });
+        if !progress.is_empty() {
+            body["orderProgressList"] = json!(progress);
+        }
+        let (status, v) = self.search(body).await;
+        assert_eq!(status, 200, "{v}");
+        v["orderNumberList"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n.as_str().unwrap().to_string())
+            .collect()
+    }
+
+    pub async fn get_order(&self, numbers: &[&str], version: Value) -> (u16, Value) {
+        self.order(
+            "getOrder",
+            json!({"orderNumberList": numbers, "version": version}),
+        )
+        .await
+    }
+
+    /// The single OrderModel of one order.
+    pub async fn order_model(&self, number: &str, version: u8) -> Value {
+        let (status, v) = self.get_order(&[number], json!(version)).await;
+        assert_eq!(status, 200, "{v}");
+        v["OrderModelList"][0].clone()
+    }
+
+    pub async fn confirm(&self, numbers: &[&str]) -> (u16, Value) {
+        self.order("confirmOrder", json!({"orderNumberList": numbers}))
+            .await
+    }
+
+    // ----- control plane -----
+
+    pub async fn admin(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let mut req = self.client.request(method, format!("{}{path}", self.base));
+        if let Some(b) = body {
+            req = req
+                .header("Content-Type", "application/json")
+                .body(b.to_string());
+        }
+        let r = req.send().await.unwrap();
+        let status = r.status().as_u16();
+        let text = r.text().await.unwrap();
+        (
+            status,
+            if text.is_empty() {
+                Value::Null
+            } else {
+                serde_json::from_str(&text).unwrap()
+            },
+        )
+    }
+
+    pub async fn create_shop_toml(&self, toml: &str) -> (u16, Value) {
+        let r = self
+            .client
+            .post(format!("{}/__admin/shops", self.base))
+            .header("Content-Type", "application/toml")
+            .body(toml.to_string())
+            .send()
+            .await
+            .unwrap();
+        (r.status().as_u16(), r.json().await.unwrap())
+    }
+
+    pub fn shop_path(&self, rest: &str) -> String {
+        format!("/__admin/shops/{}{rest}", self.shop_id)
+    }
+
+    /// A buyer orders; returns the order number.
+    pub async fn place(&self, lines: Value, settlement: u16) -> String {
+        let (status, v) = self
+            .place_raw(json!({"lines": lines, "settlement_method_code": settlement}))
+            .await;
+        assert_eq!(status, 201, "{v}");
+        v["order_number"].as_str().unwrap().to_string()
+    }
+
+    pub async fn place_raw(&self, body: Value) -> (u16, Value) {
+        self.admin(
+            reqwest::Method::POST,
+            &self.shop_path("/orders"),
+            Some(body),
+        )
+        .await
+    }
+
+    /// One T-shirt, paid by `settlement`.
+    pub async fn place_one(&self, settlement: u16) -> String {
+        self.place(
+            json!([{"manage_number": "tshirt", "variant_id": "m-black", "units": 1}]),
+            settlement,
+        )
+        .await
+    }
+
+    pub async fn advance(&self, minutes: i64) -> Value {
+        let (status, v) = self
+            .admin(
+                reqwest::Method::POST,
+                &self.shop_path("/clock/advance"),
+                Some(json!({"minutes": minutes})),
+            )
+            .await;
+        assert_eq!(status, 200, "{v}");
+        v
+    }
+
+    pub async fn patch_settings(&self, patch: Value) -> (u16, Value) {
+        self.admin(
+            reqwest::Method::PATCH,
+            &self.shop_path("/settings"),
+            Some(patch),
+        )
+        .await
+    }
+
+    pub async fn history(&self, number: &str) -> Value {
+        let (status, v) = self
+            .admin(
+                reqwest::Method::GET,
+                &self.shop_path(&format!("/orders/{number}/history")),
+                None,
+            )
+            .await;
+        assert_eq!(status, 200, "{v}");
+        v
+    }
+
+    pub async fn journal(&self) -> Value {
+        self.admin(reqwest::Method::GET, &self.shop_path("/journal"), None)
+            .await
+            .1
+    }
+}
+
+/// `messageCode`s of an order-API answer.
+pub fn codes(v: &Value) -> Vec<String> {
+    v["MessageModelList"]
+        .as_array()
+        .map(|l| {
+            l.iter()
+                .map(|m| m["messageCode"].as_str().unwrap().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}

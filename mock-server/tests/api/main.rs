@@ -1,0 +1,13 @@
+//! Black-box tests: each test starts its own fake on 127.0.0.1:0 and talks HTTP to it.
+//! One binary (faster to link); files mirror the API.
+
+mod helpers;
+
+mod admin;
+mod auth;
+mod binary;
+mod clock;
+mod confirm_order;
+mod get_order;
+mod robustness;
+mod search_order;

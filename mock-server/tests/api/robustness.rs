@@ -1,0 +1,304 @@
+//! Bad input of every kind gets the order API's envelope and a 4xx, never a framework
+//! default, never a panic; what real clients send (clients.md §2) works.
+
+use crate::helpers::*;
+use serde_json::{json, Value};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+async fn raw(
+    app: &TestApp,
+    path: &str,
+    content_type: Option<&str>,
+    body: Vec<u8>,
+) -> (u16, String, Value) {
+    let mut req = app
+        .client
+        .post(format!("{}{path}", app.base))
+        .header("Authorization", &app.auth)
+        .body(body);
+    if let Some(ct) = content_type {
+        req = req.header("Content-Type", ct);
+    }
+    let r = req.send().await.unwrap();
+    let status = r.status().as_u16();
+    let ct = r
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    let text = r.text().await.unwrap();
+    (
+        status,
+        ct,
+        serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}")),
+    )
+}
+
+#[tokio::test]
+async fn malformed_json_gets_a_400_envelope() {
+    let app = spawn(shop()).await;
+    for body in ["{", "[1,2]", "\"text\"", "{\"dateType\": }", "\u{0}"] {
+        let (status, ct, v) = raw(
+            &app,
+            "/es/2.0/order/searchOrder/",
+            Some("application/json"),
+            body.as_bytes().to_vec(),
+        )
+        .await;
+        assert_eq!(status, 400, "{body}");
+        assert_eq!(ct, "application/json;charset=UTF-8");
+        assert_eq!(
+            codes(&v),
+            vec!["ORDER_EXT_API_SEARCH_ORDER_ERROR_011"],
+            "{body}"
+        );
+        assert!(v["orderNumberList"].is_null() && v["PaginationResponseModel"].is_null());
+    }
+    // An empty body is an empty request: every required field is reported missing.
+    let (status, _, v) = raw(
+        &app,
+        "/es/2.0/order/searchOrder/",
+        Some("application/json"),
+        vec![],
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(codes(&v).len(), 3);
+}
+
+#[tokio::test]
+async fn wrong_content_types_get_415_and_charset_is_optional_unless_configured() {
+    let app = spawn(shop()).await;
+    let body = json!({"orderNumberList": ["x"], "version": 7})
+        .to_string()
+        .into_bytes();
+    let (status, _, v) = raw(
+        &app,
+        "/es/2.0/order/getOrder/",
+        Some("application/x-www-form-urlencoded"),
+        body.clone(),
+    )
+    .await;
+    assert_eq!(status, 415);
+    assert_eq!(codes(&v), vec!["ORDER_EXT_API_GET_ORDER_ERROR_011"]);
+    for ct in [
+        "application/json",
+        "application/json;charset=utf-8",
+        "application/json; charset=UTF-8",
+        "Application/JSON",
+    ] {
+        assert_eq!(
+            raw(&app, "/es/2.0/order/getOrder/", Some(ct), body.clone())
+                .await
+                .0,
+            200,
+            "{ct}"
+        );
+    }
+    assert_eq!(
+        raw(&app, "/es/2.0/order/getOrder/", None, body.clone())
+            .await
+            .0,
+        200,
+        "no Content-Type at all"
+    );
+
+    let strict = spawn(shop().with_setting("require_charset = true")).await;
+    assert_eq!(
+        raw(
+            &strict,
+            "/es/2.0/order/getOrder/",
+            Some("application/json"),
+            body.clone()
+        )
+        .await
+        .0,
+        415
+    );
+    assert_eq!(
+        raw(
+            &strict,
+            "/es/2.0/order/getOrder/",
+            Some("application/json; charset=utf-8"),
+            body
+        )
+        .await
+        .0,
+        200
+    );
+}
+
+#[tokio::test]
+async fn a_huge_body_gets_413_in_the_envelope() {
+    let app = spawn(shop()).await;
+    let big = format!(
+        "{{\"orderNumberList\": [\"{}\"], \"version\": 7}}",
+        "9".repeat(2 * 1024 * 1024)
+    );
+    let (status, _, v) = raw(
+        &app,
+        "/es/2.0/order/getOrder/",
+        Some("application/json"),
+        big.into_bytes(),
+    )
+    .await;
+    assert_eq!(status, 413);
+    assert_eq!(codes(&v), vec!["ORDER_EXT_API_GET_ORDER_ERROR_011"]);
+}
+
+#[tokio::test]
+async fn wrong_methods_unknown_and_unserved_operations_answer_json() {
+    let app = spawn(shop()).await;
+    let r = app
+        .client
+        .get(format!("{}/es/2.0/order/searchOrder/", app.base))
+        .header("Authorization", &app.auth)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 405);
+    assert_eq!(r.headers()["allow"], "POST");
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["MessageModelList"][0]["messageType"], "ERROR");
+
+    let (status, _, v) = raw(
+        &app,
+        "/es/2.0/order/noSuchOperation/",
+        Some("application/json"),
+        b"{}".to_vec(),
+    )
+    .await;
+    assert_eq!(status, 404);
+    assert!(v["Results"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("/es/2.0/order/noSuchOperation/"));
+    let (status, _, v) = raw(
+        &app,
+        "/es/2.0/order/cancelOrder/",
+        Some("application/json"),
+        b"{}".to_vec(),
+    )
+    .await;
+    assert_eq!(status, 501);
+    assert_eq!(codes(&v), vec!["RMS_MOCK_NOT_IMPLEMENTED"]);
+    let (status, _, _) = raw(
+        &app,
+        "/somewhere/else",
+        Some("application/json"),
+        b"{}".to_vec(),
+    )
+    .await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn paths_work_with_and_without_the_trailing_slash() {
+    let app = spawn(shop()).await;
+    let n = app.place_one(1).await;
+    for path in ["/es/2.0/order/getOrder", "/es/2.0/order/getOrder/"] {
+        let body = json!({"orderNumberList": [n], "version": 7})
+            .to_string()
+            .into_bytes();
+        let (status, _, v) = raw(&app, path, Some("application/json; charset=utf-8"), body).await;
+        assert_eq!(status, 200, "{path}");
+        assert_eq!(v["OrderModelList"][0]["orderNumber"], n.as_str());
+    }
+}
+
+/// JakeJP's client sends `Expect: 100-continue` on every POST and waits for `100 Continue`
+/// (or goes on without it). Spoken over a raw socket so the exchange is visible.
+#[tokio::test]
+async fn expect_100_continue_gets_100_then_the_answer() {
+    let app = spawn(shop()).await;
+    let addr = app.base.trim_start_matches("http://").to_string();
+    let body = r#"{"orderNumberList":["123456-20240101-0000000001"],"version":"7"}"#;
+    let mut s = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let head = format!(
+        "POST /es/2.0/order/getOrder/ HTTP/1.1\r\nContent-Type: application/json; charset=utf-8\r\nAuthorization: {}\r\nContent-Length: {}\r\nExpect: 100-continue\r\nConnection: keep-alive\r\nHost: {addr}\r\n\r\n",
+        app.auth,
+        body.len()
+    );
+    s.write_all(head.as_bytes()).await.unwrap();
+    let mut buf = vec![0u8; 64];
+    let n = s.read(&mut buf).await.unwrap();
+    assert!(
+        String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 100 Continue"),
+        "{}",
+        String::from_utf8_lossy(&buf[..n])
+    );
+    s.write_all(body.as_bytes()).await.unwrap();
+    let mut resp = Vec::new();
+    let mut chunk = [0u8; 4096];
+    while !String::from_utf8_lossy(&resp).contains("GET_ORDER_INFO_102") {
+        let n = s.read(&mut chunk).await.unwrap();
+        assert!(
+            n > 0,
+            "connection closed early: {}",
+            String::from_utf8_lossy(&resp)
+        );
+        resp.extend_from_slice(&chunk[..n]);
+    }
+    let text = String::from_utf8_lossy(&resp);
+    assert!(text.starts_with("HTTP/1.1 200 OK"), "{text}");
+}
+
+/// A bounded stream of random bodies (fixed seed, 127.0.0.1 only): every answer is a JSON
+/// envelope with a 2xx/4xx status.
+#[tokio::test]
+async fn random_bodies_never_produce_a_5xx_or_a_non_json_answer() {
+    let app = spawn(shop()).await;
+    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let values = [
+        json!(null),
+        json!(true),
+        json!(-1),
+        json!(1e308),
+        json!("2026-11-28T09:00:00+0900"),
+        json!(""),
+        json!([]),
+        json!([100, "x", null]),
+        json!({"a": 1}),
+        json!(9_223_372_036_854_775_807i64),
+        json!("７"),
+        json!(["123456-20261128-0000000001"]),
+    ];
+    let fields = [
+        "dateType",
+        "startDatetime",
+        "endDatetime",
+        "orderProgressList",
+        "PaginationRequestModel",
+        "orderNumberList",
+        "version",
+        "searchKeywordType",
+        "searchKeyword",
+        "subStatusIdList",
+        "phoneNumberType",
+        "SortModelList",
+    ];
+    for i in 0..300 {
+        let op = ["searchOrder", "getOrder", "confirmOrder"][(next() % 3) as usize];
+        let mut body = serde_json::Map::new();
+        for _ in 0..(next() % 6) {
+            let f = fields[(next() % fields.len() as u64) as usize];
+            let v = values[(next() % values.len() as u64) as usize].clone();
+            body.insert(f.to_string(), v);
+        }
+        if i % 7 == 0 {
+            body.insert("PaginationRequestModel".into(), json!({"requestRecordsAmount": values[(next() % 12) as usize], "SortModelList": values[(next() % 12) as usize]}));
+        }
+        let (status, v) = app.order(op, Value::Object(body.clone())).await;
+        assert!(
+            status == 200 || status == 400,
+            "{op} {body:?} → {status} {v}"
+        );
+        assert!(v.get("MessageModelList").is_some(), "{op} {body:?} → {v}");
+    }
+}
