@@ -117,6 +117,27 @@ impl SearchQuery {
         }
     }
 
+    /// True when any filter beyond date range and status is set.
+    fn has_rest_filters(&self) -> bool {
+        !self.sub_status_ids.is_empty()
+            || !self.order_types.is_empty()
+            || self.settlement_method.is_some()
+            || self.delivery_name.is_some()
+            || self.shipping_date_blank
+            || self.shipping_number_blank
+            || self.keyword.is_some()
+            || self.mail_send_type != 0
+            || self.orderer_mail_address.is_some()
+            || self.phone.is_some()
+            || self.reserve_number.is_some()
+            || self.purchase_site_type != 0
+            || self.asuraku_only
+            || self.coupon_use_only
+            || self.drug_only
+            || self.overseas_only
+            || self.one_day_operation_only
+    }
+
     /// Everything but the date range and status, which the index already narrows.
     fn matches_rest(&self, o: &Order) -> bool {
         if !self.sub_status_ids.is_empty() {
@@ -310,51 +331,153 @@ impl OrderBook {
 
     /// Runs a search. Results are ordered by order datetime (the only `sortColumn`), ties by
     /// placement order, which is also order-number order.
+    ///
+    /// For `dateType 1` the indexes already yield that order, so one pass counts the matches
+    /// and keeps only the requested page; nothing proportional to the shop is allocated.
     pub fn search(&self, q: &SearchQuery) -> SearchPage {
+        let rest = q.has_rest_filters();
+        let keep = |idx: usize| -> bool {
+            let o = &self.orders[idx];
+            (q.progress.is_empty() || q.progress.contains(&o.progress))
+                && (!rest || q.matches_rest(o))
+        };
         let (lo, hi) = ((q.start, 0usize), (q.end, usize::MAX));
-        let filtered = |idx: &usize| -> bool {
-            let o = &self.orders[*idx];
-            (q.progress.is_empty() || q.progress.contains(&o.progress)) && q.matches_rest(o)
-        };
-        // Candidates already in order-datetime order, when an index gives them that way.
-        let mut hits: Vec<usize> = if q.date_type == 1 && q.progress.len() == 1 {
-            let p = q.progress[0];
-            self.by_status
-                .range((p, q.start, 0)..=(p, q.end, usize::MAX))
-                .map(|(_, _, i)| *i)
-                .filter(|i| q.matches_rest(&self.orders[*i]))
-                .collect()
-        } else if q.date_type == 1 {
-            self.by_date[1]
-                .range(lo..=hi)
-                .map(|(_, i)| *i)
-                .filter(filtered)
-                .collect()
-        } else {
-            let mut v: Vec<usize> = self.by_date[q.date_type as usize]
-                .range(lo..=hi)
-                .map(|(_, i)| *i)
-                .filter(filtered)
-                .collect();
-            v.sort_by_key(|i| (self.orders[*i].order_datetime, *i));
-            v
-        };
-        if q.descending {
-            hits.reverse();
+        if q.date_type == 1 {
+            if q.progress.len() == 1 {
+                let p = q.progress[0];
+                let range = self
+                    .by_status
+                    .range((p, q.start, 0)..=(p, q.end, usize::MAX))
+                    .map(|(_, _, i)| *i);
+                let only_rest = |i: &usize| !rest || q.matches_rest(&self.orders[*i]);
+                return if q.descending {
+                    self.page(q, range.rev().filter(only_rest))
+                } else {
+                    self.page(q, range.filter(only_rest))
+                };
+            }
+            let range = self.by_date[1].range(lo..=hi).map(|(_, i)| *i);
+            return if q.descending {
+                self.page(q, range.rev().filter(|i| keep(*i)))
+            } else {
+                self.page(q, range.filter(|i| keep(*i)))
+            };
         }
-        let total = hits.len();
-        let reachable = total.min(SEARCH_CAP);
-        let total_pages = reachable.div_ceil(q.page_size);
-        let from = (q.page - 1).saturating_mul(q.page_size).min(reachable);
-        let to = (from + q.page_size).min(reachable);
+        let mut v: Vec<usize> = self.by_date[q.date_type as usize]
+            .range(lo..=hi)
+            .map(|(_, i)| *i)
+            .filter(|i| keep(*i))
+            .collect();
+        v.sort_by_key(|i| (self.orders[*i].order_datetime, *i));
+        if q.descending {
+            v.reverse();
+        }
+        self.page(q, v.into_iter())
+    }
+
+    /// Counts every hit and keeps the page's slice, honouring the 15,000 cap.
+    fn page(&self, q: &SearchQuery, hits: impl Iterator<Item = usize>) -> SearchPage {
+        let from = (q.page - 1).saturating_mul(q.page_size);
+        let to = from.saturating_add(q.page_size).min(SEARCH_CAP);
+        let mut total = 0usize;
+        let mut numbers = Vec::new();
+        for idx in hits {
+            if total >= from && total < to {
+                numbers.push(self.orders[idx].number.clone());
+            }
+            total += 1;
+        }
         SearchPage {
-            order_numbers: hits[from..to]
-                .iter()
-                .map(|i| self.orders[*i].number.clone())
-                .collect(),
+            order_numbers: numbers,
             total,
-            total_pages,
+            total_pages: total.min(SEARCH_CAP).div_ceil(q.page_size),
             page: q.page,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::order::OrderProgress;
+    use crate::domain::search::{SearchQuery, SEARCH_CAP};
+    use crate::domain::shop::OrderLine;
+    use crate::setup::{parse_toml, ShopDocument};
+
+    fn shop_with(orders: usize) -> crate::domain::shop::Shop {
+        let doc: ShopDocument = parse_toml(
+            "[shop]\nshop_id = \"123456\"\nservice_secret = \"s\"\nlicense_key = \"k\"\n[[items]]\nmanage_number = \"i\"\ntitle = \"t\"\n[[items.variants]]\nvariant_id = \"v\"\nprice = 1\nquantity = 99999\n",
+            "t",
+        )
+        .unwrap();
+        let mut shop = doc.build("t").unwrap();
+        let line = [OrderLine {
+            manage_number: "i".into(),
+            variant_id: "v".into(),
+            units: 1,
+        }];
+        for i in 0..orders {
+            let at = shop.now().plus_seconds(i as i64 % 3);
+            shop.place_order(&line, 1, Some(at)).unwrap();
+        }
+        shop
+    }
+
+    #[test]
+    fn results_past_15000_cannot_be_fetched_but_are_counted() {
+        let shop = shop_with(15_050);
+        let mut q = SearchQuery::new(1, shop.now().plus_days(-1), shop.now().plus_days(1));
+        q.page_size = 1000;
+        q.page = 15;
+        let p = shop.search_orders(&q);
+        assert_eq!(
+            (p.total, p.total_pages, p.order_numbers.len()),
+            (15_050, 15, 1000)
+        );
+        q.page = 16;
+        assert!(shop.search_orders(&q).order_numbers.is_empty());
+        q.page_size = 30;
+        q.page = 501; // positions 15,000..15,030
+        assert!(shop.search_orders(&q).order_numbers.is_empty());
+        q.page = 500;
+        assert_eq!(shop.search_orders(&q).order_numbers.len(), 30);
+        assert_eq!(SEARCH_CAP, 15_000);
+    }
+
+    #[test]
+    fn every_index_path_returns_the_same_order_as_a_plain_sort() {
+        let mut shop = shop_with(50);
+        let numbers: Vec<String> = shop.orders().iter().map(|o| o.number.clone()).collect();
+        shop.confirm_orders(&numbers[10..20]);
+        let mut expected: Vec<(crate::domain::time::JstDateTime, String)> = shop
+            .orders()
+            .iter()
+            .map(|o| (o.order_datetime, o.number.clone()))
+            .collect();
+        expected.sort();
+        let expected: Vec<String> = expected.into_iter().map(|(_, n)| n).collect();
+        for progress in [
+            vec![],
+            vec![
+                OrderProgress::WaitingForConfirmation,
+                OrderProgress::RakutenProcessing,
+            ],
+        ] {
+            for descending in [false, true] {
+                let mut q = SearchQuery::new(1, shop.now().plus_days(-1), shop.now().plus_days(1));
+                q.progress = progress.clone();
+                q.page_size = 1000;
+                q.descending = descending;
+                let got = shop.search_orders(&q).order_numbers;
+                let mut want = expected.clone();
+                if descending {
+                    want.reverse();
+                }
+                assert_eq!(got, want, "progress {progress:?} descending {descending}");
+            }
+        }
+        let mut q = SearchQuery::new(1, shop.now().plus_days(-1), shop.now().plus_days(1));
+        q.progress = vec![OrderProgress::WaitingForConfirmation];
+        q.page_size = 1000;
+        assert_eq!(shop.search_orders(&q).total, 40);
     }
 }

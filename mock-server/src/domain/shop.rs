@@ -716,3 +716,122 @@ impl ShopHandle {
         self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::setup::{parse_toml, ShopDocument};
+
+    fn shop(settings: &str) -> Shop {
+        let text = format!(
+            "[shop]\nshop_id = \"123456\"\nservice_secret = \"s\"\nlicense_key = \"k\"\nclock_start = \"2026-11-28T09:00:00+0900\"\n[settings]\n{settings}\n[[items]]\nmanage_number = \"i\"\ntitle = \"t\"\n[[items.variants]]\nvariant_id = \"v\"\nprice = 1000\nquantity = 10\n"
+        );
+        let doc: ShopDocument = parse_toml(&text, "t").unwrap();
+        doc.build("t").unwrap()
+    }
+
+    fn line(units: i64) -> Vec<OrderLine> {
+        vec![OrderLine {
+            manage_number: "i".into(),
+            variant_id: "v".into(),
+            units,
+        }]
+    }
+
+    fn t(s: &str) -> JstDateTime {
+        JstDateTime::parse_rms(s).unwrap()
+    }
+
+    #[test]
+    fn the_clock_fires_due_events_in_time_order_and_never_goes_back() {
+        let mut s = shop(
+            "auto_confirm = true\nauto_confirm_delay_minutes = 20\nprocessing_delay_minutes = 5",
+        );
+        let a = s.place_order(&line(1), 1, None).unwrap();
+        let b = s
+            .place_order(&line(1), 1, Some(t("2026-11-28T09:10:00+0900")))
+            .unwrap();
+        let fired = s.advance_to(t("2026-11-28T10:00:00+0900"));
+        let seen: Vec<(String, &str, String)> = fired
+            .iter()
+            .map(|f| (f.at.to_rms(), f.cause, f.order_number.clone().unwrap()))
+            .collect();
+        assert_eq!(
+            seen,
+            vec![
+                ("2026-11-28T09:20:00+0900".into(), "auto_confirm", a.clone()),
+                ("2026-11-28T09:25:00+0900".into(), "processing", a.clone()),
+                ("2026-11-28T09:30:00+0900".into(), "auto_confirm", b.clone()),
+                ("2026-11-28T09:35:00+0900".into(), "processing", b),
+            ]
+        );
+        assert!(s.advance_to(t("2026-11-28T09:00:00+0900")).is_empty());
+        assert_eq!(s.now(), t("2026-11-28T10:00:00+0900"));
+    }
+
+    #[test]
+    fn switching_auto_confirm_off_stops_pending_confirmations() {
+        let mut s = shop("auto_confirm = true\nauto_confirm_delay_minutes = 20");
+        let n = s.place_order(&line(1), 1, None).unwrap();
+        let mut settings = s.settings.clone();
+        settings.auto_confirm = false;
+        s.set_settings(settings);
+        s.advance_to(t("2026-11-28T10:00:00+0900"));
+        assert_eq!(
+            s.order(&n).unwrap().progress,
+            OrderProgress::WaitingForConfirmation
+        );
+    }
+
+    #[test]
+    fn stale_events_do_nothing() {
+        // Confirmed orders are not auto-cancelled; cancelled ones are not processed.
+        let mut s = shop("");
+        let n = s.place_order(&line(2), 1, None).unwrap();
+        assert_eq!(
+            s.confirm_orders(std::slice::from_ref(&n)),
+            vec![ConfirmOutcome::Confirmed]
+        );
+        s.advance_to(t("2026-12-31T00:00:00+0900"));
+        let o = s.order(&n).unwrap();
+        assert_eq!(o.progress, OrderProgress::WaitingForShipment);
+        assert_eq!(o.history.len(), 3);
+    }
+
+    #[test]
+    fn stock_is_reserved_on_order_and_restored_on_cancel() {
+        let mut s = shop("");
+        let stock = |s: &Shop| s.catalog.variant("i", "v").unwrap().1.quantity;
+        let n = s.place_order(&line(7), 1, None).unwrap();
+        assert_eq!(stock(&s), 3);
+        assert!(matches!(
+            s.place_order(&line(4), 1, None),
+            Err(BuyerError::Conflict(_))
+        ));
+        assert_eq!(stock(&s), 3, "a refused order reserves nothing");
+        s.buyer_cancel(&n).unwrap();
+        assert_eq!(stock(&s), 10);
+    }
+
+    #[test]
+    fn the_license_expires_90_days_after_issue_on_the_shop_clock() {
+        let mut s = shop("");
+        assert!(s.license_valid());
+        let fired = s.advance_to(t("2027-02-26T09:00:00+0900"));
+        assert_eq!(fired.last().unwrap().cause, "license_expired");
+        assert!(!s.license_valid());
+        s.renew_license("k2".into(), s.now());
+        assert!(s.license_valid());
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_order_numbers_and_buyers() {
+        let run = || {
+            let mut s = shop("");
+            let n = s.place_order(&line(1), 1, None).unwrap();
+            let o = s.order(&n).unwrap();
+            (n.clone(), o.orderer.clone(), o.packages[0].basket_id)
+        };
+        assert_eq!(run(), run());
+    }
+}
