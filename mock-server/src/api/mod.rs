@@ -135,13 +135,8 @@ pub async fn handle_rms(
             let (reply, request_id) = match known {
                 Some(shop) => shop.with(|s| {
                     let reply = gateway_reply(&err, &s.settings.gateway);
-                    s.record_request(
-                        call.method.as_str(),
-                        &call.path,
-                        reply.status,
-                        reply.codes(),
-                    );
-                    (reply, Some(s.next_request_id()))
+                    let (reply, id) = journaled(s, &call, reply);
+                    (reply, Some(id))
                 }),
                 None => (gateway_reply(&err, &GatewaySettings::default()), None),
             };
@@ -162,13 +157,7 @@ pub async fn handle_rms(
         };
         err.map(|e| {
             let reply = gateway_reply(&e, &s.settings.gateway);
-            s.record_request(
-                call.method.as_str(),
-                &call.path,
-                reply.status,
-                reply.codes(),
-            );
-            (reply, s.next_request_id())
+            journaled(s, &call, reply)
         })
     });
     if let Some((reply, id)) = refused {
@@ -203,15 +192,20 @@ pub async fn handle_rms(
                 query,
             },
         );
-        s.record_request(
-            call.method.as_str(),
-            &call.path,
-            reply.status,
-            reply.codes(),
-        );
-        (reply, s.next_request_id())
+        journaled(s, &call, reply)
     });
     respond(reply, content_type_for(call.api), Some(request_id))
+}
+
+/// Records the answer in the shop's journal and issues its `RequestId`.
+fn journaled(s: &mut Shop, call: &Call, reply: RmsReply) -> (RmsReply, String) {
+    s.record_request(
+        call.method.as_str(),
+        &call.path,
+        reply.status,
+        reply.codes(),
+    );
+    (reply, s.next_request_id())
 }
 
 /// Builds the HTTP response with the headers real RMS answers carry (auth-and-limits.md §9).

@@ -162,7 +162,13 @@ impl<'a> Fields<'a> {
         }
     }
 
-    pub fn int_list(&mut self, name: &str, required: bool) -> Option<Vec<i64>> {
+    /// A non-empty list whose every element `item` accepts; otherwise `ERROR_010`/`ERROR_011`.
+    fn list<T>(
+        &mut self,
+        name: &str,
+        required: bool,
+        item: impl Fn(&Value) -> Option<T>,
+    ) -> Option<Vec<T>> {
         let v = self.present(name, required)?;
         let Value::Array(items) = v else {
             self.malformed(name);
@@ -174,38 +180,22 @@ impl<'a> Fields<'a> {
             }
             return None;
         }
-        match items.iter().map(as_int).collect::<Option<Vec<i64>>>() {
-            Some(v) => Some(v),
-            None => {
-                self.malformed(name);
-                None
-            }
+        let parsed: Option<Vec<T>> = items.iter().map(item).collect();
+        if parsed.is_none() {
+            self.malformed(name);
         }
+        parsed
+    }
+
+    pub fn int_list(&mut self, name: &str, required: bool) -> Option<Vec<i64>> {
+        self.list(name, required, as_int)
     }
 
     pub fn string_list(&mut self, name: &str, required: bool) -> Option<Vec<String>> {
-        let v = self.present(name, required)?;
-        let Value::Array(items) = v else {
-            self.malformed(name);
-            return None;
-        };
-        if items.is_empty() {
-            if required {
-                self.empty(name);
-            }
-            return None;
-        }
-        let strings: Option<Vec<String>> = items
-            .iter()
-            .map(|i| match i {
-                Value::String(s) if !s.is_empty() => Some(s.clone()),
-                _ => None,
-            })
-            .collect();
-        if strings.is_none() {
-            self.malformed(name);
-        }
-        strings
+        self.list(name, required, |i| match i {
+            Value::String(s) if !s.is_empty() => Some(s.clone()),
+            _ => None,
+        })
     }
 
     pub fn datetime(
