@@ -4,7 +4,8 @@
 //! Every problem is reported as `<source>: <key>: <problem>` so a support engineer can fix a
 //! customer's file without reading our code.
 
-use crate::domain::catalog::{Catalog, Item, Variant};
+use crate::domain::inventory::{Mode, StockWrite};
+use crate::domain::item::normalize_manage_number;
 use crate::domain::order::OrderProgress;
 use crate::domain::rng::seed_from;
 use crate::domain::settings::{ShippingSettings, ShopSettings, SubStatusDef};
@@ -52,13 +53,20 @@ pub struct ShopSection {
     pub seed: Option<u64>,
 }
 
+/// An item in shop-file shorthand; it becomes an Item API 2.0 item (`NORMAL`, tax included,
+/// `articleNumber.exemptionReason` 5) plus a stock record per variant.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ItemDoc {
     pub manage_number: String,
     pub item_number: Option<String>,
     pub title: String,
-    pub item_id: Option<u64>,
+    /// 6 digits; defaults to 559887.
+    pub genre_id: Option<String>,
+    /// `NORMAL` (default), `PRE_ORDER`, `BUYING_CLUB`.
+    pub item_type: Option<String>,
+    #[serde(default)]
+    pub hide_item: bool,
     pub variants: Vec<VariantDoc>,
 }
 
@@ -72,6 +80,74 @@ pub struct VariantDoc {
     pub quantity: i64,
     #[serde(default)]
     pub selector_values: OrderedPairs,
+    /// Item API `restockOnCancel`; true here by default so cancelled orders give stock back.
+    #[serde(default = "yes")]
+    pub restock_on_cancel: bool,
+    #[serde(default)]
+    pub hidden: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl ItemDoc {
+    /// The Item API 2.0 body this shorthand stands for.
+    pub fn to_item_json(&self) -> serde_json::Value {
+        use serde_json::{json, Map, Value};
+        let mut selectors: Vec<(String, Vec<String>)> = Vec::new();
+        for v in &self.variants {
+            for (k, val) in &v.selector_values.0 {
+                match selectors.iter_mut().find(|(n, _)| n == k) {
+                    Some((_, vals)) if !vals.contains(val) => vals.push(val.clone()),
+                    Some(_) => {}
+                    None => selectors.push((k.clone(), vec![val.clone()])),
+                }
+            }
+        }
+        let mut variants = Map::new();
+        for v in &self.variants {
+            let mut o = Map::new();
+            if let Some(m) = &v.merchant_defined_sku_id {
+                o.insert("merchantDefinedSkuId".into(), json!(m));
+            }
+            if !v.selector_values.0.is_empty() {
+                let sv: Map<String, Value> = v
+                    .selector_values
+                    .0
+                    .iter()
+                    .map(|(k, x)| (k.clone(), json!(x)))
+                    .collect();
+                o.insert("selectorValues".into(), Value::Object(sv));
+            }
+            o.insert("restockOnCancel".into(), json!(v.restock_on_cancel));
+            o.insert("hidden".into(), json!(v.hidden));
+            if self.item_type.as_deref() != Some("BUYING_CLUB") {
+                o.insert("standardPrice".into(), json!(v.price.to_string()));
+            }
+            o.insert("articleNumber".into(), json!({"exemptionReason": 5}));
+            variants.insert(v.variant_id.clone(), Value::Object(o));
+        }
+        let mut item = json!({
+            "title": self.title,
+            "itemType": self.item_type.clone().unwrap_or_else(|| "NORMAL".into()),
+            "genreId": self.genre_id.clone().unwrap_or_else(|| "559887".into()),
+            "hideItem": self.hide_item,
+        });
+        if let Some(n) = &self.item_number {
+            item["itemNumber"] = json!(n);
+        }
+        if !selectors.is_empty() {
+            item["variantSelectors"] = Value::Array(
+                selectors
+                    .iter()
+                    .map(|(k, vals)| json!({"key": k, "displayName": k, "values": vals.iter().map(|v| json!({"displayValue": v})).collect::<Vec<_>>()}))
+                    .collect(),
+            );
+        }
+        item["variants"] = Value::Object(variants);
+        item
+    }
 }
 
 /// A string→string table that keeps the order it was written in (`サイズ` before `カラー`),
@@ -292,7 +368,6 @@ impl ShopDocument {
                 ));
             }
         }
-        let catalog = self.catalog(source)?;
         let seed = s.seed.unwrap_or_else(|| seed_from(&s.shop_id));
 
         let mut orders = Vec::with_capacity(self.orders.len());
@@ -328,10 +403,10 @@ impl ShopDocument {
             self.settings.clone(),
             self.shipping.clone(),
             self.sub_statuses.clone(),
-            catalog,
             seed,
             start,
         );
+        self.load_catalog(source, &mut shop)?;
         for (at, i, o) in orders {
             let lines: Vec<OrderLine> = o.lines.iter().map(LineDoc::to_line).collect();
             shop.place_order(&lines, o.settlement_method_code, Some(at))
@@ -346,15 +421,13 @@ impl ShopDocument {
         Ok(shop)
     }
 
-    fn catalog(&self, source: &str) -> Result<Catalog, SetupError> {
-        let mut items = Vec::new();
-        let mut seen = HashSet::new();
+    /// Items through the Item API rules, stock through the Inventory API rules.
+    fn load_catalog(&self, source: &str, shop: &mut Shop) -> Result<(), SetupError> {
         for (i, it) in self.items.iter().enumerate() {
             let key = |k: &str| format!("items[{i}].{k}");
-            if it.manage_number.is_empty() {
-                return Err(err(source, key("manage_number"), "must not be empty"));
-            }
-            if !seen.insert(it.manage_number.clone()) {
+            let manage = normalize_manage_number(&it.manage_number, "manage_number")
+                .map_err(|e| err(source, key("manage_number"), e.message))?;
+            if shop.catalog.get(&manage).is_some() {
                 return Err(err(
                     source,
                     key("manage_number"),
@@ -368,54 +441,49 @@ impl ShopDocument {
                     "an item needs at least one variant",
                 ));
             }
-            let mut vseen = HashSet::new();
-            let mut variants = Vec::new();
+            let mut writes = Vec::new();
             for (j, v) in it.variants.iter().enumerate() {
-                let vkey = |k: &str| format!("items[{i}].variants[{j}].{k}");
-                if v.variant_id.is_empty() {
-                    return Err(err(source, vkey("variant_id"), "must not be empty"));
-                }
-                if !vseen.insert(v.variant_id.clone()) {
-                    return Err(err(
-                        source,
-                        vkey("variant_id"),
-                        format!("'{}' is defined twice", v.variant_id),
-                    ));
-                }
                 if v.price < 0 {
                     return Err(err(
                         source,
-                        vkey("price"),
+                        format!("items[{i}].variants[{j}].price"),
                         format!("{} is negative", v.price),
                     ));
                 }
                 if !(0..=99_999).contains(&v.quantity) {
                     return Err(err(
                         source,
-                        vkey("quantity"),
+                        format!("items[{i}].variants[{j}].quantity"),
                         format!("{} is not between 0 and 99999", v.quantity),
                     ));
                 }
-                variants.push(Variant {
+                writes.push(StockWrite {
+                    manage_number: manage.clone(),
                     variant_id: v.variant_id.clone(),
-                    merchant_defined_sku_id: v.merchant_defined_sku_id.clone(),
-                    price: v.price,
+                    mode: Mode::Absolute,
                     quantity: v.quantity,
-                    selector_values: v.selector_values.0.clone(),
+                    extras: None,
                 });
             }
-            items.push(Item {
-                manage_number: it.manage_number.clone(),
-                item_number: it
-                    .item_number
-                    .clone()
-                    .unwrap_or_else(|| it.manage_number.clone()),
-                item_id: it.item_id.unwrap_or(10_000_001 + i as u64),
-                title: it.title.clone(),
-                variants,
-            });
+            shop.upsert_item(&manage, &it.to_item_json())
+                .map_err(|errs| {
+                    let e = &errs[0];
+                    err(
+                        source,
+                        format!("items[{i}]"),
+                        format!("{} ({})", e.message, e.code),
+                    )
+                })?;
+            shop.write_stock(&writes, |j, f| format!("items[{i}].variants[{j}].{f}"))
+                .map_err(|e| {
+                    err(
+                        source,
+                        key("variants"),
+                        format!("{} ({})", e.message, e.code),
+                    )
+                })?;
         }
-        Ok(Catalog::new(items))
+        Ok(())
     }
 }
 

@@ -37,25 +37,7 @@ pub fn detail(s: &Shop) -> Value {
     v["settings"] = serde_json::to_value(&s.settings).unwrap_or(Value::Null);
     v["shipping"] = serde_json::to_value(&s.shipping).unwrap_or(Value::Null);
     v["sub_statuses"] = serde_json::to_value(&s.sub_statuses).unwrap_or(Value::Null);
-    v["catalog"] = Value::Array(
-        s.catalog
-            .items()
-            .iter()
-            .map(|i| {
-                json!({
-                    "manage_number": i.manage_number,
-                    "item_number": i.item_number,
-                    "title": i.title,
-                    "variants": i.variants.iter().map(|v| json!({
-                        "variant_id": v.variant_id,
-                        "merchant_defined_sku_id": v.merchant_defined_sku_id,
-                        "price": v.price,
-                        "quantity": v.quantity,
-                    })).collect::<Vec<_>>(),
-                })
-            })
-            .collect(),
-    );
+    v["catalog"] = catalog(s);
     v
 }
 
@@ -111,4 +93,39 @@ pub fn journal(s: &Shop) -> Value {
             "codes": e.codes,
         })).collect::<Vec<_>>(),
     })
+}
+
+/// The catalog as the buyer side sees it: every item and SKU with price and stock, and the
+/// orphan stock records (stock for SKUs no item has).
+pub fn catalog(s: &Shop) -> Value {
+    let items: Vec<Value> = s
+        .catalog
+        .items()
+        .map(|i| {
+            json!({
+                "manage_number": i.manage_number,
+                "item_number": i.item_number(),
+                "item_id": i.item_id,
+                "title": i.title(),
+                "item_type": i.str_field("itemType"),
+                "hide_item": i.flag("hideItem"),
+                "variants": i.variants().iter().map(|v| json!({
+                    "variant_id": v.variant_id,
+                    "merchant_defined_sku_id": v.merchant_defined_sku_id,
+                    "sku_info": v.sku_info(),
+                    "price": v.standard_price,
+                    "hidden": v.hidden,
+                    "restock_on_cancel": v.restock_on_cancel,
+                    "quantity": s.inventory.get(&i.manage_number, &v.variant_id).map(|r| r.quantity),
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let orphans: Vec<Value> = s
+        .inventory
+        .iter()
+        .filter(|((m, v), _)| !s.catalog.has_variant(m, v))
+        .map(|((m, v), r)| json!({"manage_number": m, "variant_id": v, "quantity": r.quantity, "updated": r.updated.to_rms()}))
+        .collect();
+    json!({"items": items, "orphan_stock": orphans})
 }

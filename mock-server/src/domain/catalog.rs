@@ -1,138 +1,72 @@
-//! The shop's catalog as orders need it: items, their variants (SKUs) and stock.
+//! The shop's items (Item API 2.0), keyed by lower-case manageNumber.
 
-/// One SKU of an item (RMS `variants.<variantId>`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Variant {
-    pub variant_id: String,
-    pub merchant_defined_sku_id: Option<String>,
-    /// Tax-included price in yen.
-    pub price: i64,
-    /// Stock on hand (在庫数), never negative.
-    pub quantity: i64,
-    /// Selector values in display order, e.g. [("サイズ","M"),("カラー","ブラック")].
-    pub selector_values: Vec<(String, String)>,
-}
+use super::item::{Item, ItemBody};
+use super::time::JstDateTime;
+use std::collections::BTreeMap;
 
-impl Variant {
-    /// `skuInfo` as getOrder shows it: `"サイズ:M\nカラー:ブラック"`; None without selectors.
-    pub fn sku_info(&self) -> Option<String> {
-        if self.selector_values.is_empty() {
-            return None;
-        }
-        Some(
-            self.selector_values
-                .iter()
-                .map(|(k, v)| format!("{k}:{v}"))
-                .collect::<Vec<_>>()
-                .join("\n"),
-        )
-    }
-}
-
-/// One item (商品), keyed by its manageNumber (商品管理番号).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Item {
-    pub manage_number: String,
-    pub item_number: String,
-    /// Rakuten's internal numeric id (`itemId` in orders).
-    pub item_id: u64,
-    pub title: String,
-    pub variants: Vec<Variant>,
-}
-
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Catalog {
-    items: Vec<Item>,
+    items: BTreeMap<String, Item>,
+    next_item_id: u64,
+}
+
+impl Default for Catalog {
+    fn default() -> Self {
+        Catalog {
+            items: BTreeMap::new(),
+            next_item_id: 10_000_001,
+        }
+    }
 }
 
 impl Catalog {
-    pub fn new(items: Vec<Item>) -> Self {
-        Catalog { items }
+    pub fn get(&self, manage_number: &str) -> Option<&Item> {
+        self.items.get(manage_number)
     }
 
-    pub fn items(&self) -> &[Item] {
-        &self.items
+    pub fn items(&self) -> impl Iterator<Item = &Item> {
+        self.items.values()
     }
 
-    pub fn item(&self, manage_number: &str) -> Option<&Item> {
-        self.items.iter().find(|i| i.manage_number == manage_number)
+    pub fn len(&self) -> usize {
+        self.items.len()
     }
 
-    pub fn variant(&self, manage_number: &str, variant_id: &str) -> Option<(&Item, &Variant)> {
-        let item = self.item(manage_number)?;
-        item.variants
-            .iter()
-            .find(|v| v.variant_id == variant_id)
-            .map(|v| (item, v))
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
     }
 
-    fn variant_mut(&mut self, manage_number: &str, variant_id: &str) -> Option<&mut Variant> {
+    /// True when the SKU exists (stock for anything else is orphaned).
+    pub fn has_variant(&self, manage_number: &str, variant_id: &str) -> bool {
         self.items
-            .iter_mut()
-            .find(|i| i.manage_number == manage_number)?
-            .variants
-            .iter_mut()
-            .find(|v| v.variant_id == variant_id)
+            .get(manage_number)
+            .is_some_and(|i| i.variant(variant_id).is_some())
     }
 
-    /// Takes `units` out of stock; false (and no change) when there is not enough.
-    pub fn reserve(&mut self, manage_number: &str, variant_id: &str, units: i64) -> bool {
-        match self.variant_mut(manage_number, variant_id) {
-            Some(v) if v.quantity >= units => {
-                v.quantity -= units;
-                true
-            }
-            _ => false,
+    /// Stores a validated body; returns true when the item is new (201) and false when it
+    /// replaced one (204).
+    pub fn put(&mut self, manage_number: &str, body: ItemBody, now: JstDateTime) -> bool {
+        if let Some(item) = self.items.get_mut(manage_number) {
+            item.body = body;
+            item.updated = now;
+            return false;
         }
-    }
-
-    /// Puts `units` back (cancellations). Unknown SKUs (deleted since) are ignored.
-    pub fn restore(&mut self, manage_number: &str, variant_id: &str, units: i64) {
-        if let Some(v) = self.variant_mut(manage_number, variant_id) {
-            v.quantity = (v.quantity + units).min(99_999);
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn catalog() -> Catalog {
-        Catalog::new(vec![Item {
-            manage_number: "t".into(),
-            item_number: "t".into(),
-            item_id: 1,
-            title: "T".into(),
-            variants: vec![Variant {
-                variant_id: "m".into(),
-                merchant_defined_sku_id: None,
-                price: 100,
-                quantity: 2,
-                selector_values: vec![
-                    ("サイズ".into(), "M".into()),
-                    ("カラー".into(), "黒".into()),
-                ],
-            }],
-        }])
-    }
-
-    #[test]
-    fn reserve_never_goes_below_zero() {
-        let mut c = catalog();
-        assert!(c.reserve("t", "m", 2));
-        assert!(!c.reserve("t", "m", 1));
-        assert_eq!(c.variant("t", "m").unwrap().1.quantity, 0);
-        c.restore("t", "m", 1);
-        assert_eq!(c.variant("t", "m").unwrap().1.quantity, 1);
-    }
-
-    #[test]
-    fn sku_info_joins_selectors_in_order() {
-        let c = catalog();
-        assert_eq!(
-            c.variant("t", "m").unwrap().1.sku_info().as_deref(),
-            Some("サイズ:M\nカラー:黒")
+        let item_id = self.next_item_id;
+        self.next_item_id += 1;
+        self.items.insert(
+            manage_number.to_string(),
+            Item {
+                manage_number: manage_number.to_string(),
+                item_id,
+                body,
+                created: now,
+                updated: now,
+            },
         );
+        true
+    }
+
+    pub fn remove(&mut self, manage_number: &str) -> Option<Item> {
+        self.items.remove(manage_number)
     }
 }

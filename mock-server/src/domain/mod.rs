@@ -3,6 +3,8 @@
 
 pub mod buyer;
 pub mod catalog;
+pub mod inventory;
+pub mod item;
 pub mod journal;
 pub mod limits;
 pub mod order;

@@ -224,6 +224,9 @@ pub struct OrderItem {
     pub sku_info: Option<String>,
     /// Tax rate in per-mille (100 = 10%), kept integral so amounts stay exact.
     pub tax_rate_permille: i64,
+    /// Whether cancelling puts the units back (the variant's `restockOnCancel` when ordered;
+    /// `restoreInventoryFlag` on the wire).
+    pub restore_inventory: bool,
 }
 
 /// RMS `ShippingModel` (a row of a basket's shipping report).
@@ -452,6 +455,7 @@ mod tests {
                     merchant_defined_sku_id: None,
                     sku_info: None,
                     tax_rate_permille: 100,
+                    restore_inventory: true,
                 }],
                 shipping: vec![],
                 postage_price: 550,

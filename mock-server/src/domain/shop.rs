@@ -6,6 +6,8 @@
 
 use super::buyer;
 use super::catalog::Catalog;
+use super::inventory::{Inventory, StockWrite, ORPHAN_TTL_MINUTES};
+use super::item::{self, ApiError};
 use super::journal::{Journal, JournalEntry};
 use super::limits::RateLimiter;
 use super::order::{Cause, DueDate, Order, OrderItem, OrderProgress, Package, SettlementMethod};
@@ -39,13 +41,15 @@ impl ShopProfile {
 }
 
 /// Something RMS does on its own at a given virtual time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 enum Event {
     AutoConfirm(usize),
     Processing(usize),
     UnconfirmedCancel(usize),
     PaymentDeadline(usize),
     LicenseExpiry,
+    /// Check whether an orphan stock record has gone 24 h without an update.
+    OrphanExpiry(String, String),
 }
 
 /// A change the clock or an action caused, as reported by `advance` and kept for the ledger.
@@ -133,6 +137,7 @@ pub struct Shop {
     pub shipping: ShippingSettings,
     pub sub_statuses: Vec<SubStatusDef>,
     pub catalog: Catalog,
+    pub inventory: Inventory,
     pub seed: u64,
     now: JstDateTime,
     created_at: JstDateTime,
@@ -154,7 +159,6 @@ impl Shop {
         settings: ShopSettings,
         shipping: ShippingSettings,
         sub_statuses: Vec<SubStatusDef>,
-        catalog: Catalog,
         seed: u64,
         start: JstDateTime,
     ) -> Shop {
@@ -163,7 +167,8 @@ impl Shop {
             settings,
             shipping,
             sub_statuses,
-            catalog,
+            catalog: Catalog::default(),
+            inventory: Inventory::default(),
             seed,
             now: start,
             created_at: start,
@@ -234,7 +239,9 @@ impl Shop {
             if at > target {
                 break;
             }
-            let event = self.schedule.remove(&(at, seq)).expect("key just seen");
+            let Some(event) = self.schedule.remove(&(at, seq)) else {
+                break;
+            };
             self.now = self.now.max(at);
             self.fire(event);
         }
@@ -268,6 +275,15 @@ impl Shop {
                 if self.orders.get(idx).progress == OrderProgress::WaitingForConfirmation {
                     // Rakuten cancels for the shop's inaction: 店舗様都合 / その他.
                     self.cancel_idx(idx, 0, 10, Cause::AutoCancel);
+                }
+            }
+            Event::OrphanExpiry(m, v) => {
+                let expired = self
+                    .inventory
+                    .get(&m, &v)
+                    .is_some_and(|r| r.updated.plus_minutes(ORPHAN_TTL_MINUTES) <= now);
+                if expired && !self.catalog.has_variant(&m, &v) {
+                    self.inventory.delete(&m, &v);
                 }
             }
             Event::PaymentDeadline(idx) => {
@@ -325,14 +341,31 @@ impl Shop {
         let now = self.now;
         let change_id = self.ids.change();
         self.change(idx, |o| o.cancel(now, change_id, reason, detail, cause));
-        let lines: Vec<(String, String, i64)> = self
+        self.restore_stock(idx, None);
+    }
+
+    /// Puts an order's units back. `force`: Some(true) restore, Some(false) do not, None
+    /// follow each line's item setting (`restockOnCancel` when ordered), as
+    /// cancelOrder's `inventoryRestoreType` 1 / 2 / 0 do.
+    fn restore_stock(&mut self, idx: usize, force: Option<bool>) {
+        let now = self.now;
+        let lines: Vec<(String, String, i64, bool)> = self
             .orders
             .get(idx)
             .items()
-            .map(|i| (i.manage_number.clone(), i.variant_id.clone(), i.units))
+            .map(|i| {
+                (
+                    i.manage_number.clone(),
+                    i.variant_id.clone(),
+                    i.units,
+                    i.restore_inventory,
+                )
+            })
             .collect();
-        for (m, v, u) in lines {
-            self.catalog.restore(&m, &v, u);
+        for (m, v, u, flag) in lines {
+            if force.unwrap_or(flag) {
+                self.inventory.restore(&m, &v, u, now);
+            }
         }
     }
 
@@ -383,17 +416,13 @@ impl Shop {
                     format!("{} is not between 1 and 999", l.units),
                 ));
             }
-            if self.catalog.item(&l.manage_number).is_none() {
+            let Some(item) = self.catalog.get(&l.manage_number) else {
                 return Err(BuyerError::Invalid(
                     format!("lines[{i}].manage_number"),
                     format!("no item '{}' in this shop's catalog", l.manage_number),
                 ));
-            }
-            if self
-                .catalog
-                .variant(&l.manage_number, &l.variant_id)
-                .is_none()
-            {
+            };
+            let Some(v) = item.variant(&l.variant_id) else {
                 return Err(BuyerError::Invalid(
                     format!("lines[{i}].variant_id"),
                     format!(
@@ -401,16 +430,24 @@ impl Shop {
                         l.manage_number, l.variant_id
                     ),
                 ));
+            };
+            if item.flag("hideItem") || v.hidden {
+                return Err(BuyerError::Conflict(format!(
+                    "{}/{} is in the warehouse (hidden): not on sale",
+                    l.manage_number, l.variant_id
+                )));
+            }
+            if v.standard_price.is_none() {
+                return Err(BuyerError::Conflict(format!(
+                    "{}/{} has no standardPrice: not on sale",
+                    l.manage_number, l.variant_id
+                )));
             }
             *needed.entry((&l.manage_number, &l.variant_id)).or_default() += l.units;
         }
         self.run_until(at);
         for ((m, v), units) in &needed {
-            let stock = self
-                .catalog
-                .variant(m, v)
-                .map(|(_, v)| v.quantity)
-                .unwrap_or(0);
+            let stock = self.inventory.quantity(m, v);
             if stock < *units {
                 return Err(BuyerError::Conflict(format!(
                     "out of stock: {m}/{v} has {stock} left, the order needs {units}"
@@ -418,7 +455,7 @@ impl Shop {
             }
         }
         for ((m, v), units) in &needed {
-            self.catalog.reserve(m, v, *units);
+            self.inventory.reserve(m, v, *units, at);
         }
 
         let number = format!(
@@ -432,24 +469,23 @@ impl Shop {
             .iter()
             .enumerate()
             .map(|(i, l)| {
-                let (item, v) = self
-                    .catalog
-                    .variant(&l.manage_number, &l.variant_id)
-                    .expect("checked above");
+                let item = self.catalog.get(&l.manage_number).expect("checked above");
+                let v = item.variant(&l.variant_id).expect("checked above");
                 let sku_info = v.sku_info();
                 OrderItem {
                     item_detail_id: basket_id + i as u64,
-                    item_name: item.title.clone(),
+                    item_name: item.title().to_string(),
                     item_id: item.item_id,
-                    item_number: item.item_number.clone(),
+                    item_number: item.item_number().to_string(),
                     manage_number: item.manage_number.clone(),
-                    price: v.price,
+                    price: v.standard_price.unwrap_or(0),
                     units: l.units,
                     selected_choice: sku_info.clone(),
                     variant_id: v.variant_id.clone(),
                     merchant_defined_sku_id: v.merchant_defined_sku_id.clone(),
                     sku_info,
                     tax_rate_permille: 100,
+                    restore_inventory: v.restock_on_cancel,
                 }
             })
             .collect();
@@ -639,6 +675,93 @@ impl Shop {
         out
     }
 
+    // ----- Item API 2.0 and Inventory API -----
+
+    /// items.upsert: a full replace. Ok(true) when the item was created.
+    pub fn upsert_item(
+        &mut self,
+        manage_number: &str,
+        body: &serde_json::Value,
+    ) -> Result<bool, Vec<ApiError>> {
+        let canonical = item::validate_item(body, self.catalog.get(manage_number))?;
+        let created = self.catalog.put(manage_number, canonical, self.now);
+        Ok(created)
+    }
+
+    /// items.patch: merges into the stored item, then checks the result as a whole.
+    pub fn patch_item(
+        &mut self,
+        manage_number: &str,
+        patch: &serde_json::Value,
+    ) -> Result<(), Vec<ApiError>> {
+        let Some(stored) = self.catalog.get(manage_number) else {
+            return Err(vec![ApiError::not_found(&format!(
+                "manageNumber={manage_number}"
+            ))]);
+        };
+        let merged = item::merge_patch(&stored.body, patch)?;
+        let canonical = item::validate_item(&merged, Some(stored))?;
+        self.catalog.put(manage_number, canonical, self.now);
+        Ok(())
+    }
+
+    /// items.delete. The item's stock records become orphans (and expire in 24 h).
+    pub fn delete_item(&mut self, manage_number: &str) -> Result<(), ApiError> {
+        let item = self
+            .catalog
+            .remove(manage_number)
+            .ok_or_else(|| ApiError::not_found(&format!("manageNumber={manage_number}")))?;
+        for v in item.variant_ids() {
+            self.schedule_orphan_check(manage_number, &v);
+        }
+        Ok(())
+    }
+
+    /// Replaces the item's body after an inventory-related-settings update (validated again).
+    pub fn replace_item_body(
+        &mut self,
+        manage_number: &str,
+        body: &serde_json::Value,
+    ) -> Result<(), Vec<ApiError>> {
+        let canonical = item::validate_item(body, self.catalog.get(manage_number))?;
+        self.catalog.put(manage_number, canonical, self.now);
+        Ok(())
+    }
+
+    /// Stock writes (variants.upsert, bulk-upsert): all or nothing.
+    pub fn write_stock(
+        &mut self,
+        writes: &[StockWrite],
+        path_of: impl Fn(usize, &str) -> String,
+    ) -> Result<(), ApiError> {
+        let quantities = self.inventory.plan(writes, path_of)?;
+        self.inventory.apply(writes, &quantities, self.now);
+        for w in writes {
+            if !self.catalog.has_variant(&w.manage_number, &w.variant_id) {
+                self.schedule_orphan_check(&w.manage_number, &w.variant_id);
+            }
+        }
+        Ok(())
+    }
+
+    pub fn delete_stock(&mut self, manage_number: &str, variant_id: &str) -> Result<(), ApiError> {
+        if self.inventory.delete(manage_number, variant_id) {
+            Ok(())
+        } else {
+            Err(ApiError::not_found(&format!(
+                "manageNumber={manage_number}, variantId={variant_id}"
+            )))
+        }
+    }
+
+    fn schedule_orphan_check(&mut self, manage_number: &str, variant_id: &str) {
+        let at = self.now.plus_minutes(ORPHAN_TTL_MINUTES);
+        self.schedule_at(
+            at,
+            Event::OrphanExpiry(manage_number.to_string(), variant_id.to_string()),
+        );
+    }
+
     // ----- requests: journal, rate limits -----
 
     /// Takes a rate-limit token for `function` when limits are on.
@@ -801,7 +924,7 @@ mod tests {
     #[test]
     fn stock_is_reserved_on_order_and_restored_on_cancel() {
         let mut s = shop("");
-        let stock = |s: &Shop| s.catalog.variant("i", "v").unwrap().1.quantity;
+        let stock = |s: &Shop| s.inventory.quantity("i", "v");
         let n = s.place_order(&line(7), 1, None).unwrap();
         assert_eq!(stock(&s), 3);
         assert!(matches!(

@@ -33,7 +33,12 @@ async fn shops_are_created_from_json_or_toml_and_listed() {
     assert_eq!(ids, vec!["123456", "222222"]);
     let (status, v) = app.admin(Method::GET, "/__admin/shops/123456", None).await;
     assert_eq!(status, 200);
-    assert_eq!(v["catalog"][0]["variants"][0]["quantity"], 5000);
+    assert_eq!(
+        v["catalog"]["items"][1]["variants"][0]["quantity"], 5000,
+        "{}",
+        v["catalog"]
+    );
+    assert_eq!(v["catalog"]["items"][1]["manage_number"], "tshirt");
     assert_eq!(v["settings"]["auto_confirm"], false);
 }
 

@@ -1,0 +1,264 @@
+//! Inventory API stock: one record per (manageNumber, variantId), kept apart from items so
+//! stock for an unknown SKU can exist as an orphan (inventory-api.md §4).
+
+use super::item::ApiError;
+use super::time::JstDateTime;
+use std::collections::BTreeMap;
+
+/// Stock is always within 0..=99999.
+pub const MAX_QUANTITY: i64 = 99_999;
+/// An orphan record is deleted this long after its last update.
+pub const ORPHAN_TTL_MINUTES: i64 = 24 * 60;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Absolute,
+    Relative,
+}
+
+/// The 2.1-only per-SKU settings.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Extras {
+    /// (normalDeliveryTimeId, backOrderDeliveryTimeId)
+    pub operation_lead_time: Option<(Option<i64>, Option<i64>)>,
+    pub ship_from_ids: Option<Vec<i64>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StockRecord {
+    pub quantity: i64,
+    pub created: JstDateTime,
+    pub updated: JstDateTime,
+    pub extras: Extras,
+}
+
+/// One write of a bulk-upsert (or a single upsert).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StockWrite {
+    pub manage_number: String,
+    pub variant_id: String,
+    pub mode: Mode,
+    pub quantity: i64,
+    /// Some for 2.1 writes (which replace the extras), None for 2.0 (which keep them).
+    pub extras: Option<Extras>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Inventory {
+    records: BTreeMap<(String, String), StockRecord>,
+}
+
+impl Inventory {
+    pub fn get(&self, manage_number: &str, variant_id: &str) -> Option<&StockRecord> {
+        self.records
+            .get(&(manage_number.to_string(), variant_id.to_string()))
+    }
+
+    pub fn quantity(&self, manage_number: &str, variant_id: &str) -> i64 {
+        self.get(manage_number, variant_id)
+            .map(|r| r.quantity)
+            .unwrap_or(0)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&(String, String), &StockRecord)> {
+        self.records.iter()
+    }
+
+    pub fn variants_of<'a>(
+        &'a self,
+        manage_number: &'a str,
+    ) -> impl Iterator<Item = (&'a String, &'a StockRecord)> + 'a {
+        self.records
+            .range((manage_number.to_string(), String::new())..)
+            .take_while(move |((m, _), _)| m == manage_number)
+            .map(|((_, v), r)| (v, r))
+    }
+
+    /// The quantity each write would leave, or the first error with its index; nothing
+    /// changes. Writes to the same SKU are applied in order.
+    pub fn plan(
+        &self,
+        writes: &[StockWrite],
+        path_of: impl Fn(usize, &str) -> String,
+    ) -> Result<Vec<i64>, ApiError> {
+        let mut pending: BTreeMap<(&str, &str), i64> = BTreeMap::new();
+        let mut out = Vec::with_capacity(writes.len());
+        for (i, w) in writes.iter().enumerate() {
+            let key = (w.manage_number.as_str(), w.variant_id.as_str());
+            let current = pending
+                .get(&key)
+                .copied()
+                .or_else(|| self.get(key.0, key.1).map(|r| r.quantity));
+            let next = match (w.mode, current) {
+                (Mode::Absolute, _) => w.quantity,
+                (Mode::Relative, Some(q)) => q + w.quantity,
+                (Mode::Relative, None) => {
+                    return Err(ApiError::bad(
+                        "IE0500",
+                        "Cannot use relative mode to update inventory which the combination of manageNumber and variantId does not exist.",
+                        &path_of(i, "mode"),
+                    ))
+                }
+            };
+            if !(0..=MAX_QUANTITY).contains(&next) {
+                return Err(ApiError::bad(
+                    "IE0117",
+                    "After update, the quantity must be between 0 and 99999.",
+                    &path_of(i, "quantity"),
+                ));
+            }
+            if current.is_none() && pending.get(&key).is_none() {
+                let existing = self.variants_of(key.0).count()
+                    + pending.keys().filter(|(m, _)| *m == key.0).count();
+                if existing >= 400 {
+                    return Err(ApiError::bad(
+                        "IE0121",
+                        "Inventory cannot be added because the size has reached the limit.",
+                        &path_of(i, "variantId"),
+                    ));
+                }
+            }
+            pending.insert(key, next);
+            out.push(next);
+        }
+        Ok(out)
+    }
+
+    /// Applies writes already checked by [`Inventory::plan`].
+    pub fn apply(&mut self, writes: &[StockWrite], quantities: &[i64], now: JstDateTime) {
+        for (w, q) in writes.iter().zip(quantities) {
+            let rec = self
+                .records
+                .entry((w.manage_number.clone(), w.variant_id.clone()))
+                .or_insert(StockRecord {
+                    quantity: 0,
+                    created: now,
+                    updated: now,
+                    extras: Extras::default(),
+                });
+            rec.quantity = *q;
+            rec.updated = now;
+            if let Some(e) = &w.extras {
+                rec.extras = e.clone();
+            }
+        }
+    }
+
+    pub fn delete(&mut self, manage_number: &str, variant_id: &str) -> bool {
+        self.records
+            .remove(&(manage_number.to_string(), variant_id.to_string()))
+            .is_some()
+    }
+
+    /// Takes units for an order; false (and no change) when short.
+    pub fn reserve(
+        &mut self,
+        manage_number: &str,
+        variant_id: &str,
+        units: i64,
+        now: JstDateTime,
+    ) -> bool {
+        match self
+            .records
+            .get_mut(&(manage_number.to_string(), variant_id.to_string()))
+        {
+            Some(r) if r.quantity >= units => {
+                r.quantity -= units;
+                r.updated = now;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Puts units back (a cancellation); a record deleted since is not recreated.
+    pub fn restore(&mut self, manage_number: &str, variant_id: &str, units: i64, now: JstDateTime) {
+        if let Some(r) = self
+            .records
+            .get_mut(&(manage_number.to_string(), variant_id.to_string()))
+        {
+            r.quantity = (r.quantity + units).min(MAX_QUANTITY);
+            r.updated = now;
+        }
+    }
+
+    /// bulk.get.range: records with min ≤ quantity ≤ max, newest update first.
+    pub fn range(&self, min: i64, max: i64) -> Vec<(&(String, String), &StockRecord)> {
+        let mut v: Vec<_> = self
+            .records
+            .iter()
+            .filter(|(_, r)| (min..=max).contains(&r.quantity))
+            .collect();
+        v.sort_by(|a, b| b.1.updated.cmp(&a.1.updated).then_with(|| a.0.cmp(b.0)));
+        v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn w(m: &str, v: &str, mode: Mode, q: i64) -> StockWrite {
+        StockWrite {
+            manage_number: m.into(),
+            variant_id: v.into(),
+            mode,
+            quantity: q,
+            extras: None,
+        }
+    }
+
+    fn path(i: usize, f: &str) -> String {
+        format!("inventories[{i}].{f}")
+    }
+
+    #[test]
+    fn the_first_write_must_be_absolute_and_results_stay_in_range() {
+        let mut inv = Inventory::default();
+        let t = JstDateTime::from_seconds(0);
+        assert_eq!(
+            inv.plan(&[w("a", "v", Mode::Relative, 1)], path)
+                .unwrap_err()
+                .code,
+            "IE0500"
+        );
+        let writes = [
+            w("a", "v", Mode::Absolute, 5),
+            w("a", "v", Mode::Relative, -2),
+        ];
+        let q = inv.plan(&writes, path).unwrap();
+        assert_eq!(q, vec![5, 3]);
+        inv.apply(&writes, &q, t);
+        assert_eq!(inv.quantity("a", "v"), 3);
+        let e = inv
+            .plan(&[w("a", "v", Mode::Relative, -4)], path)
+            .unwrap_err();
+        assert_eq!(
+            (e.code, e.property_path.as_deref()),
+            ("IE0117", Some("inventories[0].quantity"))
+        );
+        assert_eq!(
+            inv.plan(&[w("a", "v", Mode::Absolute, 100_000)], path)
+                .unwrap_err()
+                .code,
+            "IE0117"
+        );
+    }
+
+    #[test]
+    fn an_item_holds_at_most_400_stock_records() {
+        let mut inv = Inventory::default();
+        let writes: Vec<_> = (0..400)
+            .map(|i| w("a", &format!("v{i}"), Mode::Absolute, 1))
+            .collect();
+        let q = inv.plan(&writes, path).unwrap();
+        inv.apply(&writes, &q, JstDateTime::from_seconds(0));
+        assert_eq!(
+            inv.plan(&[w("a", "v400", Mode::Absolute, 1)], path)
+                .unwrap_err()
+                .code,
+            "IE0121"
+        );
+        assert!(inv.plan(&[w("a", "v0", Mode::Absolute, 1)], path).is_ok());
+    }
+}
