@@ -69,6 +69,8 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api::order::routes())
+        .merge(api::item::routes())
+        .merge(api::inventory::routes())
         .merge(admin::routes())
         .fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
@@ -84,7 +86,14 @@ async fn fallback(method: Method, uri: Uri) -> Response {
         )
         .into_response();
     }
-    api::unknown_path(&method, uri.path())
+    let p = uri.path();
+    if p.starts_with("/es/2.0/items")
+        || p.starts_with("/es/2.0/inventories")
+        || p.starts_with("/es/2.1/")
+    {
+        return api::item::no_such_path();
+    }
+    api::unknown_path(&method, p)
 }
 
 async fn method_not_allowed(method: Method, uri: Uri) -> Response {

@@ -37,6 +37,8 @@ pub struct ShopDocument {
     /// Orders that already exist when the shop is created.
     #[serde(default)]
     pub orders: Vec<OrderDoc>,
+    /// A generated catalog on top of `items` (for big shops).
+    pub generate: Option<GenerateDoc>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -195,6 +197,27 @@ pub struct OrderDoc {
     #[serde(default = "card")]
     pub settlement_method_code: i64,
     pub lines: Vec<LineDoc>,
+}
+
+/// A generated catalog: `items` items of `variants` SKUs, `quantity` in stock each.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct GenerateDoc {
+    pub items: usize,
+    #[serde(default = "one_usize")]
+    pub variants: usize,
+    #[serde(default)]
+    pub seed: u64,
+    #[serde(default = "hundred")]
+    pub quantity: i64,
+}
+
+fn one_usize() -> usize {
+    1
+}
+
+fn hundred() -> i64 {
+    100
 }
 
 fn card() -> i64 {
@@ -407,6 +430,20 @@ impl ShopDocument {
             start,
         );
         self.load_catalog(source, &mut shop)?;
+        if let Some(g) = &self.generate {
+            if g.items > 100_000
+                || !(1..=400).contains(&g.variants)
+                || !(0..=99_999).contains(&g.quantity)
+            {
+                return Err(err(
+                    source,
+                    "generate",
+                    "items ≤ 100000, variants 1..400, quantity 0..99999",
+                ));
+            }
+            shop.generate_catalog(g.items, g.variants, g.seed, g.quantity)
+                .map_err(|e| err(source, "generate", format!("{} ({})", e.message, e.code)))?;
+        }
         for (at, i, o) in orders {
             let lines: Vec<OrderLine> = o.lines.iter().map(LineDoc::to_line).collect();
             shop.place_order(&lines, o.settlement_method_code, Some(at))

@@ -57,6 +57,11 @@ pub fn routes() -> Router<AppState> {
             "/__admin/shops/{shop_id}/orders/{order_number}/history",
             get(order_history),
         )
+        .route("/__admin/shops/{shop_id}/catalog", get(show_catalog))
+        .route(
+            "/__admin/shops/{shop_id}/catalog/generate",
+            post(generate_catalog),
+        )
         .route("/__admin/shops/{shop_id}/clock", get(show_clock))
         .route(
             "/__admin/shops/{shop_id}/clock/advance",
@@ -387,6 +392,42 @@ async fn order_history(
             format!("no order {number} in shop {shop_id}"),
         )
     })
+}
+
+async fn show_catalog(State(app): State<AppState>, Path(shop_id): Path<String>) -> AdminResult {
+    ok(shop(&app, &shop_id)?.with(|s| view::catalog(s)))
+}
+
+/// Seeds many items fast: `{"items": N, "variants": M, "seed": S, "quantity": Q}`.
+async fn generate_catalog(
+    State(app): State<AppState>,
+    Path(shop_id): Path<String>,
+    body: Bytes,
+) -> AdminResult {
+    let handle = shop(&app, &shop_id)?;
+    let req: crate::setup::GenerateDoc = json_body(&body)?;
+    if req.items > 100_000
+        || !(1..=400).contains(&req.variants)
+        || !(0..=99_999).contains(&req.quantity)
+    {
+        return Err(AdminError::bad_request(
+            "request body: items ≤ 100000, variants 1..400, quantity 0..99999",
+        ));
+    }
+    let made = handle
+        .with(|s| s.generate_catalog(req.items, req.variants, req.seed, req.quantity))
+        .map_err(|e| {
+            AdminError::new(
+                StatusCode::CONFLICT,
+                "conflict",
+                format!("{} ({})", e.message, e.code),
+            )
+        })?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"generated": made.len(), "first": made.first(), "last": made.last()})),
+    )
+        .into_response())
 }
 
 async fn show_clock(State(app): State<AppState>, Path(shop_id): Path<String>) -> AdminResult {

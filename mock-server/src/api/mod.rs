@@ -2,7 +2,10 @@
 //! request goes through [`handle_rms`], so auth, enablement, rate limits, the journal and the
 //! response headers live in one place.
 
+pub mod inventory;
+pub mod item;
 pub mod order;
+pub mod rest;
 
 use crate::auth::{self, GatewayError};
 use crate::domain::settings::{Api, GatewaySettings};
@@ -140,7 +143,7 @@ pub async fn handle_rms(
                 }),
                 None => (gateway_reply(&err, &GatewaySettings::default()), None),
             };
-            return respond(reply, content_type_for(Api::Order), request_id);
+            return respond(reply, content_type_for(call.api), request_id);
         }
     };
 
@@ -161,7 +164,7 @@ pub async fn handle_rms(
         })
     });
     if let Some((reply, id)) = refused {
-        return respond(reply, content_type_for(Api::Order), Some(id));
+        return respond(reply, content_type_for(call.api), Some(id));
     }
 
     // Reading the body is the only await; no lock is held here.

@@ -901,6 +901,20 @@ impl Item {
         self.body.get(key).and_then(Value::as_str)
     }
 
+    /// A JSON pointer into the body, e.g. `/features/searchVisibility`.
+    pub fn pointer(&self, pointer: &str) -> Option<&Value> {
+        let rest = pointer.strip_prefix('/')?;
+        let (first, tail) = rest
+            .split_once('/')
+            .map(|(a, b)| (a, Some(b)))
+            .unwrap_or((rest, None));
+        let v = self.body.get(first)?;
+        match tail {
+            Some(t) => v.pointer(&format!("/{t}")),
+            None => Some(v),
+        }
+    }
+
     pub fn flag(&self, key: &str) -> bool {
         self.body.get(key).and_then(Value::as_bool).unwrap_or(false)
     }

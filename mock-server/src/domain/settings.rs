@@ -150,6 +150,20 @@ pub struct ShopSettings {
     pub journal_limit: usize,
     pub gateway: GatewaySettings,
     pub rate_limit: RateLimitSettings,
+    /// items.search with a parameter it does not know (rms-mcp sends `searchType=1`): the
+    /// real API lists IE1005 for it, but whether it fires is [?].
+    pub item_search_unknown_params: UnknownParams,
+    /// The shop's 出荷元 ids (Inventory 2.1 `shipFromIds`); others → IE0118.
+    pub ship_from_ids: Vec<i64>,
+    /// The shop's delivery-time ids (Inventory 2.1 `operationLeadTime`); others → IE0118.
+    pub delivery_time_ids: Vec<i64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UnknownParams {
+    Ignore,
+    Reject,
 }
 
 impl Default for ShopSettings {
@@ -171,6 +185,9 @@ impl Default for ShopSettings {
             journal_limit: 1000,
             gateway: GatewaySettings::default(),
             rate_limit: RateLimitSettings::default(),
+            item_search_unknown_params: UnknownParams::Ignore,
+            ship_from_ids: vec![1, 2, 3],
+            delivery_time_ids: vec![1, 2, 3, 4, 5],
         }
     }
 }
@@ -229,7 +246,14 @@ impl ShopSettings {
         if let Some(r) = self.rate_limit.per_second.get(function) {
             return *r;
         }
-        // auth-and-limits.md §7: the order API guideline is 1 request/second.
-        1.0
+        // auth-and-limits.md §7 (secondary sources); the order API guideline is 1/s.
+        match function {
+            "itemapi_2.0.items.get" | "itemapi_2.0.items.delete" | "itemapi_2.0.items.search" => {
+                5.0
+            }
+            "itemapi_2.0.items.upsert" | "itemapi_2.0.items.patch" => 20.0,
+            "inventoryapi.inventories.bulk.get" | "inventoryapi.inventories.bulk.get.range" => 5.0,
+            _ => 1.0,
+        }
     }
 }

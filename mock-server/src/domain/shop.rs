@@ -754,6 +754,85 @@ impl Shop {
         }
     }
 
+    /// Adds `items` generated items of `variants` SKUs each (deterministic from `seed`), each
+    /// SKU stocked with `quantity`. Manage numbers are `gen-<seed>-<n>`, so two generations
+    /// with different seeds never collide. Returns the manage numbers.
+    pub fn generate_catalog(
+        &mut self,
+        items: usize,
+        variants: usize,
+        seed: u64,
+        quantity: i64,
+    ) -> Result<Vec<String>, ApiError> {
+        const NOUNS: [&str; 10] = [
+            "Tシャツ",
+            "パーカー",
+            "ソックス",
+            "スニーカー",
+            "キャップ",
+            "トートバッグ",
+            "マグカップ",
+            "タオル",
+            "エプロン",
+            "手袋",
+        ];
+        const ADJECTIVES: [&str; 8] = [
+            "ベーシック",
+            "オーガニック",
+            "ワイド",
+            "スリム",
+            "ヴィンテージ",
+            "リネン",
+            "防水",
+            "軽量",
+        ];
+        let mut rng = super::rng::Rng::new(seed).fork(7);
+        let variants = variants.clamp(1, 400);
+        let mut made = Vec::with_capacity(items);
+        for n in 0..items {
+            let manage = format!("gen-{seed}-{n:06}");
+            let title = format!("{}{} No.{n}", rng.pick(&ADJECTIVES), rng.pick(&NOUNS));
+            let base = 500 + 100 * rng.below(60) as i64;
+            let mut vmap = serde_json::Map::new();
+            for j in 0..variants {
+                let mut v = serde_json::json!({
+                    "merchantDefinedSkuId": format!("{}-{j:03}", manage.to_ascii_uppercase()),
+                    "standardPrice": (base + 100 * (j as i64 % 3)).to_string(),
+                    "restockOnCancel": true,
+                    "articleNumber": {"exemptionReason": 5},
+                });
+                if variants > 1 {
+                    v["selectorValues"] =
+                        serde_json::json!({"type": format!("タイプ{:03}", j + 1)});
+                }
+                vmap.insert(format!("v{j:03}"), v);
+            }
+            let mut body = serde_json::json!({"title": title, "itemType": "NORMAL", "genreId": "559887", "variants": vmap});
+            if variants > 1 {
+                let values: Vec<serde_json::Value> = (0..variants)
+                    .map(|j| serde_json::json!({"displayValue": format!("タイプ{:03}", j + 1)}))
+                    .collect();
+                body["variantSelectors"] =
+                    serde_json::json!([{"key": "type", "displayName": "タイプ", "values": values}]);
+            }
+            if let Err(mut errs) = self.upsert_item(&manage, &body) {
+                return Err(errs.remove(0));
+            }
+            let writes: Vec<StockWrite> = (0..variants)
+                .map(|j| StockWrite {
+                    manage_number: manage.clone(),
+                    variant_id: format!("v{j:03}"),
+                    mode: super::inventory::Mode::Absolute,
+                    quantity,
+                    extras: None,
+                })
+                .collect();
+            self.write_stock(&writes, |i, f| format!("variants[{i}].{f}"))?;
+            made.push(manage);
+        }
+        Ok(made)
+    }
+
     fn schedule_orphan_check(&mut self, manage_number: &str, variant_id: &str) {
         let at = self.now.plus_minutes(ORPHAN_TTL_MINUTES);
         self.schedule_at(

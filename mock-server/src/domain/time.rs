@@ -84,6 +84,13 @@ impl JstDateTime {
         format!("{}+09:00", self.naive())
     }
 
+    /// UTC with milliseconds, as items.search shows inventory timestamps:
+    /// `2022-07-05T07:29:50.000Z`.
+    pub fn to_utc_millis(self) -> String {
+        let utc = JstDateTime(self.0 - 9 * 3600);
+        format!("{}.000Z", utc.naive())
+    }
+
     fn naive(self) -> String {
         let (y, mo, d, h, mi, s) = self.civil();
         format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}")

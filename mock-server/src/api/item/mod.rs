@@ -1,0 +1,163 @@
+//! Item API 2.0 (商品API 2.0) under `/es/2.0/items/…` (item-api.md §3). One dispatcher maps
+//! method + path to a function; each function's handler is in `items.rs` or `search.rs`.
+
+mod items;
+mod search;
+
+use super::{handle_rms, respond, rest, Call, Request, RmsReply};
+use crate::domain::item::ApiError;
+use crate::domain::settings::Api;
+use crate::domain::shop::Shop;
+use crate::AppState;
+use axum::body::Body;
+use axum::extract::{OriginalUri, State};
+use axum::http::{HeaderMap, Method};
+use axum::response::Response;
+
+pub fn routes() -> axum::Router<AppState> {
+    axum::Router::new().route("/es/2.0/items/{*rest}", axum::routing::any(item_endpoint))
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Function {
+    Get,
+    Upsert,
+    Patch,
+    Delete,
+    Search,
+    BulkGet,
+    SettingsGet,
+    SettingsUpdate,
+}
+
+impl Function {
+    fn id(self) -> &'static str {
+        match self {
+            Function::Get => "itemapi_2.0.items.get",
+            Function::Upsert => "itemapi_2.0.items.upsert",
+            Function::Patch => "itemapi_2.0.items.patch",
+            Function::Delete => "itemapi_2.0.items.delete",
+            Function::Search => "itemapi_2.0.items.search",
+            Function::BulkGet => "itemapi_2.0.items.bulk.get",
+            Function::SettingsGet => "itemapi_2.0.items.inventory-related-settings.get",
+            Function::SettingsUpdate => "itemapi_2.0.items.inventory-related-settings.update",
+        }
+    }
+
+    /// Reads work before SKU migration; everything else answers IE1105 (sku-migration.md §4).
+    fn works_unmigrated(self) -> bool {
+        matches!(
+            self,
+            Function::Get | Function::Search | Function::BulkGet | Function::SettingsGet
+        )
+    }
+}
+
+/// Which function a method and path call, and the manageNumber in the path.
+fn route(method: &Method, rest: &str) -> Option<(Function, String)> {
+    let segs: Vec<&str> = rest.split('/').collect();
+    let f = match (method.as_str(), segs.as_slice()) {
+        // One client sends `/es/2.0/items/search/?…` (clients.md §2).
+        ("GET", ["search"] | ["search", ""]) => (Function::Search, String::new()),
+        ("POST", ["bulk-get"]) => (Function::BulkGet, String::new()),
+        ("GET", ["manage-numbers", m]) => (Function::Get, m.to_string()),
+        ("PUT", ["manage-numbers", m]) => (Function::Upsert, m.to_string()),
+        ("PATCH", ["manage-numbers", m]) => (Function::Patch, m.to_string()),
+        ("DELETE", ["manage-numbers", m]) => (Function::Delete, m.to_string()),
+        ("GET", ["inventory-related-settings", "manage-numbers", m]) => {
+            (Function::SettingsGet, m.to_string())
+        }
+        ("PUT", ["inventory-related-settings", "manage-numbers", m]) => {
+            (Function::SettingsUpdate, m.to_string())
+        }
+        _ => return None,
+    };
+    (f.1.is_empty() == matches!(f.0, Function::Search | Function::BulkGet)).then_some(f)
+}
+
+/// 400 GE0007, the answer for any path the API does not have.
+pub fn no_such_path() -> Response {
+    let reply = rest::error(ApiError::new(
+        400,
+        "GE0007",
+        "Requested path doesn't exist",
+        None,
+    ));
+    respond(reply, "application/json", None)
+}
+
+async fn item_endpoint(
+    State(app): State<AppState>,
+    method: Method,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let path = uri.path().to_string();
+    let rest_path = path.strip_prefix("/es/2.0/items/").unwrap_or("");
+    let Some((function, manage_number)) = route(&method, rest_path) else {
+        return no_such_path();
+    };
+    let call = Call {
+        api: Api::Item,
+        function: function.id().to_string(),
+        method,
+        path,
+    };
+    handle_rms(&app, call, &headers, uri.query(), body, |shop, req| {
+        run(function, &manage_number, shop, req)
+    })
+    .await
+}
+
+fn run(function: Function, raw_manage_number: &str, shop: &mut Shop, req: Request<'_>) -> RmsReply {
+    if !shop.settings.sku_migrated && !function.works_unmigrated() {
+        return rest::error(ApiError::not_migrated());
+    }
+    let result = match function {
+        Function::Search => search::search(shop, &req),
+        Function::BulkGet => items::bulk_get(shop, &req),
+        f => {
+            let manage_number = match crate::domain::item::normalize_manage_number(
+                raw_manage_number,
+                "manageNumber",
+            ) {
+                Ok(m) => m,
+                Err(e) => return rest::error(e),
+            };
+            match f {
+                Function::Get => items::get(shop, &manage_number),
+                Function::Upsert => items::upsert(shop, &manage_number, &req),
+                Function::Patch => items::patch(shop, &manage_number, &req),
+                Function::Delete => items::delete(shop, &manage_number),
+                Function::SettingsGet => items::settings_get(shop, &manage_number),
+                _ => items::settings_update(shop, &manage_number, &req),
+            }
+        }
+    };
+    result.unwrap_or_else(|errs| rest::errors(&errs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_map_to_functions() {
+        assert_eq!(
+            route(&Method::GET, "search"),
+            Some((Function::Search, String::new()))
+        );
+        assert_eq!(
+            route(&Method::GET, "search/"),
+            Some((Function::Search, String::new()))
+        );
+        assert_eq!(
+            route(&Method::PUT, "manage-numbers/ABC"),
+            Some((Function::Upsert, "ABC".into()))
+        );
+        assert_eq!(route(&Method::GET, "manage-numbers/"), None);
+        assert_eq!(route(&Method::POST, "search"), None);
+        assert_eq!(route(&Method::GET, "manage-numbers/a/b"), None);
+    }
+}
