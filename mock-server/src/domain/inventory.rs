@@ -107,7 +107,7 @@ impl Inventory {
                     &path_of(i, "quantity"),
                 ));
             }
-            if current.is_none() && pending.get(&key).is_none() {
+            if current.is_none() {
                 let existing = self.variants_of(key.0).count()
                     + pending.keys().filter(|(m, _)| *m == key.0).count();
                 if existing >= 400 {

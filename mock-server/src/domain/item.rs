@@ -385,7 +385,7 @@ pub fn validate_item(body: &Value, existing: Option<&Item>) -> Result<ItemBody, 
                         Some(rate.clone())
                     }
                     Value::Number(n) => match n.as_f64() {
-                        Some(f) if f == 0.0 => Some(json!("0")),
+                        Some(0.0) => Some(json!("0")),
                         Some(f) if (f - 0.08).abs() < 1e-9 => Some(json!("0.08")),
                         Some(f) if (f - 0.1).abs() < 1e-9 => Some(json!("0.1")),
                         _ => None,

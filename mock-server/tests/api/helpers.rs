@@ -213,6 +213,79 @@ impl TestApp {
             .await
     }
 
+    /// Any RMS request with the shop's credentials; `(status, content-type, JSON or Null)`.
+    pub async fn rms(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (u16, String, Value) {
+        let mut req = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .header("Authorization", &self.auth);
+        if let Some(b) = body {
+            req = req
+                .header("Content-Type", "application/json")
+                .body(b.to_string());
+        }
+        let r = req.send().await.unwrap();
+        let status = r.status().as_u16();
+        let ct = r
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        let text = r.text().await.unwrap();
+        (
+            status,
+            ct,
+            if text.is_empty() {
+                Value::Null
+            } else {
+                serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
+            },
+        )
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, Value) {
+        let (s, _, v) = self.rms(reqwest::Method::GET, path, None).await;
+        (s, v)
+    }
+
+    pub async fn put(&self, path: &str, body: Value) -> (u16, Value) {
+        let (s, _, v) = self.rms(reqwest::Method::PUT, path, Some(body)).await;
+        (s, v)
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        let (s, _, v) = self.rms(reqwest::Method::POST, path, Some(body)).await;
+        (s, v)
+    }
+
+    /// Sets absolute stock through Inventory API 2.0.
+    pub async fn set_stock(&self, manage_number: &str, variant_id: &str, quantity: i64) {
+        let (s, v) = self
+            .put(
+                &format!(
+                    "/es/2.0/inventories/manage-numbers/{manage_number}/variants/{variant_id}"
+                ),
+                json!({"mode": "ABSOLUTE", "quantity": quantity}),
+            )
+            .await;
+        assert_eq!(s, 204, "{v}");
+    }
+
+    pub async fn stock(&self, manage_number: &str, variant_id: &str) -> i64 {
+        let (s, v) = self
+            .get(&format!(
+                "/es/2.0/inventories/manage-numbers/{manage_number}/variants/{variant_id}"
+            ))
+            .await;
+        assert_eq!(s, 200, "{v}");
+        v["quantity"].as_i64().unwrap()
+    }
+
     // ----- control plane -----
 
     pub async fn admin(
@@ -321,6 +394,40 @@ impl TestApp {
             .await
             .1
     }
+}
+
+/// `errors[].code` of an item/inventory answer.
+pub fn error_codes(v: &Value) -> Vec<String> {
+    v["errors"]
+        .as_array()
+        .map(|l| {
+            l.iter()
+                .map(|e| e["code"].as_str().unwrap().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A minimal valid Item API 2.0 body with one selector and the given (variantId, size, price).
+pub fn item_body(title: &str, variants: &[(&str, &str, i64)]) -> Value {
+    let values: Vec<Value> = variants
+        .iter()
+        .map(|(_, s, _)| json!({"displayValue": s}))
+        .collect();
+    let mut vmap = serde_json::Map::new();
+    for (id, size, price) in variants {
+        vmap.insert(
+            id.to_string(),
+            json!({"selectorValues": {"size": size}, "standardPrice": price, "articleNumber": {"exemptionReason": 5}, "merchantDefinedSkuId": format!("SKU-{id}")}),
+        );
+    }
+    json!({
+        "title": title,
+        "itemType": "NORMAL",
+        "genreId": "100000",
+        "variantSelectors": [{"key": "size", "displayName": "サイズ", "values": values}],
+        "variants": vmap,
+    })
 }
 
 /// `messageCode`s of an order-API answer.

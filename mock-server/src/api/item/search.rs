@@ -368,7 +368,7 @@ fn cursor_of(item: &Item) -> String {
 }
 
 fn cursor_position(token: &str) -> Option<(JstDateTime, String)> {
-    if token.len() % 2 != 0 {
+    if !token.len().is_multiple_of(2) {
         return None;
     }
     let bytes: Option<Vec<u8>> = (0..token.len())

@@ -329,7 +329,10 @@ fn item(i: &OrderItem, shop: &Shop, v: u8) -> Value {
         json!(if has_options { 2 } else { 1 }),
     );
     m.insert("delvdateInfo".into(), Value::Null);
-    m.insert("restoreInventoryFlag".into(), json!(0));
+    m.insert(
+        "restoreInventoryFlag".into(),
+        json!(i32::from(i.restore_inventory)),
+    );
     m.insert("dealFlag".into(), json!(0));
     m.insert("drugFlag".into(), json!(0));
     m.insert("deleteItemFlag".into(), json!(0));

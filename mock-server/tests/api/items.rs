@@ -1,0 +1,381 @@
+//! Item API 2.0: get / upsert / patch / delete / bulk-get / inventory-related settings.
+
+use crate::helpers::*;
+use reqwest::Method;
+use serde_json::json;
+
+const ITEM: &str = "/es/2.0/items/manage-numbers";
+
+#[tokio::test]
+async fn upsert_creates_with_201_then_replaces_with_204_and_get_returns_the_model() {
+    let app = spawn(shop()).await;
+    let mut body = item_body("パーカー", &[("s", "S", 4980), ("m", "M", 4980)]);
+    body["tagline"] = json!("あたたかい");
+    let (status, ct, v) = app
+        .rms(
+            Method::PUT,
+            &format!("{ITEM}/Hoodie-01"),
+            Some(body.clone()),
+        )
+        .await;
+    assert_eq!(
+        (status, v),
+        (201, json!({"manageNumber": "hoodie-01"})),
+        "upper case is lowered"
+    );
+    assert_eq!(ct, "application/json");
+
+    let (status, item) = app.get(&format!("{ITEM}/hoodie-01")).await;
+    assert_eq!(status, 200);
+    assert_eq!(item["manageNumber"], "hoodie-01");
+    assert_eq!(
+        item["variants"]["s"]["standardPrice"], "4980",
+        "prices are strings"
+    );
+    assert_eq!(item["genreId"], "100000");
+    assert_eq!(item["hideItem"], false);
+    assert_eq!(item["features"]["inventoryDisplay"], "HIDDEN_STOCK");
+    assert_eq!(item["itemDisplaySequence"], 999_999_999);
+    assert_eq!(item["created"], "2026-11-28T09:00:00+09:00");
+    let keys: Vec<&String> = item.as_object().unwrap().keys().collect();
+    assert_eq!(keys.first().unwrap().as_str(), "manageNumber");
+    assert_eq!(keys.last().unwrap().as_str(), "updated");
+
+    // A full replace: the tagline left out is gone, and updated moves with the clock.
+    app.advance(60).await;
+    body.as_object_mut().unwrap().remove("tagline");
+    let (status, _, v) = app
+        .rms(Method::PUT, &format!("{ITEM}/hoodie-01"), Some(body))
+        .await;
+    assert_eq!((status, v), (204, serde_json::Value::Null));
+    let (_, item) = app.get(&format!("{ITEM}/hoodie-01")).await;
+    assert!(item.get("tagline").is_none());
+    assert_eq!(item["updated"], "2026-11-28T10:00:00+09:00");
+    assert_eq!(item["created"], "2026-11-28T09:00:00+09:00");
+}
+
+#[tokio::test]
+async fn unknown_items_answer_404_ge0014_without_metadata() {
+    let app = spawn(shop()).await;
+    let (status, v) = app.get(&format!("{ITEM}/nope")).await;
+    assert_eq!(status, 404);
+    assert_eq!(
+        v,
+        json!({"errors": [{"code": "GE0014", "message": "Not found for inputs; manageNumber=nope"}]})
+    );
+    let (status, _, v) = app.rms(Method::DELETE, &format!("{ITEM}/nope"), None).await;
+    assert_eq!((status, error_codes(&v)), (404, vec!["GE0014".to_string()]));
+}
+
+#[tokio::test]
+async fn validation_errors_come_together_with_property_paths() {
+    let app = spawn(shop()).await;
+    let mut body = item_body("x", &[("s", "S", 100)]);
+    body.as_object_mut().unwrap().remove("title");
+    body["itemType"] = json!("NORML");
+    body["variants"]["s"]["standardPrice"] = json!(1_000_000_000);
+    body["colour"] = json!("red");
+    let (status, v) = app.put(&format!("{ITEM}/x"), body).await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        v["errors"],
+        json!([
+            {"code": "IE0002", "message": "Unrecognized field colour.", "metadata": {"propertyPath": "colour"}},
+            {"code": "IE0001", "message": "title is mandatory.", "metadata": {"propertyPath": "title"}},
+            {"code": "IE0007", "message": "Invalid choice selected for itemType.", "metadata": {"propertyPath": "itemType"}},
+            {"code": "IE0003", "message": "variants.s.standardPrice must be between 0 and 999999999.", "metadata": {"propertyPath": "variants.s.standardPrice"}},
+        ])
+    );
+    let (status, v) = app
+        .put(
+            &format!("{ITEM}/bad%20name"),
+            item_body("x", &[("s", "S", 1)]),
+        )
+        .await;
+    assert_eq!((status, error_codes(&v)), (400, vec!["IE0220".to_string()]));
+    let (status, v) = app
+        .put(
+            &format!("{ITEM}/{}", "a".repeat(33)),
+            item_body("x", &[("s", "S", 1)]),
+        )
+        .await;
+    assert_eq!((status, error_codes(&v)), (400, vec!["IE0004".to_string()]));
+}
+
+#[tokio::test]
+async fn bodies_are_checked_for_media_type_presence_and_syntax() {
+    let app = spawn(shop()).await;
+    let url = format!("{}{ITEM}/x", app.base);
+    let send = |ct: Option<&'static str>, body: &'static str| {
+        let mut r = app
+            .client
+            .put(&url)
+            .header("Authorization", &app.auth)
+            .body(body);
+        if let Some(ct) = ct {
+            r = r.header("Content-Type", ct);
+        }
+        r.send()
+    };
+    let r = send(Some("text/plain"), "{}").await.unwrap();
+    assert_eq!(r.status(), 415);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(
+        v,
+        json!({"errors": [{"code": "GE0012", "message": "Media Type text/plain is not supported"}]})
+    );
+    for body in ["", "{}"] {
+        let r = send(Some("application/json"), body).await.unwrap();
+        assert_eq!(r.status(), 400);
+        assert_eq!(
+            error_codes(&r.json().await.unwrap()),
+            vec!["GE0011"],
+            "{body:?}"
+        );
+    }
+    let r = send(Some("application/json; charset=utf-8"), "{\"title\":")
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(error_codes(&r.json().await.unwrap()), vec!["IE0002"]);
+}
+
+#[tokio::test]
+async fn patch_merges_per_variant_and_keeps_selector_values_fixed() {
+    let app = spawn(shop()).await;
+    app.put(
+        &format!("{ITEM}/cap"),
+        item_body("キャップ", &[("s", "S", 1000), ("m", "M", 1200)]),
+    )
+    .await;
+    let (status, _, v) = app
+        .rms(
+            Method::PATCH,
+            &format!("{ITEM}/cap"),
+            Some(json!({"variants": {"s": {"standardPrice": "810"}}})),
+        )
+        .await;
+    assert_eq!((status, v), (204, serde_json::Value::Null));
+    let (_, item) = app.get(&format!("{ITEM}/cap")).await;
+    assert_eq!(item["variants"]["s"]["standardPrice"], "810");
+    assert_eq!(item["variants"]["m"]["standardPrice"], "1200");
+    assert_eq!(item["title"], "キャップ");
+
+    let (status, _, v) = app
+        .rms(Method::PATCH, &format!("{ITEM}/cap"), Some(json!({"variants": {"s": {"selectorValues": {"size": "M"}}, "m": {"selectorValues": {"size": "S"}}}})))
+        .await;
+    assert_eq!(status, 400);
+    assert!(error_codes(&v).iter().all(|c| c == "IE0416"), "{v}");
+    let (status, _, _) = app
+        .rms(
+            Method::PATCH,
+            &format!("{ITEM}/nope"),
+            Some(json!({"title": "x"})),
+        )
+        .await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn delete_removes_the_item() {
+    let app = spawn(shop()).await;
+    let (status, _, _) = app
+        .rms(Method::DELETE, &format!("{ITEM}/socks"), None)
+        .await;
+    assert_eq!(status, 204);
+    assert_eq!(app.get(&format!("{ITEM}/socks")).await.0, 404);
+}
+
+#[tokio::test]
+async fn bulk_get_returns_known_items_and_checks_its_list() {
+    let app = spawn(shop()).await;
+    let (status, v) = app
+        .post(
+            "/es/2.0/items/bulk-get",
+            json!({"manageNumbers": ["SOCKS", "nope", "tshirt"]}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let got: Vec<&str> = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["manageNumber"].as_str().unwrap())
+        .collect();
+    assert_eq!(got, vec!["socks", "tshirt"]);
+    let (_, v) = app
+        .post("/es/2.0/items/bulk-get", json!({"manageNumbers": ["nope"]}))
+        .await;
+    assert_eq!(v, json!({"results": []}));
+    let (status, v) = app
+        .post(
+            "/es/2.0/items/bulk-get",
+            json!({"manageNumbers": ["a", "a"]}),
+        )
+        .await;
+    assert_eq!(
+        (
+            status,
+            v["errors"][0]["code"].as_str(),
+            v["errors"][0]["metadata"]["propertyPath"].as_str()
+        ),
+        (400, Some("IE1106"), Some("manageNumbers"))
+    );
+    let many: Vec<String> = (0..51).map(|i| format!("m{i}")).collect();
+    let (status, v) = app
+        .post("/es/2.0/items/bulk-get", json!({"manageNumbers": many}))
+        .await;
+    assert_eq!((status, error_codes(&v)), (400, vec!["IE1101".to_string()]));
+    let (status, v) = app
+        .post(
+            "/es/2.0/items/bulk-get",
+            json!({"manageNumbers": ["x".repeat(33)]}),
+        )
+        .await;
+    assert_eq!(
+        (status, v["errors"][0]["metadata"]["propertyPath"].as_str()),
+        (400, Some("manageNumbers[0]"))
+    );
+}
+
+#[tokio::test]
+async fn inventory_related_settings_read_and_write_the_item() {
+    let app = spawn(shop()).await;
+    let path = "/es/2.0/items/inventory-related-settings/manage-numbers/tshirt";
+    let (status, v) = app.get(path).await;
+    assert_eq!(status, 200);
+    assert_eq!(v["variants"]["m-black"]["restockOnCancel"], true);
+    assert_eq!(v["features"], json!({"inventoryDisplay": "HIDDEN_STOCK"}));
+    let (status, v) = app
+        .put(
+            path,
+            json!({"unlimitedInventoryFlag": false, "features": {"inventoryDisplay": "DISPLAY_LOW_STOCK", "lowStockThreshold": 3},
+                   "variants": {"m-black": {"restockOnCancel": false, "backOrderFlag": false}}}),
+        )
+        .await;
+    assert_eq!(status, 204, "{v}");
+    let (_, v) = app.get(path).await;
+    assert_eq!(
+        v["features"],
+        json!({"inventoryDisplay": "DISPLAY_LOW_STOCK", "lowStockThreshold": 3})
+    );
+    assert_eq!(v["variants"]["m-black"]["restockOnCancel"], false);
+    let (status, v) = app
+        .put(path, json!({"variants": {"xl": {"restockOnCancel": true}}}))
+        .await;
+    assert_eq!(status, 404);
+    assert_eq!(
+        v["errors"][0]["message"],
+        "Not found for inputs; manageNumber=tshirt, variantId=xl"
+    );
+    assert_eq!(
+        app.get("/es/2.0/items/inventory-related-settings/manage-numbers/nope")
+            .await
+            .0,
+        404
+    );
+}
+
+#[tokio::test]
+async fn unknown_item_paths_answer_ge0007() {
+    let app = spawn(shop()).await;
+    for path in [
+        "/es/2.0/items/nothing",
+        "/es/2.0/items/manage-numbers/a/b",
+        "/es/2.0/items",
+        "/es/2.1/items/search",
+    ] {
+        let (status, v) = app.get(path).await;
+        assert_eq!(
+            (status, error_codes(&v)),
+            (400, vec!["GE0007".to_string()]),
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_unmigrated_shop_answers_ie1105_to_writes_but_reads_work_and_migration_is_immediate() {
+    let app = spawn(shop().with_setting("sku_migrated = false")).await;
+    let (status, v) = app
+        .put(&format!("{ITEM}/new"), item_body("x", &[("s", "S", 1)]))
+        .await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        v,
+        json!({"errors": [{"code": "IE1105", "message": "This endpoint is disabled for the shop not migrated to SKU."}]})
+    );
+    let (status, _, _) = app
+        .rms(
+            Method::PATCH,
+            &format!("{ITEM}/tshirt"),
+            Some(json!({"title": "x"})),
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert_eq!(app.get(&format!("{ITEM}/tshirt")).await.0, 200);
+    assert_eq!(app.get("/es/2.0/items/search").await.0, 200);
+    assert_eq!(
+        app.post(
+            "/es/2.0/items/bulk-get",
+            json!({"manageNumbers": ["tshirt"]})
+        )
+        .await
+        .0,
+        200
+    );
+    let (status, v) = app
+        .put(
+            "/es/2.0/inventories/manage-numbers/tshirt/variants/m-black",
+            json!({"mode": "ABSOLUTE", "quantity": 1}),
+        )
+        .await;
+    assert_eq!((status, error_codes(&v)), (400, vec!["IE1105".to_string()]));
+    assert_eq!(
+        app.get("/es/2.0/inventories/manage-numbers/tshirt/variants/m-black")
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        app.get("/es/2.0/inventories/bulk-get/range?minQuantity=0")
+            .await
+            .0,
+        200
+    );
+    let (status, _) = app
+        .post(
+            "/es/2.0/inventories/bulk-get",
+            json!({"inventories": [{"manageNumber": "tshirt", "variantId": "m-black"}]}),
+        )
+        .await;
+    assert_eq!(status, 400);
+
+    app.patch_settings(json!({"sku_migrated": true})).await;
+    assert_eq!(
+        app.put(&format!("{ITEM}/new"), item_body("x", &[("s", "S", 1)]))
+            .await
+            .0,
+        201
+    );
+    app.set_stock("tshirt", "m-black", 7).await;
+}
+
+#[tokio::test]
+async fn a_shop_without_the_item_api_gets_es04_01_in_the_gateway_envelope() {
+    let app = spawn(shop().with_setting("apis = [\"order\"]")).await;
+    let (status, ct, v) = app.rms(Method::GET, "/es/2.0/items/search", None).await;
+    assert_eq!((status, ct.as_str()), (400, "application/json"));
+    assert_eq!(
+        v,
+        json!({"Results": {"errorCode": "ES04-01", "message": "Bad Request"}})
+    );
+    let (status, _, _) = app
+        .rms(
+            Method::GET,
+            "/es/2.1/inventories/manage-numbers/tshirt/variants/m-black",
+            None,
+        )
+        .await;
+    assert_eq!(status, 400);
+}
