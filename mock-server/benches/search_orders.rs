@@ -32,17 +32,19 @@ title = "ベンチ"
   variant_id = "a"
   price = 1000
   quantity = 99999
+  selector_values = { "サイズ" = "S" }
   [[items.variants]]
   variant_id = "b"
   price = 1000
   quantity = 99999
+  selector_values = { "サイズ" = "M" }
 "#;
 
 fn build(shop_id: &str, orders: usize) -> Shop {
     let doc: ShopDocument = parse_toml(&DOC.replace("SHOPID", shop_id), "bench").unwrap();
     let mut shop = doc.build("bench").unwrap();
     let start = shop.now();
-    let step = (60 * 24 * 3600) / orders as i64;
+    let step = (60 * 24 * 3600) / orders.max(1) as i64;
     let lines = [OrderLine {
         manage_number: "bench".into(),
         variant_id: "a".into(),
@@ -138,6 +140,12 @@ fn main() {
     all.page_size = 30;
     let (page, _) = median(50, || big.search_orders(&all).order_numbers.len());
     println!("100k orders, every status, one page of 30: {}", us(page));
+
+    // Seeding a big catalog (control plane `catalog/generate`, shop files' `[generate]`).
+    let mut gen = build("100003", 0);
+    let t = Instant::now();
+    gen.generate_catalog(10_000, 4, 1, 100).unwrap();
+    println!("generated 10,000 items × 4 variants (40,000 SKUs with stock) in {:.0} ms", t.elapsed().as_secs_f64() * 1e3);
 
     // Over HTTP, as a client sees it.
     let rt = tokio::runtime::Runtime::new().unwrap();
