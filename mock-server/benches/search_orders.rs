@@ -145,7 +145,10 @@ fn main() {
     let mut gen = build("100003", 0);
     let t = Instant::now();
     gen.generate_catalog(10_000, 4, 1, 100).unwrap();
-    println!("generated 10,000 items × 4 variants (40,000 SKUs with stock) in {:.0} ms", t.elapsed().as_secs_f64() * 1e3);
+    println!(
+        "generated 10,000 items × 4 variants (40,000 SKUs with stock) in {:.0} ms",
+        t.elapsed().as_secs_f64() * 1e3
+    );
 
     // Over HTTP, as a client sees it.
     let rt = tokio::runtime::Runtime::new().unwrap();

@@ -361,3 +361,34 @@ async fn variant_lists_exist_only_in_2_1() {
         404
     );
 }
+
+#[tokio::test]
+async fn an_item_holds_at_most_400_stock_records() {
+    let app = spawn(shop()).await;
+    let first: Vec<Value> = (0..400).map(|i| json!({"manageNumber": "big", "variantId": format!("v{i}"), "mode": "ABSOLUTE", "quantity": 1})).collect();
+    assert_eq!(
+        app.post(
+            "/es/2.0/inventories/bulk-upsert",
+            json!({"inventories": first})
+        )
+        .await
+        .0,
+        204
+    );
+    let (status, v) = app
+        .put(
+            &format!("{V20}/big/variants/v400"),
+            json!({"mode": "ABSOLUTE", "quantity": 1}),
+        )
+        .await;
+    assert_eq!((status, error_codes(&v)), (400, vec!["IE0121".to_string()]));
+    assert_eq!(
+        app.put(
+            &format!("{V20}/big/variants/v0"),
+            json!({"mode": "ABSOLUTE", "quantity": 2})
+        )
+        .await
+        .0,
+        204
+    );
+}

@@ -379,3 +379,88 @@ async fn a_shop_without_the_item_api_gets_es04_01_in_the_gateway_envelope() {
         .await;
     assert_eq!(status, 400);
 }
+
+/// Every item rule the fake enforces, each through items.upsert over HTTP.
+#[tokio::test]
+async fn each_item_rule_answers_its_code_and_property_path() {
+    let app = spawn(shop()).await;
+    type Edit = fn(&mut serde_json::Value);
+    let cases: Vec<(&str, &str, Edit)> = vec![
+        ("IE0004", "title", |b| b["title"] = json!("あ".repeat(128))),
+        ("IE0004", "variants.s.merchantDefinedSkuId", |b| {
+            b["variants"]["s"]["merchantDefinedSkuId"] = json!("x".repeat(97))
+        }),
+        ("IE0002", "genreId", |b| b["genreId"] = json!("12345")),
+        ("IE0002", "hideItem", |b| b["hideItem"] = json!("no")),
+        ("IE0135", "variantSelectors[1].key", |b| {
+            b["variantSelectors"] = json!([{"key": "size", "values": [{"displayValue": "S"}]}, {"key": "size", "values": [{"displayValue": "M"}]}])
+        }),
+        (
+            "IE0211",
+            "variantSelectors[0].values[1].displayValue",
+            |b| {
+                b["variantSelectors"][0]["values"] =
+                    json!([{"displayValue": "S"}, {"displayValue": "S"}])
+            },
+        ),
+        (
+            "IE0278",
+            "variantSelectors[0].values[0].displayValue",
+            |b| b["variantSelectors"][0]["values"] = json!([{"displayValue": "S:M"}]),
+        ),
+        ("IE0114", "variants.s.selectorValues", |b| {
+            b["variants"]["s"]["selectorValues"] = json!({"colour": "S"})
+        }),
+        ("IE0156", "variants.s.selectorValues", |b| {
+            b["variants"]["s"]["selectorValues"] = json!({"size": "S", "colour": "red"})
+        }),
+        ("IE0162", "features.lowStockThreshold", |b| {
+            b["features"] = json!({"inventoryDisplay": "DISPLAY_LOW_STOCK"})
+        }),
+        ("IE0163", "features.lowStockThreshold", |b| {
+            b["features"] = json!({"lowStockThreshold": 3})
+        }),
+        ("IE0164", "variants.s.backOrderDeliveryDateId", |b| {
+            b["variants"]["s"]["backOrderFlag"] = json!(true)
+        }),
+        ("IE0224", "images[0].location", |b| {
+            b["images"] = json!([{"type": "CABINET", "location": "/a/b.bmp"}])
+        }),
+        ("IE0229", "variants.s.articleNumber", |b| {
+            b["variants"]["s"]["articleNumber"] = json!({})
+        }),
+        ("IE0001", "variants.s.standardPrice", |b| {
+            b["variants"]["s"]
+                .as_object_mut()
+                .unwrap()
+                .remove("standardPrice");
+        }),
+        ("IE0269", "variants", |b| {
+            b.as_object_mut().unwrap().remove("variantSelectors");
+            b["variants"] = json!({"a": {"standardPrice": 1, "articleNumber": {"exemptionReason": 5}}, "b": {"standardPrice": 1, "articleNumber": {"exemptionReason": 5}}});
+        }),
+        ("IE1101", "variants", |b| {
+            let values: Vec<_> = (0..401)
+                .map(|i| json!({"displayValue": format!("v{i}")}))
+                .collect();
+            b["variantSelectors"][0]["values"] = json!(values);
+            let mut m = serde_json::Map::new();
+            for i in 0..401 {
+                m.insert(format!("v{i}"), json!({"selectorValues": {"size": format!("v{i}")}, "standardPrice": 1, "articleNumber": {"exemptionReason": 5}}));
+            }
+            b["variants"] = serde_json::Value::Object(m);
+        }),
+    ];
+    for (code, path, edit) in cases {
+        let mut body = item_body("テスト", &[("s", "S", 100)]);
+        edit(&mut body);
+        let (status, v) = app.put("/es/2.0/items/manage-numbers/rules", body).await;
+        assert_eq!(status, 400, "{code}: {v}");
+        let hit = v["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["code"] == code && e["metadata"]["propertyPath"] == path);
+        assert!(hit, "expected {code} at {path}, got {v}");
+    }
+}
