@@ -46,6 +46,11 @@ impl RmsReply {
                     .filter_map(|m| m.get("messageCode")?.as_str().map(String::from)),
             );
         }
+        for result in b.get("ResultShippingModelList").and_then(Value::as_array).into_iter().flatten() {
+            if let Some(list) = result.get("MessageModelList").and_then(Value::as_array) {
+                out.extend(list.iter().filter_map(|m| m.get("messageCode")?.as_str().map(String::from)));
+            }
+        }
         if let Some(list) = b.get("errors").and_then(Value::as_array) {
             out.extend(
                 list.iter()

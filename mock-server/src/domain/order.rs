@@ -155,6 +155,16 @@ pub enum Cause {
     PaymentDeadline,
     /// The buyer cancelled within the self-cancel window.
     BuyerCancel,
+    /// Rakuten's payment processing after shipping, 500 → 600.
+    PaymentProcessing,
+    /// Payment processing finished, 600 → 700.
+    PaymentSettled,
+    /// A cancellation request was confirmed, 800 → 900.
+    CancelConfirmed,
+    /// A change of amount was confirmed, 400 → back.
+    ChangeConfirmed,
+    /// The buyer did not change the payment after a card review NG, → 900.
+    ReviewDeadline,
 }
 
 impl Cause {
@@ -168,6 +178,11 @@ impl Cause {
             Cause::AutoCancel => "auto_cancel",
             Cause::PaymentDeadline => "payment_deadline",
             Cause::BuyerCancel => "buyer_cancel",
+            Cause::PaymentProcessing => "payment_processing",
+            Cause::PaymentSettled => "payment_settled",
+            Cause::CancelConfirmed => "cancel_confirmed",
+            Cause::ChangeConfirmed => "change_confirmed",
+            Cause::ReviewDeadline => "review_ng_deadline",
         }
     }
 }
@@ -242,6 +257,10 @@ pub struct ShippingRow {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Package {
     pub basket_id: u64,
+    /// のし
+    pub noshi: Option<String>,
+    /// 置き配場所 (v9), None = not used.
+    pub drop_off_location: Option<String>,
     pub sender: Buyer,
     pub items: Vec<OrderItem>,
     pub shipping: Vec<ShippingRow>,
@@ -291,6 +310,48 @@ pub struct Order {
     pub history: Vec<StatusChange>,
     /// Card fields shown in `SettlementModel` for card payments.
     pub card_last4: String,
+    /// ギフト配送希望 (`giftCheckFlag`).
+    pub gift_check: bool,
+    /// お届け日指定.
+    pub delivery_date: Option<JstDate>,
+    /// お届け時間帯: 0, 1, 2, 9 or h1h2 such as 1416.
+    pub shipping_term: Option<i64>,
+    /// 配送区分 0–8.
+    pub delivery_class: Option<i64>,
+    pub coupons: Vec<Coupon>,
+    /// The shop changed the order (`modifyFlag`).
+    pub modified: bool,
+    /// Rakuten's card review said NG and the buyer must change the payment (楽天確認中).
+    pub review_ng: bool,
+    /// `cautionDisplayDetailType` (v6+), e.g. 101 前払い未払い.
+    pub caution_detail: Option<i64>,
+}
+
+/// RMS `CouponModel`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Coupon {
+    pub code: String,
+    pub name: String,
+    pub summary: String,
+    /// 1 ショップ, 2 メーカー, 3 サービス
+    pub capital_code: u8,
+    pub expiry: JstDate,
+    pub price: i64,
+    pub unit: i64,
+}
+
+impl Coupon {
+    pub fn total(&self) -> i64 {
+        self.price * self.unit
+    }
+
+    pub fn capital(&self) -> &'static str {
+        match self.capital_code {
+            1 => "ショップ",
+            2 => "メーカー",
+            _ => "サービス",
+        }
+    }
 }
 
 impl Order {
@@ -311,9 +372,23 @@ impl Order {
         self.goods_price() + self.postage_price()
     }
 
+    pub fn coupon_total(&self) -> i64 {
+        self.coupons.iter().map(Coupon::total).sum()
+    }
+
+    /// Coupons paid by the shop (couponCapitalCode 1).
+    pub fn coupon_shop(&self) -> i64 {
+        self.coupons.iter().filter(|c| c.capital_code == 1).map(Coupon::total).sum()
+    }
+
+    /// 総合計 without points: total − coupons + COD fee (order-api.md §4, "Totals").
+    pub fn amount_before_points(&self) -> i64 {
+        self.total_price() - self.coupon_total() + self.delivery_price()
+    }
+
     /// `requestPrice`: what the buyer is asked to pay (order-api.md §4).
     pub fn request_price(&self) -> i64 {
-        self.total_price() + self.delivery_price() - self.used_point
+        self.amount_before_points() - self.used_point
     }
 
     pub fn items(&self) -> impl Iterator<Item = &OrderItem> {
@@ -441,6 +516,8 @@ mod tests {
             orderer: b.clone(),
             packages: vec![Package {
                 basket_id: 9_500_000,
+                noshi: None,
+                drop_off_location: None,
                 sender: b,
                 items: vec![OrderItem {
                     item_detail_id: 9_500_000,
@@ -472,6 +549,14 @@ mod tests {
             due_dates: vec![],
             history: vec![],
             card_last4: "0015".into(),
+            gift_check: false,
+            delivery_date: None,
+            shipping_term: None,
+            delivery_class: None,
+            coupons: vec![],
+            modified: false,
+            review_ng: false,
+            caution_detail: None,
         }
     }
 

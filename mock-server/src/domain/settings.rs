@@ -157,6 +157,27 @@ pub struct ShopSettings {
     pub ship_from_ids: Vec<i64>,
     /// The shop's delivery-time ids (Inventory 2.1 `operationLeadTime`); others → IE0118.
     pub delivery_time_ids: Vec<i64>,
+    /// What cancelOrder leads to ([?] in the spec): 800 then 900 after
+    /// `cancel_confirm_minutes`, or 900 at once.
+    pub cancel_flow: CancelFlow,
+    pub cancel_confirm_minutes: u32,
+    /// 変更確定待ち (400) → back after a confirmed order's amount changed.
+    pub change_confirm_minutes: u32,
+    /// 発送済 (500) → 支払手続き中 (600).
+    pub payment_processing_minutes: u32,
+    /// 支払手続き中 (600) → 支払手続き済 (700); sets 決済確定日.
+    pub payment_settle_minutes: u32,
+    /// updateOrderShippingAsync: when the result becomes available.
+    pub async_shipping_delay_minutes: u32,
+    /// After a card review NG, days the buyer has to change the payment (DueDateModel type 1).
+    pub review_ng_due_days: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CancelFlow {
+    Via800,
+    Immediate,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -188,6 +209,13 @@ impl Default for ShopSettings {
             item_search_unknown_params: UnknownParams::Ignore,
             ship_from_ids: vec![1, 2, 3],
             delivery_time_ids: vec![1, 2, 3, 4, 5],
+            cancel_flow: CancelFlow::Via800,
+            cancel_confirm_minutes: 60,
+            change_confirm_minutes: 60,
+            payment_processing_minutes: 24 * 60,
+            payment_settle_minutes: 24 * 60,
+            async_shipping_delay_minutes: 1,
+            review_ng_due_days: 3,
         }
     }
 }

@@ -42,7 +42,7 @@ impl ShopProfile {
 
 /// Something RMS does on its own at a given virtual time.
 #[derive(Clone, Debug, PartialEq, Eq)]
-enum Event {
+pub(super) enum Event {
     AutoConfirm(usize),
     Processing(usize),
     UnconfirmedCancel(usize),
@@ -50,6 +50,20 @@ enum Event {
     LicenseExpiry,
     /// Check whether an orphan stock record has gone 24 h without an update.
     OrphanExpiry(String, String),
+    /// 500 → 600.
+    PaymentProcessing(usize),
+    /// 600 → 700.
+    PaymentSettled(usize),
+    /// 800 → 900 after cancelOrder; the restore choice travels with it.
+    CancelConfirm(usize, Option<bool>),
+    /// 400 → back to the status before the change.
+    ChangeConfirm(usize, OrderProgress),
+    /// updateOrderShippingAsync processing.
+    AsyncShipping(String),
+    /// Its result is forgotten (30 days).
+    AsyncExpiry(String),
+    /// The buyer did not change the payment after a review NG.
+    ReviewDeadline(usize),
 }
 
 /// A change the clock or an action caused, as reported by `advance` and kept for the ledger.
@@ -94,11 +108,12 @@ pub enum ConfirmOutcome {
 
 /// Issues reproducible ids from the shop's seed.
 #[derive(Debug)]
-struct Ids {
+pub(super) struct Ids {
     rng: Rng,
     next_serial: u64,
     next_basket: u64,
     next_change: u64,
+    next_shipping_detail: u64,
 }
 
 impl Ids {
@@ -107,12 +122,8 @@ impl Ids {
         let next_serial = rng.range(200_000_000, 299_999_999);
         let next_basket = rng.range(9_000_000, 9_900_000);
         let next_change = rng.range(700_000_000, 799_999_999);
-        Ids {
-            rng,
-            next_serial,
-            next_basket,
-            next_change,
-        }
+        let next_shipping_detail = Rng::new(seed).fork(3).range(100_000_000_000, 199_999_999_999);
+        Ids { rng, next_serial, next_basket, next_change, next_shipping_detail }
     }
 
     fn serial(&mut self) -> u64 {
@@ -125,7 +136,12 @@ impl Ids {
         self.next_basket
     }
 
-    fn change(&mut self) -> u64 {
+    pub(super) fn shipping_detail(&mut self) -> u64 {
+        self.next_shipping_detail += 1;
+        self.next_shipping_detail
+    }
+
+    pub(super) fn change(&mut self) -> u64 {
         self.next_change += self.rng.range(1, 500);
         self.next_change
     }
@@ -139,12 +155,14 @@ pub struct Shop {
     pub catalog: Catalog,
     pub inventory: Inventory,
     pub seed: u64,
-    now: JstDateTime,
+    pub(super) now: JstDateTime,
     created_at: JstDateTime,
-    orders: OrderBook,
-    schedule: BTreeMap<(JstDateTime, u64), Event>,
+    pub(super) orders: OrderBook,
+    pub(super) schedule: BTreeMap<(JstDateTime, u64), Event>,
     schedule_seq: u64,
-    ids: Ids,
+    pub(super) ids: Ids,
+    /// updateOrderShippingAsync requests by requestId.
+    pub(super) async_requests: std::collections::HashMap<String, super::order_ops::AsyncRequest>,
     buyers: Rng,
     journal: Journal,
     limiter: RateLimiter,
@@ -176,6 +194,7 @@ impl Shop {
             schedule: BTreeMap::new(),
             schedule_seq: 0,
             ids: Ids::new(seed),
+            async_requests: std::collections::HashMap::new(),
             buyers: Rng::new(seed).fork(2),
             journal: Journal::default(),
             limiter: RateLimiter::default(),
@@ -219,7 +238,7 @@ impl Shop {
         self.schedule_at(self.profile.license_expires_at(), Event::LicenseExpiry);
     }
 
-    fn schedule_at(&mut self, at: JstDateTime, event: Event) {
+    pub(super) fn schedule_at(&mut self, at: JstDateTime, event: Event) {
         self.schedule_seq += 1;
         self.schedule.insert((at, self.schedule_seq), event);
     }
@@ -234,7 +253,7 @@ impl Shop {
         self.transitions[before..].to_vec()
     }
 
-    fn run_until(&mut self, target: JstDateTime) {
+    pub(super) fn run_until(&mut self, target: JstDateTime) {
         while let Some((&(at, seq), _)) = self.schedule.iter().next() {
             if at > target {
                 break;
@@ -267,7 +286,8 @@ impl Shop {
                 }
             }
             Event::Processing(idx) => {
-                if self.orders.get(idx).progress == OrderProgress::RakutenProcessing {
+                let o = self.orders.get(idx);
+                if o.progress == OrderProgress::RakutenProcessing && !o.review_ng {
                     self.change(idx, |o| o.finish_processing(now, Cause::Processing));
                 }
             }
@@ -286,6 +306,15 @@ impl Shop {
                     self.inventory.delete(&m, &v);
                 }
             }
+            Event::PaymentProcessing(idx) => self.on_payment_processing(idx),
+            Event::PaymentSettled(idx) => self.on_payment_settled(idx),
+            Event::CancelConfirm(idx, restore) => self.on_cancel_confirm(idx, restore),
+            Event::ChangeConfirm(idx, back_to) => self.on_change_confirm(idx, back_to),
+            Event::AsyncShipping(id) => self.on_async_shipping(&id),
+            Event::AsyncExpiry(id) => {
+                self.async_requests.remove(&id);
+            }
+            Event::ReviewDeadline(idx) => self.on_review_deadline(idx),
             Event::PaymentDeadline(idx) => {
                 let o = self.orders.get(idx);
                 let waiting = matches!(
@@ -301,7 +330,7 @@ impl Shop {
     }
 
     /// Runs `f` on one order, keeping indexes and the transition log in step.
-    fn change(&mut self, idx: usize, f: impl FnOnce(&mut Order)) {
+    pub(super) fn change(&mut self, idx: usize, f: impl FnOnce(&mut Order)) {
         let (before, number) = {
             let o = self.orders.get(idx);
             (o.history.len(), o.number.clone())
@@ -319,7 +348,7 @@ impl Shop {
         }
     }
 
-    fn confirm_idx(&mut self, idx: usize, cause: Cause) {
+    pub(super) fn confirm_idx(&mut self, idx: usize, cause: Cause) {
         let now = self.now;
         let change_id = self.ids.change();
         self.change(idx, |o| o.confirm(now, change_id, cause));
@@ -327,7 +356,7 @@ impl Shop {
     }
 
     /// Rakuten starts processing once confirmed; prepaid orders wait for the buyer's payment.
-    fn after_confirm(&mut self, idx: usize) {
+    pub(super) fn after_confirm(&mut self, idx: usize) {
         let o = self.orders.get(idx);
         if !o.settlement.is_prepaid() || o.paid_at.is_some() {
             let at = self
@@ -337,7 +366,7 @@ impl Shop {
         }
     }
 
-    fn cancel_idx(&mut self, idx: usize, reason: u8, detail: u8, cause: Cause) {
+    pub(super) fn cancel_idx(&mut self, idx: usize, reason: u8, detail: u8, cause: Cause) {
         let now = self.now;
         let change_id = self.ids.change();
         self.change(idx, |o| o.cancel(now, change_id, reason, detail, cause));
@@ -347,7 +376,7 @@ impl Shop {
     /// Puts an order's units back. `force`: Some(true) restore, Some(false) do not, None
     /// follow each line's item setting (`restockOnCancel` when ordered), as
     /// cancelOrder's `inventoryRestoreType` 1 / 2 / 0 do.
-    fn restore_stock(&mut self, idx: usize, force: Option<bool>) {
+    pub(super) fn restore_stock(&mut self, idx: usize, force: Option<bool>) {
         let now = self.now;
         let lines: Vec<(String, String, i64, bool)> = self
             .orders
@@ -518,6 +547,8 @@ impl Shop {
             orderer: orderer.clone(),
             packages: vec![Package {
                 basket_id,
+                noshi: None,
+                drop_off_location: None,
                 sender: orderer,
                 items,
                 shipping: vec![],
@@ -535,6 +566,14 @@ impl Shop {
             due_dates: vec![],
             history: vec![],
             card_last4,
+            gift_check: false,
+            delivery_date: None,
+            shipping_term: None,
+            delivery_class: None,
+            coupons: vec![],
+            modified: false,
+            review_ng: false,
+            caution_detail: None,
         };
         let due = settlement.is_prepaid().then(|| {
             at.date()
@@ -579,13 +618,15 @@ impl Shop {
         Ok(number)
     }
 
-    /// The buyer pays a prepaid order. A confirmed order moves 200 → 300 at once.
+    /// The buyer pays a prepaid order (a confirmed one moves 200 → 300 at once), or changes
+    /// the payment of a card order whose review failed.
     pub fn pay(&mut self, number: &str) -> Result<(), BuyerError> {
-        let idx = self
-            .orders
-            .find(number)
-            .ok_or_else(|| BuyerError::NotFound(format!("no order {number} in this shop")))?;
+        let idx = self.orders.find(number).ok_or_else(|| BuyerError::NotFound(format!("no order {number} in this shop")))?;
         let o = self.orders.get(idx);
+        if o.review_ng {
+            self.resolve_review(idx);
+            return Ok(());
+        }
         if !o.settlement.is_prepaid() {
             return Err(BuyerError::Conflict(format!(
                 "order {number} is paid by {} ({}), not a prepayment method (9, 13, 14)",
@@ -594,15 +635,10 @@ impl Shop {
             )));
         }
         if o.paid_at.is_some() {
-            return Err(BuyerError::Conflict(format!(
-                "order {number} is already paid"
-            )));
+            return Err(BuyerError::Conflict(format!("order {number} is already paid")));
         }
         if o.is_cancelled() {
-            return Err(BuyerError::Conflict(format!(
-                "order {number} is cancelled ({})",
-                o.progress.code()
-            )));
+            return Err(BuyerError::Conflict(format!("order {number} is cancelled ({})", o.progress.code())));
         }
         let now = self.now;
         let in_processing = o.progress == OrderProgress::RakutenProcessing;

@@ -218,7 +218,7 @@ async fn two_shops_in_one_process_never_see_each_others_orders() {
             json!({"orderNumberList": [mine]}),
         )
         .await;
-    assert_eq!(codes(&v), vec!["ORDER_EXT_API_CONFIRM_ORDER_ERROR_101"]);
+    assert_eq!(codes(&v), vec!["ORDER_EXT_API_CONFIRM_ORDER_ERROR_016"]);
     // Advancing one shop's clock leaves the other's alone.
     app.advance(60).await;
     let (_, c) = app

@@ -83,7 +83,7 @@ async fn each_order_gets_its_own_outcome() {
             "ORDER_EXT_API_CONFIRM_ORDER_INFO_101",
             "ORDER_EXT_API_CONFIRM_ORDER_ERROR_103",
             "ORDER_EXT_API_CONFIRM_ORDER_ERROR_102",
-            "ORDER_EXT_API_CONFIRM_ORDER_ERROR_101"
+            "ORDER_EXT_API_CONFIRM_ORDER_ERROR_016"
         ]
     );
     let numbers: Vec<&str> = v["MessageModelList"]

@@ -1,6 +1,7 @@
 //! confirmOrder (注文確認): 100 → 200 per order, one message each (order-api.md §3.3).
 
-use super::envelope::{error_body, message_list, Message};
+use super::envelope::{error_body, message_list, refusal, Message};
+use crate::domain::order_ops::Refusal;
 use super::fields::Fields;
 use crate::api::RmsReply;
 use crate::domain::shop::{ConfirmOutcome, Shop};
@@ -27,21 +28,11 @@ pub fn confirm_order(shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
         .iter()
         .zip(outcomes)
         .map(|(n, o)| match o {
-            ConfirmOutcome::Confirmed => Message::info(OP, "101", "注文確認に成功しました。"),
-            // The texts of 101–103 are not public; ours follow the style of the known ones.
-            ConfirmOutcome::NotFound => Message::error(OP, "101", "指定された注文番号は存在しません。".into()),
-            ConfirmOutcome::Cancelled => Message::error(
-                OP,
-                "102",
-                "指定された注文番号は既にキャンセルされているため、注文確認が出来る状態ではありませんでした。".into(),
-            ),
-            ConfirmOutcome::AlreadyMoved(p) => Message::error(
-                OP,
-                "103",
-                format!("指定された注文番号は{}({})のため、注文確認が出来る状態ではありませんでした。", p.name_ja(), p.code()),
-            ),
-        }
-        .for_order(n))
+            ConfirmOutcome::Confirmed => Message::info(OP, "101", "注文確認に成功しました。").for_order(n),
+            ConfirmOutcome::NotFound => refusal(OP, "注文確認", n, &Refusal::NotFound),
+            ConfirmOutcome::Cancelled => refusal(OP, "注文確認", n, &Refusal::Cancelled),
+            ConfirmOutcome::AlreadyMoved(p) => refusal(OP, "注文確認", n, &Refusal::WrongStatus(p)),
+        })
         .collect();
     RmsReply::json(200, json!({ "MessageModelList": message_list(&msgs) }))
 }

@@ -10,6 +10,10 @@ pub struct Message {
     pub code: String,
     pub text: String,
     pub order_number: Option<String>,
+    /// updateOrderShippingAsync's `requestId`.
+    pub request_id: Option<String>,
+    /// Shipping messages carry `dataNumber` and `shippingDetailId` (possibly null).
+    pub row: Option<(Option<usize>, Option<u64>)>,
 }
 
 impl Message {
@@ -20,6 +24,8 @@ impl Message {
             code: format!("ORDER_EXT_API_{op}_ERROR_{nnn}"),
             text,
             order_number: None,
+            request_id: None,
+            row: None,
         }
     }
 
@@ -29,11 +35,19 @@ impl Message {
             code: format!("ORDER_EXT_API_{op}_INFO_{nnn}"),
             text: text.into(),
             order_number: None,
+            request_id: None,
+            row: None,
         }
     }
 
     pub fn for_order(mut self, number: &str) -> Self {
         self.order_number = Some(number.to_string());
+        self
+    }
+
+    /// Adds `dataNumber` / `shippingDetailId`.
+    pub fn for_row(mut self, data_number: Option<usize>, detail_id: Option<u64>) -> Self {
+        self.row = Some((data_number, detail_id));
         self
     }
 
@@ -44,6 +58,13 @@ impl Message {
         m.insert("message".into(), json!(self.text));
         if let Some(n) = &self.order_number {
             m.insert("orderNumber".into(), json!(n));
+        }
+        if let Some(r) = &self.request_id {
+            m.insert("requestId".into(), json!(r));
+        }
+        if let Some((d, id)) = self.row {
+            m.insert("dataNumber".into(), json!(d));
+            m.insert("shippingDetailId".into(), json!(id));
         }
         Value::Object(m)
     }
@@ -65,4 +86,27 @@ pub fn error_body(keys: &[&str], msgs: &[Message]) -> Value {
         }
     }
     Value::Object(m)
+}
+
+/// The per-order ERROR item for a refused order. Codes: 016 unknown order (seen for another
+/// shop's number), 102 cancelled, 103 wrong status, others from the rule itself; the texts
+/// follow the manual's style (「…が出来る状態ではありませんでした。」).
+pub fn refusal(op: &str, action: &str, number: &str, r: &crate::domain::order_ops::Refusal) -> Message {
+    use crate::domain::order_ops::Refusal;
+    let m = match r {
+        Refusal::NotFound => Message::error(op, "016", "指定された注文番号は存在しません。".into()),
+        Refusal::Cancelled => Message::error(
+            op,
+            // updateOrderSubStatus uses 101 for this (order-api.md §6).
+            if op == "UPDATE_ORDERSUBSTATUS" { "101" } else { "102" },
+            format!("指定された注文番号は既にキャンセルされているため、{action}が出来る状態ではありませんでした。"),
+        ),
+        Refusal::WrongStatus(p) => Message::error(
+            op,
+            "103",
+            format!("指定された注文番号は{}({})のため、{action}が出来る状態ではありませんでした。", p.name_ja(), p.code()),
+        ),
+        Refusal::Rule(n, text) => Message::error(op, n, text.clone()),
+    };
+    m.for_order(number)
 }

@@ -2,12 +2,25 @@
 //! optional (order-api.md §2). One file per operation, all with the same shape:
 //! `fn <op>(shop, body) -> RmsReply`.
 
+pub mod cancel_order;
 pub mod confirm_order;
 pub mod envelope;
 pub mod fields;
 pub mod get_order;
+pub mod get_payment;
 pub mod model;
 pub mod search_order;
+pub mod shipping_rows;
+pub mod simulate_coupon_amount;
+pub mod single;
+pub mod sub_status;
+pub mod update_order_delivery;
+pub mod update_order_memo;
+pub mod update_order_orderer;
+pub mod update_order_remarks;
+pub mod update_order_sender;
+pub mod update_order_shipping;
+pub mod update_order_shipping_async;
 
 use super::{handle_rms, respond, BodyError, Call, Request, RmsReply};
 use crate::domain::settings::{Api, KeyCase};
@@ -31,49 +44,63 @@ pub struct OrderOp {
     pub run: fn(&mut Shop, &Map<String, Value>) -> RmsReply,
 }
 
+const MSG: &[&str] = &["MessageModelList"];
+
+/// All 18 operations (order-api.md §3).
 const OPS: &[OrderOp] = &[
     OrderOp {
         name: "searchOrder",
         code: "SEARCH_ORDER",
-        keys: &[
-            "orderNumberList",
-            "MessageModelList",
-            "PaginationResponseModel",
-        ],
+        keys: &["orderNumberList", "MessageModelList", "PaginationResponseModel"],
         run: search_order::search_order,
     },
+    OrderOp { name: "getOrder", code: "GET_ORDER", keys: &["MessageModelList", "OrderModelList"], run: get_order::get_order },
+    OrderOp { name: "confirmOrder", code: "CONFIRM_ORDER", keys: MSG, run: confirm_order::confirm_order },
+    OrderOp { name: "updateOrderShipping", code: "UPDATE_ORDERSHIPPING", keys: MSG, run: update_order_shipping::update_order_shipping },
     OrderOp {
-        name: "getOrder",
-        code: "GET_ORDER",
-        keys: &["MessageModelList", "OrderModelList"],
-        run: get_order::get_order,
+        name: "updateOrderShippingAsync",
+        code: "UPDATE_ORDERSHIPPING_ASYNC",
+        keys: MSG,
+        run: update_order_shipping_async::update_order_shipping_async,
     },
     OrderOp {
-        name: "confirmOrder",
-        code: "CONFIRM_ORDER",
-        keys: &["MessageModelList"],
-        run: confirm_order::confirm_order,
+        name: "getResultUpdateOrderShippingAsync",
+        code: "GET_RESULT_UPDATEORDERSHIPPING_ASYNC",
+        keys: MSG,
+        run: update_order_shipping_async::get_result_update_order_shipping_async,
     },
-];
-
-/// The other operations of the API (order-api.md §3), not served yet: they answer 501 so a
-/// client sees at once that the fake, not its request, is the limit.
-const NOT_YET: &[&str] = &[
-    "updateOrderShipping",
-    "updateOrderShippingAsync",
-    "getResultUpdateOrderShippingAsync",
-    "getSubStatusList",
-    "updateOrderSubStatus",
-    "updateOrderMemo",
-    "updateOrderRemarks",
-    "updateOrderSender",
-    "updateOrderSenderAfterShipping",
-    "cancelOrder",
-    "cancelOrderAfterShipping",
-    "updateOrderOrderer",
-    "updateOrderDelivery",
-    "simulateCouponAmount",
-    "getPayment",
+    OrderOp {
+        name: "getSubStatusList",
+        code: "GET_SUB_STATUS_LIST",
+        keys: &["MessageModelList", "StatusModelList"],
+        run: sub_status::get_sub_status_list,
+    },
+    OrderOp { name: "updateOrderSubStatus", code: "UPDATE_ORDERSUBSTATUS", keys: MSG, run: sub_status::update_order_sub_status },
+    OrderOp { name: "updateOrderMemo", code: "UPDATE_ORDERMEMO", keys: MSG, run: update_order_memo::update_order_memo },
+    OrderOp { name: "updateOrderRemarks", code: "UPDATE_ORDERREMARKS", keys: MSG, run: update_order_remarks::update_order_remarks },
+    OrderOp { name: "updateOrderSender", code: "UPDATE_ORDERSENDER", keys: MSG, run: update_order_sender::update_order_sender },
+    OrderOp {
+        name: "updateOrderSenderAfterShipping",
+        code: "UPDATE_ORDERSENDER_AFTER_SHIPPING",
+        keys: MSG,
+        run: update_order_sender::update_order_sender_after_shipping,
+    },
+    OrderOp { name: "cancelOrder", code: "CANCEL_ORDER", keys: MSG, run: cancel_order::cancel_order },
+    OrderOp {
+        name: "cancelOrderAfterShipping",
+        code: "CANCEL_ORDER_AFTER_SHIPPING",
+        keys: MSG,
+        run: cancel_order::cancel_order_after_shipping,
+    },
+    OrderOp { name: "updateOrderOrderer", code: "UPDATE_ORDERORDERER", keys: MSG, run: update_order_orderer::update_order_orderer },
+    OrderOp { name: "updateOrderDelivery", code: "UPDATE_ORDERDELIVERY", keys: MSG, run: update_order_delivery::update_order_delivery },
+    OrderOp {
+        name: "simulateCouponAmount",
+        code: "SIMULATE_COUPON_AMOUNT",
+        keys: MSG,
+        run: simulate_coupon_amount::simulate_coupon_amount,
+    },
+    OrderOp { name: "getPayment", code: "GET_PAYMENT", keys: &["MessageModelList", "OrderModel"], run: get_payment::get_payment },
 ];
 
 pub fn routes() -> axum::Router<AppState> {
@@ -93,29 +120,11 @@ async fn order_endpoint(
 ) -> Response {
     let path = uri.path().to_string();
     let Some(op) = OPS.iter().find(|o| o.name == op_name) else {
-        if NOT_YET.contains(&op_name.as_str()) {
-            let msg = Message {
-                kind: "ERROR",
-                code: "RMS_MOCK_NOT_IMPLEMENTED".into(),
-                text: format!("rms-mock does not implement {op_name} yet"),
-                order_number: None,
-            };
-            return respond(
-                RmsReply::json(501, error_body(&["MessageModelList"], &[msg])),
-                "application/json;charset=UTF-8",
-                None,
-            );
-        }
         return super::unknown_path(&method, &path);
     };
     if method != Method::POST {
         // The manual lists 405 for every operation; RMS operations are all POST.
-        let msg = Message {
-            kind: "ERROR",
-            code: format!("ORDER_EXT_API_{}_ERROR_405", op.code),
-            text: format!("{method}は許可されていないメソッドです。POSTで送信して下さい。"),
-            order_number: None,
-        };
+        let msg = Message::error(op.code, "405", format!("{method}は許可されていないメソッドです。POSTで送信して下さい。"));
         let mut resp = respond(
             RmsReply::json(405, error_body(op.keys, &[msg])),
             "application/json;charset=UTF-8",

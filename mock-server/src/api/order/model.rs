@@ -96,10 +96,10 @@ pub fn order_model(o: &Order, shop: &Shop, v: Version) -> Value {
     put("shippingInstDatetime", dt(o.shipping_inst_datetime));
     put("shippingCmplRptDatetime", dt(o.shipping_cmpl_rpt_datetime));
     put("cancelDueDate", Value::Null);
-    put("deliveryDate", Value::Null);
-    put("shippingTerm", Value::Null);
+    put("deliveryDate", o.delivery_date.map(|d| json!(d.to_wire())).unwrap_or(Value::Null));
+    put("shippingTerm", o.shipping_term.map(|t| json!(t)).unwrap_or(Value::Null));
     put("remarks", opt_str(&o.remarks));
-    put("giftCheckFlag", json!(0));
+    put("giftCheckFlag", json!(i32::from(o.gift_check)));
     if v >= 10 {
         put("socialGiftFlag", json!(0));
     }
@@ -115,11 +115,11 @@ pub fn order_model(o: &Order, shop: &Shop, v: Version) -> Value {
     put("orderType", json!(1));
     put("reserveNumber", Value::Null);
     put("reserveDeliveryCount", Value::Null);
-    put("cautionDisplayType", json!(0));
+    put("cautionDisplayType", json!(i32::from(o.caution_detail.is_some())));
     if v >= 6 {
-        put("cautionDisplayDetailType", Value::Null);
+        put("cautionDisplayDetailType", o.caution_detail.map(|c| json!(c)).unwrap_or(Value::Null));
     }
-    put("rakutenConfirmFlag", json!(0));
+    put("rakutenConfirmFlag", json!(i32::from(o.review_ng)));
     put("goodsPrice", json!(o.goods_price()));
     if v < 8 {
         // Tax-inclusive items carry goodsTax 0 (order-api.md §4).
@@ -131,9 +131,9 @@ pub fn order_model(o: &Order, shop: &Shop, v: Version) -> Value {
     put("paymentChargeTaxRate", rate(100));
     put("totalPrice", json!(o.total_price()));
     put("requestPrice", json!(o.request_price()));
-    put("couponAllTotalPrice", json!(0));
-    put("couponShopPrice", json!(0));
-    put("couponOtherPrice", json!(0));
+    put("couponAllTotalPrice", json!(o.coupon_total()));
+    put("couponShopPrice", json!(o.coupon_shop()));
+    put("couponOtherPrice", json!(o.coupon_total() - o.coupon_shop()));
     put("additionalFeeOccurAmountToUser", json!(0));
     put("additionalFeeOccurAmountToShop", json!(0));
     put("asurakuFlag", json!(0));
@@ -143,7 +143,7 @@ pub fn order_model(o: &Order, shop: &Shop, v: Version) -> Value {
     put("memo", opt_str(&o.memo));
     put("operator", opt_str(&o.operator));
     put("mailPlugSentence", opt_str(&o.mail_plug_sentence));
-    put("modifyFlag", json!(0));
+    put("modifyFlag", json!(i32::from(o.modified)));
     if v < 8 {
         put("isTaxRecalc", json!(0));
     }
@@ -155,7 +155,7 @@ pub fn order_model(o: &Order, shop: &Shop, v: Version) -> Value {
     put("SettlementModel", settlement(o));
     put(
         "DeliveryModel",
-        json!({"deliveryName": o.delivery_name, "deliveryClass": null}),
+        json!({"deliveryName": o.delivery_name, "deliveryClass": o.delivery_class}),
     );
     put("PointModel", json!({"usedPoint": o.used_point}));
     put("WrappingModel1", Value::Null);
@@ -165,7 +165,25 @@ pub fn order_model(o: &Order, shop: &Shop, v: Version) -> Value {
         Value::Array(o.packages.iter().map(|p| package(p, shop, v)).collect()),
     );
     // Captures show `"CouponModelList":null` for orders without coupons.
-    put("CouponModelList", Value::Null);
+    put(
+        "CouponModelList",
+        if o.coupons.is_empty() {
+            Value::Null
+        } else {
+            Value::Array(
+                o.coupons
+                    .iter()
+                    .map(|c| {
+                        json!({
+                            "couponCode": c.code, "itemId": 0, "couponName": c.name, "couponSummary": c.summary,
+                            "couponCapital": c.capital(), "couponCapitalCode": c.capital_code, "expiryDate": c.expiry.to_wire(),
+                            "couponPrice": c.price, "couponUnit": c.unit, "couponTotalPrice": c.total(), "itemDetailId": 0,
+                        })
+                    })
+                    .collect(),
+            )
+        },
+    );
     put(
         "ChangeReasonModelList",
         if o.change_reasons.is_empty() {
@@ -251,7 +269,7 @@ fn package(p: &Package, shop: &Shop, v: u8) -> Value {
     }
     m.insert("goodsPrice".into(), json!(p.goods_price()));
     m.insert("totalPrice".into(), json!(p.total_price()));
-    m.insert("noshi".into(), Value::Null);
+    m.insert("noshi".into(), p.noshi.as_ref().map(|n| json!(n)).unwrap_or(Value::Null));
     m.insert("packageDeleteFlag".into(), json!(0));
     m.insert("SenderModel".into(), sender(&p.sender));
     m.insert(
@@ -283,8 +301,8 @@ fn package(p: &Package, shop: &Shop, v: u8) -> Value {
         );
     }
     if v >= 9 {
-        m.insert("dropOffFlag".into(), json!(0));
-        m.insert("dropOffLocation".into(), Value::Null);
+        m.insert("dropOffFlag".into(), json!(i32::from(p.drop_off_location.is_some())));
+        m.insert("dropOffLocation".into(), p.drop_off_location.as_ref().map(|d| json!(d)).unwrap_or(Value::Null));
     }
     if v >= 10 {
         m.insert("SocialGiftModel".into(), Value::Null);
@@ -372,14 +390,14 @@ fn change_reason(c: &ChangeReason) -> Value {
 /// One entry per tax rate; all items the fake sells are 10 %. Points are not subtracted
 /// (the rule since 2022-04, order-api.md §8.4).
 fn tax_summary(o: &Order) -> Value {
-    let req = o.total_price() + o.delivery_price();
+    let req = o.amount_before_points();
     json!([{
         "taxRate": rate(100),
         "reqPrice": req,
         "reqPriceTax": included_tax(req, 100),
         "totalPrice": o.total_price(),
         "paymentCharge": 0,
-        "couponPrice": 0,
+        "couponPrice": o.coupon_total(),
         "point": 0,
     }])
 }

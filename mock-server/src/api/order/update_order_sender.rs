@@ -1,0 +1,94 @@
+//! updateOrderSender (送付先情報更新、発送前: 100/200/300) and updateOrderSenderAfterShipping
+//! (発送後: 500/600/700): recipients, postage, COD fee, units and prices. A confirmed order
+//! whose amount changes before shipping waits in 400 変更確定待ち (order-api.md §5.2, [I]).
+
+use super::fields::Fields;
+use super::single::{address, answer, bad_request};
+use crate::api::RmsReply;
+use crate::domain::order_ops::{reason_is_buyers, ItemUpdate, PackageUpdate, Patch, Refusal};
+use crate::domain::shop::Shop;
+use serde_json::{Map, Value};
+
+/// 置き配場所 values (order-api.md §4 PackageModel).
+const DROP_OFF: [&str; 7] = ["宅配ボックス", "玄関前", "玄関前鍵付容器", "ポスト（郵便受箱）", "メーターボックス", "物置", "車庫"];
+
+fn run(shop: &mut Shop, op: &'static str, body: &Map<String, Value>, after_shipping: bool) -> RmsReply {
+    let mut f = Fields::new(body, op, super::key_case(shop));
+    let number = f.string("orderNumber", true);
+    let reduction = f.int("reductionReason", false);
+    if reduction.is_some_and(|r| !(0..=255).contains(&r) || reason_is_buyers(r as u8).is_none()) {
+        f.malformed("reductionReason");
+    }
+    f.int_in("taxRecalcFlag", false, 0..=1);
+    let unsupported: Vec<&str> = ["WrappingModel1", "WrappingModel2", "CouponModelList", "afterSettlementMethodCode"]
+        .into_iter()
+        .filter(|k| f.lookup(k).is_some_and(|v| !v.is_null()))
+        .collect();
+    let list = f.object_list("PackageModelList");
+    match &list {
+        None if f.lookup("PackageModelList").is_none() => f.missing("PackageModelList"),
+        Some(l) if l.is_empty() => f.empty("PackageModelList"),
+        _ => {}
+    }
+    let mut packages = Vec::new();
+    for p in list.unwrap_or_default() {
+        let mut pf = f.nested(p);
+        let basket_id = pf.int("basketId", true);
+        let postage_price = pf.int_in("postagePrice", false, 0..=999_999_999);
+        let delivery_price = pf.int_in("deliveryPrice", false, 0..=999_999_999);
+        let noshi = match pf.lookup("noshi") {
+            None => Patch::Keep,
+            Some(Value::Null) => Patch::Clear,
+            Some(Value::String(s)) if s.is_empty() => Patch::Clear,
+            Some(Value::String(s)) => Patch::Set(s.clone()),
+            Some(_) => {
+                pf.malformed("noshi");
+                Patch::Keep
+            }
+        };
+        let drop_off_location = match pf.lookup("dropOffLocation") {
+            None => Patch::Keep,
+            Some(Value::Null) => Patch::Clear,
+            Some(Value::String(s)) if s.is_empty() || s == "利用しない" => Patch::Clear,
+            Some(Value::String(s)) if DROP_OFF.contains(&s.as_str()) => Patch::Set(s.clone()),
+            Some(_) => {
+                pf.malformed("dropOffLocation");
+                Patch::Keep
+            }
+        };
+        let sender = if pf.lookup("SenderModel").is_some() { address(&mut pf, "SenderModel") } else { None };
+        let mut items = Vec::new();
+        for it in pf.object_list("ItemModelList").unwrap_or_default() {
+            let mut itf = pf.nested(it);
+            let id = itf.int("itemDetailId", true);
+            let price = itf.int_in("price", false, 0..=999_999_999);
+            let units = itf.int_in("units", false, 1..=999);
+            pf.absorb(itf);
+            if let Some(id) = id {
+                items.push(ItemUpdate { item_detail_id: id.max(0) as u64, price, units });
+            }
+        }
+        f.absorb(pf);
+        if let Some(b) = basket_id {
+            packages.push(PackageUpdate { basket_id: b.max(0) as u64, postage_price, delivery_price, noshi, drop_off_location, sender, items });
+        }
+    }
+    let (Some(number), true) = (number, f.ok()) else {
+        return bad_request(&f.errors);
+    };
+    let result = if unsupported.is_empty() {
+        shop.update_sender(&number, &packages, reduction.map(|r| r as u8), after_shipping)
+    } else {
+        // Named honestly rather than silently dropped.
+        Err(Refusal::Rule("108", format!("rms-mockは次の項目の変更に未対応です: {}", unsupported.join(", "))))
+    };
+    answer(op, "送付先情報の更新", &number, result, "送付先情報の更新設定が完了しました。")
+}
+
+pub fn update_order_sender(shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
+    run(shop, "UPDATE_ORDERSENDER", body, false)
+}
+
+pub fn update_order_sender_after_shipping(shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
+    run(shop, "UPDATE_ORDERSENDER_AFTER_SHIPPING", body, true)
+}

@@ -1,0 +1,85 @@
+//! updateOrderShippingAsync (発送完了報告・非同期) and getResultUpdateOrderShippingAsync:
+//! up to 100 orders per request; the result is ready once the shop's clock passes
+//! `async_shipping_delay_minutes` and is kept 30 virtual days (order-api.md §3.4).
+
+use super::envelope::{message_list, refusal, Message};
+use super::fields::Fields;
+use super::shipping_rows::parse_baskets;
+use super::update_order_shipping::{row_messages, OP as SYNC_OP};
+use crate::api::RmsReply;
+use crate::domain::shop::Shop;
+use serde_json::{json, Map, Value};
+use std::collections::HashSet;
+
+const OP: &str = "UPDATE_ORDERSHIPPING_ASYNC";
+const RESULT_OP: &str = "GET_RESULT_UPDATEORDERSHIPPING_ASYNC";
+pub const MAX_ORDERS: usize = 100;
+
+pub fn update_order_shipping_async(shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
+    let mut f = Fields::new(body, OP, super::key_case(shop));
+    let list = f.object_list("OrderShippingModelList");
+    let mut orders = Vec::new();
+    match &list {
+        None if f.lookup("OrderShippingModelList").is_none() => f.missing("OrderShippingModelList"),
+        Some(l) if l.is_empty() => f.empty("OrderShippingModelList"),
+        Some(l) if l.len() > MAX_ORDERS => f.malformed("OrderShippingModelList"),
+        _ => {}
+    }
+    let mut seen = HashSet::new();
+    if f.ok() {
+        for o in list.unwrap_or_default() {
+            let mut of = f.nested(o);
+            let number = of.string("orderNumber", true);
+            if let Some(n) = &number {
+                if !seen.insert(n.clone()) {
+                    of.error("011", format!("orderNumber({n})が重複しています。"));
+                }
+            }
+            let baskets = parse_baskets(&mut of, OP, number.as_deref());
+            f.absorb(of);
+            if let (Some(n), Some(b)) = (number, baskets) {
+                orders.push((n, b));
+            }
+        }
+    }
+    if !f.ok() {
+        // Validation errors come back at once, with HTTP 200 and no requestId (as the manual's sample).
+        let status = if f.errors.iter().any(|m| m.row.is_some()) { 200 } else { 400 };
+        return RmsReply::json(status, json!({ "MessageModelList": message_list(&f.errors) }));
+    }
+    let id = shop.request_shipping_async(orders);
+    let mut m = Message::info(OP, "101", "発送情報の更新を受付けました。");
+    m.request_id = Some(id);
+    let m = m.for_row(None, None);
+    RmsReply::json(200, json!({ "MessageModelList": message_list(&[m]) }))
+}
+
+fn nested(status: u16, msgs: &[Message]) -> RmsReply {
+    RmsReply::json(status, json!({"ResultShippingModelList": [{"MessageModelList": message_list(msgs)}]}))
+}
+
+pub fn get_result_update_order_shipping_async(shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
+    let mut f = Fields::new(body, RESULT_OP, super::key_case(shop));
+    let Some(id) = f.string("requestId", true) else {
+        return nested(400, &f.errors);
+    };
+    let Some(results) = shop.shipping_async_result(&id) else {
+        return nested(200, &[Message::info(RESULT_OP, "101", "指定されたリクエストIDの処理結果は存在しませんでした。")]);
+    };
+    let list: Vec<Value> = results
+        .iter()
+        .map(|(number, r)| {
+            let msgs = match r {
+                Ok(rows) => row_messages(SYNC_OP, rows),
+                Err(refused) => vec![refusal(SYNC_OP, "発送完了報告", number, refused).for_row(None, None)],
+            };
+            // Inside a result the order number is on the model, not on each message.
+            let msgs: Vec<Message> = msgs.into_iter().map(|mut m| {
+                m.order_number = None;
+                m
+            }).collect();
+            json!({"orderNumber": number, "MessageModelList": message_list(&msgs)})
+        })
+        .collect();
+    RmsReply::json(200, json!({ "ResultShippingModelList": list }))
+}
