@@ -53,12 +53,7 @@ impl RmsClient {
     }
 
     /// One import poll over `[start, end]` (RMS datetimes, `+0900`).
-    pub async fn poll(
-        &self,
-        start: &str,
-        end: &str,
-        version: u8,
-    ) -> Result<PollOutcome, reqwest::Error> {
+    pub async fn poll(&self, start: &str, end: &str, version: u8) -> Result<PollOutcome, reqwest::Error> {
         let mut out = PollOutcome::default();
         let mut page = 1;
         loop {
@@ -75,27 +70,16 @@ impl RmsClient {
                 return Ok(out);
             }
             out.found.extend(
-                v["orderNumberList"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|n| n.as_str().map(String::from)),
+                v["orderNumberList"].as_array().into_iter().flatten().filter_map(|n| n.as_str().map(String::from)),
             );
-            let pages = v["PaginationResponseModel"]["totalPages"]
-                .as_u64()
-                .unwrap_or(0);
+            let pages = v["PaginationResponseModel"]["totalPages"].as_u64().unwrap_or(0);
             if page >= pages {
                 break;
             }
             page += 1;
         }
         for batch in out.found.clone().chunks(100) {
-            let (status, v) = self
-                .order(
-                    "getOrder",
-                    &json!({"orderNumberList": batch, "version": version}),
-                )
-                .await?;
+            let (status, v) = self.order("getOrder", &json!({"orderNumberList": batch, "version": version})).await?;
             if status != 200 {
                 out.failures.push(("getOrder".into(), status, codes(&v)));
                 continue;
@@ -109,18 +93,14 @@ impl RmsClient {
             );
         }
         for batch in out.fetched.clone().chunks(100) {
-            let (status, v) = self
-                .order("confirmOrder", &json!({"orderNumberList": batch}))
-                .await?;
+            let (status, v) = self.order("confirmOrder", &json!({"orderNumberList": batch})).await?;
             if status != 200 {
-                out.failures
-                    .push(("confirmOrder".into(), status, codes(&v)));
+                out.failures.push(("confirmOrder".into(), status, codes(&v)));
                 continue;
             }
             for m in v["MessageModelList"].as_array().into_iter().flatten() {
                 if m["messageCode"] == "ORDER_EXT_API_CONFIRM_ORDER_INFO_101" {
-                    out.confirmed
-                        .extend(m["orderNumber"].as_str().map(String::from));
+                    out.confirmed.extend(m["orderNumber"].as_str().map(String::from));
                 }
             }
         }

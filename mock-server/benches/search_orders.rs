@@ -45,16 +45,8 @@ fn build(shop_id: &str, orders: usize) -> Shop {
     let mut shop = doc.build("bench").unwrap();
     let start = shop.now();
     let step = (60 * 24 * 3600) / orders.max(1) as i64;
-    let lines = [OrderLine {
-        manage_number: "bench".into(),
-        variant_id: "a".into(),
-        units: 1,
-    }];
-    let lines_b = [OrderLine {
-        manage_number: "bench".into(),
-        variant_id: "b".into(),
-        units: 1,
-    }];
+    let lines = [OrderLine { manage_number: "bench".into(), variant_id: "a".into(), units: 1 }];
+    let lines_b = [OrderLine { manage_number: "bench".into(), variant_id: "b".into(), units: 1 }];
     for i in 0..orders {
         let at = start.plus_seconds(step * i as i64);
         let l = if i % 2 == 0 { &lines } else { &lines_b };
@@ -79,11 +71,7 @@ fn naive_scan(shop: &Shop, q: &SearchQuery) -> usize {
     let mut hits: Vec<(JstDateTime, &str)> = shop
         .orders()
         .iter()
-        .filter(|o| {
-            o.order_datetime >= q.start
-                && o.order_datetime <= q.end
-                && q.progress.contains(&o.progress)
-        })
+        .filter(|o| o.order_datetime >= q.start && o.order_datetime <= q.end && q.progress.contains(&o.progress))
         .map(|o| (o.order_datetime, o.number.as_str()))
         .collect();
     hits.sort();
@@ -111,10 +99,7 @@ fn main() {
     let t = Instant::now();
     let small = build("100001", 1_000);
     let big = build("100002", 100_000);
-    println!(
-        "built shops of 1,000 and 100,000 orders in {:.1} s",
-        t.elapsed().as_secs_f64()
-    );
+    println!("built shops of 1,000 and 100,000 orders in {:.1} s", t.elapsed().as_secs_f64());
 
     let q_big = everyday_query(&big);
     let (indexed, hits) = median(200, || big.search_orders(&q_big).order_numbers.len());

@@ -36,10 +36,7 @@ pub fn parse_esa(header: &str) -> Option<(String, String)> {
 
 /// The header value for a pair of credentials.
 pub fn esa_header(service_secret: &str, license_key: &str) -> String {
-    format!(
-        "ESA {}",
-        base64::engine::general_purpose::STANDARD.encode(format!("{service_secret}:{license_key}"))
-    )
+    format!("ESA {}", base64::engine::general_purpose::STANDARD.encode(format!("{service_secret}:{license_key}")))
 }
 
 /// Finds the shop for a request. On failure the shop is still returned when the service
@@ -77,24 +74,13 @@ mod tests {
     #[test]
     fn official_test_vector() {
         assert_eq!(esa_header("aaa", "bbb"), "ESA YWFhOmJiYg==");
-        assert_eq!(
-            parse_esa("ESA YWFhOmJiYg=="),
-            Some(("aaa".into(), "bbb".into()))
-        );
+        assert_eq!(parse_esa("ESA YWFhOmJiYg=="), Some(("aaa".into(), "bbb".into())));
     }
 
     #[test]
     fn malformed_headers_are_refused() {
-        for h in [
-            "",
-            "ESA",
-            "ESA ",
-            "Basic YWFhOmJiYg==",
-            "ESA !!!",
-            "ESA YWFh",
-            "ESA YWFh\nOmJiYg==",
-            "ESA OmJiYg==",
-        ] {
+        for h in ["", "ESA", "ESA ", "Basic YWFhOmJiYg==", "ESA !!!", "ESA YWFh", "ESA YWFh\nOmJiYg==", "ESA OmJiYg=="]
+        {
             assert_eq!(parse_esa(h), None, "{h:?}");
         }
     }

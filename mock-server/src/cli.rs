@@ -63,8 +63,7 @@ pub fn load_shop_documents(files: &[PathBuf]) -> Result<Vec<(String, ShopDocumen
     let mut docs = Vec::new();
     for f in files {
         let source = f.display().to_string();
-        let text = std::fs::read_to_string(f)
-            .map_err(|e| format!("{source}: cannot read the file: {e}"))?;
+        let text = std::fs::read_to_string(f).map_err(|e| format!("{source}: cannot read the file: {e}"))?;
         let doc: ShopDocument = setup::parse_toml(&text, &source).map_err(|e| e.to_string())?;
         doc.build(&source).map_err(|e| e.to_string())?;
         docs.push((source, doc));
@@ -102,12 +101,7 @@ pub async fn run(
     };
     let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port))
         .await
-        .map_err(|e| {
-            (
-                1,
-                format!("cannot listen on {}:{}: {e}", args.host, args.port),
-            )
-        })?;
+        .map_err(|e| (1, format!("cannot listen on {}:{}: {e}", args.host, args.port)))?;
     let addr = listener.local_addr().map_err(|e| (1, e.to_string()))?;
     println!("listening on http://{addr}");
     for (_, shop) in state.registry.all() {
@@ -116,19 +110,10 @@ pub async fn run(
             println!("shop {} ({})", p.shop_id, p.name);
             println!("  serviceSecret: {}", p.service_secret);
             println!("  licenseKey:    {}", p.license_key);
-            println!(
-                "  Authorization: {}",
-                crate::auth::esa_header(&p.service_secret, &p.license_key)
-            );
-            println!(
-                "  virtual now:   {} (licence valid until {})",
-                s.now(),
-                p.license_expires_at()
-            );
+            println!("  Authorization: {}", crate::auth::esa_header(&p.service_secret, &p.license_key));
+            println!("  virtual now:   {} (licence valid until {})", s.now(), p.license_expires_at());
         });
     }
     println!("control plane: http://{addr}/__admin/shops");
-    crate::serve(listener, state, shutdown)
-        .await
-        .map_err(|e| (1, e.to_string()))
+    crate::serve(listener, state, shutdown).await.map_err(|e| (1, e.to_string()))
 }

@@ -35,21 +35,16 @@ impl AppState {
     /// A server with these shop documents (source name, document), created now and again
     /// on `POST /__admin/reset`.
     pub fn with_shops(docs: Vec<(String, ShopDocument)>) -> Result<Self, String> {
-        let state = AppState {
-            registry: Registry::default(),
-            boot: Arc::new(docs),
-        };
+        let state = AppState { registry: Registry::default(), boot: Arc::new(docs) };
         state.reset()?;
         Ok(state)
     }
 
     /// A server with the embedded demo shop.
     pub fn demo() -> Self {
-        let doc: ShopDocument =
-            setup::parse_toml(setup::DEMO_SHOP_TOML, "fixtures/shops/demo.toml")
-                .expect("the embedded demo shop parses");
-        Self::with_shops(vec![("fixtures/shops/demo.toml".into(), doc)])
-            .expect("the embedded demo shop builds")
+        let doc: ShopDocument = setup::parse_toml(setup::DEMO_SHOP_TOML, "fixtures/shops/demo.toml")
+            .expect("the embedded demo shop parses");
+        Self::with_shops(vec![("fixtures/shops/demo.toml".into(), doc)]).expect("the embedded demo shop builds")
     }
 
     /// Drops every shop and re-creates the boot shops.
@@ -57,9 +52,7 @@ impl AppState {
         self.registry.clear();
         for (source, doc) in self.boot.iter() {
             let shop = doc.build(source).map_err(|e| e.to_string())?;
-            self.registry
-                .insert(shop)
-                .map_err(|e| format!("{source}: {e:?}"))?;
+            self.registry.insert(shop).map_err(|e| format!("{source}: {e:?}"))?;
         }
         Ok(())
     }
@@ -87,10 +80,7 @@ async fn fallback(method: Method, uri: Uri) -> Response {
         .into_response();
     }
     let p = uri.path();
-    if p.starts_with("/es/2.0/items")
-        || p.starts_with("/es/2.0/inventories")
-        || p.starts_with("/es/2.1/")
-    {
+    if p.starts_with("/es/2.0/items") || p.starts_with("/es/2.0/inventories") || p.starts_with("/es/2.1/") {
         return api::item::no_such_path();
     }
     api::unknown_path(&method, p)
@@ -111,7 +101,5 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
 }

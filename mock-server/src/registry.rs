@@ -41,21 +41,12 @@ impl Registry {
     }
 
     pub fn get(&self, shop_id: &str) -> Option<ShopHandle> {
-        self.0
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .shops
-            .get(shop_id)
-            .cloned()
+        self.0.read().unwrap_or_else(|e| e.into_inner()).shops.get(shop_id).cloned()
     }
 
     pub fn by_service_secret(&self, secret: &str) -> Option<ShopHandle> {
         let inner = self.0.read().unwrap_or_else(|e| e.into_inner());
-        inner
-            .by_secret
-            .get(secret)
-            .and_then(|id| inner.shops.get(id))
-            .cloned()
+        inner.by_secret.get(secret).and_then(|id| inner.shops.get(id)).cloned()
     }
 
     pub fn remove(&self, shop_id: &str) -> Option<ShopHandle> {
@@ -68,11 +59,7 @@ impl Registry {
     /// Shop handles in shop-id order.
     pub fn all(&self) -> Vec<(String, ShopHandle)> {
         let inner = self.0.read().unwrap_or_else(|e| e.into_inner());
-        inner
-            .shops
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect()
+        inner.shops.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
     }
 
     pub fn clear(&self) {

@@ -114,12 +114,7 @@ impl ItemDoc {
                 o.insert("merchantDefinedSkuId".into(), json!(m));
             }
             if !v.selector_values.0.is_empty() {
-                let sv: Map<String, Value> = v
-                    .selector_values
-                    .0
-                    .iter()
-                    .map(|(k, x)| (k.clone(), json!(x)))
-                    .collect();
+                let sv: Map<String, Value> = v.selector_values.0.iter().map(|(k, x)| (k.clone(), json!(x))).collect();
                 o.insert("selectorValues".into(), Value::Object(sv));
             }
             o.insert("restockOnCancel".into(), json!(v.restock_on_cancel));
@@ -197,6 +192,76 @@ pub struct OrderDoc {
     #[serde(default = "card")]
     pub settlement_method_code: i64,
     pub lines: Vec<LineDoc>,
+    /// Rakuten points the buyer uses.
+    #[serde(default)]
+    pub used_point: i64,
+    #[serde(default)]
+    pub coupons: Vec<CouponDoc>,
+}
+
+/// A coupon the buyer uses (RMS `CouponModel`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CouponDoc {
+    pub code: String,
+    #[serde(default = "coupon_name")]
+    pub name: String,
+    pub summary: Option<String>,
+    /// 1 ショップ (default), 2 メーカー, 3 サービス
+    #[serde(default = "one_u8")]
+    pub capital_code: u8,
+    /// `YYYY-MM-DD`; default: 30 days after ordering.
+    pub expiry_date: Option<String>,
+    pub price: i64,
+    #[serde(default = "one")]
+    pub unit: i64,
+}
+
+fn coupon_name() -> String {
+    "ショップクーポン".into()
+}
+
+fn one_u8() -> u8 {
+    1
+}
+
+impl OrderDoc {
+    /// Points and coupons as the domain takes them; `at` dates the default expiry.
+    pub fn extras(&self, at: JstDateTime) -> Result<crate::domain::shop::OrderExtras, (String, String)> {
+        to_extras(self.used_point, &self.coupons, at)
+    }
+}
+
+/// Checks coupon documents and turns them into domain coupons.
+pub fn to_extras(
+    used_point: i64,
+    coupons: &[CouponDoc],
+    at: JstDateTime,
+) -> Result<crate::domain::shop::OrderExtras, (String, String)> {
+    let mut out = Vec::new();
+    for (i, c) in coupons.iter().enumerate() {
+        if !(1..=3).contains(&c.capital_code) {
+            return Err((format!("coupons[{i}].capital_code"), format!("{} is not 1, 2 or 3", c.capital_code)));
+        }
+        if c.price < 0 || c.unit < 1 {
+            return Err((format!("coupons[{i}].price"), "price must be ≥ 0 and unit ≥ 1".into()));
+        }
+        let expiry = match &c.expiry_date {
+            Some(d) => crate::domain::time::JstDate::parse(d)
+                .map_err(|_| (format!("coupons[{i}].expiry_date"), format!("'{d}' is not YYYY-MM-DD")))?,
+            None => at.date().plus_days(30),
+        };
+        out.push(crate::domain::order::Coupon {
+            code: c.code.clone(),
+            name: c.name.clone(),
+            summary: c.summary.clone().unwrap_or_else(|| format!("定額割引 {}円", c.price)),
+            capital_code: c.capital_code,
+            expiry,
+            price: c.price,
+            unit: c.unit,
+        });
+    }
+    Ok(crate::domain::shop::OrderExtras { used_point, coupons: out })
 }
 
 /// A generated catalog: `items` items of `variants` SKUs, `quantity` in stock each.
@@ -239,11 +304,7 @@ pub struct LineDoc {
 
 impl LineDoc {
     pub fn to_line(&self) -> OrderLine {
-        OrderLine {
-            manage_number: self.manage_number.clone(),
-            variant_id: self.variant_id.clone(),
-            units: self.units,
-        }
+        OrderLine { manage_number: self.manage_number.clone(), variant_id: self.variant_id.clone(), units: self.units }
     }
 }
 
@@ -268,11 +329,7 @@ impl fmt::Display for SetupError {
 impl std::error::Error for SetupError {}
 
 fn err(source: &str, key: impl Into<String>, problem: impl Into<String>) -> SetupError {
-    SetupError {
-        source: source.into(),
-        key: key.into(),
-        problem: problem.into(),
-    }
+    SetupError { source: source.into(), key: key.into(), problem: problem.into() }
 }
 
 fn path_key(p: &serde_path_to_error::Path) -> String {
@@ -285,21 +342,14 @@ fn path_key(p: &serde_path_to_error::Path) -> String {
 }
 
 /// Reads a TOML document (a file's text; `source` names it in errors).
-pub fn parse_toml<T: serde::de::DeserializeOwned>(
-    text: &str,
-    source: &str,
-) -> Result<T, SetupError> {
+pub fn parse_toml<T: serde::de::DeserializeOwned>(text: &str, source: &str) -> Result<T, SetupError> {
     let de = toml::Deserializer::new(text);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let key = path_key(e.path());
         let inner = e.into_inner();
-        let line = inner.span().map(|s| {
-            text.as_bytes()[..s.start.min(text.len())]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count()
-                + 1
-        });
+        let line = inner
+            .span()
+            .map(|s| text.as_bytes()[..s.start.min(text.len())].iter().filter(|b| **b == b'\n').count() + 1);
         let msg = inner.message().trim().to_string();
         let problem = match line {
             Some(l) => format!("{msg} (line {l})"),
@@ -310,10 +360,7 @@ pub fn parse_toml<T: serde::de::DeserializeOwned>(
 }
 
 /// Reads a JSON document.
-pub fn parse_json<T: serde::de::DeserializeOwned>(
-    text: &str,
-    source: &str,
-) -> Result<T, SetupError> {
+pub fn parse_json<T: serde::de::DeserializeOwned>(text: &str, source: &str) -> Result<T, SetupError> {
     let mut de = serde_json::Deserializer::from_str(text);
     let v: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let key = path_key(e.path());
@@ -325,13 +372,8 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(
 }
 
 fn datetime(source: &str, key: &str, s: &str) -> Result<JstDateTime, SetupError> {
-    JstDateTime::parse_flexible(s).map_err(|_| {
-        err(
-            source,
-            key,
-            format!("'{s}' is not a JST datetime like 2026-11-28T09:00:00+0900"),
-        )
-    })
+    JstDateTime::parse_flexible(s)
+        .map_err(|_| err(source, key, format!("'{s}' is not a JST datetime like 2026-11-28T09:00:00+0900")))
 }
 
 fn check_token(source: &str, key: &str, s: &str) -> Result<(), SetupError> {
@@ -339,11 +381,7 @@ fn check_token(source: &str, key: &str, s: &str) -> Result<(), SetupError> {
         return Err(err(source, key, "must not be empty"));
     }
     if s.chars().any(|c| c.is_whitespace() || c == ':') {
-        return Err(err(
-            source,
-            key,
-            "must not contain spaces or ':' (it goes into the ESA header)",
-        ));
+        return Err(err(source, key, "must not contain spaces or ':' (it goes into the ESA header)"));
     }
     Ok(())
 }
@@ -354,19 +392,12 @@ impl ShopDocument {
     pub fn build(&self, source: &str) -> Result<Shop, SetupError> {
         let s = &self.shop;
         if s.shop_id.len() != 6 || !s.shop_id.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(err(
-                source,
-                "shop.shop_id",
-                format!("'{}' is not 6 digits", s.shop_id),
-            ));
+            return Err(err(source, "shop.shop_id", format!("'{}' is not 6 digits", s.shop_id)));
         }
         check_token(source, "shop.service_secret", &s.service_secret)?;
         check_token(source, "shop.license_key", &s.license_key)?;
-        let clock_start = datetime(
-            source,
-            "shop.clock_start",
-            s.clock_start.as_deref().unwrap_or(DEFAULT_CLOCK_START),
-        )?;
+        let clock_start =
+            datetime(source, "shop.clock_start", s.clock_start.as_deref().unwrap_or(DEFAULT_CLOCK_START))?;
         let issued = match &s.license_issued_at {
             Some(t) => datetime(source, "shop.license_issued_at", t)?,
             None => clock_start,
@@ -384,11 +415,7 @@ impl ShopDocument {
                 ));
             }
             if !seen_sub.insert(d.id) {
-                return Err(err(
-                    source,
-                    format!("sub_statuses[{i}].id"),
-                    format!("{} is defined twice", d.id),
-                ));
+                return Err(err(source, format!("sub_statuses[{i}].id"), format!("{} is defined twice", d.id)));
             }
         }
         let seed = s.seed.unwrap_or_else(|| seed_from(&s.shop_id));
@@ -400,59 +427,40 @@ impl ShopDocument {
                 None => clock_start,
             };
             if at > clock_start {
-                return Err(err(source, format!("orders[{i}].at"), format!("{at} is after clock_start {clock_start}; existing orders must be in the past")));
+                return Err(err(
+                    source,
+                    format!("orders[{i}].at"),
+                    format!("{at} is after clock_start {clock_start}; existing orders must be in the past"),
+                ));
             }
             orders.push((at, i, o));
         }
         orders.sort_by_key(|(at, i, _)| (*at, *i));
-        let start = orders
-            .first()
-            .map(|(at, _, _)| *at)
-            .unwrap_or(clock_start)
-            .min(clock_start);
+        let start = orders.first().map(|(at, _, _)| *at).unwrap_or(clock_start).min(clock_start);
 
         let profile = ShopProfile {
             shop_id: s.shop_id.clone(),
-            name: s
-                .name
-                .clone()
-                .unwrap_or_else(|| format!("shop-{}", s.shop_id)),
+            name: s.name.clone().unwrap_or_else(|| format!("shop-{}", s.shop_id)),
             service_secret: s.service_secret.clone(),
             license_key: s.license_key.clone(),
             license_issued_at: issued,
         };
-        let mut shop = Shop::new(
-            profile,
-            self.settings.clone(),
-            self.shipping.clone(),
-            self.sub_statuses.clone(),
-            seed,
-            start,
-        );
+        let mut shop =
+            Shop::new(profile, self.settings.clone(), self.shipping.clone(), self.sub_statuses.clone(), seed, start);
         self.load_catalog(source, &mut shop)?;
         if let Some(g) = &self.generate {
-            if g.items > 100_000
-                || !(1..=400).contains(&g.variants)
-                || !(0..=99_999).contains(&g.quantity)
-            {
-                return Err(err(
-                    source,
-                    "generate",
-                    "items ≤ 100000, variants 1..400, quantity 0..99999",
-                ));
+            if g.items > 100_000 || !(1..=400).contains(&g.variants) || !(0..=99_999).contains(&g.quantity) {
+                return Err(err(source, "generate", "items ≤ 100000, variants 1..400, quantity 0..99999"));
             }
             shop.generate_catalog(g.items, g.variants, g.seed, g.quantity)
                 .map_err(|e| err(source, "generate", format!("{} ({})", e.message, e.code)))?;
         }
         for (at, i, o) in orders {
             let lines: Vec<OrderLine> = o.lines.iter().map(LineDoc::to_line).collect();
-            shop.place_order(&lines, o.settlement_method_code, Some(at))
-                .map_err(|e| match e {
-                    BuyerError::Invalid(k, p) => err(source, format!("orders[{i}].{k}"), p),
-                    BuyerError::NotFound(p) | BuyerError::Conflict(p) => {
-                        err(source, format!("orders[{i}]"), p)
-                    }
-                })?;
+            shop.place_order(&lines, o.settlement_method_code, Some(at)).map_err(|e| match e {
+                BuyerError::Invalid(k, p) => err(source, format!("orders[{i}].{k}"), p),
+                BuyerError::NotFound(p) | BuyerError::Conflict(p) => err(source, format!("orders[{i}]"), p),
+            })?;
         }
         shop.advance_to(clock_start);
         Ok(shop)
@@ -465,18 +473,10 @@ impl ShopDocument {
             let manage = normalize_manage_number(&it.manage_number, "manage_number")
                 .map_err(|e| err(source, key("manage_number"), e.message))?;
             if shop.catalog.get(&manage).is_some() {
-                return Err(err(
-                    source,
-                    key("manage_number"),
-                    format!("'{}' is defined twice", it.manage_number),
-                ));
+                return Err(err(source, key("manage_number"), format!("'{}' is defined twice", it.manage_number)));
             }
             if it.variants.is_empty() {
-                return Err(err(
-                    source,
-                    key("variants"),
-                    "an item needs at least one variant",
-                ));
+                return Err(err(source, key("variants"), "an item needs at least one variant"));
             }
             let mut writes = Vec::new();
             for (j, v) in it.variants.iter().enumerate() {
@@ -502,23 +502,12 @@ impl ShopDocument {
                     extras: None,
                 });
             }
-            shop.upsert_item(&manage, &it.to_item_json())
-                .map_err(|errs| {
-                    let e = &errs[0];
-                    err(
-                        source,
-                        format!("items[{i}]"),
-                        format!("{} ({})", e.message, e.code),
-                    )
-                })?;
+            shop.upsert_item(&manage, &it.to_item_json()).map_err(|errs| {
+                let e = &errs[0];
+                err(source, format!("items[{i}]"), format!("{} ({})", e.message, e.code))
+            })?;
             shop.write_stock(&writes, |j, f| format!("items[{i}].variants[{j}].{f}"))
-                .map_err(|e| {
-                    err(
-                        source,
-                        key("variants"),
-                        format!("{} ({})", e.message, e.code),
-                    )
-                })?;
+                .map_err(|e| err(source, key("variants"), format!("{} ({})", e.message, e.code)))?;
         }
         Ok(())
     }
@@ -527,18 +516,16 @@ impl ShopDocument {
 /// Reads and builds a shop file.
 pub fn load_shop_file(path: &std::path::Path) -> Result<Shop, SetupError> {
     let source = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| err(&source, "", format!("cannot read the file: {e}")))?;
+    let text = std::fs::read_to_string(path).map_err(|e| err(&source, "", format!("cannot read the file: {e}")))?;
     let doc: ShopDocument = parse_toml(&text, &source)?;
     doc.build(&source)
 }
 
 /// The embedded demo shop.
 pub fn demo_shop() -> Shop {
-    let doc: ShopDocument = parse_toml(DEMO_SHOP_TOML, "fixtures/shops/demo.toml")
-        .expect("the embedded demo shop parses");
-    doc.build("fixtures/shops/demo.toml")
-        .expect("the embedded demo shop builds")
+    let doc: ShopDocument =
+        parse_toml(DEMO_SHOP_TOML, "fixtures/shops/demo.toml").expect("the embedded demo shop parses");
+    doc.build("fixtures/shops/demo.toml").expect("the embedded demo shop builds")
 }
 
 #[cfg(test)]
@@ -589,10 +576,7 @@ license_key = "SL123456_bbbbbbbbbbbbbbbb"
         let text = MINIMAL.replace("\"123456\"", "\"12345\"");
         let doc: ShopDocument = parse_toml(&text, "x.toml").unwrap();
         let e = doc.build("x.toml").err().unwrap();
-        assert_eq!(
-            e.to_string(),
-            "x.toml: shop.shop_id: '12345' is not 6 digits"
-        );
+        assert_eq!(e.to_string(), "x.toml: shop.shop_id: '12345' is not 6 digits");
     }
 
     #[test]
@@ -607,9 +591,7 @@ license_key = "SL123456_bbbbbbbbbbbbbbbb"
 
     #[test]
     fn existing_orders_referencing_unknown_items_are_refused() {
-        let text = format!(
-            "{MINIMAL}\n[[orders]]\nlines = [{{ manage_number = \"nope\", variant_id = \"v\" }}]\n"
-        );
+        let text = format!("{MINIMAL}\n[[orders]]\nlines = [{{ manage_number = \"nope\", variant_id = \"v\" }}]\n");
         let doc: ShopDocument = parse_toml(&text, "x.toml").unwrap();
         let e = doc.build("x.toml").err().unwrap();
         assert_eq!(e.key, "orders[0].lines[0].manage_number");

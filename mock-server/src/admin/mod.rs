@@ -28,49 +28,20 @@ pub fn routes() -> Router<AppState> {
         .route("/__admin/health", get(health))
         .route("/__admin/reset", post(reset))
         .route("/__admin/shops", get(list_shops).post(create_shop))
-        .route(
-            "/__admin/shops/{shop_id}",
-            get(show_shop).delete(delete_shop),
-        )
-        .route(
-            "/__admin/shops/{shop_id}/settings",
-            get(show_settings).patch(patch_settings),
-        )
+        .route("/__admin/shops/{shop_id}", get(show_shop).delete(delete_shop))
+        .route("/__admin/shops/{shop_id}/settings", get(show_settings).patch(patch_settings))
         .route("/__admin/shops/{shop_id}/license", post(renew_license))
-        .route(
-            "/__admin/shops/{shop_id}/orders",
-            get(list_orders).post(place_order),
-        )
-        .route(
-            "/__admin/shops/{shop_id}/orders/{order_number}",
-            get(show_order),
-        )
-        .route(
-            "/__admin/shops/{shop_id}/orders/{order_number}/payment",
-            post(pay_order),
-        )
-        .route(
-            "/__admin/shops/{shop_id}/orders/{order_number}/cancel",
-            post(buyer_cancel),
-        )
-        .route(
-            "/__admin/shops/{shop_id}/orders/{order_number}/history",
-            get(order_history),
-        )
+        .route("/__admin/shops/{shop_id}/orders", get(list_orders).post(place_order))
+        .route("/__admin/shops/{shop_id}/orders/{order_number}", get(show_order))
+        .route("/__admin/shops/{shop_id}/orders/{order_number}/payment", post(pay_order))
+        .route("/__admin/shops/{shop_id}/orders/{order_number}/cancel", post(buyer_cancel))
+        .route("/__admin/shops/{shop_id}/orders/{order_number}/review", post(review))
+        .route("/__admin/shops/{shop_id}/orders/{order_number}/history", get(order_history))
         .route("/__admin/shops/{shop_id}/catalog", get(show_catalog))
-        .route(
-            "/__admin/shops/{shop_id}/catalog/generate",
-            post(generate_catalog),
-        )
+        .route("/__admin/shops/{shop_id}/catalog/generate", post(generate_catalog))
         .route("/__admin/shops/{shop_id}/clock", get(show_clock))
-        .route(
-            "/__admin/shops/{shop_id}/clock/advance",
-            post(advance_clock),
-        )
-        .route(
-            "/__admin/shops/{shop_id}/journal",
-            get(journal).delete(clear_journal),
-        )
+        .route("/__admin/shops/{shop_id}/clock/advance", post(advance_clock))
+        .route("/__admin/shops/{shop_id}/journal", get(journal).delete(clear_journal))
 }
 
 /// A control-plane error: `{"error": {"code", "message"}}`.
@@ -82,11 +53,7 @@ pub struct AdminError {
 
 impl AdminError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        AdminError {
-            status,
-            code,
-            message: message.into(),
-        }
+        AdminError { status, code, message: message.into() }
     }
 
     fn bad_request(message: impl Into<String>) -> Self {
@@ -96,20 +63,14 @@ impl AdminError {
 
 impl IntoResponse for AdminError {
     fn into_response(self) -> Response {
-        (
-            self.status,
-            Json(json!({"error": {"code": self.code, "message": self.message}})),
-        )
-            .into_response()
+        (self.status, Json(json!({"error": {"code": self.code, "message": self.message}}))).into_response()
     }
 }
 
 impl From<BuyerError> for AdminError {
     fn from(e: BuyerError) -> Self {
         match e {
-            BuyerError::Invalid(key, problem) => {
-                AdminError::bad_request(format!("request body: {key}: {problem}"))
-            }
+            BuyerError::Invalid(key, problem) => AdminError::bad_request(format!("request body: {key}: {problem}")),
             BuyerError::NotFound(m) => AdminError::new(StatusCode::NOT_FOUND, "not_found", m),
             BuyerError::Conflict(m) => AdminError::new(StatusCode::CONFLICT, "conflict", m),
         }
@@ -119,19 +80,14 @@ impl From<BuyerError> for AdminError {
 type AdminResult = Result<Response, AdminError>;
 
 fn shop(app: &AppState, shop_id: &str) -> Result<ShopHandle, AdminError> {
-    app.registry.get(shop_id).ok_or_else(|| {
-        AdminError::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            format!("no shop {shop_id}"),
-        )
-    })
+    app.registry
+        .get(shop_id)
+        .ok_or_else(|| AdminError::new(StatusCode::NOT_FOUND, "not_found", format!("no shop {shop_id}")))
 }
 
 /// Reads a JSON body into `T`, naming the key of any problem.
 fn json_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, AdminError> {
-    let text = std::str::from_utf8(body)
-        .map_err(|_| AdminError::bad_request("request body: not UTF-8"))?;
+    let text = std::str::from_utf8(body).map_err(|_| AdminError::bad_request("request body: not UTF-8"))?;
     let text = if text.trim().is_empty() { "{}" } else { text };
     parse_json(text, "request body").map_err(|e| AdminError::bad_request(e.to_string()))
 }
@@ -146,34 +102,21 @@ async fn health(State(app): State<AppState>) -> AdminResult {
 
 /// Removes every shop and re-creates the ones the server started with.
 async fn reset(State(app): State<AppState>) -> AdminResult {
-    app.reset()
-        .map_err(|e| AdminError::new(StatusCode::INTERNAL_SERVER_ERROR, "reset_failed", e))?;
+    app.reset().map_err(|e| AdminError::new(StatusCode::INTERNAL_SERVER_ERROR, "reset_failed", e))?;
     ok(json!({"status": "ok", "shops": app.registry.all().len()}))
 }
 
 async fn create_shop(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -> AdminResult {
-    let ct = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let text = std::str::from_utf8(&body)
-        .map_err(|_| AdminError::bad_request("request body: not UTF-8"))?;
-    let doc: ShopDocument = if ct.contains("toml") {
-        parse_toml(text, "request body")
-    } else {
-        parse_json(text, "request body")
-    }
-    .map_err(|e| AdminError::bad_request(e.to_string()))?;
-    let built = doc
-        .build("request body")
-        .map_err(|e| AdminError::bad_request(e.to_string()))?;
+    let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
+    let text = std::str::from_utf8(&body).map_err(|_| AdminError::bad_request("request body: not UTF-8"))?;
+    let doc: ShopDocument =
+        if ct.contains("toml") { parse_toml(text, "request body") } else { parse_json(text, "request body") }
+            .map_err(|e| AdminError::bad_request(e.to_string()))?;
+    let built = doc.build("request body").map_err(|e| AdminError::bad_request(e.to_string()))?;
     let handle = app.registry.insert(built).map_err(|e| match e {
-        RegistryError::DuplicateShopId(id) => AdminError::new(
-            StatusCode::CONFLICT,
-            "conflict",
-            format!("shop {id} already exists"),
-        ),
+        RegistryError::DuplicateShopId(id) => {
+            AdminError::new(StatusCode::CONFLICT, "conflict", format!("shop {id} already exists"))
+        }
         RegistryError::DuplicateServiceSecret(id) => AdminError::new(
             StatusCode::CONFLICT,
             "conflict",
@@ -185,12 +128,7 @@ async fn create_shop(State(app): State<AppState>, headers: HeaderMap, body: Byte
 }
 
 async fn list_shops(State(app): State<AppState>) -> AdminResult {
-    let shops: Vec<Value> = app
-        .registry
-        .all()
-        .iter()
-        .map(|(_, h)| h.with(|s| view::summary(s)))
-        .collect();
+    let shops: Vec<Value> = app.registry.all().iter().map(|(_, h)| h.with(|s| view::summary(s))).collect();
     ok(json!({ "shops": shops }))
 }
 
@@ -199,13 +137,9 @@ async fn show_shop(State(app): State<AppState>, Path(shop_id): Path<String>) -> 
 }
 
 async fn delete_shop(State(app): State<AppState>, Path(shop_id): Path<String>) -> AdminResult {
-    app.registry.remove(&shop_id).ok_or_else(|| {
-        AdminError::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            format!("no shop {shop_id}"),
-        )
-    })?;
+    app.registry
+        .remove(&shop_id)
+        .ok_or_else(|| AdminError::new(StatusCode::NOT_FOUND, "not_found", format!("no shop {shop_id}")))?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -215,32 +149,18 @@ async fn show_settings(State(app): State<AppState>, Path(shop_id): Path<String>)
 }
 
 /// A JSON merge patch over the settings; the result is validated as a whole.
-async fn patch_settings(
-    State(app): State<AppState>,
-    Path(shop_id): Path<String>,
-    body: Bytes,
-) -> AdminResult {
+async fn patch_settings(State(app): State<AppState>, Path(shop_id): Path<String>, body: Bytes) -> AdminResult {
     let handle = shop(&app, &shop_id)?;
     let patch: Value = json_body(&body)?;
     if !patch.is_object() {
-        return Err(AdminError::bad_request(
-            "request body: must be a JSON object of settings",
-        ));
+        return Err(AdminError::bad_request("request body: must be a JSON object of settings"));
     }
-    let current = handle
-        .with(|s| serde_json::to_value(&s.settings))
-        .unwrap_or(Value::Null);
+    let current = handle.with(|s| serde_json::to_value(&s.settings)).unwrap_or(Value::Null);
     let merged = merge(current, patch);
-    let settings: ShopSettings = parse_json(&merged.to_string(), "request body").map_err(|e| {
-        AdminError::bad_request(
-            e.to_string()
-                .replace("request body: ", "request body: settings."),
-        )
-    })?;
+    let settings: ShopSettings = parse_json(&merged.to_string(), "request body")
+        .map_err(|e| AdminError::bad_request(e.to_string().replace("request body: ", "request body: settings.")))?;
     if let Some((key, problem)) = settings.problems().into_iter().next() {
-        return Err(AdminError::bad_request(format!(
-            "request body: settings.{key}: {problem}"
-        )));
+        return Err(AdminError::bad_request(format!("request body: settings.{key}: {problem}")));
     }
     let out = serde_json::to_value(&settings).unwrap_or(Value::Null);
     handle.with(|s| s.set_settings(settings));
@@ -268,17 +188,11 @@ struct LicenseRequest {
 }
 
 /// Issues a new licence key (the 90-day renewal). The old key stops working at once.
-async fn renew_license(
-    State(app): State<AppState>,
-    Path(shop_id): Path<String>,
-    body: Bytes,
-) -> AdminResult {
+async fn renew_license(State(app): State<AppState>, Path(shop_id): Path<String>, body: Bytes) -> AdminResult {
     let handle = shop(&app, &shop_id)?;
     let req: LicenseRequest = json_body(&body)?;
     if req.license_key.is_empty() || req.license_key.contains(char::is_whitespace) {
-        return Err(AdminError::bad_request(
-            "request body: license_key: must be non-empty without spaces",
-        ));
+        return Err(AdminError::bad_request("request body: license_key: must be non-empty without spaces"));
     }
     let issued = match &req.issued_at {
         Some(t) => Some(parse_time("issued_at", t)?),
@@ -300,34 +214,18 @@ fn parse_time(key: &str, s: &str) -> Result<JstDateTime, AdminError> {
     })
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PlaceOrderRequest {
-    lines: Vec<LineDoc>,
-    #[serde(default = "card")]
-    settlement_method_code: i64,
-    at: Option<String>,
-}
-
-fn card() -> i64 {
-    1
-}
-
 /// A buyer places an order (stock is reserved, the order number issued).
-async fn place_order(
-    State(app): State<AppState>,
-    Path(shop_id): Path<String>,
-    body: Bytes,
-) -> AdminResult {
+async fn place_order(State(app): State<AppState>, Path(shop_id): Path<String>, body: Bytes) -> AdminResult {
     let handle = shop(&app, &shop_id)?;
-    let req: PlaceOrderRequest = json_body(&body)?;
+    let req: crate::setup::OrderDoc = json_body(&body)?;
     let at = match &req.at {
         Some(t) => Some(parse_time("at", t)?),
         None => None,
     };
     let lines: Vec<_> = req.lines.iter().map(LineDoc::to_line).collect();
     let v = handle.with(|s| -> Result<Value, BuyerError> {
-        let number = s.place_order(&lines, req.settlement_method_code, at)?;
+        let extras = req.extras(at.unwrap_or(s.now())).map_err(|(k, p)| BuyerError::Invalid(k, p))?;
+        let number = s.place_order_with(&lines, req.settlement_method_code, at, &extras)?;
         Ok(view::order_brief(s, &number))
     })?;
     Ok((StatusCode::CREATED, Json(v)).into_response())
@@ -335,33 +233,19 @@ async fn place_order(
 
 async fn list_orders(State(app): State<AppState>, Path(shop_id): Path<String>) -> AdminResult {
     ok(shop(&app, &shop_id)?.with(|s| {
-        let orders: Vec<Value> = s
-            .orders()
-            .iter()
-            .map(|o| view::order_brief(s, &o.number))
-            .collect();
+        let orders: Vec<Value> = s.orders().iter().map(|o| view::order_brief(s, &o.number)).collect();
         json!({ "orders": orders })
     }))
 }
 
-async fn show_order(
-    State(app): State<AppState>,
-    Path((shop_id, number)): Path<(String, String)>,
-) -> AdminResult {
+async fn show_order(State(app): State<AppState>, Path((shop_id, number)): Path<(String, String)>) -> AdminResult {
     let v = shop(&app, &shop_id)?.with(|s| s.order(&number).map(|_| view::order_brief(s, &number)));
     v.map(|v| Json(v).into_response()).ok_or_else(|| {
-        AdminError::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            format!("no order {number} in shop {shop_id}"),
-        )
+        AdminError::new(StatusCode::NOT_FOUND, "not_found", format!("no order {number} in shop {shop_id}"))
     })
 }
 
-async fn pay_order(
-    State(app): State<AppState>,
-    Path((shop_id, number)): Path<(String, String)>,
-) -> AdminResult {
+async fn pay_order(State(app): State<AppState>, Path((shop_id, number)): Path<(String, String)>) -> AdminResult {
     let v = shop(&app, &shop_id)?.with(|s| -> Result<Value, BuyerError> {
         s.pay(&number)?;
         Ok(view::order_brief(s, &number))
@@ -369,10 +253,7 @@ async fn pay_order(
     ok(v)
 }
 
-async fn buyer_cancel(
-    State(app): State<AppState>,
-    Path((shop_id, number)): Path<(String, String)>,
-) -> AdminResult {
+async fn buyer_cancel(State(app): State<AppState>, Path((shop_id, number)): Path<(String, String)>) -> AdminResult {
     let v = shop(&app, &shop_id)?.with(|s| -> Result<Value, BuyerError> {
         s.buyer_cancel(&number)?;
         Ok(view::order_brief(s, &number))
@@ -380,17 +261,37 @@ async fn buyer_cancel(
     ok(v)
 }
 
-async fn order_history(
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReviewRequest {
+    /// "ng": Rakuten's review of a card order fails.
+    result: String,
+}
+
+/// Rakuten's review of a card order: `{"result": "ng"}` sends it down the NG path (the
+/// buyer must change the payment with `…/payment` before the deadline).
+async fn review(
     State(app): State<AppState>,
     Path((shop_id, number)): Path<(String, String)>,
+    body: Bytes,
 ) -> AdminResult {
+    let req: ReviewRequest = json_body(&body)?;
+    if req.result != "ng" {
+        return Err(AdminError::bad_request(
+            "request body: result: only \"ng\" is a review outcome to play (OK is the default path)",
+        ));
+    }
+    let v = shop(&app, &shop_id)?.with(|s| -> Result<Value, BuyerError> {
+        s.review_ng(&number)?;
+        Ok(view::order_brief(s, &number))
+    })?;
+    ok(v)
+}
+
+async fn order_history(State(app): State<AppState>, Path((shop_id, number)): Path<(String, String)>) -> AdminResult {
     let v = shop(&app, &shop_id)?.with(|s| s.order(&number).map(view::history));
     v.map(|v| Json(v).into_response()).ok_or_else(|| {
-        AdminError::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            format!("no order {number} in shop {shop_id}"),
-        )
+        AdminError::new(StatusCode::NOT_FOUND, "not_found", format!("no order {number} in shop {shop_id}"))
     })
 }
 
@@ -399,34 +300,16 @@ async fn show_catalog(State(app): State<AppState>, Path(shop_id): Path<String>) 
 }
 
 /// Seeds many items fast: `{"items": N, "variants": M, "seed": S, "quantity": Q}`.
-async fn generate_catalog(
-    State(app): State<AppState>,
-    Path(shop_id): Path<String>,
-    body: Bytes,
-) -> AdminResult {
+async fn generate_catalog(State(app): State<AppState>, Path(shop_id): Path<String>, body: Bytes) -> AdminResult {
     let handle = shop(&app, &shop_id)?;
     let req: crate::setup::GenerateDoc = json_body(&body)?;
-    if req.items > 100_000
-        || !(1..=400).contains(&req.variants)
-        || !(0..=99_999).contains(&req.quantity)
-    {
-        return Err(AdminError::bad_request(
-            "request body: items ≤ 100000, variants 1..400, quantity 0..99999",
-        ));
+    if req.items > 100_000 || !(1..=400).contains(&req.variants) || !(0..=99_999).contains(&req.quantity) {
+        return Err(AdminError::bad_request("request body: items ≤ 100000, variants 1..400, quantity 0..99999"));
     }
     let made = handle
         .with(|s| s.generate_catalog(req.items, req.variants, req.seed, req.quantity))
-        .map_err(|e| {
-            AdminError::new(
-                StatusCode::CONFLICT,
-                "conflict",
-                format!("{} ({})", e.message, e.code),
-            )
-        })?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({"generated": made.len(), "first": made.first(), "last": made.last()})),
-    )
+        .map_err(|e| AdminError::new(StatusCode::CONFLICT, "conflict", format!("{} ({})", e.message, e.code)))?;
+    Ok((StatusCode::CREATED, Json(json!({"generated": made.len(), "first": made.first(), "last": made.last()})))
         .into_response())
 }
 
@@ -442,11 +325,7 @@ struct AdvanceRequest {
 }
 
 /// Moves the shop's clock forward, firing every due transition in time order.
-async fn advance_clock(
-    State(app): State<AppState>,
-    Path(shop_id): Path<String>,
-    body: Bytes,
-) -> AdminResult {
+async fn advance_clock(State(app): State<AppState>, Path(shop_id): Path<String>, body: Bytes) -> AdminResult {
     let handle = shop(&app, &shop_id)?;
     let req: AdvanceRequest = json_body(&body)?;
     let target = match (req.minutes, &req.to) {
@@ -457,17 +336,16 @@ async fn advance_clock(
             )))
         }
         (None, Some(t)) => Target::To(parse_time("to", t)?),
-        _ => {
-            return Err(AdminError::bad_request(
-                "request body: give exactly one of \"minutes\" or \"to\"",
-            ))
-        }
+        _ => return Err(AdminError::bad_request("request body: give exactly one of \"minutes\" or \"to\"")),
     };
     let v = handle.with(|s| -> Result<Value, AdminError> {
         let to = match target {
             Target::Minutes(m) => s.now().plus_minutes(m),
             Target::To(t) if t < s.now() => {
-                return Err(AdminError::bad_request(format!("request body: to: {t} is before now ({}); the clock only moves forward", s.now())))
+                return Err(AdminError::bad_request(format!(
+                    "request body: to: {t} is before now ({}); the clock only moves forward",
+                    s.now()
+                )))
             }
             Target::To(t) => t,
         };

@@ -16,14 +16,8 @@ use std::collections::HashSet;
 
 pub fn routes() -> axum::Router<AppState> {
     axum::Router::new()
-        .route(
-            "/es/2.0/inventories/{*rest}",
-            axum::routing::any(inventory_endpoint),
-        )
-        .route(
-            "/es/2.1/inventories/{*rest}",
-            axum::routing::any(inventory_endpoint),
-        )
+        .route("/es/2.0/inventories/{*rest}", axum::routing::any(inventory_endpoint))
+        .route("/es/2.1/inventories/{*rest}", axum::routing::any(inventory_endpoint))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -92,12 +86,7 @@ async fn inventory_endpoint(
     let Some((function, m, v)) = route(&method, v21, rest_path) else {
         return super::item::no_such_path();
     };
-    let call = Call {
-        api: Api::Inventory,
-        function: function.id().to_string(),
-        method,
-        path,
-    };
+    let call = Call { api: Api::Inventory, function: function.id().to_string(), method, path };
     handle_rms(&app, call, &headers, uri.query(), body, |shop, req| {
         if !shop.settings.sku_migrated && !function.works_unmigrated() {
             return rest::error(ApiError::not_migrated());
@@ -109,14 +98,7 @@ async fn inventory_endpoint(
 
 type Answer = Result<RmsReply, Vec<ApiError>>;
 
-fn run(
-    f: Function,
-    v21: bool,
-    raw_m: &str,
-    raw_v: &str,
-    shop: &mut Shop,
-    req: &Request<'_>,
-) -> Answer {
+fn run(f: Function, v21: bool, raw_m: &str, raw_v: &str, shop: &mut Shop, req: &Request<'_>) -> Answer {
     let one = |e: ApiError| vec![e];
     match f {
         Function::Get | Function::Upsert | Function::Delete => {
@@ -124,18 +106,16 @@ fn run(
             check_variant_id(raw_v, "variantId").map_err(one)?;
             match f {
                 Function::Get => {
-                    let rec = shop.inventory.get(&m, raw_v).ok_or_else(|| {
-                        vec![ApiError::not_found(&format!(
-                            "manageNumber={m}, variantId={raw_v}"
-                        ))]
-                    })?;
+                    let rec = shop
+                        .inventory
+                        .get(&m, raw_v)
+                        .ok_or_else(|| vec![ApiError::not_found(&format!("manageNumber={m}, variantId={raw_v}"))])?;
                     Ok(RmsReply::json(200, record_json(&m, raw_v, rec, v21)))
                 }
                 Function::Upsert => {
                     let body = rest::json_body(req).map_err(one)?;
                     let write = parse_write(shop, &body, "", v21, Some((m, raw_v.to_string())))?;
-                    shop.write_stock(&[write], |_, field| field.to_string())
-                        .map_err(one)?;
+                    shop.write_stock(&[write], |_, field| field.to_string()).map_err(one)?;
                     Ok(rest::no_content())
                 }
                 _ => {
@@ -165,10 +145,8 @@ fn run(
                 return Err(errs);
             }
             // Unknown pairs are left out (inventory-api.md §6, [I]).
-            let out: Vec<Value> = keys
-                .iter()
-                .filter_map(|(m, v)| shop.inventory.get(m, v).map(|r| record_json(m, v, r, v21)))
-                .collect();
+            let out: Vec<Value> =
+                keys.iter().filter_map(|(m, v)| shop.inventory.get(m, v).map(|r| record_json(m, v, r, v21))).collect();
             Ok(RmsReply::json(200, json!({ "inventories": out })))
         }
         Function::Range => {
@@ -217,10 +195,7 @@ fn run(
                     None,
                 )));
             }
-            let out: Vec<Value> = found
-                .iter()
-                .map(|((m, v), r)| record_json(m, v, r, v21))
-                .collect();
+            let out: Vec<Value> = found.iter().map(|((m, v), r)| record_json(m, v, r, v21)).collect();
             Ok(RmsReply::json(200, json!({ "inventories": out })))
         }
         Function::BulkUpsert => {
@@ -244,8 +219,7 @@ fn run(
             if !errs.is_empty() {
                 return Err(errs);
             }
-            shop.write_stock(&writes, |i, field| format!("inventories[{i}].{field}"))
-                .map_err(one)?;
+            shop.write_stock(&writes, |i, field| format!("inventories[{i}].{field}")).map_err(one)?;
             Ok(rest::no_content())
         }
         Function::VariantLists => {
@@ -254,16 +228,8 @@ fn run(
             if recs.is_empty() {
                 return Err(one(ApiError::not_found(&format!("manageNumber={m}"))));
             }
-            let created = recs
-                .iter()
-                .map(|(_, r)| r.created)
-                .min()
-                .unwrap_or(shop.now());
-            let updated = recs
-                .iter()
-                .map(|(_, r)| r.updated)
-                .max()
-                .unwrap_or(shop.now());
+            let created = recs.iter().map(|(_, r)| r.created).min().unwrap_or(shop.now());
+            let updated = recs.iter().map(|(_, r)| r.updated).max().unwrap_or(shop.now());
             Ok(RmsReply::json(
                 200,
                 json!({
@@ -280,10 +246,7 @@ fn run(
 fn duplicate(k: &(String, String)) -> ApiError {
     ApiError::bad(
         "IE1102",
-        format!(
-            "There are multiple occurrences of the same manageNumber and variantId : {}, {}",
-            k.0, k.1
-        ),
+        format!("There are multiple occurrences of the same manageNumber and variantId : {}, {}", k.0, k.1),
         "inventories",
     )
 }
@@ -304,19 +267,14 @@ fn key_of(e: &Value, i: usize) -> Result<(String, String), Vec<ApiError>> {
     let vp = format!("inventories[{i}].variantId");
     let mut errs = Vec::new();
     let m = match e.get("manageNumber").and_then(Value::as_str) {
-        Some(s) => normalize_manage_number(s, &mp)
-            .map_err(|x| errs.push(x))
-            .ok(),
+        Some(s) => normalize_manage_number(s, &mp).map_err(|x| errs.push(x)).ok(),
         None => {
             errs.push(ApiError::mandatory(&mp));
             None
         }
     };
     let v = match e.get("variantId").and_then(Value::as_str) {
-        Some(s) => check_variant_id(s, &vp)
-            .map(|_| s.to_string())
-            .map_err(|x| errs.push(x))
-            .ok(),
+        Some(s) => check_variant_id(s, &vp).map(|_| s.to_string()).map_err(|x| errs.push(x)).ok(),
         None => {
             errs.push(ApiError::mandatory(&vp));
             None
@@ -343,14 +301,7 @@ fn parse_write(
         (true, false) => &["mode", "quantity"],
         (true, true) => &["mode", "quantity", "operationLeadTime", "shipFromIds"],
         (false, false) => &["manageNumber", "variantId", "mode", "quantity"],
-        (false, true) => &[
-            "manageNumber",
-            "variantId",
-            "mode",
-            "quantity",
-            "operationLeadTime",
-            "shipFromIds",
-        ],
+        (false, true) => &["manageNumber", "variantId", "mode", "quantity", "operationLeadTime", "shipFromIds"],
     };
     let Some(obj) = e.as_object() else {
         return Err(vec![ApiError::invalid(prefix.trim_end_matches('.'), e)]);
@@ -363,12 +314,8 @@ fn parse_write(
     let pair = match key {
         Some(k) => Some(k),
         None => {
-            let i: usize = prefix
-                .trim_start_matches("inventories[")
-                .split(']')
-                .next()
-                .and_then(|n| n.parse().ok())
-                .unwrap_or(0);
+            let i: usize =
+                prefix.trim_start_matches("inventories[").split(']').next().and_then(|n| n.parse().ok()).unwrap_or(0);
             key_of(e, i).map_err(|mut x| errs.append(&mut x)).ok()
         }
     };
@@ -398,28 +345,16 @@ fn parse_write(
         },
     };
     if let (Some(m), Some(q)) = (mode, quantity) {
-        let (lo, hi) = if m == Mode::Absolute {
-            (0, MAX_QUANTITY)
-        } else {
-            (-MAX_QUANTITY, MAX_QUANTITY)
-        };
+        let (lo, hi) = if m == Mode::Absolute { (0, MAX_QUANTITY) } else { (-MAX_QUANTITY, MAX_QUANTITY) };
         if !(lo..=hi).contains(&q) {
             errs.push(ApiError::range(&p("quantity"), lo, hi));
         }
     }
-    let extras = if v21 {
-        Some(parse_extras(shop, obj, &p, &mut errs))
-    } else {
-        None
-    };
+    let extras = if v21 { Some(parse_extras(shop, obj, &p, &mut errs)) } else { None };
     match (pair, mode, quantity) {
-        (Some((m, v)), Some(mode), Some(quantity)) if errs.is_empty() => Ok(StockWrite {
-            manage_number: m,
-            variant_id: v,
-            mode,
-            quantity,
-            extras,
-        }),
+        (Some((m, v)), Some(mode), Some(quantity)) if errs.is_empty() => {
+            Ok(StockWrite { manage_number: m, variant_id: v, mode, quantity, extras })
+        }
         _ => Err(errs),
     }
 }
@@ -435,10 +370,7 @@ fn parse_extras(
     let known_time = &shop.settings.delivery_time_ids;
     if let Some(olt) = obj.get("operationLeadTime").filter(|v| !v.is_null()) {
         let mut ids = (None, None);
-        for (k, slot) in [
-            ("normalDeliveryTimeId", &mut ids.0),
-            ("backOrderDeliveryTimeId", &mut ids.1),
-        ] {
+        for (k, slot) in [("normalDeliveryTimeId", &mut ids.0), ("backOrderDeliveryTimeId", &mut ids.1)] {
             match olt.get(k) {
                 None | Some(Value::Null) => {}
                 Some(v) => match v.as_i64() {
@@ -484,10 +416,7 @@ fn record_json(m: &str, v: &str, r: &StockRecord, v21: bool) -> Value {
     o.insert("quantity".into(), json!(r.quantity));
     if v21 {
         if let Some((n, b)) = r.extras.operation_lead_time {
-            o.insert(
-                "operationLeadTime".into(),
-                json!({"normalDeliveryTimeId": n, "backOrderDeliveryTimeId": b}),
-            );
+            o.insert("operationLeadTime".into(), json!({"normalDeliveryTimeId": n, "backOrderDeliveryTimeId": b}));
         }
         if let Some(ids) = &r.extras.ship_from_ids {
             o.insert("shipFromIds".into(), json!(ids));

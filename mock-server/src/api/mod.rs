@@ -30,10 +30,7 @@ pub struct RmsReply {
 
 impl RmsReply {
     pub fn json(status: u16, body: Value) -> Self {
-        RmsReply {
-            status,
-            body: Some(body),
-        }
+        RmsReply { status, body: Some(body) }
     }
 
     /// The codes a support engineer looks for in the journal, whatever the envelope.
@@ -41,10 +38,7 @@ impl RmsReply {
         let Some(b) = &self.body else { return vec![] };
         let mut out = Vec::new();
         if let Some(list) = b.get("MessageModelList").and_then(Value::as_array) {
-            out.extend(
-                list.iter()
-                    .filter_map(|m| m.get("messageCode")?.as_str().map(String::from)),
-            );
+            out.extend(list.iter().filter_map(|m| m.get("messageCode")?.as_str().map(String::from)));
         }
         for result in b.get("ResultShippingModelList").and_then(Value::as_array).into_iter().flatten() {
             if let Some(list) = result.get("MessageModelList").and_then(Value::as_array) {
@@ -52,10 +46,7 @@ impl RmsReply {
             }
         }
         if let Some(list) = b.get("errors").and_then(Value::as_array) {
-            out.extend(
-                list.iter()
-                    .filter_map(|m| m.get("code")?.as_str().map(String::from)),
-            );
+            out.extend(list.iter().filter_map(|m| m.get("code")?.as_str().map(String::from)));
         }
         if let Some(c) = b.pointer("/Results/errorCode").and_then(Value::as_str) {
             out.push(c.to_string());
@@ -97,32 +88,13 @@ fn content_type_for(api: Api) -> &'static str {
 
 fn gateway_reply(err: &GatewayError, g: &GatewaySettings) -> RmsReply {
     let (status, code, message) = match err {
-        GatewayError::Unauthorised => (
-            g.unauthorised_status,
-            "ES01-01".to_string(),
-            "Un-Authorised",
-        ),
-        GatewayError::Expired => (
-            g.unauthorised_status,
-            g.expired_error_code.clone(),
-            "Un-Authorised",
-        ),
-        GatewayError::FunctionDisabled => (
-            g.function_disabled_status,
-            "ES04-01".to_string(),
-            "Bad Request",
-        ),
+        GatewayError::Unauthorised => (g.unauthorised_status, "ES01-01".to_string(), "Un-Authorised"),
+        GatewayError::Expired => (g.unauthorised_status, g.expired_error_code.clone(), "Un-Authorised"),
+        GatewayError::FunctionDisabled => (g.function_disabled_status, "ES04-01".to_string(), "Bad Request"),
         // No capture of a throttled answer exists; the code is ours (README, "inferred").
-        GatewayError::RateLimited => (
-            g.rate_limited_status,
-            "ES04-02".to_string(),
-            "Too Many Requests",
-        ),
+        GatewayError::RateLimited => (g.rate_limited_status, "ES04-02".to_string(), "Too Many Requests"),
     };
-    RmsReply::json(
-        status,
-        json!({"Results": {"errorCode": code, "message": message}}),
-    )
+    RmsReply::json(status, json!({"Results": {"errorCode": code, "message": message}}))
 }
 
 /// Runs one RMS request: gateway checks, then `op` on the shop, then the journal.
@@ -134,9 +106,7 @@ pub async fn handle_rms(
     body: Body,
     op: impl FnOnce(&mut Shop, Request<'_>) -> RmsReply,
 ) -> Response {
-    let auth_header = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok());
+    let auth_header = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
     let shop = match auth::authenticate(&app.registry, auth_header) {
         Ok(shop) => shop,
         Err((err, known)) => {
@@ -154,8 +124,7 @@ pub async fn handle_rms(
 
     // Enablement and rate limit, before the body is read.
     let refused = shop.with(|s| {
-        let enabled = s.settings.api_enabled(call.api)
-            && !s.settings.disabled_functions.contains(&call.function);
+        let enabled = s.settings.api_enabled(call.api) && !s.settings.disabled_functions.contains(&call.function);
         let err = if !enabled {
             Some(GatewayError::FunctionDisabled)
         } else if !s.take_rate_token(&call.function, Instant::now()) {
@@ -173,33 +142,22 @@ pub async fn handle_rms(
     }
 
     // Reading the body is the only await; no lock is held here.
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
+    let declared =
+        headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
     let body = if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
         Err(BodyError::TooLarge)
     } else {
-        axum::body::to_bytes(body, MAX_BODY_BYTES)
-            .await
-            .map_err(|e| {
-                // A chunked body over the limit surfaces as a length-limit error.
-                if e.to_string().contains("length limit") {
-                    BodyError::TooLarge
-                } else {
-                    BodyError::Unreadable
-                }
-            })
+        axum::body::to_bytes(body, MAX_BODY_BYTES).await.map_err(|e| {
+            // A chunked body over the limit surfaces as a length-limit error.
+            if e.to_string().contains("length limit") {
+                BodyError::TooLarge
+            } else {
+                BodyError::Unreadable
+            }
+        })
     };
     let (reply, request_id) = shop.with(|s| {
-        let reply = op(
-            s,
-            Request {
-                headers,
-                body,
-                query,
-            },
-        );
+        let reply = op(s, Request { headers, body, query });
         journaled(s, &call, reply)
     });
     respond(reply, content_type_for(call.api), Some(request_id))
@@ -207,21 +165,12 @@ pub async fn handle_rms(
 
 /// Records the answer in the shop's journal and issues its `RequestId`.
 fn journaled(s: &mut Shop, call: &Call, reply: RmsReply) -> (RmsReply, String) {
-    s.record_request(
-        call.method.as_str(),
-        &call.path,
-        reply.status,
-        reply.codes(),
-    );
+    s.record_request(call.method.as_str(), &call.path, reply.status, reply.codes());
     (reply, s.next_request_id())
 }
 
 /// Builds the HTTP response with the headers real RMS answers carry (auth-and-limits.md §9).
-pub fn respond(
-    reply: RmsReply,
-    content_type: &'static str,
-    request_id: Option<String>,
-) -> Response {
+pub fn respond(reply: RmsReply, content_type: &'static str, request_id: Option<String>) -> Response {
     let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut resp = match reply.body {
         Some(v) => (status, v.to_string()).into_response(),
@@ -229,15 +178,9 @@ pub fn respond(
     };
     let h = resp.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("no-cache,no-store"),
-    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache,no-store"));
     h.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
-    h.insert(
-        "x-content-type-options",
-        HeaderValue::from_static("nosniff"),
-    );
+    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
     if let Some(id) = request_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
         h.insert("requestid", id);
     }

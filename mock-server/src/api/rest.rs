@@ -30,10 +30,7 @@ pub fn error(e: ApiError) -> RmsReply {
 }
 
 pub fn no_content() -> RmsReply {
-    RmsReply {
-        status: 204,
-        body: None,
-    }
+    RmsReply { status: 204, body: None }
 }
 
 /// The JSON body of a write: media type, presence and syntax checked.
@@ -42,23 +39,13 @@ pub fn json_body(req: &Request<'_>) -> Result<Value, ApiError> {
         let ct = ct.to_str().unwrap_or("");
         let media = ct.split(';').next().unwrap_or("").trim();
         if !media.eq_ignore_ascii_case("application/json") {
-            return Err(ApiError::new(
-                415,
-                "GE0012",
-                format!("Media Type {media} is not supported"),
-                None,
-            ));
+            return Err(ApiError::new(415, "GE0012", format!("Media Type {media} is not supported"), None));
         }
     }
     let bytes = match &req.body {
         Ok(b) => b,
         Err(BodyError::TooLarge) => {
-            return Err(ApiError::new(
-                400,
-                "GE0020",
-                "The size of item is too large. Please reduce the data.",
-                None,
-            ))
+            return Err(ApiError::new(400, "GE0020", "The size of item is too large. Please reduce the data.", None))
         }
         Err(BodyError::Unreadable) => {
             return Err(ApiError::new(
@@ -70,35 +57,16 @@ pub fn json_body(req: &Request<'_>) -> Result<Value, ApiError> {
         }
     };
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::new(
-            400,
-            "GE0011",
-            "Request body is missing or is empty without any attributes.",
-            None,
-        ));
+        return Err(ApiError::new(400, "GE0011", "Request body is missing or is empty without any attributes.", None));
     }
-    let v: Value = serde_json::from_slice(bytes).map_err(|e| {
-        ApiError::new(
-            400,
-            "IE0002",
-            format!("Request body has an invalid value : {e}."),
-            None,
-        )
-    })?;
+    let v: Value = serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::new(400, "IE0002", format!("Request body has an invalid value : {e}."), None))?;
     match &v {
-        Value::Object(m) if m.is_empty() => Err(ApiError::new(
-            400,
-            "GE0011",
-            "Request body is missing or is empty without any attributes.",
-            None,
-        )),
+        Value::Object(m) if m.is_empty() => {
+            Err(ApiError::new(400, "GE0011", "Request body is missing or is empty without any attributes.", None))
+        }
         Value::Object(_) => Ok(v),
-        _ => Err(ApiError::new(
-            400,
-            "IE0002",
-            "Request body has an invalid value.",
-            None,
-        )),
+        _ => Err(ApiError::new(400, "IE0002", "Request body has an invalid value.", None)),
     }
 }
 
@@ -107,9 +75,8 @@ pub fn query_pairs(query: Option<&str>) -> Result<Vec<(String, String)>, ApiErro
     let Some(q) = query.filter(|q| !q.is_empty()) else {
         return Ok(vec![]);
     };
-    let uri: axum::http::Uri = format!("/?{q}")
-        .parse()
-        .map_err(|_| ApiError::new(400, "IE1005", "Invalid query parameter.", None))?;
+    let uri: axum::http::Uri =
+        format!("/?{q}").parse().map_err(|_| ApiError::new(400, "IE1005", "Invalid query parameter.", None))?;
     axum::extract::Query::<Vec<(String, String)>>::try_from_uri(&uri)
         .map(|axum::extract::Query(v)| v)
         .map_err(|_| ApiError::new(400, "IE1005", "Invalid query parameter.", None))
@@ -120,22 +87,10 @@ pub fn parse_bool(name: &str, v: &str) -> Result<bool, ApiError> {
     match v.to_ascii_lowercase().as_str() {
         "true" => Ok(true),
         "false" => Ok(false),
-        _ => Err(ApiError::new(
-            400,
-            "IE0002",
-            format!("{name} has an invalid value : {v}."),
-            None,
-        )),
+        _ => Err(ApiError::new(400, "IE0002", format!("{name} has an invalid value : {v}."), None)),
     }
 }
 
 pub fn parse_int(name: &str, v: &str) -> Result<i64, ApiError> {
-    v.trim().parse().map_err(|_| {
-        ApiError::new(
-            400,
-            "IE0002",
-            format!("{name} has an invalid value : {v}."),
-            None,
-        )
-    })
+    v.trim().parse().map_err(|_| ApiError::new(400, "IE0002", format!("{name} has an invalid value : {v}."), None))
 }

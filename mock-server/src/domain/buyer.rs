@@ -114,16 +114,7 @@ const PLACES: &[(&str, &str, &str, &str)] = &[
 ];
 
 /// RMS `carrierCode` values weighted roughly like today's traffic: mostly smartphones.
-const DEVICES: &[(u32, u32)] = &[
-    (11, 0),
-    (11, 0),
-    (12, 0),
-    (12, 0),
-    (0, 0),
-    (0, 0),
-    (21, 0),
-    (19, 0),
-];
+const DEVICES: &[(u32, u32)] = &[(11, 0), (11, 0), (12, 0), (12, 0), (0, 0), (0, 0), (21, 0), (19, 0)];
 
 /// Draws one buyer from the stream.
 pub fn generate(rng: &mut Rng) -> Buyer {
@@ -131,24 +122,11 @@ pub fn generate(rng: &mut Rng) -> Buyer {
     let male = rng.chance(50);
     let (first, first_kana, first_romaji) = *rng.pick(if male { MALE } else { FEMALE });
     let (zip, pref, city, town) = *rng.pick(PLACES);
-    let sub_address = format!(
-        "{}-{}-{}",
-        rng.range(1, 5),
-        rng.range(1, 20),
-        rng.range(1, 30)
-    );
+    let sub_address = format!("{}-{}-{}", rng.range(1, 5), rng.range(1, 20), rng.range(1, 30));
     let sub_address = format!("{town}{sub_address}");
     let mobile = *rng.pick(&["090", "080", "070"]);
-    let phone = [
-        mobile.to_string(),
-        format!("{:04}", rng.below(10_000)),
-        format!("{:04}", rng.below(10_000)),
-    ];
-    let email = format!(
-        "{:016x}{:016x}s1@pc.fw.rakuten.ne.jp",
-        rng.next_u64(),
-        rng.next_u64()
-    );
+    let phone = [mobile.to_string(), format!("{:04}", rng.below(10_000)), format!("{:04}", rng.below(10_000))];
+    let email = format!("{:016x}{:016x}s1@pc.fw.rakuten.ne.jp", rng.next_u64(), rng.next_u64());
     let (carrier_code, email_carrier_code) = *rng.pick(DEVICES);
     Buyer {
         zip_code1: zip[..3].to_string(),
@@ -164,11 +142,7 @@ pub fn generate(rng: &mut Rng) -> Buyer {
         email,
         romaji: format!("{first_romaji} {family_romaji}"),
         sex: if male { "男" } else { "女" }.to_string(),
-        birth: (
-            rng.range(1955, 2005) as u32,
-            rng.range(1, 12) as u32,
-            rng.range(1, 28) as u32,
-        ),
+        birth: (rng.range(1955, 2005) as u32, rng.range(1, 12) as u32, rng.range(1, 28) as u32),
         carrier_code,
         email_carrier_code,
     }
@@ -190,10 +164,7 @@ mod tests {
             assert_eq!(x.zip_code2.len(), 4);
             assert!(x.email.ends_with("s1@pc.fw.rakuten.ne.jp"));
             assert_eq!(x.email.len(), 32 + "s1@pc.fw.rakuten.ne.jp".len());
-            assert!(x
-                .family_name_kana
-                .chars()
-                .all(|c| ('ァ'..='ヶ').contains(&c) || c == 'ー'));
+            assert!(x.family_name_kana.chars().all(|c| ('ァ'..='ヶ').contains(&c) || c == 'ー'));
             assert_eq!(x.phone_number().len(), 11);
         }
     }

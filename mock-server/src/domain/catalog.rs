@@ -12,10 +12,7 @@ pub struct Catalog {
 
 impl Default for Catalog {
     fn default() -> Self {
-        Catalog {
-            items: BTreeMap::new(),
-            next_item_id: 10_000_001,
-        }
+        Catalog { items: BTreeMap::new(), next_item_id: 10_000_001 }
     }
 }
 
@@ -38,9 +35,7 @@ impl Catalog {
 
     /// True when the SKU exists (stock for anything else is orphaned).
     pub fn has_variant(&self, manage_number: &str, variant_id: &str) -> bool {
-        self.items
-            .get(manage_number)
-            .is_some_and(|i| i.variant(variant_id).is_some())
+        self.items.get(manage_number).is_some_and(|i| i.variant(variant_id).is_some())
     }
 
     /// Stores a validated body; returns true when the item is new (201) and false when it
@@ -55,13 +50,7 @@ impl Catalog {
         self.next_item_id += 1;
         self.items.insert(
             manage_number.to_string(),
-            Item {
-                manage_number: manage_number.to_string(),
-                item_id,
-                body,
-                created: now,
-                updated: now,
-            },
+            Item { manage_number: manage_number.to_string(), item_id, body, created: now, updated: now },
         );
         true
     }

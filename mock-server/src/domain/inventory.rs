@@ -50,14 +50,11 @@ pub struct Inventory {
 
 impl Inventory {
     pub fn get(&self, manage_number: &str, variant_id: &str) -> Option<&StockRecord> {
-        self.records
-            .get(&(manage_number.to_string(), variant_id.to_string()))
+        self.records.get(&(manage_number.to_string(), variant_id.to_string()))
     }
 
     pub fn quantity(&self, manage_number: &str, variant_id: &str) -> i64 {
-        self.get(manage_number, variant_id)
-            .map(|r| r.quantity)
-            .unwrap_or(0)
+        self.get(manage_number, variant_id).map(|r| r.quantity).unwrap_or(0)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&(String, String), &StockRecord)> {
@@ -76,19 +73,12 @@ impl Inventory {
 
     /// The quantity each write would leave, or the first error with its index; nothing
     /// changes. Writes to the same SKU are applied in order.
-    pub fn plan(
-        &self,
-        writes: &[StockWrite],
-        path_of: impl Fn(usize, &str) -> String,
-    ) -> Result<Vec<i64>, ApiError> {
+    pub fn plan(&self, writes: &[StockWrite], path_of: impl Fn(usize, &str) -> String) -> Result<Vec<i64>, ApiError> {
         let mut pending: BTreeMap<(&str, &str), i64> = BTreeMap::new();
         let mut out = Vec::with_capacity(writes.len());
         for (i, w) in writes.iter().enumerate() {
             let key = (w.manage_number.as_str(), w.variant_id.as_str());
-            let current = pending
-                .get(&key)
-                .copied()
-                .or_else(|| self.get(key.0, key.1).map(|r| r.quantity));
+            let current = pending.get(&key).copied().or_else(|| self.get(key.0, key.1).map(|r| r.quantity));
             let next = match (w.mode, current) {
                 (Mode::Absolute, _) => w.quantity,
                 (Mode::Relative, Some(q)) => q + w.quantity,
@@ -108,8 +98,7 @@ impl Inventory {
                 ));
             }
             if current.is_none() {
-                let existing = self.variants_of(key.0).count()
-                    + pending.keys().filter(|(m, _)| *m == key.0).count();
+                let existing = self.variants_of(key.0).count() + pending.keys().filter(|(m, _)| *m == key.0).count();
                 if existing >= 400 {
                     return Err(ApiError::bad(
                         "IE0121",
@@ -127,15 +116,12 @@ impl Inventory {
     /// Applies writes already checked by [`Inventory::plan`].
     pub fn apply(&mut self, writes: &[StockWrite], quantities: &[i64], now: JstDateTime) {
         for (w, q) in writes.iter().zip(quantities) {
-            let rec = self
-                .records
-                .entry((w.manage_number.clone(), w.variant_id.clone()))
-                .or_insert(StockRecord {
-                    quantity: 0,
-                    created: now,
-                    updated: now,
-                    extras: Extras::default(),
-                });
+            let rec = self.records.entry((w.manage_number.clone(), w.variant_id.clone())).or_insert(StockRecord {
+                quantity: 0,
+                created: now,
+                updated: now,
+                extras: Extras::default(),
+            });
             rec.quantity = *q;
             rec.updated = now;
             if let Some(e) = &w.extras {
@@ -145,23 +131,12 @@ impl Inventory {
     }
 
     pub fn delete(&mut self, manage_number: &str, variant_id: &str) -> bool {
-        self.records
-            .remove(&(manage_number.to_string(), variant_id.to_string()))
-            .is_some()
+        self.records.remove(&(manage_number.to_string(), variant_id.to_string())).is_some()
     }
 
     /// Takes units for an order; false (and no change) when short.
-    pub fn reserve(
-        &mut self,
-        manage_number: &str,
-        variant_id: &str,
-        units: i64,
-        now: JstDateTime,
-    ) -> bool {
-        match self
-            .records
-            .get_mut(&(manage_number.to_string(), variant_id.to_string()))
-        {
+    pub fn reserve(&mut self, manage_number: &str, variant_id: &str, units: i64, now: JstDateTime) -> bool {
+        match self.records.get_mut(&(manage_number.to_string(), variant_id.to_string())) {
             Some(r) if r.quantity >= units => {
                 r.quantity -= units;
                 r.updated = now;
@@ -173,10 +148,7 @@ impl Inventory {
 
     /// Puts units back (a cancellation); a record deleted since is not recreated.
     pub fn restore(&mut self, manage_number: &str, variant_id: &str, units: i64, now: JstDateTime) {
-        if let Some(r) = self
-            .records
-            .get_mut(&(manage_number.to_string(), variant_id.to_string()))
-        {
+        if let Some(r) = self.records.get_mut(&(manage_number.to_string(), variant_id.to_string())) {
             r.quantity = (r.quantity + units).min(MAX_QUANTITY);
             r.updated = now;
         }
@@ -184,11 +156,7 @@ impl Inventory {
 
     /// bulk.get.range: records with min ≤ quantity ≤ max, newest update first.
     pub fn range(&self, min: i64, max: i64) -> Vec<(&(String, String), &StockRecord)> {
-        let mut v: Vec<_> = self
-            .records
-            .iter()
-            .filter(|(_, r)| (min..=max).contains(&r.quantity))
-            .collect();
+        let mut v: Vec<_> = self.records.iter().filter(|(_, r)| (min..=max).contains(&r.quantity)).collect();
         v.sort_by(|a, b| b.1.updated.cmp(&a.1.updated).then_with(|| a.0.cmp(b.0)));
         v
     }
@@ -199,13 +167,7 @@ mod tests {
     use super::*;
 
     fn w(m: &str, v: &str, mode: Mode, q: i64) -> StockWrite {
-        StockWrite {
-            manage_number: m.into(),
-            variant_id: v.into(),
-            mode,
-            quantity: q,
-            extras: None,
-        }
+        StockWrite { manage_number: m.into(), variant_id: v.into(), mode, quantity: q, extras: None }
     }
 
     fn path(i: usize, f: &str) -> String {
@@ -216,49 +178,24 @@ mod tests {
     fn the_first_write_must_be_absolute_and_results_stay_in_range() {
         let mut inv = Inventory::default();
         let t = JstDateTime::from_seconds(0);
-        assert_eq!(
-            inv.plan(&[w("a", "v", Mode::Relative, 1)], path)
-                .unwrap_err()
-                .code,
-            "IE0500"
-        );
-        let writes = [
-            w("a", "v", Mode::Absolute, 5),
-            w("a", "v", Mode::Relative, -2),
-        ];
+        assert_eq!(inv.plan(&[w("a", "v", Mode::Relative, 1)], path).unwrap_err().code, "IE0500");
+        let writes = [w("a", "v", Mode::Absolute, 5), w("a", "v", Mode::Relative, -2)];
         let q = inv.plan(&writes, path).unwrap();
         assert_eq!(q, vec![5, 3]);
         inv.apply(&writes, &q, t);
         assert_eq!(inv.quantity("a", "v"), 3);
-        let e = inv
-            .plan(&[w("a", "v", Mode::Relative, -4)], path)
-            .unwrap_err();
-        assert_eq!(
-            (e.code, e.property_path.as_deref()),
-            ("IE0117", Some("inventories[0].quantity"))
-        );
-        assert_eq!(
-            inv.plan(&[w("a", "v", Mode::Absolute, 100_000)], path)
-                .unwrap_err()
-                .code,
-            "IE0117"
-        );
+        let e = inv.plan(&[w("a", "v", Mode::Relative, -4)], path).unwrap_err();
+        assert_eq!((e.code, e.property_path.as_deref()), ("IE0117", Some("inventories[0].quantity")));
+        assert_eq!(inv.plan(&[w("a", "v", Mode::Absolute, 100_000)], path).unwrap_err().code, "IE0117");
     }
 
     #[test]
     fn an_item_holds_at_most_400_stock_records() {
         let mut inv = Inventory::default();
-        let writes: Vec<_> = (0..400)
-            .map(|i| w("a", &format!("v{i}"), Mode::Absolute, 1))
-            .collect();
+        let writes: Vec<_> = (0..400).map(|i| w("a", &format!("v{i}"), Mode::Absolute, 1)).collect();
         let q = inv.plan(&writes, path).unwrap();
         inv.apply(&writes, &q, JstDateTime::from_seconds(0));
-        assert_eq!(
-            inv.plan(&[w("a", "v400", Mode::Absolute, 1)], path)
-                .unwrap_err()
-                .code,
-            "IE0121"
-        );
+        assert_eq!(inv.plan(&[w("a", "v400", Mode::Absolute, 1)], path).unwrap_err().code, "IE0121");
         assert!(inv.plan(&[w("a", "v0", Mode::Absolute, 1)], path).is_ok());
     }
 }

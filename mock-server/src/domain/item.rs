@@ -19,18 +19,8 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub fn new(
-        status: u16,
-        code: &'static str,
-        message: impl Into<String>,
-        path: Option<&str>,
-    ) -> Self {
-        ApiError {
-            status,
-            code,
-            message: message.into(),
-            property_path: path.map(String::from),
-        }
+    pub fn new(status: u16, code: &'static str, message: impl Into<String>, path: Option<&str>) -> Self {
+        ApiError { status, code, message: message.into(), property_path: path.map(String::from) }
     }
 
     pub fn bad(code: &'static str, message: impl Into<String>, path: &str) -> Self {
@@ -46,11 +36,7 @@ impl ApiError {
             Value::String(s) => s.clone(),
             v => v.to_string(),
         };
-        Self::bad(
-            "IE0002",
-            format!("{path} has an invalid value : {shown}."),
-            path,
-        )
+        Self::bad("IE0002", format!("{path} has an invalid value : {shown}."), path)
     }
 
     pub fn unrecognized(path: &str) -> Self {
@@ -59,83 +45,41 @@ impl ApiError {
     }
 
     pub fn range(path: &str, min: i64, max: i64) -> Self {
-        Self::bad(
-            "IE0003",
-            format!("{path} must be between {min} and {max}."),
-            path,
-        )
+        Self::bad("IE0003", format!("{path} must be between {min} and {max}."), path)
     }
 
     pub fn too_long(path: &str, bytes: usize) -> Self {
-        Self::bad(
-            "IE0004",
-            format!("Max length of {path} must be within {bytes} bytes."),
-            path,
-        )
+        Self::bad("IE0004", format!("Max length of {path} must be within {bytes} bytes."), path)
     }
 
     pub fn choice(path: &str) -> Self {
-        Self::bad(
-            "IE0007",
-            format!("Invalid choice selected for {path}."),
-            path,
-        )
+        Self::bad("IE0007", format!("Invalid choice selected for {path}."), path)
     }
 
     pub fn too_many(path: &str) -> Self {
-        Self::bad(
-            "IE1101",
-            format!("{path} exceeds the maximum number of entries allowed."),
-            path,
-        )
+        Self::bad("IE1101", format!("{path} exceeds the maximum number of entries allowed."), path)
     }
 
     pub fn not_found(inputs: &str) -> Self {
-        Self::new(
-            404,
-            "GE0014",
-            format!("Not found for inputs; {inputs}"),
-            None,
-        )
+        Self::new(404, "GE0014", format!("Not found for inputs; {inputs}"), None)
     }
 
     /// IE1105: the shop has not migrated to SKU (sku-migration.md §4).
     pub fn not_migrated() -> Self {
-        Self::new(
-            400,
-            "IE1105",
-            "This endpoint is disabled for the shop not migrated to SKU.",
-            None,
-        )
+        Self::new(400, "IE1105", "This endpoint is disabled for the shop not migrated to SKU.", None)
     }
 }
 
 /// Length as RMS counts it: full-width characters take two bytes (Shift_JIS-like), so a
 /// 255-byte title holds 127 Japanese characters.
 pub fn rms_len(s: &str) -> usize {
-    s.chars()
-        .map(|c| {
-            if (c as u32) < 0x80 || ('\u{FF61}'..='\u{FF9F}').contains(&c) {
-                1
-            } else {
-                2
-            }
-        })
-        .sum()
+    s.chars().map(|c| if (c as u32) < 0x80 || ('\u{FF61}'..='\u{FF9F}').contains(&c) { 1 } else { 2 }).sum()
 }
 
 /// `manageNumber`: `a-z A-Z 0-9 - _`, ≤32 bytes; upper case becomes lower case.
 pub fn normalize_manage_number(raw: &str, path: &str) -> Result<String, ApiError> {
-    if raw.is_empty()
-        || !raw
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
-        return Err(ApiError::bad(
-            "IE0220",
-            "manageNumber is only allowed alphanumeric, \"-\" and \"_\".",
-            path,
-        ));
+    if raw.is_empty() || !raw.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        return Err(ApiError::bad("IE0220", "manageNumber is only allowed alphanumeric, \"-\" and \"_\".", path));
     }
     if raw.len() > 32 {
         return Err(ApiError::too_long(path, 32));
@@ -148,11 +92,7 @@ pub fn check_variant_id(raw: &str, path: &str) -> Result<(), ApiError> {
     if raw.len() > 32 {
         return Err(ApiError::too_long(path, 32));
     }
-    if raw.is_empty()
-        || !raw
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
+    if raw.is_empty() || !raw.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
         return Err(ApiError::invalid(path, &Value::String(raw.into())));
     }
     Ok(())
@@ -330,10 +270,7 @@ pub fn validate_item(body: &Value, existing: Option<&Item>) -> Result<ItemBody, 
             Some(t) if t.len() > 32 => errs.push(ApiError::too_many("tags")),
             Some(t) => {
                 for (i, tag) in t.iter().enumerate() {
-                    if !tag
-                        .as_i64()
-                        .is_some_and(|n| (5_000_000..=9_999_999).contains(&n))
-                    {
+                    if !tag.as_i64().is_some_and(|n| (5_000_000..=9_999_999).contains(&n)) {
                         errs.push(ApiError::invalid(&format!("tags[{i}]"), tag));
                     }
                 }
@@ -356,10 +293,7 @@ pub fn validate_item(body: &Value, existing: Option<&Item>) -> Result<ItemBody, 
         "displayManufacturerContents": false,
         "socialGiftFlag": false,
     });
-    if let Some(prev) = existing
-        .and_then(|e| e.body.get("features"))
-        .and_then(|f| f.get("socialGiftFlag"))
-    {
+    if let Some(prev) = existing.and_then(|e| e.body.get("features")).and_then(|f| f.get("socialGiftFlag")) {
         feature_defaults["socialGiftFlag"] = prev.clone();
     }
     match obj.get("features").filter(|v| !v.is_null()) {
@@ -374,16 +308,11 @@ pub fn validate_item(body: &Value, existing: Option<&Item>) -> Result<ItemBody, 
     match obj.get("payment").filter(|v| !v.is_null()) {
         Some(v) if !v.is_object() => errs.push(ApiError::invalid("payment", v)),
         given => {
-            let mut p = with_defaults(
-                json!({"taxIncluded": true, "cashOnDeliveryFeeIncluded": false}),
-                given,
-            );
+            let mut p = with_defaults(json!({"taxIncluded": true, "cashOnDeliveryFeeIncluded": false}), given);
             if let Some(rate) = p.get("taxRate").cloned() {
                 let canonical = match &rate {
                     Value::Null => Some(Value::Null),
-                    Value::String(s) if ["0", "0.08", "0.1"].contains(&s.as_str()) => {
-                        Some(rate.clone())
-                    }
+                    Value::String(s) if ["0", "0.08", "0.1"].contains(&s.as_str()) => Some(rate.clone()),
                     Value::Number(n) => match n.as_f64() {
                         Some(0.0) => Some(json!("0")),
                         Some(f) if (f - 0.08).abs() < 1e-9 => Some(json!("0.08")),
@@ -423,13 +352,7 @@ pub fn validate_item(body: &Value, existing: Option<&Item>) -> Result<ItemBody, 
         out.insert("variantSelectors".into(), s.clone());
     }
     // variants
-    let variants = check_variants(
-        obj.get("variants"),
-        item_type.as_deref(),
-        &selectors,
-        existing,
-        &mut errs,
-    );
+    let variants = check_variants(obj.get("variants"), item_type.as_deref(), &selectors, existing, &mut errs);
     out.insert("variants".into(), Value::Object(variants));
 
     // Reorder to the model's order.
@@ -482,14 +405,7 @@ fn check_images(v: &Value, path: &str, max: usize, errs: &mut Vec<ApiError>) {
 fn check_features(f: &Value, errs: &mut Vec<ApiError>) {
     let enums: [(&str, &[&str]); 3] = [
         ("searchVisibility", &["ALWAYS_VISIBLE", "ALWAYS_HIDDEN"]),
-        (
-            "inventoryDisplay",
-            &[
-                "DISPLAY_ABSOLUTE_STOCK_COUNT",
-                "HIDDEN_STOCK",
-                "DISPLAY_LOW_STOCK",
-            ],
-        ),
+        ("inventoryDisplay", &["DISPLAY_ABSOLUTE_STOCK_COUNT", "HIDDEN_STOCK", "DISPLAY_LOW_STOCK"]),
         ("review", &["SHOP_SETTING", "VISIBLE", "HIDDEN"]),
     ];
     for (k, allowed) in enums {
@@ -538,17 +454,9 @@ fn check_selectors(v: Option<&Value>, errs: &mut Vec<ApiError>) -> Vec<(String, 
             continue;
         };
         if out.iter().any(|(k, _)| k == key) {
-            errs.push(ApiError::bad(
-                "IE0135",
-                format!("{p}.key is duplicated : {key}."),
-                &format!("{p}.key"),
-            ));
+            errs.push(ApiError::bad("IE0135", format!("{p}.key is duplicated : {key}."), &format!("{p}.key")));
         }
-        let display = s
-            .get("displayName")
-            .and_then(Value::as_str)
-            .unwrap_or(key)
-            .to_string();
+        let display = s.get("displayName").and_then(Value::as_str).unwrap_or(key).to_string();
         if rms_len(&display) > 32 {
             errs.push(ApiError::too_long(&format!("{p}.displayName"), 32));
         }
@@ -559,17 +467,13 @@ fn check_selectors(v: Option<&Value>, errs: &mut Vec<ApiError>) -> Vec<(String, 
                 for (j, dv) in vals.iter().enumerate() {
                     let vp = format!("{p}.values[{j}].displayValue");
                     match dv.get("displayValue").and_then(Value::as_str) {
-                        Some(d) if d.contains(':') => errs.push(ApiError::bad(
-                            "IE0278",
-                            format!("{vp} must not contain ':'."),
-                            &vp,
-                        )),
+                        Some(d) if d.contains(':') => {
+                            errs.push(ApiError::bad("IE0278", format!("{vp} must not contain ':'."), &vp))
+                        }
                         Some(d) if rms_len(d) > 32 => errs.push(ApiError::too_long(&vp, 32)),
-                        Some(d) if seen.contains(&d) => errs.push(ApiError::bad(
-                            "IE0211",
-                            format!("{vp} is duplicated : {d}."),
-                            &vp,
-                        )),
+                        Some(d) if seen.contains(&d) => {
+                            errs.push(ApiError::bad("IE0211", format!("{vp} is duplicated : {d}."), &vp))
+                        }
                         Some(d) => seen.push(d),
                         None => errs.push(ApiError::mandatory(&vp)),
                     }
@@ -606,11 +510,7 @@ fn check_variants(
         errs.push(ApiError::too_many("variants"));
     }
     if selectors.is_empty() && map.len() > 1 {
-        errs.push(ApiError::bad(
-            "IE0269",
-            "When variantSelectors is null, only can set max 1 variants.",
-            "variants",
-        ));
+        errs.push(ApiError::bad("IE0269", "When variantSelectors is null, only can set max 1 variants.", "variants"));
     }
     let mut combos: Vec<Vec<String>> = Vec::new();
     for (id, var) in map {
@@ -642,10 +542,7 @@ fn check_variants(
                 errs.push(ApiError::too_long(&format!("{p}.merchantDefinedSkuId"), 96))
             }
             Some(Value::String(_)) | None | Some(Value::Null) => {}
-            Some(other) => errs.push(ApiError::invalid(
-                &format!("{p}.merchantDefinedSkuId"),
-                other,
-            )),
+            Some(other) => errs.push(ApiError::invalid(&format!("{p}.merchantDefinedSkuId"), other)),
         }
         // selectorValues against the selectors
         let sv = obj.get("selectorValues").and_then(Value::as_object);
@@ -656,9 +553,7 @@ fn check_variants(
                     if sv.len() != selectors.len() {
                         errs.push(ApiError::bad(
                             "IE0156",
-                            format!(
-                                "{p}.selectorValues must have as many values as variantSelectors."
-                            ),
+                            format!("{p}.selectorValues must have as many values as variantSelectors."),
                             &format!("{p}.selectorValues"),
                         ));
                     } else if selectors.iter().any(|(k, _)| !sv.contains_key(k)) {
@@ -668,10 +563,8 @@ fn check_variants(
                             &format!("{p}.selectorValues"),
                         ));
                     } else {
-                        let combo: Vec<String> = selectors
-                            .iter()
-                            .map(|(k, _)| sv[k].as_str().unwrap_or_default().to_string())
-                            .collect();
+                        let combo: Vec<String> =
+                            selectors.iter().map(|(k, _)| sv[k].as_str().unwrap_or_default().to_string()).collect();
                         if combos.contains(&combo) {
                             errs.push(ApiError::bad(
                                 "IE0110",
@@ -681,23 +574,15 @@ fn check_variants(
                         }
                         combos.push(combo);
                         // Keep selector order in storage, so skuInfo lists them as the item does.
-                        let ordered: Map<String, Value> = selectors
-                            .iter()
-                            .map(|(k, _)| (k.clone(), sv[k].clone()))
-                            .collect();
+                        let ordered: Map<String, Value> =
+                            selectors.iter().map(|(k, _)| (k.clone(), sv[k].clone())).collect();
                         canon.insert("selectorValues".into(), Value::Object(ordered));
                     }
                 }
             }
         }
-        if let (Some(prev), Some(sv)) = (
-            existing.and_then(|e| e.variant_body(id)),
-            canon.get("selectorValues"),
-        ) {
-            if let Some(old) = prev
-                .get("selectorValues")
-                .filter(|o| !o.as_object().is_some_and(|m| m.is_empty()))
-            {
+        if let (Some(prev), Some(sv)) = (existing.and_then(|e| e.variant_body(id)), canon.get("selectorValues")) {
+            if let Some(old) = prev.get("selectorValues").filter(|o| !o.as_object().is_some_and(|m| m.is_empty())) {
                 if old != sv {
                     errs.push(ApiError::bad(
                         "IE0416",
@@ -709,21 +594,13 @@ fn check_variants(
         }
         // standardPrice: required for NORMAL and PRE_ORDER, forbidden for BUYING_CLUB; stored as a string.
         match (obj.get("standardPrice").filter(|v| !v.is_null()), item_type) {
-            (None, Some("NORMAL" | "PRE_ORDER")) => {
-                errs.push(ApiError::mandatory(&format!("{p}.standardPrice")))
-            }
-            (Some(v), Some("BUYING_CLUB")) => {
-                errs.push(ApiError::invalid(&format!("{p}.standardPrice"), v))
-            }
+            (None, Some("NORMAL" | "PRE_ORDER")) => errs.push(ApiError::mandatory(&format!("{p}.standardPrice"))),
+            (Some(v), Some("BUYING_CLUB")) => errs.push(ApiError::invalid(&format!("{p}.standardPrice"), v)),
             (Some(v), _) => match price(v) {
                 Some(n) if (0..=999_999_999).contains(&n) => {
                     canon.insert("standardPrice".into(), Value::String(n.to_string()));
                 }
-                Some(_) => errs.push(ApiError::range(
-                    &format!("{p}.standardPrice"),
-                    0,
-                    999_999_999,
-                )),
+                Some(_) => errs.push(ApiError::range(&format!("{p}.standardPrice"), 0, 999_999_999)),
                 None => errs.push(ApiError::invalid(&format!("{p}.standardPrice"), v)),
             },
             (None, _) => {}
@@ -736,10 +613,7 @@ fn check_variants(
                 &format!("{p}.articleNumber"),
             )),
             Some(a) => {
-                let has_value = a
-                    .get("value")
-                    .and_then(Value::as_str)
-                    .is_some_and(|s| !s.is_empty());
+                let has_value = a.get("value").and_then(Value::as_str).is_some_and(|s| !s.is_empty());
                 let reason = a.get("exemptionReason").and_then(price);
                 if !has_value && reason.is_none() {
                     errs.push(ApiError::bad(
@@ -750,18 +624,13 @@ fn check_variants(
                 }
                 if let Some(r) = reason {
                     if !(1..=6).contains(&r) || r == 4 {
-                        errs.push(ApiError::invalid(
-                            &format!("{p}.articleNumber.exemptionReason"),
-                            &json!(r),
-                        ));
+                        errs.push(ApiError::invalid(&format!("{p}.articleNumber.exemptionReason"), &json!(r)));
                     }
                 }
             }
         }
         if obj.get("backOrderFlag") == Some(&Value::Bool(true))
-            && obj
-                .get("backOrderDeliveryDateId")
-                .is_none_or(Value::is_null)
+            && obj.get("backOrderDeliveryDateId").is_none_or(Value::is_null)
         {
             errs.push(ApiError::bad(
                 "IE0164",
@@ -775,8 +644,7 @@ fn check_variants(
             Some(_) => errs.push(ApiError::range(&format!("{p}.orderQuantityLimit"), 0, 400)),
         }
         // Defaults; okihaiSetting is kept from the stored variant when left out.
-        let mut shipping_defaults =
-            json!({"postageIncluded": false, "singleItemShipping": 0, "okihaiSetting": true});
+        let mut shipping_defaults = json!({"postageIncluded": false, "singleItemShipping": 0, "okihaiSetting": true});
         if let Some(prev) = existing
             .and_then(|e| e.variant_body(id))
             .and_then(|v| v.get("shipping"))
@@ -785,17 +653,10 @@ fn check_variants(
             shipping_defaults["okihaiSetting"] = prev.clone();
         }
         let shipping = with_defaults(shipping_defaults, canon.get("shipping"));
-        let features = with_defaults(
-            json!({"restockNotification": false, "noshi": false}),
-            canon.get("features"),
-        );
+        let features = with_defaults(json!({"restockNotification": false, "noshi": false}), canon.get("features"));
         canon.insert("shipping".into(), shipping);
         canon.insert("features".into(), features);
-        for (k, d) in [
-            ("restockOnCancel", false),
-            ("backOrderFlag", false),
-            ("hidden", false),
-        ] {
+        for (k, d) in [("restockOnCancel", false), ("backOrderFlag", false), ("hidden", false)] {
             canon.entry(k).or_insert(Value::Bool(d));
         }
         let mut ordered = Map::new();
@@ -820,10 +681,7 @@ pub fn merge_patch(stored: &ItemBody, patch: &Value) -> Result<Value, Vec<ApiErr
             None,
         )]);
     };
-    Ok(merge(
-        Value::Object(stored.clone()),
-        Value::Object(p.clone()),
-    ))
+    Ok(merge(Value::Object(stored.clone()), Value::Object(p.clone())))
 }
 
 fn merge(base: Value, patch: Value) -> Value {
@@ -875,13 +733,7 @@ impl VariantView {
         if self.selector_values.is_empty() {
             return None;
         }
-        Some(
-            self.selector_values
-                .iter()
-                .map(|(k, v)| format!("{k}:{v}"))
-                .collect::<Vec<_>>()
-                .join("\n"),
-        )
+        Some(self.selector_values.iter().map(|(k, v)| format!("{k}:{v}")).collect::<Vec<_>>().join("\n"))
     }
 }
 
@@ -891,10 +743,7 @@ impl Item {
     }
 
     pub fn item_number(&self) -> &str {
-        self.body
-            .get("itemNumber")
-            .and_then(Value::as_str)
-            .unwrap_or(&self.manage_number)
+        self.body.get("itemNumber").and_then(Value::as_str).unwrap_or(&self.manage_number)
     }
 
     pub fn str_field(&self, key: &str) -> Option<&str> {
@@ -904,10 +753,7 @@ impl Item {
     /// A JSON pointer into the body, e.g. `/features/searchVisibility`.
     pub fn pointer(&self, pointer: &str) -> Option<&Value> {
         let rest = pointer.strip_prefix('/')?;
-        let (first, tail) = rest
-            .split_once('/')
-            .map(|(a, b)| (a, Some(b)))
-            .unwrap_or((rest, None));
+        let (first, tail) = rest.split_once('/').map(|(a, b)| (a, Some(b))).unwrap_or((rest, None));
         let v = self.body.get(first)?;
         match tail {
             Some(t) => v.pointer(&format!("/{t}")),
@@ -924,11 +770,7 @@ impl Item {
     }
 
     pub fn variant_ids(&self) -> Vec<String> {
-        self.body
-            .get("variants")
-            .and_then(Value::as_object)
-            .map(|m| m.keys().cloned().collect())
-            .unwrap_or_default()
+        self.body.get("variants").and_then(Value::as_object).map(|m| m.keys().cloned().collect()).unwrap_or_default()
     }
 
     pub fn variant(&self, id: &str) -> Option<VariantView> {
@@ -941,42 +783,27 @@ impl Item {
                 l.iter()
                     .filter_map(|s| {
                         let key = s.get("key")?.as_str()?.to_string();
-                        let name = s
-                            .get("displayName")
-                            .and_then(Value::as_str)
-                            .unwrap_or(&key)
-                            .to_string();
+                        let name = s.get("displayName").and_then(Value::as_str).unwrap_or(&key).to_string();
                         Some((key, name))
                     })
                     .collect()
             })
             .unwrap_or_default();
         let sv = v.get("selectorValues").and_then(Value::as_object);
-        let selector_values = selectors
-            .iter()
-            .filter_map(|(k, name)| Some((name.clone(), sv?.get(k)?.as_str()?.to_string())))
-            .collect();
+        let selector_values =
+            selectors.iter().filter_map(|(k, name)| Some((name.clone(), sv?.get(k)?.as_str()?.to_string()))).collect();
         Some(VariantView {
             variant_id: id.to_string(),
-            merchant_defined_sku_id: v
-                .get("merchantDefinedSkuId")
-                .and_then(Value::as_str)
-                .map(String::from),
+            merchant_defined_sku_id: v.get("merchantDefinedSkuId").and_then(Value::as_str).map(String::from),
             selector_values,
             standard_price: v.get("standardPrice").and_then(price),
             hidden: v.get("hidden").and_then(Value::as_bool).unwrap_or(false),
-            restock_on_cancel: v
-                .get("restockOnCancel")
-                .and_then(Value::as_bool)
-                .unwrap_or(false),
+            restock_on_cancel: v.get("restockOnCancel").and_then(Value::as_bool).unwrap_or(false),
         })
     }
 
     pub fn variants(&self) -> Vec<VariantView> {
-        self.variant_ids()
-            .iter()
-            .filter_map(|id| self.variant(id))
-            .collect()
+        self.variant_ids().iter().filter_map(|id| self.variant(id)).collect()
     }
 
     /// The item as items.get answers it.
@@ -1008,9 +835,7 @@ mod tests {
     }
 
     fn codes(e: &[ApiError]) -> Vec<(&str, Option<&str>)> {
-        e.iter()
-            .map(|e| (e.code, e.property_path.as_deref()))
-            .collect()
+        e.iter().map(|e| (e.code, e.property_path.as_deref())).collect()
     }
 
     #[test]
@@ -1042,20 +867,14 @@ mod tests {
                 ("IE0002", Some("variants.l.colour")),
             ]
         );
-        assert_eq!(
-            e[2].message,
-            "variants.m.standardPrice must be between 0 and 999999999."
-        );
+        assert_eq!(e[2].message, "variants.m.standardPrice must be between 0 and 999999999.");
     }
 
     #[test]
     fn selector_rules_are_enforced() {
         let mut b = minimal();
         b["variants"]["l"]["selectorValues"] = json!({"size": "M"});
-        assert_eq!(
-            codes(&validate_item(&b, None).unwrap_err()),
-            vec![("IE0110", Some("variants.l.selectorValues"))]
-        );
+        assert_eq!(codes(&validate_item(&b, None).unwrap_err()), vec![("IE0110", Some("variants.l.selectorValues"))]);
         let mut b = minimal();
         b.as_object_mut().unwrap().remove("variantSelectors");
         let e = validate_item(&b, None).unwrap_err();
@@ -1066,13 +885,7 @@ mod tests {
     fn selector_values_cannot_change_under_the_same_variant_id() {
         let body = validate_item(&minimal(), None).unwrap();
         let t = JstDateTime::from_seconds(0);
-        let stored = Item {
-            manage_number: "x".into(),
-            item_id: 1,
-            body,
-            created: t,
-            updated: t,
-        };
+        let stored = Item { manage_number: "x".into(), item_id: 1, body, created: t, updated: t };
         let mut b = minimal();
         b["variants"]["m"]["selectorValues"] = json!({"size": "L"});
         b["variants"]["l"]["selectorValues"] = json!({"size": "M"});
@@ -1083,23 +896,14 @@ mod tests {
     #[test]
     fn manage_numbers_are_lowered_and_checked() {
         assert_eq!(normalize_manage_number("AbC-1_2", "p").unwrap(), "abc-1_2");
-        assert_eq!(
-            normalize_manage_number("a b", "p").unwrap_err().code,
-            "IE0220"
-        );
-        assert_eq!(
-            normalize_manage_number(&"a".repeat(33), "p")
-                .unwrap_err()
-                .code,
-            "IE0004"
-        );
+        assert_eq!(normalize_manage_number("a b", "p").unwrap_err().code, "IE0220");
+        assert_eq!(normalize_manage_number(&"a".repeat(33), "p").unwrap_err().code, "IE0004");
     }
 
     #[test]
     fn patch_merges_variants_per_id() {
         let body = validate_item(&minimal(), None).unwrap();
-        let merged =
-            merge_patch(&body, &json!({"variants": {"m": {"standardPrice": "810"}}})).unwrap();
+        let merged = merge_patch(&body, &json!({"variants": {"m": {"standardPrice": "810"}}})).unwrap();
         let again = validate_item(&merged, None).unwrap();
         assert_eq!(again["variants"]["m"]["standardPrice"], "810");
         assert_eq!(again["variants"]["l"]["standardPrice"], "1200");

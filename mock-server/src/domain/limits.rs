@@ -22,10 +22,7 @@ impl RateLimiter {
     /// The burst is one second's worth of requests (at least one).
     pub fn try_take(&mut self, function: &str, per_second: f64, now: Instant) -> bool {
         let burst = per_second.max(1.0).ceil();
-        let b = self.buckets.entry(function.to_string()).or_insert(Bucket {
-            tokens: burst,
-            last: now,
-        });
+        let b = self.buckets.entry(function.to_string()).or_insert(Bucket { tokens: burst, last: now });
         let elapsed = now.saturating_duration_since(b.last).as_secs_f64();
         b.tokens = (b.tokens + elapsed * per_second).min(burst);
         b.last = now;
@@ -52,19 +49,8 @@ mod tests {
         let mut r = RateLimiter::default();
         let t0 = Instant::now();
         assert!(r.try_take("rpay.order.searchOrder", 1.0, t0));
-        assert!(!r.try_take(
-            "rpay.order.searchOrder",
-            1.0,
-            t0 + Duration::from_millis(500)
-        ));
-        assert!(
-            r.try_take("rpay.order.getOrder", 1.0, t0),
-            "functions have separate buckets"
-        );
-        assert!(r.try_take(
-            "rpay.order.searchOrder",
-            1.0,
-            t0 + Duration::from_millis(1600)
-        ));
+        assert!(!r.try_take("rpay.order.searchOrder", 1.0, t0 + Duration::from_millis(500)));
+        assert!(r.try_take("rpay.order.getOrder", 1.0, t0), "functions have separate buckets");
+        assert!(r.try_take("rpay.order.searchOrder", 1.0, t0 + Duration::from_millis(1600)));
     }
 }

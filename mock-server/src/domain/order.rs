@@ -103,10 +103,7 @@ impl SettlementMethod {
     pub const COD: SettlementMethod = SettlementMethod(2);
 
     pub fn from_code(code: i64) -> Option<Self> {
-        SETTLEMENT_METHODS
-            .iter()
-            .find(|(c, _)| i64::from(*c) == code)
-            .map(|(c, _)| SettlementMethod(*c))
+        SETTLEMENT_METHODS.iter().find(|(c, _)| i64::from(*c) == code).map(|(c, _)| SettlementMethod(*c))
     }
 
     pub fn known_codes() -> impl Iterator<Item = u16> {
@@ -118,11 +115,7 @@ impl SettlementMethod {
     }
 
     pub fn name(self) -> &'static str {
-        SETTLEMENT_METHODS
-            .iter()
-            .find(|(c, _)| *c == self.0)
-            .map(|(_, n)| *n)
-            .unwrap_or("")
+        SETTLEMENT_METHODS.iter().find(|(c, _)| *c == self.0).map(|(_, n)| *n).unwrap_or("")
     }
 
     /// Bank transfer and convenience-store prepayment: the buyer pays after the shop confirms,
@@ -397,18 +390,11 @@ impl Order {
 
     /// The first shipping date of any basket (searchOrder dateType 4 発送日).
     pub fn shipping_date(&self) -> Option<JstDate> {
-        self.packages
-            .iter()
-            .flat_map(|p| p.shipping.iter())
-            .filter_map(|s| s.shipping_date)
-            .min()
+        self.packages.iter().flat_map(|p| p.shipping.iter()).filter_map(|s| s.shipping_date).min()
     }
 
     pub fn has_shipping_number(&self) -> bool {
-        self.packages
-            .iter()
-            .flat_map(|p| p.shipping.iter())
-            .any(|s| s.shipping_number.is_some())
+        self.packages.iter().flat_map(|p| p.shipping.iter()).any(|s| s.shipping_number.is_some())
     }
 
     /// The datetime searchOrder's `dateType` (1–6) filters on, if the order has one.
@@ -425,22 +411,14 @@ impl Order {
     }
 
     pub fn is_cancelled(&self) -> bool {
-        matches!(
-            self.progress,
-            OrderProgress::Cancelled | OrderProgress::WaitingForCancellation
-        )
+        matches!(self.progress, OrderProgress::Cancelled | OrderProgress::WaitingForCancellation)
     }
 
     /// Moves to `to` and records it. Every status change goes through here.
     pub fn move_to(&mut self, to: OrderProgress, at: JstDateTime, cause: Cause) {
         let from = Some(self.progress);
         self.progress = to;
-        self.history.push(StatusChange {
-            at,
-            from,
-            to,
-            cause,
-        });
+        self.history.push(StatusChange { at, from, to, cause });
     }
 
     /// 注文確認 (confirmOrder or 自動注文確認): 100 → 200, `shopOrderCfmDatetime`, and the
@@ -470,14 +448,7 @@ impl Order {
     }
 
     /// Cancels in one step (→ 900) and records the cancellation in `ChangeReasonModelList`.
-    pub fn cancel(
-        &mut self,
-        at: JstDateTime,
-        change_id: u64,
-        reason: u8,
-        reason_detail: u8,
-        cause: Cause,
-    ) {
+    pub fn cancel(&mut self, at: JstDateTime, change_id: u64, reason: u8, reason_detail: u8, cause: Cause) {
         self.change_reasons.push(ChangeReason {
             change_id,
             change_type: 2,
@@ -568,15 +539,9 @@ mod tests {
         assert_eq!(o.progress, OrderProgress::RakutenProcessing);
         assert_eq!(o.shop_order_cfm_datetime, Some(t));
         let cr = &o.change_reasons[0];
-        assert_eq!(
-            (cr.change_type, cr.apply, cr.fix, cr.complete),
-            (8, Some(t), Some(t), Some(t))
-        );
+        assert_eq!((cr.change_type, cr.apply, cr.fix, cr.complete), (8, Some(t), Some(t), Some(t)));
         assert_eq!(o.history.last().unwrap().cause.as_str(), "confirmOrder");
-        assert_eq!(
-            o.history.last().unwrap().from,
-            Some(OrderProgress::WaitingForConfirmation)
-        );
+        assert_eq!(o.history.last().unwrap().from, Some(OrderProgress::WaitingForConfirmation));
     }
 
     #[test]
@@ -610,16 +575,9 @@ mod tests {
     #[test]
     fn prepaid_set_is_bank_transfer_and_convenience_stores() {
         let prepaid: Vec<u16> = SettlementMethod::known_codes()
-            .filter(|c| {
-                SettlementMethod::from_code(i64::from(*c))
-                    .unwrap()
-                    .is_prepaid()
-            })
+            .filter(|c| SettlementMethod::from_code(i64::from(*c)).unwrap().is_prepaid())
             .collect();
         assert_eq!(prepaid, vec![9, 13, 14]);
-        assert!(
-            SettlementMethod::from_code(3).is_none(),
-            "後払い (3) left getOrder in 2022-11"
-        );
+        assert!(SettlementMethod::from_code(3).is_none(), "後払い (3) left getOrder in 2022-11");
     }
 }

@@ -166,8 +166,16 @@ impl Shop {
 
     /// updateOrderShipping: adds, updates and deletes shipping rows; when every basket has a
     /// row with carrier, tracking number and date, a 300 order becomes 500.
-    pub fn update_shipping(&mut self, number: &str, baskets: &[BasketUpdate], cause: Cause) -> Result<Vec<RowResult>, Refusal> {
-        let idx = self.in_window(number, &[WaitingForShipment, WaitingForChangeConfirmation, Shipped, PaymentProcessing, PaymentProcessed])?;
+    pub fn update_shipping(
+        &mut self,
+        number: &str,
+        baskets: &[BasketUpdate],
+        cause: Cause,
+    ) -> Result<Vec<RowResult>, Refusal> {
+        let idx = self.in_window(
+            number,
+            &[WaitingForShipment, WaitingForChangeConfirmation, Shipped, PaymentProcessing, PaymentProcessed],
+        )?;
         let mut new_ids = Vec::new();
         for b in baskets {
             for r in &b.rows {
@@ -186,7 +194,10 @@ impl Shop {
                         results.push(RowResult {
                             data_number: r.data_number,
                             detail_id: r.detail_id,
-                            outcome: RowOutcome::Failed("104", format!("指定された送付先ID({})は存在しません。", b.basket_id)),
+                            outcome: RowOutcome::Failed(
+                                "104",
+                                format!("指定された送付先ID({})は存在しません。", b.basket_id),
+                            ),
                         });
                         continue;
                     };
@@ -232,7 +243,9 @@ impl Shop {
                 }
             }
             let complete = o.packages.iter().all(|p| {
-                p.shipping.iter().any(|s| s.delivery_company.is_some() && s.shipping_number.is_some() && s.shipping_date.is_some())
+                p.shipping
+                    .iter()
+                    .any(|s| s.delivery_company.is_some() && s.shipping_number.is_some() && s.shipping_date.is_some())
             });
             if complete && o.progress == WaitingForShipment {
                 o.shipping_cmpl_rpt_datetime = Some(now);
@@ -310,7 +323,13 @@ impl Shop {
 
     /// cancelOrder (before shipping, 100/200/300) and cancelOrderAfterShipping (500–800,
     /// cancelled and confirmed in one step).
-    pub fn cancel_order(&mut self, number: &str, restore: RestoreType, reason_detail: u8, after_shipping: bool) -> Result<(), Refusal> {
+    pub fn cancel_order(
+        &mut self,
+        number: &str,
+        restore: RestoreType,
+        reason_detail: u8,
+        after_shipping: bool,
+    ) -> Result<(), Refusal> {
         let buyers = reason_is_buyers(reason_detail)
             .ok_or_else(|| Refusal::Rule("104", format!("changeReasonDetailApply({reason_detail})の値が不正です。")))?;
         let reason = u8::from(buyers);
@@ -325,7 +344,9 @@ impl Shop {
             if !matches!(p, Shipped | PaymentProcessing | PaymentProcessed | WaitingForCancellation) {
                 return Err(Refusal::WrongStatus(p));
             }
-            self.change(idx, |o| o.cancel(now, change_id, reason, reason_detail, Cause::Api("cancelOrderAfterShipping")));
+            self.change(idx, |o| {
+                o.cancel(now, change_id, reason, reason_detail, Cause::Api("cancelOrderAfterShipping"))
+            });
             self.restore_stock(idx, restore.force());
             return Ok(());
         }
@@ -384,11 +405,10 @@ impl Shop {
         let value = match id {
             None => None,
             Some(id) => {
-                let def = self
-                    .sub_statuses
-                    .iter()
-                    .find(|d| d.id == id && d.order_progress == o.progress.code())
-                    .ok_or_else(|| Refusal::Rule("102", "指定された注文番号、サブステータスでは更新できません。".into()))?;
+                let def =
+                    self.sub_statuses.iter().find(|d| d.id == id && d.order_progress == o.progress.code()).ok_or_else(
+                        || Refusal::Rule("102", "指定された注文番号、サブステータスでは更新できません。".into()),
+                    )?;
                 Some((def.id, def.name.clone()))
             }
         };
@@ -455,11 +475,27 @@ impl Shop {
     pub fn update_orderer(&mut self, number: &str, who: Buyer) -> Result<(), Refusal> {
         let idx = self.in_window(
             number,
-            &[WaitingForConfirmation, RakutenProcessing, WaitingForShipment, WaitingForChangeConfirmation, Shipped, PaymentProcessing, PaymentProcessed],
+            &[
+                WaitingForConfirmation,
+                RakutenProcessing,
+                WaitingForShipment,
+                WaitingForChangeConfirmation,
+                Shipped,
+                PaymentProcessing,
+                PaymentProcessed,
+            ],
         )?;
         self.change(idx, |o| {
             let keep = o.orderer.clone();
-            o.orderer = Buyer { email: keep.email, sex: keep.sex, birth: keep.birth, carrier_code: keep.carrier_code, email_carrier_code: keep.email_carrier_code, romaji: keep.romaji, ..who };
+            o.orderer = Buyer {
+                email: keep.email,
+                sex: keep.sex,
+                birth: keep.birth,
+                carrier_code: keep.carrier_code,
+                email_carrier_code: keep.email_carrier_code,
+                romaji: keep.romaji,
+                ..who
+            };
             o.modified = true;
         });
         Ok(())
@@ -470,7 +506,13 @@ impl Shop {
     /// updateOrderSender (100/200/300) and updateOrderSenderAfterShipping (500/600/700):
     /// recipients, postage, COD fee, units and prices. When a confirmed order's amount
     /// changes before shipping it waits in 400 変更確定待ち until Rakuten confirms.
-    pub fn update_sender(&mut self, number: &str, packages: &[PackageUpdate], reduction_reason: Option<u8>, after_shipping: bool) -> Result<(), Refusal> {
+    pub fn update_sender(
+        &mut self,
+        number: &str,
+        packages: &[PackageUpdate],
+        reduction_reason: Option<u8>,
+        after_shipping: bool,
+    ) -> Result<(), Refusal> {
         let allowed: &[OrderProgress] =
             if after_shipping { &[Shipped, PaymentProcessing, PaymentProcessed] } else { &Self::BEFORE_SHIPPING };
         let idx = self.in_window(number, allowed)?;
@@ -483,7 +525,10 @@ impl Shop {
             };
             for it in &p.items {
                 let Some(line) = pkg.items.iter().find(|i| i.item_detail_id == it.item_detail_id) else {
-                    return Err(Refusal::Rule("105", format!("指定された商品明細ID({})は存在しません。", it.item_detail_id)));
+                    return Err(Refusal::Rule(
+                        "105",
+                        format!("指定された商品明細ID({})は存在しません。", it.item_detail_id),
+                    ));
                 };
                 if let Some(u) = it.units {
                     let delta = u - line.units;
@@ -567,7 +612,8 @@ impl Shop {
     /// Rakuten's review says NG for a card order in 200: the buyer must change the payment
     /// by the deadline (DueDateModel type 1), or the order is cancelled.
     pub fn review_ng(&mut self, number: &str) -> Result<(), BuyerError> {
-        let idx = self.orders.find(number).ok_or_else(|| BuyerError::NotFound(format!("no order {number} in this shop")))?;
+        let idx =
+            self.orders.find(number).ok_or_else(|| BuyerError::NotFound(format!("no order {number} in this shop")))?;
         let o = self.orders.get(idx);
         if !o.settlement.is_card() || o.progress != RakutenProcessing || o.review_ng {
             return Err(BuyerError::Conflict(format!(

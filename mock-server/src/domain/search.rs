@@ -231,17 +231,10 @@ fn keyword_hit(o: &Order, field: KeywordField, kw: &str) -> bool {
         KeywordField::Memo => o.memo.as_deref().is_some_and(|m| m.contains(kw)),
         KeywordField::OrdererName => squash(&o.orderer.full_name()).contains(&kw_sq),
         KeywordField::OrdererNameKana => squash(&o.orderer.full_name_kana()).contains(&kw_sq),
-        KeywordField::SenderName => o
-            .packages
-            .iter()
-            .any(|p| squash(&p.sender.full_name()).contains(&kw_sq)),
+        KeywordField::SenderName => o.packages.iter().any(|p| squash(&p.sender.full_name()).contains(&kw_sq)),
         KeywordField::VariantId => o.items().any(|i| i.variant_id == kw),
-        KeywordField::MerchantDefinedSkuId => o
-            .items()
-            .any(|i| i.merchant_defined_sku_id.as_deref() == Some(kw)),
-        KeywordField::SkuInfo => o
-            .items()
-            .any(|i| i.sku_info.as_deref().is_some_and(|s| s.contains(kw))),
+        KeywordField::MerchantDefinedSkuId => o.items().any(|i| i.merchant_defined_sku_id.as_deref() == Some(kw)),
+        KeywordField::SkuInfo => o.items().any(|i| i.sku_info.as_deref().is_some_and(|s| s.contains(kw))),
     }
 }
 
@@ -338,17 +331,13 @@ impl OrderBook {
         let rest = q.has_rest_filters();
         let keep = |idx: usize| -> bool {
             let o = &self.orders[idx];
-            (q.progress.is_empty() || q.progress.contains(&o.progress))
-                && (!rest || q.matches_rest(o))
+            (q.progress.is_empty() || q.progress.contains(&o.progress)) && (!rest || q.matches_rest(o))
         };
         let (lo, hi) = ((q.start, 0usize), (q.end, usize::MAX));
         if q.date_type == 1 {
             if q.progress.len() == 1 {
                 let p = q.progress[0];
-                let range = self
-                    .by_status
-                    .range((p, q.start, 0)..=(p, q.end, usize::MAX))
-                    .map(|(_, _, i)| *i);
+                let range = self.by_status.range((p, q.start, 0)..=(p, q.end, usize::MAX)).map(|(_, _, i)| *i);
                 let only_rest = |i: &usize| !rest || q.matches_rest(&self.orders[*i]);
                 return if q.descending {
                     self.page(q, range.rev().filter(only_rest))
@@ -363,11 +352,8 @@ impl OrderBook {
                 self.page(q, range.filter(|i| keep(*i)))
             };
         }
-        let mut v: Vec<usize> = self.by_date[q.date_type as usize]
-            .range(lo..=hi)
-            .map(|(_, i)| *i)
-            .filter(|i| keep(*i))
-            .collect();
+        let mut v: Vec<usize> =
+            self.by_date[q.date_type as usize].range(lo..=hi).map(|(_, i)| *i).filter(|i| keep(*i)).collect();
         v.sort_by_key(|i| (self.orders[*i].order_datetime, *i));
         if q.descending {
             v.reverse();
@@ -410,11 +396,7 @@ mod tests {
         )
         .unwrap();
         let mut shop = doc.build("t").unwrap();
-        let line = [OrderLine {
-            manage_number: "i".into(),
-            variant_id: "v".into(),
-            units: 1,
-        }];
+        let line = [OrderLine { manage_number: "i".into(), variant_id: "v".into(), units: 1 }];
         for i in 0..orders {
             let at = shop.now().plus_seconds(i as i64 % 3);
             shop.place_order(&line, 1, Some(at)).unwrap();
@@ -429,10 +411,7 @@ mod tests {
         q.page_size = 1000;
         q.page = 15;
         let p = shop.search_orders(&q);
-        assert_eq!(
-            (p.total, p.total_pages, p.order_numbers.len()),
-            (15_050, 15, 1000)
-        );
+        assert_eq!((p.total, p.total_pages, p.order_numbers.len()), (15_050, 15, 1000));
         q.page = 16;
         assert!(shop.search_orders(&q).order_numbers.is_empty());
         q.page_size = 30;
@@ -448,20 +427,11 @@ mod tests {
         let mut shop = shop_with(50);
         let numbers: Vec<String> = shop.orders().iter().map(|o| o.number.clone()).collect();
         shop.confirm_orders(&numbers[10..20]);
-        let mut expected: Vec<(crate::domain::time::JstDateTime, String)> = shop
-            .orders()
-            .iter()
-            .map(|o| (o.order_datetime, o.number.clone()))
-            .collect();
+        let mut expected: Vec<(crate::domain::time::JstDateTime, String)> =
+            shop.orders().iter().map(|o| (o.order_datetime, o.number.clone())).collect();
         expected.sort();
         let expected: Vec<String> = expected.into_iter().map(|(_, n)| n).collect();
-        for progress in [
-            vec![],
-            vec![
-                OrderProgress::WaitingForConfirmation,
-                OrderProgress::RakutenProcessing,
-            ],
-        ] {
+        for progress in [vec![], vec![OrderProgress::WaitingForConfirmation, OrderProgress::RakutenProcessing]] {
             for descending in [false, true] {
                 let mut q = SearchQuery::new(1, shop.now().plus_days(-1), shop.now().plus_days(1));
                 q.progress = progress.clone();

@@ -225,39 +225,21 @@ impl ShopSettings {
     pub fn problems(&self) -> Vec<(String, String)> {
         let mut out = Vec::new();
         for (key, status) in [
-            (
-                "gateway.unauthorised_status",
-                self.gateway.unauthorised_status,
-            ),
-            (
-                "gateway.function_disabled_status",
-                self.gateway.function_disabled_status,
-            ),
-            (
-                "gateway.rate_limited_status",
-                self.gateway.rate_limited_status,
-            ),
+            ("gateway.unauthorised_status", self.gateway.unauthorised_status),
+            ("gateway.function_disabled_status", self.gateway.function_disabled_status),
+            ("gateway.rate_limited_status", self.gateway.rate_limited_status),
         ] {
             if !(200..=599).contains(&status) {
-                out.push((
-                    key.into(),
-                    format!("{status} is not an HTTP status (200-599)"),
-                ));
+                out.push((key.into(), format!("{status} is not an HTTP status (200-599)")));
             }
         }
         for (f, rps) in &self.rate_limit.per_second {
             if !(rps.is_finite() && *rps > 0.0) {
-                out.push((
-                    format!("rate_limit.per_second.{f}"),
-                    "must be a positive number".into(),
-                ));
+                out.push((format!("rate_limit.per_second.{f}"), "must be a positive number".into()));
             }
         }
         if self.unconfirmed_cancel_days == 0 {
-            out.push((
-                "unconfirmed_cancel_days".into(),
-                "must be at least 1".into(),
-            ));
+            out.push(("unconfirmed_cancel_days".into(), "must be at least 1".into()));
         }
         if self.journal_limit == 0 {
             out.push(("journal_limit".into(), "must be at least 1".into()));
@@ -276,9 +258,7 @@ impl ShopSettings {
         }
         // auth-and-limits.md §7 (secondary sources); the order API guideline is 1/s.
         match function {
-            "itemapi_2.0.items.get" | "itemapi_2.0.items.delete" | "itemapi_2.0.items.search" => {
-                5.0
-            }
+            "itemapi_2.0.items.get" | "itemapi_2.0.items.delete" | "itemapi_2.0.items.search" => 5.0,
             "itemapi_2.0.items.upsert" | "itemapi_2.0.items.patch" => 20.0,
             "inventoryapi.inventories.bulk.get" | "inventoryapi.inventories.bulk.get.range" => 5.0,
             _ => 1.0,

@@ -85,6 +85,13 @@ pub struct OrderLine {
     pub units: i64,
 }
 
+/// Points and coupons the buyer uses on an order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OrderExtras {
+    pub used_point: i64,
+    pub coupons: Vec<super::order::Coupon>,
+}
+
 /// Why a buyer-side action was refused (control plane).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum BuyerError {
@@ -279,8 +286,7 @@ impl Shop {
             }),
             Event::AutoConfirm(idx) => {
                 // Switching 自動注文確認 off stops confirmations not yet done.
-                if self.settings.auto_confirm
-                    && self.orders.get(idx).progress == OrderProgress::WaitingForConfirmation
+                if self.settings.auto_confirm && self.orders.get(idx).progress == OrderProgress::WaitingForConfirmation
                 {
                     self.confirm_idx(idx, Cause::AutoConfirm);
                 }
@@ -298,10 +304,8 @@ impl Shop {
                 }
             }
             Event::OrphanExpiry(m, v) => {
-                let expired = self
-                    .inventory
-                    .get(&m, &v)
-                    .is_some_and(|r| r.updated.plus_minutes(ORPHAN_TTL_MINUTES) <= now);
+                let expired =
+                    self.inventory.get(&m, &v).is_some_and(|r| r.updated.plus_minutes(ORPHAN_TTL_MINUTES) <= now);
                 if expired && !self.catalog.has_variant(&m, &v) {
                     self.inventory.delete(&m, &v);
                 }
@@ -317,10 +321,8 @@ impl Shop {
             Event::ReviewDeadline(idx) => self.on_review_deadline(idx),
             Event::PaymentDeadline(idx) => {
                 let o = self.orders.get(idx);
-                let waiting = matches!(
-                    o.progress,
-                    OrderProgress::WaitingForConfirmation | OrderProgress::RakutenProcessing
-                );
+                let waiting =
+                    matches!(o.progress, OrderProgress::WaitingForConfirmation | OrderProgress::RakutenProcessing);
                 if waiting && o.paid_at.is_none() {
                     // お客様都合 / 4 未入金
                     self.cancel_idx(idx, 1, 4, Cause::PaymentDeadline);
@@ -359,9 +361,7 @@ impl Shop {
     pub(super) fn after_confirm(&mut self, idx: usize) {
         let o = self.orders.get(idx);
         if !o.settlement.is_prepaid() || o.paid_at.is_some() {
-            let at = self
-                .now
-                .plus_minutes(i64::from(self.settings.processing_delay_minutes));
+            let at = self.now.plus_minutes(i64::from(self.settings.processing_delay_minutes));
             self.schedule_at(at, Event::Processing(idx));
         }
     }
@@ -382,14 +382,7 @@ impl Shop {
             .orders
             .get(idx)
             .items()
-            .map(|i| {
-                (
-                    i.manage_number.clone(),
-                    i.variant_id.clone(),
-                    i.units,
-                    i.restore_inventory,
-                )
-            })
+            .map(|i| (i.manage_number.clone(), i.variant_id.clone(), i.units, i.restore_inventory))
             .collect();
         for (m, v, u, flag) in lines {
             if force.unwrap_or(flag) {
@@ -408,33 +401,36 @@ impl Shop {
         settlement_code: i64,
         at: Option<JstDateTime>,
     ) -> Result<String, BuyerError> {
+        self.place_order_with(lines, settlement_code, at, &OrderExtras::default())
+    }
+
+    /// [`Shop::place_order`] with points and coupons the buyer uses.
+    pub fn place_order_with(
+        &mut self,
+        lines: &[OrderLine],
+        settlement_code: i64,
+        at: Option<JstDateTime>,
+        extras: &OrderExtras,
+    ) -> Result<String, BuyerError> {
         let at = at.unwrap_or(self.now);
+        if extras.used_point < 0 {
+            return Err(BuyerError::Invalid("used_point".into(), "must not be negative".into()));
+        }
         if at < self.now {
             return Err(BuyerError::Invalid(
                 "at".into(),
-                format!(
-                    "{} is before the shop's current time {}; orders are placed at or after now",
-                    at, self.now
-                ),
+                format!("{} is before the shop's current time {}; orders are placed at or after now", at, self.now),
             ));
         }
         let settlement = SettlementMethod::from_code(settlement_code).ok_or_else(|| {
-            let known: Vec<String> = SettlementMethod::known_codes()
-                .map(|c| c.to_string())
-                .collect();
+            let known: Vec<String> = SettlementMethod::known_codes().map(|c| c.to_string()).collect();
             BuyerError::Invalid(
                 "settlement_method_code".into(),
-                format!(
-                    "{settlement_code} is not a RakutenPay payment code (known: {})",
-                    known.join(", ")
-                ),
+                format!("{settlement_code} is not a RakutenPay payment code (known: {})", known.join(", ")),
             )
         })?;
         if lines.is_empty() {
-            return Err(BuyerError::Invalid(
-                "lines".into(),
-                "an order needs at least one line".into(),
-            ));
+            return Err(BuyerError::Invalid("lines".into(), "an order needs at least one line".into()));
         }
         // Check every line before touching stock, so a refused order reserves nothing.
         let mut needed: BTreeMap<(&str, &str), i64> = BTreeMap::new();
@@ -454,10 +450,7 @@ impl Shop {
             let Some(v) = item.variant(&l.variant_id) else {
                 return Err(BuyerError::Invalid(
                     format!("lines[{i}].variant_id"),
-                    format!(
-                        "item '{}' has no variant '{}'",
-                        l.manage_number, l.variant_id
-                    ),
+                    format!("item '{}' has no variant '{}'", l.manage_number, l.variant_id),
                 ));
             };
             if item.flag("hideItem") || v.hidden {
@@ -483,16 +476,29 @@ impl Shop {
                 )));
             }
         }
+        // Coupons and points cannot exceed goods + postage.
+        let goods: i64 = lines
+            .iter()
+            .filter_map(|l| Some(self.catalog.get(&l.manage_number)?.variant(&l.variant_id)?.standard_price? * l.units))
+            .sum();
+        let ship = &self.shipping;
+        let postage = if ship.free_postage_threshold > 0 && goods >= ship.free_postage_threshold {
+            0
+        } else {
+            ship.postage_price
+        };
+        let discounts = extras.coupons.iter().map(|c| c.total()).sum::<i64>() + extras.used_point;
+        if discounts > goods + postage {
+            return Err(BuyerError::Invalid(
+                "coupons".into(),
+                format!("coupons and points ({discounts}) exceed the order total ({})", goods + postage),
+            ));
+        }
         for ((m, v), units) in &needed {
             self.inventory.reserve(m, v, *units, at);
         }
 
-        let number = format!(
-            "{}-{}-{:010}",
-            self.profile.shop_id,
-            at.date().compact(),
-            self.ids.serial()
-        );
+        let number = format!("{}-{}-{:010}", self.profile.shop_id, at.date().compact(), self.ids.serial());
         let basket_id = self.ids.basket(lines.len() as u64);
         let items: Vec<OrderItem> = lines
             .iter()
@@ -518,18 +524,8 @@ impl Shop {
                 }
             })
             .collect();
-        let goods: i64 = items.iter().map(|i| i.price * i.units).sum();
         let ship = &self.shipping;
-        let postage = if ship.free_postage_threshold > 0 && goods >= ship.free_postage_threshold {
-            0
-        } else {
-            ship.postage_price
-        };
-        let cod = if settlement == SettlementMethod::COD {
-            ship.cod_fee
-        } else {
-            0
-        };
+        let cod = if settlement == SettlementMethod::COD { ship.cod_fee } else { 0 };
         let orderer = buyer::generate(&mut self.buyers);
         let card_last4 = format!("{:04}", self.buyers.below(10_000));
         let mut order = Order {
@@ -557,7 +553,7 @@ impl Shop {
                 default_delivery_company: ship.default_delivery_company.clone(),
             }],
             delivery_name: ship.delivery_name.clone(),
-            used_point: 0,
+            used_point: extras.used_point,
             memo: None,
             operator: None,
             mail_plug_sentence: None,
@@ -570,20 +566,14 @@ impl Shop {
             delivery_date: None,
             shipping_term: None,
             delivery_class: None,
-            coupons: vec![],
+            coupons: extras.coupons.clone(),
             modified: false,
             review_ng: false,
             caution_detail: None,
         };
-        let due = settlement.is_prepaid().then(|| {
-            at.date()
-                .plus_days(i64::from(self.settings.prepayment_due_days))
-        });
+        let due = settlement.is_prepaid().then(|| at.date().plus_days(i64::from(self.settings.prepayment_due_days)));
         if let Some(d) = due {
-            order.due_dates.push(DueDate {
-                due_date_type: 0,
-                due_date: d,
-            });
+            order.due_dates.push(DueDate { due_date_type: 0, due_date: d });
         }
         order.history.push(super::order::StatusChange {
             at,
@@ -600,10 +590,7 @@ impl Shop {
         });
         let idx = self.orders.insert(order);
 
-        self.schedule_at(
-            at.plus_days(i64::from(self.settings.unconfirmed_cancel_days)),
-            Event::UnconfirmedCancel(idx),
-        );
+        self.schedule_at(at.plus_days(i64::from(self.settings.unconfirmed_cancel_days)), Event::UnconfirmedCancel(idx));
         if let Some(d) = due {
             self.schedule_at(d.end(), Event::PaymentDeadline(idx));
         }
@@ -621,7 +608,8 @@ impl Shop {
     /// The buyer pays a prepaid order (a confirmed one moves 200 → 300 at once), or changes
     /// the payment of a card order whose review failed.
     pub fn pay(&mut self, number: &str) -> Result<(), BuyerError> {
-        let idx = self.orders.find(number).ok_or_else(|| BuyerError::NotFound(format!("no order {number} in this shop")))?;
+        let idx =
+            self.orders.find(number).ok_or_else(|| BuyerError::NotFound(format!("no order {number} in this shop")))?;
         let o = self.orders.get(idx);
         if o.review_ng {
             self.resolve_review(idx);
@@ -655,24 +643,17 @@ impl Shop {
     /// The buyer cancels alone, allowed within `buyer_cancel_minutes` of ordering and before
     /// Rakuten finished processing.
     pub fn buyer_cancel(&mut self, number: &str) -> Result<(), BuyerError> {
-        let idx = self
-            .orders
-            .find(number)
-            .ok_or_else(|| BuyerError::NotFound(format!("no order {number} in this shop")))?;
+        let idx =
+            self.orders.find(number).ok_or_else(|| BuyerError::NotFound(format!("no order {number} in this shop")))?;
         let o = self.orders.get(idx);
-        let deadline = o
-            .order_datetime
-            .plus_minutes(i64::from(self.settings.buyer_cancel_minutes));
+        let deadline = o.order_datetime.plus_minutes(i64::from(self.settings.buyer_cancel_minutes));
         if self.now > deadline {
             return Err(BuyerError::Conflict(format!(
                 "the buyer may cancel only until {deadline} ({} minutes after ordering); it is {}",
                 self.settings.buyer_cancel_minutes, self.now
             )));
         }
-        if !matches!(
-            o.progress,
-            OrderProgress::WaitingForConfirmation | OrderProgress::RakutenProcessing
-        ) {
+        if !matches!(o.progress, OrderProgress::WaitingForConfirmation | OrderProgress::RakutenProcessing) {
             return Err(BuyerError::Conflict(format!(
                 "order {number} is in {} and cannot be cancelled by the buyer",
                 o.progress.code()
@@ -714,26 +695,16 @@ impl Shop {
     // ----- Item API 2.0 and Inventory API -----
 
     /// items.upsert: a full replace. Ok(true) when the item was created.
-    pub fn upsert_item(
-        &mut self,
-        manage_number: &str,
-        body: &serde_json::Value,
-    ) -> Result<bool, Vec<ApiError>> {
+    pub fn upsert_item(&mut self, manage_number: &str, body: &serde_json::Value) -> Result<bool, Vec<ApiError>> {
         let canonical = item::validate_item(body, self.catalog.get(manage_number))?;
         let created = self.catalog.put(manage_number, canonical, self.now);
         Ok(created)
     }
 
     /// items.patch: merges into the stored item, then checks the result as a whole.
-    pub fn patch_item(
-        &mut self,
-        manage_number: &str,
-        patch: &serde_json::Value,
-    ) -> Result<(), Vec<ApiError>> {
+    pub fn patch_item(&mut self, manage_number: &str, patch: &serde_json::Value) -> Result<(), Vec<ApiError>> {
         let Some(stored) = self.catalog.get(manage_number) else {
-            return Err(vec![ApiError::not_found(&format!(
-                "manageNumber={manage_number}"
-            ))]);
+            return Err(vec![ApiError::not_found(&format!("manageNumber={manage_number}"))]);
         };
         let merged = item::merge_patch(&stored.body, patch)?;
         let canonical = item::validate_item(&merged, Some(stored))?;
@@ -754,11 +725,7 @@ impl Shop {
     }
 
     /// Replaces the item's body after an inventory-related-settings update (validated again).
-    pub fn replace_item_body(
-        &mut self,
-        manage_number: &str,
-        body: &serde_json::Value,
-    ) -> Result<(), Vec<ApiError>> {
+    pub fn replace_item_body(&mut self, manage_number: &str, body: &serde_json::Value) -> Result<(), Vec<ApiError>> {
         let canonical = item::validate_item(body, self.catalog.get(manage_number))?;
         self.catalog.put(manage_number, canonical, self.now);
         Ok(())
@@ -784,9 +751,7 @@ impl Shop {
         if self.inventory.delete(manage_number, variant_id) {
             Ok(())
         } else {
-            Err(ApiError::not_found(&format!(
-                "manageNumber={manage_number}, variantId={variant_id}"
-            )))
+            Err(ApiError::not_found(&format!("manageNumber={manage_number}, variantId={variant_id}")))
         }
     }
 
@@ -812,16 +777,8 @@ impl Shop {
             "エプロン",
             "手袋",
         ];
-        const ADJECTIVES: [&str; 8] = [
-            "ベーシック",
-            "オーガニック",
-            "ワイド",
-            "スリム",
-            "ヴィンテージ",
-            "リネン",
-            "防水",
-            "軽量",
-        ];
+        const ADJECTIVES: [&str; 8] =
+            ["ベーシック", "オーガニック", "ワイド", "スリム", "ヴィンテージ", "リネン", "防水", "軽量"];
         let mut rng = super::rng::Rng::new(seed).fork(7);
         let variants = variants.clamp(1, 400);
         let mut made = Vec::with_capacity(items);
@@ -838,16 +795,15 @@ impl Shop {
                     "articleNumber": {"exemptionReason": 5},
                 });
                 if variants > 1 {
-                    v["selectorValues"] =
-                        serde_json::json!({"type": format!("タイプ{:03}", j + 1)});
+                    v["selectorValues"] = serde_json::json!({"type": format!("タイプ{:03}", j + 1)});
                 }
                 vmap.insert(format!("v{j:03}"), v);
             }
-            let mut body = serde_json::json!({"title": title, "itemType": "NORMAL", "genreId": "559887", "variants": vmap});
+            let mut body =
+                serde_json::json!({"title": title, "itemType": "NORMAL", "genreId": "559887", "variants": vmap});
             if variants > 1 {
-                let values: Vec<serde_json::Value> = (0..variants)
-                    .map(|j| serde_json::json!({"displayValue": format!("タイプ{:03}", j + 1)}))
-                    .collect();
+                let values: Vec<serde_json::Value> =
+                    (0..variants).map(|j| serde_json::json!({"displayValue": format!("タイプ{:03}", j + 1)})).collect();
                 body["variantSelectors"] =
                     serde_json::json!([{"key": "type", "displayName": "タイプ", "values": values}]);
             }
@@ -871,10 +827,7 @@ impl Shop {
 
     fn schedule_orphan_check(&mut self, manage_number: &str, variant_id: &str) {
         let at = self.now.plus_minutes(ORPHAN_TTL_MINUTES);
-        self.schedule_at(
-            at,
-            Event::OrphanExpiry(manage_number.to_string(), variant_id.to_string()),
-        );
+        self.schedule_at(at, Event::OrphanExpiry(manage_number.to_string(), variant_id.to_string()));
     }
 
     // ----- requests: journal, rate limits -----
@@ -889,14 +842,7 @@ impl Shop {
     }
 
     pub fn record_request(&mut self, method: &str, path: &str, status: u16, codes: Vec<String>) {
-        let entry = JournalEntry {
-            seq: 0,
-            at: self.now,
-            method: method.into(),
-            path: path.into(),
-            status,
-            codes,
-        };
+        let entry = JournalEntry { seq: 0, at: self.now, method: method.into(), path: path.into(), status, codes };
         self.journal.record(self.settings.journal_limit, entry);
     }
 
@@ -969,11 +915,7 @@ mod tests {
     }
 
     fn line(units: i64) -> Vec<OrderLine> {
-        vec![OrderLine {
-            manage_number: "i".into(),
-            variant_id: "v".into(),
-            units,
-        }]
+        vec![OrderLine { manage_number: "i".into(), variant_id: "v".into(), units }]
     }
 
     fn t(s: &str) -> JstDateTime {
@@ -982,18 +924,12 @@ mod tests {
 
     #[test]
     fn the_clock_fires_due_events_in_time_order_and_never_goes_back() {
-        let mut s = shop(
-            "auto_confirm = true\nauto_confirm_delay_minutes = 20\nprocessing_delay_minutes = 5",
-        );
+        let mut s = shop("auto_confirm = true\nauto_confirm_delay_minutes = 20\nprocessing_delay_minutes = 5");
         let a = s.place_order(&line(1), 1, None).unwrap();
-        let b = s
-            .place_order(&line(1), 1, Some(t("2026-11-28T09:10:00+0900")))
-            .unwrap();
+        let b = s.place_order(&line(1), 1, Some(t("2026-11-28T09:10:00+0900"))).unwrap();
         let fired = s.advance_to(t("2026-11-28T10:00:00+0900"));
-        let seen: Vec<(String, &str, String)> = fired
-            .iter()
-            .map(|f| (f.at.to_rms(), f.cause, f.order_number.clone().unwrap()))
-            .collect();
+        let seen: Vec<(String, &str, String)> =
+            fired.iter().map(|f| (f.at.to_rms(), f.cause, f.order_number.clone().unwrap())).collect();
         assert_eq!(
             seen,
             vec![
@@ -1015,10 +951,7 @@ mod tests {
         settings.auto_confirm = false;
         s.set_settings(settings);
         s.advance_to(t("2026-11-28T10:00:00+0900"));
-        assert_eq!(
-            s.order(&n).unwrap().progress,
-            OrderProgress::WaitingForConfirmation
-        );
+        assert_eq!(s.order(&n).unwrap().progress, OrderProgress::WaitingForConfirmation);
     }
 
     #[test]
@@ -1026,10 +959,7 @@ mod tests {
         // Confirmed orders are not auto-cancelled; cancelled ones are not processed.
         let mut s = shop("");
         let n = s.place_order(&line(2), 1, None).unwrap();
-        assert_eq!(
-            s.confirm_orders(std::slice::from_ref(&n)),
-            vec![ConfirmOutcome::Confirmed]
-        );
+        assert_eq!(s.confirm_orders(std::slice::from_ref(&n)), vec![ConfirmOutcome::Confirmed]);
         s.advance_to(t("2026-12-31T00:00:00+0900"));
         let o = s.order(&n).unwrap();
         assert_eq!(o.progress, OrderProgress::WaitingForShipment);
@@ -1042,10 +972,7 @@ mod tests {
         let stock = |s: &Shop| s.inventory.quantity("i", "v");
         let n = s.place_order(&line(7), 1, None).unwrap();
         assert_eq!(stock(&s), 3);
-        assert!(matches!(
-            s.place_order(&line(4), 1, None),
-            Err(BuyerError::Conflict(_))
-        ));
+        assert!(matches!(s.place_order(&line(4), 1, None), Err(BuyerError::Conflict(_))));
         assert_eq!(stock(&s), 3, "a refused order reserves nothing");
         s.buyer_cancel(&n).unwrap();
         assert_eq!(stock(&s), 10);

@@ -27,19 +27,11 @@ impl JstDateTime {
 
     /// Builds a datetime from JST civil fields; `None` when a field is out of range.
     pub fn from_civil(y: i64, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> Option<Self> {
-        if !(1..=12).contains(&mo)
-            || d == 0
-            || d > days_in_month(y, mo)
-            || h > 23
-            || mi > 59
-            || s > 59
-        {
+        if !(1..=12).contains(&mo) || d == 0 || d > days_in_month(y, mo) || h > 23 || mi > 59 || s > 59 {
             return None;
         }
         let days = days_from_civil(y, mo, d);
-        Some(JstDateTime(
-            days * SECS_PER_DAY + i64::from(h * 3600 + mi * 60 + s),
-        ))
+        Some(JstDateTime(days * SECS_PER_DAY + i64::from(h * 3600 + mi * 60 + s)))
     }
 
     /// Seconds since 1970-01-01T00:00:00 JST.
@@ -115,13 +107,7 @@ impl JstDateTime {
 
     fn parse_naive(s: &str) -> Result<Self, ParseError> {
         let b = s.as_bytes();
-        if b.len() != 19
-            || b[4] != b'-'
-            || b[7] != b'-'
-            || b[10] != b'T'
-            || b[13] != b':'
-            || b[16] != b':'
-        {
+        if b.len() != 19 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
             return Err(ParseError);
         }
         let num = |r: std::ops::Range<usize>| -> Result<u32, ParseError> {
@@ -131,15 +117,8 @@ impl JstDateTime {
             }
             part.parse().map_err(|_| ParseError)
         };
-        Self::from_civil(
-            i64::from(num(0..4)?),
-            num(5..7)?,
-            num(8..10)?,
-            num(11..13)?,
-            num(14..16)?,
-            num(17..19)?,
-        )
-        .ok_or(ParseError)
+        Self::from_civil(i64::from(num(0..4)?), num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?)
+            .ok_or(ParseError)
     }
 }
 
@@ -248,10 +227,7 @@ mod tests {
             "2026-11-28 09:00:00+0900",
             "+026-11-28T09:00:00+0900",
         ] {
-            assert!(
-                JstDateTime::parse_rms(bad).is_err(),
-                "{bad} must be refused"
-            );
+            assert!(JstDateTime::parse_rms(bad).is_err(), "{bad} must be refused");
         }
     }
 
@@ -269,10 +245,7 @@ mod tests {
         assert_eq!(t.plus_days(2).to_rms(), "2028-03-01T23:30:00+0900");
         let n = JstDateTime::parse_rms("2026-12-31T23:59:59+0900").unwrap();
         assert_eq!(n.plus_seconds(1).to_rms(), "2027-01-01T00:00:00+0900");
-        assert_eq!(
-            JstDate::parse("2026-11-28").unwrap().end().to_rms(),
-            "2026-11-28T23:59:59+0900"
-        );
+        assert_eq!(JstDate::parse("2026-11-28").unwrap().end().to_rms(), "2026-11-28T23:59:59+0900");
     }
 
     #[test]

@@ -12,32 +12,18 @@ async fn shops_are_created_from_json_or_toml_and_listed() {
     let (status, v) = app.create_shop_toml(&shop().toml()).await;
     assert_eq!(status, 201, "{v}");
     assert_eq!(v["shop_id"], SHOP_ID);
-    assert_eq!(
-        v["authorization"],
-        rms_mock::auth::esa_header(SECRET, LICENSE)
-    );
+    assert_eq!(v["authorization"], rms_mock::auth::esa_header(SECRET, LICENSE));
     let doc = json!({"shop": {"shop_id": "222222", "service_secret": "SP222222_x", "license_key": "SL222222_y"}});
-    let (status, v) = app
-        .admin(Method::POST, "/__admin/shops", Some(doc.clone()))
-        .await;
+    let (status, v) = app.admin(Method::POST, "/__admin/shops", Some(doc.clone())).await;
     assert_eq!(status, 201, "{v}");
     let (status, v) = app.admin(Method::POST, "/__admin/shops", Some(doc)).await;
     assert_eq!(status, 409, "{v}");
     let (_, v) = app.admin(Method::GET, "/__admin/shops", None).await;
-    let ids: Vec<&str> = v["shops"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["shop_id"].as_str().unwrap())
-        .collect();
+    let ids: Vec<&str> = v["shops"].as_array().unwrap().iter().map(|s| s["shop_id"].as_str().unwrap()).collect();
     assert_eq!(ids, vec!["123456", "222222"]);
     let (status, v) = app.admin(Method::GET, "/__admin/shops/123456", None).await;
     assert_eq!(status, 200);
-    assert_eq!(
-        v["catalog"]["items"][1]["variants"][0]["quantity"], 5000,
-        "{}",
-        v["catalog"]
-    );
+    assert_eq!(v["catalog"]["items"][1]["variants"][0]["quantity"], 5000, "{}", v["catalog"]);
     assert_eq!(v["catalog"]["items"][1]["manage_number"], "tshirt");
     assert_eq!(v["settings"]["auto_confirm"], false);
 }
@@ -58,18 +44,13 @@ async fn a_bad_document_gets_400_naming_the_key() {
             json!({"shop": {"shop_id": "123456", "service_secret": "a", "license_key": "b"}, "settings": {"sku_migratd": true}}),
             "sku_migratd",
         ),
-        (
-            json!({"shop": {"shop_id": "123456", "service_secret": "a"}}),
-            "license_key",
-        ),
+        (json!({"shop": {"shop_id": "123456", "service_secret": "a"}}), "license_key"),
         (
             json!({"shop": {"shop_id": "123456", "service_secret": "a", "license_key": "b", "clock_start": "2026-11-28 09:00"}}),
             "shop.clock_start",
         ),
     ] {
-        let (status, v) = app
-            .admin(Method::POST, "/__admin/shops", Some(doc.clone()))
-            .await;
+        let (status, v) = app.admin(Method::POST, "/__admin/shops", Some(doc.clone())).await;
         assert_eq!(status, 400, "{doc}");
         let msg = v["error"]["message"].as_str().unwrap();
         assert!(msg.starts_with("request body: "), "{msg}");
@@ -90,45 +71,29 @@ async fn a_bad_document_gets_400_naming_the_key() {
 #[tokio::test]
 async fn deleting_a_shop_revokes_its_credentials() {
     let app = spawn(shop()).await;
-    let (status, _) = app
-        .admin(Method::DELETE, "/__admin/shops/123456", None)
-        .await;
+    let (status, _) = app.admin(Method::DELETE, "/__admin/shops/123456", None).await;
     assert_eq!(status, 204);
     let (status, _) = app.search(json!({})).await;
     assert_eq!(status, 401);
-    let (status, _) = app
-        .admin(Method::DELETE, "/__admin/shops/123456", None)
-        .await;
+    let (status, _) = app.admin(Method::DELETE, "/__admin/shops/123456", None).await;
     assert_eq!(status, 404);
 }
 
 #[tokio::test]
 async fn settings_patches_are_validated_and_merged() {
     let app = spawn(shop()).await;
-    let (status, v) = app
-        .patch_settings(json!({"auto_confirm": true, "gateway": {"unauthorised_status": 200}}))
-        .await;
+    let (status, v) = app.patch_settings(json!({"auto_confirm": true, "gateway": {"unauthorised_status": 200}})).await;
     assert_eq!(status, 200, "{v}");
     assert_eq!(v["auto_confirm"], true);
     assert_eq!(v["gateway"]["unauthorised_status"], 200);
-    assert_eq!(
-        v["gateway"]["expired_error_code"], "ES01-01",
-        "nested keys merge"
-    );
+    assert_eq!(v["gateway"]["expired_error_code"], "ES01-01", "nested keys merge");
     let (status, v) = app.patch_settings(json!({"auto_confirn": true})).await;
     assert_eq!(status, 400);
-    assert!(v["error"]["message"]
-        .as_str()
-        .unwrap()
-        .contains("auto_confirn"));
-    let (status, _) = app
-        .patch_settings(json!({"gateway": {"unauthorised_status": 99}}))
-        .await;
+    assert!(v["error"]["message"].as_str().unwrap().contains("auto_confirn"));
+    let (status, _) = app.patch_settings(json!({"gateway": {"unauthorised_status": 99}})).await;
     assert_eq!(status, 400);
     // A gateway status of 200, as one client assumes.
-    let (status, v) = app
-        .order_as("ESA YWFhOmJiYg==", "searchOrder", json!({}))
-        .await;
+    let (status, v) = app.order_as("ESA YWFhOmJiYg==", "searchOrder", json!({})).await;
     assert_eq!(
         (status, v["Results"]["errorCode"].as_str()),
         (401, Some("ES01-01")),
@@ -141,21 +106,9 @@ async fn placing_an_order_checks_lines_and_payment() {
     let app = spawn(shop()).await;
     for (body, status, needle) in [
         (json!({"lines": []}), 400, "lines"),
-        (
-            json!({"lines": [{"manage_number": "nope", "variant_id": "x"}]}),
-            400,
-            "lines[0].manage_number",
-        ),
-        (
-            json!({"lines": [{"manage_number": "tshirt", "variant_id": "xl"}]}),
-            400,
-            "lines[0].variant_id",
-        ),
-        (
-            json!({"lines": [{"manage_number": "tshirt", "variant_id": "m-black", "units": 0}]}),
-            400,
-            "lines[0].units",
-        ),
+        (json!({"lines": [{"manage_number": "nope", "variant_id": "x"}]}), 400, "lines[0].manage_number"),
+        (json!({"lines": [{"manage_number": "tshirt", "variant_id": "xl"}]}), 400, "lines[0].variant_id"),
+        (json!({"lines": [{"manage_number": "tshirt", "variant_id": "m-black", "units": 0}]}), 400, "lines[0].units"),
         (
             json!({"lines": [{"manage_number": "socks", "variant_id": "socks"}], "settlement_method_code": 3}),
             400,
@@ -166,48 +119,38 @@ async fn placing_an_order_checks_lines_and_payment() {
             400,
             "at",
         ),
-        (
-            json!({"lines": [{"manage_number": "socks", "variant_id": "socks"}], "colour": 1}),
-            400,
-            "colour",
-        ),
-        (
-            json!({"lines": [{"manage_number": "tshirt", "variant_id": "l-white", "units": 4}]}),
-            409,
-            "out of stock",
-        ),
+        (json!({"lines": [{"manage_number": "socks", "variant_id": "socks"}], "colour": 1}), 400, "colour"),
+        (json!({"lines": [{"manage_number": "tshirt", "variant_id": "l-white", "units": 4}]}), 409, "out of stock"),
     ] {
         let (s, v) = app.place_raw(body.clone()).await;
         assert_eq!(s, status, "{body}: {v}");
-        assert!(
-            v["error"]["message"].as_str().unwrap().contains(needle),
-            "{v}"
-        );
+        assert!(v["error"]["message"].as_str().unwrap().contains(needle), "{v}");
     }
     // An order in the future moves the clock there first.
-    let (s, v) = app.place_raw(json!({"lines": [{"manage_number": "socks", "variant_id": "socks"}], "at": "2026-11-29T10:00:00+0900"})).await;
+    let (s, v) = app
+        .place_raw(
+            json!({"lines": [{"manage_number": "socks", "variant_id": "socks"}], "at": "2026-11-29T10:00:00+0900"}),
+        )
+        .await;
     assert_eq!(s, 201, "{v}");
-    assert!(v["order_number"]
-        .as_str()
-        .unwrap()
-        .starts_with("123456-20261129-"));
+    assert!(v["order_number"].as_str().unwrap().starts_with("123456-20261129-"));
     assert_eq!(v["now"], "2026-11-29T10:00:00+0900");
 }
 
 #[tokio::test]
 async fn the_journal_records_rms_requests_with_their_codes() {
     let app = spawn(shop()).await;
-    app.search(json!({"dateType": 1, "startDatetime": "2026-11-01T00:00:00+0900", "endDatetime": "2026-11-28T00:00:00+0900"})).await;
+    app.search(
+        json!({"dateType": 1, "startDatetime": "2026-11-01T00:00:00+0900", "endDatetime": "2026-11-28T00:00:00+0900"}),
+    )
+    .await;
     app.search(json!({})).await;
     let j = app.journal().await;
     assert_eq!(j["recorded"], 2);
     let e = &j["entries"];
     assert_eq!(e[0]["path"], "/es/2.0/order/searchOrder/");
     assert_eq!(e[0]["method"], "POST");
-    assert_eq!(
-        e[0]["codes"],
-        json!(["ORDER_EXT_API_SEARCH_ORDER_INFO_102"])
-    );
+    assert_eq!(e[0]["codes"], json!(["ORDER_EXT_API_SEARCH_ORDER_INFO_102"]));
     assert_eq!(e[0]["at"], START);
     assert_eq!(e[1]["status"], 400);
     assert_eq!(e[1]["codes"].as_array().unwrap().len(), 3);
@@ -221,12 +164,7 @@ async fn the_journal_is_bounded() {
     }
     let j = app.journal().await;
     assert_eq!(j["recorded"], 5);
-    let seqs: Vec<u64> = j["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["seq"].as_u64().unwrap())
-        .collect();
+    let seqs: Vec<u64> = j["entries"].as_array().unwrap().iter().map(|e| e["seq"].as_u64().unwrap()).collect();
     assert_eq!(seqs, vec![3, 4, 5]);
 }
 
@@ -235,28 +173,16 @@ async fn reset_restores_the_shops_the_server_started_with() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (_tx, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(rms_mock::serve(
-        listener,
-        rms_mock::AppState::demo(),
-        async {
-            let _ = rx.await;
-        },
-    ));
+    tokio::spawn(rms_mock::serve(listener, rms_mock::AppState::demo(), async {
+        let _ = rx.await;
+    }));
     let c = reqwest::Client::new();
     let orders = |v: serde_json::Value| v["orders"].as_array().unwrap().len();
-    let before: serde_json::Value = c
-        .get(format!("{base}/__admin/shops/123456/orders"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let before: serde_json::Value =
+        c.get(format!("{base}/__admin/shops/123456/orders")).send().await.unwrap().json().await.unwrap();
     let r = c
         .post(format!("{base}/__admin/shops/123456/orders"))
-        .body(
-            json!({"lines": [{"manage_number": "socks-3p", "variant_id": "socks-3p"}]}).to_string(),
-        )
+        .body(json!({"lines": [{"manage_number": "socks-3p", "variant_id": "socks-3p"}]}).to_string())
         .send()
         .await
         .unwrap();
@@ -267,27 +193,13 @@ async fn reset_restores_the_shops_the_server_started_with() {
         .send()
         .await
         .unwrap();
-    let r = c
-        .post(format!("{base}/__admin/reset"))
-        .send()
-        .await
-        .unwrap();
+    let r = c.post(format!("{base}/__admin/reset")).send().await.unwrap();
     assert_eq!(r.status(), 200);
-    let after: serde_json::Value = c
-        .get(format!("{base}/__admin/shops/123456/orders"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let after: serde_json::Value =
+        c.get(format!("{base}/__admin/shops/123456/orders")).send().await.unwrap().json().await.unwrap();
     assert_eq!(orders(after.clone()), orders(before.clone()));
     assert_eq!(after, before, "same seed, same orders, same ids");
-    let r = c
-        .get(format!("{base}/__admin/shops/777777"))
-        .send()
-        .await
-        .unwrap();
+    let r = c.get(format!("{base}/__admin/shops/777777")).send().await.unwrap();
     assert_eq!(r.status(), 404);
 }
 
@@ -295,17 +207,9 @@ async fn reset_restores_the_shops_the_server_started_with() {
 async fn unknown_control_plane_paths_and_methods_answer_json() {
     let app = spawn(shop()).await;
     let (status, v) = app.admin(Method::GET, "/__admin/nope", None).await;
-    assert_eq!(
-        (status, v["error"]["code"].as_str()),
-        (404, Some("not_found"))
-    );
+    assert_eq!((status, v["error"]["code"].as_str()), (404, Some("not_found")));
     let (status, v) = app.admin(Method::PUT, "/__admin/health", None).await;
-    assert_eq!(
-        (status, v["error"]["code"].as_str()),
-        (405, Some("method_not_allowed"))
-    );
-    let (status, _) = app
-        .admin(Method::GET, "/__admin/shops/999999/journal", None)
-        .await;
+    assert_eq!((status, v["error"]["code"].as_str()), (405, Some("method_not_allowed")));
+    let (status, _) = app.admin(Method::GET, "/__admin/shops/999999/journal", None).await;
     assert_eq!(status, 404);
 }

@@ -25,13 +25,7 @@ async fn missing_malformed_and_unknown_credentials_get_es01_01_with_401() {
 
     let wrong_key = rms_mock::auth::esa_header(SECRET, "SL123456_typo");
     let unknown = rms_mock::auth::esa_header("SP999999_x", LICENSE);
-    for auth in [
-        "ESA !!notbase64",
-        "Bearer abc",
-        "ESA YWFhOmJiYg==",
-        wrong_key.as_str(),
-        unknown.as_str(),
-    ] {
+    for auth in ["ESA !!notbase64", "Bearer abc", "ESA YWFhOmJiYg==", wrong_key.as_str(), unknown.as_str()] {
         let (status, body) = app.order_as(auth, "searchOrder", search_body()).await;
         assert_eq!(status, 401, "{auth}");
         assert_eq!(body.to_string(), UNAUTHORISED, "{auth}");
@@ -62,11 +56,7 @@ async fn a_91_day_advance_expires_the_license_and_every_call_answers_es01_01() {
         ("confirmOrder", json!({"orderNumberList": [n]})),
     ] {
         let (status, v) = app.order(op, body).await;
-        assert_eq!(
-            (status, v.to_string()),
-            (401, UNAUTHORISED.to_string()),
-            "{op}"
-        );
+        assert_eq!((status, v.to_string()), (401, UNAUTHORISED.to_string()), "{op}");
     }
 }
 
@@ -89,15 +79,8 @@ async fn the_license_is_valid_until_exactly_90_days_after_issue() {
         .await;
     assert_eq!(status, 200, "{v}");
     let new_auth = v["authorization"].as_str().unwrap();
-    assert_eq!(
-        app.order_as(new_auth, "searchOrder", search_body()).await.0,
-        200
-    );
-    assert_eq!(
-        app.search(search_body()).await.0,
-        401,
-        "the old key stops working"
-    );
+    assert_eq!(app.order_as(new_auth, "searchOrder", search_body()).await.0, 200);
+    assert_eq!(app.search(search_body()).await.0, 401, "the old key stops working");
 }
 
 #[tokio::test]
@@ -106,10 +89,7 @@ async fn expired_error_code_is_configurable_for_the_newer_gateway() {
     app.advance(91 * 24 * 60).await;
     let (status, v) = app.search(search_body()).await;
     assert_eq!(status, 401);
-    assert_eq!(
-        v,
-        json!({"Results": {"errorCode": "GA0001", "message": "Un-Authorised"}})
-    );
+    assert_eq!(v, json!({"Results": {"errorCode": "GA0001", "message": "Un-Authorised"}}));
 }
 
 #[tokio::test]
@@ -117,10 +97,7 @@ async fn a_shop_without_the_order_api_gets_es04_01() {
     let app = spawn(shop().with_setting("apis = [\"item\", \"inventory\"]")).await;
     let (status, v) = app.search(search_body()).await;
     assert_eq!(status, 400);
-    assert_eq!(
-        v,
-        json!({"Results": {"errorCode": "ES04-01", "message": "Bad Request"}})
-    );
+    assert_eq!(v, json!({"Results": {"errorCode": "ES04-01", "message": "Bad Request"}}));
     // Applying for it through the control plane takes effect at once.
     let (status, _) = app.patch_settings(json!({"apis": ["order"]})).await;
     assert_eq!(status, 200);
@@ -129,8 +106,7 @@ async fn a_shop_without_the_order_api_gets_es04_01() {
 
 #[tokio::test]
 async fn a_function_not_ticked_gets_es04_01_while_the_others_work() {
-    let app =
-        spawn(shop().with_setting("disabled_functions = [\"rpay.order.confirmOrder\"]")).await;
+    let app = spawn(shop().with_setting("disabled_functions = [\"rpay.order.confirmOrder\"]")).await;
     let n = app.place_one(1).await;
     assert_eq!(app.search(search_body()).await.0, 200);
     let (status, v) = app.confirm(&[&n]).await;
@@ -149,39 +125,19 @@ async fn rate_limits_are_off_by_default() {
 #[tokio::test]
 async fn rate_limits_throttle_per_function_with_429_when_enabled() {
     // 0.001/s: one request, then a refill only after 1000 s, so the test cannot race the clock.
-    let app = spawn(
-        shop()
-            .with_setting("rate_limit.enabled = true")
-            .with_setting("rate_limit.per_second = { \"rpay.order.searchOrder\" = 0.001, \"rpay.order.getOrder\" = 0.001 }"),
-    )
+    let app = spawn(shop().with_setting("rate_limit.enabled = true").with_setting(
+        "rate_limit.per_second = { \"rpay.order.searchOrder\" = 0.001, \"rpay.order.getOrder\" = 0.001 }",
+    ))
     .await;
     assert_eq!(app.search(search_body()).await.0, 200);
     let (status, v) = app.search(search_body()).await;
     assert_eq!(status, 429);
-    assert_eq!(
-        v,
-        json!({"Results": {"errorCode": "ES04-02", "message": "Too Many Requests"}})
-    );
+    assert_eq!(v, json!({"Results": {"errorCode": "ES04-02", "message": "Too Many Requests"}}));
     // Another function has its own bucket.
-    assert_eq!(
-        app.get_order(&["123456-20261128-0000000001"], json!(7))
-            .await
-            .0,
-        200
-    );
-    assert_eq!(
-        app.get_order(&["123456-20261128-0000000001"], json!(7))
-            .await
-            .0,
-        429
-    );
+    assert_eq!(app.get_order(&["123456-20261128-0000000001"], json!(7)).await.0, 200);
+    assert_eq!(app.get_order(&["123456-20261128-0000000001"], json!(7)).await.0, 429);
     let j = app.journal().await;
-    let statuses: Vec<u64> = j["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["status"].as_u64().unwrap())
-        .collect();
+    let statuses: Vec<u64> = j["entries"].as_array().unwrap().iter().map(|e| e["status"].as_u64().unwrap()).collect();
     assert_eq!(statuses, vec![200, 429, 200, 429]);
 }
 
@@ -204,25 +160,15 @@ async fn two_shops_in_one_process_never_see_each_others_orders() {
     assert!(mine.starts_with("123456-20261128-") && theirs.starts_with("654321-20261128-"));
 
     assert_eq!(app.search_numbers(&[]).await, vec![mine.clone()]);
-    let (_, v) = app
-        .order_as(&other_auth, "searchOrder", search_body())
-        .await;
+    let (_, v) = app.order_as(&other_auth, "searchOrder", search_body()).await;
     assert_eq!(v["orderNumberList"], json!([theirs]));
     // getOrder and confirmOrder across shops find nothing.
     let (_, v) = app.get_order(&[&theirs], json!(7)).await;
     assert_eq!(codes(&v), vec!["ORDER_EXT_API_GET_ORDER_INFO_102"]);
-    let (_, v) = app
-        .order_as(
-            &other_auth,
-            "confirmOrder",
-            json!({"orderNumberList": [mine]}),
-        )
-        .await;
+    let (_, v) = app.order_as(&other_auth, "confirmOrder", json!({"orderNumberList": [mine]})).await;
     assert_eq!(codes(&v), vec!["ORDER_EXT_API_CONFIRM_ORDER_ERROR_016"]);
     // Advancing one shop's clock leaves the other's alone.
     app.advance(60).await;
-    let (_, c) = app
-        .admin(reqwest::Method::GET, "/__admin/shops/654321/clock", None)
-        .await;
+    let (_, c) = app.admin(reqwest::Method::GET, "/__admin/shops/654321/clock", None).await;
     assert_eq!(c["now"], START);
 }

@@ -16,22 +16,11 @@ async fn serve_prints_its_address_and_the_shop_credentials_then_stops_on_sigterm
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let first = lines.next().unwrap().unwrap();
-    let url = first
-        .strip_prefix("listening on ")
-        .unwrap_or_else(|| panic!("{first}"))
-        .to_string();
+    let url = first.strip_prefix("listening on ").unwrap_or_else(|| panic!("{first}")).to_string();
     assert!(!url.ends_with(":0"), "the real port is shown: {url}");
     let rest: Vec<String> = lines.by_ref().take(6).map(|l| l.unwrap()).collect();
-    let auth = rest
-        .iter()
-        .find_map(|l| l.trim().strip_prefix("Authorization: "))
-        .unwrap()
-        .to_string();
-    assert!(
-        rest.iter()
-            .any(|l| l.contains("serviceSecret: SP123456_DemoSecret0000001")),
-        "{rest:?}"
-    );
+    let auth = rest.iter().find_map(|l| l.trim().strip_prefix("Authorization: ")).unwrap().to_string();
+    assert!(rest.iter().any(|l| l.contains("serviceSecret: SP123456_DemoSecret0000001")), "{rest:?}");
 
     let r = reqwest::Client::new()
         .post(format!("{url}/es/2.0/order/searchOrder"))
@@ -43,15 +32,9 @@ async fn serve_prints_its_address_and_the_shop_credentials_then_stops_on_sigterm
         .unwrap();
     assert_eq!(r.status(), 200);
     let v: serde_json::Value = r.json().await.unwrap();
-    assert_eq!(
-        v["PaginationResponseModel"]["totalRecordsAmount"], 3,
-        "the demo shop's three orders"
-    );
+    assert_eq!(v["PaginationResponseModel"]["totalRecordsAmount"], 3, "the demo shop's three orders");
 
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
+    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     assert!(killed.success());
     let status = child.wait().unwrap();
     assert!(status.success(), "clean exit on SIGTERM: {status:?}");
@@ -67,17 +50,11 @@ fn a_bad_shop_file_names_file_key_and_problem_and_exits_2() {
         let out = Command::new(BIN).args(&args).arg(&file).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         let err = String::from_utf8_lossy(&out.stderr);
-        assert!(
-            err.contains("bad.toml: settings.auto_confirm: invalid type"),
-            "{err}"
-        );
+        assert!(err.contains("bad.toml: settings.auto_confirm: invalid type"), "{err}");
         assert!(err.contains("(line 7)"), "{err}");
     }
     let out = Command::new(BIN)
-        .args([
-            "check",
-            &format!("{}/../fixtures/shops/demo.toml", env!("CARGO_MANIFEST_DIR")),
-        ])
+        .args(["check", &format!("{}/../fixtures/shops/demo.toml", env!("CARGO_MANIFEST_DIR"))])
         .output()
         .unwrap();
     assert!(out.status.success());
@@ -86,18 +63,11 @@ fn a_bad_shop_file_names_file_key_and_problem_and_exits_2() {
 
 #[test]
 fn flags_also_read_env_vars_and_help_lists_them() {
-    let out = Command::new(BIN)
-        .args(["serve", "--help"])
-        .output()
-        .unwrap();
+    let out = Command::new(BIN).args(["serve", "--help"]).output().unwrap();
     let help = String::from_utf8_lossy(&out.stdout);
     for env in ["RMS_MOCK_HOST", "RMS_MOCK_PORT", "RMS_MOCK_SHOPS"] {
         assert!(help.contains(env), "{help}");
     }
-    let out = Command::new(BIN)
-        .args(["serve"])
-        .env("RMS_MOCK_PORT", "not-a-port")
-        .output()
-        .unwrap();
+    let out = Command::new(BIN).args(["serve"]).env("RMS_MOCK_PORT", "not-a-port").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }

@@ -6,12 +6,7 @@ use serde_json::json;
 
 #[tokio::test]
 async fn auto_confirm_hides_new_orders_from_a_100_search_after_the_delay() {
-    let app = spawn(
-        shop()
-            .with_setting("auto_confirm = true")
-            .with_setting("auto_confirm_delay_minutes = 10"),
-    )
-    .await;
+    let app = spawn(shop().with_setting("auto_confirm = true").with_setting("auto_confirm_delay_minutes = 10")).await;
     let n = app.place_one(1).await;
     app.advance(9).await;
     assert_eq!(app.search_numbers(&[100]).await, vec![n.clone()]);
@@ -65,44 +60,20 @@ async fn prepaid_orders_wait_in_200_until_paid() {
     app.advance(3 * 24 * 60).await;
     let o = app.order_model(&n, 9).await;
     assert_eq!(o["orderProgress"], 200, "no processing while unpaid");
-    assert_eq!(
-        o["DueDateModelList"],
-        json!([{"dueDateType": 0, "dueDate": "2026-12-05"}])
-    );
-    let (status, v) = app
-        .admin(
-            reqwest::Method::POST,
-            &app.shop_path(&format!("/orders/{n}/payment")),
-            None,
-        )
-        .await;
+    assert_eq!(o["DueDateModelList"], json!([{"dueDateType": 0, "dueDate": "2026-12-05"}]));
+    let (status, v) = app.admin(reqwest::Method::POST, &app.shop_path(&format!("/orders/{n}/payment")), None).await;
     assert_eq!(status, 200, "{v}");
     assert_eq!(v["order_progress"], 300);
     let h = app.history(&n).await;
-    assert_eq!(
-        h["history"][2],
-        json!({"at": "2026-12-01T09:00:00+0900", "from": 200, "to": 300, "cause": "payment"})
-    );
+    assert_eq!(h["history"][2], json!({"at": "2026-12-01T09:00:00+0900", "from": 200, "to": 300, "cause": "payment"}));
     // dateType 6 (決済確定日) finds it.
     let (_, v) = app.search(json!({"dateType": 6, "startDatetime": "2026-12-01T00:00:00+0900", "endDatetime": "2026-12-01T23:59:59+0900"})).await;
     assert_eq!(v["orderNumberList"], json!([n]));
     // Paying twice, or paying a card order, is refused.
-    let (status, _) = app
-        .admin(
-            reqwest::Method::POST,
-            &app.shop_path(&format!("/orders/{n}/payment")),
-            None,
-        )
-        .await;
+    let (status, _) = app.admin(reqwest::Method::POST, &app.shop_path(&format!("/orders/{n}/payment")), None).await;
     assert_eq!(status, 409);
     let card = app.place_one(1).await;
-    let (status, v) = app
-        .admin(
-            reqwest::Method::POST,
-            &app.shop_path(&format!("/orders/{card}/payment")),
-            None,
-        )
-        .await;
+    let (status, v) = app.admin(reqwest::Method::POST, &app.shop_path(&format!("/orders/{card}/payment")), None).await;
     assert_eq!(status, 409, "{v}");
 }
 
@@ -113,13 +84,8 @@ async fn unpaid_prepaid_orders_are_cancelled_when_the_deadline_passes() {
     app.confirm(&[&n]).await;
     // Due 2026-12-05: cancelled when that day ends.
     let fired = app.advance(8 * 24 * 60).await;
-    let t: Vec<_> = fired["transitions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|t| t["order_number"] == n.as_str())
-        .cloned()
-        .collect();
+    let t: Vec<_> =
+        fired["transitions"].as_array().unwrap().iter().filter(|t| t["order_number"] == n.as_str()).cloned().collect();
     assert_eq!(
         t,
         vec![
@@ -127,10 +93,7 @@ async fn unpaid_prepaid_orders_are_cancelled_when_the_deadline_passes() {
         ]
     );
     let o = app.order_model(&n, 9).await;
-    assert_eq!(
-        o["ChangeReasonModelList"][1]["changeReasonDetail"], 4,
-        "未入金"
-    );
+    assert_eq!(o["ChangeReasonModelList"][1]["changeReasonDetail"], 4, "未入金");
 }
 
 #[tokio::test]
@@ -147,67 +110,29 @@ async fn advance_fires_due_transitions_in_time_order() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|t| {
-            (
-                t["at"].as_str().unwrap().to_string(),
-                t["order_number"].as_str().unwrap().to_string(),
-            )
-        })
+        .map(|t| (t["at"].as_str().unwrap().to_string(), t["order_number"].as_str().unwrap().to_string()))
         .collect();
-    assert_eq!(
-        order,
-        vec![
-            ("2026-11-28T10:10:00+0900".into(), b),
-            ("2026-11-28T10:15:00+0900".into(), a)
-        ]
-    );
+    assert_eq!(order, vec![("2026-11-28T10:10:00+0900".into(), b), ("2026-11-28T10:15:00+0900".into(), a)]);
     assert_eq!(fired["now"], "2026-11-29T09:15:00+0900");
 }
 
 #[tokio::test]
 async fn the_buyer_may_cancel_within_30_minutes_and_stock_comes_back() {
     let app = spawn(shop()).await;
-    let n = app
-        .place(
-            json!([{"manage_number": "tshirt", "variant_id": "l-white", "units": 3}]),
-            1,
-        )
-        .await;
-    let (status, v) = app
-        .place_raw(
-            json!({"lines": [{"manage_number": "tshirt", "variant_id": "l-white", "units": 1}]}),
-        )
-        .await;
+    let n = app.place(json!([{"manage_number": "tshirt", "variant_id": "l-white", "units": 3}]), 1).await;
+    let (status, v) =
+        app.place_raw(json!({"lines": [{"manage_number": "tshirt", "variant_id": "l-white", "units": 1}]})).await;
     assert_eq!(status, 409, "out of stock: {v}");
-    assert!(v["error"]["message"]
-        .as_str()
-        .unwrap()
-        .contains("out of stock"));
+    assert!(v["error"]["message"].as_str().unwrap().contains("out of stock"));
     app.advance(30).await;
-    let (status, v) = app
-        .admin(
-            reqwest::Method::POST,
-            &app.shop_path(&format!("/orders/{n}/cancel")),
-            None,
-        )
-        .await;
+    let (status, v) = app.admin(reqwest::Method::POST, &app.shop_path(&format!("/orders/{n}/cancel")), None).await;
     assert_eq!(status, 200, "{v}");
     assert_eq!(app.history(&n).await["history"][1]["cause"], "buyer_cancel");
     // Stock restored: the buyer can order the last three again.
-    app.place(
-        json!([{"manage_number": "tshirt", "variant_id": "l-white", "units": 3}]),
-        1,
-    )
-    .await;
+    app.place(json!([{"manage_number": "tshirt", "variant_id": "l-white", "units": 3}]), 1).await;
     let late = app.place_one(1).await;
     app.advance(31).await;
-    let (status, _) = app
-        .admin(
-            reqwest::Method::POST,
-            &app.shop_path(&format!("/orders/{late}/cancel")),
-            None,
-        )
-        .await;
+    let (status, _) = app.admin(reqwest::Method::POST, &app.shop_path(&format!("/orders/{late}/cancel")), None).await;
     assert_eq!(status, 409);
 }
 
@@ -215,32 +140,16 @@ async fn the_buyer_may_cancel_within_30_minutes_and_stock_comes_back() {
 async fn the_clock_only_moves_forward() {
     let app = spawn(shop()).await;
     let (status, v) = app
-        .admin(
-            reqwest::Method::POST,
-            &app.shop_path("/clock/advance"),
-            Some(json!({"to": "2026-11-27T09:00:00+0900"})),
-        )
+        .admin(reqwest::Method::POST, &app.shop_path("/clock/advance"), Some(json!({"to": "2026-11-27T09:00:00+0900"})))
         .await;
     assert_eq!(status, 400, "{v}");
-    let (status, _) = app
-        .admin(
-            reqwest::Method::POST,
-            &app.shop_path("/clock/advance"),
-            Some(json!({"minutes": -5})),
-        )
-        .await;
+    let (status, _) =
+        app.admin(reqwest::Method::POST, &app.shop_path("/clock/advance"), Some(json!({"minutes": -5}))).await;
     assert_eq!(status, 400);
     let (status, v) = app
-        .admin(
-            reqwest::Method::POST,
-            &app.shop_path("/clock/advance"),
-            Some(json!({"to": "2026-12-01T00:00:00+0900"})),
-        )
+        .admin(reqwest::Method::POST, &app.shop_path("/clock/advance"), Some(json!({"to": "2026-12-01T00:00:00+0900"})))
         .await;
-    assert_eq!(
-        (status, v["now"].as_str()),
-        (200, Some("2026-12-01T00:00:00+0900"))
-    );
+    assert_eq!((status, v["now"].as_str()), (200, Some("2026-12-01T00:00:00+0900")));
     let (status, _) = app
         .admin(
             reqwest::Method::POST,

@@ -21,16 +21,8 @@ async fn confirm_moves_100_to_200_and_records_change_type_8() {
     assert_eq!(o["shopOrderCfmDatetime"], "2026-11-28T10:05:00+0900");
     let cr = &o["ChangeReasonModelList"][0];
     assert_eq!(cr["changeType"], 8);
-    assert!(
-        cr["changeTypeDetail"].is_null()
-            && cr["changeReason"].is_null()
-            && cr["changeReasonDetail"].is_null()
-    );
-    for k in [
-        "changeApplyDatetime",
-        "changeFixDatetime",
-        "changeCmplDatetime",
-    ] {
+    assert!(cr["changeTypeDetail"].is_null() && cr["changeReason"].is_null() && cr["changeReasonDetail"].is_null());
+    for k in ["changeApplyDatetime", "changeFixDatetime", "changeCmplDatetime"] {
         assert_eq!(cr[k], "2026-11-28T10:05:00+0900");
     }
     let h = app.history(&n).await;
@@ -65,17 +57,10 @@ async fn each_order_gets_its_own_outcome() {
     let done = app.place_one(1).await;
     let cancelled = app.place_one(1).await;
     app.confirm(&[&done]).await;
-    let (status, _) = app
-        .admin(
-            reqwest::Method::POST,
-            &app.shop_path(&format!("/orders/{cancelled}/cancel")),
-            None,
-        )
-        .await;
+    let (status, _) =
+        app.admin(reqwest::Method::POST, &app.shop_path(&format!("/orders/{cancelled}/cancel")), None).await;
     assert_eq!(status, 200);
-    let (status, v) = app
-        .confirm(&[&fresh, &done, &cancelled, "123456-20261128-0000000009"])
-        .await;
+    let (status, v) = app.confirm(&[&fresh, &done, &cancelled, "123456-20261128-0000000009"]).await;
     assert_eq!(status, 200);
     assert_eq!(
         codes(&v),
@@ -86,21 +71,9 @@ async fn each_order_gets_its_own_outcome() {
             "ORDER_EXT_API_CONFIRM_ORDER_ERROR_016"
         ]
     );
-    let numbers: Vec<&str> = v["MessageModelList"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["orderNumber"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        numbers,
-        vec![
-            fresh.as_str(),
-            done.as_str(),
-            cancelled.as_str(),
-            "123456-20261128-0000000009"
-        ]
-    );
+    let numbers: Vec<&str> =
+        v["MessageModelList"].as_array().unwrap().iter().map(|m| m["orderNumber"].as_str().unwrap()).collect();
+    assert_eq!(numbers, vec![fresh.as_str(), done.as_str(), cancelled.as_str(), "123456-20261128-0000000009"]);
     assert_eq!(v["MessageModelList"][0]["messageType"], "INFO");
     assert_eq!(v["MessageModelList"][1]["messageType"], "ERROR");
 }
@@ -114,12 +87,8 @@ async fn confirm_validates_its_list() {
         v.to_string(),
         r#"{"MessageModelList":[{"messageType":"ERROR","messageCode":"ORDER_EXT_API_CONFIRM_ORDER_ERROR_009","message":"orderNumberListの項目を指定して下さい。"}]}"#
     );
-    let many: Vec<String> = (0..101)
-        .map(|i| format!("123456-20261128-{i:010}"))
-        .collect();
-    let (status, v) = app
-        .order("confirmOrder", json!({"orderNumberList": many}))
-        .await;
+    let many: Vec<String> = (0..101).map(|i| format!("123456-20261128-{i:010}")).collect();
+    let (status, v) = app.order("confirmOrder", json!({"orderNumberList": many})).await;
     assert_eq!(status, 400);
     assert_eq!(codes(&v), vec!["ORDER_EXT_API_CONFIRM_ORDER_ERROR_011"]);
 }

@@ -29,28 +29,16 @@ async fn each_version_adds_and_removes_its_fields() {
     for version in 3..=10u8 {
         let (status, body) = app.get_order(&[&n], json!(version)).await;
         assert_eq!(status, 200);
-        assert_eq!(
-            body.get("version").is_some(),
-            version >= 6,
-            "top-level version in v{version}"
-        );
+        assert_eq!(body.get("version").is_some(), version >= 6, "top-level version in v{version}");
         let o = &body["OrderModelList"][0];
         let p = &o["PackageModelList"][0];
         let i = &p["ItemModelList"][0];
         let has = |v: &Value, k: &str| v.get(k).is_some();
-        assert_eq!(
-            has(p, "defaultDeliveryCompanyCode"),
-            version >= 4,
-            "v{version}"
-        );
+        assert_eq!(has(p, "defaultDeliveryCompanyCode"), version >= 4, "v{version}");
         assert_eq!(has(i, "isSingleItemShipping"), version >= 4, "v{version}");
         assert_eq!(has(o, "receiptIssueCount"), version >= 5, "v{version}");
         assert_eq!(has(o, "DueDateModelList"), version >= 5, "v{version}");
-        assert_eq!(
-            has(o, "cautionDisplayDetailType"),
-            version >= 6,
-            "v{version}"
-        );
+        assert_eq!(has(o, "cautionDisplayDetailType"), version >= 6, "v{version}");
         assert_eq!(has(i, "SkuModelList"), version >= 7, "v{version}");
         assert_eq!(has(o, "goodsTax"), version < 8, "v{version}");
         assert_eq!(has(p, "goodsTax"), version < 8, "v{version}");
@@ -60,11 +48,7 @@ async fn each_version_adds_and_removes_its_fields() {
         assert_eq!(has(o, "socialGiftFlag"), version >= 10, "v{version}");
         assert_eq!(has(p, "SocialGiftModel"), version >= 10, "v{version}");
         // Fields that exist are always there, null when empty.
-        assert!(
-            o["memo"].is_null()
-                && o["shopOrderCfmDatetime"].is_null()
-                && o["WrappingModel1"].is_null()
-        );
+        assert!(o["memo"].is_null() && o["shopOrderCfmDatetime"].is_null() && o["WrappingModel1"].is_null());
         assert_eq!(p["ShippingModelList"], json!([]));
     }
 }
@@ -75,7 +59,8 @@ async fn version_9_keys_come_in_the_order_of_the_real_sample() {
     let n = app.place_one(1).await;
     let o = app.order_model(&n, 9).await;
     // order-api.md §8.4 (version 9), top level of OrderModel.
-    let expected = "orderNumber orderProgress subStatusId subStatusName orderDatetime shopOrderCfmDatetime orderFixDatetime \
+    let expected =
+        "orderNumber orderProgress subStatusId subStatusName orderDatetime shopOrderCfmDatetime orderFixDatetime \
         shippingInstDatetime shippingCmplRptDatetime cancelDueDate deliveryDate shippingTerm remarks giftCheckFlag \
         severalSenderFlag equalSenderFlag isolatedIslandFlag rakutenMemberFlag carrierCode emailCarrierCode orderType \
         reserveNumber reserveDeliveryCount cautionDisplayType cautionDisplayDetailType rakutenConfirmFlag goodsPrice \
@@ -93,16 +78,10 @@ async fn version_9_keys_come_in_the_order_of_the_real_sample() {
     let expected_item = "itemDetailId itemName itemId itemNumber manageNumber price units includePostageFlag includeTaxFlag \
         includeCashOnDeliveryPostageFlag selectedChoice pointRate pointType inventoryType delvdateInfo restoreInventoryFlag \
         dealFlag drugFlag deleteItemFlag taxRate priceTaxIncl isSingleItemShipping SkuModelList";
-    assert_eq!(
-        keys(&p["ItemModelList"][0]),
-        expected_item.split_whitespace().collect::<Vec<_>>()
-    );
+    assert_eq!(keys(&p["ItemModelList"][0]), expected_item.split_whitespace().collect::<Vec<_>>());
     // The first item's itemDetailId equals the basketId (seen in every capture).
     assert_eq!(p["basketId"], p["ItemModelList"][0]["itemDetailId"]);
-    assert!(o["OrdererModel"]["emailAddress"]
-        .as_str()
-        .unwrap()
-        .ends_with("s1@pc.fw.rakuten.ne.jp"));
+    assert!(o["OrdererModel"]["emailAddress"].as_str().unwrap().ends_with("s1@pc.fw.rakuten.ne.jp"));
     assert_eq!(o["orderDatetime"], "2026-11-28T09:00:00+0900");
     assert_eq!(o["paymentChargeTaxRate"], json!(0.1));
 }
@@ -111,19 +90,10 @@ async fn version_9_keys_come_in_the_order_of_the_real_sample() {
 async fn amounts_add_up() {
     let app = spawn(shop()).await;
     // 2 × 1980 = 3960 < 3980: postage 550; COD fee 330.
-    let n = app
-        .place(
-            json!([{"manage_number": "tshirt", "variant_id": "m-black", "units": 2}]),
-            2,
-        )
-        .await;
+    let n = app.place(json!([{"manage_number": "tshirt", "variant_id": "m-black", "units": 2}]), 2).await;
     let o = app.order_model(&n, 9).await;
     assert_eq!(
-        (
-            o["goodsPrice"].as_i64(),
-            o["postagePrice"].as_i64(),
-            o["deliveryPrice"].as_i64()
-        ),
+        (o["goodsPrice"].as_i64(), o["postagePrice"].as_i64(), o["deliveryPrice"].as_i64()),
         (Some(3960), Some(550), Some(330))
     );
     assert_eq!(o["totalPrice"], 4510);
@@ -133,17 +103,9 @@ async fn amounts_add_up() {
     assert_eq!(o["SettlementModel"]["settlementMethod"], "代金引換");
     assert!(o["SettlementModel"]["cardName"].is_null());
     // Free postage from 3980.
-    let n = app
-        .place(
-            json!([{"manage_number": "tshirt", "variant_id": "m-black", "units": 3}]),
-            1,
-        )
-        .await;
+    let n = app.place(json!([{"manage_number": "tshirt", "variant_id": "m-black", "units": 3}]), 1).await;
     let o = app.order_model(&n, 9).await;
-    assert_eq!(
-        (o["postagePrice"].as_i64(), o["requestPrice"].as_i64()),
-        (Some(0), Some(5940))
-    );
+    assert_eq!((o["postagePrice"].as_i64(), o["requestPrice"].as_i64()), (Some(0), Some(5940)));
     assert_eq!(o["SettlementModel"]["cardName"], "VISA");
 }
 
@@ -154,19 +116,14 @@ async fn version_may_be_a_numeric_string() {
     let (status, v) = app.get_order(&[&n], json!("7")).await;
     assert_eq!(status, 200);
     assert_eq!(v["version"], 7);
-    assert_eq!(
-        v["MessageModelList"][0]["message"],
-        "受注情報取得に成功しました。(取得件数1件)"
-    );
+    assert_eq!(v["MessageModelList"][0]["message"], "受注情報取得に成功しました。(取得件数1件)");
 }
 
 #[tokio::test]
 async fn unknown_numbers_get_info_102_each_next_to_the_found_ones() {
     let app = spawn(shop()).await;
     let n = app.place_one(1).await;
-    let (status, v) = app
-        .get_order(&["123456-20261128-0000000001", &n, "nope"], json!(7))
-        .await;
+    let (status, v) = app.get_order(&["123456-20261128-0000000001", &n, "nope"], json!(7)).await;
     assert_eq!(status, 200);
     assert_eq!(
         codes(&v),
@@ -176,14 +133,8 @@ async fn unknown_numbers_get_info_102_each_next_to_the_found_ones() {
             "ORDER_EXT_API_GET_ORDER_INFO_102"
         ]
     );
-    assert_eq!(
-        v["MessageModelList"][1]["orderNumber"],
-        "123456-20261128-0000000001"
-    );
-    assert_eq!(
-        v["MessageModelList"][1]["message"],
-        "受注情報が取得できませんでした。"
-    );
+    assert_eq!(v["MessageModelList"][1]["orderNumber"], "123456-20261128-0000000001");
+    assert_eq!(v["MessageModelList"][1]["message"], "受注情報が取得できませんでした。");
     assert_eq!(v["OrderModelList"].as_array().unwrap().len(), 1);
 
     let (_, v) = app.get_order(&["nope"], json!(7)).await;
@@ -195,68 +146,25 @@ async fn unknown_numbers_get_info_102_each_next_to_the_found_ones() {
 async fn version_and_number_list_are_validated() {
     let app = spawn(shop()).await;
     for (body, code, text) in [
-        (
-            json!({"orderNumberList": ["x"]}),
-            "ERROR_009",
-            "versionの項目を指定して下さい。",
-        ),
-        (
-            json!({"orderNumberList": ["x"], "version": 2}),
-            "ERROR_011",
-            "versionの書式が不正です。",
-        ),
-        (
-            json!({"orderNumberList": ["x"], "version": 11}),
-            "ERROR_011",
-            "versionの書式が不正です。",
-        ),
-        (
-            json!({"orderNumberList": ["x"], "version": "seven"}),
-            "ERROR_011",
-            "versionの書式が不正です。",
-        ),
-        (
-            json!({"version": 7}),
-            "ERROR_009",
-            "orderNumberListの項目を指定して下さい。",
-        ),
-        (
-            json!({"orderNumberList": [], "version": 7}),
-            "ERROR_010",
-            "orderNumberListの値を指定して下さい。",
-        ),
-        (
-            json!({"orderNumberList": [1, 2], "version": 7}),
-            "ERROR_011",
-            "orderNumberListの書式が不正です。",
-        ),
+        (json!({"orderNumberList": ["x"]}), "ERROR_009", "versionの項目を指定して下さい。"),
+        (json!({"orderNumberList": ["x"], "version": 2}), "ERROR_011", "versionの書式が不正です。"),
+        (json!({"orderNumberList": ["x"], "version": 11}), "ERROR_011", "versionの書式が不正です。"),
+        (json!({"orderNumberList": ["x"], "version": "seven"}), "ERROR_011", "versionの書式が不正です。"),
+        (json!({"version": 7}), "ERROR_009", "orderNumberListの項目を指定して下さい。"),
+        (json!({"orderNumberList": [], "version": 7}), "ERROR_010", "orderNumberListの値を指定して下さい。"),
+        (json!({"orderNumberList": [1, 2], "version": 7}), "ERROR_011", "orderNumberListの書式が不正です。"),
     ] {
         let (status, v) = app.order("getOrder", body.clone()).await;
         assert_eq!(status, 400, "{body}");
-        assert_eq!(
-            v["MessageModelList"][0]["messageCode"],
-            format!("ORDER_EXT_API_GET_ORDER_{code}"),
-            "{body}"
-        );
+        assert_eq!(v["MessageModelList"][0]["messageCode"], format!("ORDER_EXT_API_GET_ORDER_{code}"), "{body}");
         assert_eq!(v["MessageModelList"][0]["message"], text, "{body}");
         assert!(v["OrderModelList"].is_null());
     }
-    let many: Vec<String> = (0..101)
-        .map(|i| format!("123456-20261128-{i:010}"))
-        .collect();
-    let (status, _) = app
-        .order("getOrder", json!({"orderNumberList": many, "version": 7}))
-        .await;
+    let many: Vec<String> = (0..101).map(|i| format!("123456-20261128-{i:010}")).collect();
+    let (status, _) = app.order("getOrder", json!({"orderNumberList": many, "version": 7})).await;
     assert_eq!(status, 400);
-    let hundred: Vec<String> = (0..100)
-        .map(|i| format!("123456-20261128-{i:010}"))
-        .collect();
-    let (status, _) = app
-        .order(
-            "getOrder",
-            json!({"orderNumberList": hundred, "version": 7}),
-        )
-        .await;
+    let hundred: Vec<String> = (0..100).map(|i| format!("123456-20261128-{i:010}")).collect();
+    let (status, _) = app.order("getOrder", json!({"orderNumberList": hundred, "version": 7})).await;
     assert_eq!(status, 200);
 }
 

@@ -119,11 +119,7 @@ pub async fn spawn(spec: ShopSpec) -> TestApp {
     let app = spawn_empty().await;
     let (status, body) = app.create_shop_toml(&spec.toml()).await;
     assert_eq!(status, 201, "{body}");
-    TestApp {
-        shop_id: spec.shop_id.clone(),
-        auth: body["authorization"].as_str().unwrap().to_string(),
-        ..app
-    }
+    TestApp { shop_id: spec.shop_id.clone(), auth: body["authorization"].as_str().unwrap().to_string(), ..app }
 }
 
 /// A fake with no shops.
@@ -134,13 +130,7 @@ pub async fn spawn_empty() -> TestApp {
     tokio::spawn(rms_mock::serve(listener, AppState::default(), async {
         let _ = rx.await;
     }));
-    TestApp {
-        base,
-        client: reqwest::Client::new(),
-        shop_id: String::new(),
-        auth: String::new(),
-        _stop: tx,
-    }
+    TestApp { base, client: reqwest::Client::new(), shop_id: String::new(), auth: String::new(), _stop: tx }
 }
 
 impl TestApp {
@@ -160,11 +150,7 @@ impl TestApp {
             .await
             .unwrap();
         let status = r.status().as_u16();
-        assert_eq!(
-            r.headers()["content-type"],
-            "application/json;charset=UTF-8",
-            "every order answer is JSON"
-        );
+        assert_eq!(r.headers()["content-type"], "application/json;charset=UTF-8", "every order answer is JSON");
         (status, r.json().await.unwrap())
     }
 
@@ -185,20 +171,11 @@ impl TestApp {
         }
         let (status, v) = self.search(body).await;
         assert_eq!(status, 200, "{v}");
-        v["orderNumberList"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|n| n.as_str().unwrap().to_string())
-            .collect()
+        v["orderNumberList"].as_array().unwrap().iter().map(|n| n.as_str().unwrap().to_string()).collect()
     }
 
     pub async fn get_order(&self, numbers: &[&str], version: Value) -> (u16, Value) {
-        self.order(
-            "getOrder",
-            json!({"orderNumberList": numbers, "version": version}),
-        )
-        .await
+        self.order("getOrder", json!({"orderNumberList": numbers, "version": version})).await
     }
 
     /// The single OrderModel of one order.
@@ -209,33 +186,18 @@ impl TestApp {
     }
 
     pub async fn confirm(&self, numbers: &[&str]) -> (u16, Value) {
-        self.order("confirmOrder", json!({"orderNumberList": numbers}))
-            .await
+        self.order("confirmOrder", json!({"orderNumberList": numbers})).await
     }
 
     /// Any RMS request with the shop's credentials; `(status, content-type, JSON or Null)`.
-    pub async fn rms(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        body: Option<Value>,
-    ) -> (u16, String, Value) {
-        let mut req = self
-            .client
-            .request(method, format!("{}{path}", self.base))
-            .header("Authorization", &self.auth);
+    pub async fn rms(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, String, Value) {
+        let mut req = self.client.request(method, format!("{}{path}", self.base)).header("Authorization", &self.auth);
         if let Some(b) = body {
-            req = req
-                .header("Content-Type", "application/json")
-                .body(b.to_string());
+            req = req.header("Content-Type", "application/json").body(b.to_string());
         }
         let r = req.send().await.unwrap();
         let status = r.status().as_u16();
-        let ct = r
-            .headers()
-            .get("content-type")
-            .map(|v| v.to_str().unwrap().to_string())
-            .unwrap_or_default();
+        let ct = r.headers().get("content-type").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
         let text = r.text().await.unwrap();
         (
             status,
@@ -267,9 +229,7 @@ impl TestApp {
     pub async fn set_stock(&self, manage_number: &str, variant_id: &str, quantity: i64) {
         let (s, v) = self
             .put(
-                &format!(
-                    "/es/2.0/inventories/manage-numbers/{manage_number}/variants/{variant_id}"
-                ),
+                &format!("/es/2.0/inventories/manage-numbers/{manage_number}/variants/{variant_id}"),
                 json!({"mode": "ABSOLUTE", "quantity": quantity}),
             )
             .await;
@@ -277,40 +237,23 @@ impl TestApp {
     }
 
     pub async fn stock(&self, manage_number: &str, variant_id: &str) -> i64 {
-        let (s, v) = self
-            .get(&format!(
-                "/es/2.0/inventories/manage-numbers/{manage_number}/variants/{variant_id}"
-            ))
-            .await;
+        let (s, v) =
+            self.get(&format!("/es/2.0/inventories/manage-numbers/{manage_number}/variants/{variant_id}")).await;
         assert_eq!(s, 200, "{v}");
         v["quantity"].as_i64().unwrap()
     }
 
     // ----- control plane -----
 
-    pub async fn admin(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        body: Option<Value>,
-    ) -> (u16, Value) {
+    pub async fn admin(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
         let mut req = self.client.request(method, format!("{}{path}", self.base));
         if let Some(b) = body {
-            req = req
-                .header("Content-Type", "application/json")
-                .body(b.to_string());
+            req = req.header("Content-Type", "application/json").body(b.to_string());
         }
         let r = req.send().await.unwrap();
         let status = r.status().as_u16();
         let text = r.text().await.unwrap();
-        (
-            status,
-            if text.is_empty() {
-                Value::Null
-            } else {
-                serde_json::from_str(&text).unwrap()
-            },
-        )
+        (status, if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap() })
     }
 
     pub async fn create_shop_toml(&self, toml: &str) -> (u16, Value) {
@@ -331,68 +274,41 @@ impl TestApp {
 
     /// A buyer orders; returns the order number.
     pub async fn place(&self, lines: Value, settlement: u16) -> String {
-        let (status, v) = self
-            .place_raw(json!({"lines": lines, "settlement_method_code": settlement}))
-            .await;
+        let (status, v) = self.place_raw(json!({"lines": lines, "settlement_method_code": settlement})).await;
         assert_eq!(status, 201, "{v}");
         v["order_number"].as_str().unwrap().to_string()
     }
 
     pub async fn place_raw(&self, body: Value) -> (u16, Value) {
-        self.admin(
-            reqwest::Method::POST,
-            &self.shop_path("/orders"),
-            Some(body),
-        )
-        .await
+        self.admin(reqwest::Method::POST, &self.shop_path("/orders"), Some(body)).await
     }
 
     /// One T-shirt, paid by `settlement`.
     pub async fn place_one(&self, settlement: u16) -> String {
-        self.place(
-            json!([{"manage_number": "tshirt", "variant_id": "m-black", "units": 1}]),
-            settlement,
-        )
-        .await
+        self.place(json!([{"manage_number": "tshirt", "variant_id": "m-black", "units": 1}]), settlement).await
     }
 
     pub async fn advance(&self, minutes: i64) -> Value {
         let (status, v) = self
-            .admin(
-                reqwest::Method::POST,
-                &self.shop_path("/clock/advance"),
-                Some(json!({"minutes": minutes})),
-            )
+            .admin(reqwest::Method::POST, &self.shop_path("/clock/advance"), Some(json!({"minutes": minutes})))
             .await;
         assert_eq!(status, 200, "{v}");
         v
     }
 
     pub async fn patch_settings(&self, patch: Value) -> (u16, Value) {
-        self.admin(
-            reqwest::Method::PATCH,
-            &self.shop_path("/settings"),
-            Some(patch),
-        )
-        .await
+        self.admin(reqwest::Method::PATCH, &self.shop_path("/settings"), Some(patch)).await
     }
 
     pub async fn history(&self, number: &str) -> Value {
-        let (status, v) = self
-            .admin(
-                reqwest::Method::GET,
-                &self.shop_path(&format!("/orders/{number}/history")),
-                None,
-            )
-            .await;
+        let (status, v) =
+            self.admin(reqwest::Method::GET, &self.shop_path(&format!("/orders/{number}/history")), None).await;
         assert_eq!(status, 200, "{v}");
         v
     }
 
     pub async fn journal(&self) -> Value {
-        self.admin(reqwest::Method::GET, &self.shop_path("/journal"), None)
-            .await
-            .1
+        self.admin(reqwest::Method::GET, &self.shop_path("/journal"), None).await.1
     }
 }
 
@@ -400,20 +316,13 @@ impl TestApp {
 pub fn error_codes(v: &Value) -> Vec<String> {
     v["errors"]
         .as_array()
-        .map(|l| {
-            l.iter()
-                .map(|e| e["code"].as_str().unwrap().to_string())
-                .collect()
-        })
+        .map(|l| l.iter().map(|e| e["code"].as_str().unwrap().to_string()).collect())
         .unwrap_or_default()
 }
 
 /// A minimal valid Item API 2.0 body with one selector and the given (variantId, size, price).
 pub fn item_body(title: &str, variants: &[(&str, &str, i64)]) -> Value {
-    let values: Vec<Value> = variants
-        .iter()
-        .map(|(_, s, _)| json!({"displayValue": s}))
-        .collect();
+    let values: Vec<Value> = variants.iter().map(|(_, s, _)| json!({"displayValue": s})).collect();
     let mut vmap = serde_json::Map::new();
     for (id, size, price) in variants {
         vmap.insert(
@@ -434,10 +343,6 @@ pub fn item_body(title: &str, variants: &[(&str, &str, i64)]) -> Value {
 pub fn codes(v: &Value) -> Vec<String> {
     v["MessageModelList"]
         .as_array()
-        .map(|l| {
-            l.iter()
-                .map(|m| m["messageCode"].as_str().unwrap().to_string())
-                .collect()
-        })
+        .map(|l| l.iter().map(|m| m["messageCode"].as_str().unwrap().to_string()).collect())
         .unwrap_or_default()
 }

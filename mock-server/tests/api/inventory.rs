@@ -11,23 +11,12 @@ const V21: &str = "/es/2.1/inventories/manage-numbers";
 async fn absolute_and_relative_writes_answer_204_with_an_empty_body() {
     let app = spawn(shop()).await;
     let (status, ct, v) = app
-        .rms(
-            Method::PUT,
-            &format!("{V20}/TSHIRT/variants/m-black"),
-            Some(json!({"mode": "ABSOLUTE", "quantity": 10})),
-        )
+        .rms(Method::PUT, &format!("{V20}/TSHIRT/variants/m-black"), Some(json!({"mode": "ABSOLUTE", "quantity": 10})))
         .await;
-    assert_eq!(
-        (status, ct.as_str(), v),
-        (204, "application/json", Value::Null)
-    );
+    assert_eq!((status, ct.as_str(), v), (204, "application/json", Value::Null));
     app.advance(5).await;
-    let (status, _) = app
-        .put(
-            &format!("{V21}/tshirt/variants/m-black"),
-            json!({"mode": "RELATIVE", "quantity": -2}),
-        )
-        .await;
+    let (status, _) =
+        app.put(&format!("{V21}/tshirt/variants/m-black"), json!({"mode": "RELATIVE", "quantity": -2})).await;
     assert_eq!(status, 204);
     let (status, v) = app.get(&format!("{V20}/tshirt/variants/m-black")).await;
     assert_eq!(status, 200);
@@ -40,50 +29,24 @@ async fn absolute_and_relative_writes_answer_204_with_an_empty_body() {
 #[tokio::test]
 async fn relative_first_and_out_of_range_results_are_refused() {
     let app = spawn(shop()).await;
-    let (status, v) = app
-        .put(
-            &format!("{V21}/new-item/variants/v1"),
-            json!({"mode": "RELATIVE", "quantity": 3}),
-        )
-        .await;
+    let (status, v) = app.put(&format!("{V21}/new-item/variants/v1"), json!({"mode": "RELATIVE", "quantity": 3})).await;
     assert_eq!((status, error_codes(&v)), (400, vec!["IE0500".to_string()]));
     app.set_stock("tshirt", "l-white", 3).await;
-    let (status, v) = app
-        .put(
-            &format!("{V20}/tshirt/variants/l-white"),
-            json!({"mode": "RELATIVE", "quantity": -4}),
-        )
-        .await;
+    let (status, v) =
+        app.put(&format!("{V20}/tshirt/variants/l-white"), json!({"mode": "RELATIVE", "quantity": -4})).await;
     assert_eq!(status, 400);
-    assert_eq!(
-        v["errors"][0]["message"],
-        "After update, the quantity must be between 0 and 99999."
-    );
-    let (status, v) = app
-        .put(
-            &format!("{V20}/tshirt/variants/l-white"),
-            json!({"mode": "ABSOLUTE", "quantity": 100000}),
-        )
-        .await;
+    assert_eq!(v["errors"][0]["message"], "After update, the quantity must be between 0 and 99999.");
+    let (status, v) =
+        app.put(&format!("{V20}/tshirt/variants/l-white"), json!({"mode": "ABSOLUTE", "quantity": 100000})).await;
     assert_eq!((status, error_codes(&v)), (400, vec!["IE0003".to_string()]));
     for (body, code, path) in [
         (json!({"quantity": 1}), "IE0001", "mode"),
         (json!({"mode": "SET", "quantity": 1}), "IE0007", "mode"),
-        (
-            json!({"mode": "ABSOLUTE", "quantity": "a"}),
-            "IE0002",
-            "quantity",
-        ),
+        (json!({"mode": "ABSOLUTE", "quantity": "a"}), "IE0002", "quantity"),
         (json!({"mode": "ABSOLUTE"}), "IE0001", "quantity"),
-        (
-            json!({"mode": "ABSOLUTE", "quantity": 1, "shipFromIds": [1]}),
-            "IE0002",
-            "shipFromIds",
-        ),
+        (json!({"mode": "ABSOLUTE", "quantity": 1, "shipFromIds": [1]}), "IE0002", "shipFromIds"),
     ] {
-        let (status, v) = app
-            .put(&format!("{V20}/tshirt/variants/l-white"), body.clone())
-            .await;
+        let (status, v) = app.put(&format!("{V20}/tshirt/variants/l-white"), body.clone()).await;
         assert_eq!(status, 400, "{body}");
         assert_eq!(v["errors"][0]["code"], code, "{body}: {v}");
         assert_eq!(v["errors"][0]["metadata"]["propertyPath"], path, "{body}");
@@ -95,56 +58,32 @@ async fn relative_first_and_out_of_range_results_are_refused() {
 async fn version_2_1_keeps_lead_times_and_ship_from_ids_and_checks_them() {
     let app = spawn(shop()).await;
     let body = json!({"mode": "ABSOLUTE", "quantity": 4, "operationLeadTime": {"normalDeliveryTimeId": 2, "backOrderDeliveryTimeId": 3}, "shipFromIds": [1, 3]});
-    assert_eq!(
-        app.put(&format!("{V21}/socks/variants/socks"), body)
-            .await
-            .0,
-        204
-    );
+    assert_eq!(app.put(&format!("{V21}/socks/variants/socks"), body).await.0, 204);
     let (_, v21) = app.get(&format!("{V21}/socks/variants/socks")).await;
-    assert_eq!(
-        v21["operationLeadTime"],
-        json!({"normalDeliveryTimeId": 2, "backOrderDeliveryTimeId": 3})
-    );
+    assert_eq!(v21["operationLeadTime"], json!({"normalDeliveryTimeId": 2, "backOrderDeliveryTimeId": 3}));
     assert_eq!(v21["shipFromIds"], json!([1, 3]));
     let (_, v20) = app.get(&format!("{V20}/socks/variants/socks")).await;
-    assert!(
-        v20.get("shipFromIds").is_none(),
-        "2.0 does not show 2.1 fields"
-    );
+    assert!(v20.get("shipFromIds").is_none(), "2.0 does not show 2.1 fields");
     // A 2.1 upsert is not partial: leaving the fields out removes them.
     assert_eq!(
-        app.put(
-            &format!("{V21}/socks/variants/socks"),
-            json!({"mode": "RELATIVE", "quantity": 1})
-        )
-        .await
-        .0,
+        app.put(&format!("{V21}/socks/variants/socks"), json!({"mode": "RELATIVE", "quantity": 1})).await.0,
         204
     );
     let (_, v21) = app.get(&format!("{V21}/socks/variants/socks")).await;
     assert!(v21.get("shipFromIds").is_none() && v21.get("operationLeadTime").is_none());
     assert_eq!(v21["quantity"], 5);
     let (status, v) = app
-        .put(
-            &format!("{V21}/socks/variants/socks"),
-            json!({"mode": "ABSOLUTE", "quantity": 1, "shipFromIds": [9]}),
-        )
+        .put(&format!("{V21}/socks/variants/socks"), json!({"mode": "ABSOLUTE", "quantity": 1, "shipFromIds": [9]}))
         .await;
     assert_eq!(status, 400);
     assert_eq!(v["errors"][0]["code"], "IE0118");
-    assert_eq!(
-        v["errors"][0]["message"],
-        "9 is invalid because it is not defined in shipFromIds of shop setting."
-    );
+    assert_eq!(v["errors"][0]["message"], "9 is invalid because it is not defined in shipFromIds of shop setting.");
 }
 
 #[tokio::test]
 async fn delete_and_unknown_records() {
     let app = spawn(shop()).await;
-    let (status, _, v) = app
-        .rms(Method::DELETE, &format!("{V20}/socks/variants/socks"), None)
-        .await;
+    let (status, _, v) = app.rms(Method::DELETE, &format!("{V20}/socks/variants/socks"), None).await;
     assert_eq!((status, v), (204, Value::Null));
     let (status, v) = app.get(&format!("{V20}/socks/variants/socks")).await;
     assert_eq!(status, 404);
@@ -152,9 +91,7 @@ async fn delete_and_unknown_records() {
         v,
         json!({"errors": [{"code": "GE0014", "message": "Not found for inputs; manageNumber=socks, variantId=socks"}]})
     );
-    let (status, _, _) = app
-        .rms(Method::DELETE, &format!("{V20}/socks/variants/socks"), None)
-        .await;
+    let (status, _, _) = app.rms(Method::DELETE, &format!("{V20}/socks/variants/socks"), None).await;
     assert_eq!(status, 404);
     let (status, v) = app.get(&format!("{V20}/bad%20name/variants/x")).await;
     assert_eq!((status, error_codes(&v)), (400, vec!["IE0220".to_string()]));
@@ -169,13 +106,8 @@ async fn bulk_upsert_is_all_or_nothing_with_limits_and_duplicate_checks() {
         {"mode": "ABSOLUTE", "quantity": 5, "manageNumber": "tshirt", "variantId": "m-black"},
         {"manageNumber": "socks", "variantId": "socks", "mode": "RELATIVE", "quantity": -10},
     ]});
-    let (status, ct, v) = app
-        .rms(Method::POST, "/es/2.1/inventories/bulk-upsert", Some(body))
-        .await;
-    assert_eq!(
-        (status, ct.as_str(), v),
-        (204, "application/json", Value::Null)
-    );
+    let (status, ct, v) = app.rms(Method::POST, "/es/2.1/inventories/bulk-upsert", Some(body)).await;
+    assert_eq!((status, ct.as_str(), v), (204, "application/json", Value::Null));
     assert_eq!(app.stock("tshirt", "m-black").await, 5);
     assert_eq!(app.stock("socks", "socks").await, 4990);
 
@@ -185,15 +117,8 @@ async fn bulk_upsert_is_all_or_nothing_with_limits_and_duplicate_checks() {
     ]});
     let (status, v) = app.post("/es/2.0/inventories/bulk-upsert", bad).await;
     assert_eq!(status, 400);
-    assert_eq!(
-        v["errors"][0]["metadata"]["propertyPath"],
-        "inventories[1].quantity"
-    );
-    assert_eq!(
-        app.stock("tshirt", "m-black").await,
-        5,
-        "the valid first write was not applied either"
-    );
+    assert_eq!(v["errors"][0]["metadata"]["propertyPath"], "inventories[1].quantity");
+    assert_eq!(app.stock("tshirt", "m-black").await, 5, "the valid first write was not applied either");
 
     let dup = json!({"inventories": [
         {"manageNumber": "tshirt", "variantId": "m-black", "mode": "ABSOLUTE", "quantity": 1},
@@ -201,37 +126,19 @@ async fn bulk_upsert_is_all_or_nothing_with_limits_and_duplicate_checks() {
     ]});
     let (status, v) = app.post("/es/2.0/inventories/bulk-upsert", dup).await;
     assert_eq!((status, error_codes(&v)), (400, vec!["IE1102".to_string()]));
-    let many: Vec<Value> = (0..401).map(|i| json!({"manageNumber": "x", "variantId": format!("v{i}"), "mode": "ABSOLUTE", "quantity": 1})).collect();
-    let (status, v) = app
-        .post(
-            "/es/2.0/inventories/bulk-upsert",
-            json!({"inventories": many}),
-        )
-        .await;
+    let many: Vec<Value> = (0..401)
+        .map(|i| json!({"manageNumber": "x", "variantId": format!("v{i}"), "mode": "ABSOLUTE", "quantity": 1}))
+        .collect();
+    let (status, v) = app.post("/es/2.0/inventories/bulk-upsert", json!({"inventories": many})).await;
     assert_eq!((status, error_codes(&v)), (400, vec!["IE1101".to_string()]));
     let (status, v) = app.post("/es/2.0/inventories/bulk-upsert", json!({})).await;
     assert_eq!((status, error_codes(&v)), (400, vec!["GE0011".to_string()]));
-    let (status, v) = app
-        .post(
-            "/es/2.0/inventories/bulk-upsert",
-            json!({"inventories": [{"manageNumber": "a"}]}),
-        )
-        .await;
+    let (status, v) =
+        app.post("/es/2.0/inventories/bulk-upsert", json!({"inventories": [{"manageNumber": "a"}]})).await;
     assert_eq!(status, 400);
-    let paths: Vec<&str> = v["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["metadata"]["propertyPath"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        paths,
-        vec![
-            "inventories[0].variantId",
-            "inventories[0].mode",
-            "inventories[0].quantity"
-        ]
-    );
+    let paths: Vec<&str> =
+        v["errors"].as_array().unwrap().iter().map(|e| e["metadata"]["propertyPath"].as_str().unwrap()).collect();
+    assert_eq!(paths, vec!["inventories[0].variantId", "inventories[0].mode", "inventories[0].quantity"]);
 }
 
 #[tokio::test]
@@ -248,20 +155,11 @@ async fn bulk_get_reads_up_to_1000_pairs_and_leaves_unknown_ones_out() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| {
-            (
-                r["variantId"].as_str().unwrap(),
-                r["quantity"].as_i64().unwrap(),
-            )
-        })
+        .map(|r| (r["variantId"].as_str().unwrap(), r["quantity"].as_i64().unwrap()))
         .collect();
     assert_eq!(got, vec![("socks", 5000), ("l-white", 3)]);
-    let many: Vec<Value> = (0..1001)
-        .map(|i| json!({"manageNumber": "x", "variantId": format!("v{i}")}))
-        .collect();
-    let (status, v) = app
-        .post("/es/2.0/inventories/bulk-get", json!({"inventories": many}))
-        .await;
+    let many: Vec<Value> = (0..1001).map(|i| json!({"manageNumber": "x", "variantId": format!("v{i}")})).collect();
+    let (status, v) = app.post("/es/2.0/inventories/bulk-get", json!({"inventories": many})).await;
     assert_eq!((status, error_codes(&v)), (400, vec!["IE1101".to_string()]));
 }
 
@@ -271,16 +169,10 @@ async fn range_reads_are_inclusive_newest_first_and_validated() {
     app.set_stock("tshirt", "m-black", 5).await;
     app.advance(1).await;
     app.set_stock("tshirt", "l-white", 1).await;
-    let (status, v) = app
-        .get("/es/2.0/inventories/bulk-get/range?minQuantity=1&maxQuantity=5")
-        .await;
+    let (status, v) = app.get("/es/2.0/inventories/bulk-get/range?minQuantity=1&maxQuantity=5").await;
     assert_eq!(status, 200);
-    let got: Vec<&str> = v["inventories"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["variantId"].as_str().unwrap())
-        .collect();
+    let got: Vec<&str> =
+        v["inventories"].as_array().unwrap().iter().map(|r| r["variantId"].as_str().unwrap()).collect();
     assert_eq!(got, vec!["l-white", "m-black"]);
     for (q, code) in [
         ("", "IE0105"),
@@ -289,14 +181,8 @@ async fn range_reads_are_inclusive_newest_first_and_validated() {
         ("maxQuantity=100000", "IE0003"),
         ("minQuantity=x", "IE0002"),
     ] {
-        let (status, v) = app
-            .get(&format!("/es/2.1/inventories/bulk-get/range?{q}"))
-            .await;
-        assert_eq!(
-            (status, error_codes(&v)),
-            (400, vec![code.to_string()]),
-            "{q}"
-        );
+        let (status, v) = app.get(&format!("/es/2.1/inventories/bulk-get/range?{q}")).await;
+        assert_eq!((status, error_codes(&v)), (400, vec![code.to_string()]), "{q}");
     }
     app.admin(
         Method::POST,
@@ -304,9 +190,7 @@ async fn range_reads_are_inclusive_newest_first_and_validated() {
         Some(json!({"items": 1001, "variants": 1, "quantity": 7})),
     )
     .await;
-    let (status, v) = app
-        .get("/es/2.0/inventories/bulk-get/range?minQuantity=7&maxQuantity=7")
-        .await;
+    let (status, v) = app.get("/es/2.0/inventories/bulk-get/range?minQuantity=7&maxQuantity=7").await;
     assert_eq!((status, error_codes(&v)), (400, vec!["IE0116".to_string()]));
 }
 
@@ -315,26 +199,15 @@ async fn stock_for_unknown_skus_is_kept_as_an_orphan_for_24_hours() {
     let app = spawn(shop()).await;
     app.set_stock("future-item", "v1", 9).await;
     app.set_stock("tshirt", "xl", 2).await;
-    let (_, cat) = app
-        .admin(Method::GET, &app.shop_path("/catalog"), None)
-        .await;
+    let (_, cat) = app.admin(Method::GET, &app.shop_path("/catalog"), None).await;
     assert_eq!(cat["orphan_stock"].as_array().unwrap().len(), 2);
     app.advance(23 * 60).await;
     // An update restarts the 24 hours; an item appearing adopts the stock.
     app.set_stock("tshirt", "xl", 3).await;
-    let (s, _) = app
-        .put(
-            "/es/2.0/items/manage-numbers/future-item",
-            item_body("未来", &[("v1", "F", 100)]),
-        )
-        .await;
+    let (s, _) = app.put("/es/2.0/items/manage-numbers/future-item", item_body("未来", &[("v1", "F", 100)])).await;
     assert_eq!(s, 201);
     app.advance(60).await;
-    assert_eq!(
-        app.stock("future-item", "v1").await,
-        9,
-        "adopted by the new item"
-    );
+    assert_eq!(app.stock("future-item", "v1").await, 9, "adopted by the new item");
     assert_eq!(app.stock("tshirt", "xl").await, 3, "updated an hour ago");
     app.advance(23 * 60).await;
     let (status, _) = app.get(&format!("{V20}/tshirt/variants/xl")).await;
@@ -344,51 +217,23 @@ async fn stock_for_unknown_skus_is_kept_as_an_orphan_for_24_hours() {
 #[tokio::test]
 async fn variant_lists_exist_only_in_2_1() {
     let app = spawn(shop()).await;
-    let (status, v) = app
-        .get("/es/2.1/inventories/variant-lists/manage-numbers/tshirt")
-        .await;
+    let (status, v) = app.get("/es/2.1/inventories/variant-lists/manage-numbers/tshirt").await;
     assert_eq!(status, 200);
     assert_eq!(v["manageNumber"], "tshirt");
     assert_eq!(v["variantList"], json!(["l-white", "m-black"]));
-    let (status, v) = app
-        .get("/es/2.0/inventories/variant-lists/manage-numbers/tshirt")
-        .await;
+    let (status, v) = app.get("/es/2.0/inventories/variant-lists/manage-numbers/tshirt").await;
     assert_eq!((status, error_codes(&v)), (400, vec!["GE0007".to_string()]));
-    assert_eq!(
-        app.get("/es/2.1/inventories/variant-lists/manage-numbers/nope")
-            .await
-            .0,
-        404
-    );
+    assert_eq!(app.get("/es/2.1/inventories/variant-lists/manage-numbers/nope").await.0, 404);
 }
 
 #[tokio::test]
 async fn an_item_holds_at_most_400_stock_records() {
     let app = spawn(shop()).await;
-    let first: Vec<Value> = (0..400).map(|i| json!({"manageNumber": "big", "variantId": format!("v{i}"), "mode": "ABSOLUTE", "quantity": 1})).collect();
-    assert_eq!(
-        app.post(
-            "/es/2.0/inventories/bulk-upsert",
-            json!({"inventories": first})
-        )
-        .await
-        .0,
-        204
-    );
-    let (status, v) = app
-        .put(
-            &format!("{V20}/big/variants/v400"),
-            json!({"mode": "ABSOLUTE", "quantity": 1}),
-        )
-        .await;
+    let first: Vec<Value> = (0..400)
+        .map(|i| json!({"manageNumber": "big", "variantId": format!("v{i}"), "mode": "ABSOLUTE", "quantity": 1}))
+        .collect();
+    assert_eq!(app.post("/es/2.0/inventories/bulk-upsert", json!({"inventories": first})).await.0, 204);
+    let (status, v) = app.put(&format!("{V20}/big/variants/v400"), json!({"mode": "ABSOLUTE", "quantity": 1})).await;
     assert_eq!((status, error_codes(&v)), (400, vec!["IE0121".to_string()]));
-    assert_eq!(
-        app.put(
-            &format!("{V20}/big/variants/v0"),
-            json!({"mode": "ABSOLUTE", "quantity": 2})
-        )
-        .await
-        .0,
-        204
-    );
+    assert_eq!(app.put(&format!("{V20}/big/variants/v0"), json!({"mode": "ABSOLUTE", "quantity": 2})).await.0, 204);
 }

@@ -6,12 +6,7 @@ use serde_json::{json, Value};
 use std::collections::HashSet;
 
 fn numbers(v: &Value) -> Vec<String> {
-    v["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["item"]["manageNumber"].as_str().unwrap().to_string())
-        .collect()
+    v["results"].as_array().unwrap().iter().map(|r| r["item"]["manageNumber"].as_str().unwrap().to_string()).collect()
 }
 
 async fn generate(app: &TestApp, items: usize, variants: usize) {
@@ -34,22 +29,21 @@ async fn search_filters_by_text_type_price_and_stock() {
     assert_eq!(v["numFound"], 1);
     assert_eq!(v["offset"], 0);
     assert!(v.get("nextCursorMark").is_none(), "only with cursorMark");
-    let (_, v) = app
-        .get("/es/2.0/items/search?merchantDefinedSkuId=TS-M")
-        .await;
+    let (_, v) = app.get("/es/2.0/items/search?merchantDefinedSkuId=TS-M").await;
     assert_eq!(numbers(&v), vec!["tshirt"]);
     let (_, v) = app.get("/es/2.0/items/search?variantId=socks").await;
     assert_eq!(numbers(&v), vec!["socks"]);
-    let (_, v) = app
-        .get("/es/2.0/items/search?standardPriceFrom=2000&standardPriceTo=2500")
-        .await;
+    let (_, v) = app.get("/es/2.0/items/search?standardPriceFrom=2000&standardPriceTo=2500").await;
     assert_eq!(numbers(&v), vec!["tshirt"], "any one SKU in range");
-    let (_, v) = app.get("/es/2.0/items/search?itemType=NORMAL&genreId=559887&sortKey=manageNumber&sortOrder=asc").await;
+    let (_, v) =
+        app.get("/es/2.0/items/search?itemType=NORMAL&genreId=559887&sortKey=manageNumber&sortOrder=asc").await;
     assert_eq!(numbers(&v), vec!["socks", "tshirt"]);
     app.set_stock("socks", "socks", 0).await;
     let (_, v) = app.get("/es/2.0/items/search?isItemStockout=True").await;
     assert_eq!(numbers(&v), vec!["socks"], "JakeJP's capitalised booleans");
-    let (_, v) = app.get("/es/2.0/items/search?isItemStockout=false&sortOrder=asc&offset=0&hits=10&isInventoryIncluded=True").await;
+    let (_, v) = app
+        .get("/es/2.0/items/search?isItemStockout=false&sortOrder=asc&offset=0&hits=10&isInventoryIncluded=True")
+        .await;
     assert_eq!(numbers(&v), vec!["tshirt"]);
 }
 
@@ -70,15 +64,8 @@ async fn search_validates_its_parameters() {
         ("cursorMark=zz", "IE0002"),
     ] {
         let (status, v) = app.get(&format!("/es/2.0/items/search?{q}")).await;
-        assert_eq!(
-            (status, error_codes(&v)),
-            (400, vec![code.to_string()]),
-            "{q}"
-        );
-        assert!(
-            v["errors"][0].get("metadata").is_none(),
-            "query errors carry no metadata"
-        );
+        assert_eq!((status, error_codes(&v)), (400, vec![code.to_string()]), "{q}");
+        assert!(v["errors"][0].get("metadata").is_none(), "query errors carry no metadata");
     }
     let (status, v) = app.get("/es/2.0/items/search?hits=100&offset=10000").await;
     assert_eq!((status, v["results"].as_array().unwrap().len()), (200, 0));
@@ -101,7 +88,11 @@ async fn offset_paging_and_sorting_cover_a_large_catalog() {
     generate(&app, 120, 2).await;
     let mut seen = Vec::new();
     for offset in [0, 100] {
-        let (status, v) = app.get(&format!("/es/2.0/items/search?sortKey=manageNumber&sortOrder=asc&hits=100&offset={offset}&manageNumber=gen-")).await;
+        let (status, v) = app
+            .get(&format!(
+                "/es/2.0/items/search?sortKey=manageNumber&sortOrder=asc&hits=100&offset={offset}&manageNumber=gen-"
+            ))
+            .await;
         assert_eq!(status, 200);
         assert_eq!(v["numFound"], 120);
         seen.extend(numbers(&v));
@@ -121,11 +112,7 @@ async fn the_cursor_protocol_walks_every_item_once_and_repeats_the_token_at_the_
     for i in 0..30 {
         app.advance(1).await;
         let (s, _, _) = app
-            .rms(
-                Method::PATCH,
-                &format!("/es/2.0/items/manage-numbers/gen-7-{i:06}"),
-                Some(json!({"tagline": "更新"})),
-            )
+            .rms(Method::PATCH, &format!("/es/2.0/items/manage-numbers/gen-7-{i:06}"), Some(json!({"tagline": "更新"})))
             .await;
         assert_eq!(s, 204);
     }
@@ -133,11 +120,7 @@ async fn the_cursor_protocol_walks_every_item_once_and_repeats_the_token_at_the_
     let mut seen = Vec::new();
     let mut pages = 0;
     loop {
-        let (status, v) = app
-            .get(&format!(
-                "/es/2.0/items/search?cursorMark={cursor}&hits=100"
-            ))
-            .await;
+        let (status, v) = app.get(&format!("/es/2.0/items/search?cursorMark={cursor}&hits=100")).await;
         assert_eq!(status, 200, "{v}");
         assert_eq!(v["numFound"], 252);
         let next = v["nextCursorMark"].as_str().unwrap().to_string();
@@ -150,28 +133,16 @@ async fn the_cursor_protocol_walks_every_item_once_and_repeats_the_token_at_the_
         cursor = next;
         assert!(pages < 10, "the cursor must end");
     }
-    assert_eq!(
-        pages, 4,
-        "3 pages of results and one that repeats the token"
-    );
+    assert_eq!(pages, 4, "3 pages of results and one that repeats the token");
     assert_eq!(seen.len(), 252);
-    assert_eq!(
-        seen.iter().collect::<HashSet<_>>().len(),
-        252,
-        "no item twice"
-    );
-    assert_eq!(
-        seen[0], "gen-7-000029",
-        "default order: updated, newest first"
-    );
+    assert_eq!(seen.iter().collect::<HashSet<_>>().len(), 252, "no item twice");
+    assert_eq!(seen[0], "gen-7-000029", "default order: updated, newest first");
 }
 
 #[tokio::test]
 async fn inventory_is_included_only_for_skus_with_explicit_settings() {
     let app = spawn(shop()).await;
-    let (_, v) = app
-        .get("/es/2.0/items/search?isInventoryIncluded=true&manageNumber=tshirt")
-        .await;
+    let (_, v) = app.get("/es/2.0/items/search?isInventoryIncluded=true&manageNumber=tshirt").await;
     assert!(v["results"][0].get("inventory").is_none());
     let (status, v) = app
         .put(
@@ -180,14 +151,9 @@ async fn inventory_is_included_only_for_skus_with_explicit_settings() {
         )
         .await;
     assert_eq!(status, 204, "{v}");
-    let (_, v) = app
-        .get("/es/2.0/items/search?isInventoryIncluded=true&manageNumber=tshirt")
-        .await;
+    let (_, v) = app.get("/es/2.0/items/search?isInventoryIncluded=true&manageNumber=tshirt").await;
     let inv = &v["results"][0]["inventory"];
     assert_eq!(inv["m-black"], json!({"shipFromIds": [2]}));
     assert!(inv.get("l-white").is_none());
-    assert_eq!(
-        inv["updated"], "2026-11-28T00:00:00.000Z",
-        "UTC with milliseconds, as the manual's sample"
-    );
+    assert_eq!(inv["updated"], "2026-11-28T00:00:00.000Z", "UTC with milliseconds, as the manual's sample");
 }

@@ -5,63 +5,31 @@ use crate::helpers::*;
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-async fn raw(
-    app: &TestApp,
-    path: &str,
-    content_type: Option<&str>,
-    body: Vec<u8>,
-) -> (u16, String, Value) {
-    let mut req = app
-        .client
-        .post(format!("{}{path}", app.base))
-        .header("Authorization", &app.auth)
-        .body(body);
+async fn raw(app: &TestApp, path: &str, content_type: Option<&str>, body: Vec<u8>) -> (u16, String, Value) {
+    let mut req = app.client.post(format!("{}{path}", app.base)).header("Authorization", &app.auth).body(body);
     if let Some(ct) = content_type {
         req = req.header("Content-Type", ct);
     }
     let r = req.send().await.unwrap();
     let status = r.status().as_u16();
-    let ct = r
-        .headers()
-        .get("content-type")
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
+    let ct = r.headers().get("content-type").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
     let text = r.text().await.unwrap();
-    (
-        status,
-        ct,
-        serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}")),
-    )
+    (status, ct, serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}")))
 }
 
 #[tokio::test]
 async fn malformed_json_gets_a_400_envelope() {
     let app = spawn(shop()).await;
     for body in ["{", "[1,2]", "\"text\"", "{\"dateType\": }", "\u{0}"] {
-        let (status, ct, v) = raw(
-            &app,
-            "/es/2.0/order/searchOrder/",
-            Some("application/json"),
-            body.as_bytes().to_vec(),
-        )
-        .await;
+        let (status, ct, v) =
+            raw(&app, "/es/2.0/order/searchOrder/", Some("application/json"), body.as_bytes().to_vec()).await;
         assert_eq!(status, 400, "{body}");
         assert_eq!(ct, "application/json;charset=UTF-8");
-        assert_eq!(
-            codes(&v),
-            vec!["ORDER_EXT_API_SEARCH_ORDER_ERROR_011"],
-            "{body}"
-        );
+        assert_eq!(codes(&v), vec!["ORDER_EXT_API_SEARCH_ORDER_ERROR_011"], "{body}");
         assert!(v["orderNumberList"].is_null() && v["PaginationResponseModel"].is_null());
     }
     // An empty body is an empty request: every required field is reported missing.
-    let (status, _, v) = raw(
-        &app,
-        "/es/2.0/order/searchOrder/",
-        Some("application/json"),
-        vec![],
-    )
-    .await;
+    let (status, _, v) = raw(&app, "/es/2.0/order/searchOrder/", Some("application/json"), vec![]).await;
     assert_eq!(status, 400);
     assert_eq!(codes(&v).len(), 3);
 }
@@ -69,79 +37,28 @@ async fn malformed_json_gets_a_400_envelope() {
 #[tokio::test]
 async fn wrong_content_types_get_415_and_charset_is_optional_unless_configured() {
     let app = spawn(shop()).await;
-    let body = json!({"orderNumberList": ["x"], "version": 7})
-        .to_string()
-        .into_bytes();
-    let (status, _, v) = raw(
-        &app,
-        "/es/2.0/order/getOrder/",
-        Some("application/x-www-form-urlencoded"),
-        body.clone(),
-    )
-    .await;
+    let body = json!({"orderNumberList": ["x"], "version": 7}).to_string().into_bytes();
+    let (status, _, v) =
+        raw(&app, "/es/2.0/order/getOrder/", Some("application/x-www-form-urlencoded"), body.clone()).await;
     assert_eq!(status, 415);
     assert_eq!(codes(&v), vec!["ORDER_EXT_API_GET_ORDER_ERROR_011"]);
-    for ct in [
-        "application/json",
-        "application/json;charset=utf-8",
-        "application/json; charset=UTF-8",
-        "Application/JSON",
-    ] {
-        assert_eq!(
-            raw(&app, "/es/2.0/order/getOrder/", Some(ct), body.clone())
-                .await
-                .0,
-            200,
-            "{ct}"
-        );
+    for ct in
+        ["application/json", "application/json;charset=utf-8", "application/json; charset=UTF-8", "Application/JSON"]
+    {
+        assert_eq!(raw(&app, "/es/2.0/order/getOrder/", Some(ct), body.clone()).await.0, 200, "{ct}");
     }
-    assert_eq!(
-        raw(&app, "/es/2.0/order/getOrder/", None, body.clone())
-            .await
-            .0,
-        200,
-        "no Content-Type at all"
-    );
+    assert_eq!(raw(&app, "/es/2.0/order/getOrder/", None, body.clone()).await.0, 200, "no Content-Type at all");
 
     let strict = spawn(shop().with_setting("require_charset = true")).await;
-    assert_eq!(
-        raw(
-            &strict,
-            "/es/2.0/order/getOrder/",
-            Some("application/json"),
-            body.clone()
-        )
-        .await
-        .0,
-        415
-    );
-    assert_eq!(
-        raw(
-            &strict,
-            "/es/2.0/order/getOrder/",
-            Some("application/json; charset=utf-8"),
-            body
-        )
-        .await
-        .0,
-        200
-    );
+    assert_eq!(raw(&strict, "/es/2.0/order/getOrder/", Some("application/json"), body.clone()).await.0, 415);
+    assert_eq!(raw(&strict, "/es/2.0/order/getOrder/", Some("application/json; charset=utf-8"), body).await.0, 200);
 }
 
 #[tokio::test]
 async fn a_huge_body_gets_413_in_the_envelope() {
     let app = spawn(shop()).await;
-    let big = format!(
-        "{{\"orderNumberList\": [\"{}\"], \"version\": 7}}",
-        "9".repeat(2 * 1024 * 1024)
-    );
-    let (status, _, v) = raw(
-        &app,
-        "/es/2.0/order/getOrder/",
-        Some("application/json"),
-        big.into_bytes(),
-    )
-    .await;
+    let big = format!("{{\"orderNumberList\": [\"{}\"], \"version\": 7}}", "9".repeat(2 * 1024 * 1024));
+    let (status, _, v) = raw(&app, "/es/2.0/order/getOrder/", Some("application/json"), big.into_bytes()).await;
     assert_eq!(status, 413);
     assert_eq!(codes(&v), vec!["ORDER_EXT_API_GET_ORDER_ERROR_011"]);
 }
@@ -161,34 +78,13 @@ async fn wrong_methods_and_unknown_operations_answer_json() {
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["MessageModelList"][0]["messageType"], "ERROR");
 
-    let (status, _, v) = raw(
-        &app,
-        "/es/2.0/order/noSuchOperation/",
-        Some("application/json"),
-        b"{}".to_vec(),
-    )
-    .await;
+    let (status, _, v) = raw(&app, "/es/2.0/order/noSuchOperation/", Some("application/json"), b"{}".to_vec()).await;
     assert_eq!(status, 404);
-    assert!(v["Results"]["message"]
-        .as_str()
-        .unwrap()
-        .contains("/es/2.0/order/noSuchOperation/"));
-    let (status, _, v) = raw(
-        &app,
-        "/es/2.0/order/cancelOrder/",
-        Some("application/json"),
-        b"{}".to_vec(),
-    )
-    .await;
+    assert!(v["Results"]["message"].as_str().unwrap().contains("/es/2.0/order/noSuchOperation/"));
+    let (status, _, v) = raw(&app, "/es/2.0/order/cancelOrder/", Some("application/json"), b"{}".to_vec()).await;
     assert_eq!(status, 400, "all 18 operations are served: {v}");
     assert_eq!(codes(&v)[0], "ORDER_EXT_API_CANCEL_ORDER_ERROR_009");
-    let (status, _, _) = raw(
-        &app,
-        "/somewhere/else",
-        Some("application/json"),
-        b"{}".to_vec(),
-    )
-    .await;
+    let (status, _, _) = raw(&app, "/somewhere/else", Some("application/json"), b"{}".to_vec()).await;
     assert_eq!(status, 404);
 }
 
@@ -197,9 +93,7 @@ async fn paths_work_with_and_without_the_trailing_slash() {
     let app = spawn(shop()).await;
     let n = app.place_one(1).await;
     for path in ["/es/2.0/order/getOrder", "/es/2.0/order/getOrder/"] {
-        let body = json!({"orderNumberList": [n], "version": 7})
-            .to_string()
-            .into_bytes();
+        let body = json!({"orderNumberList": [n], "version": 7}).to_string().into_bytes();
         let (status, _, v) = raw(&app, path, Some("application/json; charset=utf-8"), body).await;
         assert_eq!(status, 200, "{path}");
         assert_eq!(v["OrderModelList"][0]["orderNumber"], n.as_str());
@@ -232,11 +126,7 @@ async fn expect_100_continue_gets_100_then_the_answer() {
     let mut chunk = [0u8; 4096];
     while !String::from_utf8_lossy(&resp).contains("GET_ORDER_INFO_102") {
         let n = s.read(&mut chunk).await.unwrap();
-        assert!(
-            n > 0,
-            "connection closed early: {}",
-            String::from_utf8_lossy(&resp)
-        );
+        assert!(n > 0, "connection closed early: {}", String::from_utf8_lossy(&resp));
         resp.extend_from_slice(&chunk[..n]);
     }
     let text = String::from_utf8_lossy(&resp);
@@ -295,10 +185,7 @@ async fn random_bodies_never_produce_a_5xx_or_a_non_json_answer() {
             body.insert("PaginationRequestModel".into(), json!({"requestRecordsAmount": values[(next() % 12) as usize], "SortModelList": values[(next() % 12) as usize]}));
         }
         let (status, v) = app.order(op, Value::Object(body.clone())).await;
-        assert!(
-            status == 200 || status == 400,
-            "{op} {body:?} → {status} {v}"
-        );
+        assert!(status == 200 || status == 400, "{op} {body:?} → {status} {v}");
         assert!(v.get("MessageModelList").is_some(), "{op} {body:?} → {v}");
     }
 }

@@ -32,23 +32,10 @@ async fn hits_answer_info_101_with_keys_in_captured_order() {
     let (status, v) = app.search(window()).await;
     assert_eq!(status, 200);
     let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
-    assert_eq!(
-        keys,
-        [
-            "orderNumberList",
-            "MessageModelList",
-            "PaginationResponseModel"
-        ]
-    );
+    assert_eq!(keys, ["orderNumberList", "MessageModelList", "PaginationResponseModel"]);
     assert_eq!(v["orderNumberList"], json!([n]));
-    assert_eq!(
-        v["MessageModelList"][0]["message"],
-        "注文検索に成功しました。"
-    );
-    assert_eq!(
-        v["PaginationResponseModel"],
-        json!({"totalRecordsAmount": 1, "totalPages": 1, "requestPage": 1})
-    );
+    assert_eq!(v["MessageModelList"][0]["message"], "注文検索に成功しました。");
+    assert_eq!(v["PaginationResponseModel"], json!({"totalRecordsAmount": 1, "totalPages": 1, "requestPage": 1}));
 }
 
 #[tokio::test]
@@ -72,15 +59,9 @@ async fn pages_default_to_30_and_sort_by_order_datetime() {
     }
     let (_, p1) = app.search(window()).await;
     assert_eq!(p1["orderNumberList"].as_array().unwrap().len(), 30);
-    assert_eq!(
-        p1["PaginationResponseModel"],
-        json!({"totalRecordsAmount": 35, "totalPages": 2, "requestPage": 1})
-    );
+    assert_eq!(p1["PaginationResponseModel"], json!({"totalRecordsAmount": 35, "totalPages": 2, "requestPage": 1}));
     let (_, p2) = app
-        .search(with(
-            window(),
-            json!({"PaginationRequestModel": {"requestRecordsAmount": 30, "requestPage": 2}}),
-        ))
+        .search(with(window(), json!({"PaginationRequestModel": {"requestRecordsAmount": 30, "requestPage": 2}})))
         .await;
     let all: Vec<Value> = p1["orderNumberList"]
         .as_array()
@@ -89,11 +70,7 @@ async fn pages_default_to_30_and_sort_by_order_datetime() {
         .chain(p2["orderNumberList"].as_array().unwrap())
         .cloned()
         .collect();
-    assert_eq!(
-        all,
-        placed.iter().map(|n| json!(n)).collect::<Vec<_>>(),
-        "ascending by default, all pages"
-    );
+    assert_eq!(all, placed.iter().map(|n| json!(n)).collect::<Vec<_>>(), "ascending by default, all pages");
 
     let (_, desc) = app
         .search(with(
@@ -110,24 +87,14 @@ async fn pages_default_to_30_and_sort_by_order_datetime() {
 async fn status_settlement_and_keyword_filters_narrow_the_result() {
     let app = spawn(shop()).await;
     let card = app.place_one(1).await;
-    let cod = app
-        .place(
-            json!([{"manage_number": "socks", "variant_id": "socks", "units": 2}]),
-            2,
-        )
-        .await;
+    let cod = app.place(json!([{"manage_number": "socks", "variant_id": "socks", "units": 2}]), 2).await;
     let bank = app.place_one(9).await;
     app.confirm(&[&card]).await;
 
-    assert_eq!(
-        app.search_numbers(&[100]).await,
-        vec![cod.clone(), bank.clone()]
-    );
+    assert_eq!(app.search_numbers(&[100]).await, vec![cod.clone(), bank.clone()]);
     assert_eq!(app.search_numbers(&[200]).await, vec![card.clone()]);
     assert_eq!(app.search_numbers(&[100, 200]).await.len(), 3);
-    let (_, v) = app
-        .search(with(window(), json!({"settlementMethod": 2})))
-        .await;
+    let (_, v) = app.search(with(window(), json!({"settlementMethod": 2}))).await;
     assert_eq!(v["orderNumberList"], json!([cod]));
     for (kind, kw, expected) in [
         (7, "m-black", vec![card.clone(), bank.clone()]),
@@ -136,12 +103,7 @@ async fn status_settlement_and_keyword_filters_narrow_the_result() {
         (1, "ソックス", vec![cod.clone()]),
         (2, "socks", vec![cod.clone()]),
     ] {
-        let (status, v) = app
-            .search(with(
-                window(),
-                json!({"searchKeywordType": kind, "searchKeyword": kw}),
-            ))
-            .await;
+        let (status, v) = app.search(with(window(), json!({"searchKeywordType": kind, "searchKeyword": kw}))).await;
         assert_eq!(status, 200, "{v}");
         assert_eq!(v["orderNumberList"], json!(expected), "keyword type {kind}");
     }
@@ -149,23 +111,11 @@ async fn status_settlement_and_keyword_filters_narrow_the_result() {
     let (_, m) = app.get_order(&[&cod], json!(7)).await;
     let name = format!(
         "{} {}",
-        m["OrderModelList"][0]["OrdererModel"]["familyName"]
-            .as_str()
-            .unwrap(),
-        m["OrderModelList"][0]["OrdererModel"]["firstName"]
-            .as_str()
-            .unwrap()
+        m["OrderModelList"][0]["OrdererModel"]["familyName"].as_str().unwrap(),
+        m["OrderModelList"][0]["OrdererModel"]["firstName"].as_str().unwrap()
     );
-    let (_, v) = app
-        .search(with(
-            window(),
-            json!({"searchKeywordType": 4, "searchKeyword": name}),
-        ))
-        .await;
-    assert!(v["orderNumberList"]
-        .as_array()
-        .unwrap()
-        .contains(&json!(cod)));
+    let (_, v) = app.search(with(window(), json!({"searchKeywordType": 4, "searchKeyword": name}))).await;
+    assert!(v["orderNumberList"].as_array().unwrap().contains(&json!(cod)));
     // Flags that no order of the fake has (あす楽, coupons) match nothing.
     let (_, v) = app.search(with(window(), json!({"asurakuFlag": 1}))).await;
     assert_eq!(codes(&v), vec!["ORDER_EXT_API_SEARCH_ORDER_INFO_102"]);
@@ -182,28 +132,18 @@ async fn date_types_2_and_3_search_confirmation_and_fix_dates() {
     let (_, v) = app.search(range(2)).await;
     assert_eq!(v["orderNumberList"], json!([a]));
     let (_, v) = app.search(range(3)).await;
-    assert_eq!(
-        codes(&v),
-        vec!["ORDER_EXT_API_SEARCH_ORDER_INFO_102"],
-        "not fixed until processing ends"
-    );
+    assert_eq!(codes(&v), vec!["ORDER_EXT_API_SEARCH_ORDER_INFO_102"], "not fixed until processing ends");
     app.advance(30).await;
     let (_, v) = app.search(range(3)).await;
     assert_eq!(v["orderNumberList"], json!([a]));
     let (_, v) = app.search(range(1)).await;
-    assert_eq!(
-        codes(&v),
-        vec!["ORDER_EXT_API_SEARCH_ORDER_INFO_102"],
-        "ordered at 09:00, outside 09:30–12:00"
-    );
+    assert_eq!(codes(&v), vec!["ORDER_EXT_API_SEARCH_ORDER_INFO_102"], "ordered at 09:00, outside 09:30–12:00");
 }
 
 #[tokio::test]
 async fn the_400_body_lists_every_problem_with_null_siblings() {
     let app = spawn(shop()).await;
-    let (status, v) = app
-        .search(json!({"startDatetime": "2026-11-01T00:00:00+09:00", "endDatetime": ""}))
-        .await;
+    let (status, v) = app.search(json!({"startDatetime": "2026-11-01T00:00:00+09:00", "endDatetime": ""})).await;
     assert_eq!(status, 400);
     assert_eq!(
         v.to_string(),
@@ -221,50 +161,31 @@ async fn only_the_plus_0900_datetime_form_is_accepted() {
         "2026-11-01",
         "2026-11-01T00:00:00.000+0900",
     ] {
-        let (status, v) = app
-            .search(with(window(), json!({"startDatetime": bad})))
-            .await;
+        let (status, v) = app.search(with(window(), json!({"startDatetime": bad}))).await;
         assert_eq!(status, 400, "{bad}");
-        assert_eq!(
-            codes(&v),
-            vec!["ORDER_EXT_API_SEARCH_ORDER_ERROR_011"],
-            "{bad}"
-        );
+        assert_eq!(codes(&v), vec!["ORDER_EXT_API_SEARCH_ORDER_ERROR_011"], "{bad}");
     }
     let lenient = spawn(shop().with_setting("datetime_mode = \"lenient\"")).await;
-    let (status, _) = lenient
-        .search(with(
-            window(),
-            json!({"startDatetime": "2026-11-01T00:00:00+09:00"}),
-        ))
-        .await;
+    let (status, _) = lenient.search(with(window(), json!({"startDatetime": "2026-11-01T00:00:00+09:00"}))).await;
     assert_eq!(status, 200);
 }
 
 #[tokio::test]
 async fn the_63_day_window_and_730_day_horizon_are_enforced() {
     let app = spawn(shop()).await;
-    let ok = json!({"dateType": 1, "startDatetime": "2026-10-01T00:00:00+0900", "endDatetime": "2026-12-03T00:00:00+0900"});
+    let ok =
+        json!({"dateType": 1, "startDatetime": "2026-10-01T00:00:00+0900", "endDatetime": "2026-12-03T00:00:00+0900"});
     assert_eq!(app.search(ok).await.0, 200, "exactly 63 days");
-    let too_wide = json!({"dateType": 1, "startDatetime": "2026-10-01T00:00:00+0900", "endDatetime": "2026-12-03T00:00:01+0900"});
+    let too_wide =
+        json!({"dateType": 1, "startDatetime": "2026-10-01T00:00:00+0900", "endDatetime": "2026-12-03T00:00:01+0900"});
     let (status, v) = app.search(too_wide).await;
-    assert_eq!(
-        (status, codes(&v)),
-        (
-            400,
-            vec!["ORDER_EXT_API_SEARCH_ORDER_ERROR_023".to_string()]
-        )
-    );
-    let too_old = json!({"dateType": 1, "startDatetime": "2024-11-27T00:00:00+0900", "endDatetime": "2024-12-01T00:00:00+0900"});
+    assert_eq!((status, codes(&v)), (400, vec!["ORDER_EXT_API_SEARCH_ORDER_ERROR_023".to_string()]));
+    let too_old =
+        json!({"dateType": 1, "startDatetime": "2024-11-27T00:00:00+0900", "endDatetime": "2024-12-01T00:00:00+0900"});
     let (status, v) = app.search(too_old).await;
-    assert_eq!(
-        (status, codes(&v)),
-        (
-            400,
-            vec!["ORDER_EXT_API_SEARCH_ORDER_ERROR_023".to_string()]
-        )
-    );
-    let reversed = json!({"dateType": 1, "startDatetime": "2026-11-02T00:00:00+0900", "endDatetime": "2026-11-01T00:00:00+0900"});
+    assert_eq!((status, codes(&v)), (400, vec!["ORDER_EXT_API_SEARCH_ORDER_ERROR_023".to_string()]));
+    let reversed =
+        json!({"dateType": 1, "startDatetime": "2026-11-02T00:00:00+0900", "endDatetime": "2026-11-01T00:00:00+0900"});
     assert_eq!(app.search(reversed).await.0, 400);
 }
 
@@ -272,56 +193,27 @@ async fn the_63_day_window_and_730_day_horizon_are_enforced() {
 async fn paging_limits_and_enumerations_are_validated() {
     let app = spawn(shop()).await;
     for (extra, field) in [
-        (
-            json!({"PaginationRequestModel": {"requestRecordsAmount": 1001, "requestPage": 1}}),
-            "requestRecordsAmount",
-        ),
-        (
-            json!({"PaginationRequestModel": {"requestRecordsAmount": 0, "requestPage": 1}}),
-            "requestRecordsAmount",
-        ),
-        (
-            json!({"PaginationRequestModel": {"requestRecordsAmount": 10, "requestPage": 0}}),
-            "requestPage",
-        ),
-        (
-            json!({"PaginationRequestModel": {"SortModelList": [{"sortColumn": 2, "sortDirection": 1}]}}),
-            "sortColumn",
-        ),
+        (json!({"PaginationRequestModel": {"requestRecordsAmount": 1001, "requestPage": 1}}), "requestRecordsAmount"),
+        (json!({"PaginationRequestModel": {"requestRecordsAmount": 0, "requestPage": 1}}), "requestRecordsAmount"),
+        (json!({"PaginationRequestModel": {"requestRecordsAmount": 10, "requestPage": 0}}), "requestPage"),
+        (json!({"PaginationRequestModel": {"SortModelList": [{"sortColumn": 2, "sortDirection": 1}]}}), "sortColumn"),
         (json!({"dateType": 7}), "dateType"),
         (json!({"orderProgressList": [150]}), "orderProgressList"),
         (json!({"orderProgressList": "100"}), "orderProgressList"),
-        (
-            json!({"searchKeywordType": 7, "searchKeyword": "x".repeat(41)}),
-            "searchKeyword",
-        ),
+        (json!({"searchKeywordType": 7, "searchKeyword": "x".repeat(41)}), "searchKeyword"),
         (json!({"settlementMethod": 99}), "settlementMethod"),
         (json!({"shippingDateBlankFlag": 2}), "shippingDateBlankFlag"),
     ] {
         let (status, v) = app.search(with(window(), extra.clone())).await;
         assert_eq!(status, 400, "{extra}");
-        assert_eq!(
-            v["MessageModelList"][0]["message"],
-            format!("{field}の書式が不正です。"),
-            "{extra}"
-        );
+        assert_eq!(v["MessageModelList"][0]["message"], format!("{field}の書式が不正です。"), "{extra}");
     }
-    let (status, v) = app
-        .search(with(window(), json!({"subStatusIdList": [-1]})))
-        .await;
+    let (status, v) = app.search(with(window(), json!({"subStatusIdList": [-1]}))).await;
     assert_eq!(status, 400);
-    assert_eq!(
-        v["MessageModelList"][0]["message"],
-        "orderProgressListの項目を指定して下さい。"
-    );
-    let (status, v) = app
-        .search(with(window(), json!({"searchKeywordType": 4})))
-        .await;
+    assert_eq!(v["MessageModelList"][0]["message"], "orderProgressListの項目を指定して下さい。");
+    let (status, v) = app.search(with(window(), json!({"searchKeywordType": 4}))).await;
     assert_eq!(status, 400);
-    assert_eq!(
-        v["MessageModelList"][0]["message"],
-        "searchKeywordの項目を指定して下さい。"
-    );
+    assert_eq!(v["MessageModelList"][0]["message"], "searchKeywordの項目を指定して下さい。");
 }
 
 #[tokio::test]
@@ -334,11 +226,7 @@ async fn numeric_strings_and_lowercase_keys_follow_the_shop_settings() {
                        "paginationRequestModel": {"requestRecordsAmount": 1, "requestPage": 1}}))
         .await;
     assert_eq!(status, 200);
-    assert_eq!(
-        v["orderNumberList"].as_array().unwrap().len(),
-        2,
-        "a lower-case key is ignored like an unknown key"
-    );
+    assert_eq!(v["orderNumberList"].as_array().unwrap().len(), 2, "a lower-case key is ignored like an unknown key");
 
     let lenient = spawn(shop().with_setting("key_case = \"insensitive\"")).await;
     lenient.place_one(1).await;

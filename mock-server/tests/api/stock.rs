@@ -9,31 +9,14 @@ use std::sync::Arc;
 async fn orders_take_stock_and_cancellations_follow_restock_on_cancel() {
     let app = spawn(shop()).await;
     app.set_stock("tshirt", "m-black", 10).await;
-    let n = app
-        .place(
-            json!([{"manage_number": "tshirt", "variant_id": "m-black", "units": 4}]),
-            1,
-        )
-        .await;
+    let n = app.place(json!([{"manage_number": "tshirt", "variant_id": "m-black", "units": 4}]), 1).await;
     assert_eq!(app.stock("tshirt", "m-black").await, 6);
-    let (status, v) = app
-        .place_raw(
-            json!({"lines": [{"manage_number": "tshirt", "variant_id": "m-black", "units": 7}]}),
-        )
-        .await;
+    let (status, v) =
+        app.place_raw(json!({"lines": [{"manage_number": "tshirt", "variant_id": "m-black", "units": 7}]})).await;
     assert_eq!(status, 409, "{v}");
     assert_eq!(app.stock("tshirt", "m-black").await, 6);
-    app.admin(
-        Method::POST,
-        &app.shop_path(&format!("/orders/{n}/cancel")),
-        None,
-    )
-    .await;
-    assert_eq!(
-        app.stock("tshirt", "m-black").await,
-        10,
-        "restockOnCancel is on for shop-file items"
-    );
+    app.admin(Method::POST, &app.shop_path(&format!("/orders/{n}/cancel")), None).await;
+    assert_eq!(app.stock("tshirt", "m-black").await, 10, "restockOnCancel is on for shop-file items");
 
     // Switch restockOnCancel off through the Item API: a cancellation then keeps the stock out.
     let (s, _) = app
@@ -43,44 +26,22 @@ async fn orders_take_stock_and_cancellations_follow_restock_on_cancel() {
         )
         .await;
     assert_eq!(s, 204);
-    let n = app
-        .place(
-            json!([{"manage_number": "tshirt", "variant_id": "m-black", "units": 2}]),
-            1,
-        )
-        .await;
+    let n = app.place(json!([{"manage_number": "tshirt", "variant_id": "m-black", "units": 2}]), 1).await;
     let o = app.order_model(&n, 9).await;
-    assert_eq!(
-        o["PackageModelList"][0]["ItemModelList"][0]["restoreInventoryFlag"],
-        0
-    );
-    app.admin(
-        Method::POST,
-        &app.shop_path(&format!("/orders/{n}/cancel")),
-        None,
-    )
-    .await;
+    assert_eq!(o["PackageModelList"][0]["ItemModelList"][0]["restoreInventoryFlag"], 0);
+    app.admin(Method::POST, &app.shop_path(&format!("/orders/{n}/cancel")), None).await;
     assert_eq!(app.stock("tshirt", "m-black").await, 8);
 }
 
 #[tokio::test]
 async fn items_created_through_the_item_api_can_be_ordered_with_their_skus() {
     let app = spawn(shop()).await;
-    let (s, _) = app
-        .put(
-            "/es/2.0/items/manage-numbers/hoodie",
-            item_body("パーカー", &[("s", "S", 4980)]),
-        )
-        .await;
+    let (s, _) = app.put("/es/2.0/items/manage-numbers/hoodie", item_body("パーカー", &[("s", "S", 4980)])).await;
     assert_eq!(s, 201);
-    let (status, v) = app
-        .place_raw(json!({"lines": [{"manage_number": "hoodie", "variant_id": "s"}]}))
-        .await;
+    let (status, v) = app.place_raw(json!({"lines": [{"manage_number": "hoodie", "variant_id": "s"}]})).await;
     assert_eq!(status, 409, "no stock registered yet: {v}");
     app.set_stock("hoodie", "s", 1).await;
-    let n = app
-        .place(json!([{"manage_number": "hoodie", "variant_id": "s"}]), 1)
-        .await;
+    let n = app.place(json!([{"manage_number": "hoodie", "variant_id": "s"}]), 1).await;
     let item = &app.order_model(&n, 7).await["PackageModelList"][0]["ItemModelList"][0];
     assert_eq!(item["price"], 4980);
     assert_eq!(item["itemName"], "パーカー");
@@ -96,11 +57,7 @@ async fn items_created_through_the_item_api_can_be_ordered_with_their_skus() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn stock_is_conserved_under_concurrent_orders_cancels_and_relative_updates() {
     let app = Arc::new(spawn(shop()).await);
-    let skus = [
-        ("tshirt", "m-black"),
-        ("tshirt", "l-white"),
-        ("socks", "socks"),
-    ];
+    let skus = [("tshirt", "m-black"), ("tshirt", "l-white"), ("socks", "socks")];
     for (m, v) in skus {
         app.set_stock(m, v, 50).await;
     }
@@ -159,9 +116,7 @@ async fn stock_is_conserved_under_concurrent_orders_cancels_and_relative_updates
             accepted[i] += d;
         }
     }
-    let (_, orders) = app
-        .admin(Method::GET, &app.shop_path("/orders"), None)
-        .await;
+    let (_, orders) = app.admin(Method::GET, &app.shop_path("/orders"), None).await;
     let mut live_units = [0i64; 3];
     let mut live_orders = 0;
     for o in orders["orders"].as_array().unwrap() {
@@ -169,18 +124,11 @@ async fn stock_is_conserved_under_concurrent_orders_cancels_and_relative_updates
             continue;
         }
         live_orders += 1;
-        let model = app
-            .order_model(o["order_number"].as_str().unwrap(), 9)
-            .await;
-        for item in model["PackageModelList"][0]["ItemModelList"]
-            .as_array()
-            .unwrap()
-        {
+        let model = app.order_model(o["order_number"].as_str().unwrap(), 9).await;
+        for item in model["PackageModelList"][0]["ItemModelList"].as_array().unwrap() {
             let k = skus
                 .iter()
-                .position(|(m, v)| {
-                    *m == item["manageNumber"] && *v == item["SkuModelList"][0]["variantId"]
-                })
+                .position(|(m, v)| *m == item["manageNumber"] && *v == item["SkuModelList"][0]["variantId"])
                 .unwrap();
             live_units[k] += item["units"].as_i64().unwrap();
         }

@@ -9,17 +9,12 @@ use serde_json::{json, Map, Value};
 type Answer = Result<RmsReply, Vec<ApiError>>;
 
 fn not_found(manage_number: &str) -> Vec<ApiError> {
-    vec![ApiError::not_found(&format!(
-        "manageNumber={manage_number}"
-    ))]
+    vec![ApiError::not_found(&format!("manageNumber={manage_number}"))]
 }
 
 /// items.get
 pub fn get(shop: &Shop, manage_number: &str) -> Answer {
-    let item = shop
-        .catalog
-        .get(manage_number)
-        .ok_or_else(|| not_found(manage_number))?;
+    let item = shop.catalog.get(manage_number).ok_or_else(|| not_found(manage_number))?;
     Ok(RmsReply::json(200, item.to_json()))
 }
 
@@ -27,10 +22,7 @@ pub fn get(shop: &Shop, manage_number: &str) -> Answer {
 pub fn upsert(shop: &mut Shop, manage_number: &str, req: &Request<'_>) -> Answer {
     let body = rest::json_body(req).map_err(|e| vec![e])?;
     if shop.upsert_item(manage_number, &body)? {
-        Ok(RmsReply::json(
-            201,
-            json!({ "manageNumber": manage_number }),
-        ))
+        Ok(RmsReply::json(201, json!({ "manageNumber": manage_number })))
     } else {
         Ok(rest::no_content())
     }
@@ -54,12 +46,8 @@ pub fn bulk_get(shop: &Shop, req: &Request<'_>) -> Answer {
     let body = rest::json_body(req).map_err(|e| vec![e])?;
     let list = match body.get("manageNumbers") {
         None | Some(Value::Null) => return Err(vec![ApiError::mandatory("manageNumbers")]),
-        Some(Value::Array(l)) if l.is_empty() => {
-            return Err(vec![ApiError::mandatory("manageNumbers")])
-        }
-        Some(Value::Array(l)) if l.len() > 50 => {
-            return Err(vec![ApiError::too_many("manageNumbers")])
-        }
+        Some(Value::Array(l)) if l.is_empty() => return Err(vec![ApiError::mandatory("manageNumbers")]),
+        Some(Value::Array(l)) if l.len() > 50 => return Err(vec![ApiError::too_many("manageNumbers")]),
         Some(Value::Array(l)) => l,
         Some(v) => return Err(vec![ApiError::invalid("manageNumbers", v)]),
     };
@@ -85,47 +73,24 @@ pub fn bulk_get(shop: &Shop, req: &Request<'_>) -> Answer {
     if !errs.is_empty() {
         return Err(errs);
     }
-    let results: Vec<Value> = numbers
-        .iter()
-        .filter_map(|m| shop.catalog.get(m))
-        .map(|i| i.to_json())
-        .collect();
+    let results: Vec<Value> = numbers.iter().filter_map(|m| shop.catalog.get(m)).map(|i| i.to_json()).collect();
     Ok(RmsReply::json(200, json!({ "results": results })))
 }
 
-const SETTINGS_VARIANT_KEYS: [&str; 4] = [
-    "restockOnCancel",
-    "backOrderFlag",
-    "backOrderDeliveryDateId",
-    "normalDeliveryDateId",
-];
+const SETTINGS_VARIANT_KEYS: [&str; 4] =
+    ["restockOnCancel", "backOrderFlag", "backOrderDeliveryDateId", "normalDeliveryDateId"];
 
 /// items.inventory-related-settings.get
 pub fn settings_get(shop: &Shop, manage_number: &str) -> Answer {
-    let item = shop
-        .catalog
-        .get(manage_number)
-        .ok_or_else(|| not_found(manage_number))?;
+    let item = shop.catalog.get(manage_number).ok_or_else(|| not_found(manage_number))?;
     let features = item.body.get("features").cloned().unwrap_or(json!({}));
     let mut f = Map::new();
-    f.insert(
-        "inventoryDisplay".into(),
-        features
-            .get("inventoryDisplay")
-            .cloned()
-            .unwrap_or(json!("HIDDEN_STOCK")),
-    );
+    f.insert("inventoryDisplay".into(), features.get("inventoryDisplay").cloned().unwrap_or(json!("HIDDEN_STOCK")));
     if let Some(t) = features.get("lowStockThreshold") {
         f.insert("lowStockThreshold".into(), t.clone());
     }
     let mut variants = Map::new();
-    for (id, v) in item
-        .body
-        .get("variants")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
+    for (id, v) in item.body.get("variants").and_then(Value::as_object).into_iter().flatten() {
         let mut m = Map::new();
         for k in SETTINGS_VARIANT_KEYS {
             if let Some(x) = v.get(k) {
@@ -147,10 +112,7 @@ pub fn settings_get(shop: &Shop, manage_number: &str) -> Answer {
 /// items.inventory-related-settings.update: the same shape as get; 204.
 pub fn settings_update(shop: &mut Shop, manage_number: &str, req: &Request<'_>) -> Answer {
     let body = rest::json_body(req).map_err(|e| vec![e])?;
-    let item = shop
-        .catalog
-        .get(manage_number)
-        .ok_or_else(|| not_found(manage_number))?;
+    let item = shop.catalog.get(manage_number).ok_or_else(|| not_found(manage_number))?;
     let mut errs = Vec::new();
     for k in body.as_object().into_iter().flat_map(|o| o.keys()) {
         if !["unlimitedInventoryFlag", "features", "variants"].contains(&k.as_str()) {
@@ -178,9 +140,7 @@ pub fn settings_update(shop: &mut Shop, manage_number: &str, req: &Request<'_>) 
     let mut new_body = Value::Object(item.body.clone());
     for (id, settings) in &variants {
         if item.variant(id).is_none() {
-            return Err(vec![ApiError::not_found(&format!(
-                "manageNumber={manage_number}, variantId={id}"
-            ))]);
+            return Err(vec![ApiError::not_found(&format!("manageNumber={manage_number}, variantId={id}"))]);
         }
         for (k, v) in settings.as_object().into_iter().flatten() {
             if !SETTINGS_VARIANT_KEYS.contains(&k.as_str()) {

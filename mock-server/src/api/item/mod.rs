@@ -46,10 +46,7 @@ impl Function {
 
     /// Reads work before SKU migration; everything else answers IE1105 (sku-migration.md §4).
     fn works_unmigrated(self) -> bool {
-        matches!(
-            self,
-            Function::Get | Function::Search | Function::BulkGet | Function::SettingsGet
-        )
+        matches!(self, Function::Get | Function::Search | Function::BulkGet | Function::SettingsGet)
     }
 }
 
@@ -64,12 +61,8 @@ fn route(method: &Method, rest: &str) -> Option<(Function, String)> {
         ("PUT", ["manage-numbers", m]) => (Function::Upsert, m.to_string()),
         ("PATCH", ["manage-numbers", m]) => (Function::Patch, m.to_string()),
         ("DELETE", ["manage-numbers", m]) => (Function::Delete, m.to_string()),
-        ("GET", ["inventory-related-settings", "manage-numbers", m]) => {
-            (Function::SettingsGet, m.to_string())
-        }
-        ("PUT", ["inventory-related-settings", "manage-numbers", m]) => {
-            (Function::SettingsUpdate, m.to_string())
-        }
+        ("GET", ["inventory-related-settings", "manage-numbers", m]) => (Function::SettingsGet, m.to_string()),
+        ("PUT", ["inventory-related-settings", "manage-numbers", m]) => (Function::SettingsUpdate, m.to_string()),
         _ => return None,
     };
     (f.1.is_empty() == matches!(f.0, Function::Search | Function::BulkGet)).then_some(f)
@@ -77,12 +70,7 @@ fn route(method: &Method, rest: &str) -> Option<(Function, String)> {
 
 /// 400 GE0007, the answer for any path the API does not have.
 pub fn no_such_path() -> Response {
-    let reply = rest::error(ApiError::new(
-        400,
-        "GE0007",
-        "Requested path doesn't exist",
-        None,
-    ));
+    let reply = rest::error(ApiError::new(400, "GE0007", "Requested path doesn't exist", None));
     respond(reply, "application/json", None)
 }
 
@@ -98,16 +86,8 @@ async fn item_endpoint(
     let Some((function, manage_number)) = route(&method, rest_path) else {
         return no_such_path();
     };
-    let call = Call {
-        api: Api::Item,
-        function: function.id().to_string(),
-        method,
-        path,
-    };
-    handle_rms(&app, call, &headers, uri.query(), body, |shop, req| {
-        run(function, &manage_number, shop, req)
-    })
-    .await
+    let call = Call { api: Api::Item, function: function.id().to_string(), method, path };
+    handle_rms(&app, call, &headers, uri.query(), body, |shop, req| run(function, &manage_number, shop, req)).await
 }
 
 fn run(function: Function, raw_manage_number: &str, shop: &mut Shop, req: Request<'_>) -> RmsReply {
@@ -118,10 +98,7 @@ fn run(function: Function, raw_manage_number: &str, shop: &mut Shop, req: Reques
         Function::Search => search::search(shop, &req),
         Function::BulkGet => items::bulk_get(shop, &req),
         f => {
-            let manage_number = match crate::domain::item::normalize_manage_number(
-                raw_manage_number,
-                "manageNumber",
-            ) {
+            let manage_number = match crate::domain::item::normalize_manage_number(raw_manage_number, "manageNumber") {
                 Ok(m) => m,
                 Err(e) => return rest::error(e),
             };
@@ -144,18 +121,9 @@ mod tests {
 
     #[test]
     fn paths_map_to_functions() {
-        assert_eq!(
-            route(&Method::GET, "search"),
-            Some((Function::Search, String::new()))
-        );
-        assert_eq!(
-            route(&Method::GET, "search/"),
-            Some((Function::Search, String::new()))
-        );
-        assert_eq!(
-            route(&Method::PUT, "manage-numbers/ABC"),
-            Some((Function::Upsert, "ABC".into()))
-        );
+        assert_eq!(route(&Method::GET, "search"), Some((Function::Search, String::new())));
+        assert_eq!(route(&Method::GET, "search/"), Some((Function::Search, String::new())));
+        assert_eq!(route(&Method::PUT, "manage-numbers/ABC"), Some((Function::Upsert, "ABC".into())));
         assert_eq!(route(&Method::GET, "manage-numbers/"), None);
         assert_eq!(route(&Method::POST, "search"), None);
         assert_eq!(route(&Method::GET, "manage-numbers/a/b"), None);

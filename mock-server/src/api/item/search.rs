@@ -10,15 +10,8 @@ use crate::domain::time::{JstDate, JstDateTime};
 use serde_json::{json, Map, Value};
 use std::cmp::Ordering;
 
-const STRING_FILTERS: [&str; 7] = [
-    "title",
-    "tagline",
-    "manageNumber",
-    "itemNumber",
-    "articleNumber",
-    "variantId",
-    "merchantDefinedSkuId",
-];
+const STRING_FILTERS: [&str; 7] =
+    ["title", "tagline", "manageNumber", "itemNumber", "articleNumber", "variantId", "merchantDefinedSkuId"];
 const BOOL_PARAMS: [&str; 13] = [
     "isVariantStockout",
     "isItemStockout",
@@ -44,14 +37,8 @@ const DATE_PARAMS: [&str; 8] = [
     "updatedFrom",
     "updatedTo",
 ];
-const NUMBER_PARAMS: [&str; 6] = [
-    "standardPriceFrom",
-    "standardPriceTo",
-    "pointRate",
-    "maxPointRate",
-    "basePriceFrom",
-    "basePriceTo",
-];
+const NUMBER_PARAMS: [&str; 6] =
+    ["standardPriceFrom", "standardPriceTo", "pointRate", "maxPointRate", "basePriceFrom", "basePriceTo"];
 const SORT_KEYS: [&str; 11] = [
     "updated",
     "created",
@@ -83,11 +70,7 @@ struct Query {
 }
 
 fn parse(shop: &Shop, req: &Request<'_>) -> Result<Query, ApiError> {
-    let mut q = Query {
-        hits: 10,
-        descending: true,
-        ..Query::default()
-    };
+    let mut q = Query { hits: 10, descending: true, ..Query::default() };
     let mut sort_order_given = false;
     for (k, v) in rest::query_pairs(req.query)? {
         let k = k.as_str();
@@ -96,14 +79,8 @@ fn parse(shop: &Shop, req: &Request<'_>) -> Result<Query, ApiError> {
         } else if let Some(name) = BOOL_PARAMS.iter().find(|n| **n == k) {
             q.bools.push((name, rest::parse_bool(name, &v)?));
         } else if let Some(name) = DATE_PARAMS.iter().find(|n| **n == k) {
-            let d = JstDate::parse(&v).map_err(|_| {
-                ApiError::new(
-                    400,
-                    "IE0002",
-                    format!("{name} has an invalid value : {v}."),
-                    None,
-                )
-            })?;
+            let d = JstDate::parse(&v)
+                .map_err(|_| ApiError::new(400, "IE0002", format!("{name} has an invalid value : {v}."), None))?;
             q.dates.push((name, d));
         } else if let Some(name) = NUMBER_PARAMS.iter().find(|n| **n == k) {
             q.numbers.push((name, rest::parse_int(name, &v)?));
@@ -113,23 +90,13 @@ fn parse(shop: &Shop, req: &Request<'_>) -> Result<Query, ApiError> {
                 "categoryId" => q.category_id = Some(v),
                 "itemType" => {
                     if !ITEM_TYPES.contains(&v.as_str()) {
-                        return Err(ApiError::new(
-                            400,
-                            "IE0007",
-                            "Invalid choice selected for itemType.",
-                            None,
-                        ));
+                        return Err(ApiError::new(400, "IE0007", "Invalid choice selected for itemType.", None));
                     }
                     q.item_type = Some(v);
                 }
                 "sortKey" => {
                     if !SORT_KEYS.contains(&v.as_str()) {
-                        return Err(ApiError::new(
-                            400,
-                            "IE0007",
-                            "Invalid choice selected for sortKey.",
-                            None,
-                        ));
+                        return Err(ApiError::new(400, "IE0007", "Invalid choice selected for sortKey.", None));
                     }
                     q.sort_key = Some(v);
                 }
@@ -137,70 +104,38 @@ fn parse(shop: &Shop, req: &Request<'_>) -> Result<Query, ApiError> {
                     q.descending = match v.to_ascii_lowercase().as_str() {
                         "desc" => true,
                         "asc" => false,
-                        _ => {
-                            return Err(ApiError::new(
-                                400,
-                                "IE0007",
-                                "Invalid choice selected for sortOrder.",
-                                None,
-                            ))
-                        }
+                        _ => return Err(ApiError::new(400, "IE0007", "Invalid choice selected for sortOrder.", None)),
                     };
                     sort_order_given = true;
                 }
                 "offset" => {
                     let n = rest::parse_int("offset", &v)?;
                     if !(0..=10_000).contains(&n) {
-                        return Err(ApiError::new(
-                            400,
-                            "IE0003",
-                            "offset must be between 0 and 10000.",
-                            None,
-                        ));
+                        return Err(ApiError::new(400, "IE0003", "offset must be between 0 and 10000.", None));
                     }
                     q.offset = Some(n);
                 }
                 "hits" => {
                     let n = rest::parse_int("hits", &v)?;
                     if !(1..=100).contains(&n) {
-                        return Err(ApiError::new(
-                            400,
-                            "IE0003",
-                            "hits must be between 1 and 100.",
-                            None,
-                        ));
+                        return Err(ApiError::new(400, "IE0003", "hits must be between 1 and 100.", None));
                     }
                     q.hits = n;
                 }
                 "cursorMark" => q.cursor = Some(v),
                 other => {
                     if shop.settings.item_search_unknown_params == UnknownParams::Reject {
-                        return Err(ApiError::new(
-                            400,
-                            "IE1005",
-                            format!("Invalid query parameter : {other}."),
-                            None,
-                        ));
+                        return Err(ApiError::new(400, "IE1005", format!("Invalid query parameter : {other}."), None));
                     }
                 }
             }
         }
     }
     if q.cursor.is_some() && q.offset.is_some() {
-        return Err(ApiError::new(
-            400,
-            "IE1003",
-            "offset and cursorMark cannot be used together.",
-            None,
-        ));
+        return Err(ApiError::new(400, "IE1003", "offset and cursorMark cannot be used together.", None));
     }
     if q.cursor.is_some() && (q.sort_key.is_some() || sort_order_given) {
-        return Err(ApiError::new(
-            400,
-            "IE1004",
-            "cursorMark cannot be used with sortKey or sortOrder.",
-            None,
-        ));
+        return Err(ApiError::new(400, "IE1004", "cursorMark cannot be used with sortKey or sortOrder.", None));
     }
     Ok(q)
 }
@@ -215,62 +150,35 @@ fn matches(shop: &Shop, item: &Item, q: &Query) -> bool {
         let hit = match *name {
             "title" => contains(item.str_field("title"), needle),
             "tagline" => contains(item.str_field("tagline"), needle),
-            "manageNumber" => item
-                .manage_number
-                .contains(needle.to_ascii_lowercase().as_str()),
+            "manageNumber" => item.manage_number.contains(needle.to_ascii_lowercase().as_str()),
             "itemNumber" => contains(item.str_field("itemNumber"), needle),
-            "variantId" => variants
-                .iter()
-                .any(|v| v.variant_id.contains(needle.as_str())),
-            "merchantDefinedSkuId" => variants
-                .iter()
-                .any(|v| contains(v.merchant_defined_sku_id.as_deref(), needle)),
+            "variantId" => variants.iter().any(|v| v.variant_id.contains(needle.as_str())),
+            "merchantDefinedSkuId" => variants.iter().any(|v| contains(v.merchant_defined_sku_id.as_deref(), needle)),
             _ => item.body["variants"]
                 .as_object()
                 .into_iter()
                 .flatten()
-                .any(|(_, v)| {
-                    contains(
-                        v.pointer("/articleNumber/value").and_then(Value::as_str),
-                        needle,
-                    )
-                }),
+                .any(|(_, v)| contains(v.pointer("/articleNumber/value").and_then(Value::as_str), needle)),
         };
         if !hit {
             return false;
         }
     }
-    if q.genre_id
-        .as_ref()
-        .is_some_and(|g| item.str_field("genreId") != Some(g))
-    {
+    if q.genre_id.as_ref().is_some_and(|g| item.str_field("genreId") != Some(g)) {
         return false;
     }
-    if q.item_type
-        .as_ref()
-        .is_some_and(|t| item.str_field("itemType") != Some(t))
-    {
+    if q.item_type.as_ref().is_some_and(|t| item.str_field("itemType") != Some(t)) {
         return false;
     }
     // The fake keeps no categories.
     if q.category_id.is_some() {
         return false;
     }
-    let price_from = q
-        .numbers
-        .iter()
-        .find(|(n, _)| *n == "standardPriceFrom")
-        .map(|p| p.1);
-    let price_to = q
-        .numbers
-        .iter()
-        .find(|(n, _)| *n == "standardPriceTo")
-        .map(|p| p.1);
+    let price_from = q.numbers.iter().find(|(n, _)| *n == "standardPriceFrom").map(|p| p.1);
+    let price_to = q.numbers.iter().find(|(n, _)| *n == "standardPriceTo").map(|p| p.1);
     if price_from.is_some() || price_to.is_some() {
         let any = variants.iter().any(|v| {
-            v.standard_price.is_some_and(|p| {
-                price_from.is_none_or(|f| p >= f) && price_to.is_none_or(|t| p <= t)
-            })
+            v.standard_price.is_some_and(|p| price_from.is_none_or(|f| p >= f) && price_to.is_none_or(|t| p <= t))
         });
         if !any {
             return false;
@@ -284,16 +192,12 @@ fn matches(shop: &Shop, item: &Item, q: &Query) -> bool {
             "isHiddenItem" => item.flag("hideItem"),
             "isHiddenVariant" => variants.iter().any(|v| v.hidden),
             "isSearchable" => {
-                item.pointer("/features/searchVisibility")
-                    .and_then(Value::as_str)
-                    != Some("ALWAYS_HIDDEN")
+                item.pointer("/features/searchVisibility").and_then(Value::as_str) != Some("ALWAYS_HIDDEN")
             }
             "isYamiichi" => item.body.get("accessControl").is_some(),
-            "isBackOrder" => item.body["variants"]
-                .as_object()
-                .into_iter()
-                .flatten()
-                .any(|(_, v)| v["backOrderFlag"] == true),
+            "isBackOrder" => {
+                item.body["variants"].as_object().into_iter().flatten().any(|(_, v)| v["backOrderFlag"] == true)
+            }
             "isPostageIncluded" => item.body["variants"]
                 .as_object()
                 .into_iter()
@@ -323,15 +227,9 @@ fn matches(shop: &Shop, item: &Item, q: &Query) -> bool {
     }
     for (name, n) in &q.numbers {
         let ok = match *name {
-            "pointRate" => {
-                item.pointer("/pointCampaign/benefits/pointRate")
-                    .and_then(Value::as_i64)
-                    == Some(*n)
-            }
+            "pointRate" => item.pointer("/pointCampaign/benefits/pointRate").and_then(Value::as_i64) == Some(*n),
             "maxPointRate" => {
-                item.pointer("/pointCampaign/optimization/maxPointRate")
-                    .and_then(Value::as_i64)
-                    == Some(*n)
+                item.pointer("/pointCampaign/optimization/maxPointRate").and_then(Value::as_i64) == Some(*n)
             }
             "basePriceFrom" | "basePriceTo" => item.body.get("subscription").is_some(),
             _ => true,
@@ -346,18 +244,12 @@ fn matches(shop: &Shop, item: &Item, q: &Query) -> bool {
 fn compare(a: &Item, b: &Item, key: &str, descending: bool) -> Ordering {
     let primary = match key {
         "created" => a.created.cmp(&b.created),
-        "itemDisplaySequence" => a.body["itemDisplaySequence"]
-            .as_i64()
-            .cmp(&b.body["itemDisplaySequence"].as_i64()),
+        "itemDisplaySequence" => a.body["itemDisplaySequence"].as_i64().cmp(&b.body["itemDisplaySequence"].as_i64()),
         "manageNumber" => a.manage_number.cmp(&b.manage_number),
         // The others sort on fields the fake's items rarely have; `updated` stands in.
         _ => a.updated.cmp(&b.updated),
     };
-    let primary = if descending {
-        primary.reverse()
-    } else {
-        primary
-    };
+    let primary = if descending { primary.reverse() } else { primary };
     primary.then_with(|| a.manage_number.cmp(&b.manage_number))
 }
 
@@ -371,10 +263,8 @@ fn cursor_position(token: &str) -> Option<(JstDateTime, String)> {
     if !token.len().is_multiple_of(2) {
         return None;
     }
-    let bytes: Option<Vec<u8>> = (0..token.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&token[i..i + 2], 16).ok())
-        .collect();
+    let bytes: Option<Vec<u8>> =
+        (0..token.len()).step_by(2).map(|i| u8::from_str_radix(&token[i..i + 2], 16).ok()).collect();
     let text = String::from_utf8(bytes?).ok()?;
     let (secs, m) = text.split_once('|')?;
     Some((JstDateTime::from_seconds(secs.parse().ok()?), m.to_string()))
@@ -382,18 +272,10 @@ fn cursor_position(token: &str) -> Option<(JstDateTime, String)> {
 
 pub fn search(shop: &Shop, req: &Request<'_>) -> Result<RmsReply, Vec<ApiError>> {
     let q = parse(shop, req).map_err(|e| vec![e])?;
-    let mut hits: Vec<&Item> = shop
-        .catalog
-        .items()
-        .filter(|i| matches(shop, i, &q))
-        .collect();
+    let mut hits: Vec<&Item> = shop.catalog.items().filter(|i| matches(shop, i, &q)).collect();
     let key = q.sort_key.as_deref().unwrap_or("updated");
     // Cursor paging uses the default order (updated desc, then manageNumber).
-    let descending = if q.cursor.is_some() {
-        true
-    } else {
-        q.descending
-    };
+    let descending = if q.cursor.is_some() { true } else { q.descending };
     hits.sort_by(|a, b| compare(a, b, key, descending));
     let num_found = hits.len();
     let (page, offset, next_cursor): (Vec<&Item>, i64, Option<String>) = match &q.cursor {
@@ -402,42 +284,21 @@ pub fn search(shop: &Shop, req: &Request<'_>) -> Result<RmsReply, Vec<ApiError>>
                 0
             } else {
                 let (at, m) = cursor_position(token).ok_or_else(|| {
-                    vec![ApiError::new(
-                        400,
-                        "IE0002",
-                        format!("cursorMark has an invalid value : {token}."),
-                        None,
-                    )]
+                    vec![ApiError::new(400, "IE0002", format!("cursorMark has an invalid value : {token}."), None)]
                 })?;
                 // First item strictly after the cursor in (updated desc, manageNumber asc) order.
                 hits.iter()
                     .position(|i| i.updated < at || (i.updated == at && i.manage_number > m))
                     .unwrap_or(hits.len())
             };
-            let page: Vec<&Item> = hits
-                .iter()
-                .skip(start)
-                .take(q.hits as usize)
-                .copied()
-                .collect();
+            let page: Vec<&Item> = hits.iter().skip(start).take(q.hits as usize).copied().collect();
             // The same token comes back when there is nothing more.
-            let next = page
-                .last()
-                .map(|i| cursor_of(i))
-                .unwrap_or_else(|| token.clone());
+            let next = page.last().map(|i| cursor_of(i)).unwrap_or_else(|| token.clone());
             (page, 0, Some(next))
         }
         None => {
             let offset = q.offset.unwrap_or(0);
-            (
-                hits.iter()
-                    .skip(offset as usize)
-                    .take(q.hits as usize)
-                    .copied()
-                    .collect(),
-                offset,
-                None,
-            )
+            (hits.iter().skip(offset as usize).take(q.hits as usize).copied().collect(), offset, None)
         }
     };
     let include = |name: &str| q.bools.iter().any(|(n, v)| *n == name && *v);
@@ -484,10 +345,7 @@ fn inventory_block(shop: &Shop, item: &Item) -> Option<Value> {
         }
         let mut v = Map::new();
         if let Some((n, b)) = e.operation_lead_time {
-            v.insert(
-                "operationLeadTime".into(),
-                json!({"normalDeliveryTimeId": n, "backOrderDeliveryTimeId": b}),
-            );
+            v.insert("operationLeadTime".into(), json!({"normalDeliveryTimeId": n, "backOrderDeliveryTimeId": b}));
         }
         if let Some(ids) = &e.ship_from_ids {
             v.insert("shipFromIds".into(), json!(ids));

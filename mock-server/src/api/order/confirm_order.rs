@@ -1,9 +1,9 @@
 //! confirmOrder (注文確認): 100 → 200 per order, one message each (order-api.md §3.3).
 
 use super::envelope::{error_body, message_list, refusal, Message};
-use crate::domain::order_ops::Refusal;
 use super::fields::Fields;
 use crate::api::RmsReply;
+use crate::domain::order_ops::Refusal;
 use crate::domain::shop::{ConfirmOutcome, Shop};
 use serde_json::{json, Map, Value};
 

@@ -104,7 +104,11 @@ pub fn refusal(op: &str, action: &str, number: &str, r: &crate::domain::order_op
         Refusal::WrongStatus(p) => Message::error(
             op,
             "103",
-            format!("指定された注文番号は{}({})のため、{action}が出来る状態ではありませんでした。", p.name_ja(), p.code()),
+            format!(
+                "指定された注文番号は{}({})のため、{action}が出来る状態ではありませんでした。",
+                p.name_ja(),
+                p.code()
+            ),
         ),
         Refusal::Rule(n, text) => Message::error(op, n, text.clone()),
     };

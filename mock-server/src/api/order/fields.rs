@@ -25,12 +25,7 @@ enum Raw<'a> {
 
 impl<'a> Fields<'a> {
     pub fn new(obj: &'a Map<String, Value>, op: &'static str, case: KeyCase) -> Self {
-        Fields {
-            obj,
-            op,
-            case,
-            errors: Vec::new(),
-        }
+        Fields { obj, op, case, errors: Vec::new() }
     }
 
     /// A nested model (e.g. `PaginationRequestModel`) read with the same rules; its errors are
@@ -53,11 +48,7 @@ impl<'a> Fields<'a> {
         }
         match self.case {
             KeyCase::Exact => None,
-            KeyCase::Insensitive => self
-                .obj
-                .iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case(name))
-                .map(|(_, v)| v),
+            KeyCase::Insensitive => self.obj.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v),
         }
     }
 
@@ -71,27 +62,15 @@ impl<'a> Fields<'a> {
     }
 
     pub fn missing(&mut self, name: &str) {
-        self.errors.push(Message::error(
-            self.op,
-            "009",
-            format!("{name}の項目を指定して下さい。"),
-        ));
+        self.errors.push(Message::error(self.op, "009", format!("{name}の項目を指定して下さい。")));
     }
 
     pub fn empty(&mut self, name: &str) {
-        self.errors.push(Message::error(
-            self.op,
-            "010",
-            format!("{name}の値を指定して下さい。"),
-        ));
+        self.errors.push(Message::error(self.op, "010", format!("{name}の値を指定して下さい。")));
     }
 
     pub fn malformed(&mut self, name: &str) {
-        self.errors.push(Message::error(
-            self.op,
-            "011",
-            format!("{name}の書式が不正です。"),
-        ));
+        self.errors.push(Message::error(self.op, "011", format!("{name}の書式が不正です。")));
     }
 
     /// Records a custom error (codes the spec gives per rule, e.g. the search range).
@@ -130,12 +109,7 @@ impl<'a> Fields<'a> {
     }
 
     /// An integer within `range`; anything else is `ERROR_011`.
-    pub fn int_in(
-        &mut self,
-        name: &str,
-        required: bool,
-        range: std::ops::RangeInclusive<i64>,
-    ) -> Option<i64> {
+    pub fn int_in(&mut self, name: &str, required: bool, range: std::ops::RangeInclusive<i64>) -> Option<i64> {
         let n = self.int(name, required)?;
         if range.contains(&n) {
             Some(n)
@@ -163,12 +137,7 @@ impl<'a> Fields<'a> {
     }
 
     /// A non-empty list whose every element `item` accepts; otherwise `ERROR_010`/`ERROR_011`.
-    fn list<T>(
-        &mut self,
-        name: &str,
-        required: bool,
-        item: impl Fn(&Value) -> Option<T>,
-    ) -> Option<Vec<T>> {
+    fn list<T>(&mut self, name: &str, required: bool, item: impl Fn(&Value) -> Option<T>) -> Option<Vec<T>> {
         let v = self.present(name, required)?;
         let Value::Array(items) = v else {
             self.malformed(name);
@@ -198,12 +167,7 @@ impl<'a> Fields<'a> {
         })
     }
 
-    pub fn datetime(
-        &mut self,
-        name: &str,
-        required: bool,
-        mode: DatetimeMode,
-    ) -> Option<JstDateTime> {
+    pub fn datetime(&mut self, name: &str, required: bool, mode: DatetimeMode) -> Option<JstDateTime> {
         let v = self.present(name, required)?;
         let parsed = match (v, mode) {
             (Value::String(s), DatetimeMode::Strict) => JstDateTime::parse_rms(s).ok(),
@@ -246,11 +210,9 @@ impl<'a> Fields<'a> {
 /// Jackson-style coercion to an integer: numbers (integral), and numeric strings.
 fn as_int(v: &Value) -> Option<i64> {
     match v {
-        Value::Number(n) => n.as_i64().or_else(|| {
-            n.as_f64()
-                .filter(|f| f.fract() == 0.0 && f.abs() < 9e15)
-                .map(|f| f as i64)
-        }),
+        Value::Number(n) => {
+            n.as_i64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9e15).map(|f| f as i64))
+        }
         Value::String(s) => s.trim().parse().ok(),
         _ => None,
     }
@@ -267,11 +229,7 @@ mod tests {
 
     #[test]
     fn version_reads_as_number_or_numeric_string() {
-        for body in [
-            json!({"version": 7}),
-            json!({"version": "7"}),
-            json!({"version": 7.0}),
-        ] {
+        for body in [json!({"version": 7}), json!({"version": "7"}), json!({"version": 7.0})] {
             let mut f = fields(&body);
             assert_eq!(f.int("version", true), Some(7), "{body}");
             assert!(f.ok());
@@ -304,11 +262,7 @@ mod tests {
         let body = json!({"paginationRequestModel": {}});
         let f = fields(&body);
         assert!(f.lookup("PaginationRequestModel").is_none());
-        let f = Fields::new(
-            body.as_object().unwrap(),
-            "SEARCH_ORDER",
-            KeyCase::Insensitive,
-        );
+        let f = Fields::new(body.as_object().unwrap(), "SEARCH_ORDER", KeyCase::Insensitive);
         assert!(f.lookup("PaginationRequestModel").is_some());
     }
 }

@@ -21,11 +21,7 @@ pub fn get_order(shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
         f.malformed("orderNumberList");
     }
     // Versions 1 and 2 were refused in a 2026 dry run; the manual lists 3–10.
-    let version = f.int_in(
-        "version",
-        true,
-        i64::from(Version::MIN)..=i64::from(Version::MAX),
-    );
+    let version = f.int_in("version", true, i64::from(Version::MIN)..=i64::from(Version::MAX));
     let (Some(numbers), Some(version), true) = (numbers, version, f.ok()) else {
         return RmsReply::json(400, error_body(KEYS, &f.errors));
     };
@@ -37,17 +33,12 @@ pub fn get_order(shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
     for n in &numbers {
         match shop.order(n).filter(|o| o.order_datetime >= horizon) {
             Some(o) => models.push(order_model(o, shop, version)),
-            None => missing
-                .push(Message::info(OP, "102", "受注情報が取得できませんでした。").for_order(n)),
+            None => missing.push(Message::info(OP, "102", "受注情報が取得できませんでした。").for_order(n)),
         }
     }
     let mut msgs = Vec::new();
     if !models.is_empty() {
-        msgs.push(Message::info(
-            OP,
-            "101",
-            format!("受注情報取得に成功しました。(取得件数{}件)", models.len()),
-        ));
+        msgs.push(Message::info(OP, "101", format!("受注情報取得に成功しました。(取得件数{}件)", models.len())));
     }
     msgs.extend(missing);
 

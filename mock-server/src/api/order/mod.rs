@@ -54,9 +54,19 @@ const OPS: &[OrderOp] = &[
         keys: &["orderNumberList", "MessageModelList", "PaginationResponseModel"],
         run: search_order::search_order,
     },
-    OrderOp { name: "getOrder", code: "GET_ORDER", keys: &["MessageModelList", "OrderModelList"], run: get_order::get_order },
+    OrderOp {
+        name: "getOrder",
+        code: "GET_ORDER",
+        keys: &["MessageModelList", "OrderModelList"],
+        run: get_order::get_order,
+    },
     OrderOp { name: "confirmOrder", code: "CONFIRM_ORDER", keys: MSG, run: confirm_order::confirm_order },
-    OrderOp { name: "updateOrderShipping", code: "UPDATE_ORDERSHIPPING", keys: MSG, run: update_order_shipping::update_order_shipping },
+    OrderOp {
+        name: "updateOrderShipping",
+        code: "UPDATE_ORDERSHIPPING",
+        keys: MSG,
+        run: update_order_shipping::update_order_shipping,
+    },
     OrderOp {
         name: "updateOrderShippingAsync",
         code: "UPDATE_ORDERSHIPPING_ASYNC",
@@ -75,10 +85,25 @@ const OPS: &[OrderOp] = &[
         keys: &["MessageModelList", "StatusModelList"],
         run: sub_status::get_sub_status_list,
     },
-    OrderOp { name: "updateOrderSubStatus", code: "UPDATE_ORDERSUBSTATUS", keys: MSG, run: sub_status::update_order_sub_status },
+    OrderOp {
+        name: "updateOrderSubStatus",
+        code: "UPDATE_ORDERSUBSTATUS",
+        keys: MSG,
+        run: sub_status::update_order_sub_status,
+    },
     OrderOp { name: "updateOrderMemo", code: "UPDATE_ORDERMEMO", keys: MSG, run: update_order_memo::update_order_memo },
-    OrderOp { name: "updateOrderRemarks", code: "UPDATE_ORDERREMARKS", keys: MSG, run: update_order_remarks::update_order_remarks },
-    OrderOp { name: "updateOrderSender", code: "UPDATE_ORDERSENDER", keys: MSG, run: update_order_sender::update_order_sender },
+    OrderOp {
+        name: "updateOrderRemarks",
+        code: "UPDATE_ORDERREMARKS",
+        keys: MSG,
+        run: update_order_remarks::update_order_remarks,
+    },
+    OrderOp {
+        name: "updateOrderSender",
+        code: "UPDATE_ORDERSENDER",
+        keys: MSG,
+        run: update_order_sender::update_order_sender,
+    },
     OrderOp {
         name: "updateOrderSenderAfterShipping",
         code: "UPDATE_ORDERSENDER_AFTER_SHIPPING",
@@ -92,15 +117,30 @@ const OPS: &[OrderOp] = &[
         keys: MSG,
         run: cancel_order::cancel_order_after_shipping,
     },
-    OrderOp { name: "updateOrderOrderer", code: "UPDATE_ORDERORDERER", keys: MSG, run: update_order_orderer::update_order_orderer },
-    OrderOp { name: "updateOrderDelivery", code: "UPDATE_ORDERDELIVERY", keys: MSG, run: update_order_delivery::update_order_delivery },
+    OrderOp {
+        name: "updateOrderOrderer",
+        code: "UPDATE_ORDERORDERER",
+        keys: MSG,
+        run: update_order_orderer::update_order_orderer,
+    },
+    OrderOp {
+        name: "updateOrderDelivery",
+        code: "UPDATE_ORDERDELIVERY",
+        keys: MSG,
+        run: update_order_delivery::update_order_delivery,
+    },
     OrderOp {
         name: "simulateCouponAmount",
         code: "SIMULATE_COUPON_AMOUNT",
         keys: MSG,
         run: simulate_coupon_amount::simulate_coupon_amount,
     },
-    OrderOp { name: "getPayment", code: "GET_PAYMENT", keys: &["MessageModelList", "OrderModel"], run: get_payment::get_payment },
+    OrderOp {
+        name: "getPayment",
+        code: "GET_PAYMENT",
+        keys: &["MessageModelList", "OrderModel"],
+        run: get_payment::get_payment,
+    },
 ];
 
 pub fn routes() -> axum::Router<AppState> {
@@ -124,26 +164,15 @@ async fn order_endpoint(
     };
     if method != Method::POST {
         // The manual lists 405 for every operation; RMS operations are all POST.
-        let msg = Message::error(op.code, "405", format!("{method}は許可されていないメソッドです。POSTで送信して下さい。"));
-        let mut resp = respond(
-            RmsReply::json(405, error_body(op.keys, &[msg])),
-            "application/json;charset=UTF-8",
-            None,
-        );
-        resp.headers_mut()
-            .insert(header::ALLOW, axum::http::HeaderValue::from_static("POST"));
+        let msg =
+            Message::error(op.code, "405", format!("{method}は許可されていないメソッドです。POSTで送信して下さい。"));
+        let mut resp =
+            respond(RmsReply::json(405, error_body(op.keys, &[msg])), "application/json;charset=UTF-8", None);
+        resp.headers_mut().insert(header::ALLOW, axum::http::HeaderValue::from_static("POST"));
         return resp;
     }
-    let call = Call {
-        api: Api::Order,
-        function: format!("rpay.order.{}", op.name),
-        method,
-        path,
-    };
-    handle_rms(&app, call, &headers, uri.query(), body, |shop, req| {
-        run_op(op, shop, req)
-    })
-    .await
+    let call = Call { api: Api::Order, function: format!("rpay.order.{}", op.name), method, path };
+    handle_rms(&app, call, &headers, uri.query(), body, |shop, req| run_op(op, shop, req)).await
 }
 
 /// Content type, size and JSON checks shared by all operations, then the operation itself.
@@ -156,7 +185,10 @@ fn run_op(op: &OrderOp, shop: &mut Shop, req: Request<'_>) -> RmsReply {
         let ct = ct.to_str().unwrap_or("").to_ascii_lowercase();
         let media = ct.split(';').next().unwrap_or("").trim();
         if media != "application/json" {
-            return fail(415, format!("Content-Type {media} はサポートされていません。application/json を指定して下さい。"));
+            return fail(
+                415,
+                format!("Content-Type {media} はサポートされていません。application/json を指定して下さい。"),
+            );
         }
         if shop.settings.require_charset && !ct.contains("charset=") {
             return fail(415, "Content-Typeにcharsetを指定して下さい。".into());
@@ -165,17 +197,9 @@ fn run_op(op: &OrderOp, shop: &mut Shop, req: Request<'_>) -> RmsReply {
     let bytes = match req.body {
         Ok(b) => b,
         Err(BodyError::TooLarge) => {
-            return fail(
-                413,
-                format!(
-                    "リクエストボディが大きすぎます。({}バイト以内)",
-                    super::MAX_BODY_BYTES
-                ),
-            )
+            return fail(413, format!("リクエストボディが大きすぎます。({}バイト以内)", super::MAX_BODY_BYTES))
         }
-        Err(BodyError::Unreadable) => {
-            return fail(400, "リクエストボディを読み取れませんでした。".into())
-        }
+        Err(BodyError::Unreadable) => return fail(400, "リクエストボディを読み取れませんでした。".into()),
     };
     let empty = Map::new();
     let value: Value = if bytes.iter().all(u8::is_ascii_whitespace) {

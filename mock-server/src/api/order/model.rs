@@ -46,9 +46,7 @@ fn dt(t: Option<JstDateTime>) -> Value {
 }
 
 fn opt_str(s: &Option<String>) -> Value {
-    s.as_ref()
-        .map(|s| Value::String(s.clone()))
-        .unwrap_or(Value::Null)
+    s.as_ref().map(|s| Value::String(s.clone())).unwrap_or(Value::Null)
 }
 
 /// Tax rate as RMS writes it: `0.1`, `0.08`, `0`.
@@ -76,20 +74,8 @@ pub fn order_model(o: &Order, shop: &Shop, v: Version) -> Value {
     };
     put("orderNumber", json!(o.number));
     put("orderProgress", json!(o.progress.code()));
-    put(
-        "subStatusId",
-        o.sub_status
-            .as_ref()
-            .map(|s| json!(s.0))
-            .unwrap_or(Value::Null),
-    );
-    put(
-        "subStatusName",
-        o.sub_status
-            .as_ref()
-            .map(|s| json!(s.1))
-            .unwrap_or(Value::Null),
-    );
+    put("subStatusId", o.sub_status.as_ref().map(|s| json!(s.0)).unwrap_or(Value::Null));
+    put("subStatusName", o.sub_status.as_ref().map(|s| json!(s.1)).unwrap_or(Value::Null));
     put("orderDatetime", json!(o.order_datetime.to_rms()));
     put("shopOrderCfmDatetime", dt(o.shop_order_cfm_datetime));
     put("orderFixDatetime", dt(o.order_fix_datetime));
@@ -104,10 +90,7 @@ pub fn order_model(o: &Order, shop: &Shop, v: Version) -> Value {
         put("socialGiftFlag", json!(0));
     }
     put("severalSenderFlag", json!(i32::from(o.packages.len() > 1)));
-    put(
-        "equalSenderFlag",
-        json!(i32::from(o.packages.iter().all(|p| p.sender == o.orderer))),
-    );
+    put("equalSenderFlag", json!(i32::from(o.packages.iter().all(|p| p.sender == o.orderer))));
     put("isolatedIslandFlag", json!(0));
     put("rakutenMemberFlag", json!(1));
     put("carrierCode", json!(o.orderer.carrier_code));
@@ -153,17 +136,11 @@ pub fn order_model(o: &Order, shop: &Shop, v: Version) -> Value {
     }
     put("OrdererModel", orderer(&o.orderer));
     put("SettlementModel", settlement(o));
-    put(
-        "DeliveryModel",
-        json!({"deliveryName": o.delivery_name, "deliveryClass": o.delivery_class}),
-    );
+    put("DeliveryModel", json!({"deliveryName": o.delivery_name, "deliveryClass": o.delivery_class}));
     put("PointModel", json!({"usedPoint": o.used_point}));
     put("WrappingModel1", Value::Null);
     put("WrappingModel2", Value::Null);
-    put(
-        "PackageModelList",
-        Value::Array(o.packages.iter().map(|p| package(p, shop, v)).collect()),
-    );
+    put("PackageModelList", Value::Array(o.packages.iter().map(|p| package(p, shop, v)).collect()));
     // Captures show `"CouponModelList":null` for orders without coupons.
     put(
         "CouponModelList",
@@ -197,7 +174,10 @@ pub fn order_model(o: &Order, shop: &Shop, v: Version) -> Value {
         put(
             "DueDateModelList",
             Value::Array(
-                o.due_dates.iter().map(|d| json!({"dueDateType": d.due_date_type, "dueDate": d.due_date.to_wire()})).collect(),
+                o.due_dates
+                    .iter()
+                    .map(|d| json!({"dueDateType": d.due_date_type, "dueDate": d.due_date.to_wire()}))
+                    .collect(),
             ),
         );
     }
@@ -272,10 +252,7 @@ fn package(p: &Package, shop: &Shop, v: u8) -> Value {
     m.insert("noshi".into(), p.noshi.as_ref().map(|n| json!(n)).unwrap_or(Value::Null));
     m.insert("packageDeleteFlag".into(), json!(0));
     m.insert("SenderModel".into(), sender(&p.sender));
-    m.insert(
-        "ItemModelList".into(),
-        Value::Array(p.items.iter().map(|i| item(i, shop, v)).collect()),
-    );
+    m.insert("ItemModelList".into(), Value::Array(p.items.iter().map(|i| item(i, shop, v)).collect()));
     m.insert(
         "ShippingModelList".into(),
         Value::Array(
@@ -295,10 +272,7 @@ fn package(p: &Package, shop: &Shop, v: u8) -> Value {
     );
     m.insert("DeliveryCvsModel".into(), Value::Null);
     if v >= 4 {
-        m.insert(
-            "defaultDeliveryCompanyCode".into(),
-            json!(p.default_delivery_company),
-        );
+        m.insert("defaultDeliveryCompanyCode".into(), json!(p.default_delivery_company));
     }
     if v >= 9 {
         m.insert("dropOffFlag".into(), json!(i32::from(p.drop_off_location.is_some())));
@@ -316,11 +290,8 @@ fn package(p: &Package, shop: &Shop, v: u8) -> Value {
 fn item(i: &OrderItem, shop: &Shop, v: u8) -> Value {
     let migrated = shop.settings.sku_migrated;
     let has_options = i.sku_info.is_some();
-    let item_number = if !migrated && has_options {
-        format!("{}{}", i.item_number, i.variant_id)
-    } else {
-        i.item_number.clone()
-    };
+    let item_number =
+        if !migrated && has_options { format!("{}{}", i.item_number, i.variant_id) } else { i.item_number.clone() };
     let mut m = Map::new();
     m.insert("itemDetailId".into(), json!(i.item_detail_id));
     m.insert("itemName".into(), json!(i.item_name));
@@ -332,25 +303,12 @@ fn item(i: &OrderItem, shop: &Shop, v: u8) -> Value {
     m.insert("includePostageFlag".into(), json!(0));
     m.insert("includeTaxFlag".into(), json!(1));
     m.insert("includeCashOnDeliveryPostageFlag".into(), json!(0));
-    m.insert(
-        "selectedChoice".into(),
-        if migrated {
-            Value::Null
-        } else {
-            opt_str(&i.selected_choice)
-        },
-    );
+    m.insert("selectedChoice".into(), if migrated { Value::Null } else { opt_str(&i.selected_choice) });
     m.insert("pointRate".into(), json!(1));
     m.insert("pointType".into(), json!(0));
-    m.insert(
-        "inventoryType".into(),
-        json!(if has_options { 2 } else { 1 }),
-    );
+    m.insert("inventoryType".into(), json!(if has_options { 2 } else { 1 }));
     m.insert("delvdateInfo".into(), Value::Null);
-    m.insert(
-        "restoreInventoryFlag".into(),
-        json!(i32::from(i.restore_inventory)),
-    );
+    m.insert("restoreInventoryFlag".into(), json!(i32::from(i.restore_inventory)));
     m.insert("dealFlag".into(), json!(0));
     m.insert("drugFlag".into(), json!(0));
     m.insert("deleteItemFlag".into(), json!(0));
@@ -438,11 +396,7 @@ pub fn carrier_name(code: &str) -> &'static str {
         ("1030", "ヤマト運輸 クロネコゆうパケット"),
         ("1031", "名鉄NX運輸"),
     ];
-    NAMES
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map(|(_, n)| *n)
-        .unwrap_or("")
+    NAMES.iter().find(|(c, _)| *c == code).map(|(_, n)| *n).unwrap_or("")
 }
 
 #[cfg(test)]

@@ -10,11 +10,7 @@ use crate::domain::shop::Shop;
 use serde_json::{json, Map, Value};
 
 const OP: &str = "SEARCH_ORDER";
-const KEYS: &[&str] = &[
-    "orderNumberList",
-    "MessageModelList",
-    "PaginationResponseModel",
-];
+const KEYS: &[&str] = &["orderNumberList", "MessageModelList", "PaginationResponseModel"];
 /// startDatetime may be at most this many days in the past.
 pub const HORIZON_DAYS: i64 = 730;
 /// endDatetime may be at most this many days after startDatetime.
@@ -58,11 +54,7 @@ pub fn parse(shop: &Shop, body: &Map<String, Value>) -> Result<SearchQuery, Vec<
     let mut f = Fields::new(body, OP, super::key_case(shop));
 
     let progress: Vec<OrderProgress> = match f.int_list("orderProgressList", false) {
-        Some(codes) => match codes
-            .iter()
-            .map(|c| OrderProgress::from_code(*c))
-            .collect::<Option<Vec<_>>>()
-        {
+        Some(codes) => match codes.iter().map(|c| OrderProgress::from_code(*c)).collect::<Option<Vec<_>>>() {
             Some(p) => p,
             None => {
                 f.malformed("orderProgressList");
@@ -87,9 +79,7 @@ pub fn parse(shop: &Shop, body: &Map<String, Value>) -> Result<SearchQuery, Vec<
     let shipping_date_blank = f.flag("shippingDateBlankFlag");
     let shipping_number_blank = f.flag("shippingNumberBlankFlag");
     let keyword_type = f.int_in("searchKeywordType", false, 0..=9).unwrap_or(0);
-    let keyword_text = f
-        .string("searchKeyword", false)
-        .map(|s| s.trim().to_string());
+    let keyword_text = f.string("searchKeyword", false).map(|s| s.trim().to_string());
     let keyword = match (KeywordField::from_code(keyword_type), keyword_text) {
         (Some(field), Some(text)) if !text.is_empty() => {
             if text.chars().count() > field.max_chars() {
@@ -133,12 +123,8 @@ pub fn parse(shop: &Shop, body: &Map<String, Value>) -> Result<SearchQuery, Vec<
     let mut descending = shop.settings.search_default_sort == SortDirection::Desc;
     if let Some(p) = f.object("PaginationRequestModel") {
         let mut pf = f.nested(p);
-        page_size = pf
-            .int_in("requestRecordsAmount", false, 1..=MAX_PAGE_SIZE)
-            .unwrap_or(30);
-        page = pf
-            .int_in("requestPage", false, 1..=i64::from(u32::MAX))
-            .unwrap_or(1);
+        page_size = pf.int_in("requestRecordsAmount", false, 1..=MAX_PAGE_SIZE).unwrap_or(30);
+        page = pf.int_in("requestPage", false, 1..=i64::from(u32::MAX)).unwrap_or(1);
         if let Some(sorts) = pf.object_list("SortModelList") {
             // Only one sort column exists (1 注文日時); the first entry decides.
             if let Some(s) = sorts.first() {
@@ -159,21 +145,12 @@ pub fn parse(shop: &Shop, body: &Map<String, Value>) -> Result<SearchQuery, Vec<
 
     if let (Some(s), Some(e)) = (start, end) {
         if e < s {
-            f.error(
-                "023",
-                "endDatetimeはstartDatetime以降の日時を指定して下さい。".into(),
-            );
+            f.error("023", "endDatetimeはstartDatetime以降の日時を指定して下さい。".into());
         } else if e.seconds() - s.seconds() > WINDOW_DAYS * 86_400 {
-            f.error(
-                "023",
-                format!("検索期間は{WINDOW_DAYS}日以内で指定して下さい。"),
-            );
+            f.error("023", format!("検索期間は{WINDOW_DAYS}日以内で指定して下さい。"));
         }
         if s < shop.now().plus_days(-HORIZON_DAYS) {
-            f.error(
-                "023",
-                format!("startDatetimeは{HORIZON_DAYS}日以内の日時を指定して下さい。"),
-            );
+            f.error("023", format!("startDatetimeは{HORIZON_DAYS}日以内の日時を指定して下さい。"));
         }
     }
 

@@ -77,7 +77,12 @@ pub fn parse_baskets(f: &mut Fields<'_>, op: &str, order_number: Option<&str>) -
     f.ok().then_some(out)
 }
 
-fn parse_row(row: &Map<String, Value>, data_number: usize, op: &str, order_number: Option<&str>) -> Result<ShippingRowUpdate, Vec<Message>> {
+fn parse_row(
+    row: &Map<String, Value>,
+    data_number: usize,
+    op: &str,
+    order_number: Option<&str>,
+) -> Result<ShippingRowUpdate, Vec<Message>> {
     let mut errs = Vec::new();
     let detail_id = match row.get("shippingDetailId") {
         None | Some(Value::Null) => None,
@@ -142,7 +147,8 @@ fn parse_row(row: &Map<String, Value>, data_number: usize, op: &str, order_numbe
     let mut msgs: Vec<Message> = errs
         .into_iter()
         .map(|field| {
-            let m = Message::error(op, "011", format!("{field}の書式が不正です。")).for_row(Some(data_number), detail_id);
+            let m =
+                Message::error(op, "011", format!("{field}の書式が不正です。")).for_row(Some(data_number), detail_id);
             match order_number {
                 Some(n) => m.for_order(n),
                 None => m,
@@ -150,10 +156,13 @@ fn parse_row(row: &Map<String, Value>, data_number: usize, op: &str, order_numbe
         })
         .collect();
     let is_add = detail_id.is_none() && !delete;
-    let nothing = matches!(delivery_company, Patch::Keep) && matches!(shipping_number, Patch::Keep) && matches!(shipping_date, Patch::Keep);
+    let nothing = matches!(delivery_company, Patch::Keep)
+        && matches!(shipping_number, Patch::Keep)
+        && matches!(shipping_date, Patch::Keep);
     if msgs.is_empty() && is_add && nothing {
         // A new row with none of the three fields says nothing; RMS needs at least one.
-        let m = Message::error(op, "009", "deliveryCompanyの項目を指定して下さい。".into()).for_row(Some(data_number), None);
+        let m = Message::error(op, "009", "deliveryCompanyの項目を指定して下さい。".into())
+            .for_row(Some(data_number), None);
         msgs.push(match order_number {
             Some(n) => m.for_order(n),
             None => m,

@@ -10,7 +10,8 @@ use crate::domain::shop::Shop;
 use serde_json::{Map, Value};
 
 /// 置き配場所 values (order-api.md §4 PackageModel).
-const DROP_OFF: [&str; 7] = ["宅配ボックス", "玄関前", "玄関前鍵付容器", "ポスト（郵便受箱）", "メーターボックス", "物置", "車庫"];
+const DROP_OFF: [&str; 7] =
+    ["宅配ボックス", "玄関前", "玄関前鍵付容器", "ポスト（郵便受箱）", "メーターボックス", "物置", "車庫"];
 
 fn run(shop: &mut Shop, op: &'static str, body: &Map<String, Value>, after_shipping: bool) -> RmsReply {
     let mut f = Fields::new(body, op, super::key_case(shop));
@@ -70,7 +71,15 @@ fn run(shop: &mut Shop, op: &'static str, body: &Map<String, Value>, after_shipp
         }
         f.absorb(pf);
         if let Some(b) = basket_id {
-            packages.push(PackageUpdate { basket_id: b.max(0) as u64, postage_price, delivery_price, noshi, drop_off_location, sender, items });
+            packages.push(PackageUpdate {
+                basket_id: b.max(0) as u64,
+                postage_price,
+                delivery_price,
+                noshi,
+                drop_off_location,
+                sender,
+                items,
+            });
         }
     }
     let (Some(number), true) = (number, f.ok()) else {

@@ -64,7 +64,10 @@ pub fn get_result_update_order_shipping_async(shop: &mut Shop, body: &Map<String
         return nested(400, &f.errors);
     };
     let Some(results) = shop.shipping_async_result(&id) else {
-        return nested(200, &[Message::info(RESULT_OP, "101", "指定されたリクエストIDの処理結果は存在しませんでした。")]);
+        return nested(
+            200,
+            &[Message::info(RESULT_OP, "101", "指定されたリクエストIDの処理結果は存在しませんでした。")],
+        );
     };
     let list: Vec<Value> = results
         .iter()
@@ -74,10 +77,13 @@ pub fn get_result_update_order_shipping_async(shop: &mut Shop, body: &Map<String
                 Err(refused) => vec![refusal(SYNC_OP, "発送完了報告", number, refused).for_row(None, None)],
             };
             // Inside a result the order number is on the model, not on each message.
-            let msgs: Vec<Message> = msgs.into_iter().map(|mut m| {
-                m.order_number = None;
-                m
-            }).collect();
+            let msgs: Vec<Message> = msgs
+                .into_iter()
+                .map(|mut m| {
+                    m.order_number = None;
+                    m
+                })
+                .collect();
             json!({"orderNumber": number, "MessageModelList": message_list(&msgs)})
         })
         .collect();
