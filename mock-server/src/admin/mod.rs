@@ -171,8 +171,13 @@ fn merge(base: Value, patch: Value) -> Value {
     match (base, patch) {
         (Value::Object(mut b), Value::Object(p)) => {
             for (k, v) in p {
-                let old = b.remove(&k).unwrap_or(Value::Null);
-                b.insert(k, if v.is_object() { merge(old, v) } else { v });
+                match b.get_mut(&k) {
+                    Some(old) if v.is_object() => *old = merge(old.take(), v),
+                    Some(old) => *old = v,
+                    None => {
+                        b.insert(k, v);
+                    }
+                }
             }
             Value::Object(b)
         }

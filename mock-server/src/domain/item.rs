@@ -689,10 +689,15 @@ fn merge(base: Value, patch: Value) -> Value {
         (Value::Object(mut b), Value::Object(p)) => {
             for (k, v) in p {
                 if v.is_null() {
-                    b.remove(&k);
+                    // shift_remove keeps the other keys in order (remove would swap one in).
+                    b.shift_remove(&k);
                 } else if v.is_object() {
-                    let old = b.remove(&k).unwrap_or(Value::Null);
-                    b.insert(k, merge(old, v));
+                    match b.get_mut(&k) {
+                        Some(old) => *old = merge(old.take(), v),
+                        None => {
+                            b.insert(k, merge(Value::Null, v));
+                        }
+                    }
                 } else {
                     b.insert(k, v);
                 }

@@ -111,6 +111,8 @@ async fn patch_merges_per_variant_and_keeps_selector_values_fixed() {
     assert_eq!(item["variants"]["s"]["standardPrice"], "810");
     assert_eq!(item["variants"]["m"]["standardPrice"], "1200");
     assert_eq!(item["title"], "キャップ");
+    let order: Vec<&String> = item["variants"].as_object().unwrap().keys().collect();
+    assert_eq!(order, ["s", "m"], "a patch keeps the variants' order");
 
     let (status, _, v) = app
         .rms(

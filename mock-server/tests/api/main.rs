@@ -9,6 +9,7 @@ mod binary;
 mod clock;
 mod confirm_order;
 mod get_order;
+mod golden;
 mod inventory;
 mod item_search;
 mod items;

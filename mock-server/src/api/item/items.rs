@@ -163,7 +163,7 @@ pub fn settings_update(shop: &mut Shop, manage_number: &str, req: &Request<'_>) 
         }
         if !f.contains_key("lowStockThreshold") {
             if let Some(m) = new_body["features"].as_object_mut() {
-                m.remove("lowStockThreshold");
+                m.shift_remove("lowStockThreshold");
             }
         }
     }
