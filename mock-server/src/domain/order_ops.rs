@@ -75,12 +75,15 @@ pub struct RowResult {
     pub outcome: RowOutcome,
 }
 
+/// What one order of an async request came to.
+pub type OrderShippingResult = (String, Result<Vec<RowResult>, Refusal>);
+
 /// A stored updateOrderShippingAsync request.
 #[derive(Clone, Debug)]
 pub struct AsyncRequest {
     pub orders: Vec<(String, Vec<BasketUpdate>)>,
     /// Filled when processed.
-    pub results: Option<Vec<(String, Result<Vec<RowResult>, Refusal>)>>,
+    pub results: Option<Vec<OrderShippingResult>>,
 }
 
 /// updateOrderMemo fields; `None` leaves a field as it is, `Some(None)` clears it.
@@ -294,7 +297,7 @@ impl Shop {
     }
 
     /// The processed result of an async request; None while pending, unknown or expired.
-    pub fn shipping_async_result(&self, id: &str) -> Option<&Vec<(String, Result<Vec<RowResult>, Refusal>)>> {
+    pub fn shipping_async_result(&self, id: &str) -> Option<&Vec<OrderShippingResult>> {
         self.async_requests.get(id)?.results.as_ref()
     }
 

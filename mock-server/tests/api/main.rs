@@ -13,6 +13,8 @@ mod golden;
 mod inventory;
 mod item_search;
 mod items;
+mod order_ops;
 mod robustness;
 mod search_order;
+mod shipping;
 mod stock;
