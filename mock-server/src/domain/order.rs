@@ -270,9 +270,15 @@ impl Package {
 
     /// `PackageModel.totalPrice`: goods + postage, without the COD fee.
     pub fn total_price(&self) -> i64 {
+        if self.postage_price == UNDETERMINED {
+            return UNDETERMINED;
+        }
         self.goods_price() + self.postage_price
     }
 }
+
+/// RMS's sentinel for an amount not determined yet (e.g. postage the shop must still set).
+pub const UNDETERMINED: i64 = -9999;
 
 /// A RakutenPay order as the fake keeps it.
 #[derive(Clone, Debug)]
@@ -352,7 +358,15 @@ impl Order {
         self.packages.iter().map(Package::goods_price).sum()
     }
 
+    /// True while some basket's postage is undetermined (-9999).
+    pub fn amounts_undetermined(&self) -> bool {
+        self.packages.iter().any(|p| p.postage_price == UNDETERMINED)
+    }
+
     pub fn postage_price(&self) -> i64 {
+        if self.amounts_undetermined() {
+            return UNDETERMINED;
+        }
         self.packages.iter().map(|p| p.postage_price).sum()
     }
 
@@ -362,6 +376,9 @@ impl Order {
 
     /// `totalPrice`: goods + postage (+ wrapping, which the fake does not sell).
     pub fn total_price(&self) -> i64 {
+        if self.amounts_undetermined() {
+            return UNDETERMINED;
+        }
         self.goods_price() + self.postage_price()
     }
 
@@ -376,11 +393,17 @@ impl Order {
 
     /// 総合計 without points: total − coupons + COD fee (order-api.md §4, "Totals").
     pub fn amount_before_points(&self) -> i64 {
+        if self.amounts_undetermined() {
+            return UNDETERMINED;
+        }
         self.total_price() - self.coupon_total() + self.delivery_price()
     }
 
     /// `requestPrice`: what the buyer is asked to pay (order-api.md §4).
     pub fn request_price(&self) -> i64 {
+        if self.amounts_undetermined() {
+            return UNDETERMINED;
+        }
         self.amount_before_points() - self.used_point
     }
 

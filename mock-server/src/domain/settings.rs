@@ -97,6 +97,10 @@ pub struct ShippingSettings {
     pub free_postage_threshold: i64,
     /// 代金引換 fee (`deliveryPrice`) in yen.
     pub cod_fee: i64,
+    /// Postage is left to the shop (送料別・後日確定): orders below the free threshold carry
+    /// `postagePrice` -9999 until updateOrderSender sets it, and confirmOrder refuses them
+    /// (ERROR_105).
+    pub postage_undetermined: bool,
 }
 
 impl Default for ShippingSettings {
@@ -107,6 +111,7 @@ impl Default for ShippingSettings {
             postage_price: 550,
             free_postage_threshold: 3980,
             cod_fee: 330,
+            postage_undetermined: false,
         }
     }
 }

@@ -111,6 +111,8 @@ pub enum ConfirmOutcome {
     Cancelled,
     /// Already past 100.
     AlreadyMoved(OrderProgress),
+    /// Postage still -9999: the shop must set it (updateOrderSender) first.
+    AmountUndetermined,
 }
 
 /// Issues reproducible ids from the shop's seed.
@@ -484,14 +486,16 @@ impl Shop {
         let ship = &self.shipping;
         let postage = if ship.free_postage_threshold > 0 && goods >= ship.free_postage_threshold {
             0
+        } else if ship.postage_undetermined {
+            super::order::UNDETERMINED
         } else {
             ship.postage_price
         };
         let discounts = extras.coupons.iter().map(|c| c.total()).sum::<i64>() + extras.used_point;
-        if discounts > goods + postage {
+        if discounts > goods + postage.max(0) {
             return Err(BuyerError::Invalid(
                 "coupons".into(),
-                format!("coupons and points ({discounts}) exceed the order total ({})", goods + postage),
+                format!("coupons and points ({discounts}) exceed the order total ({})", goods + postage.max(0)),
             ));
         }
         for ((m, v), units) in &needed {
@@ -682,6 +686,8 @@ impl Shop {
                     ConfirmOutcome::Cancelled
                 } else if o.progress != OrderProgress::WaitingForConfirmation {
                     ConfirmOutcome::AlreadyMoved(o.progress)
+                } else if o.amounts_undetermined() {
+                    ConfirmOutcome::AmountUndetermined
                 } else {
                     self.confirm_idx(idx, Cause::Api("confirmOrder"));
                     ConfirmOutcome::Confirmed

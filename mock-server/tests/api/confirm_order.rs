@@ -92,3 +92,29 @@ async fn confirm_validates_its_list() {
     assert_eq!(status, 400);
     assert_eq!(codes(&v), vec!["ORDER_EXT_API_CONFIRM_ORDER_ERROR_011"]);
 }
+
+#[tokio::test]
+async fn undetermined_postage_shows_minus_9999_and_blocks_confirmation_until_set() {
+    let app = spawn(shop().with_toml("[shipping]\npostage_undetermined = true\n")).await;
+    let n = app.place_one(1).await;
+    let o = app.order_model(&n, 9).await;
+    assert_eq!(
+        (o["postagePrice"].as_i64(), o["totalPrice"].as_i64(), o["requestPrice"].as_i64()),
+        (Some(-9999), Some(-9999), Some(-9999))
+    );
+    assert_eq!(o["goodsPrice"], 1980);
+    let (_, v) = app.confirm(&[&n]).await;
+    assert_eq!(codes(&v), vec!["ORDER_EXT_API_CONFIRM_ORDER_ERROR_105"]);
+    let basket = o["PackageModelList"][0]["basketId"].clone();
+    let (_, v) = app
+        .order(
+            "updateOrderSender",
+            json!({"orderNumber": n, "PackageModelList": [{"basketId": basket, "postagePrice": 660}]}),
+        )
+        .await;
+    assert_eq!(codes(&v), vec!["ORDER_EXT_API_UPDATE_ORDERSENDER_INFO_101"]);
+    let o = app.order_model(&n, 9).await;
+    assert_eq!((o["postagePrice"].as_i64(), o["requestPrice"].as_i64()), (Some(660), Some(2640)));
+    let (_, v) = app.confirm(&[&n]).await;
+    assert_eq!(codes(&v), vec!["ORDER_EXT_API_CONFIRM_ORDER_INFO_101"]);
+}

@@ -32,6 +32,15 @@ pub fn confirm_order(shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
             ConfirmOutcome::NotFound => refusal(OP, "注文確認", n, &Refusal::NotFound),
             ConfirmOutcome::Cancelled => refusal(OP, "注文確認", n, &Refusal::Cancelled),
             ConfirmOutcome::AlreadyMoved(p) => refusal(OP, "注文確認", n, &Refusal::WrongStatus(p)),
+            ConfirmOutcome::AmountUndetermined => refusal(
+                OP,
+                "注文確認",
+                n,
+                &Refusal::Rule(
+                    "105",
+                    "送料等の金額が確定していないため、注文確認が出来る状態ではありませんでした。".into(),
+                ),
+            ),
         })
         .collect();
     RmsReply::json(200, json!({ "MessageModelList": message_list(&msgs) }))
