@@ -326,6 +326,7 @@ async fn show_clock(State(app): State<AppState>, Path(shop_id): Path<String>) ->
 #[serde(deny_unknown_fields)]
 struct AdvanceRequest {
     minutes: Option<i64>,
+    seconds: Option<i64>,
     to: Option<String>,
 }
 
@@ -333,19 +334,24 @@ struct AdvanceRequest {
 async fn advance_clock(State(app): State<AppState>, Path(shop_id): Path<String>, body: Bytes) -> AdminResult {
     let handle = shop(&app, &shop_id)?;
     let req: AdvanceRequest = json_body(&body)?;
-    let target = match (req.minutes, &req.to) {
-        (Some(m), None) if m >= 0 => Target::Minutes(m),
-        (Some(m), None) => {
+    let target = match (req.minutes, req.seconds, &req.to) {
+        (Some(m), None, None) if m >= 0 => Target::Seconds(m.saturating_mul(60)),
+        (None, Some(s), None) if s >= 0 => Target::Seconds(s),
+        (Some(n), None, None) | (None, Some(n), None) => {
             return Err(AdminError::bad_request(format!(
-                "request body: minutes: {m} is negative; the clock only moves forward"
+                "request body: {n} is negative; the clock only moves forward"
             )))
         }
-        (None, Some(t)) => Target::To(parse_time("to", t)?),
-        _ => return Err(AdminError::bad_request("request body: give exactly one of \"minutes\" or \"to\"")),
+        (None, None, Some(t)) => Target::To(parse_time("to", t)?),
+        _ => {
+            return Err(AdminError::bad_request(
+                "request body: give exactly one of \"minutes\", \"seconds\" or \"to\"",
+            ))
+        }
     };
     let v = handle.with(|s| -> Result<Value, AdminError> {
         let to = match target {
-            Target::Minutes(m) => s.now().plus_minutes(m),
+            Target::Seconds(secs) => s.now().plus_seconds(secs),
             Target::To(t) if t < s.now() => {
                 return Err(AdminError::bad_request(format!(
                     "request body: to: {t} is before now ({}); the clock only moves forward",
@@ -361,7 +367,7 @@ async fn advance_clock(State(app): State<AppState>, Path(shop_id): Path<String>,
 }
 
 enum Target {
-    Minutes(i64),
+    Seconds(i64),
     To(JstDateTime),
 }
 

@@ -78,9 +78,19 @@ impl Default for GatewaySettings {
 #[serde(deny_unknown_fields, default)]
 pub struct RateLimitSettings {
     pub enabled: bool,
+    /// `wall` (default) or `virtual`: the time line the buckets refill on.
+    pub clock: LimitClock,
     /// Requests per second per function id (`rpay.order.searchOrder`, …), overriding the
     /// defaults from auth-and-limits.md §7 (1/s for every order operation).
     pub per_second: BTreeMap<String, f64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum LimitClock {
+    #[default]
+    Wall,
+    Virtual,
 }
 
 /// Delivery defaults and postage rules used when a buyer places an order.

@@ -844,7 +844,10 @@ impl Shop {
             return true;
         }
         let rate = self.settings.rate_for(function);
-        self.limiter.try_take(function, rate, now)
+        match self.settings.rate_limit.clock {
+            super::settings::LimitClock::Wall => self.limiter.try_take(function, rate, now),
+            super::settings::LimitClock::Virtual => self.limiter.try_take_at(function, rate, self.now.seconds() as f64),
+        }
     }
 
     pub fn record_request(&mut self, method: &str, path: &str, status: u16, codes: Vec<String>) {
