@@ -1,9 +1,17 @@
-//! rms-conformance: replays integration setups against rms-mock.
+//! rms-conformance: replays customer integration setups against rms-mock and produces the
+//! order-flow ledger.
 //!
-//! This first slice holds the heart of the reference integration: one poll of the order
-//! import path every RMS integration starts with (searchOrder `[100]` over a window, all
-//! pages → getOrder in batches of ≤100 → confirmOrder), spoken over HTTP with only the
-//! credentials a real tool has. Setup files, the timeline runner and the ledger come next.
+//! - [`setup`]: setup files (RMS side, integration side, timeline).
+//! - [`integration`]: the reference integration (talks to RMS over HTTP only).
+//! - [`runner`]: plays a setup against an in-process or running fake.
+//! - [`ledger`]: what happened to each order, as text or JSON.
+//! - [`RmsClient`]: a minimal import poll, kept as the smallest example of a client.
+
+pub mod control;
+pub mod integration;
+pub mod ledger;
+pub mod runner;
+pub mod setup;
 
 use serde_json::{json, Value};
 

@@ -338,15 +338,11 @@ async fn advance_clock(State(app): State<AppState>, Path(shop_id): Path<String>,
         (Some(m), None, None) if m >= 0 => Target::Seconds(m.saturating_mul(60)),
         (None, Some(s), None) if s >= 0 => Target::Seconds(s),
         (Some(n), None, None) | (None, Some(n), None) => {
-            return Err(AdminError::bad_request(format!(
-                "request body: {n} is negative; the clock only moves forward"
-            )))
+            return Err(AdminError::bad_request(format!("request body: {n} is negative; the clock only moves forward")))
         }
         (None, None, Some(t)) => Target::To(parse_time("to", t)?),
         _ => {
-            return Err(AdminError::bad_request(
-                "request body: give exactly one of \"minutes\", \"seconds\" or \"to\"",
-            ))
+            return Err(AdminError::bad_request("request body: give exactly one of \"minutes\", \"seconds\" or \"to\""))
         }
     };
     let v = handle.with(|s| -> Result<Value, AdminError> {

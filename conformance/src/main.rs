@@ -1,0 +1,109 @@
+//! `rms-conformance`: replay setups and print their ledgers.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use rms_conformance::runner::{self, Mode};
+use rms_conformance::setup;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "rms-conformance",
+    version,
+    about = "Replays customer integration setups against rms-mock and prints the order-flow ledger."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run setups (default: every fixtures/setups/*.toml) and print their ledgers.
+    Run {
+        /// Setup files.
+        setups: Vec<PathBuf>,
+        /// A running rms-mock to use instead of one in this process (its /__admin/ too).
+        #[arg(long, env = "RMS_CONFORMANCE_BASE_URL")]
+        base_url: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Run this command at every poll tick instead of the reference integration
+        /// (env: RMS_BASE_URL, RMS_SERVICE_SECRET, RMS_LICENSE_KEY, RMS_NOW).
+        #[arg(long)]
+        integration_cmd: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let Command::Run { mut setups, base_url, format, integration_cmd } = Cli::parse().command;
+    if setups.is_empty() {
+        let mut found: Vec<PathBuf> = std::fs::read_dir("fixtures/setups")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        found.sort();
+        setups = found;
+    }
+    if setups.is_empty() {
+        eprintln!("rms-conformance: no setup files given and none in fixtures/setups");
+        return ExitCode::from(2);
+    }
+    let mut loaded = Vec::new();
+    for p in &setups {
+        match setup::load(p) {
+            Ok(s) => loaded.push(s),
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let base = match base_url {
+        Some(b) => b,
+        None => match runner::start_in_process().await {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("rms-conformance: cannot start the fake: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
+    };
+    let mode = integration_cmd.map(Mode::Command).unwrap_or(Mode::Reference);
+    let many = loaded.len() > 1;
+    let mut json_out = Vec::new();
+    let mut failed = false;
+    for (i, s) in loaded.iter().enumerate() {
+        if many {
+            eprintln!("[{}/{}] {} ({})", i + 1, loaded.len(), s.file.name, s.path.display());
+        }
+        match runner::run(s, &base, &mode).await {
+            Ok(ledger) => match format {
+                Format::Text => println!("{}", ledger.to_text()),
+                Format::Json => json_out.push(ledger),
+            },
+            Err(e) => {
+                eprintln!("{}: {e}", s.path.display());
+                failed = true;
+            }
+        }
+    }
+    if let Format::Json = format {
+        println!("{}", serde_json::to_string_pretty(&json_out).unwrap_or_default());
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -1,0 +1,367 @@
+//! Runs a setup: creates the shop through the control plane, plays the timeline, lets the
+//! integration poll at its interval (the reference one, or the user's command), advances the
+//! clock in between, and collects the order-flow ledger.
+
+use crate::control::Control;
+use crate::integration::{Integration, Waiter};
+use crate::ledger::{Ledger, OrderEntry, Summary};
+use crate::setup::{offset_minutes, LoadedSetup, Step};
+use rms_mock::domain::time::JstDateTime;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+/// Which integration polls.
+#[derive(Clone, Debug)]
+pub enum Mode {
+    /// The reference integration of this crate.
+    Reference,
+    /// The user's program, run at every poll tick through `sh -c` with `RMS_BASE_URL`,
+    /// `RMS_SERVICE_SECRET`, `RMS_LICENSE_KEY` and `RMS_NOW` in its environment.
+    Command(String),
+}
+
+/// Starts a fake in this process on 127.0.0.1; returns its base URL. It lives as long as
+/// the runtime.
+pub async fn start_in_process() -> std::io::Result<String> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    tokio::spawn(rms_mock::serve(listener, rms_mock::AppState::default(), std::future::pending()));
+    Ok(base)
+}
+
+enum Agenda<'a> {
+    /// A step; for repeated orders, which repetition.
+    Step(&'a Step, u32),
+    Poll,
+}
+
+fn t(s: &str) -> Result<JstDateTime, String> {
+    JstDateTime::parse_rms(s).map_err(|_| format!("the fake answered an unreadable time '{s}'"))
+}
+
+/// `+1d02h30m` relative to the run's start.
+pub fn rel(start: JstDateTime, at: JstDateTime) -> String {
+    let m = (at.seconds() - start.seconds()).div_euclid(60);
+    let s = (at.seconds() - start.seconds()).rem_euclid(60);
+    let (d, h, mm) = (m / (24 * 60), m / 60 % 24, m % 60);
+    let mut out = if d > 0 {
+        format!("+{d}d{h:02}h{mm:02}m")
+    } else if h > 0 {
+        format!("+{h}h{mm:02}m")
+    } else {
+        format!("+{mm}m")
+    };
+    if s != 0 {
+        out.push_str(&format!("{s:02}s"));
+    }
+    out
+}
+
+struct Placed {
+    label: String,
+    number: Option<String>,
+    payment: i64,
+    placed: JstDateTime,
+    refused: Option<String>,
+}
+
+pub async fn run(setup: &LoadedSetup, base_url: &str, mode: &Mode) -> Result<Ledger, String> {
+    let shop_id = setup.shop_id();
+    let control = Control::new(base_url, &shop_id);
+    let start = t(&control.create_shop(&setup.shop_document).await.map_err(|e| format!("creating the shop: {e}"))?)?;
+    let cfg = &setup.file.integration;
+    let mut integration = Integration::new(cfg.clone(), base_url, &setup.service_secret(), &setup.license_key());
+    let end = start.plus_minutes(setup.end_minutes);
+
+    // Timeline steps first at equal times, then the poll.
+    let mut agenda: Vec<(JstDateTime, usize, Agenda)> = Vec::new();
+    for (i, s) in setup.file.timeline.iter().enumerate() {
+        let at = start.plus_minutes(offset_minutes(&s.at).unwrap_or(0));
+        let (count, every) = s.order.as_ref().map(|o| (o.count, i64::from(o.every_minutes))).unwrap_or((1, 0));
+        for k in 0..count {
+            agenda.push((at.plus_minutes(every * i64::from(k)), i, Agenda::Step(s, k)));
+        }
+    }
+    let interval = i64::from(cfg.poll_interval_minutes);
+    let mut k = 1;
+    while start.plus_minutes(k * interval) <= end {
+        agenda.push((start.plus_minutes(k * interval), usize::MAX, Agenda::Poll));
+        k += 1;
+    }
+    agenda.sort_by_key(|(at, i, _)| (*at, *i));
+
+    let mut placed: Vec<Placed> = Vec::new();
+    let mut labels: BTreeMap<String, String> = BTreeMap::new();
+    let mut notes: Vec<(JstDateTime, String)> = Vec::new();
+    let mut cmd_failures = 0usize;
+    for (at, _, item) in agenda {
+        let now = t(&control.advance_to(&at.to_rms()).await.map_err(|e| e.to_string())?)?;
+        match item {
+            Agenda::Poll => match mode {
+                Mode::Reference => integration.poll(&control, now).await,
+                Mode::Command(cmd) => {
+                    if !run_command(cmd, base_url, setup, now).await {
+                        cmd_failures += 1;
+                    }
+                }
+            },
+            Agenda::Step(step, k) => {
+                play(step, k, &control, &mut integration, &mut placed, &mut labels, &mut notes, now).await;
+            }
+        }
+    }
+    control.advance_to(&end.to_rms()).await.map_err(|e| e.to_string())?;
+
+    // The ledger: RMS's history of every order, the integration's view, the calls.
+    let mut orders = Vec::new();
+    for p in &placed {
+        let mut entry = OrderEntry {
+            label: p.label.clone(),
+            order_number: p.number.clone(),
+            payment: payment_name(p.payment),
+            placed: rel(start, p.placed),
+            refused: p.refused.clone(),
+            rms: vec![],
+            integration: vec![],
+            calls: vec![],
+        };
+        if let Some(n) = &p.number {
+            let h = control.history(n).await.map_err(|e| e.to_string())?;
+            for c in h["history"].as_array().into_iter().flatten() {
+                let at = t(c["at"].as_str().unwrap_or_default())?;
+                let from = c["from"].as_u64().map(|f| format!("{f} → ")).unwrap_or_else(|| "→ ".into());
+                entry
+                    .rms
+                    .push((rel(start, at), format!("{from}{} {}", c["to"], c["cause"].as_str().unwrap_or_default())));
+            }
+            match mode {
+                Mode::Reference => {
+                    for (at, what) in integration.outcomes.get(n).cloned().unwrap_or_default() {
+                        entry.integration.push((rel(start, at), what));
+                    }
+                    let mut calls: Vec<String> = Vec::new();
+                    for c in integration.calls.iter().filter(|c| c.orders.contains(n)) {
+                        let own: Vec<&String> = c.codes.iter().collect();
+                        calls.push(format!(
+                            "{} {}",
+                            c.op,
+                            if own.is_empty() { c.status.to_string() } else { codes_for(&c.codes, c.status) }
+                        ));
+                    }
+                    entry.calls = collapse(calls);
+                }
+                Mode::Command(_) => {
+                    // Only RMS's side is known: did the program confirm or ship it?
+                    let causes: Vec<&str> =
+                        h["history"].as_array().into_iter().flatten().filter_map(|c| c["cause"].as_str()).collect();
+                    if causes.contains(&"confirmOrder") {
+                        entry.integration.push(("".into(), "confirmed by the integration".into()));
+                    }
+                    if causes.iter().any(|c| c.starts_with("updateOrderShipping")) {
+                        entry.integration.push(("".into(), "shipping reported by the integration".into()));
+                    }
+                }
+            }
+            if entry.integration.is_empty() {
+                entry.integration.push(("".into(), "never seen".into()));
+            }
+        }
+        orders.push(entry);
+    }
+    let journal = control.journal().await.map_err(|e| e.to_string())?;
+    let mut summary = Summary::from_journal(&journal);
+    summary.stock_pushed = integration.pushed.clone();
+    let mut all_notes = notes;
+    all_notes.extend(integration.notes.iter().cloned());
+    all_notes.sort_by_key(|(at, _)| *at);
+    // The same problem at every poll becomes one line: first time, count, last time.
+    let mut grouped: Vec<(String, JstDateTime, JstDateTime, usize)> = Vec::new();
+    for (at, text) in &all_notes {
+        match grouped.iter_mut().find(|g| &g.0 == text) {
+            Some(g) => {
+                g.2 = *at;
+                g.3 += 1;
+            }
+            None => grouped.push((text.clone(), *at, *at, 1)),
+        }
+    }
+    summary.notes = grouped
+        .into_iter()
+        .map(|(text, first, last, n)| {
+            if n == 1 {
+                format!("{} {text}", rel(start, first))
+            } else {
+                format!("{} {text} (×{n}, last {})", rel(start, first), rel(start, last))
+            }
+        })
+        .collect();
+    if cmd_failures > 0 {
+        summary.notes.push(format!("the integration command failed {cmd_failures} time(s)"));
+    }
+    let file_name = setup.path.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
+    let c = &setup.file.integration;
+    let flags = [("order import", c.order_import), ("shipping sync", c.shipping_sync), ("inventory", c.inventory_sync)];
+    let on: Vec<String> = flags.iter().map(|(n, on)| format!("{n} {}", if *on { "on" } else { "off" })).collect();
+    Ok(Ledger {
+        setup: setup.file.name.clone(),
+        file: file_name,
+        shop_id,
+        start: start.to_rms(),
+        end: end.to_rms(),
+        integration: match mode {
+            Mode::Reference => format!(
+                "reference · SKU {} · {} · poll every {}m (overlap {}m) · confirm on import {}",
+                match c.sku_migration {
+                    crate::setup::SkuDeclared::Migrated => "移行済",
+                    crate::setup::SkuDeclared::NotMigrated => "未移行",
+                },
+                on.join(", "),
+                c.poll_interval_minutes,
+                c.poll_overlap_minutes,
+                if c.confirm_on_import { "on" } else { "off" }
+            ),
+            Mode::Command(cmd) => format!("command `{cmd}` · poll every {}m", c.poll_interval_minutes),
+        },
+        orders,
+        summary,
+    })
+}
+
+/// `INFO_101` for one code, `INFO_101 ×3` style handled by [`collapse`]; short forms keep lines readable.
+fn codes_for(codes: &[String], status: u16) -> String {
+    let short: Vec<String> = codes.iter().map(|c| c.strip_prefix("ORDER_EXT_API_").unwrap_or(c).to_string()).collect();
+    let mut uniq: Vec<String> = Vec::new();
+    for s in short {
+        if !uniq.contains(&s) {
+            uniq.push(s);
+        }
+    }
+    if status >= 400 {
+        format!("{status} {}", uniq.join(","))
+    } else {
+        uniq.join(",")
+    }
+}
+
+/// Repeated neighbours become one line with `×N`.
+pub fn collapse(lines: Vec<String>) -> Vec<String> {
+    let mut out: Vec<(String, usize)> = Vec::new();
+    for l in lines {
+        match out.last_mut() {
+            Some((prev, n)) if *prev == l => *n += 1,
+            _ => out.push((l, 1)),
+        }
+    }
+    out.into_iter().map(|(l, n)| if n > 1 { format!("{l} ×{n}") } else { l }).collect()
+}
+
+fn payment_name(code: i64) -> String {
+    match code {
+        1 => "card".into(),
+        2 => "COD".into(),
+        9 => "bank transfer".into(),
+        13 => "7-Eleven prepay".into(),
+        14 => "convenience prepay".into(),
+        c => format!("payment {c}"),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn play(
+    step: &Step,
+    repetition: u32,
+    control: &Control,
+    integration: &mut Integration,
+    placed: &mut Vec<Placed>,
+    labels: &mut BTreeMap<String, String>,
+    notes: &mut Vec<(JstDateTime, String)>,
+    now: JstDateTime,
+) {
+    let lookup = |label: &str, labels: &BTreeMap<String, String>| labels.get(label).cloned();
+    if let Some(o) = &step.order {
+        let i = repetition;
+        let payment =
+            o.payments.as_ref().filter(|p| !p.is_empty()).map(|p| p[i as usize % p.len()]).or(o.payment).unwrap_or(1);
+        let label = match (&o.id, o.count) {
+            (Some(id), 1) => id.clone(),
+            (Some(id), _) => format!("{id}-{}", i + 1),
+            (None, _) => format!("#{}", placed.len() + 1),
+        };
+        let body = json!({"lines": o.lines, "settlement_method_code": payment, "used_point": o.used_point, "coupons": o.coupons});
+        match control.place_order(&body).await {
+            Ok(v) => {
+                let n = v["order_number"].as_str().unwrap_or_default().to_string();
+                labels.insert(label.clone(), n.clone());
+                placed.push(Placed { label, number: Some(n), payment, placed: now, refused: None });
+            }
+            Err(e) => placed.push(Placed { label, number: None, payment, placed: now, refused: Some(e.message) }),
+        }
+        return;
+    }
+    if step.pay.as_deref() == Some("*") {
+        // Every prepaid order placed so far pays.
+        for p in placed.iter().filter(|p| matches!(p.payment, 9 | 13 | 14)) {
+            if let Some(n) = &p.number {
+                let _ = control.order_action(n, "payment", None).await;
+            }
+        }
+        return;
+    }
+    let action = |name: &str, label: &str| (name.to_string(), label.to_string());
+    let (what, label) = if let Some(l) = &step.pay {
+        action("payment", l)
+    } else if let Some(l) = &step.buyer_cancel {
+        action("cancel", l)
+    } else if let Some(l) = &step.review_ng {
+        action("review", l)
+    } else if let Some(s) = &step.ship {
+        let targets: Vec<String> = if s.order == "*" {
+            integration.awaiting_shipment()
+        } else {
+            lookup(&s.order, labels).into_iter().collect()
+        };
+        if targets.is_empty() {
+            notes.push((now, format!("ship {}: nothing to ship", s.order)));
+        }
+        for n in targets {
+            let tracking =
+                s.tracking.clone().unwrap_or_else(|| format!("{}-{}", &n[n.len() - 4..], now.date().compact()));
+            integration.warehouse_shipped(&n, &s.carrier, &tracking, &now.date().to_wire());
+        }
+        return;
+    } else if let Some(patch) = &step.settings {
+        let v = serde_json::to_value(patch).unwrap_or(Value::Null);
+        if let Err(e) = control.patch_settings(&v).await {
+            notes.push((now, format!("settings change refused: {e}")));
+        }
+        return;
+    } else {
+        return;
+    };
+    let Some(n) = lookup(&label, labels) else {
+        notes.push((now, format!("{what} {label}: no such order")));
+        return;
+    };
+    let body = (what == "review").then(|| json!({"result": "ng"}));
+    if let Err(e) = control.order_action(&n, &what, body).await {
+        notes.push((now, format!("{what} {label} refused: {}", e.message)));
+    }
+}
+
+/// Runs the user's integration once; true when it exited 0.
+async fn run_command(cmd: &str, base_url: &str, setup: &LoadedSetup, now: JstDateTime) -> bool {
+    let status = tokio::process::Command::new("sh")
+        .arg("-c")
+        .arg(cmd)
+        .env("RMS_BASE_URL", base_url)
+        .env("RMS_SERVICE_SECRET", setup.service_secret())
+        .env("RMS_LICENSE_KEY", setup.license_key())
+        .env("RMS_NOW", now.to_rms())
+        .stdin(std::process::Stdio::null())
+        .status();
+    matches!(tokio::time::timeout(std::time::Duration::from_secs(120), status).await, Ok(Ok(s)) if s.success())
+}
+
+impl Waiter for () {
+    async fn wait(&self, _seconds: i64) {}
+}

@@ -1,0 +1,111 @@
+//! The `rms-conformance` binary: determinism, `--base-url` against a separately started
+//! fake, JSON output, `--integration-cmd` with the example program, bad setup files.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_rms-conformance");
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(BIN).current_dir(root()).arg("run").args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+const SETUPS: [&str; 3] = [
+    "fixtures/setups/01_guide_followed.toml",
+    "fixtures/setups/09_poll_overlap.toml",
+    "fixtures/setups/10_prepayment.toml",
+];
+
+#[test]
+fn the_same_setups_give_byte_identical_ledgers_in_process_and_against_a_running_fake() {
+    let (code, first, err) = run(&SETUPS);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("[1/3]") && err.contains("[3/3]"), "a progress line per setup: {err}");
+    let (_, second, _) = run(&SETUPS);
+    assert_eq!(first, second, "deterministic");
+
+    // A fake started separately, in another runtime, reached only over HTTP.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let base = rt.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(rms_mock::serve(listener, rms_mock::AppState::default(), std::future::pending()));
+        base
+    });
+    let mut args: Vec<&str> = SETUPS.to_vec();
+    args.extend(["--base-url", &base]);
+    let (code, remote, err) = run(&args);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(remote, first, "the same ledgers against --base-url");
+    // Run twice against the same server: shops are recreated, ledgers stay the same.
+    let (_, again, _) = run(&args);
+    assert_eq!(again, first);
+}
+
+#[test]
+fn json_output_carries_the_same_ledger() {
+    let (code, out, err) = run(&["fixtures/setups/02_auto_confirm_on.toml", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v[0]["setup"], "Automatic order confirmation left ON");
+    assert_eq!(v[0]["orders"][0]["integration"][0][1], "never seen");
+}
+
+#[test]
+fn an_external_integration_command_is_run_at_every_poll() {
+    // cargo test builds the package's examples next to the test binaries.
+    let exe = std::env::current_exe().unwrap();
+    let example = exe.parent().unwrap().parent().unwrap().join("examples").join("simple_sync");
+    assert!(example.exists(), "{} should have been built by cargo test", example.display());
+    let cmd = example.display().to_string();
+    let (code, out, err) = run(&["fixtures/setups/01_guide_followed.toml", "--integration-cmd", &cmd]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("integration: command"), "{out}");
+    assert_eq!(out.matches("confirmed by the integration").count(), 2, "{out}");
+    assert!(out.contains("100 → 200 confirmOrder"), "{out}");
+    assert!(!out.contains("shipping reported by the integration"), "the example does not ship: {out}");
+
+    let (code, out, _) = run(&["fixtures/setups/01_guide_followed.toml", "--integration-cmd", "exit 3"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("the integration command failed"), "{out}");
+}
+
+#[test]
+fn a_bad_setup_file_names_file_key_and_problem_and_exits_2() {
+    let dir = std::env::temp_dir().join(format!("rms-conformance-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.toml");
+    let shop = root().join("fixtures/shops/conformance.toml");
+    std::fs::write(
+        &bad,
+        format!(
+            "name = \"x\"\n[rms]\nshop = \"{}\"\n[run]\nend = \"+1h\"\n[[timeline]]\nat = \"soon\"\npay = \"#1\"\n",
+            shop.display()
+        ),
+    )
+    .unwrap();
+    let (code, _, err) = run(&[bad.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("bad.toml: timeline[0].at: 'soon' is not an offset"), "{err}");
+    std::fs::write(
+        &bad,
+        format!(
+            "name = \"x\"\n[rms]\nshop = \"{}\"\n[run]\nend = \"+1h\"\n[integration]\npoll_every = 5\n",
+            shop.display()
+        ),
+    )
+    .unwrap();
+    let (code, _, err) = run(&[bad.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("bad.toml: integration") && err.contains("poll_every"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}
