@@ -83,19 +83,7 @@ pub struct Integration {
     pub notes: Vec<(JstDateTime, String)>,
 }
 
-fn codes_of(v: &Value) -> Vec<String> {
-    let mut out: Vec<String> = v["MessageModelList"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|m| m["messageCode"].as_str().map(String::from))
-        .collect();
-    out.extend(v["errors"].as_array().into_iter().flatten().filter_map(|e| e["code"].as_str().map(String::from)));
-    if let Some(c) = v.pointer("/Results/errorCode").and_then(Value::as_str) {
-        out.push(c.to_string());
-    }
-    out
-}
+use crate::codes as codes_of;
 
 fn is_prepaid(code: i64) -> bool {
     matches!(code, 9 | 13 | 14)

@@ -116,7 +116,8 @@ impl RmsClient {
     }
 }
 
-/// `messageCode`s of an order-API answer, or the gateway's `Results.errorCode`.
+/// The codes of any RMS answer: order-API `messageCode`s, item/inventory `errors[].code`,
+/// or the gateway's `Results.errorCode`.
 pub fn codes(v: &Value) -> Vec<String> {
     let mut out: Vec<String> = v["MessageModelList"]
         .as_array()
@@ -124,6 +125,7 @@ pub fn codes(v: &Value) -> Vec<String> {
         .flatten()
         .filter_map(|m| m["messageCode"].as_str().map(String::from))
         .collect();
+    out.extend(v["errors"].as_array().into_iter().flatten().filter_map(|e| e["code"].as_str().map(String::from)));
     if let Some(c) = v.pointer("/Results/errorCode").and_then(Value::as_str) {
         out.push(c.to_string());
     }
