@@ -91,6 +91,9 @@ async fn inventory_endpoint(
         if !shop.settings.sku_migrated && !function.works_unmigrated() {
             return rest::error(ApiError::not_migrated());
         }
+        if shop.settings.read_only && matches!(function, Function::Upsert | Function::Delete | Function::BulkUpsert) {
+            return rest::error(ApiError::read_only());
+        }
         run(function, v21, &m, &v, shop, &req).unwrap_or_else(|errs| rest::errors(&errs))
     })
     .await

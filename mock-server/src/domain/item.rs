@@ -64,6 +64,11 @@ impl ApiError {
         Self::new(404, "GE0014", format!("Not found for inputs; {inputs}"), None)
     }
 
+    /// GE0017: the shop is in read-only mode.
+    pub fn read_only() -> Self {
+        Self::new(400, "GE0017", "Write methods isn't allowed in readsOnly-mode.", None)
+    }
+
     /// IE1105: the shop has not migrated to SKU (sku-migration.md §4).
     pub fn not_migrated() -> Self {
         Self::new(400, "IE1105", "This endpoint is disabled for the shop not migrated to SKU.", None)

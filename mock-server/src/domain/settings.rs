@@ -168,6 +168,8 @@ pub struct ShopSettings {
     /// items.search with a parameter it does not know (rms-mcp sends `searchType=1`): the
     /// real API lists IE1005 for it, but whether it fires is [?].
     pub item_search_unknown_params: UnknownParams,
+    /// RMS read-only mode (maintenance): Item/Inventory writes answer GE0017.
+    pub read_only: bool,
     /// The shop's 出荷元 ids (Inventory 2.1 `shipFromIds`); others → IE0118.
     pub ship_from_ids: Vec<i64>,
     /// The shop's delivery-time ids (Inventory 2.1 `operationLeadTime`); others → IE0118.
@@ -222,6 +224,7 @@ impl Default for ShopSettings {
             gateway: GatewaySettings::default(),
             rate_limit: RateLimitSettings::default(),
             item_search_unknown_params: UnknownParams::Ignore,
+            read_only: false,
             ship_from_ids: vec![1, 2, 3],
             delivery_time_ids: vec![1, 2, 3, 4, 5],
             cancel_flow: CancelFlow::Via800,

@@ -292,3 +292,19 @@ async fn each_item_rule_answers_its_code_and_property_path() {
         assert!(hit, "expected {code} at {path}, got {v}");
     }
 }
+
+#[tokio::test]
+async fn read_only_mode_refuses_writes_with_ge0017_and_huge_bodies_get_ge0020() {
+    let app = spawn(shop().with_setting("read_only = true")).await;
+    let (status, v) = app.put("/es/2.0/items/manage-numbers/x", item_body("x", &[("s", "S", 1)])).await;
+    assert_eq!((status, error_codes(&v)), (400, vec!["GE0017".to_string()]));
+    assert_eq!(v["errors"][0]["message"], "Write methods isn't allowed in readsOnly-mode.");
+    let (status, v) = app.post("/es/2.0/inventories/bulk-upsert", json!({"inventories": [{"manageNumber": "socks", "variantId": "socks", "mode": "ABSOLUTE", "quantity": 1}]})).await;
+    assert_eq!((status, error_codes(&v)), (400, vec!["GE0017".to_string()]));
+    assert_eq!(app.get("/es/2.0/items/manage-numbers/socks").await.0, 200, "reads work");
+
+    let app = spawn(shop()).await;
+    let huge = json!({"title": "x".repeat(2 * 1024 * 1024)});
+    let (status, v) = app.put("/es/2.0/items/manage-numbers/x", huge).await;
+    assert_eq!((status, error_codes(&v)), (400, vec!["GE0020".to_string()]));
+}

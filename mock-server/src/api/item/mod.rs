@@ -94,6 +94,9 @@ fn run(function: Function, raw_manage_number: &str, shop: &mut Shop, req: Reques
     if !shop.settings.sku_migrated && !function.works_unmigrated() {
         return rest::error(ApiError::not_migrated());
     }
+    if shop.settings.read_only && !function.works_unmigrated() {
+        return rest::error(ApiError::read_only());
+    }
     let result = match function {
         Function::Search => search::search(shop, &req),
         Function::BulkGet => items::bulk_get(shop, &req),
