@@ -300,7 +300,9 @@ async fn play(
     }
     if step.pay.as_deref() == Some("*") {
         // Every prepaid order placed so far pays.
-        for p in placed.iter().filter(|p| matches!(p.payment, 9 | 13 | 14)) {
+        let prepaid =
+            |code: i64| rms_mock::domain::order::SettlementMethod::from_code(code).is_some_and(|m| m.is_prepaid());
+        for p in placed.iter().filter(|p| prepaid(p.payment)) {
             if let Some(n) = &p.number {
                 let _ = control.order_action(n, "payment", None).await;
             }

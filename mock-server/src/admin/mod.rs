@@ -7,7 +7,6 @@
 
 mod view;
 
-use crate::auth::esa_header;
 use crate::domain::settings::ShopSettings;
 use crate::domain::shop::{BuyerError, ShopHandle};
 use crate::domain::time::JstDateTime;
@@ -374,9 +373,4 @@ async fn journal(State(app): State<AppState>, Path(shop_id): Path<String>) -> Ad
 async fn clear_journal(State(app): State<AppState>, Path(shop_id): Path<String>) -> AdminResult {
     shop(&app, &shop_id)?.with(|s| s.clear_journal());
     Ok(StatusCode::NO_CONTENT.into_response())
-}
-
-/// The header a client sends for this shop.
-pub fn authorization_for(service_secret: &str, license_key: &str) -> String {
-    esa_header(service_secret, license_key)
 }

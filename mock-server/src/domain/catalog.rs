@@ -25,14 +25,6 @@ impl Catalog {
         self.items.values()
     }
 
-    pub fn len(&self) -> usize {
-        self.items.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
-
     /// True when the SKU exists (stock for anything else is orphaned).
     pub fn has_variant(&self, manage_number: &str, variant_id: &str) -> bool {
         self.items.get(manage_number).is_some_and(|i| i.variant(variant_id).is_some())

@@ -165,7 +165,6 @@ pub struct Shop {
     pub inventory: Inventory,
     pub seed: u64,
     pub(super) now: JstDateTime,
-    created_at: JstDateTime,
     pub(super) orders: OrderBook,
     pub(super) schedule: BTreeMap<(JstDateTime, u64), Event>,
     schedule_seq: u64,
@@ -198,7 +197,6 @@ impl Shop {
             inventory: Inventory::default(),
             seed,
             now: start,
-            created_at: start,
             orders: OrderBook::default(),
             schedule: BTreeMap::new(),
             schedule_seq: 0,
@@ -216,10 +214,6 @@ impl Shop {
 
     pub fn now(&self) -> JstDateTime {
         self.now
-    }
-
-    pub fn created_at(&self) -> JstDateTime {
-        self.created_at
     }
 
     pub fn orders(&self) -> &OrderBook {

@@ -22,9 +22,6 @@ pub struct JstDate(i64);
 pub struct ParseError;
 
 impl JstDateTime {
-    pub const MIN: JstDateTime = JstDateTime(i64::MIN / 2);
-    pub const MAX: JstDateTime = JstDateTime(i64::MAX / 2);
-
     /// Builds a datetime from JST civil fields; `None` when a field is out of range.
     pub fn from_civil(y: i64, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> Option<Self> {
         if !(1..=12).contains(&mo) || d == 0 || d > days_in_month(y, mo) || h > 23 || mi > 59 || s > 59 {
