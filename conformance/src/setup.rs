@@ -273,22 +273,6 @@ impl LoadedSetup {
     }
 }
 
-fn merge(base: &mut Value, over: &Value) {
-    match (base, over) {
-        (Value::Object(b), Value::Object(o)) => {
-            for (k, v) in o {
-                match b.get_mut(k) {
-                    Some(slot) if v.is_object() => merge(slot, v),
-                    _ => {
-                        b.insert(k.clone(), v.clone());
-                    }
-                }
-            }
-        }
-        (b, o) => *b = o.clone(),
-    }
-}
-
 /// Reads, checks and resolves a setup file.
 pub fn load(path: &Path) -> Result<LoadedSetup, SetupError> {
     let source = path.display().to_string();
@@ -304,9 +288,9 @@ pub fn load(path: &Path) -> Result<LoadedSetup, SetupError> {
         toml::from_str(&shop_text).map_err(|err| e("rms.shop", format!("{}: {err}", shop_path.display())))?;
     let mut doc = serde_json::to_value(&base).map_err(|err| e("rms.shop", err.to_string()))?;
     let over = serde_json::to_value(&file.rms.overrides).map_err(|err| e("rms.overrides", err.to_string()))?;
-    merge(&mut doc, &over);
+    rms_mock::merge::merge_patch(&mut doc, &over);
     // The ledger reads every RMS call back from the journal.
-    merge(&mut doc, &serde_json::json!({"settings": {"journal_limit": 1_000_000}}));
+    rms_mock::merge::merge_patch(&mut doc, &serde_json::json!({"settings": {"journal_limit": 1_000_000}}));
     let shop: rms_mock::setup::ShopDocument = rms_mock::setup::parse_json(&doc.to_string(), &format!("{source} (rms)"))
         .map_err(|err| SetupError(err.to_string()))?;
     shop.build(&format!("{source} (rms)")).map_err(|err| SetupError(err.to_string()))?;

@@ -12,6 +12,7 @@ pub mod api;
 pub mod auth;
 pub mod cli;
 pub mod domain;
+pub mod merge;
 pub mod registry;
 pub mod setup;
 

@@ -155,7 +155,8 @@ async fn patch_settings(State(app): State<AppState>, Path(shop_id): Path<String>
         return Err(AdminError::bad_request("request body: must be a JSON object of settings"));
     }
     let current = handle.with(|s| serde_json::to_value(&s.settings)).unwrap_or(Value::Null);
-    let merged = merge(current, patch);
+    let mut merged = current;
+    crate::merge::merge_patch(&mut merged, &patch);
     let settings: ShopSettings = parse_json(&merged.to_string(), "request body")
         .map_err(|e| AdminError::bad_request(e.to_string().replace("request body: ", "request body: settings.")))?;
     if let Some((key, problem)) = settings.problems().into_iter().next() {
@@ -164,24 +165,6 @@ async fn patch_settings(State(app): State<AppState>, Path(shop_id): Path<String>
     let out = serde_json::to_value(&settings).unwrap_or(Value::Null);
     handle.with(|s| s.set_settings(settings));
     ok(out)
-}
-
-fn merge(base: Value, patch: Value) -> Value {
-    match (base, patch) {
-        (Value::Object(mut b), Value::Object(p)) => {
-            for (k, v) in p {
-                match b.get_mut(&k) {
-                    Some(old) if v.is_object() => *old = merge(old.take(), v),
-                    Some(old) => *old = v,
-                    None => {
-                        b.insert(k, v);
-                    }
-                }
-            }
-            Value::Object(b)
-        }
-        (_, p) => p,
-    }
 }
 
 #[derive(Deserialize)]

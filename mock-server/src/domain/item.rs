@@ -686,31 +686,9 @@ pub fn merge_patch(stored: &ItemBody, patch: &Value) -> Result<Value, Vec<ApiErr
             None,
         )]);
     };
-    Ok(merge(Value::Object(stored.clone()), Value::Object(p.clone())))
-}
-
-fn merge(base: Value, patch: Value) -> Value {
-    match (base, patch) {
-        (Value::Object(mut b), Value::Object(p)) => {
-            for (k, v) in p {
-                if v.is_null() {
-                    // shift_remove keeps the other keys in order (remove would swap one in).
-                    b.shift_remove(&k);
-                } else if v.is_object() {
-                    match b.get_mut(&k) {
-                        Some(old) => *old = merge(old.take(), v),
-                        None => {
-                            b.insert(k, merge(Value::Null, v));
-                        }
-                    }
-                } else {
-                    b.insert(k, v);
-                }
-            }
-            Value::Object(b)
-        }
-        (_, p) => p,
-    }
+    let mut merged = Value::Object(stored.clone());
+    crate::merge::merge_patch(&mut merged, &Value::Object(p.clone()));
+    Ok(merged)
 }
 
 /// A stored item.
