@@ -142,25 +142,36 @@ pub async fn handle_rms(
     }
 
     // Reading the body is the only await; no lock is held here.
-    let declared =
-        headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
-    let body = if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
-        Err(BodyError::TooLarge)
-    } else {
-        axum::body::to_bytes(body, MAX_BODY_BYTES).await.map_err(|e| {
-            // A chunked body over the limit surfaces as a length-limit error.
-            if e.to_string().contains("length limit") {
-                BodyError::TooLarge
-            } else {
-                BodyError::Unreadable
-            }
-        })
-    };
+    let body = read_body(headers, body).await;
     let (reply, request_id) = shop.with(|s| {
         let reply = op(s, Request { headers, body, query });
         journaled(s, &call, reply)
     });
     respond(reply, content_type_for(call.api), Some(request_id))
+}
+
+/// Reads a request body of at most [`MAX_BODY_BYTES`]: a declared `Content-Length` over the
+/// limit is refused before reading, a chunked body as soon as it passes the limit. Written
+/// frame by frame (not `axum::body::to_bytes`) so "too large" is a value we produce, not a
+/// framework error whose text we would have to read.
+async fn read_body(headers: &HeaderMap, mut body: Body) -> Result<Bytes, BodyError> {
+    use axum::body::HttpBody;
+    let declared =
+        headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
+        return Err(BodyError::TooLarge);
+    }
+    let mut buf = Vec::with_capacity(declared.unwrap_or(0));
+    while let Some(frame) = std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await {
+        let Ok(data) = frame.map_err(|_| BodyError::Unreadable)?.into_data() else {
+            continue; // trailers carry no body bytes
+        };
+        if buf.len() + data.len() > MAX_BODY_BYTES {
+            return Err(BodyError::TooLarge);
+        }
+        buf.extend_from_slice(&data);
+    }
+    Ok(Bytes::from(buf))
 }
 
 /// Records the answer in the shop's journal and issues its `RequestId`.
