@@ -182,3 +182,20 @@ async fn an_unmigrated_shop_shows_choices_as_text_and_an_empty_sku_list() {
     assert_eq!(item["SkuModelList"][0]["variantId"], "m-black");
     assert!(item["selectedChoice"].is_null());
 }
+
+#[tokio::test]
+async fn apple_pay_orders_show_their_card_fields_like_card_orders() {
+    let app = spawn(shop()).await;
+    let n = app.place_one(12).await;
+    let o = app.order_model(&n, 9).await;
+    let s = &o["SettlementModel"];
+    assert_eq!(s["settlementMethodCode"], 12);
+    assert_eq!(s["settlementMethod"], "Apple Pay");
+    assert_eq!(s["cardName"], "VISA");
+    assert!(s["cardNumber"].as_str().is_some_and(|c| c.starts_with("XXXX-XXXX-XXXX-")), "{s}");
+    assert!(s["cardOwner"].is_string() && s["cardYm"].is_string(), "{s}");
+    assert_eq!(s["cardPayType"], 0);
+    let (status, v) = app.order("getPayment", json!({"orderNumber": n, "version": 4})).await;
+    assert_eq!(status, 200);
+    assert_eq!(v["OrderModel"]["PaymentModelList"][0]["PaymentCardModel"]["cardName"], "VISA", "{v}");
+}

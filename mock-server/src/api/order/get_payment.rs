@@ -51,7 +51,7 @@ fn payment_model(o: &Order) -> Value {
         "paymentRequestDatetime": dt(o.shop_order_cfm_datetime),
         "paymentCompleteDatetime": dt(o.paid_at.or(o.payment_fix_datetime)),
         "payExpectDate": due,
-        "PaymentCardModel": if s.code() == 1 {
+        "PaymentCardModel": if s.is_card() {
             json!({"cardName": "VISA", "cardNumber": format!("XXXX-XXXX-XXXX-{}", o.card_last4), "cardPayType": 0})
         } else {
             Value::Null

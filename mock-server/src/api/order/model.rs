@@ -222,7 +222,7 @@ fn sender(b: &Buyer) -> Value {
 }
 
 fn settlement(o: &Order) -> Value {
-    let card = o.settlement.code() == 1;
+    let card = o.settlement.is_card();
     let c = |v: Value| if card { v } else { Value::Null };
     json!({
         "settlementMethodCode": o.settlement.code(),
