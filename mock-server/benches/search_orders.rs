@@ -9,7 +9,7 @@
 //!
 //! Run: `cargo bench -p rms-mock --bench search_orders`
 
-use rms_mock::domain::order::OrderProgress;
+use rms_mock::domain::order::{DateType, OrderProgress};
 use rms_mock::domain::search::SearchQuery;
 use rms_mock::domain::shop::{OrderLine, Shop};
 use rms_mock::domain::time::JstDateTime;
@@ -60,10 +60,9 @@ fn build(shop_id: &str, orders: usize) -> Shop {
 
 fn everyday_query(shop: &Shop) -> SearchQuery {
     let end = shop.now();
-    let mut q = SearchQuery::new(1, end.plus_days(-63), end);
+    let mut q = SearchQuery::new(DateType::Ordered, end.plus_days(-63), end);
     q.progress = vec![OrderProgress::WaitingForConfirmation];
-    q.page_size = 1000;
-    q
+    q.with_page(1000, 1).unwrap()
 }
 
 /// The baseline: what a fake without indexes does.
@@ -75,7 +74,7 @@ fn naive_scan(shop: &Shop, q: &SearchQuery) -> usize {
         .map(|o| (o.order_datetime, o.number.as_str()))
         .collect();
     hits.sort();
-    hits.iter().take(q.page_size).count()
+    hits.iter().take(q.page_size.get()).count()
 }
 
 /// Median time of `f` over `runs` runs.
@@ -120,9 +119,8 @@ fn main() {
         indexed.as_secs_f64() / small_t.as_secs_f64()
     );
 
-    let mut all = everyday_query(&big);
+    let mut all = everyday_query(&big).with_page(30, 1).unwrap();
     all.progress.clear();
-    all.page_size = 30;
     let (page, _) = median(50, || big.search_orders(&all).order_numbers.len());
     println!("100k orders, every status, one page of 30: {}", us(page));
 

@@ -7,9 +7,10 @@
 use crate::domain::inventory::{Mode, StockWrite};
 use crate::domain::item::normalize_manage_number;
 use crate::domain::order::OrderProgress;
+use crate::domain::order::SettlementMethod;
 use crate::domain::rng::seed_from;
 use crate::domain::settings::{ShippingSettings, ShopSettings, SubStatusDef};
-use crate::domain::shop::{BuyerError, OrderLine, Shop, ShopProfile};
+use crate::domain::shop::{OrderLine, PlaceOrderError, Shop, ShopProfile};
 use crate::domain::time::JstDateTime;
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
@@ -197,6 +198,50 @@ pub struct OrderDoc {
     pub used_point: i64,
     #[serde(default)]
     pub coupons: Vec<CouponDoc>,
+}
+
+/// Why an order document could not be placed, in its own words: the key of the document the
+/// problem is about (None when the document is fine but the shop refuses, e.g. stock), and the
+/// problem. The control plane and shop files both answer with these.
+pub fn place_order_problem(e: &PlaceOrderError) -> (Option<String>, String) {
+    use PlaceOrderError as E;
+    let keyed = |k: String, p: String| (Some(k), p);
+    match e {
+        E::NegativePoints(_) => keyed("used_point".into(), "must not be negative".into()),
+        E::BeforeNow { at, now } => keyed(
+            "at".into(),
+            format!("{at} is before the shop's current time {now}; orders are placed at or after now"),
+        ),
+        E::UnknownSettlement(code) => {
+            let known: Vec<String> = SettlementMethod::known_codes().map(|c| c.to_string()).collect();
+            keyed(
+                "settlement_method_code".into(),
+                format!("{code} is not a RakutenPay payment code (known: {})", known.join(", ")),
+            )
+        }
+        E::NoLines => keyed("lines".into(), "an order needs at least one line".into()),
+        E::UnitsOutOfRange { line, units } => {
+            keyed(format!("lines[{line}].units"), format!("{units} is not between 1 and 999"))
+        }
+        E::UnknownItem { line, manage_number } => {
+            keyed(format!("lines[{line}].manage_number"), format!("no item '{manage_number}' in this shop's catalog"))
+        }
+        E::UnknownVariant { line, manage_number, variant_id } => {
+            keyed(format!("lines[{line}].variant_id"), format!("item '{manage_number}' has no variant '{variant_id}'"))
+        }
+        E::DiscountsExceedTotal { discounts, total } => {
+            keyed("coupons".into(), format!("coupons and points ({discounts}) exceed the order total ({total})"))
+        }
+        E::Hidden { manage_number, variant_id } => {
+            (None, format!("{manage_number}/{variant_id} is in the warehouse (hidden): not on sale"))
+        }
+        E::NoPrice { manage_number, variant_id } => {
+            (None, format!("{manage_number}/{variant_id} has no standardPrice: not on sale"))
+        }
+        E::OutOfStock { manage_number, variant_id, left, needed } => {
+            (None, format!("out of stock: {manage_number}/{variant_id} has {left} left, the order needs {needed}"))
+        }
+    }
 }
 
 /// A coupon the buyer uses (RMS `CouponModel`).
@@ -457,9 +502,11 @@ impl ShopDocument {
         }
         for (at, i, o) in orders {
             let lines: Vec<OrderLine> = o.lines.iter().map(LineDoc::to_line).collect();
-            shop.place_order(&lines, o.settlement_method_code, Some(at)).map_err(|e| match e {
-                BuyerError::Invalid(k, p) => err(source, format!("orders[{i}].{k}"), p),
-                BuyerError::NotFound(p) | BuyerError::Conflict(p) => err(source, format!("orders[{i}]"), p),
+            shop.place_order(&lines, o.settlement_method_code, Some(at)).map_err(|e| {
+                match place_order_problem(&e) {
+                    (Some(k), p) => err(source, format!("orders[{i}].{k}"), p),
+                    (None, p) => err(source, format!("orders[{i}]"), p),
+                }
             })?;
         }
         shop.advance_to(clock_start);

@@ -8,7 +8,7 @@
 mod view;
 
 use crate::domain::settings::ShopSettings;
-use crate::domain::shop::{BuyerError, ShopHandle};
+use crate::domain::shop::{BuyerError, PlaceOrderError, ShopHandle};
 use crate::domain::time::JstDateTime;
 use crate::registry::RegistryError;
 use crate::setup::{parse_json, parse_toml, LineDoc, ShopDocument};
@@ -66,12 +66,43 @@ impl IntoResponse for AdminError {
     }
 }
 
+impl From<PlaceOrderError> for AdminError {
+    fn from(e: PlaceOrderError) -> Self {
+        // The keys are those of the order document (`OrderDoc`), shared with shop files.
+        match crate::setup::place_order_problem(&e) {
+            (Some(key), problem) => AdminError::bad_request(format!("request body: {key}: {problem}")),
+            (None, problem) => AdminError::new(StatusCode::CONFLICT, "conflict", problem),
+        }
+    }
+}
+
 impl From<BuyerError> for AdminError {
     fn from(e: BuyerError) -> Self {
+        let conflict = |m: String| AdminError::new(StatusCode::CONFLICT, "conflict", m);
         match e {
-            BuyerError::Invalid(key, problem) => AdminError::bad_request(format!("request body: {key}: {problem}")),
-            BuyerError::NotFound(m) => AdminError::new(StatusCode::NOT_FOUND, "not_found", m),
-            BuyerError::Conflict(m) => AdminError::new(StatusCode::CONFLICT, "conflict", m),
+            BuyerError::NotFound(number) => {
+                AdminError::new(StatusCode::NOT_FOUND, "not_found", format!("no order {number} in this shop"))
+            }
+            BuyerError::NotPrepaid { number, settlement } => conflict(format!(
+                "order {number} is paid by {} ({}), not a prepayment method (9, 13, 14)",
+                settlement.name(),
+                settlement.code()
+            )),
+            BuyerError::AlreadyPaid(number) => conflict(format!("order {number} is already paid")),
+            BuyerError::Cancelled { number, progress } => {
+                conflict(format!("order {number} is cancelled ({})", progress.code()))
+            }
+            BuyerError::CancelWindowClosed { deadline, window_minutes, now } => conflict(format!(
+                "the buyer may cancel only until {deadline} ({window_minutes} minutes after ordering); it is {now}"
+            )),
+            BuyerError::NotCancellable { number, progress } => {
+                conflict(format!("order {number} is in {} and cannot be cancelled by the buyer", progress.code()))
+            }
+            BuyerError::NotReviewable { number, progress, settlement } => conflict(format!(
+                "only a card order in 200 (楽天処理中) can fail the review; {number} is {} by {}",
+                progress.code(),
+                settlement.name()
+            )),
         }
     }
 }
@@ -210,8 +241,10 @@ async fn place_order(State(app): State<AppState>, Path(shop_id): Path<String>, b
         None => None,
     };
     let lines: Vec<_> = req.lines.iter().map(LineDoc::to_line).collect();
-    let v = handle.with(|s| -> Result<Value, BuyerError> {
-        let extras = req.extras(at.unwrap_or(s.now())).map_err(|(k, p)| BuyerError::Invalid(k, p))?;
+    let v = handle.with(|s| -> Result<Value, AdminError> {
+        let extras = req
+            .extras(at.unwrap_or(s.now()))
+            .map_err(|(k, p)| AdminError::bad_request(format!("request body: {k}: {p}")))?;
         let number = s.place_order_with(&lines, req.settlement_method_code, at, &extras)?;
         Ok(view::order_brief(s, &number))
     })?;

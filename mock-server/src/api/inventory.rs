@@ -2,6 +2,7 @@
 //! (inventory-api.md §2–§7). 2.1 adds `operationLeadTime` / `shipFromIds` and variant-lists.
 
 use super::{handle_rms, rest, Call, Request, RmsReply};
+use crate::domain::function::FunctionId;
 use crate::domain::inventory::{Extras, Mode, StockRecord, StockWrite, MAX_QUANTITY};
 use crate::domain::item::{check_variant_id, normalize_manage_number, ApiError};
 use crate::domain::settings::Api;
@@ -32,15 +33,15 @@ enum Function {
 }
 
 impl Function {
-    fn id(self) -> &'static str {
+    fn id(self) -> FunctionId {
         match self {
-            Function::Get => "inventoryapi.inventories.variants.get",
-            Function::Upsert => "inventoryapi.inventories.variants.upsert",
-            Function::Delete => "inventoryapi.inventories.variants.delete",
-            Function::BulkGet => "inventoryapi.inventories.bulk.get",
-            Function::Range => "inventoryapi.inventories.bulk.get.range",
-            Function::BulkUpsert => "inventoryapi.inventories.bulk.upsert",
-            Function::VariantLists => "inventoryapi.inventories.variant-lists.get",
+            Function::Get => FunctionId::INVENTORY_GET,
+            Function::Upsert => FunctionId::INVENTORY_UPSERT,
+            Function::Delete => FunctionId::INVENTORY_DELETE,
+            Function::BulkGet => FunctionId::INVENTORY_BULK_GET,
+            Function::Range => FunctionId::INVENTORY_BULK_GET_RANGE,
+            Function::BulkUpsert => FunctionId::INVENTORY_BULK_UPSERT,
+            Function::VariantLists => FunctionId::INVENTORY_VARIANT_LISTS_GET,
         }
     }
 
@@ -86,7 +87,7 @@ async fn inventory_endpoint(
     let Some((function, m, v)) = route(&method, v21, rest_path) else {
         return super::item::no_such_path();
     };
-    let call = Call { api: Api::Inventory, function: function.id().to_string(), method, path };
+    let call = Call { api: Api::Inventory, function: function.id(), method, path };
     handle_rms(&app, call, &headers, uri.query(), body, |shop, req| {
         if !shop.settings.sku_migrated && !function.works_unmigrated() {
             return rest::error(ApiError::not_migrated());

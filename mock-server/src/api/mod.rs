@@ -8,6 +8,7 @@ pub mod order;
 pub mod rest;
 
 use crate::auth::{self, GatewayError};
+use crate::domain::function::FunctionId;
 use crate::domain::settings::{Api, GatewaySettings};
 use crate::domain::shop::Shop;
 use crate::AppState;
@@ -73,7 +74,7 @@ pub struct Request<'a> {
 pub struct Call {
     pub api: Api,
     /// e.g. `rpay.order.searchOrder`
-    pub function: String,
+    pub function: FunctionId,
     pub method: Method,
     pub path: String,
 }
@@ -88,11 +89,11 @@ fn content_type_for(api: Api) -> &'static str {
 
 fn gateway_reply(err: &GatewayError, g: &GatewaySettings) -> RmsReply {
     let (status, code, message) = match err {
-        GatewayError::Unauthorised => (g.unauthorised_status, "ES01-01".to_string(), "Un-Authorised"),
-        GatewayError::Expired => (g.unauthorised_status, g.expired_error_code.clone(), "Un-Authorised"),
-        GatewayError::FunctionDisabled => (g.function_disabled_status, "ES04-01".to_string(), "Bad Request"),
+        GatewayError::Unauthorised => (g.unauthorised_status.get(), "ES01-01".to_string(), "Un-Authorised"),
+        GatewayError::Expired => (g.unauthorised_status.get(), g.expired_error_code.clone(), "Un-Authorised"),
+        GatewayError::FunctionDisabled => (g.function_disabled_status.get(), "ES04-01".to_string(), "Bad Request"),
         // No capture of a throttled answer exists; the code is ours (README, "inferred").
-        GatewayError::RateLimited => (g.rate_limited_status, "ES04-02".to_string(), "Too Many Requests"),
+        GatewayError::RateLimited => (g.rate_limited_status.get(), "ES04-02".to_string(), "Too Many Requests"),
     };
     RmsReply::json(status, json!({"Results": {"errorCode": code, "message": message}}))
 }
@@ -124,10 +125,10 @@ pub async fn handle_rms(
 
     // Enablement and rate limit, before the body is read.
     let refused = shop.with(|s| {
-        let enabled = s.settings.api_enabled(call.api) && !s.settings.disabled_functions.contains(&call.function);
+        let enabled = s.settings.api_enabled(call.api) && !s.settings.function_disabled(call.function);
         let err = if !enabled {
             Some(GatewayError::FunctionDisabled)
-        } else if !s.take_rate_token(&call.function, Instant::now()) {
+        } else if !s.take_rate_token(call.function, Instant::now()) {
             Some(GatewayError::RateLimited)
         } else {
             None

@@ -5,6 +5,7 @@
 //! "virtual"`), which makes throttling deterministic for replayed setups: a client then
 //! "waits" by advancing the clock.
 
+use super::function::FunctionId;
 use std::collections::HashMap;
 use std::time::Instant;
 
@@ -17,7 +18,7 @@ struct Bucket {
 
 #[derive(Debug)]
 pub struct RateLimiter {
-    buckets: HashMap<String, Bucket>,
+    buckets: HashMap<FunctionId, Bucket>,
     origin: Instant,
 }
 
@@ -30,15 +31,15 @@ impl Default for RateLimiter {
 impl RateLimiter {
     /// Takes one token for `function` at `per_second`; false when the bucket is empty.
     /// The burst is one second's worth of requests (at least one).
-    pub fn try_take(&mut self, function: &str, per_second: f64, now: Instant) -> bool {
+    pub fn try_take(&mut self, function: FunctionId, per_second: f64, now: Instant) -> bool {
         let secs = now.saturating_duration_since(self.origin).as_secs_f64();
         self.try_take_at(function, per_second, secs)
     }
 
     /// The same on any time line given in seconds (the shop's virtual clock).
-    pub fn try_take_at(&mut self, function: &str, per_second: f64, now_secs: f64) -> bool {
+    pub fn try_take_at(&mut self, function: FunctionId, per_second: f64, now_secs: f64) -> bool {
         let burst = per_second.max(1.0).ceil();
-        let b = self.buckets.entry(function.to_string()).or_insert(Bucket { tokens: burst, last: now_secs });
+        let b = self.buckets.entry(function).or_insert(Bucket { tokens: burst, last: now_secs });
         let elapsed = (now_secs - b.last).max(0.0);
         let now = now_secs;
         b.tokens = (b.tokens + elapsed * per_second).min(burst);
@@ -59,15 +60,17 @@ impl RateLimiter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::function::OrderOperation;
     use std::time::Duration;
 
     #[test]
     fn one_per_second_refuses_the_second_call_and_refills_after_a_second() {
         let mut r = RateLimiter::default();
         let t0 = Instant::now();
-        assert!(r.try_take("rpay.order.searchOrder", 1.0, t0));
-        assert!(!r.try_take("rpay.order.searchOrder", 1.0, t0 + Duration::from_millis(500)));
-        assert!(r.try_take("rpay.order.getOrder", 1.0, t0), "functions have separate buckets");
-        assert!(r.try_take("rpay.order.searchOrder", 1.0, t0 + Duration::from_millis(1600)));
+        let (search, get) = (OrderOperation::SearchOrder.function_id(), OrderOperation::GetOrder.function_id());
+        assert!(r.try_take(search, 1.0, t0));
+        assert!(!r.try_take(search, 1.0, t0 + Duration::from_millis(500)));
+        assert!(r.try_take(get, 1.0, t0), "functions have separate buckets");
+        assert!(r.try_take(search, 1.0, t0 + Duration::from_millis(1600)));
     }
 }

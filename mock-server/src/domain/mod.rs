@@ -3,6 +3,7 @@
 
 pub mod buyer;
 pub mod catalog;
+pub mod function;
 pub mod inventory;
 pub mod item;
 pub mod journal;

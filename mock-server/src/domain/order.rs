@@ -5,6 +5,7 @@
 //! history (what the conformance ledger shows) can never miss a change.
 
 use super::buyer::Buyer;
+use super::function::OrderOperation;
 use super::time::{JstDate, JstDateTime};
 
 /// RMS `orderProgress` (order-api.md §5.1).
@@ -124,8 +125,26 @@ impl SettlementMethod {
         matches!(self.0, 9 | 13 | 14)
     }
 
+    /// Paid by card: クレジットカード (1) and Apple Pay (12), which RMS settles as a card and
+    /// shows with the card fields. The one card predicate: getOrder, getPayment and the card
+    /// review all ask this.
     pub fn is_card(self) -> bool {
         matches!(self.0, 1 | 12)
+    }
+
+    /// 代金引換 (2): the COD fee applies and no payment is processed before shipping.
+    pub fn is_cash_on_delivery(self) -> bool {
+        self.0 == 2
+    }
+
+    /// 銀行振込 (9).
+    pub fn is_bank_transfer(self) -> bool {
+        self.0 == 9
+    }
+
+    /// Convenience-store prepayment (13, 14).
+    pub fn is_convenience_store(self) -> bool {
+        matches!(self.0, 13 | 14)
     }
 }
 
@@ -134,8 +153,8 @@ impl SettlementMethod {
 pub enum Cause {
     /// The buyer placed the order.
     Placed,
-    /// An RMS API operation, e.g. `confirmOrder`.
-    Api(&'static str),
+    /// An RMS API operation, e.g. confirmOrder (the ledger shows its name, `confirmOrder`).
+    Api(OrderOperation),
     /// RMS 自動注文確認.
     AutoConfirm,
     /// Rakuten finished processing (審査OK), 200 → 300.
@@ -161,10 +180,12 @@ pub enum Cause {
 }
 
 impl Cause {
+    /// The cause as the ledger and the control plane write it (conformance snapshots compare
+    /// these texts byte for byte).
     pub fn as_str(self) -> &'static str {
         match self {
             Cause::Placed => "placed",
-            Cause::Api(op) => op,
+            Cause::Api(op) => op.name(),
             Cause::AutoConfirm => "auto_confirm",
             Cause::Processing => "processing",
             Cause::Payment => "payment",
@@ -189,12 +210,115 @@ pub struct StatusChange {
     pub cause: Cause,
 }
 
+/// RMS `changeType` (order-api.md §4, ChangeReasonModel).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ChangeType {
+    /// 0 キャンセル申請
+    CancelRequested,
+    /// 1 キャンセル確定
+    CancelFixed,
+    /// 2 キャンセル完了
+    CancelCompleted,
+    /// 3 キャンセル取消
+    CancelWithdrawn,
+    /// 4 変更申請
+    ChangeRequested,
+    /// 5 変更確定
+    ChangeFixed,
+    /// 6 変更完了
+    ChangeCompleted,
+    /// 7 変更取消
+    ChangeWithdrawn,
+    /// 8 注文確認
+    OrderConfirmed,
+    /// 9 再決済手続き
+    Repayment,
+}
+
+impl ChangeType {
+    /// The number RMS writes.
+    pub fn code(self) -> u8 {
+        match self {
+            Self::CancelRequested => 0,
+            Self::CancelFixed => 1,
+            Self::CancelCompleted => 2,
+            Self::CancelWithdrawn => 3,
+            Self::ChangeRequested => 4,
+            Self::ChangeFixed => 5,
+            Self::ChangeCompleted => 6,
+            Self::ChangeWithdrawn => 7,
+            Self::OrderConfirmed => 8,
+            Self::Repayment => 9,
+        }
+    }
+}
+
+/// RMS `dueDateType` (DueDateModel, v5+).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DueDateType {
+    /// 0 支払い期限日
+    Payment,
+    /// 1 支払い方法変更期限日
+    PaymentMethodChange,
+    /// 2 返金手続き期限日
+    Refund,
+}
+
+impl DueDateType {
+    /// The number RMS writes.
+    pub fn code(self) -> u8 {
+        match self {
+            Self::Payment => 0,
+            Self::PaymentMethodChange => 1,
+            Self::Refund => 2,
+        }
+    }
+}
+
+/// searchOrder `dateType`: which date of an order a search range applies to (order-api.md
+/// §3.1). Only these six exist, so a query can never name another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DateType {
+    /// 1 注文日
+    Ordered,
+    /// 2 注文確認日
+    Confirmed,
+    /// 3 注文確定日
+    Fixed,
+    /// 4 発送日
+    ShippingDate,
+    /// 5 発送完了報告日
+    ShippingReported,
+    /// 6 決済確定日
+    PaymentFixed,
+}
+
+impl DateType {
+    /// All six, in code order.
+    pub const ALL: [DateType; 6] =
+        [Self::Ordered, Self::Confirmed, Self::Fixed, Self::ShippingDate, Self::ShippingReported, Self::PaymentFixed];
+
+    /// The `dateType` number, 1–6.
+    pub fn code(self) -> u8 {
+        self as u8 + 1
+    }
+
+    /// The date type of a `dateType` number; None outside 1–6.
+    pub fn from_code(code: i64) -> Option<Self> {
+        Self::ALL.into_iter().find(|d| i64::from(d.code()) == code)
+    }
+
+    /// Position 0–5, for per-date-type tables.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
 /// RMS `ChangeReasonModel`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ChangeReason {
     pub change_id: u64,
-    /// 0 キャンセル申請 … 8 注文確認, 9 再決済手続き
-    pub change_type: u8,
+    pub change_type: ChangeType,
     pub change_type_detail: Option<u8>,
     /// 0 店舗様都合, 1 お客様都合
     pub change_reason: Option<u8>,
@@ -205,11 +329,44 @@ pub struct ChangeReason {
     pub complete: Option<JstDateTime>,
 }
 
+/// getPayment `paymentStatus` (order-api.md §3.5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PaymentStatus {
+    /// 30000 決済なし
+    NoPayment,
+    /// 30100 決済手続き待ち
+    Waiting,
+    /// 30300 決済手続き完了
+    Completed,
+    /// 30400 NG
+    Ng,
+    /// 30500 決済依頼
+    Requested,
+    /// 30600 決済確定
+    Settled,
+    /// 31100 取消
+    Cancelled,
+}
+
+impl PaymentStatus {
+    /// The number RMS writes.
+    pub fn code(self) -> u32 {
+        match self {
+            Self::NoPayment => 30000,
+            Self::Waiting => 30100,
+            Self::Completed => 30300,
+            Self::Ng => 30400,
+            Self::Requested => 30500,
+            Self::Settled => 30600,
+            Self::Cancelled => 31100,
+        }
+    }
+}
+
 /// RMS `DueDateModel` (v5+).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DueDate {
-    /// 0 支払い期限日, 1 支払い方法変更期限日, 2 返金手続き期限日
-    pub due_date_type: u8,
+    pub due_date_type: DueDateType,
     pub due_date: JstDate,
 }
 
@@ -264,8 +421,9 @@ pub struct Package {
 }
 
 impl Package {
+    /// `PackageModel.goodsPrice`: Σ price × units (saturating, so no document can overflow it).
     pub fn goods_price(&self) -> i64 {
-        self.items.iter().map(|i| i.price * i.units).sum()
+        self.items.iter().map(|i| i.price.saturating_mul(i.units)).fold(0, i64::saturating_add)
     }
 
     /// `PackageModel.totalPrice`: goods + postage, without the COD fee.
@@ -273,7 +431,7 @@ impl Package {
         if self.postage_price == UNDETERMINED {
             return UNDETERMINED;
         }
-        self.goods_price() + self.postage_price
+        self.goods_price().saturating_add(self.postage_price)
     }
 }
 
@@ -340,8 +498,9 @@ pub struct Coupon {
 }
 
 impl Coupon {
+    /// `couponTotalPrice`: price × units (saturating: documents can hold any number).
     pub fn total(&self) -> i64 {
-        self.price * self.unit
+        self.price.saturating_mul(self.unit)
     }
 
     pub fn capital(&self) -> &'static str {
@@ -354,8 +513,9 @@ impl Coupon {
 }
 
 impl Order {
+    /// `goodsPrice`: the baskets' goods together.
     pub fn goods_price(&self) -> i64 {
-        self.packages.iter().map(Package::goods_price).sum()
+        self.packages.iter().map(Package::goods_price).fold(0, i64::saturating_add)
     }
 
     /// True while some basket's postage is undetermined (-9999).
@@ -382,13 +542,14 @@ impl Order {
         self.goods_price() + self.postage_price()
     }
 
+    /// `couponAllTotalPrice`.
     pub fn coupon_total(&self) -> i64 {
-        self.coupons.iter().map(Coupon::total).sum()
+        self.coupons.iter().map(Coupon::total).fold(0, i64::saturating_add)
     }
 
     /// Coupons paid by the shop (couponCapitalCode 1).
     pub fn coupon_shop(&self) -> i64 {
-        self.coupons.iter().filter(|c| c.capital_code == 1).map(Coupon::total).sum()
+        self.coupons.iter().filter(|c| c.capital_code == 1).map(Coupon::total).fold(0, i64::saturating_add)
     }
 
     /// 総合計 without points: total − coupons + COD fee (order-api.md §4, "Totals").
@@ -420,16 +581,37 @@ impl Order {
         self.packages.iter().flat_map(|p| p.shipping.iter()).any(|s| s.shipping_number.is_some())
     }
 
-    /// The datetime searchOrder's `dateType` (1–6) filters on, if the order has one.
-    pub fn date_for(&self, date_type: u8) -> Option<JstDateTime> {
+    /// The datetime searchOrder's `dateType` filters on, if the order has one.
+    pub fn date_for(&self, date_type: DateType) -> Option<JstDateTime> {
         match date_type {
-            1 => Some(self.order_datetime),
-            2 => self.shop_order_cfm_datetime,
-            3 => self.order_fix_datetime,
-            4 => self.shipping_date().map(JstDate::start),
-            5 => self.shipping_cmpl_rpt_datetime,
-            6 => self.payment_fix_datetime,
-            _ => None,
+            DateType::Ordered => Some(self.order_datetime),
+            DateType::Confirmed => self.shop_order_cfm_datetime,
+            DateType::Fixed => self.order_fix_datetime,
+            DateType::ShippingDate => self.shipping_date().map(JstDate::start),
+            DateType::ShippingReported => self.shipping_cmpl_rpt_datetime,
+            DateType::PaymentFixed => self.payment_fix_datetime,
+        }
+    }
+
+    /// getPayment's `paymentStatus` for this order. Which status each stage shows is not
+    /// documented (order-api.md §3.5); this mapping is the fake's (inferred).
+    pub fn payment_status(&self) -> PaymentStatus {
+        if self.is_cancelled() {
+            return PaymentStatus::Cancelled;
+        }
+        if self.review_ng {
+            return PaymentStatus::Ng;
+        }
+        let s = self.settlement;
+        if s.is_prepaid() {
+            return if self.paid_at.is_some() { PaymentStatus::Settled } else { PaymentStatus::Waiting };
+        }
+        match self.progress {
+            OrderProgress::PaymentProcessed => PaymentStatus::Settled,
+            _ if s.is_cash_on_delivery() => PaymentStatus::NoPayment,
+            OrderProgress::WaitingForConfirmation | OrderProgress::RakutenProcessing => PaymentStatus::Waiting,
+            OrderProgress::PaymentProcessing => PaymentStatus::Requested,
+            _ => PaymentStatus::Completed,
         }
     }
 
@@ -451,7 +633,7 @@ impl Order {
         self.shop_order_cfm_datetime = Some(at);
         self.change_reasons.push(ChangeReason {
             change_id,
-            change_type: 8,
+            change_type: ChangeType::OrderConfirmed,
             change_type_detail: None,
             change_reason: None,
             change_reason_detail: None,
@@ -474,7 +656,7 @@ impl Order {
     pub fn cancel(&mut self, at: JstDateTime, change_id: u64, reason: u8, reason_detail: u8, cause: Cause) {
         self.change_reasons.push(ChangeReason {
             change_id,
-            change_type: 2,
+            change_type: ChangeType::CancelCompleted,
             change_type_detail: None,
             change_reason: Some(reason),
             change_reason_detail: Some(reason_detail),
@@ -558,11 +740,11 @@ mod tests {
     fn confirm_moves_100_to_200_and_records_change_type_8() {
         let mut o = order_at("2026-11-28T09:00:00+0900");
         let t = JstDateTime::parse_rms("2026-11-28T10:00:00+0900").unwrap();
-        o.confirm(t, 7, Cause::Api("confirmOrder"));
+        o.confirm(t, 7, Cause::Api(OrderOperation::ConfirmOrder));
         assert_eq!(o.progress, OrderProgress::RakutenProcessing);
         assert_eq!(o.shop_order_cfm_datetime, Some(t));
         let cr = &o.change_reasons[0];
-        assert_eq!((cr.change_type, cr.apply, cr.fix, cr.complete), (8, Some(t), Some(t), Some(t)));
+        assert_eq!((cr.change_type.code(), cr.apply, cr.fix, cr.complete), (8, Some(t), Some(t), Some(t)));
         assert_eq!(o.history.last().unwrap().cause.as_str(), "confirmOrder");
         assert_eq!(o.history.last().unwrap().from, Some(OrderProgress::WaitingForConfirmation));
     }
@@ -587,12 +769,65 @@ mod tests {
     #[test]
     fn date_types_map_to_the_right_fields() {
         let mut o = order_at("2026-11-28T09:00:00+0900");
-        assert_eq!(o.date_for(1), Some(o.order_datetime));
-        assert_eq!(o.date_for(2), None);
+        assert_eq!(o.date_for(DateType::Ordered), Some(o.order_datetime));
+        assert_eq!(o.date_for(DateType::Confirmed), None);
         let t = o.order_datetime.plus_minutes(5);
         o.confirm(t, 1, Cause::AutoConfirm);
-        assert_eq!(o.date_for(2), Some(t));
-        assert_eq!(o.date_for(7), None);
+        assert_eq!(o.date_for(DateType::Confirmed), Some(t));
+    }
+
+    #[test]
+    fn date_types_are_exactly_codes_1_to_6() {
+        let codes: Vec<u8> = DateType::ALL.iter().map(|d| d.code()).collect();
+        assert_eq!(codes, vec![1, 2, 3, 4, 5, 6]);
+        for d in DateType::ALL {
+            assert_eq!(DateType::from_code(i64::from(d.code())), Some(d));
+        }
+        assert_eq!(DateType::from_code(0), None);
+        assert_eq!(DateType::from_code(7), None);
+    }
+
+    #[test]
+    fn change_types_carry_their_rms_numbers() {
+        assert_eq!(ChangeType::CancelRequested.code(), 0);
+        assert_eq!(ChangeType::CancelCompleted.code(), 2);
+        assert_eq!(ChangeType::ChangeRequested.code(), 4);
+        assert_eq!(ChangeType::ChangeCompleted.code(), 6);
+        assert_eq!(ChangeType::OrderConfirmed.code(), 8);
+        assert_eq!(ChangeType::Repayment.code(), 9);
+    }
+
+    #[test]
+    fn card_means_credit_card_and_apple_pay() {
+        let cards: Vec<u16> = SettlementMethod::known_codes()
+            .filter(|c| SettlementMethod::from_code(i64::from(*c)).unwrap().is_card())
+            .collect();
+        assert_eq!(cards, vec![1, 12]);
+    }
+
+    #[test]
+    fn payment_status_follows_the_order_through_its_stages() {
+        let mut o = order_at("2026-11-28T09:00:00+0900");
+        assert_eq!(o.payment_status(), PaymentStatus::Waiting);
+        o.settlement = SettlementMethod::from_code(12).unwrap();
+        assert_eq!(o.payment_status().code(), 30100);
+        o.progress = OrderProgress::WaitingForShipment;
+        assert_eq!(o.payment_status(), PaymentStatus::Completed);
+        o.progress = OrderProgress::PaymentProcessing;
+        assert_eq!(o.payment_status(), PaymentStatus::Requested);
+        o.progress = OrderProgress::PaymentProcessed;
+        assert_eq!(o.payment_status().code(), 30600);
+        o.settlement = SettlementMethod::COD;
+        o.progress = OrderProgress::WaitingForShipment;
+        assert_eq!(o.payment_status().code(), 30000);
+        o.settlement = SettlementMethod::from_code(9).unwrap();
+        assert_eq!(o.payment_status(), PaymentStatus::Waiting);
+        o.paid_at = Some(o.order_datetime);
+        assert_eq!(o.payment_status(), PaymentStatus::Settled);
+        o.review_ng = true;
+        assert_eq!(o.payment_status().code(), 30400);
+        o.progress = OrderProgress::Cancelled;
+        assert_eq!(o.payment_status().code(), 31100);
     }
 
     #[test]

@@ -7,16 +7,56 @@ use super::buyer::Buyer;
 use super::order::OrderProgress;
 use super::time::JstDate;
 
-/// Why an operation was refused for one order (a per-order ERROR item, HTTP 200).
+/// Why an operation was refused for one order, named for the RMS rule it broke. `api/order`
+/// turns each into its per-order ERROR item (HTTP 200); the domain knows no codes or texts.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Refusal {
+    /// No such order in this shop (also another shop's number).
     NotFound,
     /// 800 / 900
     Cancelled,
     /// Not a status this operation works in.
     WrongStatus(OrderProgress),
-    /// A rule of the operation: (message number, Japanese text).
-    Rule(&'static str, String),
+    /// confirmOrder: postage is still undetermined (-9999); the shop must set it first.
+    PostageUndetermined,
+    /// A `changeReasonDetail` code that does not exist.
+    UnknownReasonDetail(u8),
+    /// The sub-status id is not defined for the order's status.
+    SubStatusNotApplicable(i64),
+    /// No basket (送付先) with this id in the order.
+    UnknownBasket(u64),
+    /// No ordered line (商品明細) with this id in the basket.
+    UnknownItemDetail(u64),
+    /// Raising units needs stock the variant does not have.
+    OutOfStock {
+        /// The item.
+        manage_number: String,
+        /// The SKU.
+        variant_id: String,
+        /// Units left in stock.
+        left: i64,
+    },
+    /// A confirmed order's amount goes down without a `reductionReason`.
+    ReductionNeedsReason,
+    /// Fields of updateOrderSender the fake cannot change (named rather than dropped).
+    NotSupported(Vec<SenderField>),
+    /// No shipping row (発送明細) with this id in the basket.
+    UnknownShippingDetail(u64),
+    /// Deleting a shipping row needs its id.
+    ShippingDetailIdRequired,
+}
+
+/// Parts of an order updateOrderSender could change but the fake does not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SenderField {
+    /// ラッピング 1
+    Wrapping1,
+    /// ラッピング 2
+    Wrapping2,
+    /// The coupons used.
+    Coupons,
+    /// The payment method after a change.
+    SettlementMethodAfter,
 }
 
 /// One field of a partial update: left out, emptied, or set.
@@ -55,13 +95,17 @@ pub struct BasketUpdate {
     pub rows: Vec<ShippingRowUpdate>,
 }
 
+/// What became of one shipping row of a request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RowOutcome {
+    /// A new row was added.
     Added,
+    /// An existing row was changed.
     Updated,
+    /// A row was deleted.
     Deleted,
-    /// (message number, text)
-    Failed(&'static str, String),
+    /// The row was refused (the others still apply).
+    Refused(Refusal),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

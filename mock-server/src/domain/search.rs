@@ -1,9 +1,37 @@
 //! searchOrder as a domain query: what to match, and the indexes that make one page cheap
 //! even for a shop with 100,000 orders.
 
-use super::order::{Order, OrderProgress};
+use super::order::{DateType, Order, OrderProgress};
 use super::time::JstDateTime;
 use std::collections::{BTreeSet, HashMap};
+use std::num::NonZeroUsize;
+
+/// startDatetime may be at most this many days in the past (order-api.md §3.1).
+pub const HORIZON_DAYS: i64 = 730;
+/// endDatetime may be at most this many days after startDatetime.
+pub const WINDOW_DAYS: i64 = 63;
+/// The most results one page may ask for (`requestRecordsAmount`).
+pub const MAX_PAGE_SIZE: usize = 1000;
+
+/// Why a search range is refused (the wire answers all three with one message code).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RangeProblem {
+    /// endDatetime is before startDatetime.
+    EndBeforeStart,
+    /// The range spans more than [`WINDOW_DAYS`].
+    WindowTooLong,
+    /// startDatetime is more than [`HORIZON_DAYS`] ago.
+    StartTooOld,
+}
+
+/// Why a page request is refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PageProblem {
+    /// Page size 0 or above [`MAX_PAGE_SIZE`].
+    PageSize(usize),
+    /// Page 0 (pages count from 1).
+    Page(usize),
+}
 
 /// `searchKeywordType` (order-api.md §3.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,7 +87,7 @@ pub struct SearchQuery {
     pub progress: Vec<OrderProgress>,
     /// Empty = no filter; `-1` = orders without a sub-status.
     pub sub_status_ids: Vec<i64>,
-    pub date_type: u8,
+    pub date_type: DateType,
     pub start: JstDateTime,
     pub end: JstDateTime,
     pub order_types: Vec<i64>,
@@ -81,14 +109,17 @@ pub struct SearchQuery {
     pub drug_only: bool,
     pub overseas_only: bool,
     pub one_day_operation_only: bool,
-    pub page_size: usize,
-    pub page: usize,
+    /// Results per page (1–[`MAX_PAGE_SIZE`] on the wire; never 0).
+    pub page_size: NonZeroUsize,
+    /// 1-based page.
+    pub page: NonZeroUsize,
     pub descending: bool,
 }
 
 impl SearchQuery {
-    /// A query for `[start, end]` on the order date with RMS defaults for everything else.
-    pub fn new(date_type: u8, start: JstDateTime, end: JstDateTime) -> Self {
+    /// A query for `[start, end]` on `date_type` with RMS defaults for everything else
+    /// (30 per page, page 1).
+    pub fn new(date_type: DateType, start: JstDateTime, end: JstDateTime) -> Self {
         SearchQuery {
             progress: vec![],
             sub_status_ids: vec![],
@@ -111,10 +142,35 @@ impl SearchQuery {
             drug_only: false,
             overseas_only: false,
             one_day_operation_only: false,
-            page_size: 30,
-            page: 1,
+            page_size: NonZeroUsize::new(30).unwrap_or(NonZeroUsize::MIN),
+            page: NonZeroUsize::MIN,
             descending: false,
         }
+    }
+
+    /// Sets the page, checked: a size of 1–[`MAX_PAGE_SIZE`] and a page from 1.
+    pub fn with_page(mut self, page_size: usize, page: usize) -> Result<Self, PageProblem> {
+        if page_size > MAX_PAGE_SIZE {
+            return Err(PageProblem::PageSize(page_size));
+        }
+        self.page_size = NonZeroUsize::new(page_size).ok_or(PageProblem::PageSize(page_size))?;
+        self.page = NonZeroUsize::new(page).ok_or(PageProblem::Page(page))?;
+        Ok(self)
+    }
+
+    /// The rules of RMS on the range at `now`: end not before start, at most
+    /// [`WINDOW_DAYS`] long, start at most [`HORIZON_DAYS`] ago. All that apply, in that order.
+    pub fn range_problems(&self, now: JstDateTime) -> Vec<RangeProblem> {
+        let mut out = Vec::new();
+        if self.end < self.start {
+            out.push(RangeProblem::EndBeforeStart);
+        } else if self.end.seconds() - self.start.seconds() > WINDOW_DAYS * 86_400 {
+            out.push(RangeProblem::WindowTooLong);
+        }
+        if self.start < now.plus_days(-HORIZON_DAYS) {
+            out.push(RangeProblem::StartTooOld);
+        }
+        out
     }
 
     /// True when any filter beyond date range and status is set.
@@ -261,8 +317,8 @@ pub struct OrderBook {
     /// fake; kept as a flag so the fast path can never give a wrong answer).
     sorted_by_order_datetime: bool,
     by_number: HashMap<String, usize>,
-    /// (date, idx) per dateType 1–6 (slot 0 unused).
-    by_date: [BTreeSet<(JstDateTime, usize)>; 7],
+    /// (date, idx) per dateType, at [`DateType::index`].
+    by_date: [BTreeSet<(JstDateTime, usize)>; 6],
     /// (status, order datetime, idx): the integration's everyday query, `dateType 1` +
     /// `orderProgressList [100]`, reads exactly the page it needs from here.
     by_status: BTreeSet<(OrderProgress, JstDateTime, usize)>,
@@ -322,9 +378,9 @@ impl OrderBook {
 
     fn index(&mut self, idx: usize) {
         let o = &self.orders[idx];
-        for dt in 1..=6u8 {
+        for dt in DateType::ALL {
             if let Some(d) = o.date_for(dt) {
-                self.by_date[dt as usize].insert((d, idx));
+                self.by_date[dt.index()].insert((d, idx));
             }
         }
         self.by_status.insert((o.progress, o.order_datetime, idx));
@@ -332,9 +388,9 @@ impl OrderBook {
 
     fn unindex(&mut self, idx: usize) {
         let o = &self.orders[idx];
-        for dt in 1..=6u8 {
+        for dt in DateType::ALL {
             if let Some(d) = o.date_for(dt) {
-                self.by_date[dt as usize].remove(&(d, idx));
+                self.by_date[dt.index()].remove(&(d, idx));
             }
         }
         self.by_status.remove(&(o.progress, o.order_datetime, idx));
@@ -352,25 +408,26 @@ impl OrderBook {
             (q.progress.is_empty() || q.progress.contains(&o.progress)) && (!rest || q.matches_rest(o))
         };
         let (lo, hi) = ((q.start, 0usize), (q.end, usize::MAX));
+        let (page_size, page) = (q.page_size.get(), q.page.get());
         // Orders are placed at or after the shop's now, so their order datetimes never
         // decrease with their index: an unfiltered order-date query is two binary searches
         // and a slice, whatever the shop's size.
-        if q.date_type == 1 && q.progress.is_empty() && !rest && self.sorted_by_order_datetime {
+        if q.date_type == DateType::Ordered && q.progress.is_empty() && !rest && self.sorted_by_order_datetime {
             let first = self.orders.partition_point(|o| o.order_datetime < q.start);
             let end = self.orders.partition_point(|o| o.order_datetime <= q.end);
             let total = end.saturating_sub(first);
-            let from = (q.page - 1).saturating_mul(q.page_size);
-            let to = from.saturating_add(q.page_size).min(SEARCH_CAP).min(total);
+            let from = (page - 1).saturating_mul(page_size);
+            let to = from.saturating_add(page_size).min(SEARCH_CAP).min(total);
             let pick = |k: usize| if q.descending { end - 1 - k } else { first + k };
             let numbers = (from.min(to)..to).map(|k| self.orders[pick(k)].number.clone()).collect();
             return SearchPage {
                 order_numbers: numbers,
                 total,
-                total_pages: total.min(SEARCH_CAP).div_ceil(q.page_size),
-                page: q.page,
+                total_pages: total.min(SEARCH_CAP).div_ceil(page_size),
+                page,
             };
         }
-        if q.date_type == 1 {
+        if q.date_type == DateType::Ordered {
             if q.progress.len() == 1 {
                 let p = q.progress[0];
                 let range = self.by_status.range((p, q.start, 0)..=(p, q.end, usize::MAX)).map(|(_, _, i)| *i);
@@ -381,7 +438,7 @@ impl OrderBook {
                     self.page(q, range.filter(only_rest))
                 };
             }
-            let range = self.by_date[1].range(lo..=hi).map(|(_, i)| *i);
+            let range = self.by_date[DateType::Ordered.index()].range(lo..=hi).map(|(_, i)| *i);
             return if q.descending {
                 self.page(q, range.rev().filter(|i| keep(*i)))
             } else {
@@ -389,7 +446,7 @@ impl OrderBook {
             };
         }
         let mut v: Vec<usize> =
-            self.by_date[q.date_type as usize].range(lo..=hi).map(|(_, i)| *i).filter(|i| keep(*i)).collect();
+            self.by_date[q.date_type.index()].range(lo..=hi).map(|(_, i)| *i).filter(|i| keep(*i)).collect();
         v.sort_by_key(|i| (self.orders[*i].order_datetime, *i));
         if q.descending {
             v.reverse();
@@ -399,8 +456,9 @@ impl OrderBook {
 
     /// Counts every hit and keeps the page's slice, honouring the 15,000 cap.
     fn page(&self, q: &SearchQuery, hits: impl Iterator<Item = usize>) -> SearchPage {
-        let from = (q.page - 1).saturating_mul(q.page_size);
-        let to = from.saturating_add(q.page_size).min(SEARCH_CAP);
+        let (page_size, page) = (q.page_size.get(), q.page.get());
+        let from = (page - 1).saturating_mul(page_size);
+        let to = from.saturating_add(page_size).min(SEARCH_CAP);
         let mut total = 0usize;
         let mut numbers = Vec::new();
         for idx in hits {
@@ -409,19 +467,14 @@ impl OrderBook {
             }
             total += 1;
         }
-        SearchPage {
-            order_numbers: numbers,
-            total,
-            total_pages: total.min(SEARCH_CAP).div_ceil(q.page_size),
-            page: q.page,
-        }
+        SearchPage { order_numbers: numbers, total, total_pages: total.min(SEARCH_CAP).div_ceil(page_size), page }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::domain::order::OrderProgress;
-    use crate::domain::search::{SearchQuery, SEARCH_CAP};
+    use crate::domain::order::{DateType, OrderProgress};
+    use crate::domain::search::{PageProblem, RangeProblem, SearchQuery, SEARCH_CAP};
     use crate::domain::shop::OrderLine;
     use crate::setup::{parse_toml, ShopDocument};
 
@@ -443,18 +496,14 @@ mod tests {
     #[test]
     fn results_past_15000_cannot_be_fetched_but_are_counted() {
         let shop = shop_with(15_050);
-        let mut q = SearchQuery::new(1, shop.now().plus_days(-1), shop.now().plus_days(1));
-        q.page_size = 1000;
-        q.page = 15;
-        let p = shop.search_orders(&q);
+        let q = SearchQuery::new(DateType::Ordered, shop.now().plus_days(-1), shop.now().plus_days(1));
+        let page = |size: usize, page: usize| q.clone().with_page(size, page).unwrap();
+        let p = shop.search_orders(&page(1000, 15));
         assert_eq!((p.total, p.total_pages, p.order_numbers.len()), (15_050, 15, 1000));
-        q.page = 16;
-        assert!(shop.search_orders(&q).order_numbers.is_empty());
-        q.page_size = 30;
-        q.page = 501; // positions 15,000..15,030
-        assert!(shop.search_orders(&q).order_numbers.is_empty());
-        q.page = 500;
-        assert_eq!(shop.search_orders(&q).order_numbers.len(), 30);
+        assert!(shop.search_orders(&page(1000, 16)).order_numbers.is_empty());
+        // positions 15,000..15,030
+        assert!(shop.search_orders(&page(30, 501)).order_numbers.is_empty());
+        assert_eq!(shop.search_orders(&page(30, 500)).order_numbers.len(), 30);
         assert_eq!(SEARCH_CAP, 15_000);
     }
 
@@ -469,9 +518,10 @@ mod tests {
         let expected: Vec<String> = expected.into_iter().map(|(_, n)| n).collect();
         for progress in [vec![], vec![OrderProgress::WaitingForConfirmation, OrderProgress::RakutenProcessing]] {
             for descending in [false, true] {
-                let mut q = SearchQuery::new(1, shop.now().plus_days(-1), shop.now().plus_days(1));
+                let mut q = SearchQuery::new(DateType::Ordered, shop.now().plus_days(-1), shop.now().plus_days(1))
+                    .with_page(1000, 1)
+                    .unwrap();
                 q.progress = progress.clone();
-                q.page_size = 1000;
                 q.descending = descending;
                 let got = shop.search_orders(&q).order_numbers;
                 let mut want = expected.clone();
@@ -481,9 +531,45 @@ mod tests {
                 assert_eq!(got, want, "progress {progress:?} descending {descending}");
             }
         }
-        let mut q = SearchQuery::new(1, shop.now().plus_days(-1), shop.now().plus_days(1));
+        let mut q = SearchQuery::new(DateType::Ordered, shop.now().plus_days(-1), shop.now().plus_days(1))
+            .with_page(1000, 1)
+            .unwrap();
         q.progress = vec![OrderProgress::WaitingForConfirmation];
-        q.page_size = 1000;
         assert_eq!(shop.search_orders(&q).total, 40);
+    }
+
+    /// Bug: a library user could build a query with `date_type` 7 (an index past the
+    /// per-date-type table) or `page_size` 0 (a division by zero), and `search` panicked.
+    /// Now neither is representable: every [`DateType`] searches, and `with_page` refuses 0.
+    #[test]
+    fn a_query_from_the_library_can_never_make_search_panic() {
+        let shop = shop_with(5);
+        for dt in DateType::ALL {
+            for (size, page) in [(1, 1), (1000, 1), (30, usize::MAX)] {
+                let mut q = SearchQuery::new(dt, shop.now().plus_days(-1), shop.now().plus_days(1))
+                    .with_page(size, page)
+                    .unwrap();
+                for descending in [false, true] {
+                    q.descending = descending;
+                    let p = shop.search_orders(&q);
+                    assert!(p.order_numbers.len() <= size);
+                }
+            }
+        }
+        let q = SearchQuery::new(DateType::Ordered, shop.now(), shop.now());
+        assert_eq!(q.clone().with_page(0, 1).unwrap_err(), PageProblem::PageSize(0));
+        assert_eq!(q.clone().with_page(1001, 1).unwrap_err(), PageProblem::PageSize(1001));
+        assert_eq!(q.with_page(30, 0).unwrap_err(), PageProblem::Page(0));
+    }
+
+    #[test]
+    fn range_rules_are_end_after_start_63_days_and_730_days_back() {
+        let shop = shop_with(0);
+        let now = shop.now();
+        let q = |s: i64, e: i64| SearchQuery::new(DateType::Ordered, now.plus_days(s), now.plus_days(e));
+        assert!(q(-63, 0).range_problems(now).is_empty());
+        assert_eq!(q(0, -1).range_problems(now), vec![RangeProblem::EndBeforeStart]);
+        assert_eq!(q(-64, 0).range_problems(now), vec![RangeProblem::WindowTooLong]);
+        assert_eq!(q(-731, -700).range_problems(now), vec![RangeProblem::StartTooOld]);
     }
 }

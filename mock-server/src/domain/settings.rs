@@ -5,6 +5,7 @@
 //! and `PATCH …/settings` share one definition; unknown keys are refused so a typo never
 //! silently does nothing.
 
+use super::function::FunctionId;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -48,27 +49,47 @@ pub enum KeyCase {
     Insensitive,
 }
 
+/// The HTTP status a shop chooses for a gateway answer the spec leaves open. The domain only
+/// carries the user's choice; `api/` sends it. Written as a plain number in documents.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct HttpStatus(pub u16);
+
+impl HttpStatus {
+    /// 400 Bad Request
+    pub const BAD_REQUEST: HttpStatus = HttpStatus(400);
+    /// 401 Unauthorized
+    pub const UNAUTHORIZED: HttpStatus = HttpStatus(401);
+    /// 429 Too Many Requests
+    pub const TOO_MANY_REQUESTS: HttpStatus = HttpStatus(429);
+
+    /// The number.
+    pub fn get(self) -> u16 {
+        self.0
+    }
+}
+
 /// What the RMS gateway answers in the cases the spec leaves open (auth-and-limits.md §5, §12).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct GatewaySettings {
     /// HTTP status of ES01-01 (401 in most clients' fixtures; one client assumes 200).
-    pub unauthorised_status: u16,
+    pub unauthorised_status: HttpStatus,
     /// Error code for an expired licence key: `ES01-01`, or `GA0001` as one 2026 source saw.
     pub expired_error_code: String,
     /// HTTP status of ES04-01 (function not enabled); unconfirmed, 400 matches its "Bad Request".
-    pub function_disabled_status: u16,
+    pub function_disabled_status: HttpStatus,
     /// HTTP status when throttled (clients expect 429; no capture exists).
-    pub rate_limited_status: u16,
+    pub rate_limited_status: HttpStatus,
 }
 
 impl Default for GatewaySettings {
     fn default() -> Self {
         GatewaySettings {
-            unauthorised_status: 401,
+            unauthorised_status: HttpStatus::UNAUTHORIZED,
             expired_error_code: "ES01-01".into(),
-            function_disabled_status: 400,
-            rate_limited_status: 429,
+            function_disabled_status: HttpStatus::BAD_REQUEST,
+            rate_limited_status: HttpStatus::TOO_MANY_REQUESTS,
         }
     }
 }
@@ -82,7 +103,7 @@ pub struct RateLimitSettings {
     pub clock: LimitClock,
     /// Requests per second per function id (`rpay.order.searchOrder`, …), overriding the
     /// defaults from auth-and-limits.md §7 (1/s for every order operation).
-    pub per_second: BTreeMap<String, f64>,
+    pub per_second: BTreeMap<FunctionId, f64>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -109,7 +130,7 @@ pub struct ShippingSettings {
     pub cod_fee: i64,
     /// Postage is left to the shop (送料別・後日確定): orders below the free threshold carry
     /// `postagePrice` -9999 until updateOrderSender sets it, and confirmOrder refuses them
-    /// (ERROR_105).
+    /// (refused as an undetermined amount).
     pub postage_undetermined: bool,
 }
 
@@ -148,7 +169,8 @@ pub struct ShopSettings {
     /// APIs the shop applied for; calls to others answer ES04-01.
     pub apis: Vec<Api>,
     /// Function ids not ticked in 利用機能編集, e.g. `rpay.order.confirmOrder` (ES04-01).
-    pub disabled_functions: Vec<String>,
+    /// Checked when read: an id that does not exist is refused with the nearest one.
+    pub disabled_functions: Vec<FunctionId>,
     /// Days an order may stay in 100 before RMS cancels it.
     pub unconfirmed_cancel_days: u32,
     /// Days after ordering until a prepaid order's payment deadline (DueDateModel type 0).
@@ -247,6 +269,7 @@ impl ShopSettings {
             ("gateway.function_disabled_status", self.gateway.function_disabled_status),
             ("gateway.rate_limited_status", self.gateway.rate_limited_status),
         ] {
+            let status = status.get();
             if !(200..=599).contains(&status) {
                 out.push((key.into(), format!("{status} is not an HTTP status (200-599)")));
             }
@@ -269,17 +292,50 @@ impl ShopSettings {
         self.apis.contains(&api)
     }
 
+    /// True when the shop unticked `function` in 利用機能編集.
+    pub fn function_disabled(&self, function: FunctionId) -> bool {
+        self.disabled_functions.contains(&function)
+    }
+
     /// Requests per second allowed for a function id.
-    pub fn rate_for(&self, function: &str) -> f64 {
-        if let Some(r) = self.rate_limit.per_second.get(function) {
+    pub fn rate_for(&self, function: FunctionId) -> f64 {
+        if let Some(r) = self.rate_limit.per_second.get(&function) {
             return *r;
         }
         // auth-and-limits.md §7 (secondary sources); the order API guideline is 1/s.
         match function {
-            "itemapi_2.0.items.get" | "itemapi_2.0.items.delete" | "itemapi_2.0.items.search" => 5.0,
-            "itemapi_2.0.items.upsert" | "itemapi_2.0.items.patch" => 20.0,
-            "inventoryapi.inventories.bulk.get" | "inventoryapi.inventories.bulk.get.range" => 5.0,
+            FunctionId::ITEMS_GET | FunctionId::ITEMS_DELETE | FunctionId::ITEMS_SEARCH => 5.0,
+            FunctionId::ITEMS_UPSERT | FunctionId::ITEMS_PATCH => 20.0,
+            FunctionId::INVENTORY_BULK_GET | FunctionId::INVENTORY_BULK_GET_RANGE => 5.0,
             _ => 1.0,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::function::OrderOperation;
+
+    #[test]
+    fn function_ids_are_read_from_their_strings() {
+        let s: ShopSettings = toml::from_str(
+            "disabled_functions = [\"rpay.order.confirmOrder\", \"itemapi_2.0.items.get\"]\n[rate_limit.per_second]\n\"rpay.order.searchOrder\" = 0.5",
+        )
+        .unwrap();
+        assert_eq!(s.disabled_functions, vec![OrderOperation::ConfirmOrder.function_id(), FunctionId::ITEMS_GET]);
+        assert_eq!(s.rate_for(OrderOperation::SearchOrder.function_id()), 0.5);
+        assert_eq!(s.rate_for(OrderOperation::GetOrder.function_id()), 1.0);
+        assert_eq!(s.rate_for(FunctionId::ITEMS_UPSERT), 20.0);
+        assert!(s.function_disabled(OrderOperation::ConfirmOrder.function_id()));
+        assert!(!s.function_disabled(OrderOperation::GetOrder.function_id()));
+    }
+
+    #[test]
+    fn a_misspelt_function_id_is_refused_with_the_nearest_one() {
+        let e = toml::from_str::<ShopSettings>(r#"disabled_functions = ["rpay.order.serchOrder"]"#).unwrap_err();
+        assert!(e.to_string().contains("did you mean rpay.order.searchOrder?"), "{e}");
+        let e = toml::from_str::<ShopSettings>("[rate_limit.per_second]\n\"rpay.order.getOrdr\" = 1.0").unwrap_err();
+        assert!(e.to_string().contains("did you mean rpay.order.getOrder?"), "{e}");
     }
 }

@@ -115,6 +115,25 @@ async fn a_function_not_ticked_gets_es04_01_while_the_others_work() {
 }
 
 #[tokio::test]
+async fn function_ids_are_checked_in_settings_patches_and_kept_as_strings() {
+    let app = spawn(shop()).await;
+    let (status, v) = app.patch_settings(json!({"disabled_functions": ["rpay.order.getOrdr"]})).await;
+    assert_eq!(status, 400, "{v}");
+    let message = v["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("settings.disabled_functions[0]"), "{message}");
+    assert!(message.contains("did you mean rpay.order.getOrder?"), "{message}");
+    let (status, v) = app
+        .patch_settings(json!({"disabled_functions": ["rpay.order.getOrder", "itemapi_2.0.items.get"], "rate_limit": {"per_second": {"rpay.order.searchOrder": 2.0}}}))
+        .await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["disabled_functions"], json!(["rpay.order.getOrder", "itemapi_2.0.items.get"]));
+    assert_eq!(v["rate_limit"]["per_second"], json!({"rpay.order.searchOrder": 2.0}));
+    let (status, v) = app.admin(reqwest::Method::GET, &app.shop_path("/settings"), None).await;
+    assert_eq!(status, 200);
+    assert_eq!(v["disabled_functions"], json!(["rpay.order.getOrder", "itemapi_2.0.items.get"]));
+}
+
+#[tokio::test]
 async fn rate_limits_are_off_by_default() {
     let app = spawn(shop()).await;
     for _ in 0..20 {

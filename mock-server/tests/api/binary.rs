@@ -62,6 +62,24 @@ fn a_bad_shop_file_names_file_key_and_problem_and_exits_2() {
 }
 
 #[test]
+fn a_misspelt_function_id_in_a_shop_file_names_the_key_suggests_the_id_and_exits_2() {
+    let dir = std::env::temp_dir().join(format!("rms-mock-test-fn-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("typo.toml");
+    std::fs::write(
+        &file,
+        "[shop]\nshop_id = \"123456\"\nservice_secret = \"a\"\nlicense_key = \"b\"\n\n[settings]\ndisabled_functions = [\"rpay.order.serchOrder\"]\n",
+    )
+    .unwrap();
+    let out = Command::new(BIN).arg("check").arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("typo.toml: settings.disabled_functions[0]: "), "{err}");
+    assert!(err.contains("did you mean rpay.order.searchOrder?"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
 fn flags_also_read_env_vars_and_help_lists_them() {
     let out = Command::new(BIN).args(["serve", "--help"]).output().unwrap();
     let help = String::from_utf8_lossy(&out.stdout);

@@ -5,6 +5,7 @@ mod items;
 mod search;
 
 use super::{handle_rms, respond, rest, Call, Request, RmsReply};
+use crate::domain::function::FunctionId;
 use crate::domain::item::ApiError;
 use crate::domain::settings::Api;
 use crate::domain::shop::Shop;
@@ -31,16 +32,16 @@ enum Function {
 }
 
 impl Function {
-    fn id(self) -> &'static str {
+    fn id(self) -> FunctionId {
         match self {
-            Function::Get => "itemapi_2.0.items.get",
-            Function::Upsert => "itemapi_2.0.items.upsert",
-            Function::Patch => "itemapi_2.0.items.patch",
-            Function::Delete => "itemapi_2.0.items.delete",
-            Function::Search => "itemapi_2.0.items.search",
-            Function::BulkGet => "itemapi_2.0.items.bulk.get",
-            Function::SettingsGet => "itemapi_2.0.items.inventory-related-settings.get",
-            Function::SettingsUpdate => "itemapi_2.0.items.inventory-related-settings.update",
+            Function::Get => FunctionId::ITEMS_GET,
+            Function::Upsert => FunctionId::ITEMS_UPSERT,
+            Function::Patch => FunctionId::ITEMS_PATCH,
+            Function::Delete => FunctionId::ITEMS_DELETE,
+            Function::Search => FunctionId::ITEMS_SEARCH,
+            Function::BulkGet => FunctionId::ITEMS_BULK_GET,
+            Function::SettingsGet => FunctionId::ITEMS_SETTINGS_GET,
+            Function::SettingsUpdate => FunctionId::ITEMS_SETTINGS_UPDATE,
         }
     }
 
@@ -86,7 +87,7 @@ async fn item_endpoint(
     let Some((function, manage_number)) = route(&method, rest_path) else {
         return no_such_path();
     };
-    let call = Call { api: Api::Item, function: function.id().to_string(), method, path };
+    let call = Call { api: Api::Item, function: function.id(), method, path };
     handle_rms(&app, call, &headers, uri.query(), body, |shop, req| run(function, &manage_number, shop, req)).await
 }
 

@@ -1,6 +1,7 @@
 //! The order API's message envelope: `MessageModelList[{messageType, messageCode, message
 //! [, orderNumber]}]`, and the body shapes each operation answers with.
 
+use crate::domain::order_ops::{Refusal, SenderField};
 use serde_json::{json, Map, Value};
 
 /// One `MessageModel`.
@@ -88,21 +89,23 @@ pub fn error_body(keys: &[&str], msgs: &[Message]) -> Value {
     Value::Object(m)
 }
 
-/// The per-order ERROR item for a refused order. Codes: 016 unknown order (seen for another
-/// shop's number), 102 cancelled, 103 wrong status, others from the rule itself; the texts
-/// follow the manual's style (「…が出来る状態ではありませんでした。」).
-pub fn refusal(op: &str, action: &str, number: &str, r: &crate::domain::order_ops::Refusal) -> Message {
-    use crate::domain::order_ops::Refusal;
-    let m = match r {
-        Refusal::NotFound => Message::error(op, "016", "指定された注文番号は存在しません。".into()),
-        Refusal::Cancelled => Message::error(
-            op,
+/// The per-order ERROR item for a refused order: [`refusal_message`] with its order number.
+pub fn refusal(op: &str, action: &str, number: &str, r: &Refusal) -> Message {
+    refusal_message(op, action, r).for_order(number)
+}
+
+/// The ERROR item for a domain refusal. Codes: 016 unknown order (seen for another shop's
+/// number), 102 cancelled, 103 wrong status, and one per rule; the texts follow the manual's
+/// style (「…が出来る状態ではありませんでした。」). `action` names what was refused (注文確認, …).
+pub fn refusal_message(op: &str, action: &str, r: &Refusal) -> Message {
+    let (nnn, text) = match r {
+        Refusal::NotFound => ("016", "指定された注文番号は存在しません。".to_string()),
+        Refusal::Cancelled => (
             // updateOrderSubStatus uses 101 for this (order-api.md §6).
             if op == "UPDATE_ORDERSUBSTATUS" { "101" } else { "102" },
             format!("指定された注文番号は既にキャンセルされているため、{action}が出来る状態ではありませんでした。"),
         ),
-        Refusal::WrongStatus(p) => Message::error(
-            op,
+        Refusal::WrongStatus(p) => (
             "103",
             format!(
                 "指定された注文番号は{}({})のため、{action}が出来る状態ではありませんでした。",
@@ -110,7 +113,35 @@ pub fn refusal(op: &str, action: &str, number: &str, r: &crate::domain::order_op
                 p.code()
             ),
         ),
-        Refusal::Rule(n, text) => Message::error(op, n, text.clone()),
+        Refusal::PostageUndetermined => {
+            ("105", "送料等の金額が確定していないため、注文確認が出来る状態ではありませんでした。".to_string())
+        }
+        Refusal::UnknownReasonDetail(d) => ("104", format!("changeReasonDetailApply({d})の値が不正です。")),
+        Refusal::SubStatusNotApplicable(_) => {
+            ("102", "指定された注文番号、サブステータスでは更新できません。".to_string())
+        }
+        Refusal::UnknownBasket(id) => ("104", format!("指定された送付先ID({id})は存在しません。")),
+        Refusal::UnknownItemDetail(id) => ("105", format!("指定された商品明細ID({id})は存在しません。")),
+        Refusal::OutOfStock { manage_number, variant_id, left } => {
+            ("106", format!("在庫が不足しています。({manage_number}/{variant_id} 残り{left})"))
+        }
+        Refusal::ReductionNeedsReason => ("107", "減額の場合はreductionReasonを指定して下さい。".to_string()),
+        Refusal::NotSupported(fields) => {
+            let names: Vec<&str> = fields.iter().map(|f| sender_field_key(*f)).collect();
+            ("108", format!("rms-mockは次の項目の変更に未対応です: {}", names.join(", ")))
+        }
+        Refusal::UnknownShippingDetail(id) => ("105", format!("指定された発送明細ID({id})は存在しません。")),
+        Refusal::ShippingDetailIdRequired => ("105", "削除する発送明細IDを指定して下さい。".to_string()),
     };
-    m.for_order(number)
+    Message::error(op, nnn, text)
+}
+
+/// The request key of a field updateOrderSender cannot change.
+pub fn sender_field_key(f: SenderField) -> &'static str {
+    match f {
+        SenderField::Wrapping1 => "WrappingModel1",
+        SenderField::Wrapping2 => "WrappingModel2",
+        SenderField::Coupons => "CouponModelList",
+        SenderField::SettlementMethodAfter => "afterSettlementMethodCode",
+    }
 }

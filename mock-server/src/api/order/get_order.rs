@@ -1,21 +1,17 @@
 //! getOrder (注文情報取得): full order models for ≤100 numbers, shaped by `version` 3–10
 //! (order-api.md §3.2).
 
-use super::envelope::{error_body, message_list, Message};
-use super::fields::Fields;
+use super::envelope::{message_list, Message};
 use super::model::{order_model, Version};
+use super::OrderOp;
 use crate::api::RmsReply;
 use crate::domain::shop::Shop;
 use serde_json::{Map, Value};
 
-const OP: &str = "GET_ORDER";
-const KEYS: &[&str] = &["MessageModelList", "OrderModelList"];
 pub const MAX_NUMBERS: usize = 100;
-/// Orders older than this are not returned (order-api.md §3.2).
-pub const HORIZON_DAYS: i64 = 730;
 
-pub fn get_order(shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
-    let mut f = Fields::new(body, OP, super::key_case(shop));
+pub fn get_order(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
+    let mut f = op.fields(shop, body);
     let numbers = f.string_list("orderNumberList", true);
     if numbers.as_ref().is_some_and(|n| n.len() > MAX_NUMBERS) {
         f.malformed("orderNumberList");
@@ -23,22 +19,21 @@ pub fn get_order(shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
     // Versions 1 and 2 were refused in a 2026 dry run; the manual lists 3–10.
     let version = f.int_in("version", true, i64::from(Version::MIN)..=i64::from(Version::MAX));
     let (Some(numbers), Some(version), true) = (numbers, version, f.ok()) else {
-        return RmsReply::json(400, error_body(KEYS, &f.errors));
+        return op.bad_request(&f.errors);
     };
     let version = Version::new(version as u8);
 
-    let horizon = shop.now().plus_days(-HORIZON_DAYS);
     let mut models = Vec::new();
     let mut missing = Vec::new();
     for n in &numbers {
-        match shop.order(n).filter(|o| o.order_datetime >= horizon) {
+        match shop.retrievable_order(n) {
             Some(o) => models.push(order_model(o, shop, version)),
-            None => missing.push(Message::info(OP, "102", "受注情報が取得できませんでした。").for_order(n)),
+            None => missing.push(Message::info(op.code, "102", "受注情報が取得できませんでした。").for_order(n)),
         }
     }
     let mut msgs = Vec::new();
     if !models.is_empty() {
-        msgs.push(Message::info(OP, "101", format!("受注情報取得に成功しました。(取得件数{}件)", models.len())));
+        msgs.push(Message::info(op.code, "101", format!("受注情報取得に成功しました。(取得件数{}件)", models.len())));
     }
     msgs.extend(missing);
 

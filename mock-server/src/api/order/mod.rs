@@ -23,7 +23,8 @@ pub mod update_order_shipping;
 pub mod update_order_shipping_async;
 
 use super::{handle_rms, respond, BodyError, Call, Request, RmsReply};
-use crate::domain::settings::{Api, KeyCase};
+use crate::domain::function::OrderOperation;
+use crate::domain::settings::Api;
 use crate::domain::shop::Shop;
 use crate::AppState;
 use axum::body::Body;
@@ -31,117 +32,107 @@ use axum::extract::{OriginalUri, State};
 use axum::http::{header, HeaderMap, Method};
 use axum::response::Response;
 use envelope::{error_body, Message};
+use fields::Fields;
 use serde_json::{Map, Value};
 
-/// What an operation needs to know to read its body and shape its errors.
+/// An operation on the wire: which RMS operation, and what it needs to read its body and shape
+/// its errors. Each op file receives its row, so the code and keys are written once, here.
 pub struct OrderOp {
-    /// Path segment and function suffix, e.g. `searchOrder`.
-    pub name: &'static str,
+    /// The RMS operation (its path segment and function id).
+    pub operation: OrderOperation,
     /// Message-code infix, e.g. `SEARCH_ORDER`.
     pub code: &'static str,
     /// Top-level keys of the answer in order; all but `MessageModelList` are `null` on a 400.
     pub keys: &'static [&'static str],
-    pub run: fn(&mut Shop, &Map<String, Value>) -> RmsReply,
+    /// The handler: `fn <op>(op, shop, body) -> RmsReply`.
+    pub run: fn(&OrderOp, &mut Shop, &Map<String, Value>) -> RmsReply,
+}
+
+impl OrderOp {
+    /// The 400 answer: every validation message, the other keys `null`.
+    pub fn bad_request(&self, errors: &[Message]) -> RmsReply {
+        RmsReply::json(400, error_body(self.keys, errors))
+    }
+
+    /// Reads this operation's body with the shop's key matching.
+    pub fn fields<'a>(&self, shop: &Shop, body: &'a Map<String, Value>) -> Fields<'a> {
+        Fields::new(body, self.code, shop.settings.key_case)
+    }
 }
 
 const MSG: &[&str] = &["MessageModelList"];
 
+const fn op(
+    operation: OrderOperation,
+    code: &'static str,
+    keys: &'static [&'static str],
+    run: fn(&OrderOp, &mut Shop, &Map<String, Value>) -> RmsReply,
+) -> OrderOp {
+    OrderOp { operation, code, keys, run }
+}
+
 /// All 18 operations (order-api.md §3).
 const OPS: &[OrderOp] = &[
-    OrderOp {
-        name: "searchOrder",
-        code: "SEARCH_ORDER",
-        keys: &["orderNumberList", "MessageModelList", "PaginationResponseModel"],
-        run: search_order::search_order,
-    },
-    OrderOp {
-        name: "getOrder",
-        code: "GET_ORDER",
-        keys: &["MessageModelList", "OrderModelList"],
-        run: get_order::get_order,
-    },
-    OrderOp { name: "confirmOrder", code: "CONFIRM_ORDER", keys: MSG, run: confirm_order::confirm_order },
-    OrderOp {
-        name: "updateOrderShipping",
-        code: "UPDATE_ORDERSHIPPING",
-        keys: MSG,
-        run: update_order_shipping::update_order_shipping,
-    },
-    OrderOp {
-        name: "updateOrderShippingAsync",
-        code: "UPDATE_ORDERSHIPPING_ASYNC",
-        keys: MSG,
-        run: update_order_shipping_async::update_order_shipping_async,
-    },
-    OrderOp {
-        name: "getResultUpdateOrderShippingAsync",
-        code: "GET_RESULT_UPDATEORDERSHIPPING_ASYNC",
-        keys: MSG,
-        run: update_order_shipping_async::get_result_update_order_shipping_async,
-    },
-    OrderOp {
-        name: "getSubStatusList",
-        code: "GET_SUB_STATUS_LIST",
-        keys: &["MessageModelList", "StatusModelList"],
-        run: sub_status::get_sub_status_list,
-    },
-    OrderOp {
-        name: "updateOrderSubStatus",
-        code: "UPDATE_ORDERSUBSTATUS",
-        keys: MSG,
-        run: sub_status::update_order_sub_status,
-    },
-    OrderOp { name: "updateOrderMemo", code: "UPDATE_ORDERMEMO", keys: MSG, run: update_order_memo::update_order_memo },
-    OrderOp {
-        name: "updateOrderRemarks",
-        code: "UPDATE_ORDERREMARKS",
-        keys: MSG,
-        run: update_order_remarks::update_order_remarks,
-    },
-    OrderOp {
-        name: "updateOrderSender",
-        code: "UPDATE_ORDERSENDER",
-        keys: MSG,
-        run: update_order_sender::update_order_sender,
-    },
-    OrderOp {
-        name: "updateOrderSenderAfterShipping",
-        code: "UPDATE_ORDERSENDER_AFTER_SHIPPING",
-        keys: MSG,
-        run: update_order_sender::update_order_sender_after_shipping,
-    },
-    OrderOp { name: "cancelOrder", code: "CANCEL_ORDER", keys: MSG, run: cancel_order::cancel_order },
-    OrderOp {
-        name: "cancelOrderAfterShipping",
-        code: "CANCEL_ORDER_AFTER_SHIPPING",
-        keys: MSG,
-        run: cancel_order::cancel_order_after_shipping,
-    },
-    OrderOp {
-        name: "updateOrderOrderer",
-        code: "UPDATE_ORDERORDERER",
-        keys: MSG,
-        run: update_order_orderer::update_order_orderer,
-    },
-    OrderOp {
-        name: "updateOrderDelivery",
-        code: "UPDATE_ORDERDELIVERY",
-        keys: MSG,
-        run: update_order_delivery::update_order_delivery,
-    },
-    OrderOp {
-        name: "simulateCouponAmount",
-        code: "SIMULATE_COUPON_AMOUNT",
-        keys: MSG,
-        run: simulate_coupon_amount::simulate_coupon_amount,
-    },
-    OrderOp {
-        name: "getPayment",
-        code: "GET_PAYMENT",
-        keys: &["MessageModelList", "OrderModel"],
-        run: get_payment::get_payment,
-    },
+    op(
+        OrderOperation::SearchOrder,
+        "SEARCH_ORDER",
+        &["orderNumberList", "MessageModelList", "PaginationResponseModel"],
+        search_order::search_order,
+    ),
+    op(OrderOperation::GetOrder, "GET_ORDER", &["MessageModelList", "OrderModelList"], get_order::get_order),
+    op(OrderOperation::ConfirmOrder, "CONFIRM_ORDER", MSG, confirm_order::confirm_order),
+    op(OrderOperation::UpdateOrderShipping, "UPDATE_ORDERSHIPPING", MSG, update_order_shipping::update_order_shipping),
+    op(
+        OrderOperation::UpdateOrderShippingAsync,
+        "UPDATE_ORDERSHIPPING_ASYNC",
+        MSG,
+        update_order_shipping_async::update_order_shipping_async,
+    ),
+    op(
+        OrderOperation::GetResultUpdateOrderShippingAsync,
+        "GET_RESULT_UPDATEORDERSHIPPING_ASYNC",
+        MSG,
+        update_order_shipping_async::get_result_update_order_shipping_async,
+    ),
+    op(
+        OrderOperation::GetSubStatusList,
+        "GET_SUB_STATUS_LIST",
+        &["MessageModelList", "StatusModelList"],
+        sub_status::get_sub_status_list,
+    ),
+    op(OrderOperation::UpdateOrderSubStatus, "UPDATE_ORDERSUBSTATUS", MSG, sub_status::update_order_sub_status),
+    op(OrderOperation::UpdateOrderMemo, "UPDATE_ORDERMEMO", MSG, update_order_memo::update_order_memo),
+    op(OrderOperation::UpdateOrderRemarks, "UPDATE_ORDERREMARKS", MSG, update_order_remarks::update_order_remarks),
+    op(OrderOperation::UpdateOrderSender, "UPDATE_ORDERSENDER", MSG, update_order_sender::update_order_sender),
+    op(
+        OrderOperation::UpdateOrderSenderAfterShipping,
+        "UPDATE_ORDERSENDER_AFTER_SHIPPING",
+        MSG,
+        update_order_sender::update_order_sender_after_shipping,
+    ),
+    op(OrderOperation::CancelOrder, "CANCEL_ORDER", MSG, cancel_order::cancel_order),
+    op(
+        OrderOperation::CancelOrderAfterShipping,
+        "CANCEL_ORDER_AFTER_SHIPPING",
+        MSG,
+        cancel_order::cancel_order_after_shipping,
+    ),
+    op(OrderOperation::UpdateOrderOrderer, "UPDATE_ORDERORDERER", MSG, update_order_orderer::update_order_orderer),
+    op(OrderOperation::UpdateOrderDelivery, "UPDATE_ORDERDELIVERY", MSG, update_order_delivery::update_order_delivery),
+    op(
+        OrderOperation::SimulateCouponAmount,
+        "SIMULATE_COUPON_AMOUNT",
+        MSG,
+        simulate_coupon_amount::simulate_coupon_amount,
+    ),
+    op(OrderOperation::GetPayment, "GET_PAYMENT", &["MessageModelList", "OrderModel"], get_payment::get_payment),
 ];
+
+/// The wire row of an operation: `OPS` lists them in [`OrderOperation::ALL`]'s order (a unit
+/// test checks), so the row is found by position.
+pub fn order_op(operation: OrderOperation) -> &'static OrderOp {
+    &OPS[operation as usize]
+}
 
 pub fn routes() -> axum::Router<AppState> {
     axum::Router::new()
@@ -162,7 +153,7 @@ async fn order_endpoint(
     // not UTF-8 once decoded (`%FF`) must meet our 404, never the framework's text/plain 400.
     let rest = path.strip_prefix("/es/2.0/order/").unwrap_or("");
     let op_name = rest.strip_suffix('/').unwrap_or(rest);
-    let Some(op) = OPS.iter().find(|o| o.name == op_name) else {
+    let Some(op) = OrderOperation::from_name(op_name).map(order_op) else {
         return super::unknown_path(&method, &path);
     };
     if method != Method::POST {
@@ -174,7 +165,7 @@ async fn order_endpoint(
         resp.headers_mut().insert(header::ALLOW, axum::http::HeaderValue::from_static("POST"));
         return resp;
     }
-    let call = Call { api: Api::Order, function: format!("rpay.order.{}", op.name), method, path };
+    let call = Call { api: Api::Order, function: op.operation.function_id(), method, path };
     handle_rms(&app, call, &headers, uri.query(), body, |shop, req| run_op(op, shop, req)).await
 }
 
@@ -214,13 +205,21 @@ fn run_op(op: &OrderOp, shop: &mut Shop, req: Request<'_>) -> RmsReply {
         }
     };
     match &value {
-        Value::Object(obj) => (op.run)(shop, obj),
-        Value::Null => (op.run)(shop, &empty),
+        Value::Object(obj) => (op.run)(op, shop, obj),
+        Value::Null => (op.run)(op, shop, &empty),
         _ => fail(400, "リクエストボディの書式が不正です。".into()),
     }
 }
 
-/// Shared by the operations: `KeyCase` of the shop.
-pub fn key_case(shop: &Shop) -> KeyCase {
-    shop.settings.key_case
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rms_operation_has_exactly_one_wire_row() {
+        assert_eq!(OPS.len(), OrderOperation::ALL.len());
+        for operation in OrderOperation::ALL {
+            assert_eq!(order_op(operation).operation, operation);
+        }
+    }
 }

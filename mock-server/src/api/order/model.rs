@@ -176,7 +176,7 @@ pub fn order_model(o: &Order, shop: &Shop, v: Version) -> Value {
             Value::Array(
                 o.due_dates
                     .iter()
-                    .map(|d| json!({"dueDateType": d.due_date_type, "dueDate": d.due_date.to_wire()}))
+                    .map(|d| json!({"dueDateType": d.due_date_type.code(), "dueDate": d.due_date.to_wire()}))
                     .collect(),
             ),
         );
@@ -335,7 +335,7 @@ fn item(i: &OrderItem, shop: &Shop, v: u8) -> Value {
 fn change_reason(c: &ChangeReason) -> Value {
     json!({
         "changeId": c.change_id,
-        "changeType": c.change_type,
+        "changeType": c.change_type.code(),
         "changeTypeDetail": c.change_type_detail,
         "changeReason": c.change_reason,
         "changeReasonDetail": c.change_reason_detail,

@@ -1,24 +1,16 @@
 //! searchOrder (受注検索): order numbers matching a filter, paged (order-api.md §3.1).
 
-use super::envelope::{error_body, message_list, Message};
-use super::fields::Fields;
+use super::envelope::{message_list, Message};
+use super::OrderOp;
 use crate::api::RmsReply;
-use crate::domain::order::{OrderProgress, SettlementMethod};
-use crate::domain::search::{KeywordField, SearchQuery};
+use crate::domain::order::{DateType, OrderProgress, SettlementMethod};
+use crate::domain::search::{KeywordField, RangeProblem, SearchQuery, HORIZON_DAYS, MAX_PAGE_SIZE, WINDOW_DAYS};
 use crate::domain::settings::SortDirection;
 use crate::domain::shop::Shop;
 use serde_json::{json, Map, Value};
 
-const OP: &str = "SEARCH_ORDER";
-const KEYS: &[&str] = &["orderNumberList", "MessageModelList", "PaginationResponseModel"];
-/// startDatetime may be at most this many days in the past.
-pub const HORIZON_DAYS: i64 = 730;
-/// endDatetime may be at most this many days after startDatetime.
-pub const WINDOW_DAYS: i64 = 63;
-pub const MAX_PAGE_SIZE: i64 = 1000;
-
-pub fn search_order(shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
-    match parse(shop, body) {
+pub fn search_order(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
+    match parse(op, shop, body) {
         Ok(q) => {
             let page = shop.search_orders(&q);
             if page.total == 0 {
@@ -26,7 +18,7 @@ pub fn search_order(shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
                     200,
                     json!({
                         "orderNumberList": [],
-                        "MessageModelList": message_list(&[Message::info(OP, "102", "注文検索に成功しました。(検索結果０件)")]),
+                        "MessageModelList": message_list(&[Message::info(op.code, "102", "注文検索に成功しました。(検索結果０件)")]),
                         "PaginationResponseModel": {"totalRecordsAmount": null, "totalPages": null, "requestPage": null},
                     }),
                 );
@@ -35,7 +27,7 @@ pub fn search_order(shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
                 200,
                 json!({
                     "orderNumberList": page.order_numbers,
-                    "MessageModelList": message_list(&[Message::info(OP, "101", "注文検索に成功しました。")]),
+                    "MessageModelList": message_list(&[Message::info(op.code, "101", "注文検索に成功しました。")]),
                     "PaginationResponseModel": {
                         "totalRecordsAmount": page.total,
                         "totalPages": page.total_pages,
@@ -44,14 +36,14 @@ pub fn search_order(shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
                 }),
             )
         }
-        Err(errors) => RmsReply::json(400, error_body(KEYS, &errors)),
+        Err(errors) => op.bad_request(&errors),
     }
 }
 
 /// Turns the body into a [`SearchQuery`], or every validation message at once.
-pub fn parse(shop: &Shop, body: &Map<String, Value>) -> Result<SearchQuery, Vec<Message>> {
+pub fn parse(op: &OrderOp, shop: &Shop, body: &Map<String, Value>) -> Result<SearchQuery, Vec<Message>> {
     let mode = shop.settings.datetime_mode;
-    let mut f = Fields::new(body, OP, super::key_case(shop));
+    let mut f = op.fields(shop, body);
 
     let progress: Vec<OrderProgress> = match f.int_list("orderProgressList", false) {
         Some(codes) => match codes.iter().map(|c| OrderProgress::from_code(*c)).collect::<Option<Vec<_>>>() {
@@ -64,7 +56,7 @@ pub fn parse(shop: &Shop, body: &Map<String, Value>) -> Result<SearchQuery, Vec<
         None => vec![],
     };
     let sub_status_ids = f.int_list("subStatusIdList", false).unwrap_or_default();
-    let date_type = f.int_in("dateType", true, 1..=6);
+    let date_type = f.int_in("dateType", true, 1..=6).and_then(DateType::from_code);
     let start = f.datetime("startDatetime", true, mode);
     let end = f.datetime("endDatetime", true, mode);
     let order_types = f.int_list("orderTypeList", false).unwrap_or_default();
@@ -123,7 +115,7 @@ pub fn parse(shop: &Shop, body: &Map<String, Value>) -> Result<SearchQuery, Vec<
     let mut descending = shop.settings.search_default_sort == SortDirection::Desc;
     if let Some(p) = f.object("PaginationRequestModel") {
         let mut pf = f.nested(p);
-        page_size = pf.int_in("requestRecordsAmount", false, 1..=MAX_PAGE_SIZE).unwrap_or(30);
+        page_size = pf.int_in("requestRecordsAmount", false, 1..=MAX_PAGE_SIZE as i64).unwrap_or(30);
         page = pf.int_in("requestPage", false, 1..=i64::from(u32::MAX)).unwrap_or(1);
         if let Some(sorts) = pf.object_list("SortModelList") {
             // Only one sort column exists (1 注文日時); the first entry decides.
@@ -143,21 +135,24 @@ pub fn parse(shop: &Shop, body: &Map<String, Value>) -> Result<SearchQuery, Vec<
         f.missing("orderProgressList");
     }
 
-    if let (Some(s), Some(e)) = (start, end) {
-        if e < s {
-            f.error("023", "endDatetimeはstartDatetime以降の日時を指定して下さい。".into());
-        } else if e.seconds() - s.seconds() > WINDOW_DAYS * 86_400 {
-            f.error("023", format!("検索期間は{WINDOW_DAYS}日以内で指定して下さい。"));
-        }
-        if s < shop.now().plus_days(-HORIZON_DAYS) {
-            f.error("023", format!("startDatetimeは{HORIZON_DAYS}日以内の日時を指定して下さい。"));
-        }
-    }
-
-    let (Some(date_type), Some(start), Some(end), true) = (date_type, start, end, f.ok()) else {
+    let (Some(start), Some(end)) = (start, end) else {
         return Err(f.errors);
     };
-    let mut q = SearchQuery::new(date_type as u8, start, end);
+    // The range rules do not depend on the date type; they are reported even without one.
+    let q = SearchQuery::new(date_type.unwrap_or(DateType::Ordered), start, end)
+        .with_page(page_size as usize, page as usize);
+    for problem in q.as_ref().map(|q| q.range_problems(shop.now())).unwrap_or_default() {
+        let text = match problem {
+            RangeProblem::EndBeforeStart => "endDatetimeはstartDatetime以降の日時を指定して下さい。".to_string(),
+            RangeProblem::WindowTooLong => format!("検索期間は{WINDOW_DAYS}日以内で指定して下さい。"),
+            RangeProblem::StartTooOld => format!("startDatetimeは{HORIZON_DAYS}日以内の日時を指定して下さい。"),
+        };
+        f.error("023", text);
+    }
+    let (Some(date_type), Ok(mut q), true) = (date_type, q, f.ok()) else {
+        return Err(f.errors);
+    };
+    q.date_type = date_type;
     q.progress = progress;
     q.sub_status_ids = sub_status_ids;
     q.order_types = order_types;
@@ -176,8 +171,6 @@ pub fn parse(shop: &Shop, body: &Map<String, Value>) -> Result<SearchQuery, Vec<
     q.drug_only = drug_only;
     q.overseas_only = overseas_only;
     q.one_day_operation_only = one_day_operation_only;
-    q.page_size = page_size as usize;
-    q.page = page as usize;
     q.descending = descending;
     Ok(q)
 }

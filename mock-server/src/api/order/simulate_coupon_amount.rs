@@ -4,18 +4,13 @@
 //! the answer says what the coupon total and `requestPrice` would become.
 
 use super::envelope::{message_list, refusal, Message};
-use super::fields::Fields;
-use super::single::bad_request;
+use super::OrderOp;
 use crate::api::RmsReply;
-use crate::domain::order::OrderProgress::*;
-use crate::domain::order_ops::Refusal;
 use crate::domain::shop::Shop;
 use serde_json::{json, Map, Value};
 
-const OP: &str = "SIMULATE_COUPON_AMOUNT";
-
-pub fn simulate_coupon_amount(shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
-    let mut f = Fields::new(body, OP, super::key_case(shop));
+pub fn simulate_coupon_amount(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
+    let mut f = op.fields(shop, body);
     let number = f.string("orderNumber", true);
     let mut coupons: Option<i64> = None;
     if let Some(list) = f.object_list("CouponModelList") {
@@ -30,24 +25,20 @@ pub fn simulate_coupon_amount(shop: &mut Shop, body: &Map<String, Value>) -> Rms
         coupons = Some(total);
     }
     let (Some(number), true) = (number, f.ok()) else {
-        return bad_request(&f.errors);
+        return op.bad_request(&f.errors);
     };
-    let refused = match shop.order(&number) {
-        None => Some(Refusal::NotFound),
-        Some(o) if matches!(o.progress, WaitingForCancellation | Cancelled) => Some(Refusal::Cancelled),
-        Some(o) if o.progress == WaitingForChangeConfirmation => Some(Refusal::WrongStatus(o.progress)),
-        Some(_) => None,
-    };
-    if let Some(r) = refused {
-        let m = refusal(OP, "クーポン利用額のシミュレーション", &number, &r);
-        return RmsReply::json(200, json!({"MessageModelList": message_list(&[m])}));
+    match shop.simulate_coupons(&number, coupons) {
+        Ok(sim) => {
+            let m =
+                Message::info(op.code, "101", "クーポン利用額のシミュレーションに成功しました。").for_order(&number);
+            RmsReply::json(
+                200,
+                json!({"MessageModelList": message_list(&[m]), "orderNumber": number, "couponAllTotalPrice": sim.coupon_total, "requestPrice": sim.request_price}),
+            )
+        }
+        Err(r) => {
+            let m = refusal(op.code, "クーポン利用額のシミュレーション", &number, &r);
+            RmsReply::json(200, json!({"MessageModelList": message_list(&[m])}))
+        }
     }
-    let Some(o) = shop.order(&number) else { return bad_request(&[]) };
-    let coupon_total = coupons.unwrap_or(o.coupon_total());
-    let request_price = o.total_price() + o.delivery_price() - coupon_total - o.used_point;
-    let m = Message::info(OP, "101", "クーポン利用額のシミュレーションに成功しました。").for_order(&number);
-    RmsReply::json(
-        200,
-        json!({"MessageModelList": message_list(&[m]), "orderNumber": number, "couponAllTotalPrice": coupon_total, "requestPrice": request_price}),
-    )
 }

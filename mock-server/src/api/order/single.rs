@@ -1,24 +1,21 @@
 //! Shared pieces of the operations that act on one order (`orderNumber`) and answer one
 //! message: the INFO/ERROR reply, and reading an address (`OrdererModel` / `SenderModel`).
 
-use super::envelope::{error_body, message_list, refusal, Message};
+use super::envelope::{message_list, refusal, Message};
 use super::fields::Fields;
+use super::OrderOp;
 use crate::api::RmsReply;
 use crate::domain::buyer::Buyer;
 use crate::domain::order_ops::Refusal;
 use serde_json::{json, Map, Value};
 
 /// 200 with INFO_101 `ok_text` for the order, or its per-order ERROR.
-pub fn answer(op: &str, action: &str, number: &str, result: Result<(), Refusal>, ok_text: &str) -> RmsReply {
+pub fn answer(op: &OrderOp, action: &str, number: &str, result: Result<(), Refusal>, ok_text: &str) -> RmsReply {
     let m = match result {
-        Ok(()) => Message::info(op, "101", ok_text).for_order(number),
-        Err(r) => refusal(op, action, number, &r),
+        Ok(()) => Message::info(op.code, "101", ok_text).for_order(number),
+        Err(r) => refusal(op.code, action, number, &r),
     };
     RmsReply::json(200, json!({ "MessageModelList": message_list(&[m]) }))
-}
-
-pub fn bad_request(errors: &[Message]) -> RmsReply {
-    RmsReply::json(400, error_body(&["MessageModelList"], errors))
 }
 
 /// The 47 prefectures (and 国外) a Japanese address may name.

@@ -2,8 +2,7 @@
 //! the shop's own labels per orderProgress (order-api.md §3, §5.3).
 
 use super::envelope::{message_list, refusal, Message};
-use super::fields::Fields;
-use super::single::bad_request;
+use super::OrderOp;
 use crate::api::RmsReply;
 use crate::domain::order::OrderProgress;
 use crate::domain::shop::Shop;
@@ -11,8 +10,7 @@ use serde_json::{json, Map, Value};
 
 /// The shop's sub-statuses grouped by orderProgress, in status order; `orderby` is the
 /// position within its group. JK posts this with an empty or null body.
-pub fn get_sub_status_list(shop: &mut Shop, _body: &Map<String, Value>) -> RmsReply {
-    const OP: &str = "GET_SUB_STATUS_LIST";
+pub fn get_sub_status_list(op: &OrderOp, shop: &mut Shop, _body: &Map<String, Value>) -> RmsReply {
     let groups: Vec<Value> = OrderProgress::ALL
         .iter()
         .filter_map(|p| {
@@ -26,13 +24,12 @@ pub fn get_sub_status_list(shop: &mut Shop, _body: &Map<String, Value>) -> RmsRe
             (!defs.is_empty()).then(|| json!({"orderProgress": p.code(), "SubStatusModelList": defs}))
         })
         .collect();
-    let msg = Message::info(OP, "101", "サブステータス情報の取得に成功しました。");
+    let msg = Message::info(op.code, "101", "サブステータス情報の取得に成功しました。");
     RmsReply::json(200, json!({"MessageModelList": message_list(&[msg]), "StatusModelList": groups}))
 }
 
-pub fn update_order_sub_status(shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
-    const OP: &str = "UPDATE_ORDERSUBSTATUS";
-    let mut f = Fields::new(body, OP, super::key_case(shop));
+pub fn update_order_sub_status(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
+    let mut f = op.fields(shop, body);
     // `subStatusId: null` clears; leaving the key out is an error (order-api.md §6).
     let id = match f.lookup("subStatusId") {
         None => {
@@ -47,13 +44,13 @@ pub fn update_order_sub_status(shop: &mut Shop, body: &Map<String, Value>) -> Rm
         f.malformed("orderNumberList");
     }
     let (Some(id), Some(numbers), true) = (id, numbers, f.ok()) else {
-        return bad_request(&f.errors);
+        return op.bad_request(&f.errors);
     };
     let msgs: Vec<Message> = numbers
         .iter()
         .map(|n| match shop.set_sub_status(n, id) {
-            Ok(()) => Message::info(OP, "101", "サブステータスの更新設定が完了しました。").for_order(n),
-            Err(r) => refusal(OP, "サブステータスの更新", n, &r),
+            Ok(()) => Message::info(op.code, "101", "サブステータスの更新設定が完了しました。").for_order(n),
+            Err(r) => refusal(op.code, "サブステータスの更新", n, &r),
         })
         .collect();
     RmsReply::json(200, json!({ "MessageModelList": message_list(&msgs) }))

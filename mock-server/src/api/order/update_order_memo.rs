@@ -2,14 +2,13 @@
 //! delivery class, sub-status; fields left out stay (order-api.md §3).
 
 use super::fields::Fields;
-use super::single::{answer, bad_request};
+use super::single::answer;
+use super::OrderOp;
 use crate::api::RmsReply;
 use crate::domain::order_ops::MemoUpdate;
 use crate::domain::shop::Shop;
 use crate::domain::time::JstDate;
 use serde_json::{Map, Value};
-
-const OP: &str = "UPDATE_ORDERMEMO";
 
 /// お届け時間帯: 0 none, 1 AM, 2 PM, 9 other, or h1h2 with 7 ≤ h1 < h2 ≤ 24 (e.g. 1416).
 fn valid_shipping_term(t: i64) -> bool {
@@ -40,8 +39,8 @@ fn text(f: &mut Fields<'_>, name: &str, max: usize) -> Option<Option<String>> {
     }
 }
 
-pub fn update_order_memo(shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
-    let mut f = Fields::new(body, OP, super::key_case(shop));
+pub fn update_order_memo(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
+    let mut f = op.fields(shop, body);
     let number = f.string("orderNumber", true);
     let mut u = MemoUpdate { sub_status_id: f.int("subStatusId", false), ..MemoUpdate::default() };
     u.delivery_class = f.int_in("deliveryClass", false, 0..=8);
@@ -69,10 +68,10 @@ pub fn update_order_memo(shop: &mut Shop, body: &Map<String, Value>) -> RmsReply
     u.operator = text(&mut f, "operator", 6);
     u.mail_plug_sentence = text(&mut f, "mailPlugSentence", 1024);
     let (Some(number), true) = (number, f.ok()) else {
-        return bad_request(&f.errors);
+        return op.bad_request(&f.errors);
     };
     let r = shop.update_memo(&number, u);
-    answer(OP, "ひとことメモの更新", &number, r, "ひとことメモ、担当者情報等の更新設定が完了しました。")
+    answer(op, "ひとことメモの更新", &number, r, "ひとことメモ、担当者情報等の更新設定が完了しました。")
 }
 
 #[cfg(test)]

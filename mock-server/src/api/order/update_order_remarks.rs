@@ -1,15 +1,13 @@
 //! updateOrderRemarks (備考情報更新): remarks (≤4000) and gift wish, before shipping.
 
-use super::fields::Fields;
-use super::single::{answer, bad_request};
+use super::single::answer;
+use super::OrderOp;
 use crate::api::RmsReply;
 use crate::domain::shop::Shop;
 use serde_json::{Map, Value};
 
-const OP: &str = "UPDATE_ORDERREMARKS";
-
-pub fn update_order_remarks(shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
-    let mut f = Fields::new(body, OP, super::key_case(shop));
+pub fn update_order_remarks(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
+    let mut f = op.fields(shop, body);
     let number = f.string("orderNumber", true);
     let remarks = f.string("remarks", false);
     if remarks.as_ref().is_some_and(|r| r.chars().count() > 4000) {
@@ -21,8 +19,8 @@ pub fn update_order_remarks(shop: &mut Shop, body: &Map<String, Value>) -> RmsRe
         f.missing("remarks");
     }
     let (Some(number), true) = (number, f.ok()) else {
-        return bad_request(&f.errors);
+        return op.bad_request(&f.errors);
     };
     let r = shop.update_remarks(&number, remarks, gift);
-    answer(OP, "備考情報の更新", &number, r, "備考情報の更新設定が完了しました。")
+    answer(op, "備考情報の更新", &number, r, "備考情報の更新設定が完了しました。")
 }

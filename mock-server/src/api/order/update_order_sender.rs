@@ -2,10 +2,11 @@
 //! (発送後: 500/600/700): recipients, postage, COD fee, units and prices. A confirmed order
 //! whose amount changes before shipping waits in 400 変更確定待ち (order-api.md §5.2, [I]).
 
-use super::fields::Fields;
-use super::single::{address, answer, bad_request};
+use super::envelope::sender_field_key;
+use super::single::{address, answer};
+use super::OrderOp;
 use crate::api::RmsReply;
-use crate::domain::order_ops::{reason_is_buyers, ItemUpdate, PackageUpdate, Patch, Refusal};
+use crate::domain::order_ops::{reason_is_buyers, ItemUpdate, PackageUpdate, Patch, Refusal, SenderField};
 use crate::domain::shop::Shop;
 use serde_json::{Map, Value};
 
@@ -13,18 +14,19 @@ use serde_json::{Map, Value};
 const DROP_OFF: [&str; 7] =
     ["宅配ボックス", "玄関前", "玄関前鍵付容器", "ポスト（郵便受箱）", "メーターボックス", "物置", "車庫"];
 
-fn run(shop: &mut Shop, op: &'static str, body: &Map<String, Value>, after_shipping: bool) -> RmsReply {
-    let mut f = Fields::new(body, op, super::key_case(shop));
+fn run(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>, after_shipping: bool) -> RmsReply {
+    let mut f = op.fields(shop, body);
     let number = f.string("orderNumber", true);
     let reduction = f.int("reductionReason", false);
     if reduction.is_some_and(|r| !(0..=255).contains(&r) || reason_is_buyers(r as u8).is_none()) {
         f.malformed("reductionReason");
     }
     f.int_in("taxRecalcFlag", false, 0..=1);
-    let unsupported: Vec<&str> = ["WrappingModel1", "WrappingModel2", "CouponModelList", "afterSettlementMethodCode"]
-        .into_iter()
-        .filter(|k| f.lookup(k).is_some_and(|v| !v.is_null()))
-        .collect();
+    let unsupported: Vec<SenderField> =
+        [SenderField::Wrapping1, SenderField::Wrapping2, SenderField::Coupons, SenderField::SettlementMethodAfter]
+            .into_iter()
+            .filter(|field| f.lookup(sender_field_key(*field)).is_some_and(|v| !v.is_null()))
+            .collect();
     let list = f.object_list("PackageModelList");
     match &list {
         None if f.lookup("PackageModelList").is_none() => f.missing("PackageModelList"),
@@ -83,21 +85,21 @@ fn run(shop: &mut Shop, op: &'static str, body: &Map<String, Value>, after_shipp
         }
     }
     let (Some(number), true) = (number, f.ok()) else {
-        return bad_request(&f.errors);
+        return op.bad_request(&f.errors);
     };
     let result = if unsupported.is_empty() {
         shop.update_sender(&number, &packages, reduction.map(|r| r as u8), after_shipping)
     } else {
         // Named honestly rather than silently dropped.
-        Err(Refusal::Rule("108", format!("rms-mockは次の項目の変更に未対応です: {}", unsupported.join(", "))))
+        Err(Refusal::NotSupported(unsupported))
     };
     answer(op, "送付先情報の更新", &number, result, "送付先情報の更新設定が完了しました。")
 }
 
-pub fn update_order_sender(shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
-    run(shop, "UPDATE_ORDERSENDER", body, false)
+pub fn update_order_sender(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
+    run(op, shop, body, false)
 }
 
-pub fn update_order_sender_after_shipping(shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
-    run(shop, "UPDATE_ORDERSENDER_AFTER_SHIPPING", body, true)
+pub fn update_order_sender_after_shipping(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
+    run(op, shop, body, true)
 }

@@ -3,20 +3,19 @@
 //! `async_shipping_delay_minutes` and is kept 30 virtual days (order-api.md §3.4).
 
 use super::envelope::{message_list, refusal, Message};
-use super::fields::Fields;
 use super::shipping_rows::parse_baskets;
-use super::update_order_shipping::{row_messages, OP as SYNC_OP};
+use super::update_order_shipping::row_messages;
+use super::OrderOp;
 use crate::api::RmsReply;
+use crate::domain::function::OrderOperation;
 use crate::domain::shop::Shop;
 use serde_json::{json, Map, Value};
 use std::collections::HashSet;
 
-const OP: &str = "UPDATE_ORDERSHIPPING_ASYNC";
-const RESULT_OP: &str = "GET_RESULT_UPDATEORDERSHIPPING_ASYNC";
 pub const MAX_ORDERS: usize = 100;
 
-pub fn update_order_shipping_async(shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
-    let mut f = Fields::new(body, OP, super::key_case(shop));
+pub fn update_order_shipping_async(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
+    let mut f = op.fields(shop, body);
     let list = f.object_list("OrderShippingModelList");
     let mut orders = Vec::new();
     match &list {
@@ -35,7 +34,7 @@ pub fn update_order_shipping_async(shop: &mut Shop, body: &Map<String, Value>) -
                     of.error("011", format!("orderNumber({n})が重複しています。"));
                 }
             }
-            let baskets = parse_baskets(&mut of, OP, number.as_deref());
+            let baskets = parse_baskets(&mut of, op.code, number.as_deref());
             f.absorb(of);
             if let (Some(n), Some(b)) = (number, baskets) {
                 orders.push((n, b));
@@ -48,7 +47,7 @@ pub fn update_order_shipping_async(shop: &mut Shop, body: &Map<String, Value>) -
         return RmsReply::json(status, json!({ "MessageModelList": message_list(&f.errors) }));
     }
     let id = shop.request_shipping_async(orders);
-    let mut m = Message::info(OP, "101", "発送情報の更新を受付けました。");
+    let mut m = Message::info(op.code, "101", "発送情報の更新を受付けました。");
     m.request_id = Some(id);
     let m = m.for_row(None, None);
     RmsReply::json(200, json!({ "MessageModelList": message_list(&[m]) }))
@@ -58,23 +57,22 @@ fn nested(status: u16, msgs: &[Message]) -> RmsReply {
     RmsReply::json(status, json!({"ResultShippingModelList": [{"MessageModelList": message_list(msgs)}]}))
 }
 
-pub fn get_result_update_order_shipping_async(shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
-    let mut f = Fields::new(body, RESULT_OP, super::key_case(shop));
+pub fn get_result_update_order_shipping_async(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
+    let mut f = op.fields(shop, body);
     let Some(id) = f.string("requestId", true) else {
         return nested(400, &f.errors);
     };
     let Some(results) = shop.shipping_async_result(&id) else {
-        return nested(
-            200,
-            &[Message::info(RESULT_OP, "101", "指定されたリクエストIDの処理結果は存在しませんでした。")],
-        );
+        return nested(200, &[Message::info(op.code, "101", "指定されたリクエストIDの処理結果は存在しませんでした。")]);
     };
+    // Each order's messages are those updateOrderShipping would have answered.
+    let sync = super::order_op(OrderOperation::UpdateOrderShipping).code;
     let list: Vec<Value> = results
         .iter()
         .map(|(number, r)| {
             let msgs = match r {
-                Ok(rows) => row_messages(SYNC_OP, rows),
-                Err(refused) => vec![refusal(SYNC_OP, "発送完了報告", number, refused).for_row(None, None)],
+                Ok(rows) => row_messages(sync, rows),
+                Err(refused) => vec![refusal(sync, "発送完了報告", number, refused).for_row(None, None)],
             };
             // Inside a result the order number is on the model, not on each message.
             let msgs: Vec<Message> = msgs

@@ -4,7 +4,9 @@
 
 use super::*;
 use crate::domain::buyer;
-use crate::domain::order::{Cause, ChangeReason, DueDate, Order, OrderItem, OrderProgress, Package, SettlementMethod};
+use crate::domain::order::{
+    Cause, ChangeReason, ChangeType, DueDate, DueDateType, Order, OrderItem, OrderProgress, Package, SettlementMethod,
+};
 use crate::domain::time::JstDateTime;
 use clock::Event;
 use std::collections::BTreeMap;
@@ -20,7 +22,7 @@ impl Shop {
         lines: &[OrderLine],
         settlement_code: i64,
         at: Option<JstDateTime>,
-    ) -> Result<String, BuyerError> {
+    ) -> Result<String, PlaceOrderError> {
         self.place_order_with(lines, settlement_code, at, &OrderExtras::default())
     }
 
@@ -31,76 +33,81 @@ impl Shop {
         settlement_code: i64,
         at: Option<JstDateTime>,
         extras: &OrderExtras,
-    ) -> Result<String, BuyerError> {
+    ) -> Result<String, PlaceOrderError> {
         let at = at.unwrap_or(self.now);
         if extras.used_point < 0 {
-            return Err(BuyerError::Invalid("used_point".into(), "must not be negative".into()));
+            return Err(PlaceOrderError::NegativePoints(extras.used_point));
         }
         if at < self.now {
-            return Err(BuyerError::Invalid(
-                "at".into(),
-                format!("{} is before the shop's current time {}; orders are placed at or after now", at, self.now),
-            ));
+            return Err(PlaceOrderError::BeforeNow { at, now: self.now });
         }
-        let settlement = SettlementMethod::from_code(settlement_code).ok_or_else(|| {
-            let known: Vec<String> = SettlementMethod::known_codes().map(|c| c.to_string()).collect();
-            BuyerError::Invalid(
-                "settlement_method_code".into(),
-                format!("{settlement_code} is not a RakutenPay payment code (known: {})", known.join(", ")),
-            )
-        })?;
+        let settlement =
+            SettlementMethod::from_code(settlement_code).ok_or(PlaceOrderError::UnknownSettlement(settlement_code))?;
         if lines.is_empty() {
-            return Err(BuyerError::Invalid("lines".into(), "an order needs at least one line".into()));
+            return Err(PlaceOrderError::NoLines);
         }
-        // Check every line before touching stock, so a refused order reserves nothing.
+        // Check every line before touching stock, so a refused order reserves nothing; each
+        // line's catalog snapshot is taken here, so nothing is looked up twice.
         let mut needed: BTreeMap<(&str, &str), i64> = BTreeMap::new();
+        let mut snapshots: Vec<OrderItem> = Vec::with_capacity(lines.len());
         for (i, l) in lines.iter().enumerate() {
             if !(1..=999).contains(&l.units) {
-                return Err(BuyerError::Invalid(
-                    format!("lines[{i}].units"),
-                    format!("{} is not between 1 and 999", l.units),
-                ));
+                return Err(PlaceOrderError::UnitsOutOfRange { line: i, units: l.units });
             }
             let Some(item) = self.catalog.get(&l.manage_number) else {
-                return Err(BuyerError::Invalid(
-                    format!("lines[{i}].manage_number"),
-                    format!("no item '{}' in this shop's catalog", l.manage_number),
-                ));
+                return Err(PlaceOrderError::UnknownItem { line: i, manage_number: l.manage_number.clone() });
             };
             let Some(v) = item.variant(&l.variant_id) else {
-                return Err(BuyerError::Invalid(
-                    format!("lines[{i}].variant_id"),
-                    format!("item '{}' has no variant '{}'", l.manage_number, l.variant_id),
-                ));
+                return Err(PlaceOrderError::UnknownVariant {
+                    line: i,
+                    manage_number: l.manage_number.clone(),
+                    variant_id: l.variant_id.clone(),
+                });
             };
             if item.flag("hideItem") || v.hidden {
-                return Err(BuyerError::Conflict(format!(
-                    "{}/{} is in the warehouse (hidden): not on sale",
-                    l.manage_number, l.variant_id
-                )));
+                return Err(PlaceOrderError::Hidden {
+                    manage_number: l.manage_number.clone(),
+                    variant_id: l.variant_id.clone(),
+                });
             }
-            if v.standard_price.is_none() {
-                return Err(BuyerError::Conflict(format!(
-                    "{}/{} has no standardPrice: not on sale",
-                    l.manage_number, l.variant_id
-                )));
-            }
+            let Some(price) = v.standard_price else {
+                return Err(PlaceOrderError::NoPrice {
+                    manage_number: l.manage_number.clone(),
+                    variant_id: l.variant_id.clone(),
+                });
+            };
             *needed.entry((&l.manage_number, &l.variant_id)).or_default() += l.units;
+            let sku_info = v.sku_info();
+            snapshots.push(OrderItem {
+                item_detail_id: 0,
+                item_name: item.title().to_string(),
+                item_id: item.item_id,
+                item_number: item.item_number().to_string(),
+                manage_number: item.manage_number.clone(),
+                price,
+                units: l.units,
+                selected_choice: sku_info.clone(),
+                variant_id: v.variant_id.clone(),
+                merchant_defined_sku_id: v.merchant_defined_sku_id.clone(),
+                sku_info,
+                tax_rate_permille: 100,
+                restore_inventory: v.restock_on_cancel,
+            });
         }
         self.run_until(at);
         for ((m, v), units) in &needed {
             let stock = self.inventory.quantity(m, v);
             if stock < *units {
-                return Err(BuyerError::Conflict(format!(
-                    "out of stock: {m}/{v} has {stock} left, the order needs {units}"
-                )));
+                return Err(PlaceOrderError::OutOfStock {
+                    manage_number: m.to_string(),
+                    variant_id: v.to_string(),
+                    left: stock,
+                    needed: *units,
+                });
             }
         }
         // Coupons and points cannot exceed goods + postage.
-        let goods: i64 = lines
-            .iter()
-            .filter_map(|l| Some(self.catalog.get(&l.manage_number)?.variant(&l.variant_id)?.standard_price? * l.units))
-            .sum();
+        let goods: i64 = snapshots.iter().map(|i| i.price.saturating_mul(i.units)).fold(0, i64::saturating_add);
         let ship = &self.shipping;
         let postage = if ship.free_postage_threshold > 0 && goods >= ship.free_postage_threshold {
             0
@@ -109,12 +116,11 @@ impl Shop {
         } else {
             ship.postage_price
         };
-        let discounts = extras.coupons.iter().map(|c| c.total()).sum::<i64>() + extras.used_point;
-        if discounts > goods + postage.max(0) {
-            return Err(BuyerError::Invalid(
-                "coupons".into(),
-                format!("coupons and points ({discounts}) exceed the order total ({})", goods + postage.max(0)),
-            ));
+        let discounts =
+            extras.coupons.iter().map(|c| c.total()).fold(0, i64::saturating_add).saturating_add(extras.used_point);
+        let total = goods.saturating_add(postage.max(0));
+        if discounts > total {
+            return Err(PlaceOrderError::DiscountsExceedTotal { discounts, total });
         }
         for ((m, v), units) in &needed {
             self.inventory.reserve(m, v, *units, at);
@@ -122,32 +128,13 @@ impl Shop {
 
         let number = format!("{}-{}-{:010}", self.profile.shop_id, at.date().compact(), self.ids.serial());
         let basket_id = self.ids.basket(lines.len() as u64);
-        let items: Vec<OrderItem> = lines
-            .iter()
+        let items: Vec<OrderItem> = snapshots
+            .into_iter()
             .enumerate()
-            .map(|(i, l)| {
-                let item = self.catalog.get(&l.manage_number).expect("checked above");
-                let v = item.variant(&l.variant_id).expect("checked above");
-                let sku_info = v.sku_info();
-                OrderItem {
-                    item_detail_id: basket_id + i as u64,
-                    item_name: item.title().to_string(),
-                    item_id: item.item_id,
-                    item_number: item.item_number().to_string(),
-                    manage_number: item.manage_number.clone(),
-                    price: v.standard_price.unwrap_or(0),
-                    units: l.units,
-                    selected_choice: sku_info.clone(),
-                    variant_id: v.variant_id.clone(),
-                    merchant_defined_sku_id: v.merchant_defined_sku_id.clone(),
-                    sku_info,
-                    tax_rate_permille: 100,
-                    restore_inventory: v.restock_on_cancel,
-                }
-            })
+            .map(|(i, item)| OrderItem { item_detail_id: basket_id + i as u64, ..item })
             .collect();
         let ship = &self.shipping;
-        let cod = if settlement == SettlementMethod::COD { ship.cod_fee } else { 0 };
+        let cod = if settlement.is_cash_on_delivery() { ship.cod_fee } else { 0 };
         let orderer = buyer::generate(&mut self.buyers);
         let card_last4 = format!("{:04}", self.buyers.below(10_000));
         let mut order = Order {
@@ -195,7 +182,7 @@ impl Shop {
         };
         let due = settlement.is_prepaid().then(|| at.date().plus_days(i64::from(self.settings.prepayment_due_days)));
         if let Some(d) = due {
-            order.due_dates.push(DueDate { due_date_type: 0, due_date: d });
+            order.due_dates.push(DueDate { due_date_type: DueDateType::Payment, due_date: d });
         }
         order.history.push(crate::domain::order::StatusChange {
             at,
@@ -230,25 +217,20 @@ impl Shop {
     /// The buyer pays a prepaid order (a confirmed one moves 200 → 300 at once), or changes
     /// the payment of a card order whose review failed.
     pub fn pay(&mut self, number: &str) -> Result<(), BuyerError> {
-        let idx =
-            self.orders.find(number).ok_or_else(|| BuyerError::NotFound(format!("no order {number} in this shop")))?;
+        let idx = self.orders.find(number).ok_or_else(|| BuyerError::NotFound(number.to_string()))?;
         let o = self.orders.get(idx);
         if o.review_ng {
             self.resolve_review(idx);
             return Ok(());
         }
         if !o.settlement.is_prepaid() {
-            return Err(BuyerError::Conflict(format!(
-                "order {number} is paid by {} ({}), not a prepayment method (9, 13, 14)",
-                o.settlement.name(),
-                o.settlement.code()
-            )));
+            return Err(BuyerError::NotPrepaid { number: number.to_string(), settlement: o.settlement });
         }
         if o.paid_at.is_some() {
-            return Err(BuyerError::Conflict(format!("order {number} is already paid")));
+            return Err(BuyerError::AlreadyPaid(number.to_string()));
         }
         if o.is_cancelled() {
-            return Err(BuyerError::Conflict(format!("order {number} is cancelled ({})", o.progress.code())));
+            return Err(BuyerError::Cancelled { number: number.to_string(), progress: o.progress });
         }
         let now = self.now;
         let in_processing = o.progress == OrderProgress::RakutenProcessing;
@@ -265,21 +247,18 @@ impl Shop {
     /// The buyer cancels alone, allowed within `buyer_cancel_minutes` of ordering and before
     /// Rakuten finished processing.
     pub fn buyer_cancel(&mut self, number: &str) -> Result<(), BuyerError> {
-        let idx =
-            self.orders.find(number).ok_or_else(|| BuyerError::NotFound(format!("no order {number} in this shop")))?;
+        let idx = self.orders.find(number).ok_or_else(|| BuyerError::NotFound(number.to_string()))?;
         let o = self.orders.get(idx);
         let deadline = o.order_datetime.plus_minutes(i64::from(self.settings.buyer_cancel_minutes));
         if self.now > deadline {
-            return Err(BuyerError::Conflict(format!(
-                "the buyer may cancel only until {deadline} ({} minutes after ordering); it is {}",
-                self.settings.buyer_cancel_minutes, self.now
-            )));
+            return Err(BuyerError::CancelWindowClosed {
+                deadline,
+                window_minutes: self.settings.buyer_cancel_minutes,
+                now: self.now,
+            });
         }
         if !matches!(o.progress, OrderProgress::WaitingForConfirmation | OrderProgress::RakutenProcessing) {
-            return Err(BuyerError::Conflict(format!(
-                "order {number} is in {} and cannot be cancelled by the buyer",
-                o.progress.code()
-            )));
+            return Err(BuyerError::NotCancellable { number: number.to_string(), progress: o.progress });
         }
         self.cancel_idx(idx, 1, 1, Cause::BuyerCancel);
         Ok(())
@@ -290,15 +269,14 @@ impl Shop {
     /// Rakuten's review says NG for a card order in 200: the buyer must change the payment
     /// by the deadline (DueDateModel type 1), or the order is cancelled.
     pub fn review_ng(&mut self, number: &str) -> Result<(), BuyerError> {
-        let idx =
-            self.orders.find(number).ok_or_else(|| BuyerError::NotFound(format!("no order {number} in this shop")))?;
+        let idx = self.orders.find(number).ok_or_else(|| BuyerError::NotFound(number.to_string()))?;
         let o = self.orders.get(idx);
         if !o.settlement.is_card() || o.progress != RakutenProcessing || o.review_ng {
-            return Err(BuyerError::Conflict(format!(
-                "only a card order in 200 (楽天処理中) can fail the review; {number} is {} by {}",
-                o.progress.code(),
-                o.settlement.name()
-            )));
+            return Err(BuyerError::NotReviewable {
+                number: number.to_string(),
+                progress: o.progress,
+                settlement: o.settlement,
+            });
         }
         let now = self.now;
         let due = now.date().plus_days(i64::from(self.settings.review_ng_due_days));
@@ -307,7 +285,7 @@ impl Shop {
             o.review_ng = true;
             o.change_reasons.push(ChangeReason {
                 change_id,
-                change_type: 9,
+                change_type: ChangeType::Repayment,
                 change_type_detail: Some(10),
                 change_reason: None,
                 change_reason_detail: None,
@@ -315,7 +293,7 @@ impl Shop {
                 fix: None,
                 complete: None,
             });
-            o.due_dates.push(DueDate { due_date_type: 1, due_date: due });
+            o.due_dates.push(DueDate { due_date_type: DueDateType::PaymentMethodChange, due_date: due });
         });
         // Pending processing of this order must not move it while the review is NG.
         self.schedule_at(due.end(), Event::ReviewDeadline(idx));
@@ -327,7 +305,7 @@ impl Shop {
         let now = self.now;
         self.change(idx, |o| {
             o.review_ng = false;
-            if let Some(cr) = o.change_reasons.iter_mut().rev().find(|c| c.change_type == 9) {
+            if let Some(cr) = o.change_reasons.iter_mut().rev().find(|c| c.change_type == ChangeType::Repayment) {
                 cr.fix = Some(now);
                 cr.complete = Some(now);
             }

@@ -8,7 +8,7 @@ use crate::domain::catalog::Catalog;
 use crate::domain::inventory::Inventory;
 use crate::domain::journal::Journal;
 use crate::domain::limits::RateLimiter;
-use crate::domain::order::{Order, OrderProgress};
+use crate::domain::order::{Order, OrderProgress, SettlementMethod};
 use crate::domain::rng::Rng;
 use crate::domain::search::OrderBook;
 use crate::domain::settings::{ShippingSettings, ShopSettings, SubStatusDef};
@@ -24,6 +24,7 @@ mod requests;
 mod shipping;
 
 use clock::Event;
+pub use orders::{CouponSimulation, GET_ORDER_HORIZON_DAYS};
 
 /// The licence key is valid for 90 days from issue (auth-and-limits.md §3).
 pub const LICENSE_VALID_DAYS: i64 = 90;
@@ -72,27 +73,134 @@ pub struct OrderExtras {
     pub coupons: Vec<crate::domain::order::Coupon>,
 }
 
-/// Why a buyer-side action was refused (control plane).
+/// Why a buyer could not place an order. The control plane and shop documents name the key
+/// of their request each one is about; the domain only says which rule was broken.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum BuyerError {
-    /// The request itself is wrong (key, problem).
-    Invalid(String, String),
-    NotFound(String),
-    /// Not possible in the order's current state.
-    Conflict(String),
+pub enum PlaceOrderError {
+    /// Points used are below zero.
+    NegativePoints(i64),
+    /// The order time is before the shop's clock; history only moves forward.
+    BeforeNow {
+        /// The time asked for.
+        at: JstDateTime,
+        /// The shop's current time.
+        now: JstDateTime,
+    },
+    /// Not a RakutenPay `settlementMethodCode`.
+    UnknownSettlement(i64),
+    /// An order needs at least one line.
+    NoLines,
+    /// Units of a line are not 1–999.
+    UnitsOutOfRange {
+        /// 0-based line index.
+        line: usize,
+        /// The units asked for.
+        units: i64,
+    },
+    /// A line names an item the catalog does not have.
+    UnknownItem {
+        /// 0-based line index.
+        line: usize,
+        /// The item asked for.
+        manage_number: String,
+    },
+    /// A line names a variant the item does not have.
+    UnknownVariant {
+        /// 0-based line index.
+        line: usize,
+        /// The item.
+        manage_number: String,
+        /// The variant asked for.
+        variant_id: String,
+    },
+    /// The item or variant is in the warehouse (hidden): not on sale.
+    Hidden {
+        /// The item.
+        manage_number: String,
+        /// The variant.
+        variant_id: String,
+    },
+    /// The variant has no `standardPrice`: not on sale.
+    NoPrice {
+        /// The item.
+        manage_number: String,
+        /// The variant.
+        variant_id: String,
+    },
+    /// Not enough stock for the units of all lines together.
+    OutOfStock {
+        /// The item.
+        manage_number: String,
+        /// The variant.
+        variant_id: String,
+        /// Units in stock.
+        left: i64,
+        /// Units the order needs.
+        needed: i64,
+    },
+    /// Coupons and points exceed goods + postage.
+    DiscountsExceedTotal {
+        /// Coupons + points.
+        discounts: i64,
+        /// Goods + postage.
+        total: i64,
+    },
 }
 
-/// Per-order result of confirmOrder.
+impl PlaceOrderError {
+    /// True when the request is well formed but the shop's state refuses it (stock, an item
+    /// not on sale), as opposed to a wrong request.
+    pub fn is_conflict(&self) -> bool {
+        matches!(self, Self::Hidden { .. } | Self::NoPrice { .. } | Self::OutOfStock { .. })
+    }
+}
+
+/// Why a buyer-side action on an existing order was refused (control plane).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ConfirmOutcome {
-    Confirmed,
-    NotFound,
-    /// 800/900
-    Cancelled,
-    /// Already past 100.
-    AlreadyMoved(OrderProgress),
-    /// Postage still -9999: the shop must set it (updateOrderSender) first.
-    AmountUndetermined,
+pub enum BuyerError {
+    /// No order with this number in the shop.
+    NotFound(String),
+    /// Paying: the order is not paid by a prepayment method.
+    NotPrepaid {
+        /// The order.
+        number: String,
+        /// How it is paid.
+        settlement: SettlementMethod,
+    },
+    /// Paying: the order is already paid.
+    AlreadyPaid(String),
+    /// Paying: the order is cancelled (800/900).
+    Cancelled {
+        /// The order.
+        number: String,
+        /// Its status.
+        progress: OrderProgress,
+    },
+    /// Cancelling: the buyer's self-cancel window has closed.
+    CancelWindowClosed {
+        /// The last moment the buyer could cancel.
+        deadline: JstDateTime,
+        /// The window's length (`buyer_cancel_minutes`).
+        window_minutes: u32,
+        /// The shop's current time.
+        now: JstDateTime,
+    },
+    /// Cancelling: the order is past Rakuten's processing.
+    NotCancellable {
+        /// The order.
+        number: String,
+        /// Its status.
+        progress: OrderProgress,
+    },
+    /// Review NG: only a card order in 200, not already NG, can fail the review.
+    NotReviewable {
+        /// The order.
+        number: String,
+        /// Its status.
+        progress: OrderProgress,
+        /// How it is paid.
+        settlement: SettlementMethod,
+    },
 }
 
 /// Issues reproducible ids from the shop's seed.
@@ -292,7 +400,7 @@ mod tests {
         // Confirmed orders are not auto-cancelled; cancelled ones are not processed.
         let mut s = shop("");
         let n = s.place_order(&line(2), 1, None).unwrap();
-        assert_eq!(s.confirm_orders(std::slice::from_ref(&n)), vec![ConfirmOutcome::Confirmed]);
+        assert_eq!(s.confirm_orders(std::slice::from_ref(&n)), vec![Ok(())]);
         s.advance_to(t("2026-12-31T00:00:00+0900"));
         let o = s.order(&n).unwrap();
         assert_eq!(o.progress, OrderProgress::WaitingForShipment);
@@ -305,7 +413,10 @@ mod tests {
         let stock = |s: &Shop| s.inventory.quantity("i", "v");
         let n = s.place_order(&line(7), 1, None).unwrap();
         assert_eq!(stock(&s), 3);
-        assert!(matches!(s.place_order(&line(4), 1, None), Err(BuyerError::Conflict(_))));
+        assert_eq!(
+            s.place_order(&line(4), 1, None),
+            Err(PlaceOrderError::OutOfStock { manage_number: "i".into(), variant_id: "v".into(), left: 3, needed: 4 })
+        );
         assert_eq!(stock(&s), 3, "a refused order reserves nothing");
         s.buyer_cancel(&n).unwrap();
         assert_eq!(stock(&s), 10);
@@ -320,6 +431,32 @@ mod tests {
         assert!(!s.license_valid());
         s.renew_license("k2".into(), s.now());
         assert!(s.license_valid());
+    }
+
+    /// Bug: coupon totals and discounts were plain `i64` products and sums, so a coupon of
+    /// `price = i64::MAX, unit = 2` from the control plane overflowed (a panic in debug builds)
+    /// instead of being refused.
+    #[test]
+    fn absurd_coupons_and_points_are_refused_never_overflowed() {
+        let mut s = shop("");
+        let coupon = |price: i64, unit: i64| crate::domain::order::Coupon {
+            code: "C".into(),
+            name: "c".into(),
+            summary: "c".into(),
+            capital_code: 1,
+            expiry: s.now().date(),
+            price,
+            unit,
+        };
+        for extras in [
+            OrderExtras { used_point: 0, coupons: vec![coupon(i64::MAX, 2)] },
+            OrderExtras { used_point: i64::MAX, coupons: vec![coupon(1, 1)] },
+            OrderExtras { used_point: 0, coupons: vec![coupon(i64::MAX, 1), coupon(i64::MAX, 1)] },
+        ] {
+            let r = s.place_order_with(&line(1), 1, None, &extras);
+            assert!(matches!(r, Err(PlaceOrderError::DiscountsExceedTotal { .. })), "{r:?}");
+        }
+        assert_eq!(s.inventory.quantity("i", "v"), 10, "nothing reserved");
     }
 
     #[test]

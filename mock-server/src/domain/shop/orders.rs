@@ -4,12 +4,25 @@
 
 use super::*;
 use crate::domain::buyer::Buyer;
-use crate::domain::order::{Cause, ChangeReason, Order, OrderProgress};
+use crate::domain::function::OrderOperation;
+use crate::domain::order::{Cause, ChangeReason, ChangeType, Order, OrderProgress};
 use crate::domain::order_ops::*;
 use crate::domain::search::{SearchPage, SearchQuery};
 use crate::domain::settings::CancelFlow;
 use clock::Event;
 use OrderProgress::*;
+
+/// getOrder does not return orders placed longer ago than this (order-api.md §3.2).
+pub const GET_ORDER_HORIZON_DAYS: i64 = 730;
+
+/// What simulateCouponAmount answers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CouponSimulation {
+    /// `couponAllTotalPrice` with the simulated coupons.
+    pub coupon_total: i64,
+    /// `requestPrice` with them.
+    pub request_price: i64,
+}
 
 impl Shop {
     pub(super) fn change(&mut self, idx: usize, f: impl FnOnce(&mut Order)) {
@@ -77,24 +90,30 @@ impl Shop {
         self.orders.search(q)
     }
 
-    /// confirmOrder: one outcome per number, in request order.
-    pub fn confirm_orders(&mut self, numbers: &[String]) -> Vec<ConfirmOutcome> {
+    /// The order getOrder may return: it exists and was placed within the last
+    /// [`GET_ORDER_HORIZON_DAYS`] days (order-api.md §3.2).
+    pub fn retrievable_order(&self, number: &str) -> Option<&Order> {
+        let horizon = self.now.plus_days(-GET_ORDER_HORIZON_DAYS);
+        self.order(number).filter(|o| o.order_datetime >= horizon)
+    }
+
+    /// confirmOrder: one outcome per number, in request order. An order past 100 answers
+    /// `WrongStatus`.
+    pub fn confirm_orders(&mut self, numbers: &[String]) -> Vec<Result<(), Refusal>> {
         let out = numbers
             .iter()
             .map(|n| {
-                let Some(idx) = self.orders.find(n) else {
-                    return ConfirmOutcome::NotFound;
-                };
+                let idx = self.locate(n)?;
                 let o = self.orders.get(idx);
                 if o.is_cancelled() {
-                    ConfirmOutcome::Cancelled
+                    Err(Refusal::Cancelled)
                 } else if o.progress != OrderProgress::WaitingForConfirmation {
-                    ConfirmOutcome::AlreadyMoved(o.progress)
+                    Err(Refusal::WrongStatus(o.progress))
                 } else if o.amounts_undetermined() {
-                    ConfirmOutcome::AmountUndetermined
+                    Err(Refusal::PostageUndetermined)
                 } else {
-                    self.confirm_idx(idx, Cause::Api("confirmOrder"));
-                    ConfirmOutcome::Confirmed
+                    self.confirm_idx(idx, Cause::Api(OrderOperation::ConfirmOrder));
+                    Ok(())
                 }
             })
             .collect();
@@ -130,8 +149,7 @@ impl Shop {
         reason_detail: u8,
         after_shipping: bool,
     ) -> Result<(), Refusal> {
-        let buyers = reason_is_buyers(reason_detail)
-            .ok_or_else(|| Refusal::Rule("104", format!("changeReasonDetailApply({reason_detail})の値が不正です。")))?;
+        let buyers = reason_is_buyers(reason_detail).ok_or(Refusal::UnknownReasonDetail(reason_detail))?;
         let reason = u8::from(buyers);
         let now = self.now;
         let change_id = self.ids.change();
@@ -145,7 +163,7 @@ impl Shop {
                 return Err(Refusal::WrongStatus(p));
             }
             self.change(idx, |o| {
-                o.cancel(now, change_id, reason, reason_detail, Cause::Api("cancelOrderAfterShipping"))
+                o.cancel(now, change_id, reason, reason_detail, Cause::Api(OrderOperation::CancelOrderAfterShipping))
             });
             self.restore_stock(idx, restore.force());
             return Ok(());
@@ -153,14 +171,15 @@ impl Shop {
         let idx = self.in_window(number, &[WaitingForConfirmation, RakutenProcessing, WaitingForShipment])?;
         match self.settings.cancel_flow {
             CancelFlow::Immediate => {
-                self.change(idx, |o| o.cancel(now, change_id, reason, reason_detail, Cause::Api("cancelOrder")));
+                let cause = Cause::Api(OrderOperation::CancelOrder);
+                self.change(idx, |o| o.cancel(now, change_id, reason, reason_detail, cause));
                 self.restore_stock(idx, restore.force());
             }
             CancelFlow::Via800 => {
                 self.change(idx, |o| {
                     o.change_reasons.push(ChangeReason {
                         change_id,
-                        change_type: 0,
+                        change_type: ChangeType::CancelRequested,
                         change_type_detail: None,
                         change_reason: Some(reason),
                         change_reason_detail: Some(reason_detail),
@@ -168,7 +187,7 @@ impl Shop {
                         fix: None,
                         complete: None,
                     });
-                    o.move_to(WaitingForCancellation, now, Cause::Api("cancelOrder"));
+                    o.move_to(WaitingForCancellation, now, Cause::Api(OrderOperation::CancelOrder));
                 });
                 let at = now.plus_minutes(i64::from(self.settings.cancel_confirm_minutes));
                 self.schedule_at(at, Event::CancelConfirm(idx, restore.force()));
@@ -183,8 +202,8 @@ impl Shop {
         }
         let now = self.now;
         self.change(idx, |o| {
-            if let Some(cr) = o.change_reasons.iter_mut().rev().find(|c| c.change_type == 0) {
-                cr.change_type = 2;
+            if let Some(cr) = o.change_reasons.iter_mut().rev().find(|c| c.change_type == ChangeType::CancelRequested) {
+                cr.change_type = ChangeType::CancelCompleted;
                 cr.fix = Some(now);
                 cr.complete = Some(now);
             }
@@ -205,10 +224,11 @@ impl Shop {
         let value = match id {
             None => None,
             Some(id) => {
-                let def =
-                    self.sub_statuses.iter().find(|d| d.id == id && d.order_progress == o.progress.code()).ok_or_else(
-                        || Refusal::Rule("102", "指定された注文番号、サブステータスでは更新できません。".into()),
-                    )?;
+                let def = self
+                    .sub_statuses
+                    .iter()
+                    .find(|d| d.id == id && d.order_progress == o.progress.code())
+                    .ok_or(Refusal::SubStatusNotApplicable(id))?;
                 Some((def.id, def.name.clone()))
             }
         };
@@ -321,14 +341,11 @@ impl Shop {
         let mut stock_moves: Vec<(String, String, i64)> = Vec::new();
         for p in packages {
             let Some(pkg) = o.packages.iter().find(|x| x.basket_id == p.basket_id) else {
-                return Err(Refusal::Rule("104", format!("指定された送付先ID({})は存在しません。", p.basket_id)));
+                return Err(Refusal::UnknownBasket(p.basket_id));
             };
             for it in &p.items {
                 let Some(line) = pkg.items.iter().find(|i| i.item_detail_id == it.item_detail_id) else {
-                    return Err(Refusal::Rule(
-                        "105",
-                        format!("指定された商品明細ID({})は存在しません。", it.item_detail_id),
-                    ));
+                    return Err(Refusal::UnknownItemDetail(it.item_detail_id));
                 };
                 if let Some(u) = it.units {
                     let delta = u - line.units;
@@ -341,7 +358,7 @@ impl Shop {
         for (m, v, delta) in &stock_moves {
             let have = self.inventory.quantity(m, v);
             if *delta > 0 && self.inventory.get(m, v).is_some() && have < *delta {
-                return Err(Refusal::Rule("106", format!("在庫が不足しています。({m}/{v} 残り{have})")));
+                return Err(Refusal::OutOfStock { manage_number: m.clone(), variant_id: v.clone(), left: have });
             }
         }
         let before = o.request_price();
@@ -349,7 +366,7 @@ impl Shop {
         apply_sender(&mut after_order, packages);
         let after = after_order.request_price();
         if after < before && reduction_reason.is_none() && o.progress != WaitingForConfirmation {
-            return Err(Refusal::Rule("107", "減額の場合はreductionReasonを指定して下さい。".into()));
+            return Err(Refusal::ReductionNeedsReason);
         }
         let now = self.now;
         for (m, v, delta) in &stock_moves {
@@ -363,7 +380,11 @@ impl Shop {
         let confirmed_before_shipping = !after_shipping && o.progress != WaitingForConfirmation;
         let back_to = o.progress;
         let change_id = self.ids.change();
-        let cause = Cause::Api(if after_shipping { "updateOrderSenderAfterShipping" } else { "updateOrderSender" });
+        let cause = Cause::Api(if after_shipping {
+            OrderOperation::UpdateOrderSenderAfterShipping
+        } else {
+            OrderOperation::UpdateOrderSender
+        });
         self.change(idx, |o| {
             apply_sender(o, packages);
             o.modified = true;
@@ -372,7 +393,7 @@ impl Shop {
                 let done = after_shipping;
                 o.change_reasons.push(ChangeReason {
                     change_id,
-                    change_type: if done { 6 } else { 4 },
+                    change_type: if done { ChangeType::ChangeCompleted } else { ChangeType::ChangeRequested },
                     change_type_detail: Some(detail),
                     change_reason: reduction_reason.map(|r| u8::from(reason_is_buyers(r).unwrap_or(false))),
                     change_reason_detail: reduction_reason,
@@ -392,14 +413,29 @@ impl Shop {
         Ok(())
     }
 
+    /// simulateCouponAmount: what the coupon total and `requestPrice` would be with
+    /// `coupon_total` (None: the coupons the order has). Works in every status but 400, 800
+    /// and 900.
+    pub fn simulate_coupons(&self, number: &str, coupon_total: Option<i64>) -> Result<CouponSimulation, Refusal> {
+        let o = self.order(number).ok_or(Refusal::NotFound)?;
+        match o.progress {
+            WaitingForCancellation | Cancelled => return Err(Refusal::Cancelled),
+            WaitingForChangeConfirmation => return Err(Refusal::WrongStatus(o.progress)),
+            _ => {}
+        }
+        let coupon_total = coupon_total.unwrap_or(o.coupon_total());
+        let request_price = o.total_price() + o.delivery_price() - coupon_total - o.used_point;
+        Ok(CouponSimulation { coupon_total, request_price })
+    }
+
     pub(super) fn on_change_confirm(&mut self, idx: usize, back_to: OrderProgress) {
         if self.orders.get(idx).progress != WaitingForChangeConfirmation {
             return;
         }
         let now = self.now;
         self.change(idx, |o| {
-            if let Some(cr) = o.change_reasons.iter_mut().rev().find(|c| c.change_type == 4) {
-                cr.change_type = 6;
+            if let Some(cr) = o.change_reasons.iter_mut().rev().find(|c| c.change_type == ChangeType::ChangeRequested) {
+                cr.change_type = ChangeType::ChangeCompleted;
                 cr.fix = Some(now);
                 cr.complete = Some(now);
             }

@@ -2,6 +2,7 @@
 //! settings changes that take effect for the next request.
 
 use super::*;
+use crate::domain::function::FunctionId;
 use crate::domain::journal::JournalEntry;
 use crate::domain::settings::ShopSettings;
 use std::time::Instant;
@@ -10,7 +11,7 @@ impl Shop {
     // ----- requests: journal, rate limits -----
 
     /// Takes a rate-limit token for `function` when limits are on.
-    pub fn take_rate_token(&mut self, function: &str, now: Instant) -> bool {
+    pub fn take_rate_token(&mut self, function: FunctionId, now: Instant) -> bool {
         if !self.settings.rate_limit.enabled {
             return true;
         }

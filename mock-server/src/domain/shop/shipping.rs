@@ -2,6 +2,7 @@
 //! shipping: 500 → 600 → 700 (order-api.md §3, §5).
 
 use super::*;
+use crate::domain::function::OrderOperation;
 use crate::domain::order::{Cause, OrderProgress, ShippingRow};
 use crate::domain::order_ops::*;
 use clock::Event;
@@ -40,10 +41,7 @@ impl Shop {
                         results.push(RowResult {
                             data_number: r.data_number,
                             detail_id: r.detail_id,
-                            outcome: RowOutcome::Failed(
-                                "104",
-                                format!("指定された送付先ID({})は存在しません。", b.basket_id),
-                            ),
+                            outcome: RowOutcome::Refused(Refusal::UnknownBasket(b.basket_id)),
                         });
                         continue;
                     };
@@ -54,10 +52,10 @@ impl Shop {
                             if pkg.shipping.len() < before {
                                 RowOutcome::Deleted
                             } else {
-                                RowOutcome::Failed("105", format!("指定された発送明細ID({id})は存在しません。"))
+                                RowOutcome::Refused(Refusal::UnknownShippingDetail(id))
                             }
                         }
-                        (None, true) => RowOutcome::Failed("105", "削除する発送明細IDを指定して下さい。".into()),
+                        (None, true) => RowOutcome::Refused(Refusal::ShippingDetailIdRequired),
                         (Some(id), false) => match pkg.shipping.iter_mut().find(|s| s.shipping_detail_id == id) {
                             Some(row) => {
                                 r.delivery_company.clone().apply(&mut row.delivery_company);
@@ -65,7 +63,7 @@ impl Shop {
                                 r.shipping_date.clone().apply(&mut row.shipping_date);
                                 RowOutcome::Updated
                             }
-                            None => RowOutcome::Failed("105", format!("指定された発送明細ID({id})は存在しません。")),
+                            None => RowOutcome::Refused(Refusal::UnknownShippingDetail(id)),
                         },
                         (None, false) => {
                             let mut row = ShippingRow {
@@ -132,7 +130,9 @@ impl Shop {
         let results = req
             .orders
             .iter()
-            .map(|(n, baskets)| (n.clone(), self.update_shipping(n, baskets, Cause::Api("updateOrderShippingAsync"))))
+            .map(|(n, baskets)| {
+                (n.clone(), self.update_shipping(n, baskets, Cause::Api(OrderOperation::UpdateOrderShippingAsync)))
+            })
             .collect();
         if let Some(r) = self.async_requests.get_mut(id) {
             r.results = Some(results);
