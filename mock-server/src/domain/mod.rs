@@ -9,6 +9,7 @@ pub mod item;
 pub mod journal;
 pub mod limits;
 pub mod order;
+pub mod order_codes;
 pub mod order_ops;
 pub mod rng;
 pub mod search;

@@ -62,8 +62,11 @@ pub enum SenderField {
 /// One field of a partial update: left out, emptied, or set.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Patch<T> {
+    /// Left out: stays as it is.
     Keep,
+    /// Emptied.
     Clear,
+    /// Set to a value.
     Set(T),
 }
 
@@ -82,16 +85,24 @@ impl<T> Patch<T> {
 pub struct ShippingRowUpdate {
     /// 1-based position in the request (`dataNumber`).
     pub data_number: usize,
+    /// The row to change or delete; None adds a row.
     pub detail_id: Option<u64>,
+    /// Carrier code.
     pub delivery_company: Patch<String>,
+    /// Tracking number.
     pub shipping_number: Patch<String>,
+    /// Shipping date.
     pub shipping_date: Patch<JstDate>,
+    /// `shippingDeleteFlag`
     pub delete: bool,
 }
 
+/// The shipping rows of one basket in a request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BasketUpdate {
+    /// The basket.
     pub basket_id: u64,
+    /// Its rows, in request order.
     pub rows: Vec<ShippingRowUpdate>,
 }
 
@@ -108,10 +119,14 @@ pub enum RowOutcome {
     Refused(Refusal),
 }
 
+/// What became of one row, for its message.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RowResult {
+    /// 1-based position in the request (`dataNumber`).
     pub data_number: usize,
+    /// The row to change or delete; None adds a row.
     pub detail_id: Option<u64>,
+    /// The result.
     pub outcome: RowOutcome,
 }
 
@@ -121,6 +136,7 @@ pub type OrderShippingResult = (String, Result<Vec<RowResult>, Refusal>);
 /// A stored updateOrderShippingAsync request.
 #[derive(Clone, Debug)]
 pub struct AsyncRequest {
+    /// Order numbers and their baskets, in request order.
     pub orders: Vec<(String, Vec<BasketUpdate>)>,
     /// Filled when processed.
     pub results: Option<Vec<OrderShippingResult>>,
@@ -129,31 +145,49 @@ pub struct AsyncRequest {
 /// updateOrderMemo fields; `None` leaves a field as it is, `Some(None)` clears it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct MemoUpdate {
+    /// サブステータス.
     pub sub_status_id: Option<i64>,
+    /// 配送区分 0–8.
     pub delivery_class: Option<i64>,
+    /// お届け日指定.
     pub delivery_date: Option<Option<JstDate>>,
+    /// お届け時間帯.
     pub shipping_term: Option<i64>,
+    /// ひとことメモ.
     pub memo: Option<Option<String>>,
+    /// 担当者.
     pub operator: Option<Option<String>>,
+    /// メール差込文.
     pub mail_plug_sentence: Option<Option<String>>,
 }
 
 /// One basket of updateOrderSender.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PackageUpdate {
+    /// The basket.
     pub basket_id: u64,
+    /// New postage.
     pub postage_price: Option<i64>,
+    /// New COD fee.
     pub delivery_price: Option<i64>,
+    /// のし.
     pub noshi: Patch<String>,
+    /// 置き配場所.
     pub drop_off_location: Patch<String>,
+    /// New recipient.
     pub sender: Option<Buyer>,
+    /// Line changes.
     pub items: Vec<ItemUpdate>,
 }
 
+/// A change to one ordered line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ItemUpdate {
+    /// The line.
     pub item_detail_id: u64,
+    /// New unit price.
     pub price: Option<i64>,
+    /// New units.
     pub units: Option<i64>,
 }
 

@@ -36,11 +36,17 @@ pub enum PageProblem {
 /// `searchKeywordType` (order-api.md §3.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum KeywordField {
+    /// 1 商品名
     ItemName,
+    /// 2 商品番号
     ItemNumber,
+    /// 3 ひとことメモ
     Memo,
+    /// 4 注文者お名前
     OrdererName,
+    /// 5 注文者お名前フリガナ
     OrdererNameKana,
+    /// 6 送付先お名前
     SenderName,
     /// 7 SKU管理番号 (variantId)
     VariantId,
@@ -51,6 +57,7 @@ pub enum KeywordField {
 }
 
 impl KeywordField {
+    /// The field of a `searchKeywordType`; None for 0 (no keyword) and unknown ones.
     pub fn from_code(c: i64) -> Option<Self> {
         Some(match c {
             1 => Self::ItemName,
@@ -87,32 +94,49 @@ pub struct SearchQuery {
     pub progress: Vec<OrderProgress>,
     /// Empty = no filter; `-1` = orders without a sub-status.
     pub sub_status_ids: Vec<i64>,
+    /// Which date `[start, end]` applies to.
     pub date_type: DateType,
+    /// Range start, inclusive.
     pub start: JstDateTime,
+    /// Range end, inclusive.
     pub end: JstDateTime,
+    /// `orderTypeList`; empty = all.
     pub order_types: Vec<i64>,
+    /// `settlementMethod`
     pub settlement_method: Option<i64>,
+    /// `deliveryName`, exact.
     pub delivery_name: Option<String>,
+    /// Only orders without a shipping date.
     pub shipping_date_blank: bool,
+    /// Only orders without a tracking number.
     pub shipping_number_blank: bool,
+    /// A keyword and the field it searches.
     pub keyword: Option<(KeywordField, String)>,
     /// 0 all, 1 PC, 2 mobile
     pub mail_send_type: i64,
+    /// The orderer's (masked) e-mail, exact.
     pub orderer_mail_address: Option<String>,
     /// (1 orderer / 2 recipient, number)
     pub phone: Option<(i64, String)>,
+    /// 予約番号 (the fake has no reservations).
     pub reserve_number: Option<String>,
     /// 0 all, 1 PC, 2 mobile, 3 smartphone, 4 tablet
     pub purchase_site_type: i64,
+    /// あす楽 only.
     pub asuraku_only: bool,
+    /// Orders with coupons only.
     pub coupon_use_only: bool,
+    /// 医薬品 only.
     pub drug_only: bool,
+    /// 海外 only.
     pub overseas_only: bool,
+    /// 最短お届け only.
     pub one_day_operation_only: bool,
     /// Results per page (1–[`MAX_PAGE_SIZE`] on the wire; never 0).
     pub page_size: NonZeroUsize,
     /// 1-based page.
     pub page: NonZeroUsize,
+    /// Newest first.
     pub descending: bool,
 }
 
@@ -297,11 +321,13 @@ fn keyword_hit(o: &Order, field: KeywordField, kw: &str) -> bool {
 /// One page of results.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SearchPage {
+    /// The page's order numbers.
     pub order_numbers: Vec<String>,
     /// Every match, also those past the 15,000 cap.
     pub total: usize,
     /// Pages that can actually be fetched (the cap applies).
     pub total_pages: usize,
+    /// The page asked for.
     pub page: usize,
 }
 
@@ -337,26 +363,32 @@ impl Default for OrderBook {
 }
 
 impl OrderBook {
+    /// Number of orders.
     pub fn len(&self) -> usize {
         self.orders.len()
     }
 
+    /// True without orders.
     pub fn is_empty(&self) -> bool {
         self.orders.is_empty()
     }
 
+    /// The order at a position (positions come from [`OrderBook::find`] and `insert`).
     pub fn get(&self, idx: usize) -> &Order {
         &self.orders[idx]
     }
 
+    /// Every order, in placement order.
     pub fn iter(&self) -> impl Iterator<Item = &Order> {
         self.orders.iter()
     }
 
+    /// The position of an order number.
     pub fn find(&self, number: &str) -> Option<usize> {
         self.by_number.get(number).copied()
     }
 
+    /// Adds an order and indexes it; returns its position.
     pub fn insert(&mut self, order: Order) -> usize {
         let idx = self.orders.len();
         if self.orders.last().is_some_and(|last| last.order_datetime > order.order_datetime) {

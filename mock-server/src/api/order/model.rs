@@ -59,13 +59,6 @@ fn rate(permille: i64) -> Value {
     }
 }
 
-/// Tax included in a tax-inclusive amount, rounded (the M-pi sample: 8235 at 10% → 749).
-fn included_tax(amount: i64, permille: i64) -> i64 {
-    let num = amount * permille;
-    let den = 1000 + permille;
-    (2 * num + den) / (2 * den)
-}
-
 pub fn order_model(o: &Order, shop: &Shop, v: Version) -> Value {
     let v = v.get();
     let mut m = Map::new();
@@ -284,29 +277,24 @@ fn package(p: &Package, shop: &Shop, v: u8) -> Value {
     Value::Object(m)
 }
 
-/// An ordered line. Before SKU migration (未移行) RMS shows the variation as option text in
-/// `selectedChoice`, appends option ids to `itemNumber` and leaves `SkuModelList` empty
-/// (sku-migration.md §5, §7); after it, the SKU is in `SkuModelList`.
+/// An ordered line, as [`OrderItem::view`] says the shop's SKU migration shows it.
 fn item(i: &OrderItem, shop: &Shop, v: u8) -> Value {
-    let migrated = shop.settings.sku_migrated;
-    let has_options = i.sku_info.is_some();
-    let item_number =
-        if !migrated && has_options { format!("{}{}", i.item_number, i.variant_id) } else { i.item_number.clone() };
+    let view = i.view(shop.settings.sku_migrated);
     let mut m = Map::new();
     m.insert("itemDetailId".into(), json!(i.item_detail_id));
     m.insert("itemName".into(), json!(i.item_name));
     m.insert("itemId".into(), json!(i.item_id));
-    m.insert("itemNumber".into(), json!(item_number));
+    m.insert("itemNumber".into(), json!(view.item_number));
     m.insert("manageNumber".into(), json!(i.manage_number));
     m.insert("price".into(), json!(i.price));
     m.insert("units".into(), json!(i.units));
     m.insert("includePostageFlag".into(), json!(0));
     m.insert("includeTaxFlag".into(), json!(1));
     m.insert("includeCashOnDeliveryPostageFlag".into(), json!(0));
-    m.insert("selectedChoice".into(), if migrated { Value::Null } else { opt_str(&i.selected_choice) });
+    m.insert("selectedChoice".into(), json!(view.selected_choice));
     m.insert("pointRate".into(), json!(1));
     m.insert("pointType".into(), json!(0));
-    m.insert("inventoryType".into(), json!(if has_options { 2 } else { 1 }));
+    m.insert("inventoryType".into(), json!(view.inventory_type));
     m.insert("delvdateInfo".into(), Value::Null);
     m.insert("restoreInventoryFlag".into(), json!(i32::from(i.restore_inventory)));
     m.insert("dealFlag".into(), json!(0));
@@ -318,14 +306,13 @@ fn item(i: &OrderItem, shop: &Shop, v: u8) -> Value {
         m.insert("isSingleItemShipping".into(), json!(0));
     }
     if v >= 7 {
-        let skus = if migrated {
-            json!([{
-                "variantId": i.variant_id,
-                "merchantDefinedSkuId": i.merchant_defined_sku_id,
-                "skuInfo": i.sku_info,
-            }])
-        } else {
-            json!([])
+        let skus = match view.sku {
+            Some(sku) => json!([{
+                "variantId": sku.variant_id,
+                "merchantDefinedSkuId": sku.merchant_defined_sku_id,
+                "skuInfo": sku.sku_info,
+            }]),
+            None => json!([]),
         };
         m.insert("SkuModelList".into(), skus);
     }
@@ -345,19 +332,24 @@ fn change_reason(c: &ChangeReason) -> Value {
     })
 }
 
-/// One entry per tax rate; all items the fake sells are 10 %. Points are not subtracted
-/// (the rule since 2022-04, order-api.md §8.4).
+/// `TaxSummaryModelList`, rendered from [`Order::tax_summary`].
 fn tax_summary(o: &Order) -> Value {
-    let req = o.amount_before_points();
-    json!([{
-        "taxRate": rate(100),
-        "reqPrice": req,
-        "reqPriceTax": included_tax(req, 100),
-        "totalPrice": o.total_price(),
-        "paymentCharge": 0,
-        "couponPrice": o.coupon_total(),
-        "point": 0,
-    }])
+    Value::Array(
+        o.tax_summary()
+            .iter()
+            .map(|t| {
+                json!({
+                    "taxRate": rate(t.rate_permille),
+                    "reqPrice": t.req_price,
+                    "reqPriceTax": t.req_price_tax,
+                    "totalPrice": t.total_price,
+                    "paymentCharge": 0,
+                    "couponPrice": t.coupon_price,
+                    "point": 0,
+                })
+            })
+            .collect(),
+    )
 }
 
 /// Carrier names for `deliveryCompanyName` (order-api.md §7.4).
@@ -397,16 +389,4 @@ pub fn carrier_name(code: &str) -> &'static str {
         ("1031", "名鉄NX運輸"),
     ];
     NAMES.iter().find(|(c, _)| *c == code).map(|(_, n)| *n).unwrap_or("")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn included_tax_rounds_like_the_manual_sample() {
-        assert_eq!(included_tax(8235, 100), 749);
-        assert_eq!(included_tax(1100, 100), 100);
-        assert_eq!(included_tax(1080, 80), 80);
-    }
 }

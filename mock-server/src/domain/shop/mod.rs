@@ -36,12 +36,16 @@ pub struct ShopProfile {
     pub shop_id: String,
     /// Store URL name.
     pub name: String,
+    /// The ESA service secret.
     pub service_secret: String,
+    /// The ESA licence key.
     pub license_key: String,
+    /// When the licence key was issued.
     pub license_issued_at: JstDateTime,
 }
 
 impl ShopProfile {
+    /// When the licence key stops working (90 days after issue).
     pub fn license_expires_at(&self) -> JstDateTime {
         self.license_issued_at.plus_days(LICENSE_VALID_DAYS)
     }
@@ -50,26 +54,35 @@ impl ShopProfile {
 /// A change the clock or an action caused, as reported by `advance` and kept for the ledger.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Transition {
+    /// When (shop time).
     pub at: JstDateTime,
     /// None for shop-level events (licence expiry).
     pub order_number: Option<String>,
+    /// Status before.
     pub from: Option<OrderProgress>,
+    /// Status after.
     pub to: Option<OrderProgress>,
+    /// The cause as the ledger writes it ([`crate::domain::order::Cause::as_str`]).
     pub cause: &'static str,
 }
 
 /// One line of a buyer's order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OrderLine {
+    /// The item.
     pub manage_number: String,
+    /// The SKU.
     pub variant_id: String,
+    /// Units, 1–999.
     pub units: i64,
 }
 
 /// Points and coupons the buyer uses on an order.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct OrderExtras {
+    /// Points used.
     pub used_point: i64,
+    /// Coupons used.
     pub coupons: Vec<crate::domain::order::Coupon>,
 }
 
@@ -244,13 +257,21 @@ impl Ids {
     }
 }
 
+/// One shop (店舗) and everything RMS keeps for it.
 pub struct Shop {
+    /// Who the shop is.
     pub profile: ShopProfile,
+    /// Its settings (change them with `set_settings`).
     pub settings: ShopSettings,
+    /// Delivery defaults and postage.
     pub shipping: ShippingSettings,
+    /// Its sub-statuses.
     pub sub_statuses: Vec<SubStatusDef>,
+    /// Its items.
     pub catalog: Catalog,
+    /// Its stock.
     pub inventory: Inventory,
+    /// Seed of its ids and buyers.
     pub seed: u64,
     pub(super) now: JstDateTime,
     pub(super) orders: OrderBook,
@@ -268,6 +289,7 @@ pub struct Shop {
 }
 
 impl Shop {
+    /// A shop at `start` with nothing in it but the licence expiry scheduled.
     pub fn new(
         profile: ShopProfile,
         settings: ShopSettings,
@@ -300,18 +322,22 @@ impl Shop {
         shop
     }
 
+    /// The shop's clock.
     pub fn now(&self) -> JstDateTime {
         self.now
     }
 
+    /// Its orders.
     pub fn orders(&self) -> &OrderBook {
         &self.orders
     }
 
+    /// One order.
     pub fn order(&self, number: &str) -> Option<&Order> {
         self.orders.find(number).map(|i| self.orders.get(i))
     }
 
+    /// Every transition since creation.
     pub fn transitions(&self) -> &[Transition] {
         &self.transitions
     }
@@ -325,6 +351,7 @@ impl Shop {
 pub struct ShopHandle(Arc<Mutex<Shop>>);
 
 impl ShopHandle {
+    /// Wraps a shop.
     pub fn new(shop: Shop) -> Self {
         ShopHandle(Arc::new(Mutex::new(shop)))
     }

@@ -86,6 +86,7 @@ impl Shop {
 
     // ----- RMS operations -----
 
+    /// searchOrder: one page of matches.
     pub fn search_orders(&self, q: &SearchQuery) -> SearchPage {
         self.orders.search(q)
     }

@@ -24,15 +24,18 @@ impl Shop {
         }
     }
 
+    /// Records an answered request in the journal.
     pub fn record_request(&mut self, method: &str, path: &str, status: u16, codes: Vec<String>) {
         let entry = JournalEntry { seq: 0, at: self.now, method: method.into(), path: path.into(), status, codes };
         self.journal.record(self.settings.journal_limit, entry);
     }
 
+    /// The journal of RMS requests.
     pub fn journal(&self) -> &Journal {
         &self.journal
     }
 
+    /// Empties the journal.
     pub fn clear_journal(&mut self) {
         self.journal.clear();
     }

@@ -1,0 +1,335 @@
+//! The numbered codes of an RMS order as types: `orderProgress`, `settlementMethodCode`,
+//! `changeType`, `dueDateType`, searchOrder's `dateType` and getPayment's `paymentStatus`.
+//! Each knows its number; only `api/` writes the numbers on the wire. Re-exported by
+//! [`super::order`].
+
+/// RMS `orderProgress` (order-api.md §5.1).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub enum OrderProgress {
+    /// 100 注文確認待ち
+    WaitingForConfirmation,
+    /// 200 楽天処理中
+    RakutenProcessing,
+    /// 300 発送待ち
+    WaitingForShipment,
+    /// 400 変更確定待ち
+    WaitingForChangeConfirmation,
+    /// 500 発送済
+    Shipped,
+    /// 600 支払手続き中
+    PaymentProcessing,
+    /// 700 支払手続き済
+    PaymentProcessed,
+    /// 800 キャンセル確定待ち
+    WaitingForCancellation,
+    /// 900 キャンセル確定
+    Cancelled,
+}
+
+impl OrderProgress {
+    /// All nine, in code order.
+    pub const ALL: [OrderProgress; 9] = [
+        Self::WaitingForConfirmation,
+        Self::RakutenProcessing,
+        Self::WaitingForShipment,
+        Self::WaitingForChangeConfirmation,
+        Self::Shipped,
+        Self::PaymentProcessing,
+        Self::PaymentProcessed,
+        Self::WaitingForCancellation,
+        Self::Cancelled,
+    ];
+
+    /// The number RMS writes.
+    pub fn code(self) -> u16 {
+        match self {
+            Self::WaitingForConfirmation => 100,
+            Self::RakutenProcessing => 200,
+            Self::WaitingForShipment => 300,
+            Self::WaitingForChangeConfirmation => 400,
+            Self::Shipped => 500,
+            Self::PaymentProcessing => 600,
+            Self::PaymentProcessed => 700,
+            Self::WaitingForCancellation => 800,
+            Self::Cancelled => 900,
+        }
+    }
+
+    /// The value of a number; None for an unknown one.
+    pub fn from_code(code: i64) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| i64::from(p.code()) == code)
+    }
+
+    /// The status's name in RMS.
+    pub fn name_ja(self) -> &'static str {
+        match self {
+            Self::WaitingForConfirmation => "注文確認待ち",
+            Self::RakutenProcessing => "楽天処理中",
+            Self::WaitingForShipment => "発送待ち",
+            Self::WaitingForChangeConfirmation => "変更確定待ち",
+            Self::Shipped => "発送済",
+            Self::PaymentProcessing => "支払手続き中",
+            Self::PaymentProcessed => "支払手続き済",
+            Self::WaitingForCancellation => "キャンセル確定待ち",
+            Self::Cancelled => "キャンセル確定",
+        }
+    }
+}
+
+/// RMS `settlementMethodCode` (order-api.md §7.3).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct SettlementMethod(u16);
+
+const SETTLEMENT_METHODS: &[(u16, &str)] = &[
+    (1, "クレジットカード"),
+    (2, "代金引換"),
+    (4, "ショッピングクレジット／ローン"),
+    (5, "オートローン"),
+    (6, "リース"),
+    (7, "請求書払い"),
+    (8, "ポイント"),
+    (9, "銀行振込"),
+    (12, "Apple Pay"),
+    (13, "セブンイレブン（前払）"),
+    (14, "ファミリーマート、ローソン等（前払）"),
+    (16, "Alipay"),
+    (17, "PayPal"),
+    (21, "後払い決済"),
+    (27, "Alipay（支付宝）"),
+];
+
+impl SettlementMethod {
+    /// 1 クレジットカード
+    pub const CARD: SettlementMethod = SettlementMethod(1);
+    /// 2 代金引換
+    pub const COD: SettlementMethod = SettlementMethod(2);
+
+    /// The value of a number; None for an unknown one.
+    pub fn from_code(code: i64) -> Option<Self> {
+        SETTLEMENT_METHODS.iter().find(|(c, _)| i64::from(*c) == code).map(|(c, _)| SettlementMethod(*c))
+    }
+
+    /// Every code getOrder can show.
+    pub fn known_codes() -> impl Iterator<Item = u16> {
+        SETTLEMENT_METHODS.iter().map(|(c, _)| *c)
+    }
+
+    /// The number RMS writes.
+    pub fn code(self) -> u16 {
+        self.0
+    }
+
+    /// `settlementMethod`, the method's name.
+    pub fn name(self) -> &'static str {
+        SETTLEMENT_METHODS.iter().find(|(c, _)| *c == self.0).map(|(_, n)| *n).unwrap_or("")
+    }
+
+    /// Bank transfer and convenience-store prepayment: the buyer pays after the shop confirms,
+    /// and the order waits in 200 until then (order-api.md §5.2; the set is [I]).
+    pub fn is_prepaid(self) -> bool {
+        matches!(self.0, 9 | 13 | 14)
+    }
+
+    /// Paid by card: クレジットカード (1) and Apple Pay (12), which RMS settles as a card and
+    /// shows with the card fields. The one card predicate: getOrder, getPayment and the card
+    /// review all ask this.
+    pub fn is_card(self) -> bool {
+        matches!(self.0, 1 | 12)
+    }
+
+    /// 代金引換 (2): the COD fee applies and no payment is processed before shipping.
+    pub fn is_cash_on_delivery(self) -> bool {
+        self.0 == 2
+    }
+
+    /// 銀行振込 (9).
+    pub fn is_bank_transfer(self) -> bool {
+        self.0 == 9
+    }
+
+    /// Convenience-store prepayment (13, 14).
+    pub fn is_convenience_store(self) -> bool {
+        matches!(self.0, 13 | 14)
+    }
+}
+
+/// RMS `changeType` (order-api.md §4, ChangeReasonModel).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ChangeType {
+    /// 0 キャンセル申請
+    CancelRequested,
+    /// 1 キャンセル確定
+    CancelFixed,
+    /// 2 キャンセル完了
+    CancelCompleted,
+    /// 3 キャンセル取消
+    CancelWithdrawn,
+    /// 4 変更申請
+    ChangeRequested,
+    /// 5 変更確定
+    ChangeFixed,
+    /// 6 変更完了
+    ChangeCompleted,
+    /// 7 変更取消
+    ChangeWithdrawn,
+    /// 8 注文確認
+    OrderConfirmed,
+    /// 9 再決済手続き
+    Repayment,
+}
+
+impl ChangeType {
+    /// The number RMS writes.
+    pub fn code(self) -> u8 {
+        match self {
+            Self::CancelRequested => 0,
+            Self::CancelFixed => 1,
+            Self::CancelCompleted => 2,
+            Self::CancelWithdrawn => 3,
+            Self::ChangeRequested => 4,
+            Self::ChangeFixed => 5,
+            Self::ChangeCompleted => 6,
+            Self::ChangeWithdrawn => 7,
+            Self::OrderConfirmed => 8,
+            Self::Repayment => 9,
+        }
+    }
+}
+
+/// RMS `dueDateType` (DueDateModel, v5+).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DueDateType {
+    /// 0 支払い期限日
+    Payment,
+    /// 1 支払い方法変更期限日
+    PaymentMethodChange,
+    /// 2 返金手続き期限日
+    Refund,
+}
+
+impl DueDateType {
+    /// The number RMS writes.
+    pub fn code(self) -> u8 {
+        match self {
+            Self::Payment => 0,
+            Self::PaymentMethodChange => 1,
+            Self::Refund => 2,
+        }
+    }
+}
+
+/// searchOrder `dateType`: which date of an order a search range applies to (order-api.md
+/// §3.1). Only these six exist, so a query can never name another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DateType {
+    /// 1 注文日
+    Ordered,
+    /// 2 注文確認日
+    Confirmed,
+    /// 3 注文確定日
+    Fixed,
+    /// 4 発送日
+    ShippingDate,
+    /// 5 発送完了報告日
+    ShippingReported,
+    /// 6 決済確定日
+    PaymentFixed,
+}
+
+impl DateType {
+    /// All six, in code order.
+    pub const ALL: [DateType; 6] =
+        [Self::Ordered, Self::Confirmed, Self::Fixed, Self::ShippingDate, Self::ShippingReported, Self::PaymentFixed];
+
+    /// The `dateType` number, 1–6.
+    pub fn code(self) -> u8 {
+        self as u8 + 1
+    }
+
+    /// The date type of a `dateType` number; None outside 1–6.
+    pub fn from_code(code: i64) -> Option<Self> {
+        Self::ALL.into_iter().find(|d| i64::from(d.code()) == code)
+    }
+
+    /// Position 0–5, for per-date-type tables.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// getPayment `paymentStatus` (order-api.md §3.5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PaymentStatus {
+    /// 30000 決済なし
+    NoPayment,
+    /// 30100 決済手続き待ち
+    Waiting,
+    /// 30300 決済手続き完了
+    Completed,
+    /// 30400 NG
+    Ng,
+    /// 30500 決済依頼
+    Requested,
+    /// 30600 決済確定
+    Settled,
+    /// 31100 取消
+    Cancelled,
+}
+
+impl PaymentStatus {
+    /// The number RMS writes.
+    pub fn code(self) -> u32 {
+        match self {
+            Self::NoPayment => 30000,
+            Self::Waiting => 30100,
+            Self::Completed => 30300,
+            Self::Ng => 30400,
+            Self::Requested => 30500,
+            Self::Settled => 30600,
+            Self::Cancelled => 31100,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_types_are_exactly_codes_1_to_6() {
+        let codes: Vec<u8> = DateType::ALL.iter().map(|d| d.code()).collect();
+        assert_eq!(codes, vec![1, 2, 3, 4, 5, 6]);
+        for d in DateType::ALL {
+            assert_eq!(DateType::from_code(i64::from(d.code())), Some(d));
+        }
+        assert_eq!(DateType::from_code(0), None);
+        assert_eq!(DateType::from_code(7), None);
+    }
+
+    #[test]
+    fn change_types_carry_their_rms_numbers() {
+        assert_eq!(ChangeType::CancelRequested.code(), 0);
+        assert_eq!(ChangeType::CancelCompleted.code(), 2);
+        assert_eq!(ChangeType::ChangeRequested.code(), 4);
+        assert_eq!(ChangeType::ChangeCompleted.code(), 6);
+        assert_eq!(ChangeType::OrderConfirmed.code(), 8);
+        assert_eq!(ChangeType::Repayment.code(), 9);
+    }
+
+    #[test]
+    fn card_means_credit_card_and_apple_pay() {
+        let cards: Vec<u16> = SettlementMethod::known_codes()
+            .filter(|c| SettlementMethod::from_code(i64::from(*c)).unwrap().is_card())
+            .collect();
+        assert_eq!(cards, vec![1, 12]);
+    }
+
+    #[test]
+    fn prepaid_set_is_bank_transfer_and_convenience_stores() {
+        let prepaid: Vec<u16> = SettlementMethod::known_codes()
+            .filter(|c| SettlementMethod::from_code(i64::from(*c)).unwrap().is_prepaid())
+            .collect();
+        assert_eq!(prepaid, vec![9, 13, 14]);
+        assert!(SettlementMethod::from_code(3).is_none(), "後払い (3) left getOrder in 2022-11");
+    }
+}
