@@ -11,6 +11,7 @@ pub mod limits;
 pub mod order;
 pub mod order_codes;
 pub mod order_ops;
+pub mod order_view;
 pub mod rng;
 pub mod search;
 pub mod settings;
