@@ -36,24 +36,30 @@ impl RmsReply {
 
     /// The codes a support engineer looks for in the journal, whatever the envelope.
     pub fn codes(&self) -> Vec<String> {
-        let Some(b) = &self.body else { return vec![] };
-        let mut out = Vec::new();
-        if let Some(list) = b.get("MessageModelList").and_then(Value::as_array) {
-            out.extend(list.iter().filter_map(|m| m.get("messageCode")?.as_str().map(String::from)));
-        }
-        for result in b.get("ResultShippingModelList").and_then(Value::as_array).into_iter().flatten() {
-            if let Some(list) = result.get("MessageModelList").and_then(Value::as_array) {
-                out.extend(list.iter().filter_map(|m| m.get("messageCode")?.as_str().map(String::from)));
-            }
-        }
-        if let Some(list) = b.get("errors").and_then(Value::as_array) {
-            out.extend(list.iter().filter_map(|m| m.get("code")?.as_str().map(String::from)));
-        }
-        if let Some(c) = b.pointer("/Results/errorCode").and_then(Value::as_str) {
-            out.push(c.to_string());
-        }
-        out
+        self.body.as_ref().map(message_codes).unwrap_or_default()
     }
+}
+
+/// The message codes of any RMS answer, in order: the order API's `MessageModelList[].messageCode`
+/// (also those nested per order in `ResultShippingModelList`), the Item/Inventory APIs'
+/// `errors[].code`, and the gateway's `Results.errorCode`. The one reader of codes, for the
+/// journal, the tests and the conformance runner alike.
+pub fn message_codes(body: &Value) -> Vec<String> {
+    fn message_list(v: &Value, out: &mut Vec<String>) {
+        let list = v.get("MessageModelList").and_then(Value::as_array).into_iter().flatten();
+        out.extend(list.filter_map(|m| m.get("messageCode")?.as_str().map(String::from)));
+    }
+    let mut out = Vec::new();
+    message_list(body, &mut out);
+    for result in body.get("ResultShippingModelList").and_then(Value::as_array).into_iter().flatten() {
+        message_list(result, &mut out);
+    }
+    let errors = body.get("errors").and_then(Value::as_array).into_iter().flatten();
+    out.extend(errors.filter_map(|e| e.get("code")?.as_str().map(String::from)));
+    if let Some(c) = body.pointer("/Results/errorCode").and_then(Value::as_str) {
+        out.push(c.to_string());
+    }
+    out
 }
 
 /// Why the body could not be read.
