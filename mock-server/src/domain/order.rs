@@ -8,7 +8,9 @@ use super::buyer::Buyer;
 use super::function::OrderOperation;
 use super::time::{JstDate, JstDateTime};
 
-pub use super::order_codes::{ChangeType, DateType, DueDateType, OrderProgress, PaymentStatus, SettlementMethod};
+pub use super::order_codes::{
+    Carrier, ChangeType, DateType, DueDateType, OrderProgress, PaymentStatus, SettlementMethod,
+};
 
 /// What moved an order: an RMS API call (named by its operation) or a rule of RMS.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
@@ -146,7 +148,7 @@ pub struct ShippingRow {
     /// Tracking number (お問い合わせ番号).
     pub shipping_number: Option<String>,
     /// Carrier code, `"1001"` …
-    pub delivery_company: Option<String>,
+    pub delivery_company: Option<Carrier>,
     /// 発送日.
     pub shipping_date: Option<JstDate>,
 }

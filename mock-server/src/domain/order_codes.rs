@@ -291,6 +291,67 @@ impl PaymentStatus {
     }
 }
 
+/// A carrier (配送会社) by its RMS code, 1000–1031 (order-api.md §7.4). On the wire the code
+/// is a 4-digit JSON string (`deliveryCompany`, `defaultDeliveryCompanyCode`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Carrier(u16);
+
+const CARRIERS: [(u16, &str); 32] = [
+    (1000, "その他"),
+    (1001, "ヤマト運輸"),
+    (1002, "佐川急便"),
+    (1003, "日本郵便"),
+    (1004, "西濃運輸"),
+    (1005, "セイノースーパーエクスプレス"),
+    (1006, "福山通運"),
+    (1007, "名鉄運輸"),
+    (1008, "トナミ運輸"),
+    (1009, "第一貨物"),
+    (1010, "新潟運輸"),
+    (1011, "中越運送"),
+    (1012, "岡山県貨物運送"),
+    (1013, "久留米運送"),
+    (1014, "山陽自動車運送"),
+    (1015, "NXトランスポート"),
+    (1016, "エコ配"),
+    (1017, "EMS"),
+    (1018, "DHL"),
+    (1019, "FedEx"),
+    (1020, "UPS"),
+    (1021, "日本通運"),
+    (1022, "TNT"),
+    (1023, "OCS"),
+    (1024, "USPS"),
+    (1025, "SFエクスプレス"),
+    (1026, "Aramex"),
+    (1027, "SGHグローバル・ジャパン"),
+    (1028, "Rakuten EXPRESS"),
+    (1029, "日本郵便 楽天倉庫出荷"),
+    (1030, "ヤマト運輸 クロネコゆうパケット"),
+    (1031, "名鉄NX運輸"),
+];
+
+impl Carrier {
+    /// The carrier of a code as RMS writes it (`"1001"`); None for anything else.
+    pub fn from_code(code: &str) -> Option<Self> {
+        if code.len() != 4 {
+            return None;
+        }
+        let n: u16 = code.parse().ok()?;
+        CARRIERS.iter().any(|(c, _)| *c == n).then_some(Carrier(n))
+    }
+
+    /// The code, e.g. 1001.
+    pub fn code(self) -> u16 {
+        self.0
+    }
+
+    /// The carrier's name (`deliveryCompanyName`).
+    pub fn name(self) -> &'static str {
+        CARRIERS.iter().find(|(c, _)| *c == self.0).map(|(_, n)| *n).unwrap_or("")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -331,5 +392,15 @@ mod tests {
             .collect();
         assert_eq!(prepaid, vec![9, 13, 14]);
         assert!(SettlementMethod::from_code(3).is_none(), "後払い (3) left getOrder in 2022-11");
+    }
+
+    #[test]
+    fn carriers_are_the_32_codes_from_1000_to_1031() {
+        assert_eq!(Carrier::from_code("1001").map(Carrier::name), Some("ヤマト運輸"));
+        assert_eq!(Carrier::from_code("1031").map(Carrier::code), Some(1031));
+        for bad in ["999", "1032", "01001", "10a1", ""] {
+            assert_eq!(Carrier::from_code(bad), None, "{bad}");
+        }
+        assert!((1000..=1031).all(|c| Carrier::from_code(&c.to_string()).is_some()));
     }
 }

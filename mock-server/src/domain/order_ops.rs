@@ -4,8 +4,29 @@
 //! history and the ledger see it.
 
 use super::buyer::Buyer;
-use super::order::OrderProgress;
+use super::order::{Carrier, OrderProgress};
 use super::time::JstDate;
+
+/// The most orders one request may name (confirmOrder, getOrder, updateOrderSubStatus,
+/// updateOrderShippingAsync; order-api.md §3).
+pub const MAX_ORDERS_PER_REQUEST: usize = 100;
+
+/// The most shipping rows per basket in one updateOrderShipping call (order-api.md §3.4).
+pub const MAX_ROWS_PER_BASKET: usize = 20;
+
+/// 置き配場所 values a basket may name (order-api.md §4 PackageModel); 「利用しない」 means none.
+pub const DROP_OFF_LOCATIONS: [&str; 7] =
+    ["宅配ボックス", "玄関前", "玄関前鍵付容器", "ポスト（郵便受箱）", "メーターボックス", "物置", "車庫"];
+
+/// お届け時間帯 (`shippingTerm`): 0 none, 1 AM, 2 PM, 9 other, or h1h2 with 7 ≤ h1 < h2 ≤ 24
+/// (e.g. 1416).
+pub fn is_valid_shipping_term(t: i64) -> bool {
+    if matches!(t, 0 | 1 | 2 | 9) {
+        return true;
+    }
+    let (h1, h2) = (t / 100, t % 100);
+    (100..=2424).contains(&t) && (7..=23).contains(&h1) && h2 > h1 && h2 <= 24
+}
 
 /// Why an operation was refused for one order, named for the RMS rule it broke. `api/order`
 /// turns each into its per-order ERROR item (HTTP 200); the domain knows no codes or texts.
@@ -88,7 +109,7 @@ pub struct ShippingRowUpdate {
     /// The row to change or delete; None adds a row.
     pub detail_id: Option<u64>,
     /// Carrier code.
-    pub delivery_company: Patch<String>,
+    pub delivery_company: Patch<Carrier>,
     /// Tracking number.
     pub shipping_number: Patch<String>,
     /// Shipping date.
@@ -218,5 +239,29 @@ pub fn reason_is_buyers(detail: u8) -> Option<bool> {
         1..=6 => Some(true),
         8 | 10 | 13 | 14 | 15 | 16 => Some(false),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipping_terms_follow_the_h1h2_rule() {
+        for ok in [0, 1, 2, 9, 708, 724, 1014, 1416, 2324] {
+            assert!(is_valid_shipping_term(ok), "{ok}");
+        }
+        for bad in [3, 8, 10, 607, 1410, 1425, 2400, -1] {
+            assert!(!is_valid_shipping_term(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn reasons_1_to_6_are_the_buyers_and_8_10_13_to_16_the_shops() {
+        assert_eq!(reason_is_buyers(1), Some(true));
+        assert_eq!(reason_is_buyers(6), Some(true));
+        assert_eq!(reason_is_buyers(10), Some(false));
+        assert_eq!(reason_is_buyers(7), None);
+        assert_eq!(reason_is_buyers(0), None);
     }
 }

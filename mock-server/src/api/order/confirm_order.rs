@@ -3,17 +3,15 @@
 use super::envelope::{message_list, refusal, Message};
 use super::OrderOp;
 use crate::api::RmsReply;
+use crate::domain::order_ops::MAX_ORDERS_PER_REQUEST;
 use crate::domain::shop::Shop;
 use serde_json::{json, Map, Value};
-
-/// confirmOrder takes at most 100 numbers.
-pub const MAX_NUMBERS: usize = 100;
 
 pub fn confirm_order(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
     let mut f = op.fields(shop, body);
     let numbers = f.string_list("orderNumberList", true);
     if let Some(n) = &numbers {
-        if n.len() > MAX_NUMBERS {
+        if n.len() > MAX_ORDERS_PER_REQUEST {
             f.malformed("orderNumberList");
         }
     }

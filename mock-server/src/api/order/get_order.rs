@@ -5,15 +5,14 @@ use super::envelope::{message_list, Message};
 use super::model::{order_model, Version};
 use super::OrderOp;
 use crate::api::RmsReply;
+use crate::domain::order_ops::MAX_ORDERS_PER_REQUEST;
 use crate::domain::shop::Shop;
 use serde_json::{Map, Value};
-
-pub const MAX_NUMBERS: usize = 100;
 
 pub fn get_order(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
     let mut f = op.fields(shop, body);
     let numbers = f.string_list("orderNumberList", true);
-    if numbers.as_ref().is_some_and(|n| n.len() > MAX_NUMBERS) {
+    if numbers.as_ref().is_some_and(|n| n.len() > MAX_ORDERS_PER_REQUEST) {
         f.malformed("orderNumberList");
     }
     // Versions 1 and 2 were refused in a 2026 dry run; the manual lists 3–10.

@@ -15,7 +15,7 @@
 //! | 10 | `socialGiftFlag`, `SocialGiftModel` |
 
 use crate::domain::buyer::Buyer;
-use crate::domain::order::{ChangeReason, Order, OrderItem, Package};
+use crate::domain::order::{Carrier, ChangeReason, Order, OrderItem, Package};
 use crate::domain::shop::Shop;
 use crate::domain::time::JstDateTime;
 use serde_json::{json, Map, Value};
@@ -255,8 +255,8 @@ fn package(p: &Package, shop: &Shop, v: u8) -> Value {
                     json!({
                         "shippingDetailId": s.shipping_detail_id,
                         "shippingNumber": s.shipping_number,
-                        "deliveryCompany": s.delivery_company,
-                        "deliveryCompanyName": s.delivery_company.as_deref().map(carrier_name),
+                        "deliveryCompany": s.delivery_company.map(|c| c.code().to_string()),
+                        "deliveryCompanyName": s.delivery_company.map(Carrier::name),
                         "shippingDate": s.shipping_date.map(|d| d.to_wire()),
                     })
                 })
@@ -350,43 +350,4 @@ fn tax_summary(o: &Order) -> Value {
             })
             .collect(),
     )
-}
-
-/// Carrier names for `deliveryCompanyName` (order-api.md §7.4).
-pub fn carrier_name(code: &str) -> &'static str {
-    const NAMES: &[(&str, &str)] = &[
-        ("1000", "その他"),
-        ("1001", "ヤマト運輸"),
-        ("1002", "佐川急便"),
-        ("1003", "日本郵便"),
-        ("1004", "西濃運輸"),
-        ("1005", "セイノースーパーエクスプレス"),
-        ("1006", "福山通運"),
-        ("1007", "名鉄運輸"),
-        ("1008", "トナミ運輸"),
-        ("1009", "第一貨物"),
-        ("1010", "新潟運輸"),
-        ("1011", "中越運送"),
-        ("1012", "岡山県貨物運送"),
-        ("1013", "久留米運送"),
-        ("1014", "山陽自動車運送"),
-        ("1015", "NXトランスポート"),
-        ("1016", "エコ配"),
-        ("1017", "EMS"),
-        ("1018", "DHL"),
-        ("1019", "FedEx"),
-        ("1020", "UPS"),
-        ("1021", "日本通運"),
-        ("1022", "TNT"),
-        ("1023", "OCS"),
-        ("1024", "USPS"),
-        ("1025", "SFエクスプレス"),
-        ("1026", "Aramex"),
-        ("1027", "SGHグローバル・ジャパン"),
-        ("1028", "Rakuten EXPRESS"),
-        ("1029", "日本郵便 楽天倉庫出荷"),
-        ("1030", "ヤマト運輸 クロネコゆうパケット"),
-        ("1031", "名鉄NX運輸"),
-    ];
-    NAMES.iter().find(|(c, _)| *c == code).map(|(_, n)| *n).unwrap_or("")
 }

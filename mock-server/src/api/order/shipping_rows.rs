@@ -3,22 +3,18 @@
 
 use super::envelope::Message;
 use super::fields::Fields;
-use crate::domain::order_ops::{BasketUpdate, Patch, ShippingRowUpdate};
+use crate::domain::order::Carrier;
+use crate::domain::order_ops::{BasketUpdate, Patch, ShippingRowUpdate, MAX_ROWS_PER_BASKET};
 use crate::domain::time::JstDate;
 use serde_json::{Map, Value};
 
-/// At most 20 shipping rows per basket in one call (order-api.md §3.4).
-pub const MAX_ROWS_PER_BASKET: usize = 20;
-
-/// Carrier codes 1000–1031, sent as strings (a number is read like Jackson would).
-fn carrier(v: &Value) -> Option<String> {
-    let s = match v {
-        Value::String(s) => s.clone(),
-        Value::Number(n) => n.to_string(),
-        _ => return None,
-    };
-    let ok = s.len() == 4 && s.parse::<u16>().is_ok_and(|c| (1000..=1031).contains(&c));
-    ok.then_some(s)
+/// A carrier code, sent as a string (a number is read like Jackson would).
+fn carrier(v: &Value) -> Option<Carrier> {
+    match v {
+        Value::String(s) => Carrier::from_code(s),
+        Value::Number(n) => Carrier::from_code(&n.to_string()),
+        _ => None,
+    }
 }
 
 fn text_patch(v: Option<&Value>) -> Result<Patch<String>, ()> {

@@ -5,6 +5,7 @@ use super::envelope::{message_list, refusal, Message};
 use super::OrderOp;
 use crate::api::RmsReply;
 use crate::domain::order::OrderProgress;
+use crate::domain::order_ops::MAX_ORDERS_PER_REQUEST;
 use crate::domain::shop::Shop;
 use serde_json::{json, Map, Value};
 
@@ -40,7 +41,7 @@ pub fn update_order_sub_status(op: &OrderOp, shop: &mut Shop, body: &Map<String,
         Some(_) => f.int("subStatusId", true).map(Some),
     };
     let numbers = f.string_list("orderNumberList", true);
-    if numbers.as_ref().is_some_and(|n| n.len() > 100) {
+    if numbers.as_ref().is_some_and(|n| n.len() > MAX_ORDERS_PER_REQUEST) {
         f.malformed("orderNumberList");
     }
     let (Some(id), Some(numbers), true) = (id, numbers, f.ok()) else {

@@ -5,19 +5,10 @@ use super::fields::Fields;
 use super::single::answer;
 use super::OrderOp;
 use crate::api::RmsReply;
-use crate::domain::order_ops::MemoUpdate;
+use crate::domain::order_ops::{is_valid_shipping_term, MemoUpdate};
 use crate::domain::shop::Shop;
 use crate::domain::time::JstDate;
 use serde_json::{Map, Value};
-
-/// お届け時間帯: 0 none, 1 AM, 2 PM, 9 other, or h1h2 with 7 ≤ h1 < h2 ≤ 24 (e.g. 1416).
-fn valid_shipping_term(t: i64) -> bool {
-    if matches!(t, 0 | 1 | 2 | 9) {
-        return true;
-    }
-    let (h1, h2) = (t / 100, t % 100);
-    (100..=2424).contains(&t) && (7..=23).contains(&h1) && h2 > h1 && h2 <= 24
-}
 
 /// A text field: Some(None) when emptied, checked against `max` characters.
 fn text(f: &mut Fields<'_>, name: &str, max: usize) -> Option<Option<String>> {
@@ -45,7 +36,7 @@ pub fn update_order_memo(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value
     let mut u = MemoUpdate { sub_status_id: f.int("subStatusId", false), ..MemoUpdate::default() };
     u.delivery_class = f.int_in("deliveryClass", false, 0..=8);
     u.shipping_term = f.int("shippingTerm", false);
-    if u.shipping_term.is_some_and(|t| !valid_shipping_term(t)) {
+    if u.shipping_term.is_some_and(|t| !is_valid_shipping_term(t)) {
         f.malformed("shippingTerm");
     }
     u.delivery_date = match f.lookup("deliveryDate") {
@@ -72,19 +63,4 @@ pub fn update_order_memo(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value
     };
     let r = shop.update_memo(&number, u);
     answer(op, "ひとことメモの更新", &number, r, "ひとことメモ、担当者情報等の更新設定が完了しました。")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::valid_shipping_term;
-
-    #[test]
-    fn shipping_terms_follow_the_h1h2_rule() {
-        for ok in [0, 1, 2, 9, 708, 724, 1014, 1416, 2324] {
-            assert!(valid_shipping_term(ok), "{ok}");
-        }
-        for bad in [3, 8, 10, 607, 1410, 1425, 2400, -1] {
-            assert!(!valid_shipping_term(bad), "{bad}");
-        }
-    }
 }

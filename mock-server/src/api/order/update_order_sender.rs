@@ -6,13 +6,11 @@ use super::envelope::sender_field_key;
 use super::single::{address, answer};
 use super::OrderOp;
 use crate::api::RmsReply;
-use crate::domain::order_ops::{reason_is_buyers, ItemUpdate, PackageUpdate, Patch, Refusal, SenderField};
+use crate::domain::order_ops::{
+    reason_is_buyers, ItemUpdate, PackageUpdate, Patch, Refusal, SenderField, DROP_OFF_LOCATIONS,
+};
 use crate::domain::shop::Shop;
 use serde_json::{Map, Value};
-
-/// 置き配場所 values (order-api.md §4 PackageModel).
-const DROP_OFF: [&str; 7] =
-    ["宅配ボックス", "玄関前", "玄関前鍵付容器", "ポスト（郵便受箱）", "メーターボックス", "物置", "車庫"];
 
 fn run(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>, after_shipping: bool) -> RmsReply {
     let mut f = op.fields(shop, body);
@@ -53,7 +51,7 @@ fn run(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>, after_shipping:
             None => Patch::Keep,
             Some(Value::Null) => Patch::Clear,
             Some(Value::String(s)) if s.is_empty() || s == "利用しない" => Patch::Clear,
-            Some(Value::String(s)) if DROP_OFF.contains(&s.as_str()) => Patch::Set(s.clone()),
+            Some(Value::String(s)) if DROP_OFF_LOCATIONS.contains(&s.as_str()) => Patch::Set(s.clone()),
             Some(_) => {
                 pf.malformed("dropOffLocation");
                 Patch::Keep

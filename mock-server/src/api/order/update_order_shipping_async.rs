@@ -8,11 +8,10 @@ use super::update_order_shipping::row_messages;
 use super::OrderOp;
 use crate::api::RmsReply;
 use crate::domain::function::OrderOperation;
+use crate::domain::order_ops::MAX_ORDERS_PER_REQUEST;
 use crate::domain::shop::Shop;
 use serde_json::{json, Map, Value};
 use std::collections::HashSet;
-
-pub const MAX_ORDERS: usize = 100;
 
 pub fn update_order_shipping_async(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
     let mut f = op.fields(shop, body);
@@ -21,7 +20,7 @@ pub fn update_order_shipping_async(op: &OrderOp, shop: &mut Shop, body: &Map<Str
     match &list {
         None if f.lookup("OrderShippingModelList").is_none() => f.missing("OrderShippingModelList"),
         Some(l) if l.is_empty() => f.empty("OrderShippingModelList"),
-        Some(l) if l.len() > MAX_ORDERS => f.malformed("OrderShippingModelList"),
+        Some(l) if l.len() > MAX_ORDERS_PER_REQUEST => f.malformed("OrderShippingModelList"),
         _ => {}
     }
     let mut seen = HashSet::new();
