@@ -95,7 +95,7 @@ fn yes() -> bool {
 
 impl ItemDoc {
     /// The Item API 2.0 item this shorthand stands for (checked when it is upserted).
-    pub fn to_item(&self) -> ItemData {
+    pub(crate) fn to_item(&self) -> ItemData {
         let mut selectors: Vec<(String, Vec<String>)> = Vec::new();
         for v in &self.variants {
             for (k, val) in &v.selector_values.0 {

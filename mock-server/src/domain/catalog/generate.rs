@@ -5,7 +5,7 @@
 
 use crate::domain::inventory::{Mode, StockRefusal, StockWrite};
 use crate::domain::item::model::{ArticleNumber, DisplayValue, ItemData, ItemType, OrderedMap, Selector, Variant};
-use crate::domain::item::{CheckedItem, ItemViolation, MAX_VARIANTS};
+use crate::domain::item::{first_violation, CheckedItem, ItemViolation, MAX_VARIANTS};
 use crate::domain::rng::Rng;
 
 const NOUNS: [&str; 10] = [
@@ -81,7 +81,7 @@ pub fn generate(items: usize, variants: usize, seed: u64, quantity: i64) -> Resu
             variants: Some(OrderedMap(skus)),
             ..ItemData::default()
         };
-        let item = data.check(None).map_err(|mut v| v.remove(0))?;
+        let item = data.check(None).map_err(first_violation)?;
         let stock = (0..variants)
             .map(|j| StockWrite {
                 manage_number: manage.clone(),

@@ -35,7 +35,7 @@ impl Catalog {
 
     /// True when the SKU exists (stock for anything else is orphaned).
     pub fn has_variant(&self, manage_number: &str, variant_id: &str) -> bool {
-        self.items.get(manage_number).is_some_and(|i| i.variant(variant_id).is_some())
+        self.items.get(manage_number).is_some_and(|i| i.has_variant(variant_id))
     }
 
     /// Stores a checked item; returns true when the item is new (201) and false when it

@@ -10,7 +10,9 @@ pub mod rules;
 pub mod settings;
 
 pub use model::{ItemData, ItemType, OrderedMap, Variant};
-pub use rules::{manage_number, rms_len, variant_id, CheckedItem, ItemViolation, ViolationKind, MAX_VARIANTS};
+pub use rules::{
+    first_violation, manage_number, rms_len, variant_id, CheckedItem, ItemViolation, ViolationKind, MAX_VARIANTS,
+};
 
 use super::time::JstDateTime;
 
@@ -92,7 +94,8 @@ impl Item {
     }
 
     /// A text field by its wire name (`title`, `tagline`, `itemNumber`, `itemType`,
-    /// `genreId`), for views that show it as text.
+    /// `genreId`), for views that show it as text (the control plane's catalog); rules read
+    /// the typed fields of [`Item::data`].
     pub fn str_field(&self, key: &str) -> Option<&str> {
         let d = &self.data;
         match key {
@@ -126,6 +129,11 @@ impl Item {
     /// The variantIds, in the item's order.
     pub fn variant_ids(&self) -> Vec<String> {
         self.raw_variants().map(|(id, _)| id.clone()).collect()
+    }
+
+    /// True when the item has this variantId.
+    pub fn has_variant(&self, id: &str) -> bool {
+        self.data.variants.as_ref().is_some_and(|v| v.contains_key(id))
     }
 
     /// One SKU, or None when the item has no such variantId.

@@ -78,6 +78,12 @@ impl ItemViolation {
 #[derive(Clone, Debug, PartialEq)]
 pub struct CheckedItem(ItemData);
 
+/// The first of the violations a failed [`ItemData::check`] reports (it reports at least
+/// one), for callers that show a single problem.
+pub fn first_violation(violations: Vec<ItemViolation>) -> ItemViolation {
+    violations.into_iter().next().unwrap_or_else(|| ItemViolation::new("", ViolationKind::Missing))
+}
+
 impl CheckedItem {
     /// The checked data.
     pub fn data(&self) -> &ItemData {

@@ -6,7 +6,7 @@ use super::*;
 use crate::domain::catalog::generate::{GenerateError, GeneratedItem};
 use crate::domain::inventory::{StockNotFound, StockRefusal, StockWrite, ORPHAN_TTL_MINUTES};
 use crate::domain::item::settings::{InventorySettingsUpdate, UnknownVariant};
-use crate::domain::item::{CheckedItem, ItemData, ItemRefusal, ItemViolation};
+use crate::domain::item::{first_violation, CheckedItem, ItemData, ItemRefusal, ItemViolation};
 use clock::Event;
 
 impl Shop {
@@ -87,7 +87,7 @@ impl Shop {
                 None => g.item,
                 Some(_) => self
                     .check_item(&g.manage_number, g.item.into_data())
-                    .map_err(|mut v| GenerateError::Item(v.remove(0)))?,
+                    .map_err(|v| GenerateError::Item(first_violation(v)))?,
             };
             self.catalog.put(&g.manage_number, checked, self.now);
             self.write_stock(&g.stock).map_err(GenerateError::Stock)?;
