@@ -111,6 +111,16 @@ mod tests {
         assert_eq!(v.merchant_defined_sku_id.as_deref(), Some("GEN-7-000001-001"));
         assert_eq!(a[1].stock.len(), 2);
         assert_eq!(a[1].stock[1].quantity, 10);
+        // The values the generator gave before it moved out of the shop's lock.
+        let g = generate(2, 3, 5, 4).expect("valid");
+        let prices = |i: usize| -> Vec<Option<String>> {
+            let vs = g[i].item.data().variants.clone().unwrap_or_default();
+            vs.0.into_iter().map(|(_, v)| v.standard_price).collect()
+        };
+        assert_eq!(g[0].item.data().title.as_deref(), Some("オーガニックソックス No.0"));
+        assert_eq!(prices(0), vec![Some("4800".into()), Some("4900".into()), Some("5000".into())]);
+        assert_eq!(g[1].item.data().title.as_deref(), Some("ベーシックキャップ No.1"));
+        assert_eq!(prices(1)[0].as_deref(), Some("5400"));
         let one = generate(1, 1, 7, 0).expect("valid");
         assert!(one[0].item.data().variant_selectors.is_none(), "one SKU needs no selector");
     }
