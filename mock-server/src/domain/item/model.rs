@@ -5,8 +5,9 @@
 //! Every field is an `Option`: the same types carry a client's draft (where anything may be
 //! left out) and a checked item (where [`super::rules`] has filled the defaults). A `None`
 //! is left out of the JSON, as real RMS leaves out unset fields. Prices are strings, as the
-//! wire has them. Only `Serialize` is derived: the wire layer builds these values itself, so
-//! it can report every problem of a body at once with its path.
+//! wire has them. Structs only derive `Serialize`: the wire layer builds them itself, so it
+//! can report every problem of a body at once with its path; the enums also derive
+//! `Deserialize`, which is how the wire reads one value.
 
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
