@@ -21,9 +21,9 @@ pub enum Api {
     Inventory,
 }
 
-/// searchOrder's order when `SortModelList` is left out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+/// A sort direction.
 pub enum SortDirection {
     /// Oldest first.
     Asc,
@@ -101,7 +101,7 @@ impl Default for GatewaySettings {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]
 pub struct RateLimitSettings {
-    /// Throttle at all.
+    /// Whether requests are throttled at all.
     pub enabled: bool,
     /// `wall` (default) or `virtual`: the time line the buckets refill on.
     pub clock: LimitClock,
@@ -110,14 +110,14 @@ pub struct RateLimitSettings {
     pub per_second: BTreeMap<FunctionId, f64>,
 }
 
-/// The time line rate-limit buckets refill on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
+/// The time line rate-limit buckets refill on.
 pub enum LimitClock {
-    /// Real time (what a client's retry loop waits on).
+    /// Real time.
     #[default]
     Wall,
-    /// The shop's clock: deterministic for replays.
+    /// The shop's virtual clock.
     Virtual,
 }
 
@@ -158,21 +158,21 @@ impl Default for ShippingSettings {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SubStatusDef {
-    /// `subStatusId`
+    /// `subStatusId`.
     pub id: i64,
-    /// `subStatusName`
+    /// `subStatusName`.
     pub name: String,
-    /// The orderProgress it belongs to.
+    /// The orderProgress it belongs to (100-900).
     pub order_progress: u16,
 }
 
-/// A shop's settings, as shop documents and `PATCH …/settings` write them.
+/// The shop settings that break real integrations (`[settings]` of a shop document).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ShopSettings {
     /// RMS 自動注文確認. When on, new orders leave 100 after `auto_confirm_delay_minutes`.
     pub auto_confirm: bool,
-    /// Minutes after ordering until 自動注文確認.
+    /// Minutes after ordering until automatic confirmation.
     pub auto_confirm_delay_minutes: u32,
     /// 楽天処理中 (200) → 発送待ち (300) for orders that need no payment from the buyer.
     pub processing_delay_minutes: u32,
@@ -189,9 +189,9 @@ pub struct ShopSettings {
     pub prepayment_due_days: u32,
     /// Minutes after ordering in which the buyer may cancel alone.
     pub buyer_cancel_minutes: u32,
-    /// How request datetimes are read.
+    /// How strictly request datetimes are read.
     pub datetime_mode: DatetimeMode,
-    /// How request keys are matched.
+    /// How strictly request keys' case is read.
     pub key_case: KeyCase,
     /// Refuse an order-API Content-Type without `charset` (one observation of 415; [?]).
     pub require_charset: bool,
@@ -199,9 +199,9 @@ pub struct ShopSettings {
     pub search_default_sort: SortDirection,
     /// How many RMS requests the journal keeps.
     pub journal_limit: usize,
-    /// The gateway's answers where the spec is open.
+    /// How the gateway answers refusals.
     pub gateway: GatewaySettings,
-    /// Token buckets per function.
+    /// Request throttling.
     pub rate_limit: RateLimitSettings,
     /// items.search with a parameter it does not know (rms-mcp sends `searchType=1`): the
     /// real API lists IE1005 for it, but whether it fires is [?].
@@ -215,7 +215,7 @@ pub struct ShopSettings {
     /// What cancelOrder leads to ([?] in the spec): 800 then 900 after
     /// `cancel_confirm_minutes`, or 900 at once.
     pub cancel_flow: CancelFlow,
-    /// Minutes from 800 to 900 with `cancel_flow = "via800"`.
+    /// キャンセル確定待ち (800) → キャンセル確定 (900) with [`CancelFlow::Via800`].
     pub cancel_confirm_minutes: u32,
     /// 変更確定待ち (400) → back after a confirmed order's amount changed.
     pub change_confirm_minutes: u32,
@@ -229,23 +229,23 @@ pub struct ShopSettings {
     pub review_ng_due_days: u32,
 }
 
-/// What cancelOrder leads to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+/// What cancelOrder leads to.
 pub enum CancelFlow {
-    /// 800 キャンセル確定待ち, then 900.
+    /// 800 キャンセル確定待ち, then 900 after `cancel_confirm_minutes`.
     Via800,
-    /// 900 at once.
+    /// 900 キャンセル確定 at once.
     Immediate,
 }
 
-/// What items.search does with a parameter it does not know.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+/// What items.search does with a parameter it does not know.
 pub enum UnknownParams {
-    /// Leave it.
+    /// Ignore it.
     Ignore,
-    /// Refuse with IE1005.
+    /// Answer IE1005.
     Reject,
 }
 
@@ -311,7 +311,7 @@ impl ShopSettings {
         out
     }
 
-    /// True when the shop applied for `api`.
+    /// Whether the shop applied for `api`.
     pub fn api_enabled(&self, api: Api) -> bool {
         self.apis.contains(&api)
     }
