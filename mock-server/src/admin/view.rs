@@ -75,7 +75,7 @@ pub fn transition(t: &Transition) -> Value {
         "order_number": t.order_number,
         "from": t.from.map(|p| p.code()),
         "to": t.to.map(|p| p.code()),
-        "cause": t.cause,
+        "cause": t.cause.as_str(),
     })
 }
 

@@ -195,7 +195,7 @@ impl Shop {
             order_number: Some(number.clone()),
             from: None,
             to: Some(OrderProgress::WaitingForConfirmation),
-            cause: Cause::Placed.as_str(),
+            cause: TransitionCause::Order(Cause::Placed),
         });
         let idx = self.orders.insert(order);
 

@@ -84,7 +84,7 @@ impl Shop {
                 order_number: None,
                 from: None,
                 to: None,
-                cause: "license_expired",
+                cause: TransitionCause::LicenseExpired,
             }),
             Event::AutoConfirm(idx) => {
                 // Switching 自動注文確認 off stops confirmations not yet done.

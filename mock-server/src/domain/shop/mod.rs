@@ -8,7 +8,7 @@ use crate::domain::catalog::Catalog;
 use crate::domain::inventory::Inventory;
 use crate::domain::journal::Journal;
 use crate::domain::limits::RateLimiter;
-use crate::domain::order::{Order, OrderProgress, SettlementMethod};
+use crate::domain::order::{Cause, Order, OrderProgress, SettlementMethod};
 use crate::domain::rng::Rng;
 use crate::domain::search::OrderBook;
 use crate::domain::settings::{ShippingSettings, ShopSettings, SubStatusDef};
@@ -62,8 +62,34 @@ pub struct Transition {
     pub from: Option<OrderProgress>,
     /// Status after.
     pub to: Option<OrderProgress>,
-    /// The cause as the ledger writes it ([`crate::domain::order::Cause::as_str`]).
-    pub cause: &'static str,
+    /// What caused it.
+    pub cause: TransitionCause,
+}
+
+/// What a [`Transition`] came from: an order's status change, or an event of the shop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TransitionCause {
+    /// An order moved (or was placed) for this cause.
+    Order(Cause),
+    /// The licence key expired (90 days after issue).
+    LicenseExpired,
+}
+
+impl TransitionCause {
+    /// The cause as the ledger and the control plane write it (`confirmOrder`,
+    /// `auto_confirm`, `license_expired`, …); conformance snapshots compare these texts.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TransitionCause::Order(c) => c.as_str(),
+            TransitionCause::LicenseExpired => "license_expired",
+        }
+    }
+}
+
+impl std::fmt::Display for TransitionCause {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// One line of a buyer's order.
@@ -397,7 +423,7 @@ mod tests {
         let b = s.place_order(&line(1), 1, Some(t("2026-11-28T09:10:00+0900"))).unwrap();
         let fired = s.advance_to(t("2026-11-28T10:00:00+0900"));
         let seen: Vec<(String, &str, String)> =
-            fired.iter().map(|f| (f.at.to_rms(), f.cause, f.order_number.clone().unwrap())).collect();
+            fired.iter().map(|f| (f.at.to_rms(), f.cause.as_str(), f.order_number.clone().unwrap())).collect();
         assert_eq!(
             seen,
             vec![
@@ -454,7 +480,7 @@ mod tests {
         let mut s = shop("");
         assert!(s.license_valid());
         let fired = s.advance_to(t("2027-02-26T09:00:00+0900"));
-        assert_eq!(fired.last().unwrap().cause, "license_expired");
+        assert_eq!(fired.last().unwrap().cause, TransitionCause::LicenseExpired);
         assert!(!s.license_valid());
         s.renew_license("k2".into(), s.now());
         assert!(s.license_valid());

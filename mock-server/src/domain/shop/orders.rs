@@ -38,7 +38,7 @@ impl Shop {
                 order_number: Some(number.clone()),
                 from: h.from,
                 to: Some(h.to),
-                cause: h.cause.as_str(),
+                cause: TransitionCause::Order(h.cause),
             });
         }
     }
