@@ -116,6 +116,75 @@ const PLACES: &[(&str, &str, &str, &str)] = &[
 /// RMS `carrierCode` values weighted roughly like today's traffic: mostly smartphones.
 const DEVICES: &[(u32, u32)] = &[(11, 0), (11, 0), (12, 0), (12, 0), (0, 0), (0, 0), (21, 0), (19, 0)];
 
+/// The 47 prefectures (and 国外) a Japanese address may name.
+pub const PREFECTURES: [&str; 48] = [
+    "北海道",
+    "青森県",
+    "岩手県",
+    "宮城県",
+    "秋田県",
+    "山形県",
+    "福島県",
+    "茨城県",
+    "栃木県",
+    "群馬県",
+    "埼玉県",
+    "千葉県",
+    "東京都",
+    "神奈川県",
+    "新潟県",
+    "富山県",
+    "石川県",
+    "福井県",
+    "山梨県",
+    "長野県",
+    "岐阜県",
+    "静岡県",
+    "愛知県",
+    "三重県",
+    "滋賀県",
+    "京都府",
+    "大阪府",
+    "兵庫県",
+    "奈良県",
+    "和歌山県",
+    "鳥取県",
+    "島根県",
+    "岡山県",
+    "広島県",
+    "山口県",
+    "徳島県",
+    "香川県",
+    "愛媛県",
+    "高知県",
+    "福岡県",
+    "佐賀県",
+    "長崎県",
+    "熊本県",
+    "大分県",
+    "宮崎県",
+    "鹿児島県",
+    "沖縄県",
+    "国外",
+];
+
+/// True for one of the 47 prefectures or 国外.
+pub fn is_prefecture(name: &str) -> bool {
+    PREFECTURES.contains(&name)
+}
+
+/// A postal code as RMS splits it: both parts digits only (an empty part passes; a missing
+/// one is the request's problem).
+pub fn is_zip_code(first: &str, second: &str) -> bool {
+    first.chars().all(|c| c.is_ascii_digit()) && second.chars().all(|c| c.is_ascii_digit())
+}
+
+/// A phone number in its three parts: digits only, at most 32 together.
+pub fn is_phone_number(parts: &[&str]) -> bool {
+    let all: String = parts.concat();
+    all.len() <= 32 && all.chars().all(|c| c.is_ascii_digit())
+}
+
 /// Draws one buyer from the stream.
 pub fn generate(rng: &mut Rng) -> Buyer {
     let (family, family_kana, family_romaji) = *rng.pick(FAMILY);
@@ -167,5 +236,13 @@ mod tests {
             assert!(x.family_name_kana.chars().all(|c| ('ァ'..='ヶ').contains(&c) || c == 'ー'));
             assert_eq!(x.phone_number().len(), 11);
         }
+    }
+
+    #[test]
+    fn addresses_follow_rms_rules() {
+        assert!(is_prefecture("東京都") && is_prefecture("国外") && !is_prefecture("東京"));
+        assert!(is_zip_code("158", "0094") && !is_zip_code("158", "00-4"));
+        assert!(is_phone_number(&["090", "1111", "2222"]) && !is_phone_number(&["090", "1111", "222a"]));
+        assert!(!is_phone_number(&[&"1".repeat(20), &"2".repeat(13), ""]));
     }
 }

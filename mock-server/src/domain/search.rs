@@ -13,6 +13,15 @@ pub const WINDOW_DAYS: i64 = 63;
 /// The most results one page may ask for (`requestRecordsAmount`).
 pub const MAX_PAGE_SIZE: usize = 1000;
 
+/// `orderTypeList` values: 1 通常購入, 4 定期購入, 5 頒布会, 6 予約商品 (order-api.md §3.1).
+pub const ORDER_TYPES: [i64; 4] = [1, 4, 5, 6];
+
+/// True for a `settlementMethod` searchOrder filters on: the getOrder codes, and 3 後払い,
+/// which was removed from getOrder in 2022-11 but still names old orders.
+pub fn is_searchable_settlement(code: i64) -> bool {
+    code == 3 || super::order::SettlementMethod::from_code(code).is_some()
+}
+
 /// Why a search range is refused (the wire answers all three with one message code).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RangeProblem {

@@ -3,8 +3,11 @@
 use super::envelope::{message_list, Message};
 use super::OrderOp;
 use crate::api::RmsReply;
-use crate::domain::order::{DateType, OrderProgress, SettlementMethod};
-use crate::domain::search::{KeywordField, RangeProblem, SearchQuery, HORIZON_DAYS, MAX_PAGE_SIZE, WINDOW_DAYS};
+use crate::domain::order::{DateType, OrderProgress};
+use crate::domain::search::{
+    is_searchable_settlement, KeywordField, RangeProblem, SearchQuery, HORIZON_DAYS, MAX_PAGE_SIZE, ORDER_TYPES,
+    WINDOW_DAYS,
+};
 use crate::domain::settings::SortDirection;
 use crate::domain::shop::Shop;
 use serde_json::{json, Map, Value};
@@ -60,11 +63,11 @@ pub fn parse(op: &OrderOp, shop: &Shop, body: &Map<String, Value>) -> Result<Sea
     let start = f.datetime("startDatetime", true, mode);
     let end = f.datetime("endDatetime", true, mode);
     let order_types = f.int_list("orderTypeList", false).unwrap_or_default();
-    if order_types.iter().any(|t| ![1, 4, 5, 6].contains(t)) {
+    if order_types.iter().any(|t| !ORDER_TYPES.contains(t)) {
         f.malformed("orderTypeList");
     }
     let settlement_method = f.int("settlementMethod", false);
-    if settlement_method.is_some_and(|c| SettlementMethod::from_code(c).is_none() && c != 3) {
+    if settlement_method.is_some_and(|c| !is_searchable_settlement(c)) {
         f.malformed("settlementMethod");
     }
     let delivery_name = f.string("deliveryName", false);

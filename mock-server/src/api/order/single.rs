@@ -5,7 +5,7 @@ use super::envelope::{message_list, refusal, Message};
 use super::fields::Fields;
 use super::OrderOp;
 use crate::api::RmsReply;
-use crate::domain::buyer::Buyer;
+use crate::domain::buyer::{is_phone_number, is_prefecture, is_zip_code, Buyer};
 use crate::domain::order_ops::Refusal;
 use serde_json::{json, Map, Value};
 
@@ -17,58 +17,6 @@ pub fn answer(op: &OrderOp, action: &str, number: &str, result: Result<(), Refus
     };
     RmsReply::json(200, json!({ "MessageModelList": message_list(&[m]) }))
 }
-
-/// The 47 prefectures (and 国外) a Japanese address may name.
-const PREFECTURES: [&str; 48] = [
-    "北海道",
-    "青森県",
-    "岩手県",
-    "宮城県",
-    "秋田県",
-    "山形県",
-    "福島県",
-    "茨城県",
-    "栃木県",
-    "群馬県",
-    "埼玉県",
-    "千葉県",
-    "東京都",
-    "神奈川県",
-    "新潟県",
-    "富山県",
-    "石川県",
-    "福井県",
-    "山梨県",
-    "長野県",
-    "岐阜県",
-    "静岡県",
-    "愛知県",
-    "三重県",
-    "滋賀県",
-    "京都府",
-    "大阪府",
-    "兵庫県",
-    "奈良県",
-    "和歌山県",
-    "鳥取県",
-    "島根県",
-    "岡山県",
-    "広島県",
-    "山口県",
-    "徳島県",
-    "香川県",
-    "愛媛県",
-    "高知県",
-    "福岡県",
-    "佐賀県",
-    "長崎県",
-    "熊本県",
-    "大分県",
-    "宮崎県",
-    "鹿児島県",
-    "沖縄県",
-    "国外",
-];
 
 /// Reads an address and name model (updateOrderSender's SenderModel, updateOrderOrderer's
 /// OrdererModel); problems go into `f` with the field names RMS uses.
@@ -99,13 +47,13 @@ pub fn address(f: &mut Fields<'_>, model: &str) -> Option<Buyer> {
     let p1 = req(&mut af, "phoneNumber1");
     let p2 = req(&mut af, "phoneNumber2");
     let p3 = req(&mut af, "phoneNumber3");
-    if !prefecture.is_empty() && !PREFECTURES.contains(&prefecture.as_str()) {
+    if !prefecture.is_empty() && !is_prefecture(&prefecture) {
         af.malformed("prefecture");
     }
-    if !(zip1.chars().all(|c| c.is_ascii_digit()) && zip2.chars().all(|c| c.is_ascii_digit())) {
+    if !is_zip_code(&zip1, &zip2) {
         af.malformed("zipCode1");
     }
-    if format!("{p1}{p2}{p3}").len() > 32 || !format!("{p1}{p2}{p3}").chars().all(|c| c.is_ascii_digit()) {
+    if !is_phone_number(&[&p1, &p2, &p3]) {
         af.malformed("phoneNumber1");
     }
     let first = af.string("firstName", false).unwrap_or_default();
