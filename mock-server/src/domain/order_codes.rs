@@ -125,7 +125,7 @@ impl SettlementMethod {
     }
 
     /// Bank transfer and convenience-store prepayment: the buyer pays after the shop confirms,
-    /// and the order waits in 200 until then (order-api.md §5.2; the set is [I]).
+    /// and the order waits in 200 until then (order-api.md §5.2; the set is inferred).
     pub fn is_prepaid(self) -> bool {
         matches!(self.0, 9 | 13 | 14)
     }

@@ -1,6 +1,8 @@
 //! RakutenPay Order API (楽天ペイ受注API): `POST /es/2.0/order/<operation>/`, trailing slash
 //! optional (order-api.md §2). One file per operation, all with the same shape:
-//! `fn <op>(shop, body) -> RmsReply`.
+//! `fn <op>(op, shop, body) -> RmsReply`, where `op` is the operation's row of `OPS`
+//! (its message-code infix and answer keys). The rules are in `domain/`; these files read
+//! the body, call one `Shop` method and render its outcome.
 
 pub mod cancel_order;
 pub mod confirm_order;

@@ -1,6 +1,6 @@
 //! updateOrderSender (送付先情報更新、発送前: 100/200/300) and updateOrderSenderAfterShipping
 //! (発送後: 500/600/700): recipients, postage, COD fee, units and prices. A confirmed order
-//! whose amount changes before shipping waits in 400 変更確定待ち (order-api.md §5.2, [I]).
+//! whose amount changes before shipping waits in 400 変更確定待ち (order-api.md §5.2, inferred).
 
 use super::envelope::sender_field_key;
 use super::single::{address, answer};
