@@ -9,7 +9,8 @@ use super::function::OrderOperation;
 use super::time::{JstDate, JstDateTime};
 
 pub use super::order_codes::{
-    Carrier, ChangeType, DateType, DueDateType, OrderProgress, PaymentStatus, SettlementMethod,
+    Carrier, ChangeType, ChangeTypeDetail, DateType, DueDateType, OrderProgress, PaymentStatus, ReasonDetail,
+    ReasonParty, SettlementMethod,
 };
 
 /// What moved an order: an RMS API call (named by its operation) or a rule of RMS.
@@ -85,12 +86,12 @@ pub struct ChangeReason {
     pub change_id: u64,
     /// `changeType`
     pub change_type: ChangeType,
-    /// `changeTypeDetail`: 0 減額, 1 増額, 2 その他, 10 支払方法変更, …
-    pub change_type_detail: Option<u8>,
-    /// 0 店舗様都合, 1 お客様都合
-    pub change_reason: Option<u8>,
-    /// 1 キャンセル, 4 未入金, …
-    pub change_reason_detail: Option<u8>,
+    /// `changeTypeDetail`
+    pub change_type_detail: Option<ChangeTypeDetail>,
+    /// `changeReason`: whose reason.
+    pub change_reason: Option<ReasonParty>,
+    /// `changeReasonDetail`
+    pub change_reason_detail: Option<ReasonDetail>,
     /// `changeApplyDatetime`
     pub apply: Option<JstDateTime>,
     /// `changeFixDatetime`
@@ -442,12 +443,12 @@ impl Order {
     }
 
     /// Cancels in one step (→ 900) and records the cancellation in `ChangeReasonModelList`.
-    pub fn cancel(&mut self, at: JstDateTime, change_id: u64, reason: u8, reason_detail: u8, cause: Cause) {
+    pub fn cancel(&mut self, at: JstDateTime, change_id: u64, reason_detail: ReasonDetail, cause: Cause) {
         self.change_reasons.push(ChangeReason {
             change_id,
             change_type: ChangeType::CancelCompleted,
             change_type_detail: None,
-            change_reason: Some(reason),
+            change_reason: Some(reason_detail.party()),
             change_reason_detail: Some(reason_detail),
             apply: Some(at),
             fix: Some(at),

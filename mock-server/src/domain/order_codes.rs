@@ -196,6 +196,122 @@ impl ChangeType {
     }
 }
 
+/// RMS `changeTypeDetail` (order-api.md §4, ChangeReasonModel).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ChangeTypeDetail {
+    /// 0 減額
+    Reduction,
+    /// 1 増額
+    Increase,
+    /// 2 その他
+    Other,
+    /// 10 支払方法変更
+    PaymentMethodChange,
+    /// 11 支払方法変更・減額
+    PaymentMethodChangeReduction,
+    /// 12 支払方法変更・増額
+    PaymentMethodChangeIncrease,
+}
+
+impl ChangeTypeDetail {
+    /// The number RMS writes.
+    pub fn code(self) -> u8 {
+        match self {
+            Self::Reduction => 0,
+            Self::Increase => 1,
+            Self::Other => 2,
+            Self::PaymentMethodChange => 10,
+            Self::PaymentMethodChangeReduction => 11,
+            Self::PaymentMethodChangeIncrease => 12,
+        }
+    }
+}
+
+/// RMS `changeReason`: whose reason a change is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ReasonParty {
+    /// 0 店舗様都合
+    Shop,
+    /// 1 お客様都合
+    Buyer,
+}
+
+impl ReasonParty {
+    /// The number RMS writes.
+    pub fn code(self) -> u8 {
+        match self {
+            Self::Shop => 0,
+            Self::Buyer => 1,
+        }
+    }
+}
+
+/// RMS `changeReasonDetail` (cancelOrder's `changeReasonDetailApply`, updateOrderSender's
+/// `reductionReason`; order-api.md §4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ReasonDetail {
+    /// 1 キャンセル
+    Cancel,
+    /// 2 受取後の返品
+    ReturnAfterReceipt,
+    /// 3 長期不在による受取拒否
+    LongAbsence,
+    /// 4 未入金
+    Unpaid,
+    /// 5 代引決済の受取拒否
+    CodRefused,
+    /// 6 お客様都合-その他
+    BuyerOther,
+    /// 8 欠品
+    OutOfStock,
+    /// 10 店舗様都合-その他
+    ShopOther,
+    /// 13 発送遅延
+    ShippingDelay,
+    /// 14 顧客・配送対応注意表示
+    CautionDisplay,
+    /// 15 返品(破損・品間違い)
+    ReturnDamagedOrWrong,
+    /// 16 受取情報入力期限切れ
+    ReceiptInfoExpired,
+}
+
+const REASON_DETAILS: [(ReasonDetail, u8); 12] = [
+    (ReasonDetail::Cancel, 1),
+    (ReasonDetail::ReturnAfterReceipt, 2),
+    (ReasonDetail::LongAbsence, 3),
+    (ReasonDetail::Unpaid, 4),
+    (ReasonDetail::CodRefused, 5),
+    (ReasonDetail::BuyerOther, 6),
+    (ReasonDetail::OutOfStock, 8),
+    (ReasonDetail::ShopOther, 10),
+    (ReasonDetail::ShippingDelay, 13),
+    (ReasonDetail::CautionDisplay, 14),
+    (ReasonDetail::ReturnDamagedOrWrong, 15),
+    (ReasonDetail::ReceiptInfoExpired, 16),
+];
+
+impl ReasonDetail {
+    /// The number RMS writes.
+    pub fn code(self) -> u8 {
+        REASON_DETAILS.iter().find(|(d, _)| *d == self).map_or(0, |(_, c)| *c)
+    }
+
+    /// The reason of a number; None for a number RMS does not define.
+    pub fn from_code(code: i64) -> Option<Self> {
+        REASON_DETAILS.iter().find(|(_, c)| i64::from(*c) == code).map(|(d, _)| *d)
+    }
+
+    /// Whose reason it is: 1–6 are the buyer's, 8 and up the shop's.
+    pub fn party(self) -> ReasonParty {
+        if self.code() <= 6 {
+            ReasonParty::Buyer
+        } else {
+            ReasonParty::Shop
+        }
+    }
+}
+
 /// RMS `dueDateType` (DueDateModel, v5+).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum DueDateType {
@@ -402,5 +518,21 @@ mod tests {
             assert_eq!(Carrier::from_code(bad), None, "{bad}");
         }
         assert!((1000..=1031).all(|c| Carrier::from_code(&c.to_string()).is_some()));
+    }
+
+    #[test]
+    fn reasons_1_to_6_are_the_buyers_and_8_10_13_to_16_the_shops() {
+        let party = |c: i64| ReasonDetail::from_code(c).map(ReasonDetail::party);
+        assert_eq!(party(1), Some(ReasonParty::Buyer));
+        assert_eq!(party(6), Some(ReasonParty::Buyer));
+        assert_eq!(party(8), Some(ReasonParty::Shop));
+        assert_eq!(party(10), Some(ReasonParty::Shop));
+        assert_eq!(party(16), Some(ReasonParty::Shop));
+        for unknown in [0, 7, 9, 11, 12, 17, -1, 256 + 1] {
+            assert_eq!(party(unknown), None, "{unknown}");
+        }
+        for (d, c) in REASON_DETAILS {
+            assert_eq!((d.code(), ReasonDetail::from_code(i64::from(c))), (c, Some(d)));
+        }
     }
 }

@@ -40,8 +40,6 @@ pub enum Refusal {
     WrongStatus(OrderProgress),
     /// confirmOrder: postage is still undetermined (-9999); the shop must set it first.
     PostageUndetermined,
-    /// A `changeReasonDetail` code that does not exist.
-    UnknownReasonDetail(u8),
     /// The sub-status id is not defined for the order's status.
     SubStatusNotApplicable(i64),
     /// No basket (送付先) with this id in the order.
@@ -233,15 +231,6 @@ impl RestoreType {
     }
 }
 
-/// changeReasonDetail codes, and whether each is the buyer's doing (changeReason 1).
-pub fn reason_is_buyers(detail: u8) -> Option<bool> {
-    match detail {
-        1..=6 => Some(true),
-        8 | 10 | 13 | 14 | 15 | 16 => Some(false),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -254,14 +243,5 @@ mod tests {
         for bad in [3, 8, 10, 607, 1410, 1425, 2400, -1] {
             assert!(!is_valid_shipping_term(bad), "{bad}");
         }
-    }
-
-    #[test]
-    fn reasons_1_to_6_are_the_buyers_and_8_10_13_to_16_the_shops() {
-        assert_eq!(reason_is_buyers(1), Some(true));
-        assert_eq!(reason_is_buyers(6), Some(true));
-        assert_eq!(reason_is_buyers(10), Some(false));
-        assert_eq!(reason_is_buyers(7), None);
-        assert_eq!(reason_is_buyers(0), None);
     }
 }

@@ -4,11 +4,16 @@
 use super::single::answer;
 use super::OrderOp;
 use crate::api::RmsReply;
-use crate::domain::order_ops::{reason_is_buyers, RestoreType};
+use crate::domain::order::ReasonDetail;
+use crate::domain::order_ops::RestoreType;
 use crate::domain::shop::Shop;
 use serde_json::{Map, Value};
 
-fn parse(op: &OrderOp, shop: &Shop, body: &Map<String, Value>) -> Result<(String, RestoreType, u8), RmsReply> {
+fn parse(
+    op: &OrderOp,
+    shop: &Shop,
+    body: &Map<String, Value>,
+) -> Result<(String, RestoreType, ReasonDetail), RmsReply> {
     let mut f = op.fields(shop, body);
     let number = f.string("orderNumber", true);
     let restore = match f.int_in("inventoryRestoreType", true, 0..=2) {
@@ -18,7 +23,7 @@ fn parse(op: &OrderOp, shop: &Shop, body: &Map<String, Value>) -> Result<(String
         None => None,
     };
     let reason = f.int("changeReasonDetailApply", true);
-    let known = reason.and_then(|r| u8::try_from(r).ok()).filter(|r| reason_is_buyers(*r).is_some());
+    let known = reason.and_then(ReasonDetail::from_code);
     if reason.is_some() && known.is_none() {
         f.malformed("changeReasonDetailApply");
     }

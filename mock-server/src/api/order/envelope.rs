@@ -116,7 +116,6 @@ pub fn refusal_message(op: &str, action: &str, r: &Refusal) -> Message {
         Refusal::PostageUndetermined => {
             ("105", "送料等の金額が確定していないため、注文確認が出来る状態ではありませんでした。".to_string())
         }
-        Refusal::UnknownReasonDetail(d) => ("104", format!("changeReasonDetailApply({d})の値が不正です。")),
         Refusal::SubStatusNotApplicable(_) => {
             ("102", "指定された注文番号、サブステータスでは更新できません。".to_string())
         }

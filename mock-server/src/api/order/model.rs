@@ -323,9 +323,9 @@ fn change_reason(c: &ChangeReason) -> Value {
     json!({
         "changeId": c.change_id,
         "changeType": c.change_type.code(),
-        "changeTypeDetail": c.change_type_detail,
-        "changeReason": c.change_reason,
-        "changeReasonDetail": c.change_reason_detail,
+        "changeTypeDetail": c.change_type_detail.map(|d| d.code()),
+        "changeReason": c.change_reason.map(|r| r.code()),
+        "changeReasonDetail": c.change_reason_detail.map(|d| d.code()),
         "changeApplyDatetime": dt(c.apply),
         "changeFixDatetime": dt(c.fix),
         "changeCmplDatetime": dt(c.complete),

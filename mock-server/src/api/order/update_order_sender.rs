@@ -6,9 +6,8 @@ use super::envelope::sender_field_key;
 use super::single::{address, answer};
 use super::OrderOp;
 use crate::api::RmsReply;
-use crate::domain::order_ops::{
-    reason_is_buyers, ItemUpdate, PackageUpdate, Patch, Refusal, SenderField, DROP_OFF_LOCATIONS,
-};
+use crate::domain::order::ReasonDetail;
+use crate::domain::order_ops::{ItemUpdate, PackageUpdate, Patch, Refusal, SenderField, DROP_OFF_LOCATIONS};
 use crate::domain::shop::Shop;
 use serde_json::{Map, Value};
 
@@ -16,7 +15,8 @@ fn run(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>, after_shipping:
     let mut f = op.fields(shop, body);
     let number = f.string("orderNumber", true);
     let reduction = f.int("reductionReason", false);
-    if reduction.is_some_and(|r| !(0..=255).contains(&r) || reason_is_buyers(r as u8).is_none()) {
+    let reduction_reason = reduction.and_then(ReasonDetail::from_code);
+    if reduction.is_some() && reduction_reason.is_none() {
         f.malformed("reductionReason");
     }
     f.int_in("taxRecalcFlag", false, 0..=1);
@@ -86,7 +86,7 @@ fn run(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>, after_shipping:
         return op.bad_request(&f.errors);
     };
     let result = if unsupported.is_empty() {
-        shop.update_sender(&number, &packages, reduction.map(|r| r as u8), after_shipping)
+        shop.update_sender(&number, &packages, reduction_reason, after_shipping)
     } else {
         // Named honestly rather than silently dropped.
         Err(Refusal::NotSupported(unsupported))

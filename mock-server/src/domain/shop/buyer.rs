@@ -5,7 +5,8 @@
 use super::*;
 use crate::domain::buyer;
 use crate::domain::order::{
-    Cause, ChangeReason, ChangeType, DueDate, DueDateType, Order, OrderItem, OrderProgress, Package, SettlementMethod,
+    Cause, ChangeReason, ChangeType, ChangeTypeDetail, DueDate, DueDateType, Order, OrderItem, OrderProgress, Package,
+    ReasonDetail, SettlementMethod,
 };
 use crate::domain::time::JstDateTime;
 use clock::Event;
@@ -260,7 +261,7 @@ impl Shop {
         if !matches!(o.progress, OrderProgress::WaitingForConfirmation | OrderProgress::RakutenProcessing) {
             return Err(BuyerError::NotCancellable { number: number.to_string(), progress: o.progress });
         }
-        self.cancel_idx(idx, 1, 1, Cause::BuyerCancel);
+        self.cancel_idx(idx, ReasonDetail::Cancel, Cause::BuyerCancel);
         Ok(())
     }
 
@@ -286,7 +287,7 @@ impl Shop {
             o.change_reasons.push(ChangeReason {
                 change_id,
                 change_type: ChangeType::Repayment,
-                change_type_detail: Some(10),
+                change_type_detail: Some(ChangeTypeDetail::PaymentMethodChange),
                 change_reason: None,
                 change_reason_detail: None,
                 apply: Some(now),
@@ -319,6 +320,6 @@ impl Shop {
             return;
         }
         // お客様都合 / その他: the buyer never fixed the payment.
-        self.cancel_idx(idx, 1, 6, Cause::ReviewDeadline);
+        self.cancel_idx(idx, ReasonDetail::BuyerOther, Cause::ReviewDeadline);
     }
 }

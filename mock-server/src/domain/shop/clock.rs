@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::domain::inventory::ORPHAN_TTL_MINUTES;
-use crate::domain::order::{Cause, OrderProgress};
+use crate::domain::order::{Cause, OrderProgress, ReasonDetail};
 use crate::domain::time::JstDateTime;
 
 /// Something RMS does on its own at a given virtual time.
@@ -102,7 +102,7 @@ impl Shop {
             Event::UnconfirmedCancel(idx) => {
                 if self.orders.get(idx).progress == OrderProgress::WaitingForConfirmation {
                     // Rakuten cancels for the shop's inaction: 店舗様都合 / その他.
-                    self.cancel_idx(idx, 0, 10, Cause::AutoCancel);
+                    self.cancel_idx(idx, ReasonDetail::ShopOther, Cause::AutoCancel);
                 }
             }
             Event::OrphanExpiry(m, v) => {
@@ -127,7 +127,7 @@ impl Shop {
                     matches!(o.progress, OrderProgress::WaitingForConfirmation | OrderProgress::RakutenProcessing);
                 if waiting && o.paid_at.is_none() {
                     // お客様都合 / 4 未入金
-                    self.cancel_idx(idx, 1, 4, Cause::PaymentDeadline);
+                    self.cancel_idx(idx, ReasonDetail::Unpaid, Cause::PaymentDeadline);
                 }
             }
         }

@@ -5,7 +5,7 @@
 use super::*;
 use crate::domain::buyer::Buyer;
 use crate::domain::function::OrderOperation;
-use crate::domain::order::{Cause, ChangeReason, ChangeType, Order, OrderProgress};
+use crate::domain::order::{Cause, ChangeReason, ChangeType, ChangeTypeDetail, Order, OrderProgress, ReasonDetail};
 use crate::domain::order_ops::*;
 use crate::domain::search::{SearchPage, SearchQuery};
 use crate::domain::settings::CancelFlow;
@@ -59,10 +59,10 @@ impl Shop {
         }
     }
 
-    pub(super) fn cancel_idx(&mut self, idx: usize, reason: u8, detail: u8, cause: Cause) {
+    pub(super) fn cancel_idx(&mut self, idx: usize, detail: ReasonDetail, cause: Cause) {
         let now = self.now;
         let change_id = self.ids.change();
-        self.change(idx, |o| o.cancel(now, change_id, reason, detail, cause));
+        self.change(idx, |o| o.cancel(now, change_id, detail, cause));
         self.restore_stock(idx, None);
     }
 
@@ -147,11 +147,9 @@ impl Shop {
         &mut self,
         number: &str,
         restore: RestoreType,
-        reason_detail: u8,
+        reason_detail: ReasonDetail,
         after_shipping: bool,
     ) -> Result<(), Refusal> {
-        let buyers = reason_is_buyers(reason_detail).ok_or(Refusal::UnknownReasonDetail(reason_detail))?;
-        let reason = u8::from(buyers);
         let now = self.now;
         let change_id = self.ids.change();
         if after_shipping {
@@ -164,7 +162,7 @@ impl Shop {
                 return Err(Refusal::WrongStatus(p));
             }
             self.change(idx, |o| {
-                o.cancel(now, change_id, reason, reason_detail, Cause::Api(OrderOperation::CancelOrderAfterShipping))
+                o.cancel(now, change_id, reason_detail, Cause::Api(OrderOperation::CancelOrderAfterShipping))
             });
             self.restore_stock(idx, restore.force());
             return Ok(());
@@ -173,7 +171,7 @@ impl Shop {
         match self.settings.cancel_flow {
             CancelFlow::Immediate => {
                 let cause = Cause::Api(OrderOperation::CancelOrder);
-                self.change(idx, |o| o.cancel(now, change_id, reason, reason_detail, cause));
+                self.change(idx, |o| o.cancel(now, change_id, reason_detail, cause));
                 self.restore_stock(idx, restore.force());
             }
             CancelFlow::Via800 => {
@@ -182,7 +180,7 @@ impl Shop {
                         change_id,
                         change_type: ChangeType::CancelRequested,
                         change_type_detail: None,
-                        change_reason: Some(reason),
+                        change_reason: Some(reason_detail.party()),
                         change_reason_detail: Some(reason_detail),
                         apply: Some(now),
                         fix: None,
@@ -331,7 +329,7 @@ impl Shop {
         &mut self,
         number: &str,
         packages: &[PackageUpdate],
-        reduction_reason: Option<u8>,
+        reduction_reason: Option<ReasonDetail>,
         after_shipping: bool,
     ) -> Result<(), Refusal> {
         let allowed: &[OrderProgress] =
@@ -390,13 +388,13 @@ impl Shop {
             apply_sender(o, packages);
             o.modified = true;
             if amount_changed && o.progress != WaitingForConfirmation {
-                let detail = if after < before { 0 } else { 1 };
+                let detail = if after < before { ChangeTypeDetail::Reduction } else { ChangeTypeDetail::Increase };
                 let done = after_shipping;
                 o.change_reasons.push(ChangeReason {
                     change_id,
                     change_type: if done { ChangeType::ChangeCompleted } else { ChangeType::ChangeRequested },
                     change_type_detail: Some(detail),
-                    change_reason: reduction_reason.map(|r| u8::from(reason_is_buyers(r).unwrap_or(false))),
+                    change_reason: reduction_reason.map(ReasonDetail::party),
                     change_reason_detail: reduction_reason,
                     apply: Some(now),
                     fix: done.then_some(now),
