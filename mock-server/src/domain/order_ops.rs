@@ -28,6 +28,18 @@ pub fn is_valid_shipping_term(t: i64) -> bool {
     (100..=2424).contains(&t) && (7..=23).contains(&h1) && h2 > h1 && h2 <= 24
 }
 
+/// getOrder does not return orders placed longer ago than this (order-api.md §3.2).
+pub const GET_ORDER_HORIZON_DAYS: i64 = 730;
+
+/// What simulateCouponAmount answers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CouponSimulation {
+    /// `couponAllTotalPrice` with the simulated coupons.
+    pub coupon_total: i64,
+    /// `requestPrice` with them.
+    pub request_price: i64,
+}
+
 /// Why an operation was refused for one order, named for the RMS rule it broke. `api/order`
 /// turns each into its per-order ERROR item (HTTP 200); the domain knows no codes or texts.
 #[derive(Clone, Debug, PartialEq, Eq)]

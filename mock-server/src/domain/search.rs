@@ -7,8 +7,8 @@ use super::time::JstDateTime;
 use std::collections::{BTreeSet, HashMap};
 
 pub use super::search_query::{
-    is_searchable_settlement, KeywordField, PageProblem, RangeProblem, SearchQuery, HORIZON_DAYS, MAX_PAGE_SIZE,
-    ORDER_TYPES, WINDOW_DAYS,
+    is_searchable_settlement, KeywordField, RangeProblem, SearchQuery, HORIZON_DAYS, MAX_PAGE_SIZE, ORDER_TYPES,
+    WINDOW_DAYS,
 };
 
 /// One page of results.
@@ -199,7 +199,8 @@ impl OrderBook {
 #[cfg(test)]
 mod tests {
     use crate::domain::order::{DateType, OrderProgress};
-    use crate::domain::search::{PageProblem, RangeProblem, SearchQuery, SEARCH_CAP};
+    use crate::domain::search::{RangeProblem, SearchQuery, SEARCH_CAP};
+    use crate::domain::search_query::PageProblem;
     use crate::domain::shop::OrderLine;
     use crate::setup::{parse_toml, ShopDocument};
 

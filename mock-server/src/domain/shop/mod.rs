@@ -24,7 +24,6 @@ mod requests;
 mod shipping;
 
 use clock::Event;
-pub use orders::{CouponSimulation, GET_ORDER_HORIZON_DAYS};
 
 /// The licence key is valid for 90 days from issue (auth-and-limits.md §3).
 pub const LICENSE_VALID_DAYS: i64 = 90;

@@ -12,18 +12,6 @@ use crate::domain::settings::CancelFlow;
 use clock::Event;
 use OrderProgress::*;
 
-/// getOrder does not return orders placed longer ago than this (order-api.md §3.2).
-pub const GET_ORDER_HORIZON_DAYS: i64 = 730;
-
-/// What simulateCouponAmount answers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct CouponSimulation {
-    /// `couponAllTotalPrice` with the simulated coupons.
-    pub coupon_total: i64,
-    /// `requestPrice` with them.
-    pub request_price: i64,
-}
-
 impl Shop {
     pub(super) fn change(&mut self, idx: usize, f: impl FnOnce(&mut Order)) {
         let (before, number) = {
