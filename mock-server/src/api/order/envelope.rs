@@ -144,3 +144,81 @@ pub fn sender_field_key(f: SenderField) -> &'static str {
         SenderField::SettlementMethodAfter => "afterSettlementMethodCode",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::order::OrderProgress;
+
+    /// The codes and texts each domain refusal had when they were written in the domain.
+    #[test]
+    fn each_refusal_keeps_its_rms_code_and_text() {
+        let cases: Vec<(Refusal, &str, String)> = vec![
+            (Refusal::NotFound, "ORDER_EXT_API_CONFIRM_ORDER_ERROR_016", "指定された注文番号は存在しません。".into()),
+            (
+                Refusal::Cancelled,
+                "ORDER_EXT_API_CONFIRM_ORDER_ERROR_102",
+                "指定された注文番号は既にキャンセルされているため、注文確認が出来る状態ではありませんでした。".into(),
+            ),
+            (
+                Refusal::WrongStatus(OrderProgress::WaitingForShipment),
+                "ORDER_EXT_API_CONFIRM_ORDER_ERROR_103",
+                "指定された注文番号は発送待ち(300)のため、注文確認が出来る状態ではありませんでした。".into(),
+            ),
+            (
+                Refusal::PostageUndetermined,
+                "ORDER_EXT_API_CONFIRM_ORDER_ERROR_105",
+                "送料等の金額が確定していないため、注文確認が出来る状態ではありませんでした。".into(),
+            ),
+            (
+                Refusal::SubStatusNotApplicable(1),
+                "ORDER_EXT_API_CONFIRM_ORDER_ERROR_102",
+                "指定された注文番号、サブステータスでは更新できません。".into(),
+            ),
+            (
+                Refusal::UnknownBasket(7),
+                "ORDER_EXT_API_CONFIRM_ORDER_ERROR_104",
+                "指定された送付先ID(7)は存在しません。".into(),
+            ),
+            (
+                Refusal::UnknownItemDetail(8),
+                "ORDER_EXT_API_CONFIRM_ORDER_ERROR_105",
+                "指定された商品明細ID(8)は存在しません。".into(),
+            ),
+            (
+                Refusal::OutOfStock { manage_number: "m".into(), variant_id: "v".into(), left: 2 },
+                "ORDER_EXT_API_CONFIRM_ORDER_ERROR_106",
+                "在庫が不足しています。(m/v 残り2)".into(),
+            ),
+            (
+                Refusal::ReductionNeedsReason,
+                "ORDER_EXT_API_CONFIRM_ORDER_ERROR_107",
+                "減額の場合はreductionReasonを指定して下さい。".into(),
+            ),
+            (
+                Refusal::NotSupported(vec![SenderField::Wrapping1, SenderField::SettlementMethodAfter]),
+                "ORDER_EXT_API_CONFIRM_ORDER_ERROR_108",
+                "rms-mockは次の項目の変更に未対応です: WrappingModel1, afterSettlementMethodCode".into(),
+            ),
+            (
+                Refusal::UnknownShippingDetail(9),
+                "ORDER_EXT_API_CONFIRM_ORDER_ERROR_105",
+                "指定された発送明細ID(9)は存在しません。".into(),
+            ),
+            (
+                Refusal::ShippingDetailIdRequired,
+                "ORDER_EXT_API_CONFIRM_ORDER_ERROR_105",
+                "削除する発送明細IDを指定して下さい。".into(),
+            ),
+        ];
+        for (r, code, text) in cases {
+            let m = refusal_message("CONFIRM_ORDER", "注文確認", &r);
+            assert_eq!((m.kind, m.code.as_str(), m.text.as_str()), ("ERROR", code, text.as_str()), "{r:?}");
+        }
+        let m = refusal("UPDATE_ORDERSUBSTATUS", "サブステータスの更新", "n", &Refusal::Cancelled);
+        assert_eq!(
+            (m.code.as_str(), m.order_number.as_deref()),
+            ("ORDER_EXT_API_UPDATE_ORDERSUBSTATUS_ERROR_101", Some("n"))
+        );
+    }
+}
