@@ -100,8 +100,10 @@ const SETTLEMENT_METHODS: &[(u16, &str)] = &[
 
 impl SettlementMethod {
     /// 1 クレジットカード
+    #[cfg(test)]
     pub const CARD: SettlementMethod = SettlementMethod(1);
     /// 2 代金引換
+    #[cfg(test)]
     pub const COD: SettlementMethod = SettlementMethod(2);
 
     /// The value of a number; None for an unknown one.
@@ -155,6 +157,7 @@ impl SettlementMethod {
 
 /// RMS `changeType` (order-api.md §4, ChangeReasonModel).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[allow(dead_code, reason = "the whole RMS table; the fake's flows produce only some of these")]
 pub enum ChangeType {
     /// 0 キャンセル申請
     CancelRequested,
@@ -198,6 +201,7 @@ impl ChangeType {
 
 /// RMS `changeTypeDetail` (order-api.md §4, ChangeReasonModel).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[allow(dead_code, reason = "the whole RMS table; the fake's flows produce only some of these")]
 pub enum ChangeTypeDetail {
     /// 0 減額
     Reduction,
@@ -314,6 +318,7 @@ impl ReasonDetail {
 
 /// RMS `dueDateType` (DueDateModel, v5+).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[allow(dead_code, reason = "the whole RMS table; the fake sets no refund deadline")]
 pub enum DueDateType {
     /// 0 支払い期限日
     Payment,

@@ -185,14 +185,6 @@ pub enum PlaceOrderError {
     },
 }
 
-impl PlaceOrderError {
-    /// True when the request is well formed but the shop's state refuses it (stock, an item
-    /// not on sale), as opposed to a wrong request.
-    pub fn is_conflict(&self) -> bool {
-        matches!(self, Self::Hidden { .. } | Self::NoPrice { .. } | Self::OutOfStock { .. })
-    }
-}
-
 /// Why a buyer-side action on an existing order was refused (control plane).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum BuyerError {
