@@ -11,6 +11,7 @@ pub mod admin;
 pub mod api;
 pub mod auth;
 pub mod cli;
+pub mod control;
 pub mod domain;
 pub mod merge;
 pub mod registry;

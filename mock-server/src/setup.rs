@@ -457,7 +457,8 @@ impl ShopDocument {
         }
         for (at, i, o) in orders {
             let lines: Vec<OrderLine> = o.lines.iter().map(LineDoc::to_line).collect();
-            shop.place_order(&lines, o.settlement_method_code, Some(at)).map_err(|e| match e {
+            let extras = o.extras(at).map_err(|(k, p)| err(source, format!("orders[{i}].{k}"), p))?;
+            shop.place_order_with(&lines, o.settlement_method_code, Some(at), &extras).map_err(|e| match e {
                 BuyerError::Invalid(k, p) => err(source, format!("orders[{i}].{k}"), p),
                 BuyerError::NotFound(p) | BuyerError::Conflict(p) => err(source, format!("orders[{i}]"), p),
             })?;
@@ -595,5 +596,18 @@ license_key = "SL123456_bbbbbbbbbbbbbbbb"
         let doc: ShopDocument = parse_toml(&text, "x.toml").unwrap();
         let e = doc.build("x.toml").err().unwrap();
         assert_eq!(e.key, "orders[0].lines[0].manage_number");
+    }
+
+    #[test]
+    fn existing_orders_keep_their_points_and_coupons() {
+        let text = format!(
+            "{MINIMAL}\n[[items]]\nmanage_number = \"socks\"\ntitle = \"ソックス\"\n  [[items.variants]]\n  variant_id = \"socks\"\n  price = 500\n  quantity = 10\n\n[[orders]]\nused_point = 100\nlines = [{{ manage_number = \"socks\", variant_id = \"socks\", units = 2 }}]\ncoupons = [{{ code = \"C1\", price = 50 }}]\n"
+        );
+        let doc: ShopDocument = parse_toml(&text, "x.toml").unwrap();
+        let shop = doc.build("x.toml").unwrap();
+        let order = shop.orders().iter().next().unwrap();
+        assert_eq!(order.used_point, 100);
+        assert_eq!(order.coupons.len(), 1);
+        assert_eq!(order.coupons[0].code, "C1");
     }
 }

@@ -213,3 +213,39 @@ async fn unknown_control_plane_paths_and_methods_answer_json() {
     let (status, _) = app.admin(Method::GET, "/__admin/shops/999999/journal", None).await;
     assert_eq!(status, 404);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_settings_patches_never_lose_each_other() {
+    let app = std::sync::Arc::new(spawn(shop()).await);
+    // Each patch sets a different key; run together, every one of them must land.
+    let keys = [
+        "auto_confirm_delay_minutes",
+        "processing_delay_minutes",
+        "unconfirmed_cancel_days",
+        "prepayment_due_days",
+        "buyer_cancel_minutes",
+        "cancel_confirm_minutes",
+        "change_confirm_minutes",
+        "payment_processing_minutes",
+        "payment_settle_minutes",
+        "async_shipping_delay_minutes",
+        "review_ng_due_days",
+    ];
+    for round in 1..=30u32 {
+        let tasks: Vec<_> = keys
+            .iter()
+            .map(|k| {
+                let app = app.clone();
+                let patch = json!({ *k: round });
+                tokio::spawn(async move { app.patch_settings(patch).await.0 })
+            })
+            .collect();
+        for t in tasks {
+            assert_eq!(t.await.unwrap(), 200);
+        }
+        let (_, v) = app.admin(Method::GET, &app.shop_path("/settings"), None).await;
+        for k in keys {
+            assert_eq!(v[k], round, "round {round}: the patch of {k} was lost: {v}");
+        }
+    }
+}
