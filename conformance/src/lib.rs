@@ -12,6 +12,7 @@ pub mod integration;
 pub mod ledger;
 pub mod runner;
 pub mod setup;
+pub mod time;
 
 use serde_json::{json, Value};
 
@@ -40,7 +41,7 @@ impl RmsClient {
     pub fn new(base_url: &str, service_secret: &str, license_key: &str) -> Self {
         RmsClient {
             base_url: base_url.trim_end_matches('/').to_string(),
-            authorization: rms_mock::auth::esa_header(service_secret, license_key),
+            authorization: rms_mock::esa_header(service_secret, license_key),
             http: reqwest::Client::new(),
         }
     }

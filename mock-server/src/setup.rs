@@ -22,16 +22,33 @@ pub const DEMO_SHOP_TOML: &str = include_str!("../../fixtures/shops/demo.toml");
 /// When a document gives no `clock_start`.
 pub const DEFAULT_CLOCK_START: &str = "2026-11-28T09:00:00+0900";
 
+/// One shop: identity, settings, catalog, existing orders. Read from TOML (a shop file) or
+/// JSON (the control plane), or built in Rust:
+///
+/// ```
+/// use rms_mock::{ItemDoc, OrderDoc, ShopDocument};
+///
+/// let doc = ShopDocument::new("123456")
+///     .item(ItemDoc::new("tshirt", "Tシャツ").variant("m", 1980, 10))
+///     .settings(|s| s.auto_confirm = true)
+///     .order(OrderDoc::new().line("tshirt", "m", 2).settlement(9));
+/// assert_eq!(doc.shop.service_secret, "SP123456_secret");
+/// ```
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ShopDocument {
+    /// Identity, credentials and clock (`[shop]`).
     pub shop: ShopSection,
+    /// The shop settings (`[settings]`); every key has a default.
     #[serde(default)]
     pub settings: ShopSettings,
+    /// Shipping settings (`[shipping]`).
     #[serde(default)]
     pub shipping: ShippingSettings,
+    /// Sub-status definitions (`[[sub_statuses]]`).
     #[serde(default)]
     pub sub_statuses: Vec<SubStatusDef>,
+    /// Items in shorthand (`[[items]]`).
     #[serde(default)]
     pub items: Vec<ItemDoc>,
     /// Orders that already exist when the shop is created.
@@ -41,15 +58,21 @@ pub struct ShopDocument {
     pub generate: Option<GenerateDoc>,
 }
 
+/// The `[shop]` table.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ShopSection {
+    /// Six digits.
     pub shop_id: String,
+    /// Display name; defaults to `shop-<shop_id>`.
     pub name: Option<String>,
+    /// The first half of the ESA credentials (no spaces or `:`).
     pub service_secret: String,
+    /// The second half of the ESA credentials (no spaces or `:`).
     pub license_key: String,
     /// Defaults to `clock_start` (a fresh key).
     pub license_issued_at: Option<String>,
+    /// The shop's virtual now at creation; defaults to [`DEFAULT_CLOCK_START`].
     pub clock_start: Option<String>,
     /// Seed for ids and buyers; defaults to a hash of the shop id.
     pub seed: Option<u64>,
@@ -60,31 +83,43 @@ pub struct ShopSection {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ItemDoc {
+    /// 商品管理番号 (case-insensitive; stored lower case).
     pub manage_number: String,
+    /// 商品番号; defaults to the manage number.
     pub item_number: Option<String>,
+    /// The item's title.
     pub title: String,
     /// 6 digits; defaults to 559887.
     pub genre_id: Option<String>,
     /// `NORMAL` (default), `PRE_ORDER`, `BUYING_CLUB`.
     pub item_type: Option<String>,
+    /// Hidden from the shop front.
     #[serde(default)]
     pub hide_item: bool,
+    /// Its SKUs (at least one).
     pub variants: Vec<VariantDoc>,
 }
 
+/// One SKU of an [`ItemDoc`].
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct VariantDoc {
+    /// The SKU's variant id.
     pub variant_id: String,
+    /// The merchant's own SKU id.
     pub merchant_defined_sku_id: Option<String>,
+    /// Standard price in yen (ignored for `BUYING_CLUB` items).
     pub price: i64,
+    /// Stock on hand (0..=99999).
     #[serde(default)]
     pub quantity: i64,
+    /// Selector name → value (`サイズ = "M"`), in the order written.
     #[serde(default)]
     pub selector_values: OrderedPairs,
     /// Item API `restockOnCancel`; true here by default so cancelled orders give stock back.
     #[serde(default = "yes")]
     pub restock_on_cancel: bool,
+    /// Hidden SKU.
     #[serde(default)]
     pub hidden: bool,
 }
@@ -95,7 +130,7 @@ fn yes() -> bool {
 
 impl ItemDoc {
     /// The Item API 2.0 body this shorthand stands for.
-    pub fn to_item_json(&self) -> serde_json::Value {
+    pub(crate) fn to_item_json(&self) -> serde_json::Value {
         use serde_json::{json, Map, Value};
         let mut selectors: Vec<(String, Vec<String>)> = Vec::new();
         for v in &self.variants {
@@ -183,18 +218,23 @@ impl Serialize for OrderedPairs {
     }
 }
 
+/// An order a buyer places: in a shop document (an order that already exists) or as the
+/// body of `POST /__admin/shops/{shop_id}/orders`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct OrderDoc {
     /// Defaults to the shop's current time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at: Option<String>,
     /// 1 card, 2 COD, 9 bank transfer, 13/14 convenience prepay, …
     #[serde(default = "card")]
     pub settlement_method_code: i64,
+    /// What the buyer orders (at least one line).
     pub lines: Vec<LineDoc>,
     /// Rakuten points the buyer uses.
     #[serde(default)]
     pub used_point: i64,
+    /// Coupons the buyer uses.
     #[serde(default)]
     pub coupons: Vec<CouponDoc>,
 }
@@ -203,16 +243,23 @@ pub struct OrderDoc {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CouponDoc {
+    /// The coupon code.
     pub code: String,
+    /// Its name; defaults to ショップクーポン.
     #[serde(default = "coupon_name")]
     pub name: String,
+    /// Its summary; defaults to `定額割引 <price>円`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     /// 1 ショップ (default), 2 メーカー, 3 サービス
     #[serde(default = "one_u8")]
     pub capital_code: u8,
     /// `YYYY-MM-DD`; default: 30 days after ordering.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_date: Option<String>,
+    /// Discount per unit in yen.
     pub price: i64,
+    /// How many times it applies.
     #[serde(default = "one")]
     pub unit: i64,
 }
@@ -227,13 +274,13 @@ fn one_u8() -> u8 {
 
 impl OrderDoc {
     /// Points and coupons as the domain takes them; `at` dates the default expiry.
-    pub fn extras(&self, at: JstDateTime) -> Result<crate::domain::shop::OrderExtras, (String, String)> {
+    pub(crate) fn extras(&self, at: JstDateTime) -> Result<crate::domain::shop::OrderExtras, (String, String)> {
         to_extras(self.used_point, &self.coupons, at)
     }
 }
 
 /// Checks coupon documents and turns them into domain coupons.
-pub fn to_extras(
+pub(crate) fn to_extras(
     used_point: i64,
     coupons: &[CouponDoc],
     at: JstDateTime,
@@ -268,11 +315,15 @@ pub fn to_extras(
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct GenerateDoc {
+    /// How many items (≤ 100000).
     pub items: usize,
+    /// SKUs per item (1..=400).
     #[serde(default = "one_usize")]
     pub variants: usize,
+    /// Seed of the generated names (`gen-<seed>-<n>`), so generations never collide.
     #[serde(default)]
     pub seed: u64,
+    /// Stock per SKU (0..=99999).
     #[serde(default = "hundred")]
     pub quantity: i64,
 }
@@ -293,26 +344,41 @@ fn one() -> i64 {
     1
 }
 
+/// One line of an [`OrderDoc`].
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct LineDoc {
+    /// The item's manage number.
     pub manage_number: String,
+    /// The SKU's variant id.
     pub variant_id: String,
+    /// How many (default 1).
     #[serde(default = "one")]
     pub units: i64,
 }
 
 impl LineDoc {
-    pub fn to_line(&self) -> OrderLine {
+    /// A line of `units` of one SKU.
+    pub fn new(manage_number: impl Into<String>, variant_id: impl Into<String>, units: i64) -> Self {
+        LineDoc { manage_number: manage_number.into(), variant_id: variant_id.into(), units }
+    }
+
+    pub(crate) fn to_line(&self) -> OrderLine {
         OrderLine { manage_number: self.manage_number.clone(), variant_id: self.variant_id.clone(), units: self.units }
     }
 }
 
-/// `<source>: <key>: <problem>`
+/// A problem in a document, shown as `<source>: <key>: <problem>`.
+///
+/// (Display is written by hand: `thiserror` would take a field named `source` for the
+/// underlying error.)
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SetupError {
+    /// The file (or `request body`).
     pub source: String,
+    /// The key path, e.g. `items[0].variants[1].price`; empty for the document as a whole.
     pub key: String,
+    /// What is wrong.
     pub problem: String,
 }
 
@@ -389,7 +455,7 @@ fn check_token(source: &str, key: &str, s: &str) -> Result<(), SetupError> {
 impl ShopDocument {
     /// Checks the document and creates the shop: catalog first, then the existing orders
     /// played in time order on the shop's clock, which ends at `clock_start`.
-    pub fn build(&self, source: &str) -> Result<Shop, SetupError> {
+    pub(crate) fn build(&self, source: &str) -> Result<Shop, SetupError> {
         let s = &self.shop;
         if s.shop_id.len() != 6 || !s.shop_id.bytes().all(|b| b.is_ascii_digit()) {
             return Err(err(source, "shop.shop_id", format!("'{}' is not 6 digits", s.shop_id)));
@@ -514,19 +580,222 @@ impl ShopDocument {
     }
 }
 
-/// Reads and builds a shop file.
-pub fn load_shop_file(path: &std::path::Path) -> Result<Shop, SetupError> {
-    let source = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| err(&source, "", format!("cannot read the file: {e}")))?;
-    let doc: ShopDocument = parse_toml(&text, &source)?;
-    doc.build(&source)
-}
-
 /// The embedded demo shop.
-pub fn demo_shop() -> Shop {
+#[cfg(test)]
+fn demo_shop() -> Shop {
     let doc: ShopDocument =
         parse_toml(DEMO_SHOP_TOML, "fixtures/shops/demo.toml").expect("the embedded demo shop parses");
     doc.build("fixtures/shops/demo.toml").expect("the embedded demo shop builds")
+}
+
+impl ShopDocument {
+    /// Checks the document as creating the shop would (`source` names it in errors), without
+    /// creating it.
+    pub fn check(&self, source: &str) -> Result<(), SetupError> {
+        self.build(source).map(drop)
+    }
+
+    /// A shop with default settings, no items and no orders; credentials `SP<id>_secret` and
+    /// `SL<id>_license`, clock at [`DEFAULT_CLOCK_START`].
+    pub fn new(shop_id: impl Into<String>) -> Self {
+        let shop_id = shop_id.into();
+        ShopDocument {
+            shop: ShopSection {
+                service_secret: format!("SP{shop_id}_secret"),
+                license_key: format!("SL{shop_id}_license"),
+                shop_id,
+                name: None,
+                license_issued_at: None,
+                clock_start: None,
+                seed: None,
+            },
+            settings: ShopSettings::default(),
+            shipping: ShippingSettings::default(),
+            sub_statuses: Vec::new(),
+            items: Vec::new(),
+            orders: Vec::new(),
+            generate: None,
+        }
+    }
+
+    /// Sets the ESA credentials.
+    pub fn credentials(mut self, service_secret: impl Into<String>, license_key: impl Into<String>) -> Self {
+        self.shop.service_secret = service_secret.into();
+        self.shop.license_key = license_key.into();
+        self
+    }
+
+    /// Sets the display name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.shop.name = Some(name.into());
+        self
+    }
+
+    /// Sets the shop's virtual now at creation (`2026-11-28T09:00:00+0900`).
+    pub fn clock_start(mut self, at: impl Into<String>) -> Self {
+        self.shop.clock_start = Some(at.into());
+        self
+    }
+
+    /// Sets when the licence key was issued (it expires 90 days later).
+    pub fn license_issued_at(mut self, at: impl Into<String>) -> Self {
+        self.shop.license_issued_at = Some(at.into());
+        self
+    }
+
+    /// Changes settings: `.settings(|s| s.auto_confirm = true)`.
+    pub fn settings(mut self, change: impl FnOnce(&mut ShopSettings)) -> Self {
+        change(&mut self.settings);
+        self
+    }
+
+    /// Adds an item.
+    pub fn item(mut self, item: ItemDoc) -> Self {
+        self.items.push(item);
+        self
+    }
+
+    /// Adds an order that already exists when the shop is created.
+    pub fn order(mut self, order: OrderDoc) -> Self {
+        self.orders.push(order);
+        self
+    }
+
+    /// Adds a generated catalog.
+    pub fn generate(mut self, generate: GenerateDoc) -> Self {
+        self.generate = Some(generate);
+        self
+    }
+}
+
+impl ItemDoc {
+    /// A `NORMAL` item with no variants yet.
+    pub fn new(manage_number: impl Into<String>, title: impl Into<String>) -> Self {
+        ItemDoc {
+            manage_number: manage_number.into(),
+            item_number: None,
+            title: title.into(),
+            genre_id: None,
+            item_type: None,
+            hide_item: false,
+            variants: Vec::new(),
+        }
+    }
+
+    /// Adds a SKU with a price and stock.
+    pub fn variant(self, variant_id: impl Into<String>, price: i64, quantity: i64) -> Self {
+        self.with_variant(VariantDoc::new(variant_id, price, quantity))
+    }
+
+    /// Adds a SKU built with [`VariantDoc`]'s builder.
+    pub fn with_variant(mut self, variant: VariantDoc) -> Self {
+        self.variants.push(variant);
+        self
+    }
+
+    /// Sets the item number (商品番号).
+    pub fn item_number(mut self, item_number: impl Into<String>) -> Self {
+        self.item_number = Some(item_number.into());
+        self
+    }
+
+    /// Sets the item type (`NORMAL`, `PRE_ORDER`, `BUYING_CLUB`).
+    pub fn item_type(mut self, item_type: impl Into<String>) -> Self {
+        self.item_type = Some(item_type.into());
+        self
+    }
+}
+
+impl VariantDoc {
+    /// A SKU with a price and stock that gives stock back on cancel.
+    pub fn new(variant_id: impl Into<String>, price: i64, quantity: i64) -> Self {
+        VariantDoc {
+            variant_id: variant_id.into(),
+            merchant_defined_sku_id: None,
+            price,
+            quantity,
+            selector_values: OrderedPairs::default(),
+            restock_on_cancel: true,
+            hidden: false,
+        }
+    }
+
+    /// Sets the merchant's SKU id.
+    pub fn sku(mut self, merchant_defined_sku_id: impl Into<String>) -> Self {
+        self.merchant_defined_sku_id = Some(merchant_defined_sku_id.into());
+        self
+    }
+
+    /// Adds a selector value (`("サイズ", "M")`), kept in the order added.
+    pub fn selector(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.selector_values.0.push((name.into(), value.into()));
+        self
+    }
+}
+
+impl Default for OrderDoc {
+    fn default() -> Self {
+        OrderDoc { at: None, settlement_method_code: card(), lines: Vec::new(), used_point: 0, coupons: Vec::new() }
+    }
+}
+
+impl OrderDoc {
+    /// A card order (settlement method 1) at the shop's now, with no lines yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds `units` of one SKU.
+    pub fn line(mut self, manage_number: impl Into<String>, variant_id: impl Into<String>, units: i64) -> Self {
+        self.lines.push(LineDoc::new(manage_number, variant_id, units));
+        self
+    }
+
+    /// Sets the settlement method code (1 card, 2 COD, 9 bank transfer, 14 convenience prepay, …).
+    pub fn settlement(mut self, code: i64) -> Self {
+        self.settlement_method_code = code;
+        self
+    }
+
+    /// Orders at `at` instead of now (a later time moves the shop's clock there first).
+    pub fn at(mut self, at: impl Into<String>) -> Self {
+        self.at = Some(at.into());
+        self
+    }
+
+    /// The buyer uses Rakuten points.
+    pub fn used_point(mut self, points: i64) -> Self {
+        self.used_point = points;
+        self
+    }
+
+    /// The buyer uses a coupon.
+    pub fn coupon(mut self, coupon: CouponDoc) -> Self {
+        self.coupons.push(coupon);
+        self
+    }
+}
+
+impl CouponDoc {
+    /// A shop coupon of `price` yen off once, expiring 30 days after ordering.
+    pub fn new(code: impl Into<String>, price: i64) -> Self {
+        CouponDoc {
+            code: code.into(),
+            name: coupon_name(),
+            summary: None,
+            capital_code: 1,
+            expiry_date: None,
+            price,
+            unit: 1,
+        }
+    }
+}
+
+impl GenerateDoc {
+    /// `items` items of one SKU each, 100 in stock, seed 0.
+    pub fn new(items: usize) -> Self {
+        GenerateDoc { items, variants: one_usize(), seed: 0, quantity: hundred() }
+    }
 }
 
 #[cfg(test)]
@@ -544,7 +813,7 @@ license_key = "SL123456_bbbbbbbbbbbbbbbb"
     fn the_demo_shop_builds() {
         let shop = demo_shop();
         assert_eq!(shop.profile.shop_id, "123456");
-        assert!(!shop.orders().is_empty());
+        assert_ne!(shop.orders().len(), 0);
     }
 
     #[test]

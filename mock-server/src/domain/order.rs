@@ -99,6 +99,7 @@ const SETTLEMENT_METHODS: &[(u16, &str)] = &[
 ];
 
 impl SettlementMethod {
+    #[cfg(test)]
     pub const CARD: SettlementMethod = SettlementMethod(1);
     pub const COD: SettlementMethod = SettlementMethod(2);
 

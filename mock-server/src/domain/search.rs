@@ -285,10 +285,6 @@ impl OrderBook {
         self.orders.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.orders.is_empty()
-    }
-
     pub fn get(&self, idx: usize) -> &Order {
         &self.orders[idx]
     }

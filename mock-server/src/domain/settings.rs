@@ -22,8 +22,11 @@ pub enum Api {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+/// A sort direction.
 pub enum SortDirection {
+    /// Oldest first.
     Asc,
+    /// Newest first.
     Desc,
 }
 
@@ -77,6 +80,7 @@ impl Default for GatewaySettings {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]
 pub struct RateLimitSettings {
+    /// Whether requests are throttled at all.
     pub enabled: bool,
     /// `wall` (default) or `virtual`: the time line the buckets refill on.
     pub clock: LimitClock,
@@ -87,9 +91,12 @@ pub struct RateLimitSettings {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
+/// The time line rate-limit buckets refill on.
 pub enum LimitClock {
+    /// Real time.
     #[default]
     Wall,
+    /// The shop's virtual clock.
     Virtual,
 }
 
@@ -130,16 +137,21 @@ impl Default for ShippingSettings {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SubStatusDef {
+    /// `subStatusId`.
     pub id: i64,
+    /// `subStatusName`.
     pub name: String,
+    /// The orderProgress it belongs to (100-900).
     pub order_progress: u16,
 }
 
+/// The shop settings that break real integrations (`[settings]` of a shop document).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ShopSettings {
     /// RMS 自動注文確認. When on, new orders leave 100 after `auto_confirm_delay_minutes`.
     pub auto_confirm: bool,
+    /// Minutes after ordering until automatic confirmation.
     pub auto_confirm_delay_minutes: u32,
     /// 楽天処理中 (200) → 発送待ち (300) for orders that need no payment from the buyer.
     pub processing_delay_minutes: u32,
@@ -155,7 +167,9 @@ pub struct ShopSettings {
     pub prepayment_due_days: u32,
     /// Minutes after ordering in which the buyer may cancel alone.
     pub buyer_cancel_minutes: u32,
+    /// How strictly request datetimes are read.
     pub datetime_mode: DatetimeMode,
+    /// How strictly request keys' case is read.
     pub key_case: KeyCase,
     /// Refuse an order-API Content-Type without `charset` (one observation of 415; [?]).
     pub require_charset: bool,
@@ -163,7 +177,9 @@ pub struct ShopSettings {
     pub search_default_sort: SortDirection,
     /// How many RMS requests the journal keeps.
     pub journal_limit: usize,
+    /// How the gateway answers refusals.
     pub gateway: GatewaySettings,
+    /// Request throttling.
     pub rate_limit: RateLimitSettings,
     /// items.search with a parameter it does not know (rms-mcp sends `searchType=1`): the
     /// real API lists IE1005 for it, but whether it fires is [?].
@@ -177,6 +193,7 @@ pub struct ShopSettings {
     /// What cancelOrder leads to ([?] in the spec): 800 then 900 after
     /// `cancel_confirm_minutes`, or 900 at once.
     pub cancel_flow: CancelFlow,
+    /// キャンセル確定待ち (800) → キャンセル確定 (900) with [`CancelFlow::Via800`].
     pub cancel_confirm_minutes: u32,
     /// 変更確定待ち (400) → back after a confirmed order's amount changed.
     pub change_confirm_minutes: u32,
@@ -192,15 +209,21 @@ pub struct ShopSettings {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+/// What cancelOrder leads to.
 pub enum CancelFlow {
+    /// 800 キャンセル確定待ち, then 900 after `cancel_confirm_minutes`.
     Via800,
+    /// 900 キャンセル確定 at once.
     Immediate,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+/// What items.search does with a parameter it does not know.
 pub enum UnknownParams {
+    /// Ignore it.
     Ignore,
+    /// Answer IE1005.
     Reject,
 }
 
@@ -265,6 +288,7 @@ impl ShopSettings {
         out
     }
 
+    /// Whether the shop applied for `api`.
     pub fn api_enabled(&self, api: Api) -> bool {
         self.apis.contains(&api)
     }
