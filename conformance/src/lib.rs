@@ -46,7 +46,7 @@ impl RmsClient {
         }
     }
 
-    /// POST /es/2.0/order/<op>/; returns the status and the JSON body.
+    /// `POST /es/2.0/order/<op>/`; returns the status and the JSON body.
     pub async fn order(&self, op: &str, body: &Value) -> Result<(u16, Value), reqwest::Error> {
         let r = self
             .http

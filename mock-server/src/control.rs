@@ -11,7 +11,7 @@
 //! [`ShopDocument`](crate::ShopDocument), placing an order an [`OrderDoc`](crate::OrderDoc)
 //! (the shape of an order in a shop document), seeding a catalog a
 //! [`GenerateDoc`](crate::GenerateDoc), and a settings patch is an RFC 7396 merge patch over
-//! [`ShopSettings`](crate::ShopSettings) (any JSON object, so it stays a `serde_json::Value`).
+//! [`ShopSettings`] (any JSON object, so it stays a `serde_json::Value`).
 
 use crate::domain::settings::{ShippingSettings, ShopSettings, SubStatusDef};
 use serde::{Deserialize, Serialize};

@@ -44,28 +44,27 @@ pub enum Error {
 /// A fake RMS on 127.0.0.1 and its own free port, served by a task of the current Tokio
 /// runtime until dropped.
 ///
+/// The example of the README, as a doc test:
+///
 /// ```
 /// use rms_mock::{ItemDoc, OrderDoc, RmsMock, ShopDocument};
 /// use serde_json::{json, Value};
 ///
-/// # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # #[tokio::main]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let mock = RmsMock::start().await;
-/// let doc = ShopDocument::new("123456").item(ItemDoc::new("tshirt", "Tシャツ").variant("m", 1980, 10));
-/// let shop = mock.shop(doc).await?;
-/// let order = shop.place_order(&OrderDoc::new().line("tshirt", "m", 1)).await?; // a card order
-/// let rms = |op: &str, body: Value| {
-///     let url = format!("{}/es/2.0/order/{op}/", mock.uri());
-///     reqwest::Client::new().post(url).header("Authorization", shop.authorization()).json(&body).send()
-/// };
+/// let shop = mock.shop(ShopDocument::new("123456").item(ItemDoc::new("tshirt", "Tシャツ").variant("m", 1980, 10))).await?;
+/// let n = shop.place_order(&OrderDoc::new().line("tshirt", "m", 1)).await?.order_number; // a card order
+/// let rms = |op: &str, body: Value| reqwest::Client::new().post(format!("{}/es/2.0/order/{op}/", mock.uri()))
+///     .header("Authorization", shop.authorization()).json(&body).send();
 /// let search = |progress: u16| json!({"dateType": 1, "orderProgressList": [progress],
 ///     "startDatetime": "2026-11-28T00:00:00+0900", "endDatetime": "2026-11-28T23:59:59+0900"});
-/// let found: Value = rms("searchOrder", search(100)).await?.json().await?;
-/// assert_eq!(found["orderNumberList"], json!([order.order_number]));
-/// rms("confirmOrder", json!({"orderNumberList": [order.order_number]})).await?;
-/// shop.advance_minutes(30).await?; // Rakuten's processing_delay_minutes
-/// let found: Value = rms("searchOrder", search(300)).await?.json().await?;
-/// assert_eq!(found["orderNumberList"], json!([order.order_number]));
-/// # Ok(()) }
+/// assert_eq!(rms("searchOrder", search(100)).await?.json::<Value>().await?["orderNumberList"], json!([n]));
+/// rms("confirmOrder", json!({"orderNumberList": [n]})).await?;
+/// shop.advance_minutes(30).await?; // Rakuten's processing: 200 → 300 after processing_delay_minutes
+/// assert_eq!(rms("searchOrder", search(300)).await?.json::<Value>().await?["orderNumberList"], json!([n]));
+/// # Ok(())
+/// # }
 /// ```
 #[derive(Debug)]
 pub struct RmsMock {
