@@ -35,24 +35,30 @@ impl RmsReply {
 
     /// The codes a support engineer looks for in the journal, whatever the envelope.
     pub fn codes(&self) -> Vec<String> {
-        let Some(b) = &self.body else { return vec![] };
-        let mut out = Vec::new();
-        if let Some(list) = b.get("MessageModelList").and_then(Value::as_array) {
-            out.extend(list.iter().filter_map(|m| m.get("messageCode")?.as_str().map(String::from)));
-        }
-        for result in b.get("ResultShippingModelList").and_then(Value::as_array).into_iter().flatten() {
-            if let Some(list) = result.get("MessageModelList").and_then(Value::as_array) {
-                out.extend(list.iter().filter_map(|m| m.get("messageCode")?.as_str().map(String::from)));
-            }
-        }
-        if let Some(list) = b.get("errors").and_then(Value::as_array) {
-            out.extend(list.iter().filter_map(|m| m.get("code")?.as_str().map(String::from)));
-        }
-        if let Some(c) = b.pointer("/Results/errorCode").and_then(Value::as_str) {
-            out.push(c.to_string());
-        }
-        out
+        self.body.as_ref().map(message_codes).unwrap_or_default()
     }
+}
+
+/// The message codes of any RMS answer, in order: the order API's `MessageModelList[].messageCode`
+/// (also those nested per order in `ResultShippingModelList`), the Item/Inventory APIs'
+/// `errors[].code`, and the gateway's `Results.errorCode`. The one reader of codes, for the
+/// journal, the tests and the conformance runner alike.
+pub fn message_codes(body: &Value) -> Vec<String> {
+    fn message_list(v: &Value, out: &mut Vec<String>) {
+        let list = v.get("MessageModelList").and_then(Value::as_array).into_iter().flatten();
+        out.extend(list.filter_map(|m| m.get("messageCode")?.as_str().map(String::from)));
+    }
+    let mut out = Vec::new();
+    message_list(body, &mut out);
+    for result in body.get("ResultShippingModelList").and_then(Value::as_array).into_iter().flatten() {
+        message_list(result, &mut out);
+    }
+    let errors = body.get("errors").and_then(Value::as_array).into_iter().flatten();
+    out.extend(errors.filter_map(|e| e.get("code")?.as_str().map(String::from)));
+    if let Some(c) = body.pointer("/Results/errorCode").and_then(Value::as_str) {
+        out.push(c.to_string());
+    }
+    out
 }
 
 /// Why the body could not be read.
@@ -142,25 +148,36 @@ pub async fn handle_rms(
     }
 
     // Reading the body is the only await; no lock is held here.
-    let declared =
-        headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
-    let body = if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
-        Err(BodyError::TooLarge)
-    } else {
-        axum::body::to_bytes(body, MAX_BODY_BYTES).await.map_err(|e| {
-            // A chunked body over the limit surfaces as a length-limit error.
-            if e.to_string().contains("length limit") {
-                BodyError::TooLarge
-            } else {
-                BodyError::Unreadable
-            }
-        })
-    };
+    let body = read_body(headers, body).await;
     let (reply, request_id) = shop.with(|s| {
         let reply = op(s, Request { headers, body, query });
         journaled(s, &call, reply)
     });
     respond(reply, content_type_for(call.api), Some(request_id))
+}
+
+/// Reads a request body of at most [`MAX_BODY_BYTES`]: a declared `Content-Length` over the
+/// limit is refused before reading, a chunked body as soon as it passes the limit. Written
+/// frame by frame (not `axum::body::to_bytes`) so "too large" is a value we produce, not a
+/// framework error whose text we would have to read.
+async fn read_body(headers: &HeaderMap, mut body: Body) -> Result<Bytes, BodyError> {
+    use axum::body::HttpBody;
+    let declared =
+        headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
+        return Err(BodyError::TooLarge);
+    }
+    let mut buf = Vec::with_capacity(declared.unwrap_or(0));
+    while let Some(frame) = std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await {
+        let Ok(data) = frame.map_err(|_| BodyError::Unreadable)?.into_data() else {
+            continue; // trailers carry no body bytes
+        };
+        if buf.len() + data.len() > MAX_BODY_BYTES {
+            return Err(BodyError::TooLarge);
+        }
+        buf.extend_from_slice(&data);
+    }
+    Ok(Bytes::from(buf))
 }
 
 /// Records the answer in the shop's journal and issues its `RequestId`.

@@ -189,3 +189,53 @@ async fn random_bodies_never_produce_a_5xx_or_a_non_json_answer() {
         assert!(v.get("MessageModelList").is_some(), "{op} {body:?} → {v}");
     }
 }
+
+/// Path segments that are not UTF-8 once decoded are where a framework's own 400 would leak;
+/// each RMS family answers its own JSON envelope instead.
+#[tokio::test]
+async fn undecodable_paths_get_each_familys_envelope_never_a_framework_error() {
+    let app = spawn(shop()).await;
+    let (status, ct, v) = app.rms(reqwest::Method::POST, "/es/2.0/order/%FF/", Some(json!({}))).await;
+    assert_eq!((status, ct.as_str()), (404, "application/json;charset=UTF-8"));
+    assert_eq!(v["Results"]["errorCode"], "NOT_FOUND", "{v}");
+
+    for path in ["/es/2.0/items/manage-numbers/%FF", "/es/2.1/inventories/manage-numbers/%FF/variants/%FE"] {
+        let (status, ct, v) = app.rms(reqwest::Method::GET, path, None).await;
+        assert!(ct.starts_with("application/json"), "{path}: {ct}");
+        assert!((400..500).contains(&status), "{path}: {status}");
+        assert!(v["errors"][0]["code"].is_string(), "{path}: {v}");
+    }
+}
+
+/// A chunked body has no Content-Length to refuse early: it is cut off as soon as it passes
+/// 1 MiB, and the answer is the order envelope's 413.
+#[tokio::test]
+async fn a_chunked_body_over_the_limit_gets_413_in_the_envelope() {
+    let app = spawn(shop()).await;
+    let addr = app.base.trim_start_matches("http://").to_string();
+    let mut s = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let head = format!(
+        "POST /es/2.0/order/getOrder/ HTTP/1.1\r\nContent-Type: application/json\r\nAuthorization: {}\r\nTransfer-Encoding: chunked\r\nHost: {addr}\r\n\r\n",
+        app.auth
+    );
+    s.write_all(head.as_bytes()).await.unwrap();
+    let chunk = "9".repeat(64 * 1024);
+    let frame = format!("{:x}\r\n{chunk}\r\n", chunk.len());
+    // 17 chunks of 64 KiB: just over the 1 MiB limit; the server may answer before the end.
+    for _ in 0..17 {
+        if s.write_all(frame.as_bytes()).await.is_err() {
+            break;
+        }
+    }
+    let _ = s.write_all(b"0\r\n\r\n").await;
+    let mut resp = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !String::from_utf8_lossy(&resp).contains("ERROR_011") {
+        let n = s.read(&mut buf).await.unwrap();
+        assert!(n > 0, "connection closed early: {}", String::from_utf8_lossy(&resp));
+        resp.extend_from_slice(&buf[..n]);
+    }
+    let text = String::from_utf8_lossy(&resp);
+    assert!(text.starts_with("HTTP/1.1 413"), "{text}");
+    assert!(text.contains("application/json;charset=UTF-8"), "{text}");
+}

@@ -27,7 +27,7 @@ use crate::domain::settings::{Api, KeyCase};
 use crate::domain::shop::Shop;
 use crate::AppState;
 use axum::body::Body;
-use axum::extract::{OriginalUri, Path, State};
+use axum::extract::{OriginalUri, State};
 use axum::http::{header, HeaderMap, Method};
 use axum::response::Response;
 use envelope::{error_body, Message};
@@ -152,13 +152,16 @@ pub fn routes() -> axum::Router<AppState> {
 /// Every order operation comes through here.
 async fn order_endpoint(
     State(app): State<AppState>,
-    Path(op_name): Path<String>,
     method: Method,
     OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
     let path = uri.path().to_string();
+    // The operation comes from the raw path, not axum's `Path` extractor: a segment that is
+    // not UTF-8 once decoded (`%FF`) must meet our 404, never the framework's text/plain 400.
+    let rest = path.strip_prefix("/es/2.0/order/").unwrap_or("");
+    let op_name = rest.strip_suffix('/').unwrap_or(rest);
     let Some(op) = OPS.iter().find(|o| o.name == op_name) else {
         return super::unknown_path(&method, &path);
     };

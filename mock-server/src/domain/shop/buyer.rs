@@ -1,0 +1,348 @@
+//! The buyer's and Rakuten's side, played through the control plane: placing an order
+//! (stock is reserved, an order number issued), paying a prepaid order, cancelling, and the
+//! card review that can fail.
+
+use super::*;
+use crate::domain::buyer;
+use crate::domain::order::{Cause, ChangeReason, DueDate, Order, OrderItem, OrderProgress, Package, SettlementMethod};
+use crate::domain::time::JstDateTime;
+use clock::Event;
+use std::collections::BTreeMap;
+use OrderProgress::*;
+
+impl Shop {
+    // ----- the buyer's side (control plane) -----
+
+    /// A buyer places an order at `at` (default now). The clock first moves to `at`, firing
+    /// what falls due on the way; a time before now is refused so history stays in order.
+    /// (Tests only: the control plane and shop documents place orders with their extras.)
+    #[cfg(test)]
+    pub fn place_order(
+        &mut self,
+        lines: &[OrderLine],
+        settlement_code: i64,
+        at: Option<JstDateTime>,
+    ) -> Result<String, BuyerError> {
+        self.place_order_with(lines, settlement_code, at, &OrderExtras::default())
+    }
+
+    /// [`Shop::place_order`] with points and coupons the buyer uses.
+    pub fn place_order_with(
+        &mut self,
+        lines: &[OrderLine],
+        settlement_code: i64,
+        at: Option<JstDateTime>,
+        extras: &OrderExtras,
+    ) -> Result<String, BuyerError> {
+        let at = at.unwrap_or(self.now);
+        if extras.used_point < 0 {
+            return Err(BuyerError::Invalid("used_point".into(), "must not be negative".into()));
+        }
+        if at < self.now {
+            return Err(BuyerError::Invalid(
+                "at".into(),
+                format!("{} is before the shop's current time {}; orders are placed at or after now", at, self.now),
+            ));
+        }
+        let settlement = SettlementMethod::from_code(settlement_code).ok_or_else(|| {
+            let known: Vec<String> = SettlementMethod::known_codes().map(|c| c.to_string()).collect();
+            BuyerError::Invalid(
+                "settlement_method_code".into(),
+                format!("{settlement_code} is not a RakutenPay payment code (known: {})", known.join(", ")),
+            )
+        })?;
+        if lines.is_empty() {
+            return Err(BuyerError::Invalid("lines".into(), "an order needs at least one line".into()));
+        }
+        // Check every line before touching stock, so a refused order reserves nothing.
+        let mut needed: BTreeMap<(&str, &str), i64> = BTreeMap::new();
+        for (i, l) in lines.iter().enumerate() {
+            if !(1..=999).contains(&l.units) {
+                return Err(BuyerError::Invalid(
+                    format!("lines[{i}].units"),
+                    format!("{} is not between 1 and 999", l.units),
+                ));
+            }
+            let Some(item) = self.catalog.get(&l.manage_number) else {
+                return Err(BuyerError::Invalid(
+                    format!("lines[{i}].manage_number"),
+                    format!("no item '{}' in this shop's catalog", l.manage_number),
+                ));
+            };
+            let Some(v) = item.variant(&l.variant_id) else {
+                return Err(BuyerError::Invalid(
+                    format!("lines[{i}].variant_id"),
+                    format!("item '{}' has no variant '{}'", l.manage_number, l.variant_id),
+                ));
+            };
+            if item.flag("hideItem") || v.hidden {
+                return Err(BuyerError::Conflict(format!(
+                    "{}/{} is in the warehouse (hidden): not on sale",
+                    l.manage_number, l.variant_id
+                )));
+            }
+            if v.standard_price.is_none() {
+                return Err(BuyerError::Conflict(format!(
+                    "{}/{} has no standardPrice: not on sale",
+                    l.manage_number, l.variant_id
+                )));
+            }
+            *needed.entry((&l.manage_number, &l.variant_id)).or_default() += l.units;
+        }
+        self.run_until(at);
+        for ((m, v), units) in &needed {
+            let stock = self.inventory.quantity(m, v);
+            if stock < *units {
+                return Err(BuyerError::Conflict(format!(
+                    "out of stock: {m}/{v} has {stock} left, the order needs {units}"
+                )));
+            }
+        }
+        // Coupons and points cannot exceed goods + postage.
+        let goods: i64 = lines
+            .iter()
+            .filter_map(|l| Some(self.catalog.get(&l.manage_number)?.variant(&l.variant_id)?.standard_price? * l.units))
+            .sum();
+        let ship = &self.shipping;
+        let postage = if ship.free_postage_threshold > 0 && goods >= ship.free_postage_threshold {
+            0
+        } else if ship.postage_undetermined {
+            crate::domain::order::UNDETERMINED
+        } else {
+            ship.postage_price
+        };
+        let discounts = extras.coupons.iter().map(|c| c.total()).sum::<i64>() + extras.used_point;
+        if discounts > goods + postage.max(0) {
+            return Err(BuyerError::Invalid(
+                "coupons".into(),
+                format!("coupons and points ({discounts}) exceed the order total ({})", goods + postage.max(0)),
+            ));
+        }
+        for ((m, v), units) in &needed {
+            self.inventory.reserve(m, v, *units, at);
+        }
+
+        let number = format!("{}-{}-{:010}", self.profile.shop_id, at.date().compact(), self.ids.serial());
+        let basket_id = self.ids.basket(lines.len() as u64);
+        let items: Vec<OrderItem> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let item = self.catalog.get(&l.manage_number).expect("checked above");
+                let v = item.variant(&l.variant_id).expect("checked above");
+                let sku_info = v.sku_info();
+                OrderItem {
+                    item_detail_id: basket_id + i as u64,
+                    item_name: item.title().to_string(),
+                    item_id: item.item_id,
+                    item_number: item.item_number().to_string(),
+                    manage_number: item.manage_number.clone(),
+                    price: v.standard_price.unwrap_or(0),
+                    units: l.units,
+                    selected_choice: sku_info.clone(),
+                    variant_id: v.variant_id.clone(),
+                    merchant_defined_sku_id: v.merchant_defined_sku_id.clone(),
+                    sku_info,
+                    tax_rate_permille: 100,
+                    restore_inventory: v.restock_on_cancel,
+                }
+            })
+            .collect();
+        let ship = &self.shipping;
+        let cod = if settlement == SettlementMethod::COD { ship.cod_fee } else { 0 };
+        let orderer = buyer::generate(&mut self.buyers);
+        let card_last4 = format!("{:04}", self.buyers.below(10_000));
+        let mut order = Order {
+            number: number.clone(),
+            progress: OrderProgress::WaitingForConfirmation,
+            sub_status: None,
+            order_datetime: at,
+            shop_order_cfm_datetime: None,
+            order_fix_datetime: None,
+            shipping_inst_datetime: None,
+            shipping_cmpl_rpt_datetime: None,
+            payment_fix_datetime: None,
+            settlement,
+            paid_at: None,
+            orderer: orderer.clone(),
+            packages: vec![Package {
+                basket_id,
+                noshi: None,
+                drop_off_location: None,
+                sender: orderer,
+                items,
+                shipping: vec![],
+                postage_price: postage,
+                delivery_price: cod,
+                default_delivery_company: ship.default_delivery_company.clone(),
+            }],
+            delivery_name: ship.delivery_name.clone(),
+            used_point: extras.used_point,
+            memo: None,
+            operator: None,
+            mail_plug_sentence: None,
+            remarks: Some("[配送日時指定:]\n\n".into()),
+            change_reasons: vec![],
+            due_dates: vec![],
+            history: vec![],
+            card_last4,
+            gift_check: false,
+            delivery_date: None,
+            shipping_term: None,
+            delivery_class: None,
+            coupons: extras.coupons.clone(),
+            modified: false,
+            review_ng: false,
+            caution_detail: None,
+        };
+        let due = settlement.is_prepaid().then(|| at.date().plus_days(i64::from(self.settings.prepayment_due_days)));
+        if let Some(d) = due {
+            order.due_dates.push(DueDate { due_date_type: 0, due_date: d });
+        }
+        order.history.push(crate::domain::order::StatusChange {
+            at,
+            from: None,
+            to: OrderProgress::WaitingForConfirmation,
+            cause: Cause::Placed,
+        });
+        self.transitions.push(Transition {
+            at,
+            order_number: Some(number.clone()),
+            from: None,
+            to: Some(OrderProgress::WaitingForConfirmation),
+            cause: Cause::Placed.as_str(),
+        });
+        let idx = self.orders.insert(order);
+
+        self.schedule_at(at.plus_days(i64::from(self.settings.unconfirmed_cancel_days)), Event::UnconfirmedCancel(idx));
+        if let Some(d) = due {
+            self.schedule_at(d.end(), Event::PaymentDeadline(idx));
+        }
+        if self.settings.auto_confirm {
+            self.schedule_at(
+                at.plus_minutes(i64::from(self.settings.auto_confirm_delay_minutes)),
+                Event::AutoConfirm(idx),
+            );
+        }
+        // A zero delay fires now.
+        self.run_until(self.now);
+        Ok(number)
+    }
+
+    /// The buyer pays a prepaid order (a confirmed one moves 200 → 300 at once), or changes
+    /// the payment of a card order whose review failed.
+    pub fn pay(&mut self, number: &str) -> Result<(), BuyerError> {
+        let idx =
+            self.orders.find(number).ok_or_else(|| BuyerError::NotFound(format!("no order {number} in this shop")))?;
+        let o = self.orders.get(idx);
+        if o.review_ng {
+            self.resolve_review(idx);
+            return Ok(());
+        }
+        if !o.settlement.is_prepaid() {
+            return Err(BuyerError::Conflict(format!(
+                "order {number} is paid by {} ({}), not a prepayment method (9, 13, 14)",
+                o.settlement.name(),
+                o.settlement.code()
+            )));
+        }
+        if o.paid_at.is_some() {
+            return Err(BuyerError::Conflict(format!("order {number} is already paid")));
+        }
+        if o.is_cancelled() {
+            return Err(BuyerError::Conflict(format!("order {number} is cancelled ({})", o.progress.code())));
+        }
+        let now = self.now;
+        let in_processing = o.progress == OrderProgress::RakutenProcessing;
+        self.change(idx, |o| {
+            o.paid_at = Some(now);
+            o.payment_fix_datetime = Some(now);
+            if in_processing {
+                o.finish_processing(now, Cause::Payment);
+            }
+        });
+        Ok(())
+    }
+
+    /// The buyer cancels alone, allowed within `buyer_cancel_minutes` of ordering and before
+    /// Rakuten finished processing.
+    pub fn buyer_cancel(&mut self, number: &str) -> Result<(), BuyerError> {
+        let idx =
+            self.orders.find(number).ok_or_else(|| BuyerError::NotFound(format!("no order {number} in this shop")))?;
+        let o = self.orders.get(idx);
+        let deadline = o.order_datetime.plus_minutes(i64::from(self.settings.buyer_cancel_minutes));
+        if self.now > deadline {
+            return Err(BuyerError::Conflict(format!(
+                "the buyer may cancel only until {deadline} ({} minutes after ordering); it is {}",
+                self.settings.buyer_cancel_minutes, self.now
+            )));
+        }
+        if !matches!(o.progress, OrderProgress::WaitingForConfirmation | OrderProgress::RakutenProcessing) {
+            return Err(BuyerError::Conflict(format!(
+                "order {number} is in {} and cannot be cancelled by the buyer",
+                o.progress.code()
+            )));
+        }
+        self.cancel_idx(idx, 1, 1, Cause::BuyerCancel);
+        Ok(())
+    }
+
+    // ----- Rakuten's card review (control plane) -----
+
+    /// Rakuten's review says NG for a card order in 200: the buyer must change the payment
+    /// by the deadline (DueDateModel type 1), or the order is cancelled.
+    pub fn review_ng(&mut self, number: &str) -> Result<(), BuyerError> {
+        let idx =
+            self.orders.find(number).ok_or_else(|| BuyerError::NotFound(format!("no order {number} in this shop")))?;
+        let o = self.orders.get(idx);
+        if !o.settlement.is_card() || o.progress != RakutenProcessing || o.review_ng {
+            return Err(BuyerError::Conflict(format!(
+                "only a card order in 200 (楽天処理中) can fail the review; {number} is {} by {}",
+                o.progress.code(),
+                o.settlement.name()
+            )));
+        }
+        let now = self.now;
+        let due = now.date().plus_days(i64::from(self.settings.review_ng_due_days));
+        let change_id = self.ids.change();
+        self.change(idx, |o| {
+            o.review_ng = true;
+            o.change_reasons.push(ChangeReason {
+                change_id,
+                change_type: 9,
+                change_type_detail: Some(10),
+                change_reason: None,
+                change_reason_detail: None,
+                apply: Some(now),
+                fix: None,
+                complete: None,
+            });
+            o.due_dates.push(DueDate { due_date_type: 1, due_date: due });
+        });
+        // Pending processing of this order must not move it while the review is NG.
+        self.schedule_at(due.end(), Event::ReviewDeadline(idx));
+        Ok(())
+    }
+
+    /// The buyer changed the payment after a review NG: processing completes (200 → 300).
+    pub(super) fn resolve_review(&mut self, idx: usize) {
+        let now = self.now;
+        self.change(idx, |o| {
+            o.review_ng = false;
+            if let Some(cr) = o.change_reasons.iter_mut().rev().find(|c| c.change_type == 9) {
+                cr.fix = Some(now);
+                cr.complete = Some(now);
+            }
+            o.finish_processing(now, Cause::Payment);
+        });
+    }
+
+    pub(super) fn on_review_deadline(&mut self, idx: usize) {
+        let o = self.orders.get(idx);
+        if !o.review_ng || o.progress != RakutenProcessing {
+            return;
+        }
+        // お客様都合 / その他: the buyer never fixed the payment.
+        self.cancel_idx(idx, 1, 6, Cause::ReviewDeadline);
+    }
+}

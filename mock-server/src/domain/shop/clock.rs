@@ -1,0 +1,135 @@
+//! The shop's virtual clock: what RMS does on its own at a given time (auto-confirm,
+//! Rakuten's processing, deadlines, licence expiry), kept in a schedule and fired in time order
+//! as the clock moves. Manual clocks move only on `advance_to`.
+
+use super::*;
+use crate::domain::inventory::ORPHAN_TTL_MINUTES;
+use crate::domain::order::{Cause, OrderProgress};
+use crate::domain::time::JstDateTime;
+
+/// Something RMS does on its own at a given virtual time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Event {
+    AutoConfirm(usize),
+    Processing(usize),
+    UnconfirmedCancel(usize),
+    PaymentDeadline(usize),
+    LicenseExpiry,
+    /// Check whether an orphan stock record has gone 24 h without an update.
+    OrphanExpiry(String, String),
+    /// 500 → 600.
+    PaymentProcessing(usize),
+    /// 600 → 700.
+    PaymentSettled(usize),
+    /// 800 → 900 after cancelOrder; the restore choice travels with it.
+    CancelConfirm(usize, Option<bool>),
+    /// 400 → back to the status before the change.
+    ChangeConfirm(usize, OrderProgress),
+    /// updateOrderShippingAsync processing.
+    AsyncShipping(String),
+    /// Its result is forgotten (30 days).
+    AsyncExpiry(String),
+    /// The buyer did not change the payment after a review NG.
+    ReviewDeadline(usize),
+}
+
+impl Shop {
+    /// True while the licence key is valid on the shop's clock.
+    pub fn license_valid(&self) -> bool {
+        self.now < self.profile.license_expires_at()
+    }
+
+    /// Issues a new licence key (renewal). The old key stops working at once.
+    pub fn renew_license(&mut self, key: String, issued_at: JstDateTime) {
+        self.profile.license_key = key;
+        self.profile.license_issued_at = issued_at;
+        self.schedule.retain(|_, e| *e != Event::LicenseExpiry);
+        self.schedule_at(self.profile.license_expires_at(), Event::LicenseExpiry);
+    }
+
+    pub(super) fn schedule_at(&mut self, at: JstDateTime, event: Event) {
+        self.schedule_seq += 1;
+        self.schedule.insert((at, self.schedule_seq), event);
+    }
+
+    // ----- the clock -----
+
+    /// Moves the clock to `target`, firing every due event in time order; returns what fired.
+    /// A target in the past leaves the clock where it is.
+    pub fn advance_to(&mut self, target: JstDateTime) -> Vec<Transition> {
+        let before = self.transitions.len();
+        self.run_until(target);
+        self.transitions[before..].to_vec()
+    }
+
+    pub(super) fn run_until(&mut self, target: JstDateTime) {
+        while let Some((&(at, seq), _)) = self.schedule.iter().next() {
+            if at > target {
+                break;
+            }
+            let Some(event) = self.schedule.remove(&(at, seq)) else {
+                break;
+            };
+            self.now = self.now.max(at);
+            self.fire(event);
+        }
+        self.now = self.now.max(target);
+    }
+
+    fn fire(&mut self, event: Event) {
+        let now = self.now;
+        match event {
+            Event::LicenseExpiry => self.transitions.push(Transition {
+                at: now,
+                order_number: None,
+                from: None,
+                to: None,
+                cause: "license_expired",
+            }),
+            Event::AutoConfirm(idx) => {
+                // Switching 自動注文確認 off stops confirmations not yet done.
+                if self.settings.auto_confirm && self.orders.get(idx).progress == OrderProgress::WaitingForConfirmation
+                {
+                    self.confirm_idx(idx, Cause::AutoConfirm);
+                }
+            }
+            Event::Processing(idx) => {
+                let o = self.orders.get(idx);
+                if o.progress == OrderProgress::RakutenProcessing && !o.review_ng {
+                    self.change(idx, |o| o.finish_processing(now, Cause::Processing));
+                }
+            }
+            Event::UnconfirmedCancel(idx) => {
+                if self.orders.get(idx).progress == OrderProgress::WaitingForConfirmation {
+                    // Rakuten cancels for the shop's inaction: 店舗様都合 / その他.
+                    self.cancel_idx(idx, 0, 10, Cause::AutoCancel);
+                }
+            }
+            Event::OrphanExpiry(m, v) => {
+                let expired =
+                    self.inventory.get(&m, &v).is_some_and(|r| r.updated.plus_minutes(ORPHAN_TTL_MINUTES) <= now);
+                if expired && !self.catalog.has_variant(&m, &v) {
+                    self.inventory.delete(&m, &v);
+                }
+            }
+            Event::PaymentProcessing(idx) => self.on_payment_processing(idx),
+            Event::PaymentSettled(idx) => self.on_payment_settled(idx),
+            Event::CancelConfirm(idx, restore) => self.on_cancel_confirm(idx, restore),
+            Event::ChangeConfirm(idx, back_to) => self.on_change_confirm(idx, back_to),
+            Event::AsyncShipping(id) => self.on_async_shipping(&id),
+            Event::AsyncExpiry(id) => {
+                self.async_requests.remove(&id);
+            }
+            Event::ReviewDeadline(idx) => self.on_review_deadline(idx),
+            Event::PaymentDeadline(idx) => {
+                let o = self.orders.get(idx);
+                let waiting =
+                    matches!(o.progress, OrderProgress::WaitingForConfirmation | OrderProgress::RakutenProcessing);
+                if waiting && o.paid_at.is_none() {
+                    // お客様都合 / 4 未入金
+                    self.cancel_idx(idx, 1, 4, Cause::PaymentDeadline);
+                }
+            }
+        }
+    }
+}

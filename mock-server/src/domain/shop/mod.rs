@@ -1,0 +1,331 @@
+//! A shop (tenant): everything RMS keeps for one 店舗, behind one handle.
+//!
+//! All the RMS rules that change state run here: placing, confirming, Rakuten's processing,
+//! payments, cancellations, and the virtual clock that fires them. The HTTP layer only calls
+//! these methods, through [`ShopHandle`], and never sees the lock.
+
+use crate::domain::catalog::Catalog;
+use crate::domain::inventory::Inventory;
+use crate::domain::journal::Journal;
+use crate::domain::limits::RateLimiter;
+use crate::domain::order::{Order, OrderProgress};
+use crate::domain::rng::Rng;
+use crate::domain::search::OrderBook;
+use crate::domain::settings::{ShippingSettings, ShopSettings, SubStatusDef};
+use crate::domain::time::JstDateTime;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+mod buyer;
+mod clock;
+mod items;
+mod orders;
+mod requests;
+mod shipping;
+
+use clock::Event;
+
+/// The licence key is valid for 90 days from issue (auth-and-limits.md §3).
+pub const LICENSE_VALID_DAYS: i64 = 90;
+
+/// Who the shop is and how it authenticates.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShopProfile {
+    /// 6 digits; the first part of every order number.
+    pub shop_id: String,
+    /// Store URL name.
+    pub name: String,
+    pub service_secret: String,
+    pub license_key: String,
+    pub license_issued_at: JstDateTime,
+}
+
+impl ShopProfile {
+    pub fn license_expires_at(&self) -> JstDateTime {
+        self.license_issued_at.plus_days(LICENSE_VALID_DAYS)
+    }
+}
+
+/// A change the clock or an action caused, as reported by `advance` and kept for the ledger.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Transition {
+    pub at: JstDateTime,
+    /// None for shop-level events (licence expiry).
+    pub order_number: Option<String>,
+    pub from: Option<OrderProgress>,
+    pub to: Option<OrderProgress>,
+    pub cause: &'static str,
+}
+
+/// One line of a buyer's order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrderLine {
+    pub manage_number: String,
+    pub variant_id: String,
+    pub units: i64,
+}
+
+/// Points and coupons the buyer uses on an order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OrderExtras {
+    pub used_point: i64,
+    pub coupons: Vec<crate::domain::order::Coupon>,
+}
+
+/// Why a buyer-side action was refused (control plane).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BuyerError {
+    /// The request itself is wrong (key, problem).
+    Invalid(String, String),
+    NotFound(String),
+    /// Not possible in the order's current state.
+    Conflict(String),
+}
+
+/// Per-order result of confirmOrder.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConfirmOutcome {
+    Confirmed,
+    NotFound,
+    /// 800/900
+    Cancelled,
+    /// Already past 100.
+    AlreadyMoved(OrderProgress),
+    /// Postage still -9999: the shop must set it (updateOrderSender) first.
+    AmountUndetermined,
+}
+
+/// Issues reproducible ids from the shop's seed.
+#[derive(Debug)]
+pub(super) struct Ids {
+    rng: Rng,
+    next_serial: u64,
+    next_basket: u64,
+    next_change: u64,
+    next_shipping_detail: u64,
+}
+
+impl Ids {
+    fn new(seed: u64) -> Self {
+        let mut rng = Rng::new(seed).fork(1);
+        let next_serial = rng.range(200_000_000, 299_999_999);
+        let next_basket = rng.range(9_000_000, 9_900_000);
+        let next_change = rng.range(700_000_000, 799_999_999);
+        let next_shipping_detail = Rng::new(seed).fork(3).range(100_000_000_000, 199_999_999_999);
+        Ids { rng, next_serial, next_basket, next_change, next_shipping_detail }
+    }
+
+    fn serial(&mut self) -> u64 {
+        self.next_serial += self.rng.range(1, 37);
+        self.next_serial
+    }
+
+    fn basket(&mut self, items: u64) -> u64 {
+        self.next_basket += items + self.rng.range(1, 9);
+        self.next_basket
+    }
+
+    pub(super) fn shipping_detail(&mut self) -> u64 {
+        self.next_shipping_detail += 1;
+        self.next_shipping_detail
+    }
+
+    pub(super) fn change(&mut self) -> u64 {
+        self.next_change += self.rng.range(1, 500);
+        self.next_change
+    }
+}
+
+pub struct Shop {
+    pub profile: ShopProfile,
+    pub settings: ShopSettings,
+    pub shipping: ShippingSettings,
+    pub sub_statuses: Vec<SubStatusDef>,
+    pub catalog: Catalog,
+    pub inventory: Inventory,
+    pub seed: u64,
+    pub(super) now: JstDateTime,
+    pub(super) orders: OrderBook,
+    pub(super) schedule: BTreeMap<(JstDateTime, u64), Event>,
+    schedule_seq: u64,
+    pub(super) ids: Ids,
+    /// updateOrderShippingAsync requests by requestId.
+    pub(super) async_requests: std::collections::HashMap<String, super::order_ops::AsyncRequest>,
+    buyers: Rng,
+    journal: Journal,
+    limiter: RateLimiter,
+    /// Every transition since creation, oldest first.
+    transitions: Vec<Transition>,
+    request_seq: u64,
+}
+
+impl Shop {
+    pub fn new(
+        profile: ShopProfile,
+        settings: ShopSettings,
+        shipping: ShippingSettings,
+        sub_statuses: Vec<SubStatusDef>,
+        seed: u64,
+        start: JstDateTime,
+    ) -> Shop {
+        let mut shop = Shop {
+            profile,
+            settings,
+            shipping,
+            sub_statuses,
+            catalog: Catalog::default(),
+            inventory: Inventory::default(),
+            seed,
+            now: start,
+            orders: OrderBook::default(),
+            schedule: BTreeMap::new(),
+            schedule_seq: 0,
+            ids: Ids::new(seed),
+            async_requests: std::collections::HashMap::new(),
+            buyers: Rng::new(seed).fork(2),
+            journal: Journal::default(),
+            limiter: RateLimiter::default(),
+            transitions: Vec::new(),
+            request_seq: 0,
+        };
+        shop.schedule_at(shop.profile.license_expires_at(), Event::LicenseExpiry);
+        shop
+    }
+
+    pub fn now(&self) -> JstDateTime {
+        self.now
+    }
+
+    pub fn orders(&self) -> &OrderBook {
+        &self.orders
+    }
+
+    pub fn order(&self, number: &str) -> Option<&Order> {
+        self.orders.find(number).map(|i| self.orders.get(i))
+    }
+}
+
+/// The one way to reach a shop: a cheap clone around the lock.
+///
+/// A std `Mutex`, not tokio's: every critical section is short and synchronous, and `with`
+/// takes a plain closure, so no guard can live across an `.await` (see mini-redis `db.rs`).
+#[derive(Clone)]
+pub struct ShopHandle(Arc<Mutex<Shop>>);
+
+impl ShopHandle {
+    pub fn new(shop: Shop) -> Self {
+        ShopHandle(Arc::new(Mutex::new(shop)))
+    }
+
+    /// Runs `f` with the shop locked.
+    pub fn with<R>(&self, f: impl FnOnce(&mut Shop) -> R) -> R {
+        f(&mut self.lock())
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Shop> {
+        // A panic inside `with` poisons the lock; the shop's data is still consistent at every
+        // method boundary, so keep serving rather than failing every later request.
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::order::OrderProgress;
+    use crate::setup::{parse_toml, ShopDocument};
+
+    fn shop(settings: &str) -> Shop {
+        let text = format!(
+            "[shop]\nshop_id = \"123456\"\nservice_secret = \"s\"\nlicense_key = \"k\"\nclock_start = \"2026-11-28T09:00:00+0900\"\n[settings]\n{settings}\n[[items]]\nmanage_number = \"i\"\ntitle = \"t\"\n[[items.variants]]\nvariant_id = \"v\"\nprice = 1000\nquantity = 10\n"
+        );
+        let doc: ShopDocument = parse_toml(&text, "t").unwrap();
+        doc.build("t").unwrap()
+    }
+
+    fn line(units: i64) -> Vec<OrderLine> {
+        vec![OrderLine { manage_number: "i".into(), variant_id: "v".into(), units }]
+    }
+
+    fn t(s: &str) -> JstDateTime {
+        JstDateTime::parse_rms(s).unwrap()
+    }
+
+    #[test]
+    fn the_clock_fires_due_events_in_time_order_and_never_goes_back() {
+        let mut s = shop("auto_confirm = true\nauto_confirm_delay_minutes = 20\nprocessing_delay_minutes = 5");
+        let a = s.place_order(&line(1), 1, None).unwrap();
+        let b = s.place_order(&line(1), 1, Some(t("2026-11-28T09:10:00+0900"))).unwrap();
+        let fired = s.advance_to(t("2026-11-28T10:00:00+0900"));
+        let seen: Vec<(String, &str, String)> =
+            fired.iter().map(|f| (f.at.to_rms(), f.cause, f.order_number.clone().unwrap())).collect();
+        assert_eq!(
+            seen,
+            vec![
+                ("2026-11-28T09:20:00+0900".into(), "auto_confirm", a.clone()),
+                ("2026-11-28T09:25:00+0900".into(), "processing", a.clone()),
+                ("2026-11-28T09:30:00+0900".into(), "auto_confirm", b.clone()),
+                ("2026-11-28T09:35:00+0900".into(), "processing", b),
+            ]
+        );
+        assert!(s.advance_to(t("2026-11-28T09:00:00+0900")).is_empty());
+        assert_eq!(s.now(), t("2026-11-28T10:00:00+0900"));
+    }
+
+    #[test]
+    fn switching_auto_confirm_off_stops_pending_confirmations() {
+        let mut s = shop("auto_confirm = true\nauto_confirm_delay_minutes = 20");
+        let n = s.place_order(&line(1), 1, None).unwrap();
+        let mut settings = s.settings.clone();
+        settings.auto_confirm = false;
+        s.set_settings(settings);
+        s.advance_to(t("2026-11-28T10:00:00+0900"));
+        assert_eq!(s.order(&n).unwrap().progress, OrderProgress::WaitingForConfirmation);
+    }
+
+    #[test]
+    fn stale_events_do_nothing() {
+        // Confirmed orders are not auto-cancelled; cancelled ones are not processed.
+        let mut s = shop("");
+        let n = s.place_order(&line(2), 1, None).unwrap();
+        assert_eq!(s.confirm_orders(std::slice::from_ref(&n)), vec![ConfirmOutcome::Confirmed]);
+        s.advance_to(t("2026-12-31T00:00:00+0900"));
+        let o = s.order(&n).unwrap();
+        assert_eq!(o.progress, OrderProgress::WaitingForShipment);
+        assert_eq!(o.history.len(), 3);
+    }
+
+    #[test]
+    fn stock_is_reserved_on_order_and_restored_on_cancel() {
+        let mut s = shop("");
+        let stock = |s: &Shop| s.inventory.quantity("i", "v");
+        let n = s.place_order(&line(7), 1, None).unwrap();
+        assert_eq!(stock(&s), 3);
+        assert!(matches!(s.place_order(&line(4), 1, None), Err(BuyerError::Conflict(_))));
+        assert_eq!(stock(&s), 3, "a refused order reserves nothing");
+        s.buyer_cancel(&n).unwrap();
+        assert_eq!(stock(&s), 10);
+    }
+
+    #[test]
+    fn the_license_expires_90_days_after_issue_on_the_shop_clock() {
+        let mut s = shop("");
+        assert!(s.license_valid());
+        let fired = s.advance_to(t("2027-02-26T09:00:00+0900"));
+        assert_eq!(fired.last().unwrap().cause, "license_expired");
+        assert!(!s.license_valid());
+        s.renew_license("k2".into(), s.now());
+        assert!(s.license_valid());
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_order_numbers_and_buyers() {
+        let run = || {
+            let mut s = shop("");
+            let n = s.place_order(&line(1), 1, None).unwrap();
+            let o = s.order(&n).unwrap();
+            (n.clone(), o.orderer.clone(), o.packages[0].basket_id)
+        };
+        assert_eq!(run(), run());
+    }
+}

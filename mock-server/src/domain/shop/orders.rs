@@ -1,0 +1,437 @@
+//! The RakutenPay Order API's operations on a shop as RMS rules: confirming, cancelling,
+//! sub-statuses, memos, remarks, the orderer and the sender (order-api.md §3, §5). Every status
+//! change goes through `Shop::change`, so the history and the ledger see it.
+
+use super::*;
+use crate::domain::buyer::Buyer;
+use crate::domain::order::{Cause, ChangeReason, Order, OrderProgress};
+use crate::domain::order_ops::*;
+use crate::domain::search::{SearchPage, SearchQuery};
+use crate::domain::settings::CancelFlow;
+use clock::Event;
+use OrderProgress::*;
+
+impl Shop {
+    pub(super) fn change(&mut self, idx: usize, f: impl FnOnce(&mut Order)) {
+        let (before, number) = {
+            let o = self.orders.get(idx);
+            (o.history.len(), o.number.clone())
+        };
+        self.orders.update(idx, f);
+        let o = self.orders.get(idx);
+        for h in &o.history[before..] {
+            self.transitions.push(Transition {
+                at: h.at,
+                order_number: Some(number.clone()),
+                from: h.from,
+                to: Some(h.to),
+                cause: h.cause.as_str(),
+            });
+        }
+    }
+
+    pub(super) fn confirm_idx(&mut self, idx: usize, cause: Cause) {
+        let now = self.now;
+        let change_id = self.ids.change();
+        self.change(idx, |o| o.confirm(now, change_id, cause));
+        self.after_confirm(idx);
+    }
+
+    /// Rakuten starts processing once confirmed; prepaid orders wait for the buyer's payment.
+    pub(super) fn after_confirm(&mut self, idx: usize) {
+        let o = self.orders.get(idx);
+        if !o.settlement.is_prepaid() || o.paid_at.is_some() {
+            let at = self.now.plus_minutes(i64::from(self.settings.processing_delay_minutes));
+            self.schedule_at(at, Event::Processing(idx));
+        }
+    }
+
+    pub(super) fn cancel_idx(&mut self, idx: usize, reason: u8, detail: u8, cause: Cause) {
+        let now = self.now;
+        let change_id = self.ids.change();
+        self.change(idx, |o| o.cancel(now, change_id, reason, detail, cause));
+        self.restore_stock(idx, None);
+    }
+
+    /// Puts an order's units back. `force`: Some(true) restore, Some(false) do not, None
+    /// follow each line's item setting (`restockOnCancel` when ordered), as
+    /// cancelOrder's `inventoryRestoreType` 1 / 2 / 0 do.
+    pub(super) fn restore_stock(&mut self, idx: usize, force: Option<bool>) {
+        let now = self.now;
+        let lines: Vec<(String, String, i64, bool)> = self
+            .orders
+            .get(idx)
+            .items()
+            .map(|i| (i.manage_number.clone(), i.variant_id.clone(), i.units, i.restore_inventory))
+            .collect();
+        for (m, v, u, flag) in lines {
+            if force.unwrap_or(flag) {
+                self.inventory.restore(&m, &v, u, now);
+            }
+        }
+    }
+
+    // ----- RMS operations -----
+
+    pub fn search_orders(&self, q: &SearchQuery) -> SearchPage {
+        self.orders.search(q)
+    }
+
+    /// confirmOrder: one outcome per number, in request order.
+    pub fn confirm_orders(&mut self, numbers: &[String]) -> Vec<ConfirmOutcome> {
+        let out = numbers
+            .iter()
+            .map(|n| {
+                let Some(idx) = self.orders.find(n) else {
+                    return ConfirmOutcome::NotFound;
+                };
+                let o = self.orders.get(idx);
+                if o.is_cancelled() {
+                    ConfirmOutcome::Cancelled
+                } else if o.progress != OrderProgress::WaitingForConfirmation {
+                    ConfirmOutcome::AlreadyMoved(o.progress)
+                } else if o.amounts_undetermined() {
+                    ConfirmOutcome::AmountUndetermined
+                } else {
+                    self.confirm_idx(idx, Cause::Api("confirmOrder"));
+                    ConfirmOutcome::Confirmed
+                }
+            })
+            .collect();
+        self.run_until(self.now);
+        out
+    }
+
+    pub(super) fn locate(&self, number: &str) -> Result<usize, Refusal> {
+        self.orders.find(number).ok_or(Refusal::NotFound)
+    }
+
+    /// The order, if its status is one of `allowed`; cancelled orders answer `Cancelled`.
+    pub(super) fn in_window(&self, number: &str, allowed: &[OrderProgress]) -> Result<usize, Refusal> {
+        let idx = self.locate(number)?;
+        let p = self.orders.get(idx).progress;
+        if allowed.contains(&p) {
+            Ok(idx)
+        } else if matches!(p, WaitingForCancellation | Cancelled) {
+            Err(Refusal::Cancelled)
+        } else {
+            Err(Refusal::WrongStatus(p))
+        }
+    }
+
+    // ----- cancellations -----
+
+    /// cancelOrder (before shipping, 100/200/300) and cancelOrderAfterShipping (500–800,
+    /// cancelled and confirmed in one step).
+    pub fn cancel_order(
+        &mut self,
+        number: &str,
+        restore: RestoreType,
+        reason_detail: u8,
+        after_shipping: bool,
+    ) -> Result<(), Refusal> {
+        let buyers = reason_is_buyers(reason_detail)
+            .ok_or_else(|| Refusal::Rule("104", format!("changeReasonDetailApply({reason_detail})の値が不正です。")))?;
+        let reason = u8::from(buyers);
+        let now = self.now;
+        let change_id = self.ids.change();
+        if after_shipping {
+            let idx = self.locate(number)?;
+            let p = self.orders.get(idx).progress;
+            if p == Cancelled {
+                return Err(Refusal::Cancelled);
+            }
+            if !matches!(p, Shipped | PaymentProcessing | PaymentProcessed | WaitingForCancellation) {
+                return Err(Refusal::WrongStatus(p));
+            }
+            self.change(idx, |o| {
+                o.cancel(now, change_id, reason, reason_detail, Cause::Api("cancelOrderAfterShipping"))
+            });
+            self.restore_stock(idx, restore.force());
+            return Ok(());
+        }
+        let idx = self.in_window(number, &[WaitingForConfirmation, RakutenProcessing, WaitingForShipment])?;
+        match self.settings.cancel_flow {
+            CancelFlow::Immediate => {
+                self.change(idx, |o| o.cancel(now, change_id, reason, reason_detail, Cause::Api("cancelOrder")));
+                self.restore_stock(idx, restore.force());
+            }
+            CancelFlow::Via800 => {
+                self.change(idx, |o| {
+                    o.change_reasons.push(ChangeReason {
+                        change_id,
+                        change_type: 0,
+                        change_type_detail: None,
+                        change_reason: Some(reason),
+                        change_reason_detail: Some(reason_detail),
+                        apply: Some(now),
+                        fix: None,
+                        complete: None,
+                    });
+                    o.move_to(WaitingForCancellation, now, Cause::Api("cancelOrder"));
+                });
+                let at = now.plus_minutes(i64::from(self.settings.cancel_confirm_minutes));
+                self.schedule_at(at, Event::CancelConfirm(idx, restore.force()));
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn on_cancel_confirm(&mut self, idx: usize, restore: Option<bool>) {
+        if self.orders.get(idx).progress != WaitingForCancellation {
+            return;
+        }
+        let now = self.now;
+        self.change(idx, |o| {
+            if let Some(cr) = o.change_reasons.iter_mut().rev().find(|c| c.change_type == 0) {
+                cr.change_type = 2;
+                cr.fix = Some(now);
+                cr.complete = Some(now);
+            }
+            o.move_to(Cancelled, now, Cause::CancelConfirmed);
+        });
+        self.restore_stock(idx, restore);
+    }
+
+    // ----- sub-status, memo, remarks, delivery, orderer -----
+
+    /// updateOrderSubStatus for one order; `None` clears it.
+    pub fn set_sub_status(&mut self, number: &str, id: Option<i64>) -> Result<(), Refusal> {
+        let idx = self.locate(number)?;
+        let o = self.orders.get(idx);
+        if o.progress == Cancelled {
+            return Err(Refusal::Cancelled);
+        }
+        let value = match id {
+            None => None,
+            Some(id) => {
+                let def =
+                    self.sub_statuses.iter().find(|d| d.id == id && d.order_progress == o.progress.code()).ok_or_else(
+                        || Refusal::Rule("102", "指定された注文番号、サブステータスでは更新できません。".into()),
+                    )?;
+                Some((def.id, def.name.clone()))
+            }
+        };
+        self.change(idx, |o| o.sub_status = value);
+        Ok(())
+    }
+
+    /// updateOrderMemo: fields left out stay as they are.
+    pub fn update_memo(&mut self, number: &str, u: MemoUpdate) -> Result<(), Refusal> {
+        let idx = self.locate(number)?;
+        if self.orders.get(idx).progress == Cancelled {
+            return Err(Refusal::Cancelled);
+        }
+        if let Some(id) = u.sub_status_id {
+            self.set_sub_status(number, Some(id))?;
+        }
+        self.change(idx, |o| {
+            if let Some(c) = u.delivery_class {
+                o.delivery_class = Some(c);
+            }
+            if let Some(d) = u.delivery_date {
+                o.delivery_date = d;
+            }
+            if let Some(t) = u.shipping_term {
+                o.shipping_term = Some(t);
+            }
+            if let Some(m) = u.memo {
+                o.memo = m;
+            }
+            if let Some(op) = u.operator {
+                o.operator = op;
+            }
+            if let Some(s) = u.mail_plug_sentence {
+                o.mail_plug_sentence = s;
+            }
+        });
+        Ok(())
+    }
+
+    const BEFORE_SHIPPING: [OrderProgress; 3] = [WaitingForConfirmation, RakutenProcessing, WaitingForShipment];
+
+    /// updateOrderRemarks (before shipping).
+    pub fn update_remarks(&mut self, number: &str, remarks: Option<String>, gift: Option<bool>) -> Result<(), Refusal> {
+        let idx = self.in_window(number, &Self::BEFORE_SHIPPING)?;
+        self.change(idx, |o| {
+            if let Some(r) = remarks {
+                o.remarks = Some(r);
+            }
+            if let Some(g) = gift {
+                o.gift_check = g;
+            }
+        });
+        Ok(())
+    }
+
+    /// updateOrderDelivery (before shipping).
+    pub fn update_delivery(&mut self, number: &str, delivery_name: String) -> Result<(), Refusal> {
+        let idx = self.in_window(number, &Self::BEFORE_SHIPPING)?;
+        self.change(idx, |o| o.delivery_name = delivery_name);
+        Ok(())
+    }
+
+    /// updateOrderOrderer (any status but cancelled). The e-mail and profile stay.
+    pub fn update_orderer(&mut self, number: &str, who: Buyer) -> Result<(), Refusal> {
+        let idx = self.in_window(
+            number,
+            &[
+                WaitingForConfirmation,
+                RakutenProcessing,
+                WaitingForShipment,
+                WaitingForChangeConfirmation,
+                Shipped,
+                PaymentProcessing,
+                PaymentProcessed,
+            ],
+        )?;
+        self.change(idx, |o| {
+            let keep = o.orderer.clone();
+            o.orderer = Buyer {
+                email: keep.email,
+                sex: keep.sex,
+                birth: keep.birth,
+                carrier_code: keep.carrier_code,
+                email_carrier_code: keep.email_carrier_code,
+                romaji: keep.romaji,
+                ..who
+            };
+            o.modified = true;
+        });
+        Ok(())
+    }
+
+    // ----- updateOrderSender -----
+
+    /// updateOrderSender (100/200/300) and updateOrderSenderAfterShipping (500/600/700):
+    /// recipients, postage, COD fee, units and prices. When a confirmed order's amount
+    /// changes before shipping it waits in 400 変更確定待ち until Rakuten confirms.
+    pub fn update_sender(
+        &mut self,
+        number: &str,
+        packages: &[PackageUpdate],
+        reduction_reason: Option<u8>,
+        after_shipping: bool,
+    ) -> Result<(), Refusal> {
+        let allowed: &[OrderProgress] =
+            if after_shipping { &[Shipped, PaymentProcessing, PaymentProcessed] } else { &Self::BEFORE_SHIPPING };
+        let idx = self.in_window(number, allowed)?;
+        let o = self.orders.get(idx);
+        // Check everything first: unknown ids, stock for added units.
+        let mut stock_moves: Vec<(String, String, i64)> = Vec::new();
+        for p in packages {
+            let Some(pkg) = o.packages.iter().find(|x| x.basket_id == p.basket_id) else {
+                return Err(Refusal::Rule("104", format!("指定された送付先ID({})は存在しません。", p.basket_id)));
+            };
+            for it in &p.items {
+                let Some(line) = pkg.items.iter().find(|i| i.item_detail_id == it.item_detail_id) else {
+                    return Err(Refusal::Rule(
+                        "105",
+                        format!("指定された商品明細ID({})は存在しません。", it.item_detail_id),
+                    ));
+                };
+                if let Some(u) = it.units {
+                    let delta = u - line.units;
+                    if delta != 0 {
+                        stock_moves.push((line.manage_number.clone(), line.variant_id.clone(), delta));
+                    }
+                }
+            }
+        }
+        for (m, v, delta) in &stock_moves {
+            let have = self.inventory.quantity(m, v);
+            if *delta > 0 && self.inventory.get(m, v).is_some() && have < *delta {
+                return Err(Refusal::Rule("106", format!("在庫が不足しています。({m}/{v} 残り{have})")));
+            }
+        }
+        let before = o.request_price();
+        let mut after_order = o.clone();
+        apply_sender(&mut after_order, packages);
+        let after = after_order.request_price();
+        if after < before && reduction_reason.is_none() && o.progress != WaitingForConfirmation {
+            return Err(Refusal::Rule("107", "減額の場合はreductionReasonを指定して下さい。".into()));
+        }
+        let now = self.now;
+        for (m, v, delta) in &stock_moves {
+            if *delta > 0 {
+                self.inventory.reserve(m, v, *delta, now);
+            } else {
+                self.inventory.restore(m, v, -delta, now);
+            }
+        }
+        let amount_changed = after != before;
+        let confirmed_before_shipping = !after_shipping && o.progress != WaitingForConfirmation;
+        let back_to = o.progress;
+        let change_id = self.ids.change();
+        let cause = Cause::Api(if after_shipping { "updateOrderSenderAfterShipping" } else { "updateOrderSender" });
+        self.change(idx, |o| {
+            apply_sender(o, packages);
+            o.modified = true;
+            if amount_changed && o.progress != WaitingForConfirmation {
+                let detail = if after < before { 0 } else { 1 };
+                let done = after_shipping;
+                o.change_reasons.push(ChangeReason {
+                    change_id,
+                    change_type: if done { 6 } else { 4 },
+                    change_type_detail: Some(detail),
+                    change_reason: reduction_reason.map(|r| u8::from(reason_is_buyers(r).unwrap_or(false))),
+                    change_reason_detail: reduction_reason,
+                    apply: Some(now),
+                    fix: done.then_some(now),
+                    complete: done.then_some(now),
+                });
+                if confirmed_before_shipping {
+                    o.move_to(WaitingForChangeConfirmation, now, cause);
+                }
+            }
+        });
+        if amount_changed && confirmed_before_shipping {
+            let at = now.plus_minutes(i64::from(self.settings.change_confirm_minutes));
+            self.schedule_at(at, Event::ChangeConfirm(idx, back_to));
+        }
+        Ok(())
+    }
+
+    pub(super) fn on_change_confirm(&mut self, idx: usize, back_to: OrderProgress) {
+        if self.orders.get(idx).progress != WaitingForChangeConfirmation {
+            return;
+        }
+        let now = self.now;
+        self.change(idx, |o| {
+            if let Some(cr) = o.change_reasons.iter_mut().rev().find(|c| c.change_type == 4) {
+                cr.change_type = 6;
+                cr.fix = Some(now);
+                cr.complete = Some(now);
+            }
+            o.move_to(back_to, now, Cause::ChangeConfirmed);
+        });
+    }
+}
+
+/// Applies recipient, fee and line changes to an order (checked beforehand).
+fn apply_sender(o: &mut Order, packages: &[PackageUpdate]) {
+    for p in packages {
+        let Some(pkg) = o.packages.iter_mut().find(|x| x.basket_id == p.basket_id) else { continue };
+        if let Some(v) = p.postage_price {
+            pkg.postage_price = v;
+        }
+        if let Some(v) = p.delivery_price {
+            pkg.delivery_price = v;
+        }
+        p.noshi.clone().apply(&mut pkg.noshi);
+        p.drop_off_location.clone().apply(&mut pkg.drop_off_location);
+        if let Some(s) = &p.sender {
+            pkg.sender = s.clone();
+        }
+        for it in &p.items {
+            if let Some(line) = pkg.items.iter_mut().find(|i| i.item_detail_id == it.item_detail_id) {
+                if let Some(u) = it.units {
+                    line.units = u;
+                }
+                if let Some(pr) = it.price {
+                    line.price = pr;
+                }
+            }
+        }
+    }
+}

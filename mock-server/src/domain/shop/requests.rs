@@ -1,0 +1,60 @@
+//! What each request leaves on a shop: rate-limit tokens, the journal, `RequestId`s, and
+//! settings changes that take effect for the next request.
+
+use super::*;
+use crate::domain::journal::JournalEntry;
+use crate::domain::settings::ShopSettings;
+use std::time::Instant;
+
+impl Shop {
+    // ----- requests: journal, rate limits -----
+
+    /// Takes a rate-limit token for `function` when limits are on.
+    pub fn take_rate_token(&mut self, function: &str, now: Instant) -> bool {
+        if !self.settings.rate_limit.enabled {
+            return true;
+        }
+        let rate = self.settings.rate_for(function);
+        match self.settings.rate_limit.clock {
+            crate::domain::settings::LimitClock::Wall => self.limiter.try_take(function, rate, now),
+            crate::domain::settings::LimitClock::Virtual => {
+                self.limiter.try_take_at(function, rate, self.now.seconds() as f64)
+            }
+        }
+    }
+
+    pub fn record_request(&mut self, method: &str, path: &str, status: u16, codes: Vec<String>) {
+        let entry = JournalEntry { seq: 0, at: self.now, method: method.into(), path: path.into(), status, codes };
+        self.journal.record(self.settings.journal_limit, entry);
+    }
+
+    pub fn journal(&self) -> &Journal {
+        &self.journal
+    }
+
+    pub fn clear_journal(&mut self) {
+        self.journal.clear();
+    }
+
+    /// A fresh id for a response's `RequestId` header.
+    pub fn next_request_id(&mut self) -> String {
+        self.request_seq += 1;
+        let h = crate::domain::rng::seed_from(&format!("{}:{}", self.seed, self.request_seq));
+        format!(
+            "{:08x}-{:04x}-4{:03x}-a{:03x}-{:012x}",
+            h >> 32,
+            (h >> 16) & 0xffff,
+            h & 0xfff,
+            self.request_seq & 0xfff,
+            self.request_seq
+        )
+    }
+
+    /// Replaces the settings (already validated). Takes effect for the next request.
+    pub fn set_settings(&mut self, settings: ShopSettings) {
+        if !settings.rate_limit.enabled || settings.rate_limit != self.settings.rate_limit {
+            self.limiter.clear();
+        }
+        self.settings = settings;
+    }
+}
