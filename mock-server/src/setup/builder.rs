@@ -11,7 +11,7 @@ use crate::domain::settings::{ShippingSettings, ShopSettings};
 
 impl ShopDocument {
     /// A shop with default settings, no items and no orders; credentials `SP<id>_secret` and
-    /// `SL<id>_license`, clock at [`DEFAULT_CLOCK_START`].
+    /// `SL<id>_license`, clock at [`DEFAULT_CLOCK_START`](super::DEFAULT_CLOCK_START).
     pub fn new(shop_id: impl Into<String>) -> Self {
         let shop_id = shop_id.into();
         ShopDocument {
