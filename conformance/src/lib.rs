@@ -2,8 +2,10 @@
 //! order-flow ledger.
 //!
 //! - [`setup`]: setup files (RMS side, integration side, timeline).
-//! - [`integration`]: the reference integration (talks to RMS over HTTP only).
+//! - [`integration`]: the reference integration (talks to RMS over HTTP only and imports
+//!   nothing from rms-mock, like a third-party tool; [`time`] is its own clock arithmetic).
 //! - [`runner`]: plays a setup against an in-process or running fake.
+//! - [`control`]: the runner's side channel, rms-mock's typed control plane.
 //! - [`ledger`]: what happened to each order, as text or JSON.
 //! - [`RmsClient`]: a minimal import poll, kept as the smallest example of a client.
 

@@ -102,3 +102,48 @@ async fn control_plane_refusals_are_typed_errors() {
     let e = mock.shop(bad).await.unwrap_err();
     assert_eq!(e.to_string(), "400 request body: shop.shop_id: '12' is not 6 digits");
 }
+
+#[tokio::test]
+async fn every_control_plane_answer_reads_back_into_its_type() {
+    let mock = RmsMock::start_with(rms_mock::AppState::demo()).await.unwrap();
+    let control = mock.control();
+    assert_eq!(control.health().await.unwrap().shops, 1);
+    let demo = control.existing_shop("123456").await.unwrap();
+    let doc = ShopDocument::new("654321").name("n").item(ItemDoc::new("socks", "ソックス").variant("s", 500, 1));
+    let mut shop = mock.shop(doc).await.unwrap();
+    assert_eq!(control.shops().await.unwrap().shops.len(), 2);
+    let detail = demo.detail().await.unwrap();
+    assert_eq!(detail.orders_by_status.len(), 9);
+    assert!(detail.license_valid);
+    assert!(!detail.catalog.items.is_empty());
+
+    let made = shop.generate_catalog(&rms_mock::GenerateDoc::new(3)).await.unwrap();
+    assert_eq!((made.generated, made.first.is_some(), made.last.is_some()), (3, true, true));
+    assert_eq!(shop.catalog().await.unwrap().items.len(), 4);
+    assert_eq!(shop.detail().await.unwrap().credentials.name, "n");
+
+    // A renewed licence: the handle carries the new credentials; the old header stops working.
+    let old = shop.authorization().to_string();
+    let renewal = rms_mock::control::LicenseRenewal { license_key: "SL654321_new".into(), issued_at: None };
+    assert_eq!(shop.renew_license(&renewal).await.unwrap().license_key, "SL654321_new");
+    assert_ne!(shop.authorization(), old);
+    let search = |auth: String| {
+        reqwest::Client::new()
+            .post(format!("{}/es/2.0/order/searchOrder/", mock.uri()))
+            .header("Authorization", auth)
+            .json(&json!({}))
+            .send()
+    };
+    assert_eq!(search(old).await.unwrap().status(), 401);
+    assert_eq!(search(shop.authorization().into()).await.unwrap().status(), 400, "known shop, bad search");
+    let statuses: Vec<u16> = shop.journal().await.unwrap().entries.iter().map(|e| e.status).collect();
+    assert_eq!(statuses, vec![401, 400], "a known secret with the old key lands in the shop's journal");
+    shop.clear_journal().await.unwrap();
+    assert!(shop.journal().await.unwrap().entries.is_empty());
+
+    shop.delete().await.unwrap();
+    assert!(matches!(shop.now().await, Err(Error::Control { status: 404, .. })));
+    assert_eq!(control.reset().await.unwrap().shops, 1);
+    let again = control.existing_shop("123456").await.unwrap();
+    assert_eq!(again.orders().await.unwrap(), demo.orders().await.unwrap(), "reset re-creates the same orders");
+}
