@@ -9,7 +9,7 @@
 //! are in `setup/builder.rs`.
 
 use crate::domain::inventory::{Mode, StockWrite};
-use crate::domain::item::normalize_manage_number;
+use crate::domain::item::model::{ArticleNumber, DisplayValue, ItemData, ItemType, OrderedMap, Selector, Variant};
 use crate::domain::order::OrderProgress;
 use crate::domain::rng::seed_from;
 use crate::domain::settings::{ShippingSettings, ShopSettings, SubStatusDef};
@@ -135,9 +135,8 @@ fn yes() -> bool {
 }
 
 impl ItemDoc {
-    /// The Item API 2.0 body this shorthand stands for.
-    pub(crate) fn to_item_json(&self) -> serde_json::Value {
-        use serde_json::{json, Map, Value};
+    /// The Item API 2.0 item this shorthand stands for (checked when it is upserted).
+    pub(crate) fn to_item(&self) -> ItemData {
         let mut selectors: Vec<(String, Vec<String>)> = Vec::new();
         for v in &self.variants {
             for (k, val) in &v.selector_values.0 {
@@ -148,43 +147,49 @@ impl ItemDoc {
                 }
             }
         }
-        let mut variants = Map::new();
-        for v in &self.variants {
-            let mut o = Map::new();
-            if let Some(m) = &v.merchant_defined_sku_id {
-                o.insert("merchantDefinedSkuId".into(), json!(m));
-            }
-            if !v.selector_values.0.is_empty() {
-                let sv: Map<String, Value> = v.selector_values.0.iter().map(|(k, x)| (k.clone(), json!(x))).collect();
-                o.insert("selectorValues".into(), Value::Object(sv));
-            }
-            o.insert("restockOnCancel".into(), json!(v.restock_on_cancel));
-            o.insert("hidden".into(), json!(v.hidden));
-            if self.item_type.as_deref() != Some("BUYING_CLUB") {
-                o.insert("standardPrice".into(), json!(v.price.to_string()));
-            }
-            o.insert("articleNumber".into(), json!({"exemptionReason": 5}));
-            variants.insert(v.variant_id.clone(), Value::Object(o));
-        }
-        let mut item = json!({
-            "title": self.title,
-            "itemType": self.item_type.clone().unwrap_or_else(|| "NORMAL".into()),
-            "genreId": self.genre_id.clone().unwrap_or_else(|| "559887".into()),
-            "hideItem": self.hide_item,
+        // An unknown type is left out, so the item rules report it as missing.
+        let item_type = match self.item_type.as_deref() {
+            None | Some("NORMAL") => Some(ItemType::Normal),
+            Some("PRE_ORDER") => Some(ItemType::PreOrder),
+            Some("BUYING_CLUB") => Some(ItemType::BuyingClub),
+            Some(_) => None,
+        };
+        let variants = self
+            .variants
+            .iter()
+            .map(|v| {
+                let variant = Variant {
+                    merchant_defined_sku_id: v.merchant_defined_sku_id.clone(),
+                    selector_values: (!v.selector_values.0.is_empty()).then(|| OrderedMap(v.selector_values.0.clone())),
+                    restock_on_cancel: Some(v.restock_on_cancel),
+                    hidden: Some(v.hidden),
+                    standard_price: (item_type != Some(ItemType::BuyingClub)).then(|| v.price.to_string()),
+                    article_number: Some(ArticleNumber { value: None, exemption_reason: Some(5) }),
+                    ..Variant::default()
+                };
+                (v.variant_id.clone(), variant)
+            })
+            .collect();
+        let variant_selectors = (!selectors.is_empty()).then(|| {
+            selectors
+                .into_iter()
+                .map(|(k, vals)| Selector {
+                    key: Some(k.clone()),
+                    display_name: Some(k),
+                    values: Some(vals.into_iter().map(|v| DisplayValue { display_value: Some(v) }).collect()),
+                })
+                .collect()
         });
-        if let Some(n) = &self.item_number {
-            item["itemNumber"] = json!(n);
+        ItemData {
+            item_number: self.item_number.clone(),
+            title: Some(self.title.clone()),
+            item_type,
+            genre_id: Some(self.genre_id.clone().unwrap_or_else(|| "559887".into())),
+            hide_item: Some(self.hide_item),
+            variant_selectors,
+            variants: Some(OrderedMap(variants)),
+            ..ItemData::default()
         }
-        if !selectors.is_empty() {
-            item["variantSelectors"] = Value::Array(
-                selectors
-                    .iter()
-                    .map(|(k, vals)| json!({"key": k, "displayName": k, "values": vals.iter().map(|v| json!({"displayValue": v})).collect::<Vec<_>>()}))
-                    .collect(),
-            );
-        }
-        item["variants"] = Value::Object(variants);
-        item
     }
 }
 
@@ -524,8 +529,10 @@ impl ShopDocument {
             if g.items > 100_000 || !(1..=400).contains(&g.variants) || !(0..=99_999).contains(&g.quantity) {
                 return Err(err(source, "generate", "items ≤ 100000, variants 1..400, quantity 0..99999"));
             }
-            shop.generate_catalog(g.items, g.variants, g.seed, g.quantity)
-                .map_err(|e| err(source, "generate", format!("{} ({})", e.message, e.code)))?;
+            shop.generate_catalog(g.items, g.variants, g.seed, g.quantity).map_err(|e| {
+                let e = crate::api::item::generate_error(&e);
+                err(source, "generate", format!("{} ({})", e.message, e.code))
+            })?;
         }
         for (at, i, o) in orders {
             let lines: Vec<OrderLine> = o.lines.iter().map(LineDoc::to_line).collect();
@@ -549,8 +556,11 @@ impl ShopDocument {
     fn load_catalog(&self, source: &str, shop: &mut Shop) -> Result<(), SetupError> {
         for (i, it) in self.items.iter().enumerate() {
             let key = |k: &str| format!("items[{i}].{k}");
-            let manage = normalize_manage_number(&it.manage_number, "manage_number")
-                .map_err(|e| err(source, key("manage_number"), e.message))?;
+            let manage = crate::domain::item::manage_number(&it.manage_number).map_err(|kind| {
+                let e =
+                    crate::api::item::violation_error(&crate::domain::item::ItemViolation::new("manage_number", kind));
+                err(source, key("manage_number"), e.message)
+            })?;
             if shop.catalog.get(&manage).is_some() {
                 return Err(err(source, key("manage_number"), format!("'{}' is defined twice", it.manage_number)));
             }
@@ -581,12 +591,17 @@ impl ShopDocument {
                     extras: None,
                 });
             }
-            shop.upsert_item(&manage, &it.to_item_json()).map_err(|errs| {
-                let e = &errs[0];
+            shop.upsert_item(&manage, it.to_item()).map_err(|errs| {
+                let e = errs
+                    .first()
+                    .map(crate::api::item::violation_error)
+                    .unwrap_or_else(|| crate::api::rest::ApiError::new(400, "IE0002", "the item is invalid", None));
                 err(source, format!("items[{i}]"), format!("{} ({})", e.message, e.code))
             })?;
-            shop.write_stock(&writes, |j, f| format!("items[{i}].variants[{j}].{f}"))
-                .map_err(|e| err(source, key("variants"), format!("{} ({})", e.message, e.code)))?;
+            shop.write_stock(&writes).map_err(|r| {
+                let e = crate::api::inventory::refusal(&r, |j, f| format!("items[{i}].variants[{j}].{f}"));
+                err(source, key("variants"), format!("{} ({})", e.message, e.code))
+            })?;
         }
         Ok(())
     }

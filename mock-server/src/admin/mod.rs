@@ -346,9 +346,14 @@ async fn generate_catalog(
     if req.items > 100_000 || !(1..=400).contains(&req.variants) || !(0..=99_999).contains(&req.quantity) {
         return Err(AdminError::bad_request("request body: items ≤ 100000, variants 1..400, quantity 0..99999"));
     }
-    let made = handle
-        .with(|s| s.generate_catalog(req.items, req.variants, req.seed, req.quantity))
-        .map_err(|e| AdminError::new(StatusCode::CONFLICT, "conflict", format!("{} ({})", e.message, e.code)))?;
+    // Built outside the shop's lock (tens of thousands of items); only the insert holds it.
+    let made = crate::domain::catalog::generate::generate(req.items, req.variants, req.seed, req.quantity)
+        .map_err(crate::domain::catalog::generate::GenerateError::Item)
+        .and_then(|generated| handle.with(|s| s.insert_generated(generated)))
+        .map_err(|e| {
+            let e = crate::api::item::generate_error(&e);
+            AdminError::new(StatusCode::CONFLICT, "conflict", format!("{} ({})", e.message, e.code))
+        })?;
     created(Generated { generated: made.len(), first: made.first().cloned(), last: made.last().cloned() })
 }
 

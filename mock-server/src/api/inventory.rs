@@ -1,9 +1,12 @@
 //! Inventory API 2.0 and 2.1 (在庫API) under `/es/2.0/inventories/…` and `/es/2.1/…`
 //! (inventory-api.md §2–§7). 2.1 adds `operationLeadTime` / `shipFromIds` and variant-lists.
+//! The stock rules are in `domain::inventory`; their refusals get their RMS codes here.
 
 use super::{handle_rms, rest, Call, Request, RmsReply};
-use crate::domain::inventory::{Extras, Mode, StockRecord, StockWrite, MAX_QUANTITY};
-use crate::domain::item::{check_variant_id, normalize_manage_number, ApiError};
+use crate::api::rest::ApiError;
+use crate::domain::catalog::gate::{self, CatalogFunction};
+use crate::domain::inventory::{Extras, Mode, StockRecord, StockRefusal, StockRefusalKind, StockWrite, MAX_QUANTITY};
+use crate::domain::item;
 use crate::domain::settings::Api;
 use crate::domain::shop::Shop;
 use crate::AppState;
@@ -44,10 +47,50 @@ impl Function {
         }
     }
 
-    /// Before SKU migration only these reads work (inventory-api.md §9.6).
-    fn works_unmigrated(self) -> bool {
-        matches!(self, Function::Get | Function::Range)
+    /// The function as the shop gate knows it.
+    fn catalog(self) -> CatalogFunction {
+        match self {
+            Function::Get => CatalogFunction::StockGet,
+            Function::Upsert => CatalogFunction::StockUpsert,
+            Function::Delete => CatalogFunction::StockDelete,
+            Function::BulkGet => CatalogFunction::StockBulkGet,
+            Function::Range => CatalogFunction::StockRange,
+            Function::BulkUpsert => CatalogFunction::StockBulkUpsert,
+            Function::VariantLists => CatalogFunction::StockVariantLists,
+        }
     }
+}
+
+/// The RMS error for a refused stock write; `path_of(index, field)` names the field of the
+/// refused write (`quantity` for a single upsert, `inventories[1].quantity` in a bulk one).
+pub fn refusal(r: &StockRefusal, path_of: impl Fn(usize, &str) -> String) -> ApiError {
+    match r.kind {
+        StockRefusalKind::RelativeWithoutRecord => ApiError::bad(
+            "IE0500",
+            "Cannot use relative mode to update inventory which the combination of manageNumber and variantId does not exist.",
+            &path_of(r.index, "mode"),
+        ),
+        StockRefusalKind::QuantityOutOfRange => ApiError::bad(
+            "IE0117",
+            "After update, the quantity must be between 0 and 99999.",
+            &path_of(r.index, "quantity"),
+        ),
+        StockRefusalKind::TooManyVariants => ApiError::bad(
+            "IE0121",
+            "Inventory cannot be added because the size has reached the limit.",
+            &path_of(r.index, "variantId"),
+        ),
+    }
+}
+
+/// A manageNumber in a path or body: lowered, or its RMS error.
+fn manage_number(raw: &str, path: &str) -> Result<String, ApiError> {
+    item::manage_number(raw).map_err(|k| super::item::errors::at(path, k))
+}
+
+/// A variantId in a path or body: checked, or its RMS error.
+fn variant_id(raw: &str, path: &str) -> Result<(), ApiError> {
+    item::variant_id(raw).map_err(|k| super::item::errors::at(path, k))
 }
 
 fn route(method: &Method, v21: bool, rest: &str) -> Option<(Function, String, String)> {
@@ -88,11 +131,8 @@ async fn inventory_endpoint(
     };
     let call = Call { api: Api::Inventory, function: function.id().to_string(), method, path };
     handle_rms(&app, call, &headers, uri.query(), body, |shop, req| {
-        if !shop.settings.sku_migrated && !function.works_unmigrated() {
-            return rest::error(ApiError::not_migrated());
-        }
-        if shop.settings.read_only && matches!(function, Function::Upsert | Function::Delete | Function::BulkUpsert) {
-            return rest::error(ApiError::read_only());
+        if let Err(r) = gate::admit(&shop.settings, function.catalog()) {
+            return rest::error(ApiError::refused(r));
         }
         run(function, v21, &m, &v, shop, &req).unwrap_or_else(|errs| rest::errors(&errs))
     })
@@ -105,8 +145,8 @@ fn run(f: Function, v21: bool, raw_m: &str, raw_v: &str, shop: &mut Shop, req: &
     let one = |e: ApiError| vec![e];
     match f {
         Function::Get | Function::Upsert | Function::Delete => {
-            let m = normalize_manage_number(raw_m, "manageNumber").map_err(one)?;
-            check_variant_id(raw_v, "variantId").map_err(one)?;
+            let m = manage_number(raw_m, "manageNumber").map_err(one)?;
+            variant_id(raw_v, "variantId").map_err(one)?;
             match f {
                 Function::Get => {
                     let rec = shop
@@ -118,11 +158,12 @@ fn run(f: Function, v21: bool, raw_m: &str, raw_v: &str, shop: &mut Shop, req: &
                 Function::Upsert => {
                     let body = rest::json_body(req).map_err(one)?;
                     let write = parse_write(shop, &body, "", v21, Some((m, raw_v.to_string())))?;
-                    shop.write_stock(&[write], |_, field| field.to_string()).map_err(one)?;
+                    shop.write_stock(&[write]).map_err(|r| one(refusal(&r, |_, field| field.to_string())))?;
                     Ok(rest::no_content())
                 }
                 _ => {
-                    shop.delete_stock(&m, raw_v).map_err(one)?;
+                    shop.delete_stock(&m, raw_v)
+                        .map_err(|_| one(ApiError::not_found(&format!("manageNumber={m}, variantId={raw_v}"))))?;
                     Ok(rest::no_content())
                 }
             }
@@ -222,11 +263,11 @@ fn run(f: Function, v21: bool, raw_m: &str, raw_v: &str, shop: &mut Shop, req: &
             if !errs.is_empty() {
                 return Err(errs);
             }
-            shop.write_stock(&writes, |i, field| format!("inventories[{i}].{field}")).map_err(one)?;
+            shop.write_stock(&writes).map_err(|r| one(refusal(&r, |i, field| format!("inventories[{i}].{field}"))))?;
             Ok(rest::no_content())
         }
         Function::VariantLists => {
-            let m = normalize_manage_number(raw_m, "manageNumber").map_err(one)?;
+            let m = manage_number(raw_m, "manageNumber").map_err(one)?;
             let recs: Vec<(&String, &StockRecord)> = shop.inventory.variants_of(&m).collect();
             if recs.is_empty() {
                 return Err(one(ApiError::not_found(&format!("manageNumber={m}"))));
@@ -270,14 +311,14 @@ fn key_of(e: &Value, i: usize) -> Result<(String, String), Vec<ApiError>> {
     let vp = format!("inventories[{i}].variantId");
     let mut errs = Vec::new();
     let m = match e.get("manageNumber").and_then(Value::as_str) {
-        Some(s) => normalize_manage_number(s, &mp).map_err(|x| errs.push(x)).ok(),
+        Some(s) => manage_number(s, &mp).map_err(|x| errs.push(x)).ok(),
         None => {
             errs.push(ApiError::mandatory(&mp));
             None
         }
     };
     let v = match e.get("variantId").and_then(Value::as_str) {
-        Some(s) => check_variant_id(s, &vp).map(|_| s.to_string()).map_err(|x| errs.push(x)).ok(),
+        Some(s) => variant_id(s, &vp).map(|_| s.to_string()).map_err(|x| errs.push(x)).ok(),
         None => {
             errs.push(ApiError::mandatory(&vp));
             None

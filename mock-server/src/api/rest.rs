@@ -1,11 +1,98 @@
-//! What Item API 2.0 and Inventory API 2.0/2.1 share on the wire: the `errors[]` envelope,
-//! body and query reading, the SKU-migration gate (item-api.md §2, inventory-api.md §7).
+//! What Item API 2.0 and Inventory API 2.0/2.1 share on the wire: the error type and its
+//! `errors[]` envelope, body and query reading, and the answers of the shop gate
+//! (SKU migration, read-only mode) (item-api.md §2, inventory-api.md §7).
 
 use super::{Request, RmsReply};
 use crate::api::BodyError;
-use crate::domain::item::ApiError;
+use crate::domain::catalog::gate::GateRefusal;
 use axum::http::header;
 use serde_json::{json, Map, Value};
+
+/// An Item/Inventory API error: `{"code","message","metadata":{"propertyPath"}}` + status.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiError {
+    pub status: u16,
+    pub code: &'static str,
+    pub message: String,
+    pub property_path: Option<String>,
+}
+
+impl ApiError {
+    /// Any error.
+    pub fn new(status: u16, code: &'static str, message: impl Into<String>, path: Option<&str>) -> Self {
+        ApiError { status, code, message: message.into(), property_path: path.map(String::from) }
+    }
+
+    /// A 400 about the field at `path`.
+    pub fn bad(code: &'static str, message: impl Into<String>, path: &str) -> Self {
+        Self::new(400, code, message, Some(path))
+    }
+
+    /// IE0001
+    pub fn mandatory(path: &str) -> Self {
+        Self::bad("IE0001", format!("{path} is mandatory."), path)
+    }
+
+    /// IE0002 with the value as sent (a string without its quotes).
+    pub fn invalid(path: &str, value: &Value) -> Self {
+        let shown = match value {
+            Value::String(s) => s.clone(),
+            v => v.to_string(),
+        };
+        Self::invalid_shown(path, &shown)
+    }
+
+    /// IE0002 with the value already as text.
+    pub fn invalid_shown(path: &str, shown: &str) -> Self {
+        Self::bad("IE0002", format!("{path} has an invalid value : {shown}."), path)
+    }
+
+    /// IE0002 for a field the model does not have.
+    pub fn unrecognized(path: &str) -> Self {
+        let field = path.rsplit('.').next().unwrap_or(path);
+        Self::bad("IE0002", format!("Unrecognized field {field}."), path)
+    }
+
+    /// IE0003
+    pub fn range(path: &str, min: i64, max: i64) -> Self {
+        Self::bad("IE0003", format!("{path} must be between {min} and {max}."), path)
+    }
+
+    /// IE0004
+    pub fn too_long(path: &str, bytes: usize) -> Self {
+        Self::bad("IE0004", format!("Max length of {path} must be within {bytes} bytes."), path)
+    }
+
+    /// IE0007
+    pub fn choice(path: &str) -> Self {
+        Self::bad("IE0007", format!("Invalid choice selected for {path}."), path)
+    }
+
+    /// IE1101
+    pub fn too_many(path: &str) -> Self {
+        Self::bad("IE1101", format!("{path} exceeds the maximum number of entries allowed."), path)
+    }
+
+    /// GE0014, without metadata.
+    pub fn not_found(inputs: &str) -> Self {
+        Self::new(404, "GE0014", format!("Not found for inputs; {inputs}"), None)
+    }
+
+    /// GE0011
+    pub fn empty_body() -> Self {
+        Self::new(400, "GE0011", "Request body is missing or is empty without any attributes.", None)
+    }
+
+    /// IE1105 (sku-migration.md §4) or GE0017: the shop gate's refusal.
+    pub fn refused(r: GateRefusal) -> Self {
+        match r {
+            GateRefusal::NotMigrated => {
+                Self::new(400, "IE1105", "This endpoint is disabled for the shop not migrated to SKU.", None)
+            }
+            GateRefusal::ReadOnly => Self::new(400, "GE0017", "Write methods isn't allowed in readsOnly-mode.", None),
+        }
+    }
+}
 
 /// `{"errors":[{"code","message","metadata":{"propertyPath"}}]}` with the first error's status.
 pub fn errors(errs: &[ApiError]) -> RmsReply {
@@ -47,24 +134,15 @@ pub fn json_body(req: &Request<'_>) -> Result<Value, ApiError> {
         Err(BodyError::TooLarge) => {
             return Err(ApiError::new(400, "GE0020", "The size of item is too large. Please reduce the data.", None))
         }
-        Err(BodyError::Unreadable) => {
-            return Err(ApiError::new(
-                400,
-                "GE0011",
-                "Request body is missing or is empty without any attributes.",
-                None,
-            ))
-        }
+        Err(BodyError::Unreadable) => return Err(ApiError::empty_body()),
     };
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::new(400, "GE0011", "Request body is missing or is empty without any attributes.", None));
+        return Err(ApiError::empty_body());
     }
     let v: Value = serde_json::from_slice(bytes)
         .map_err(|e| ApiError::new(400, "IE0002", format!("Request body has an invalid value : {e}."), None))?;
     match &v {
-        Value::Object(m) if m.is_empty() => {
-            Err(ApiError::new(400, "GE0011", "Request body is missing or is empty without any attributes.", None))
-        }
+        Value::Object(m) if m.is_empty() => Err(ApiError::empty_body()),
         Value::Object(_) => Ok(v),
         _ => Err(ApiError::new(400, "IE0002", "Request body has an invalid value.", None)),
     }

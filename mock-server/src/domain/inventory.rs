@@ -1,7 +1,7 @@
 //! Inventory API stock: one record per (manageNumber, variantId), kept apart from items so
-//! stock for an unknown SKU can exist as an orphan (inventory-api.md §4).
+//! stock for an unknown SKU can exist as an orphan (inventory-api.md §4). A refused write
+//! is a [`StockRefusal`] naming the write; the RMS codes are in `api/inventory.rs`.
 
-use super::item::ApiError;
 use super::time::JstDateTime;
 use std::collections::BTreeMap;
 
@@ -31,6 +31,32 @@ pub struct StockRecord {
     pub updated: JstDateTime,
     pub extras: Extras,
 }
+
+/// Why a batch of stock writes was refused; nothing of it was applied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StockRefusal {
+    /// The position of the refused write in its batch.
+    pub index: usize,
+    pub kind: StockRefusalKind,
+}
+
+/// The stock rule a write broke.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StockRefusalKind {
+    /// RELATIVE on a SKU with no stock record: the first write must be ABSOLUTE.
+    RelativeWithoutRecord,
+    /// The quantity after the write would leave 0..=99999.
+    QuantityOutOfRange,
+    /// A new record would give the manageNumber more than 400 SKUs.
+    TooManyVariants,
+}
+
+/// No stock record for this manageNumber and variantId.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StockNotFound;
+
+/// Most stock records (SKUs) one manageNumber may have.
+pub const MAX_RECORDS_PER_ITEM: usize = 400;
 
 /// One write of a bulk-upsert (or a single upsert).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -71,9 +97,9 @@ impl Inventory {
             .map(|((_, v), r)| (v, r))
     }
 
-    /// The quantity each write would leave, or the first error with its index; nothing
-    /// changes. Writes to the same SKU are applied in order.
-    pub fn plan(&self, writes: &[StockWrite], path_of: impl Fn(usize, &str) -> String) -> Result<Vec<i64>, ApiError> {
+    /// The quantity each write would leave, or the first refusal; nothing changes. Writes
+    /// to the same SKU are applied in order.
+    pub fn plan(&self, writes: &[StockWrite]) -> Result<Vec<i64>, StockRefusal> {
         let mut pending: BTreeMap<(&str, &str), i64> = BTreeMap::new();
         let mut out = Vec::with_capacity(writes.len());
         for (i, w) in writes.iter().enumerate() {
@@ -83,28 +109,16 @@ impl Inventory {
                 (Mode::Absolute, _) => w.quantity,
                 (Mode::Relative, Some(q)) => q + w.quantity,
                 (Mode::Relative, None) => {
-                    return Err(ApiError::bad(
-                        "IE0500",
-                        "Cannot use relative mode to update inventory which the combination of manageNumber and variantId does not exist.",
-                        &path_of(i, "mode"),
-                    ))
+                    return Err(StockRefusal { index: i, kind: StockRefusalKind::RelativeWithoutRecord })
                 }
             };
             if !(0..=MAX_QUANTITY).contains(&next) {
-                return Err(ApiError::bad(
-                    "IE0117",
-                    "After update, the quantity must be between 0 and 99999.",
-                    &path_of(i, "quantity"),
-                ));
+                return Err(StockRefusal { index: i, kind: StockRefusalKind::QuantityOutOfRange });
             }
             if current.is_none() {
                 let existing = self.variants_of(key.0).count() + pending.keys().filter(|(m, _)| *m == key.0).count();
-                if existing >= 400 {
-                    return Err(ApiError::bad(
-                        "IE0121",
-                        "Inventory cannot be added because the size has reached the limit.",
-                        &path_of(i, "variantId"),
-                    ));
+                if existing >= MAX_RECORDS_PER_ITEM {
+                    return Err(StockRefusal { index: i, kind: StockRefusalKind::TooManyVariants });
                 }
             }
             pending.insert(key, next);
@@ -170,32 +184,30 @@ mod tests {
         StockWrite { manage_number: m.into(), variant_id: v.into(), mode, quantity: q, extras: None }
     }
 
-    fn path(i: usize, f: &str) -> String {
-        format!("inventories[{i}].{f}")
-    }
-
     #[test]
     fn the_first_write_must_be_absolute_and_results_stay_in_range() {
         let mut inv = Inventory::default();
         let t = JstDateTime::from_seconds(0);
-        assert_eq!(inv.plan(&[w("a", "v", Mode::Relative, 1)], path).unwrap_err().code, "IE0500");
+        let refused = |index, kind| Err(StockRefusal { index, kind });
+        assert_eq!(inv.plan(&[w("a", "v", Mode::Relative, 1)]), refused(0, StockRefusalKind::RelativeWithoutRecord));
         let writes = [w("a", "v", Mode::Absolute, 5), w("a", "v", Mode::Relative, -2)];
-        let q = inv.plan(&writes, path).unwrap();
+        let q = inv.plan(&writes).unwrap();
         assert_eq!(q, vec![5, 3]);
         inv.apply(&writes, &q, t);
         assert_eq!(inv.quantity("a", "v"), 3);
-        let e = inv.plan(&[w("a", "v", Mode::Relative, -4)], path).unwrap_err();
-        assert_eq!((e.code, e.property_path.as_deref()), ("IE0117", Some("inventories[0].quantity")));
-        assert_eq!(inv.plan(&[w("a", "v", Mode::Absolute, 100_000)], path).unwrap_err().code, "IE0117");
+        let writes = [w("a", "x", Mode::Absolute, 1), w("a", "v", Mode::Relative, -4)];
+        assert_eq!(inv.plan(&writes), refused(1, StockRefusalKind::QuantityOutOfRange));
+        assert_eq!(inv.plan(&[w("a", "v", Mode::Absolute, 100_000)]), refused(0, StockRefusalKind::QuantityOutOfRange));
     }
 
     #[test]
     fn an_item_holds_at_most_400_stock_records() {
         let mut inv = Inventory::default();
         let writes: Vec<_> = (0..400).map(|i| w("a", &format!("v{i}"), Mode::Absolute, 1)).collect();
-        let q = inv.plan(&writes, path).unwrap();
+        let q = inv.plan(&writes).unwrap();
         inv.apply(&writes, &q, JstDateTime::from_seconds(0));
-        assert_eq!(inv.plan(&[w("a", "v400", Mode::Absolute, 1)], path).unwrap_err().code, "IE0121");
-        assert!(inv.plan(&[w("a", "v0", Mode::Absolute, 1)], path).is_ok());
+        let e = inv.plan(&[w("a", "v400", Mode::Absolute, 1)]).unwrap_err();
+        assert_eq!(e.kind, StockRefusalKind::TooManyVariants);
+        assert!(inv.plan(&[w("a", "v0", Mode::Absolute, 1)]).is_ok());
     }
 }

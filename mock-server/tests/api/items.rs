@@ -308,3 +308,58 @@ async fn read_only_mode_refuses_writes_with_ge0017_and_huge_bodies_get_ge0020() 
     let (status, v) = app.put("/es/2.0/items/manage-numbers/x", huge).await;
     assert_eq!((status, error_codes(&v)), (400, vec!["GE0020".to_string()]));
 }
+
+/// Nested objects are typed like the rest of the model: an unknown key anywhere is IE0002,
+/// price-like values become strings, and items.get lists keys in the model's order.
+#[tokio::test]
+async fn nested_objects_are_typed_unknown_keys_are_refused_and_prices_become_strings() {
+    let app = spawn(shop()).await;
+    let mut body = item_body("送料", &[("s", "S", 100)]);
+    body["variants"]["s"]["shipping"] = json!({"fee": 500, "postageIncluded": true, "colour": "red"});
+    body["productDescription"] = json!({"sp": "スマホ", "pc": "PC", "tablet": "x"});
+    let (status, v) = app.put(&format!("{ITEM}/ship"), body.clone()).await;
+    assert_eq!(status, 400);
+    let paths: Vec<(&str, &str)> = v["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["code"].as_str().unwrap(), e["metadata"]["propertyPath"].as_str().unwrap()))
+        .collect();
+    assert_eq!(paths, vec![("IE0002", "productDescription.tablet"), ("IE0002", "variants.s.shipping.colour")]);
+
+    body["variants"]["s"]["shipping"].as_object_mut().unwrap().remove("colour");
+    body["productDescription"].as_object_mut().unwrap().remove("tablet");
+    assert_eq!(app.put(&format!("{ITEM}/ship"), body).await.0, 201);
+    let (_, item) = app.get(&format!("{ITEM}/ship")).await;
+    assert_eq!(item["variants"]["s"]["shipping"]["fee"], "500");
+    let keys: Vec<&String> = item["productDescription"].as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["pc", "sp"]);
+    let shipping: Vec<&String> = item["variants"]["s"]["shipping"].as_object().unwrap().keys().collect();
+    assert_eq!(shipping, ["postageIncluded", "singleItemShipping", "okihaiSetting", "fee"]);
+}
+
+/// A patch is merged into the stored item as JSON and the result is read back as a whole:
+/// a `null` clears a field, and the stored item reads back as itself.
+#[tokio::test]
+async fn a_patch_with_null_clears_a_field_and_keeps_the_rest() {
+    let app = spawn(shop()).await;
+    let mut body = item_body("帽子", &[("s", "S", 100)]);
+    body["tagline"] = json!("つば広");
+    body["payment"] = json!({"taxRate": "0.08"});
+    app.put(&format!("{ITEM}/hat"), body).await;
+    let (_, before) = app.get(&format!("{ITEM}/hat")).await;
+    let (status, _, _) = app
+        .rms(Method::PATCH, &format!("{ITEM}/hat"), Some(json!({"tagline": null, "payment": {"taxRate": null}})))
+        .await;
+    assert_eq!(status, 204);
+    let (_, after) = app.get(&format!("{ITEM}/hat")).await;
+    assert!(after.get("tagline").is_none());
+    assert_eq!(after["payment"], json!({"taxIncluded": true, "cashOnDeliveryFeeIncluded": false}));
+    let (mut b, mut a) = (before, after);
+    for v in [&mut b, &mut a] {
+        let o = v.as_object_mut().unwrap();
+        o.remove("tagline");
+        o.remove("payment");
+    }
+    assert_eq!(a, b, "nothing else changed");
+}

@@ -1,8 +1,12 @@
 //! items.get / upsert / patch / delete / bulk.get and the inventory-related settings
-//! (item-api.md §3, §6, §8, §9).
+//! (item-api.md §3, §6, §8, §9): the JSON becomes typed data (`wire.rs`), one shop call
+//! applies the rules, and outcomes become RMS answers (`errors.rs`).
 
 use super::super::{rest, Request, RmsReply};
-use crate::domain::item::{normalize_manage_number, ApiError};
+use super::{errors, wire};
+use crate::api::rest::ApiError;
+use crate::domain::item::settings::{InventorySettingsUpdate, StockFeaturesUpdate, VariantStockSettings};
+use crate::domain::item::{manage_number, Item, ItemData, ItemRefusal, ItemViolation, OrderedMap, MAX_VARIANTS};
 use crate::domain::shop::Shop;
 use serde_json::{json, Map, Value};
 
@@ -12,32 +16,91 @@ fn not_found(manage_number: &str) -> Vec<ApiError> {
     vec![ApiError::not_found(&format!("manageNumber={manage_number}"))]
 }
 
+/// The item as items.get answers it: `manageNumber`, the model in its order, then
+/// `created` and `updated`.
+pub fn item_json(item: &Item) -> Value {
+    let mut m = Map::new();
+    m.insert("manageNumber".into(), json!(item.manage_number));
+    if let Ok(Value::Object(data)) = serde_json::to_value(item.data()) {
+        m.extend(data);
+    }
+    m.insert("created".into(), json!(item.created.to_iso()));
+    m.insert("updated".into(), json!(item.updated.to_iso()));
+    Value::Object(m)
+}
+
+/// The item's data as JSON, for merging a patch into it.
+fn data_json(data: &ItemData) -> Value {
+    serde_json::to_value(data).unwrap_or_else(|_| json!({}))
+}
+
+fn variant_ids(data: &ItemData) -> Vec<String> {
+    data.variants.iter().flat_map(|v| v.keys().cloned()).collect()
+}
+
+/// Reads an item body. With JSON problems, the item rules still run (nothing is stored) so
+/// that every problem is reported at once.
+fn parse_item(shop: &Shop, manage_number: &str, body: &Value) -> Result<ItemData, Vec<ApiError>> {
+    let (draft, problems) = wire::item(body);
+    if problems.is_empty() {
+        return Ok(draft);
+    }
+    let ids = variant_ids(&draft);
+    let violations = shop.check_item(manage_number, draft).err().unwrap_or_default();
+    Err(errors::report(&problems, &violations, &ids))
+}
+
+fn rule_errors(violations: &[ItemViolation], data_ids: Vec<String>) -> Vec<ApiError> {
+    errors::report(&[], violations, &data_ids)
+}
+
 /// items.get
 pub fn get(shop: &Shop, manage_number: &str) -> Answer {
     let item = shop.catalog.get(manage_number).ok_or_else(|| not_found(manage_number))?;
-    Ok(RmsReply::json(200, item.to_json()))
+    Ok(RmsReply::json(200, item_json(item)))
 }
 
 /// items.upsert: 201 + `{"manageNumber"}` when created, 204 when replaced.
 pub fn upsert(shop: &mut Shop, manage_number: &str, req: &Request<'_>) -> Answer {
     let body = rest::json_body(req).map_err(|e| vec![e])?;
-    if shop.upsert_item(manage_number, &body)? {
-        Ok(RmsReply::json(201, json!({ "manageNumber": manage_number })))
-    } else {
-        Ok(rest::no_content())
+    let draft = parse_item(shop, manage_number, &body)?;
+    let ids = variant_ids(&draft);
+    match shop.upsert_item(manage_number, draft) {
+        Ok(true) => Ok(RmsReply::json(201, json!({ "manageNumber": manage_number }))),
+        Ok(false) => Ok(rest::no_content()),
+        Err(v) => Err(rule_errors(&v, ids)),
     }
 }
 
-/// items.patch: 204.
+/// items.patch: the patch is merged into the stored item (RFC 7396: objects merge,
+/// `variants` per variantId, lists replace, `null` removes), then the result is checked as a
+/// whole; 204.
 pub fn patch(shop: &mut Shop, manage_number: &str, req: &Request<'_>) -> Answer {
     let body = rest::json_body(req).map_err(|e| vec![e])?;
-    shop.patch_item(manage_number, &body)?;
-    Ok(rest::no_content())
+    let stored = shop.catalog.get(manage_number).ok_or_else(|| not_found(manage_number))?;
+    let mut merged = data_json(stored.data());
+    crate::merge::merge_patch(&mut merged, &body);
+    let draft = parse_item(shop, manage_number, &merged)?;
+    let ids = variant_ids(&draft);
+    match shop.patch_item(manage_number, draft) {
+        Ok(()) => Ok(rest::no_content()),
+        Err(r) => Err(refusal(manage_number, r, ids)),
+    }
+}
+
+fn refusal(manage_number: &str, r: ItemRefusal, ids: Vec<String>) -> Vec<ApiError> {
+    match r {
+        ItemRefusal::NotFound => not_found(manage_number),
+        ItemRefusal::VariantNotFound(v) => {
+            vec![ApiError::not_found(&format!("manageNumber={manage_number}, variantId={v}"))]
+        }
+        ItemRefusal::Violations(v) => rule_errors(&v, ids),
+    }
 }
 
 /// items.delete: 204.
 pub fn delete(shop: &mut Shop, manage_number: &str) -> Answer {
-    shop.delete_item(manage_number).map_err(|e| vec![e])?;
+    shop.delete_item(manage_number).map_err(|r| refusal(manage_number, r, vec![]))?;
     Ok(rest::no_content())
 }
 
@@ -55,7 +118,7 @@ pub fn bulk_get(shop: &Shop, req: &Request<'_>) -> Answer {
     let mut errs = Vec::new();
     for (i, v) in list.iter().enumerate() {
         let path = format!("manageNumbers[{i}]");
-        match v.as_str().map(|s| normalize_manage_number(s, &path)) {
+        match v.as_str().map(manage_number) {
             Some(Ok(m)) => {
                 if numbers.contains(&m) {
                     errs.push(ApiError::bad(
@@ -66,110 +129,86 @@ pub fn bulk_get(shop: &Shop, req: &Request<'_>) -> Answer {
                 }
                 numbers.push(m);
             }
-            Some(Err(e)) => errs.push(e),
+            Some(Err(kind)) => errs.push(errors::at(&path, kind)),
             None => errs.push(ApiError::invalid(&path, v)),
         }
     }
     if !errs.is_empty() {
         return Err(errs);
     }
-    let results: Vec<Value> = numbers.iter().filter_map(|m| shop.catalog.get(m)).map(|i| i.to_json()).collect();
+    let results: Vec<Value> = numbers.iter().filter_map(|m| shop.catalog.get(m)).map(item_json).collect();
     Ok(RmsReply::json(200, json!({ "results": results })))
 }
-
-const SETTINGS_VARIANT_KEYS: [&str; 4] =
-    ["restockOnCancel", "backOrderFlag", "backOrderDeliveryDateId", "normalDeliveryDateId"];
 
 /// items.inventory-related-settings.get
 pub fn settings_get(shop: &Shop, manage_number: &str) -> Answer {
     let item = shop.catalog.get(manage_number).ok_or_else(|| not_found(manage_number))?;
-    let features = item.body.get("features").cloned().unwrap_or(json!({}));
-    let mut f = Map::new();
-    f.insert("inventoryDisplay".into(), features.get("inventoryDisplay").cloned().unwrap_or(json!("HIDDEN_STOCK")));
-    if let Some(t) = features.get("lowStockThreshold") {
-        f.insert("lowStockThreshold".into(), t.clone());
-    }
-    let mut variants = Map::new();
-    for (id, v) in item.body.get("variants").and_then(Value::as_object).into_iter().flatten() {
-        let mut m = Map::new();
-        for k in SETTINGS_VARIANT_KEYS {
-            if let Some(x) = v.get(k) {
-                m.insert(k.into(), x.clone());
-            }
-        }
-        variants.insert(id.clone(), Value::Object(m));
-    }
-    Ok(RmsReply::json(
-        200,
-        json!({
-            "unlimitedInventoryFlag": item.flag("unlimitedInventoryFlag"),
-            "features": f,
-            "variants": variants,
-        }),
-    ))
+    Ok(RmsReply::json(200, serde_json::to_value(item.data().inventory_settings()).unwrap_or_else(|_| json!({}))))
 }
+
+const SETTINGS_VARIANT_FIELDS: [&str; 4] =
+    ["restockOnCancel", "backOrderFlag", "backOrderDeliveryDateId", "normalDeliveryDateId"];
 
 /// items.inventory-related-settings.update: the same shape as get; 204.
 pub fn settings_update(shop: &mut Shop, manage_number: &str, req: &Request<'_>) -> Answer {
     let body = rest::json_body(req).map_err(|e| vec![e])?;
-    let item = shop.catalog.get(manage_number).ok_or_else(|| not_found(manage_number))?;
-    let mut errs = Vec::new();
-    for k in body.as_object().into_iter().flat_map(|o| o.keys()) {
-        if !["unlimitedInventoryFlag", "features", "variants"].contains(&k.as_str()) {
-            errs.push(ApiError::unrecognized(k));
-        }
+    if shop.catalog.get(manage_number).is_none() {
+        return Err(not_found(manage_number));
     }
-    let variants = match body.get("variants").and_then(Value::as_object) {
-        Some(v) if v.is_empty() => {
-            errs.push(ApiError::mandatory("variants"));
-            Map::new()
-        }
-        Some(v) if v.len() > 400 => {
-            errs.push(ApiError::too_many("variants"));
-            Map::new()
-        }
-        Some(v) => v.clone(),
-        None => {
-            errs.push(ApiError::mandatory("variants"));
-            Map::new()
-        }
-    };
-    if !errs.is_empty() {
-        return Err(errs);
-    }
-    let mut new_body = Value::Object(item.body.clone());
-    for (id, settings) in &variants {
-        if item.variant(id).is_none() {
-            return Err(vec![ApiError::not_found(&format!("manageNumber={manage_number}, variantId={id}"))]);
-        }
-        for (k, v) in settings.as_object().into_iter().flatten() {
-            if !SETTINGS_VARIANT_KEYS.contains(&k.as_str()) {
-                errs.push(ApiError::unrecognized(&format!("variants.{id}.{k}")));
-                continue;
-            }
-            new_body["variants"][id][k] = v.clone();
-        }
-    }
-    if let Some(u) = body.get("unlimitedInventoryFlag") {
-        new_body["unlimitedInventoryFlag"] = u.clone();
-    }
-    if let Some(f) = body.get("features").and_then(Value::as_object) {
-        for (k, v) in f {
-            if !["inventoryDisplay", "lowStockThreshold"].contains(&k.as_str()) {
-                errs.push(ApiError::unrecognized(&format!("features.{k}")));
-                continue;
-            }
-            new_body["features"][k] = v.clone();
-        }
-        if !f.contains_key("lowStockThreshold") {
-            if let Some(m) = new_body["features"].as_object_mut() {
-                m.shift_remove("lowStockThreshold");
-            }
-        }
-    }
-    if !errs.is_empty() {
-        return Err(errs);
-    }
-    shop.replace_item_body(manage_number, &new_body)?;
+    let update = parse_settings(&body)?;
+    let ids = update.variants.keys().cloned().collect();
+    shop.update_inventory_settings(manage_number, &update).map_err(|r| refusal(manage_number, r, ids))?;
     Ok(rest::no_content())
 }
+
+/// The settings body as typed data, or every JSON problem of it.
+fn parse_settings(body: &Value) -> Result<InventorySettingsUpdate, Vec<ApiError>> {
+    let mut cx = wire::Cx::default();
+    let Some(o) = wire::open(body, "", &["unlimitedInventoryFlag", "features", "variants"], &mut cx) else {
+        return Err(vec![ApiError::empty_body()]);
+    };
+    let variants = match o.get("variants").and_then(Value::as_object) {
+        Some(v) if v.len() > MAX_VARIANTS => Err(ApiError::too_many("variants")),
+        Some(v) if !v.is_empty() => Ok(v),
+        _ => Err(ApiError::mandatory("variants")),
+    };
+    let variants = match variants {
+        Ok(v) if cx.problems.is_empty() => v,
+        // Unknown fields and the SKU count are reported before anything else is read.
+        other => {
+            let mut errs = errors::report(&cx.problems, &[], &[]);
+            errs.extend(other.err());
+            return Err(errs);
+        }
+    };
+    let mut update = InventorySettingsUpdate {
+        unlimited_inventory_flag: o.boolean("unlimitedInventoryFlag", &mut cx),
+        features: o.object("features", &["inventoryDisplay", "lowStockThreshold"], &mut cx, |f, cx| {
+            StockFeaturesUpdate {
+                inventory_display: f.choice("inventoryDisplay", cx),
+                low_stock_threshold: f.int("lowStockThreshold", cx),
+            }
+        }),
+        variants: OrderedMap::default(),
+    };
+    for (id, v) in variants {
+        let settings = match wire::open(v, &format!("variants.{id}"), &SETTINGS_VARIANT_FIELDS, &mut cx) {
+            Some(s) => VariantStockSettings {
+                restock_on_cancel: s.boolean("restockOnCancel", &mut cx),
+                back_order_flag: s.boolean("backOrderFlag", &mut cx),
+                back_order_delivery_date_id: s.int("backOrderDeliveryDateId", &mut cx),
+                normal_delivery_date_id: s.int("normalDeliveryDateId", &mut cx),
+            },
+            None => VariantStockSettings::default(),
+        };
+        update.variants.insert(id.clone(), settings);
+    }
+    if cx.problems.is_empty() {
+        Ok(update)
+    } else {
+        Err(errors::report(&cx.problems, &[], &[]))
+    }
+}
+
+#[cfg(test)]
+mod tests;

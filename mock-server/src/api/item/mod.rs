@@ -1,11 +1,18 @@
 //! Item API 2.0 (商品API 2.0) under `/es/2.0/items/…` (item-api.md §3). One dispatcher maps
-//! method + path to a function; each function's handler is in `items.rs` or `search.rs`.
+//! method + path to a function; each function's handler is in `items.rs` or `search.rs`,
+//! bodies become typed items in `wire.rs`, and rule violations become RMS errors in
+//! `errors.rs`.
 
+pub(crate) mod errors;
 mod items;
 mod search;
+mod wire;
 
 use super::{handle_rms, respond, rest, Call, Request, RmsReply};
-use crate::domain::item::ApiError;
+use crate::api::rest::ApiError;
+use crate::domain::catalog::gate::{self, CatalogFunction};
+use crate::domain::catalog::generate::GenerateError;
+use crate::domain::item::ItemViolation;
 use crate::domain::settings::Api;
 use crate::domain::shop::Shop;
 use crate::AppState;
@@ -44,9 +51,18 @@ impl Function {
         }
     }
 
-    /// Reads work before SKU migration; everything else answers IE1105 (sku-migration.md §4).
-    fn works_unmigrated(self) -> bool {
-        matches!(self, Function::Get | Function::Search | Function::BulkGet | Function::SettingsGet)
+    /// The function as the shop gate knows it.
+    fn catalog(self) -> CatalogFunction {
+        match self {
+            Function::Get => CatalogFunction::ItemGet,
+            Function::Upsert => CatalogFunction::ItemUpsert,
+            Function::Patch => CatalogFunction::ItemPatch,
+            Function::Delete => CatalogFunction::ItemDelete,
+            Function::Search => CatalogFunction::ItemSearch,
+            Function::BulkGet => CatalogFunction::ItemBulkGet,
+            Function::SettingsGet => CatalogFunction::ItemSettingsGet,
+            Function::SettingsUpdate => CatalogFunction::ItemSettingsUpdate,
+        }
     }
 }
 
@@ -66,6 +82,20 @@ fn route(method: &Method, rest: &str) -> Option<(Function, String)> {
         _ => return None,
     };
     (f.1.is_empty() == matches!(f.0, Function::Search | Function::BulkGet)).then_some(f)
+}
+
+/// A failed catalog generation (control plane, shop documents) as the RMS error it stands
+/// for: the item rule, or the stock rule of SKU `variants[i]`.
+pub fn generate_error(e: &GenerateError) -> ApiError {
+    match e {
+        GenerateError::Item(v) => errors::violation(v),
+        GenerateError::Stock(r) => super::inventory::refusal(r, |i, f| format!("variants[{i}].{f}")),
+    }
+}
+
+/// The RMS error for a broken item rule (shop documents report them with the code).
+pub fn violation_error(v: &ItemViolation) -> ApiError {
+    errors::violation(v)
 }
 
 /// 400 GE0007, the answer for any path the API does not have.
@@ -91,19 +121,16 @@ async fn item_endpoint(
 }
 
 fn run(function: Function, raw_manage_number: &str, shop: &mut Shop, req: Request<'_>) -> RmsReply {
-    if !shop.settings.sku_migrated && !function.works_unmigrated() {
-        return rest::error(ApiError::not_migrated());
-    }
-    if shop.settings.read_only && !function.works_unmigrated() {
-        return rest::error(ApiError::read_only());
+    if let Err(r) = gate::admit(&shop.settings, function.catalog()) {
+        return rest::error(ApiError::refused(r));
     }
     let result = match function {
         Function::Search => search::search(shop, &req),
         Function::BulkGet => items::bulk_get(shop, &req),
         f => {
-            let manage_number = match crate::domain::item::normalize_manage_number(raw_manage_number, "manageNumber") {
+            let manage_number = match crate::domain::item::manage_number(raw_manage_number) {
                 Ok(m) => m,
-                Err(e) => return rest::error(e),
+                Err(kind) => return rest::error(errors::at("manageNumber", kind)),
             };
             match f {
                 Function::Get => items::get(shop, &manage_number),

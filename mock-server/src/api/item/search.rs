@@ -3,10 +3,13 @@
 //! The fake has no search lag: a write shows at once (real RMS may take up to 24 h).
 
 use super::super::{rest, Request, RmsReply};
-use crate::domain::item::{ApiError, Item, ITEM_TYPES};
+use crate::api::rest::ApiError;
+use crate::domain::item::model::{SearchVisibility, Variant};
+use crate::domain::item::{Item, ItemType};
 use crate::domain::settings::UnknownParams;
 use crate::domain::shop::Shop;
 use crate::domain::time::{JstDate, JstDateTime};
+use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use std::cmp::Ordering;
 
@@ -57,7 +60,7 @@ const SORT_KEYS: [&str; 11] = [
 struct Query {
     strings: Vec<(&'static str, String)>,
     genre_id: Option<String>,
-    item_type: Option<String>,
+    item_type: Option<ItemType>,
     category_id: Option<String>,
     bools: Vec<(&'static str, bool)>,
     dates: Vec<(&'static str, JstDate)>,
@@ -89,10 +92,11 @@ fn parse(shop: &Shop, req: &Request<'_>) -> Result<Query, ApiError> {
                 "genreId" => q.genre_id = Some(v),
                 "categoryId" => q.category_id = Some(v),
                 "itemType" => {
-                    if !ITEM_TYPES.contains(&v.as_str()) {
-                        return Err(ApiError::new(400, "IE0007", "Invalid choice selected for itemType.", None));
-                    }
-                    q.item_type = Some(v);
+                    let t = ItemType::deserialize(Value::String(v));
+                    q.item_type =
+                        Some(t.map_err(|_| {
+                            ApiError::new(400, "IE0007", "Invalid choice selected for itemType.", None)
+                        })?);
                 }
                 "sortKey" => {
                     if !SORT_KEYS.contains(&v.as_str()) {
@@ -146,28 +150,27 @@ fn contains(hay: Option<&str>, needle: &str) -> bool {
 
 fn matches(shop: &Shop, item: &Item, q: &Query) -> bool {
     let variants = item.variants();
+    let data = item.data();
+    let raw_variants = || data.variants.iter().flat_map(|m| m.iter()).map(|(_, v)| v);
+    let any_variant = |f: fn(&Variant) -> bool| raw_variants().any(f);
     for (name, needle) in &q.strings {
         let hit = match *name {
-            "title" => contains(item.str_field("title"), needle),
-            "tagline" => contains(item.str_field("tagline"), needle),
+            "title" => contains(data.title.as_deref(), needle),
+            "tagline" => contains(data.tagline.as_deref(), needle),
             "manageNumber" => item.manage_number.contains(needle.to_ascii_lowercase().as_str()),
-            "itemNumber" => contains(item.str_field("itemNumber"), needle),
+            "itemNumber" => contains(data.item_number.as_deref(), needle),
             "variantId" => variants.iter().any(|v| v.variant_id.contains(needle.as_str())),
             "merchantDefinedSkuId" => variants.iter().any(|v| contains(v.merchant_defined_sku_id.as_deref(), needle)),
-            _ => item.body["variants"]
-                .as_object()
-                .into_iter()
-                .flatten()
-                .any(|(_, v)| contains(v.pointer("/articleNumber/value").and_then(Value::as_str), needle)),
+            _ => raw_variants().any(|v| contains(v.article_number.as_ref().and_then(|a| a.value.as_deref()), needle)),
         };
         if !hit {
             return false;
         }
     }
-    if q.genre_id.as_ref().is_some_and(|g| item.str_field("genreId") != Some(g)) {
+    if q.genre_id.as_ref().is_some_and(|g| data.genre_id.as_ref() != Some(g)) {
         return false;
     }
-    if q.item_type.as_ref().is_some_and(|t| item.str_field("itemType") != Some(t)) {
+    if q.item_type.is_some_and(|t| data.item_type != Some(t)) {
         return false;
     }
     // The fake keeps no categories.
@@ -189,22 +192,16 @@ fn matches(shop: &Shop, item: &Item, q: &Query) -> bool {
         let actual = match *name {
             "isVariantStockout" => variants.iter().any(|v| stock(&v.variant_id) == 0),
             "isItemStockout" => variants.iter().all(|v| stock(&v.variant_id) == 0),
-            "isHiddenItem" => item.flag("hideItem"),
+            "isHiddenItem" => data.hide_item == Some(true),
             "isHiddenVariant" => variants.iter().any(|v| v.hidden),
             "isSearchable" => {
-                item.pointer("/features/searchVisibility").and_then(Value::as_str) != Some("ALWAYS_HIDDEN")
+                data.features.as_ref().and_then(|f| f.search_visibility) != Some(SearchVisibility::AlwaysHidden)
             }
-            "isYamiichi" => item.body.get("accessControl").is_some(),
-            "isBackOrder" => {
-                item.body["variants"].as_object().into_iter().flatten().any(|(_, v)| v["backOrderFlag"] == true)
-            }
-            "isPostageIncluded" => item.body["variants"]
-                .as_object()
-                .into_iter()
-                .flatten()
-                .any(|(_, v)| v.pointer("/shipping/postageIncluded") == Some(&json!(true))),
-            "isSubscription" => item.body.get("subscription").is_some(),
-            "isOptimizedPoint" => item.pointer("/pointCampaign/optimization").is_some(),
+            "isYamiichi" => data.access_control.is_some(),
+            "isBackOrder" => any_variant(|v| v.back_order_flag == Some(true)),
+            "isPostageIncluded" => any_variant(|v| v.shipping.as_ref().and_then(|s| s.postage_included) == Some(true)),
+            "isSubscription" => data.subscription.is_some(),
+            "isOptimizedPoint" => data.point_campaign.as_ref().and_then(|p| p.optimization.as_ref()).is_some(),
             // Include flags shape the answer, they do not filter.
             _ => continue,
         };
@@ -227,11 +224,15 @@ fn matches(shop: &Shop, item: &Item, q: &Query) -> bool {
     }
     for (name, n) in &q.numbers {
         let ok = match *name {
-            "pointRate" => item.pointer("/pointCampaign/benefits/pointRate").and_then(Value::as_i64) == Some(*n),
-            "maxPointRate" => {
-                item.pointer("/pointCampaign/optimization/maxPointRate").and_then(Value::as_i64) == Some(*n)
+            "pointRate" => {
+                let campaign = data.point_campaign.as_ref();
+                campaign.and_then(|p| p.benefits.as_ref()).and_then(|b| b.point_rate) == Some(*n)
             }
-            "basePriceFrom" | "basePriceTo" => item.body.get("subscription").is_some(),
+            "maxPointRate" => {
+                let campaign = data.point_campaign.as_ref();
+                campaign.and_then(|p| p.optimization.as_ref()).and_then(|o| o.max_point_rate) == Some(*n)
+            }
+            "basePriceFrom" | "basePriceTo" => data.subscription.is_some(),
             _ => true,
         };
         if !ok {
@@ -244,7 +245,7 @@ fn matches(shop: &Shop, item: &Item, q: &Query) -> bool {
 fn compare(a: &Item, b: &Item, key: &str, descending: bool) -> Ordering {
     let primary = match key {
         "created" => a.created.cmp(&b.created),
-        "itemDisplaySequence" => a.body["itemDisplaySequence"].as_i64().cmp(&b.body["itemDisplaySequence"].as_i64()),
+        "itemDisplaySequence" => a.data().item_display_sequence.cmp(&b.data().item_display_sequence),
         "manageNumber" => a.manage_number.cmp(&b.manage_number),
         // The others sort on fields the fake's items rarely have; `updated` stands in.
         _ => a.updated.cmp(&b.updated),
@@ -306,7 +307,7 @@ pub fn search(shop: &Shop, req: &Request<'_>) -> Result<RmsReply, Vec<ApiError>>
         .iter()
         .map(|item| {
             let mut r = Map::new();
-            r.insert("item".into(), item.to_json());
+            r.insert("item".into(), super::items::item_json(item));
             if include("isCategoryIncluded") {
                 r.insert("category".into(), json!({"categoryIds": []}));
             }

@@ -1,58 +1,64 @@
 //! The Item API 2.0 and Inventory API on a shop: items, stock writes and orphans, and the
-//! catalog generator of the control plane.
+//! insertion of generated catalogs. Each method is one short step under the shop's lock;
+//! checking bodies and generating items happen before it (see `catalog::generate`).
 
 use super::*;
-use crate::domain::inventory::{StockWrite, ORPHAN_TTL_MINUTES};
-use crate::domain::item::{self, ApiError};
+use crate::domain::catalog::generate::{GenerateError, GeneratedItem};
+use crate::domain::inventory::{StockNotFound, StockRefusal, StockWrite, ORPHAN_TTL_MINUTES};
+use crate::domain::item::settings::{InventorySettingsUpdate, UnknownVariant};
+use crate::domain::item::{first_violation, CheckedItem, ItemData, ItemRefusal, ItemViolation};
 use clock::Event;
 
 impl Shop {
-    // ----- Item API 2.0 and Inventory API -----
-
-    /// items.upsert: a full replace. Ok(true) when the item was created.
-    pub fn upsert_item(&mut self, manage_number: &str, body: &serde_json::Value) -> Result<bool, Vec<ApiError>> {
-        let canonical = item::validate_item(body, self.catalog.get(manage_number))?;
-        let created = self.catalog.put(manage_number, canonical, self.now);
-        Ok(created)
+    /// Checks `draft` as a whole item against the stored one (items.upsert, or items.patch
+    /// with the patch already merged into the stored item); nothing is stored.
+    pub fn check_item(&self, manage_number: &str, draft: ItemData) -> Result<CheckedItem, Vec<ItemViolation>> {
+        draft.check(self.catalog.get(manage_number).map(|i| i.data()))
     }
 
-    /// items.patch: merges into the stored item, then checks the result as a whole.
-    pub fn patch_item(&mut self, manage_number: &str, patch: &serde_json::Value) -> Result<(), Vec<ApiError>> {
-        let Some(stored) = self.catalog.get(manage_number) else {
-            return Err(vec![ApiError::not_found(&format!("manageNumber={manage_number}"))]);
-        };
-        let merged = item::merge_patch(&stored.body, patch)?;
-        let canonical = item::validate_item(&merged, Some(stored))?;
-        self.catalog.put(manage_number, canonical, self.now);
+    /// items.upsert: a full replace. Ok(true) when the item was created.
+    pub fn upsert_item(&mut self, manage_number: &str, draft: ItemData) -> Result<bool, Vec<ItemViolation>> {
+        let checked = self.check_item(manage_number, draft)?;
+        Ok(self.catalog.put(manage_number, checked, self.now))
+    }
+
+    /// items.patch: `merged` is the stored item with the patch merged in; it is checked as a
+    /// whole and replaces the stored item.
+    pub fn patch_item(&mut self, manage_number: &str, merged: ItemData) -> Result<(), ItemRefusal> {
+        if self.catalog.get(manage_number).is_none() {
+            return Err(ItemRefusal::NotFound);
+        }
+        let checked = self.check_item(manage_number, merged).map_err(ItemRefusal::Violations)?;
+        self.catalog.put(manage_number, checked, self.now);
         Ok(())
     }
 
     /// items.delete. The item's stock records become orphans (and expire in 24 h).
-    pub fn delete_item(&mut self, manage_number: &str) -> Result<(), ApiError> {
-        let item = self
-            .catalog
-            .remove(manage_number)
-            .ok_or_else(|| ApiError::not_found(&format!("manageNumber={manage_number}")))?;
+    pub fn delete_item(&mut self, manage_number: &str) -> Result<(), ItemRefusal> {
+        let item = self.catalog.remove(manage_number).ok_or(ItemRefusal::NotFound)?;
         for v in item.variant_ids() {
             self.schedule_orphan_check(manage_number, &v);
         }
         Ok(())
     }
 
-    /// Replaces the item's body after an inventory-related-settings update (validated again).
-    pub fn replace_item_body(&mut self, manage_number: &str, body: &serde_json::Value) -> Result<(), Vec<ApiError>> {
-        let canonical = item::validate_item(body, self.catalog.get(manage_number))?;
-        self.catalog.put(manage_number, canonical, self.now);
+    /// items.inventory-related-settings.update: merged into the item, which is checked again.
+    pub fn update_inventory_settings(
+        &mut self,
+        manage_number: &str,
+        update: &InventorySettingsUpdate,
+    ) -> Result<(), ItemRefusal> {
+        let item = self.catalog.get(manage_number).ok_or(ItemRefusal::NotFound)?;
+        let merged =
+            item.data().with_inventory_settings(update).map_err(|UnknownVariant(v)| ItemRefusal::VariantNotFound(v))?;
+        let checked = self.check_item(manage_number, merged).map_err(ItemRefusal::Violations)?;
+        self.catalog.put(manage_number, checked, self.now);
         Ok(())
     }
 
     /// Stock writes (variants.upsert, bulk-upsert): all or nothing.
-    pub fn write_stock(
-        &mut self,
-        writes: &[StockWrite],
-        path_of: impl Fn(usize, &str) -> String,
-    ) -> Result<(), ApiError> {
-        let quantities = self.inventory.plan(writes, path_of)?;
+    pub fn write_stock(&mut self, writes: &[StockWrite]) -> Result<(), StockRefusal> {
+        let quantities = self.inventory.plan(writes)?;
         self.inventory.apply(writes, &quantities, self.now);
         for w in writes {
             if !self.catalog.has_variant(&w.manage_number, &w.variant_id) {
@@ -62,82 +68,46 @@ impl Shop {
         Ok(())
     }
 
-    pub fn delete_stock(&mut self, manage_number: &str, variant_id: &str) -> Result<(), ApiError> {
+    /// inventories.variants.delete.
+    pub fn delete_stock(&mut self, manage_number: &str, variant_id: &str) -> Result<(), StockNotFound> {
         if self.inventory.delete(manage_number, variant_id) {
             Ok(())
         } else {
-            Err(ApiError::not_found(&format!("manageNumber={manage_number}, variantId={variant_id}")))
+            Err(StockNotFound)
         }
     }
 
-    /// Adds `items` generated items of `variants` SKUs each (deterministic from `seed`), each
-    /// SKU stocked with `quantity`. Manage numbers are `gen-<seed>-<n>`, so two generations
-    /// with different seeds never collide. Returns the manage numbers.
+    /// Adds generated items (built outside the lock by `catalog::generate::generate`) and
+    /// their stock, in order. An item already stored under the same number is checked
+    /// again against it, as an upsert would be. Returns the manage numbers.
+    pub fn insert_generated(&mut self, generated: Vec<GeneratedItem>) -> Result<Vec<String>, GenerateError> {
+        let mut made = Vec::with_capacity(generated.len());
+        for g in generated {
+            let checked = match self.catalog.get(&g.manage_number) {
+                None => g.item,
+                Some(_) => self
+                    .check_item(&g.manage_number, g.item.into_data())
+                    .map_err(|v| GenerateError::Item(first_violation(v)))?,
+            };
+            self.catalog.put(&g.manage_number, checked, self.now);
+            self.write_stock(&g.stock).map_err(GenerateError::Stock)?;
+            made.push(g.manage_number);
+        }
+        Ok(made)
+    }
+
+    /// Generates and inserts a catalog in one go, for a shop nobody shares yet (a shop
+    /// document being built); a shared shop generates outside its lock instead.
     pub fn generate_catalog(
         &mut self,
         items: usize,
         variants: usize,
         seed: u64,
         quantity: i64,
-    ) -> Result<Vec<String>, ApiError> {
-        const NOUNS: [&str; 10] = [
-            "Tシャツ",
-            "パーカー",
-            "ソックス",
-            "スニーカー",
-            "キャップ",
-            "トートバッグ",
-            "マグカップ",
-            "タオル",
-            "エプロン",
-            "手袋",
-        ];
-        const ADJECTIVES: [&str; 8] =
-            ["ベーシック", "オーガニック", "ワイド", "スリム", "ヴィンテージ", "リネン", "防水", "軽量"];
-        let mut rng = crate::domain::rng::Rng::new(seed).fork(7);
-        let variants = variants.clamp(1, 400);
-        let mut made = Vec::with_capacity(items);
-        for n in 0..items {
-            let manage = format!("gen-{seed}-{n:06}");
-            let title = format!("{}{} No.{n}", rng.pick(&ADJECTIVES), rng.pick(&NOUNS));
-            let base = 500 + 100 * rng.below(60) as i64;
-            let mut vmap = serde_json::Map::new();
-            for j in 0..variants {
-                let mut v = serde_json::json!({
-                    "merchantDefinedSkuId": format!("{}-{j:03}", manage.to_ascii_uppercase()),
-                    "standardPrice": (base + 100 * (j as i64 % 3)).to_string(),
-                    "restockOnCancel": true,
-                    "articleNumber": {"exemptionReason": 5},
-                });
-                if variants > 1 {
-                    v["selectorValues"] = serde_json::json!({"type": format!("タイプ{:03}", j + 1)});
-                }
-                vmap.insert(format!("v{j:03}"), v);
-            }
-            let mut body =
-                serde_json::json!({"title": title, "itemType": "NORMAL", "genreId": "559887", "variants": vmap});
-            if variants > 1 {
-                let values: Vec<serde_json::Value> =
-                    (0..variants).map(|j| serde_json::json!({"displayValue": format!("タイプ{:03}", j + 1)})).collect();
-                body["variantSelectors"] =
-                    serde_json::json!([{"key": "type", "displayName": "タイプ", "values": values}]);
-            }
-            if let Err(mut errs) = self.upsert_item(&manage, &body) {
-                return Err(errs.remove(0));
-            }
-            let writes: Vec<StockWrite> = (0..variants)
-                .map(|j| StockWrite {
-                    manage_number: manage.clone(),
-                    variant_id: format!("v{j:03}"),
-                    mode: crate::domain::inventory::Mode::Absolute,
-                    quantity,
-                    extras: None,
-                })
-                .collect();
-            self.write_stock(&writes, |i, f| format!("variants[{i}].{f}"))?;
-            made.push(manage);
-        }
-        Ok(made)
+    ) -> Result<Vec<String>, GenerateError> {
+        let generated =
+            crate::domain::catalog::generate::generate(items, variants, seed, quantity).map_err(GenerateError::Item)?;
+        self.insert_generated(generated)
     }
 
     fn schedule_orphan_check(&mut self, manage_number: &str, variant_id: &str) {
