@@ -1,68 +1,44 @@
 //! The runner's side channel: the fake's control plane (`/__admin/`), for what RMS users never
 //! call (creating the shop, the buyer, the warehouse, time passing). The integration under
-//! test never uses it.
+//! test never uses it. Answers are rms-mock's typed control-plane DTOs, so a renamed field
+//! fails to compile here instead of blanking the ledger.
 
-use serde_json::{json, Value};
+use rms_mock::control::{Journal, OrderBrief, OrderHistory};
+use rms_mock::{ControlClient, MockShop, OrderDoc, ShopDocument};
 
+/// A control-plane failure (`Display`: `<status> <message>`, as the ledger notes show it).
+pub use rms_mock::Error as ControlError;
+
+/// The setup's shop on the fake, and its clock as last answered.
 #[derive(Debug)]
 pub struct Control {
-    base: String,
-    shop_id: String,
-    http: reqwest::Client,
+    shop: MockShop,
     /// The shop's now as last answered (saves a round trip per step).
     now: std::sync::Mutex<String>,
 }
 
-/// A control-plane answer other than 2xx.
-#[derive(Debug, Clone)]
-pub struct ControlError {
-    pub status: u16,
-    pub message: String,
-}
-
-impl std::fmt::Display for ControlError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}", self.status, self.message)
+/// The message of a control-plane refusal (what the ledger shows), or the whole error.
+pub fn message(e: &ControlError) -> String {
+    match e {
+        ControlError::Control { message, .. } => message.clone(),
+        other => other.to_string(),
     }
 }
 
 impl Control {
-    pub fn new(base: &str, shop_id: &str) -> Self {
-        Control {
-            base: base.trim_end_matches('/').to_string(),
-            shop_id: shop_id.to_string(),
-            http: reqwest::Client::new(),
-            now: std::sync::Mutex::new(String::new()),
-        }
+    /// Replaces any shop with this id on the fake at `base` by a fresh one from `document`;
+    /// returns its handle and its now.
+    pub async fn create(base: &str, document: &ShopDocument) -> Result<(Control, String), ControlError> {
+        let client = ControlClient::new(base);
+        let _ = client.delete_shop(&document.shop.shop_id).await;
+        let shop = client.create_shop(document).await?;
+        let now = shop.credentials().now.clone();
+        Ok((Control { shop, now: std::sync::Mutex::new(now.clone()) }, now))
     }
 
-    async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Result<Value, ControlError> {
-        let mut req = self.http.request(method, format!("{}{path}", self.base));
-        if let Some(b) = body {
-            req = req.header("Content-Type", "application/json").body(b.to_string());
-        }
-        let r = req.send().await.map_err(|e| ControlError { status: 0, message: e.to_string() })?;
-        let status = r.status().as_u16();
-        let text = r.text().await.unwrap_or_default();
-        let v: Value =
-            if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
-        if (200..300).contains(&status) {
-            Ok(v)
-        } else {
-            let message = v["error"]["message"].as_str().map(String::from).unwrap_or_else(|| v.to_string());
-            Err(ControlError { status, message })
-        }
-    }
-
-    fn shop_path(&self, rest: &str) -> String {
-        format!("/__admin/shops/{}{rest}", self.shop_id)
-    }
-
-    /// Replaces any shop with this id by a fresh one from `document`; returns its `now`.
-    pub async fn create_shop(&self, document: &Value) -> Result<String, ControlError> {
-        let _ = self.send(reqwest::Method::DELETE, &self.shop_path(""), None).await;
-        let v = self.send(reqwest::Method::POST, "/__admin/shops", Some(document.clone())).await?;
-        Ok(self.remember(&v))
+    /// The shop handle (pay, cancel, review, settings).
+    pub fn shop(&self) -> &MockShop {
+        &self.shop
     }
 
     /// Moves the clock to `to` (never backwards); returns the new now.
@@ -72,21 +48,18 @@ impl Control {
         if to <= now.as_str() {
             return Ok(now);
         }
-        let v = self.send(reqwest::Method::POST, &self.shop_path("/clock/advance"), Some(json!({ "to": to }))).await?;
-        Ok(self.remember(&v))
+        let v = self.shop.advance_to(to).await?;
+        Ok(self.remember(v.now))
     }
 
     /// Lets `seconds` of virtual time pass (a client backing off).
     pub async fn wait_seconds(&self, seconds: i64) -> Result<(), ControlError> {
-        let v = self
-            .send(reqwest::Method::POST, &self.shop_path("/clock/advance"), Some(json!({ "seconds": seconds })))
-            .await?;
-        self.remember(&v);
+        let v = self.shop.advance_seconds(seconds).await?;
+        self.remember(v.now);
         Ok(())
     }
 
-    fn remember(&self, v: &Value) -> String {
-        let now = v["now"].as_str().unwrap_or_default().to_string();
+    fn remember(&self, now: String) -> String {
         *self.now.lock().unwrap_or_else(|e| e.into_inner()) = now.clone();
         now
     }
@@ -98,29 +71,30 @@ impl Control {
         if !cached.is_empty() {
             return Ok(cached);
         }
-        let v = self.send(reqwest::Method::GET, &self.shop_path("/clock"), None).await?;
-        Ok(self.remember(&v))
+        let now = self.shop.now().await?;
+        Ok(self.remember(now))
     }
 
-    pub async fn place_order(&self, body: &Value) -> Result<Value, ControlError> {
-        let v = self.send(reqwest::Method::POST, &self.shop_path("/orders"), Some(body.clone())).await?;
-        self.remember(&v);
+    /// A buyer places an order.
+    pub async fn place_order(&self, order: &OrderDoc) -> Result<OrderBrief, ControlError> {
+        let v = self.shop.place_order(order).await?;
+        self.remember(v.now.clone());
         Ok(v)
     }
 
-    pub async fn order_action(&self, number: &str, action: &str, body: Option<Value>) -> Result<Value, ControlError> {
-        self.send(reqwest::Method::POST, &self.shop_path(&format!("/orders/{number}/{action}")), body).await
+    /// Every status change of one order.
+    pub async fn history(&self, number: &str) -> Result<OrderHistory, ControlError> {
+        self.shop.history(number).await
     }
 
-    pub async fn patch_settings(&self, patch: &Value) -> Result<Value, ControlError> {
-        self.send(reqwest::Method::PATCH, &self.shop_path("/settings"), Some(patch.clone())).await
+    /// The RMS requests the shop received.
+    pub async fn journal(&self) -> Result<Journal, ControlError> {
+        self.shop.journal().await
     }
+}
 
-    pub async fn history(&self, number: &str) -> Result<Value, ControlError> {
-        self.send(reqwest::Method::GET, &self.shop_path(&format!("/orders/{number}/history")), None).await
-    }
-
-    pub async fn journal(&self) -> Result<Value, ControlError> {
-        self.send(reqwest::Method::GET, &self.shop_path("/journal"), None).await
+impl crate::integration::Waiter for Control {
+    async fn wait(&self, seconds: i64) {
+        let _ = self.wait_seconds(seconds).await;
     }
 }

@@ -2,9 +2,9 @@
 //! `shared/seed/` says (rms-spec integration-setup.md §3). It sees RMS only through the RMS
 //! API over HTTP, with the credentials the customer typed, exactly like a real tool.
 
-use crate::control::Control;
 use crate::setup::{IntegrationSide, Product, SkuDeclared};
-use rms_mock::domain::time::JstDateTime;
+use crate::time::JstDateTime;
+use base64::Engine;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -55,12 +55,6 @@ pub trait Waiter {
     fn wait(&self, seconds: i64) -> impl std::future::Future<Output = ()> + Send;
 }
 
-impl Waiter for Control {
-    async fn wait(&self, seconds: i64) {
-        let _ = self.wait_seconds(seconds).await;
-    }
-}
-
 pub struct Integration {
     cfg: IntegrationSide,
     base: String,
@@ -85,6 +79,11 @@ pub struct Integration {
 
 use crate::codes as codes_of;
 
+/// `ESA base64(serviceSecret:licenseKey)`, as RMS's documentation tells every tool to send.
+pub fn esa_header(service_secret: &str, license_key: &str) -> String {
+    format!("ESA {}", base64::engine::general_purpose::STANDARD.encode(format!("{service_secret}:{license_key}")))
+}
+
 fn is_prepaid(code: i64) -> bool {
     matches!(code, 9 | 13 | 14)
 }
@@ -95,7 +94,7 @@ impl Integration {
         Integration {
             cfg,
             base: base_url.trim_end_matches('/').to_string(),
-            authorization: rms_mock::auth::esa_header(service_secret, license_key),
+            authorization: esa_header(service_secret, license_key),
             http: reqwest::Client::new(),
             last_poll: None,
             last_status_sync: None,

@@ -2,8 +2,8 @@
 //! integration made of it, and the RMS calls that touched it; then a run summary. Times are
 //! relative to the run's start, so the same setup always gives the same ledger.
 
+use rms_mock::control::Journal;
 use serde::Serialize;
-use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -72,20 +72,17 @@ fn is_error(code: &str) -> bool {
 }
 
 impl Summary {
-    pub fn from_journal(journal: &Value) -> Summary {
+    pub fn from_journal(journal: &Journal) -> Summary {
         let mut s = Summary::default();
-        for e in journal["entries"].as_array().into_iter().flatten() {
-            let op = operation(e["method"].as_str().unwrap_or(""), e["path"].as_str().unwrap_or(""));
-            *s.calls.entry(op).or_default() += 1;
-            let status = e["status"].as_u64().unwrap_or(0);
-            let codes: Vec<&str> = e["codes"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+        for e in &journal.entries {
+            *s.calls.entry(operation(&e.method, &e.path)).or_default() += 1;
             let mut any = false;
-            for c in codes.iter().filter(|c| is_error(c)) {
+            for c in e.codes.iter().filter(|c| is_error(c)) {
                 *s.errors.entry(c.trim_start_matches("ORDER_EXT_API_").to_string()).or_default() += 1;
                 any = true;
             }
-            if status >= 400 && !any {
-                *s.errors.entry(format!("HTTP {status}")).or_default() += 1;
+            if e.status >= 400 && !any {
+                *s.errors.entry(format!("HTTP {}", e.status)).or_default() += 1;
             }
         }
         s

@@ -2,8 +2,10 @@
 //! order-flow ledger.
 //!
 //! - [`setup`]: setup files (RMS side, integration side, timeline).
-//! - [`integration`]: the reference integration (talks to RMS over HTTP only).
+//! - [`integration`]: the reference integration (talks to RMS over HTTP only and imports
+//!   nothing from rms-mock, like a third-party tool; [`time`] is its own clock arithmetic).
 //! - [`runner`]: plays a setup against an in-process or running fake.
+//! - [`control`]: the runner's side channel, rms-mock's typed control plane.
 //! - [`ledger`]: what happened to each order, as text or JSON.
 //! - [`RmsClient`]: a minimal import poll, kept as the smallest example of a client.
 
@@ -12,6 +14,7 @@ pub mod integration;
 pub mod ledger;
 pub mod runner;
 pub mod setup;
+pub mod time;
 
 use serde_json::{json, Value};
 
@@ -40,12 +43,12 @@ impl RmsClient {
     pub fn new(base_url: &str, service_secret: &str, license_key: &str) -> Self {
         RmsClient {
             base_url: base_url.trim_end_matches('/').to_string(),
-            authorization: rms_mock::auth::esa_header(service_secret, license_key),
+            authorization: rms_mock::esa_header(service_secret, license_key),
             http: reqwest::Client::new(),
         }
     }
 
-    /// POST /es/2.0/order/<op>/; returns the status and the JSON body.
+    /// `POST /es/2.0/order/<op>/`; returns the status and the JSON body.
     pub async fn order(&self, op: &str, body: &Value) -> Result<(u16, Value), reqwest::Error> {
         let r = self
             .http

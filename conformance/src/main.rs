@@ -69,10 +69,12 @@ async fn main() -> ExitCode {
             }
         }
     }
+    // The in-process fake serves until dropped at the end of main.
+    let mut _fake = None;
     let base = match base_url {
         Some(b) => b,
         None => match runner::start_in_process().await {
-            Ok(b) => b,
+            Ok(fake) => _fake.insert(fake).uri(),
             Err(e) => {
                 eprintln!("rms-conformance: cannot start the fake: {e}");
                 return ExitCode::FAILURE;

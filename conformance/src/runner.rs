@@ -2,12 +2,13 @@
 //! integration poll at its interval (the reference one, or the user's command), advances the
 //! clock in between, and collects the order-flow ledger.
 
-use crate::control::Control;
+use crate::control::{message, Control};
 use crate::integration::{Integration, Waiter};
 use crate::ledger::{Ledger, OrderEntry, Summary};
 use crate::setup::{offset_minutes, LoadedSetup, Step};
-use rms_mock::domain::time::JstDateTime;
-use serde_json::{json, Value};
+use crate::time::JstDateTime;
+use rms_mock::{OrderDoc, RmsMock};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Which integration polls.
@@ -20,13 +21,10 @@ pub enum Mode {
     Command(String),
 }
 
-/// Starts a fake in this process on 127.0.0.1; returns its base URL. It lives as long as
-/// the runtime.
-pub async fn start_in_process() -> std::io::Result<String> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}", listener.local_addr()?);
-    tokio::spawn(rms_mock::serve(listener, rms_mock::AppState::default(), std::future::pending()));
-    Ok(base)
+/// Starts an empty fake in this process on 127.0.0.1 (its `uri()` is the base URL); it
+/// serves until dropped.
+pub async fn start_in_process() -> Result<RmsMock, rms_mock::Error> {
+    RmsMock::start_with(rms_mock::AppState::default()).await
 }
 
 enum Agenda<'a> {
@@ -36,7 +34,7 @@ enum Agenda<'a> {
 }
 
 fn t(s: &str) -> Result<JstDateTime, String> {
-    JstDateTime::parse_rms(s).map_err(|_| format!("the fake answered an unreadable time '{s}'"))
+    JstDateTime::parse_rms(s).ok_or_else(|| format!("the fake answered an unreadable time '{s}'"))
 }
 
 /// `+1d02h30m` relative to the run's start.
@@ -67,8 +65,9 @@ struct Placed {
 
 pub async fn run(setup: &LoadedSetup, base_url: &str, mode: &Mode) -> Result<Ledger, String> {
     let shop_id = setup.shop_id();
-    let control = Control::new(base_url, &shop_id);
-    let start = t(&control.create_shop(&setup.shop_document).await.map_err(|e| format!("creating the shop: {e}"))?)?;
+    let (control, start) =
+        Control::create(base_url, &setup.shop_document).await.map_err(|e| format!("creating the shop: {e}"))?;
+    let start = t(&start)?;
     let cfg = &setup.file.integration;
     let mut integration = Integration::new(cfg.clone(), base_url, &setup.service_secret(), &setup.license_key());
     let end = start.plus_minutes(setup.end_minutes);
@@ -127,12 +126,10 @@ pub async fn run(setup: &LoadedSetup, base_url: &str, mode: &Mode) -> Result<Led
         };
         if let Some(n) = &p.number {
             let h = control.history(n).await.map_err(|e| e.to_string())?;
-            for c in h["history"].as_array().into_iter().flatten() {
-                let at = t(c["at"].as_str().unwrap_or_default())?;
-                let from = c["from"].as_u64().map(|f| format!("{f} → ")).unwrap_or_else(|| "→ ".into());
-                entry
-                    .rms
-                    .push((rel(start, at), format!("{from}{} {}", c["to"], c["cause"].as_str().unwrap_or_default())));
+            for c in &h.history {
+                let at = t(&c.at)?;
+                let from = c.from.map(|f| format!("{f} → ")).unwrap_or_else(|| "→ ".into());
+                entry.rms.push((rel(start, at), format!("{from}{} {}", c.to, c.cause)));
             }
             match mode {
                 Mode::Reference => {
@@ -152,8 +149,7 @@ pub async fn run(setup: &LoadedSetup, base_url: &str, mode: &Mode) -> Result<Led
                 }
                 Mode::Command(_) => {
                     // Only RMS's side is known: did the program confirm or ship it?
-                    let causes: Vec<&str> =
-                        h["history"].as_array().into_iter().flatten().filter_map(|c| c["cause"].as_str()).collect();
+                    let causes: Vec<&str> = h.history.iter().map(|c| c.cause.as_str()).collect();
                     if causes.contains(&"confirmOrder") {
                         entry.integration.push(("".into(), "confirmed by the integration".into()));
                     }
@@ -287,35 +283,37 @@ async fn play(
             (Some(id), _) => format!("{id}-{}", i + 1),
             (None, _) => format!("#{}", placed.len() + 1),
         };
-        let body = json!({"lines": o.lines, "settlement_method_code": payment, "used_point": o.used_point, "coupons": o.coupons});
-        match control.place_order(&body).await {
+        let order = OrderDoc {
+            lines: o.lines.clone(),
+            settlement_method_code: payment,
+            used_point: o.used_point,
+            coupons: o.coupons.clone(),
+            ..OrderDoc::default()
+        };
+        match control.place_order(&order).await {
             Ok(v) => {
-                let n = v["order_number"].as_str().unwrap_or_default().to_string();
-                labels.insert(label.clone(), n.clone());
-                placed.push(Placed { label, number: Some(n), payment, placed: now, refused: None });
+                labels.insert(label.clone(), v.order_number.clone());
+                placed.push(Placed { label, number: Some(v.order_number), payment, placed: now, refused: None });
             }
-            Err(e) => placed.push(Placed { label, number: None, payment, placed: now, refused: Some(e.message) }),
+            Err(e) => placed.push(Placed { label, number: None, payment, placed: now, refused: Some(message(&e)) }),
         }
         return;
     }
     if step.pay.as_deref() == Some("*") {
         // Every prepaid order placed so far pays.
-        let prepaid =
-            |code: i64| rms_mock::domain::order::SettlementMethod::from_code(code).is_some_and(|m| m.is_prepaid());
-        for p in placed.iter().filter(|p| prepaid(p.payment)) {
+        for p in placed.iter().filter(|p| rms_mock::control::is_prepaid(p.payment)) {
             if let Some(n) = &p.number {
-                let _ = control.order_action(n, "payment", None).await;
+                let _ = control.shop().pay(n).await;
             }
         }
         return;
     }
-    let action = |name: &str, label: &str| (name.to_string(), label.to_string());
     let (what, label) = if let Some(l) = &step.pay {
-        action("payment", l)
+        (Action::Pay, l)
     } else if let Some(l) = &step.buyer_cancel {
-        action("cancel", l)
+        (Action::Cancel, l)
     } else if let Some(l) = &step.review_ng {
-        action("review", l)
+        (Action::Review, l)
     } else if let Some(s) = &step.ship {
         let targets: Vec<String> = if s.order == "*" {
             integration.awaiting_shipment()
@@ -326,28 +324,60 @@ async fn play(
             notes.push((now, format!("ship {}: nothing to ship", s.order)));
         }
         for n in targets {
-            let tracking =
-                s.tracking.clone().unwrap_or_else(|| format!("{}-{}", &n[n.len() - 4..], now.date().compact()));
+            let tracking = s.tracking.clone().unwrap_or_else(|| default_tracking(&n, now));
             integration.warehouse_shipped(&n, &s.carrier, &tracking, &now.date().to_wire());
         }
         return;
     } else if let Some(patch) = &step.settings {
         let v = serde_json::to_value(patch).unwrap_or(Value::Null);
-        if let Err(e) = control.patch_settings(&v).await {
+        if let Err(e) = control.shop().patch_settings(&v).await {
             notes.push((now, format!("settings change refused: {e}")));
         }
         return;
     } else {
         return;
     };
-    let Some(n) = lookup(&label, labels) else {
+    let what = what.name();
+    let Some(n) = lookup(label, labels) else {
         notes.push((now, format!("{what} {label}: no such order")));
         return;
     };
-    let body = (what == "review").then(|| json!({"result": "ng"}));
-    if let Err(e) = control.order_action(&n, &what, body).await {
-        notes.push((now, format!("{what} {label} refused: {}", e.message)));
+    let done = match what {
+        "payment" => control.shop().pay(&n).await,
+        "cancel" => control.shop().cancel(&n).await,
+        _ => control.shop().review_ng(&n).await,
+    };
+    if let Err(e) = done {
+        notes.push((now, format!("{what} {label} refused: {}", message(&e))));
     }
+}
+
+/// A buyer-side action on one order of the timeline.
+#[derive(Clone, Copy)]
+enum Action {
+    Pay,
+    Cancel,
+    Review,
+}
+
+impl Action {
+    /// As the ledger names it (the control-plane path segment).
+    fn name(self) -> &'static str {
+        match self {
+            Action::Pay => "payment",
+            Action::Cancel => "cancel",
+            Action::Review => "review",
+        }
+    }
+}
+
+/// The warehouse's tracking number when the setup gives none: the order number's last four
+/// characters and the date. Characters, not bytes, and never more than there are, so a short
+/// or empty number cannot panic.
+fn default_tracking(number: &str, now: JstDateTime) -> String {
+    let chars: Vec<char> = number.chars().collect();
+    let tail: String = chars[chars.len().saturating_sub(4)..].iter().collect();
+    format!("{tail}-{}", now.date().compact())
 }
 
 /// Runs the user's integration once; true when it exited 0.
@@ -366,4 +396,18 @@ async fn run_command(cmd: &str, base_url: &str, setup: &LoadedSetup, now: JstDat
 
 impl Waiter for () {
     async fn wait(&self, _seconds: i64) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_tracking_numbers_never_panic_on_short_order_numbers() {
+        let now = JstDateTime::parse_rms("2026-11-28T09:00:00+0900").unwrap();
+        assert_eq!(default_tracking("123456-20261128-0000000012", now), "0012-20261128");
+        assert_eq!(default_tracking("12", now), "12-20261128");
+        assert_eq!(default_tracking("", now), "-20261128");
+        assert_eq!(default_tracking("受注番号", now), "受注番号-20261128");
+    }
 }

@@ -2,9 +2,8 @@
 //! shop document (a shop file plus overrides), the integration side is the tool's settings
 //! screen (rms-spec integration-setup.md §2), and a timeline says what happens in virtual time.
 
-use rms_mock::setup::{CouponDoc, LineDoc};
+use rms_mock::{CouponDoc, LineDoc, ShopDocument};
 use serde::Deserialize;
-use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Deserialize)]
@@ -247,29 +246,29 @@ pub fn offset_minutes(s: &str) -> Option<i64> {
     num.is_empty().then_some(total)
 }
 
-/// A loaded setup: the file, its shop document as JSON, and where it came from.
+/// A loaded setup: the file, its shop document, and where it came from.
 #[derive(Debug, Clone)]
 pub struct LoadedSetup {
     pub path: PathBuf,
     pub file: SetupFile,
-    /// The shop document after overrides (JSON, as the control plane takes it).
-    pub shop_document: Value,
+    /// The shop document after overrides, checked.
+    pub shop_document: ShopDocument,
     pub end_minutes: i64,
 }
 
 impl LoadedSetup {
     pub fn shop_id(&self) -> String {
-        self.shop_document["shop"]["shop_id"].as_str().unwrap_or_default().to_string()
+        self.shop_document.shop.shop_id.clone()
     }
 
     pub fn service_secret(&self) -> String {
-        let shop = self.shop_document["shop"]["service_secret"].as_str().unwrap_or_default();
-        self.file.integration.service_secret.clone().unwrap_or_else(|| shop.to_string())
+        let shop = &self.shop_document.shop.service_secret;
+        self.file.integration.service_secret.clone().unwrap_or_else(|| shop.clone())
     }
 
     pub fn license_key(&self) -> String {
-        let shop = self.shop_document["shop"]["license_key"].as_str().unwrap_or_default();
-        self.file.integration.license_key.clone().unwrap_or_else(|| shop.to_string())
+        let shop = &self.shop_document.shop.license_key;
+        self.file.integration.license_key.clone().unwrap_or_else(|| shop.clone())
     }
 }
 
@@ -280,7 +279,7 @@ pub fn load(path: &Path) -> Result<LoadedSetup, SetupError> {
         SetupError(if key.is_empty() { format!("{source}: {problem}") } else { format!("{source}: {key}: {problem}") })
     };
     let text = std::fs::read_to_string(path).map_err(|err| e("", format!("cannot read the file: {err}")))?;
-    let file: SetupFile = rms_mock::setup::parse_toml(&text, &source).map_err(|err| SetupError(err.to_string()))?;
+    let file: SetupFile = rms_mock::parse_toml(&text, &source).map_err(|err| SetupError(err.to_string()))?;
     let shop_path = path.parent().unwrap_or(Path::new(".")).join(&file.rms.shop);
     let shop_text = std::fs::read_to_string(&shop_path)
         .map_err(|err| e("rms.shop", format!("cannot read {}: {err}", shop_path.display())))?;
@@ -288,12 +287,12 @@ pub fn load(path: &Path) -> Result<LoadedSetup, SetupError> {
         toml::from_str(&shop_text).map_err(|err| e("rms.shop", format!("{}: {err}", shop_path.display())))?;
     let mut doc = serde_json::to_value(&base).map_err(|err| e("rms.shop", err.to_string()))?;
     let over = serde_json::to_value(&file.rms.overrides).map_err(|err| e("rms.overrides", err.to_string()))?;
-    rms_mock::merge::merge_patch(&mut doc, &over);
+    rms_mock::merge_patch(&mut doc, &over);
     // The ledger reads every RMS call back from the journal.
-    rms_mock::merge::merge_patch(&mut doc, &serde_json::json!({"settings": {"journal_limit": 1_000_000}}));
-    let shop: rms_mock::setup::ShopDocument = rms_mock::setup::parse_json(&doc.to_string(), &format!("{source} (rms)"))
+    rms_mock::merge_patch(&mut doc, &serde_json::json!({"settings": {"journal_limit": 1_000_000}}));
+    let shop: ShopDocument = rms_mock::parse_json(&doc.to_string(), &format!("{source} (rms)"))
         .map_err(|err| SetupError(err.to_string()))?;
-    shop.build(&format!("{source} (rms)")).map_err(|err| SetupError(err.to_string()))?;
+    shop.check(&format!("{source} (rms)")).map_err(|err| SetupError(err.to_string()))?;
 
     let end_minutes = offset_minutes(&file.run.end)
         .ok_or_else(|| e("run.end", format!("'{}' is not an offset like +1d or +90m", file.run.end)))?;
@@ -328,7 +327,7 @@ pub fn load(path: &Path) -> Result<LoadedSetup, SetupError> {
             }
         }
     }
-    Ok(LoadedSetup { path: path.to_path_buf(), file, shop_document: doc, end_minutes })
+    Ok(LoadedSetup { path: path.to_path_buf(), file, shop_document: shop, end_minutes })
 }
 
 #[cfg(test)]

@@ -35,12 +35,8 @@ fn the_same_setups_give_byte_identical_ledgers_in_process_and_against_a_running_
 
     // A fake started separately, in another runtime, reached only over HTTP.
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let base = rt.block_on(async {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(rms_mock::serve(listener, rms_mock::AppState::default(), std::future::pending()));
-        base
-    });
+    let fake = rt.block_on(rms_mock::RmsMock::start());
+    let base = fake.uri();
     let mut args: Vec<&str> = SETUPS.to_vec();
     args.extend(["--base-url", &base]);
     let (code, remote, err) = run(&args);

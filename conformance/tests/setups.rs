@@ -12,8 +12,8 @@ fn setups_dir() -> PathBuf {
 
 async fn ledger(file: &str) -> Ledger {
     let setup = load(&setups_dir().join(file)).unwrap_or_else(|e| panic!("{e}"));
-    let base = start_in_process().await.unwrap();
-    let ledger = run(&setup, &base, &Mode::Reference).await.unwrap_or_else(|e| panic!("{file}: {e}"));
+    let fake = start_in_process().await.unwrap();
+    let ledger = run(&setup, &fake.uri(), &Mode::Reference).await.unwrap_or_else(|e| panic!("{file}: {e}"));
     insta::assert_snapshot!(file.trim_end_matches(".toml"), ledger.to_text());
     ledger
 }

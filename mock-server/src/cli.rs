@@ -4,6 +4,7 @@ use crate::setup::{self, ShopDocument};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
+/// The `rms-mock` command line.
 #[derive(Parser, Debug)]
 #[command(
     name = "rms-mock",
@@ -11,10 +12,12 @@ use std::path::PathBuf;
     about = "A faithful, stateful fake of Rakuten RMS WEB SERVICE.\n\nWith no arguments, serves the embedded demo shop on 127.0.0.1:8080."
 )]
 pub struct Cli {
+    /// What to do; none serves the demo shop.
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
+/// The subcommands.
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Serve shops over HTTP (the demo shop when no --shop is given).
@@ -27,6 +30,7 @@ pub enum Command {
     },
 }
 
+/// Flags of `rms-mock serve` (and of `rms-mock` with no subcommand).
 #[derive(clap::Args, Debug, Clone)]
 pub struct ServeArgs {
     /// Address to listen on.
@@ -59,7 +63,7 @@ impl ServeArgs {
 }
 
 /// Reads shop files into documents, checking that each builds.
-pub fn load_shop_documents(files: &[PathBuf]) -> Result<Vec<(String, ShopDocument)>, String> {
+fn load_shop_documents(files: &[PathBuf]) -> Result<Vec<(String, ShopDocument)>, String> {
     let mut docs = Vec::new();
     for f in files {
         let source = f.display().to_string();
@@ -72,7 +76,7 @@ pub fn load_shop_documents(files: &[PathBuf]) -> Result<Vec<(String, ShopDocumen
 }
 
 /// `rms-mock check FILE...`
-pub fn check(files: &[PathBuf]) -> std::process::ExitCode {
+pub fn check_shop_files(files: &[PathBuf]) -> std::process::ExitCode {
     match load_shop_documents(files) {
         Ok(docs) => {
             for (source, doc) in docs {
@@ -89,7 +93,7 @@ pub fn check(files: &[PathBuf]) -> std::process::ExitCode {
 
 /// Binds, prints where and how to connect, serves until `shutdown`.
 /// Errors carry the exit code: 2 for bad input (shop files), 1 for everything else.
-pub async fn run(
+pub async fn run_server(
     args: ServeArgs,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), (u8, String)> {

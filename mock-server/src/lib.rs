@@ -1,26 +1,47 @@
-//! rms-mock: a faithful, stateful fake of Rakuten RMS WEB SERVICE.
+//! rms-mock: a faithful, stateful fake of Rakuten RMS WEB SERVICE (RakutenPay Order API,
+//! Item API 2.0, Inventory API 2.0/2.1), for the tests of tools that integrate with RMS.
 //!
-//! - [`domain`]: the rules of RMS (shops, orders, clock), no HTTP.
-//! - [`api`]: the RMS wire (paths, envelopes), one module per API family.
-//! - [`admin`]: the control plane under `/__admin/`.
-//! - [`setup`]: shop documents (TOML/JSON) → shops.
+//! In a Rust test, start one [`RmsMock`] per test and create shops on it from
+//! [`ShopDocument`]s built in Rust; each [`MockShop`] hands out its `Authorization` header
+//! and plays the buyer, Rakuten and time passing through the typed control plane
+//! ([`control`]). Everything else runs as the `rms-mock` binary does, over HTTP.
 //!
-//! Embed it in a test with [`router`] or [`serve`]; run it with the `rms-mock` binary.
+//! Inside, the crate is layered (all modules private): `domain` holds the rules of RMS
+//! (shops, orders, clock) without HTTP, `api` the RMS wire (one module per API family),
+//! `admin` the control plane under `/__admin/`, `setup` the shop documents, and `embed` the
+//! in-test handles.
 
-pub mod admin;
-pub mod api;
-pub mod auth;
-pub mod cli;
-pub mod domain;
-pub mod merge;
-pub mod registry;
-pub mod setup;
+#![warn(missing_docs)]
+
+mod admin;
+mod api;
+mod auth;
+mod cli;
+pub mod control;
+mod domain;
+mod embed;
+mod merge;
+mod registry;
+mod setup;
+
+pub use auth::esa_header;
+pub use cli::{check_shop_files, run_server, Cli, Command, ServeArgs};
+pub use domain::function::{FunctionId, OrderOperation, UnknownFunction};
+pub use domain::settings::{
+    Api, CancelFlow, DatetimeMode, GatewaySettings, HttpStatus, KeyCase, LimitClock, RateLimitSettings,
+    ShippingSettings, ShopSettings, SortDirection, SubStatusDef, UnknownParams,
+};
+pub use embed::{ControlClient, Error, MockShop, RmsMock};
+pub use merge::merge_patch;
+pub use setup::{
+    parse_json, parse_toml, CouponDoc, GenerateDoc, ItemDoc, LineDoc, OrderDoc, OrderedPairs, SetupError, ShopDocument,
+    ShopSection, VariantDoc, DEFAULT_CLOCK_START, DEMO_SHOP_TOML,
+};
 
 use axum::http::{Method, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use registry::Registry;
-use setup::ShopDocument;
 use std::future::Future;
 use std::sync::Arc;
 use tokio::net::TcpListener;
@@ -28,7 +49,7 @@ use tokio::net::TcpListener;
 /// What every request shares: the shops, and the documents to re-create on reset.
 #[derive(Clone, Default)]
 pub struct AppState {
-    pub registry: Registry,
+    pub(crate) registry: Registry,
     boot: Arc<Vec<(String, ShopDocument)>>,
 }
 
@@ -59,7 +80,7 @@ impl AppState {
     }
 }
 
-/// Every route of the fake.
+/// Every route of the fake, for serving it on a listener of your own with `axum::serve`.
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api::order::routes())

@@ -1,18 +1,18 @@
 //! `rms-mock`: parse flags, bind, serve until Ctrl-C / SIGTERM. All logic is in the library.
 
 use clap::Parser;
-use rms_mock::cli::{self, Cli, Command, ServeArgs};
+use rms_mock::{check_shop_files, run_server, Cli, Command, ServeArgs};
 use std::process::ExitCode;
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     let args = match cli.command {
-        Some(Command::Check { files }) => return cli::check(&files),
+        Some(Command::Check { files }) => return check_shop_files(&files),
         Some(Command::Serve(args)) => args,
         None => ServeArgs::default(),
     };
-    match cli::run(args, shutdown_signal()).await {
+    match run_server(args, shutdown_signal()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err((code, msg)) => {
             eprintln!("rms-mock: {msg}");

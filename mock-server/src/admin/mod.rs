@@ -7,20 +7,27 @@
 
 mod view;
 
+use crate::control::{
+    AdvanceRequest, Advanced, ClockNow, ErrorBody, ErrorDetail, Generated, Health, LicenseRenewal, OrderBrief,
+    OrderList, ReviewRequest, ShopList,
+};
 use crate::domain::settings::ShopSettings;
-use crate::domain::shop::{BuyerError, PlaceOrderError, ShopHandle};
+use crate::domain::shop::{BuyerError, PlaceOrderError, Shop, ShopHandle};
 use crate::domain::time::JstDateTime;
 use crate::registry::RegistryError;
-use crate::setup::{parse_json, parse_toml, LineDoc, ShopDocument};
+use crate::setup::{parse_json, parse_toml, GenerateDoc, LineDoc, OrderDoc, ShopDocument};
 use crate::AppState;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::rejection::{BytesRejection, FailedToBufferBody};
+use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -43,7 +50,7 @@ pub fn routes() -> Router<AppState> {
         .route("/__admin/shops/{shop_id}/journal", get(journal).delete(clear_journal))
 }
 
-/// A control-plane error: `{"error": {"code", "message"}}`.
+/// A control-plane error: `{"error": {"code", "message"}}` ([`ErrorBody`]).
 pub struct AdminError {
     status: StatusCode,
     code: &'static str,
@@ -58,11 +65,16 @@ impl AdminError {
     fn bad_request(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "invalid_request", message)
     }
+
+    fn not_found(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", message)
+    }
 }
 
 impl IntoResponse for AdminError {
     fn into_response(self) -> Response {
-        (self.status, Json(json!({"error": {"code": self.code, "message": self.message}}))).into_response()
+        let body = ErrorBody { error: ErrorDetail { code: self.code.into(), message: self.message } };
+        (self.status, Json(body)).into_response()
     }
 }
 
@@ -80,9 +92,7 @@ impl From<BuyerError> for AdminError {
     fn from(e: BuyerError) -> Self {
         let conflict = |m: String| AdminError::new(StatusCode::CONFLICT, "conflict", m);
         match e {
-            BuyerError::NotFound(number) => {
-                AdminError::new(StatusCode::NOT_FOUND, "not_found", format!("no order {number} in this shop"))
-            }
+            BuyerError::NotFound(number) => AdminError::not_found(format!("no order {number} in this shop")),
             BuyerError::NotPrepaid { number, settlement } => conflict(format!(
                 "order {number} is paid by {} ({}), not a prepayment method (9, 13, 14)",
                 settlement.name(),
@@ -107,36 +117,86 @@ impl From<BuyerError> for AdminError {
     }
 }
 
+/// `Path`, with a bad path (`%FF`, which is no UTF-8) answered by our envelope, not axum's text.
+struct AdminPath<T>(T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for AdminPath<T> {
+    type Rejection = AdminError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AdminError> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(t)) => Ok(AdminPath(t)),
+            Err(e) => Err(AdminError::bad_request(format!("path: {}", e.body_text()))),
+        }
+    }
+}
+
+/// The raw body, with the body limit and unreadable bodies answered by our envelope. Handlers
+/// parse it themselves (see [`json_body`]) so a bad key is named in our words.
+struct AdminBody(Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for AdminBody {
+    type Rejection = AdminError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AdminError> {
+        match Bytes::from_request(req, state).await {
+            Ok(b) => Ok(AdminBody(b)),
+            Err(BytesRejection::FailedToBufferBody(FailedToBufferBody::LengthLimitError(_))) => Err(AdminError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "request body: larger than the control plane accepts",
+            )),
+            Err(e) => Err(AdminError::bad_request(format!("request body: {}", e.body_text()))),
+        }
+    }
+}
+
 type AdminResult = Result<Response, AdminError>;
 
 fn shop(app: &AppState, shop_id: &str) -> Result<ShopHandle, AdminError> {
-    app.registry
-        .get(shop_id)
-        .ok_or_else(|| AdminError::new(StatusCode::NOT_FOUND, "not_found", format!("no shop {shop_id}")))
+    app.registry.get(shop_id).ok_or_else(|| AdminError::not_found(format!("no shop {shop_id}")))
 }
 
 /// Reads a JSON body into `T`, naming the key of any problem.
-fn json_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, AdminError> {
+fn json_body<T: DeserializeOwned>(body: &Bytes) -> Result<T, AdminError> {
     let text = std::str::from_utf8(body).map_err(|_| AdminError::bad_request("request body: not UTF-8"))?;
     let text = if text.trim().is_empty() { "{}" } else { text };
     parse_json(text, "request body").map_err(|e| AdminError::bad_request(e.to_string()))
 }
 
-fn ok(v: Value) -> AdminResult {
+fn ok(v: impl Serialize) -> AdminResult {
     Ok(Json(v).into_response())
 }
 
+fn created(v: impl Serialize) -> AdminResult {
+    Ok((StatusCode::CREATED, Json(v)).into_response())
+}
+
+/// Runs a buyer-side action on one order and answers the order as it is afterwards.
+fn order_action(
+    app: &AppState,
+    shop_id: &str,
+    number: &str,
+    action: impl FnOnce(&mut Shop) -> Result<(), BuyerError>,
+) -> AdminResult {
+    let v = shop(app, shop_id)?.with(|s| -> Result<Option<OrderBrief>, BuyerError> {
+        action(s)?;
+        Ok(view::order_brief(s, number))
+    })?;
+    ok(v.ok_or_else(|| AdminError::not_found(format!("no order {number} in shop {shop_id}")))?)
+}
+
 async fn health(State(app): State<AppState>) -> AdminResult {
-    ok(json!({"status": "ok", "shops": app.registry.all().len()}))
+    ok(Health { status: "ok".into(), shops: app.registry.all().len() })
 }
 
 /// Removes every shop and re-creates the ones the server started with.
 async fn reset(State(app): State<AppState>) -> AdminResult {
     app.reset().map_err(|e| AdminError::new(StatusCode::INTERNAL_SERVER_ERROR, "reset_failed", e))?;
-    ok(json!({"status": "ok", "shops": app.registry.all().len()}))
+    ok(Health { status: "ok".into(), shops: app.registry.all().len() })
 }
 
-async fn create_shop(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -> AdminResult {
+async fn create_shop(State(app): State<AppState>, headers: HeaderMap, AdminBody(body): AdminBody) -> AdminResult {
     let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
     let text = std::str::from_utf8(&body).map_err(|_| AdminError::bad_request("request body: not UTF-8"))?;
     let doc: ShopDocument =
@@ -153,62 +213,60 @@ async fn create_shop(State(app): State<AppState>, headers: HeaderMap, body: Byte
             format!("another shop already uses this service_secret (creating {id})"),
         ),
     })?;
-    let v = handle.with(|s| view::credentials(s));
-    Ok((StatusCode::CREATED, Json(v)).into_response())
+    created(handle.with(|s| view::credentials(s)))
 }
 
 async fn list_shops(State(app): State<AppState>) -> AdminResult {
-    let shops: Vec<Value> = app.registry.all().iter().map(|(_, h)| h.with(|s| view::summary(s))).collect();
-    ok(json!({ "shops": shops }))
+    ok(ShopList { shops: app.registry.all().iter().map(|(_, h)| h.with(|s| view::summary(s))).collect() })
 }
 
-async fn show_shop(State(app): State<AppState>, Path(shop_id): Path<String>) -> AdminResult {
+async fn show_shop(State(app): State<AppState>, AdminPath(shop_id): AdminPath<String>) -> AdminResult {
     ok(shop(&app, &shop_id)?.with(|s| view::detail(s)))
 }
 
-async fn delete_shop(State(app): State<AppState>, Path(shop_id): Path<String>) -> AdminResult {
-    app.registry
-        .remove(&shop_id)
-        .ok_or_else(|| AdminError::new(StatusCode::NOT_FOUND, "not_found", format!("no shop {shop_id}")))?;
+async fn delete_shop(State(app): State<AppState>, AdminPath(shop_id): AdminPath<String>) -> AdminResult {
+    app.registry.remove(&shop_id).ok_or_else(|| AdminError::not_found(format!("no shop {shop_id}")))?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-async fn show_settings(State(app): State<AppState>, Path(shop_id): Path<String>) -> AdminResult {
-    let s = shop(&app, &shop_id)?.with(|s| s.settings.clone());
-    ok(serde_json::to_value(s).unwrap_or(Value::Null))
+async fn show_settings(State(app): State<AppState>, AdminPath(shop_id): AdminPath<String>) -> AdminResult {
+    ok(shop(&app, &shop_id)?.with(|s| s.settings.clone()))
 }
 
-/// A JSON merge patch over the settings; the result is validated as a whole.
-async fn patch_settings(State(app): State<AppState>, Path(shop_id): Path<String>, body: Bytes) -> AdminResult {
+/// A JSON merge patch over the settings; the result is validated as a whole. Read, merge,
+/// check and write happen under one lock, so two concurrent patches never lose each other.
+async fn patch_settings(
+    State(app): State<AppState>,
+    AdminPath(shop_id): AdminPath<String>,
+    AdminBody(body): AdminBody,
+) -> AdminResult {
     let handle = shop(&app, &shop_id)?;
     let patch: Value = json_body(&body)?;
     if !patch.is_object() {
         return Err(AdminError::bad_request("request body: must be a JSON object of settings"));
     }
-    let current = handle.with(|s| serde_json::to_value(&s.settings)).unwrap_or(Value::Null);
-    let mut merged = current;
-    crate::merge::merge_patch(&mut merged, &patch);
-    let settings: ShopSettings = parse_json(&merged.to_string(), "request body")
-        .map_err(|e| AdminError::bad_request(e.to_string().replace("request body: ", "request body: settings.")))?;
-    if let Some((key, problem)) = settings.problems().into_iter().next() {
-        return Err(AdminError::bad_request(format!("request body: settings.{key}: {problem}")));
-    }
-    let out = serde_json::to_value(&settings).unwrap_or(Value::Null);
-    handle.with(|s| s.set_settings(settings));
-    ok(out)
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct LicenseRequest {
-    license_key: String,
-    issued_at: Option<String>,
+    let settings = handle.with(|s| -> Result<ShopSettings, AdminError> {
+        let mut merged = serde_json::to_value(&s.settings).unwrap_or(Value::Null);
+        crate::merge::merge_patch(&mut merged, &patch);
+        let settings: ShopSettings = parse_json(&merged.to_string(), "request body")
+            .map_err(|e| AdminError::bad_request(e.to_string().replace("request body: ", "request body: settings.")))?;
+        if let Some((key, problem)) = settings.problems().into_iter().next() {
+            return Err(AdminError::bad_request(format!("request body: settings.{key}: {problem}")));
+        }
+        s.set_settings(settings.clone());
+        Ok(settings)
+    })?;
+    ok(settings)
 }
 
 /// Issues a new licence key (the 90-day renewal). The old key stops working at once.
-async fn renew_license(State(app): State<AppState>, Path(shop_id): Path<String>, body: Bytes) -> AdminResult {
+async fn renew_license(
+    State(app): State<AppState>,
+    AdminPath(shop_id): AdminPath<String>,
+    AdminBody(body): AdminBody,
+) -> AdminResult {
     let handle = shop(&app, &shop_id)?;
-    let req: LicenseRequest = json_body(&body)?;
+    let req: LicenseRenewal = json_body(&body)?;
     if req.license_key.is_empty() || req.license_key.contains(char::is_whitespace) {
         return Err(AdminError::bad_request("request body: license_key: must be non-empty without spaces"));
     }
@@ -216,12 +274,11 @@ async fn renew_license(State(app): State<AppState>, Path(shop_id): Path<String>,
         Some(t) => Some(parse_time("issued_at", t)?),
         None => None,
     };
-    let v = handle.with(|s| {
+    ok(handle.with(|s| {
         let at = issued.unwrap_or(s.now());
         s.renew_license(req.license_key, at);
         view::credentials(s)
-    });
-    ok(v)
+    }))
 }
 
 fn parse_time(key: &str, s: &str) -> Result<JstDateTime, AdminError> {
@@ -233,67 +290,60 @@ fn parse_time(key: &str, s: &str) -> Result<JstDateTime, AdminError> {
 }
 
 /// A buyer places an order (stock is reserved, the order number issued).
-async fn place_order(State(app): State<AppState>, Path(shop_id): Path<String>, body: Bytes) -> AdminResult {
+async fn place_order(
+    State(app): State<AppState>,
+    AdminPath(shop_id): AdminPath<String>,
+    AdminBody(body): AdminBody,
+) -> AdminResult {
     let handle = shop(&app, &shop_id)?;
-    let req: crate::setup::OrderDoc = json_body(&body)?;
+    let req: OrderDoc = json_body(&body)?;
     let at = match &req.at {
         Some(t) => Some(parse_time("at", t)?),
         None => None,
     };
     let lines: Vec<_> = req.lines.iter().map(LineDoc::to_line).collect();
-    let v = handle.with(|s| -> Result<Value, AdminError> {
+    let v = handle.with(|s| -> Result<Option<OrderBrief>, AdminError> {
         let extras = req
             .extras(at.unwrap_or(s.now()))
             .map_err(|(k, p)| AdminError::bad_request(format!("request body: {k}: {p}")))?;
         let number = s.place_order_with(&lines, req.settlement_method_code, at, &extras)?;
         Ok(view::order_brief(s, &number))
     })?;
-    Ok((StatusCode::CREATED, Json(v)).into_response())
+    created(v)
 }
 
-async fn list_orders(State(app): State<AppState>, Path(shop_id): Path<String>) -> AdminResult {
-    ok(shop(&app, &shop_id)?.with(|s| {
-        let orders: Vec<Value> = s.orders().iter().map(|o| view::order_brief(s, &o.number)).collect();
-        json!({ "orders": orders })
-    }))
+async fn list_orders(State(app): State<AppState>, AdminPath(shop_id): AdminPath<String>) -> AdminResult {
+    ok(shop(&app, &shop_id)?
+        .with(|s| OrderList { orders: s.orders().iter().filter_map(|o| view::order_brief(s, &o.number)).collect() }))
 }
 
-async fn show_order(State(app): State<AppState>, Path((shop_id, number)): Path<(String, String)>) -> AdminResult {
-    let v = shop(&app, &shop_id)?.with(|s| s.order(&number).map(|_| view::order_brief(s, &number)));
-    v.map(|v| Json(v).into_response()).ok_or_else(|| {
-        AdminError::new(StatusCode::NOT_FOUND, "not_found", format!("no order {number} in shop {shop_id}"))
-    })
+async fn show_order(
+    State(app): State<AppState>,
+    AdminPath((shop_id, number)): AdminPath<(String, String)>,
+) -> AdminResult {
+    order_action(&app, &shop_id, &number, |_| Ok(()))
 }
 
-async fn pay_order(State(app): State<AppState>, Path((shop_id, number)): Path<(String, String)>) -> AdminResult {
-    let v = shop(&app, &shop_id)?.with(|s| -> Result<Value, BuyerError> {
-        s.pay(&number)?;
-        Ok(view::order_brief(s, &number))
-    })?;
-    ok(v)
+async fn pay_order(
+    State(app): State<AppState>,
+    AdminPath((shop_id, number)): AdminPath<(String, String)>,
+) -> AdminResult {
+    order_action(&app, &shop_id, &number, |s| s.pay(&number))
 }
 
-async fn buyer_cancel(State(app): State<AppState>, Path((shop_id, number)): Path<(String, String)>) -> AdminResult {
-    let v = shop(&app, &shop_id)?.with(|s| -> Result<Value, BuyerError> {
-        s.buyer_cancel(&number)?;
-        Ok(view::order_brief(s, &number))
-    })?;
-    ok(v)
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ReviewRequest {
-    /// "ng": Rakuten's review of a card order fails.
-    result: String,
+async fn buyer_cancel(
+    State(app): State<AppState>,
+    AdminPath((shop_id, number)): AdminPath<(String, String)>,
+) -> AdminResult {
+    order_action(&app, &shop_id, &number, |s| s.buyer_cancel(&number))
 }
 
 /// Rakuten's review of a card order: `{"result": "ng"}` sends it down the NG path (the
 /// buyer must change the payment with `…/payment` before the deadline).
 async fn review(
     State(app): State<AppState>,
-    Path((shop_id, number)): Path<(String, String)>,
-    body: Bytes,
+    AdminPath((shop_id, number)): AdminPath<(String, String)>,
+    AdminBody(body): AdminBody,
 ) -> AdminResult {
     let req: ReviewRequest = json_body(&body)?;
     if req.result != "ng" {
@@ -301,28 +351,29 @@ async fn review(
             "request body: result: only \"ng\" is a review outcome to play (OK is the default path)",
         ));
     }
-    let v = shop(&app, &shop_id)?.with(|s| -> Result<Value, BuyerError> {
-        s.review_ng(&number)?;
-        Ok(view::order_brief(s, &number))
-    })?;
-    ok(v)
+    order_action(&app, &shop_id, &number, |s| s.review_ng(&number))
 }
 
-async fn order_history(State(app): State<AppState>, Path((shop_id, number)): Path<(String, String)>) -> AdminResult {
+async fn order_history(
+    State(app): State<AppState>,
+    AdminPath((shop_id, number)): AdminPath<(String, String)>,
+) -> AdminResult {
     let v = shop(&app, &shop_id)?.with(|s| s.order(&number).map(view::history));
-    v.map(|v| Json(v).into_response()).ok_or_else(|| {
-        AdminError::new(StatusCode::NOT_FOUND, "not_found", format!("no order {number} in shop {shop_id}"))
-    })
+    ok(v.ok_or_else(|| AdminError::not_found(format!("no order {number} in shop {shop_id}")))?)
 }
 
-async fn show_catalog(State(app): State<AppState>, Path(shop_id): Path<String>) -> AdminResult {
+async fn show_catalog(State(app): State<AppState>, AdminPath(shop_id): AdminPath<String>) -> AdminResult {
     ok(shop(&app, &shop_id)?.with(|s| view::catalog(s)))
 }
 
 /// Seeds many items fast: `{"items": N, "variants": M, "seed": S, "quantity": Q}`.
-async fn generate_catalog(State(app): State<AppState>, Path(shop_id): Path<String>, body: Bytes) -> AdminResult {
+async fn generate_catalog(
+    State(app): State<AppState>,
+    AdminPath(shop_id): AdminPath<String>,
+    AdminBody(body): AdminBody,
+) -> AdminResult {
     let handle = shop(&app, &shop_id)?;
-    let req: crate::setup::GenerateDoc = json_body(&body)?;
+    let req: GenerateDoc = json_body(&body)?;
     if req.items > 100_000 || !(1..=400).contains(&req.variants) || !(0..=99_999).contains(&req.quantity) {
         return Err(AdminError::bad_request("request body: items ≤ 100000, variants 1..400, quantity 0..99999"));
     }
@@ -334,24 +385,19 @@ async fn generate_catalog(State(app): State<AppState>, Path(shop_id): Path<Strin
             let e = crate::api::item::generate_error(&e);
             AdminError::new(StatusCode::CONFLICT, "conflict", format!("{} ({})", e.message, e.code))
         })?;
-    Ok((StatusCode::CREATED, Json(json!({"generated": made.len(), "first": made.first(), "last": made.last()})))
-        .into_response())
+    created(Generated { generated: made.len(), first: made.first().cloned(), last: made.last().cloned() })
 }
 
-async fn show_clock(State(app): State<AppState>, Path(shop_id): Path<String>) -> AdminResult {
-    ok(shop(&app, &shop_id)?.with(|s| json!({"now": s.now().to_rms()})))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AdvanceRequest {
-    minutes: Option<i64>,
-    seconds: Option<i64>,
-    to: Option<String>,
+async fn show_clock(State(app): State<AppState>, AdminPath(shop_id): AdminPath<String>) -> AdminResult {
+    ok(shop(&app, &shop_id)?.with(|s| ClockNow { now: s.now().to_rms() }))
 }
 
 /// Moves the shop's clock forward, firing every due transition in time order.
-async fn advance_clock(State(app): State<AppState>, Path(shop_id): Path<String>, body: Bytes) -> AdminResult {
+async fn advance_clock(
+    State(app): State<AppState>,
+    AdminPath(shop_id): AdminPath<String>,
+    AdminBody(body): AdminBody,
+) -> AdminResult {
     let handle = shop(&app, &shop_id)?;
     let req: AdvanceRequest = json_body(&body)?;
     let target = match (req.minutes, req.seconds, &req.to) {
@@ -365,7 +411,7 @@ async fn advance_clock(State(app): State<AppState>, Path(shop_id): Path<String>,
             return Err(AdminError::bad_request("request body: give exactly one of \"minutes\", \"seconds\" or \"to\""))
         }
     };
-    let v = handle.with(|s| -> Result<Value, AdminError> {
+    let v = handle.with(|s| -> Result<Advanced, AdminError> {
         let to = match target {
             Target::Seconds(secs) => s.now().plus_seconds(secs),
             Target::To(t) if t < s.now() => {
@@ -377,7 +423,7 @@ async fn advance_clock(State(app): State<AppState>, Path(shop_id): Path<String>,
             Target::To(t) => t,
         };
         let fired = s.advance_to(to);
-        Ok(json!({"now": s.now().to_rms(), "transitions": fired.iter().map(view::transition).collect::<Vec<_>>()}))
+        Ok(Advanced { now: s.now().to_rms(), transitions: fired.iter().map(view::transition).collect() })
     })?;
     ok(v)
 }
@@ -387,11 +433,11 @@ enum Target {
     To(JstDateTime),
 }
 
-async fn journal(State(app): State<AppState>, Path(shop_id): Path<String>) -> AdminResult {
+async fn journal(State(app): State<AppState>, AdminPath(shop_id): AdminPath<String>) -> AdminResult {
     ok(shop(&app, &shop_id)?.with(|s| view::journal(s)))
 }
 
-async fn clear_journal(State(app): State<AppState>, Path(shop_id): Path<String>) -> AdminResult {
+async fn clear_journal(State(app): State<AppState>, AdminPath(shop_id): AdminPath<String>) -> AdminResult {
     shop(&app, &shop_id)?.with(|s| s.clear_journal());
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -61,11 +61,6 @@ impl OrderBook {
         self.orders.len()
     }
 
-    /// True without orders.
-    pub fn is_empty(&self) -> bool {
-        self.orders.is_empty()
-    }
-
     /// The order at a position (positions come from [`OrderBook::find`] and `insert`).
     pub fn get(&self, idx: usize) -> &Order {
         &self.orders[idx]

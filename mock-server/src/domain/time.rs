@@ -126,10 +126,6 @@ impl fmt::Display for JstDateTime {
 }
 
 impl JstDate {
-    pub fn from_ymd(y: i64, m: u32, d: u32) -> Option<Self> {
-        JstDateTime::from_civil(y, m, d, 0, 0, 0).map(|t| t.date())
-    }
-
     /// Parses `YYYY-MM-DD`.
     pub fn parse(s: &str) -> Result<Self, ParseError> {
         JstDateTime::parse_naive(&format!("{s}T00:00:00")).map(|t| t.date())

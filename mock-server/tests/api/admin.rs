@@ -12,7 +12,7 @@ async fn shops_are_created_from_json_or_toml_and_listed() {
     let (status, v) = app.create_shop_toml(&shop().toml()).await;
     assert_eq!(status, 201, "{v}");
     assert_eq!(v["shop_id"], SHOP_ID);
-    assert_eq!(v["authorization"], rms_mock::auth::esa_header(SECRET, LICENSE));
+    assert_eq!(v["authorization"], rms_mock::esa_header(SECRET, LICENSE));
     let doc = json!({"shop": {"shop_id": "222222", "service_secret": "SP222222_x", "license_key": "SL222222_y"}});
     let (status, v) = app.admin(Method::POST, "/__admin/shops", Some(doc.clone())).await;
     assert_eq!(status, 201, "{v}");
@@ -170,12 +170,8 @@ async fn the_journal_is_bounded() {
 
 #[tokio::test]
 async fn reset_restores_the_shops_the_server_started_with() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let (_tx, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(rms_mock::serve(listener, rms_mock::AppState::demo(), async {
-        let _ = rx.await;
-    }));
+    let mock = rms_mock::RmsMock::start_with(rms_mock::AppState::demo()).await.unwrap();
+    let base = mock.uri();
     let c = reqwest::Client::new();
     let orders = |v: serde_json::Value| v["orders"].as_array().unwrap().len();
     let before: serde_json::Value =
@@ -212,4 +208,60 @@ async fn unknown_control_plane_paths_and_methods_answer_json() {
     assert_eq!((status, v["error"]["code"].as_str()), (405, Some("method_not_allowed")));
     let (status, _) = app.admin(Method::GET, "/__admin/shops/999999/journal", None).await;
     assert_eq!(status, 404);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_settings_patches_never_lose_each_other() {
+    let app = std::sync::Arc::new(spawn(shop()).await);
+    // Each patch sets a different key; run together, every one of them must land.
+    let keys = [
+        "auto_confirm_delay_minutes",
+        "processing_delay_minutes",
+        "unconfirmed_cancel_days",
+        "prepayment_due_days",
+        "buyer_cancel_minutes",
+        "cancel_confirm_minutes",
+        "change_confirm_minutes",
+        "payment_processing_minutes",
+        "payment_settle_minutes",
+        "async_shipping_delay_minutes",
+        "review_ng_due_days",
+    ];
+    for round in 1..=30u32 {
+        let tasks: Vec<_> = keys
+            .iter()
+            .map(|k| {
+                let app = app.clone();
+                let patch = json!({ *k: round });
+                tokio::spawn(async move { app.patch_settings(patch).await.0 })
+            })
+            .collect();
+        for t in tasks {
+            assert_eq!(t.await.unwrap(), 200);
+        }
+        let (_, v) = app.admin(Method::GET, &app.shop_path("/settings"), None).await;
+        for k in keys {
+            assert_eq!(v[k], round, "round {round}: the patch of {k} was lost: {v}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn framework_rejections_answer_the_control_plane_envelope() {
+    let app = spawn(shop()).await;
+    for path in ["/__admin/shops/%FF", "/__admin/shops/123456/orders/%FF/history", "/__admin/shops/%FF/settings"] {
+        let r = app.client.get(format!("{}{path}", app.base)).send().await.unwrap();
+        assert_eq!(r.status(), 400, "{path}");
+        assert_eq!(r.headers()["content-type"], "application/json", "{path}");
+        let v: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(v["error"]["code"], "invalid_request", "{path}: {v}");
+        assert!(v["error"]["message"].as_str().unwrap().starts_with("path: "), "{v}");
+    }
+    // Over axum's default body limit (2 MB).
+    let big = format!("{{\"lines\": [], \"pad\": \"{}\"}}", "x".repeat(3 << 20));
+    let r = app.client.post(format!("{}{}", app.base, app.shop_path("/orders"))).body(big).send().await.unwrap();
+    assert_eq!(r.status(), 413);
+    assert_eq!(r.headers()["content-type"], "application/json");
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["error"]["code"], "payload_too_large", "{v}");
 }

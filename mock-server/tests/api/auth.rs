@@ -23,8 +23,8 @@ async fn missing_malformed_and_unknown_credentials_get_es01_01_with_401() {
     assert_eq!(no_header.status(), 401);
     assert_eq!(no_header.text().await.unwrap(), UNAUTHORISED);
 
-    let wrong_key = rms_mock::auth::esa_header(SECRET, "SL123456_typo");
-    let unknown = rms_mock::auth::esa_header("SP999999_x", LICENSE);
+    let wrong_key = rms_mock::esa_header(SECRET, "SL123456_typo");
+    let unknown = rms_mock::esa_header("SP999999_x", LICENSE);
     for auth in ["ESA !!notbase64", "Bearer abc", "ESA YWFhOmJiYg==", wrong_key.as_str(), unknown.as_str()] {
         let (status, body) = app.order_as(auth, "searchOrder", search_body()).await;
         assert_eq!(status, 401, "{auth}");

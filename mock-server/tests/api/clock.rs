@@ -119,7 +119,7 @@ async fn advance_fires_due_transitions_in_time_order() {
 #[tokio::test]
 async fn the_buyer_may_cancel_within_30_minutes_and_stock_comes_back() {
     let app = spawn(shop()).await;
-    let n = app.place(json!([{"manage_number": "tshirt", "variant_id": "l-white", "units": 3}]), 1).await;
+    let n = app.place(&[("tshirt", "l-white", 3)], 1).await;
     let (status, v) =
         app.place_raw(json!({"lines": [{"manage_number": "tshirt", "variant_id": "l-white", "units": 1}]})).await;
     assert_eq!(status, 409, "out of stock: {v}");
@@ -129,7 +129,7 @@ async fn the_buyer_may_cancel_within_30_minutes_and_stock_comes_back() {
     assert_eq!(status, 200, "{v}");
     assert_eq!(app.history(&n).await["history"][1]["cause"], "buyer_cancel");
     // Stock restored: the buyer can order the last three again.
-    app.place(json!([{"manage_number": "tshirt", "variant_id": "l-white", "units": 3}]), 1).await;
+    app.place(&[("tshirt", "l-white", 3)], 1).await;
     let late = app.place_one(1).await;
     app.advance(31).await;
     let (status, _) = app.admin(reqwest::Method::POST, &app.shop_path(&format!("/orders/{late}/cancel")), None).await;

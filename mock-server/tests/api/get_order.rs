@@ -90,7 +90,7 @@ async fn version_9_keys_come_in_the_order_of_the_real_sample() {
 async fn amounts_add_up() {
     let app = spawn(shop()).await;
     // 2 × 1980 = 3960 < 3980: postage 550; COD fee 330.
-    let n = app.place(json!([{"manage_number": "tshirt", "variant_id": "m-black", "units": 2}]), 2).await;
+    let n = app.place(&[("tshirt", "m-black", 2)], 2).await;
     let o = app.order_model(&n, 9).await;
     assert_eq!(
         (o["goodsPrice"].as_i64(), o["postagePrice"].as_i64(), o["deliveryPrice"].as_i64()),
@@ -103,7 +103,7 @@ async fn amounts_add_up() {
     assert_eq!(o["SettlementModel"]["settlementMethod"], "代金引換");
     assert!(o["SettlementModel"]["cardName"].is_null());
     // Free postage from 3980.
-    let n = app.place(json!([{"manage_number": "tshirt", "variant_id": "m-black", "units": 3}]), 1).await;
+    let n = app.place(&[("tshirt", "m-black", 3)], 1).await;
     let o = app.order_model(&n, 9).await;
     assert_eq!((o["postagePrice"].as_i64(), o["requestPrice"].as_i64()), (Some(0), Some(5940)));
     assert_eq!(o["SettlementModel"]["cardName"], "VISA");

@@ -1,10 +1,11 @@
-//! A typed client for one spawned fake with one shop: tests read like scripts.
+//! What the tests share: the test shop (a shop file with two items, settings as builder
+//! steps) and a thin layer over [`RmsMock`] and [`MockShop`] with one method per RMS call the
+//! tests make, so tests read like scripts.
 
 #![allow(dead_code)]
 
-use rms_mock::AppState;
+use rms_mock::{MockShop, OrderDoc, RmsMock};
 use serde_json::{json, Value};
-use tokio::sync::oneshot;
 
 pub const SHOP_ID: &str = "123456";
 pub const SECRET: &str = "SP123456_TestSecret000001";
@@ -57,6 +58,7 @@ impl ShopSpec {
         self
     }
 
+    /// The shop file.
     pub fn toml(&self) -> String {
         format!(
             r#"
@@ -106,34 +108,44 @@ title = "ソックス"
     }
 }
 
+/// One fake and, once created, its test shop.
 pub struct TestApp {
+    pub mock: RmsMock,
+    /// `mock.uri()`.
     pub base: String,
     pub client: reqwest::Client,
     pub shop_id: String,
+    /// The shop's `Authorization` header value.
     pub auth: String,
-    _stop: oneshot::Sender<()>,
+    shop: Option<MockShop>,
 }
 
 /// Starts an empty fake and creates the shop through the control plane.
 pub async fn spawn(spec: ShopSpec) -> TestApp {
     let app = spawn_empty().await;
-    let (status, body) = app.create_shop_toml(&spec.toml()).await;
-    assert_eq!(status, 201, "{body}");
-    TestApp { shop_id: spec.shop_id.clone(), auth: body["authorization"].as_str().unwrap().to_string(), ..app }
+    let shop = app.mock.control().create_shop_toml(&spec.toml()).await.expect("the test shop is created");
+    TestApp { shop_id: shop.shop_id().into(), auth: shop.authorization().into(), shop: Some(shop), ..app }
 }
 
 /// A fake with no shops.
 pub async fn spawn_empty() -> TestApp {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let (tx, rx) = oneshot::channel::<()>();
-    tokio::spawn(rms_mock::serve(listener, AppState::default(), async {
-        let _ = rx.await;
-    }));
-    TestApp { base, client: reqwest::Client::new(), shop_id: String::new(), auth: String::new(), _stop: tx }
+    let mock = RmsMock::start().await;
+    TestApp {
+        base: mock.uri(),
+        mock,
+        client: reqwest::Client::new(),
+        shop_id: String::new(),
+        auth: String::new(),
+        shop: None,
+    }
 }
 
 impl TestApp {
+    /// The test shop's handle.
+    pub fn shop(&self) -> &MockShop {
+        self.shop.as_ref().expect("spawn(shop()) creates the test shop")
+    }
+
     /// POST /es/2.0/order/<op>/ with the shop's credentials.
     pub async fn order(&self, op: &str, body: Value) -> (u16, Value) {
         self.order_as(&self.auth, op, body).await
@@ -189,7 +201,7 @@ impl TestApp {
         self.order("confirmOrder", json!({"orderNumberList": numbers})).await
     }
 
-    /// Any RMS request with the shop's credentials; `(status, content-type, JSON or Null)`.
+    /// Any request with the shop's credentials; `(status, content-type, JSON or Null)`.
     pub async fn rms(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, String, Value) {
         let mut req = self.client.request(method, format!("{}{path}", self.base)).header("Authorization", &self.auth);
         if let Some(b) = body {
@@ -199,15 +211,12 @@ impl TestApp {
         let status = r.status().as_u16();
         let ct = r.headers().get("content-type").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
         let text = r.text().await.unwrap();
-        (
-            status,
-            ct,
-            if text.is_empty() {
-                Value::Null
-            } else {
-                serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
-            },
-        )
+        let v = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({ct}): {text}"))
+        };
+        (status, ct, v)
     }
 
     pub async fn get(&self, path: &str) -> (u16, Value) {
@@ -245,38 +254,21 @@ impl TestApp {
 
     // ----- control plane -----
 
+    /// A raw control-plane request, for tests of its error answers (the same request the
+    /// typed [`MockShop`] sends, without the parsing).
     pub async fn admin(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
-        let mut req = self.client.request(method, format!("{}{path}", self.base));
-        if let Some(b) = body {
-            req = req.header("Content-Type", "application/json").body(b.to_string());
-        }
-        let r = req.send().await.unwrap();
-        let status = r.status().as_u16();
-        let text = r.text().await.unwrap();
-        (status, if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap() })
-    }
-
-    pub async fn create_shop_toml(&self, toml: &str) -> (u16, Value) {
-        let r = self
-            .client
-            .post(format!("{}/__admin/shops", self.base))
-            .header("Content-Type", "application/toml")
-            .body(toml.to_string())
-            .send()
-            .await
-            .unwrap();
-        (r.status().as_u16(), r.json().await.unwrap())
+        let (status, _, v) = self.rms(method, path, body).await;
+        (status, v)
     }
 
     pub fn shop_path(&self, rest: &str) -> String {
         format!("/__admin/shops/{}{rest}", self.shop_id)
     }
 
-    /// A buyer orders; returns the order number.
-    pub async fn place(&self, lines: Value, settlement: u16) -> String {
-        let (status, v) = self.place_raw(json!({"lines": lines, "settlement_method_code": settlement})).await;
-        assert_eq!(status, 201, "{v}");
-        v["order_number"].as_str().unwrap().to_string()
+    /// A buyer orders `lines` (`[(manage_number, variant_id, units)]`); returns the order number.
+    pub async fn place(&self, lines: &[(&str, &str, i64)], settlement: i64) -> String {
+        let order = lines.iter().fold(OrderDoc::new().settlement(settlement), |o, (m, v, u)| o.line(*m, *v, *u));
+        self.shop().place_order(&order).await.unwrap().order_number
     }
 
     pub async fn place_raw(&self, body: Value) -> (u16, Value) {
@@ -284,16 +276,13 @@ impl TestApp {
     }
 
     /// One T-shirt, paid by `settlement`.
-    pub async fn place_one(&self, settlement: u16) -> String {
-        self.place(json!([{"manage_number": "tshirt", "variant_id": "m-black", "units": 1}]), settlement).await
+    pub async fn place_one(&self, settlement: i64) -> String {
+        self.place(&[("tshirt", "m-black", 1)], settlement).await
     }
 
+    /// Lets `minutes` pass; the answer as JSON (`now`, `transitions`).
     pub async fn advance(&self, minutes: i64) -> Value {
-        let (status, v) = self
-            .admin(reqwest::Method::POST, &self.shop_path("/clock/advance"), Some(json!({"minutes": minutes})))
-            .await;
-        assert_eq!(status, 200, "{v}");
-        v
+        json_of(self.shop().advance_minutes(minutes).await.unwrap())
     }
 
     pub async fn patch_settings(&self, patch: Value) -> (u16, Value) {
@@ -301,15 +290,28 @@ impl TestApp {
     }
 
     pub async fn history(&self, number: &str) -> Value {
-        let (status, v) =
-            self.admin(reqwest::Method::GET, &self.shop_path(&format!("/orders/{number}/history")), None).await;
-        assert_eq!(status, 200, "{v}");
-        v
+        json_of(self.shop().history(number).await.unwrap())
     }
 
     pub async fn journal(&self) -> Value {
-        self.admin(reqwest::Method::GET, &self.shop_path("/journal"), None).await.1
+        json_of(self.shop().journal().await.unwrap())
     }
+
+    /// Creates another shop from a shop file; `(status, credentials or error)`.
+    pub async fn create_shop_toml(&self, toml: &str) -> (u16, Value) {
+        match self.mock.control().create_shop_toml(toml).await {
+            Ok(shop) => (201, json_of(shop.credentials())),
+            Err(rms_mock::Error::Control { status, code, message }) => {
+                (status, json!({"error": {"code": code, "message": message}}))
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
+}
+
+/// A control-plane answer as the JSON it was sent as.
+pub fn json_of(v: impl serde::Serialize) -> Value {
+    serde_json::to_value(v).unwrap()
 }
 
 /// `errors[].code` of an item/inventory answer.

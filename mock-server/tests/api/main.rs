@@ -8,6 +8,7 @@ mod auth;
 mod binary;
 mod clock;
 mod confirm_order;
+mod embed;
 mod get_order;
 mod golden;
 mod inventory;

@@ -34,7 +34,7 @@ fn cancel(n: &str, restore: i64, reason: i64) -> Value {
 async fn cancel_order_goes_through_800_to_900_and_restores_stock_as_asked() {
     let app = spawn(shop()).await;
     app.set_stock("tshirt", "m-black", 10).await;
-    let n = app.place(json!([{"manage_number": "tshirt", "variant_id": "m-black", "units": 3}]), 1).await;
+    let n = app.place(&[("tshirt", "m-black", 3)], 1).await;
     app.advance(5).await;
     let (status, v) = app.order("cancelOrder", cancel(&n, 1, 8)).await;
     assert_eq!(status, 200);
@@ -62,7 +62,7 @@ async fn cancel_order_goes_through_800_to_900_and_restores_stock_as_asked() {
     // inventoryRestoreType 2: the stock stays out; the immediate flow goes straight to 900.
     let app = spawn(shop().with_setting("cancel_flow = \"immediate\"")).await;
     app.set_stock("tshirt", "m-black", 10).await;
-    let n = app.place(json!([{"manage_number": "tshirt", "variant_id": "m-black", "units": 3}]), 1).await;
+    let n = app.place(&[("tshirt", "m-black", 3)], 1).await;
     app.order("cancelOrder", cancel(&n, 2, 1)).await;
     assert_eq!(app.order_model(&n, 9).await["orderProgress"], 900);
     assert_eq!(app.order_model(&n, 9).await["ChangeReasonModelList"][0]["changeReason"], 1, "お客様都合");
@@ -294,7 +294,7 @@ async fn remarks_delivery_and_orderer_update_before_shipping_only() {
 async fn sender_changes_of_a_confirmed_order_wait_in_400_and_move_stock() {
     let app = spawn(shop()).await;
     app.set_stock("tshirt", "m-black", 10).await;
-    let n = app.place(json!([{"manage_number": "tshirt", "variant_id": "m-black", "units": 3}]), 1).await;
+    let n = app.place(&[("tshirt", "m-black", 3)], 1).await;
     let o = app.order_model(&n, 9).await;
     let basket = o["PackageModelList"][0]["basketId"].as_u64().unwrap();
     let detail = o["PackageModelList"][0]["ItemModelList"][0]["itemDetailId"].as_u64().unwrap();
@@ -423,7 +423,7 @@ async fn get_payment_follows_the_payment_through_the_life_cycle() {
 #[tokio::test]
 async fn simulate_coupon_amount_reports_what_a_coupon_would_do() {
     let app = spawn(shop()).await;
-    let n = app.place(json!([{"manage_number": "tshirt", "variant_id": "m-black", "units": 3}]), 1).await;
+    let n = app.place(&[("tshirt", "m-black", 3)], 1).await;
     let (status, v) = app
         .order(
             "simulateCouponAmount",

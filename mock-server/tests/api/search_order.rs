@@ -87,7 +87,7 @@ async fn pages_default_to_30_and_sort_by_order_datetime() {
 async fn status_settlement_and_keyword_filters_narrow_the_result() {
     let app = spawn(shop()).await;
     let card = app.place_one(1).await;
-    let cod = app.place(json!([{"manage_number": "socks", "variant_id": "socks", "units": 2}]), 2).await;
+    let cod = app.place(&[("socks", "socks", 2)], 2).await;
     let bank = app.place_one(9).await;
     app.confirm(&[&card]).await;
 

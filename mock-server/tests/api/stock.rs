@@ -9,7 +9,7 @@ use std::sync::Arc;
 async fn orders_take_stock_and_cancellations_follow_restock_on_cancel() {
     let app = spawn(shop()).await;
     app.set_stock("tshirt", "m-black", 10).await;
-    let n = app.place(json!([{"manage_number": "tshirt", "variant_id": "m-black", "units": 4}]), 1).await;
+    let n = app.place(&[("tshirt", "m-black", 4)], 1).await;
     assert_eq!(app.stock("tshirt", "m-black").await, 6);
     let (status, v) =
         app.place_raw(json!({"lines": [{"manage_number": "tshirt", "variant_id": "m-black", "units": 7}]})).await;
@@ -26,7 +26,7 @@ async fn orders_take_stock_and_cancellations_follow_restock_on_cancel() {
         )
         .await;
     assert_eq!(s, 204);
-    let n = app.place(json!([{"manage_number": "tshirt", "variant_id": "m-black", "units": 2}]), 1).await;
+    let n = app.place(&[("tshirt", "m-black", 2)], 1).await;
     let o = app.order_model(&n, 9).await;
     assert_eq!(o["PackageModelList"][0]["ItemModelList"][0]["restoreInventoryFlag"], 0);
     app.admin(Method::POST, &app.shop_path(&format!("/orders/{n}/cancel")), None).await;
@@ -41,7 +41,7 @@ async fn items_created_through_the_item_api_can_be_ordered_with_their_skus() {
     let (status, v) = app.place_raw(json!({"lines": [{"manage_number": "hoodie", "variant_id": "s"}]})).await;
     assert_eq!(status, 409, "no stock registered yet: {v}");
     app.set_stock("hoodie", "s", 1).await;
-    let n = app.place(json!([{"manage_number": "hoodie", "variant_id": "s"}]), 1).await;
+    let n = app.place(&[("hoodie", "s", 1)], 1).await;
     let item = &app.order_model(&n, 7).await["PackageModelList"][0]["ItemModelList"][0];
     assert_eq!(item["price"], 4980);
     assert_eq!(item["itemName"], "パーカー");

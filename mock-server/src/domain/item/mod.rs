@@ -10,9 +10,7 @@ pub mod rules;
 pub mod settings;
 
 pub use model::{ItemData, ItemType, OrderedMap, Variant};
-pub use rules::{
-    first_violation, manage_number, rms_len, variant_id, CheckedItem, ItemViolation, ViolationKind, MAX_VARIANTS,
-};
+pub use rules::{first_violation, manage_number, variant_id, CheckedItem, ItemViolation, ViolationKind, MAX_VARIANTS};
 
 use super::time::JstDateTime;
 

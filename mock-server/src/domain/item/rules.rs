@@ -85,7 +85,8 @@ pub fn first_violation(violations: Vec<ItemViolation>) -> ItemViolation {
 }
 
 impl CheckedItem {
-    /// The checked data.
+    /// The checked data (tests only; the stored item is read through `Item::data`).
+    #[cfg(test)]
     pub fn data(&self) -> &ItemData {
         &self.0
     }

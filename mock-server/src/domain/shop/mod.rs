@@ -353,11 +353,6 @@ impl Shop {
     pub fn order(&self, number: &str) -> Option<&Order> {
         self.orders.find(number).map(|i| self.orders.get(i))
     }
-
-    /// Every transition since creation.
-    pub fn transitions(&self) -> &[Transition] {
-        &self.transitions
-    }
 }
 
 /// The one way to reach a shop: a cheap clone around the lock.

@@ -1,0 +1,348 @@
+//! The control plane's contract: one serde type per `/__admin/` request and response body.
+//!
+//! The server's handlers (`admin/`) build their answers from these types and parse requests
+//! into them; [`MockShop`](crate::MockShop) and the conformance runner read the answers back
+//! into the same types. A renamed field therefore fails to compile on both sides instead of
+//! silently reading as empty. The JSON keys are the control plane's public wire format
+//! (snake_case; datetimes as RMS writes them, `2026-11-28T09:00:00+0900`), so field names here
+//! are part of that format and change only together with the README.
+//!
+//! Requests that are documents of their own are not repeated here: creating a shop takes a
+//! [`ShopDocument`](crate::ShopDocument), placing an order an [`OrderDoc`](crate::OrderDoc)
+//! (the shape of an order in a shop document), seeding a catalog a
+//! [`GenerateDoc`](crate::GenerateDoc), and a settings patch is an RFC 7396 merge patch over
+//! [`ShopSettings`] (any JSON object, so it stays a `serde_json::Value`).
+
+use crate::domain::settings::{ShippingSettings, ShopSettings, SubStatusDef};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// `GET /__admin/health` and `POST /__admin/reset`: the server is up, with this many shops.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Health {
+    /// Always `"ok"`.
+    pub status: String,
+    /// Shops currently served.
+    pub shops: usize,
+}
+
+/// A shop's identity and credentials: the answer to creating a shop or renewing its licence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShopCredentials {
+    /// Six digits.
+    pub shop_id: String,
+    /// The shop's display name.
+    pub name: String,
+    /// The first half of the ESA credentials.
+    pub service_secret: String,
+    /// The second half of the ESA credentials (renewed every 90 days on real RMS).
+    pub license_key: String,
+    /// The ready-made `Authorization` header value, `ESA base64(serviceSecret:licenseKey)`.
+    pub authorization: String,
+    /// When the licence key stops working (90 days after issue).
+    pub license_expires_at: String,
+    /// The shop's virtual now.
+    pub now: String,
+}
+
+/// One shop in `GET /__admin/shops`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShopSummary {
+    /// Identity and credentials.
+    #[serde(flatten)]
+    pub credentials: ShopCredentials,
+    /// How many orders the shop has.
+    pub orders: usize,
+}
+
+/// `GET /__admin/shops`: every shop, in shop-id order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShopList {
+    /// The shops.
+    pub shops: Vec<ShopSummary>,
+}
+
+/// `GET /__admin/shops/{shop_id}`: everything about one shop.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShopDetail {
+    /// Identity and credentials.
+    #[serde(flatten)]
+    pub credentials: ShopCredentials,
+    /// False once the licence key has expired.
+    pub license_valid: bool,
+    /// The seed of the shop's ids and simulated buyers.
+    pub seed: u64,
+    /// Order counts by `orderProgress` code (`"100"` … `"900"`, all present).
+    pub orders_by_status: BTreeMap<String, usize>,
+    /// The shop settings.
+    pub settings: ShopSettings,
+    /// Shipping settings.
+    pub shipping: ShippingSettings,
+    /// The shop's sub-status definitions.
+    pub sub_statuses: Vec<SubStatusDef>,
+    /// Items and stock.
+    pub catalog: Catalog,
+}
+
+/// `POST /__admin/shops/{shop_id}/license`: issue a new licence key (the 90-day renewal).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LicenseRenewal {
+    /// The new key; the old one stops working at once.
+    pub license_key: String,
+    /// When it was issued; defaults to the shop's now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issued_at: Option<String>,
+}
+
+/// An order as the buyer side sees it: the answer to placing, paying, cancelling, reviewing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderBrief {
+    /// `123456-20261128-0000000001`-style order number.
+    pub order_number: String,
+    /// RMS `orderProgress` (100 注文確認待ち … 900 キャンセル確定).
+    pub order_progress: u16,
+    /// When the buyer ordered.
+    pub order_datetime: String,
+    /// RMS settlement method code (1 card, 2 COD, 9 bank transfer, …).
+    pub settlement_method_code: u16,
+    /// Whether a prepaid order has been paid.
+    pub paid: bool,
+    /// What the buyer is asked to pay (after points and coupons).
+    pub request_price: i64,
+    /// The shop's virtual now.
+    pub now: String,
+}
+
+/// `GET /__admin/shops/{shop_id}/orders`: every order of the shop.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderList {
+    /// In the order they were placed.
+    pub orders: Vec<OrderBrief>,
+}
+
+/// `POST …/orders/{order_number}/review`: Rakuten's review of a card order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewRequest {
+    /// Only `"ng"` is a review outcome to play (OK is the default path): the buyer must then
+    /// change the payment before the deadline.
+    pub result: String,
+}
+
+impl ReviewRequest {
+    /// The review fails (審査NG).
+    pub fn ng() -> Self {
+        ReviewRequest { result: "ng".into() }
+    }
+}
+
+/// `GET …/orders/{order_number}/history`: every status change of one order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderHistory {
+    /// The order.
+    pub order_number: String,
+    /// Its current `orderProgress`.
+    pub order_progress: u16,
+    /// Oldest first.
+    pub history: Vec<StatusChange>,
+}
+
+/// One entry of an order's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusChange {
+    /// When it changed (virtual time).
+    pub at: String,
+    /// None when the order was placed.
+    pub from: Option<u16>,
+    /// The new `orderProgress`.
+    pub to: u16,
+    /// Why: `placed`, an API operation such as `confirmOrder`, or a clock cause such as
+    /// `auto_confirm`.
+    pub cause: String,
+}
+
+/// `GET /__admin/shops/{shop_id}/clock`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClockNow {
+    /// The shop's virtual now.
+    pub now: String,
+}
+
+/// `POST …/clock/advance`: exactly one of the three fields.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdvanceRequest {
+    /// Minutes to let pass.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minutes: Option<i64>,
+    /// Seconds to let pass.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seconds: Option<i64>,
+    /// A time to move to (never backwards).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+}
+
+impl AdvanceRequest {
+    /// Let `minutes` pass.
+    pub fn minutes(minutes: i64) -> Self {
+        AdvanceRequest { minutes: Some(minutes), ..Self::default() }
+    }
+
+    /// Let `seconds` pass.
+    pub fn seconds(seconds: i64) -> Self {
+        AdvanceRequest { seconds: Some(seconds), ..Self::default() }
+    }
+
+    /// Move to `to` (an RMS datetime).
+    pub fn to(to: impl Into<String>) -> Self {
+        AdvanceRequest { to: Some(to.into()), ..Self::default() }
+    }
+}
+
+/// The answer to advancing the clock: the new now and what fired on the way.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Advanced {
+    /// The shop's new now.
+    pub now: String,
+    /// Every scheduled transition that came due, in time order.
+    pub transitions: Vec<FiredTransition>,
+}
+
+/// A change the clock caused (auto-confirm, Rakuten processing, deadlines, licence expiry).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FiredTransition {
+    /// When it fired (virtual time).
+    pub at: String,
+    /// None for shop-level events (licence expiry).
+    pub order_number: Option<String>,
+    /// The `orderProgress` before, if an order changed.
+    pub from: Option<u16>,
+    /// The `orderProgress` after, if an order changed.
+    pub to: Option<u16>,
+    /// Why, e.g. `auto_confirm`, `rakuten_processing`.
+    pub cause: String,
+}
+
+/// `GET /__admin/shops/{shop_id}/journal`: the bounded log of RMS requests.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Journal {
+    /// Requests ever recorded (also those dropped from the log).
+    pub recorded: u64,
+    /// How many entries the log keeps (`settings.journal_limit`).
+    pub limit: usize,
+    /// The kept entries, oldest first.
+    pub entries: Vec<JournalEntry>,
+}
+
+/// One RMS request the shop received.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JournalEntry {
+    /// 1-based over every request ever recorded, so a reader can tell what was dropped.
+    pub seq: u64,
+    /// The shop's virtual time when the request arrived.
+    pub at: String,
+    /// HTTP method.
+    pub method: String,
+    /// The request path.
+    pub path: String,
+    /// The HTTP status answered.
+    pub status: u16,
+    /// `messageCode`s of the order API, `errors[].code` of item/inventory, `Results.errorCode`.
+    pub codes: Vec<String>,
+}
+
+/// `GET /__admin/shops/{shop_id}/catalog`: items and stock as the buyer side sees them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Catalog {
+    /// Every item, in manage-number order.
+    pub items: Vec<CatalogItem>,
+    /// Stock records for SKUs no item has.
+    pub orphan_stock: Vec<OrphanStock>,
+}
+
+/// One item of the catalog.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogItem {
+    /// The item's manage number (商品管理番号, lower case).
+    pub manage_number: String,
+    /// The item number (商品番号); the manage number when none is set.
+    pub item_number: String,
+    /// Rakuten's internal item id.
+    pub item_id: u64,
+    /// The item's title.
+    pub title: String,
+    /// `NORMAL`, `PRE_ORDER`, `BUYING_CLUB`.
+    pub item_type: Option<String>,
+    /// Hidden from the shop front.
+    pub hide_item: bool,
+    /// Its SKUs.
+    pub variants: Vec<CatalogVariant>,
+}
+
+/// One SKU of a catalog item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogVariant {
+    /// The SKU's variant id.
+    pub variant_id: String,
+    /// The merchant's own SKU id.
+    pub merchant_defined_sku_id: Option<String>,
+    /// `skuInfo` as getOrder shows it (`"サイズ:M\nカラー:ブラック"`).
+    pub sku_info: Option<String>,
+    /// The standard price (none for `BUYING_CLUB` items).
+    pub price: Option<i64>,
+    /// Hidden SKU.
+    pub hidden: bool,
+    /// Whether cancelling an order gives its stock back.
+    pub restock_on_cancel: bool,
+    /// Stock on hand; none without a stock record.
+    pub quantity: Option<i64>,
+}
+
+/// A stock record for a SKU that no item has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrphanStock {
+    /// The manage number the record names.
+    pub manage_number: String,
+    /// The variant id the record names.
+    pub variant_id: String,
+    /// Stock on hand.
+    pub quantity: i64,
+    /// When it was last written.
+    pub updated: String,
+}
+
+/// `POST …/catalog/generate`: what was generated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Generated {
+    /// How many items.
+    pub generated: usize,
+    /// The first generated manage number.
+    pub first: Option<String>,
+    /// The last generated manage number.
+    pub last: Option<String>,
+}
+
+/// Every control-plane error: `{"error": {"code", "message"}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// The error.
+    pub error: ErrorDetail,
+}
+
+/// The inside of an [`ErrorBody`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    /// `invalid_request`, `not_found`, `conflict`, `method_not_allowed`, `payload_too_large`,
+    /// `reset_failed`.
+    pub code: String,
+    /// What was wrong, naming the key of a bad body (`request body: lines[0].units: …`).
+    pub message: String,
+}
+
+/// Whether the buyer pays this settlement method before the order proceeds (bank transfer,
+/// convenience-store prepayment, …), i.e. whether `…/payment` applies to it.
+pub fn is_prepaid(settlement_method_code: i64) -> bool {
+    crate::domain::order::SettlementMethod::from_code(settlement_method_code).is_some_and(|m| m.is_prepaid())
+}

@@ -1,0 +1,111 @@
+//! [`ControlClient`]: the typed HTTP client of the control plane (`/__admin/`), for any
+//! running fake: the one [`RmsMock`](super::RmsMock) started, or a server started elsewhere
+//! (the conformance runner's `--base-url`).
+
+use super::{Error, MockShop};
+use crate::control::{ErrorBody, Health, ShopDetail, ShopList};
+use crate::setup::ShopDocument;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// The control plane of one server. Cheap to clone (the HTTP connection pool is shared).
+#[derive(Clone, Debug)]
+pub struct ControlClient {
+    base: String,
+    http: reqwest::Client,
+}
+
+/// A request body.
+pub(super) enum Body {
+    None,
+    Json(String),
+    Toml(String),
+}
+
+impl Body {
+    pub(super) fn json(v: &impl Serialize) -> Result<Body, Error> {
+        serde_json::to_string(v).map(Body::Json).map_err(|e| Error::Unexpected(e.to_string()))
+    }
+}
+
+impl ControlClient {
+    /// A client for the server at `base_url` (`http://127.0.0.1:8080`).
+    pub fn new(base_url: &str) -> Self {
+        ControlClient { base: base_url.trim_end_matches('/').to_string(), http: reqwest::Client::new() }
+    }
+
+    /// The server's base URL.
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    /// `GET /__admin/health`.
+    pub async fn health(&self) -> Result<Health, Error> {
+        self.call(reqwest::Method::GET, "/__admin/health", Body::None).await
+    }
+
+    /// `POST /__admin/reset`: drops every shop and re-creates the ones the server started with.
+    pub async fn reset(&self) -> Result<Health, Error> {
+        self.call(reqwest::Method::POST, "/__admin/reset", Body::None).await
+    }
+
+    /// `GET /__admin/shops`.
+    pub async fn shops(&self) -> Result<ShopList, Error> {
+        self.call(reqwest::Method::GET, "/__admin/shops", Body::None).await
+    }
+
+    /// Creates a shop from a document built in Rust.
+    pub async fn create_shop(&self, doc: &ShopDocument) -> Result<MockShop, Error> {
+        let credentials = self.call(reqwest::Method::POST, "/__admin/shops", Body::json(doc)?).await?;
+        Ok(MockShop::new(self.clone(), credentials))
+    }
+
+    /// Creates a shop from the text of a shop file (TOML).
+    pub async fn create_shop_toml(&self, toml: &str) -> Result<MockShop, Error> {
+        let credentials = self.call(reqwest::Method::POST, "/__admin/shops", Body::Toml(toml.to_string())).await?;
+        Ok(MockShop::new(self.clone(), credentials))
+    }
+
+    /// A handle to a shop that already exists (a shop file the server was started with).
+    pub async fn existing_shop(&self, shop_id: &str) -> Result<MockShop, Error> {
+        let detail: ShopDetail =
+            self.call(reqwest::Method::GET, &format!("/__admin/shops/{shop_id}"), Body::None).await?;
+        Ok(MockShop::new(self.clone(), detail.credentials))
+    }
+
+    /// `DELETE /__admin/shops/{shop_id}`: its credentials stop working at once.
+    pub async fn delete_shop(&self, shop_id: &str) -> Result<(), Error> {
+        self.send(reqwest::Method::DELETE, &format!("/__admin/shops/{shop_id}"), Body::None).await.map(drop)
+    }
+
+    /// Sends a request and reads a 2xx answer into `T`.
+    pub(super) async fn call<T: DeserializeOwned>(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Body,
+    ) -> Result<T, Error> {
+        let text = self.send(method, path, body).await?;
+        serde_json::from_str(&text).map_err(|e| Error::Unexpected(format!("{path}: {e}: {text}")))
+    }
+
+    /// Sends a request; the body text of a 2xx answer, or the control plane's error.
+    pub(super) async fn send(&self, method: reqwest::Method, path: &str, body: Body) -> Result<String, Error> {
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        req = match body {
+            Body::None => req,
+            Body::Json(text) => req.header("Content-Type", "application/json").body(text),
+            Body::Toml(text) => req.header("Content-Type", "application/toml").body(text),
+        };
+        let r = req.send().await?;
+        let status = r.status().as_u16();
+        let text = r.text().await?;
+        if (200..300).contains(&status) {
+            return Ok(text);
+        }
+        Err(match serde_json::from_str::<ErrorBody>(&text) {
+            Ok(e) => Error::Control { status, code: e.error.code, message: e.error.message },
+            Err(_) => Error::Control { status, code: String::new(), message: text },
+        })
+    }
+}

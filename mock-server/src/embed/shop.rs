@@ -1,0 +1,187 @@
+//! [`MockShop`]: one shop of a running fake, with its credentials and the control-plane
+//! actions a test plays (the buyer, Rakuten, time passing). Every method is one
+//! `/__admin/shops/{shop_id}/…` request answered by a [`crate::control`] type.
+
+use super::client::Body;
+use super::{ControlClient, Error};
+use crate::control::{
+    AdvanceRequest, Advanced, Catalog, ClockNow, Generated, Journal, LicenseRenewal, OrderBrief, OrderHistory,
+    OrderList, ReviewRequest, ShopCredentials, ShopDetail,
+};
+use crate::domain::settings::ShopSettings;
+use crate::setup::{GenerateDoc, OrderDoc};
+use reqwest::Method;
+
+/// A shop on a running fake. Cheap to clone; it holds the credentials as created (or as last
+/// renewed through [`MockShop::renew_license`]).
+#[derive(Clone, Debug)]
+pub struct MockShop {
+    control: ControlClient,
+    credentials: ShopCredentials,
+}
+
+impl MockShop {
+    pub(super) fn new(control: ControlClient, credentials: ShopCredentials) -> Self {
+        MockShop { control, credentials }
+    }
+
+    /// The `Authorization` header value of RMS requests: `ESA base64(serviceSecret:licenseKey)`.
+    pub fn authorization(&self) -> &str {
+        &self.credentials.authorization
+    }
+
+    /// The six-digit shop id.
+    pub fn shop_id(&self) -> &str {
+        &self.credentials.shop_id
+    }
+
+    /// The service secret.
+    pub fn service_secret(&self) -> &str {
+        &self.credentials.service_secret
+    }
+
+    /// The licence key.
+    pub fn license_key(&self) -> &str {
+        &self.credentials.license_key
+    }
+
+    /// Everything the control plane answered when the shop was created.
+    pub fn credentials(&self) -> &ShopCredentials {
+        &self.credentials
+    }
+
+    /// The control plane of the shop's server.
+    pub fn control(&self) -> &ControlClient {
+        &self.control
+    }
+
+    fn path(&self, rest: &str) -> String {
+        format!("/__admin/shops/{}{rest}", self.credentials.shop_id)
+    }
+
+    fn order_path(&self, number: &str, rest: &str) -> String {
+        self.path(&format!("/orders/{number}{rest}"))
+    }
+
+    /// Everything about the shop: settings, counts by status, catalog.
+    pub async fn detail(&self) -> Result<ShopDetail, Error> {
+        self.control.call(Method::GET, &self.path(""), Body::None).await
+    }
+
+    /// Deletes the shop; its credentials stop working at once.
+    pub async fn delete(&self) -> Result<(), Error> {
+        self.control.delete_shop(self.shop_id()).await
+    }
+
+    /// The shop settings.
+    pub async fn settings(&self) -> Result<ShopSettings, Error> {
+        self.control.call(Method::GET, &self.path("/settings"), Body::None).await
+    }
+
+    /// Applies an RFC 7396 merge patch to the settings (`null` sets a key back to its
+    /// default) and returns them as they are now; a patch whose result is invalid changes
+    /// nothing.
+    pub async fn patch_settings(&self, patch: &serde_json::Value) -> Result<ShopSettings, Error> {
+        self.control.call(Method::PATCH, &self.path("/settings"), Body::json(patch)?).await
+    }
+
+    /// Issues a new licence key (the 90-day renewal); this handle uses it from now on.
+    pub async fn renew_license(&mut self, renewal: &LicenseRenewal) -> Result<&ShopCredentials, Error> {
+        self.credentials = self.control.call(Method::POST, &self.path("/license"), Body::json(renewal)?).await?;
+        Ok(&self.credentials)
+    }
+
+    /// A buyer places an order (stock is reserved, the order number issued). An order `at` a
+    /// later time moves the clock there first.
+    pub async fn place_order(&self, order: &OrderDoc) -> Result<OrderBrief, Error> {
+        self.control.call(Method::POST, &self.path("/orders"), Body::json(order)?).await
+    }
+
+    /// Every order of the shop.
+    pub async fn orders(&self) -> Result<Vec<OrderBrief>, Error> {
+        let list: OrderList = self.control.call(Method::GET, &self.path("/orders"), Body::None).await?;
+        Ok(list.orders)
+    }
+
+    /// One order.
+    pub async fn order(&self, number: &str) -> Result<OrderBrief, Error> {
+        self.control.call(Method::GET, &self.order_path(number, ""), Body::None).await
+    }
+
+    /// The buyer pays a prepaid order (or changes the payment after a failed card review).
+    pub async fn pay(&self, number: &str) -> Result<OrderBrief, Error> {
+        self.control.call(Method::POST, &self.order_path(number, "/payment"), Body::None).await
+    }
+
+    /// The buyer cancels the order.
+    pub async fn cancel(&self, number: &str) -> Result<OrderBrief, Error> {
+        self.control.call(Method::POST, &self.order_path(number, "/cancel"), Body::None).await
+    }
+
+    /// Rakuten's review of a card order fails (審査NG).
+    pub async fn review_ng(&self, number: &str) -> Result<OrderBrief, Error> {
+        let body = Body::json(&ReviewRequest::ng())?;
+        self.control.call(Method::POST, &self.order_path(number, "/review"), body).await
+    }
+
+    /// Every status change of one order, with its cause.
+    pub async fn history(&self, number: &str) -> Result<OrderHistory, Error> {
+        self.control.call(Method::GET, &self.order_path(number, "/history"), Body::None).await
+    }
+
+    /// The shop's virtual now (`2026-11-28T09:00:00+0900`).
+    pub async fn now(&self) -> Result<String, Error> {
+        let clock: ClockNow = self.control.call(Method::GET, &self.path("/clock"), Body::None).await?;
+        Ok(clock.now)
+    }
+
+    /// Moves the clock as `request` says, firing every transition that comes due.
+    pub async fn advance(&self, request: &AdvanceRequest) -> Result<Advanced, Error> {
+        self.control.call(Method::POST, &self.path("/clock/advance"), Body::json(request)?).await
+    }
+
+    /// Lets `seconds` of virtual time pass.
+    pub async fn advance_seconds(&self, seconds: i64) -> Result<Advanced, Error> {
+        self.advance(&AdvanceRequest::seconds(seconds)).await
+    }
+
+    /// Lets `minutes` of virtual time pass.
+    pub async fn advance_minutes(&self, minutes: i64) -> Result<Advanced, Error> {
+        self.advance(&AdvanceRequest::minutes(minutes)).await
+    }
+
+    /// Lets `hours` of virtual time pass.
+    pub async fn advance_hours(&self, hours: i64) -> Result<Advanced, Error> {
+        self.advance_minutes(hours.saturating_mul(60)).await
+    }
+
+    /// Lets `days` of virtual time pass.
+    pub async fn advance_days(&self, days: i64) -> Result<Advanced, Error> {
+        self.advance_minutes(days.saturating_mul(24 * 60)).await
+    }
+
+    /// Moves the clock to `to` (an RMS datetime, never before now).
+    pub async fn advance_to(&self, to: &str) -> Result<Advanced, Error> {
+        self.advance(&AdvanceRequest::to(to)).await
+    }
+
+    /// The journal of RMS requests the shop received.
+    pub async fn journal(&self) -> Result<Journal, Error> {
+        self.control.call(Method::GET, &self.path("/journal"), Body::None).await
+    }
+
+    /// Empties the journal (its `recorded` count goes on).
+    pub async fn clear_journal(&self) -> Result<(), Error> {
+        self.control.send(Method::DELETE, &self.path("/journal"), Body::None).await.map(drop)
+    }
+
+    /// Items and stock as the buyer side sees them.
+    pub async fn catalog(&self) -> Result<Catalog, Error> {
+        self.control.call(Method::GET, &self.path("/catalog"), Body::None).await
+    }
+
+    /// Seeds many generated items at once.
+    pub async fn generate_catalog(&self, request: &GenerateDoc) -> Result<Generated, Error> {
+        self.control.call(Method::POST, &self.path("/catalog/generate"), Body::json(request)?).await
+    }
+}

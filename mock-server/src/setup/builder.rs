@@ -1,0 +1,214 @@
+//! Shop documents built in Rust: builder steps on [`ShopDocument`] and its parts, so a test
+//! writes `ShopDocument::new("123456").item(ItemDoc::new("tshirt", "Tシャツ").variant("m", 1980, 10))`
+//! instead of a TOML string. Every step sets what the same key of a shop file sets, the
+//! defaults are the shop file's, and [`ShopDocument::check`] applies the same rules.
+
+use super::{
+    card, coupon_name, hundred, one_usize, CouponDoc, GenerateDoc, ItemDoc, LineDoc, OrderDoc, OrderedPairs,
+    ShopDocument, ShopSection, VariantDoc,
+};
+use crate::domain::settings::{ShippingSettings, ShopSettings};
+
+impl ShopDocument {
+    /// A shop with default settings, no items and no orders; credentials `SP<id>_secret` and
+    /// `SL<id>_license`, clock at [`DEFAULT_CLOCK_START`](super::DEFAULT_CLOCK_START).
+    pub fn new(shop_id: impl Into<String>) -> Self {
+        let shop_id = shop_id.into();
+        ShopDocument {
+            shop: ShopSection {
+                service_secret: format!("SP{shop_id}_secret"),
+                license_key: format!("SL{shop_id}_license"),
+                shop_id,
+                name: None,
+                license_issued_at: None,
+                clock_start: None,
+                seed: None,
+            },
+            settings: ShopSettings::default(),
+            shipping: ShippingSettings::default(),
+            sub_statuses: Vec::new(),
+            items: Vec::new(),
+            orders: Vec::new(),
+            generate: None,
+        }
+    }
+
+    /// Sets the ESA credentials.
+    pub fn credentials(mut self, service_secret: impl Into<String>, license_key: impl Into<String>) -> Self {
+        self.shop.service_secret = service_secret.into();
+        self.shop.license_key = license_key.into();
+        self
+    }
+
+    /// Sets the display name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.shop.name = Some(name.into());
+        self
+    }
+
+    /// Sets the shop's virtual now at creation (`2026-11-28T09:00:00+0900`).
+    pub fn clock_start(mut self, at: impl Into<String>) -> Self {
+        self.shop.clock_start = Some(at.into());
+        self
+    }
+
+    /// Sets when the licence key was issued (it expires 90 days later).
+    pub fn license_issued_at(mut self, at: impl Into<String>) -> Self {
+        self.shop.license_issued_at = Some(at.into());
+        self
+    }
+
+    /// Changes settings: `.settings(|s| s.auto_confirm = true)`.
+    pub fn settings(mut self, change: impl FnOnce(&mut ShopSettings)) -> Self {
+        change(&mut self.settings);
+        self
+    }
+
+    /// Adds an item.
+    pub fn item(mut self, item: ItemDoc) -> Self {
+        self.items.push(item);
+        self
+    }
+
+    /// Adds an order that already exists when the shop is created.
+    pub fn order(mut self, order: OrderDoc) -> Self {
+        self.orders.push(order);
+        self
+    }
+
+    /// Adds a generated catalog.
+    pub fn generate(mut self, generate: GenerateDoc) -> Self {
+        self.generate = Some(generate);
+        self
+    }
+}
+
+impl ItemDoc {
+    /// A `NORMAL` item with no variants yet.
+    pub fn new(manage_number: impl Into<String>, title: impl Into<String>) -> Self {
+        ItemDoc {
+            manage_number: manage_number.into(),
+            item_number: None,
+            title: title.into(),
+            genre_id: None,
+            item_type: None,
+            hide_item: false,
+            variants: Vec::new(),
+        }
+    }
+
+    /// Adds a SKU with a price and stock.
+    pub fn variant(self, variant_id: impl Into<String>, price: i64, quantity: i64) -> Self {
+        self.with_variant(VariantDoc::new(variant_id, price, quantity))
+    }
+
+    /// Adds a SKU built with [`VariantDoc`]'s builder.
+    pub fn with_variant(mut self, variant: VariantDoc) -> Self {
+        self.variants.push(variant);
+        self
+    }
+
+    /// Sets the item number (商品番号).
+    pub fn item_number(mut self, item_number: impl Into<String>) -> Self {
+        self.item_number = Some(item_number.into());
+        self
+    }
+
+    /// Sets the item type (`NORMAL`, `PRE_ORDER`, `BUYING_CLUB`).
+    pub fn item_type(mut self, item_type: impl Into<String>) -> Self {
+        self.item_type = Some(item_type.into());
+        self
+    }
+}
+
+impl VariantDoc {
+    /// A SKU with a price and stock that gives stock back on cancel.
+    pub fn new(variant_id: impl Into<String>, price: i64, quantity: i64) -> Self {
+        VariantDoc {
+            variant_id: variant_id.into(),
+            merchant_defined_sku_id: None,
+            price,
+            quantity,
+            selector_values: OrderedPairs::default(),
+            restock_on_cancel: true,
+            hidden: false,
+        }
+    }
+
+    /// Sets the merchant's SKU id.
+    pub fn sku(mut self, merchant_defined_sku_id: impl Into<String>) -> Self {
+        self.merchant_defined_sku_id = Some(merchant_defined_sku_id.into());
+        self
+    }
+
+    /// Adds a selector value (`("サイズ", "M")`), kept in the order added.
+    pub fn selector(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.selector_values.0.push((name.into(), value.into()));
+        self
+    }
+}
+
+impl Default for OrderDoc {
+    fn default() -> Self {
+        OrderDoc { at: None, settlement_method_code: card(), lines: Vec::new(), used_point: 0, coupons: Vec::new() }
+    }
+}
+
+impl OrderDoc {
+    /// A card order (settlement method 1) at the shop's now, with no lines yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds `units` of one SKU.
+    pub fn line(mut self, manage_number: impl Into<String>, variant_id: impl Into<String>, units: i64) -> Self {
+        self.lines.push(LineDoc::new(manage_number, variant_id, units));
+        self
+    }
+
+    /// Sets the settlement method code (1 card, 2 COD, 9 bank transfer, 14 convenience prepay, …).
+    pub fn settlement(mut self, code: i64) -> Self {
+        self.settlement_method_code = code;
+        self
+    }
+
+    /// Orders at `at` instead of now (a later time moves the shop's clock there first).
+    pub fn at(mut self, at: impl Into<String>) -> Self {
+        self.at = Some(at.into());
+        self
+    }
+
+    /// The buyer uses Rakuten points.
+    pub fn used_point(mut self, points: i64) -> Self {
+        self.used_point = points;
+        self
+    }
+
+    /// The buyer uses a coupon.
+    pub fn coupon(mut self, coupon: CouponDoc) -> Self {
+        self.coupons.push(coupon);
+        self
+    }
+}
+
+impl CouponDoc {
+    /// A shop coupon of `price` yen off once, expiring 30 days after ordering.
+    pub fn new(code: impl Into<String>, price: i64) -> Self {
+        CouponDoc {
+            code: code.into(),
+            name: coupon_name(),
+            summary: None,
+            capital_code: 1,
+            expiry_date: None,
+            price,
+            unit: 1,
+        }
+    }
+}
+
+impl GenerateDoc {
+    /// `items` items of one SKU each, 100 in stock, seed 0.
+    pub fn new(items: usize) -> Self {
+        GenerateDoc { items, variants: one_usize(), seed: 0, quantity: hundred() }
+    }
+}
