@@ -13,9 +13,9 @@ use crate::domain::item::model::{ArticleNumber, DisplayValue, ItemData, ItemType
 use crate::domain::order::OrderProgress;
 use crate::domain::order::SettlementMethod;
 use crate::domain::rng::seed_from;
-use crate::domain::settings::{ShippingSettings, ShopSettings, SubStatusDef};
 use crate::domain::shop::{OrderLine, PlaceOrderError, Shop, ShopProfile};
 use crate::domain::time::JstDateTime;
+use crate::settings::{ShippingSettings, ShopSettings, SubStatusDef};
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
