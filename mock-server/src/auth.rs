@@ -53,7 +53,7 @@ pub fn authenticate(
         return Err((GatewayError::Unauthorised, None));
     };
     let verdict = shop.with(|s| {
-        if s.profile.license_key != key {
+        if s.profile().license_key != key {
             Err(GatewayError::Unauthorised)
         } else if !s.license_valid() {
             Err(GatewayError::Expired)

@@ -110,7 +110,7 @@ pub async fn run_server(
     println!("listening on http://{addr}");
     for (_, shop) in state.registry.all() {
         shop.with(|s| {
-            let p = &s.profile;
+            let p = &s.profile();
             println!("shop {} ({})", p.shop_id, p.name);
             println!("  serviceSecret: {}", p.service_secret);
             println!("  licenseKey:    {}", p.license_key);

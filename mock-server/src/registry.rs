@@ -25,8 +25,8 @@ pub enum RegistryError {
 
 impl Registry {
     pub fn insert(&self, shop: Shop) -> Result<ShopHandle, RegistryError> {
-        let id = shop.profile.shop_id.clone();
-        let secret = shop.profile.service_secret.clone();
+        let id = shop.profile().shop_id.clone();
+        let secret = shop.profile().service_secret.clone();
         let mut inner = self.0.write().unwrap_or_else(|e| e.into_inner());
         if inner.shops.contains_key(&id) {
             return Err(RegistryError::DuplicateShopId(id));

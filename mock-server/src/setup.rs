@@ -608,7 +608,7 @@ impl ShopDocument {
                     crate::api::item::violation_error(&crate::domain::item::ItemViolation::new("manage_number", kind));
                 err(source, key("manage_number"), e.message)
             })?;
-            if shop.catalog.get(&manage).is_some() {
+            if shop.catalog().get(&manage).is_some() {
                 return Err(err(source, key("manage_number"), format!("'{}' is defined twice", it.manage_number)));
             }
             if it.variants.is_empty() {
@@ -676,7 +676,7 @@ license_key = "SL123456_bbbbbbbbbbbbbbbb"
     #[test]
     fn the_demo_shop_builds() {
         let shop = demo_shop();
-        assert_eq!(shop.profile.shop_id, "123456");
+        assert_eq!(shop.profile().shop_id, "123456");
         assert_ne!(shop.orders().len(), 0);
     }
 
@@ -685,7 +685,7 @@ license_key = "SL123456_bbbbbbbbbbbbbbbb"
         let doc: ShopDocument = parse_toml(MINIMAL, "m.toml").unwrap();
         let shop = doc.build("m.toml").unwrap();
         assert_eq!(shop.now().to_rms(), DEFAULT_CLOCK_START);
-        assert!(!shop.settings.auto_confirm);
+        assert!(!shop.settings().auto_confirm);
     }
 
     #[test]

@@ -230,7 +230,7 @@ async fn delete_shop(State(app): State<AppState>, AdminPath(shop_id): AdminPath<
 }
 
 async fn show_settings(State(app): State<AppState>, AdminPath(shop_id): AdminPath<String>) -> AdminResult {
-    ok(shop(&app, &shop_id)?.with(|s| s.settings.clone()))
+    ok(shop(&app, &shop_id)?.with(|s| s.settings().clone()))
 }
 
 /// A JSON merge patch over the settings; the result is validated as a whole. Read, merge,
@@ -246,7 +246,7 @@ async fn patch_settings(
         return Err(AdminError::bad_request("request body: must be a JSON object of settings"));
     }
     let settings = handle.with(|s| -> Result<ShopSettings, AdminError> {
-        let mut merged = serde_json::to_value(&s.settings).unwrap_or(Value::Null);
+        let mut merged = serde_json::to_value(s.settings()).unwrap_or(Value::Null);
         crate::merge::merge_patch(&mut merged, &patch);
         let settings: ShopSettings = parse_json(&merged.to_string(), "request body")
             .map_err(|e| AdminError::bad_request(e.to_string().replace("request body: ", "request body: settings.")))?;

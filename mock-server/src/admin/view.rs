@@ -10,7 +10,7 @@ use crate::domain::order::{Order, OrderProgress};
 use crate::domain::shop::{Shop, Transition};
 
 pub fn credentials(s: &Shop) -> ShopCredentials {
-    let p = &s.profile;
+    let p = &s.profile();
     ShopCredentials {
         shop_id: p.shop_id.clone(),
         name: p.name.clone(),
@@ -34,11 +34,11 @@ pub fn detail(s: &Shop) -> ShopDetail {
     ShopDetail {
         credentials: credentials(s),
         license_valid: s.license_valid(),
-        seed: s.seed,
+        seed: s.seed(),
         orders_by_status,
-        settings: s.settings.clone(),
-        shipping: s.shipping.clone(),
-        sub_statuses: s.sub_statuses.clone(),
+        settings: s.settings().clone(),
+        shipping: s.shipping().clone(),
+        sub_statuses: s.sub_statuses().to_vec(),
         catalog: catalog(s),
     }
 }
@@ -88,7 +88,7 @@ pub fn journal(s: &Shop) -> Journal {
     let j = s.journal();
     Journal {
         recorded: j.recorded(),
-        limit: s.settings.journal_limit,
+        limit: s.settings().journal_limit,
         entries: j
             .entries()
             .map(|e| JournalEntry {
@@ -107,7 +107,7 @@ pub fn journal(s: &Shop) -> Journal {
 /// orphan stock records (stock for SKUs no item has).
 pub fn catalog(s: &Shop) -> Catalog {
     let items = s
-        .catalog
+        .catalog()
         .items()
         .map(|i| CatalogItem {
             manage_number: i.manage_number.clone(),
@@ -126,15 +126,15 @@ pub fn catalog(s: &Shop) -> Catalog {
                     price: v.standard_price,
                     hidden: v.hidden,
                     restock_on_cancel: v.restock_on_cancel,
-                    quantity: s.inventory.get(&i.manage_number, &v.variant_id).map(|r| r.quantity),
+                    quantity: s.inventory().get(&i.manage_number, &v.variant_id).map(|r| r.quantity),
                 })
                 .collect(),
         })
         .collect();
     let orphan_stock = s
-        .inventory
+        .inventory()
         .iter()
-        .filter(|((m, v), _)| !s.catalog.has_variant(m, v))
+        .filter(|((m, v), _)| !s.catalog().has_variant(m, v))
         .map(|((m, v), r)| OrphanStock {
             manage_number: m.clone(),
             variant_id: v.clone(),

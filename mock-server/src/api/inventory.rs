@@ -132,7 +132,7 @@ async fn inventory_endpoint(
     };
     let call = Call { api: Api::Inventory, function: function.id(), method, path };
     handle_rms(&app, call, &headers, uri.query(), body, |shop, req| {
-        if let Err(r) = gate::admit(&shop.settings, function.catalog()) {
+        if let Err(r) = gate::admit(shop.settings(), function.catalog()) {
             return rest::error(ApiError::refused(r));
         }
         run(function, v21, &m, &v, shop, &req).unwrap_or_else(|errs| rest::errors(&errs))
@@ -151,7 +151,7 @@ fn run(f: Function, v21: bool, raw_m: &str, raw_v: &str, shop: &mut Shop, req: &
             match f {
                 Function::Get => {
                     let rec = shop
-                        .inventory
+                        .inventory()
                         .get(&m, raw_v)
                         .ok_or_else(|| vec![ApiError::not_found(&format!("manageNumber={m}, variantId={raw_v}"))])?;
                     Ok(RmsReply::json(200, record_json(&m, raw_v, rec, v21)))
@@ -190,8 +190,10 @@ fn run(f: Function, v21: bool, raw_m: &str, raw_v: &str, shop: &mut Shop, req: &
                 return Err(errs);
             }
             // Unknown pairs are left out (inventory-api.md §6, [I]).
-            let out: Vec<Value> =
-                keys.iter().filter_map(|(m, v)| shop.inventory.get(m, v).map(|r| record_json(m, v, r, v21))).collect();
+            let out: Vec<Value> = keys
+                .iter()
+                .filter_map(|(m, v)| shop.inventory().get(m, v).map(|r| record_json(m, v, r, v21)))
+                .collect();
             Ok(RmsReply::json(200, json!({ "inventories": out })))
         }
         Function::Range => {
@@ -231,7 +233,7 @@ fn run(f: Function, v21: bool, raw_m: &str, raw_v: &str, shop: &mut Shop, req: &
                     None,
                 )));
             }
-            let found = shop.inventory.range(lo, hi);
+            let found = shop.inventory().range(lo, hi);
             if found.len() > 1000 {
                 return Err(one(ApiError::new(
                     400,
@@ -269,7 +271,7 @@ fn run(f: Function, v21: bool, raw_m: &str, raw_v: &str, shop: &mut Shop, req: &
         }
         Function::VariantLists => {
             let m = manage_number(raw_m, "manageNumber").map_err(one)?;
-            let recs: Vec<(&String, &StockRecord)> = shop.inventory.variants_of(&m).collect();
+            let recs: Vec<(&String, &StockRecord)> = shop.inventory().variants_of(&m).collect();
             if recs.is_empty() {
                 return Err(one(ApiError::not_found(&format!("manageNumber={m}"))));
             }
@@ -412,7 +414,7 @@ fn parse_extras(
     errs: &mut Vec<ApiError>,
 ) -> Extras {
     let mut extras = Extras::default();
-    let known_time = &shop.settings.delivery_time_ids;
+    let known_time = &shop.settings().delivery_time_ids;
     if let Some(olt) = obj.get("operationLeadTime").filter(|v| !v.is_null()) {
         let mut ids = (None, None);
         for (k, slot) in [("normalDeliveryTimeId", &mut ids.0), ("backOrderDeliveryTimeId", &mut ids.1)] {
@@ -437,7 +439,7 @@ fn parse_extras(
                 let mut out = Vec::new();
                 for (j, id) in list.iter().enumerate() {
                     match id.as_i64() {
-                        Some(n) if shop.settings.ship_from_ids.contains(&n) => out.push(n),
+                        Some(n) if shop.settings().ship_from_ids.contains(&n) => out.push(n),
                         Some(n) => errs.push(ApiError::bad(
                             "IE0118",
                             format!("{n} is invalid because it is not defined in shipFromIds of shop setting."),

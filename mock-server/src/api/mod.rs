@@ -119,7 +119,7 @@ pub async fn handle_rms(
         Err((err, known)) => {
             let (reply, request_id) = match known {
                 Some(shop) => shop.with(|s| {
-                    let reply = gateway_reply(&err, &s.settings.gateway);
+                    let reply = gateway_reply(&err, &s.settings().gateway);
                     let (reply, id) = journaled(s, &call, reply);
                     (reply, Some(id))
                 }),
@@ -131,7 +131,7 @@ pub async fn handle_rms(
 
     // Enablement and rate limit, before the body is read.
     let refused = shop.with(|s| {
-        let enabled = s.settings.api_enabled(call.api) && !s.settings.function_disabled(call.function);
+        let enabled = s.settings().api_enabled(call.api) && !s.settings().function_disabled(call.function);
         let err = if !enabled {
             Some(GatewayError::FunctionDisabled)
         } else if !s.take_rate_token(call.function, Instant::now()) {
@@ -140,7 +140,7 @@ pub async fn handle_rms(
             None
         };
         err.map(|e| {
-            let reply = gateway_reply(&e, &s.settings.gateway);
+            let reply = gateway_reply(&e, &s.settings().gateway);
             journaled(s, &call, reply)
         })
     });

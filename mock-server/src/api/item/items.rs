@@ -56,7 +56,7 @@ fn rule_errors(violations: &[ItemViolation], data_ids: Vec<String>) -> Vec<ApiEr
 
 /// items.get
 pub fn get(shop: &Shop, manage_number: &str) -> Answer {
-    let item = shop.catalog.get(manage_number).ok_or_else(|| not_found(manage_number))?;
+    let item = shop.catalog().get(manage_number).ok_or_else(|| not_found(manage_number))?;
     Ok(RmsReply::json(200, item_json(item)))
 }
 
@@ -77,7 +77,7 @@ pub fn upsert(shop: &mut Shop, manage_number: &str, req: &Request<'_>) -> Answer
 /// whole; 204.
 pub fn patch(shop: &mut Shop, manage_number: &str, req: &Request<'_>) -> Answer {
     let body = rest::json_body(req).map_err(|e| vec![e])?;
-    let stored = shop.catalog.get(manage_number).ok_or_else(|| not_found(manage_number))?;
+    let stored = shop.catalog().get(manage_number).ok_or_else(|| not_found(manage_number))?;
     let mut merged = data_json(stored.data());
     crate::merge::merge_patch(&mut merged, &body);
     let draft = parse_item(shop, manage_number, &merged)?;
@@ -136,13 +136,13 @@ pub fn bulk_get(shop: &Shop, req: &Request<'_>) -> Answer {
     if !errs.is_empty() {
         return Err(errs);
     }
-    let results: Vec<Value> = numbers.iter().filter_map(|m| shop.catalog.get(m)).map(item_json).collect();
+    let results: Vec<Value> = numbers.iter().filter_map(|m| shop.catalog().get(m)).map(item_json).collect();
     Ok(RmsReply::json(200, json!({ "results": results })))
 }
 
 /// items.inventory-related-settings.get
 pub fn settings_get(shop: &Shop, manage_number: &str) -> Answer {
-    let item = shop.catalog.get(manage_number).ok_or_else(|| not_found(manage_number))?;
+    let item = shop.catalog().get(manage_number).ok_or_else(|| not_found(manage_number))?;
     Ok(RmsReply::json(200, serde_json::to_value(item.data().inventory_settings()).unwrap_or_else(|_| json!({}))))
 }
 
@@ -152,7 +152,7 @@ const SETTINGS_VARIANT_FIELDS: [&str; 4] =
 /// items.inventory-related-settings.update: the same shape as get; 204.
 pub fn settings_update(shop: &mut Shop, manage_number: &str, req: &Request<'_>) -> Answer {
     let body = rest::json_body(req).map_err(|e| vec![e])?;
-    if shop.catalog.get(manage_number).is_none() {
+    if shop.catalog().get(manage_number).is_none() {
         return Err(not_found(manage_number));
     }
     let update = parse_settings(&body)?;

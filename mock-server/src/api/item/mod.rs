@@ -122,7 +122,7 @@ async fn item_endpoint(
 }
 
 fn run(function: Function, raw_manage_number: &str, shop: &mut Shop, req: Request<'_>) -> RmsReply {
-    if let Err(r) = gate::admit(&shop.settings, function.catalog()) {
+    if let Err(r) = gate::admit(shop.settings(), function.catalog()) {
         return rest::error(ApiError::refused(r));
     }
     let result = match function {

@@ -128,7 +128,7 @@ fn parse(shop: &Shop, req: &Request<'_>) -> Result<Query, ApiError> {
                 }
                 "cursorMark" => q.cursor = Some(v),
                 other => {
-                    if shop.settings.item_search_unknown_params == UnknownParams::Reject {
+                    if shop.settings().item_search_unknown_params == UnknownParams::Reject {
                         return Err(ApiError::new(400, "IE1005", format!("Invalid query parameter : {other}."), None));
                     }
                 }
@@ -187,7 +187,7 @@ fn matches(shop: &Shop, item: &Item, q: &Query) -> bool {
             return false;
         }
     }
-    let stock = |vid: &str| shop.inventory.quantity(&item.manage_number, vid);
+    let stock = |vid: &str| shop.inventory().quantity(&item.manage_number, vid);
     for (name, want) in &q.bools {
         let actual = match *name {
             "isVariantStockout" => variants.iter().any(|v| stock(&v.variant_id) == 0),
@@ -273,7 +273,7 @@ fn cursor_position(token: &str) -> Option<(JstDateTime, String)> {
 
 pub fn search(shop: &Shop, req: &Request<'_>) -> Result<RmsReply, Vec<ApiError>> {
     let q = parse(shop, req).map_err(|e| vec![e])?;
-    let mut hits: Vec<&Item> = shop.catalog.items().filter(|i| matches(shop, i, &q)).collect();
+    let mut hits: Vec<&Item> = shop.catalog().items().filter(|i| matches(shop, i, &q)).collect();
     let key = q.sort_key.as_deref().unwrap_or("updated");
     // Cursor paging uses the default order (updated desc, then manageNumber).
     let descending = if q.cursor.is_some() { true } else { q.descending };
@@ -339,7 +339,7 @@ fn inventory_block(shop: &Shop, item: &Item) -> Option<Value> {
     let mut m = Map::new();
     let mut created: Option<JstDateTime> = None;
     let mut updated: Option<JstDateTime> = None;
-    for (vid, rec) in shop.inventory.variants_of(&item.manage_number) {
+    for (vid, rec) in shop.inventory().variants_of(&item.manage_number) {
         let e = &rec.extras;
         if e.operation_lead_time.is_none() && e.ship_from_ids.is_none() {
             continue;

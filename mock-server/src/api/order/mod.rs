@@ -58,7 +58,7 @@ impl OrderOp {
 
     /// Reads this operation's body with the shop's key matching.
     pub fn fields<'a>(&self, shop: &Shop, body: &'a Map<String, Value>) -> Fields<'a> {
-        Fields::new(body, self.code, shop.settings.key_case)
+        Fields::new(body, self.code, shop.settings().key_case)
     }
 }
 
@@ -186,7 +186,7 @@ fn run_op(op: &OrderOp, shop: &mut Shop, req: Request<'_>) -> RmsReply {
                 format!("Content-Type {media} はサポートされていません。application/json を指定して下さい。"),
             );
         }
-        if shop.settings.require_charset && !ct.contains("charset=") {
+        if shop.settings().require_charset && !ct.contains("charset=") {
             return fail(415, "Content-Typeにcharsetを指定して下さい。".into());
         }
     }

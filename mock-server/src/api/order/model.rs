@@ -279,7 +279,7 @@ fn package(p: &Package, shop: &Shop, v: u8) -> Value {
 
 /// An ordered line, as [`OrderItem::view`] says the shop's SKU migration shows it.
 fn item(i: &OrderItem, shop: &Shop, v: u8) -> Value {
-    let view = i.view(shop.settings.sku_migrated);
+    let view = i.view(shop.settings().sku_migrated);
     let mut m = Map::new();
     m.insert("itemDetailId".into(), json!(i.item_detail_id));
     m.insert("itemName".into(), json!(i.item_name));

@@ -45,7 +45,7 @@ pub fn search_order(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>) ->
 
 /// Turns the body into a [`SearchQuery`], or every validation message at once.
 pub fn parse(op: &OrderOp, shop: &Shop, body: &Map<String, Value>) -> Result<SearchQuery, Vec<Message>> {
-    let mode = shop.settings.datetime_mode;
+    let mode = shop.settings().datetime_mode;
     let mut f = op.fields(shop, body);
 
     let progress: Vec<OrderProgress> = match f.int_list("orderProgressList", false) {
@@ -115,7 +115,7 @@ pub fn parse(op: &OrderOp, shop: &Shop, body: &Map<String, Value>) -> Result<Sea
 
     let mut page_size = 30;
     let mut page = 1;
-    let mut descending = shop.settings.search_default_sort == SortDirection::Desc;
+    let mut descending = shop.settings().search_default_sort == SortDirection::Desc;
     if let Some(p) = f.object("PaginationRequestModel") {
         let mut pf = f.nested(p);
         page_size = pf.int_in("requestRecordsAmount", false, 1..=MAX_PAGE_SIZE as i64).unwrap_or(30);

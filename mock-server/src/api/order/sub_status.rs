@@ -16,7 +16,7 @@ pub fn get_sub_status_list(op: &OrderOp, shop: &mut Shop, _body: &Map<String, Va
         .iter()
         .filter_map(|p| {
             let defs: Vec<Value> = shop
-                .sub_statuses
+                .sub_statuses()
                 .iter()
                 .filter(|d| d.order_progress == p.code())
                 .enumerate()

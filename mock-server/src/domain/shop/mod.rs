@@ -277,26 +277,26 @@ impl Ids {
 /// One shop (店舗) and everything RMS keeps for it.
 pub struct Shop {
     /// Who the shop is.
-    pub profile: ShopProfile,
+    profile: ShopProfile,
     /// Its settings (change them with `set_settings`).
-    pub settings: ShopSettings,
+    settings: ShopSettings,
     /// Delivery defaults and postage.
-    pub shipping: ShippingSettings,
+    shipping: ShippingSettings,
     /// Its sub-statuses.
-    pub sub_statuses: Vec<SubStatusDef>,
+    sub_statuses: Vec<SubStatusDef>,
     /// Its items.
-    pub catalog: Catalog,
+    catalog: Catalog,
     /// Its stock.
-    pub inventory: Inventory,
+    inventory: Inventory,
     /// Seed of its ids and buyers.
-    pub seed: u64,
-    pub(super) now: JstDateTime,
-    pub(super) orders: OrderBook,
-    pub(super) schedule: BTreeMap<(JstDateTime, u64), Event>,
+    seed: u64,
+    now: JstDateTime,
+    orders: OrderBook,
+    schedule: BTreeMap<(JstDateTime, u64), Event>,
     schedule_seq: u64,
-    pub(super) ids: Ids,
+    ids: Ids,
     /// updateOrderShippingAsync requests by requestId.
-    pub(super) async_requests: std::collections::HashMap<String, super::order_ops::AsyncRequest>,
+    async_requests: std::collections::HashMap<String, super::order_ops::AsyncRequest>,
     buyers: Rng,
     journal: Journal,
     limiter: RateLimiter,
@@ -337,6 +337,41 @@ impl Shop {
         };
         shop.schedule_at(shop.profile.license_expires_at(), Event::LicenseExpiry);
         shop
+    }
+
+    /// Who the shop is and how it authenticates.
+    pub fn profile(&self) -> &ShopProfile {
+        &self.profile
+    }
+
+    /// Its settings; they change only through [`Shop::set_settings`].
+    pub fn settings(&self) -> &ShopSettings {
+        &self.settings
+    }
+
+    /// Delivery defaults and postage.
+    pub fn shipping(&self) -> &ShippingSettings {
+        &self.shipping
+    }
+
+    /// Its sub-status definitions (getSubStatusList).
+    pub fn sub_statuses(&self) -> &[SubStatusDef] {
+        &self.sub_statuses
+    }
+
+    /// Its items (Item API 2.0); they change through the item methods.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    /// Its stock (Inventory API); it changes through the stock methods and orders.
+    pub fn inventory(&self) -> &Inventory {
+        &self.inventory
+    }
+
+    /// Seed of its ids, buyers and request ids.
+    pub fn seed(&self) -> u64 {
+        self.seed
     }
 
     /// The shop's clock.
