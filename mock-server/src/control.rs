@@ -13,7 +13,7 @@
 //! [`GenerateDoc`](crate::GenerateDoc), and a settings patch is an RFC 7396 merge patch over
 //! [`ShopSettings`] (any JSON object, so it stays a `serde_json::Value`).
 
-use crate::domain::settings::{ShippingSettings, ShopSettings, SubStatusDef};
+use crate::settings::{ShippingSettings, ShopSettings, SubStatusDef};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

@@ -22,17 +22,18 @@ mod domain;
 mod embed;
 mod merge;
 mod registry;
+mod settings;
 mod setup;
 
 pub use auth::esa_header;
 pub use cli::{check_shop_files, run_server, Cli, Command, ServeArgs};
 pub use domain::function::{FunctionId, OrderOperation, UnknownFunction};
-pub use domain::settings::{
+pub use embed::{ControlClient, Error, MockShop, RmsMock};
+pub use merge::merge_patch;
+pub use settings::{
     Api, CancelFlow, DatetimeMode, GatewaySettings, HttpStatus, KeyCase, LimitClock, RateLimitSettings,
     ShippingSettings, ShopSettings, SortDirection, SubStatusDef, UnknownParams,
 };
-pub use embed::{ControlClient, Error, MockShop, RmsMock};
-pub use merge::merge_patch;
 pub use setup::{
     parse_json, parse_toml, CouponDoc, GenerateDoc, ItemDoc, LineDoc, OrderDoc, OrderedPairs, SetupError, ShopDocument,
     ShopSection, VariantDoc, DEFAULT_CLOCK_START, DEMO_SHOP_TOML,

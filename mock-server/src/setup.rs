@@ -9,9 +9,9 @@
 
 use crate::domain::item::model::{ArticleNumber, DisplayValue, ItemData, ItemType, OrderedMap, Selector, Variant};
 use crate::domain::order::SettlementMethod;
-use crate::domain::settings::{ShippingSettings, ShopSettings, SubStatusDef};
 use crate::domain::shop::{OrderLine, PlaceOrderError};
 use crate::domain::time::JstDateTime;
+use crate::settings::{ShippingSettings, ShopSettings, SubStatusDef};
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use std::fmt;

@@ -11,10 +11,10 @@ use crate::control::{
     AdvanceRequest, Advanced, ClockNow, ErrorBody, ErrorDetail, Generated, Health, LicenseRenewal, OrderBrief,
     OrderList, ReviewRequest, ShopList,
 };
-use crate::domain::settings::ShopSettings;
 use crate::domain::shop::{BuyerError, PlaceOrderError, Shop, ShopHandle};
 use crate::domain::time::JstDateTime;
 use crate::registry::RegistryError;
+use crate::settings::ShopSettings;
 use crate::setup::{parse_json, parse_toml, GenerateDoc, LineDoc, OrderDoc, ShopDocument};
 use crate::AppState;
 use axum::body::Bytes;

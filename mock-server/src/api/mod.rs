@@ -9,8 +9,8 @@ pub mod rest;
 
 use crate::auth::{self, GatewayError};
 use crate::domain::function::FunctionId;
-use crate::domain::settings::{Api, GatewaySettings};
 use crate::domain::shop::Shop;
+use crate::settings::{Api, GatewaySettings};
 use crate::AppState;
 use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};

@@ -15,6 +15,5 @@ pub mod order_view;
 pub mod rng;
 pub mod search;
 pub mod search_query;
-pub mod settings;
 pub mod shop;
 pub mod time;

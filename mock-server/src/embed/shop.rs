@@ -8,7 +8,7 @@ use crate::control::{
     AdvanceRequest, Advanced, Catalog, ClockNow, Generated, Journal, LicenseRenewal, OrderBrief, OrderHistory,
     OrderList, ReviewRequest, ShopCredentials, ShopDetail,
 };
-use crate::domain::settings::ShopSettings;
+use crate::settings::ShopSettings;
 use crate::setup::{GenerateDoc, OrderDoc};
 use reqwest::Method;
 

@@ -7,7 +7,7 @@ use super::{
     card, coupon_name, hundred, one_usize, CouponDoc, GenerateDoc, ItemDoc, LineDoc, OrderDoc, OrderedPairs,
     ShopDocument, ShopSection, VariantDoc,
 };
-use crate::domain::settings::{ShippingSettings, ShopSettings};
+use crate::settings::{ShippingSettings, ShopSettings};
 
 impl ShopDocument {
     /// A shop with default settings, no items and no orders; credentials `SP<id>_secret` and

@@ -14,6 +14,7 @@ mod golden;
 mod inventory;
 mod item_search;
 mod items;
+mod layering;
 mod order_ops;
 mod robustness;
 mod search_order;

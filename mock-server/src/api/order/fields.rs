@@ -6,8 +6,8 @@
 //! the number 7 (clients send getOrder's `version` either way), integral floats as integers.
 
 use super::envelope::Message;
-use crate::domain::settings::{DatetimeMode, KeyCase};
 use crate::domain::time::JstDateTime;
+use crate::settings::{DatetimeMode, KeyCase};
 use serde_json::{Map, Value};
 
 pub struct Fields<'a> {

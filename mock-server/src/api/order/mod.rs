@@ -26,8 +26,8 @@ pub mod update_order_shipping_async;
 
 use super::{handle_rms, respond, BodyError, Call, Request, RmsReply};
 use crate::domain::function::OrderOperation;
-use crate::domain::settings::Api;
 use crate::domain::shop::Shop;
+use crate::settings::Api;
 use crate::AppState;
 use axum::body::Body;
 use axum::extract::{OriginalUri, State};

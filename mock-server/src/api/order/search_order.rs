@@ -8,8 +8,8 @@ use crate::domain::search::{
     is_searchable_settlement, KeywordField, RangeProblem, SearchQuery, HORIZON_DAYS, MAX_PAGE_SIZE, ORDER_TYPES,
     WINDOW_DAYS,
 };
-use crate::domain::settings::SortDirection;
 use crate::domain::shop::Shop;
+use crate::settings::SortDirection;
 use serde_json::{json, Map, Value};
 
 pub fn search_order(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {

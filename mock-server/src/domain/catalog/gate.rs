@@ -2,7 +2,7 @@
 //! (SKUプロジェクト未移行) only some reads work (sku-migration.md §4, inventory-api.md §9.6),
 //! and a shop in read-only mode refuses writes.
 
-use crate::domain::settings::ShopSettings;
+use crate::settings::ShopSettings;
 
 /// An Item API 2.0 or Inventory API function, as the rules see it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

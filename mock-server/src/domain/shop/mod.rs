@@ -11,8 +11,8 @@ use crate::domain::limits::RateLimiter;
 use crate::domain::order::{Cause, Order, OrderProgress, SettlementMethod};
 use crate::domain::rng::Rng;
 use crate::domain::search::OrderBook;
-use crate::domain::settings::{ShippingSettings, ShopSettings, SubStatusDef};
 use crate::domain::time::JstDateTime;
+use crate::settings::{ShippingSettings, ShopSettings, SubStatusDef};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 

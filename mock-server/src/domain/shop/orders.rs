@@ -8,7 +8,7 @@ use crate::domain::function::OrderOperation;
 use crate::domain::order::{Cause, ChangeReason, ChangeType, ChangeTypeDetail, Order, OrderProgress, ReasonDetail};
 use crate::domain::order_ops::*;
 use crate::domain::search::{SearchPage, SearchQuery};
-use crate::domain::settings::CancelFlow;
+use crate::settings::CancelFlow;
 use clock::Event;
 use OrderProgress::*;
 

@@ -4,7 +4,7 @@
 use super::*;
 use crate::domain::function::FunctionId;
 use crate::domain::journal::JournalEntry;
-use crate::domain::settings::ShopSettings;
+use crate::settings::ShopSettings;
 use std::time::Instant;
 
 impl Shop {
@@ -17,10 +17,8 @@ impl Shop {
         }
         let rate = self.settings.rate_for(function);
         match self.settings.rate_limit.clock {
-            crate::domain::settings::LimitClock::Wall => self.limiter.try_take(function, rate, now),
-            crate::domain::settings::LimitClock::Virtual => {
-                self.limiter.try_take_at(function, rate, self.now.seconds() as f64)
-            }
+            crate::settings::LimitClock::Wall => self.limiter.try_take(function, rate, now),
+            crate::settings::LimitClock::Virtual => self.limiter.try_take_at(function, rate, self.now.seconds() as f64),
         }
     }
 

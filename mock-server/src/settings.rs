@@ -4,8 +4,13 @@
 //! These are plain data with serde derives so the shop file (TOML), the control plane (JSON)
 //! and `PATCH …/settings` share one definition; unknown keys are refused so a typo never
 //! silently does nothing.
+//!
+//! This module sits beside `domain/` and `api/`, not inside either: the settings are read by
+//! both. The domain reads the rule knobs (自動注文確認, delays, cancel flow, SKU migration); the
+//! wire reads the knobs of its own answers (gateway statuses and codes, key case, datetime
+//! format), which would be out of place among the rules of RMS.
 
-use super::function::FunctionId;
+use crate::domain::function::FunctionId;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
