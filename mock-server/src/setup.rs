@@ -1,26 +1,22 @@
 //! Shop documents: one description of a shop, read from a TOML file (`--shop FILE`) or from
-//! the control plane (JSON or TOML), and turned into a [`Shop`].
+//! the control plane (JSON or TOML), and turned into a shop.
 //!
 //! Every problem is reported as `<source>: <key>: <problem>` so a support engineer can fix a
 //! customer's file without reading our code.
 //!
-//! One cohesive thing (the document types, their parsing, and the one place a document
-//! becomes a shop), so it stays one file of ~550 lines plus its tests; the Rust builder steps
-//! are in `setup/builder.rs`.
+//! This file holds the document types and their parsing; `setup/build.rs` is the one place a
+//! document becomes a shop, and `setup/builder.rs` the Rust builder steps.
 
-use crate::domain::inventory::{Mode, StockWrite};
 use crate::domain::item::model::{ArticleNumber, DisplayValue, ItemData, ItemType, OrderedMap, Selector, Variant};
-use crate::domain::order::OrderProgress;
 use crate::domain::order::SettlementMethod;
-use crate::domain::rng::seed_from;
-use crate::domain::shop::{OrderLine, PlaceOrderError, Shop, ShopProfile};
+use crate::domain::shop::{OrderLine, PlaceOrderError};
 use crate::domain::time::JstDateTime;
 use crate::settings::{ShippingSettings, ShopSettings, SubStatusDef};
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
 use std::fmt;
 
+mod build;
 mod builder;
 
 /// The demo shop served by `rms-mock` with no arguments.
@@ -493,170 +489,9 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(text: &str, source: &str) -> R
     Ok(v)
 }
 
-fn datetime(source: &str, key: &str, s: &str) -> Result<JstDateTime, SetupError> {
-    JstDateTime::parse_flexible(s)
-        .map_err(|_| err(source, key, format!("'{s}' is not a JST datetime like 2026-11-28T09:00:00+0900")))
-}
-
-fn check_token(source: &str, key: &str, s: &str) -> Result<(), SetupError> {
-    if s.is_empty() {
-        return Err(err(source, key, "must not be empty"));
-    }
-    if s.chars().any(|c| c.is_whitespace() || c == ':') {
-        return Err(err(source, key, "must not contain spaces or ':' (it goes into the ESA header)"));
-    }
-    Ok(())
-}
-
-impl ShopDocument {
-    /// Checks the document and creates the shop: catalog first, then the existing orders
-    /// played in time order on the shop's clock, which ends at `clock_start`.
-    pub(crate) fn build(&self, source: &str) -> Result<Shop, SetupError> {
-        let s = &self.shop;
-        if s.shop_id.len() != 6 || !s.shop_id.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(err(source, "shop.shop_id", format!("'{}' is not 6 digits", s.shop_id)));
-        }
-        check_token(source, "shop.service_secret", &s.service_secret)?;
-        check_token(source, "shop.license_key", &s.license_key)?;
-        let clock_start =
-            datetime(source, "shop.clock_start", s.clock_start.as_deref().unwrap_or(DEFAULT_CLOCK_START))?;
-        let issued = match &s.license_issued_at {
-            Some(t) => datetime(source, "shop.license_issued_at", t)?,
-            None => clock_start,
-        };
-        if let Some((key, problem)) = self.settings.problems().into_iter().next() {
-            return Err(err(source, format!("settings.{key}"), problem));
-        }
-        let mut seen_sub = HashSet::new();
-        for (i, d) in self.sub_statuses.iter().enumerate() {
-            if OrderProgress::from_code(i64::from(d.order_progress)).is_none() {
-                return Err(err(
-                    source,
-                    format!("sub_statuses[{i}].order_progress"),
-                    format!("{} is not an orderProgress (100-900)", d.order_progress),
-                ));
-            }
-            if !seen_sub.insert(d.id) {
-                return Err(err(source, format!("sub_statuses[{i}].id"), format!("{} is defined twice", d.id)));
-            }
-        }
-        let seed = s.seed.unwrap_or_else(|| seed_from(&s.shop_id));
-
-        let mut orders = Vec::with_capacity(self.orders.len());
-        for (i, o) in self.orders.iter().enumerate() {
-            let at = match &o.at {
-                Some(t) => datetime(source, &format!("orders[{i}].at"), t)?,
-                None => clock_start,
-            };
-            if at > clock_start {
-                return Err(err(
-                    source,
-                    format!("orders[{i}].at"),
-                    format!("{at} is after clock_start {clock_start}; existing orders must be in the past"),
-                ));
-            }
-            orders.push((at, i, o));
-        }
-        orders.sort_by_key(|(at, i, _)| (*at, *i));
-        let start = orders.first().map(|(at, _, _)| *at).unwrap_or(clock_start).min(clock_start);
-
-        let profile = ShopProfile {
-            shop_id: s.shop_id.clone(),
-            name: s.name.clone().unwrap_or_else(|| format!("shop-{}", s.shop_id)),
-            service_secret: s.service_secret.clone(),
-            license_key: s.license_key.clone(),
-            license_issued_at: issued,
-        };
-        let mut shop =
-            Shop::new(profile, self.settings.clone(), self.shipping.clone(), self.sub_statuses.clone(), seed, start);
-        self.load_catalog(source, &mut shop)?;
-        if let Some(g) = &self.generate {
-            if g.items > 100_000 || !(1..=400).contains(&g.variants) || !(0..=99_999).contains(&g.quantity) {
-                return Err(err(source, "generate", "items ≤ 100000, variants 1..400, quantity 0..99999"));
-            }
-            shop.generate_catalog(g.items, g.variants, g.seed, g.quantity).map_err(|e| {
-                let e = crate::api::item::generate_error(&e);
-                err(source, "generate", format!("{} ({})", e.message, e.code))
-            })?;
-        }
-        for (at, i, o) in orders {
-            let lines: Vec<OrderLine> = o.lines.iter().map(LineDoc::to_line).collect();
-            let extras = o.extras(at).map_err(|(k, p)| err(source, format!("orders[{i}].{k}"), p))?;
-            shop.place_order_with(&lines, o.settlement_method_code, Some(at), &extras).map_err(|e| {
-                match place_order_problem(&e) {
-                    (Some(k), p) => err(source, format!("orders[{i}].{k}"), p),
-                    (None, p) => err(source, format!("orders[{i}]"), p),
-                }
-            })?;
-        }
-        shop.advance_to(clock_start);
-        Ok(shop)
-    }
-
-    /// Checks the document as creating the shop would (`source` names it in errors), without
-    /// creating it.
-    pub fn check(&self, source: &str) -> Result<(), SetupError> {
-        self.build(source).map(drop)
-    }
-
-    /// Items through the Item API rules, stock through the Inventory API rules.
-    fn load_catalog(&self, source: &str, shop: &mut Shop) -> Result<(), SetupError> {
-        for (i, it) in self.items.iter().enumerate() {
-            let key = |k: &str| format!("items[{i}].{k}");
-            let manage = crate::domain::item::manage_number(&it.manage_number).map_err(|kind| {
-                let e =
-                    crate::api::item::violation_error(&crate::domain::item::ItemViolation::new("manage_number", kind));
-                err(source, key("manage_number"), e.message)
-            })?;
-            if shop.catalog().get(&manage).is_some() {
-                return Err(err(source, key("manage_number"), format!("'{}' is defined twice", it.manage_number)));
-            }
-            if it.variants.is_empty() {
-                return Err(err(source, key("variants"), "an item needs at least one variant"));
-            }
-            let mut writes = Vec::new();
-            for (j, v) in it.variants.iter().enumerate() {
-                if v.price < 0 {
-                    return Err(err(
-                        source,
-                        format!("items[{i}].variants[{j}].price"),
-                        format!("{} is negative", v.price),
-                    ));
-                }
-                if !(0..=99_999).contains(&v.quantity) {
-                    return Err(err(
-                        source,
-                        format!("items[{i}].variants[{j}].quantity"),
-                        format!("{} is not between 0 and 99999", v.quantity),
-                    ));
-                }
-                writes.push(StockWrite {
-                    manage_number: manage.clone(),
-                    variant_id: v.variant_id.clone(),
-                    mode: Mode::Absolute,
-                    quantity: v.quantity,
-                    extras: None,
-                });
-            }
-            shop.upsert_item(&manage, it.to_item()).map_err(|errs| {
-                let e = errs
-                    .first()
-                    .map(crate::api::item::violation_error)
-                    .unwrap_or_else(|| crate::api::rest::ApiError::new(400, "IE0002", "the item is invalid", None));
-                err(source, format!("items[{i}]"), format!("{} ({})", e.message, e.code))
-            })?;
-            shop.write_stock(&writes).map_err(|r| {
-                let e = crate::api::inventory::refusal(&r, |j, f| format!("items[{i}].variants[{j}].{f}"));
-                err(source, key("variants"), format!("{} ({})", e.message, e.code))
-            })?;
-        }
-        Ok(())
-    }
-}
-
 /// The embedded demo shop.
 #[cfg(test)]
-fn demo_shop() -> Shop {
+fn demo_shop() -> crate::domain::shop::Shop {
     let doc: ShopDocument =
         parse_toml(DEMO_SHOP_TOML, "fixtures/shops/demo.toml").expect("the embedded demo shop parses");
     doc.build("fixtures/shops/demo.toml").expect("the embedded demo shop builds")
