@@ -104,7 +104,7 @@ async fn fallback(method: Method, uri: Uri) -> Response {
     }
     let p = uri.path();
     if p.starts_with("/es/2.0/items") || p.starts_with("/es/2.0/inventories") || p.starts_with("/es/2.1/") {
-        return api::item::no_such_path();
+        return api::rest::no_such_path();
     }
     api::unknown_path(&method, p)
 }

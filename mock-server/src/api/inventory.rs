@@ -6,7 +6,7 @@ use super::{handle_rms, rest, Call, Request, RmsReply};
 use crate::api::rest::ApiError;
 use crate::domain::catalog::gate::{self, CatalogFunction};
 use crate::domain::function::FunctionId;
-use crate::domain::inventory::{Extras, Mode, StockRecord, StockRefusal, StockRefusalKind, StockWrite, MAX_QUANTITY};
+use crate::domain::inventory::{Extras, Mode, StockRecord, StockWrite, MAX_QUANTITY};
 use crate::domain::item;
 use crate::domain::shop::Shop;
 use crate::settings::Api;
@@ -62,28 +62,6 @@ impl Function {
     }
 }
 
-/// The RMS error for a refused stock write; `path_of(index, field)` names the field of the
-/// refused write (`quantity` for a single upsert, `inventories[1].quantity` in a bulk one).
-pub fn refusal(r: &StockRefusal, path_of: impl Fn(usize, &str) -> String) -> ApiError {
-    match r.kind {
-        StockRefusalKind::RelativeWithoutRecord => ApiError::bad(
-            "IE0500",
-            "Cannot use relative mode to update inventory which the combination of manageNumber and variantId does not exist.",
-            &path_of(r.index, "mode"),
-        ),
-        StockRefusalKind::QuantityOutOfRange => ApiError::bad(
-            "IE0117",
-            "After update, the quantity must be between 0 and 99999.",
-            &path_of(r.index, "quantity"),
-        ),
-        StockRefusalKind::TooManyVariants => ApiError::bad(
-            "IE0121",
-            "Inventory cannot be added because the size has reached the limit.",
-            &path_of(r.index, "variantId"),
-        ),
-    }
-}
-
 /// A manageNumber in a path or body: lowered, or its RMS error.
 fn manage_number(raw: &str, path: &str) -> Result<String, ApiError> {
     item::manage_number(raw).map_err(|k| super::item::errors::at(path, k))
@@ -128,7 +106,7 @@ async fn inventory_endpoint(
     let v21 = path.starts_with("/es/2.1/");
     let rest_path = path.get("/es/2.x/inventories/".len()..).unwrap_or("");
     let Some((function, m, v)) = route(&method, v21, rest_path) else {
-        return super::item::no_such_path();
+        return rest::no_such_path();
     };
     let call = Call { api: Api::Inventory, function: function.id(), method, path };
     handle_rms(&app, call, &headers, uri.query(), body, |shop, req| {
@@ -159,7 +137,8 @@ fn run(f: Function, v21: bool, raw_m: &str, raw_v: &str, shop: &mut Shop, req: &
                 Function::Upsert => {
                     let body = rest::json_body(req).map_err(one)?;
                     let write = parse_write(shop, &body, "", v21, Some((m, raw_v.to_string())))?;
-                    shop.write_stock(&[write]).map_err(|r| one(refusal(&r, |_, field| field.to_string())))?;
+                    shop.write_stock(&[write])
+                        .map_err(|r| one(rest::stock_refusal(&r, |_, field| field.to_string())))?;
                     Ok(rest::no_content())
                 }
                 _ => {
@@ -266,7 +245,8 @@ fn run(f: Function, v21: bool, raw_m: &str, raw_v: &str, shop: &mut Shop, req: &
             if !errs.is_empty() {
                 return Err(errs);
             }
-            shop.write_stock(&writes).map_err(|r| one(refusal(&r, |i, field| format!("inventories[{i}].{field}"))))?;
+            shop.write_stock(&writes)
+                .map_err(|r| one(rest::stock_refusal(&r, |i, field| format!("inventories[{i}].{field}"))))?;
             Ok(rest::no_content())
         }
         Function::VariantLists => {

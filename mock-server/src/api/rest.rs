@@ -1,11 +1,14 @@
 //! What Item API 2.0 and Inventory API 2.0/2.1 share on the wire: the error type and its
 //! `errors[]` envelope, body and query reading, and the answers of the shop gate
-//! (SKU migration, read-only mode) (item-api.md §2, inventory-api.md §7).
+//! (SKU migration, read-only mode) (item-api.md §2, inventory-api.md §7), the stock rules'
+//! refusals (both APIs write stock) and the answer for a path neither API has.
 
-use super::{Request, RmsReply};
+use super::{respond, Request, RmsReply};
 use crate::api::BodyError;
 use crate::domain::catalog::gate::GateRefusal;
+use crate::domain::inventory::{StockRefusal, StockRefusalKind};
 use axum::http::header;
+use axum::response::Response;
 use serde_json::{json, Map, Value};
 
 /// An Item/Inventory API error: `{"code","message","metadata":{"propertyPath"}}` + status.
@@ -171,4 +174,32 @@ pub fn parse_bool(name: &str, v: &str) -> Result<bool, ApiError> {
 
 pub fn parse_int(name: &str, v: &str) -> Result<i64, ApiError> {
     v.trim().parse().map_err(|_| ApiError::new(400, "IE0002", format!("{name} has an invalid value : {v}."), None))
+}
+
+/// The RMS error for a refused stock write; `path_of(index, field)` names the field of the
+/// refused write (`quantity` for a single upsert, `inventories[1].quantity` in a bulk one).
+pub fn stock_refusal(r: &StockRefusal, path_of: impl Fn(usize, &str) -> String) -> ApiError {
+    match r.kind {
+        StockRefusalKind::RelativeWithoutRecord => ApiError::bad(
+            "IE0500",
+            "Cannot use relative mode to update inventory which the combination of manageNumber and variantId does not exist.",
+            &path_of(r.index, "mode"),
+        ),
+        StockRefusalKind::QuantityOutOfRange => ApiError::bad(
+            "IE0117",
+            "After update, the quantity must be between 0 and 99999.",
+            &path_of(r.index, "quantity"),
+        ),
+        StockRefusalKind::TooManyVariants => ApiError::bad(
+            "IE0121",
+            "Inventory cannot be added because the size has reached the limit.",
+            &path_of(r.index, "variantId"),
+        ),
+    }
+}
+
+/// 400 GE0007, the answer for any path the API does not have.
+pub fn no_such_path() -> Response {
+    let reply = error(ApiError::new(400, "GE0007", "Requested path doesn't exist", None));
+    respond(reply, "application/json", None)
 }

@@ -163,7 +163,7 @@ impl ShopDocument {
                 err(source, format!("items[{i}]"), format!("{} ({})", e.message, e.code))
             })?;
             shop.write_stock(&writes).map_err(|r| {
-                let e = crate::api::inventory::refusal(&r, |j, f| format!("items[{i}].variants[{j}].{f}"));
+                let e = crate::api::rest::stock_refusal(&r, |j, f| format!("items[{i}].variants[{j}].{f}"));
                 err(source, key("variants"), format!("{} ({})", e.message, e.code))
             })?;
         }

@@ -86,3 +86,85 @@ fn the_check_itself_catches_each_kind_of_leak() {
     }
     assert!(offence("let status = OrderProgress::WaitingForConfirmation; // 100 注文確認待ち").is_none());
 }
+
+/// `src/` as modules: `crate::api::item` → its file's code, comments and tests left out.
+fn modules() -> Vec<(String, String)> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    files
+        .into_iter()
+        .filter(|f| !f.ends_with("main.rs"))
+        .map(|f| {
+            let rel = f.strip_prefix(&src).unwrap().with_extension("");
+            let mut parts: Vec<String> = rel.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+            if parts.last().is_some_and(|p| p == "mod" || p == "lib") {
+                parts.pop();
+            }
+            let name = std::iter::once("crate".to_string()).chain(parts).collect::<Vec<_>>().join("::");
+            let text = std::fs::read_to_string(&f).unwrap();
+            let code = text.split("#[cfg(test)]\nmod tests").next().unwrap_or("");
+            let code: Vec<&str> = code.lines().map(|l| l.split("//").next().unwrap_or("")).collect();
+            (name, code.join("\n"))
+        })
+        .collect()
+}
+
+/// Which modules a module's code names (`crate::x::y`, `super::z`), ancestors and descendants
+/// left out: a parent declaring its children and a child using its parent is how Rust nests.
+fn imports(name: &str, code: &str, all: &[String]) -> Vec<String> {
+    let parent = name.rsplit_once("::").map_or("crate", |(p, _)| p).to_string();
+    let mut out = Vec::new();
+    for (start, base) in [("crate::", "crate".to_string()), ("super::", parent)] {
+        for (i, _) in code.match_indices(start) {
+            if code[..i].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':') {
+                continue;
+            }
+            let rest = &code[i + start.len()..];
+            let mut target = base.clone();
+            for seg in rest.split("::") {
+                let seg: String = seg.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                let next = format!("{target}::{seg}");
+                if seg.is_empty() || !all.contains(&next) {
+                    break;
+                }
+                target = next;
+            }
+            let related = target == name
+                || target.starts_with(&format!("{name}::"))
+                || name.starts_with(&format!("{target}::"))
+                || target == "crate";
+            if !related && !out.contains(&target) {
+                out.push(target);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn no_two_files_import_each_other_even_through_others() {
+    let mods = modules();
+    let names: Vec<String> = mods.iter().map(|(n, _)| n.clone()).collect();
+    assert!(names.contains(&"crate::domain::shop".to_string()), "{names:?}");
+    let edges: Vec<Vec<usize>> = mods
+        .iter()
+        .map(|(n, code)| imports(n, code, &names).iter().map(|t| names.iter().position(|x| x == t).unwrap()).collect())
+        .collect();
+    // A cycle exists if some module reaches itself; report each module that does.
+    let mut in_cycles = Vec::new();
+    for start in 0..names.len() {
+        let mut seen = vec![false; names.len()];
+        let mut stack = edges[start].clone();
+        while let Some(m) = stack.pop() {
+            if m == start {
+                in_cycles.push(names[start].clone());
+                break;
+            }
+            if !std::mem::replace(&mut seen[m], true) {
+                stack.extend(&edges[m]);
+            }
+        }
+    }
+    assert!(in_cycles.is_empty(), "modules on an import cycle: {in_cycles:?}");
+}

@@ -8,7 +8,7 @@ mod items;
 mod search;
 mod wire;
 
-use super::{handle_rms, respond, rest, Call, Request, RmsReply};
+use super::{handle_rms, rest, Call, Request, RmsReply};
 use crate::api::rest::ApiError;
 use crate::domain::catalog::gate::{self, CatalogFunction};
 use crate::domain::catalog::generate::GenerateError;
@@ -90,19 +90,13 @@ fn route(method: &Method, rest: &str) -> Option<(Function, String)> {
 pub fn generate_error(e: &GenerateError) -> ApiError {
     match e {
         GenerateError::Item(v) => errors::violation(v),
-        GenerateError::Stock(r) => super::inventory::refusal(r, |i, f| format!("variants[{i}].{f}")),
+        GenerateError::Stock(r) => rest::stock_refusal(r, |i, f| format!("variants[{i}].{f}")),
     }
 }
 
 /// The RMS error for a broken item rule (shop documents report them with the code).
 pub fn violation_error(v: &ItemViolation) -> ApiError {
     errors::violation(v)
-}
-
-/// 400 GE0007, the answer for any path the API does not have.
-pub fn no_such_path() -> Response {
-    let reply = rest::error(ApiError::new(400, "GE0007", "Requested path doesn't exist", None));
-    respond(reply, "application/json", None)
 }
 
 async fn item_endpoint(
@@ -115,7 +109,7 @@ async fn item_endpoint(
     let path = uri.path().to_string();
     let rest_path = path.strip_prefix("/es/2.0/items/").unwrap_or("");
     let Some((function, manage_number)) = route(&method, rest_path) else {
-        return no_such_path();
+        return rest::no_such_path();
     };
     let call = Call { api: Api::Item, function: function.id(), method, path };
     handle_rms(&app, call, &headers, uri.query(), body, |shop, req| run(function, &manage_number, shop, req)).await
