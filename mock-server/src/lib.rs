@@ -25,6 +25,7 @@ mod registry;
 mod settings;
 mod setup;
 
+pub use api::message_codes;
 pub use auth::esa_header;
 pub use cli::{check_shop_files, run_server, Cli, Command, ServeArgs};
 pub use domain::function::{FunctionId, OrderOperation, UnknownFunction};

@@ -42,8 +42,14 @@ impl RmsReply {
 
 /// The message codes of any RMS answer, in order: the order API's `MessageModelList[].messageCode`
 /// (also those nested per order in `ResultShippingModelList`), the Item/Inventory APIs'
-/// `errors[].code`, and the gateway's `Results.errorCode`. The one reader of codes, for the
-/// journal, the tests and the conformance runner alike.
+/// `errors[].code`, and the gateway's `Results.errorCode`. The one reader of codes in this
+/// crate: the journal and Rust tests use it. (The conformance suite's reference integration
+/// keeps its own, as the third-party client it models would.)
+///
+/// ```
+/// let answer = serde_json::json!({"Results": {"errorCode": "ES01-01", "message": "Un-Authorised"}});
+/// assert_eq!(rms_mock::message_codes(&answer), ["ES01-01"]);
+/// ```
 pub fn message_codes(body: &Value) -> Vec<String> {
     fn message_list(v: &Value, out: &mut Vec<String>) {
         let list = v.get("MessageModelList").and_then(Value::as_array).into_iter().flatten();

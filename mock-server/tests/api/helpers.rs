@@ -314,12 +314,9 @@ pub fn json_of(v: impl serde::Serialize) -> Value {
     serde_json::to_value(v).unwrap()
 }
 
-/// `errors[].code` of an item/inventory answer.
+/// `errors[].code` of an item/inventory answer (the crate's one reader of codes).
 pub fn error_codes(v: &Value) -> Vec<String> {
-    v["errors"]
-        .as_array()
-        .map(|l| l.iter().map(|e| e["code"].as_str().unwrap().to_string()).collect())
-        .unwrap_or_default()
+    rms_mock::message_codes(v)
 }
 
 /// A minimal valid Item API 2.0 body with one selector and the given (variantId, size, price).
@@ -341,10 +338,7 @@ pub fn item_body(title: &str, variants: &[(&str, &str, i64)]) -> Value {
     })
 }
 
-/// `messageCode`s of an order-API answer.
+/// `messageCode`s of an order-API answer (the crate's one reader of codes).
 pub fn codes(v: &Value) -> Vec<String> {
-    v["MessageModelList"]
-        .as_array()
-        .map(|l| l.iter().map(|m| m["messageCode"].as_str().unwrap().to_string()).collect())
-        .unwrap_or_default()
+    rms_mock::message_codes(v)
 }
