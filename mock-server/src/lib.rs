@@ -6,10 +6,13 @@
 //! and plays the buyer, Rakuten and time passing through the typed control plane
 //! ([`control`]). Everything else runs as the `rms-mock` binary does, over HTTP.
 //!
-//! Inside, the crate is layered (all modules private): `domain` holds the rules of RMS
-//! (shops, orders, clock) without HTTP, `api` the RMS wire (one module per API family),
-//! `admin` the control plane under `/__admin/`, `setup` the shop documents, and `embed` the
-//! in-test handles.
+//! Inside, the crate is layered (all modules private but [`control`]): `domain` holds the
+//! rules of RMS (shops, orders, items, stock, the clock) as typed data and typed outcomes,
+//! with no JSON, HTTP status, message code or text (a test keeps it so); `api` is the RMS
+//! wire, one module per API family, and alone maps outcomes to codes, texts and envelopes;
+//! `admin` is the control plane under `/__admin/`; `settings` is the shop's settings, read
+//! by both; `setup` the shop documents; `embed` the in-test handles. No two files import
+//! each other (a test walks `src/` for cycles).
 
 #![warn(missing_docs)]
 
