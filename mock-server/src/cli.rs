@@ -9,12 +9,17 @@ use std::path::PathBuf;
 #[command(
     name = "rms-mock",
     version,
-    about = "A faithful, stateful fake of Rakuten RMS WEB SERVICE.\n\nWith no arguments, serves the embedded demo shop on 127.0.0.1:8080."
+    about = "A faithful, stateful fake of Rakuten RMS WEB SERVICE.\n\nWith no arguments, serves the embedded demo shop on 127.0.0.1:8080.",
+    args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
     /// What to do; none serves the demo shop.
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// With no subcommand: the flags of `serve` (`rms-mock --simulate` serves the demo shop
+    /// with simulated buyers).
+    #[command(flatten)]
+    pub serve: ServeArgs,
 }
 
 /// The subcommands.
@@ -42,6 +47,10 @@ pub struct ServeArgs {
     /// A shop file (TOML); repeat for several shops. Env: comma-separated paths.
     #[arg(long = "shop", env = "RMS_MOCK_SHOPS", value_delimiter = ',')]
     pub shops: Vec<PathBuf>,
+    /// Simulated buyers in every served shop: orders per virtual hour on average (at most 60;
+    /// 6 when the flag has no value). A shop file's own `[simulate]` keys are kept.
+    #[arg(long, env = "RMS_MOCK_SIMULATE", value_name = "ORDERS_PER_HOUR", num_args = 0..=1)]
+    pub simulate: Option<Option<f64>>,
 }
 
 impl Default for ServeArgs {
@@ -103,6 +112,10 @@ pub async fn run_server(
         let docs = load_shop_documents(&args.shops).map_err(|e| (2, e))?;
         crate::AppState::with_shops(docs).map_err(|e| (2, e))?
     };
+    let state = match args.simulate {
+        Some(rate) => state.with_simulated_buyers(rate).map_err(|e| (2, format!("--simulate: {e}")))?,
+        None => state,
+    };
     let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port))
         .await
         .map_err(|e| (1, format!("cannot listen on {}:{}: {e}", args.host, args.port)))?;
@@ -116,6 +129,9 @@ pub async fn run_server(
             println!("  licenseKey:    {}", p.license_key);
             println!("  Authorization: {}", crate::auth::esa_header(&p.service_secret, &p.license_key));
             println!("  virtual now:   {} (licence valid until {})", s.now(), p.license_expires_at());
+            if let Some(plan) = s.simulation().map(|sim| sim.plan()).filter(|plan| plan.enabled) {
+                println!("  simulated buyers: {} orders per virtual hour (seed {})", plan.orders_per_hour, plan.seed);
+            }
         });
     }
     println!("control plane: http://{addr}/__admin/shops");

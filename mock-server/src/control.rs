@@ -14,6 +14,7 @@
 //! [`ShopSettings`] (any JSON object, so it stays a `serde_json::Value`).
 
 use crate::settings::{ShippingSettings, ShopSettings, SubStatusDef};
+use crate::setup::SimulateDoc;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -223,6 +224,22 @@ pub struct FiredTransition {
     pub to: Option<u16>,
     /// Why, e.g. `auto_confirm`, `rakuten_processing`.
     pub cause: String,
+}
+
+/// `GET/PATCH /__admin/shops/{shop_id}/simulate`: the simulated buyers' plan (the keys of a
+/// shop document's `[simulate]`) and what they have done. A PATCH is an RFC 7396 merge patch
+/// over the plan (`{"enabled": false}`, `{"orders_per_hour": 30}`), checked as a whole.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SimulationStatus {
+    /// The plan; `enabled` is false for a shop that never had one.
+    #[serde(flatten)]
+    pub plan: SimulateDoc,
+    /// Orders the simulated buyers placed so far (no buyer arrives after `max_orders`).
+    pub placed: u32,
+    /// Buyers who found nothing in stock and left.
+    pub gave_up: u64,
+    /// When the next buyer arrives (virtual time), if one is due.
+    pub next_arrival: Option<String>,
 }
 
 /// `GET /__admin/shops/{shop_id}/journal`: the bounded log of RMS requests.

@@ -40,7 +40,7 @@ pub use settings::{
 };
 pub use setup::{
     parse_json, parse_toml, CouponDoc, GenerateDoc, ItemDoc, LineDoc, OrderDoc, OrderedPairs, SetupError, ShopDocument,
-    ShopSection, VariantDoc, DEFAULT_CLOCK_START, DEMO_SHOP_TOML,
+    ShopSection, SimulateDoc, VariantDoc, DEFAULT_CLOCK_START, DEMO_SHOP_TOML,
 };
 
 use axum::http::{Method, Uri};
@@ -72,6 +72,27 @@ impl AppState {
         let doc: ShopDocument = setup::parse_toml(setup::DEMO_SHOP_TOML, "fixtures/shops/demo.toml")
             .expect("the embedded demo shop parses");
         Self::with_shops(vec![("fixtures/shops/demo.toml".into(), doc)]).expect("the embedded demo shop builds")
+    }
+
+    /// The same boot shops with simulated buyers switched on in each (their own `[simulate]`
+    /// keys kept), at `orders_per_hour` when given; the shops are created afresh.
+    pub fn with_simulated_buyers(&self, orders_per_hour: Option<f64>) -> Result<Self, String> {
+        let docs = self
+            .boot
+            .iter()
+            .map(|(source, doc)| {
+                let mut doc = doc.clone();
+                let mut simulate = doc.simulate.take().unwrap_or_default();
+                simulate.enabled = true;
+                if let Some(rate) = orders_per_hour {
+                    simulate.orders_per_hour = rate;
+                }
+                simulate.plan(0).map_err(|(key, problem)| format!("{key}: {problem}"))?;
+                doc.simulate = Some(simulate);
+                Ok((source.clone(), doc))
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        Self::with_shops(docs)
     }
 
     /// Drops every shop and re-creates the boot shops.

@@ -15,7 +15,7 @@ use crate::domain::shop::{BuyerError, PlaceOrderError, Shop, ShopHandle};
 use crate::domain::time::JstDateTime;
 use crate::registry::RegistryError;
 use crate::settings::ShopSettings;
-use crate::setup::{parse_json, parse_toml, GenerateDoc, LineDoc, OrderDoc, ShopDocument};
+use crate::setup::{parse_json, parse_toml, GenerateDoc, LineDoc, OrderDoc, ShopDocument, SimulateDoc};
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, FailedToBufferBody};
@@ -48,6 +48,7 @@ pub fn routes() -> Router<AppState> {
         .route("/__admin/shops/{shop_id}/clock", get(show_clock))
         .route("/__admin/shops/{shop_id}/clock/advance", post(advance_clock))
         .route("/__admin/shops/{shop_id}/journal", get(journal).delete(clear_journal))
+        .route("/__admin/shops/{shop_id}/simulate", get(show_simulation).patch(patch_simulation))
 }
 
 /// A control-plane error: `{"error": {"code", "message"}}` ([`ErrorBody`]).
@@ -440,4 +441,33 @@ async fn journal(State(app): State<AppState>, AdminPath(shop_id): AdminPath<Stri
 async fn clear_journal(State(app): State<AppState>, AdminPath(shop_id): AdminPath<String>) -> AdminResult {
     shop(&app, &shop_id)?.with(|s| s.clear_journal());
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn show_simulation(State(app): State<AppState>, AdminPath(shop_id): AdminPath<String>) -> AdminResult {
+    ok(shop(&app, &shop_id)?.with(|s| view::simulation(s)))
+}
+
+/// A JSON merge patch over the simulated buyers' plan, checked as a whole and followed from
+/// the shop's now (read, merge, check and write under one lock, as for settings).
+async fn patch_simulation(
+    State(app): State<AppState>,
+    AdminPath(shop_id): AdminPath<String>,
+    AdminBody(body): AdminBody,
+) -> AdminResult {
+    let handle = shop(&app, &shop_id)?;
+    let patch: Value = json_body(&body)?;
+    if !patch.is_object() {
+        return Err(AdminError::bad_request("request body: must be a JSON object of simulate keys"));
+    }
+    let v = handle.with(|s| -> Result<_, AdminError> {
+        let mut merged = serde_json::to_value(view::simulation(s).plan).unwrap_or(Value::Null);
+        crate::merge::merge_patch(&mut merged, &patch);
+        let doc: SimulateDoc = parse_json(&merged.to_string(), "request body")
+            .map_err(|e| AdminError::bad_request(e.to_string().replace("request body: ", "request body: simulate.")))?;
+        let plan =
+            doc.plan(s.seed()).map_err(|(k, p)| AdminError::bad_request(format!("request body: simulate.{k}: {p}")))?;
+        s.set_simulation(plan);
+        Ok(view::simulation(s))
+    })?;
+    ok(v)
 }

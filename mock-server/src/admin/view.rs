@@ -4,7 +4,7 @@
 use crate::auth::esa_header;
 use crate::control::{
     Catalog, CatalogItem, CatalogVariant, FiredTransition, Journal, JournalEntry, OrderBrief, OrderHistory,
-    OrphanStock, ShopCredentials, ShopDetail, ShopSummary, StatusChange,
+    OrphanStock, ShopCredentials, ShopDetail, ShopSummary, SimulationStatus, StatusChange,
 };
 use crate::domain::order::{Order, OrderProgress};
 use crate::domain::shop::{Shop, Transition};
@@ -143,4 +143,17 @@ pub fn catalog(s: &Shop) -> Catalog {
         })
         .collect();
     Catalog { items, orphan_stock }
+}
+
+/// The simulated buyers' plan and counts; a shop that never had a plan shows the defaults,
+/// switched off, with its own seed.
+pub fn simulation(s: &Shop) -> SimulationStatus {
+    let (plan, placed, gave_up) = match s.simulation() {
+        Some(sim) => (crate::setup::SimulateDoc::from_plan(sim.plan()), sim.placed(), sim.gave_up()),
+        None => {
+            let doc = crate::setup::SimulateDoc { enabled: false, seed: Some(s.seed()), ..Default::default() };
+            (doc, 0, 0)
+        }
+    };
+    SimulationStatus { plan, placed, gave_up, next_arrival: s.next_simulated_arrival().map(|t| t.to_rms()) }
 }

@@ -6,7 +6,7 @@ use super::client::Body;
 use super::{ControlClient, Error};
 use crate::control::{
     AdvanceRequest, Advanced, Catalog, ClockNow, Generated, Journal, LicenseRenewal, OrderBrief, OrderHistory,
-    OrderList, ReviewRequest, ShopCredentials, ShopDetail,
+    OrderList, ReviewRequest, ShopCredentials, ShopDetail, SimulationStatus,
 };
 use crate::settings::ShopSettings;
 use crate::setup::{GenerateDoc, OrderDoc};
@@ -183,5 +183,17 @@ impl MockShop {
     /// Seeds many generated items at once.
     pub async fn generate_catalog(&self, request: &GenerateDoc) -> Result<Generated, Error> {
         self.control.call(Method::POST, &self.path("/catalog/generate"), Body::json(request)?).await
+    }
+
+    /// The simulated buyers' plan and what they have done.
+    pub async fn simulation(&self) -> Result<SimulationStatus, Error> {
+        self.control.call(Method::GET, &self.path("/simulate"), Body::None).await
+    }
+
+    /// Applies an RFC 7396 merge patch to the simulated buyers' plan
+    /// (`json!({"enabled": true, "orders_per_hour": 30})`) and returns it as it is now; a
+    /// patch whose result is invalid changes nothing.
+    pub async fn patch_simulation(&self, patch: &serde_json::Value) -> Result<SimulationStatus, Error> {
+        self.control.call(Method::PATCH, &self.path("/simulate"), Body::json(patch)?).await
     }
 }

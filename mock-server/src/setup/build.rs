@@ -58,6 +58,10 @@ impl ShopDocument {
             }
         }
         let seed = s.seed.unwrap_or_else(|| seed_from(&s.shop_id));
+        let simulation = match &self.simulate {
+            Some(doc) => Some(doc.plan(seed).map_err(|(k, p)| err(source, format!("simulate.{k}"), p))?),
+            None => None,
+        };
 
         let mut orders = Vec::with_capacity(self.orders.len());
         for (i, o) in self.orders.iter().enumerate() {
@@ -107,6 +111,10 @@ impl ShopDocument {
             })?;
         }
         shop.advance_to(clock_start);
+        // Buyers start arriving at clock_start, after the existing orders.
+        if let Some(plan) = simulation {
+            shop.set_simulation(plan);
+        }
         Ok(shop)
     }
 

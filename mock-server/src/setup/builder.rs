@@ -5,7 +5,7 @@
 
 use super::{
     card, coupon_name, hundred, one_usize, CouponDoc, GenerateDoc, ItemDoc, LineDoc, OrderDoc, OrderedPairs,
-    ShopDocument, ShopSection, VariantDoc,
+    ShopDocument, ShopSection, SimulateDoc, VariantDoc,
 };
 use crate::settings::{ShippingSettings, ShopSettings};
 
@@ -30,6 +30,7 @@ impl ShopDocument {
             items: Vec::new(),
             orders: Vec::new(),
             generate: None,
+            simulate: None,
         }
     }
 
@@ -79,6 +80,73 @@ impl ShopDocument {
     /// Adds a generated catalog.
     pub fn generate(mut self, generate: GenerateDoc) -> Self {
         self.generate = Some(generate);
+        self
+    }
+
+    /// Adds simulated buyers.
+    pub fn simulate(mut self, simulate: SimulateDoc) -> Self {
+        self.simulate = Some(simulate);
+        self
+    }
+}
+
+impl SimulateDoc {
+    /// Buyers at `orders_per_hour` (on average, at most 60), every other key at its default.
+    pub fn new(orders_per_hour: f64) -> Self {
+        SimulateDoc { orders_per_hour, ..SimulateDoc::default() }
+    }
+
+    /// Switches the buyers on or off.
+    pub fn enabled(mut self, enabled: bool) -> Self {
+        self.enabled = enabled;
+        self
+    }
+
+    /// Seeds the arrivals and the buyers' choices (default: the shop's seed).
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = Some(seed);
+        self
+    }
+
+    /// Replaces the payment mix: `(settlement method code, weight)` pairs.
+    pub fn payment_mix(mut self, mix: &[(u16, u32)]) -> Self {
+        self.payment_mix = mix.iter().map(|(c, w)| (c.to_string(), *w)).collect();
+        self
+    }
+
+    /// Prepaid buyers who pay do so within this many minutes of ordering.
+    pub fn pay_within_minutes(mut self, minutes: u32) -> Self {
+        self.pay_within_minutes = minutes;
+        self
+    }
+
+    /// Percent of prepaid buyers who never pay.
+    pub fn unpaid_share(mut self, percent: u32) -> Self {
+        self.unpaid_share = percent;
+        self
+    }
+
+    /// Percent of buyers who cancel within the self-cancel window.
+    pub fn cancel_share(mut self, percent: u32) -> Self {
+        self.cancel_share = percent;
+        self
+    }
+
+    /// At most this many units per line.
+    pub fn max_units(mut self, units: u32) -> Self {
+        self.max_units = units;
+        self
+    }
+
+    /// At most this many lines per order.
+    pub fn max_lines(mut self, lines: u32) -> Self {
+        self.max_lines = lines;
+        self
+    }
+
+    /// No buyer arrives after this many orders.
+    pub fn max_orders(mut self, orders: u32) -> Self {
+        self.max_orders = orders;
         self
     }
 }

@@ -31,6 +31,8 @@ pub(crate) enum Event {
     AsyncExpiry(String),
     /// The buyer did not change the payment after a review NG.
     ReviewDeadline(usize),
+    /// A simulated buyer arrives, pays or cancels (`shop/simulate.rs`).
+    Simulated(crate::domain::simulate::SimStep),
 }
 
 impl Shop {
@@ -121,6 +123,7 @@ impl Shop {
                 self.async_requests.remove(&id);
             }
             Event::ReviewDeadline(idx) => self.on_review_deadline(idx),
+            Event::Simulated(step) => self.on_simulated(step),
             Event::PaymentDeadline(idx) => {
                 let o = self.orders.get(idx);
                 let waiting =

@@ -22,6 +22,7 @@ mod items;
 mod orders;
 mod requests;
 mod shipping;
+mod simulate;
 
 use clock::Event;
 
@@ -303,6 +304,8 @@ pub struct Shop {
     /// Every transition since creation, oldest first.
     transitions: Vec<Transition>,
     request_seq: u64,
+    /// Simulated buyers (`[simulate]`), once switched on.
+    simulation: Option<crate::domain::simulate::Simulation>,
 }
 
 impl Shop {
@@ -334,6 +337,7 @@ impl Shop {
             limiter: RateLimiter::default(),
             transitions: Vec::new(),
             request_seq: 0,
+            simulation: None,
         };
         shop.schedule_at(shop.profile.license_expires_at(), Event::LicenseExpiry);
         shop
