@@ -711,4 +711,46 @@ license_key = "SL123456_bbbbbbbbbbbbbbbb"
         assert_eq!(order.coupons.len(), 1);
         assert_eq!(order.coupons[0].code, "C1");
     }
+
+    #[test]
+    fn simulate_keys_are_checked_and_named() {
+        let build = |simulate: &str| {
+            let text = format!("{MINIMAL}\n[simulate]\n{simulate}\n");
+            parse_toml::<ShopDocument>(&text, "x.toml").and_then(|d| d.build("x.toml").map(drop))
+        };
+        assert_eq!(build(""), Ok(()), "every key has a default");
+        assert_eq!(build("orders_per_hour = 12\npayment_mix = { 1 = 70, 9 = 20, 13 = 10 }"), Ok(()));
+        let e = build("orders_per_hr = 12").unwrap_err();
+        assert!(e.key.starts_with("simulate") && e.problem.contains("orders_per_hr"), "{e}");
+        for (line, key, problem) in [
+            ("orders_per_hour = 61", "simulate.orders_per_hour", "at most 60"),
+            ("orders_per_hour = 0", "simulate.orders_per_hour", "above 0"),
+            ("payment_mix = { 1 = 70, 99 = 30 }", "simulate.payment_mix.99", "not a RakutenPay payment code"),
+            ("payment_mix = { card = 1 }", "simulate.payment_mix.card", "not a RakutenPay payment code"),
+            ("payment_mix = { 1 = 0 }", "simulate.payment_mix", "at least one"),
+            ("payment_mix = { 1 = 1, 01 = 1 }", "simulate.payment_mix.1", "given twice"),
+            ("cancel_share = 120", "simulate.cancel_share", "percentage"),
+            ("unpaid_share = 101", "simulate.unpaid_share", "percentage"),
+            ("pay_within_minutes = 0", "simulate.pay_within_minutes", "at least 1"),
+            ("max_units = 0", "simulate.max_units", "between 1 and 999"),
+            ("max_lines = 11", "simulate.max_lines", "between 1 and 10"),
+            ("max_orders = 100001", "simulate.max_orders", "between 1 and 100000"),
+        ] {
+            let e = build(line).unwrap_err();
+            assert_eq!(e.key, key, "{line}: {e}");
+            assert!(e.problem.contains(problem), "{line}: {e}");
+        }
+        let e = build("cancel_share = -1").unwrap_err();
+        assert_eq!(e.key, "simulate.cancel_share", "{e}");
+    }
+
+    #[test]
+    fn a_shop_without_simulate_has_no_buyers_and_one_with_enabled_false_keeps_its_plan_idle() {
+        let plain = parse_toml::<ShopDocument>(MINIMAL, "m.toml").unwrap().build("m.toml").unwrap();
+        assert!(plain.simulation().is_none() && plain.next_simulated_arrival().is_none());
+        let text = format!("{MINIMAL}\n[simulate]\nenabled = false\norders_per_hour = 30\n");
+        let idle = parse_toml::<ShopDocument>(&text, "m.toml").unwrap().build("m.toml").unwrap();
+        assert_eq!(idle.simulation().unwrap().plan().orders_per_hour, 30.0);
+        assert_eq!(idle.next_simulated_arrival(), None);
+    }
 }

@@ -59,6 +59,12 @@ impl ShopDocument {
         self
     }
 
+    /// Sets the seed of ids and buyers (default: a hash of the shop id).
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.shop.seed = Some(seed);
+        self
+    }
+
     /// Changes settings: `.settings(|s| s.auto_confirm = true)`.
     pub fn settings(mut self, change: impl FnOnce(&mut ShopSettings)) -> Self {
         change(&mut self.settings);

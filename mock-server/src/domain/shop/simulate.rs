@@ -119,3 +119,123 @@ impl Shop {
         self.schedule_next_arrival();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::order::Cause;
+    use crate::setup::{parse_toml, ShopDocument};
+
+    /// A shop with two SKUs of `stock` units each and `[simulate]` lines.
+    fn shop(simulate: &str, stock: i64) -> Shop {
+        let text = format!(
+            "[shop]\nshop_id = \"123456\"\nservice_secret = \"s\"\nlicense_key = \"k\"\n[settings]\nauto_confirm = true\nauto_confirm_delay_minutes = 7\n[[items]]\nmanage_number = \"i\"\ntitle = \"t\"\n[[items.variants]]\nvariant_id = \"a\"\nprice = 1000\nquantity = {stock}\nselector_values = {{ s = \"a\" }}\n[[items.variants]]\nvariant_id = \"b\"\nprice = 500\nquantity = {stock}\nselector_values = {{ s = \"b\" }}\n[simulate]\n{simulate}\n"
+        );
+        let doc: ShopDocument = parse_toml(&text, "t").unwrap();
+        doc.build("t").unwrap()
+    }
+
+    fn t(s: &str) -> JstDateTime {
+        JstDateTime::parse_rms(s).unwrap()
+    }
+
+    /// Every order as (number, time, settlement, lines, history causes).
+    fn fingerprint(s: &Shop) -> Vec<String> {
+        s.orders()
+            .iter()
+            .map(|o| {
+                let lines: Vec<String> =
+                    o.items().map(|i| format!("{}/{}x{}", i.manage_number, i.variant_id, i.units)).collect();
+                let causes: Vec<&str> = o.history.iter().map(|h| h.cause.as_str()).collect();
+                format!(
+                    "{} {} {} {} {:?} {:?}",
+                    o.number,
+                    o.order_datetime,
+                    o.settlement.code(),
+                    o.orderer.family_name,
+                    lines,
+                    causes
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn buyers_arrive_as_the_clock_moves_interleaved_with_every_other_transition() {
+        let mut s = shop("orders_per_hour = 30\nseed = 1", 1000);
+        assert_eq!(s.orders().len(), 0, "nobody has ordered at clock_start");
+        let fired = s.advance_to(t("2026-11-28T13:00:00+0900"));
+        let placed = fired.iter().filter(|f| f.cause == TransitionCause::Order(Cause::Placed)).count();
+        assert!((80..160).contains(&placed), "{placed} orders in 4 hours at 30 an hour");
+        assert_eq!(placed, s.orders().len());
+        assert!(fired.windows(2).all(|w| w[0].at <= w[1].at), "one time line");
+        // Auto-confirm fired 7 minutes after each placement, between later placements.
+        let first = fired.iter().position(|f| f.cause == TransitionCause::Order(Cause::AutoConfirm)).unwrap();
+        assert!(fired[first + 1..].iter().any(|f| f.cause == TransitionCause::Order(Cause::Placed)));
+        assert!(s.next_simulated_arrival().is_some_and(|at| at > s.now()));
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_orders_however_the_advances_are_split() {
+        let plan = "orders_per_hour = 20\nseed = 5\ncancel_share = 20\nunpaid_share = 30\npayment_mix = { 1 = 50, 9 = 30, 14 = 20 }";
+        let mut whole = shop(plan, 1000);
+        whole.advance_to(t("2026-11-30T09:00:00+0900"));
+        let mut split = shop(plan, 1000);
+        let mut at = split.now();
+        for minutes in [1, 59, 7, 300, 13, 1000, 1500].iter().cycle() {
+            at = at.plus_minutes(*minutes).min(t("2026-11-30T09:00:00+0900"));
+            split.advance_to(at);
+            if at == t("2026-11-30T09:00:00+0900") {
+                break;
+            }
+        }
+        assert!(whole.orders().len() > 100);
+        assert_eq!(fingerprint(&whole), fingerprint(&split));
+        let mut other = shop(&plan.replace("seed = 5", "seed = 6"), 1000);
+        other.advance_to(t("2026-11-30T09:00:00+0900"));
+        assert_ne!(fingerprint(&whole), fingerprint(&other));
+    }
+
+    #[test]
+    fn stock_runs_down_and_then_buyers_leave_empty_handed() {
+        let mut s = shop("orders_per_hour = 60\ncancel_share = 0\npayment_mix = { 1 = 1 }", 10);
+        s.advance_to(t("2026-11-29T09:00:00+0900"));
+        assert_eq!((s.inventory().quantity("i", "a"), s.inventory().quantity("i", "b")), (0, 0));
+        let units: i64 = s.orders().iter().flat_map(|o| o.items()).map(|i| i.units).sum();
+        assert_eq!(units, 20, "exactly the stock was sold");
+        let sim = s.simulation().unwrap();
+        assert!(sim.gave_up() > 1000, "the rest of the day's buyers found nothing: {}", sim.gave_up());
+    }
+
+    #[test]
+    fn no_buyer_arrives_after_max_orders_and_a_year_ahead_ends() {
+        let mut s = shop("orders_per_hour = 60\nmax_orders = 50", 99_999);
+        let started = std::time::Instant::now();
+        s.advance_to(t("2027-11-28T09:00:00+0900"));
+        assert_eq!(s.simulation().unwrap().placed(), 50);
+        assert_eq!(s.next_simulated_arrival(), None);
+        assert!(started.elapsed() < std::time::Duration::from_secs(20));
+        // Nothing to sell at all: a year of the fastest buyers is a bounded amount of work.
+        let mut empty = shop("orders_per_hour = 60", 0);
+        empty.advance_to(t("2027-11-28T09:00:00+0900"));
+        assert_eq!(empty.orders().len(), 0);
+        assert!(empty.simulation().unwrap().gave_up() > 500_000);
+    }
+
+    #[test]
+    fn switching_off_drops_the_pending_arrival_and_a_new_rate_redraws_it() {
+        let mut s = shop("orders_per_hour = 6", 1000);
+        let first = s.next_simulated_arrival().unwrap();
+        let plan = s.simulation().unwrap().plan().clone();
+        s.set_simulation(crate::domain::simulate::Plan { cancel_percent: 50, ..plan.clone() });
+        assert_eq!(s.next_simulated_arrival(), Some(first), "other keys keep the pending arrival");
+        s.set_simulation(crate::domain::simulate::Plan { enabled: false, ..plan.clone() });
+        assert_eq!(s.next_simulated_arrival(), None);
+        s.advance_to(t("2026-11-29T09:00:00+0900"));
+        assert_eq!(s.orders().len(), 0);
+        s.set_simulation(crate::domain::simulate::Plan { enabled: true, orders_per_hour: 60.0, ..plan });
+        assert!(s.next_simulated_arrival().is_some_and(|at| at > t("2026-11-29T09:00:00+0900")));
+        s.advance_to(t("2026-11-29T10:00:00+0900"));
+        assert!(s.orders().len() > 30);
+    }
+}
