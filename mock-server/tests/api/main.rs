@@ -19,4 +19,5 @@ mod order_ops;
 mod robustness;
 mod search_order;
 mod shipping;
+mod simulate;
 mod stock;
