@@ -75,8 +75,9 @@ impl AppState {
     }
 
     /// The same boot shops with simulated buyers switched on in each (their own `[simulate]`
-    /// keys kept), at `orders_per_hour` when given; the shops are created afresh.
-    pub fn with_simulated_buyers(&self, orders_per_hour: Option<f64>) -> Result<Self, String> {
+    /// keys kept), at `orders_per_hour` when given; the shops are created afresh, and reset
+    /// re-creates them with their buyers.
+    pub fn with_simulated_buyers(mut self, orders_per_hour: Option<f64>) -> Result<Self, String> {
         let docs = self
             .boot
             .iter()
@@ -92,7 +93,9 @@ impl AppState {
                 Ok((source.clone(), doc))
             })
             .collect::<Result<Vec<_>, String>>()?;
-        Self::with_shops(docs)
+        self.boot = Arc::new(docs);
+        self.reset()?;
+        Ok(self)
     }
 
     /// Drops every shop and re-creates the boot shops.

@@ -336,7 +336,14 @@ async fn the_binary_with_simulate_serves_the_demo_shop_with_buyers() {
     let before = demo.orders().await.unwrap().len();
     demo.advance_hours(2).await.unwrap();
     let after = demo.orders().await.unwrap().len();
+    control.reset().await.unwrap();
+    let reset = demo.simulation().await.unwrap();
     let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
     let _ = child.wait();
     assert!(after > before + 20, "{before} → {after} orders after 2 virtual hours at 30 an hour");
+    assert_eq!(
+        (reset.plan.enabled, reset.plan.orders_per_hour, reset.placed),
+        (true, 30.0, 0),
+        "reset keeps the buyers"
+    );
 }
