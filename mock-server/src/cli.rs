@@ -61,7 +61,7 @@ pub struct ServeArgs {
     /// A shop file (TOML); repeat for several shops. Env: comma-separated paths.
     #[arg(long = "shop", env = "RMS_MOCK_SHOPS", value_delimiter = ',')]
     pub shops: Vec<PathBuf>,
-    /// Simulated buyers in every served shop: orders per virtual hour on average (at most 60;
+    /// Simulated buyers in every served shop: orders per virtual hour on average (0.01 to 60;
     /// 6 when the flag has no value). A shop file's own `[simulate]` keys are kept.
     #[arg(long, env = "RMS_MOCK_SIMULATE", value_name = "ORDERS_PER_HOUR", num_args = 0..=1)]
     pub simulate: Option<Option<f64>>,

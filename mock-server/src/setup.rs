@@ -385,8 +385,8 @@ pub(crate) fn to_extras(
 pub struct SimulateDoc {
     /// Whether buyers arrive (true when the table is present; `false` keeps the plan idle).
     pub enabled: bool,
-    /// Buyers per virtual hour on average, above 0 and at most 60; each one orders if it finds
-    /// something in stock.
+    /// Buyers per virtual hour on average, 0.01 to 60; each one orders if it finds something in
+    /// stock.
     pub orders_per_hour: f64,
     /// Seed of the arrivals and the buyers' choices; default: the shop's seed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -482,7 +482,11 @@ fn simulate_problem(p: &PlanProblem) -> (String, String) {
     let (key, problem) = match p {
         PlanProblem::Rate(r) => (
             "orders_per_hour",
-            format!("{r} is not a rate above 0 and at most {} orders per hour", simulate::MAX_ORDERS_PER_HOUR),
+            format!(
+                "{r} is not a rate between {} and {} orders per hour",
+                simulate::MIN_ORDERS_PER_HOUR,
+                simulate::MAX_ORDERS_PER_HOUR
+            ),
         ),
         PlanProblem::EmptyMix => ("payment_mix", "needs at least one payment code with a weight above 0".into()),
         PlanProblem::PayWithin => ("pay_within_minutes", "must be at least 1".into()),
@@ -723,8 +727,8 @@ license_key = "SL123456_bbbbbbbbbbbbbbbb"
         let e = build("orders_per_hr = 12").unwrap_err();
         assert!(e.key.starts_with("simulate") && e.problem.contains("orders_per_hr"), "{e}");
         for (line, key, problem) in [
-            ("orders_per_hour = 61", "simulate.orders_per_hour", "at most 60"),
-            ("orders_per_hour = 0", "simulate.orders_per_hour", "above 0"),
+            ("orders_per_hour = 61", "simulate.orders_per_hour", "between 0.01 and 60"),
+            ("orders_per_hour = 0", "simulate.orders_per_hour", "between 0.01 and 60"),
             ("payment_mix = { 1 = 70, 99 = 30 }", "simulate.payment_mix.99", "not a RakutenPay payment code"),
             ("payment_mix = { card = 1 }", "simulate.payment_mix.card", "not a RakutenPay payment code"),
             ("payment_mix = { 1 = 0 }", "simulate.payment_mix", "at least one"),

@@ -22,6 +22,9 @@ use crate::domain::rng::Rng;
 
 /// The busiest a simulated shop can be: arrivals per virtual hour, on average (one a minute).
 pub const MAX_ORDERS_PER_HOUR: f64 = 60.0;
+/// The quietest: one arrival per 100 virtual hours on average, so the next arrival is always
+/// a date the clock can show.
+pub const MIN_ORDERS_PER_HOUR: f64 = 0.01;
 /// The most orders one simulation may be allowed to place (`max_orders`).
 pub const MAX_ORDERS_LIMIT: u32 = 100_000;
 /// The most lines a simulated order may have (`max_lines`).
@@ -45,7 +48,7 @@ pub struct Plan {
     pub enabled: bool,
     /// Seed of the arrivals and the buyers' choices.
     pub seed: u64,
-    /// Arrivals per virtual hour, on average (0 < rate ≤ [`MAX_ORDERS_PER_HOUR`]).
+    /// Arrivals per virtual hour, on average ([`MIN_ORDERS_PER_HOUR`]..=[`MAX_ORDERS_PER_HOUR`]).
     pub orders_per_hour: f64,
     /// Payment methods with their weights (an order's method is drawn in proportion).
     pub payment_mix: Vec<(SettlementMethod, u32)>,
@@ -66,7 +69,7 @@ pub struct Plan {
 /// A value of a [`Plan`] out of its bounds.
 #[derive(Clone, Debug, PartialEq)]
 pub enum PlanProblem {
-    /// `orders_per_hour` is not in (0, [`MAX_ORDERS_PER_HOUR`]].
+    /// `orders_per_hour` is not in [`MIN_ORDERS_PER_HOUR`]..=[`MAX_ORDERS_PER_HOUR`].
     Rate(f64),
     /// The payment mix has no method with a weight above 0.
     EmptyMix,
@@ -91,7 +94,7 @@ impl Plan {
     /// The first value out of its bounds, if any.
     pub fn check(&self) -> Result<(), PlanProblem> {
         let r = self.orders_per_hour;
-        if !(r.is_finite() && r > 0.0 && r <= MAX_ORDERS_PER_HOUR) {
+        if !(MIN_ORDERS_PER_HOUR..=MAX_ORDERS_PER_HOUR).contains(&r) {
             return Err(PlanProblem::Rate(r));
         }
         if self.payment_mix.iter().all(|(_, w)| *w == 0) {
@@ -240,7 +243,7 @@ impl Simulation {
     /// Seconds until the next buyer arrives: exponential with the plan's rate (a Poisson
     /// stream of buyers), at least [`MIN_GAP_SECONDS`].
     pub fn next_gap_seconds(&mut self) -> i64 {
-        let rate = self.plan.orders_per_hour.clamp(f64::MIN_POSITIVE, MAX_ORDERS_PER_HOUR);
+        let rate = self.plan.orders_per_hour.clamp(MIN_ORDERS_PER_HOUR, MAX_ORDERS_PER_HOUR);
         exponential_seconds(&mut self.arrivals, 3600.0 / rate)
     }
 
@@ -516,6 +519,8 @@ mod tests {
         assert_eq!(Plan { orders_per_hour: 61.0, ..plan() }.check(), Err(PlanProblem::Rate(61.0)));
         assert!(matches!(Plan { orders_per_hour: f64::NAN, ..plan() }.check(), Err(PlanProblem::Rate(_))));
         assert_eq!(Plan { orders_per_hour: 0.0, ..plan() }.check(), Err(PlanProblem::Rate(0.0)));
+        assert_eq!(Plan { orders_per_hour: 1e-300, ..plan() }.check(), Err(PlanProblem::Rate(1e-300)));
+        assert_eq!(Plan { orders_per_hour: 0.01, ..plan() }.check(), Ok(()));
         assert_eq!(Plan { payment_mix: vec![], ..plan() }.check(), Err(PlanProblem::EmptyMix));
         assert_eq!(Plan { max_orders: 0, ..plan() }.check(), Err(PlanProblem::MaxOrders(0)));
         assert_eq!(

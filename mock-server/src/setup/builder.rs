@@ -97,7 +97,7 @@ impl ShopDocument {
 }
 
 impl SimulateDoc {
-    /// Buyers at `orders_per_hour` (on average, at most 60), every other key at its default.
+    /// Buyers at `orders_per_hour` (on average, 0.01 to 60), every other key at its default.
     pub fn new(orders_per_hour: f64) -> Self {
         SimulateDoc { orders_per_hour, ..SimulateDoc::default() }
     }
