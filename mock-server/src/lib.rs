@@ -28,11 +28,13 @@ mod merge;
 mod registry;
 mod settings;
 mod setup;
+mod wall;
 
 pub use api::message_codes;
 pub use auth::esa_header;
-pub use cli::{check_shop_files, run_server, Cli, Command, ServeArgs};
+pub use cli::{check_shop_files, run_server, Cli, ClockAnchor, Command, ServeArgs};
 pub use domain::function::{FunctionId, OrderOperation, UnknownFunction};
+pub use domain::shop::{ClockMode, MAX_CLOCK_SPEED};
 pub use embed::{ControlClient, Error, MockShop, RmsMock};
 pub use merge::merge_patch;
 pub use settings::{
@@ -43,6 +45,7 @@ pub use setup::{
     parse_json, parse_toml, CouponDoc, GenerateDoc, ItemDoc, LineDoc, OrderDoc, OrderedPairs, SetupError, ShopDocument,
     ShopSection, VariantDoc, DEFAULT_CLOCK_START, DEMO_SHOP_TOML,
 };
+pub use wall::WallClock;
 
 use axum::http::{Method, Uri};
 use axum::response::{IntoResponse, Response};
@@ -73,6 +76,14 @@ impl AppState {
         let doc: ShopDocument = setup::parse_toml(setup::DEMO_SHOP_TOML, "fixtures/shops/demo.toml")
             .expect("the embedded demo shop parses");
         Self::with_shops(vec![("fixtures/shops/demo.toml".into(), doc)]).expect("the embedded demo shop builds")
+    }
+
+    /// The same server with shops in wall mode following `wall` (by default
+    /// [`WallClock::tokio`]): give a test [`WallClock::manual`] to decide how much real time
+    /// passes. Call it while setting up, before serving.
+    pub fn with_wall_clock(mut self, wall: WallClock) -> Self {
+        self.registry = self.registry.with_wall_clock(wall);
+        self
     }
 
     /// Drops every shop and re-creates the boot shops.
@@ -126,11 +137,41 @@ async fn method_not_allowed(method: Method, uri: Uri) -> Response {
     .into_response()
 }
 
-/// Serves until `shutdown` completes; in-flight requests finish first.
+/// Serves until `shutdown` completes; in-flight requests finish first. Shops in wall mode
+/// follow the wall clock meanwhile (a background task, stopped with the server).
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let _follower = AbortOnDrop(tokio::spawn(follow_wall_clock(state.registry.clone())));
     axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+}
+
+/// How often shops in wall mode follow the wall clock by themselves. Requests bring a shop up
+/// to date anyway; ticks make due transitions fire while nobody asks.
+const WALL_TICK: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// The most due events one shop fires per tick, so a shop far behind (a high speed, a long
+/// stall) catches up over several ticks without holding its lock for long.
+const WALL_EVENTS_PER_TICK: usize = 256;
+
+/// The background follower of one server: each tick, every shop in wall mode follows the
+/// wall clock, with bounded work (see [`registry::Registry::follow_wall_clock`]).
+async fn follow_wall_clock(registry: Registry) {
+    let mut ticks = tokio::time::interval(WALL_TICK);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        registry.follow_wall_clock(WALL_EVENTS_PER_TICK);
+    }
+}
+
+/// Stops a spawned task when the future that owns it ends or is dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
