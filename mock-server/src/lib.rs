@@ -175,3 +175,81 @@ impl Drop for AbortOnDrop {
         self.0.abort();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::order::OrderProgress;
+    use std::time::Duration;
+
+    /// The follower alone (no request catches the shop up): under `tokio::time::pause`, a card
+    /// order confirmed at speed 600 reaches 300 when 3 s of wall time have passed (30 virtual
+    /// minutes, `processing_delay_minutes`), not before.
+    #[tokio::test(start_paused = true)]
+    async fn the_follower_fires_due_transitions_by_itself_as_wall_time_passes() {
+        let registry = Registry::default();
+        let doc = ShopDocument::new("123456")
+            .item(ItemDoc::new("tshirt", "Tシャツ").variant("m", 1980, 10))
+            .order(OrderDoc::new().line("tshirt", "m", 1))
+            .clock(ClockMode::Wall, 600.0);
+        let shop = registry.insert(doc.build("test").unwrap()).unwrap();
+        let number = shop.with(|s| {
+            let n = s.orders().iter().next().unwrap().number.clone();
+            assert_eq!(s.confirm_orders(std::slice::from_ref(&n)), vec![Ok(())]);
+            n
+        });
+        let _follower = AbortOnDrop(tokio::spawn(follow_wall_clock(registry.clone())));
+        let progress = || shop.with(|s| s.order(&number).unwrap().progress);
+        let settle = || async {
+            for _ in 0..10 {
+                tokio::task::yield_now().await;
+            }
+        };
+
+        tokio::time::advance(Duration::from_millis(2_900)).await;
+        settle().await;
+        assert_eq!(progress(), OrderProgress::RakutenProcessing);
+        assert_eq!(shop.with(|s| s.now().to_rms()), "2026-11-28T09:29:00+0900", "followed without any request");
+        tokio::time::advance(Duration::from_millis(100)).await;
+        settle().await;
+        assert_eq!(progress(), OrderProgress::WaitingForShipment);
+        let history = shop.with(|s| s.order(&number).unwrap().history.last().cloned().unwrap());
+        assert_eq!(history.at.to_rms(), "2026-11-28T09:30:00+0900", "at its due time, not the tick's");
+    }
+
+    /// A shop far behind (a day per second, many orders) catches up over several ticks, at most
+    /// `WALL_EVENTS_PER_TICK` events a tick.
+    #[tokio::test(start_paused = true)]
+    async fn each_tick_fires_a_bounded_number_of_events_per_shop() {
+        let registry = Registry::default();
+        let mut doc = ShopDocument::new("123456")
+            .item(ItemDoc::new("tshirt", "Tシャツ").variant("m", 1980, 9999))
+            .settings(|s| s.auto_confirm = true)
+            .clock(ClockMode::Wall, 86_400.0);
+        doc.settings.auto_confirm_delay_minutes = 10;
+        let shop = registry.insert(doc.build("test").unwrap()).unwrap();
+        shop.with(|s| {
+            for _ in 0..600 {
+                s.place_order(
+                    &[crate::domain::shop::OrderLine {
+                        manage_number: "tshirt".into(),
+                        variant_id: "m".into(),
+                        units: 1,
+                    }],
+                    1,
+                    None,
+                )
+                .unwrap();
+            }
+        });
+        tokio::time::advance(Duration::from_secs(1)).await;
+        let fired = registry.follow_wall_clock(WALL_EVENTS_PER_TICK);
+        assert_eq!(fired[0].1.len(), WALL_EVENTS_PER_TICK);
+        let fired = registry.follow_wall_clock(WALL_EVENTS_PER_TICK);
+        assert_eq!(fired[0].1.len(), WALL_EVENTS_PER_TICK);
+        // A lookup (what every request does) fires the rest at once.
+        let shop = registry.get("123456").unwrap();
+        assert_eq!(shop.with(|s| s.now().to_rms()), "2026-11-29T09:00:00+0900");
+        assert!(shop.with(|s| s.orders().iter().all(|o| o.progress == OrderProgress::WaitingForShipment)));
+    }
+}

@@ -20,3 +20,4 @@ mod robustness;
 mod search_order;
 mod shipping;
 mod stock;
+mod wall_clock;
