@@ -138,8 +138,8 @@ fn start_demo(env: &[(&str, &str)]) -> (std::process::Child, String, Vec<String>
     (child, url, banner)
 }
 
-/// SIGTERM, after at least one answered request (so the signal handler is installed).
-fn stop(mut child: std::process::Child) {
+/// SIGTERM, then a clean exit.
+fn stop(child: std::process::Child) {
     let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     assert!(killed.success());
     let out = child.wait_with_output().unwrap();
@@ -218,6 +218,8 @@ async fn the_demo_starts_at_this_machines_time_and_a_shop_file_stays_manual() {
         text.contains("  clock:         manual (moves only on POST /__admin/shops/123456/clock/advance)"),
         "{text}"
     );
+    let v = demo_search(&url, &banner, "2026-11-01T00:00:00+0900", "2026-11-28T09:00:00+0900").await;
+    assert_eq!(v["PaginationResponseModel"]["totalRecordsAmount"], 3, "{v}");
     stop(child);
 }
 

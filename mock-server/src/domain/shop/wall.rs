@@ -235,7 +235,7 @@ mod tests {
             fired.extend(live.follow_wall(wall, 1));
         }
         let expected: Vec<_> = seen(&expected);
-        let got: Vec<_> = seen(&fired).into_iter().filter(|f| f.0 <= "2026-12-20T00:00:00+0900".to_string()).collect();
+        let got: Vec<_> = seen(&fired).into_iter().filter(|f| f.0.as_str() <= "2026-12-20T00:00:00+0900").collect();
         assert_eq!(got, expected);
     }
 }
