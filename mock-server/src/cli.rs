@@ -9,7 +9,9 @@ use std::path::PathBuf;
 /// Shown after the flags in `--help`.
 const EXAMPLES: &str = "\
 Examples:
-  rms-mock                                   the demo shop on http://127.0.0.1:8080 (credentials printed)
+  rms-mock                                   the demo shop on http://127.0.0.1:8080 (credentials printed),
+                                             live: its clock starts now and follows real time
+  rms-mock --clock-speed 60                  the same, a virtual hour per real minute
   rms-mock serve --port 0                    the demo shop on any free port
   rms-mock serve --shop shops/a.toml --shop shops/b.toml
                                              your own shops (see fixtures/shops/demo.toml)
@@ -24,7 +26,7 @@ with the printed Authorization header. The control plane (not part of RMS) is un
 #[command(
     name = "rms-mock",
     version,
-    about = "A faithful, stateful fake of Rakuten RMS WEB SERVICE.\n\nWith no arguments, serves the embedded demo shop on 127.0.0.1:8080.",
+    about = "A faithful, stateful fake of Rakuten RMS WEB SERVICE.\n\nWith no arguments, serves the embedded demo shop on 127.0.0.1:8080, live (its clock follows real time).",
     after_help = EXAMPLES,
     args_conflicts_with_subcommands = true
 )]

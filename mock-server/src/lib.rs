@@ -71,7 +71,9 @@ impl AppState {
         Ok(state)
     }
 
-    /// A server with the embedded demo shop.
+    /// A server with the embedded demo shop as its file says: manual clock at
+    /// 2026-11-28T09:00:00+0900 (what `rms-mock serve --shop fixtures/shops/demo.toml`
+    /// serves; the binary's no-argument demo is the live one).
     pub fn demo() -> Self {
         let doc: ShopDocument = setup::parse_toml(setup::DEMO_SHOP_TOML, "fixtures/shops/demo.toml")
             .expect("the embedded demo shop parses");
