@@ -71,6 +71,8 @@ pub struct ShopDetail {
     pub credentials: ShopCredentials,
     /// False once the licence key has expired.
     pub license_valid: bool,
+    /// The shop's clock: now, mode and speed.
+    pub clock: ClockNow,
     /// The seed of the shop's ids and simulated buyers.
     pub seed: u64,
     /// Order counts by `orderProgress` code (`"100"` … `"900"`, all present).

@@ -8,8 +8,8 @@
 mod view;
 
 use crate::control::{
-    AdvanceRequest, Advanced, ClockNow, ClockPatch, ErrorBody, ErrorDetail, Generated, Health, LicenseRenewal,
-    OrderBrief, OrderList, ReviewRequest, ShopList,
+    AdvanceRequest, Advanced, ClockPatch, ErrorBody, ErrorDetail, Generated, Health, LicenseRenewal, OrderBrief,
+    OrderList, ReviewRequest, ShopList,
 };
 use crate::domain::shop::{BuyerError, PlaceOrderError, Shop, ShopHandle};
 use crate::domain::time::JstDateTime;
@@ -388,12 +388,8 @@ async fn generate_catalog(
     created(Generated { generated: made.len(), first: made.first().cloned(), last: made.last().cloned() })
 }
 
-fn clock_now(s: &Shop) -> ClockNow {
-    ClockNow { now: s.now().to_rms(), mode: s.clock_mode(), speed: s.clock_speed() }
-}
-
 async fn show_clock(State(app): State<AppState>, AdminPath(shop_id): AdminPath<String>) -> AdminResult {
-    ok(shop(&app, &shop_id)?.with(|s| clock_now(s)))
+    ok(shop(&app, &shop_id)?.with(|s| view::clock(s)))
 }
 
 /// Switches the clock between manual and wall mode and/or changes its speed.
@@ -410,7 +406,7 @@ async fn patch_clock(
     let wall = app.registry.wall_reading();
     ok(handle.with(|s| {
         s.set_clock(req.mode.unwrap_or(s.clock_mode()), req.speed.unwrap_or(s.clock_speed()), wall);
-        clock_now(s)
+        view::clock(s)
     }))
 }
 

@@ -66,6 +66,8 @@ async fn a_manual_shop_ignores_real_time_and_patch_switches_modes() {
     assert_eq!((clock.now.as_str(), clock.mode, clock.speed), (START, ClockMode::Wall, 60.0), "runs from now on");
     wall.advance(Duration::from_secs(60));
     assert_eq!(app.shop().now().await.unwrap(), "2026-11-28T10:00:00+0900");
+    let detail = app.shop().detail().await.unwrap();
+    assert_eq!((detail.clock.mode, detail.credentials.now.as_str()), (ClockMode::Wall, "2026-11-28T10:00:00+0900"));
     let (status, v) = app.admin(reqwest::Method::PATCH, &app.shop_path("/clock"), Some(json!({"speed": 2}))).await;
     assert_eq!((status, &v["speed"]), (200, &json!(2.0)), "{v}");
     wall.advance(Duration::from_secs(30));
