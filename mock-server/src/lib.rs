@@ -88,11 +88,14 @@ impl AppState {
         self
     }
 
-    /// Drops every shop and re-creates the boot shops.
+    /// Drops every shop and re-creates the boot shops. A boot shop in wall mode follows the
+    /// wall clock from the server's start, so after a reset it stands where it would had
+    /// nobody touched it (its clock never runs backwards against real time).
     pub fn reset(&self) -> Result<(), String> {
         self.registry.clear();
         for (source, doc) in self.boot.iter() {
-            let shop = doc.build(source).map_err(|e| e.to_string())?;
+            let mut shop = doc.build(source).map_err(|e| e.to_string())?;
+            shop.set_clock(shop.clock_mode(), shop.clock_speed(), std::time::Duration::ZERO);
             self.registry.insert(shop).map_err(|e| format!("{source}: {e:?}"))?;
         }
         Ok(())

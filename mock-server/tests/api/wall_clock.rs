@@ -185,3 +185,20 @@ async fn under_tokio_time_pause_the_default_wall_clock_moves_with_tokio_time_adv
     assert_eq!(app.search_numbers(&[300]).await, vec![n.clone()]);
     assert_eq!(app.history(&n).await["history"][2]["at"], "2026-11-28T09:30:00+0900");
 }
+
+/// A reset re-creates a live boot shop where it would stand had nobody touched it: from its
+/// anchor plus the real time since the server started, never back at the anchor.
+#[tokio::test]
+async fn a_reset_puts_a_live_boot_shop_where_real_time_has_taken_it() {
+    let wall = WallClock::manual();
+    let doc = rms_mock::ShopDocument::new("123456")
+        .item(rms_mock::ItemDoc::new("tshirt", "Tシャツ").variant("m", 1980, 10))
+        .order(rms_mock::OrderDoc::new().line("tshirt", "m", 1))
+        .clock(ClockMode::Wall, 60.0);
+    let state = rms_mock::AppState::with_shops(vec![("boot".into(), doc)]).unwrap().with_wall_clock(wall.clone());
+    let mock = rms_mock::RmsMock::start_with(state).await.unwrap();
+    wall.advance(Duration::from_secs(60));
+    mock.control().reset().await.unwrap();
+    let shops = mock.control().shops().await.unwrap();
+    assert_eq!(shops.shops[0].credentials.now, "2026-11-28T10:00:00+0900");
+}
