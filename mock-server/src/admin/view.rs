@@ -3,7 +3,7 @@
 
 use crate::auth::esa_header;
 use crate::control::{
-    Catalog, CatalogItem, CatalogVariant, FiredTransition, Journal, JournalEntry, OrderBrief, OrderHistory,
+    Catalog, CatalogItem, CatalogVariant, ClockNow, FiredTransition, Journal, JournalEntry, OrderBrief, OrderHistory,
     OrphanStock, ShopCredentials, ShopDetail, ShopSummary, SimulationStatus, StatusChange,
 };
 use crate::domain::order::{Order, OrderProgress};
@@ -34,6 +34,7 @@ pub fn detail(s: &Shop) -> ShopDetail {
     ShopDetail {
         credentials: credentials(s),
         license_valid: s.license_valid(),
+        clock: clock(s),
         seed: s.seed(),
         orders_by_status,
         settings: s.settings().clone(),
@@ -41,6 +42,11 @@ pub fn detail(s: &Shop) -> ShopDetail {
         sub_statuses: s.sub_statuses().to_vec(),
         catalog: catalog(s),
     }
+}
+
+/// The shop's clock: now, mode, speed.
+pub fn clock(s: &Shop) -> ClockNow {
+    ClockNow { now: s.now().to_rms(), mode: s.clock_mode(), speed: s.clock_speed() }
 }
 
 /// None when the shop has no such order.

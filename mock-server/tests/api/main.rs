@@ -21,3 +21,4 @@ mod search_order;
 mod shipping;
 mod simulate;
 mod stock;
+mod wall_clock;

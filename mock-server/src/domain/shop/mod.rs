@@ -23,8 +23,10 @@ mod orders;
 mod requests;
 mod shipping;
 mod simulate;
+mod wall;
 
 use clock::Event;
+pub use wall::{valid_clock_speed, ClockMode, MAX_CLOCK_SPEED};
 
 /// The licence key is valid for 90 days from issue (auth-and-limits.md §3).
 pub const LICENSE_VALID_DAYS: i64 = 90;
@@ -306,6 +308,8 @@ pub struct Shop {
     request_seq: u64,
     /// Simulated buyers (`[simulate]`), once switched on.
     simulation: Option<crate::domain::simulate::Simulation>,
+    /// Manual or wall mode, and where a wall clock stands.
+    wall: wall::WallFollow,
 }
 
 impl Shop {
@@ -338,6 +342,7 @@ impl Shop {
             transitions: Vec::new(),
             request_seq: 0,
             simulation: None,
+            wall: wall::WallFollow::default(),
         };
         shop.schedule_at(shop.profile.license_expires_at(), Event::LicenseExpiry);
         shop
