@@ -347,3 +347,26 @@ async fn the_binary_with_simulate_serves_the_demo_shop_with_buyers() {
         "reset keeps the buyers"
     );
 }
+
+#[tokio::test]
+async fn in_wall_mode_buyers_order_as_real_time_passes_and_the_same_orders_as_a_manual_clock() {
+    let simulate = "[simulate]\norders_per_hour = 30\nseed = 2\ncancel_share = 20";
+    let wall = rms_mock::WallClock::manual();
+    let live = spawn_on(
+        wall.clone(),
+        shop().with_shop_line("clock = \"wall\"").with_shop_line("clock_speed = 3600.0").with_toml(simulate),
+    )
+    .await;
+    let manual = spawn(shop().with_toml(simulate)).await;
+    assert!(live.search_numbers(&[]).await.is_empty());
+    // Two real seconds at 3600×: two virtual hours, and nobody called the control plane.
+    wall.advance(std::time::Duration::from_secs(2));
+    let numbers = live.search_numbers(&[]).await;
+    assert!((30..=100).contains(&numbers.len()), "{} orders in 2 virtual hours at 30 an hour", numbers.len());
+    manual.advance(120).await;
+    assert_eq!(
+        fingerprints(&live, &live.auth, &numbers).await,
+        fingerprints(&manual, &manual.auth, &manual.search_numbers(&[]).await).await,
+        "the same buyers, orders and cancellations on either clock"
+    );
+}
