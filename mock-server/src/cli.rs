@@ -42,6 +42,10 @@ pub struct ServeArgs {
     /// A shop file (TOML); repeat for several shops. Env: comma-separated paths.
     #[arg(long = "shop", env = "RMS_MOCK_SHOPS", value_delimiter = ',')]
     pub shops: Vec<PathBuf>,
+    /// Log lines on stderr: `text`, or `json` (one object per line, for CI). `RUST_LOG`
+    /// filters them (default `info`).
+    #[arg(long, env = "RMS_MOCK_LOG_FORMAT", value_enum, default_value_t = crate::LogFormat::Text)]
+    pub log_format: crate::LogFormat,
 }
 
 impl Default for ServeArgs {
