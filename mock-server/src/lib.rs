@@ -23,6 +23,8 @@ mod cli;
 pub mod control;
 mod domain;
 mod embed;
+mod journal;
+mod logs;
 mod merge;
 mod registry;
 mod settings;
@@ -33,6 +35,7 @@ pub use auth::esa_header;
 pub use cli::{check_shop_files, run_server, Cli, Command, ServeArgs};
 pub use domain::function::{FunctionId, OrderOperation, UnknownFunction};
 pub use embed::{ControlClient, Error, MockShop, RmsMock};
+pub use logs::{install as install_logging, subscriber as log_subscriber, LogFormat};
 pub use merge::merge_patch;
 pub use settings::{
     Api, CancelFlow, DatetimeMode, GatewaySettings, HttpStatus, KeyCase, LimitClock, RateLimitSettings,
@@ -55,6 +58,8 @@ use tokio::net::TcpListener;
 #[derive(Clone, Default)]
 pub struct AppState {
     pub(crate) registry: Registry,
+    /// Requests whose credentials named no shop (`GET /__admin/journal`).
+    pub(crate) server_journal: journal::ServerJournal,
     boot: Arc<Vec<(String, ShopDocument)>>,
 }
 
@@ -62,7 +67,7 @@ impl AppState {
     /// A server with these shop documents (source name, document), created now and again
     /// on `POST /__admin/reset`.
     pub fn with_shops(docs: Vec<(String, ShopDocument)>) -> Result<Self, String> {
-        let state = AppState { registry: Registry::default(), boot: Arc::new(docs) };
+        let state = AppState { boot: Arc::new(docs), ..AppState::default() };
         state.reset()?;
         Ok(state)
     }
@@ -74,9 +79,10 @@ impl AppState {
         Self::with_shops(vec![("fixtures/shops/demo.toml".into(), doc)]).expect("the embedded demo shop builds")
     }
 
-    /// Drops every shop and re-creates the boot shops.
+    /// Drops every shop, empties the server's journal and re-creates the boot shops.
     pub fn reset(&self) -> Result<(), String> {
         self.registry.clear();
+        self.server_journal.with(|j| j.clear());
         for (source, doc) in self.boot.iter() {
             let shop = doc.build(source).map_err(|e| e.to_string())?;
             self.registry.insert(shop).map_err(|e| format!("{source}: {e:?}"))?;
@@ -87,14 +93,15 @@ impl AppState {
 
 /// Every route of the fake, for serving it on a listener of your own with `axum::serve`.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let routes = Router::new()
         .merge(api::order::routes())
         .merge(api::item::routes())
         .merge(api::inventory::routes())
         .merge(admin::routes())
         .fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
-        .with_state(state)
+        .with_state(state);
+    logs::layer(routes)
 }
 
 async fn fallback(method: Method, uri: Uri) -> Response {
