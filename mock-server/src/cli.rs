@@ -4,17 +4,36 @@ use crate::setup::{self, ShopDocument};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
+/// Shown after the flags in `--help`.
+const EXAMPLES: &str = "\
+Examples:
+  rms-mock                                   the demo shop on http://127.0.0.1:8080 (credentials printed)
+  rms-mock serve --port 0                    the demo shop on any free port
+  rms-mock serve --shop shops/a.toml --shop shops/b.toml
+                                             your own shops (see fixtures/shops/demo.toml)
+  RMS_MOCK_PORT=9090 rms-mock                every flag also reads an env var
+  rms-mock --log-format json 2>log.jsonl     one JSON line per request (RUST_LOG filters)
+  rms-mock check shops/a.toml                validate shop files (exit 2 naming the key on error)
+
+Then point your RMS client at the printed address instead of https://api.rms.rakuten.co.jp,
+with the printed Authorization header. The control plane (not part of RMS) is under /__admin.";
+
 /// The `rms-mock` command line.
 #[derive(Parser, Debug)]
 #[command(
     name = "rms-mock",
     version,
-    about = "A faithful, stateful fake of Rakuten RMS WEB SERVICE.\n\nWith no arguments, serves the embedded demo shop on 127.0.0.1:8080."
+    about = "A faithful, stateful fake of Rakuten RMS WEB SERVICE.\n\nWith no arguments, serves the embedded demo shop on 127.0.0.1:8080.",
+    after_help = EXAMPLES,
+    args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
-    /// What to do; none serves the demo shop.
+    /// What to do; none serves (the demo shop unless `--shop` is given).
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// `rms-mock --port 0` works as `rms-mock serve --port 0` does.
+    #[command(flatten)]
+    pub serve: ServeArgs,
 }
 
 /// The subcommands.
@@ -49,14 +68,8 @@ pub struct ServeArgs {
 }
 
 impl Default for ServeArgs {
+    /// The defaults, with env vars applied.
     fn default() -> Self {
-        ServeArgs::parse_from_env()
-    }
-}
-
-impl ServeArgs {
-    /// The defaults, with env vars applied (used when no subcommand is given).
-    fn parse_from_env() -> Self {
         #[derive(Parser)]
         struct Only {
             #[command(flatten)]
@@ -109,7 +122,14 @@ pub async fn run_server(
     };
     let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port))
         .await
-        .map_err(|e| (1, format!("cannot listen on {}:{}: {e}", args.host, args.port)))?;
+        .map_err(|e| {
+            let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
+                "; another process holds that port: choose another with --port <P> (or RMS_MOCK_PORT), or --port 0 for any free port"
+            } else {
+                ""
+            };
+            (1, format!("cannot listen on {}:{}: {e}{hint}", args.host, args.port))
+        })?;
     let addr = listener.local_addr().map_err(|e| (1, e.to_string()))?;
     println!("listening on http://{addr}");
     for (_, shop) in state.registry.all() {

@@ -23,6 +23,7 @@ mod cli;
 pub mod control;
 mod domain;
 mod embed;
+mod index;
 mod journal;
 mod logs;
 mod merge;
@@ -98,6 +99,9 @@ pub fn router(state: AppState) -> Router {
         .merge(api::item::routes())
         .merge(api::inventory::routes())
         .merge(admin::routes())
+        .route("/", axum::routing::get(index::root))
+        .route("/__admin", axum::routing::get(index::admin))
+        .route("/__admin/", axum::routing::get(index::admin))
         .fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state);

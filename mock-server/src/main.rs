@@ -1,7 +1,7 @@
 //! `rms-mock`: parse flags, bind, serve until Ctrl-C / SIGTERM. All logic is in the library.
 
 use clap::Parser;
-use rms_mock::{check_shop_files, run_server, Cli, Command, ServeArgs};
+use rms_mock::{check_shop_files, run_server, Cli, Command};
 use std::process::ExitCode;
 
 #[tokio::main]
@@ -10,7 +10,7 @@ async fn main() -> ExitCode {
     let args = match cli.command {
         Some(Command::Check { files }) => return check_shop_files(&files),
         Some(Command::Serve(args)) => args,
-        None => ServeArgs::default(),
+        None => cli.serve,
     };
     rms_mock::install_logging(args.log_format);
     match run_server(args, shutdown_signal()).await {

@@ -265,3 +265,34 @@ async fn framework_rejections_answer_the_control_plane_envelope() {
     let v: serde_json::Value = r.json().await.unwrap();
     assert_eq!(v["error"]["code"], "payload_too_large", "{v}");
 }
+
+/// First contact: `GET /` and `GET /__admin` say what is served; every GET the control-plane
+/// index lists answers (with a real shop id and order number filled in).
+#[tokio::test]
+async fn the_root_and_the_control_plane_index_say_what_is_served_and_answer() {
+    let app = spawn(shop()).await;
+    let (status, v) = app.admin(Method::GET, "/", None).await;
+    assert_eq!(status, 200);
+    assert_eq!(v["name"], "rms-mock");
+    assert_eq!(v["control_plane"], "/__admin");
+    assert_eq!(v["shops"], json!([app.shop_id]));
+    assert!(v["rms_apis"].as_array().unwrap().iter().any(|e| e["call"] == "POST /es/2.0/order/<operation>/"), "{v}");
+
+    let number = app.place_one(1).await;
+    for path in ["/__admin", "/__admin/"] {
+        let (status, index) = app.admin(Method::GET, path, None).await;
+        assert_eq!(status, 200, "{path}");
+        let listed = index["control_plane"].as_array().unwrap();
+        assert!(listed.len() >= 10, "{index}");
+        for e in listed {
+            let call = e["call"].as_str().unwrap();
+            let (methods, template) = call.split_once(' ').unwrap();
+            if !methods.split('|').any(|m| m == "GET") {
+                continue;
+            }
+            let url = template.replace("{id}", &app.shop_id).replace("{number}", &number);
+            let (status, body) = app.admin(Method::GET, &url, None).await;
+            assert_eq!(status, 200, "{call} → GET {url}: {body}");
+        }
+    }
+}

@@ -141,3 +141,24 @@ async fn log_format_json_writes_one_json_line_per_request_on_stderr() {
     assert!(!stderr.contains("SP999999_Nobody"), "{stderr}");
     assert_eq!((&lines[2]["function"], &lines[2]["shop"]), (&"admin".into(), &"123456".into()));
 }
+
+/// A port already taken is the first thing a second `rms-mock` meets: the error says what to
+/// do. The serve flags also work without the `serve` subcommand.
+#[test]
+fn a_port_in_use_is_explained_with_the_way_out() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let out = Command::new(BIN).args(["--port", &port]).env_remove("RMS_MOCK_SHOPS").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&format!("cannot listen on 127.0.0.1:{port}")), "{err}");
+    assert!(err.contains("--port 0") && err.contains("RMS_MOCK_PORT"), "{err}");
+}
+
+#[test]
+fn help_shows_examples() {
+    let out = Command::new(BIN).arg("--help").output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Examples:") && text.contains("rms-mock serve --port 0"), "{text}");
+}
