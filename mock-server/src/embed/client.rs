@@ -84,6 +84,11 @@ impl ControlClient {
         self.call(reqwest::Method::GET, &format!("/__admin/journal{}", query_string(query)), Body::None).await
     }
 
+    /// `DELETE /__admin/journal`: empties the server's journal (its `recorded` count goes on).
+    pub async fn clear_server_journal(&self) -> Result<(), Error> {
+        self.send(reqwest::Method::DELETE, "/__admin/journal", Body::None).await.map(drop)
+    }
+
     /// Sends a request and reads a 2xx answer into `T`.
     pub(super) async fn call<T: DeserializeOwned>(
         &self,
