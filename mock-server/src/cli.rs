@@ -1,5 +1,7 @@
 //! Command-line flags of the `rms-mock` binary (every flag also reads an env var).
 
+use crate::domain::shop::ClockMode;
+use crate::domain::time::JstDateTime;
 use crate::setup::{self, ShopDocument};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -7,7 +9,9 @@ use std::path::PathBuf;
 /// Shown after the flags in `--help`.
 const EXAMPLES: &str = "\
 Examples:
-  rms-mock                                   the demo shop on http://127.0.0.1:8080 (credentials printed)
+  rms-mock                                   the demo shop on http://127.0.0.1:8080 (credentials printed),
+                                             live: its clock starts now and follows real time
+  rms-mock --clock-speed 60                  the same, a virtual hour per real minute
   rms-mock serve --port 0                    the demo shop on any free port
   rms-mock serve --shop shops/a.toml --shop shops/b.toml
                                              your own shops (see fixtures/shops/demo.toml)
@@ -23,7 +27,7 @@ with the printed Authorization header. The control plane (not part of RMS) is un
 #[command(
     name = "rms-mock",
     version,
-    about = "A faithful, stateful fake of Rakuten RMS WEB SERVICE.\n\nWith no arguments, serves the embedded demo shop on 127.0.0.1:8080.",
+    about = "A faithful, stateful fake of Rakuten RMS WEB SERVICE.\n\nWith no arguments, serves the embedded demo shop on 127.0.0.1:8080, live (its clock follows real time).",
     after_help = EXAMPLES,
     args_conflicts_with_subcommands = true
 )]
@@ -65,6 +69,70 @@ pub struct ServeArgs {
     /// filters them (default `info`).
     #[arg(long, env = "RMS_MOCK_LOG_FORMAT", value_enum, default_value_t = crate::LogFormat::Text)]
     pub log_format: crate::LogFormat,
+    /// How the shops' clocks move: `wall` follows real time, `manual` moves only on
+    /// POST /__admin/shops/{id}/clock/advance. Default: wall for the demo shop, each shop
+    /// file's own `clock` (manual unless it says) otherwise.
+    #[arg(long, env = "RMS_MOCK_CLOCK", value_parser = parse_clock_mode, value_name = "wall|manual")]
+    pub clock: Option<ClockMode>,
+    /// Virtual seconds per real second in wall mode (1 = real time, 60 = a virtual hour per
+    /// real minute). Default: each shop file's `clock_speed`, else 1.
+    #[arg(long, env = "RMS_MOCK_CLOCK_SPEED", value_parser = parse_clock_speed, value_name = "SPEED")]
+    pub clock_speed: Option<f64>,
+    /// Where the shops' clocks start: `now` (this machine's time, in JST) or a JST datetime
+    /// like 2031-05-17T10:00:00+0900; each shop's licence and existing orders move with it.
+    /// Default: now for the demo shop, each shop file's `clock_start` otherwise.
+    #[arg(long, env = "RMS_MOCK_CLOCK_ANCHOR", value_parser = parse_clock_anchor, value_name = "now|DATETIME")]
+    pub clock_anchor: Option<ClockAnchor>,
+}
+
+/// Where `--clock-anchor` puts the shops' clocks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClockAnchor {
+    /// This machine's time when the server starts, in JST.
+    Now,
+    /// This JST datetime (seconds since 1970-01-01T00:00:00+09:00).
+    At(i64),
+}
+
+impl ClockAnchor {
+    fn resolve(self) -> JstDateTime {
+        match self {
+            ClockAnchor::At(seconds) => JstDateTime::from_seconds(seconds),
+            ClockAnchor::Now => {
+                // The one read of the host's calendar time: the live demo starts at it.
+                let unix = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+                    .unwrap_or(0);
+                JstDateTime::from_unix_seconds(unix)
+            }
+        }
+    }
+}
+
+fn parse_clock_mode(s: &str) -> Result<ClockMode, String> {
+    match s {
+        "wall" => Ok(ClockMode::Wall),
+        "manual" => Ok(ClockMode::Manual),
+        _ => Err(format!("'{s}' is not a clock mode: give wall or manual")),
+    }
+}
+
+fn parse_clock_speed(s: &str) -> Result<f64, String> {
+    let speed: f64 = s.trim().parse().map_err(|_| format!("'{s}' is not a number"))?;
+    match setup::clock_speed_problem(speed) {
+        Some(problem) => Err(problem),
+        None => Ok(speed),
+    }
+}
+
+fn parse_clock_anchor(s: &str) -> Result<ClockAnchor, String> {
+    if s.trim().eq_ignore_ascii_case("now") {
+        return Ok(ClockAnchor::Now);
+    }
+    JstDateTime::parse_flexible(s.trim())
+        .map(|t| ClockAnchor::At(t.seconds()))
+        .map_err(|_| format!("'{s}' is not now or a JST datetime like 2031-05-17T10:00:00+0900"))
 }
 
 impl Default for ServeArgs {
@@ -92,6 +160,36 @@ fn load_shop_documents(files: &[PathBuf]) -> Result<Vec<(String, ShopDocument)>,
     Ok(docs)
 }
 
+/// The shops to serve, with the clock flags applied. With no `--shop` it is the live demo:
+/// the embedded demo shop in wall mode, its timeline moved to start now (its orders placed
+/// minutes before, a licence issued at start), unless the flags say otherwise.
+fn served_documents(args: &ServeArgs) -> Result<Vec<(String, ShopDocument)>, (u8, String)> {
+    let demo = args.shops.is_empty();
+    let mut docs = if demo {
+        let doc =
+            setup::parse_toml(setup::DEMO_SHOP_TOML, "fixtures/shops/demo.toml").map_err(|e| (2, e.to_string()))?;
+        vec![("the embedded demo shop".to_string(), doc)]
+    } else {
+        load_shop_documents(&args.shops).map_err(|e| (2, e))?
+    };
+    let anchor = args.clock_anchor.or(demo.then_some(ClockAnchor::Now)).map(ClockAnchor::resolve);
+    for (_, doc) in &mut docs {
+        if let Some(anchor) = anchor {
+            doc.anchor_at(anchor);
+            if demo {
+                doc.shop.license_issued_at = Some(anchor.to_rms());
+            }
+        }
+        if let Some(mode) = args.clock.or(demo.then_some(ClockMode::Wall)) {
+            doc.shop.clock = Some(mode);
+        }
+        if let Some(speed) = args.clock_speed {
+            doc.shop.clock_speed = Some(speed);
+        }
+    }
+    Ok(docs)
+}
+
 /// `rms-mock check FILE...`
 pub fn check_shop_files(files: &[PathBuf]) -> std::process::ExitCode {
     match load_shop_documents(files) {
@@ -114,12 +212,7 @@ pub async fn run_server(
     args: ServeArgs,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), (u8, String)> {
-    let state = if args.shops.is_empty() {
-        crate::AppState::demo()
-    } else {
-        let docs = load_shop_documents(&args.shops).map_err(|e| (2, e))?;
-        crate::AppState::with_shops(docs).map_err(|e| (2, e))?
-    };
+    let state = crate::AppState::with_shops(served_documents(&args)?).map_err(|e| (2, e))?;
     let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port))
         .await
         .map_err(|e| {
@@ -140,6 +233,16 @@ pub async fn run_server(
             println!("  licenseKey:    {}", p.license_key);
             println!("  Authorization: {}", crate::auth::esa_header(&p.service_secret, &p.license_key));
             println!("  virtual now:   {} (licence valid until {})", s.now(), p.license_expires_at());
+            let advance = format!("POST /__admin/shops/{}/clock/advance", p.shop_id);
+            match s.clock_mode() {
+                ClockMode::Wall => {
+                    println!(
+                        "  clock:         wall, speed {} (follows real time; {advance} jumps ahead)",
+                        s.clock_speed()
+                    )
+                }
+                ClockMode::Manual => println!("  clock:         manual (moves only on {advance})"),
+            }
         });
     }
     println!("control plane: http://{addr}/__admin/shops");

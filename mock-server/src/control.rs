@@ -13,6 +13,7 @@
 //! [`GenerateDoc`](crate::GenerateDoc), and a settings patch is an RFC 7396 merge patch over
 //! [`ShopSettings`] (any JSON object, so it stays a `serde_json::Value`).
 
+use crate::domain::shop::ClockMode;
 use crate::settings::{ShippingSettings, ShopSettings, SubStatusDef};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -70,6 +71,8 @@ pub struct ShopDetail {
     pub credentials: ShopCredentials,
     /// False once the licence key has expired.
     pub license_valid: bool,
+    /// The shop's clock: now, mode and speed.
+    pub clock: ClockNow,
     /// The seed of the shop's ids and simulated buyers.
     pub seed: u64,
     /// Order counts by `orderProgress` code (`"100"` … `"900"`, all present).
@@ -162,11 +165,40 @@ pub struct StatusChange {
     pub cause: String,
 }
 
-/// `GET /__admin/shops/{shop_id}/clock`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// `GET /__admin/shops/{shop_id}/clock`, and the answer to `PATCH` on it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClockNow {
     /// The shop's virtual now.
     pub now: String,
+    /// `manual` (moves only on `clock/advance`) or `wall` (follows real time).
+    pub mode: ClockMode,
+    /// Virtual seconds per real second in wall mode (1 = real time, 60 = an hour a minute).
+    pub speed: f64,
+}
+
+/// `PATCH /__admin/shops/{shop_id}/clock`: switch the mode and/or the speed; a field left out
+/// stays as it is. A wall clock switched on runs from the shop's now at that moment.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClockPatch {
+    /// `manual` or `wall`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<ClockMode>,
+    /// Above 0, at most [`MAX_CLOCK_SPEED`](crate::MAX_CLOCK_SPEED).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speed: Option<f64>,
+}
+
+impl ClockPatch {
+    /// Follow real time at `speed`.
+    pub fn wall(speed: f64) -> Self {
+        ClockPatch { mode: Some(ClockMode::Wall), speed: Some(speed) }
+    }
+
+    /// Stop following real time (the clock stays where it is).
+    pub fn manual() -> Self {
+        ClockPatch { mode: Some(ClockMode::Manual), speed: None }
+    }
 }
 
 /// `POST …/clock/advance`: exactly one of the three fields.

@@ -30,11 +30,13 @@ mod merge;
 mod registry;
 mod settings;
 mod setup;
+mod wall;
 
 pub use api::message_codes;
 pub use auth::esa_header;
-pub use cli::{check_shop_files, run_server, Cli, Command, ServeArgs};
+pub use cli::{check_shop_files, run_server, Cli, ClockAnchor, Command, ServeArgs};
 pub use domain::function::{FunctionId, OrderOperation, UnknownFunction};
+pub use domain::shop::{ClockMode, MAX_CLOCK_SPEED};
 pub use embed::{ControlClient, Error, MockShop, RmsMock};
 pub use logs::{install as install_logging, subscriber as log_subscriber, LogFormat};
 pub use merge::merge_patch;
@@ -46,6 +48,7 @@ pub use setup::{
     parse_json, parse_toml, CouponDoc, GenerateDoc, ItemDoc, LineDoc, OrderDoc, OrderedPairs, SetupError, ShopDocument,
     ShopSection, VariantDoc, DEFAULT_CLOCK_START, DEMO_SHOP_TOML,
 };
+pub use wall::WallClock;
 
 use axum::http::{Method, Uri};
 use axum::response::{IntoResponse, Response};
@@ -73,19 +76,32 @@ impl AppState {
         Ok(state)
     }
 
-    /// A server with the embedded demo shop.
+    /// A server with the embedded demo shop as its file says: manual clock at
+    /// 2026-11-28T09:00:00+0900 (what `rms-mock serve --shop fixtures/shops/demo.toml`
+    /// serves; the binary's no-argument demo is the live one).
     pub fn demo() -> Self {
         let doc: ShopDocument = setup::parse_toml(setup::DEMO_SHOP_TOML, "fixtures/shops/demo.toml")
             .expect("the embedded demo shop parses");
         Self::with_shops(vec![("fixtures/shops/demo.toml".into(), doc)]).expect("the embedded demo shop builds")
     }
 
-    /// Drops every shop, empties the server's journal and re-creates the boot shops.
+    /// The same server with shops in wall mode following `wall` (by default
+    /// [`WallClock::tokio`]): give a test [`WallClock::manual`] to decide how much real time
+    /// passes. Call it while setting up, before serving.
+    pub fn with_wall_clock(mut self, wall: WallClock) -> Self {
+        self.registry = self.registry.with_wall_clock(wall);
+        self
+    }
+
+    /// Drops every shop, empties the server's journal and re-creates the boot shops. A boot shop in wall mode follows the
+    /// wall clock from the server's start, so after a reset it stands where it would had
+    /// nobody touched it (its clock never runs backwards against real time).
     pub fn reset(&self) -> Result<(), String> {
         self.registry.clear();
         self.server_journal.with(|j| j.clear());
         for (source, doc) in self.boot.iter() {
-            let shop = doc.build(source).map_err(|e| e.to_string())?;
+            let mut shop = doc.build(source).map_err(|e| e.to_string())?;
+            shop.set_clock(shop.clock_mode(), shop.clock_speed(), std::time::Duration::ZERO);
             self.registry.insert(shop).map_err(|e| format!("{source}: {e:?}"))?;
         }
         Ok(())
@@ -133,11 +149,121 @@ async fn method_not_allowed(method: Method, uri: Uri) -> Response {
     .into_response()
 }
 
-/// Serves until `shutdown` completes; in-flight requests finish first.
+/// Serves until `shutdown` completes; in-flight requests finish first. Shops in wall mode
+/// follow the wall clock meanwhile (a background task, stopped with the server).
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let _follower = AbortOnDrop(tokio::spawn(follow_wall_clock(state.registry.clone())));
     axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+}
+
+/// How often shops in wall mode follow the wall clock by themselves. Requests bring a shop up
+/// to date anyway; ticks make due transitions fire while nobody asks.
+const WALL_TICK: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// The most due events one shop fires per tick, so a shop far behind (a high speed, a long
+/// stall) catches up over several ticks without holding its lock for long.
+const WALL_EVENTS_PER_TICK: usize = 256;
+
+/// The background follower of one server: each tick, every shop in wall mode follows the
+/// wall clock, with bounded work (see [`registry::Registry::follow_wall_clock`]).
+async fn follow_wall_clock(registry: Registry) {
+    let mut ticks = tokio::time::interval(WALL_TICK);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        for (shop_id, fired) in registry.follow_wall_clock(WALL_EVENTS_PER_TICK) {
+            logs::log_transitions(&shop_id, &fired);
+        }
+    }
+}
+
+/// Stops a spawned task when the future that owns it ends or is dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::order::OrderProgress;
+    use std::time::Duration;
+
+    /// The follower alone (no request catches the shop up): under `tokio::time::pause`, a card
+    /// order confirmed at speed 600 reaches 300 when 3 s of wall time have passed (30 virtual
+    /// minutes, `processing_delay_minutes`), not before.
+    #[tokio::test(start_paused = true)]
+    async fn the_follower_fires_due_transitions_by_itself_as_wall_time_passes() {
+        let registry = Registry::default();
+        let doc = ShopDocument::new("123456")
+            .item(ItemDoc::new("tshirt", "Tシャツ").variant("m", 1980, 10))
+            .order(OrderDoc::new().line("tshirt", "m", 1))
+            .clock(ClockMode::Wall, 600.0);
+        let shop = registry.insert(doc.build("test").unwrap()).unwrap();
+        let number = shop.with(|s| {
+            let n = s.orders().iter().next().unwrap().number.clone();
+            assert_eq!(s.confirm_orders(std::slice::from_ref(&n)), vec![Ok(())]);
+            n
+        });
+        let _follower = AbortOnDrop(tokio::spawn(follow_wall_clock(registry.clone())));
+        let progress = || shop.with(|s| s.order(&number).unwrap().progress);
+        let settle = || async {
+            for _ in 0..10 {
+                tokio::task::yield_now().await;
+            }
+        };
+
+        tokio::time::advance(Duration::from_millis(2_900)).await;
+        settle().await;
+        assert_eq!(progress(), OrderProgress::RakutenProcessing);
+        assert_eq!(shop.with(|s| s.now().to_rms()), "2026-11-28T09:29:00+0900", "followed without any request");
+        tokio::time::advance(Duration::from_millis(100)).await;
+        settle().await;
+        assert_eq!(progress(), OrderProgress::WaitingForShipment);
+        let history = shop.with(|s| s.order(&number).unwrap().history.last().cloned().unwrap());
+        assert_eq!(history.at.to_rms(), "2026-11-28T09:30:00+0900", "at its due time, not the tick's");
+    }
+
+    /// A shop far behind (a day per second, many orders) catches up over several ticks, at most
+    /// `WALL_EVENTS_PER_TICK` events a tick.
+    #[tokio::test(start_paused = true)]
+    async fn each_tick_fires_a_bounded_number_of_events_per_shop() {
+        let registry = Registry::default();
+        let mut doc = ShopDocument::new("123456")
+            .item(ItemDoc::new("tshirt", "Tシャツ").variant("m", 1980, 9999))
+            .settings(|s| s.auto_confirm = true)
+            .clock(ClockMode::Wall, 86_400.0);
+        doc.settings.auto_confirm_delay_minutes = 10;
+        let shop = registry.insert(doc.build("test").unwrap()).unwrap();
+        shop.with(|s| {
+            for _ in 0..600 {
+                s.place_order(
+                    &[crate::domain::shop::OrderLine {
+                        manage_number: "tshirt".into(),
+                        variant_id: "m".into(),
+                        units: 1,
+                    }],
+                    1,
+                    None,
+                )
+                .unwrap();
+            }
+        });
+        tokio::time::advance(Duration::from_secs(1)).await;
+        let fired = registry.follow_wall_clock(WALL_EVENTS_PER_TICK);
+        assert_eq!(fired[0].1.len(), WALL_EVENTS_PER_TICK);
+        let fired = registry.follow_wall_clock(WALL_EVENTS_PER_TICK);
+        assert_eq!(fired[0].1.len(), WALL_EVENTS_PER_TICK);
+        // A lookup (what every request does) fires the rest at once.
+        let shop = registry.get("123456").unwrap();
+        assert_eq!(shop.with(|s| s.now().to_rms()), "2026-11-29T09:00:00+0900");
+        assert!(shop.with(|s| s.orders().iter().all(|o| o.progress == OrderProgress::WaitingForShipment)));
+    }
 }

@@ -2,8 +2,14 @@
 //!
 //! Shops never share state: each has its own [`ShopHandle`]. The registry only maps ids and
 //! service secrets to handles, under a std `RwLock` that is never held across `.await`.
+//!
+//! It also holds the server's [`WallClock`]: every lookup a request makes (`get`,
+//! `by_service_secret`, `all`) first brings a shop in wall mode up to the wall clock, so no
+//! answer shows a stale now between two ticks of the background follower
+//! ([`Registry::follow_wall_clock`], which bounds its work per shop instead).
 
-use crate::domain::shop::{Shop, ShopHandle};
+use crate::domain::shop::{Shop, ShopHandle, Transition};
+use crate::wall::WallClock;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, RwLock};
 
@@ -15,7 +21,10 @@ struct Inner {
 
 /// Cheap to clone; shared by every request.
 #[derive(Clone, Default)]
-pub struct Registry(Arc<RwLock<Inner>>);
+pub struct Registry {
+    inner: Arc<RwLock<Inner>>,
+    wall: WallClock,
+}
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum RegistryError {
@@ -24,10 +33,51 @@ pub enum RegistryError {
 }
 
 impl Registry {
+    /// The same shops, following `wall` from now on (the shops' clocks restart from where
+    /// they stand). Used while a server is being set up, before any clone serves requests.
+    pub fn with_wall_clock(self, wall: WallClock) -> Self {
+        let registry = Registry { inner: self.inner, wall };
+        for (_, shop) in registry.handles() {
+            registry.catch_up(&shop);
+        }
+        registry
+    }
+
+    /// The wall clock's reading now.
+    pub fn wall_reading(&self) -> std::time::Duration {
+        self.wall.elapsed()
+    }
+
+    /// Brings a shop in wall mode up to the wall clock, firing everything due.
+    fn catch_up(&self, shop: &ShopHandle) {
+        let fired = shop.with(|s| {
+            let fired = s.follow_wall(self.wall.elapsed(), usize::MAX);
+            (!fired.is_empty()).then(|| (s.profile().shop_id.clone(), fired))
+        });
+        // Logged after the shop's lock is released: writing a log line is I/O.
+        if let Some((shop_id, fired)) = fired {
+            crate::logs::log_transitions(&shop_id, &fired);
+        }
+    }
+
+    /// One tick of the wall clock: each shop in wall mode follows it, firing at most
+    /// `max_events` of its due events (the rest on the next tick), each shop locked only for
+    /// its own step. Returns what fired, by shop id.
+    pub fn follow_wall_clock(&self, max_events: usize) -> Vec<(String, Vec<Transition>)> {
+        let mut out = Vec::new();
+        for (id, shop) in self.handles() {
+            let fired = shop.with(|s| s.follow_wall(self.wall.elapsed(), max_events));
+            if !fired.is_empty() {
+                out.push((id, fired));
+            }
+        }
+        out
+    }
+
     pub fn insert(&self, shop: Shop) -> Result<ShopHandle, RegistryError> {
         let id = shop.profile().shop_id.clone();
         let secret = shop.profile().service_secret.clone();
-        let mut inner = self.0.write().unwrap_or_else(|e| e.into_inner());
+        let mut inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
         if inner.shops.contains_key(&id) {
             return Err(RegistryError::DuplicateShopId(id));
         }
@@ -37,33 +87,54 @@ impl Registry {
         let handle = ShopHandle::new(shop);
         inner.shops.insert(id.clone(), handle.clone());
         inner.by_secret.insert(secret, id);
+        drop(inner);
+        // A shop in wall mode starts following the wall clock here.
+        self.catch_up(&handle);
         Ok(handle)
     }
 
+    /// The shop, brought up to the wall clock.
     pub fn get(&self, shop_id: &str) -> Option<ShopHandle> {
-        self.0.read().unwrap_or_else(|e| e.into_inner()).shops.get(shop_id).cloned()
+        let shop = self.inner.read().unwrap_or_else(|e| e.into_inner()).shops.get(shop_id).cloned()?;
+        self.catch_up(&shop);
+        Some(shop)
     }
 
+    /// The shop with this service secret, brought up to the wall clock (before its licence
+    /// is checked: a key may have expired while nobody asked).
     pub fn by_service_secret(&self, secret: &str) -> Option<ShopHandle> {
-        let inner = self.0.read().unwrap_or_else(|e| e.into_inner());
-        inner.by_secret.get(secret).and_then(|id| inner.shops.get(id)).cloned()
+        let shop = {
+            let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
+            inner.by_secret.get(secret).and_then(|id| inner.shops.get(id)).cloned()?
+        };
+        self.catch_up(&shop);
+        Some(shop)
     }
 
     pub fn remove(&self, shop_id: &str) -> Option<ShopHandle> {
-        let mut inner = self.0.write().unwrap_or_else(|e| e.into_inner());
+        let mut inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
         let handle = inner.shops.remove(shop_id)?;
         inner.by_secret.retain(|_, id| id != shop_id);
         Some(handle)
     }
 
-    /// Shop handles in shop-id order.
+    /// Shop handles in shop-id order, each brought up to the wall clock.
     pub fn all(&self) -> Vec<(String, ShopHandle)> {
-        let inner = self.0.read().unwrap_or_else(|e| e.into_inner());
+        let shops = self.handles();
+        for (_, shop) in &shops {
+            self.catch_up(shop);
+        }
+        shops
+    }
+
+    /// Shop handles in shop-id order, as they stand.
+    fn handles(&self) -> Vec<(String, ShopHandle)> {
+        let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
         inner.shops.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
     }
 
     pub fn clear(&self) {
-        let mut inner = self.0.write().unwrap_or_else(|e| e.into_inner());
+        let mut inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
         inner.shops.clear();
         inner.by_secret.clear();
     }

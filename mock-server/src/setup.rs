@@ -9,7 +9,7 @@
 
 use crate::domain::item::model::{ArticleNumber, DisplayValue, ItemData, ItemType, OrderedMap, Selector, Variant};
 use crate::domain::order::SettlementMethod;
-use crate::domain::shop::{OrderLine, PlaceOrderError};
+use crate::domain::shop::{valid_clock_speed, ClockMode, OrderLine, PlaceOrderError, MAX_CLOCK_SPEED};
 use crate::domain::time::JstDateTime;
 use crate::settings::{ShippingSettings, ShopSettings, SubStatusDef};
 use serde::de::{Deserializer, MapAccess, Visitor};
@@ -77,6 +77,12 @@ pub struct ShopSection {
     pub license_issued_at: Option<String>,
     /// The shop's virtual now at creation; defaults to [`DEFAULT_CLOCK_START`].
     pub clock_start: Option<String>,
+    /// `manual` (default: moves only when told) or `wall` (follows real time from
+    /// `clock_start` once the shop is served).
+    pub clock: Option<ClockMode>,
+    /// Virtual seconds per real second in wall mode; default 1 (real time), at most
+    /// [`MAX_CLOCK_SPEED`](crate::MAX_CLOCK_SPEED).
+    pub clock_speed: Option<f64>,
     /// Seed for ids and buyers; defaults to a hash of the shop id.
     pub seed: Option<u64>,
 }
@@ -288,6 +294,37 @@ pub fn place_order_problem(e: &PlaceOrderError) -> (Option<String>, String) {
         E::OutOfStock { manage_number, variant_id, left, needed } => {
             (None, format!("out of stock: {manage_number}/{variant_id} has {left} left, the order needs {needed}"))
         }
+    }
+}
+
+/// What is wrong with a clock speed, if anything (shop documents, the control plane and the
+/// CLI all say it in these words).
+pub(crate) fn clock_speed_problem(speed: f64) -> Option<String> {
+    (!valid_clock_speed(speed)).then(|| {
+        format!("{speed} is not a clock speed: give a number above 0 and at most {MAX_CLOCK_SPEED} (1 = real time)")
+    })
+}
+
+impl ShopDocument {
+    /// Moves the document's timeline so that its clock starts at `anchor`: `clock_start`
+    /// becomes `anchor`, and the licence issue date and the existing orders keep their distance
+    /// to it. Times that do not parse are left for `build` to name.
+    pub(crate) fn anchor_at(&mut self, anchor: JstDateTime) {
+        let start = self.shop.clock_start.as_deref().unwrap_or(DEFAULT_CLOCK_START);
+        let Ok(start) = JstDateTime::parse_flexible(start) else {
+            return;
+        };
+        let shift = anchor.seconds() - start.seconds();
+        let moved = |t: &mut Option<String>| {
+            if let Some(at) = t.as_deref().and_then(|s| JstDateTime::parse_flexible(s).ok()) {
+                *t = Some(at.plus_seconds(shift).to_rms());
+            }
+        };
+        moved(&mut self.shop.license_issued_at);
+        for o in &mut self.orders {
+            moved(&mut o.at);
+        }
+        self.shop.clock_start = Some(anchor.to_rms());
     }
 }
 

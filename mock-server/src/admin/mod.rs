@@ -9,7 +9,7 @@ mod journal;
 mod view;
 
 use crate::control::{
-    AdvanceRequest, Advanced, ClockNow, ErrorBody, ErrorDetail, Generated, Health, LicenseRenewal, OrderBrief,
+    AdvanceRequest, Advanced, ClockPatch, ErrorBody, ErrorDetail, Generated, Health, LicenseRenewal, OrderBrief,
     OrderList, ReviewRequest, ShopList,
 };
 use crate::domain::shop::{BuyerError, PlaceOrderError, Shop, ShopHandle};
@@ -46,7 +46,7 @@ pub fn routes() -> Router<AppState> {
         .route("/__admin/shops/{shop_id}/orders/{order_number}/history", get(order_history))
         .route("/__admin/shops/{shop_id}/catalog", get(show_catalog))
         .route("/__admin/shops/{shop_id}/catalog/generate", post(generate_catalog))
-        .route("/__admin/shops/{shop_id}/clock", get(show_clock))
+        .route("/__admin/shops/{shop_id}/clock", get(show_clock).patch(patch_clock))
         .route("/__admin/shops/{shop_id}/clock/advance", post(advance_clock))
         .route("/__admin/shops/{shop_id}/journal", get(journal::show).delete(journal::clear))
         .route("/__admin/journal", get(journal::show_server).delete(journal::clear_server))
@@ -393,7 +393,25 @@ async fn generate_catalog(
 }
 
 async fn show_clock(State(app): State<AppState>, AdminPath(shop_id): AdminPath<String>) -> AdminResult {
-    ok(shop(&app, &shop_id)?.with(|s| ClockNow { now: s.now().to_rms() }))
+    ok(shop(&app, &shop_id)?.with(|s| view::clock(s)))
+}
+
+/// Switches the clock between manual and wall mode and/or changes its speed.
+async fn patch_clock(
+    State(app): State<AppState>,
+    AdminPath(shop_id): AdminPath<String>,
+    AdminBody(body): AdminBody,
+) -> AdminResult {
+    let handle = shop(&app, &shop_id)?;
+    let req: ClockPatch = json_body(&body)?;
+    if let Some(problem) = req.speed.and_then(crate::setup::clock_speed_problem) {
+        return Err(AdminError::bad_request(format!("request body: speed: {problem}")));
+    }
+    let wall = app.registry.wall_reading();
+    ok(handle.with(|s| {
+        s.set_clock(req.mode.unwrap_or(s.clock_mode()), req.speed.unwrap_or(s.clock_speed()), wall);
+        view::clock(s)
+    }))
 }
 
 /// Moves the shop's clock forward, firing every due transition in time order.

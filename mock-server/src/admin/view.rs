@@ -3,8 +3,8 @@
 
 use crate::auth::esa_header;
 use crate::control::{
-    Catalog, CatalogItem, CatalogVariant, FiredTransition, OrderBrief, OrderHistory, OrphanStock, ShopCredentials,
-    ShopDetail, ShopSummary, StatusChange,
+    Catalog, CatalogItem, CatalogVariant, ClockNow, FiredTransition, OrderBrief, OrderHistory, OrphanStock,
+    ShopCredentials, ShopDetail, ShopSummary, StatusChange,
 };
 use crate::domain::order::{Order, OrderProgress};
 use crate::domain::shop::{Shop, Transition};
@@ -34,6 +34,7 @@ pub fn detail(s: &Shop) -> ShopDetail {
     ShopDetail {
         credentials: credentials(s),
         license_valid: s.license_valid(),
+        clock: clock(s),
         seed: s.seed(),
         orders_by_status,
         settings: s.settings().clone(),
@@ -41,6 +42,11 @@ pub fn detail(s: &Shop) -> ShopDetail {
         sub_statuses: s.sub_statuses().to_vec(),
         catalog: catalog(s),
     }
+}
+
+/// The shop's clock: now, mode, speed.
+pub fn clock(s: &Shop) -> ClockNow {
+    ClockNow { now: s.now().to_rms(), mode: s.clock_mode(), speed: s.clock_speed() }
 }
 
 /// None when the shop has no such order.

@@ -40,6 +40,12 @@ impl JstDateTime {
         JstDateTime(s)
     }
 
+    /// The JST time of a Unix timestamp (seconds since 1970-01-01T00:00:00Z), for an edge
+    /// that read the host's clock; the domain itself never reads it.
+    pub fn from_unix_seconds(unix: i64) -> Self {
+        JstDateTime(unix.saturating_add(9 * 3600))
+    }
+
     pub fn plus_seconds(self, s: i64) -> Self {
         JstDateTime(self.0.saturating_add(s))
     }
@@ -196,6 +202,12 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unix_time_reads_as_jst_nine_hours_ahead() {
+        // 2031-05-17T01:00:00Z
+        assert_eq!(JstDateTime::from_unix_seconds(1_936_746_000).to_rms(), "2031-05-17T10:00:00+0900");
+    }
 
     #[test]
     fn rms_form_round_trips() {

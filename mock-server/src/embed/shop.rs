@@ -5,8 +5,8 @@
 use super::client::Body;
 use super::{ControlClient, Error};
 use crate::control::{
-    AdvanceRequest, Advanced, Catalog, ClockNow, Generated, Journal, JournalEntry, JournalQuery, LicenseRenewal,
-    OrderBrief, OrderHistory, OrderList, ReviewRequest, ShopCredentials, ShopDetail,
+    AdvanceRequest, Advanced, Catalog, ClockNow, ClockPatch, Generated, Journal, JournalEntry, JournalQuery,
+    LicenseRenewal, OrderBrief, OrderHistory, OrderList, ReviewRequest, ShopCredentials, ShopDetail,
 };
 use crate::settings::ShopSettings;
 use crate::setup::{GenerateDoc, OrderDoc};
@@ -133,6 +133,17 @@ impl MockShop {
     pub async fn now(&self) -> Result<String, Error> {
         let clock: ClockNow = self.control.call(Method::GET, &self.path("/clock"), Body::None).await?;
         Ok(clock.now)
+    }
+
+    /// The shop's clock: now, mode and speed.
+    pub async fn clock(&self) -> Result<ClockNow, Error> {
+        self.control.call(Method::GET, &self.path("/clock"), Body::None).await
+    }
+
+    /// Switches the clock between manual and wall mode and/or changes its speed
+    /// (`&ClockPatch::wall(60.0)`); returns the clock as it is now.
+    pub async fn set_clock(&self, patch: &ClockPatch) -> Result<ClockNow, Error> {
+        self.control.call(Method::PATCH, &self.path("/clock"), Body::json(patch)?).await
     }
 
     /// Moves the clock as `request` says, firing every transition that comes due.

@@ -2,7 +2,7 @@
 //! (errors name the key), the catalog goes through the Item and Inventory API rules, and the
 //! existing orders are played in time order on the shop's clock.
 
-use super::{err, place_order_problem, LineDoc, SetupError, ShopDocument, DEFAULT_CLOCK_START};
+use super::{clock_speed_problem, err, place_order_problem, LineDoc, SetupError, ShopDocument, DEFAULT_CLOCK_START};
 use crate::domain::inventory::{Mode, StockWrite};
 use crate::domain::order::OrderProgress;
 use crate::domain::rng::seed_from;
@@ -58,6 +58,10 @@ impl ShopDocument {
             }
         }
         let seed = s.seed.unwrap_or_else(|| seed_from(&s.shop_id));
+        let speed = s.clock_speed.unwrap_or(1.0);
+        if let Some(problem) = clock_speed_problem(speed) {
+            return Err(err(source, "shop.clock_speed", problem));
+        }
 
         let mut orders = Vec::with_capacity(self.orders.len());
         for (i, o) in self.orders.iter().enumerate() {
@@ -107,6 +111,9 @@ impl ShopDocument {
             })?;
         }
         shop.advance_to(clock_start);
+        // Existing orders are history, played on a manual clock; a wall clock starts from
+        // clock_start once the shop is served.
+        shop.init_clock(s.clock.unwrap_or_default(), speed);
         Ok(shop)
     }
 

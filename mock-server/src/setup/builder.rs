@@ -22,6 +22,8 @@ impl ShopDocument {
                 name: None,
                 license_issued_at: None,
                 clock_start: None,
+                clock: None,
+                clock_speed: None,
                 seed: None,
             },
             settings: ShopSettings::default(),
@@ -49,6 +51,14 @@ impl ShopDocument {
     /// Sets the shop's virtual now at creation (`2026-11-28T09:00:00+0900`).
     pub fn clock_start(mut self, at: impl Into<String>) -> Self {
         self.shop.clock_start = Some(at.into());
+        self
+    }
+
+    /// Sets how the clock moves: `.clock(ClockMode::Wall, 60.0)` runs a virtual hour per real
+    /// minute from `clock_start` once the shop is served.
+    pub fn clock(mut self, mode: crate::ClockMode, speed: f64) -> Self {
+        self.shop.clock = Some(mode);
+        self.shop.clock_speed = Some(speed);
         self
     }
 

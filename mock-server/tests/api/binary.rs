@@ -162,3 +162,135 @@ fn help_shows_examples() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("Examples:") && text.contains("rms-mock serve --port 0"), "{text}");
 }
+
+/// `rms-mock` with no arguments, and `env` on top of a clean environment; returns the child,
+/// the base URL and the banner's lines after the first.
+fn start_demo(env: &[(&str, &str)]) -> (std::process::Child, String, Vec<String>) {
+    let mut cmd = Command::new(BIN);
+    for var in ["RMS_MOCK_HOST", "RMS_MOCK_SHOPS", "RMS_MOCK_CLOCK", "RMS_MOCK_CLOCK_SPEED", "RMS_MOCK_CLOCK_ANCHOR"] {
+        cmd.env_remove(var);
+    }
+    cmd.env("RMS_MOCK_PORT", "0");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let url = first.strip_prefix("listening on ").unwrap_or_else(|| panic!("{first}")).to_string();
+    let mut banner = Vec::new();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        let done = line.starts_with("control plane:");
+        banner.push(line);
+        if done {
+            break;
+        }
+    }
+    (child, url, banner)
+}
+
+/// SIGTERM, then a clean exit.
+fn stop(child: std::process::Child) {
+    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{:?}: {}", out.status, String::from_utf8_lossy(&out.stderr));
+}
+
+/// searchOrder (order date) over [from, to] on the demo shop.
+async fn demo_search(url: &str, banner: &[String], from: &str, to: &str) -> serde_json::Value {
+    let auth = banner.iter().find_map(|l| l.trim().strip_prefix("Authorization: ")).unwrap();
+    let r = reqwest::Client::new()
+        .post(format!("{url}/es/2.0/order/searchOrder/"))
+        .header("Authorization", auth)
+        .header("Content-Type", "application/json; charset=utf-8")
+        .body(serde_json::json!({"dateType": 1, "startDatetime": from, "endDatetime": to}).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    r.json().await.unwrap()
+}
+
+/// A Unix time as an RMS datetime in JST (the test's own conversion, not the fake's).
+fn jst(unix: i64) -> String {
+    let secs = unix + 9 * 3600;
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}+0900", rem / 3600, rem / 60 % 60, rem % 60)
+}
+
+/// The promise: started on any date (here 2031-05-17), the demo's orders are within
+/// "the last 30 days" of its clock, its licence is fresh and the banner says the clock is live.
+#[tokio::test]
+async fn the_demo_is_live_from_its_anchor_so_the_last_30_days_find_its_orders_on_any_date() {
+    let (child, url, banner) = start_demo(&[("RMS_MOCK_CLOCK_ANCHOR", "2031-05-17T10:00:00+0900")]);
+    let text = banner.join("\n");
+    assert!(text.contains("  virtual now:   2031-05-17T10:00:0"), "{text}");
+    assert!(text.contains("(licence valid until 2031-08-15T10:00:00+0900)"), "a licence issued at start: {text}");
+    assert!(text.contains("  clock:         wall, speed 1 (follows real time;"), "{text}");
+    let v = demo_search(&url, &banner, "2031-04-17T10:00:00+0900", "2031-05-17T10:00:00+0900").await;
+    assert_eq!(v["PaginationResponseModel"]["totalRecordsAmount"], 3, "{v}");
+    let numbers: Vec<&str> = v["orderNumberList"].as_array().unwrap().iter().map(|n| n.as_str().unwrap()).collect();
+    assert!(numbers.iter().all(|n| n.starts_with("123456-20310517-")), "{numbers:?}");
+    stop(child);
+}
+
+#[tokio::test]
+async fn the_demo_starts_at_this_machines_time_and_a_shop_file_stays_manual() {
+    let unix = || std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let started = unix();
+    let (child, url, banner) = start_demo(&[]);
+    let now = unix();
+    let v = demo_search(&url, &banner, &jst(now - 30 * 86_400), &jst(now + 1)).await;
+    assert_eq!(v["PaginationResponseModel"]["totalRecordsAmount"], 3, "{v}");
+    let shown = banner.iter().find_map(|l| l.trim().strip_prefix("virtual now:   ")).unwrap();
+    assert!((jst(started)..=jst(now + 1)).contains(&shown[..24].to_string()), "{shown} vs {}", jst(started));
+    stop(child);
+
+    // The same shop from its file keeps its own clock: manual, 2026-11-28T09:00.
+    let file = format!("{}/../fixtures/shops/demo.toml", env!("CARGO_MANIFEST_DIR"));
+    let (child, url, banner) = start_demo(&[("RMS_MOCK_SHOPS", &file)]);
+    let text = banner.join("\n");
+    assert!(
+        text.contains("virtual now:   2026-11-28T09:00:00+0900 (licence valid until 2027-01-30T09:00:00+0900)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  clock:         manual (moves only on POST /__admin/shops/123456/clock/advance)"),
+        "{text}"
+    );
+    let v = demo_search(&url, &banner, "2026-11-01T00:00:00+0900", "2026-11-28T09:00:00+0900").await;
+    assert_eq!(v["PaginationResponseModel"]["totalRecordsAmount"], 3, "{v}");
+    stop(child);
+}
+
+#[test]
+fn bad_clock_flags_are_named_and_exit_2() {
+    for (args, needle) in [
+        (vec!["--clock", "hourly"], "'hourly' is not a clock mode"),
+        (vec!["--clock-speed", "0"], "0 is not a clock speed"),
+        (vec!["--clock-speed", "fast"], "'fast' is not a number"),
+        (vec!["--clock-anchor", "tomorrow"], "'tomorrow' is not now or a JST datetime"),
+    ] {
+        let out = Command::new(BIN).args(["--port", "0"]).args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(needle), "{args:?}: {err}");
+    }
+    let out = Command::new(BIN).args(["serve", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    for env in ["RMS_MOCK_CLOCK=", "RMS_MOCK_CLOCK_SPEED", "RMS_MOCK_CLOCK_ANCHOR"] {
+        assert!(help.contains(env), "{help}");
+    }
+}

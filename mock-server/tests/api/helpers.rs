@@ -21,6 +21,8 @@ pub struct ShopSpec {
     settings: Vec<String>,
     extra: Vec<String>,
     issued: String,
+    start: String,
+    shop_lines: Vec<String>,
 }
 
 pub fn shop() -> ShopSpec {
@@ -31,6 +33,8 @@ pub fn shop() -> ShopSpec {
         settings: vec![],
         extra: vec![],
         issued: START.into(),
+        start: START.into(),
+        shop_lines: vec![],
     }
 }
 
@@ -53,6 +57,19 @@ impl ShopSpec {
         self
     }
 
+    /// One `key = value` line of `[shop]` (e.g. `clock = "wall"`).
+    pub fn with_shop_line(mut self, line: &str) -> Self {
+        self.shop_lines.push(line.into());
+        self
+    }
+
+    /// The shop's clock at creation (and its licence's issue).
+    pub fn clock_start(mut self, at: &str) -> Self {
+        self.start = at.into();
+        self.issued = at.into();
+        self
+    }
+
     pub fn license_issued(mut self, at: &str) -> Self {
         self.issued = at.into();
         self
@@ -68,7 +85,8 @@ name = "test-shop-{id}"
 service_secret = "{secret}"
 license_key = "{license}"
 license_issued_at = "{issued}"
-clock_start = "{START}"
+clock_start = "{start}"
+{shop_lines}
 
 [settings]
 {settings}
@@ -102,6 +120,8 @@ title = "ソックス"
             secret = self.secret,
             license = self.license,
             issued = self.issued,
+            start = self.start,
+            shop_lines = self.shop_lines.join("\n"),
             settings = self.settings.join("\n"),
             extra = self.extra.join("\n"),
         )
@@ -127,9 +147,20 @@ pub async fn spawn(spec: ShopSpec) -> TestApp {
     TestApp { shop_id: shop.shop_id().into(), auth: shop.authorization().into(), shop: Some(shop), ..app }
 }
 
+/// Like [`spawn`], with shops in wall mode following `wall` (a test moves it, no sleeps).
+pub async fn spawn_on(wall: rms_mock::WallClock, spec: ShopSpec) -> TestApp {
+    let mock = RmsMock::start_with(rms_mock::AppState::default().with_wall_clock(wall)).await.unwrap();
+    let app = with_mock(mock);
+    let shop = app.mock.control().create_shop_toml(&spec.toml()).await.expect("the test shop is created");
+    TestApp { shop_id: shop.shop_id().into(), auth: shop.authorization().into(), shop: Some(shop), ..app }
+}
+
 /// A fake with no shops.
 pub async fn spawn_empty() -> TestApp {
-    let mock = RmsMock::start().await;
+    with_mock(RmsMock::start().await)
+}
+
+fn with_mock(mock: RmsMock) -> TestApp {
     TestApp {
         base: mock.uri(),
         mock,

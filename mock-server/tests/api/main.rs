@@ -22,3 +22,4 @@ mod robustness;
 mod search_order;
 mod shipping;
 mod stock;
+mod wall_clock;

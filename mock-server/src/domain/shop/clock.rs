@@ -1,6 +1,7 @@
 //! The shop's virtual clock: what RMS does on its own at a given time (auto-confirm,
 //! Rakuten's processing, deadlines, licence expiry), kept in a schedule and fired in time order
-//! as the clock moves. Manual clocks move only on `advance_to`.
+//! as the clock moves. Manual clocks move only on `advance_to`; wall clocks also follow real
+//! time (`wall.rs`).
 
 use super::*;
 use crate::domain::inventory::ORPHAN_TTL_MINUTES;
@@ -63,17 +64,30 @@ impl Shop {
     }
 
     pub(super) fn run_until(&mut self, target: JstDateTime) {
+        self.run_until_at_most(target, usize::MAX);
+    }
+
+    /// Fires at most `max_events` due events in time order and moves the clock to `target`;
+    /// when the budget runs out first, the clock stays at the last event fired and the rest
+    /// waits for the next call. True when `target` was reached.
+    pub(super) fn run_until_at_most(&mut self, target: JstDateTime, max_events: usize) -> bool {
+        let mut fired = 0;
         while let Some((&(at, seq), _)) = self.schedule.iter().next() {
             if at > target {
                 break;
+            }
+            if fired == max_events {
+                return false;
             }
             let Some(event) = self.schedule.remove(&(at, seq)) else {
                 break;
             };
             self.now = self.now.max(at);
             self.fire(event);
+            fired += 1;
         }
         self.now = self.now.max(target);
+        true
     }
 
     fn fire(&mut self, event: Event) {

@@ -22,8 +22,10 @@ mod items;
 mod orders;
 mod requests;
 mod shipping;
+mod wall;
 
 use clock::Event;
+pub use wall::{valid_clock_speed, ClockMode, MAX_CLOCK_SPEED};
 
 /// The licence key is valid for 90 days from issue (auth-and-limits.md §3).
 pub const LICENSE_VALID_DAYS: i64 = 90;
@@ -303,6 +305,8 @@ pub struct Shop {
     /// Every transition since creation, oldest first.
     transitions: Vec<Transition>,
     request_seq: u64,
+    /// Manual or wall mode, and where a wall clock stands.
+    wall: wall::WallFollow,
 }
 
 impl Shop {
@@ -334,6 +338,7 @@ impl Shop {
             limiter: RateLimiter::default(),
             transitions: Vec::new(),
             request_seq: 0,
+            wall: wall::WallFollow::default(),
         };
         shop.schedule_at(shop.profile.license_expires_at(), Event::LicenseExpiry);
         shop
