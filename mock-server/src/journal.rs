@@ -9,7 +9,6 @@
 //! entry (`wait=`) subscribe to a watch channel under the lock and await it after the lock is
 //! released.
 
-use crate::control::{self, JournalBody, JournalEntry, JournalQuery};
 use crate::domain::function::{FunctionId, OrderOperation};
 use crate::domain::time::JstDateTime;
 use axum::http::{header, HeaderMap};
@@ -30,10 +29,47 @@ pub const SERVER_BODY_LIMIT: usize = 16 * 1024;
 const KEPT_HEADERS: &[&str] =
     &["authorization", "content-type", "content-length", "transfer-encoding", "expect", "accept", "user-agent"];
 
+/// One request as the journal keeps it; the control plane answers it as a
+/// [`crate::control::Entry`] (same fields, documented there). Its own type, so that the
+/// shop that holds its journal knows nothing of the control plane's types.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub seq: u64,
+    pub at: String,
+    pub wall_time: String,
+    pub method: String,
+    pub path: String,
+    pub query: Option<String>,
+    pub function: String,
+    pub status: u16,
+    pub codes: Vec<String>,
+    pub request_id: Option<String>,
+    pub auth_problem: Option<String>,
+    pub request_headers: BTreeMap<String, String>,
+    pub request_body: Option<Body>,
+    pub response_body: Option<Body>,
+}
+
+/// A body as kept: at most the body limit, cut with a marker (see [`body`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Body {
+    pub text: String,
+    pub bytes: usize,
+    pub truncated: bool,
+}
+
+/// What a reader gets: the counts and the selected entries, oldest first.
+#[derive(Clone, Debug)]
+pub struct Page {
+    pub recorded: u64,
+    pub evicted: u64,
+    pub entries: Vec<Entry>,
+}
+
 /// A bounded log of requests with a "something new" signal.
 #[derive(Debug)]
 pub struct Journal {
-    entries: VecDeque<JournalEntry>,
+    entries: VecDeque<Entry>,
     recorded: u64,
     evicted: u64,
     /// Carries `recorded`; every record wakes the waiting readers.
@@ -48,7 +84,7 @@ impl Default for Journal {
 
 impl Journal {
     /// Appends `entry` (its `seq` is set here), dropping the oldest beyond `limit`.
-    pub fn record(&mut self, limit: usize, mut entry: JournalEntry) {
+    pub fn record(&mut self, limit: usize, mut entry: Entry) {
         self.recorded += 1;
         entry.seq = self.recorded;
         self.entries.push_back(entry);
@@ -70,21 +106,21 @@ impl Journal {
     }
 
     /// The entries `filter` selects, as the control plane answers them.
-    pub fn answer(&self, filter: &Filter, limit: usize) -> control::Journal {
+    pub fn answer(&self, filter: &Filter) -> Page {
         let matching = self.entries.iter().filter(|e| filter.matches(e));
-        let entries: Vec<JournalEntry> = match (filter.limit, filter.since) {
+        let entries: Vec<Entry> = match (filter.limit, filter.since) {
             (Some(n), Some(_)) => matching.take(n).cloned().collect(),
             (Some(n), None) => {
-                let all: Vec<&JournalEntry> = matching.collect();
+                let all: Vec<&Entry> = matching.collect();
                 all[all.len().saturating_sub(n)..].iter().map(|e| (*e).clone()).collect()
             }
             (None, _) => matching.cloned().collect(),
         };
-        control::Journal { recorded: self.recorded, limit, evicted: self.evicted, entries }
+        Page { recorded: self.recorded, evicted: self.evicted, entries }
     }
 }
 
-/// A [`JournalQuery`], checked.
+/// The query of `GET …/journal` ([`crate::control::JournalQuery`]), checked.
 #[derive(Clone, Debug, Default)]
 pub struct Filter {
     function: Option<FunctionId>,
@@ -97,36 +133,43 @@ pub struct Filter {
 }
 
 impl Filter {
-    /// Checks a query; the error names the parameter and the problem.
-    pub fn parse(q: &JournalQuery) -> Result<Filter, String> {
-        let function = match q.function.as_deref() {
+    /// Checks the query's parameters; the error names the parameter and the problem.
+    pub fn parse(
+        function: Option<&str>,
+        status: Option<&str>,
+        order_number: Option<&str>,
+        since: Option<u64>,
+        limit: Option<usize>,
+        wait: Option<f64>,
+    ) -> Result<Filter, String> {
+        let function = match function {
             None => None,
             Some(f) => Some(match FunctionId::parse(f) {
                 Ok(id) => id,
                 Err(e) => OrderOperation::from_name(f).map(|op| op.function_id()).ok_or(format!("function: {e}"))?,
             }),
         };
-        let status = match q.status.as_deref() {
+        let status = match status {
             None => None,
             Some(s) => {
                 Some(parse_status(s).ok_or(format!("status: '{s}' is not an HTTP status (200) or class (4xx)"))?)
             }
         };
-        let wait = match q.wait {
+        let wait = match wait {
             None => None,
             Some(w) if (0.0..=MAX_WAIT_SECONDS).contains(&w) => Some(Duration::from_secs_f64(w)),
             Some(w) => return Err(format!("wait: {w} is not between 0 and {MAX_WAIT_SECONDS} seconds")),
         };
-        let order_number = q.order_number.clone().filter(|n| !n.is_empty());
-        Ok(Filter { function, status, order_number, since: q.since, limit: q.limit, wait })
+        let order_number = order_number.filter(|n| !n.is_empty()).map(String::from);
+        Ok(Filter { function, status, order_number, since, limit, wait })
     }
 
-    fn matches(&self, e: &JournalEntry) -> bool {
+    fn matches(&self, e: &Entry) -> bool {
         self.since.is_none_or(|s| e.seq > s)
             && self.function.is_none_or(|f| e.function == f.as_str())
             && self.status.is_none_or(|(lo, hi)| (lo..=hi).contains(&e.status))
             && self.order_number.as_deref().is_none_or(|n| {
-                let mentions = |b: &Option<JournalBody>| b.as_ref().is_some_and(|b| b.text.contains(n));
+                let mentions = |b: &Option<Body>| b.as_ref().is_some_and(|b| b.text.contains(n));
                 mentions(&e.request_body) || mentions(&e.response_body) || e.path.contains(n)
             })
     }
@@ -145,10 +188,7 @@ fn parse_status(s: &str) -> Option<(u16, u16)> {
 /// Answers `filter` from the journal `read` locks, waiting (without holding the lock) up to
 /// `filter.wait` for a first match. `read` returns the answer and a subscription taken under
 /// the same lock, so no entry can slip in between the two.
-pub async fn answer_waiting(
-    filter: &Filter,
-    read: impl Fn() -> Option<(control::Journal, watch::Receiver<u64>)>,
-) -> Option<control::Journal> {
+pub async fn answer_waiting(filter: &Filter, read: impl Fn() -> Option<(Page, watch::Receiver<u64>)>) -> Option<Page> {
     let deadline = tokio::time::Instant::now() + filter.wait.unwrap_or_default();
     loop {
         let (answer, mut news) = read()?;
@@ -211,16 +251,12 @@ pub fn secret_hint(secret: &str) -> String {
 
 /// A body as the journal keeps it: none when empty, else at most `max` bytes of it (cut at a
 /// character boundary) and the marker when cut.
-pub fn body(bytes: &[u8], max: usize) -> Option<JournalBody> {
+pub fn body(bytes: &[u8], max: usize) -> Option<Body> {
     if bytes.is_empty() {
         return None;
     }
     if bytes.len() <= max {
-        return Some(JournalBody {
-            text: String::from_utf8_lossy(bytes).into_owned(),
-            bytes: bytes.len(),
-            truncated: false,
-        });
+        return Some(Body { text: String::from_utf8_lossy(bytes).into_owned(), bytes: bytes.len(), truncated: false });
     }
     let mut cut = max;
     // Step back over a UTF-8 sequence the cut would split (continuation bytes are 10xxxxxx).
@@ -229,7 +265,7 @@ pub fn body(bytes: &[u8], max: usize) -> Option<JournalBody> {
     }
     let mut text = String::from_utf8_lossy(&bytes[..cut]).into_owned();
     text.push_str(&format!("…[truncated: {} bytes in all]", bytes.len()));
-    Some(JournalBody { text, bytes: bytes.len(), truncated: true })
+    Some(Body { text, bytes: bytes.len(), truncated: true })
 }
 
 /// The host's time now, as the journal's `wall_time` (`2026-11-29T07:12:03.456Z`), and as a
@@ -247,9 +283,10 @@ pub fn wall_now() -> (String, JstDateTime) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::control::JournalQuery;
 
-    fn entry(function: &str, status: u16, body: &str) -> JournalEntry {
-        JournalEntry {
+    fn entry(function: &str, status: u16, body: &str) -> Entry {
+        Entry {
             seq: 0,
             at: "2026-11-28T09:00:00+0900".into(),
             wall_time: String::new(),
@@ -267,8 +304,13 @@ mod tests {
         }
     }
 
+    fn parse(q: &JournalQuery) -> Result<Filter, String> {
+        let (f, st, n) = (q.function.as_deref(), q.status.as_deref(), q.order_number.as_deref());
+        Filter::parse(f, st, n, q.since, q.limit, q.wait)
+    }
+
     fn filter(q: JournalQuery) -> Filter {
-        Filter::parse(&q).unwrap()
+        parse(&q).unwrap()
     }
 
     #[test]
@@ -277,7 +319,7 @@ mod tests {
         for _ in 0..5 {
             j.record(3, entry("rpay.order.searchOrder", 200, ""));
         }
-        let answer = j.answer(&Filter::default(), 3);
+        let answer = j.answer(&Filter::default());
         let seqs: Vec<u64> = answer.entries.iter().map(|e| e.seq).collect();
         assert_eq!(seqs, vec![3, 4, 5]);
         assert_eq!((answer.recorded, answer.evicted), (5, 2));
@@ -289,7 +331,7 @@ mod tests {
         j.record(10, entry("rpay.order.searchOrder", 200, "{}"));
         j.record(10, entry("rpay.order.confirmOrder", 200, r#"{"orderNumberList":["123456-1"]}"#));
         j.record(10, entry("rpay.order.confirmOrder", 400, "{}"));
-        let seqs = |q: JournalQuery| -> Vec<u64> { j.answer(&filter(q), 10).entries.iter().map(|e| e.seq).collect() };
+        let seqs = |q: JournalQuery| -> Vec<u64> { j.answer(&filter(q)).entries.iter().map(|e| e.seq).collect() };
         assert_eq!(seqs(JournalQuery::new().function("confirmOrder")), [2, 3]);
         assert_eq!(seqs(JournalQuery::new().function("rpay.order.confirmOrder").status("200")), [2]);
         assert_eq!(seqs(JournalQuery::new().status("4xx")), [3]);
@@ -301,7 +343,7 @@ mod tests {
 
     #[test]
     fn bad_filter_values_name_the_parameter() {
-        let err = |q: JournalQuery| Filter::parse(&q).unwrap_err();
+        let err = |q: JournalQuery| parse(&q).unwrap_err();
         assert!(
             err(JournalQuery::new().function("rpay.order.serchOrder")).contains("did you mean rpay.order.searchOrder")
         );
@@ -340,7 +382,7 @@ mod tests {
             tokio::spawn(async move {
                 let f = filter(q);
                 let started = tokio::time::Instant::now();
-                let read = || Some(journal.with(|j| (j.answer(&f, 10), j.subscribe())));
+                let read = || Some(journal.with(|j| (j.answer(&f), j.subscribe())));
                 let answer = answer_waiting(&f, read).await.unwrap();
                 (answer.entries.iter().map(|e| e.seq).collect::<Vec<_>>(), started.elapsed())
             })

@@ -3,8 +3,8 @@
 //! with the filters of [`JournalQuery`] and the bounded long-poll `wait=`.
 
 use super::{shop, AdminError, AdminPath, AdminResult};
-use crate::control::JournalQuery;
-use crate::journal::{answer_waiting, Filter, SERVER_JOURNAL_LIMIT};
+use crate::control::{Journal, JournalBody, JournalEntry, JournalQuery};
+use crate::journal::{answer_waiting, Body, Entry, Filter, Page, SERVER_JOURNAL_LIMIT};
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, Uri};
@@ -15,21 +15,46 @@ use axum::Json;
 fn filter(uri: &Uri) -> Result<Filter, AdminError> {
     let Query(q) = Query::<JournalQuery>::try_from_uri(uri)
         .map_err(|e| AdminError::bad_request(format!("query: {}", e.body_text())))?;
-    Filter::parse(&q).map_err(|e| AdminError::bad_request(format!("query: {e}")))
+    let (function, status, order_number) = (q.function.as_deref(), q.status.as_deref(), q.order_number.as_deref());
+    Filter::parse(function, status, order_number, q.since, q.limit, q.wait)
+        .map_err(|e| AdminError::bad_request(format!("query: {e}")))
+}
+
+/// The journal's page as the control plane answers it.
+fn answer(page: Page, limit: usize) -> Journal {
+    let body = |b: Body| JournalBody { text: b.text, bytes: b.bytes, truncated: b.truncated };
+    let entry = |e: Entry| JournalEntry {
+        seq: e.seq,
+        at: e.at,
+        wall_time: e.wall_time,
+        method: e.method,
+        path: e.path,
+        query: e.query,
+        function: e.function,
+        status: e.status,
+        codes: e.codes,
+        request_id: e.request_id,
+        auth_problem: e.auth_problem,
+        request_headers: e.request_headers,
+        request_body: e.request_body.map(body),
+        response_body: e.response_body.map(body),
+    };
+    Journal {
+        recorded: page.recorded,
+        limit,
+        evicted: page.evicted,
+        entries: page.entries.into_iter().map(entry).collect(),
+    }
 }
 
 /// A shop's journal, filtered; with `wait=`, answered as soon as a matching entry arrives.
 pub(super) async fn show(State(app): State<AppState>, AdminPath(shop_id): AdminPath<String>, uri: Uri) -> AdminResult {
     let handle = shop(&app, &shop_id)?;
     let filter = filter(&uri)?;
-    let read = || {
-        Some(handle.with(|s| {
-            let j = s.journal();
-            (j.answer(&filter, s.settings().journal_limit), j.subscribe())
-        }))
-    };
-    let answer = answer_waiting(&filter, read).await.ok_or_else(|| AdminError::not_found("no such shop"))?;
-    Ok(Json(answer).into_response())
+    let read = || Some(handle.with(|s| (s.journal().answer(&filter), s.journal().subscribe())));
+    let page = answer_waiting(&filter, read).await.ok_or_else(|| AdminError::not_found("no such shop"))?;
+    let limit = handle.with(|s| s.settings().journal_limit);
+    Ok(Json(answer(page, limit)).into_response())
 }
 
 /// Empties a shop's journal (its `recorded` count goes on).
@@ -41,9 +66,9 @@ pub(super) async fn clear(State(app): State<AppState>, AdminPath(shop_id): Admin
 /// The server's journal: RMS requests refused because their credentials named no shop.
 pub(super) async fn show_server(State(app): State<AppState>, uri: Uri) -> AdminResult {
     let filter = filter(&uri)?;
-    let read = || Some(app.server_journal.with(|j| (j.answer(&filter, SERVER_JOURNAL_LIMIT), j.subscribe())));
-    let answer = answer_waiting(&filter, read).await.ok_or_else(|| AdminError::not_found("no journal"))?;
-    Ok(Json(answer).into_response())
+    let read = || Some(app.server_journal.with(|j| (j.answer(&filter), j.subscribe())));
+    let page = answer_waiting(&filter, read).await.ok_or_else(|| AdminError::not_found("no journal"))?;
+    Ok(Json(answer(page, SERVER_JOURNAL_LIMIT)).into_response())
 }
 
 /// Empties the server's journal.

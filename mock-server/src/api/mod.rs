@@ -8,10 +8,9 @@ pub mod order;
 pub mod rest;
 
 use crate::auth::{self, GatewayError};
-use crate::control::JournalEntry;
 use crate::domain::function::FunctionId;
 use crate::domain::shop::Shop;
-use crate::journal::{self, SERVER_BODY_LIMIT, SERVER_JOURNAL_LIMIT};
+use crate::journal::{self, Entry as JournalEntry, SERVER_BODY_LIMIT, SERVER_JOURNAL_LIMIT};
 use crate::logs::RequestNote;
 use crate::settings::{Api, GatewaySettings};
 use crate::AppState;

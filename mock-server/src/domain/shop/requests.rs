@@ -2,8 +2,8 @@
 //! settings changes that take effect for the next request.
 
 use super::*;
-use crate::control::JournalEntry;
 use crate::domain::function::FunctionId;
+use crate::journal::Entry as JournalEntry;
 use crate::settings::ShopSettings;
 use std::time::Instant;
 
