@@ -152,3 +152,22 @@ async fn the_text_format_writes_one_readable_line_per_request() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn transitions_the_wall_clock_fires_by_itself_are_logged_too() {
+    let wall = rms_mock::WallClock::manual();
+    let spec = shop().with_shop_line("clock = \"wall\"").with_shop_line("clock_speed = 600.0");
+    let app = spawn_on(wall.clone(), spec).await;
+    let n = app.place_one(1).await;
+    app.confirm(&[&n]).await;
+    let logs = Captured::default();
+    let _guard = logs.install(LogFormat::Json);
+    wall.advance(std::time::Duration::from_secs(3)); // 30 virtual minutes at 600×
+    assert_eq!(app.search_numbers(&[300]).await, vec![n.clone()]);
+
+    let lines = logs.json_lines();
+    let fired: Vec<&Value> = lines.iter().filter(|l| l["target"] == "rms_mock::clock").collect();
+    assert_eq!(fired.len(), 1, "{}", logs.text());
+    assert_eq!((&fired[0]["message"], &fired[0]["order"]), (&json!("processing"), &json!(n)));
+    assert_eq!(fired[0]["at"], "2026-11-28T09:30:00+0900");
+}
