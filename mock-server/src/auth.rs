@@ -67,6 +67,27 @@ pub fn authenticate(
     }
 }
 
+/// Why credentials were refused, in words a developer can act on, never with the secret:
+/// at most the first characters of the service secret ([`crate::journal::secret_hint`]).
+/// None for refusals that are not about credentials.
+pub fn refusal_note(header: Option<&str>, err: &GatewayError, shop_id: Option<&str>) -> Option<String> {
+    let note = match (err, header, shop_id) {
+        (GatewayError::Expired, _, Some(id)) => {
+            format!("the licence key of shop {id} has expired (90 days after issue)")
+        }
+        (GatewayError::Unauthorised, _, Some(id)) => format!("the licence key does not match shop {id}'s"),
+        (GatewayError::Unauthorised, None, None) => "no Authorization header".into(),
+        (GatewayError::Unauthorised, Some(h), None) => match parse_esa(h) {
+            None => "the Authorization header is not `ESA base64(serviceSecret:licenseKey)`".into(),
+            Some((secret, _)) => {
+                format!("no shop has the service secret {}", crate::journal::secret_hint(&secret))
+            }
+        },
+        _ => return None,
+    };
+    Some(note)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

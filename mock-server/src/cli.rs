@@ -17,6 +17,7 @@ Examples:
                                              your own shops (see fixtures/shops/demo.toml)
   rms-mock --simulate 30                     the demo shop with buyers ordering ~30 times per virtual hour
   RMS_MOCK_PORT=9090 rms-mock                every flag also reads an env var
+  rms-mock --log-format json 2>log.jsonl     one JSON line per request (RUST_LOG filters)
   rms-mock check shops/a.toml                validate shop files (exit 2 naming the key on error)
 
 Then point your RMS client at the printed address instead of https://api.rms.rakuten.co.jp,
@@ -65,6 +66,10 @@ pub struct ServeArgs {
     /// A shop file (TOML); repeat for several shops. Env: comma-separated paths.
     #[arg(long = "shop", env = "RMS_MOCK_SHOPS", value_delimiter = ',')]
     pub shops: Vec<PathBuf>,
+    /// Log lines on stderr: `text`, or `json` (one object per line, for CI). `RUST_LOG`
+    /// filters them (default `info`).
+    #[arg(long, env = "RMS_MOCK_LOG_FORMAT", value_enum, default_value_t = crate::LogFormat::Text)]
+    pub log_format: crate::LogFormat,
     /// How the shops' clocks move: `wall` follows real time, `manual` moves only on
     /// POST /__admin/shops/{id}/clock/advance. Default: wall for the demo shop, each shop
     /// file's own `clock` (manual unless it says) otherwise.

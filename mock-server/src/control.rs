@@ -274,32 +274,150 @@ pub struct SimulationStatus {
     pub next_arrival: Option<String>,
 }
 
-/// `GET /__admin/shops/{shop_id}/journal`: the bounded log of RMS requests.
+/// `GET /__admin/shops/{shop_id}/journal` (and `GET /__admin/journal`, the server's journal of
+/// requests that reached no shop): the bounded log of RMS requests, filtered by a
+/// [`JournalQuery`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Journal {
-    /// Requests ever recorded (also those dropped from the log).
+    /// Requests ever recorded (also those dropped from the log). It is also the `seq` of the
+    /// newest entry: pass it as [`JournalQuery::since`] to ask for what is new.
     pub recorded: u64,
     /// How many entries the log keeps (`settings.journal_limit`).
     pub limit: usize,
-    /// The kept entries, oldest first.
+    /// Entries dropped because the log was full (the oldest go first).
+    #[serde(default)]
+    pub evicted: u64,
+    /// The kept entries that match the query, oldest first.
     pub entries: Vec<JournalEntry>,
 }
 
-/// One RMS request the shop received.
+/// One RMS request the shop (or the server) received, and what it answered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JournalEntry {
     /// 1-based over every request ever recorded, so a reader can tell what was dropped.
     pub seq: u64,
-    /// The shop's virtual time when the request arrived.
+    /// The shop's virtual time when the request was answered (the server's journal, which
+    /// has no shop, writes the host's time in JST).
     pub at: String,
+    /// The host's time, UTC with milliseconds (`2026-11-29T07:12:03.456Z`): when it happened
+    /// in the real world, whatever the shop's clock says.
+    #[serde(default)]
+    pub wall_time: String,
     /// HTTP method.
     pub method: String,
     /// The request path.
     pub path: String,
+    /// The query string, without `?`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    /// The RMS function called, e.g. `rpay.order.confirmOrder`.
+    #[serde(default)]
+    pub function: String,
     /// The HTTP status answered.
     pub status: u16,
     /// `messageCode`s of the order API, `errors[].code` of item/inventory, `Results.errorCode`.
     pub codes: Vec<String>,
+    /// The `RequestId` header of the answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// Why the gateway refused the credentials (`unknown service secret SP99…`); never the
+    /// secret itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_problem: Option<String>,
+    /// The request headers that matter (`authorization`, `content-type`, `content-length`,
+    /// `user-agent`, …), names in lower case; `authorization` masked to `ESA ****` and its
+    /// last four characters.
+    #[serde(default)]
+    pub request_headers: BTreeMap<String, String>,
+    /// The request body; none when it was empty or never read (refused at the gateway).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_body: Option<JournalBody>,
+    /// The response body; none when empty (204).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_body: Option<JournalBody>,
+}
+
+/// A request or response body as the journal keeps it: at most `journal_body_limit` bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JournalBody {
+    /// The body as text (invalid UTF-8 replaced). When cut, it ends with the marker
+    /// `…[truncated: N bytes in all]`.
+    pub text: String,
+    /// The body's full size in bytes.
+    pub bytes: usize,
+    /// Whether `text` is only the beginning of the body.
+    pub truncated: bool,
+}
+
+/// The query of `GET …/journal`: every field narrows the answer; none returns every kept
+/// entry at once.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JournalQuery {
+    /// A function id (`rpay.order.confirmOrder`, `itemapi_2.0.items.get`) or an order
+    /// operation's name (`confirmOrder`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub function: Option<String>,
+    /// An HTTP status (`200`) or a class (`4xx`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Entries whose request or response body (as kept) mentions this order number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_number: Option<String>,
+    /// Only entries with a `seq` above this (a poller passes the last answer's `recorded`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<u64>,
+    /// At most this many entries: the first ones after `since` when it is given (so a poller
+    /// misses nothing), else the newest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<usize>,
+    /// Long-poll: when nothing matches yet, wait up to this many seconds (at most 30) for a
+    /// matching entry; the answer comes as soon as one is recorded, or empty at the timeout.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wait: Option<f64>,
+}
+
+impl JournalQuery {
+    /// Every kept entry.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Only calls of `function` (an id such as `rpay.order.confirmOrder`, or `confirmOrder`).
+    pub fn function(mut self, function: impl Into<String>) -> Self {
+        self.function = Some(function.into());
+        self
+    }
+
+    /// Only answers with this status (`"200"`) or class (`"4xx"`).
+    pub fn status(mut self, status: impl Into<String>) -> Self {
+        self.status = Some(status.into());
+        self
+    }
+
+    /// Only entries whose bodies mention `order_number`.
+    pub fn order_number(mut self, order_number: impl Into<String>) -> Self {
+        self.order_number = Some(order_number.into());
+        self
+    }
+
+    /// Only entries after `seq`.
+    pub fn since(mut self, seq: u64) -> Self {
+        self.since = Some(seq);
+        self
+    }
+
+    /// At most `limit` entries.
+    pub fn limit(mut self, limit: usize) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// Wait up to `seconds` (at most 30) for a matching entry.
+    pub fn wait(mut self, seconds: f64) -> Self {
+        self.wait = Some(seconds);
+        self
+    }
 }
 
 /// `GET /__admin/shops/{shop_id}/catalog`: items and stock as the buyer side sees them.

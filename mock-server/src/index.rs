@@ -55,7 +55,11 @@ pub(crate) const CONTROL_PLANE: &[(&str, &str)] = &[
     ("POST /__admin/shops/{id}/catalog/generate", "add generated items with stock"),
     ("GET /__admin/shops/{id}/clock", "the shop's virtual now"),
     ("POST /__admin/shops/{id}/clock/advance", "move the shop's clock; answers what fired"),
-    ("GET|DELETE /__admin/shops/{id}/journal", "the RMS requests the shop answered"),
+    (
+        "GET|DELETE /__admin/shops/{id}/journal",
+        "the RMS requests the shop answered, with bodies; ?function=&status=&order_number=&since=&limit=&wait=",
+    ),
+    ("GET|DELETE /__admin/journal", "RMS requests whose credentials named no shop (same filters)"),
     ("GET|PATCH /__admin/shops/{id}/simulate", "simulated buyers: their plan and counts; PATCH switches them on/off"),
 ];
 

@@ -24,6 +24,8 @@ pub mod control;
 mod domain;
 mod embed;
 mod index;
+mod journal;
+mod logs;
 mod merge;
 mod registry;
 mod settings;
@@ -36,6 +38,7 @@ pub use cli::{check_shop_files, run_server, Cli, ClockAnchor, Command, ServeArgs
 pub use domain::function::{FunctionId, OrderOperation, UnknownFunction};
 pub use domain::shop::{ClockMode, MAX_CLOCK_SPEED};
 pub use embed::{ControlClient, Error, MockShop, RmsMock};
+pub use logs::{install as install_logging, subscriber as log_subscriber, LogFormat};
 pub use merge::merge_patch;
 pub use settings::{
     Api, CancelFlow, DatetimeMode, GatewaySettings, HttpStatus, KeyCase, LimitClock, RateLimitSettings,
@@ -59,6 +62,8 @@ use tokio::net::TcpListener;
 #[derive(Clone, Default)]
 pub struct AppState {
     pub(crate) registry: Registry,
+    /// Requests whose credentials named no shop (`GET /__admin/journal`).
+    pub(crate) server_journal: journal::ServerJournal,
     boot: Arc<Vec<(String, ShopDocument)>>,
 }
 
@@ -66,7 +71,7 @@ impl AppState {
     /// A server with these shop documents (source name, document), created now and again
     /// on `POST /__admin/reset`.
     pub fn with_shops(docs: Vec<(String, ShopDocument)>) -> Result<Self, String> {
-        let state = AppState { registry: Registry::default(), boot: Arc::new(docs) };
+        let state = AppState { boot: Arc::new(docs), ..AppState::default() };
         state.reset()?;
         Ok(state)
     }
@@ -88,11 +93,12 @@ impl AppState {
         self
     }
 
-    /// Drops every shop and re-creates the boot shops. A boot shop in wall mode follows the
+    /// Drops every shop, empties the server's journal and re-creates the boot shops. A boot shop in wall mode follows the
     /// wall clock from the server's start, so after a reset it stands where it would had
     /// nobody touched it (its clock never runs backwards against real time).
     pub fn reset(&self) -> Result<(), String> {
         self.registry.clear();
+        self.server_journal.with(|j| j.clear());
         for (source, doc) in self.boot.iter() {
             let mut shop = doc.build(source).map_err(|e| e.to_string())?;
             shop.set_clock(shop.clock_mode(), shop.clock_speed(), std::time::Duration::ZERO);
@@ -104,7 +110,7 @@ impl AppState {
 
 /// Every route of the fake, for serving it on a listener of your own with `axum::serve`.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let routes = Router::new()
         .merge(api::order::routes())
         .merge(api::item::routes())
         .merge(api::inventory::routes())
@@ -114,7 +120,8 @@ pub fn router(state: AppState) -> Router {
         .route("/__admin/", axum::routing::get(index::admin))
         .fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
-        .with_state(state)
+        .with_state(state);
+    logs::layer(routes)
 }
 
 async fn fallback(method: Method, uri: Uri) -> Response {
@@ -168,7 +175,9 @@ async fn follow_wall_clock(registry: Registry) {
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticks.tick().await;
-        registry.follow_wall_clock(WALL_EVENTS_PER_TICK);
+        for (shop_id, fired) in registry.follow_wall_clock(WALL_EVENTS_PER_TICK) {
+            logs::log_transitions(&shop_id, &fired);
+        }
     }
 }
 

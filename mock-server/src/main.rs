@@ -12,6 +12,7 @@ async fn main() -> ExitCode {
         Some(Command::Serve(args)) => args,
         None => cli.serve,
     };
+    rms_mock::install_logging(args.log_format);
     match run_server(args, shutdown_signal()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err((code, msg)) => {

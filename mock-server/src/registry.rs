@@ -50,7 +50,14 @@ impl Registry {
 
     /// Brings a shop in wall mode up to the wall clock, firing everything due.
     fn catch_up(&self, shop: &ShopHandle) {
-        shop.with(|s| s.follow_wall(self.wall.elapsed(), usize::MAX));
+        let fired = shop.with(|s| {
+            let fired = s.follow_wall(self.wall.elapsed(), usize::MAX);
+            (!fired.is_empty()).then(|| (s.profile().shop_id.clone(), fired))
+        });
+        // Logged after the shop's lock is released: writing a log line is I/O.
+        if let Some((shop_id, fired)) = fired {
+            crate::logs::log_transitions(&shop_id, &fired);
+        }
     }
 
     /// One tick of the wall clock: each shop in wall mode follows it, firing at most

@@ -204,6 +204,9 @@ pub struct ShopSettings {
     pub search_default_sort: SortDirection,
     /// How many RMS requests the journal keeps.
     pub journal_limit: usize,
+    /// How many bytes of each request and response body a journal entry keeps (the rest is
+    /// cut, with a marker); 0 keeps none.
+    pub journal_body_limit: usize,
     /// How the gateway answers refusals.
     pub gateway: GatewaySettings,
     /// Request throttling.
@@ -271,6 +274,7 @@ impl Default for ShopSettings {
             require_charset: false,
             search_default_sort: SortDirection::Asc,
             journal_limit: 1000,
+            journal_body_limit: 16 * 1024,
             gateway: GatewaySettings::default(),
             rate_limit: RateLimitSettings::default(),
             item_search_unknown_params: UnknownParams::Ignore,
@@ -312,6 +316,9 @@ impl ShopSettings {
         }
         if self.journal_limit == 0 {
             out.push(("journal_limit".into(), "must be at least 1".into()));
+        }
+        if self.journal_body_limit > 1024 * 1024 {
+            out.push(("journal_body_limit".into(), "must be at most 1048576 (bodies are at most 1 MiB)".into()));
         }
         out
     }

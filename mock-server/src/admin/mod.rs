@@ -5,6 +5,7 @@
 //! ourselves (so bad input gets our error, never axum's text), call one domain method through
 //! the shop handle, answer JSON.
 
+mod journal;
 mod view;
 
 use crate::control::{
@@ -47,7 +48,8 @@ pub fn routes() -> Router<AppState> {
         .route("/__admin/shops/{shop_id}/catalog/generate", post(generate_catalog))
         .route("/__admin/shops/{shop_id}/clock", get(show_clock).patch(patch_clock))
         .route("/__admin/shops/{shop_id}/clock/advance", post(advance_clock))
-        .route("/__admin/shops/{shop_id}/journal", get(journal).delete(clear_journal))
+        .route("/__admin/shops/{shop_id}/journal", get(journal::show).delete(journal::clear))
+        .route("/__admin/journal", get(journal::show_server).delete(journal::clear_server))
         .route("/__admin/shops/{shop_id}/simulate", get(show_simulation).patch(patch_simulation))
 }
 
@@ -75,7 +77,9 @@ impl AdminError {
 impl IntoResponse for AdminError {
     fn into_response(self) -> Response {
         let body = ErrorBody { error: ErrorDetail { code: self.code.into(), message: self.message } };
-        (self.status, Json(body)).into_response()
+        let mut resp = (self.status, Json(body)).into_response();
+        resp.extensions_mut().insert(crate::logs::RequestNote { codes: vec![self.code.into()], ..Default::default() });
+        resp
     }
 }
 
@@ -430,7 +434,7 @@ async fn advance_clock(
             return Err(AdminError::bad_request("request body: give exactly one of \"minutes\", \"seconds\" or \"to\""))
         }
     };
-    let v = handle.with(|s| -> Result<Advanced, AdminError> {
+    let (v, fired) = handle.with(|s| -> Result<(Advanced, _), AdminError> {
         let to = match target {
             Target::Seconds(secs) => s.now().plus_seconds(secs),
             Target::To(t) if t < s.now() => {
@@ -442,23 +446,16 @@ async fn advance_clock(
             Target::To(t) => t,
         };
         let fired = s.advance_to(to);
-        Ok(Advanced { now: s.now().to_rms(), transitions: fired.iter().map(view::transition).collect() })
+        Ok((Advanced { now: s.now().to_rms(), transitions: fired.iter().map(view::transition).collect() }, fired))
     })?;
+    // Logged after the shop's lock is released: writing a log line is I/O.
+    crate::logs::log_transitions(&shop_id, &fired);
     ok(v)
 }
 
 enum Target {
     Seconds(i64),
     To(JstDateTime),
-}
-
-async fn journal(State(app): State<AppState>, AdminPath(shop_id): AdminPath<String>) -> AdminResult {
-    ok(shop(&app, &shop_id)?.with(|s| view::journal(s)))
-}
-
-async fn clear_journal(State(app): State<AppState>, AdminPath(shop_id): AdminPath<String>) -> AdminResult {
-    shop(&app, &shop_id)?.with(|s| s.clear_journal());
-    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 async fn show_simulation(State(app): State<AppState>, AdminPath(shop_id): AdminPath<String>) -> AdminResult {

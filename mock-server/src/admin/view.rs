@@ -3,8 +3,8 @@
 
 use crate::auth::esa_header;
 use crate::control::{
-    Catalog, CatalogItem, CatalogVariant, ClockNow, FiredTransition, Journal, JournalEntry, OrderBrief, OrderHistory,
-    OrphanStock, ShopCredentials, ShopDetail, ShopSummary, SimulationStatus, StatusChange,
+    Catalog, CatalogItem, CatalogVariant, ClockNow, FiredTransition, OrderBrief, OrderHistory, OrphanStock,
+    ShopCredentials, ShopDetail, ShopSummary, SimulationStatus, StatusChange,
 };
 use crate::domain::order::{Order, OrderProgress};
 use crate::domain::shop::{Shop, Transition};
@@ -87,25 +87,6 @@ pub fn transition(t: &Transition) -> FiredTransition {
         from: t.from.map(|p| p.code()),
         to: t.to.map(|p| p.code()),
         cause: t.cause.to_string(),
-    }
-}
-
-pub fn journal(s: &Shop) -> Journal {
-    let j = s.journal();
-    Journal {
-        recorded: j.recorded(),
-        limit: s.settings().journal_limit,
-        entries: j
-            .entries()
-            .map(|e| JournalEntry {
-                seq: e.seq,
-                at: e.at.to_rms(),
-                method: e.method.clone(),
-                path: e.path.clone(),
-                status: e.status,
-                codes: e.codes.clone(),
-            })
-            .collect(),
     }
 }
 

@@ -10,6 +10,8 @@ pub mod rest;
 use crate::auth::{self, GatewayError};
 use crate::domain::function::FunctionId;
 use crate::domain::shop::Shop;
+use crate::journal::{self, Entry as JournalEntry, SERVER_BODY_LIMIT, SERVER_JOURNAL_LIMIT};
+use crate::logs::RequestNote;
 use crate::settings::{Api, GatewaySettings};
 use crate::AppState;
 use axum::body::{Body, Bytes};
@@ -110,7 +112,8 @@ fn gateway_reply(err: &GatewayError, g: &GatewaySettings) -> RmsReply {
     RmsReply::json(status, json!({"Results": {"errorCode": code, "message": message}}))
 }
 
-/// Runs one RMS request: gateway checks, then `op` on the shop, then the journal.
+/// Runs one RMS request: gateway checks, then `op` on the shop, then the journal; the answer
+/// carries a [`RequestNote`] for the request's log line.
 pub async fn handle_rms(
     app: &AppState,
     call: Call,
@@ -119,19 +122,33 @@ pub async fn handle_rms(
     body: Body,
     op: impl FnOnce(&mut Shop, Request<'_>) -> RmsReply,
 ) -> Response {
+    let content_type = content_type_for(call.api);
+    let mut seen = Seen::new(headers, query);
     let auth_header = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
     let shop = match auth::authenticate(&app.registry, auth_header) {
         Ok(shop) => shop,
-        Err((err, known)) => {
-            let (reply, request_id) = match known {
-                Some(shop) => shop.with(|s| {
-                    let reply = gateway_reply(&err, &s.settings().gateway);
-                    let (reply, id) = journaled(s, &call, reply);
-                    (reply, Some(id))
-                }),
-                None => (gateway_reply(&err, &GatewaySettings::default()), None),
-            };
-            return respond(reply, content_type_for(call.api), request_id);
+        Err((err, Some(shop))) => {
+            // A known service secret: the refusal lands in that shop's journal.
+            let answer = shop.with(|s| {
+                seen.auth_problem = auth::refusal_note(auth_header, &err, Some(&s.profile().shop_id));
+                let reply = gateway_reply(&err, &s.settings().gateway);
+                journaled(s, &call, &seen, reply, None)
+            });
+            return answer.into_response(content_type);
+        }
+        Err((err, None)) => {
+            // No shop to blame: the server's own journal keeps it.
+            seen.auth_problem = auth::refusal_note(auth_header, &err, None);
+            let reply = gateway_reply(&err, &GatewaySettings::default());
+            let codes = reply.codes();
+            let text = reply.body.as_ref().map(Value::to_string);
+            let mut entry = seen.entry(&call, reply.status, &codes, text.as_deref(), None, None, SERVER_BODY_LIMIT);
+            entry.at = seen.wall_jst.to_rms();
+            app.server_journal.with(|j| j.record(SERVER_JOURNAL_LIMIT, entry));
+            let note =
+                RequestNote { shop: None, function: Some(call.function.as_str()), codes, auth: seen.auth_problem };
+            let answer = Answer { status: reply.status, body: text, request_id: None, date: None, note };
+            return answer.into_response(content_type);
         }
     };
 
@@ -147,20 +164,126 @@ pub async fn handle_rms(
         };
         err.map(|e| {
             let reply = gateway_reply(&e, &s.settings().gateway);
-            journaled(s, &call, reply)
+            journaled(s, &call, &seen, reply, None)
         })
     });
-    if let Some((reply, id)) = refused {
-        return respond(reply, content_type_for(call.api), Some(id));
+    if let Some(answer) = refused {
+        return answer.into_response(content_type);
     }
 
     // Reading the body is the only await; no lock is held here.
     let body = read_body(headers, body).await;
-    let (reply, request_id) = shop.with(|s| {
+    // A cheap handle on the same bytes, for the journal (`Bytes` clones share the buffer).
+    let kept = body.as_ref().ok().cloned();
+    let answer = shop.with(|s| {
         let reply = op(s, Request { headers, body, query });
-        journaled(s, &call, reply)
+        journaled(s, &call, &seen, reply, kept.as_deref())
     });
-    respond(reply, content_type_for(call.api), Some(request_id))
+    answer.into_response(content_type)
+}
+
+/// What the journal keeps of a request besides its body, taken before any lock.
+struct Seen {
+    headers: std::collections::BTreeMap<String, String>,
+    query: Option<String>,
+    wall_time: String,
+    wall_jst: crate::domain::time::JstDateTime,
+    auth_problem: Option<String>,
+}
+
+impl Seen {
+    fn new(headers: &HeaderMap, query: Option<&str>) -> Self {
+        let (wall_time, wall_jst) = journal::wall_now();
+        Seen {
+            headers: journal::kept_headers(headers),
+            query: query.filter(|q| !q.is_empty()).map(String::from),
+            wall_time,
+            wall_jst,
+            auth_problem: None,
+        }
+    }
+
+    /// The journal entry (its `seq` and `at` are the journal's and the shop's to set).
+    #[allow(clippy::too_many_arguments)]
+    fn entry(
+        &self,
+        call: &Call,
+        status: u16,
+        codes: &[String],
+        response: Option<&str>,
+        request: Option<&[u8]>,
+        request_id: Option<String>,
+        body_limit: usize,
+    ) -> JournalEntry {
+        JournalEntry {
+            seq: 0,
+            at: String::new(),
+            wall_time: self.wall_time.clone(),
+            method: call.method.as_str().to_string(),
+            path: call.path.clone(),
+            query: self.query.clone(),
+            function: call.function.as_str().to_string(),
+            status,
+            codes: codes.to_vec(),
+            request_id,
+            auth_problem: self.auth_problem.clone(),
+            request_headers: self.headers.clone(),
+            request_body: request.and_then(|b| journal::body(b, body_limit)),
+            response_body: response.and_then(|b| journal::body(b.as_bytes(), body_limit)),
+        }
+    }
+}
+
+/// An answered request: the HTTP answer and what its log line says.
+struct Answer {
+    status: u16,
+    /// The serialised body (none for 204).
+    body: Option<String>,
+    request_id: Option<String>,
+    /// The `Date` header: the shop's virtual now, so a client that reads the server's time
+    /// sees the shop's clock (none: hyper writes the host's).
+    date: Option<String>,
+    note: RequestNote,
+}
+
+impl Answer {
+    fn into_response(self, content_type: &'static str) -> Response {
+        let mut resp = respond_text(self.status, self.body, content_type, self.request_id);
+        if let Some(date) = self.date.and_then(|d| HeaderValue::from_str(&d).ok()) {
+            resp.headers_mut().insert(header::DATE, date);
+        }
+        resp.extensions_mut().insert(self.note);
+        resp
+    }
+}
+
+/// Records the answer in the shop's journal and issues its `RequestId`. The body is
+/// serialised here once, for the journal and the response alike.
+fn journaled(s: &mut Shop, call: &Call, seen: &Seen, reply: RmsReply, request: Option<&[u8]>) -> Answer {
+    let codes = reply.codes();
+    let text = reply.body.as_ref().map(Value::to_string);
+    let request_id = s.next_request_id();
+    let limit = s.settings().journal_body_limit;
+    let entry = seen.entry(call, reply.status, &codes, text.as_deref(), request, Some(request_id.clone()), limit);
+    s.record_request(entry);
+    let note = RequestNote {
+        shop: Some(s.profile().shop_id.clone()),
+        function: Some(call.function.as_str()),
+        codes,
+        auth: seen.auth_problem.clone(),
+    };
+    Answer { status: reply.status, body: text, request_id: Some(request_id), date: Some(http_date(s.now())), note }
+}
+
+/// An HTTP-date (RFC 9110 IMF-fixdate): `Sat, 28 Nov 2026 00:00:00 GMT`.
+fn http_date(t: crate::domain::time::JstDateTime) -> String {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let utc = crate::domain::time::JstDateTime::from_seconds(t.seconds() - 9 * 3600);
+    let (y, mo, d, h, mi, sec) = utc.civil();
+    let weekday = DAYS[utc.seconds().div_euclid(86_400).rem_euclid(7) as usize];
+    let month = MONTHS[(mo as usize).saturating_sub(1).min(11)];
+    format!("{weekday}, {d:02} {month} {y:04} {h:02}:{mi:02}:{sec:02} GMT")
 }
 
 /// Reads a request body of at most [`MAX_BODY_BYTES`]: a declared `Content-Length` over the
@@ -187,17 +310,15 @@ async fn read_body(headers: &HeaderMap, mut body: Body) -> Result<Bytes, BodyErr
     Ok(Bytes::from(buf))
 }
 
-/// Records the answer in the shop's journal and issues its `RequestId`.
-fn journaled(s: &mut Shop, call: &Call, reply: RmsReply) -> (RmsReply, String) {
-    s.record_request(call.method.as_str(), &call.path, reply.status, reply.codes());
-    (reply, s.next_request_id())
-}
-
 /// Builds the HTTP response with the headers real RMS answers carry (auth-and-limits.md §9).
 pub fn respond(reply: RmsReply, content_type: &'static str, request_id: Option<String>) -> Response {
-    let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let mut resp = match reply.body {
-        Some(v) => (status, v.to_string()).into_response(),
+    respond_text(reply.status, reply.body.as_ref().map(Value::to_string), content_type, request_id)
+}
+
+fn respond_text(status: u16, body: Option<String>, content_type: &'static str, request_id: Option<String>) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut resp = match body {
+        Some(text) => (status, text).into_response(),
         None => status.into_response(),
     };
     let h = resp.headers_mut();

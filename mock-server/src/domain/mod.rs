@@ -6,7 +6,6 @@ pub mod catalog;
 pub mod function;
 pub mod inventory;
 pub mod item;
-pub mod journal;
 pub mod limits;
 pub mod order;
 pub mod order_codes;

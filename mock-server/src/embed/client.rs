@@ -3,7 +3,7 @@
 //! (the conformance runner's `--base-url`).
 
 use super::{Error, MockShop};
-use crate::control::{ErrorBody, Health, ShopDetail, ShopList};
+use crate::control::{ErrorBody, Health, Journal, JournalQuery, ShopDetail, ShopList};
 use crate::setup::ShopDocument;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -78,6 +78,17 @@ impl ControlClient {
         self.send(reqwest::Method::DELETE, &format!("/__admin/shops/{shop_id}"), Body::None).await.map(drop)
     }
 
+    /// `GET /__admin/journal`: RMS requests whose credentials named no shop (a misspelt
+    /// service secret, a missing header), filtered by `query`.
+    pub async fn server_journal(&self, query: &JournalQuery) -> Result<Journal, Error> {
+        self.call(reqwest::Method::GET, &format!("/__admin/journal{}", query_string(query)), Body::None).await
+    }
+
+    /// `DELETE /__admin/journal`: empties the server's journal (its `recorded` count goes on).
+    pub async fn clear_server_journal(&self) -> Result<(), Error> {
+        self.send(reqwest::Method::DELETE, "/__admin/journal", Body::None).await.map(drop)
+    }
+
     /// Sends a request and reads a 2xx answer into `T`.
     pub(super) async fn call<T: DeserializeOwned>(
         &self,
@@ -107,5 +118,32 @@ impl ControlClient {
             Ok(e) => Error::Control { status, code: e.error.code, message: e.error.message },
             Err(_) => Error::Control { status, code: String::new(), message: text },
         })
+    }
+}
+
+/// `?function=…&since=…` for a journal query (empty when it has no field).
+pub(super) fn query_string(q: &JournalQuery) -> String {
+    fn encode(v: &str) -> String {
+        v.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    }
+    let pairs = [
+        ("function", q.function.clone()),
+        ("status", q.status.clone()),
+        ("order_number", q.order_number.clone()),
+        ("since", q.since.map(|v| v.to_string())),
+        ("limit", q.limit.map(|v| v.to_string())),
+        ("wait", q.wait.map(|v| v.to_string())),
+    ];
+    let parts: Vec<String> =
+        pairs.iter().filter_map(|(k, v)| v.as_deref().map(|v| format!("{k}={}", encode(v)))).collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", parts.join("&"))
     }
 }

@@ -5,8 +5,8 @@
 use super::client::Body;
 use super::{ControlClient, Error};
 use crate::control::{
-    AdvanceRequest, Advanced, Catalog, ClockNow, ClockPatch, Generated, Journal, LicenseRenewal, OrderBrief,
-    OrderHistory, OrderList, ReviewRequest, ShopCredentials, ShopDetail, SimulationStatus,
+    AdvanceRequest, Advanced, Catalog, ClockNow, ClockPatch, Generated, Journal, JournalEntry, JournalQuery,
+    LicenseRenewal, OrderBrief, OrderHistory, OrderList, ReviewRequest, ShopCredentials, ShopDetail, SimulationStatus,
 };
 use crate::settings::ShopSettings;
 use crate::setup::{GenerateDoc, OrderDoc};
@@ -179,6 +179,36 @@ impl MockShop {
     /// The journal of RMS requests the shop received.
     pub async fn journal(&self) -> Result<Journal, Error> {
         self.control.call(Method::GET, &self.path("/journal"), Body::None).await
+    }
+
+    /// The journal entries `query` selects (see [`JournalQuery`]; its `wait` makes this a
+    /// long-poll of at most 30 s).
+    pub async fn query_journal(&self, query: &JournalQuery) -> Result<Journal, Error> {
+        let path = format!("{}{}", self.path("/journal"), super::client::query_string(query));
+        self.control.call(Method::GET, &path, Body::None).await
+    }
+
+    /// Waits until the journal holds an entry `query` selects and returns the first one, or
+    /// `None` after `timeout`: a test of an integration that runs on its own waits for "it
+    /// called confirmOrder" this way instead of sleeping. Entries already recorded count; pass
+    /// [`JournalQuery::since`] with the journal's `recorded` to wait for a new one. Long-polls of
+    /// at most 30 s each, so any `timeout` works.
+    pub async fn wait_for(
+        &self,
+        query: &JournalQuery,
+        timeout: std::time::Duration,
+    ) -> Result<Option<JournalEntry>, Error> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            let poll = query.clone().wait(left.as_secs_f64().min(crate::journal::MAX_WAIT_SECONDS));
+            if let Some(e) = self.query_journal(&poll).await?.entries.into_iter().next() {
+                return Ok(Some(e));
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return Ok(None);
+            }
+        }
     }
 
     /// Empties the journal (its `recorded` count goes on).

@@ -83,11 +83,63 @@ fn a_misspelt_function_id_in_a_shop_file_names_the_key_suggests_the_id_and_exits
 fn flags_also_read_env_vars_and_help_lists_them() {
     let out = Command::new(BIN).args(["serve", "--help"]).output().unwrap();
     let help = String::from_utf8_lossy(&out.stdout);
-    for env in ["RMS_MOCK_HOST", "RMS_MOCK_PORT", "RMS_MOCK_SHOPS"] {
+    for env in ["RMS_MOCK_HOST", "RMS_MOCK_PORT", "RMS_MOCK_SHOPS", "RMS_MOCK_LOG_FORMAT"] {
         assert!(help.contains(env), "{help}");
     }
     let out = Command::new(BIN).args(["serve"]).env("RMS_MOCK_PORT", "not-a-port").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[tokio::test]
+async fn log_format_json_writes_one_json_line_per_request_on_stderr() {
+    let shop = format!("{}/../fixtures/shops/demo.toml", env!("CARGO_MANIFEST_DIR"));
+    let mut child = Command::new(BIN)
+        .args(["serve", "--port", "0", "--shop", &shop, "--log-format", "json"])
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let url = first.strip_prefix("listening on ").unwrap_or_else(|| panic!("{first}")).to_string();
+    let auth = lines.find_map(|l| l.unwrap().trim().strip_prefix("Authorization: ").map(String::from)).unwrap();
+    let c = reqwest::Client::new();
+    let search = |auth: String| {
+        c.post(format!("{url}/es/2.0/order/searchOrder/"))
+            .header("Authorization", auth)
+            .header("Content-Type", "application/json")
+            .body(
+                r#"{"dateType":1,"startDatetime":"2026-11-01T00:00:00+0900","endDatetime":"2026-11-28T23:59:59+0900"}"#,
+            )
+            .send()
+    };
+    assert_eq!(search(auth).await.unwrap().status(), 200);
+    assert_eq!(search(rms_mock::esa_header("SP999999_Nobody", "SL_x")).await.unwrap().status(), 401);
+    assert_eq!(c.get(format!("{url}/__admin/shops/123456/journal?status=401")).send().await.unwrap().status(), 200);
+
+    assert!(Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap().success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<serde_json::Value> = stderr
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not a JSON line ({e}): {l}")))
+        .collect();
+    assert_eq!(lines.len(), 3, "one line per request: {stderr}");
+    let l = &lines[0];
+    assert_eq!(
+        (&l["shop"], &l["function"], &l["status"]),
+        (&"123456".into(), &"rpay.order.searchOrder".into(), &200.into())
+    );
+    assert_eq!(l["codes"], "ORDER_EXT_API_SEARCH_ORDER_INFO_101");
+    assert!(l["latency_ms"].is_f64() && l["timestamp"].is_string(), "{l}");
+    assert_eq!(
+        (&lines[1]["level"], &lines[1]["status"], &lines[1]["codes"]),
+        (&"WARN".into(), &401.into(), &"ES01-01".into())
+    );
+    assert!(lines[1].get("shop").is_none(), "{}", lines[1]);
+    assert!(!stderr.contains("SP999999_Nobody"), "{stderr}");
+    assert_eq!((&lines[2]["function"], &lines[2]["shop"]), (&"admin".into(), &"123456".into()));
 }
 
 /// A port already taken is the first thing a second `rms-mock` meets: the error says what to

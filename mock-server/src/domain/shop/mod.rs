@@ -6,12 +6,12 @@
 
 use crate::domain::catalog::Catalog;
 use crate::domain::inventory::Inventory;
-use crate::domain::journal::Journal;
 use crate::domain::limits::RateLimiter;
 use crate::domain::order::{Cause, Order, OrderProgress, SettlementMethod};
 use crate::domain::rng::Rng;
 use crate::domain::search::OrderBook;
 use crate::domain::time::JstDateTime;
+use crate::journal::Journal;
 use crate::settings::{ShippingSettings, ShopSettings, SubStatusDef};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};

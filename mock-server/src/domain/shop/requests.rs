@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::domain::function::FunctionId;
-use crate::domain::journal::JournalEntry;
+use crate::journal::Entry as JournalEntry;
 use crate::settings::ShopSettings;
 use std::time::Instant;
 
@@ -22,9 +22,10 @@ impl Shop {
         }
     }
 
-    /// Records an answered request in the journal.
-    pub fn record_request(&mut self, method: &str, path: &str, status: u16, codes: Vec<String>) {
-        let entry = JournalEntry { seq: 0, at: self.now, method: method.into(), path: path.into(), status, codes };
+    /// Records an answered request in the journal, stamped with the shop's virtual now; the
+    /// journal keeps `journal_limit` entries.
+    pub fn record_request(&mut self, mut entry: JournalEntry) {
+        entry.at = self.now.to_rms();
         self.journal.record(self.settings.journal_limit, entry);
     }
 

@@ -1,0 +1,410 @@
+//! The journal: the bounded record of RMS requests, for `GET /__admin/shops/{id}/journal` and
+//! the server's own `GET /__admin/journal` (requests whose credentials named no shop).
+//!
+//! It is a record of the wire (methods, paths, headers, bodies), so it lives beside the wire
+//! and not in `domain/`; a shop keeps its journal with its other state, behind the same lock,
+//! so an entry appears in the same step as the change its request made. Memory stays bounded
+//! over days of traffic: a ring of `journal_limit` entries (the oldest are evicted and
+//! counted) whose bodies are cut at `journal_body_limit` bytes each. Readers that wait for an
+//! entry (`wait=`) subscribe to a watch channel under the lock and await it after the lock is
+//! released.
+
+use crate::domain::function::{FunctionId, OrderOperation};
+use crate::domain::time::JstDateTime;
+use axum::http::{header, HeaderMap};
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+use tokio::sync::watch;
+
+/// The longest a reader may wait for an entry (`wait=`), in seconds.
+pub const MAX_WAIT_SECONDS: f64 = 30.0;
+
+/// How many entries the server's journal keeps, and how much of each body.
+pub const SERVER_JOURNAL_LIMIT: usize = 1000;
+/// The server journal's body bound (a shop's is its `journal_body_limit` setting).
+pub const SERVER_BODY_LIMIT: usize = 16 * 1024;
+
+/// Request headers worth keeping (lower case); others (cookies, proxies' headers) are left out.
+const KEPT_HEADERS: &[&str] =
+    &["authorization", "content-type", "content-length", "transfer-encoding", "expect", "accept", "user-agent"];
+
+/// One request as the journal keeps it; the control plane answers it as a
+/// [`crate::control::Entry`] (same fields, documented there). Its own type, so that the
+/// shop that holds its journal knows nothing of the control plane's types.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub seq: u64,
+    pub at: String,
+    pub wall_time: String,
+    pub method: String,
+    pub path: String,
+    pub query: Option<String>,
+    pub function: String,
+    pub status: u16,
+    pub codes: Vec<String>,
+    pub request_id: Option<String>,
+    pub auth_problem: Option<String>,
+    pub request_headers: BTreeMap<String, String>,
+    pub request_body: Option<Body>,
+    pub response_body: Option<Body>,
+}
+
+/// A body as kept: at most the body limit, cut with a marker (see [`body`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Body {
+    pub text: String,
+    pub bytes: usize,
+    pub truncated: bool,
+}
+
+/// What a reader gets: the counts and the selected entries, oldest first.
+#[derive(Clone, Debug)]
+pub struct Page {
+    pub recorded: u64,
+    pub evicted: u64,
+    pub entries: Vec<Entry>,
+}
+
+/// A bounded log of requests with a "something new" signal.
+#[derive(Debug)]
+pub struct Journal {
+    entries: VecDeque<Entry>,
+    recorded: u64,
+    evicted: u64,
+    /// Carries `recorded`; every record wakes the waiting readers.
+    news: watch::Sender<u64>,
+}
+
+impl Default for Journal {
+    fn default() -> Self {
+        Journal { entries: VecDeque::new(), recorded: 0, evicted: 0, news: watch::channel(0).0 }
+    }
+}
+
+impl Journal {
+    /// Appends `entry` (its `seq` is set here), dropping the oldest beyond `limit`.
+    pub fn record(&mut self, limit: usize, mut entry: Entry) {
+        self.recorded += 1;
+        entry.seq = self.recorded;
+        self.entries.push_back(entry);
+        while self.entries.len() > limit.max(1) {
+            self.entries.pop_front();
+            self.evicted += 1;
+        }
+        self.news.send_replace(self.recorded);
+    }
+
+    /// Empties the log; `recorded` goes on, so `seq`s never repeat.
+    pub fn clear(&mut self) {
+        self.entries.clear();
+    }
+
+    /// A receiver that sees every entry recorded after this call.
+    pub fn subscribe(&self) -> watch::Receiver<u64> {
+        self.news.subscribe()
+    }
+
+    /// The entries `filter` selects, as the control plane answers them.
+    pub fn answer(&self, filter: &Filter) -> Page {
+        let matching = self.entries.iter().filter(|e| filter.matches(e));
+        let entries: Vec<Entry> = match (filter.limit, filter.since) {
+            (Some(n), Some(_)) => matching.take(n).cloned().collect(),
+            (Some(n), None) => {
+                let all: Vec<&Entry> = matching.collect();
+                all[all.len().saturating_sub(n)..].iter().map(|e| (*e).clone()).collect()
+            }
+            (None, _) => matching.cloned().collect(),
+        };
+        Page { recorded: self.recorded, evicted: self.evicted, entries }
+    }
+}
+
+/// The query of `GET …/journal` ([`crate::control::JournalQuery`]), checked.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    function: Option<FunctionId>,
+    status: Option<(u16, u16)>,
+    order_number: Option<String>,
+    since: Option<u64>,
+    limit: Option<usize>,
+    /// How long to wait for a match; none answers at once.
+    pub wait: Option<Duration>,
+}
+
+impl Filter {
+    /// Checks the query's parameters; the error names the parameter and the problem.
+    pub fn parse(
+        function: Option<&str>,
+        status: Option<&str>,
+        order_number: Option<&str>,
+        since: Option<u64>,
+        limit: Option<usize>,
+        wait: Option<f64>,
+    ) -> Result<Filter, String> {
+        let function = match function {
+            None => None,
+            Some(f) => Some(match FunctionId::parse(f) {
+                Ok(id) => id,
+                Err(e) => OrderOperation::from_name(f).map(|op| op.function_id()).ok_or(format!("function: {e}"))?,
+            }),
+        };
+        let status = match status {
+            None => None,
+            Some(s) => {
+                Some(parse_status(s).ok_or(format!("status: '{s}' is not an HTTP status (200) or class (4xx)"))?)
+            }
+        };
+        let wait = match wait {
+            None => None,
+            Some(w) if (0.0..=MAX_WAIT_SECONDS).contains(&w) => Some(Duration::from_secs_f64(w)),
+            Some(w) => return Err(format!("wait: {w} is not between 0 and {MAX_WAIT_SECONDS} seconds")),
+        };
+        let order_number = order_number.filter(|n| !n.is_empty()).map(String::from);
+        Ok(Filter { function, status, order_number, since, limit, wait })
+    }
+
+    fn matches(&self, e: &Entry) -> bool {
+        self.since.is_none_or(|s| e.seq > s)
+            && self.function.is_none_or(|f| e.function == f.as_str())
+            && self.status.is_none_or(|(lo, hi)| (lo..=hi).contains(&e.status))
+            && self.order_number.as_deref().is_none_or(|n| {
+                let mentions = |b: &Option<Body>| b.as_ref().is_some_and(|b| b.text.contains(n));
+                mentions(&e.request_body) || mentions(&e.response_body) || e.path.contains(n)
+            })
+    }
+}
+
+fn parse_status(s: &str) -> Option<(u16, u16)> {
+    let s = s.trim();
+    if let Some(class) = s.strip_suffix("xx").or_else(|| s.strip_suffix("XX")) {
+        let c: u16 = class.parse().ok().filter(|c| (1..=5).contains(c))?;
+        return Some((c * 100, c * 100 + 99));
+    }
+    let code: u16 = s.parse().ok().filter(|c| (100..=599).contains(c))?;
+    Some((code, code))
+}
+
+/// Answers `filter` from the journal `read` locks, waiting (without holding the lock) up to
+/// `filter.wait` for a first match. `read` returns the answer and a subscription taken under
+/// the same lock, so no entry can slip in between the two.
+pub async fn answer_waiting(filter: &Filter, read: impl Fn() -> Option<(Page, watch::Receiver<u64>)>) -> Option<Page> {
+    let deadline = tokio::time::Instant::now() + filter.wait.unwrap_or_default();
+    loop {
+        let (answer, mut news) = read()?;
+        if !answer.entries.is_empty() || filter.wait.is_none() {
+            return Some(answer);
+        }
+        match tokio::time::timeout_at(deadline, news.changed()).await {
+            Ok(Ok(())) => continue,
+            // Timed out, or the journal is gone (its shop was deleted): the empty answer.
+            Ok(Err(_)) | Err(_) => return Some(answer),
+        }
+    }
+}
+
+/// The server's journal: requests whose credentials named no shop. Cheap to clone.
+#[derive(Clone, Debug, Default)]
+pub struct ServerJournal(Arc<Mutex<Journal>>);
+
+impl ServerJournal {
+    /// Runs `f` with the journal locked (never across an `.await`).
+    pub fn with<R>(&self, f: impl FnOnce(&mut Journal) -> R) -> R {
+        f(&mut self.0.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
+/// The request headers worth keeping, the credentials masked.
+pub fn kept_headers(headers: &HeaderMap) -> BTreeMap<String, String> {
+    KEPT_HEADERS
+        .iter()
+        .filter_map(|name| {
+            let v = headers.get(*name)?;
+            let v = String::from_utf8_lossy(v.as_bytes());
+            let v = if *name == header::AUTHORIZATION.as_str() { mask_authorization(&v) } else { v.into_owned() };
+            Some((name.to_string(), v))
+        })
+        .collect()
+}
+
+/// `ESA U1AxMjM0…MQ==` → `ESA ****MQ==`: the scheme and at most the last four characters,
+/// enough to tell two keys apart, never enough to use one.
+pub fn mask_authorization(value: &str) -> String {
+    let (scheme, secret) = value.trim().split_once(' ').unwrap_or(("", value.trim()));
+    let chars: Vec<char> = secret.trim().chars().collect();
+    // A short credential would be half given away by four characters.
+    let tail: String = if chars.len() >= 12 { chars[chars.len() - 4..].iter().collect() } else { String::new() };
+    let masked = format!("****{tail}");
+    if scheme.is_empty() {
+        masked
+    } else {
+        format!("{scheme} {masked}")
+    }
+}
+
+/// At most the first four characters of a service secret (`SP99…`), and fewer for a short
+/// one, so a log line can say which shop a client meant without giving the secret away.
+pub fn secret_hint(secret: &str) -> String {
+    let n = secret.chars().count().div_euclid(2).min(4);
+    format!("{}…", secret.chars().take(n).collect::<String>())
+}
+
+/// A body as the journal keeps it: none when empty, else at most `max` bytes of it (cut at a
+/// character boundary) and the marker when cut.
+pub fn body(bytes: &[u8], max: usize) -> Option<Body> {
+    if bytes.is_empty() {
+        return None;
+    }
+    if bytes.len() <= max {
+        return Some(Body { text: String::from_utf8_lossy(bytes).into_owned(), bytes: bytes.len(), truncated: false });
+    }
+    let mut cut = max;
+    // Step back over a UTF-8 sequence the cut would split (continuation bytes are 10xxxxxx).
+    while cut > 0 && cut < bytes.len() && bytes[cut] & 0xC0 == 0x80 && max - cut < 3 {
+        cut -= 1;
+    }
+    let mut text = String::from_utf8_lossy(&bytes[..cut]).into_owned();
+    text.push_str(&format!("…[truncated: {} bytes in all]", bytes.len()));
+    Some(Body { text, bytes: bytes.len(), truncated: true })
+}
+
+/// The host's time now, as the journal's `wall_time` (`2026-11-29T07:12:03.456Z`), and as a
+/// JST datetime for the server journal's `at`.
+pub fn wall_now() -> (String, JstDateTime) {
+    let since_epoch = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default();
+    let secs = i64::try_from(since_epoch.as_secs()).unwrap_or(i64::MAX);
+    let jst = JstDateTime::from_seconds(secs.saturating_add(9 * 3600));
+    let utc = JstDateTime::from_seconds(secs).to_iso();
+    // `to_iso` of the UTC seconds gives `…T07:12:03+09:00`; keep the civil part.
+    let civil = &utc[..utc.len() - "+09:00".len()];
+    (format!("{civil}.{:03}Z", since_epoch.subsec_millis()), jst)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::control::JournalQuery;
+
+    fn entry(function: &str, status: u16, body: &str) -> Entry {
+        Entry {
+            seq: 0,
+            at: "2026-11-28T09:00:00+0900".into(),
+            wall_time: String::new(),
+            method: "POST".into(),
+            path: "/p".into(),
+            query: None,
+            function: function.into(),
+            status,
+            codes: vec![],
+            request_id: None,
+            auth_problem: None,
+            request_headers: BTreeMap::new(),
+            request_body: super::body(body.as_bytes(), 100),
+            response_body: None,
+        }
+    }
+
+    fn parse(q: &JournalQuery) -> Result<Filter, String> {
+        let (f, st, n) = (q.function.as_deref(), q.status.as_deref(), q.order_number.as_deref());
+        Filter::parse(f, st, n, q.since, q.limit, q.wait)
+    }
+
+    fn filter(q: JournalQuery) -> Filter {
+        parse(&q).unwrap()
+    }
+
+    #[test]
+    fn journal_keeps_the_newest_entries_within_its_limit_and_counts_the_evicted() {
+        let mut j = Journal::default();
+        for _ in 0..5 {
+            j.record(3, entry("rpay.order.searchOrder", 200, ""));
+        }
+        let answer = j.answer(&Filter::default());
+        let seqs: Vec<u64> = answer.entries.iter().map(|e| e.seq).collect();
+        assert_eq!(seqs, vec![3, 4, 5]);
+        assert_eq!((answer.recorded, answer.evicted), (5, 2));
+    }
+
+    #[test]
+    fn filters_select_by_function_status_order_number_and_since() {
+        let mut j = Journal::default();
+        j.record(10, entry("rpay.order.searchOrder", 200, "{}"));
+        j.record(10, entry("rpay.order.confirmOrder", 200, r#"{"orderNumberList":["123456-1"]}"#));
+        j.record(10, entry("rpay.order.confirmOrder", 400, "{}"));
+        let seqs = |q: JournalQuery| -> Vec<u64> { j.answer(&filter(q)).entries.iter().map(|e| e.seq).collect() };
+        assert_eq!(seqs(JournalQuery::new().function("confirmOrder")), [2, 3]);
+        assert_eq!(seqs(JournalQuery::new().function("rpay.order.confirmOrder").status("200")), [2]);
+        assert_eq!(seqs(JournalQuery::new().status("4xx")), [3]);
+        assert_eq!(seqs(JournalQuery::new().order_number("123456-1")), [2]);
+        assert_eq!(seqs(JournalQuery::new().since(1)), [2, 3]);
+        assert_eq!(seqs(JournalQuery::new().since(1).limit(1)), [2], "after since: the first ones");
+        assert_eq!(seqs(JournalQuery::new().limit(1)), [3], "without since: the newest");
+    }
+
+    #[test]
+    fn bad_filter_values_name_the_parameter() {
+        let err = |q: JournalQuery| parse(&q).unwrap_err();
+        assert!(
+            err(JournalQuery::new().function("rpay.order.serchOrder")).contains("did you mean rpay.order.searchOrder")
+        );
+        assert!(err(JournalQuery::new().status("2000")).starts_with("status: "));
+        assert!(err(JournalQuery::new().status("6xx")).starts_with("status: "));
+        assert!(err(JournalQuery::new().wait(31.0)).starts_with("wait: "));
+        assert!(err(JournalQuery::new().wait(f64::NAN)).starts_with("wait: "));
+    }
+
+    #[test]
+    fn bodies_are_cut_at_a_character_boundary_with_the_marker_and_the_size() {
+        let b = body("ああ".as_bytes(), 4).unwrap(); // 6 bytes; the cut at 4 would split the second
+        assert_eq!(b.text, "あ…[truncated: 6 bytes in all]");
+        assert_eq!((b.bytes, b.truncated), (6, true));
+        assert_eq!(body(b"{}", 4).unwrap().text, "{}");
+        assert_eq!(body(b"", 4), None);
+    }
+
+    #[test]
+    fn credentials_are_masked_to_the_scheme_and_four_characters() {
+        let h = crate::auth::esa_header("SP123456_Secret", "SL123456_License");
+        let masked = mask_authorization(&h);
+        assert_eq!(masked, format!("ESA ****{}", &h[h.len() - 4..]));
+        assert_eq!(mask_authorization("Bearer abc"), "Bearer ****");
+        assert_eq!(secret_hint("SP999999_x"), "SP99…");
+        assert_eq!(secret_hint("abc"), "a…");
+    }
+
+    /// The long-poll with the clock paused: a waiter wakes when an entry is recorded (long
+    /// before its 30 s), and another answers empty exactly at its timeout.
+    #[tokio::test(start_paused = true)]
+    async fn a_waiting_reader_wakes_on_a_match_and_gives_up_at_its_timeout() {
+        let journal = ServerJournal::default();
+        let waiting = |q: JournalQuery| {
+            let journal = journal.clone();
+            tokio::spawn(async move {
+                let f = filter(q);
+                let started = tokio::time::Instant::now();
+                let read = || Some(journal.with(|j| (j.answer(&f), j.subscribe())));
+                let answer = answer_waiting(&f, read).await.unwrap();
+                (answer.entries.iter().map(|e| e.seq).collect::<Vec<_>>(), started.elapsed())
+            })
+        };
+        let confirm = waiting(JournalQuery::new().function("confirmOrder").wait(30.0));
+        let never = waiting(JournalQuery::new().function("getOrder").wait(5.0));
+        tokio::task::yield_now().await;
+        journal.with(|j| j.record(10, entry("rpay.order.searchOrder", 200, "")));
+        tokio::time::sleep(Duration::from_secs(1)).await; // virtual: the clock is paused
+        journal.with(|j| j.record(10, entry("rpay.order.confirmOrder", 200, "")));
+        let (seqs, waited) = confirm.await.unwrap();
+        assert_eq!(seqs, [2], "woken by the matching entry, not the first one");
+        assert_eq!(waited, Duration::from_secs(1));
+        let (seqs, waited) = never.await.unwrap();
+        assert!(seqs.is_empty());
+        assert_eq!(waited, Duration::from_secs(5));
+    }
+
+    #[test]
+    fn wall_time_is_utc_with_milliseconds() {
+        let (wall, _) = wall_now();
+        assert_eq!(wall.len(), "2026-11-29T07:12:03.456Z".len(), "{wall}");
+        assert!(wall.ends_with('Z'));
+    }
+}
