@@ -246,22 +246,47 @@ async fn patch_settings(
     AdminBody(body): AdminBody,
 ) -> AdminResult {
     let handle = shop(&app, &shop_id)?;
-    let patch: Value = json_body(&body)?;
-    if !patch.is_object() {
-        return Err(AdminError::bad_request("request body: must be a JSON object of settings"));
-    }
-    let settings = handle.with(|s| -> Result<ShopSettings, AdminError> {
-        let mut merged = serde_json::to_value(s.settings()).unwrap_or(Value::Null);
-        crate::merge::merge_patch(&mut merged, &patch);
-        let settings: ShopSettings = parse_json(&merged.to_string(), "request body")
-            .map_err(|e| AdminError::bad_request(e.to_string().replace("request body: ", "request body: settings.")))?;
-        if let Some((key, problem)) = settings.problems().into_iter().next() {
-            return Err(AdminError::bad_request(format!("request body: settings.{key}: {problem}")));
-        }
-        s.set_settings(settings.clone());
-        Ok(settings)
-    })?;
+    let settings = merge_patch_document(
+        &handle,
+        &body,
+        "settings",
+        |s| s.settings().clone(),
+        |s, settings: ShopSettings| {
+            if let Some(problem) = settings.problems().into_iter().next() {
+                return Err(problem);
+            }
+            s.set_settings(settings.clone());
+            Ok(settings)
+        },
+    )?;
     ok(settings)
+}
+
+/// A JSON merge patch (RFC 7396) over one of a shop's documents — its settings, its simulated
+/// buyers' plan: the current document is read, merged, parsed, checked and written back under
+/// one lock, so two concurrent patches never lose each other. `section` names the document in
+/// errors (`request body: settings.auto_confirm: …`); `apply` checks and stores it, or names
+/// the offending key and the problem.
+fn merge_patch_document<D: Serialize + DeserializeOwned, R>(
+    handle: &ShopHandle,
+    body: &Bytes,
+    section: &str,
+    current: impl FnOnce(&Shop) -> D,
+    apply: impl FnOnce(&mut Shop, D) -> Result<R, (String, String)>,
+) -> Result<R, AdminError> {
+    let patch: Value = json_body(body)?;
+    if !patch.is_object() {
+        return Err(AdminError::bad_request(format!("request body: must be a JSON object of {section} keys")));
+    }
+    handle.with(|s| {
+        let mut merged = serde_json::to_value(current(s)).unwrap_or(Value::Null);
+        crate::merge::merge_patch(&mut merged, &patch);
+        let doc: D = parse_json(&merged.to_string(), "request body").map_err(|e| {
+            AdminError::bad_request(e.to_string().replace("request body: ", &format!("request body: {section}.")))
+        })?;
+        apply(s, doc)
+            .map_err(|(key, problem)| AdminError::bad_request(format!("request body: {section}.{key}: {problem}")))
+    })
 }
 
 /// Issues a new licence key (the 90-day renewal). The old key stops working at once.
@@ -470,19 +495,15 @@ async fn patch_simulation(
     AdminBody(body): AdminBody,
 ) -> AdminResult {
     let handle = shop(&app, &shop_id)?;
-    let patch: Value = json_body(&body)?;
-    if !patch.is_object() {
-        return Err(AdminError::bad_request("request body: must be a JSON object of simulate keys"));
-    }
-    let v = handle.with(|s| -> Result<_, AdminError> {
-        let mut merged = serde_json::to_value(view::simulation(s).plan).unwrap_or(Value::Null);
-        crate::merge::merge_patch(&mut merged, &patch);
-        let doc: SimulateDoc = parse_json(&merged.to_string(), "request body")
-            .map_err(|e| AdminError::bad_request(e.to_string().replace("request body: ", "request body: simulate.")))?;
-        let plan =
-            doc.plan(s.seed()).map_err(|(k, p)| AdminError::bad_request(format!("request body: simulate.{k}: {p}")))?;
-        s.set_simulation(plan);
-        Ok(view::simulation(s))
-    })?;
-    ok(v)
+    let status = merge_patch_document(
+        &handle,
+        &body,
+        "simulate",
+        |s| view::simulation(s).plan,
+        |s, doc: SimulateDoc| {
+            s.set_simulation(doc.plan(s.seed())?);
+            Ok(view::simulation(s))
+        },
+    )?;
+    ok(status)
 }
