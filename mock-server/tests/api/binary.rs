@@ -1,5 +1,6 @@
 //! The `rms-mock` binary: flags, the printed connection details, exit codes, shutdown.
 
+use crate::jst::jst;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
@@ -211,23 +212,6 @@ async fn demo_search(url: &str, banner: &[String], from: &str, to: &str) -> serd
         .unwrap();
     assert_eq!(r.status(), 200);
     r.json().await.unwrap()
-}
-
-/// A Unix time as an RMS datetime in JST (the test's own conversion, not the fake's).
-fn jst(unix: i64) -> String {
-    let secs = unix + 9 * 3600;
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}+0900", rem / 3600, rem / 60 % 60, rem % 60)
 }
 
 /// The promise: started on any date (here 2031-05-17), the demo's orders are within

@@ -2,6 +2,7 @@
 //! One binary (faster to link); files mirror the API.
 
 mod helpers;
+mod jst;
 
 mod admin;
 mod auth;
