@@ -216,6 +216,10 @@ pub struct ShopSettings {
     pub item_search_unknown_params: UnknownParams,
     /// RMS read-only mode (maintenance): Item/Inventory writes answer GE0017.
     pub read_only: bool,
+    /// Mandatory product attributes per genre (IE0418): genreId → attribute names every SKU
+    /// must carry. Over the built-in genres (553575); a genre listed here replaces its
+    /// built-in list, and `[]` switches its check off.
+    pub item_mandatory_attributes: BTreeMap<String, Vec<String>>,
     /// The shop's 出荷元 ids (Inventory 2.1 `shipFromIds`); others → IE0118.
     pub ship_from_ids: Vec<i64>,
     /// The shop's delivery-time ids (Inventory 2.1 `operationLeadTime`); others → IE0118.
@@ -279,6 +283,7 @@ impl Default for ShopSettings {
             rate_limit: RateLimitSettings::default(),
             item_search_unknown_params: UnknownParams::Ignore,
             read_only: false,
+            item_mandatory_attributes: BTreeMap::new(),
             ship_from_ids: vec![1, 2, 3],
             delivery_time_ids: vec![1, 2, 3, 4, 5],
             cancel_flow: CancelFlow::Via800,
@@ -319,6 +324,20 @@ impl ShopSettings {
         }
         if self.journal_body_limit > 1024 * 1024 {
             out.push(("journal_body_limit".into(), "must be at most 1048576 (bodies are at most 1 MiB)".into()));
+        }
+        for (genre, names) in &self.item_mandatory_attributes {
+            let key = format!("item_mandatory_attributes.{genre}");
+            let six_digits = genre.len() == 6 && genre.bytes().all(|b| b.is_ascii_digit()) && !genre.starts_with('0');
+            if !six_digits {
+                out.push((key.clone(), format!("'{genre}' is not a genreId (6 digits, 100000-999999)")));
+            }
+            for (i, name) in names.iter().enumerate() {
+                if name.trim().is_empty() {
+                    out.push((format!("{key}[{i}]"), "an attribute name must not be blank".into()));
+                } else if names[..i].contains(name) {
+                    out.push((format!("{key}[{i}]"), format!("'{name}' is listed twice")));
+                }
+            }
         }
         out
     }

@@ -11,19 +11,29 @@ use axum::http::header;
 use axum::response::Response;
 use serde_json::{json, Map, Value};
 
-/// An Item/Inventory API error: `{"code","message","metadata":{"propertyPath"}}` + status.
+/// An Item/Inventory API error: `{"code","message","metadata":{"details","propertyPath"}}` +
+/// status.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApiError {
     pub status: u16,
     pub code: &'static str,
     pub message: String,
     pub property_path: Option<String>,
+    /// `metadata.details[]` as (code, message): the reasons behind IE0418, listed before
+    /// `propertyPath` as a live answer has them (item-api.md §0).
+    pub details: Vec<(&'static str, String)>,
 }
 
 impl ApiError {
     /// Any error.
     pub fn new(status: u16, code: &'static str, message: impl Into<String>, path: Option<&str>) -> Self {
-        ApiError { status, code, message: message.into(), property_path: path.map(String::from) }
+        ApiError { status, code, message: message.into(), property_path: path.map(String::from), details: Vec::new() }
+    }
+
+    /// The same error with `metadata.details`.
+    pub fn with_details(mut self, details: Vec<(&'static str, String)>) -> Self {
+        self.details = details;
+        self
     }
 
     /// A 400 about the field at `path`.
@@ -97,7 +107,9 @@ impl ApiError {
     }
 }
 
-/// `{"errors":[{"code","message","metadata":{"propertyPath"}}]}` with the first error's status.
+/// `{"errors":[{"code","message","metadata":{"details","propertyPath"}}]}` with the first
+/// error's status; `metadata` only when it has something, `details` only for the errors
+/// that carry them.
 pub fn errors(errs: &[ApiError]) -> RmsReply {
     let status = errs.first().map(|e| e.status).unwrap_or(400);
     let list: Vec<Value> = errs
@@ -106,8 +118,17 @@ pub fn errors(errs: &[ApiError]) -> RmsReply {
             let mut m = Map::new();
             m.insert("code".into(), json!(e.code));
             m.insert("message".into(), json!(e.message));
+            let mut meta = Map::new();
+            if !e.details.is_empty() {
+                let details: Vec<Value> =
+                    e.details.iter().map(|(code, message)| json!({"code": code, "message": message})).collect();
+                meta.insert("details".into(), Value::Array(details));
+            }
             if let Some(p) = &e.property_path {
-                m.insert("metadata".into(), json!({"propertyPath": p}));
+                meta.insert("propertyPath".into(), json!(p));
+            }
+            if !meta.is_empty() {
+                m.insert("metadata".into(), Value::Object(meta));
             }
             Value::Object(m)
         })

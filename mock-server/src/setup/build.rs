@@ -170,7 +170,7 @@ impl ShopDocument {
                     extras: None,
                 });
             }
-            shop.upsert_item(&manage, it.to_item()).map_err(|errs| {
+            shop.load_item(&manage, it.to_item()).map_err(|errs| {
                 let e = errs
                     .first()
                     .map(crate::api::item::violation_error)

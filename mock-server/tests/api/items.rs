@@ -363,3 +363,160 @@ async fn a_patch_with_null_clears_a_field_and_keeps_the_rest() {
     }
     assert_eq!(a, b, "nothing else changed");
 }
+
+/// item-api.md §0: the live answer to an item of genre 553575 without its mandatory
+/// attributes, byte for byte, and nothing is created.
+#[tokio::test]
+async fn ie0418_refuses_a_genre_553575_item_without_its_attributes_and_stores_nothing() {
+    let app = spawn(shop()).await;
+    let mut body = item_body("テスト商品", &[("zzz-4997-1", "A", 1980)]);
+    body["genreId"] = json!("553575");
+    let (status, _, v) = app.rms(Method::PUT, &format!("{ITEM}/zzz-4997"), Some(body.clone())).await;
+    assert_eq!(status, 400);
+    let expected = r#"{"errors":[{"code":"IE0418","message":"Invalid attribute or genreId is set.","metadata":{"details":[{"code":"invalidAllMandatoryAttributes","message":"The mandatory attributes are missing. attributeNames: メーカー型番, タイトル, 発売元"}],"propertyPath":"variants.zzz-4997-1.attributes"}}]}"#;
+    assert_eq!(v.to_string(), expected, "details before propertyPath");
+    assert_eq!(app.get(&format!("{ITEM}/zzz-4997")).await.0, 404, "nothing is created");
+
+    body["variants"]["zzz-4997-1"]["attributes"] = json!([
+        {"name": "メーカー型番", "values": ["ZZ-1"]},
+        {"name": "タイトル", "values": ["テスト"]},
+        {"name": "発売元", "values": ["テスト社"]},
+        {"name": "原産国", "values": ["日本"]},
+    ]);
+    assert_eq!(app.put(&format!("{ITEM}/zzz-4997"), body).await.0, 201);
+}
+
+/// One IE0418 per SKU that lacks something, in the SKUs' order; a mandatory attribute sent
+/// without a value adds the official `invalidMandatoryValue` detail.
+#[tokio::test]
+async fn ie0418_names_each_sku_and_says_which_attributes_are_missing_or_empty() {
+    let app = spawn(shop()).await;
+    let mut body = item_body("テスト", &[("a", "A", 100), ("b", "B", 100), ("c", "C", 100)]);
+    body["genreId"] = json!(553575);
+    body["variants"]["a"]["attributes"] =
+        json!([{"name": "タイトル", "values": ["x"]}, {"name": "発売元", "values": [" "]}]);
+    body["variants"]["b"]["attributes"] = json!([
+        {"name": "メーカー型番", "values": ["1"]}, {"name": "タイトル", "values": ["x"]}, {"name": "発売元", "values": ["y"]}
+    ]);
+    let (status, v) = app.put(&format!("{ITEM}/multi"), body).await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        v["errors"],
+        json!([
+            {"code": "IE0418", "message": "Invalid attribute or genreId is set.", "metadata": {"details": [
+                {"code": "invalidAllMandatoryAttributes", "message": "The mandatory attributes are missing. attributeNames: メーカー型番"},
+                {"code": "invalidMandatoryValue", "message": "attributes.values is mandatory."},
+            ], "propertyPath": "variants.a.attributes"}},
+            {"code": "IE0418", "message": "Invalid attribute or genreId is set.", "metadata": {"details": [
+                {"code": "invalidAllMandatoryAttributes", "message": "The mandatory attributes are missing. attributeNames: メーカー型番, タイトル, 発売元"},
+            ], "propertyPath": "variants.c.attributes"}},
+        ])
+    );
+}
+
+/// `item_mandatory_attributes` in the shop's settings adds genres, replaces a built-in one
+/// (`[]` switches it off), and is checked when set; items of the shop document are loaded
+/// without the check, but a later write of them must carry the attributes.
+#[tokio::test]
+async fn a_shops_genre_table_adds_and_replaces_genres_and_shop_document_items_load_without_it() {
+    let app =
+        spawn(shop().with_setting(r#"item_mandatory_attributes = { "100000" = ["ブランド名"], "559887" = ["素材"] }"#))
+            .await;
+    let (status, v) = app.put(&format!("{ITEM}/brand"), item_body("x", &[("s", "S", 1)])).await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        v["errors"][0]["metadata"]["details"][0]["message"],
+        "The mandatory attributes are missing. attributeNames: ブランド名"
+    );
+    let mut body = item_body("x", &[("s", "S", 1)]);
+    body["variants"]["s"]["attributes"] = json!([{"name": "ブランド名", "values": ["楽天"]}]);
+    assert_eq!(app.put(&format!("{ITEM}/brand"), body).await.0, 201);
+
+    // The shop document's tshirt (genre 559887) loaded, but changing it needs 素材.
+    assert_eq!(app.get(&format!("{ITEM}/tshirt")).await.0, 200);
+    let (status, _, v) = app.rms(Method::PATCH, &format!("{ITEM}/tshirt"), Some(json!({"title": "新"}))).await;
+    assert_eq!(
+        (status, v["errors"][0]["metadata"]["propertyPath"].as_str()),
+        (400, Some("variants.m-black.attributes"))
+    );
+    assert_eq!(error_codes(&v), vec!["IE0418", "IE0418"], "one per SKU");
+
+    let mut built_in = item_body("x", &[("s", "S", 1)]);
+    built_in["genreId"] = json!("553575");
+    assert_eq!(app.put(&format!("{ITEM}/book"), built_in.clone()).await.0, 400);
+    let (status, v) = app.patch_settings(json!({"item_mandatory_attributes": {"553575": []}})).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(app.put(&format!("{ITEM}/book"), built_in).await.0, 201, "[] switches the built-in genre off");
+
+    for (patch, key) in [
+        (json!({"item_mandatory_attributes": {"12345": ["x"]}}), "item_mandatory_attributes.12345"),
+        (json!({"item_mandatory_attributes": {"100000": ["x", "x"]}}), "item_mandatory_attributes.100000[1]"),
+        (json!({"item_mandatory_attributes": {"100000": [" "]}}), "item_mandatory_attributes.100000[0]"),
+    ] {
+        let (status, v) = app.patch_settings(patch).await;
+        assert_eq!(status, 400, "{v}");
+        assert!(v["error"]["message"].as_str().unwrap().contains(key), "{v}");
+    }
+}
+
+/// IE0228 (item-api.md §0): a JAN whose check digit is wrong, or anything but an 8- or
+/// 13-digit JAN, at `variants.<id>.articleNumber.value`.
+#[tokio::test]
+async fn ie0228_refuses_an_article_number_that_is_not_a_jan_with_its_check_digit() {
+    let app = spawn(shop()).await;
+    let with_jan = |value: &str, exemption: Option<i64>| {
+        let mut body = item_body("JAN", &[("s", "S", 100)]);
+        body["variants"]["s"]["articleNumber"] = match exemption {
+            Some(r) => json!({"value": value, "exemptionReason": r}),
+            None => json!({"value": value}),
+        };
+        body
+    };
+    let (status, v) = app.put(&format!("{ITEM}/jan"), with_jan("4955028001999", None)).await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        v,
+        json!({"errors": [{"code": "IE0228", "message": "Invalid articleNumber is set.", "metadata": {"propertyPath": "variants.s.articleNumber.value"}}]})
+    );
+    for bad in ["ABC-100", "036000291452", "49123457", "４９１２３４５６"] {
+        let (status, v) = app.put(&format!("{ITEM}/jan"), with_jan(bad, None)).await;
+        assert_eq!((status, error_codes(&v)), (400, vec!["IE0228".to_string()]), "{bad}");
+    }
+    let (status, v) = app.put(&format!("{ITEM}/jan"), with_jan("4955028001999", Some(5))).await;
+    assert_eq!((status, error_codes(&v)), (400, vec!["IE0228".to_string()]), "checked beside a reason too");
+    assert_eq!(app.put(&format!("{ITEM}/jan"), with_jan("4955028001996", None)).await.0, 201);
+    assert_eq!(app.put(&format!("{ITEM}/jan8"), with_jan("49123456", None)).await.0, 201);
+    let (_, item) = app.get(&format!("{ITEM}/jan")).await;
+    assert_eq!(item["variants"]["s"]["articleNumber"], json!({"value": "4955028001996"}));
+}
+
+/// IE0270 (item-api.md §0): machine-dependent characters in the texts of the item page, one
+/// error per field, each with its path; selector values are not checked.
+#[tokio::test]
+async fn ie0270_refuses_machine_dependent_characters_in_the_item_page_texts() {
+    let app = spawn(shop()).await;
+    let mut body = item_body("①番人気", &[("s", "S", 100)]);
+    body["tagline"] = json!("Ⅱ型");
+    body["productDescription"] = json!({"pc": "製造元: ㈱テスト", "sp": "スマホ"});
+    body["salesDescription"] = json!("ｶﾌｪ用");
+    body["variants"]["s"]["articleNumber"] = json!({"value": "4955028001999"});
+    let (status, v) = app.put(&format!("{ITEM}/izon"), body.clone()).await;
+    assert_eq!(status, 400);
+    let text = "Machine dependent characters cannot be registered.";
+    assert_eq!(
+        v["errors"],
+        json!([
+            {"code": "IE0270", "message": text, "metadata": {"propertyPath": "title"}},
+            {"code": "IE0270", "message": text, "metadata": {"propertyPath": "tagline"}},
+            {"code": "IE0270", "message": text, "metadata": {"propertyPath": "productDescription.pc"}},
+            {"code": "IE0270", "message": text, "metadata": {"propertyPath": "salesDescription"}},
+            {"code": "IE0228", "message": "Invalid articleNumber is set.", "metadata": {"propertyPath": "variants.s.articleNumber.value"}},
+        ])
+    );
+    let mut ok = item_body("1番人気 ≒ 綿100%", &[("s", "①", 100)]);
+    ok["variantSelectors"][0]["values"] = json!([{"displayValue": "①"}]);
+    ok["productDescription"] = json!({"pc": "製造元: (株)テスト"});
+    assert_eq!(app.put(&format!("{ITEM}/izon"), ok).await.0, 201, "selector values are not checked");
+    let (status, _, v) = app.rms(Method::PATCH, &format!("{ITEM}/izon"), Some(json!({"tagline": "㌔"}))).await;
+    assert_eq!((status, v["errors"][0]["metadata"]["propertyPath"].as_str()), (400, Some("tagline")));
+}

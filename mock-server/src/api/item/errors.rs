@@ -6,7 +6,7 @@
 
 use super::wire::{WireKind, WireProblem};
 use crate::api::rest::ApiError;
-use crate::domain::item::{ItemViolation, ViolationKind};
+use crate::domain::item::{AttributeGaps, ItemViolation, ViolationKind};
 
 /// The RMS error for one broken item rule.
 pub fn violation(v: &ItemViolation) -> ApiError {
@@ -57,7 +57,33 @@ pub fn violation(v: &ItemViolation) -> ApiError {
         ViolationKind::SelectorsRequiredForVariants => {
             ApiError::bad("IE0269", "When variantSelectors is null, only can set max 1 variants.", p)
         }
+        // The official texts of the response-code table (M-ITEMCODES).
+        ViolationKind::InvalidArticleNumber => ApiError::bad("IE0228", "Invalid articleNumber is set.", p),
+        ViolationKind::MachineDependentCharacters => {
+            ApiError::bad("IE0270", "Machine dependent characters cannot be registered.", p)
+        }
+        ViolationKind::MandatoryAttributes(gaps) => {
+            ApiError::bad("IE0418", "Invalid attribute or genreId is set.", p).with_details(attribute_details(gaps))
+        }
     }
+}
+
+/// IE0418's `details`: the missing names as a live answer words them, then the official
+/// `invalidMandatoryValue` once when mandatory attributes came without values (one entry per
+/// SKU, as its text names no attribute: inferred).
+fn attribute_details(gaps: &AttributeGaps) -> Vec<(&'static str, String)> {
+    let mut details = Vec::new();
+    if !gaps.missing.is_empty() {
+        let names = gaps.missing.join(", ");
+        details.push((
+            "invalidAllMandatoryAttributes",
+            format!("The mandatory attributes are missing. attributeNames: {names}"),
+        ));
+    }
+    if !gaps.without_values.is_empty() {
+        details.push(("invalidMandatoryValue", "attributes.values is mandatory.".to_string()));
+    }
+    details
 }
 
 /// A violation at `path` (ids in paths and bodies).
@@ -81,8 +107,6 @@ fn within(path: &str, base: &str) -> bool {
 /// The order of the item's fields in a report: the plainly stored fields, then the ones
 /// with rules, as the checks run.
 const ITEM_REPORT_ORDER: [&str; 27] = [
-    "productDescription",
-    "salesDescription",
     "precautions",
     "whiteBgImage",
     "video",
@@ -99,6 +123,8 @@ const ITEM_REPORT_ORDER: [&str; 27] = [
     "title",
     "itemNumber",
     "tagline",
+    "productDescription",
+    "salesDescription",
     "itemType",
     "genreId",
     "tags",
@@ -123,13 +149,13 @@ const VARIANT_REPORT_ORDER: [&str; 18] = [
     "articleNumberForSet",
     "shipping",
     "specs",
-    "attributes",
     "merchantDefinedSkuId",
     "selectorValues",
     "standardPrice",
     "articleNumber",
     "backOrderDeliveryDateId",
     "orderQuantityLimit",
+    "attributes",
 ];
 
 /// Where a problem sits in the report: (section: 0 the item, 1+i its i-th SKU; 0 the

@@ -5,10 +5,14 @@
 //! The domain speaks rules: a broken rule is an [`ItemViolation`] with the field's path. The
 //! RMS codes, texts and statuses they become are in `api/item/`.
 
+pub mod charset;
+pub mod genre;
+pub mod jan;
 pub mod model;
 pub mod rules;
 pub mod settings;
 
+pub use genre::{AttributeGaps, GenreRules};
 pub use model::{ItemData, ItemType, OrderedMap, Variant};
 pub use rules::{first_violation, manage_number, variant_id, CheckedItem, ItemViolation, ViolationKind, MAX_VARIANTS};
 

@@ -1,8 +1,12 @@
-//! The rules of `items.upsert` / `items.patch` on typed data (item-api.md §4–§6): what is
-//! required, ranges, lengths in RMS bytes, selectors and SKUs, images, features, and the
+//! The rules of `items.upsert` / `items.patch` on typed data (item-api.md §0, §4–§6): what is
+//! required, ranges, lengths in RMS bytes, machine-dependent characters in texts, selectors
+//! and SKUs, JAN check digits, the genre's mandatory attributes, images, features, and the
 //! defaults an upsert fills in. A rule that fails is an [`ItemViolation`] with the field's
 //! path; which code and text RMS answers with is the wire's business (`api/item/`).
 
+use super::charset::has_machine_dependent;
+use super::genre::{attribute_gaps, AttributeGaps, GenreRules};
+use super::jan::valid_jan;
 use super::model::{
     Features, InventoryDisplay, ItemData, ItemType, Layout, OrderedMap, Payment, Review, SearchVisibility, Selector,
     Shipping, Variant, VariantFeatures,
@@ -56,6 +60,12 @@ pub enum ViolationKind {
     ArticleNumberRequired,
     /// More than one SKU on an item without selectors.
     SelectorsRequiredForVariants,
+    /// An `articleNumber.value` that is not a JAN with its check digit.
+    InvalidArticleNumber,
+    /// A text with machine-dependent characters (機種依存文字, see [`super::charset`]).
+    MachineDependentCharacters,
+    /// A SKU without the mandatory attributes of its item's genre.
+    MandatoryAttributes(AttributeGaps),
 }
 
 /// A broken rule and where: `variants.m-black.standardPrice`, `variantSelectors[1].key`.
@@ -147,33 +157,72 @@ impl Found {
             self.add(path, ViolationKind::TooLong { max_bytes });
         }
     }
+
+    /// A text buyers read on the item page: no machine-dependent characters.
+    fn page_text(&mut self, path: impl Into<String>, text: &str) {
+        if has_machine_dependent(text) {
+            self.add(path, ViolationKind::MachineDependentCharacters);
+        }
+    }
 }
 
 impl ItemData {
     /// Checks a whole item (an upsert, or a patch merged into the stored item) and fills the
-    /// defaults. `existing` is the stored item, for the rules that compare with it (selectorValues fixed per variantId)
-    /// and for the two fields an upsert keeps when left out (`socialGiftFlag`,
-    /// `okihaiSetting`). Every violation is reported, in the order the fields are checked.
-    pub fn check(mut self, existing: Option<&ItemData>) -> Result<CheckedItem, Vec<ItemViolation>> {
+    /// defaults. `existing` is the stored item, for the rules that compare with it
+    /// (selectorValues fixed per variantId) and for the two fields an upsert keeps when left
+    /// out (`socialGiftFlag`, `okihaiSetting`); `genres` says which attributes each SKU must
+    /// carry. Every violation is reported, in the order the fields are checked.
+    pub fn check(
+        mut self,
+        existing: Option<&ItemData>,
+        genres: GenreRules<'_>,
+    ) -> Result<CheckedItem, Vec<ItemViolation>> {
         let mut found = Found(Vec::new());
         match &self.title {
             None => found.add("title", ViolationKind::Missing),
             Some(t) if t.trim().is_empty() => found.add("title", ViolationKind::Invalid { value: t.clone() }),
-            Some(t) => found.too_long("title", t, 255),
+            Some(t) => {
+                found.too_long("title", t, 255);
+                found.page_text("title", t);
+            }
         }
         if let Some(n) = &self.item_number {
             found.too_long("itemNumber", n, 32);
         }
         if let Some(t) = &self.tagline {
             found.too_long("tagline", t, 174);
+            found.page_text("tagline", t);
+        }
+        // The texts of the item page; the live answer named `productDescription.pc`. Selector
+        // values, option names and specs are not checked (inferred: no source shows them).
+        if let Some(d) = &self.product_description {
+            for (key, text) in [("pc", &d.pc), ("sp", &d.sp)] {
+                if let Some(t) = text {
+                    found.page_text(format!("productDescription.{key}"), t);
+                }
+            }
+        }
+        if let Some(t) = &self.sales_description {
+            found.page_text("salesDescription", t);
         }
         if self.item_type.is_none() {
             found.add("itemType", ViolationKind::Missing);
         }
-        match self.genre_id.as_deref().map(|g| (g, number(g))) {
-            None => found.add("genreId", ViolationKind::Missing),
-            Some((_, Some(g))) if (100_000..=999_999).contains(&g) => self.genre_id = Some(g.to_string()),
-            Some((raw, _)) => found.add("genreId", ViolationKind::Invalid { value: raw.to_string() }),
+        let genre = match self.genre_id.as_deref().map(|g| (g, number(g))) {
+            None => {
+                found.add("genreId", ViolationKind::Missing);
+                None
+            }
+            Some((_, Some(g))) if (100_000..=999_999).contains(&g) => Some(g.to_string()),
+            Some((raw, _)) => {
+                found.add("genreId", ViolationKind::Invalid { value: raw.to_string() });
+                None
+            }
+        };
+        // Only a valid genre has attributes to require.
+        let mandatory = genre.as_deref().map(|g| genres.mandatory(g)).unwrap_or_default();
+        if genre.is_some() {
+            self.genre_id = genre;
         }
         if let Some(tags) = &self.tags {
             if tags.len() > 32 {
@@ -221,7 +270,8 @@ impl ItemData {
             None => found.add("variants", ViolationKind::Missing),
             Some(variants) => {
                 let stored = existing.and_then(|e| e.variants.as_ref());
-                self.variants = Some(check_variants(variants, self.item_type, &selectors, stored, &mut found));
+                let sku_rules = SkuRules { item_type: self.item_type, selectors: &selectors, mandatory: &mandatory };
+                self.variants = Some(check_variants(variants, &sku_rules, stored, &mut found));
             }
         }
         if found.0.is_empty() {
@@ -325,10 +375,18 @@ fn check_selectors(selectors: Option<&[Selector]>, found: &mut Found) -> Vec<(St
     out
 }
 
+/// What every SKU of one item is checked against.
+struct SkuRules<'a> {
+    item_type: Option<ItemType>,
+    /// (key, displayName) of each selector, in order.
+    selectors: &'a [(String, String)],
+    /// The attributes the item's genre requires.
+    mandatory: &'a [&'a str],
+}
+
 fn check_variants(
     variants: OrderedMap<Variant>,
-    item_type: Option<ItemType>,
-    selectors: &[(String, String)],
+    rules: &SkuRules<'_>,
     stored: Option<&OrderedMap<Variant>>,
     found: &mut Found,
 ) -> OrderedMap<Variant> {
@@ -338,14 +396,14 @@ fn check_variants(
     if variants.len() > MAX_VARIANTS {
         found.add("variants", ViolationKind::TooMany);
     }
-    if selectors.is_empty() && variants.len() > 1 {
+    if rules.selectors.is_empty() && variants.len() > 1 {
         found.add("variants", ViolationKind::SelectorsRequiredForVariants);
     }
     let mut combos: Vec<Vec<String>> = Vec::new();
     let mut out = OrderedMap::default();
     for (id, v) in variants.0 {
         let prev = stored.and_then(|s| s.get(&id));
-        let v = check_variant(&id, v, item_type, selectors, prev, &mut combos, found);
+        let v = check_variant(&id, v, rules, prev, &mut combos, found);
         out.0.push((id, v));
     }
     out
@@ -354,12 +412,12 @@ fn check_variants(
 fn check_variant(
     id: &str,
     mut v: Variant,
-    item_type: Option<ItemType>,
-    selectors: &[(String, String)],
+    rules: &SkuRules<'_>,
     prev: Option<&Variant>,
     combos: &mut Vec<Vec<String>>,
     found: &mut Found,
 ) -> Variant {
+    let (item_type, selectors) = (rules.item_type, rules.selectors);
     let p = format!("variants.{id}");
     if let Err(kind) = variant_id(id) {
         found.add(&p, kind);
@@ -421,6 +479,12 @@ fn check_variant(
                     );
                 }
             }
+            // A value is checked even beside an exemption reason: RMS stores it either way.
+            if let Some(value) = a.value.as_deref().filter(|s| !s.is_empty()) {
+                if !valid_jan(value) {
+                    found.add(format!("{p}.articleNumber.value"), ViolationKind::InvalidArticleNumber);
+                }
+            }
         }
     }
     if v.back_order_flag == Some(true) && v.back_order_delivery_date_id.is_none() {
@@ -428,6 +492,11 @@ fn check_variant(
     }
     if v.order_quantity_limit.is_some_and(|n| !(0..=400).contains(&n)) {
         found.add(format!("{p}.orderQuantityLimit"), ViolationKind::OutOfRange { min: 0, max: 400 });
+    }
+    // One error per SKU that lacks something, at `variants.<id>.attributes` as RMS answers.
+    let gaps = attribute_gaps(rules.mandatory, v.attributes.as_deref());
+    if !gaps.is_empty() {
+        found.add(format!("{p}.attributes"), ViolationKind::MandatoryAttributes(gaps));
     }
     let kept_okihai = prev.and_then(|p| p.shipping.as_ref()).and_then(|s| s.okihai_setting);
     let s = v.shipping.take().unwrap_or_default();

@@ -4,7 +4,7 @@
 use super::model::*;
 use super::rules::*;
 use super::settings::{InventorySettingsUpdate, StockFeaturesUpdate, UnknownVariant, VariantStockSettings};
-use super::{Item, ItemData};
+use super::{AttributeGaps, GenreRules, Item, ItemData};
 use crate::domain::time::JstDateTime;
 
 fn variant(size: &str, price: &str) -> Variant {
@@ -33,7 +33,12 @@ fn minimal() -> ItemData {
 }
 
 fn violations(item: ItemData, existing: Option<&ItemData>) -> Vec<(String, ViolationKind)> {
-    item.check(existing).err().unwrap_or_default().into_iter().map(|v| (v.path, v.kind)).collect()
+    item.check(existing, GenreRules::built_in())
+        .err()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|v| (v.path, v.kind))
+        .collect()
 }
 
 fn edit(f: impl FnOnce(&mut ItemData)) -> ItemData {
@@ -48,7 +53,7 @@ fn m(i: &mut ItemData) -> &mut Variant {
 
 #[test]
 fn check_fills_the_upsert_defaults_and_canonical_prices() {
-    let checked = minimal().check(None).expect("valid");
+    let checked = minimal().check(None, GenreRules::built_in()).expect("valid");
     let d = checked.data();
     assert_eq!(d.hide_item, Some(false));
     assert_eq!(d.item_display_sequence, Some(LAST_DISPLAY_SEQUENCE));
@@ -128,7 +133,7 @@ fn selector_rules_are_violations() {
 
 #[test]
 fn selector_values_cannot_change_under_the_same_variant_id() {
-    let stored = minimal().check(None).expect("valid").into_data();
+    let stored = minimal().check(None, GenreRules::built_in()).expect("valid").into_data();
     let item = edit(|i| {
         m(i).selector_values = Some(OrderedMap(vec![("size".into(), "L".into())]));
         i.variants.as_mut().and_then(|v| v.get_mut("l")).expect("l").selector_values =
@@ -185,8 +190,8 @@ fn an_upsert_keeps_the_stored_social_gift_flag_and_okihai_setting() {
         i.features = Some(Features { social_gift_flag: Some(true), ..Features::default() });
         m(i).shipping = Some(Shipping { okihai_setting: Some(false), ..Shipping::default() });
     });
-    let stored = stored.check(None).expect("valid").into_data();
-    let again = minimal().check(Some(&stored)).expect("valid").into_data();
+    let stored = stored.check(None, GenreRules::built_in()).expect("valid").into_data();
+    let again = minimal().check(Some(&stored), GenreRules::built_in()).expect("valid").into_data();
     assert_eq!(again.features.and_then(|f| f.social_gift_flag), Some(true));
     let mv = again.variants.as_ref().and_then(|v| v.get("m")).expect("m");
     assert_eq!(mv.shipping.as_ref().and_then(|s| s.okihai_setting), Some(false));
@@ -210,7 +215,7 @@ fn full_width_characters_count_two_bytes() {
 
 #[test]
 fn inventory_settings_merge_into_the_item_and_unknown_skus_are_refused() {
-    let stored = minimal().check(None).expect("valid").into_data();
+    let stored = minimal().check(None, GenreRules::built_in()).expect("valid").into_data();
     let mut update = InventorySettingsUpdate {
         unlimited_inventory_flag: Some(true),
         features: Some(StockFeaturesUpdate {
@@ -223,7 +228,7 @@ fn inventory_settings_merge_into_the_item_and_unknown_skus_are_refused() {
         )]),
     };
     let merged = stored.with_inventory_settings(&update).expect("known SKUs");
-    let view = merged.check(Some(&stored)).expect("valid").into_data().inventory_settings();
+    let view = merged.check(Some(&stored), GenreRules::built_in()).expect("valid").into_data().inventory_settings();
     assert!(view.unlimited_inventory_flag);
     assert_eq!(view.features.low_stock_threshold, Some(3));
     assert_eq!(view.variants.get("m").and_then(|v| v.restock_on_cancel), Some(true));
@@ -234,7 +239,7 @@ fn inventory_settings_merge_into_the_item_and_unknown_skus_are_refused() {
 
 #[test]
 fn the_stored_item_shows_skus_with_selector_names_and_prices() {
-    let checked = minimal().check(None).expect("valid");
+    let checked = minimal().check(None, GenreRules::built_in()).expect("valid");
     let item = Item::new("x", 1, checked, JstDateTime::from_seconds(0));
     let m = item.variant("m").expect("m");
     assert_eq!(m.sku_info().as_deref(), Some("サイズ:M"));
@@ -242,4 +247,85 @@ fn the_stored_item_shows_skus_with_selector_names_and_prices() {
     assert_eq!(item.variant_ids(), vec!["m", "l"]);
     assert_eq!(item.str_field("itemType"), Some("NORMAL"));
     assert!(!item.flag("hideItem"));
+}
+
+#[test]
+fn machine_dependent_characters_are_violations_in_the_item_page_texts_only() {
+    let item = edit(|i| {
+        i.title = Some("①".into());
+        i.tagline = Some("Ⅻ".into());
+        i.product_description = Some(ProductDescription { pc: Some("ok".into()), sp: Some("㈱".into()) });
+        i.sales_description = Some("ｶﾌｪ".into());
+        i.item_number = Some("①".into());
+    });
+    let dependent = ViolationKind::MachineDependentCharacters;
+    assert_eq!(
+        violations(item, None),
+        vec![
+            ("title".into(), dependent.clone()),
+            ("tagline".into(), dependent.clone()),
+            ("productDescription.sp".into(), dependent.clone()),
+            ("salesDescription".into(), dependent),
+        ],
+        "itemNumber is not a page text"
+    );
+}
+
+#[test]
+fn an_article_number_value_must_be_a_jan_and_an_empty_one_counts_as_none() {
+    let with_value = |value: &str, reason: Option<i64>| {
+        edit(|i| m(i).article_number = Some(ArticleNumber { value: Some(value.into()), exemption_reason: reason }))
+    };
+    assert_eq!(
+        violations(with_value("4955028001999", None), None),
+        vec![("variants.m.articleNumber.value".into(), ViolationKind::InvalidArticleNumber)]
+    );
+    assert!(violations(with_value("4955028001996", None), None).is_empty());
+    assert!(violations(with_value("", Some(5)), None).is_empty(), "an empty value with a reason");
+    assert_eq!(
+        violations(with_value("", None), None),
+        vec![("variants.m.articleNumber".into(), ViolationKind::ArticleNumberRequired)]
+    );
+}
+
+#[test]
+fn each_sku_of_a_genre_with_mandatory_attributes_must_carry_them() {
+    let book = |genre: &str| {
+        edit(|i| {
+            i.genre_id = Some(genre.into());
+            m(i).attributes = Some(
+                ["メーカー型番", "タイトル", "発売元"]
+                    .iter()
+                    .map(|n| Attribute { name: Some(n.to_string()), values: Some(vec!["x".into()]), unit: None })
+                    .collect(),
+            );
+        })
+    };
+    let gaps = AttributeGaps {
+        missing: vec!["メーカー型番".into(), "タイトル".into(), "発売元".into()],
+        without_values: vec![],
+    };
+    assert_eq!(
+        violations(book("553575"), None),
+        vec![("variants.l.attributes".into(), ViolationKind::MandatoryAttributes(gaps))],
+        "m carries them, l does not"
+    );
+    assert_eq!(
+        violations(book(" 553575"), None),
+        vec![(
+            "variants.l.attributes".into(),
+            ViolationKind::MandatoryAttributes(AttributeGaps {
+                missing: vec!["メーカー型番".into(), "タイトル".into(), "発売元".into()],
+                without_values: vec![],
+            })
+        )],
+        "the genre as it is stored (blanks trimmed)"
+    );
+    let unknown_genre = edit(|i| i.genre_id = Some("55357".into()));
+    assert_eq!(
+        violations(unknown_genre, None),
+        vec![("genreId".into(), ViolationKind::Invalid { value: "55357".into() })],
+        "an invalid genre has no attributes to require"
+    );
+    assert!(book("553575").check(None, GenreRules::Unchecked).is_ok(), "unchecked for loaded items");
 }

@@ -6,19 +6,29 @@ use super::*;
 use crate::domain::catalog::generate::{GenerateError, GeneratedItem};
 use crate::domain::inventory::{StockNotFound, StockRefusal, StockWrite, ORPHAN_TTL_MINUTES};
 use crate::domain::item::settings::{InventorySettingsUpdate, UnknownVariant};
-use crate::domain::item::{first_violation, CheckedItem, ItemData, ItemRefusal, ItemViolation};
+use crate::domain::item::{first_violation, CheckedItem, GenreRules, ItemData, ItemRefusal, ItemViolation};
 use clock::Event;
 
 impl Shop {
-    /// Checks `draft` as a whole item against the stored one (items.upsert, or items.patch
-    /// with the patch already merged into the stored item); nothing is stored.
+    /// Checks `draft` as a whole item against the stored one and the shop's genre table
+    /// (items.upsert, or items.patch with the patch already merged into the stored item);
+    /// nothing is stored.
     pub fn check_item(&self, manage_number: &str, draft: ItemData) -> Result<CheckedItem, Vec<ItemViolation>> {
-        draft.check(self.catalog.get(manage_number).map(|i| i.data()))
+        let genres = GenreRules::Shop(&self.settings.item_mandatory_attributes);
+        draft.check(self.catalog.get(manage_number).map(|i| i.data()), genres)
     }
 
     /// items.upsert: a full replace. Ok(true) when the item was created.
     pub fn upsert_item(&mut self, manage_number: &str, draft: ItemData) -> Result<bool, Vec<ItemViolation>> {
         let checked = self.check_item(manage_number, draft)?;
+        Ok(self.catalog.put(manage_number, checked, self.now))
+    }
+
+    /// An item a shop document declares: it exists when the shop is created, so it is checked
+    /// by every item rule but its genre's mandatory attributes (the shorthand cannot carry
+    /// attributes), and every read sees it at once. Ok(true) when it was new.
+    pub fn load_item(&mut self, manage_number: &str, draft: ItemData) -> Result<bool, Vec<ItemViolation>> {
+        let checked = draft.check(self.catalog.get(manage_number).map(|i| i.data()), GenreRules::Unchecked)?;
         Ok(self.catalog.put(manage_number, checked, self.now))
     }
 
@@ -85,8 +95,10 @@ impl Shop {
         for g in generated {
             let checked = match self.catalog.get(&g.manage_number) {
                 None => g.item,
-                Some(_) => self
-                    .check_item(&g.manage_number, g.item.into_data())
+                Some(stored) => g
+                    .item
+                    .into_data()
+                    .check(Some(stored.data()), GenreRules::Unchecked)
                     .map_err(|v| GenerateError::Item(first_violation(v)))?,
             };
             self.catalog.put(&g.manage_number, checked, self.now);

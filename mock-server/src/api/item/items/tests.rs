@@ -2,7 +2,7 @@
 //! unit tests that were beside the JSON validator, with their assertions).
 
 use super::*;
-use crate::domain::item::CheckedItem;
+use crate::domain::item::{CheckedItem, GenreRules};
 
 fn minimal() -> Value {
     json!({
@@ -19,7 +19,7 @@ fn minimal() -> Value {
 fn checked(body: &Value, existing: Option<&ItemData>) -> Result<CheckedItem, Vec<ApiError>> {
     let (draft, problems) = wire::item(body);
     let ids = variant_ids(&draft);
-    match draft.check(existing) {
+    match draft.check(existing, GenreRules::built_in()) {
         Ok(c) if problems.is_empty() => Ok(c),
         Ok(_) => Err(errors::report(&problems, &[], &ids)),
         Err(v) => Err(errors::report(&problems, &v, &ids)),
