@@ -520,3 +520,35 @@ async fn ie0270_refuses_machine_dependent_characters_in_the_item_page_texts() {
     let (status, _, v) = app.rms(Method::PATCH, &format!("{ITEM}/izon"), Some(json!({"tagline": "㌔"}))).await;
     assert_eq!((status, v["errors"][0]["metadata"]["propertyPath"].as_str()), (400, Some("tagline")));
 }
+
+/// item-api.md §0: a PATCH cannot add or remove a SKU (409, nothing changes); the item
+/// rules still come first, so an incomplete new SKU gets their 400s.
+#[tokio::test]
+async fn a_patch_that_adds_or_removes_a_variant_answers_409_and_changes_nothing() {
+    let app = spawn(shop()).await;
+    app.put(&format!("{ITEM}/cap"), item_body("キャップ", &[("s", "S", 1000), ("m", "M", 1200)])).await;
+    let (_, before) = app.get(&format!("{ITEM}/cap")).await;
+    let conflict = json!({"errors": [{"code": "CE0001", "message": "Your request could not be processed due to a conflict with another process. Please try again after a short while."}]});
+    let new_sku =
+        json!({"selectorValues": {"size": "L"}, "standardPrice": 1400, "articleNumber": {"exemptionReason": 5}});
+    for patch in [
+        json!({"variants": {"l": new_sku}}),
+        json!({"variants": {"m": null}}),
+        json!({"title": "新", "variants": {"s": {"standardPrice": 900}, "m": null, "l": new_sku}}),
+    ] {
+        let (status, _, v) = app.rms(Method::PATCH, &format!("{ITEM}/cap"), Some(patch.clone())).await;
+        assert_eq!((status, &v), (409, &conflict), "{patch}");
+    }
+    let (status, _, v) = app
+        .rms(Method::PATCH, &format!("{ITEM}/cap"), Some(json!({"variants": {"l": {"selectorValues": {"size": "L"}}}})))
+        .await;
+    assert_eq!(status, 400, "{v}");
+    assert_eq!(error_codes(&v), vec!["IE0001", "IE0229"], "standardPrice and articleNumber of the new SKU");
+    assert_eq!(app.get(&format!("{ITEM}/cap")).await.1, before, "nothing changed");
+
+    let (status, _, _) =
+        app.rms(Method::PATCH, &format!("{ITEM}/cap"), Some(json!({"variants": {"m": {"hidden": true}}}))).await;
+    assert_eq!(status, 204, "changing an existing SKU is fine");
+    // A full replace may still change the SKUs.
+    assert_eq!(app.put(&format!("{ITEM}/cap"), item_body("キャップ", &[("s", "S", 1000)])).await.0, 204);
+}

@@ -95,6 +95,14 @@ fn refusal(manage_number: &str, r: ItemRefusal, ids: Vec<String>) -> Vec<ApiErro
             vec![ApiError::not_found(&format!("manageNumber={manage_number}, variantId={v}"))]
         }
         ItemRefusal::Violations(v) => rule_errors(&v, ids),
+        // A live run saw 409 for a patch adding or removing a SKU; CE0001 is the one 409
+        // code of the official table, and its text names no field, so no metadata (inferred).
+        ItemRefusal::VariantsChanged { .. } => vec![ApiError::new(
+            409,
+            "CE0001",
+            "Your request could not be processed due to a conflict with another process. Please try again after a short while.",
+            None,
+        )],
     }
 }
 

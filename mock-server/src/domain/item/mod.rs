@@ -27,6 +27,14 @@ pub enum ItemRefusal {
     VariantNotFound(String),
     /// The result breaks item rules.
     Violations(Vec<ItemViolation>),
+    /// A patch would add or remove SKUs (a patch changes existing SKUs only; adding or
+    /// removing one takes an upsert).
+    VariantsChanged {
+        /// variantIds the patch adds.
+        added: Vec<String>,
+        /// variantIds the patch removes.
+        removed: Vec<String>,
+    },
 }
 
 /// A stored item: checked data plus what the catalog adds.

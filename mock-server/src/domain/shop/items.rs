@@ -33,12 +33,18 @@ impl Shop {
     }
 
     /// items.patch: `merged` is the stored item with the patch merged in; it is checked as a
-    /// whole and replaces the stored item.
+    /// whole and replaces the stored item. The SKUs stay the ones the item has: a patch that
+    /// adds or removes one is refused once the rest passes (a live run saw 409 for it, and
+    /// the 400s of an incomplete new SKU before that).
     pub fn patch_item(&mut self, manage_number: &str, merged: ItemData) -> Result<(), ItemRefusal> {
-        if self.catalog.get(manage_number).is_none() {
-            return Err(ItemRefusal::NotFound);
-        }
+        let stored = self.catalog.get(manage_number).ok_or(ItemRefusal::NotFound)?.variant_ids();
+        let patched: Vec<String> = merged.variants.iter().flat_map(|v| v.keys().cloned()).collect();
         let checked = self.check_item(manage_number, merged).map_err(ItemRefusal::Violations)?;
+        let added: Vec<String> = patched.iter().filter(|v| !stored.contains(v)).cloned().collect();
+        let removed: Vec<String> = stored.iter().filter(|v| !patched.contains(v)).cloned().collect();
+        if !added.is_empty() || !removed.is_empty() {
+            return Err(ItemRefusal::VariantsChanged { added, removed });
+        }
         self.catalog.put(manage_number, checked, self.now);
         Ok(())
     }
