@@ -220,6 +220,11 @@ pub struct ShopSettings {
     /// must carry. Over the built-in genres (553575); a genre listed here replaces its
     /// built-in list, and `[]` switches its check off.
     pub item_mandatory_attributes: BTreeMap<String, Vec<String>>,
+    /// Seconds on the shop's clock before items.get / items.bulk.get see an Item API write
+    /// (live RMS: about 2; a new item 404s until then). 0 = at once.
+    pub item_get_lag_seconds: u32,
+    /// Seconds before items.search sees an Item API write (live RMS: up to 86400). 0 = at once.
+    pub item_search_lag_seconds: u32,
     /// The shop's 出荷元 ids (Inventory 2.1 `shipFromIds`); others → IE0118.
     pub ship_from_ids: Vec<i64>,
     /// The shop's delivery-time ids (Inventory 2.1 `operationLeadTime`); others → IE0118.
@@ -261,6 +266,9 @@ pub enum UnknownParams {
     Reject,
 }
 
+/// The longest read-after-write lag a shop may set: a week (writes are remembered that long).
+pub const MAX_ITEM_LAG_SECONDS: u32 = 7 * 24 * 3600;
+
 impl Default for ShopSettings {
     fn default() -> Self {
         ShopSettings {
@@ -284,6 +292,8 @@ impl Default for ShopSettings {
             item_search_unknown_params: UnknownParams::Ignore,
             read_only: false,
             item_mandatory_attributes: BTreeMap::new(),
+            item_get_lag_seconds: 0,
+            item_search_lag_seconds: 0,
             ship_from_ids: vec![1, 2, 3],
             delivery_time_ids: vec![1, 2, 3, 4, 5],
             cancel_flow: CancelFlow::Via800,
@@ -324,6 +334,14 @@ impl ShopSettings {
         }
         if self.journal_body_limit > 1024 * 1024 {
             out.push(("journal_body_limit".into(), "must be at most 1048576 (bodies are at most 1 MiB)".into()));
+        }
+        for (key, lag) in [
+            ("item_get_lag_seconds", self.item_get_lag_seconds),
+            ("item_search_lag_seconds", self.item_search_lag_seconds),
+        ] {
+            if lag > MAX_ITEM_LAG_SECONDS {
+                out.push((key.into(), format!("must be at most {MAX_ITEM_LAG_SECONDS} (a week)")));
+            }
         }
         for (genre, names) in &self.item_mandatory_attributes {
             let key = format!("item_mandatory_attributes.{genre}");

@@ -157,3 +157,34 @@ async fn inventory_is_included_only_for_skus_with_explicit_settings() {
     assert!(inv.get("l-white").is_none());
     assert_eq!(inv["updated"], "2026-11-28T00:00:00.000Z", "UTC with milliseconds, as the manual's sample");
 }
+
+/// item-api.md §7: the search index lags up to 24 h behind writes. With
+/// `item_search_lag_seconds` the search sees the items as they were that long ago on the
+/// shop's clock, and an item deleted since comes back as `{"item":{"manageNumber":…}}` only.
+#[tokio::test]
+async fn with_a_search_lag_new_changed_and_deleted_items_show_only_after_it() {
+    let app = spawn(shop().with_setting("item_search_lag_seconds = 86400")).await;
+    let item = "/es/2.0/items/manage-numbers";
+    assert_eq!(app.put(&format!("{item}/new"), item_body("新商品", &[("s", "S", 100)])).await.0, 201);
+    let (status, _, _) = app.rms(Method::PATCH, &format!("{item}/tshirt"), Some(json!({"title": "改名シャツ"}))).await;
+    assert_eq!(status, 204);
+    assert_eq!(app.rms(Method::DELETE, &format!("{item}/socks"), None).await.0, 204);
+    assert_eq!(app.get(&format!("{item}/new")).await.0, 200, "items.get has no lag here");
+
+    let (_, v) = app.get("/es/2.0/items/search?sortKey=manageNumber&sortOrder=asc").await;
+    assert_eq!(numbers(&v), ["socks", "tshirt"], "the new item is not indexed yet");
+    assert_eq!(v["results"][0], json!({"item": {"manageNumber": "socks"}}), "a deleted item: its number only");
+    assert_eq!(v["results"][1]["item"]["title"], "ベーシックTシャツ", "the old version");
+    let (_, v) = app.get("/es/2.0/items/search?title=改名").await;
+    assert_eq!(v["numFound"], 0);
+
+    app.advance(24 * 60 - 1).await;
+    assert_eq!(
+        numbers(&app.get("/es/2.0/items/search?sortKey=manageNumber&sortOrder=asc").await.1),
+        ["socks", "tshirt"]
+    );
+    app.advance(1).await;
+    let (_, v) = app.get("/es/2.0/items/search?sortKey=manageNumber&sortOrder=asc").await;
+    assert_eq!(numbers(&v), ["new", "tshirt"], "24 h later the index has caught up");
+    assert_eq!(v["results"][1]["item"]["title"], "改名シャツ");
+}

@@ -552,3 +552,65 @@ async fn a_patch_that_adds_or_removes_a_variant_answers_409_and_changes_nothing(
     // A full replace may still change the SKUs.
     assert_eq!(app.put(&format!("{ITEM}/cap"), item_body("キャップ", &[("s", "S", 1000)])).await.0, 204);
 }
+
+/// The manageNumbers items.bulk.get returns for `new` and `tshirt`.
+async fn bulk(app: &TestApp) -> Vec<String> {
+    let (_, v) = app.post("/es/2.0/items/bulk-get", json!({"manageNumbers": ["new", "tshirt"]})).await;
+    v["results"].as_array().unwrap().iter().map(|i| i["manageNumber"].as_str().unwrap().to_string()).collect()
+}
+
+/// item-api.md §0: live items.get catches up about 2 s after a write. With
+/// `item_get_lag_seconds` it sees the item as it was that long ago on the shop's clock: a new
+/// item 404s, a changed one shows its previous version, a deleted one is still there.
+#[tokio::test]
+async fn with_a_get_lag_items_get_and_bulk_get_see_writes_only_after_it() {
+    let app = spawn(shop().with_setting("item_get_lag_seconds = 2")).await;
+    assert_eq!(app.get(&format!("{ITEM}/tshirt")).await.0, 200, "shop document items are there at once");
+    assert_eq!(app.put(&format!("{ITEM}/new"), item_body("新商品", &[("s", "S", 100)])).await.0, 201);
+    let (status, v) = app.get(&format!("{ITEM}/new")).await;
+    assert_eq!((status, v["errors"][0]["message"].as_str()), (404, Some("Not found for inputs; manageNumber=new")));
+    assert_eq!(bulk(&app).await, ["tshirt"]);
+    app.shop().advance_seconds(1).await.unwrap();
+    assert_eq!(app.get(&format!("{ITEM}/new")).await.0, 404, "1 s after the upsert");
+    // items.patch works on the stored item at once.
+    let (status, _, _) = app.rms(Method::PATCH, &format!("{ITEM}/new"), Some(json!({"title": "改名"}))).await;
+    assert_eq!(status, 204);
+    app.shop().advance_seconds(1).await.unwrap();
+    let (status, v) = app.get(&format!("{ITEM}/new")).await;
+    assert_eq!((status, v["title"].as_str()), (200, Some("新商品")), "the upsert shows, the patch (1 s later) not yet");
+    assert_eq!(bulk(&app).await, ["new", "tshirt"]);
+    app.shop().advance_seconds(1).await.unwrap();
+    assert_eq!(app.get(&format!("{ITEM}/new")).await.1["title"], "改名");
+
+    let (status, _, _) = app.rms(Method::DELETE, &format!("{ITEM}/tshirt"), None).await;
+    assert_eq!(status, 204);
+    assert_eq!(app.get(&format!("{ITEM}/tshirt")).await.0, 200, "a deleted item is still seen");
+    let (status, _, _) = app.rms(Method::DELETE, &format!("{ITEM}/tshirt"), None).await;
+    assert_eq!(status, 404, "the delete itself is done");
+    app.shop().advance_seconds(2).await.unwrap();
+    assert_eq!(app.get(&format!("{ITEM}/tshirt")).await.0, 404);
+    assert_eq!(bulk(&app).await, ["new"]);
+
+    let (status, v) = app.patch_settings(json!({"item_get_lag_seconds": 0})).await;
+    assert_eq!(status, 200, "{v}");
+    app.put(&format!("{ITEM}/now"), item_body("即時", &[("s", "S", 100)])).await;
+    assert_eq!(app.get(&format!("{ITEM}/now")).await.0, 200, "0 turns the lag off");
+    let (status, v) = app.patch_settings(json!({"item_search_lag_seconds": 604_801})).await;
+    assert_eq!(status, 400);
+    assert!(v["error"]["message"].as_str().unwrap().contains("item_search_lag_seconds"), "{v}");
+}
+
+/// The same lag in wall mode, as a developer's running integration meets it: a new item
+/// shows 2 real seconds after its upsert (real time here is a manual `WallClock`).
+#[tokio::test]
+async fn in_wall_mode_the_get_lag_runs_on_real_time() {
+    let wall = rms_mock::WallClock::manual();
+    let app =
+        spawn_on(wall.clone(), shop().with_shop_line("clock = \"wall\"").with_setting("item_get_lag_seconds = 2"))
+            .await;
+    assert_eq!(app.put(&format!("{ITEM}/live"), item_body("実時間", &[("s", "S", 100)])).await.0, 201);
+    wall.advance(std::time::Duration::from_millis(1_900));
+    assert_eq!(app.get(&format!("{ITEM}/live")).await.0, 404);
+    wall.advance(std::time::Duration::from_millis(100));
+    assert_eq!(app.get(&format!("{ITEM}/live")).await.0, 200);
+}

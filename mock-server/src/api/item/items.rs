@@ -54,9 +54,9 @@ fn rule_errors(violations: &[ItemViolation], data_ids: Vec<String>) -> Vec<ApiEr
     errors::report(&[], violations, &data_ids)
 }
 
-/// items.get
+/// items.get, as far as it has caught up with the writes (`item_get_lag_seconds`).
 pub fn get(shop: &Shop, manage_number: &str) -> Answer {
-    let item = shop.catalog().get(manage_number).ok_or_else(|| not_found(manage_number))?;
+    let item = shop.item_for_get(manage_number).ok_or_else(|| not_found(manage_number))?;
     Ok(RmsReply::json(200, item_json(item)))
 }
 
@@ -74,7 +74,7 @@ pub fn upsert(shop: &mut Shop, manage_number: &str, req: &Request<'_>) -> Answer
 
 /// items.patch: the patch is merged into the stored item (RFC 7396: objects merge,
 /// `variants` per variantId, lists replace, `null` removes), then the result is checked as a
-/// whole; 204.
+/// whole; 204. It works on the item as stored, whatever the lagging reads still show.
 pub fn patch(shop: &mut Shop, manage_number: &str, req: &Request<'_>) -> Answer {
     let body = rest::json_body(req).map_err(|e| vec![e])?;
     let stored = shop.catalog().get(manage_number).ok_or_else(|| not_found(manage_number))?;
@@ -112,7 +112,8 @@ pub fn delete(shop: &mut Shop, manage_number: &str) -> Answer {
     Ok(rest::no_content())
 }
 
-/// items.bulk.get: 1..50 manageNumbers; unknown ones are left out.
+/// items.bulk.get: 1..50 manageNumbers; unknown ones (and ones items.get does not see yet)
+/// are left out.
 pub fn bulk_get(shop: &Shop, req: &Request<'_>) -> Answer {
     let body = rest::json_body(req).map_err(|e| vec![e])?;
     let list = match body.get("manageNumbers") {
@@ -144,7 +145,8 @@ pub fn bulk_get(shop: &Shop, req: &Request<'_>) -> Answer {
     if !errs.is_empty() {
         return Err(errs);
     }
-    let results: Vec<Value> = numbers.iter().filter_map(|m| shop.catalog().get(m)).map(item_json).collect();
+    // The same copy as items.get, so the same lag (inferred).
+    let results: Vec<Value> = numbers.iter().filter_map(|m| shop.item_for_get(m)).map(item_json).collect();
     Ok(RmsReply::json(200, json!({ "results": results })))
 }
 

@@ -1,9 +1,12 @@
 //! items.search: filters, sort, offset paging and the cursorMark protocol (item-api.md §7).
 //!
-//! The fake has no search lag: a write shows at once (real RMS may take up to 24 h).
+//! A write shows at once unless the shop sets `item_search_lag_seconds` (real RMS may take
+//! up to 24 h); then the search sees the items as they were, and an item deleted since shows
+//! as `{"item":{"manageNumber":…}}` only, as the manual says.
 
 use super::super::{rest, Request, RmsReply};
 use crate::api::rest::ApiError;
+use crate::domain::catalog::SeenItem;
 use crate::domain::item::model::{SearchVisibility, Variant};
 use crate::domain::item::{Item, ItemType};
 use crate::domain::shop::Shop;
@@ -273,13 +276,14 @@ fn cursor_position(token: &str) -> Option<(JstDateTime, String)> {
 
 pub fn search(shop: &Shop, req: &Request<'_>) -> Result<RmsReply, Vec<ApiError>> {
     let q = parse(shop, req).map_err(|e| vec![e])?;
-    let mut hits: Vec<&Item> = shop.catalog().items().filter(|i| matches(shop, i, &q)).collect();
+    let seen = shop.items_for_search();
+    let mut hits: Vec<&SeenItem<'_>> = seen.iter().filter(|s| matches(shop, s.item, &q)).collect();
     let key = q.sort_key.as_deref().unwrap_or("updated");
     // Cursor paging uses the default order (updated desc, then manageNumber).
     let descending = if q.cursor.is_some() { true } else { q.descending };
-    hits.sort_by(|a, b| compare(a, b, key, descending));
+    hits.sort_by(|a, b| compare(a.item, b.item, key, descending));
     let num_found = hits.len();
-    let (page, offset, next_cursor): (Vec<&Item>, i64, Option<String>) = match &q.cursor {
+    let (page, offset, next_cursor): (Vec<&SeenItem<'_>>, i64, Option<String>) = match &q.cursor {
         Some(token) => {
             let start = if token == "*" {
                 0
@@ -289,12 +293,13 @@ pub fn search(shop: &Shop, req: &Request<'_>) -> Result<RmsReply, Vec<ApiError>>
                 })?;
                 // First item strictly after the cursor in (updated desc, manageNumber asc) order.
                 hits.iter()
+                    .map(|s| s.item)
                     .position(|i| i.updated < at || (i.updated == at && i.manage_number > m))
                     .unwrap_or(hits.len())
             };
-            let page: Vec<&Item> = hits.iter().skip(start).take(q.hits as usize).copied().collect();
+            let page: Vec<&SeenItem<'_>> = hits.iter().skip(start).take(q.hits as usize).copied().collect();
             // The same token comes back when there is nothing more.
-            let next = page.last().map(|i| cursor_of(i)).unwrap_or_else(|| token.clone());
+            let next = page.last().map(|s| cursor_of(s.item)).unwrap_or_else(|| token.clone());
             (page, 0, Some(next))
         }
         None => {
@@ -305,7 +310,11 @@ pub fn search(shop: &Shop, req: &Request<'_>) -> Result<RmsReply, Vec<ApiError>>
     let include = |name: &str| q.bools.iter().any(|(n, v)| *n == name && *v);
     let results: Vec<Value> = page
         .iter()
-        .map(|item| {
+        .map(|seen| {
+            let item = seen.item;
+            if seen.deleted {
+                return json!({"item": {"manageNumber": item.manage_number}});
+            }
             let mut r = Map::new();
             r.insert("item".into(), super::items::item_json(item));
             if include("isCategoryIncluded") {

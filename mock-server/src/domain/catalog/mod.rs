@@ -1,9 +1,11 @@
 //! The shop's items (Item API 2.0), keyed by lower-case manageNumber, with the gate that
-//! decides which Item/Inventory functions a shop's settings allow ([`gate`]) and the
-//! generator of big catalogs ([`generate`]).
+//! decides which Item/Inventory functions a shop's settings allow ([`gate`]), the
+//! generator of big catalogs ([`generate`]) and the read-after-write lag of items.get and
+//! items.search ([`lag`]).
 
 pub mod gate;
 pub mod generate;
+pub mod lag;
 
 use super::item::{CheckedItem, Item};
 use super::time::JstDateTime;
@@ -17,11 +19,22 @@ pub struct Catalog {
     /// Counts changes, so a reader (the simulated buyers' list of SKUs on sale) can tell
     /// whether what it derived is still current.
     revision: u64,
+    /// Item API writes the lagging reads may not see yet.
+    writes: lag::WriteLog,
+}
+
+/// An item as a lagging read sees it.
+#[derive(Clone, Copy, Debug)]
+pub struct SeenItem<'a> {
+    /// The version the read sees.
+    pub item: &'a Item,
+    /// True when the item has been deleted since (items.search then shows only its number).
+    pub deleted: bool,
 }
 
 impl Default for Catalog {
     fn default() -> Self {
-        Catalog { items: BTreeMap::new(), next_item_id: 10_000_001, revision: 0 }
+        Catalog { items: BTreeMap::new(), next_item_id: 10_000_001, revision: 0, writes: lag::WriteLog::default() }
     }
 }
 
@@ -64,5 +77,43 @@ impl Catalog {
     pub fn remove(&mut self, manage_number: &str) -> Option<Item> {
         self.revision += 1;
         self.items.remove(manage_number)
+    }
+
+    /// Remembers the item as it is, before an Item API write at `now`, for reads lagging up
+    /// to `keep_seconds` behind (see [`lag`]).
+    pub fn before_api_write(&mut self, manage_number: &str, now: JstDateTime, keep_seconds: u32) {
+        let before = self.items.get(manage_number).cloned();
+        self.writes.record(manage_number, before, now, keep_seconds);
+    }
+
+    /// The item as a read lagging `lag_seconds` behind `now` sees it.
+    pub fn seen(&self, manage_number: &str, now: JstDateTime, lag_seconds: u32) -> Option<&Item> {
+        match self.writes.seen(manage_number, now, lag_seconds) {
+            Some(before) => before,
+            None => self.items.get(manage_number),
+        }
+    }
+
+    /// Every item such a read sees, by manageNumber: deleted ones it has not caught up with
+    /// included, new ones it has not caught up with left out.
+    pub fn seen_all(&self, now: JstDateTime, lag_seconds: u32) -> Vec<SeenItem<'_>> {
+        let unseen = self.writes.seen_all(now, lag_seconds);
+        if unseen.is_empty() {
+            return self.items.values().map(|item| SeenItem { item, deleted: false }).collect();
+        }
+        let mut numbers: Vec<&str> = self.items.keys().map(String::as_str).chain(unseen.keys().copied()).collect();
+        numbers.sort_unstable();
+        numbers.dedup();
+        numbers
+            .into_iter()
+            .filter_map(|m| {
+                let current = self.items.get(m);
+                let item = match unseen.get(m) {
+                    Some(before) => (*before)?,
+                    None => current?,
+                };
+                Some(SeenItem { item, deleted: current.is_none() })
+            })
+            .collect()
     }
 }

@@ -4,9 +4,10 @@
 
 use super::*;
 use crate::domain::catalog::generate::{GenerateError, GeneratedItem};
+use crate::domain::catalog::SeenItem;
 use crate::domain::inventory::{StockNotFound, StockRefusal, StockWrite, ORPHAN_TTL_MINUTES};
 use crate::domain::item::settings::{InventorySettingsUpdate, UnknownVariant};
-use crate::domain::item::{first_violation, CheckedItem, GenreRules, ItemData, ItemRefusal, ItemViolation};
+use crate::domain::item::{first_violation, CheckedItem, GenreRules, Item, ItemData, ItemRefusal, ItemViolation};
 use clock::Event;
 
 impl Shop {
@@ -21,6 +22,7 @@ impl Shop {
     /// items.upsert: a full replace. Ok(true) when the item was created.
     pub fn upsert_item(&mut self, manage_number: &str, draft: ItemData) -> Result<bool, Vec<ItemViolation>> {
         let checked = self.check_item(manage_number, draft)?;
+        self.before_api_write(manage_number);
         Ok(self.catalog.put(manage_number, checked, self.now))
     }
 
@@ -45,17 +47,40 @@ impl Shop {
         if !added.is_empty() || !removed.is_empty() {
             return Err(ItemRefusal::VariantsChanged { added, removed });
         }
+        self.before_api_write(manage_number);
         self.catalog.put(manage_number, checked, self.now);
         Ok(())
     }
 
     /// items.delete. The item's stock records become orphans (and expire in 24 h).
     pub fn delete_item(&mut self, manage_number: &str) -> Result<(), ItemRefusal> {
+        if self.catalog.get(manage_number).is_none() {
+            return Err(ItemRefusal::NotFound);
+        }
+        self.before_api_write(manage_number);
         let item = self.catalog.remove(manage_number).ok_or(ItemRefusal::NotFound)?;
         for v in item.variant_ids() {
             self.schedule_orphan_check(manage_number, &v);
         }
         Ok(())
+    }
+
+    /// The item as items.get and items.bulk.get see it: a write shows
+    /// `item_get_lag_seconds` after it on the shop's clock (see `catalog::lag`).
+    pub fn item_for_get(&self, manage_number: &str) -> Option<&Item> {
+        self.catalog.seen(manage_number, self.now, self.settings.item_get_lag_seconds)
+    }
+
+    /// The items items.search sees, by manageNumber: a write shows
+    /// `item_search_lag_seconds` after it.
+    pub fn items_for_search(&self) -> Vec<SeenItem<'_>> {
+        self.catalog.seen_all(self.now, self.settings.item_search_lag_seconds)
+    }
+
+    /// Before an Item API write: remembered for as long as a lagging read may miss it.
+    fn before_api_write(&mut self, manage_number: &str) {
+        let keep = self.settings.item_get_lag_seconds.max(self.settings.item_search_lag_seconds);
+        self.catalog.before_api_write(manage_number, self.now, keep);
     }
 
     /// items.inventory-related-settings.update: merged into the item, which is checked again.
@@ -68,6 +93,7 @@ impl Shop {
         let merged =
             item.data().with_inventory_settings(update).map_err(|UnknownVariant(v)| ItemRefusal::VariantNotFound(v))?;
         let checked = self.check_item(manage_number, merged).map_err(ItemRefusal::Violations)?;
+        self.before_api_write(manage_number);
         self.catalog.put(manage_number, checked, self.now);
         Ok(())
     }
