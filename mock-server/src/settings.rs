@@ -225,6 +225,8 @@ pub struct ShopSettings {
     pub item_get_lag_seconds: u32,
     /// Seconds before items.search sees an Item API write (live RMS: up to 86400). 0 = at once.
     pub item_search_lag_seconds: u32,
+    /// The text of the 404 of items.get / items.delete.
+    pub item_not_found_wording: NotFoundWording,
     /// The shop's 出荷元 ids (Inventory 2.1 `shipFromIds`); others → IE0118.
     pub ship_from_ids: Vec<i64>,
     /// The shop's delivery-time ids (Inventory 2.1 `operationLeadTime`); others → IE0118.
@@ -266,6 +268,16 @@ pub enum UnknownParams {
     Reject,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+/// The 404 text of items.get / items.delete (sources differ, item-api.md §0).
+pub enum NotFoundWording {
+    /// `Not found for inputs; manageNumber=…`, as live runs in 2026 saw.
+    Live,
+    /// `No item found for inputs; manageNumber=…`, as the official items.get page shows.
+    Official,
+}
+
 /// The longest read-after-write lag a shop may set: a week (writes are remembered that long).
 pub const MAX_ITEM_LAG_SECONDS: u32 = 7 * 24 * 3600;
 
@@ -294,6 +306,7 @@ impl Default for ShopSettings {
             item_mandatory_attributes: BTreeMap::new(),
             item_get_lag_seconds: 0,
             item_search_lag_seconds: 0,
+            item_not_found_wording: NotFoundWording::Live,
             ship_from_ids: vec![1, 2, 3],
             delivery_time_ids: vec![1, 2, 3, 4, 5],
             cancel_flow: CancelFlow::Via800,

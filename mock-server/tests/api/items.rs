@@ -600,6 +600,22 @@ async fn with_a_get_lag_items_get_and_bulk_get_see_writes_only_after_it() {
     assert!(v["error"]["message"].as_str().unwrap().contains("item_search_lag_seconds"), "{v}");
 }
 
+/// item-api.md §0: sources word the items.get 404 two ways; the live one by default, the
+/// official page's with `item_not_found_wording = "official"` (get and delete only).
+#[tokio::test]
+async fn the_404_of_items_get_and_delete_can_use_the_official_pages_wording() {
+    let app = spawn(shop().with_setting(r#"item_not_found_wording = "official""#)).await;
+    let official = json!({"errors": [{"code": "GE0014", "message": "No item found for inputs; manageNumber=6651"}]});
+    assert_eq!(app.get(&format!("{ITEM}/6651")).await, (404, official.clone()));
+    let (status, _, v) = app.rms(Method::DELETE, &format!("{ITEM}/6651"), None).await;
+    assert_eq!((status, v), (404, official));
+    let (status, _, v) = app.rms(Method::PATCH, &format!("{ITEM}/6651"), Some(json!({"title": "x"}))).await;
+    assert_eq!((status, v["errors"][0]["message"].as_str()), (404, Some("Not found for inputs; manageNumber=6651")));
+    app.patch_settings(json!({"item_not_found_wording": "live"})).await;
+    let (_, v) = app.get(&format!("{ITEM}/6651")).await;
+    assert_eq!(v["errors"][0]["message"], "Not found for inputs; manageNumber=6651");
+}
+
 /// The same lag in wall mode, as a developer's running integration meets it: a new item
 /// shows 2 real seconds after its upsert (real time here is a manual `WallClock`).
 #[tokio::test]

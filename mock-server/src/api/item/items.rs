@@ -8,12 +8,25 @@ use crate::api::rest::ApiError;
 use crate::domain::item::settings::{InventorySettingsUpdate, StockFeaturesUpdate, VariantStockSettings};
 use crate::domain::item::{manage_number, Item, ItemData, ItemRefusal, ItemViolation, OrderedMap, MAX_VARIANTS};
 use crate::domain::shop::Shop;
+use crate::settings::NotFoundWording;
 use serde_json::{json, Map, Value};
 
 type Answer = Result<RmsReply, Vec<ApiError>>;
 
 fn not_found(manage_number: &str) -> Vec<ApiError> {
     vec![ApiError::not_found(&format!("manageNumber={manage_number}"))]
+}
+
+/// The 404 of items.get and items.delete, in the shop's chosen wording: the live one, or the
+/// official items.get page's (item-api.md §0). Patch and the inventory-related settings keep
+/// the live wording, which their official pages show too.
+fn item_not_found(shop: &Shop, manage_number: &str) -> Vec<ApiError> {
+    match shop.settings().item_not_found_wording {
+        NotFoundWording::Live => not_found(manage_number),
+        NotFoundWording::Official => {
+            vec![ApiError::new(404, "GE0014", format!("No item found for inputs; manageNumber={manage_number}"), None)]
+        }
+    }
 }
 
 /// The item as items.get answers it: `manageNumber`, the model in its order, then
@@ -56,7 +69,7 @@ fn rule_errors(violations: &[ItemViolation], data_ids: Vec<String>) -> Vec<ApiEr
 
 /// items.get, as far as it has caught up with the writes (`item_get_lag_seconds`).
 pub fn get(shop: &Shop, manage_number: &str) -> Answer {
-    let item = shop.item_for_get(manage_number).ok_or_else(|| not_found(manage_number))?;
+    let item = shop.item_for_get(manage_number).ok_or_else(|| item_not_found(shop, manage_number))?;
     Ok(RmsReply::json(200, item_json(item)))
 }
 
@@ -108,7 +121,10 @@ fn refusal(manage_number: &str, r: ItemRefusal, ids: Vec<String>) -> Vec<ApiErro
 
 /// items.delete: 204.
 pub fn delete(shop: &mut Shop, manage_number: &str) -> Answer {
-    shop.delete_item(manage_number).map_err(|r| refusal(manage_number, r, vec![]))?;
+    shop.delete_item(manage_number).map_err(|r| match r {
+        ItemRefusal::NotFound => item_not_found(shop, manage_number),
+        r => refusal(manage_number, r, vec![]),
+    })?;
     Ok(rest::no_content())
 }
 
