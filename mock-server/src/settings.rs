@@ -418,6 +418,35 @@ mod tests {
     }
 
     #[test]
+    fn item_settings_are_read_from_a_shop_file_and_checked() {
+        let s: ShopSettings = toml::from_str(
+            "item_get_lag_seconds = 2\nitem_not_found_wording = \"official\"\n[item_mandatory_attributes]\n\"100000\" = [\"ブランド名\"]",
+        )
+        .unwrap();
+        assert_eq!((s.item_get_lag_seconds, s.item_search_lag_seconds), (2, 0));
+        assert_eq!(s.item_not_found_wording, NotFoundWording::Official);
+        assert_eq!(s.item_mandatory_attributes["100000"], ["ブランド名"]);
+        assert!(s.problems().is_empty());
+        assert_eq!(ShopSettings::default().item_not_found_wording, NotFoundWording::Live);
+
+        let bad: ShopSettings = toml::from_str(
+            "item_search_lag_seconds = 604801\n[item_mandatory_attributes]\n\"055357\" = [\"a\"]\n\"553575\" = [\"a\", \"\", \"a\"]",
+        )
+        .unwrap();
+        let keys: Vec<String> = bad.problems().into_iter().map(|(k, _)| k).collect();
+        assert_eq!(
+            keys,
+            [
+                "item_search_lag_seconds",
+                "item_mandatory_attributes.055357",
+                "item_mandatory_attributes.553575[1]",
+                "item_mandatory_attributes.553575[2]",
+            ]
+        );
+        assert!(toml::from_str::<ShopSettings>("item_not_found_wording = \"legacy\"").is_err());
+    }
+
+    #[test]
     fn a_misspelt_function_id_is_refused_with_the_nearest_one() {
         let e = toml::from_str::<ShopSettings>(r#"disabled_functions = ["rpay.order.serchOrder"]"#).unwrap_err();
         assert!(e.to_string().contains("did you mean rpay.order.searchOrder?"), "{e}");
