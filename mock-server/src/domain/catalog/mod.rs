@@ -82,7 +82,8 @@ impl Catalog {
     /// Remembers the item as it is, before an Item API write at `now`, for reads lagging up
     /// to `keep_seconds` behind (see [`lag`]).
     pub fn before_api_write(&mut self, manage_number: &str, now: JstDateTime, keep_seconds: u32) {
-        let before = self.items.get(manage_number).cloned();
+        // With the lags off (the default) nothing is kept, so nothing is copied.
+        let before = if keep_seconds > 0 { self.items.get(manage_number).cloned() } else { None };
         self.writes.record(manage_number, before, now, keep_seconds);
     }
 
