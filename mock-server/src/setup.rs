@@ -9,6 +9,7 @@
 
 use crate::domain::item::model::{ArticleNumber, DisplayValue, ItemData, ItemType, OrderedMap, Selector, Variant};
 use crate::domain::order::SettlementMethod;
+use crate::domain::order_ops::DROP_OFF_LOCATIONS;
 use crate::domain::shop::{valid_clock_speed, ClockMode, OrderLine, PlaceOrderError, MAX_CLOCK_SPEED};
 use crate::domain::simulate::{self, Plan, PlanProblem};
 use crate::domain::time::JstDateTime;
@@ -115,6 +116,12 @@ pub struct ItemDoc {
     /// Hidden from the shop front.
     #[serde(default)]
     pub hide_item: bool,
+    /// Eligible for 配送品質向上制度: an order of only such items has `deliveryCertPrgFlag` 1.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub delivery_cert_program: bool,
+    /// An order of only such items has `oneDayOperationFlag` 1.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub one_day_operation: bool,
     /// Its SKUs (at least one).
     pub variants: Vec<VariantDoc>,
 }
@@ -261,6 +268,18 @@ pub struct OrderDoc {
     /// Coupons the buyer uses.
     #[serde(default)]
     pub coupons: Vec<CouponDoc>,
+    /// `deliveryCertPrgFlag` of the order; default: 1 when every item is marked
+    /// `delivery_cert_program`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery_cert_program: Option<bool>,
+    /// `oneDayOperationFlag` of the order; default: 1 when every item is marked
+    /// `one_day_operation`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub one_day_operation: Option<bool>,
+    /// 置き配場所 (`dropOffLocation`, `dropOffFlag` 1): 宅配ボックス, 玄関前, 玄関前鍵付容器,
+    /// ポスト（郵便受箱）, メーターボックス, 物置 or 車庫; default none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drop_off_location: Option<String>,
 }
 
 /// Why an order document could not be placed, in its own words: the key of the document the
@@ -292,6 +311,10 @@ pub fn place_order_problem(e: &PlaceOrderError) -> (Option<String>, String) {
         E::UnknownVariant { line, manage_number, variant_id } => {
             keyed(format!("lines[{line}].variant_id"), format!("item '{manage_number}' has no variant '{variant_id}'"))
         }
+        E::UnknownDropOffLocation(place) => keyed(
+            "drop_off_location".into(),
+            format!("'{place}' is not a drop-off location (one of {})", DROP_OFF_LOCATIONS.join(", ")),
+        ),
         E::DiscountsExceedTotal { discounts, total } => {
             keyed("coupons".into(), format!("coupons and points ({discounts}) exceed the order total ({total})"))
         }
@@ -374,7 +397,12 @@ fn one_u8() -> u8 {
 impl OrderDoc {
     /// Points and coupons as the domain takes them; `at` dates the default expiry.
     pub(crate) fn extras(&self, at: JstDateTime) -> Result<crate::domain::shop::OrderExtras, (String, String)> {
-        to_extras(self.used_point, &self.coupons, at)
+        Ok(crate::domain::shop::OrderExtras {
+            delivery_cert_program: self.delivery_cert_program,
+            one_day_operation: self.one_day_operation,
+            drop_off_location: self.drop_off_location.clone(),
+            ..to_extras(self.used_point, &self.coupons, at)?
+        })
     }
 }
 
@@ -407,7 +435,7 @@ pub(crate) fn to_extras(
             unit: c.unit,
         });
     }
-    Ok(crate::domain::shop::OrderExtras { used_point, coupons: out })
+    Ok(crate::domain::shop::OrderExtras { used_point, coupons: out, ..Default::default() })
 }
 
 /// A generated catalog: `items` items of `variants` SKUs, `quantity` in stock each.

@@ -260,6 +260,14 @@ pub struct Order {
     pub review_ng: bool,
     /// `cautionDisplayDetailType` (v6+), e.g. 101 前払い未払い.
     pub caution_detail: Option<i64>,
+    /// When RMS cancels the order if it is still unconfirmed (order time +
+    /// `unconfirmed_cancel_days` when it was placed): the clock's auto-cancel and the
+    /// `cancelDueDate` of an order in 100 both read it, so they cannot disagree.
+    pub unconfirmed_cancel_at: JstDateTime,
+    /// 配送品質向上制度 対象 (`deliveryCertPrgFlag`, v8+).
+    pub delivery_cert_program: bool,
+    /// `oneDayOperationFlag` (v8+), which searchOrder's `oneDayOperationFlag` filters on.
+    pub one_day_operation: bool,
 }
 
 /// RMS `CouponModel`.
@@ -523,6 +531,9 @@ pub(crate) mod tests {
             modified: false,
             review_ng: false,
             caution_detail: None,
+            unconfirmed_cancel_at: at.plus_days(14),
+            delivery_cert_program: false,
+            one_day_operation: false,
         }
     }
 

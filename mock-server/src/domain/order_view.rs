@@ -1,8 +1,10 @@
 //! What getOrder shows of an order where RMS applies a rule rather than copying a field: an
-//! ordered line before and after SKU migration, and the tax summary. `api/order/model.rs`
-//! renders these; the rules live here.
+//! ordered line before and after SKU migration, the tax summary, and the cancel due date.
+//! `api/order/model.rs` renders these; the rules live here.
 
 use super::order::{Order, OrderItem};
+use super::time::JstDate;
+use crate::settings::{CancelDueDates, CancelDueRule};
 
 /// An ordered line as getOrder shows it, which depends on the shop's SKU migration.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -78,6 +80,18 @@ pub fn included_tax(amount: i64, permille: i64) -> i64 {
 }
 
 impl Order {
+    /// `cancelDueDate` (キャンセル期限日) under the shop's per-status `rules`: in 100 the day
+    /// the clock auto-cancels the order (order-api.md §0: ordered `2024-06-24T13:40:33` →
+    /// `2024-07-08`), in 300 the order date a year later, in 500 none; the other statuses are
+    /// the shop's choice (see [`CancelDueDates`]).
+    pub fn cancel_due_date(&self, rules: &CancelDueDates) -> Option<JstDate> {
+        match rules.rule(self.progress) {
+            CancelDueRule::AutoCancelDay => Some(self.unconfirmed_cancel_at.date()),
+            CancelDueRule::OneYear => Some(self.order_datetime.date().plus_years(1)),
+            CancelDueRule::NoDate => None,
+        }
+    }
+
     /// `TaxSummaryModelList`: one entry per rate; every item the fake sells is 10 %. Points
     /// are not subtracted (the rule since 2022-04, order-api.md §8.4).
     pub fn tax_summary(&self) -> Vec<TaxSummary> {
@@ -103,6 +117,24 @@ mod tests {
         assert_eq!(included_tax(1100, 100), 100);
         assert_eq!(included_tax(1080, 80), 80);
         assert_eq!(included_tax(-9999, 100), -908, "as before: truncated toward zero");
+    }
+
+    #[test]
+    fn cancel_due_date_follows_the_status_as_the_real_samples_show() {
+        use crate::domain::order::OrderProgress;
+        use crate::domain::time::JstDateTime;
+        let mut o = order_at("2024-06-24T13:40:33+0900");
+        o.unconfirmed_cancel_at = o.order_datetime.plus_days(14);
+        let rules = CancelDueDates::default();
+        let due = |o: &Order| o.cancel_due_date(&rules).map(JstDate::to_wire);
+        assert_eq!(due(&o).as_deref(), Some("2024-07-08"), "100: the auto-cancel day");
+        o.progress = OrderProgress::WaitingForShipment;
+        assert_eq!(due(&o).as_deref(), Some("2025-06-24"), "300: a year after ordering");
+        o.progress = OrderProgress::Shipped;
+        assert_eq!(due(&o), None, "500: none");
+        o.progress = OrderProgress::WaitingForConfirmation;
+        o.unconfirmed_cancel_at = JstDateTime::parse_rms("2024-07-01T13:40:33+0900").unwrap();
+        assert_eq!(due(&o).as_deref(), Some("2024-07-01"), "whatever day the clock cancels on");
     }
 
     #[test]

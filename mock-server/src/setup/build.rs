@@ -6,7 +6,7 @@ use super::{clock_speed_problem, err, place_order_problem, LineDoc, SetupError, 
 use crate::domain::inventory::{Mode, StockWrite};
 use crate::domain::order::OrderProgress;
 use crate::domain::rng::seed_from;
-use crate::domain::shop::{OrderLine, Shop, ShopProfile};
+use crate::domain::shop::{ItemMarks, OrderLine, Shop, ShopProfile};
 use crate::domain::time::JstDateTime;
 use std::collections::HashSet;
 
@@ -177,6 +177,10 @@ impl ShopDocument {
                     .unwrap_or_else(|| crate::api::rest::ApiError::new(400, "IE0002", "the item is invalid", None));
                 err(source, format!("items[{i}]"), format!("{} ({})", e.message, e.code))
             })?;
+            shop.mark_item(
+                &manage,
+                ItemMarks { delivery_cert_program: it.delivery_cert_program, one_day_operation: it.one_day_operation },
+            );
             shop.write_stock(&writes).map_err(|r| {
                 let e = crate::api::rest::stock_refusal(&r, |j, f| format!("items[{i}].variants[{j}].{f}"));
                 err(source, key("variants"), format!("{} ({})", e.message, e.code))

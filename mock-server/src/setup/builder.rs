@@ -177,8 +177,22 @@ impl ItemDoc {
             genre_id: None,
             item_type: None,
             hide_item: false,
+            delivery_cert_program: false,
+            one_day_operation: false,
             variants: Vec::new(),
         }
+    }
+
+    /// Marks the item eligible for 配送品質向上制度 (`deliveryCertPrgFlag`).
+    pub fn delivery_cert_program(mut self) -> Self {
+        self.delivery_cert_program = true;
+        self
+    }
+
+    /// Marks the item for `oneDayOperationFlag`.
+    pub fn one_day_operation(mut self) -> Self {
+        self.one_day_operation = true;
+        self
     }
 
     /// Adds a SKU with a price and stock.
@@ -234,7 +248,16 @@ impl VariantDoc {
 
 impl Default for OrderDoc {
     fn default() -> Self {
-        OrderDoc { at: None, settlement_method_code: card(), lines: Vec::new(), used_point: 0, coupons: Vec::new() }
+        OrderDoc {
+            at: None,
+            settlement_method_code: card(),
+            lines: Vec::new(),
+            used_point: 0,
+            coupons: Vec::new(),
+            delivery_cert_program: None,
+            one_day_operation: None,
+            drop_off_location: None,
+        }
     }
 }
 
@@ -271,6 +294,19 @@ impl OrderDoc {
     /// The buyer uses a coupon.
     pub fn coupon(mut self, coupon: CouponDoc) -> Self {
         self.coupons.push(coupon);
+        self
+    }
+
+    /// The buyer asks for 置き配 at `location` (宅配ボックス, 玄関前, …).
+    pub fn drop_off(mut self, location: impl Into<String>) -> Self {
+        self.drop_off_location = Some(location.into());
+        self
+    }
+
+    /// Sets `deliveryCertPrgFlag` and `oneDayOperationFlag` of the order, whatever its items.
+    pub fn delivery_flags(mut self, delivery_cert_program: bool, one_day_operation: bool) -> Self {
+        self.delivery_cert_program = Some(delivery_cert_program);
+        self.one_day_operation = Some(one_day_operation);
         self
     }
 }

@@ -9,6 +9,7 @@ mod auth;
 mod binary;
 mod clock;
 mod confirm_order;
+mod delivery_options;
 mod embed;
 mod get_order;
 mod golden;

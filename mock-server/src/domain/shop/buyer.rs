@@ -8,6 +8,7 @@ use crate::domain::order::{
     Cause, ChangeReason, ChangeType, ChangeTypeDetail, DueDate, DueDateType, Order, OrderItem, OrderProgress, Package,
     ReasonDetail, SettlementMethod,
 };
+use crate::domain::order_ops::DROP_OFF_LOCATIONS;
 use crate::domain::time::JstDateTime;
 use clock::Event;
 use std::collections::BTreeMap;
@@ -48,6 +49,9 @@ impl Shop {
             SettlementMethod::from_code(settlement_code).ok_or(PlaceOrderError::UnknownSettlement(settlement_code))?;
         if lines.is_empty() {
             return Err(PlaceOrderError::NoLines);
+        }
+        if let Some(place) = extras.drop_off_location.as_ref().filter(|p| !DROP_OFF_LOCATIONS.contains(&p.as_str())) {
+            return Err(PlaceOrderError::UnknownDropOffLocation(place.clone()));
         }
         // Check every line before touching stock, so a refused order reserves nothing; each
         // line's catalog snapshot is taken here, so nothing is looked up twice.
@@ -97,6 +101,13 @@ impl Shop {
                 restore_inventory: v.restock_on_cancel,
             });
         }
+        // An order falls under a delivery programme when all its items do, unless the buyer
+        // side says otherwise.
+        let all_marked =
+            |mark: fn(ItemMarks) -> bool| snapshots.iter().all(|i| mark(self.item_marks(&i.manage_number)));
+        let delivery_cert_program =
+            extras.delivery_cert_program.unwrap_or_else(|| all_marked(|m| m.delivery_cert_program));
+        let one_day_operation = extras.one_day_operation.unwrap_or_else(|| all_marked(|m| m.one_day_operation));
         self.run_until(at);
         for ((m, v), units) in &needed {
             let stock = self.inventory.quantity(m, v);
@@ -156,7 +167,7 @@ impl Shop {
             packages: vec![Package {
                 basket_id,
                 noshi: None,
-                drop_off_location: None,
+                drop_off_location: extras.drop_off_location.clone(),
                 sender: orderer,
                 items,
                 shipping: vec![],
@@ -182,6 +193,9 @@ impl Shop {
             modified: false,
             review_ng: false,
             caution_detail: None,
+            unconfirmed_cancel_at: at.plus_days(i64::from(self.settings.unconfirmed_cancel_days)),
+            delivery_cert_program,
+            one_day_operation,
         };
         let due = settlement.is_prepaid().then(|| at.date().plus_days(i64::from(self.settings.prepayment_due_days)));
         if let Some(d) = due {
@@ -200,9 +214,10 @@ impl Shop {
             to: Some(OrderProgress::WaitingForConfirmation),
             cause: TransitionCause::Order(Cause::Placed),
         });
+        let unconfirmed_cancel_at = order.unconfirmed_cancel_at;
         let idx = self.orders.insert(order);
 
-        self.schedule_at(at.plus_days(i64::from(self.settings.unconfirmed_cancel_days)), Event::UnconfirmedCancel(idx));
+        self.schedule_at(unconfirmed_cancel_at, Event::UnconfirmedCancel(idx));
         if let Some(d) = due {
             self.schedule_at(d.end(), Event::PaymentDeadline(idx));
         }
