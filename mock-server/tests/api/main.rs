@@ -12,6 +12,7 @@ mod confirm_order;
 mod delivery_options;
 mod embed;
 mod get_order;
+mod headers;
 mod golden;
 mod inventory;
 mod item_search;
