@@ -41,8 +41,8 @@ pub use embed::{ControlClient, Error, MockShop, RmsMock};
 pub use logs::{install as install_logging, subscriber as log_subscriber, LogFormat};
 pub use merge::merge_patch;
 pub use settings::{
-    Api, CancelFlow, DatetimeMode, GatewaySettings, HttpStatus, KeyCase, LimitClock, RateLimitSettings,
-    ShippingSettings, ShopSettings, SortDirection, SubStatusDef, UnknownParams,
+    Api, CancelDueDates, CancelDueRule, CancelFlow, DatetimeMode, GatewaySettings, HttpStatus, KeyCase, LimitClock,
+    RateLimitSettings, ShippingSettings, ShopSettings, SortDirection, SubStatusDef, UnknownParams,
 };
 pub use setup::{
     parse_json, parse_toml, CouponDoc, GenerateDoc, ItemDoc, LineDoc, OrderDoc, OrderedPairs, SetupError, ShopDocument,
