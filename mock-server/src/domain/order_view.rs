@@ -2,7 +2,8 @@
 //! ordered line before and after SKU migration, and the tax summary. `api/order/model.rs`
 //! renders these; the rules live here.
 
-use super::order::{Order, OrderItem};
+use super::order::{Order, OrderItem, UNDETERMINED};
+use super::tax::STANDARD_RATE_PERMILLE;
 
 /// An ordered line as getOrder shows it, which depends on the shop's SKU migration.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -78,17 +79,61 @@ pub fn included_tax(amount: i64, permille: i64) -> i64 {
 }
 
 impl Order {
-    /// `TaxSummaryModelList`: one entry per rate; every item the fake sells is 10 %. Points
-    /// are not subtracted (the rule since 2022-04, order-api.md §8.4).
+    /// `TaxSummaryModelList`: one entry per tax rate among the lines, plus the standard 10 %
+    /// when there is postage or a COD fee (both taxed at 10 %, `postageTaxRate` and
+    /// `deliveryTaxRate`); the highest rate first. Lines count with their tax
+    /// (priceTaxIncl × units). Points are not subtracted (the rule since 2022-04, order-api.md
+    /// §8.4), so an order paid fully with points still shows its whole amount. Which rates get
+    /// an entry, their order, and how coupons are split between rates are inferred: coupons go
+    /// to each rate in proportion to its goods (rounded down), the rest to the first entry, so
+    /// the entries always add up to the order's amounts.
     pub fn tax_summary(&self) -> Vec<TaxSummary> {
-        let req = self.amount_before_points();
-        vec![TaxSummary {
-            rate_permille: 100,
-            req_price: req,
-            req_price_tax: included_tax(req, 100),
-            total_price: self.total_price(),
-            coupon_price: self.coupon_total(),
-        }]
+        let standard = STANDARD_RATE_PERMILLE;
+        // (rate, goods at that rate), highest rate first.
+        let mut goods: Vec<(i64, i64)> = Vec::new();
+        for line in self.items() {
+            match goods.iter_mut().find(|(r, _)| *r == line.tax_rate_permille) {
+                Some((_, g)) => *g = g.saturating_add(line.amount_tax_incl()),
+                None => goods.push((line.tax_rate_permille, line.amount_tax_incl())),
+            }
+        }
+        let undetermined = self.amounts_undetermined();
+        let has_fees = undetermined || self.postage_price() != 0 || self.delivery_price() != 0;
+        if (has_fees || goods.is_empty()) && !goods.iter().any(|(r, _)| *r == standard) {
+            goods.push((standard, 0));
+        }
+        goods.sort_by(|a, b| b.0.cmp(&a.0));
+        let coupons = self.coupon_total();
+        let all_goods = goods.iter().map(|(_, g)| *g).fold(0, i64::saturating_add);
+        let share = |g: i64| -> i64 {
+            if all_goods <= 0 {
+                return 0;
+            }
+            i64::try_from(i128::from(coupons) * i128::from(g) / i128::from(all_goods)).unwrap_or(0)
+        };
+        let rest = coupons.saturating_sub(goods.iter().skip(1).map(|(_, g)| share(*g)).fold(0, i64::saturating_add));
+        goods
+            .iter()
+            .enumerate()
+            .map(|(n, &(rate, g))| {
+                let coupon_price = if n == 0 { rest } else { share(g) };
+                let (total_price, req_price) = match (rate == standard, undetermined) {
+                    (true, true) => (UNDETERMINED, UNDETERMINED),
+                    (true, false) => {
+                        let total = g.saturating_add(self.postage_price());
+                        (total, total.saturating_sub(coupon_price).saturating_add(self.delivery_price()))
+                    }
+                    (false, _) => (g, g.saturating_sub(coupon_price)),
+                };
+                TaxSummary {
+                    rate_permille: rate,
+                    req_price,
+                    req_price_tax: included_tax(req_price, rate),
+                    total_price,
+                    coupon_price,
+                }
+            })
+            .collect()
     }
 }
 

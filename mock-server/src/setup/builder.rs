@@ -177,8 +177,17 @@ impl ItemDoc {
             genre_id: None,
             item_type: None,
             hide_item: false,
+            tax_included: None,
+            tax_rate: None,
             variants: Vec::new(),
         }
+    }
+
+    /// Prices without tax (`payment.taxIncluded` false) at `tax_rate` (0.1, 0.08 or 0).
+    pub fn tax_excluded(mut self, tax_rate: f64) -> Self {
+        self.tax_included = Some(false);
+        self.tax_rate = Some(tax_rate);
+        self
     }
 
     /// Adds a SKU with a price and stock.
@@ -216,7 +225,14 @@ impl VariantDoc {
             selector_values: OrderedPairs::default(),
             restock_on_cancel: true,
             hidden: false,
+            postage: None,
         }
+    }
+
+    /// Gives the SKU its own postage (`shipping.fee`, 個別送料).
+    pub fn postage(mut self, yen: i64) -> Self {
+        self.postage = Some(yen);
+        self
     }
 
     /// Sets the merchant's SKU id.
