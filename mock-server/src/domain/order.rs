@@ -612,6 +612,21 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn tax_exclusive_lines_count_with_their_tax_in_totals_but_not_in_goods() {
+        let mut o = order_at("2026-11-28T09:00:00+0900");
+        let line = &mut o.packages[0].items[0];
+        (line.tax_included, line.units) = (false, 1);
+        line.reprice(1500, TaxRounding::Floor);
+        o.packages[0].postage_price = 500;
+        o.used_point = 0;
+        assert_eq!(o.packages[0].items[0].price_tax_incl, 1650);
+        assert_eq!((o.goods_price(), o.goods_tax(), o.total_price(), o.request_price()), (1500, 150, 2150, 2150));
+        assert_eq!((o.packages[0].goods_price(), o.packages[0].total_price()), (1500, 2150));
+        o.packages[0].postage_price = UNDETERMINED;
+        assert_eq!((o.total_price(), o.packages[0].total_price(), o.goods_price()), (UNDETERMINED, UNDETERMINED, 1500));
+    }
+
+    #[test]
     fn date_types_map_to_the_right_fields() {
         let mut o = order_at("2026-11-28T09:00:00+0900");
         assert_eq!(o.date_for(DateType::Ordered), Some(o.order_datetime));

@@ -150,6 +150,72 @@ mod tests {
         assert_eq!(included_tax(-9999, 100), -908, "as before: truncated toward zero");
     }
 
+    /// The order of `order_at` with a second line: `price` tax-exclusive at `permille`.
+    fn with_tax_exclusive_line(price: i64, permille: i64) -> crate::domain::order::Order {
+        let mut o = order_at("2026-11-28T09:00:00+0900");
+        let mut line = o.packages[0].items[0].clone();
+        (line.tax_included, line.tax_rate_permille, line.units) = (false, permille, 1);
+        line.reprice(price, crate::domain::tax::TaxRounding::Floor);
+        o.packages[0].items.push(line);
+        o
+    }
+
+    #[test]
+    fn a_single_rate_order_has_one_entry_with_the_whole_amount() {
+        let o = order_at("2026-11-28T09:00:00+0900");
+        let t = o.tax_summary();
+        assert_eq!(t.len(), 1);
+        assert_eq!((t[0].rate_permille, t[0].total_price, t[0].req_price, t[0].req_price_tax), (100, 4510, 4510, 410));
+    }
+
+    #[test]
+    fn each_rate_gets_its_entry_and_the_entries_add_up_to_the_order() {
+        let mut o = with_tax_exclusive_line(1500, 80);
+        o.coupons.push(crate::domain::order::Coupon {
+            code: "C".into(),
+            name: "c".into(),
+            summary: "s".into(),
+            capital_code: 1,
+            expiry: o.order_datetime.date(),
+            price: 999,
+            unit: 1,
+        });
+        o.packages[0].delivery_price = 330;
+        let t = o.tax_summary();
+        assert_eq!(t.iter().map(|e| e.rate_permille).collect::<Vec<_>>(), vec![100, 80], "highest rate first");
+        // 10 %: 2 × 1980 + postage 550; 8 %: 1620.
+        assert_eq!((t[0].total_price, t[1].total_price), (4510, 1620));
+        // 999 in proportion to the goods 3960 : 1620 → 290 at 8 % (290.03 rounded down), the
+        // rest at 10 %.
+        assert_eq!((t[0].coupon_price, t[1].coupon_price), (709, 290));
+        assert_eq!(t[1].req_price, 1620 - 290);
+        assert_eq!(t[0].req_price, 4510 - 709 + 330, "the COD fee is taxed at 10 %");
+        assert_eq!(t.iter().map(|e| e.total_price).sum::<i64>(), o.total_price());
+        assert_eq!(t.iter().map(|e| e.coupon_price).sum::<i64>(), o.coupon_total());
+        assert_eq!(t.iter().map(|e| e.req_price).sum::<i64>(), o.amount_before_points());
+    }
+
+    #[test]
+    fn an_order_of_only_reduced_rate_goods_without_fees_has_no_10_percent_entry() {
+        let mut o = with_tax_exclusive_line(1000, 80);
+        o.packages[0].items.remove(0);
+        o.packages[0].postage_price = 0;
+        let t = o.tax_summary();
+        assert_eq!(t.len(), 1);
+        assert_eq!((t[0].rate_permille, t[0].total_price, t[0].req_price_tax), (80, 1080, 80));
+        o.packages[0].postage_price = 500;
+        assert_eq!(o.tax_summary().iter().map(|e| e.rate_permille).collect::<Vec<_>>(), vec![100, 80]);
+    }
+
+    #[test]
+    fn undetermined_postage_leaves_only_the_10_percent_entry_undetermined() {
+        let mut o = with_tax_exclusive_line(1000, 80);
+        o.packages[0].postage_price = crate::domain::order::UNDETERMINED;
+        let t = o.tax_summary();
+        assert_eq!((t[0].total_price, t[0].req_price, t[0].req_price_tax), (-9999, -9999, -908));
+        assert_eq!((t[1].total_price, t[1].req_price), (1080, 1080));
+    }
+
     #[test]
     fn an_unmigrated_shop_shows_options_as_text_and_no_sku() {
         let o = order_at("2026-11-28T09:00:00+0900");

@@ -24,4 +24,5 @@ mod search_order;
 mod shipping;
 mod simulate;
 mod stock;
+mod tax;
 mod wall_clock;
