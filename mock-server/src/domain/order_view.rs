@@ -102,7 +102,7 @@ impl Order {
         if (has_fees || goods.is_empty()) && !goods.iter().any(|(r, _)| *r == standard) {
             goods.push((standard, 0));
         }
-        goods.sort_by(|a, b| b.0.cmp(&a.0));
+        goods.sort_by_key(|(rate, _)| std::cmp::Reverse(*rate));
         let coupons = self.coupon_total();
         let all_goods = goods.iter().map(|(_, g)| *g).fold(0, i64::saturating_add);
         let share = |g: i64| -> i64 {

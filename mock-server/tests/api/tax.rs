@@ -54,7 +54,12 @@ async fn a_tax_exclusive_item_is_ordered_as_in_rakutens_sample() {
     let (_, pay) = app.order("getPayment", json!({"orderNumber": n, "version": 4})).await;
     assert_eq!(pay["OrderModel"]["PaymentModelList"][0]["paymentAmount"], 2150, "{pay}");
     assert_eq!(app.shop().order(&n).await.unwrap().request_price, 2150);
-    let (_, sim) = app.order("simulateCouponAmount", json!({"orderNumber": n, "CouponModelList": [{"couponPrice": 150, "couponUnit": 1}]})).await;
+    let (_, sim) = app
+        .order(
+            "simulateCouponAmount",
+            json!({"orderNumber": n, "CouponModelList": [{"couponPrice": 150, "couponUnit": 1}]}),
+        )
+        .await;
     assert_eq!(sim["requestPrice"], 2000, "{sim}");
 }
 
@@ -138,7 +143,10 @@ async fn an_order_paid_fully_with_points_requests_0_and_keeps_its_tax_summary() 
     assert_eq!((o["requestPrice"].as_i64(), o["PointModel"]["usedPoint"].as_i64()), (Some(0), Some(2150)));
     // reqPrice = total, point 0, reqPriceTax = round(2150 × 10 / 110) = 195.
     let t = &o["TaxSummaryModelList"][0];
-    assert_eq!((t["reqPrice"].as_i64(), t["point"].as_i64(), t["reqPriceTax"].as_i64()), (Some(2150), Some(0), Some(195)));
+    assert_eq!(
+        (t["reqPrice"].as_i64(), t["point"].as_i64(), t["reqPriceTax"].as_i64()),
+        (Some(2150), Some(0), Some(195))
+    );
 
     // A tax-inclusive one likewise: 1980 + 500 = 2480, round(2480 × 10 / 110) = 225.
     let m = app.shop().place_order(&OrderDoc::new().line("tshirt", "m-black", 1).used_point(2480)).await.unwrap();
@@ -149,7 +157,8 @@ async fn an_order_paid_fully_with_points_requests_0_and_keeps_its_tax_summary() 
         (Some(0), Some(2480), Some(0), Some(225))
     );
     // Points beyond what the buyer pays (tax included) are refused.
-    let (status, v) = app.place_raw(json!({"lines": [{"manage_number": "taxex", "variant_id": "taxex"}], "used_point": 2151})).await;
+    let (status, v) =
+        app.place_raw(json!({"lines": [{"manage_number": "taxex", "variant_id": "taxex"}], "used_point": 2151})).await;
     assert_eq!(status, 400, "{v}");
     assert!(v.to_string().contains("(2150)"), "the cap is the tax-inclusive total: {v}");
 }
