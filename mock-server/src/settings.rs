@@ -12,6 +12,7 @@
 
 use crate::domain::function::FunctionId;
 use crate::domain::order::OrderProgress;
+use crate::domain::tax::TaxRounding;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -184,6 +185,9 @@ pub struct ShopSettings {
     pub processing_delay_minutes: u32,
     /// SKUプロジェクト 移行済.
     pub sku_migrated: bool,
+    /// How a tax-exclusive item's `priceTaxIncl` is rounded to the yen (消費税計算方法:
+    /// `floor` 切り捨て, `half_up` 四捨五入, `ceil` 切り上げ); not documented for the API.
+    pub tax_rounding: TaxRounding,
     /// APIs the shop applied for; calls to others answer ES04-01.
     pub apis: Vec<Api>,
     /// Function ids not ticked in 利用機能編集, e.g. `rpay.order.confirmOrder` (ES04-01).
@@ -353,6 +357,7 @@ impl Default for ShopSettings {
             auto_confirm_delay_minutes: 0,
             processing_delay_minutes: 30,
             sku_migrated: true,
+            tax_rounding: TaxRounding::Floor,
             apis: vec![Api::Order, Api::Item, Api::Inventory],
             disabled_functions: vec![],
             unconfirmed_cancel_days: 14,

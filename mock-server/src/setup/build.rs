@@ -2,7 +2,9 @@
 //! (errors name the key), the catalog goes through the Item and Inventory API rules, and the
 //! existing orders are played in time order on the shop's clock.
 
-use super::{clock_speed_problem, err, place_order_problem, LineDoc, SetupError, ShopDocument, DEFAULT_CLOCK_START};
+use super::{
+    clock_speed_problem, err, place_order_problem, tax_rate, LineDoc, SetupError, ShopDocument, DEFAULT_CLOCK_START,
+};
 use crate::domain::inventory::{Mode, StockWrite};
 use crate::domain::order::OrderProgress;
 use crate::domain::rng::seed_from;
@@ -146,6 +148,13 @@ impl ShopDocument {
             if it.variants.is_empty() {
                 return Err(err(source, key("variants"), "an item needs at least one variant"));
             }
+            if let Some(rate) = it.tax_rate.filter(|r| tax_rate(*r).is_none()) {
+                return Err(err(
+                    source,
+                    key("tax_rate"),
+                    format!("{rate} is not a tax rate of Rakuten (0.1, 0.08 or 0)"),
+                ));
+            }
             let mut writes = Vec::new();
             for (j, v) in it.variants.iter().enumerate() {
                 if v.price < 0 {
@@ -153,6 +162,13 @@ impl ShopDocument {
                         source,
                         format!("items[{i}].variants[{j}].price"),
                         format!("{} is negative", v.price),
+                    ));
+                }
+                if let Some(postage) = v.postage.filter(|p| *p < 0) {
+                    return Err(err(
+                        source,
+                        format!("items[{i}].variants[{j}].postage"),
+                        format!("{postage} is negative"),
                     ));
                 }
                 if !(0..=99_999).contains(&v.quantity) {

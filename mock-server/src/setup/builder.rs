@@ -179,6 +179,8 @@ impl ItemDoc {
             hide_item: false,
             delivery_cert_program: false,
             one_day_operation: false,
+            tax_included: None,
+            tax_rate: None,
             variants: Vec::new(),
         }
     }
@@ -192,6 +194,13 @@ impl ItemDoc {
     /// Marks the item for `oneDayOperationFlag`.
     pub fn one_day_operation(mut self) -> Self {
         self.one_day_operation = true;
+        self
+    }
+
+    /// Prices without tax (`payment.taxIncluded` false) at `tax_rate` (0.1, 0.08 or 0).
+    pub fn tax_excluded(mut self, tax_rate: f64) -> Self {
+        self.tax_included = Some(false);
+        self.tax_rate = Some(tax_rate);
         self
     }
 
@@ -230,7 +239,14 @@ impl VariantDoc {
             selector_values: OrderedPairs::default(),
             restock_on_cancel: true,
             hidden: false,
+            postage: None,
         }
+    }
+
+    /// Gives the SKU its own postage (`shipping.fee`, 個別送料).
+    pub fn postage(mut self, yen: i64) -> Self {
+        self.postage = Some(yen);
+        self
     }
 
     /// Sets the merchant's SKU id.

@@ -26,4 +26,5 @@ mod search_order;
 mod shipping;
 mod simulate;
 mod stock;
+mod tax;
 mod wall_clock;

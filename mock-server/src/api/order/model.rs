@@ -113,8 +113,9 @@ pub fn order_model(o: &Order, shop: &Shop, v: Version) -> Value {
     put("rakutenConfirmFlag", json!(i32::from(o.review_ng)));
     put("goodsPrice", json!(o.goods_price()));
     if v < 8 {
-        // Tax-inclusive items carry goodsTax 0 (order-api.md §4); where v1 captures have it.
-        put("goodsTax", json!(0));
+        // 0 for tax-inclusive items (order-api.md §4); the tax added to tax-exclusive ones.
+        // Placed where v1 captures have it.
+        put("goodsTax", json!(o.goods_tax()));
     }
     put("postagePrice", json!(o.postage_price()));
     put("deliveryPrice", json!(o.delivery_price()));
@@ -241,7 +242,7 @@ fn package(p: &Package, shop: &Shop, v: u8) -> Value {
     m.insert("deliveryPrice".into(), json!(p.delivery_price));
     m.insert("deliveryTaxRate".into(), rate(100));
     if v < 8 {
-        m.insert("goodsTax".into(), json!(0));
+        m.insert("goodsTax".into(), json!(p.goods_tax()));
     }
     m.insert("goodsPrice".into(), json!(p.goods_price()));
     m.insert("totalPrice".into(), json!(p.total_price()));
@@ -287,7 +288,7 @@ fn item(i: &OrderItem, shop: &Shop, v: u8) -> Value {
     m.insert("price".into(), json!(i.price));
     m.insert("units".into(), json!(i.units));
     m.insert("includePostageFlag".into(), json!(0));
-    m.insert("includeTaxFlag".into(), json!(1));
+    m.insert("includeTaxFlag".into(), json!(i32::from(i.tax_included)));
     m.insert("includeCashOnDeliveryPostageFlag".into(), json!(0));
     m.insert("selectedChoice".into(), json!(view.selected_choice));
     m.insert("pointRate".into(), json!(1));
@@ -299,7 +300,7 @@ fn item(i: &OrderItem, shop: &Shop, v: u8) -> Value {
     m.insert("drugFlag".into(), json!(0));
     m.insert("deleteItemFlag".into(), json!(0));
     m.insert("taxRate".into(), rate(i.tax_rate_permille));
-    m.insert("priceTaxIncl".into(), json!(i.price));
+    m.insert("priceTaxIncl".into(), json!(i.price_tax_incl));
     if v >= 4 {
         m.insert("isSingleItemShipping".into(), json!(0));
     }
