@@ -288,6 +288,9 @@ async fn play(
             settlement_method_code: payment,
             used_point: o.used_point,
             coupons: o.coupons.clone(),
+            delivery_cert_program: o.delivery_cert_program,
+            one_day_operation: o.one_day_operation,
+            drop_off_location: o.drop_off_location.clone(),
             ..OrderDoc::default()
         };
         match control.place_order(&order).await {

@@ -183,6 +183,12 @@ pub struct OrderStep {
     pub used_point: i64,
     #[serde(default)]
     pub coupons: Vec<CouponDoc>,
+    /// `deliveryCertPrgFlag`; default: from the items (rms-mock's `OrderDoc`).
+    pub delivery_cert_program: Option<bool>,
+    /// `oneDayOperationFlag`; default: from the items.
+    pub one_day_operation: Option<bool>,
+    /// 置き配場所 (宅配ボックス, 玄関前, …); default none.
+    pub drop_off_location: Option<String>,
 }
 
 fn one() -> u32 {

@@ -37,12 +37,13 @@ pub use auth::esa_header;
 pub use cli::{check_shop_files, run_server, Cli, ClockAnchor, Command, ServeArgs};
 pub use domain::function::{FunctionId, OrderOperation, UnknownFunction};
 pub use domain::shop::{ClockMode, MAX_CLOCK_SPEED};
+pub use domain::tax::TaxRounding;
 pub use embed::{ControlClient, Error, MockShop, RmsMock};
 pub use logs::{install as install_logging, subscriber as log_subscriber, LogFormat};
 pub use merge::merge_patch;
 pub use settings::{
-    Api, CancelFlow, DatetimeMode, GatewaySettings, HttpStatus, KeyCase, LimitClock, NotFoundWording,
-    RateLimitSettings, ShippingSettings, ShopSettings, SortDirection, SubStatusDef, UnknownParams,
+    Api, CancelDueDates, CancelDueRule, CancelFlow, DatetimeMode, GatewaySettings, HttpStatus, KeyCase, LimitClock,
+    NotFoundWording, RateLimitSettings, ShippingSettings, ShopSettings, SortDirection, SubStatusDef, UnknownParams,
 };
 pub use setup::{
     parse_json, parse_toml, CouponDoc, GenerateDoc, ItemDoc, LineDoc, OrderDoc, OrderedPairs, SetupError, ShopDocument,

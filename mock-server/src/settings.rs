@@ -11,6 +11,8 @@
 //! format), which would be out of place among the rules of RMS.
 
 use crate::domain::function::FunctionId;
+use crate::domain::order::OrderProgress;
+use crate::domain::tax::TaxRounding;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -183,6 +185,9 @@ pub struct ShopSettings {
     pub processing_delay_minutes: u32,
     /// SKUプロジェクト 移行済.
     pub sku_migrated: bool,
+    /// How a tax-exclusive item's `priceTaxIncl` is rounded to the yen (消費税計算方法:
+    /// `floor` 切り捨て, `half_up` 四捨五入, `ceil` 切り上げ); not documented for the API.
+    pub tax_rounding: TaxRounding,
     /// APIs the shop applied for; calls to others answer ES04-01.
     pub apis: Vec<Api>,
     /// Function ids not ticked in 利用機能編集, e.g. `rpay.order.confirmOrder` (ES04-01).
@@ -246,6 +251,94 @@ pub struct ShopSettings {
     pub async_shipping_delay_minutes: u32,
     /// After a card review NG, days the buyer has to change the payment (DueDateModel type 1).
     pub review_ng_due_days: u32,
+    /// Which day getOrder's `cancelDueDate` shows in each status.
+    pub cancel_due_date: CancelDueDates,
+}
+
+/// How getOrder's `cancelDueDate` (キャンセル期限日) is found for an order in one status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CancelDueRule {
+    /// The day RMS cancels the order if it stays unconfirmed (order time +
+    /// `unconfirmed_cancel_days`, as it was when the order was placed).
+    AutoCancelDay,
+    /// The order date one year later (29 February → 28 February, as Java's `plusYears`).
+    OneYear,
+    /// `null`.
+    #[serde(rename = "none")]
+    NoDate,
+}
+
+/// `cancelDueDate` per `orderProgress`, written `{ "200" = "one_year" }`; a status left out
+/// keeps its default. Real samples (order-api.md §0) fix three points: 100 → the auto-cancel
+/// day (order 2024-06-24 → `2024-07-08`), 300 → order date + 1 year, 500 → `null`. The other
+/// defaults are the fake's (inferred): a confirmed order not shipped yet (200, 400) as 300; one
+/// shipped (600, 700) as 500; one cancelled or being cancelled (800, 900) has nothing left to
+/// cancel, `null`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CancelDueDates {
+    /// 100 注文確認待ち (known: the auto-cancel day).
+    #[serde(rename = "100")]
+    pub waiting_for_confirmation: CancelDueRule,
+    /// 200 楽天処理中 (inferred: one year).
+    #[serde(rename = "200")]
+    pub rakuten_processing: CancelDueRule,
+    /// 300 発送待ち (known: one year).
+    #[serde(rename = "300")]
+    pub waiting_for_shipment: CancelDueRule,
+    /// 400 変更確定待ち (inferred: one year).
+    #[serde(rename = "400")]
+    pub waiting_for_change_confirmation: CancelDueRule,
+    /// 500 発送済 (known: none).
+    #[serde(rename = "500")]
+    pub shipped: CancelDueRule,
+    /// 600 支払手続き中 (inferred: none).
+    #[serde(rename = "600")]
+    pub payment_processing: CancelDueRule,
+    /// 700 支払手続き済 (inferred: none).
+    #[serde(rename = "700")]
+    pub payment_processed: CancelDueRule,
+    /// 800 キャンセル確定待ち (inferred: none).
+    #[serde(rename = "800")]
+    pub waiting_for_cancellation: CancelDueRule,
+    /// 900 キャンセル確定 (inferred: none).
+    #[serde(rename = "900")]
+    pub cancelled: CancelDueRule,
+}
+
+impl Default for CancelDueDates {
+    fn default() -> Self {
+        use CancelDueRule::*;
+        CancelDueDates {
+            waiting_for_confirmation: AutoCancelDay,
+            rakuten_processing: OneYear,
+            waiting_for_shipment: OneYear,
+            waiting_for_change_confirmation: OneYear,
+            shipped: NoDate,
+            payment_processing: NoDate,
+            payment_processed: NoDate,
+            waiting_for_cancellation: NoDate,
+            cancelled: NoDate,
+        }
+    }
+}
+
+impl CancelDueDates {
+    /// The rule for an order in `progress`.
+    pub fn rule(&self, progress: OrderProgress) -> CancelDueRule {
+        match progress {
+            OrderProgress::WaitingForConfirmation => self.waiting_for_confirmation,
+            OrderProgress::RakutenProcessing => self.rakuten_processing,
+            OrderProgress::WaitingForShipment => self.waiting_for_shipment,
+            OrderProgress::WaitingForChangeConfirmation => self.waiting_for_change_confirmation,
+            OrderProgress::Shipped => self.shipped,
+            OrderProgress::PaymentProcessing => self.payment_processing,
+            OrderProgress::PaymentProcessed => self.payment_processed,
+            OrderProgress::WaitingForCancellation => self.waiting_for_cancellation,
+            OrderProgress::Cancelled => self.cancelled,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -288,6 +381,7 @@ impl Default for ShopSettings {
             auto_confirm_delay_minutes: 0,
             processing_delay_minutes: 30,
             sku_migrated: true,
+            tax_rounding: TaxRounding::Floor,
             apis: vec![Api::Order, Api::Item, Api::Inventory],
             disabled_functions: vec![],
             unconfirmed_cancel_days: 14,
@@ -316,6 +410,7 @@ impl Default for ShopSettings {
             payment_settle_minutes: 24 * 60,
             async_shipping_delay_minutes: 1,
             review_ng_due_days: 3,
+            cancel_due_date: CancelDueDates::default(),
         }
     }
 }
@@ -444,6 +539,18 @@ mod tests {
             ]
         );
         assert!(toml::from_str::<ShopSettings>("item_not_found_wording = \"legacy\"").is_err());
+    }
+
+    #[test]
+    fn cancel_due_date_rules_are_given_per_status_and_the_rest_keep_their_defaults() {
+        let s: ShopSettings = toml::from_str("cancel_due_date = { 200 = \"none\", 900 = \"one_year\" }").unwrap();
+        assert_eq!(s.cancel_due_date.rule(OrderProgress::RakutenProcessing), CancelDueRule::NoDate);
+        assert_eq!(s.cancel_due_date.rule(OrderProgress::Cancelled), CancelDueRule::OneYear);
+        assert_eq!(s.cancel_due_date.rule(OrderProgress::WaitingForConfirmation), CancelDueRule::AutoCancelDay);
+        assert_eq!(s.cancel_due_date.rule(OrderProgress::WaitingForShipment), CancelDueRule::OneYear);
+        assert_eq!(s.cancel_due_date.rule(OrderProgress::Shipped), CancelDueRule::NoDate);
+        assert!(toml::from_str::<ShopSettings>("cancel_due_date = { 250 = \"none\" }").is_err(), "no status 250");
+        assert!(toml::from_str::<ShopSettings>("cancel_due_date = { 100 = \"never\" }").is_err(), "no rule never");
     }
 
     #[test]

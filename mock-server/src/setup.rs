@@ -7,8 +7,11 @@
 //! This file holds the document types and their parsing; `setup/build.rs` is the one place a
 //! document becomes a shop, and `setup/builder.rs` the Rust builder steps.
 
-use crate::domain::item::model::{ArticleNumber, DisplayValue, ItemData, ItemType, OrderedMap, Selector, Variant};
+use crate::domain::item::model::{
+    ArticleNumber, DisplayValue, ItemData, ItemType, OrderedMap, Payment, Selector, Shipping, TaxRate, Variant,
+};
 use crate::domain::order::SettlementMethod;
+use crate::domain::order_ops::DROP_OFF_LOCATIONS;
 use crate::domain::shop::{valid_clock_speed, ClockMode, OrderLine, PlaceOrderError, MAX_CLOCK_SPEED};
 use crate::domain::simulate::{self, Plan, PlanProblem};
 use crate::domain::time::JstDateTime;
@@ -97,8 +100,9 @@ pub struct ShopSection {
     pub seed: Option<u64>,
 }
 
-/// An item in shop-file shorthand; it becomes an Item API 2.0 item (`NORMAL`, tax included,
-/// `articleNumber.exemptionReason` 5) plus a stock record per variant.
+/// An item in shop-file shorthand; it becomes an Item API 2.0 item (`NORMAL`, tax included
+/// unless `tax_included = false`, `articleNumber.exemptionReason` 5) plus a stock record per
+/// variant.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ItemDoc {
@@ -115,6 +119,19 @@ pub struct ItemDoc {
     /// Hidden from the shop front.
     #[serde(default)]
     pub hide_item: bool,
+    /// Eligible for 配送品質向上制度: an order of only such items has `deliveryCertPrgFlag` 1.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub delivery_cert_program: bool,
+    /// An order of only such items has `oneDayOperationFlag` 1.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub one_day_operation: bool,
+    /// Item API `payment.taxIncluded`; default true. With false, `price` is tax-exclusive and
+    /// orders show `includeTaxFlag` 0 and `priceTaxIncl` with the tax.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_included: Option<bool>,
+    /// Item API `payment.taxRate`: 0.1, 0.08 or 0; default: the shop's (10 %).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_rate: Option<f64>,
     /// Its SKUs (at least one).
     pub variants: Vec<VariantDoc>,
 }
@@ -127,8 +144,13 @@ pub struct VariantDoc {
     pub variant_id: String,
     /// The merchant's own SKU id.
     pub merchant_defined_sku_id: Option<String>,
-    /// Standard price in yen (ignored for `BUYING_CLUB` items).
+    /// Standard price in yen (ignored for `BUYING_CLUB` items); tax-exclusive when the item
+    /// says `tax_included = false`.
     pub price: i64,
+    /// The SKU's own postage in yen (Item API `shipping.fee`, 個別送料): an order line of it
+    /// carries this instead of the shop's postage. Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postage: Option<i64>,
     /// Stock on hand (0..=99999).
     #[serde(default)]
     pub quantity: i64,
@@ -178,6 +200,7 @@ impl ItemDoc {
                     hidden: Some(v.hidden),
                     standard_price: (item_type != Some(ItemType::BuyingClub)).then(|| v.price.to_string()),
                     article_number: Some(ArticleNumber { value: None, exemption_reason: Some(5) }),
+                    shipping: v.postage.map(|fee| Shipping { fee: Some(fee.to_string()), ..Shipping::default() }),
                     ..Variant::default()
                 };
                 (v.variant_id.clone(), variant)
@@ -199,11 +222,25 @@ impl ItemDoc {
             item_type,
             genre_id: Some(self.genre_id.clone().unwrap_or_else(|| "559887".into())),
             hide_item: Some(self.hide_item),
+            // Left out unless given, so items.get shows what the Item API would have stored.
+            payment: (self.tax_included.is_some() || self.tax_rate.is_some()).then(|| Payment {
+                tax_included: self.tax_included,
+                tax_rate: self.tax_rate.and_then(tax_rate),
+                cash_on_delivery_fee_included: None,
+            }),
             variant_selectors,
             variants: Some(OrderedMap(variants)),
             ..ItemData::default()
         }
     }
+}
+
+/// The Item API tax rate a shop file's `tax_rate` stands for, if it is one (0.1, 0.08, 0).
+pub(crate) fn tax_rate(rate: f64) -> Option<TaxRate> {
+    [(0.1, TaxRate::Standard), (0.08, TaxRate::Reduced), (0.0, TaxRate::Zero)]
+        .into_iter()
+        .find(|(r, _)| (rate - r).abs() < 1e-9)
+        .map(|(_, t)| t)
 }
 
 /// A string→string table that keeps the order it was written in (`サイズ` before `カラー`),
@@ -261,6 +298,18 @@ pub struct OrderDoc {
     /// Coupons the buyer uses.
     #[serde(default)]
     pub coupons: Vec<CouponDoc>,
+    /// `deliveryCertPrgFlag` of the order; default: 1 when every item is marked
+    /// `delivery_cert_program`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery_cert_program: Option<bool>,
+    /// `oneDayOperationFlag` of the order; default: 1 when every item is marked
+    /// `one_day_operation`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub one_day_operation: Option<bool>,
+    /// 置き配場所 (`dropOffLocation`, `dropOffFlag` 1): 宅配ボックス, 玄関前, 玄関前鍵付容器,
+    /// ポスト（郵便受箱）, メーターボックス, 物置 or 車庫; default none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drop_off_location: Option<String>,
 }
 
 /// Why an order document could not be placed, in its own words: the key of the document the
@@ -292,6 +341,10 @@ pub fn place_order_problem(e: &PlaceOrderError) -> (Option<String>, String) {
         E::UnknownVariant { line, manage_number, variant_id } => {
             keyed(format!("lines[{line}].variant_id"), format!("item '{manage_number}' has no variant '{variant_id}'"))
         }
+        E::UnknownDropOffLocation(place) => keyed(
+            "drop_off_location".into(),
+            format!("'{place}' is not a drop-off location (one of {})", DROP_OFF_LOCATIONS.join(", ")),
+        ),
         E::DiscountsExceedTotal { discounts, total } => {
             keyed("coupons".into(), format!("coupons and points ({discounts}) exceed the order total ({total})"))
         }
@@ -374,7 +427,12 @@ fn one_u8() -> u8 {
 impl OrderDoc {
     /// Points and coupons as the domain takes them; `at` dates the default expiry.
     pub(crate) fn extras(&self, at: JstDateTime) -> Result<crate::domain::shop::OrderExtras, (String, String)> {
-        to_extras(self.used_point, &self.coupons, at)
+        Ok(crate::domain::shop::OrderExtras {
+            delivery_cert_program: self.delivery_cert_program,
+            one_day_operation: self.one_day_operation,
+            drop_off_location: self.drop_off_location.clone(),
+            ..to_extras(self.used_point, &self.coupons, at)?
+        })
     }
 }
 
@@ -407,7 +465,7 @@ pub(crate) fn to_extras(
             unit: c.unit,
         });
     }
-    Ok(crate::domain::shop::OrderExtras { used_point, coupons: out })
+    Ok(crate::domain::shop::OrderExtras { used_point, coupons: out, ..Default::default() })
 }
 
 /// A generated catalog: `items` items of `variants` SKUs, `quantity` in stock each.

@@ -10,6 +10,7 @@ pub mod rest;
 use crate::auth::{self, GatewayError};
 use crate::domain::function::FunctionId;
 use crate::domain::shop::Shop;
+use crate::domain::time::JstDateTime;
 use crate::journal::{self, Entry as JournalEntry, SERVER_BODY_LIMIT, SERVER_JOURNAL_LIMIT};
 use crate::logs::RequestNote;
 use crate::settings::{Api, GatewaySettings};
@@ -147,7 +148,7 @@ pub async fn handle_rms(
             app.server_journal.with(|j| j.record(SERVER_JOURNAL_LIMIT, entry));
             let note =
                 RequestNote { shop: None, function: Some(call.function.as_str()), codes, auth: seen.auth_problem };
-            let answer = Answer { status: reply.status, body: text, request_id: None, date: None, note };
+            let answer = Answer { status: reply.status, body: text, request_id: None, shop_now: None, note };
             return answer.into_response(content_type);
         }
     };
@@ -240,17 +241,22 @@ struct Answer {
     /// The serialised body (none for 204).
     body: Option<String>,
     request_id: Option<String>,
-    /// The `Date` header: the shop's virtual now, so a client that reads the server's time
-    /// sees the shop's clock (none: hyper writes the host's).
-    date: Option<String>,
+    /// The shop's virtual now, for the `Date` and `Timestamp` headers, so a client that reads
+    /// the server's time sees the shop's clock (none: no shop is known, and the host's clock
+    /// stands in: hyper writes `Date`, [`respond_text`] `Timestamp`).
+    shop_now: Option<JstDateTime>,
     note: RequestNote,
 }
 
 impl Answer {
     fn into_response(self, content_type: &'static str) -> Response {
         let mut resp = respond_text(self.status, self.body, content_type, self.request_id);
-        if let Some(date) = self.date.and_then(|d| HeaderValue::from_str(&d).ok()) {
-            resp.headers_mut().insert(header::DATE, date);
+        if let Some(now) = self.shop_now {
+            for (name, value) in [(header::DATE, http_date(now)), (TIMESTAMP, timestamp(now))] {
+                if let Ok(value) = HeaderValue::from_str(&value) {
+                    resp.headers_mut().insert(name, value);
+                }
+            }
         }
         resp.extensions_mut().insert(self.note);
         resp
@@ -272,14 +278,14 @@ fn journaled(s: &mut Shop, call: &Call, seen: &Seen, reply: RmsReply, request: O
         codes,
         auth: seen.auth_problem.clone(),
     };
-    Answer { status: reply.status, body: text, request_id: Some(request_id), date: Some(http_date(s.now())), note }
+    Answer { status: reply.status, body: text, request_id: Some(request_id), shop_now: Some(s.now()), note }
 }
 
 /// An HTTP-date (RFC 9110 IMF-fixdate): `Sat, 28 Nov 2026 00:00:00 GMT`.
-fn http_date(t: crate::domain::time::JstDateTime) -> String {
+fn http_date(t: JstDateTime) -> String {
     const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
     const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    let utc = crate::domain::time::JstDateTime::from_seconds(t.seconds() - 9 * 3600);
+    let utc = JstDateTime::from_seconds(t.seconds() - 9 * 3600);
     let (y, mo, d, h, mi, sec) = utc.civil();
     let weekday = DAYS[utc.seconds().div_euclid(86_400).rem_euclid(7) as usize];
     let month = MONTHS[(mo as usize).saturating_sub(1).min(11)];
@@ -310,7 +316,19 @@ async fn read_body(headers: &HeaderMap, mut body: Body) -> Result<Bytes, BodyErr
     Ok(Bytes::from(buf))
 }
 
+/// The `Timestamp` header real RMS answers carry: UTC without a zone, `2020-08-21T11:10:49`
+/// (auth-and-limits.md §9, order-api.md §0).
+const TIMESTAMP: header::HeaderName = header::HeaderName::from_static("timestamp");
+
+/// `t` in UTC as the `Timestamp` header writes it.
+fn timestamp(t: JstDateTime) -> String {
+    let (y, mo, d, h, mi, s) = JstDateTime::from_seconds(t.seconds() - 9 * 3600).civil();
+    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}")
+}
+
 /// Builds the HTTP response with the headers real RMS answers carry (auth-and-limits.md §9).
+/// `Timestamp` is the host's time here; answers of a known shop replace it with the shop's
+/// clock ([`Answer::into_response`]).
 pub fn respond(reply: RmsReply, content_type: &'static str, request_id: Option<String>) -> Response {
     respond_text(reply.status, reply.body.as_ref().map(Value::to_string), content_type, request_id)
 }
@@ -326,6 +344,14 @@ fn respond_text(status: u16, body: Option<String>, content_type: &'static str, r
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache,no-store"));
     h.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
     h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    // The rest of a real capture's headers that a client may read (order-api.md §0). The
+    // fake compresses nothing; `Vary` is there because real answers carry it.
+    h.insert(header::SERVER, HeaderValue::from_static("openresty"));
+    h.insert("x-xss-protection", HeaderValue::from_static("1; mode=block"));
+    h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    if let Ok(now) = HeaderValue::from_str(&timestamp(journal::wall_now().1)) {
+        h.insert(TIMESTAMP, now);
+    }
     if let Some(id) = request_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
         h.insert("requestid", id);
     }

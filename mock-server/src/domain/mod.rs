@@ -16,4 +16,5 @@ pub mod search;
 pub mod search_query;
 pub mod shop;
 pub mod simulate;
+pub mod tax;
 pub mod time;

@@ -6,6 +6,7 @@
 
 use super::buyer::Buyer;
 use super::function::OrderOperation;
+use super::tax::{LineTax, TaxRounding};
 use super::time::{JstDate, JstDateTime};
 
 pub use super::order_codes::{
@@ -122,7 +123,8 @@ pub struct OrderItem {
     pub item_number: String,
     /// 商品管理番号 (`manageNumber`).
     pub manage_number: String,
-    /// Tax-included unit price in yen.
+    /// Unit price in yen as the shop sells it (`price`): tax-inclusive, or tax-exclusive when
+    /// `tax_included` is false.
     pub price: i64,
     /// Units ordered.
     pub units: i64,
@@ -136,6 +138,10 @@ pub struct OrderItem {
     pub sku_info: Option<String>,
     /// Tax rate in per-mille (100 = 10%), kept integral so amounts stay exact.
     pub tax_rate_permille: i64,
+    /// `includeTaxFlag`: the price includes the tax (the item's `payment.taxIncluded`).
+    pub tax_included: bool,
+    /// `priceTaxIncl`: the unit price with tax, fixed when ordered (or repriced).
+    pub price_tax_incl: i64,
     /// Whether cancelling puts the units back (the variant's `restockOnCancel` when ordered;
     /// `restoreInventoryFlag` on the wire).
     pub restore_inventory: bool,
@@ -177,18 +183,54 @@ pub struct Package {
     pub default_delivery_company: String,
 }
 
-impl Package {
-    /// `PackageModel.goodsPrice`: Σ price × units (saturating, so no document can overflow it).
-    pub fn goods_price(&self) -> i64 {
-        self.items.iter().map(|i| i.price.saturating_mul(i.units)).fold(0, i64::saturating_add)
+impl OrderItem {
+    /// price × units: tax-exclusive for a tax-exclusive line (what `goodsPrice` adds up).
+    pub fn amount(&self) -> i64 {
+        self.price.saturating_mul(self.units)
     }
 
-    /// `PackageModel.totalPrice`: goods + postage, without the COD fee.
+    /// priceTaxIncl × units: what the buyer pays for the line.
+    pub fn amount_tax_incl(&self) -> i64 {
+        self.price_tax_incl.saturating_mul(self.units)
+    }
+
+    /// Sets a new unit price (updateOrderSender), as the shop sells it, with its `priceTaxIncl`.
+    pub fn reprice(&mut self, price: i64, rounding: TaxRounding) {
+        self.price = price;
+        self.price_tax_incl = self.tax().price_tax_incl(price, rounding);
+    }
+
+    /// How this line is taxed.
+    pub fn tax(&self) -> LineTax {
+        LineTax { included: self.tax_included, rate_permille: self.tax_rate_permille }
+    }
+}
+
+impl Package {
+    /// `PackageModel.goodsPrice`: Σ price × units, tax-exclusive for tax-exclusive lines as in
+    /// Rakuten's sample (saturating, so no document can overflow it).
+    pub fn goods_price(&self) -> i64 {
+        self.items.iter().map(OrderItem::amount).fold(0, i64::saturating_add)
+    }
+
+    /// Σ priceTaxIncl × units: the goods as the buyer pays them.
+    pub fn goods_price_tax_incl(&self) -> i64 {
+        self.items.iter().map(OrderItem::amount_tax_incl).fold(0, i64::saturating_add)
+    }
+
+    /// `goodsTax` (v≤7): the tax added to tax-exclusive lines; 0 when every line includes
+    /// its tax (order-api.md §4). That it is this difference is inferred.
+    pub fn goods_tax(&self) -> i64 {
+        self.goods_price_tax_incl().saturating_sub(self.goods_price())
+    }
+
+    /// `PackageModel.totalPrice`: Σ priceTaxIncl × units + postage, without the COD fee
+    /// (sample: goods 1500 tax-exclusive, priceTaxIncl 1650, postage 500 → 2150).
     pub fn total_price(&self) -> i64 {
         if self.postage_price == UNDETERMINED {
             return UNDETERMINED;
         }
-        self.goods_price().saturating_add(self.postage_price)
+        self.goods_price_tax_incl().saturating_add(self.postage_price)
     }
 }
 
@@ -260,6 +302,14 @@ pub struct Order {
     pub review_ng: bool,
     /// `cautionDisplayDetailType` (v6+), e.g. 101 前払い未払い.
     pub caution_detail: Option<i64>,
+    /// When RMS cancels the order if it is still unconfirmed (order time +
+    /// `unconfirmed_cancel_days` when it was placed): the clock's auto-cancel and the
+    /// `cancelDueDate` of an order in 100 both read it, so they cannot disagree.
+    pub unconfirmed_cancel_at: JstDateTime,
+    /// 配送品質向上制度 対象 (`deliveryCertPrgFlag`, v8+).
+    pub delivery_cert_program: bool,
+    /// `oneDayOperationFlag` (v8+), which searchOrder's `oneDayOperationFlag` filters on.
+    pub one_day_operation: bool,
 }
 
 /// RMS `CouponModel`.
@@ -298,9 +348,19 @@ impl Coupon {
 }
 
 impl Order {
-    /// `goodsPrice`: the baskets' goods together.
+    /// `goodsPrice`: the baskets' goods together (tax-exclusive lines without their tax).
     pub fn goods_price(&self) -> i64 {
         self.packages.iter().map(Package::goods_price).fold(0, i64::saturating_add)
+    }
+
+    /// The baskets' goods as the buyer pays them (Σ priceTaxIncl × units).
+    pub fn goods_price_tax_incl(&self) -> i64 {
+        self.packages.iter().map(Package::goods_price_tax_incl).fold(0, i64::saturating_add)
+    }
+
+    /// `goodsTax` (v≤7): the tax added to the tax-exclusive lines of every basket.
+    pub fn goods_tax(&self) -> i64 {
+        self.packages.iter().map(Package::goods_tax).fold(0, i64::saturating_add)
     }
 
     /// True while some basket's postage is undetermined (-9999).
@@ -321,12 +381,13 @@ impl Order {
         self.packages.iter().map(|p| p.delivery_price).sum()
     }
 
-    /// `totalPrice`: goods + postage (+ wrapping, which the fake does not sell).
+    /// `totalPrice`: Σ priceTaxIncl × units + postage (+ wrapping, which the fake does not
+    /// sell): tax-exclusive lines count with their tax (order-api.md §0).
     pub fn total_price(&self) -> i64 {
         if self.amounts_undetermined() {
             return UNDETERMINED;
         }
-        self.goods_price() + self.postage_price()
+        self.goods_price_tax_incl().saturating_add(self.postage_price())
     }
 
     /// `couponAllTotalPrice`.
@@ -498,6 +559,8 @@ pub(crate) mod tests {
                     merchant_defined_sku_id: None,
                     sku_info: None,
                     tax_rate_permille: 100,
+                    tax_included: true,
+                    price_tax_incl: 1980,
                     restore_inventory: true,
                 }],
                 shipping: vec![],
@@ -523,6 +586,9 @@ pub(crate) mod tests {
             modified: false,
             review_ng: false,
             caution_detail: None,
+            unconfirmed_cancel_at: at.plus_days(14),
+            delivery_cert_program: false,
+            one_day_operation: false,
         }
     }
 
@@ -554,6 +620,21 @@ pub(crate) mod tests {
         assert_eq!(o.goods_price(), 3960);
         assert_eq!(o.total_price(), 4510);
         assert_eq!(o.request_price(), 4500);
+    }
+
+    #[test]
+    fn tax_exclusive_lines_count_with_their_tax_in_totals_but_not_in_goods() {
+        let mut o = order_at("2026-11-28T09:00:00+0900");
+        let line = &mut o.packages[0].items[0];
+        (line.tax_included, line.units) = (false, 1);
+        line.reprice(1500, TaxRounding::Floor);
+        o.packages[0].postage_price = 500;
+        o.used_point = 0;
+        assert_eq!(o.packages[0].items[0].price_tax_incl, 1650);
+        assert_eq!((o.goods_price(), o.goods_tax(), o.total_price(), o.request_price()), (1500, 150, 2150, 2150));
+        assert_eq!((o.packages[0].goods_price(), o.packages[0].total_price()), (1500, 2150));
+        o.packages[0].postage_price = UNDETERMINED;
+        assert_eq!((o.total_price(), o.packages[0].total_price(), o.goods_price()), (UNDETERMINED, UNDETERMINED, 1500));
     }
 
     #[test]

@@ -138,7 +138,7 @@ pub struct SearchQuery {
     pub drug_only: bool,
     /// 海外 only.
     pub overseas_only: bool,
-    /// 最短お届け only.
+    /// Only orders with `oneDayOperationFlag` 1.
     pub one_day_operation_only: bool,
     /// Results per page (1–[`MAX_PAGE_SIZE`] on the wire; never 0).
     pub page_size: NonZeroUsize,
@@ -244,12 +244,10 @@ impl SearchQuery {
         if self.reserve_number.is_some() {
             return false;
         }
-        if self.asuraku_only
-            || self.coupon_use_only
-            || self.drug_only
-            || self.overseas_only
-            || self.one_day_operation_only
-        {
+        if self.asuraku_only || self.coupon_use_only || self.drug_only || self.overseas_only {
+            return false;
+        }
+        if self.one_day_operation_only && !o.one_day_operation {
             return false;
         }
         if let Some(m) = self.settlement_method {

@@ -150,6 +150,15 @@ impl JstDate {
         JstDate(self.0 + d)
     }
 
+    /// The same day `n` years later; 29 February becomes 28 February in a common year, as
+    /// Java's `LocalDate.plusYears` does (the fake assumes a Java backend elsewhere too; which
+    /// day RMS shows after a leap day is not known).
+    pub fn plus_years(self, n: i64) -> Self {
+        let (y, m, d) = civil_from_days(self.0);
+        let y = y.saturating_add(n);
+        JstDate(days_from_civil(y, m, d.min(days_in_month(y, m))))
+    }
+
     /// `YYYY-MM-DD`
     pub fn to_wire(self) -> String {
         let (y, m, d) = civil_from_days(self.0);
@@ -251,6 +260,15 @@ mod tests {
         let n = JstDateTime::parse_rms("2026-12-31T23:59:59+0900").unwrap();
         assert_eq!(n.plus_seconds(1).to_rms(), "2027-01-01T00:00:00+0900");
         assert_eq!(JstDate::parse("2026-11-28").unwrap().end().to_rms(), "2026-11-28T23:59:59+0900");
+    }
+
+    #[test]
+    fn a_year_later_is_the_same_day_or_the_28th_after_a_leap_day() {
+        let d = |s: &str| JstDate::parse(s).unwrap();
+        assert_eq!(d("2018-07-24").plus_years(1).to_wire(), "2019-07-24");
+        assert_eq!(d("2028-02-29").plus_years(1).to_wire(), "2029-02-28");
+        assert_eq!(d("2028-02-29").plus_years(4).to_wire(), "2032-02-29");
+        assert_eq!(d("2026-12-31").plus_years(1).to_wire(), "2027-12-31");
     }
 
     #[test]

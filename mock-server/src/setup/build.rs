@@ -2,11 +2,13 @@
 //! (errors name the key), the catalog goes through the Item and Inventory API rules, and the
 //! existing orders are played in time order on the shop's clock.
 
-use super::{clock_speed_problem, err, place_order_problem, LineDoc, SetupError, ShopDocument, DEFAULT_CLOCK_START};
+use super::{
+    clock_speed_problem, err, place_order_problem, tax_rate, LineDoc, SetupError, ShopDocument, DEFAULT_CLOCK_START,
+};
 use crate::domain::inventory::{Mode, StockWrite};
 use crate::domain::order::OrderProgress;
 use crate::domain::rng::seed_from;
-use crate::domain::shop::{OrderLine, Shop, ShopProfile};
+use crate::domain::shop::{ItemMarks, OrderLine, Shop, ShopProfile};
 use crate::domain::time::JstDateTime;
 use std::collections::HashSet;
 
@@ -146,6 +148,13 @@ impl ShopDocument {
             if it.variants.is_empty() {
                 return Err(err(source, key("variants"), "an item needs at least one variant"));
             }
+            if let Some(rate) = it.tax_rate.filter(|r| tax_rate(*r).is_none()) {
+                return Err(err(
+                    source,
+                    key("tax_rate"),
+                    format!("{rate} is not a tax rate of Rakuten (0.1, 0.08 or 0)"),
+                ));
+            }
             let mut writes = Vec::new();
             for (j, v) in it.variants.iter().enumerate() {
                 if v.price < 0 {
@@ -153,6 +162,13 @@ impl ShopDocument {
                         source,
                         format!("items[{i}].variants[{j}].price"),
                         format!("{} is negative", v.price),
+                    ));
+                }
+                if let Some(postage) = v.postage.filter(|p| *p < 0) {
+                    return Err(err(
+                        source,
+                        format!("items[{i}].variants[{j}].postage"),
+                        format!("{postage} is negative"),
                     ));
                 }
                 if !(0..=99_999).contains(&v.quantity) {
@@ -177,6 +193,10 @@ impl ShopDocument {
                     .unwrap_or_else(|| crate::api::rest::ApiError::new(400, "IE0002", "the item is invalid", None));
                 err(source, format!("items[{i}]"), format!("{} ({})", e.message, e.code))
             })?;
+            shop.mark_item(
+                &manage,
+                ItemMarks { delivery_cert_program: it.delivery_cert_program, one_day_operation: it.one_day_operation },
+            );
             shop.write_stock(&writes).map_err(|r| {
                 let e = crate::api::rest::stock_refusal(&r, |j, f| format!("items[{i}].variants[{j}].{f}"));
                 err(source, key("variants"), format!("{} ({})", e.message, e.code))

@@ -177,8 +177,31 @@ impl ItemDoc {
             genre_id: None,
             item_type: None,
             hide_item: false,
+            delivery_cert_program: false,
+            one_day_operation: false,
+            tax_included: None,
+            tax_rate: None,
             variants: Vec::new(),
         }
+    }
+
+    /// Marks the item eligible for 配送品質向上制度 (`deliveryCertPrgFlag`).
+    pub fn delivery_cert_program(mut self) -> Self {
+        self.delivery_cert_program = true;
+        self
+    }
+
+    /// Marks the item for `oneDayOperationFlag`.
+    pub fn one_day_operation(mut self) -> Self {
+        self.one_day_operation = true;
+        self
+    }
+
+    /// Prices without tax (`payment.taxIncluded` false) at `tax_rate` (0.1, 0.08 or 0).
+    pub fn tax_excluded(mut self, tax_rate: f64) -> Self {
+        self.tax_included = Some(false);
+        self.tax_rate = Some(tax_rate);
+        self
     }
 
     /// Adds a SKU with a price and stock.
@@ -216,7 +239,14 @@ impl VariantDoc {
             selector_values: OrderedPairs::default(),
             restock_on_cancel: true,
             hidden: false,
+            postage: None,
         }
+    }
+
+    /// Gives the SKU its own postage (`shipping.fee`, 個別送料).
+    pub fn postage(mut self, yen: i64) -> Self {
+        self.postage = Some(yen);
+        self
     }
 
     /// Sets the merchant's SKU id.
@@ -234,7 +264,16 @@ impl VariantDoc {
 
 impl Default for OrderDoc {
     fn default() -> Self {
-        OrderDoc { at: None, settlement_method_code: card(), lines: Vec::new(), used_point: 0, coupons: Vec::new() }
+        OrderDoc {
+            at: None,
+            settlement_method_code: card(),
+            lines: Vec::new(),
+            used_point: 0,
+            coupons: Vec::new(),
+            delivery_cert_program: None,
+            one_day_operation: None,
+            drop_off_location: None,
+        }
     }
 }
 
@@ -271,6 +310,19 @@ impl OrderDoc {
     /// The buyer uses a coupon.
     pub fn coupon(mut self, coupon: CouponDoc) -> Self {
         self.coupons.push(coupon);
+        self
+    }
+
+    /// The buyer asks for 置き配 at `location` (宅配ボックス, 玄関前, …).
+    pub fn drop_off(mut self, location: impl Into<String>) -> Self {
+        self.drop_off_location = Some(location.into());
+        self
+    }
+
+    /// Sets `deliveryCertPrgFlag` and `oneDayOperationFlag` of the order, whatever its items.
+    pub fn delivery_flags(mut self, delivery_cert_program: bool, one_day_operation: bool) -> Self {
+        self.delivery_cert_program = Some(delivery_cert_program);
+        self.one_day_operation = Some(one_day_operation);
         self
     }
 }

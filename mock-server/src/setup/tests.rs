@@ -81,6 +81,23 @@ fn existing_orders_keep_their_points_and_coupons() {
 }
 
 #[test]
+fn tax_and_postage_shorthand_become_the_item_apis_payment_and_shipping_fee() {
+    let doc = ShopDocument::new("123456")
+        .item(ItemDoc::new("taxex", "税別").tax_excluded(0.08).with_variant(VariantDoc::new("v", 1000, 5).postage(700)))
+        .item(ItemDoc::new("plain", "税込").variant("v", 1000, 5));
+    let shop = doc.build("doc").unwrap();
+    let taxex = shop.catalog().get("taxex").unwrap().data();
+    let payment = taxex.payment.as_ref().unwrap();
+    assert_eq!((payment.tax_included, payment.tax_rate), (Some(false), Some(TaxRate::Reduced)));
+    let fee = taxex.variants.as_ref().unwrap().get("v").unwrap().shipping.as_ref().unwrap().fee.clone();
+    assert_eq!(fee.as_deref(), Some("700"));
+    let plain = shop.catalog().get("plain").unwrap().data();
+    assert_eq!(plain.payment.as_ref().map(|p| (p.tax_included, p.tax_rate)), Some((Some(true), None)));
+    assert_eq!(plain.variants.as_ref().unwrap().get("v").unwrap().shipping.as_ref().unwrap().fee, None);
+    assert_eq!((tax_rate(0.1), tax_rate(0.0), tax_rate(0.05)), (Some(TaxRate::Standard), Some(TaxRate::Zero), None));
+}
+
+#[test]
 fn simulate_keys_are_checked_and_named() {
     let build = |simulate: &str| {
         let text = format!("{MINIMAL}\n[simulate]\n{simulate}\n");

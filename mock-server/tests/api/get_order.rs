@@ -54,11 +54,13 @@ async fn each_version_adds_and_removes_its_fields() {
 }
 
 #[tokio::test]
-async fn version_9_keys_come_in_the_order_of_the_real_sample() {
+async fn version_9_keys_come_in_the_order_of_rakutens_own_samples() {
     let app = spawn(shop()).await;
     let n = app.place_one(1).await;
-    let o = app.order_model(&n, 9).await;
-    // order-api.md §8.4 (version 9), top level of OrderModel.
+    let (_, body) = app.get_order(&[&n], json!(9)).await;
+    assert_eq!(keys(&body), ["version", "MessageModelList", "OrderModelList"], "version first (order-api.md §0)");
+    let o = body["OrderModelList"][0].clone();
+    // order-api.md §0 (S-OFF, version 9), top level of OrderModel.
     let expected =
         "orderNumber orderProgress subStatusId subStatusName orderDatetime shopOrderCfmDatetime orderFixDatetime \
         shippingInstDatetime shippingCmplRptDatetime cancelDueDate deliveryDate shippingTerm remarks giftCheckFlag \
@@ -66,14 +68,16 @@ async fn version_9_keys_come_in_the_order_of_the_real_sample() {
         reserveNumber reserveDeliveryCount cautionDisplayType cautionDisplayDetailType rakutenConfirmFlag goodsPrice \
         postagePrice deliveryPrice paymentCharge paymentChargeTaxRate totalPrice requestPrice couponAllTotalPrice \
         couponShopPrice couponOtherPrice additionalFeeOccurAmountToUser additionalFeeOccurAmountToShop asurakuFlag \
-        drugFlag dealFlag membershipType memo operator mailPlugSentence modifyFlag receiptIssueCount \
-        receiptIssueHistoryList OrdererModel SettlementModel DeliveryModel PointModel WrappingModel1 WrappingModel2 \
-        PackageModelList CouponModelList ChangeReasonModelList TaxSummaryModelList DueDateModelList \
-        deliveryCertPrgFlag oneDayOperationFlag";
+        drugFlag dealFlag deliveryCertPrgFlag oneDayOperationFlag membershipType memo operator mailPlugSentence \
+        modifyFlag receiptIssueCount receiptIssueHistoryList OrdererModel SettlementModel DeliveryModel PointModel \
+        WrappingModel1 WrappingModel2 PackageModelList CouponModelList ChangeReasonModelList TaxSummaryModelList \
+        DueDateModelList";
     assert_eq!(keys(&o), expected.split_whitespace().collect::<Vec<_>>());
     let p = &o["PackageModelList"][0];
-    let expected_pkg = "basketId postagePrice postageTaxRate deliveryPrice deliveryTaxRate goodsPrice totalPrice noshi \
-        packageDeleteFlag SenderModel ItemModelList ShippingModelList DeliveryCvsModel defaultDeliveryCompanyCode dropOffFlag dropOffLocation";
+    let expected_pkg =
+        "basketId postagePrice postageTaxRate deliveryPrice deliveryTaxRate goodsPrice totalPrice noshi \
+        defaultDeliveryCompanyCode dropOffFlag dropOffLocation packageDeleteFlag SenderModel ItemModelList \
+        ShippingModelList DeliveryCvsModel";
     assert_eq!(keys(p), expected_pkg.split_whitespace().collect::<Vec<_>>());
     let expected_item = "itemDetailId itemName itemId itemNumber manageNumber price units includePostageFlag includeTaxFlag \
         includeCashOnDeliveryPostageFlag selectedChoice pointRate pointType inventoryType delvdateInfo restoreInventoryFlag \
@@ -198,4 +202,77 @@ async fn apple_pay_orders_show_their_card_fields_like_card_orders() {
     let (status, v) = app.order("getPayment", json!({"orderNumber": n, "version": 4})).await;
     assert_eq!(status, 200);
     assert_eq!(v["OrderModel"]["PaymentModelList"][0]["PaymentCardModel"]["cardName"], "VISA", "{v}");
+}
+
+/// order-api.md §0: in Rakuten's samples only `CouponModelList` is `null` when empty; every
+/// other list is `[]`, `ChangeReasonModelList` of an order nothing happened to included.
+#[tokio::test]
+async fn an_untouched_order_has_empty_lists_and_a_null_coupon_list_in_every_version() {
+    let app = spawn(shop()).await;
+    let n = app.place_one(1).await;
+    for version in 3..=10u8 {
+        let o = app.order_model(&n, version).await;
+        assert_eq!(o["ChangeReasonModelList"], json!([]), "v{version}");
+        assert!(o["CouponModelList"].is_null(), "v{version}");
+        assert_eq!(o["PackageModelList"][0]["ShippingModelList"], json!([]), "v{version}");
+        if version >= 5 {
+            assert_eq!(o["DueDateModelList"], json!([]), "v{version}");
+            assert_eq!(o["receiptIssueHistoryList"], json!([]), "v{version}");
+        }
+    }
+    // Once something happens, the list has it.
+    app.confirm(&[&n]).await;
+    assert_eq!(app.order_model(&n, 9).await["ChangeReasonModelList"][0]["changeType"], 8);
+}
+
+/// order-api.md §0: ordered `2024-06-24T13:40:33` and still in 100 → `"2024-07-08"`, the day
+/// the clock cancels it; in 300 the order date a year later; in 500 and after cancelling none.
+#[tokio::test]
+async fn cancel_due_date_is_the_auto_cancel_day_in_100_a_year_later_in_300_and_null_once_shipped() {
+    let app = spawn(shop().clock_start("2024-06-24T13:40:33+0900")).await;
+    let unconfirmed = app.place_one(1).await;
+    let shipped = app.place_one(1).await;
+    let due = |o: &Value| o["cancelDueDate"].clone();
+    assert_eq!(due(&app.order_model(&unconfirmed, 9).await), "2024-07-08");
+    assert_eq!(due(&app.order_model(&unconfirmed, 3).await), "2024-07-08", "every version has it");
+
+    app.confirm(&[&shipped]).await;
+    assert_eq!(due(&app.order_model(&shipped, 9).await), "2025-06-24", "200 (inferred): as 300");
+    app.advance(30).await;
+    let o = app.order_model(&shipped, 9).await;
+    assert_eq!((o["orderProgress"].as_i64(), due(&o)), (Some(300), json!("2025-06-24")));
+    let basket = o["PackageModelList"][0]["basketId"].clone();
+    let rows = json!([{"shippingNumber": "1234-5678-9012", "deliveryCompany": "1001", "shippingDate": "2024-06-24"}]);
+    let body = json!({"orderNumber": shipped, "BasketidModelList": [{"basketId": basket, "ShippingModelList": rows}]});
+    let (status, v) = app.order("updateOrderShipping", body).await;
+    assert_eq!(status, 200, "{v}");
+    let o = app.order_model(&shipped, 9).await;
+    assert_eq!((o["orderProgress"].as_i64(), due(&o)), (Some(500), Value::Null));
+
+    // The auto-cancel fires on the very day cancelDueDate named, and then there is no date.
+    app.shop().advance_to("2024-07-08T13:40:32+0900").await.unwrap();
+    assert_eq!(app.order_model(&unconfirmed, 9).await["orderProgress"], 100);
+    app.shop().advance_seconds(1).await.unwrap();
+    let o = app.order_model(&unconfirmed, 9).await;
+    assert_eq!((o["orderProgress"].as_i64(), due(&o)), (Some(900), Value::Null));
+    assert_eq!(app.history(&unconfirmed).await["history"][1]["at"], "2024-07-08T13:40:33+0900");
+}
+
+#[tokio::test]
+async fn cancel_due_date_follows_unconfirmed_cancel_days_and_the_per_status_setting() {
+    let app = spawn(shop().with_setting("unconfirmed_cancel_days = 3")).await;
+    let n = app.place_one(1).await;
+    assert_eq!(app.order_model(&n, 9).await["cancelDueDate"], "2026-12-01");
+    // A later change of the setting moves neither the auto-cancel nor the date shown.
+    app.patch_settings(json!({"unconfirmed_cancel_days": 10})).await;
+    assert_eq!(app.order_model(&n, 9).await["cancelDueDate"], "2026-12-01");
+
+    let (status, v) = app.patch_settings(json!({"cancel_due_date": {"100": "one_year", "200": "none"}})).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["cancel_due_date"]["300"], "one_year", "statuses left out keep their default: {v}");
+    assert_eq!(app.order_model(&n, 9).await["cancelDueDate"], "2027-11-28");
+    app.confirm(&[&n]).await;
+    assert!(app.order_model(&n, 9).await["cancelDueDate"].is_null());
+    let (status, v) = app.patch_settings(json!({"cancel_due_date": {"250": "none"}})).await;
+    assert_eq!(status, 400, "no status 250: {v}");
 }

@@ -244,6 +244,135 @@ async fn search_and_confirm_answers_match_their_golden_shapes() {
     assert_shape(&golden("confirmOrder.json"), &confirmed);
 }
 
+/// order-api.md §0: the key orders of Rakuten's own version 9 samples (S-OFF), written out here
+/// apart from the golden file, so that an edit of either is caught.
+const V9_ORDER_KEYS: &str = "orderNumber orderProgress subStatusId subStatusName orderDatetime \
+    shopOrderCfmDatetime orderFixDatetime shippingInstDatetime shippingCmplRptDatetime cancelDueDate deliveryDate \
+    shippingTerm remarks giftCheckFlag severalSenderFlag equalSenderFlag isolatedIslandFlag rakutenMemberFlag \
+    carrierCode emailCarrierCode orderType reserveNumber reserveDeliveryCount cautionDisplayType \
+    cautionDisplayDetailType rakutenConfirmFlag goodsPrice postagePrice deliveryPrice paymentCharge \
+    paymentChargeTaxRate totalPrice requestPrice couponAllTotalPrice couponShopPrice couponOtherPrice \
+    additionalFeeOccurAmountToUser additionalFeeOccurAmountToShop asurakuFlag drugFlag dealFlag \
+    deliveryCertPrgFlag oneDayOperationFlag membershipType memo operator mailPlugSentence modifyFlag \
+    receiptIssueCount receiptIssueHistoryList OrdererModel SettlementModel DeliveryModel PointModel \
+    WrappingModel1 WrappingModel2 PackageModelList CouponModelList ChangeReasonModelList TaxSummaryModelList \
+    DueDateModelList";
+const V9_PACKAGE_KEYS: &str = "basketId postagePrice postageTaxRate deliveryPrice deliveryTaxRate goodsPrice \
+    totalPrice noshi defaultDeliveryCompanyCode dropOffFlag dropOffLocation packageDeleteFlag SenderModel \
+    ItemModelList ShippingModelList DeliveryCvsModel";
+const V9_ITEM_KEYS: &str = "itemDetailId itemName itemId itemNumber manageNumber price units includePostageFlag \
+    includeTaxFlag includeCashOnDeliveryPostageFlag selectedChoice pointRate pointType inventoryType delvdateInfo \
+    restoreInventoryFlag dealFlag drugFlag deleteItemFlag taxRate priceTaxIncl isSingleItemShipping SkuModelList";
+
+fn keys(v: &Value) -> Vec<&str> {
+    v.as_object().unwrap().keys().map(String::as_str).collect()
+}
+
+fn words(s: &str) -> Vec<&str> {
+    s.split_whitespace().collect()
+}
+
+/// The three levels of the first order of a getOrder body: (OrderModel, PackageModel, ItemModel).
+fn levels(body: &Value) -> (&Value, &Value, &Value) {
+    let o = &body["OrderModelList"][0];
+    let p = &o["PackageModelList"][0];
+    (o, p, &p["ItemModelList"][0])
+}
+
+#[test]
+fn the_golden_v9_body_has_the_key_orders_of_rakutens_own_samples() {
+    let g = golden("getOrder_v9.json");
+    assert_eq!(keys(&g), ["version", "MessageModelList", "OrderModelList"]);
+    let (o, p, _) = levels(&g);
+    assert_eq!(keys(o), words(V9_ORDER_KEYS));
+    assert_eq!(keys(p), words(V9_PACKAGE_KEYS));
+    for i in p["ItemModelList"].as_array().unwrap() {
+        assert_eq!(keys(i), words(V9_ITEM_KEYS));
+    }
+}
+
+/// Checks that `actual` is `v9` with some keys left out and `extras` inserted, each right after
+/// the key it names (`None`: last); nothing else moves.
+fn assert_v9_order(level: &str, v: u8, actual: Vec<&str>, v9: &str, extras: &[(&str, Option<&str>)]) {
+    let mut expected: Vec<&str> = words(v9).into_iter().filter(|k| actual.contains(k)).collect();
+    for (key, after) in extras {
+        if !actual.contains(key) {
+            continue;
+        }
+        let at = match after {
+            Some(a) => expected.iter().position(|k| k == a).map(|i| i + 1).unwrap_or(expected.len()),
+            None => expected.len(),
+        };
+        expected.insert(at, key);
+    }
+    assert_eq!(actual, expected, "{level} keys of version {v}");
+}
+
+#[test]
+fn every_version_keeps_the_v9_order_and_puts_old_and_v10_fields_where_they_belong() {
+    for v in 3..=10u8 {
+        let body = golden_for_version(v);
+        let top: &[&str] = if v >= 6 {
+            &["version", "MessageModelList", "OrderModelList"]
+        } else {
+            &["MessageModelList", "OrderModelList"]
+        };
+        assert_eq!(keys(&body), top, "version {v}");
+        let (o, p, i) = levels(&body);
+        // goodsTax and isTaxRecalc (v3–7) where real v1 captures have them; socialGiftFlag and
+        // SocialGiftModel (v10) where the manual lists them.
+        let order_extras = [
+            ("goodsTax", Some("goodsPrice")),
+            ("isTaxRecalc", Some("modifyFlag")),
+            ("socialGiftFlag", Some("giftCheckFlag")),
+        ];
+        assert_v9_order("OrderModel", v, keys(o), V9_ORDER_KEYS, &order_extras);
+        let package_extras = [("goodsTax", Some("deliveryTaxRate")), ("SocialGiftModel", None)];
+        assert_v9_order("PackageModel", v, keys(p), V9_PACKAGE_KEYS, &package_extras);
+        assert_v9_order("ItemModel", v, keys(i), V9_ITEM_KEYS, &[]);
+        assert_eq!(keys(o).contains(&"goodsTax"), v < 8, "version {v}");
+        assert_eq!(keys(p).contains(&"SocialGiftModel"), v >= 10, "version {v}");
+    }
+}
+
+/// The body in the key order the fake had before Rakuten's samples were known: `version` last,
+/// the v8 flags at the end of the order, the package's v4/v9 keys after `DeliveryCvsModel`.
+fn in_the_old_guessed_order(body: &Value) -> Value {
+    fn moved_last(m: &Map<String, Value>, last: &[&str]) -> Map<String, Value> {
+        let mut out: Map<String, Value> =
+            m.iter().filter(|(k, _)| !last.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect();
+        for k in last {
+            if let Some(v) = m.get(*k) {
+                out.insert((*k).to_string(), v.clone());
+            }
+        }
+        out
+    }
+    let mut o = body["OrderModelList"][0].as_object().unwrap().clone();
+    let p = moved_last(
+        o["PackageModelList"][0].as_object().unwrap(),
+        &["DeliveryCvsModel", "defaultDeliveryCompanyCode", "dropOffFlag", "dropOffLocation", "SocialGiftModel"],
+    );
+    o.insert("PackageModelList".into(), json!([Value::Object(p)]));
+    let o = moved_last(&o, &["deliveryCertPrgFlag", "oneDayOperationFlag"]);
+    let mut top = body.as_object().unwrap().clone();
+    top.insert("OrderModelList".into(), json!([Value::Object(o)]));
+    Value::Object(moved_last(&top, &["version"]))
+}
+
+#[test]
+fn the_golden_check_refuses_the_old_guessed_key_order_of_every_version_that_has_a_moved_key() {
+    for v in 3..=10u8 {
+        let g = golden_for_version(v);
+        let old = in_the_old_guessed_order(&g);
+        let mut errs = Vec::new();
+        shape(&g, &old, "$", &mut errs);
+        // Version 3 has none of the moved keys (no version, no v4+ package keys, no v8 flags),
+        // so its old and new orders are the same.
+        assert_eq!(errs.is_empty(), v == 3, "version {v}: {errs:?}");
+    }
+}
+
 #[test]
 fn the_shape_check_itself_catches_differences() {
     let g = json!({"a": 1, "b": 0.1, "c": null, "d": [{"x": "s"}]});

@@ -31,8 +31,10 @@ async fn upsert_creates_with_201_then_replaces_with_204_and_get_returns_the_mode
     // A full replace: the tagline left out is gone, and updated moves with the clock.
     app.advance(60).await;
     body.as_object_mut().unwrap().remove("tagline");
-    let (status, _, v) = app.rms(Method::PUT, &format!("{ITEM}/hoodie-01"), Some(body)).await;
+    let (status, content_type, v) = app.rms(Method::PUT, &format!("{ITEM}/hoodie-01"), Some(body)).await;
     assert_eq!((status, v), (204, serde_json::Value::Null));
+    // The header tables say RMS labels its 204s application/json too (README, client quirks).
+    assert_eq!(content_type, "application/json");
     let (_, item) = app.get(&format!("{ITEM}/hoodie-01")).await;
     assert!(item.get("tagline").is_none());
     assert_eq!(item["updated"], "2026-11-28T10:00:00+09:00");

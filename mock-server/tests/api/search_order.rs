@@ -211,9 +211,39 @@ async fn paging_limits_and_enumerations_are_validated() {
     let (status, v) = app.search(with(window(), json!({"subStatusIdList": [-1]}))).await;
     assert_eq!(status, 400);
     assert_eq!(v["MessageModelList"][0]["message"], "orderProgressListの項目を指定して下さい。");
+}
+
+/// What a production batch sends on every run (order-api.md §0): real RMS must answer it, so a
+/// null keyword is a search without keyword filter; `""` is an empty value like any other.
+#[tokio::test]
+async fn a_null_keyword_searches_without_keyword_filter_and_an_empty_one_is_error_010() {
+    let app = spawn(shop()).await;
+    let tshirt = app.place_one(1).await;
+    let socks = app.place(&[("socks", "socks", 1)], 1).await;
+    let batch = with(
+        window(),
+        json!({"searchKeywordType": 1, "searchKeyword": null, "subStatusIdList": [-1], "orderProgressList": [100],
+               "PaginationRequestModel": {"requestRecordsAmount": 1000, "requestPage": 1,
+                                          "SortModelList": [{"sortColumn": 1, "sortDirection": 1}]}}),
+    );
+    let (status, v) = app.search(batch).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["orderNumberList"], json!([tshirt, socks]), "both orders: no keyword filter");
+    // Left out, the keyword is the same search (a Java backend sees null either way).
     let (status, v) = app.search(with(window(), json!({"searchKeywordType": 4}))).await;
-    assert_eq!(status, 400);
-    assert_eq!(v["MessageModelList"][0]["message"], "searchKeywordの項目を指定して下さい。");
+    assert_eq!((status, v["orderNumberList"].as_array().map(Vec::len)), (200, Some(2)), "{v}");
+    for empty in [json!(""), json!("   ")] {
+        let (status, v) = app.search(with(window(), json!({"searchKeywordType": 1, "searchKeyword": empty}))).await;
+        assert_eq!(status, 400, "{empty}");
+        assert_eq!(codes(&v), vec!["ORDER_EXT_API_SEARCH_ORDER_ERROR_010"], "{empty}");
+        assert_eq!(v["MessageModelList"][0]["message"], "searchKeywordの値を指定して下さい。");
+        assert!(v["orderNumberList"].is_null() && v["PaginationResponseModel"].is_null());
+    }
+    let (status, v) = app.search(with(window(), json!({"searchKeywordType": 1, "searchKeyword": ["x"]}))).await;
+    assert_eq!((status, v["MessageModelList"][0]["message"].as_str()), (400, Some("searchKeywordの書式が不正です。")));
+    // A real keyword still filters.
+    let (_, v) = app.search(with(window(), json!({"searchKeywordType": 1, "searchKeyword": "ソックス"}))).await;
+    assert_eq!(v["orderNumberList"], json!([socks]));
 }
 
 #[tokio::test]

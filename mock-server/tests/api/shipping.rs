@@ -243,3 +243,23 @@ async fn async_format_errors_come_back_at_once_with_the_order_number() {
     let (status, _) = app.order("updateOrderShippingAsync", json!({"OrderShippingModelList": many})).await;
     assert_eq!(status, 400);
 }
+
+/// A tool that reports shipping right after confirmOrder meets the order still in 200 楽天処理中
+/// (real RMS holds orders there too); `processing_delay_minutes = 0` is the README's answer for
+/// flows that must not wait.
+#[tokio::test]
+async fn shipping_right_after_confirm_waits_for_processing_unless_the_delay_is_zero() {
+    let rows = json!([{"shippingNumber": "1234-5678-9012", "deliveryCompany": "1001", "shippingDate": "2026-11-28"}]);
+    for (delay, progress_after, code) in [
+        (30, 200, "ORDER_EXT_API_UPDATE_ORDERSHIPPING_ERROR_103"),
+        (0, 500, "ORDER_EXT_API_UPDATE_ORDERSHIPPING_INFO_101"),
+    ] {
+        let app = spawn(shop().with_setting(&format!("processing_delay_minutes = {delay}"))).await;
+        let n = app.place_one(1).await;
+        app.confirm(&[&n]).await;
+        let basket = app.order_model(&n, 9).await["PackageModelList"][0]["basketId"].as_u64().unwrap();
+        let (_, v) = app.order("updateOrderShipping", body(&n, basket, rows.clone())).await;
+        assert_eq!(codes(&v), vec![code], "delay {delay}: {v}");
+        assert_eq!(app.order_model(&n, 9).await["orderProgress"], progress_after, "delay {delay}");
+    }
+}

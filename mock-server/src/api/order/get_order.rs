@@ -1,5 +1,6 @@
 //! getOrder (注文情報取得): full order models for ≤100 numbers, shaped by `version` 3–10
-//! (order-api.md §3.2).
+//! (order-api.md §3.2). The answer is `{version (v6+), MessageModelList, OrderModelList}` in
+//! that order (§0); each `OrderModel` is built by [`order_model`].
 
 use super::envelope::{message_list, Message};
 use super::model::{order_model, Version};
@@ -36,11 +37,12 @@ pub fn get_order(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>) -> Rm
     }
     msgs.extend(missing);
 
+    // `version` comes first, as in Rakuten's own v9 samples (order-api.md §0).
     let mut out = Map::new();
-    out.insert("MessageModelList".into(), message_list(&msgs));
-    out.insert("OrderModelList".into(), Value::Array(models));
     if version.has_top_level_version() {
         out.insert("version".into(), Value::from(version.get()));
     }
+    out.insert("MessageModelList".into(), message_list(&msgs));
+    out.insert("OrderModelList".into(), Value::Array(models));
     RmsReply::json(200, Value::Object(out))
 }

@@ -1,7 +1,20 @@
 //! The getOrder `OrderModel` on the wire, per `version`.
 //!
-//! Keys come in the order of real captures (order-api.md §8.3, §8.4). A field is emitted only
-//! in the versions that have it; a field that exists is always emitted, `null` when empty.
+//! **Key order** is that of Rakuten's own version 9 samples (order-api.md §0, S-OFF): in
+//! `OrderModel` `deliveryCertPrgFlag` and `oneDayOperationFlag` follow `dealFlag`; in
+//! `PackageModel` `defaultDeliveryCompanyCode`, `dropOffFlag` and `dropOffLocation` follow
+//! `noshi`; the top level of the answer starts with `version` (see `get_order.rs`). Earlier
+//! versions leave fields out without moving the others (inferred). The fields v8 removed keep
+//! the places real version 1 captures show (§8.3): `goodsTax` after `goodsPrice` (and after
+//! `deliveryTaxRate` in a package), `isTaxRecalc` after `modifyFlag`. No v10 sample exists, so
+//! `socialGiftFlag` after `giftCheckFlag` and `SocialGiftModel` last in a package, as the
+//! manual lists them, are inferred.
+//!
+//! **Nulls and empty lists.** A field that exists in a version is always emitted. A scalar or
+//! object without a value is `null`. Lists are `[]` when empty (`ChangeReasonModelList` of an
+//! order nothing happened to, `DueDateModelList`, `receiptIssueHistoryList`,
+//! `ShippingModelList`, `SkuModelList` before SKU migration), with one exception seen in every
+//! capture and sample: `CouponModelList` is `null` without coupons.
 //!
 //! | version | adds / removes |
 //! |---|---|
@@ -15,9 +28,9 @@
 //! | 10 | `socialGiftFlag`, `SocialGiftModel` |
 
 use crate::domain::buyer::Buyer;
-use crate::domain::order::{Carrier, ChangeReason, Order, OrderItem, Package};
+use crate::domain::order::{Carrier, ChangeReason, Coupon, DueDate, Order, OrderItem, Package, ShippingRow};
 use crate::domain::shop::Shop;
-use crate::domain::time::JstDateTime;
+use crate::domain::time::{JstDate, JstDateTime};
 use serde_json::{json, Map, Value};
 
 /// A getOrder version the fake serves (3–10).
@@ -59,6 +72,7 @@ fn rate(permille: i64) -> Value {
     }
 }
 
+/// One `OrderModel` of getOrder version `v`, keys in the order of Rakuten's v9 samples.
 pub fn order_model(o: &Order, shop: &Shop, v: Version) -> Value {
     let v = v.get();
     let mut m = Map::new();
@@ -74,12 +88,13 @@ pub fn order_model(o: &Order, shop: &Shop, v: Version) -> Value {
     put("orderFixDatetime", dt(o.order_fix_datetime));
     put("shippingInstDatetime", dt(o.shipping_inst_datetime));
     put("shippingCmplRptDatetime", dt(o.shipping_cmpl_rpt_datetime));
-    put("cancelDueDate", Value::Null);
-    put("deliveryDate", o.delivery_date.map(|d| json!(d.to_wire())).unwrap_or(Value::Null));
+    put("cancelDueDate", date(o.cancel_due_date(&shop.settings().cancel_due_date)));
+    put("deliveryDate", date(o.delivery_date));
     put("shippingTerm", o.shipping_term.map(|t| json!(t)).unwrap_or(Value::Null));
     put("remarks", opt_str(&o.remarks));
     put("giftCheckFlag", json!(i32::from(o.gift_check)));
     if v >= 10 {
+        // No v10 sample exists: placed where the manual's field list has it (inferred).
         put("socialGiftFlag", json!(0));
     }
     put("severalSenderFlag", json!(i32::from(o.packages.len() > 1)));
@@ -98,8 +113,9 @@ pub fn order_model(o: &Order, shop: &Shop, v: Version) -> Value {
     put("rakutenConfirmFlag", json!(i32::from(o.review_ng)));
     put("goodsPrice", json!(o.goods_price()));
     if v < 8 {
-        // Tax-inclusive items carry goodsTax 0 (order-api.md §4).
-        put("goodsTax", json!(0));
+        // 0 for tax-inclusive items (order-api.md §4); the tax added to tax-exclusive ones.
+        // Placed where v1 captures have it.
+        put("goodsTax", json!(o.goods_tax()));
     }
     put("postagePrice", json!(o.postage_price()));
     put("deliveryPrice", json!(o.delivery_price()));
@@ -115,6 +131,10 @@ pub fn order_model(o: &Order, shop: &Shop, v: Version) -> Value {
     put("asurakuFlag", json!(0));
     put("drugFlag", json!(0));
     put("dealFlag", json!(0));
+    if v >= 8 {
+        put("deliveryCertPrgFlag", json!(i32::from(o.delivery_cert_program)));
+        put("oneDayOperationFlag", json!(i32::from(o.one_day_operation)));
+    }
     put("membershipType", json!(0));
     put("memo", opt_str(&o.memo));
     put("operator", opt_str(&o.operator));
@@ -134,51 +154,35 @@ pub fn order_model(o: &Order, shop: &Shop, v: Version) -> Value {
     put("WrappingModel1", Value::Null);
     put("WrappingModel2", Value::Null);
     put("PackageModelList", Value::Array(o.packages.iter().map(|p| package(p, shop, v)).collect()));
-    // Captures show `"CouponModelList":null` for orders without coupons.
-    put(
-        "CouponModelList",
-        if o.coupons.is_empty() {
-            Value::Null
-        } else {
-            Value::Array(
-                o.coupons
-                    .iter()
-                    .map(|c| {
-                        json!({
-                            "couponCode": c.code, "itemId": 0, "couponName": c.name, "couponSummary": c.summary,
-                            "couponCapital": c.capital(), "couponCapitalCode": c.capital_code, "expiryDate": c.expiry.to_wire(),
-                            "couponPrice": c.price, "couponUnit": c.unit, "couponTotalPrice": c.total(), "itemDetailId": 0,
-                        })
-                    })
-                    .collect(),
-            )
-        },
-    );
-    put(
-        "ChangeReasonModelList",
-        if o.change_reasons.is_empty() {
-            Value::Null
-        } else {
-            Value::Array(o.change_reasons.iter().map(change_reason).collect())
-        },
-    );
+    // The one list that is `null` when empty (captures and the v9 samples).
+    put("CouponModelList", if o.coupons.is_empty() { Value::Null } else { list(&o.coupons, coupon) });
+    put("ChangeReasonModelList", list(&o.change_reasons, change_reason));
     put("TaxSummaryModelList", tax_summary(o));
     if v >= 5 {
-        put(
-            "DueDateModelList",
-            Value::Array(
-                o.due_dates
-                    .iter()
-                    .map(|d| json!({"dueDateType": d.due_date_type.code(), "dueDate": d.due_date.to_wire()}))
-                    .collect(),
-            ),
-        );
-    }
-    if v >= 8 {
-        put("deliveryCertPrgFlag", json!(0));
-        put("oneDayOperationFlag", json!(0));
+        put("DueDateModelList", list(&o.due_dates, due_date));
     }
     Value::Object(m)
+}
+
+/// A JSON array of `items` rendered with `f`: `[]` when there are none.
+fn list<T>(items: &[T], f: impl Fn(&T) -> Value) -> Value {
+    Value::Array(items.iter().map(f).collect())
+}
+
+fn date(d: Option<JstDate>) -> Value {
+    d.map(|d| json!(d.to_wire())).unwrap_or(Value::Null)
+}
+
+fn coupon(c: &Coupon) -> Value {
+    json!({
+        "couponCode": c.code, "itemId": 0, "couponName": c.name, "couponSummary": c.summary,
+        "couponCapital": c.capital(), "couponCapitalCode": c.capital_code, "expiryDate": c.expiry.to_wire(),
+        "couponPrice": c.price, "couponUnit": c.unit, "couponTotalPrice": c.total(), "itemDetailId": 0,
+    })
+}
+
+fn due_date(d: &DueDate) -> Value {
+    json!({"dueDateType": d.due_date_type.code(), "dueDate": d.due_date.to_wire()})
 }
 
 fn address_and_name(b: &Buyer, m: &mut Map<String, Value>) {
@@ -238,32 +242,11 @@ fn package(p: &Package, shop: &Shop, v: u8) -> Value {
     m.insert("deliveryPrice".into(), json!(p.delivery_price));
     m.insert("deliveryTaxRate".into(), rate(100));
     if v < 8 {
-        m.insert("goodsTax".into(), json!(0));
+        m.insert("goodsTax".into(), json!(p.goods_tax()));
     }
     m.insert("goodsPrice".into(), json!(p.goods_price()));
     m.insert("totalPrice".into(), json!(p.total_price()));
     m.insert("noshi".into(), p.noshi.as_ref().map(|n| json!(n)).unwrap_or(Value::Null));
-    m.insert("packageDeleteFlag".into(), json!(0));
-    m.insert("SenderModel".into(), sender(&p.sender));
-    m.insert("ItemModelList".into(), Value::Array(p.items.iter().map(|i| item(i, shop, v)).collect()));
-    m.insert(
-        "ShippingModelList".into(),
-        Value::Array(
-            p.shipping
-                .iter()
-                .map(|s| {
-                    json!({
-                        "shippingDetailId": s.shipping_detail_id,
-                        "shippingNumber": s.shipping_number,
-                        "deliveryCompany": s.delivery_company.map(|c| c.code().to_string()),
-                        "deliveryCompanyName": s.delivery_company.map(Carrier::name),
-                        "shippingDate": s.shipping_date.map(|d| d.to_wire()),
-                    })
-                })
-                .collect(),
-        ),
-    );
-    m.insert("DeliveryCvsModel".into(), Value::Null);
     if v >= 4 {
         m.insert("defaultDeliveryCompanyCode".into(), json!(p.default_delivery_company));
     }
@@ -271,10 +254,26 @@ fn package(p: &Package, shop: &Shop, v: u8) -> Value {
         m.insert("dropOffFlag".into(), json!(i32::from(p.drop_off_location.is_some())));
         m.insert("dropOffLocation".into(), p.drop_off_location.as_ref().map(|d| json!(d)).unwrap_or(Value::Null));
     }
+    m.insert("packageDeleteFlag".into(), json!(0));
+    m.insert("SenderModel".into(), sender(&p.sender));
+    m.insert("ItemModelList".into(), list(&p.items, |i| item(i, shop, v)));
+    m.insert("ShippingModelList".into(), list(&p.shipping, shipping_row));
+    m.insert("DeliveryCvsModel".into(), Value::Null);
     if v >= 10 {
+        // No v10 sample exists: last, where the manual's field list has it (inferred).
         m.insert("SocialGiftModel".into(), Value::Null);
     }
     Value::Object(m)
+}
+
+fn shipping_row(s: &ShippingRow) -> Value {
+    json!({
+        "shippingDetailId": s.shipping_detail_id,
+        "shippingNumber": s.shipping_number,
+        "deliveryCompany": s.delivery_company.map(|c| c.code().to_string()),
+        "deliveryCompanyName": s.delivery_company.map(Carrier::name),
+        "shippingDate": s.shipping_date.map(|d| d.to_wire()),
+    })
 }
 
 /// An ordered line, as [`OrderItem::view`] says the shop's SKU migration shows it.
@@ -289,7 +288,7 @@ fn item(i: &OrderItem, shop: &Shop, v: u8) -> Value {
     m.insert("price".into(), json!(i.price));
     m.insert("units".into(), json!(i.units));
     m.insert("includePostageFlag".into(), json!(0));
-    m.insert("includeTaxFlag".into(), json!(1));
+    m.insert("includeTaxFlag".into(), json!(i32::from(i.tax_included)));
     m.insert("includeCashOnDeliveryPostageFlag".into(), json!(0));
     m.insert("selectedChoice".into(), json!(view.selected_choice));
     m.insert("pointRate".into(), json!(1));
@@ -301,7 +300,7 @@ fn item(i: &OrderItem, shop: &Shop, v: u8) -> Value {
     m.insert("drugFlag".into(), json!(0));
     m.insert("deleteItemFlag".into(), json!(0));
     m.insert("taxRate".into(), rate(i.tax_rate_permille));
-    m.insert("priceTaxIncl".into(), json!(i.price));
+    m.insert("priceTaxIncl".into(), json!(i.price_tax_incl));
     if v >= 4 {
         m.insert("isSingleItemShipping".into(), json!(0));
     }

@@ -74,20 +74,26 @@ pub fn parse(op: &OrderOp, shop: &Shop, body: &Map<String, Value>) -> Result<Sea
     let shipping_date_blank = f.flag("shippingDateBlankFlag");
     let shipping_number_blank = f.flag("shippingNumberBlankFlag");
     let keyword_type = f.int_in("searchKeywordType", false, 0..=9).unwrap_or(0);
-    let keyword_text = f.string("searchKeyword", false).map(|s| s.trim().to_string());
-    let keyword = match (KeywordField::from_code(keyword_type), keyword_text) {
-        (Some(field), Some(text)) if !text.is_empty() => {
-            if text.chars().count() > field.max_chars() {
-                f.malformed("searchKeyword");
-            }
-            Some((field, text))
-        }
-        (Some(_), _) => {
-            f.missing("searchKeyword");
-            None
-        }
+    let keyword = match (KeywordField::from_code(keyword_type), f.lookup("searchKeyword")) {
         // A keyword without a type (0) searches nothing in particular: ignored.
         (None, _) => None,
+        // A production batch sends `"searchKeywordType": 1, "searchKeyword": null` on every
+        // run (order-api.md §0), so RMS must take a null keyword as "no keyword filter". A
+        // Java backend cannot tell a missing key from a null one, so a missing keyword is the
+        // same search (inferred).
+        (Some(_), None | Some(Value::Null)) => None,
+        // `""` (or only spaces) is an empty value: ERROR_010, as for every other field.
+        (Some(_), Some(Value::String(text))) if text.trim().is_empty() => {
+            f.empty("searchKeyword");
+            None
+        }
+        (Some(field), Some(_)) => {
+            let text = f.string("searchKeyword", false).map(|s| s.trim().to_string());
+            if text.as_ref().is_some_and(|t| t.chars().count() > field.max_chars()) {
+                f.malformed("searchKeyword");
+            }
+            text.map(|t| (field, t))
+        }
     };
     let mail_send_type = f.int_in("mailSendType", false, 0..=2).unwrap_or(0);
     let orderer_mail_address = f.string("ordererMailAddress", false);

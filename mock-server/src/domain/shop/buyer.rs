@@ -4,10 +4,13 @@
 
 use super::*;
 use crate::domain::buyer;
+use crate::domain::item::Item;
 use crate::domain::order::{
     Cause, ChangeReason, ChangeType, ChangeTypeDetail, DueDate, DueDateType, Order, OrderItem, OrderProgress, Package,
     ReasonDetail, SettlementMethod,
 };
+use crate::domain::order_ops::DROP_OFF_LOCATIONS;
+use crate::domain::tax::LineTax;
 use crate::domain::time::JstDateTime;
 use clock::Event;
 use std::collections::BTreeMap;
@@ -49,10 +52,14 @@ impl Shop {
         if lines.is_empty() {
             return Err(PlaceOrderError::NoLines);
         }
+        if let Some(place) = extras.drop_off_location.as_ref().filter(|p| !DROP_OFF_LOCATIONS.contains(&p.as_str())) {
+            return Err(PlaceOrderError::UnknownDropOffLocation(place.clone()));
+        }
         // Check every line before touching stock, so a refused order reserves nothing; each
         // line's catalog snapshot is taken here, so nothing is looked up twice.
         let mut needed: BTreeMap<(&str, &str), i64> = BTreeMap::new();
         let mut snapshots: Vec<OrderItem> = Vec::with_capacity(lines.len());
+        let mut own_postage: Vec<Option<i64>> = Vec::with_capacity(lines.len());
         for (i, l) in lines.iter().enumerate() {
             if !(1..=999).contains(&l.units) {
                 return Err(PlaceOrderError::UnitsOutOfRange { line: i, units: l.units });
@@ -80,6 +87,8 @@ impl Shop {
                 });
             };
             *needed.entry((&l.manage_number, &l.variant_id)).or_default() += l.units;
+            own_postage.push(variant_postage(item, &l.variant_id));
+            let tax = LineTax::of(item.data().payment.as_ref());
             let sku_info = v.sku_info();
             snapshots.push(OrderItem {
                 item_detail_id: 0,
@@ -93,10 +102,19 @@ impl Shop {
                 variant_id: v.variant_id.clone(),
                 merchant_defined_sku_id: v.merchant_defined_sku_id.clone(),
                 sku_info,
-                tax_rate_permille: 100,
+                tax_rate_permille: tax.rate_permille,
+                tax_included: tax.included,
+                price_tax_incl: tax.price_tax_incl(price, self.settings.tax_rounding),
                 restore_inventory: v.restock_on_cancel,
             });
         }
+        // An order falls under a delivery programme when all its items do, unless the buyer
+        // side says otherwise.
+        let all_marked =
+            |mark: fn(ItemMarks) -> bool| snapshots.iter().all(|i| mark(self.item_marks(&i.manage_number)));
+        let delivery_cert_program =
+            extras.delivery_cert_program.unwrap_or_else(|| all_marked(|m| m.delivery_cert_program));
+        let one_day_operation = extras.one_day_operation.unwrap_or_else(|| all_marked(|m| m.one_day_operation));
         self.run_until(at);
         for ((m, v), units) in &needed {
             let stock = self.inventory.quantity(m, v);
@@ -109,16 +127,10 @@ impl Shop {
                 });
             }
         }
-        // Coupons and points cannot exceed goods + postage.
-        let goods: i64 = snapshots.iter().map(|i| i.price.saturating_mul(i.units)).fold(0, i64::saturating_add);
-        let ship = &self.shipping;
-        let postage = if ship.free_postage_threshold > 0 && goods >= ship.free_postage_threshold {
-            0
-        } else if ship.postage_undetermined {
-            crate::domain::order::UNDETERMINED
-        } else {
-            ship.postage_price
-        };
+        let postage = self.postage_for(&snapshots, &own_postage);
+        // Coupons and points cannot exceed what the buyer pays for goods and postage (tax
+        // included: a tax-exclusive line counts with its tax).
+        let goods: i64 = snapshots.iter().map(OrderItem::amount_tax_incl).fold(0, i64::saturating_add);
         let discounts =
             extras.coupons.iter().map(|c| c.total()).fold(0, i64::saturating_add).saturating_add(extras.used_point);
         let total = goods.saturating_add(postage.max(0));
@@ -156,7 +168,7 @@ impl Shop {
             packages: vec![Package {
                 basket_id,
                 noshi: None,
-                drop_off_location: None,
+                drop_off_location: extras.drop_off_location.clone(),
                 sender: orderer,
                 items,
                 shipping: vec![],
@@ -182,6 +194,9 @@ impl Shop {
             modified: false,
             review_ng: false,
             caution_detail: None,
+            unconfirmed_cancel_at: at.plus_days(i64::from(self.settings.unconfirmed_cancel_days)),
+            delivery_cert_program,
+            one_day_operation,
         };
         let due = settlement.is_prepaid().then(|| at.date().plus_days(i64::from(self.settings.prepayment_due_days)));
         if let Some(d) = due {
@@ -200,9 +215,10 @@ impl Shop {
             to: Some(OrderProgress::WaitingForConfirmation),
             cause: TransitionCause::Order(Cause::Placed),
         });
+        let unconfirmed_cancel_at = order.unconfirmed_cancel_at;
         let idx = self.orders.insert(order);
 
-        self.schedule_at(at.plus_days(i64::from(self.settings.unconfirmed_cancel_days)), Event::UnconfirmedCancel(idx));
+        self.schedule_at(unconfirmed_cancel_at, Event::UnconfirmedCancel(idx));
         if let Some(d) = due {
             self.schedule_at(d.end(), Event::PaymentDeadline(idx));
         }
@@ -215,6 +231,30 @@ impl Shop {
         // A zero delay fires now.
         self.run_until(self.now);
         Ok(number)
+    }
+
+    /// A basket's postage. Lines whose SKU has its own `shipping.fee` (個別送料) carry that fee,
+    /// once per line whatever the units; the other lines together carry the shop's postage,
+    /// which is free once their goods (tax included, as the buyer sees the price) reach the
+    /// free-postage threshold, or undetermined (-9999) when the shop sets it later. A basket
+    /// pays both when it holds both kinds. All of this is inferred: the Item model has the fee,
+    /// how RMS combines it with the shop's postage is not documented.
+    fn postage_for(&self, lines: &[OrderItem], own_postage: &[Option<i64>]) -> i64 {
+        let own: i64 = own_postage.iter().flatten().fold(0, |a, f| a.saturating_add(*f));
+        let shop_lines: Vec<&OrderItem> =
+            lines.iter().zip(own_postage).filter(|(_, fee)| fee.is_none()).map(|(l, _)| l).collect();
+        if shop_lines.is_empty() {
+            return own;
+        }
+        let goods = shop_lines.iter().map(|l| l.amount_tax_incl()).fold(0, i64::saturating_add);
+        let ship = &self.shipping;
+        if ship.free_postage_threshold > 0 && goods >= ship.free_postage_threshold {
+            own
+        } else if ship.postage_undetermined {
+            crate::domain::order::UNDETERMINED
+        } else {
+            own.saturating_add(ship.postage_price)
+        }
     }
 
     /// The buyer pays a prepaid order (a confirmed one moves 200 → 300 at once), or changes
@@ -324,4 +364,13 @@ impl Shop {
         // お客様都合 / その他: the buyer never fixed the payment.
         self.cancel_idx(idx, ReasonDetail::BuyerOther, Cause::ReviewDeadline);
     }
+}
+
+/// A SKU's own postage: its Item API `shipping.fee` (a string of yen, e.g. `"500"`), or None
+/// when it has none, so the shop's postage applies. A fee that is not a whole number of yen
+/// is taken as none (inferred: the Item API's rules for the text are not modelled).
+fn variant_postage(item: &Item, variant_id: &str) -> Option<i64> {
+    let variant = item.data().variants.as_ref()?.get(variant_id)?;
+    let fee = variant.shipping.as_ref()?.fee.as_deref()?;
+    fee.trim().parse::<i64>().ok().filter(|f| *f >= 0)
 }

@@ -105,13 +105,31 @@ pub struct OrderLine {
     pub units: i64,
 }
 
-/// Points and coupons the buyer uses on an order.
+/// Points and coupons the buyer uses on an order, and the delivery options of the order.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct OrderExtras {
     /// Points used.
     pub used_point: i64,
     /// Coupons used.
     pub coupons: Vec<crate::domain::order::Coupon>,
+    /// `deliveryCertPrgFlag`; None: from the items ([`ItemMarks`]).
+    pub delivery_cert_program: Option<bool>,
+    /// `oneDayOperationFlag`; None: from the items ([`ItemMarks`]).
+    pub one_day_operation: Option<bool>,
+    /// 置き配場所 the buyer chose, one of
+    /// [`DROP_OFF_LOCATIONS`](crate::domain::order_ops::DROP_OFF_LOCATIONS); None: no drop-off.
+    pub drop_off_location: Option<String>,
+}
+
+/// What a shop marks on an item outside its Item API data: the delivery programmes an order
+/// of it falls under. An order gets a flag when every one of its lines is so marked (the
+/// fake's rule, inferred: a programme's promise holds for a whole delivery or not at all).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ItemMarks {
+    /// 配送品質向上制度 eligible (`deliveryCertPrgFlag` 1).
+    pub delivery_cert_program: bool,
+    /// `oneDayOperationFlag` 1.
+    pub one_day_operation: bool,
 }
 
 /// Why a buyer could not place an order. The control plane and shop documents name the key
@@ -179,6 +197,8 @@ pub enum PlaceOrderError {
         /// Units the order needs.
         needed: i64,
     },
+    /// The drop-off location is not one RMS offers.
+    UnknownDropOffLocation(String),
     /// Coupons and points exceed goods + postage.
     DiscountsExceedTotal {
         /// Coupons + points.
@@ -310,6 +330,8 @@ pub struct Shop {
     simulation: Option<crate::domain::simulate::Simulation>,
     /// Manual or wall mode, and where a wall clock stands.
     wall: wall::WallFollow,
+    /// Delivery programmes of items, by (lower-case) manageNumber; unmarked items have none.
+    item_marks: BTreeMap<String, ItemMarks>,
 }
 
 impl Shop {
@@ -343,6 +365,7 @@ impl Shop {
             request_seq: 0,
             simulation: None,
             wall: wall::WallFollow::default(),
+            item_marks: BTreeMap::new(),
         };
         shop.schedule_at(shop.profile.license_expires_at(), Event::LicenseExpiry);
         shop
@@ -371,6 +394,21 @@ impl Shop {
     /// Its items (Item API 2.0); they change through the item methods.
     pub fn catalog(&self) -> &Catalog {
         &self.catalog
+    }
+
+    /// The delivery programmes an item is marked for (none unless marked).
+    pub fn item_marks(&self, manage_number: &str) -> ItemMarks {
+        self.item_marks.get(manage_number).copied().unwrap_or_default()
+    }
+
+    /// Marks an item for delivery programmes (kept by manageNumber, so an item replaced
+    /// through the Item API keeps its marks).
+    pub fn mark_item(&mut self, manage_number: &str, marks: ItemMarks) {
+        if marks == ItemMarks::default() {
+            self.item_marks.remove(manage_number);
+        } else {
+            self.item_marks.insert(manage_number.to_string(), marks);
+        }
     }
 
     /// Its stock (Inventory API); it changes through the stock methods and orders.
@@ -532,14 +570,46 @@ mod tests {
             unit,
         };
         for extras in [
-            OrderExtras { used_point: 0, coupons: vec![coupon(i64::MAX, 2)] },
-            OrderExtras { used_point: i64::MAX, coupons: vec![coupon(1, 1)] },
-            OrderExtras { used_point: 0, coupons: vec![coupon(i64::MAX, 1), coupon(i64::MAX, 1)] },
+            OrderExtras { used_point: 0, coupons: vec![coupon(i64::MAX, 2)], ..OrderExtras::default() },
+            OrderExtras { used_point: i64::MAX, coupons: vec![coupon(1, 1)], ..OrderExtras::default() },
+            OrderExtras {
+                used_point: 0,
+                coupons: vec![coupon(i64::MAX, 1), coupon(i64::MAX, 1)],
+                ..OrderExtras::default()
+            },
         ] {
             let r = s.place_order_with(&line(1), 1, None, &extras);
             assert!(matches!(r, Err(PlaceOrderError::DiscountsExceedTotal { .. })), "{r:?}");
         }
         assert_eq!(s.inventory.quantity("i", "v"), 10, "nothing reserved");
+    }
+
+    #[test]
+    fn delivery_flags_come_from_marked_items_unless_the_order_says_otherwise() {
+        let mut s = shop("");
+        let plain = s.place_order(&line(1), 1, None).unwrap();
+        let o = s.order(&plain).unwrap();
+        assert!(!o.delivery_cert_program && !o.one_day_operation && o.packages[0].drop_off_location.is_none());
+        s.mark_item("i", ItemMarks { delivery_cert_program: true, one_day_operation: false });
+        let marked = s.place_order(&line(1), 1, None).unwrap();
+        let o = s.order(&marked).unwrap();
+        assert!(o.delivery_cert_program && !o.one_day_operation);
+        let extras = OrderExtras {
+            delivery_cert_program: Some(false),
+            one_day_operation: Some(true),
+            drop_off_location: Some("物置".into()),
+            ..OrderExtras::default()
+        };
+        let chosen = s.place_order_with(&line(1), 1, None, &extras).unwrap();
+        let o = s.order(&chosen).unwrap();
+        assert!(!o.delivery_cert_program && o.one_day_operation);
+        assert_eq!(o.packages[0].drop_off_location.as_deref(), Some("物置"));
+        let bad = OrderExtras { drop_off_location: Some("庭".into()), ..OrderExtras::default() };
+        assert_eq!(
+            s.place_order_with(&line(1), 1, None, &bad),
+            Err(PlaceOrderError::UnknownDropOffLocation("庭".into()))
+        );
+        assert_eq!(s.inventory.quantity("i", "v"), 7, "the refused order reserved nothing");
     }
 
     #[test]

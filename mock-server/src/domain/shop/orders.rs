@@ -8,6 +8,7 @@ use crate::domain::function::OrderOperation;
 use crate::domain::order::{Cause, ChangeReason, ChangeType, ChangeTypeDetail, Order, OrderProgress, ReasonDetail};
 use crate::domain::order_ops::*;
 use crate::domain::search::{SearchPage, SearchQuery};
+use crate::domain::tax::TaxRounding;
 use crate::settings::CancelFlow;
 use clock::Event;
 use OrderProgress::*;
@@ -350,7 +351,7 @@ impl Shop {
         }
         let before = o.request_price();
         let mut after_order = o.clone();
-        apply_sender(&mut after_order, packages);
+        apply_sender(&mut after_order, packages, self.settings.tax_rounding);
         let after = after_order.request_price();
         if after < before && reduction_reason.is_none() && o.progress != WaitingForConfirmation {
             return Err(Refusal::ReductionNeedsReason);
@@ -367,13 +368,14 @@ impl Shop {
         let confirmed_before_shipping = !after_shipping && o.progress != WaitingForConfirmation;
         let back_to = o.progress;
         let change_id = self.ids.change();
+        let rounding = self.settings.tax_rounding;
         let cause = Cause::Api(if after_shipping {
             OrderOperation::UpdateOrderSenderAfterShipping
         } else {
             OrderOperation::UpdateOrderSender
         });
         self.change(idx, |o| {
-            apply_sender(o, packages);
+            apply_sender(o, packages, rounding);
             o.modified = true;
             if amount_changed && o.progress != WaitingForConfirmation {
                 let detail = if after < before { ChangeTypeDetail::Reduction } else { ChangeTypeDetail::Increase };
@@ -431,8 +433,9 @@ impl Shop {
     }
 }
 
-/// Applies recipient, fee and line changes to an order (checked beforehand).
-fn apply_sender(o: &mut Order, packages: &[PackageUpdate]) {
+/// Applies recipient, fee and line changes to an order (checked beforehand). A new price is
+/// the line's `price` (tax-exclusive on a tax-exclusive line); its `priceTaxIncl` follows.
+fn apply_sender(o: &mut Order, packages: &[PackageUpdate], rounding: TaxRounding) {
     for p in packages {
         let Some(pkg) = o.packages.iter_mut().find(|x| x.basket_id == p.basket_id) else { continue };
         if let Some(v) = p.postage_price {
@@ -452,7 +455,7 @@ fn apply_sender(o: &mut Order, packages: &[PackageUpdate]) {
                     line.units = u;
                 }
                 if let Some(pr) = it.price {
-                    line.price = pr;
+                    line.reprice(pr, rounding);
                 }
             }
         }
