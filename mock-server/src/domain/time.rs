@@ -71,24 +71,47 @@ impl JstDateTime {
 
     /// The order API form: `2026-11-28T09:00:00+0900`.
     pub fn to_rms(self) -> String {
-        format!("{}+0900", self.naive())
+        self.rms_text().to_string()
     }
 
     /// The item/inventory API form: `2026-11-28T09:00:00+09:00`.
     pub fn to_iso(self) -> String {
-        format!("{}+09:00", self.naive())
+        self.iso_text().to_string()
     }
 
     /// UTC with milliseconds, as items.search shows inventory timestamps:
     /// `2022-07-05T07:29:50.000Z`.
     pub fn to_utc_millis(self) -> String {
-        let utc = JstDateTime(self.0 - 9 * 3600);
-        format!("{}.000Z", utc.naive())
+        JstDateTime(self.0 - 9 * 3600).text_with(".000Z").to_string()
     }
 
-    fn naive(self) -> String {
+    /// [`Self::to_rms`] without allocating, for writers (the wire's serializers).
+    pub fn rms_text(self) -> TimeText {
+        self.text_with("+0900")
+    }
+
+    /// [`Self::to_iso`] without allocating.
+    pub fn iso_text(self) -> TimeText {
+        self.text_with("+09:00")
+    }
+
+    /// `2026-11-28T09:00:00`, without a zone, without allocating.
+    pub fn naive_text(self) -> TimeText {
+        self.text_with("")
+    }
+
+    fn text_with(self, zone: &str) -> TimeText {
         let (y, mo, d, h, mi, s) = self.civil();
-        format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}")
+        let mut t = TimeText::date(y, mo, d);
+        t.push(b'T');
+        for (i, n) in [h, mi, s].into_iter().enumerate() {
+            if i > 0 {
+                t.push(b':');
+            }
+            t.two_digits(n);
+        }
+        t.push_str(zone);
+        t
     }
 
     /// Parses the only form the order API accepts: `YYYY-MM-DDThh:mm:ss+0900`.
@@ -127,7 +150,79 @@ impl JstDateTime {
 
 impl fmt::Display for JstDateTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.to_rms())
+        f.write_str(&self.rms_text())
+    }
+}
+
+/// A datetime or a date spelled out in a fixed buffer (it derefs to `&str`): what the wire
+/// writes many times per answer, without a `String` each time.
+#[derive(Clone, Copy)]
+pub struct TimeText {
+    buf: [u8; 48],
+    len: usize,
+}
+
+impl TimeText {
+    /// `YYYY-MM-DD`; a year outside 0–9999 as `{:04}` writes it (sign, more digits).
+    fn date(y: i64, mo: u32, d: u32) -> Self {
+        let mut t = TimeText { buf: [0; 48], len: 0 };
+        match u32::try_from(y) {
+            Ok(y @ 0..=9999) => {
+                t.two_digits(y / 100);
+                t.two_digits(y % 100);
+            }
+            _ => {
+                use fmt::Write;
+                // At most 20 characters: the buffer has room.
+                let _ = write!(t, "{y:04}");
+            }
+        }
+        t.push(b'-');
+        t.two_digits(mo);
+        t.push(b'-');
+        t.two_digits(d);
+        t
+    }
+
+    fn push(&mut self, b: u8) {
+        self.buf[self.len] = b;
+        self.len += 1;
+    }
+
+    fn push_str(&mut self, s: &str) {
+        self.buf[self.len..self.len + s.len()].copy_from_slice(s.as_bytes());
+        self.len += s.len();
+    }
+
+    /// `n` (0–99) as two digits.
+    fn two_digits(&mut self, n: u32) {
+        self.push(b'0' + (n / 10 % 10) as u8);
+        self.push(b'0' + (n % 10) as u8);
+    }
+}
+
+impl fmt::Write for TimeText {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        if self.len + s.len() > self.buf.len() {
+            return Err(fmt::Error);
+        }
+        self.push_str(s);
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for TimeText {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        // Only ASCII digits and separators are ever written.
+        std::str::from_utf8(&self.buf[..self.len]).unwrap_or_default()
+    }
+}
+
+impl fmt::Display for TimeText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self)
     }
 }
 
@@ -161,8 +256,13 @@ impl JstDate {
 
     /// `YYYY-MM-DD`
     pub fn to_wire(self) -> String {
+        self.wire_text().to_string()
+    }
+
+    /// [`Self::to_wire`] without allocating.
+    pub fn wire_text(self) -> TimeText {
         let (y, m, d) = civil_from_days(self.0);
-        format!("{y:04}-{m:02}-{d:02}")
+        TimeText::date(y, m, d)
     }
 
     /// `YYYYMMDD`, as in order numbers.
@@ -211,6 +311,23 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The fixed-buffer spellings write what `format!` with the same widths writes, for
+    /// ordinary years and for years outside 0–9999.
+    #[test]
+    fn time_texts_spell_datetimes_as_format_would() {
+        for secs in [0, 1_795_996_800, 86_399, -1, -62_167_219_200 - 86_400, 253_402_300_800, i64::MAX / 2] {
+            let t = JstDateTime::from_seconds(secs);
+            let (y, mo, d, h, mi, s) = t.civil();
+            let naive = format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}");
+            assert_eq!(t.to_rms(), format!("{naive}+0900"));
+            assert_eq!(t.to_iso(), format!("{naive}+09:00"));
+            assert_eq!(&*t.naive_text(), naive);
+            assert_eq!(t.to_string(), t.to_rms());
+            assert_eq!(t.date().to_wire(), format!("{y:04}-{mo:02}-{d:02}"));
+        }
+        assert_eq!(JstDateTime::from_seconds(1_795_996_800).to_utc_millis(), "2026-11-29T15:00:00.000Z");
+    }
 
     #[test]
     fn unix_time_reads_as_jst_nine_hours_ahead() {
