@@ -20,18 +20,42 @@ pub enum GatewayError {
 
 /// Decodes the header value into (serviceSecret, licenseKey).
 pub fn parse_esa(header: &str) -> Option<(String, String)> {
-    let b64 = header.strip_prefix("ESA ")?.trim();
-    // The Base64 text must be on one line (auth-and-limits.md §2).
-    if b64.is_empty() || b64.contains(char::is_whitespace) {
-        return None;
-    }
-    let raw = base64::engine::general_purpose::STANDARD.decode(b64).ok()?;
-    let text = String::from_utf8(raw).ok()?;
-    let (secret, key) = text.split_once(':')?;
-    if secret.is_empty() || key.is_empty() {
-        return None;
-    }
+    let decoded = Decoded::of(header)?;
+    let (secret, key) = decoded.credentials()?;
     Some((secret.to_string(), key.to_string()))
+}
+
+/// The Base64 of an ESA header, decoded on the stack when it fits (every request carries
+/// one; real credentials are about 50 bytes), on the heap when not.
+struct Decoded {
+    stack: [u8; 192],
+    len: usize,
+    heap: Option<Vec<u8>>,
+}
+
+impl Decoded {
+    fn of(header: &str) -> Option<Decoded> {
+        let b64 = header.strip_prefix("ESA ")?.trim();
+        // The Base64 text must be on one line (auth-and-limits.md §2).
+        if b64.is_empty() || b64.contains(char::is_whitespace) {
+            return None;
+        }
+        let engine = base64::engine::general_purpose::STANDARD;
+        let mut d = Decoded { stack: [0; 192], len: 0, heap: None };
+        match engine.decode_slice(b64, &mut d.stack) {
+            Ok(len) => d.len = len,
+            Err(base64::DecodeSliceError::OutputSliceTooSmall) => d.heap = Some(engine.decode(b64).ok()?),
+            Err(base64::DecodeSliceError::DecodeError(_)) => return None,
+        }
+        Some(d)
+    }
+
+    /// (serviceSecret, licenseKey): UTF-8, split at the first `:`, neither empty.
+    fn credentials(&self) -> Option<(&str, &str)> {
+        let raw = self.heap.as_deref().unwrap_or(&self.stack[..self.len]);
+        let (secret, key) = std::str::from_utf8(raw).ok()?.split_once(':')?;
+        (!secret.is_empty() && !key.is_empty()).then_some((secret, key))
+    }
 }
 
 /// The header value for a pair of credentials.
@@ -46,10 +70,11 @@ pub fn authenticate(
     registry: &Registry,
     header: Option<&str>,
 ) -> Result<ShopHandle, (GatewayError, Option<ShopHandle>)> {
-    let Some((secret, key)) = header.and_then(parse_esa) else {
+    let decoded = header.and_then(Decoded::of);
+    let Some((secret, key)) = decoded.as_ref().and_then(Decoded::credentials) else {
         return Err((GatewayError::Unauthorised, None));
     };
-    let Some(shop) = registry.by_service_secret(&secret) else {
+    let Some(shop) = registry.by_service_secret(secret) else {
         return Err((GatewayError::Unauthorised, None));
     };
     let verdict = shop.with(|s| {
@@ -96,6 +121,13 @@ mod tests {
     fn official_test_vector() {
         assert_eq!(esa_header("aaa", "bbb"), "ESA YWFhOmJiYg==");
         assert_eq!(parse_esa("ESA YWFhOmJiYg=="), Some(("aaa".into(), "bbb".into())));
+    }
+
+    #[test]
+    fn credentials_longer_than_the_stack_buffer_decode_too() {
+        let secret = "S".repeat(150);
+        let key = "L".repeat(150);
+        assert_eq!(parse_esa(&esa_header(&secret, &key)), Some((secret, key)));
     }
 
     #[test]

@@ -8,10 +8,16 @@
 //! counted) whose bodies are cut at `journal_body_limit` bytes each. Readers that wait for an
 //! entry (`wait=`) subscribe to a watch channel under the lock and await it after the lock is
 //! released.
+//!
+//! Recording is on every request's path, so an entry costs few allocations: bodies share the
+//! request's and the answer's own buffers when they fit the limit, times and ids are kept as
+//! values and spelled out only when the control plane reads them, and the kept request
+//! headers share one string.
 
 use crate::domain::function::{FunctionId, OrderOperation};
 use crate::domain::time::JstDateTime;
-use axum::http::{header, HeaderMap};
+use axum::body::Bytes;
+use axum::http::{header, HeaderMap, Method};
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
@@ -30,32 +36,111 @@ const KEPT_HEADERS: &[&str] =
     &["authorization", "content-type", "content-length", "transfer-encoding", "expect", "accept", "user-agent"];
 
 /// One request as the journal keeps it; the control plane answers it as a
-/// [`crate::control::Entry`] (same fields, documented there). Its own type, so that the
-/// shop that holds its journal knows nothing of the control plane's types.
+/// [`crate::control::Entry`] (same fields, documented there, spelled out as text there). Its
+/// own type, so that the shop that holds its journal knows nothing of the control plane's
+/// types.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
     pub seq: u64,
-    pub at: String,
-    pub wall_time: String,
-    pub method: String,
+    /// The shop's virtual now (the host's time in JST for the server's journal).
+    pub at: JstDateTime,
+    /// The host's time ([`wall_time_text`] spells it).
+    pub wall_time: SystemTime,
+    pub method: Method,
     pub path: String,
     pub query: Option<String>,
-    pub function: String,
+    pub function: FunctionId,
     pub status: u16,
     pub codes: Vec<String>,
-    pub request_id: Option<String>,
+    pub request_id: Option<RequestId>,
     pub auth_problem: Option<String>,
-    pub request_headers: BTreeMap<String, String>,
+    pub request_headers: KeptHeaders,
     pub request_body: Option<Body>,
     pub response_body: Option<Body>,
+}
+
+/// A response's `RequestId`: a UUID-shaped text (`1f0c…-…-4…-a…-…`) made of a hash and the
+/// shop's request count (the shop issues them reproducibly from its seed), spelled out only
+/// where it is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RequestId {
+    hash: u64,
+    seq: u64,
+}
+
+impl RequestId {
+    /// The id of the shop's `seq`-th request, whose seeded hash is `hash`.
+    pub fn new(hash: u64, seq: u64) -> Self {
+        RequestId { hash, seq }
+    }
+}
+
+impl std::fmt::Display for RequestId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (h, seq) = (self.hash, self.seq);
+        write!(f, "{:08x}-{:04x}-4{:03x}-a{:03x}-{:012x}", h >> 32, (h >> 16) & 0xffff, h & 0xfff, seq & 0xfff, seq)
+    }
 }
 
 /// A body as kept: at most the body limit, cut with a marker (see [`body`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Body {
-    pub text: String,
+    pub text: Text,
     pub bytes: usize,
     pub truncated: bool,
+}
+
+/// Text held as shared bytes, always valid UTF-8: a body that fits the limit is the request's
+/// or the answer's own buffer (`Bytes` clones share it), not a copy.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Text(Bytes);
+
+impl Text {
+    /// The text; checked UTF-8 on the way in, so never empty by mistake.
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+impl From<String> for Text {
+    fn from(s: String) -> Self {
+        Text(Bytes::from(s))
+    }
+}
+
+impl std::fmt::Display for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for Text {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+/// The kept request headers ([`KEPT_HEADERS`], the credentials masked) in one string.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct KeptHeaders {
+    text: String,
+    /// Where each kept header's value lies in `text`, by its index in [`KEPT_HEADERS`].
+    spans: [Option<(u32, u32)>; KEPT_HEADERS.len()],
+}
+
+impl KeptHeaders {
+    /// Header name → value, in name order, as the control plane shows them.
+    pub fn to_map(&self) -> BTreeMap<String, String> {
+        self.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    /// (name, value) pairs in [`KEPT_HEADERS`] order.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        KEPT_HEADERS
+            .iter()
+            .zip(&self.spans)
+            .filter_map(|(name, span)| span.map(|(a, b)| (*name, &self.text[a as usize..b as usize])))
+    }
 }
 
 /// What a reader gets: the counts and the selected entries, oldest first.
@@ -166,10 +251,10 @@ impl Filter {
 
     fn matches(&self, e: &Entry) -> bool {
         self.since.is_none_or(|s| e.seq > s)
-            && self.function.is_none_or(|f| e.function == f.as_str())
+            && self.function.is_none_or(|f| e.function == f)
             && self.status.is_none_or(|(lo, hi)| (lo..=hi).contains(&e.status))
             && self.order_number.as_deref().is_none_or(|n| {
-                let mentions = |b: &Option<Body>| b.as_ref().is_some_and(|b| b.text.contains(n));
+                let mentions = |b: &Option<Body>| b.as_ref().is_some_and(|b| b.text.as_str().contains(n));
                 mentions(&e.request_body) || mentions(&e.response_body) || e.path.contains(n)
             })
     }
@@ -214,31 +299,46 @@ impl ServerJournal {
     }
 }
 
-/// The request headers worth keeping, the credentials masked.
-pub fn kept_headers(headers: &HeaderMap) -> BTreeMap<String, String> {
-    KEPT_HEADERS
-        .iter()
-        .filter_map(|name| {
-            let v = headers.get(*name)?;
-            let v = String::from_utf8_lossy(v.as_bytes());
-            let v = if *name == header::AUTHORIZATION.as_str() { mask_authorization(&v) } else { v.into_owned() };
-            Some((name.to_string(), v))
-        })
-        .collect()
+/// The request headers worth keeping, the credentials masked, in one allocation.
+pub fn kept_headers(headers: &HeaderMap) -> KeptHeaders {
+    let mut kept = KeptHeaders::default();
+    let len: usize = KEPT_HEADERS.iter().filter_map(|name| headers.get(*name)).map(|v| v.len()).sum();
+    kept.text.reserve_exact(len);
+    for (i, name) in KEPT_HEADERS.iter().enumerate() {
+        let Some(v) = headers.get(*name) else { continue };
+        let v = String::from_utf8_lossy(v.as_bytes());
+        let start = kept.text.len();
+        if *name == header::AUTHORIZATION.as_str() {
+            mask_authorization_into(&v, &mut kept.text);
+        } else {
+            kept.text.push_str(&v);
+        }
+        kept.spans[i] = Some((start as u32, kept.text.len() as u32));
+    }
+    kept
 }
 
 /// `ESA U1AxMjM0…MQ==` → `ESA ****MQ==`: the scheme and at most the last four characters,
 /// enough to tell two keys apart, never enough to use one.
+#[cfg(test)]
 pub fn mask_authorization(value: &str) -> String {
+    let mut out = String::new();
+    mask_authorization_into(value, &mut out);
+    out
+}
+
+fn mask_authorization_into(value: &str, out: &mut String) {
     let (scheme, secret) = value.trim().split_once(' ').unwrap_or(("", value.trim()));
-    let chars: Vec<char> = secret.trim().chars().collect();
+    let secret = secret.trim();
+    if !scheme.is_empty() {
+        out.push_str(scheme);
+        out.push(' ');
+    }
+    out.push_str("****");
     // A short credential would be half given away by four characters.
-    let tail: String = if chars.len() >= 12 { chars[chars.len() - 4..].iter().collect() } else { String::new() };
-    let masked = format!("****{tail}");
-    if scheme.is_empty() {
-        masked
-    } else {
-        format!("{scheme} {masked}")
+    if secret.chars().count() >= 12 {
+        let tail = secret.char_indices().rev().nth(3).map_or(0, |(i, _)| i);
+        out.push_str(&secret[tail..]);
     }
 }
 
@@ -250,13 +350,25 @@ pub fn secret_hint(secret: &str) -> String {
 }
 
 /// A body as the journal keeps it: none when empty, else at most `max` bytes of it (cut at a
-/// character boundary) and the marker when cut.
+/// character boundary) and the marker when cut. A copy; [`shared_body`] is the request path's.
+#[cfg(test)]
 pub fn body(bytes: &[u8], max: usize) -> Option<Body> {
+    shared_body(&Bytes::copy_from_slice(bytes), max)
+}
+
+/// [`body`] of a buffer the journal may share: a body that fits the limit and is UTF-8 is kept
+/// as a handle on `bytes` (no copy); a cut one is copied, so that a large answer's buffer is
+/// not kept alive for its first bytes.
+pub fn shared_body(bytes: &Bytes, max: usize) -> Option<Body> {
     if bytes.is_empty() {
         return None;
     }
     if bytes.len() <= max {
-        return Some(Body { text: String::from_utf8_lossy(bytes).into_owned(), bytes: bytes.len(), truncated: false });
+        let text = match std::str::from_utf8(bytes) {
+            Ok(_) => Text(bytes.clone()),
+            Err(_) => Text::from(String::from_utf8_lossy(bytes).into_owned()),
+        };
+        return Some(Body { text, bytes: bytes.len(), truncated: false });
     }
     let mut cut = max;
     // Step back over a UTF-8 sequence the cut would split (continuation bytes are 10xxxxxx).
@@ -265,19 +377,26 @@ pub fn body(bytes: &[u8], max: usize) -> Option<Body> {
     }
     let mut text = String::from_utf8_lossy(&bytes[..cut]).into_owned();
     text.push_str(&format!("…[truncated: {} bytes in all]", bytes.len()));
-    Some(Body { text, bytes: bytes.len(), truncated: true })
+    Some(Body { text: Text::from(text), bytes: bytes.len(), truncated: true })
 }
 
-/// The host's time now, as the journal's `wall_time` (`2026-11-29T07:12:03.456Z`), and as a
-/// JST datetime for the server journal's `at`.
-pub fn wall_now() -> (String, JstDateTime) {
-    let since_epoch = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default();
-    let secs = i64::try_from(since_epoch.as_secs()).unwrap_or(i64::MAX);
-    let jst = JstDateTime::from_seconds(secs.saturating_add(9 * 3600));
-    let utc = JstDateTime::from_seconds(secs).to_iso();
-    // `to_iso` of the UTC seconds gives `…T07:12:03+09:00`; keep the civil part.
-    let civil = &utc[..utc.len() - "+09:00".len()];
-    (format!("{civil}.{:03}Z", since_epoch.subsec_millis()), jst)
+/// The host's time now, as the journal keeps it ([`wall_time_text`]), and as a JST datetime
+/// for the server journal's `at`.
+pub fn wall_now() -> (SystemTime, JstDateTime) {
+    let now = SystemTime::now();
+    (now, JstDateTime::from_unix_seconds(unix_seconds(now)))
+}
+
+fn unix_seconds(t: SystemTime) -> i64 {
+    let since_epoch = t.duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default();
+    i64::try_from(since_epoch.as_secs()).unwrap_or(i64::MAX)
+}
+
+/// A journal's `wall_time`: UTC with milliseconds, `2026-11-29T07:12:03.456Z`.
+pub fn wall_time_text(t: SystemTime) -> String {
+    let millis = t.duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default().subsec_millis();
+    // The UTC seconds read as if they were JST: the civil fields of UTC.
+    format!("{}.{millis:03}Z", &*JstDateTime::from_seconds(unix_seconds(t)).naive_text())
 }
 
 #[cfg(test)]
@@ -288,17 +407,17 @@ mod tests {
     fn entry(function: &str, status: u16, body: &str) -> Entry {
         Entry {
             seq: 0,
-            at: "2026-11-28T09:00:00+0900".into(),
-            wall_time: String::new(),
-            method: "POST".into(),
+            at: JstDateTime::parse_rms("2026-11-28T09:00:00+0900").unwrap(),
+            wall_time: SystemTime::UNIX_EPOCH,
+            method: Method::POST,
             path: "/p".into(),
             query: None,
-            function: function.into(),
+            function: FunctionId::parse(function).unwrap(),
             status,
             codes: vec![],
             request_id: None,
             auth_problem: None,
-            request_headers: BTreeMap::new(),
+            request_headers: KeptHeaders::default(),
             request_body: super::body(body.as_bytes(), 100),
             response_body: None,
         }
@@ -403,8 +522,38 @@ mod tests {
 
     #[test]
     fn wall_time_is_utc_with_milliseconds() {
-        let (wall, _) = wall_now();
+        let wall = wall_time_text(wall_now().0);
         assert_eq!(wall.len(), "2026-11-29T07:12:03.456Z".len(), "{wall}");
         assert!(wall.ends_with('Z'));
+        let t = SystemTime::UNIX_EPOCH + Duration::from_millis(1_795_996_800_007);
+        assert_eq!(wall_time_text(t), "2026-11-30T00:00:00.007Z");
+    }
+
+    #[test]
+    fn kept_headers_share_one_string_and_mask_the_credentials() {
+        let mut headers = HeaderMap::new();
+        let auth = crate::auth::esa_header("SP123456_Secret", "SL123456_License");
+        headers.insert(header::AUTHORIZATION, auth.parse().unwrap());
+        headers.insert(header::CONTENT_TYPE, "application/json".parse().unwrap());
+        headers.insert(header::COOKIE, "a=b".parse().unwrap());
+        let kept = kept_headers(&headers);
+        let expected: BTreeMap<String, String> = [
+            ("authorization".to_string(), mask_authorization(&auth)),
+            ("content-type".to_string(), "application/json".to_string()),
+        ]
+        .into();
+        assert_eq!(kept.to_map(), expected, "no cookie, the key masked");
+    }
+
+    #[test]
+    fn a_body_within_the_limit_shares_its_buffer_and_a_cut_one_does_not() {
+        let answer = Bytes::from_static("{\"a\":\"ああ\"}".as_bytes());
+        let kept = shared_body(&answer, 100).unwrap();
+        assert_eq!(kept.text.as_str().as_ptr(), answer.as_ptr(), "the same bytes, not a copy");
+        assert_eq!((kept.bytes, kept.truncated), (answer.len(), false));
+        let cut = shared_body(&answer, 8).unwrap();
+        assert_eq!(cut.text, "{\"a\":\"…[truncated: 14 bytes in all]");
+        let invalid = shared_body(&Bytes::from_static(b"\xff{}"), 100).unwrap();
+        assert_eq!(invalid.text, "\u{fffd}{}");
     }
 }

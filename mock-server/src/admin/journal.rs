@@ -4,7 +4,7 @@
 
 use super::{shop, AdminError, AdminPath, AdminResult};
 use crate::control::{Journal, JournalBody, JournalEntry, JournalQuery};
-use crate::journal::{answer_waiting, Body, Entry, Filter, Page, SERVER_JOURNAL_LIMIT};
+use crate::journal::{answer_waiting, wall_time_text, Body, Entry, Filter, Page, SERVER_JOURNAL_LIMIT};
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, Uri};
@@ -22,20 +22,21 @@ fn filter(uri: &Uri) -> Result<Filter, AdminError> {
 
 /// The journal's page as the control plane answers it.
 fn answer(page: Page, limit: usize) -> Journal {
-    let body = |b: Body| JournalBody { text: b.text, bytes: b.bytes, truncated: b.truncated };
+    // The journal keeps values and shared bytes; they are spelled out here, when read.
+    let body = |b: Body| JournalBody { text: b.text.to_string(), bytes: b.bytes, truncated: b.truncated };
     let entry = |e: Entry| JournalEntry {
         seq: e.seq,
-        at: e.at,
-        wall_time: e.wall_time,
-        method: e.method,
+        at: e.at.to_rms(),
+        wall_time: wall_time_text(e.wall_time),
+        method: e.method.to_string(),
         path: e.path,
         query: e.query,
-        function: e.function,
+        function: e.function.as_str().to_string(),
         status: e.status,
         codes: e.codes,
-        request_id: e.request_id,
+        request_id: e.request_id.map(|id| id.to_string()),
         auth_problem: e.auth_problem,
-        request_headers: e.request_headers,
+        request_headers: e.request_headers.to_map(),
         request_body: e.request_body.map(body),
         response_body: e.response_body.map(body),
     };

@@ -11,15 +11,17 @@ use crate::auth::{self, GatewayError};
 use crate::domain::function::FunctionId;
 use crate::domain::shop::Shop;
 use crate::domain::time::JstDateTime;
-use crate::journal::{self, Entry as JournalEntry, SERVER_BODY_LIMIT, SERVER_JOURNAL_LIMIT};
+use crate::journal::{self, Entry as JournalEntry, KeptHeaders, RequestId, SERVER_BODY_LIMIT, SERVER_JOURNAL_LIMIT};
 use crate::logs::RequestNote;
 use crate::settings::{Api, GatewaySettings};
 use crate::AppState;
 use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
+use serde::Serialize;
 use serde_json::{json, Value};
-use std::time::Instant;
+use std::cell::RefCell;
+use std::time::{Instant, SystemTime};
 
 /// Largest request body read (RMS requests are small; getOrder with 100 numbers is ~3 KB).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -28,19 +30,68 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 #[derive(Debug, Clone)]
 pub struct RmsReply {
     pub status: u16,
-    /// None for 204.
-    pub body: Option<Value>,
+    body: ReplyBody,
+}
+
+/// What an answer carries: the hot paths (getOrder, searchOrder, items.get, inventory get)
+/// serialise typed data straight to bytes; the others build a JSON tree, serialised once
+/// when the answer is sent.
+#[derive(Debug, Clone)]
+enum ReplyBody {
+    /// 204
+    None,
+    Tree(Value),
+    /// Already serialised, with its message codes (there is no tree to read them from).
+    Encoded {
+        bytes: Bytes,
+        codes: Vec<String>,
+    },
 }
 
 impl RmsReply {
+    /// An answer built as a JSON tree.
     pub fn json(status: u16, body: Value) -> Self {
-        RmsReply { status, body: Some(body) }
+        RmsReply { status, body: ReplyBody::Tree(body) }
     }
 
-    /// The codes a support engineer looks for in the journal, whatever the envelope.
-    pub fn codes(&self) -> Vec<String> {
-        self.body.as_ref().map(message_codes).unwrap_or_default()
+    /// An answer without a body (204).
+    pub fn empty(status: u16) -> Self {
+        RmsReply { status, body: ReplyBody::None }
     }
+
+    /// An answer serialised now from typed data whose fields are in wire order; `codes` are
+    /// its message codes, as [`message_codes`] would read them from the JSON.
+    pub fn encoded(status: u16, body: &impl Serialize, codes: Vec<String>) -> Self {
+        RmsReply { status, body: ReplyBody::Encoded { bytes: encode(body), codes } }
+    }
+
+    /// The status, the body's bytes (none for 204) and its message codes.
+    fn into_wire(self) -> (u16, Option<Bytes>, Vec<String>) {
+        match self.body {
+            ReplyBody::None => (self.status, None, Vec::new()),
+            ReplyBody::Tree(v) => (self.status, Some(encode(&v)), message_codes(&v)),
+            ReplyBody::Encoded { bytes, codes } => (self.status, Some(bytes), codes),
+        }
+    }
+}
+
+/// Serialises an answer into this worker thread's reused buffer, then into exactly sized
+/// shared bytes: one allocation per answer, and the journal keeps a handle on the same bytes.
+pub fn encode(body: &impl Serialize) -> Bytes {
+    /// Kept between answers; one that grew past this (a getOrder of 100 orders) is let go.
+    const KEEP: usize = 256 * 1024;
+    thread_local!(static BUFFER: RefCell<Vec<u8>> = RefCell::new(Vec::with_capacity(16 * 1024)));
+    BUFFER.with_borrow_mut(|buf| {
+        buf.clear();
+        // Our answers have string keys and no fallible `Serialize`: writing to a Vec cannot fail.
+        let written = serde_json::to_writer(&mut *buf, body);
+        debug_assert!(written.is_ok(), "{written:?}");
+        let bytes = Bytes::copy_from_slice(buf);
+        if buf.capacity() > KEEP {
+            *buf = Vec::with_capacity(16 * 1024);
+        }
+        bytes
+    })
 }
 
 /// The message codes of any RMS answer, in order: the order API's `MessageModelList[].messageCode`
@@ -133,22 +184,25 @@ pub async fn handle_rms(
             let answer = shop.with(|s| {
                 seen.auth_problem = auth::refusal_note(auth_header, &err, Some(&s.profile().shop_id));
                 let reply = gateway_reply(&err, &s.settings().gateway);
-                journaled(s, &call, &seen, reply, None)
+                journaled(s, call, seen, reply, None)
             });
             return answer.into_response(content_type);
         }
         Err((err, None)) => {
             // No shop to blame: the server's own journal keeps it.
             seen.auth_problem = auth::refusal_note(auth_header, &err, None);
-            let reply = gateway_reply(&err, &GatewaySettings::default());
-            let codes = reply.codes();
-            let text = reply.body.as_ref().map(Value::to_string);
-            let mut entry = seen.entry(&call, reply.status, &codes, text.as_deref(), None, None, SERVER_BODY_LIMIT);
-            entry.at = seen.wall_jst.to_rms();
+            let (status, bytes, codes) = gateway_reply(&err, &GatewaySettings::default()).into_wire();
+            let note = RequestNote::for_line(|| RequestNote {
+                shop: None,
+                function: Some(call.function.as_str()),
+                codes: codes.clone(),
+                auth: seen.auth_problem.clone(),
+            });
+            let at = seen.wall_jst;
+            let mut entry = seen.entry(call, status, codes, bytes.as_ref(), None, None, SERVER_BODY_LIMIT);
+            entry.at = at;
             app.server_journal.with(|j| j.record(SERVER_JOURNAL_LIMIT, entry));
-            let note =
-                RequestNote { shop: None, function: Some(call.function.as_str()), codes, auth: seen.auth_problem };
-            let answer = Answer { status: reply.status, body: text, request_id: None, shop_now: None, note };
+            let answer = Answer { status, body: bytes, request_id: None, shop_now: None, note };
             return answer.into_response(content_type);
         }
     };
@@ -163,12 +217,10 @@ pub async fn handle_rms(
         } else {
             None
         };
-        err.map(|e| {
-            let reply = gateway_reply(&e, &s.settings().gateway);
-            journaled(s, &call, &seen, reply, None)
-        })
+        err.map(|e| gateway_reply(&e, &s.settings().gateway))
     });
-    if let Some(answer) = refused {
+    if let Some(reply) = refused {
+        let answer = shop.with(|s| journaled(s, call, seen, reply, None));
         return answer.into_response(content_type);
     }
 
@@ -178,17 +230,17 @@ pub async fn handle_rms(
     let kept = body.as_ref().ok().cloned();
     let answer = shop.with(|s| {
         let reply = op(s, Request { headers, body, query });
-        journaled(s, &call, &seen, reply, kept.as_deref())
+        journaled(s, call, seen, reply, kept.as_ref())
     });
     answer.into_response(content_type)
 }
 
 /// What the journal keeps of a request besides its body, taken before any lock.
 struct Seen {
-    headers: std::collections::BTreeMap<String, String>,
+    headers: KeptHeaders,
     query: Option<String>,
-    wall_time: String,
-    wall_jst: crate::domain::time::JstDateTime,
+    wall_time: SystemTime,
+    wall_jst: JstDateTime,
     auth_problem: Option<String>,
 }
 
@@ -207,30 +259,30 @@ impl Seen {
     /// The journal entry (its `seq` and `at` are the journal's and the shop's to set).
     #[allow(clippy::too_many_arguments)]
     fn entry(
-        &self,
-        call: &Call,
+        self,
+        call: Call,
         status: u16,
-        codes: &[String],
-        response: Option<&str>,
-        request: Option<&[u8]>,
-        request_id: Option<String>,
+        codes: Vec<String>,
+        response: Option<&Bytes>,
+        request: Option<&Bytes>,
+        request_id: Option<RequestId>,
         body_limit: usize,
     ) -> JournalEntry {
         JournalEntry {
             seq: 0,
-            at: String::new(),
-            wall_time: self.wall_time.clone(),
-            method: call.method.as_str().to_string(),
-            path: call.path.clone(),
-            query: self.query.clone(),
-            function: call.function.as_str().to_string(),
+            at: self.wall_jst,
+            wall_time: self.wall_time,
+            method: call.method,
+            path: call.path,
+            query: self.query,
+            function: call.function,
             status,
-            codes: codes.to_vec(),
+            codes,
             request_id,
-            auth_problem: self.auth_problem.clone(),
-            request_headers: self.headers.clone(),
-            request_body: request.and_then(|b| journal::body(b, body_limit)),
-            response_body: response.and_then(|b| journal::body(b.as_bytes(), body_limit)),
+            auth_problem: self.auth_problem,
+            request_headers: self.headers,
+            request_body: request.and_then(|b| journal::shared_body(b, body_limit)),
+            response_body: response.and_then(|b| journal::shared_body(b, body_limit)),
         }
     }
 }
@@ -239,46 +291,40 @@ impl Seen {
 struct Answer {
     status: u16,
     /// The serialised body (none for 204).
-    body: Option<String>,
-    request_id: Option<String>,
+    body: Option<Bytes>,
+    request_id: Option<RequestId>,
     /// The shop's virtual now, for the `Date` and `Timestamp` headers, so a client that reads
     /// the server's time sees the shop's clock (none: no shop is known, and the host's clock
-    /// stands in: hyper writes `Date`, [`respond_text`] `Timestamp`).
+    /// stands in: hyper writes `Date`, [`respond_bytes`] `Timestamp`).
     shop_now: Option<JstDateTime>,
-    note: RequestNote,
+    note: Option<RequestNote>,
 }
 
 impl Answer {
     fn into_response(self, content_type: &'static str) -> Response {
-        let mut resp = respond_text(self.status, self.body, content_type, self.request_id);
-        if let Some(now) = self.shop_now {
-            for (name, value) in [(header::DATE, http_date(now)), (TIMESTAMP, timestamp(now))] {
-                if let Ok(value) = HeaderValue::from_str(&value) {
-                    resp.headers_mut().insert(name, value);
-                }
-            }
+        let mut resp = respond_bytes(self.status, self.body, content_type, self.request_id, self.shop_now);
+        if let Some(note) = self.note {
+            resp.extensions_mut().insert(note);
         }
-        resp.extensions_mut().insert(self.note);
         resp
     }
 }
 
 /// Records the answer in the shop's journal and issues its `RequestId`. The body is
-/// serialised here once, for the journal and the response alike.
-fn journaled(s: &mut Shop, call: &Call, seen: &Seen, reply: RmsReply, request: Option<&[u8]>) -> Answer {
-    let codes = reply.codes();
-    let text = reply.body.as_ref().map(Value::to_string);
+/// serialised here once, for the journal and the response alike (they share the bytes).
+fn journaled(s: &mut Shop, call: Call, seen: Seen, reply: RmsReply, request: Option<&Bytes>) -> Answer {
+    let (status, bytes, codes) = reply.into_wire();
     let request_id = s.next_request_id();
     let limit = s.settings().journal_body_limit;
-    let entry = seen.entry(call, reply.status, &codes, text.as_deref(), request, Some(request_id.clone()), limit);
-    s.record_request(entry);
-    let note = RequestNote {
+    let note = RequestNote::for_line(|| RequestNote {
         shop: Some(s.profile().shop_id.clone()),
         function: Some(call.function.as_str()),
-        codes,
+        codes: codes.clone(),
         auth: seen.auth_problem.clone(),
-    };
-    Answer { status: reply.status, body: text, request_id: Some(request_id), shop_now: Some(s.now()), note }
+    });
+    let entry = seen.entry(call, status, codes, bytes.as_ref(), request, Some(request_id), limit);
+    s.record_request(entry);
+    Answer { status, body: bytes, request_id: Some(request_id), shop_now: Some(s.now()), note }
 }
 
 /// An HTTP-date (RFC 9110 IMF-fixdate): `Sat, 28 Nov 2026 00:00:00 GMT`.
@@ -320,42 +366,99 @@ async fn read_body(headers: &HeaderMap, mut body: Body) -> Result<Bytes, BodyErr
 /// (auth-and-limits.md §9, order-api.md §0).
 const TIMESTAMP: header::HeaderName = header::HeaderName::from_static("timestamp");
 
-/// `t` in UTC as the `Timestamp` header writes it.
-fn timestamp(t: JstDateTime) -> String {
-    let (y, mo, d, h, mi, s) = JstDateTime::from_seconds(t.seconds() - 9 * 3600).civil();
-    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}")
+/// The `Date` and `Timestamp` values of the second `t`, made once per second and worker
+/// thread: answers in a row are mostly of the same second (always, on a manual clock), and a
+/// cached `HeaderValue` is handed out without copying.
+fn time_headers(t: JstDateTime) -> (HeaderValue, HeaderValue) {
+    thread_local!(static LAST: RefCell<Option<(JstDateTime, HeaderValue, HeaderValue)>> = const { RefCell::new(None) });
+    LAST.with_borrow_mut(|last| match last {
+        Some((second, date, timestamp)) if *second == t => (date.clone(), timestamp.clone()),
+        _ => {
+            let utc = JstDateTime::from_seconds(t.seconds() - 9 * 3600).naive_text();
+            // Both are ASCII: the conversions cannot fail.
+            let date = HeaderValue::from_str(&http_date(t)).unwrap_or(HeaderValue::from_static(""));
+            let timestamp = HeaderValue::from_str(&utc).unwrap_or(HeaderValue::from_static(""));
+            *last = Some((t, date.clone(), timestamp.clone()));
+            (date, timestamp)
+        }
+    })
 }
 
 /// Builds the HTTP response with the headers real RMS answers carry (auth-and-limits.md §9).
-/// `Timestamp` is the host's time here; answers of a known shop replace it with the shop's
-/// clock ([`Answer::into_response`]).
-pub fn respond(reply: RmsReply, content_type: &'static str, request_id: Option<String>) -> Response {
-    respond_text(reply.status, reply.body.as_ref().map(Value::to_string), content_type, request_id)
+/// `Timestamp` is the host's time here; answers of a known shop carry the shop's clock in
+/// `Date` and `Timestamp` ([`Answer::into_response`]).
+pub fn respond(reply: RmsReply, content_type: &'static str, request_id: Option<RequestId>) -> Response {
+    let (status, bytes, _) = reply.into_wire();
+    respond_bytes(status, bytes, content_type, request_id, None)
 }
 
-fn respond_text(status: u16, body: Option<String>, content_type: &'static str, request_id: Option<String>) -> Response {
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+/// The response: `shop_now` gives `Date` and `Timestamp`; without it `Timestamp` is the
+/// host's time and hyper writes `Date`.
+fn respond_bytes(
+    status: u16,
+    body: Option<Bytes>,
+    content_type: &'static str,
+    request_id: Option<RequestId>,
+    shop_now: Option<JstDateTime>,
+) -> Response {
     let mut resp = match body {
-        Some(text) => (status, text).into_response(),
-        None => status.into_response(),
+        Some(bytes) => Response::new(Body::from(bytes)),
+        None => Response::new(Body::empty()),
     };
+    *resp.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let h = resp.headers_mut();
+    // Room for every header below at once, instead of growing the map twice.
+    h.reserve(12);
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache,no-store"));
     h.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
-    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     // The rest of a real capture's headers that a client may read (order-api.md §0). The
     // fake compresses nothing; `Vary` is there because real answers carry it.
     h.insert(header::SERVER, HeaderValue::from_static("openresty"));
-    h.insert("x-xss-protection", HeaderValue::from_static("1; mode=block"));
+    h.insert(header::X_XSS_PROTECTION, HeaderValue::from_static("1; mode=block"));
     h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
-    if let Ok(now) = HeaderValue::from_str(&timestamp(journal::wall_now().1)) {
-        h.insert(TIMESTAMP, now);
+    let (date, timestamp) = time_headers(shop_now.unwrap_or_else(|| journal::wall_now().1));
+    h.insert(TIMESTAMP, timestamp);
+    if let Some(id) = request_id {
+        let mut text = StackText::default();
+        if std::fmt::Write::write_fmt(&mut text, format_args!("{id}")).is_ok() {
+            if let Ok(id) = HeaderValue::from_bytes(text.as_bytes()) {
+                h.insert("requestid", id);
+            }
+        }
     }
-    if let Some(id) = request_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
-        h.insert("requestid", id);
+    if shop_now.is_some() {
+        h.insert(header::DATE, date);
     }
     resp
+}
+
+/// A short text formatted on the stack (a `RequestId` for its header).
+struct StackText {
+    buf: [u8; 64],
+    len: usize,
+}
+
+impl Default for StackText {
+    fn default() -> Self {
+        StackText { buf: [0; 64], len: 0 }
+    }
+}
+
+impl StackText {
+    fn as_bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+}
+
+impl std::fmt::Write for StackText {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        self.buf.get_mut(self.len..end).ok_or(std::fmt::Error)?.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
 }
 
 /// The answer for a path under `/es/` that no RMS API serves.

@@ -141,7 +141,7 @@ pub fn error(e: ApiError) -> RmsReply {
 }
 
 pub fn no_content() -> RmsReply {
-    RmsReply { status: 204, body: None }
+    RmsReply::empty(204)
 }
 
 /// The JSON body of a write: media type, presence and syntax checked.

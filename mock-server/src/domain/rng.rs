@@ -48,12 +48,45 @@ impl Rng {
 
 /// A stable 64-bit hash of a string (FNV-1a), used to derive a shop's default seed.
 pub fn seed_from(s: &str) -> u64 {
-    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+    let mut fnv = Fnv(FNV_OFFSET);
+    fnv.add(s);
+    fnv.0
+}
+
+/// [`seed_from`] of the text `args` would format, without building the text.
+pub fn seed_from_args(args: std::fmt::Arguments<'_>) -> u64 {
+    let mut fnv = Fnv(FNV_OFFSET);
+    let _ = std::fmt::Write::write_fmt(&mut fnv, args);
+    fnv.0
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a over the bytes written to it.
+struct Fnv(u64);
+
+impl Fnv {
+    fn add(&mut self, s: &str) {
+        self.0 = s.bytes().fold(self.0, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    }
+}
+
+impl std::fmt::Write for Fnv {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.add(s);
+        Ok(())
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_seed_from_formatted_parts_is_the_seed_of_the_text() {
+        assert_eq!(seed_from_args(format_args!("{}:{}", 42, 7)), seed_from("42:7"));
+        assert_eq!(seed_from_args(format_args!("")), seed_from(""));
+    }
 
     #[test]
     fn same_seed_gives_the_same_stream() {

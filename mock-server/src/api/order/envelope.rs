@@ -2,7 +2,8 @@
 //! [, orderNumber]}]`, and the body shapes each operation answers with.
 
 use crate::domain::order_ops::{Refusal, SenderField};
-use serde_json::{json, Map, Value};
+use serde::ser::{Serialize, SerializeStruct, Serializer};
+use serde_json::{Map, Value};
 
 /// One `MessageModel`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,27 +53,44 @@ impl Message {
         self
     }
 
+    /// The message as a JSON tree, for answers built as trees.
     pub fn to_json(&self) -> Value {
-        let mut m = Map::new();
-        m.insert("messageType".into(), json!(self.kind));
-        m.insert("messageCode".into(), json!(self.code));
-        m.insert("message".into(), json!(self.text));
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+}
+
+/// `{messageType, messageCode, message[, orderNumber][, requestId][, dataNumber,
+/// shippingDetailId]}`, in that order.
+impl Serialize for Message {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let optional = usize::from(self.order_number.is_some())
+            + usize::from(self.request_id.is_some())
+            + if self.row.is_some() { 2 } else { 0 };
+        let mut m = s.serialize_struct("MessageModel", 3 + optional)?;
+        m.serialize_field("messageType", self.kind)?;
+        m.serialize_field("messageCode", &self.code)?;
+        m.serialize_field("message", &self.text)?;
         if let Some(n) = &self.order_number {
-            m.insert("orderNumber".into(), json!(n));
+            m.serialize_field("orderNumber", n)?;
         }
         if let Some(r) = &self.request_id {
-            m.insert("requestId".into(), json!(r));
+            m.serialize_field("requestId", r)?;
         }
         if let Some((d, id)) = self.row {
-            m.insert("dataNumber".into(), json!(d));
-            m.insert("shippingDetailId".into(), json!(id));
+            m.serialize_field("dataNumber", &d)?;
+            m.serialize_field("shippingDetailId", &id)?;
         }
-        Value::Object(m)
+        m.end()
     }
 }
 
 pub fn message_list(msgs: &[Message]) -> Value {
     Value::Array(msgs.iter().map(Message::to_json).collect())
+}
+
+/// The codes of `msgs`, for the journal and the log line of a typed answer.
+pub fn codes(msgs: &[Message]) -> Vec<String> {
+    msgs.iter().map(|m| m.code.clone()).collect()
 }
 
 /// A body with `MessageModelList` placed among `keys` (in order), every other key `null`:

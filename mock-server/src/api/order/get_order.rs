@@ -2,13 +2,27 @@
 //! (order-api.md §3.2). The answer is `{version (v6+), MessageModelList, OrderModelList}` in
 //! that order (§0); each `OrderModel` is built by [`order_model`].
 
-use super::envelope::{message_list, Message};
-use super::model::{order_model, Version};
+use super::envelope::{codes, Message};
+use super::model::{order_model, Each, OrderModel, Version};
 use super::OrderOp;
 use crate::api::RmsReply;
+use crate::domain::order::Order;
 use crate::domain::order_ops::MAX_ORDERS_PER_REQUEST;
 use crate::domain::shop::Shop;
+use serde::Serialize;
 use serde_json::{Map, Value};
+
+/// The answer, keys in wire order; `version` comes first, as in Rakuten's own v9 samples
+/// (order-api.md §0), from version 6 on.
+#[derive(Serialize)]
+struct GetOrderAnswer<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    version: Option<u8>,
+    #[serde(rename = "MessageModelList")]
+    messages: &'a [Message],
+    #[serde(rename = "OrderModelList")]
+    orders: Each<'a, &'a Order, (&'a Shop, Version), OrderModel<'a>>,
+}
 
 pub fn get_order(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
     let mut f = op.fields(shop, body);
@@ -23,26 +37,25 @@ pub fn get_order(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>) -> Rm
     };
     let version = Version::new(version as u8);
 
-    let mut models = Vec::new();
+    let shop: &Shop = shop;
+    let mut found = Vec::with_capacity(numbers.len());
     let mut missing = Vec::new();
     for n in &numbers {
         match shop.retrievable_order(n) {
-            Some(o) => models.push(order_model(o, shop, version)),
+            Some(o) => found.push(o),
             None => missing.push(Message::info(op.code, "102", "受注情報が取得できませんでした。").for_order(n)),
         }
     }
-    let mut msgs = Vec::new();
-    if !models.is_empty() {
-        msgs.push(Message::info(op.code, "101", format!("受注情報取得に成功しました。(取得件数{}件)", models.len())));
+    let mut msgs = Vec::with_capacity(1 + missing.len());
+    if !found.is_empty() {
+        msgs.push(Message::info(op.code, "101", format!("受注情報取得に成功しました。(取得件数{}件)", found.len())));
     }
     msgs.extend(missing);
 
-    // `version` comes first, as in Rakuten's own v9 samples (order-api.md §0).
-    let mut out = Map::new();
-    if version.has_top_level_version() {
-        out.insert("version".into(), Value::from(version.get()));
-    }
-    out.insert("MessageModelList".into(), message_list(&msgs));
-    out.insert("OrderModelList".into(), Value::Array(models));
-    RmsReply::json(200, Value::Object(out))
+    let answer = GetOrderAnswer {
+        version: version.has_top_level_version().then_some(version.get()),
+        messages: &msgs,
+        orders: Each::new(&found, (shop, version), |o, (shop, version)| order_model(o, shop, version)),
+    };
+    RmsReply::encoded(200, &answer, codes(&msgs))
 }

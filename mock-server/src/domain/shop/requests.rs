@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::domain::function::FunctionId;
-use crate::journal::Entry as JournalEntry;
+use crate::journal::{Entry as JournalEntry, RequestId};
 use crate::settings::ShopSettings;
 use std::time::Instant;
 
@@ -25,7 +25,7 @@ impl Shop {
     /// Records an answered request in the journal, stamped with the shop's virtual now; the
     /// journal keeps `journal_limit` entries.
     pub fn record_request(&mut self, mut entry: JournalEntry) {
-        entry.at = self.now.to_rms();
+        entry.at = self.now;
         self.journal.record(self.settings.journal_limit, entry);
     }
 
@@ -40,17 +40,10 @@ impl Shop {
     }
 
     /// A fresh id for a response's `RequestId` header.
-    pub fn next_request_id(&mut self) -> String {
+    pub fn next_request_id(&mut self) -> RequestId {
         self.request_seq += 1;
-        let h = crate::domain::rng::seed_from(&format!("{}:{}", self.seed, self.request_seq));
-        format!(
-            "{:08x}-{:04x}-4{:03x}-a{:03x}-{:012x}",
-            h >> 32,
-            (h >> 16) & 0xffff,
-            h & 0xfff,
-            self.request_seq & 0xfff,
-            self.request_seq
-        )
+        let hash = crate::domain::rng::seed_from_args(format_args!("{}:{}", self.seed, self.request_seq));
+        RequestId::new(hash, self.request_seq)
     }
 
     /// Replaces the settings (already validated). Takes effect for the next request.
@@ -61,3 +54,4 @@ impl Shop {
         self.settings = settings;
     }
 }
+
