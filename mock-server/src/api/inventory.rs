@@ -15,6 +15,8 @@ use axum::body::Body;
 use axum::extract::{OriginalUri, State};
 use axum::http::{HeaderMap, Method};
 use axum::response::Response;
+use super::rest::Iso;
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 use std::collections::HashSet;
 
@@ -132,7 +134,7 @@ fn run(f: Function, v21: bool, raw_m: &str, raw_v: &str, shop: &mut Shop, req: &
                         .inventory()
                         .get(&m, raw_v)
                         .ok_or_else(|| vec![ApiError::not_found(&format!("manageNumber={m}, variantId={raw_v}"))])?;
-                    Ok(RmsReply::json(200, record_json(&m, raw_v, rec, v21)))
+                    Ok(RmsReply::encoded(200, &record(&m, raw_v, rec, v21), Vec::new()))
                 }
                 Function::Upsert => {
                     let body = rest::json_body(req).map_err(one)?;
@@ -169,11 +171,11 @@ fn run(f: Function, v21: bool, raw_m: &str, raw_v: &str, shop: &mut Shop, req: &
                 return Err(errs);
             }
             // Unknown pairs are left out (inventory-api.md §6, [I]).
-            let out: Vec<Value> = keys
+            let inventories: Vec<RecordAnswer<'_>> = keys
                 .iter()
-                .filter_map(|(m, v)| shop.inventory().get(m, v).map(|r| record_json(m, v, r, v21)))
+                .filter_map(|(m, v)| shop.inventory().get(m, v).map(|r| record(m, v, r, v21)))
                 .collect();
-            Ok(RmsReply::json(200, json!({ "inventories": out })))
+            Ok(RmsReply::encoded(200, &Inventories { inventories }, Vec::new()))
         }
         Function::Range => {
             let mut min = None;
@@ -221,8 +223,8 @@ fn run(f: Function, v21: bool, raw_m: &str, raw_v: &str, shop: &mut Shop, req: &
                     None,
                 )));
             }
-            let out: Vec<Value> = found.iter().map(|((m, v), r)| record_json(m, v, r, v21)).collect();
-            Ok(RmsReply::json(200, json!({ "inventories": out })))
+            let inventories: Vec<RecordAnswer<'_>> = found.iter().map(|((m, v), r)| record(m, v, r, v21)).collect();
+            Ok(RmsReply::encoded(200, &Inventories { inventories }, Vec::new()))
         }
         Function::BulkUpsert => {
             let body = rest::json_body(req).map_err(one)?;
@@ -436,20 +438,48 @@ fn parse_extras(
     extras
 }
 
-fn record_json(m: &str, v: &str, r: &StockRecord, v21: bool) -> Value {
-    let mut o = Map::new();
-    o.insert("manageNumber".into(), json!(m));
-    o.insert("variantId".into(), json!(v));
-    o.insert("quantity".into(), json!(r.quantity));
-    if v21 {
-        if let Some((n, b)) = r.extras.operation_lead_time {
-            o.insert("operationLeadTime".into(), json!({"normalDeliveryTimeId": n, "backOrderDeliveryTimeId": b}));
-        }
-        if let Some(ids) = &r.extras.ship_from_ids {
-            o.insert("shipFromIds".into(), json!(ids));
-        }
+/// One inventory record as get, bulk-get and range answer it, keys in wire order; the 2.1
+/// fields only on 2.1 paths, and only when set.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RecordAnswer<'a> {
+    manage_number: &'a str,
+    variant_id: &'a str,
+    quantity: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    operation_lead_time: Option<LeadTime>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ship_from_ids: Option<&'a [i64]>,
+    created: Iso,
+    updated: Iso,
+}
+
+/// `operationLeadTime`
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LeadTime {
+    normal_delivery_time_id: Option<i64>,
+    back_order_delivery_time_id: Option<i64>,
+}
+
+fn record<'a>(m: &'a str, v: &'a str, r: &'a StockRecord, v21: bool) -> RecordAnswer<'a> {
+    RecordAnswer {
+        manage_number: m,
+        variant_id: v,
+        quantity: r.quantity,
+        operation_lead_time: r
+            .extras
+            .operation_lead_time
+            .filter(|_| v21)
+            .map(|(n, b)| LeadTime { normal_delivery_time_id: n, back_order_delivery_time_id: b }),
+        ship_from_ids: r.extras.ship_from_ids.as_deref().filter(|_| v21),
+        created: Iso(r.created),
+        updated: Iso(r.updated),
     }
-    o.insert("created".into(), json!(r.created.to_iso()));
-    o.insert("updated".into(), json!(r.updated.to_iso()));
-    Value::Object(o)
+}
+
+/// bulk-get's and range's answer.
+#[derive(Serialize)]
+struct Inventories<'a> {
+    inventories: Vec<RecordAnswer<'a>>,
 }

@@ -9,7 +9,18 @@ use crate::domain::catalog::gate::GateRefusal;
 use crate::domain::inventory::{StockRefusal, StockRefusalKind};
 use axum::http::header;
 use axum::response::Response;
+use crate::domain::time::JstDateTime;
+use serde::{Serialize, Serializer};
 use serde_json::{json, Map, Value};
+
+/// A datetime as the item and inventory APIs write it: `2026-11-28T09:00:00+09:00`.
+pub struct Iso(pub JstDateTime);
+
+impl Serialize for Iso {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0.iso_text())
+    }
+}
 
 /// An Item/Inventory API error: `{"code","message","metadata":{"details","propertyPath"}}` +
 /// status.

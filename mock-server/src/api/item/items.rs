@@ -9,7 +9,9 @@ use crate::domain::item::settings::{InventorySettingsUpdate, StockFeaturesUpdate
 use crate::domain::item::{manage_number, Item, ItemData, ItemRefusal, ItemViolation, OrderedMap, MAX_VARIANTS};
 use crate::domain::shop::Shop;
 use crate::settings::NotFoundWording;
-use serde_json::{json, Map, Value};
+use crate::api::rest::Iso;
+use serde::Serialize;
+use serde_json::{json, Value};
 
 type Answer = Result<RmsReply, Vec<ApiError>>;
 
@@ -29,17 +31,27 @@ fn item_not_found(shop: &Shop, manage_number: &str) -> Vec<ApiError> {
     }
 }
 
-/// The item as items.get answers it: `manageNumber`, the model in its order, then
-/// `created` and `updated`.
-pub fn item_json(item: &Item) -> Value {
-    let mut m = Map::new();
-    m.insert("manageNumber".into(), json!(item.manage_number));
-    if let Ok(Value::Object(data)) = serde_json::to_value(item.data()) {
-        m.extend(data);
+/// The item as items.get answers it: `manageNumber`, the model in its order (a `None` field
+/// left out), then `created` and `updated`; written straight from the stored item.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ItemAnswer<'a> {
+    manage_number: &'a str,
+    #[serde(flatten)]
+    data: &'a ItemData,
+    created: Iso,
+    updated: Iso,
+}
+
+impl<'a> ItemAnswer<'a> {
+    pub fn of(item: &'a Item) -> Self {
+        ItemAnswer { manage_number: &item.manage_number, data: item.data(), created: Iso(item.created), updated: Iso(item.updated) }
     }
-    m.insert("created".into(), json!(item.created.to_iso()));
-    m.insert("updated".into(), json!(item.updated.to_iso()));
-    Value::Object(m)
+}
+
+/// [`ItemAnswer`] as a JSON tree (items.search places it among other keys).
+pub fn item_json(item: &Item) -> Value {
+    serde_json::to_value(ItemAnswer::of(item)).unwrap_or_else(|_| json!({}))
 }
 
 /// The item's data as JSON, for merging a patch into it.
@@ -70,7 +82,7 @@ fn rule_errors(violations: &[ItemViolation], data_ids: Vec<String>) -> Vec<ApiEr
 /// items.get, as far as it has caught up with the writes (`item_get_lag_seconds`).
 pub fn get(shop: &Shop, manage_number: &str) -> Answer {
     let item = shop.item_for_get(manage_number).ok_or_else(|| item_not_found(shop, manage_number))?;
-    Ok(RmsReply::json(200, item_json(item)))
+    Ok(RmsReply::encoded(200, &ItemAnswer::of(item), Vec::new()))
 }
 
 /// items.upsert: 201 + `{"manageNumber"}` when created, 204 when replaced.
@@ -162,8 +174,14 @@ pub fn bulk_get(shop: &Shop, req: &Request<'_>) -> Answer {
         return Err(errs);
     }
     // The same copy as items.get, so the same lag (inferred).
-    let results: Vec<Value> = numbers.iter().filter_map(|m| shop.item_for_get(m)).map(item_json).collect();
-    Ok(RmsReply::json(200, json!({ "results": results })))
+    let results: Vec<ItemAnswer<'_>> = numbers.iter().filter_map(|m| shop.item_for_get(m)).map(ItemAnswer::of).collect();
+    Ok(RmsReply::encoded(200, &BulkAnswer { results }, Vec::new()))
+}
+
+/// items.bulk.get's answer.
+#[derive(Serialize)]
+struct BulkAnswer<'a> {
+    results: Vec<ItemAnswer<'a>>,
 }
 
 /// items.inventory-related-settings.get

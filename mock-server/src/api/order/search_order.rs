@@ -1,6 +1,6 @@
 //! searchOrder (受注検索): order numbers matching a filter, paged (order-api.md §3.1).
 
-use super::envelope::{message_list, Message};
+use super::envelope::{codes, Message};
 use super::OrderOp;
 use crate::api::RmsReply;
 use crate::domain::order::{DateType, OrderProgress};
@@ -10,34 +10,50 @@ use crate::domain::search::{
 };
 use crate::domain::shop::Shop;
 use crate::settings::SortDirection;
-use serde_json::{json, Map, Value};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// The answer, keys in wire order.
+#[derive(Serialize)]
+struct SearchAnswer<'a, N> {
+    #[serde(rename = "orderNumberList")]
+    order_numbers: &'a [N],
+    #[serde(rename = "MessageModelList")]
+    messages: &'a [Message],
+    #[serde(rename = "PaginationResponseModel")]
+    pagination: Pagination,
+}
+
+/// `PaginationResponseModel`: all `null` when nothing matched.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Pagination {
+    total_records_amount: Option<usize>,
+    total_pages: Option<usize>,
+    request_page: Option<usize>,
+}
 
 pub fn search_order(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
     match parse(op, shop, body) {
         Ok(q) => {
             let page = shop.search_orders(&q);
-            if page.total == 0 {
-                return RmsReply::json(
-                    200,
-                    json!({
-                        "orderNumberList": [],
-                        "MessageModelList": message_list(&[Message::info(op.code, "102", "注文検索に成功しました。(検索結果０件)")]),
-                        "PaginationResponseModel": {"totalRecordsAmount": null, "totalPages": null, "requestPage": null},
-                    }),
-                );
-            }
-            RmsReply::json(
-                200,
-                json!({
-                    "orderNumberList": page.order_numbers,
-                    "MessageModelList": message_list(&[Message::info(op.code, "101", "注文検索に成功しました。")]),
-                    "PaginationResponseModel": {
-                        "totalRecordsAmount": page.total,
-                        "totalPages": page.total_pages,
-                        "requestPage": page.page,
-                    },
-                }),
-            )
+            let found = page.total > 0;
+            let message = if found {
+                Message::info(op.code, "101", "注文検索に成功しました。")
+            } else {
+                Message::info(op.code, "102", "注文検索に成功しました。(検索結果０件)")
+            };
+            let messages = [message];
+            let answer = SearchAnswer {
+                order_numbers: &page.order_numbers,
+                messages: &messages,
+                pagination: Pagination {
+                    total_records_amount: found.then_some(page.total),
+                    total_pages: found.then_some(page.total_pages),
+                    request_page: found.then_some(page.page),
+                },
+            };
+            RmsReply::encoded(200, &answer, codes(&messages))
         }
         Err(errors) => op.bad_request(&errors),
     }
