@@ -132,7 +132,8 @@ fn bare() {
         );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         println!("listening on http://{}", listener.local_addr().unwrap());
-        axum::serve(listener, app).await.unwrap();
+        // Stops cleanly on Ctrl-C, so that a profiler it runs under writes its report.
+        axum::serve(listener, app).with_graceful_shutdown(async { tokio::signal::ctrl_c().await.unwrap() }).await.unwrap();
     });
 }
 
