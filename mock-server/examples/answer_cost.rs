@@ -194,6 +194,8 @@ async fn rms_request(target: &str, port: u16) -> Vec<u8> {
         }
         "items_get" => get("/es/2.0/items/manage-numbers/tshirt-basic"),
         "inventory_get" => get("/es/2.1/inventories/manage-numbers/tshirt-basic/variants/m-black"),
+        // The anchor's fixed bytes (for `--port` runs against `answer_cost bare`).
+        "bare" => format!("GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n").into_bytes(),
         other => panic!("unknown target {other}; one of {TARGETS:?}"),
     }
 }

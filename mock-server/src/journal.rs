@@ -17,7 +17,7 @@
 use crate::domain::function::{FunctionId, OrderOperation};
 use crate::domain::time::JstDateTime;
 use axum::body::Bytes;
-use axum::http::{header, HeaderMap, Method};
+use axum::http::{header, HeaderMap, HeaderValue, Method};
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
@@ -75,10 +75,31 @@ impl RequestId {
     }
 }
 
+impl RequestId {
+    /// The text, `{:08x}-{:04x}-4{:03x}-a{:03x}-{:012x}` of (hash >> 32, hash >> 16, hash,
+    /// seq, seq), written digit by digit: every answer carries one.
+    pub fn text(&self) -> [u8; 36] {
+        fn hex(out: &mut [u8], mut n: u64) {
+            for b in out.iter_mut().rev() {
+                *b = b"0123456789abcdef"[(n & 0xf) as usize];
+                n >>= 4;
+            }
+        }
+        let (h, seq) = (self.hash, self.seq);
+        let mut t = *b"00000000-0000-4000-a000-000000000000";
+        hex(&mut t[0..8], h >> 32);
+        hex(&mut t[9..13], (h >> 16) & 0xffff);
+        hex(&mut t[15..18], h & 0xfff);
+        hex(&mut t[20..23], seq & 0xfff);
+        hex(&mut t[24..36], seq);
+        t
+    }
+}
+
 impl std::fmt::Display for RequestId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (h, seq) = (self.hash, self.seq);
-        write!(f, "{:08x}-{:04x}-4{:03x}-a{:03x}-{:012x}", h >> 32, (h >> 16) & 0xffff, h & 0xfff, seq & 0xfff, seq)
+        // ASCII hex digits and dashes only.
+        f.write_str(std::str::from_utf8(&self.text()).unwrap_or_default())
     }
 }
 
@@ -299,16 +320,26 @@ impl ServerJournal {
     }
 }
 
-/// The request headers worth keeping, the credentials masked, in one allocation.
+/// The request headers worth keeping, the credentials masked, in one allocation. One pass
+/// over the request's headers (a lookup per kept name would hash each name again).
 pub fn kept_headers(headers: &HeaderMap) -> KeptHeaders {
+    let kept_index = |name: &header::HeaderName| KEPT_HEADERS.iter().position(|k| *k == name.as_str());
     let mut kept = KeptHeaders::default();
-    let len: usize = KEPT_HEADERS.iter().filter_map(|name| headers.get(*name)).map(|v| v.len()).sum();
+    let mut len = 0;
+    let mut found: [Option<&HeaderValue>; KEPT_HEADERS.len()] = [None; KEPT_HEADERS.len()];
+    for (name, value) in headers {
+        // The first value of a repeated header, as `HeaderMap::get` gives it.
+        if let Some(slot) = kept_index(name).map(|i| &mut found[i]).filter(|slot| slot.is_none()) {
+            *slot = Some(value);
+            len += value.len();
+        }
+    }
     kept.text.reserve_exact(len);
-    for (i, name) in KEPT_HEADERS.iter().enumerate() {
-        let Some(v) = headers.get(*name) else { continue };
+    for (i, value) in found.iter().enumerate() {
+        let Some(v) = value else { continue };
         let v = String::from_utf8_lossy(v.as_bytes());
         let start = kept.text.len();
-        if *name == header::AUTHORIZATION.as_str() {
+        if KEPT_HEADERS[i] == header::AUTHORIZATION.as_str() {
             mask_authorization_into(&v, &mut kept.text);
         } else {
             kept.text.push_str(&v);
@@ -360,13 +391,24 @@ pub fn body(bytes: &[u8], max: usize) -> Option<Body> {
 /// as a handle on `bytes` (no copy); a cut one is copied, so that a large answer's buffer is
 /// not kept alive for its first bytes.
 pub fn shared_body(bytes: &Bytes, max: usize) -> Option<Body> {
+    kept_body(bytes, max, false)
+}
+
+/// [`shared_body`] of an answer this server serialised: JSON from `serde_json`, UTF-8 by
+/// construction, so it is not checked again (on every request; a reader still checks).
+pub fn answer_body(bytes: &Bytes, max: usize) -> Option<Body> {
+    kept_body(bytes, max, true)
+}
+
+fn kept_body(bytes: &Bytes, max: usize, known_utf8: bool) -> Option<Body> {
     if bytes.is_empty() {
         return None;
     }
     if bytes.len() <= max {
-        let text = match std::str::from_utf8(bytes) {
-            Ok(_) => Text(bytes.clone()),
-            Err(_) => Text::from(String::from_utf8_lossy(bytes).into_owned()),
+        let text = if known_utf8 || std::str::from_utf8(bytes).is_ok() {
+            Text(bytes.clone())
+        } else {
+            Text::from(String::from_utf8_lossy(bytes).into_owned())
         };
         return Some(Body { text, bytes: bytes.len(), truncated: false });
     }
@@ -527,6 +569,21 @@ mod tests {
         assert!(wall.ends_with('Z'));
         let t = SystemTime::UNIX_EPOCH + Duration::from_millis(1_795_996_800_007);
         assert_eq!(wall_time_text(t), "2026-11-30T00:00:00.007Z");
+    }
+
+    #[test]
+    fn a_request_id_reads_as_its_formatted_parts() {
+        for (hash, seq) in [(0, 1), (u64::MAX, 4096), (0x1234_5678_9abc_def0, 0xfff_ffff_ffff), (7, u64::MAX)] {
+            let expected = format!(
+                "{:08x}-{:04x}-4{:03x}-a{:03x}-{:012x}",
+                hash >> 32,
+                (hash >> 16) & 0xffff,
+                hash & 0xfff,
+                seq & 0xfff,
+                seq & 0xffff_ffff_ffff
+            );
+            assert_eq!(RequestId::new(hash, seq).to_string(), expected);
+        }
     }
 
     #[test]

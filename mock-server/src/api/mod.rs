@@ -282,7 +282,7 @@ impl Seen {
             auth_problem: self.auth_problem,
             request_headers: self.headers,
             request_body: request.and_then(|b| journal::shared_body(b, body_limit)),
-            response_body: response.and_then(|b| journal::shared_body(b, body_limit)),
+            response_body: response.and_then(|b| journal::answer_body(b, body_limit)),
         }
     }
 }
@@ -366,6 +366,9 @@ async fn read_body(headers: &HeaderMap, mut body: Body) -> Result<Bytes, BodyErr
 /// (auth-and-limits.md §9, order-api.md §0).
 const TIMESTAMP: header::HeaderName = header::HeaderName::from_static("timestamp");
 
+/// The header that carries a [`RequestId`].
+const REQUEST_ID: header::HeaderName = header::HeaderName::from_static("requestid");
+
 /// The `Date` and `Timestamp` values of the second `t`, made once per second and worker
 /// thread: answers in a row are mostly of the same second (always, on a manual clock), and a
 /// cached `HeaderValue` is handed out without copying.
@@ -420,45 +423,13 @@ fn respond_bytes(
     h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
     let (date, timestamp) = time_headers(shop_now.unwrap_or_else(|| journal::wall_now().1));
     h.insert(TIMESTAMP, timestamp);
-    if let Some(id) = request_id {
-        let mut text = StackText::default();
-        if std::fmt::Write::write_fmt(&mut text, format_args!("{id}")).is_ok() {
-            if let Ok(id) = HeaderValue::from_bytes(text.as_bytes()) {
-                h.insert("requestid", id);
-            }
-        }
+    if let Some(id) = request_id.and_then(|id| HeaderValue::from_bytes(&id.text()).ok()) {
+        h.insert(REQUEST_ID, id);
     }
     if shop_now.is_some() {
         h.insert(header::DATE, date);
     }
     resp
-}
-
-/// A short text formatted on the stack (a `RequestId` for its header).
-struct StackText {
-    buf: [u8; 64],
-    len: usize,
-}
-
-impl Default for StackText {
-    fn default() -> Self {
-        StackText { buf: [0; 64], len: 0 }
-    }
-}
-
-impl StackText {
-    fn as_bytes(&self) -> &[u8] {
-        &self.buf[..self.len]
-    }
-}
-
-impl std::fmt::Write for StackText {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        let end = self.len + s.len();
-        self.buf.get_mut(self.len..end).ok_or(std::fmt::Error)?.copy_from_slice(s.as_bytes());
-        self.len = end;
-        Ok(())
-    }
 }
 
 /// The answer for a path under `/es/` that no RMS API serves.
