@@ -62,7 +62,12 @@ impl RmsReply {
     /// An answer serialised now from typed data whose fields are in wire order; `codes` are
     /// its message codes, as [`message_codes`] would read them from the JSON.
     pub fn encoded(status: u16, body: &impl Serialize, codes: Vec<String>) -> Self {
-        RmsReply { status, body: ReplyBody::Encoded { bytes: encode(body), codes } }
+        Self::bytes(status, encode(body), codes)
+    }
+
+    /// An answer already serialised (by [`encode_with`]), with its message codes.
+    pub fn bytes(status: u16, bytes: Bytes, codes: Vec<String>) -> Self {
+        RmsReply { status, body: ReplyBody::Encoded { bytes, codes } }
     }
 
     /// The status, the body's bytes (none for 204) and its message codes.
@@ -78,20 +83,30 @@ impl RmsReply {
 /// Serialises an answer into this worker thread's reused buffer, then into exactly sized
 /// shared bytes: one allocation per answer, and the journal keeps a handle on the same bytes.
 pub fn encode(body: &impl Serialize) -> Bytes {
+    encode_with(|buf| write_json(buf, body))
+}
+
+/// [`encode`] of what `write` writes: an answer assembled from parts (getOrder's kept models).
+pub fn encode_with(write: impl FnOnce(&mut Vec<u8>)) -> Bytes {
     /// Kept between answers; one that grew past this (a getOrder of 100 orders) is let go.
     const KEEP: usize = 256 * 1024;
     thread_local!(static BUFFER: RefCell<Vec<u8>> = RefCell::new(Vec::with_capacity(16 * 1024)));
     BUFFER.with_borrow_mut(|buf| {
         buf.clear();
-        // Our answers have string keys and no fallible `Serialize`: writing to a Vec cannot fail.
-        let written = serde_json::to_writer(&mut *buf, body);
-        debug_assert!(written.is_ok(), "{written:?}");
+        write(buf);
         let bytes = Bytes::copy_from_slice(buf);
         if buf.capacity() > KEEP {
             *buf = Vec::with_capacity(16 * 1024);
         }
         bytes
     })
+}
+
+/// Appends `value`'s JSON to `buf`.
+pub fn write_json(buf: &mut Vec<u8>, value: &impl Serialize) {
+    // Our answers have string keys and no fallible `Serialize`: writing to a Vec cannot fail.
+    let written = serde_json::to_writer(buf, value);
+    debug_assert!(written.is_ok(), "{written:?}");
 }
 
 /// The message codes of any RMS answer, in order: the order API's `MessageModelList[].messageCode`

@@ -41,6 +41,27 @@ pub struct OrderBook {
     /// (status, order datetime, idx): the integration's everyday query, `dateType 1` +
     /// `orderProgressList [100]`, reads exactly the page it needs from here.
     by_status: BTreeSet<(OrderProgress, JstDateTime, usize)>,
+    /// Each order's [`Stamp`], renewed by every insert and update.
+    stamps: Vec<Stamp>,
+}
+
+/// Which version of an order this is: renewed whenever the order changes, and never the same
+/// for two versions of any order in the process (shops come and go; stamps are not reused).
+/// Whoever keeps something derived from an order (the wire's encoded models) knows it is
+/// still current while the stamp is the same.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Stamp(u64);
+
+impl Stamp {
+    fn next() -> Stamp {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        Stamp(NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+    }
+
+    /// The stamp as a number (for hashing into a cache).
+    pub fn get(self) -> u64 {
+        self.0
+    }
 }
 
 impl Default for OrderBook {
@@ -51,6 +72,7 @@ impl Default for OrderBook {
             by_number: HashMap::new(),
             by_date: Default::default(),
             by_status: BTreeSet::new(),
+            stamps: Vec::new(),
         }
     }
 }
@@ -71,6 +93,11 @@ impl OrderBook {
         self.orders.iter()
     }
 
+    /// The current [`Stamp`] of the order at a position.
+    pub fn stamp(&self, idx: usize) -> Stamp {
+        self.stamps[idx]
+    }
+
     /// The position of an order number.
     pub fn find(&self, number: &str) -> Option<usize> {
         self.by_number.get(number).copied()
@@ -84,6 +111,7 @@ impl OrderBook {
         }
         self.by_number.insert(order.number.clone(), idx);
         self.orders.push(order);
+        self.stamps.push(Stamp::next());
         self.index(idx);
         idx
     }
@@ -92,6 +120,7 @@ impl OrderBook {
     pub fn update<R>(&mut self, idx: usize, f: impl FnOnce(&mut Order) -> R) -> R {
         self.unindex(idx);
         let r = f(&mut self.orders[idx]);
+        self.stamps[idx] = Stamp::next();
         self.index(idx);
         r
     }
@@ -212,6 +241,20 @@ mod tests {
             shop.place_order(&line, 1, Some(at)).unwrap();
         }
         shop
+    }
+
+    #[test]
+    fn a_change_renews_the_order_s_stamp_and_no_two_shops_share_one() {
+        let mut shop = shop_with(3);
+        let other = shop_with(3);
+        let stamps = |s: &crate::domain::shop::Shop| (0..3).map(|i| s.orders().stamp(i)).collect::<Vec<_>>();
+        let before = stamps(&shop);
+        assert!(stamps(&other).iter().all(|s| !before.contains(s)), "stamps are unique in the process");
+        let number = shop.orders().get(1).number.clone();
+        shop.confirm_orders(&[number]);
+        let after = stamps(&shop);
+        assert_eq!((after[0], after[2]), (before[0], before[2]), "untouched orders keep their stamps");
+        assert_ne!(after[1], before[1]);
     }
 
     #[test]

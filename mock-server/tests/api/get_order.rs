@@ -276,3 +276,35 @@ async fn cancel_due_date_follows_unconfirmed_cancel_days_and_the_per_status_sett
     let (status, v) = app.patch_settings(json!({"cancel_due_date": {"250": "none"}})).await;
     assert_eq!(status, 400, "no status 250: {v}");
 }
+
+/// getOrder keeps each order's encoded model between calls (clients poll the same orders);
+/// every change to the order, another version, and every setting the model reads show at once
+/// all the same.
+#[tokio::test]
+async fn asking_again_shows_every_change_to_the_order_and_to_the_settings_the_model_reads() {
+    let app = spawn(shop()).await;
+    let n = app.place_one(1).await;
+    let first = app.order_model(&n, 9).await;
+    assert_eq!(app.order_model(&n, 9).await, first, "nothing changed: the same model");
+    assert_eq!(first["orderProgress"], 100);
+
+    app.confirm(&[&n]).await;
+    let confirmed = app.order_model(&n, 9).await;
+    assert_eq!(confirmed["orderProgress"], 200);
+    assert!(confirmed["shopOrderCfmDatetime"].is_string(), "{confirmed}");
+    let (_, v) = app.order("updateOrderMemo", json!({"orderNumber": n, "memo": "gift"})).await;
+    assert_eq!(codes(&v), ["ORDER_EXT_API_UPDATE_ORDERMEMO_INFO_101"]);
+    assert_eq!(app.order_model(&n, 9).await["memo"], "gift");
+    let v5 = app.order_model(&n, 5).await;
+    assert!(v5["PackageModelList"][0]["ItemModelList"][0].get("SkuModelList").is_none(), "{v5}");
+
+    let item = |model: &Value| model["PackageModelList"][0]["ItemModelList"][0].clone();
+    assert_eq!(item(&app.order_model(&n, 9).await)["SkuModelList"][0]["variantId"], "m-black");
+    let (status, _) = app.patch_settings(json!({"sku_migrated": false})).await;
+    assert_eq!(status, 200);
+    assert_eq!(item(&app.order_model(&n, 9).await)["SkuModelList"], json!([]), "SKU migration is read at once");
+    assert!(app.order_model(&n, 9).await["cancelDueDate"].is_string());
+    let (status, _) = app.patch_settings(json!({"cancel_due_date": {"200": "none"}})).await;
+    assert_eq!(status, 200);
+    assert!(app.order_model(&n, 9).await["cancelDueDate"].is_null(), "the cancel-due rules are read at once");
+}

@@ -3,26 +3,16 @@
 //! that order (§0); each `OrderModel` is built by [`order_model`].
 
 use super::envelope::{codes, Message};
-use super::model::{order_model, Each, OrderModel, Version};
+use super::model::{order_model, ModelSettings, Version};
 use super::OrderOp;
-use crate::api::RmsReply;
+use crate::api::{encode_with, write_json, RmsReply};
 use crate::domain::order::Order;
 use crate::domain::order_ops::MAX_ORDERS_PER_REQUEST;
+use crate::domain::search::Stamp;
 use crate::domain::shop::Shop;
-use serde::Serialize;
 use serde_json::{Map, Value};
-
-/// The answer, keys in wire order; `version` comes first, as in Rakuten's own v9 samples
-/// (order-api.md §0), from version 6 on.
-#[derive(Serialize)]
-struct GetOrderAnswer<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    version: Option<u8>,
-    #[serde(rename = "MessageModelList")]
-    messages: &'a [Message],
-    #[serde(rename = "OrderModelList")]
-    orders: Each<'a, &'a Order, (&'a Shop, Version), OrderModel<'a>>,
-}
+use std::cell::RefCell;
+use std::io::Write;
 
 pub fn get_order(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
     let mut f = op.fields(shop, body);
@@ -38,11 +28,16 @@ pub fn get_order(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>) -> Rm
     let version = Version::new(version as u8);
 
     let shop: &Shop = shop;
+    // Each order with its current stamp, for the kept encodings.
+    let stamped = |n: &str| {
+        let order = shop.retrievable_order(n)?;
+        Some((order, shop.orders().stamp(shop.orders().find(n)?)))
+    };
     let mut found = Vec::with_capacity(numbers.len());
     let mut missing = Vec::new();
     for n in &numbers {
-        match shop.retrievable_order(n) {
-            Some(o) => found.push(o),
+        match stamped(n) {
+            Some(found_order) => found.push(found_order),
             None => missing.push(Message::info(op.code, "102", "受注情報が取得できませんでした。").for_order(n)),
         }
     }
@@ -52,10 +47,99 @@ pub fn get_order(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>) -> Rm
     }
     msgs.extend(missing);
 
-    let answer = GetOrderAnswer {
-        version: version.has_top_level_version().then_some(version.get()),
-        messages: &msgs,
-        orders: Each::new(&found, (shop, version), |o, (shop, version)| order_model(o, shop, version)),
-    };
-    RmsReply::encoded(200, &answer, codes(&msgs))
+    // `{"version", "MessageModelList", "OrderModelList"}`, written here from its parts so that
+    // each order's model can come from the kept encodings.
+    let settings = ModelSettings::of(shop);
+    let bytes = encode_with(|buf| {
+        buf.push(b'{');
+        if version.has_top_level_version() {
+            // `version` comes first, as in Rakuten's own v9 samples (order-api.md §0).
+            let _ = write!(buf, "\"version\":{},", version.get());
+        }
+        buf.extend_from_slice(b"\"MessageModelList\":");
+        write_json(buf, &msgs);
+        buf.extend_from_slice(b",\"OrderModelList\":[");
+        for (i, (order, stamp)) in found.iter().enumerate() {
+            if i > 0 {
+                buf.push(b',');
+            }
+            write_model(buf, order, *stamp, &settings, version);
+        }
+        buf.extend_from_slice(b"]}");
+    });
+    RmsReply::bytes(200, bytes, codes(&msgs))
+}
+
+/// An encoded `OrderModel`, kept with what it was made from.
+struct Kept {
+    stamp: Stamp,
+    version: Version,
+    settings: ModelSettings,
+    json: Box<[u8]>,
+}
+
+/// How many encoded models each worker thread keeps (at most `KEPT_MAX_BYTES` each): about a
+/// megabyte per thread at worst. A slot is chosen by the stamp and version; a newer model
+/// simply replaces what was there.
+const KEPT_SLOTS: usize = 256;
+const KEPT_MAX_BYTES: usize = 16 * 1024;
+
+/// Writes the model of `order` (whose current stamp is `stamp`) in version `version`. The same
+/// stamp means the same order content ([`Stamp`]), and the model depends on nothing but the
+/// order, the version and [`ModelSettings`], so an encoding kept under the same three is the
+/// same bytes: clients that ask for the same order again (polling, retries) get a copy instead
+/// of a serialisation.
+fn write_model(buf: &mut Vec<u8>, order: &Order, stamp: Stamp, settings: &ModelSettings, version: Version) {
+    thread_local!(static KEPT: RefCell<Vec<Option<Kept>>> = RefCell::new((0..KEPT_SLOTS).map(|_| None).collect()));
+    let slot = (stamp.get().wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ u64::from(version.get())) as usize % KEPT_SLOTS;
+    KEPT.with_borrow_mut(|kept| {
+        match &kept[slot] {
+            Some(k) if k.stamp == stamp && k.version == version && k.settings == *settings => {
+                buf.extend_from_slice(&k.json);
+            }
+            _ => {
+                let start = buf.len();
+                write_json(buf, &order_model(order, settings, version));
+                let json = &buf[start..];
+                if json.len() <= KEPT_MAX_BYTES {
+                    kept[slot] = Some(Kept { stamp, version, settings: settings.clone(), json: json.into() });
+                }
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::setup::{ItemDoc, OrderDoc, ShopDocument};
+
+    /// More orders than slots, so slots are shared: whatever was kept, each order is written
+    /// as its own model, in each version, before and after it changes.
+    #[test]
+    fn a_kept_model_is_only_ever_the_model_of_the_same_order_version_and_settings() {
+        let mut doc = ShopDocument::new("123456").item(ItemDoc::new("t", "Tシャツ").variant("m", 1980, 9999));
+        for _ in 0..KEPT_SLOTS + 44 {
+            doc = doc.order(OrderDoc::new().line("t", "m", 1));
+        }
+        let mut shop = doc.build("test").unwrap();
+        let check = |shop: &Shop| {
+            let settings = ModelSettings::of(shop);
+            for idx in 0..shop.orders().len() {
+                let (order, stamp) = (shop.orders().get(idx), shop.orders().stamp(idx));
+                for version in [Version::new(9), Version::new(4)] {
+                    for _ in 0..2 {
+                        let mut written = Vec::new();
+                        write_model(&mut written, order, stamp, &settings, version);
+                        let fresh = serde_json::to_vec(&order_model(order, &settings, version)).unwrap();
+                        assert_eq!(written, fresh, "order {idx} v{}", version.get());
+                    }
+                }
+            }
+        };
+        check(&shop);
+        let numbers: Vec<String> = shop.orders().iter().map(|o| o.number.clone()).collect();
+        shop.confirm_orders(&numbers[..100]);
+        check(&shop);
+    }
 }

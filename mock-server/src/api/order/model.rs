@@ -39,6 +39,7 @@ use crate::domain::order::{Carrier, ChangeReason, Coupon, DueDate, Order, OrderI
 use crate::domain::order_view::{SkuView, TaxSummary};
 use crate::domain::shop::Shop;
 use crate::domain::time::{JstDate, JstDateTime};
+use crate::settings::CancelDueDates;
 use serde::{Serialize, Serializer};
 use std::fmt::Display;
 
@@ -138,6 +139,22 @@ fn since<T>(v: u8, first: u8, value: T) -> Option<T> {
 
 fn until<T>(v: u8, last: u8, value: T) -> Option<T> {
     (v <= last).then_some(value)
+}
+
+/// Every shop setting an `OrderModel` depends on; nothing else of the shop is read. A model
+/// is a function of the order, the version and these alone, which is what lets getOrder keep
+/// encoded models (`get_order.rs`): a setting added here is part of that cache's key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ModelSettings {
+    sku_migrated: bool,
+    cancel_due_date: CancelDueDates,
+}
+
+impl ModelSettings {
+    pub fn of(shop: &Shop) -> Self {
+        let s = shop.settings();
+        ModelSettings { sku_migrated: s.sku_migrated, cancel_due_date: s.cancel_due_date.clone() }
+    }
 }
 
 /// What the models of one answer share: the version and the shop settings they follow.
@@ -241,9 +258,9 @@ pub struct OrderModel<'a> {
 }
 
 /// One `OrderModel` of getOrder version `v`.
-pub fn order_model<'a>(o: &'a Order, shop: &Shop, v: Version) -> OrderModel<'a> {
+pub fn order_model<'a>(o: &'a Order, settings: &ModelSettings, v: Version) -> OrderModel<'a> {
     let v = v.get();
-    let cx = Cx { v, sku_migrated: shop.settings().sku_migrated };
+    let cx = Cx { v, sku_migrated: settings.sku_migrated };
     OrderModel {
         order_number: &o.number,
         order_progress: o.progress.code(),
@@ -254,7 +271,7 @@ pub fn order_model<'a>(o: &'a Order, shop: &Shop, v: Version) -> OrderModel<'a> 
         order_fix_datetime: o.order_fix_datetime.map(Rms),
         shipping_inst_datetime: o.shipping_inst_datetime.map(Rms),
         shipping_cmpl_rpt_datetime: o.shipping_cmpl_rpt_datetime.map(Rms),
-        cancel_due_date: o.cancel_due_date(&shop.settings().cancel_due_date).map(Day),
+        cancel_due_date: o.cancel_due_date(&settings.cancel_due_date).map(Day),
         delivery_date: o.delivery_date.map(Day),
         shipping_term: o.shipping_term,
         remarks: o.remarks.as_deref(),
