@@ -11,9 +11,8 @@ use crate::domain::item;
 use crate::domain::shop::Shop;
 use crate::settings::Api;
 use crate::AppState;
-use axum::body::Body;
-use axum::extract::{OriginalUri, State};
-use axum::http::{HeaderMap, Method};
+use axum::extract::State;
+use axum::http::Method;
 use axum::response::Response;
 use super::rest::Iso;
 use serde::Serialize;
@@ -74,48 +73,46 @@ fn variant_id(raw: &str, path: &str) -> Result<(), ApiError> {
     item::variant_id(raw).map_err(|k| super::item::errors::at(path, k))
 }
 
-fn route(method: &Method, v21: bool, rest: &str) -> Option<(Function, String, String)> {
-    let segs: Vec<&str> = rest.split('/').collect();
-    let none = String::new;
-    Some(match (method.as_str(), segs.as_slice()) {
-        ("GET", ["manage-numbers", m, "variants", v]) if !m.is_empty() && !v.is_empty() => {
-            (Function::Get, m.to_string(), v.to_string())
+/// Which function a method and path call, with the manageNumber and variantId in the path.
+fn route<'p>(method: &Method, v21: bool, rest: &'p str) -> Option<(Function, &'p str, &'p str)> {
+    let mut segs = rest.split('/');
+    let segs = [segs.next(), segs.next(), segs.next(), segs.next(), segs.next()];
+    let pair = |m: &'p str, v: &'p str| (!m.is_empty() && !v.is_empty()).then_some((m, v));
+    Some(match (method.as_str(), segs) {
+        ("GET" | "PUT" | "DELETE", [Some("manage-numbers"), Some(m), Some("variants"), Some(v), None]) => {
+            let (m, v) = pair(m, v)?;
+            let f = match method.as_str() {
+                "GET" => Function::Get,
+                "PUT" => Function::Upsert,
+                _ => Function::Delete,
+            };
+            (f, m, v)
         }
-        ("PUT", ["manage-numbers", m, "variants", v]) if !m.is_empty() && !v.is_empty() => {
-            (Function::Upsert, m.to_string(), v.to_string())
-        }
-        ("DELETE", ["manage-numbers", m, "variants", v]) if !m.is_empty() && !v.is_empty() => {
-            (Function::Delete, m.to_string(), v.to_string())
-        }
-        ("POST", ["bulk-get"]) => (Function::BulkGet, none(), none()),
-        ("GET", ["bulk-get", "range"]) => (Function::Range, none(), none()),
-        ("POST", ["bulk-upsert"]) => (Function::BulkUpsert, none(), none()),
-        ("GET", ["variant-lists", "manage-numbers", m]) if v21 && !m.is_empty() => {
-            (Function::VariantLists, m.to_string(), none())
+        ("POST", [Some("bulk-get"), None, ..]) => (Function::BulkGet, "", ""),
+        ("GET", [Some("bulk-get"), Some("range"), None, ..]) => (Function::Range, "", ""),
+        ("POST", [Some("bulk-upsert"), None, ..]) => (Function::BulkUpsert, "", ""),
+        ("GET", [Some("variant-lists"), Some("manage-numbers"), Some(m), None, _]) if v21 && !m.is_empty() => {
+            (Function::VariantLists, m, "")
         }
         _ => return None,
     })
 }
 
-async fn inventory_endpoint(
-    State(app): State<AppState>,
-    method: Method,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    let path = uri.path().to_string();
+/// Every Inventory API request comes through here (the whole request, as in `order_endpoint`).
+async fn inventory_endpoint(State(app): State<AppState>, request: axum::extract::Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let path = parts.uri.path();
     let v21 = path.starts_with("/es/2.1/");
     let rest_path = path.get("/es/2.x/inventories/".len()..).unwrap_or("");
-    let Some((function, m, v)) = route(&method, v21, rest_path) else {
+    let Some((function, m, v)) = route(&parts.method, v21, rest_path) else {
         return rest::no_such_path();
     };
-    let call = Call { api: Api::Inventory, function: function.id(), method, path };
-    handle_rms(&app, call, &headers, uri.query(), body, |shop, req| {
+    let call = Call { api: Api::Inventory, function: function.id(), method: parts.method.clone(), path: path.to_string() };
+    handle_rms(&app, call, &parts.headers, parts.uri.query(), body, |shop, req| {
         if let Err(r) = gate::admit(shop.settings(), function.catalog()) {
             return rest::error(ApiError::refused(r));
         }
-        run(function, v21, &m, &v, shop, &req).unwrap_or_else(|errs| rest::errors(&errs))
+        run(function, v21, m, v, shop, &req).unwrap_or_else(|errs| rest::errors(&errs))
     })
     .await
 }
@@ -482,4 +479,29 @@ fn record<'a>(m: &'a str, v: &'a str, r: &'a StockRecord, v21: bool) -> RecordAn
 #[derive(Serialize)]
 struct Inventories<'a> {
     inventories: Vec<RecordAnswer<'a>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_map_to_functions_with_their_manage_number_and_variant_id() {
+        fn r(m: Method, v21: bool, p: &str) -> Option<(Function, &str, &str)> {
+            route(&m, v21, p)
+        }
+        assert_eq!(r(Method::GET, false, "manage-numbers/a/variants/v"), Some((Function::Get, "a", "v")));
+        assert_eq!(r(Method::PUT, false, "manage-numbers/a/variants/v"), Some((Function::Upsert, "a", "v")));
+        assert_eq!(r(Method::DELETE, true, "manage-numbers/a/variants/v"), Some((Function::Delete, "a", "v")));
+        assert_eq!(r(Method::POST, false, "manage-numbers/a/variants/v"), None);
+        assert_eq!(r(Method::GET, false, "manage-numbers//variants/v"), None);
+        assert_eq!(r(Method::GET, false, "manage-numbers/a/variants/v/"), None);
+        assert_eq!(r(Method::POST, false, "bulk-get"), Some((Function::BulkGet, "", "")));
+        assert_eq!(r(Method::GET, false, "bulk-get/range"), Some((Function::Range, "", "")));
+        assert_eq!(r(Method::GET, false, "bulk-get/range/"), None);
+        assert_eq!(r(Method::POST, false, "bulk-upsert"), Some((Function::BulkUpsert, "", "")));
+        assert_eq!(r(Method::GET, true, "variant-lists/manage-numbers/a"), Some((Function::VariantLists, "a", "")));
+        assert_eq!(r(Method::GET, false, "variant-lists/manage-numbers/a"), None, "2.1 only");
+        assert_eq!(r(Method::GET, true, "variant-lists/manage-numbers/"), None);
+    }
 }

@@ -424,27 +424,57 @@ fn respond_bytes(
         None => Response::new(Body::empty()),
     };
     *resp.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let h = resp.headers_mut();
-    // Room for every header below at once, instead of growing the map twice.
-    h.reserve(12);
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache,no-store"));
-    h.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    // The rest of a real capture's headers that a client may read (order-api.md §0). The
-    // fake compresses nothing; `Vary` is there because real answers carry it.
-    h.insert(header::SERVER, HeaderValue::from_static("openresty"));
-    h.insert(header::X_XSS_PROTECTION, HeaderValue::from_static("1; mode=block"));
-    h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
     let (date, timestamp) = time_headers(shop_now.unwrap_or_else(|| journal::wall_now().1));
-    h.insert(TIMESTAMP, timestamp);
-    if let Some(id) = request_id.and_then(|id| HeaderValue::from_bytes(&id.text()).ok()) {
-        h.insert(REQUEST_ID, id);
-    }
-    if shop_now.is_some() {
-        h.insert(header::DATE, date);
+    let request_id = request_id.and_then(|id| HeaderValue::from_bytes(&id.text()).ok());
+    let with_shop = shop_now.is_some() && request_id.is_some();
+    let h = resp.headers_mut();
+    *h = rms_headers(content_type, with_shop);
+    let mut set = |name: &header::HeaderName, value: HeaderValue| {
+        if let Some(slot) = h.get_mut(name) {
+            *slot = value;
+        }
+    };
+    set(&TIMESTAMP, timestamp);
+    if with_shop {
+        set(&REQUEST_ID, request_id.unwrap_or(HeaderValue::from_static("")));
+        set(&header::DATE, date);
     }
     resp
+}
+
+/// The headers of an RMS answer (auth-and-limits.md §9), made once per content type and
+/// cloned per answer: a clone copies the map without hashing a name again. The per-answer
+/// values (`Timestamp`; with a shop, `RequestId` and `Date`) are placeholders here, replaced
+/// in place, so the headers keep this order on the wire.
+fn rms_headers(content_type: &'static str, with_shop: bool) -> HeaderMap {
+    fn template(content_type: &'static str, with_shop: bool) -> HeaderMap {
+        let mut h = HeaderMap::with_capacity(10);
+        h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache,no-store"));
+        h.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+        h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+        // The rest of a real capture's headers that a client may read (order-api.md §0). The
+        // fake compresses nothing; `Vary` is there because real answers carry it.
+        h.insert(header::SERVER, HeaderValue::from_static("openresty"));
+        h.insert(header::X_XSS_PROTECTION, HeaderValue::from_static("1; mode=block"));
+        h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+        h.insert(TIMESTAMP, HeaderValue::from_static(""));
+        if with_shop {
+            h.insert(REQUEST_ID, HeaderValue::from_static(""));
+            h.insert(header::DATE, HeaderValue::from_static(""));
+        }
+        h
+    }
+    static TEMPLATES: std::sync::LazyLock<[HeaderMap; 4]> = std::sync::LazyLock::new(|| {
+        let (order, rest) = (content_type_for(Api::Order), content_type_for(Api::Item));
+        [template(order, false), template(order, true), template(rest, false), template(rest, true)]
+    });
+    match (content_type == content_type_for(Api::Order), content_type == content_type_for(Api::Item)) {
+        (true, _) => TEMPLATES[usize::from(with_shop)].clone(),
+        (_, true) => TEMPLATES[2 + usize::from(with_shop)].clone(),
+        // Every answer has one of the two; another still gets the right headers.
+        _ => template(content_type, with_shop),
+    }
 }
 
 /// The answer for a path under `/es/` that no RMS API serves.

@@ -17,9 +17,8 @@ use crate::domain::item::ItemViolation;
 use crate::domain::shop::Shop;
 use crate::settings::Api;
 use crate::AppState;
-use axum::body::Body;
-use axum::extract::{OriginalUri, State};
-use axum::http::{HeaderMap, Method};
+use axum::extract::State;
+use axum::http::Method;
 use axum::response::Response;
 
 pub fn routes() -> axum::Router<AppState> {
@@ -68,18 +67,23 @@ impl Function {
 }
 
 /// Which function a method and path call, and the manageNumber in the path.
-fn route(method: &Method, rest: &str) -> Option<(Function, String)> {
-    let segs: Vec<&str> = rest.split('/').collect();
-    let f = match (method.as_str(), segs.as_slice()) {
+fn route<'p>(method: &Method, rest: &'p str) -> Option<(Function, &'p str)> {
+    let mut segs = rest.split('/');
+    let segs = [segs.next(), segs.next(), segs.next(), segs.next()];
+    let f = match (method.as_str(), segs) {
         // One client sends `/es/2.0/items/search/?…` (clients.md §2).
-        ("GET", ["search"] | ["search", ""]) => (Function::Search, String::new()),
-        ("POST", ["bulk-get"]) => (Function::BulkGet, String::new()),
-        ("GET", ["manage-numbers", m]) => (Function::Get, m.to_string()),
-        ("PUT", ["manage-numbers", m]) => (Function::Upsert, m.to_string()),
-        ("PATCH", ["manage-numbers", m]) => (Function::Patch, m.to_string()),
-        ("DELETE", ["manage-numbers", m]) => (Function::Delete, m.to_string()),
-        ("GET", ["inventory-related-settings", "manage-numbers", m]) => (Function::SettingsGet, m.to_string()),
-        ("PUT", ["inventory-related-settings", "manage-numbers", m]) => (Function::SettingsUpdate, m.to_string()),
+        ("GET", [Some("search"), None | Some(""), None, _]) => (Function::Search, ""),
+        ("POST", [Some("bulk-get"), None, ..]) => (Function::BulkGet, ""),
+        ("GET", [Some("manage-numbers"), Some(m), None, _]) => (Function::Get, m),
+        ("PUT", [Some("manage-numbers"), Some(m), None, _]) => (Function::Upsert, m),
+        ("PATCH", [Some("manage-numbers"), Some(m), None, _]) => (Function::Patch, m),
+        ("DELETE", [Some("manage-numbers"), Some(m), None, _]) => (Function::Delete, m),
+        ("GET", [Some("inventory-related-settings"), Some("manage-numbers"), Some(m), None]) => {
+            (Function::SettingsGet, m)
+        }
+        ("PUT", [Some("inventory-related-settings"), Some("manage-numbers"), Some(m), None]) => {
+            (Function::SettingsUpdate, m)
+        }
         _ => return None,
     };
     (f.1.is_empty() == matches!(f.0, Function::Search | Function::BulkGet)).then_some(f)
@@ -99,20 +103,17 @@ pub fn violation_error(v: &ItemViolation) -> ApiError {
     errors::violation(v)
 }
 
-async fn item_endpoint(
-    State(app): State<AppState>,
-    method: Method,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    let path = uri.path().to_string();
+/// Every Item API request comes through here (the whole request, as in `order_endpoint`).
+async fn item_endpoint(State(app): State<AppState>, request: axum::extract::Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let path = parts.uri.path();
     let rest_path = path.strip_prefix("/es/2.0/items/").unwrap_or("");
-    let Some((function, manage_number)) = route(&method, rest_path) else {
+    let Some((function, manage_number)) = route(&parts.method, rest_path) else {
         return rest::no_such_path();
     };
-    let call = Call { api: Api::Item, function: function.id(), method, path };
-    handle_rms(&app, call, &headers, uri.query(), body, |shop, req| run(function, &manage_number, shop, req)).await
+    let call = Call { api: Api::Item, function: function.id(), method: parts.method.clone(), path: path.to_string() };
+    let query = parts.uri.query();
+    handle_rms(&app, call, &parts.headers, query, body, |shop, req| run(function, manage_number, shop, req)).await
 }
 
 fn run(function: Function, raw_manage_number: &str, shop: &mut Shop, req: Request<'_>) -> RmsReply {
@@ -146,9 +147,16 @@ mod tests {
 
     #[test]
     fn paths_map_to_functions() {
-        assert_eq!(route(&Method::GET, "search"), Some((Function::Search, String::new())));
-        assert_eq!(route(&Method::GET, "search/"), Some((Function::Search, String::new())));
-        assert_eq!(route(&Method::PUT, "manage-numbers/ABC"), Some((Function::Upsert, "ABC".into())));
+        assert_eq!(route(&Method::GET, "search"), Some((Function::Search, "")));
+        assert_eq!(route(&Method::GET, "search/"), Some((Function::Search, "")));
+        assert_eq!(route(&Method::PUT, "manage-numbers/ABC"), Some((Function::Upsert, "ABC")));
+        assert_eq!(
+            route(&Method::GET, "inventory-related-settings/manage-numbers/abc"),
+            Some((Function::SettingsGet, "abc"))
+        );
+        assert_eq!(route(&Method::GET, "inventory-related-settings/manage-numbers/abc/x"), None);
+        assert_eq!(route(&Method::GET, "search//"), None);
+        assert_eq!(route(&Method::POST, "bulk-get/"), None);
         assert_eq!(route(&Method::GET, "manage-numbers/"), None);
         assert_eq!(route(&Method::POST, "search"), None);
         assert_eq!(route(&Method::GET, "manage-numbers/a/b"), None);

@@ -29,9 +29,8 @@ use crate::domain::function::OrderOperation;
 use crate::domain::shop::Shop;
 use crate::settings::Api;
 use crate::AppState;
-use axum::body::Body;
-use axum::extract::{OriginalUri, State};
-use axum::http::{header, HeaderMap, Method};
+use axum::extract::State;
+use axum::http::{header, Method};
 use axum::response::Response;
 use envelope::{error_body, Message};
 use fields::Fields;
@@ -142,21 +141,18 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/es/2.0/order/{op}/", axum::routing::any(order_endpoint))
 }
 
-/// Every order operation comes through here.
-async fn order_endpoint(
-    State(app): State<AppState>,
-    method: Method,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    let path = uri.path().to_string();
+/// Every order operation comes through here. The whole request is taken as it is (an
+/// extractor per part would copy the headers).
+async fn order_endpoint(State(app): State<AppState>, request: axum::extract::Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let (method, uri, headers) = (parts.method, parts.uri, parts.headers);
+    let path = uri.path();
     // The operation comes from the raw path, not axum's `Path` extractor: a segment that is
     // not UTF-8 once decoded (`%FF`) must meet our 404, never the framework's text/plain 400.
     let rest = path.strip_prefix("/es/2.0/order/").unwrap_or("");
     let op_name = rest.strip_suffix('/').unwrap_or(rest);
     let Some(op) = OrderOperation::from_name(op_name).map(order_op) else {
-        return super::unknown_path(&method, &path);
+        return super::unknown_path(&method, path);
     };
     if method != Method::POST {
         // The manual lists 405 for every operation; RMS operations are all POST.
@@ -167,7 +163,7 @@ async fn order_endpoint(
         resp.headers_mut().insert(header::ALLOW, axum::http::HeaderValue::from_static("POST"));
         return resp;
     }
-    let call = Call { api: Api::Order, function: op.operation.function_id(), method, path };
+    let call = Call { api: Api::Order, function: op.operation.function_id(), method, path: path.to_string() };
     handle_rms(&app, call, &headers, uri.query(), body, |shop, req| run_op(op, shop, req)).await
 }
 
