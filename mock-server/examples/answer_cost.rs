@@ -133,7 +133,10 @@ fn bare() {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         println!("listening on http://{}", listener.local_addr().unwrap());
         // Stops cleanly on Ctrl-C, so that a profiler it runs under writes its report.
-        axum::serve(listener, app).with_graceful_shutdown(async { tokio::signal::ctrl_c().await.unwrap() }).await.unwrap();
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async { tokio::signal::ctrl_c().await.unwrap() })
+            .await
+            .unwrap();
     });
 }
 
@@ -182,7 +185,9 @@ async fn rms_request(target: &str, port: u16) -> Vec<u8> {
         )
         .into_bytes()
     };
-    let get = |path: &str| format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: {AUTH}\r\n\r\n").into_bytes();
+    let get = |path: &str| {
+        format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: {AUTH}\r\n\r\n").into_bytes()
+    };
     let search = r#"{"dateType":1,"startDatetime":"2026-11-01T00:00:00+0900","endDatetime":"2026-11-28T23:59:59+0900","orderProgressList":[100,200,300]}"#;
     match target {
         "search_order" => post("/es/2.0/order/searchOrder/", search),
@@ -301,5 +306,10 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 fn loadavg() -> String {
-    std::fs::read_to_string("/proc/loadavg").unwrap_or_default().split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+    std::fs::read_to_string("/proc/loadavg")
+        .unwrap_or_default()
+        .split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ")
 }

@@ -4,6 +4,7 @@
 use crate::domain::shop::ShopHandle;
 use crate::registry::Registry;
 use base64::Engine;
+use std::cell::RefCell;
 
 /// Why the gateway refused a request before it reached an API.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +28,7 @@ pub fn parse_esa(header: &str) -> Option<(String, String)> {
 
 /// The Base64 of an ESA header, decoded on the stack when it fits (every request carries
 /// one; real credentials are about 50 bytes), on the heap when not.
+#[derive(Clone)]
 struct Decoded {
     stack: [u8; 192],
     len: usize,
@@ -34,6 +36,20 @@ struct Decoded {
 }
 
 impl Decoded {
+    /// The header decoded; a client sends the same header on every request, so each worker
+    /// thread keeps the last one it decoded (a comparison instead of a Base64 decode).
+    fn cached(header: &str) -> Option<Decoded> {
+        thread_local!(static LAST: RefCell<Option<(String, Option<Decoded>)>> = const { RefCell::new(None) });
+        LAST.with_borrow_mut(|last| match last {
+            Some((h, decoded)) if h == header => decoded.clone(),
+            _ => {
+                let decoded = Decoded::of(header);
+                *last = Some((header.to_string(), decoded.clone()));
+                decoded
+            }
+        })
+    }
+
     fn of(header: &str) -> Option<Decoded> {
         let b64 = header.strip_prefix("ESA ")?.trim();
         // The Base64 text must be on one line (auth-and-limits.md §2).
@@ -70,7 +86,7 @@ pub fn authenticate(
     registry: &Registry,
     header: Option<&str>,
 ) -> Result<ShopHandle, (GatewayError, Option<ShopHandle>)> {
-    let decoded = header.and_then(Decoded::of);
+    let decoded = header.and_then(Decoded::cached);
     let Some((secret, key)) = decoded.as_ref().and_then(Decoded::credentials) else {
         return Err((GatewayError::Unauthorised, None));
     };
@@ -121,6 +137,17 @@ mod tests {
     fn official_test_vector() {
         assert_eq!(esa_header("aaa", "bbb"), "ESA YWFhOmJiYg==");
         assert_eq!(parse_esa("ESA YWFhOmJiYg=="), Some(("aaa".into(), "bbb".into())));
+    }
+
+    #[test]
+    fn the_last_decoded_header_is_only_reused_for_the_same_header() {
+        let owned = |d: Option<Decoded>| d.and_then(|d| d.credentials().map(|(s, k)| (s.to_string(), k.to_string())));
+        let (a, b) = (esa_header("aaa", "bbb"), esa_header("ccc", "ddd"));
+        for (header, expected) in [(&a, Some(("aaa", "bbb"))), (&a, Some(("aaa", "bbb"))), (&b, Some(("ccc", "ddd")))] {
+            assert_eq!(owned(Decoded::cached(header)), expected.map(|(s, k)| (s.to_string(), k.to_string())));
+        }
+        assert!(Decoded::cached("ESA !!!").is_none());
+        assert_eq!(owned(Decoded::cached(&a)), Some(("aaa".to_string(), "bbb".to_string())));
     }
 
     #[test]

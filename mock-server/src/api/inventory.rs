@@ -2,6 +2,7 @@
 //! (inventory-api.md §2–§7). 2.1 adds `operationLeadTime` / `shipFromIds` and variant-lists.
 //! The stock rules are in `domain::inventory`; their refusals get their RMS codes here.
 
+use super::rest::Iso;
 use super::{handle_rms, rest, Call, Request, RmsReply};
 use crate::api::rest::ApiError;
 use crate::domain::catalog::gate::{self, CatalogFunction};
@@ -14,7 +15,6 @@ use crate::AppState;
 use axum::extract::State;
 use axum::http::Method;
 use axum::response::Response;
-use super::rest::Iso;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 use std::collections::HashSet;
@@ -107,7 +107,8 @@ async fn inventory_endpoint(State(app): State<AppState>, request: axum::extract:
     let Some((function, m, v)) = route(&parts.method, v21, rest_path) else {
         return rest::no_such_path();
     };
-    let call = Call { api: Api::Inventory, function: function.id(), method: parts.method.clone(), path: path.to_string() };
+    let call =
+        Call { api: Api::Inventory, function: function.id(), method: parts.method.clone(), path: path.to_string() };
     handle_rms(&app, call, &parts.headers, parts.uri.query(), body, |shop, req| {
         if let Err(r) = gate::admit(shop.settings(), function.catalog()) {
             return rest::error(ApiError::refused(r));
@@ -168,10 +169,8 @@ fn run(f: Function, v21: bool, raw_m: &str, raw_v: &str, shop: &mut Shop, req: &
                 return Err(errs);
             }
             // Unknown pairs are left out (inventory-api.md §6, [I]).
-            let inventories: Vec<RecordAnswer<'_>> = keys
-                .iter()
-                .filter_map(|(m, v)| shop.inventory().get(m, v).map(|r| record(m, v, r, v21)))
-                .collect();
+            let inventories: Vec<RecordAnswer<'_>> =
+                keys.iter().filter_map(|(m, v)| shop.inventory().get(m, v).map(|r| record(m, v, r, v21))).collect();
             Ok(RmsReply::encoded(200, &Inventories { inventories }, Vec::new()))
         }
         Function::Range => {

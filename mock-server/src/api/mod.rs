@@ -4,6 +4,7 @@
 
 pub mod inventory;
 pub mod item;
+pub mod kept;
 pub mod order;
 pub mod rest;
 

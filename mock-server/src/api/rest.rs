@@ -7,9 +7,9 @@ use super::{respond, Request, RmsReply};
 use crate::api::BodyError;
 use crate::domain::catalog::gate::GateRefusal;
 use crate::domain::inventory::{StockRefusal, StockRefusalKind};
+use crate::domain::time::JstDateTime;
 use axum::http::header;
 use axum::response::Response;
-use crate::domain::time::JstDateTime;
 use serde::{Serialize, Serializer};
 use serde_json::{json, Map, Value};
 

@@ -16,5 +16,6 @@ pub mod search;
 pub mod search_query;
 pub mod shop;
 pub mod simulate;
+pub mod stamp;
 pub mod tax;
 pub mod time;

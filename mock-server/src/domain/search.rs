@@ -4,6 +4,7 @@
 
 use super::order::{DateType, Order, OrderProgress};
 use super::time::JstDateTime;
+use crate::domain::stamp::Stamp;
 use std::collections::{BTreeSet, HashMap};
 
 pub use super::search_query::{
@@ -41,27 +42,9 @@ pub struct OrderBook {
     /// (status, order datetime, idx): the integration's everyday query, `dateType 1` +
     /// `orderProgressList [100]`, reads exactly the page it needs from here.
     by_status: BTreeSet<(OrderProgress, JstDateTime, usize)>,
-    /// Each order's [`Stamp`], renewed by every insert and update.
+    /// Each order's [`Stamp`], renewed by every insert and update (the only ways to change an
+    /// order).
     stamps: Vec<Stamp>,
-}
-
-/// Which version of an order this is: renewed whenever the order changes, and never the same
-/// for two versions of any order in the process (shops come and go; stamps are not reused).
-/// Whoever keeps something derived from an order (the wire's encoded models) knows it is
-/// still current while the stamp is the same.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Stamp(u64);
-
-impl Stamp {
-    fn next() -> Stamp {
-        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-        Stamp(NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
-    }
-
-    /// The stamp as a number (for hashing into a cache).
-    pub fn get(self) -> u64 {
-        self.0
-    }
 }
 
 impl Default for OrderBook {

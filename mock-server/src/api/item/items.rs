@@ -4,14 +4,19 @@
 
 use super::super::{rest, Request, RmsReply};
 use super::{errors, wire};
+use crate::api::kept::Kept;
 use crate::api::rest::ApiError;
+use crate::api::rest::Iso;
+use crate::api::{encode_with, write_json};
 use crate::domain::item::settings::{InventorySettingsUpdate, StockFeaturesUpdate, VariantStockSettings};
 use crate::domain::item::{manage_number, Item, ItemData, ItemRefusal, ItemViolation, OrderedMap, MAX_VARIANTS};
 use crate::domain::shop::Shop;
+use crate::domain::stamp::Stamp;
+use crate::domain::time::JstDateTime;
 use crate::settings::NotFoundWording;
-use crate::api::rest::Iso;
 use serde::Serialize;
 use serde_json::{json, Value};
+use std::cell::RefCell;
 
 type Answer = Result<RmsReply, Vec<ApiError>>;
 
@@ -45,8 +50,45 @@ pub struct ItemAnswer<'a> {
 
 impl<'a> ItemAnswer<'a> {
     pub fn of(item: &'a Item) -> Self {
-        ItemAnswer { manage_number: &item.manage_number, data: item.data(), created: Iso(item.created), updated: Iso(item.updated) }
+        ItemAnswer {
+            manage_number: &item.manage_number,
+            data: item.data(),
+            created: Iso(item.created),
+            updated: Iso(item.updated),
+        }
     }
+}
+
+/// What an item's encoding depends on: its data's version, and the catalog's fields beside it.
+struct ItemKey {
+    stamp: Stamp,
+    manage_number: String,
+    created: JstDateTime,
+    updated: JstDateTime,
+}
+
+/// Appends [`ItemAnswer`] of `item` to `buf`, from the kept encodings when this version of the
+/// item was written before ([`Kept`]): the data can only change with its stamp, and the
+/// catalog's own fields are compared.
+fn write_item(buf: &mut Vec<u8>, item: &Item) {
+    thread_local!(static KEPT: RefCell<Kept<ItemKey>> = RefCell::new(Kept::default()));
+    KEPT.with_borrow_mut(|kept| {
+        kept.write(
+            buf,
+            item.stamp().get(),
+            |k| {
+                (k.stamp, k.manage_number.as_str(), k.created, k.updated)
+                    == (item.stamp(), item.manage_number.as_str(), item.created, item.updated)
+            },
+            || ItemKey {
+                stamp: item.stamp(),
+                manage_number: item.manage_number.clone(),
+                created: item.created,
+                updated: item.updated,
+            },
+            |buf| write_json(buf, &ItemAnswer::of(item)),
+        );
+    });
 }
 
 /// [`ItemAnswer`] as a JSON tree (items.search places it among other keys).
@@ -82,7 +124,7 @@ fn rule_errors(violations: &[ItemViolation], data_ids: Vec<String>) -> Vec<ApiEr
 /// items.get, as far as it has caught up with the writes (`item_get_lag_seconds`).
 pub fn get(shop: &Shop, manage_number: &str) -> Answer {
     let item = shop.item_for_get(manage_number).ok_or_else(|| item_not_found(shop, manage_number))?;
-    Ok(RmsReply::encoded(200, &ItemAnswer::of(item), Vec::new()))
+    Ok(RmsReply::bytes(200, encode_with(|buf| write_item(buf, item)), Vec::new()))
 }
 
 /// items.upsert: 201 + `{"manageNumber"}` when created, 204 when replaced.
@@ -174,14 +216,18 @@ pub fn bulk_get(shop: &Shop, req: &Request<'_>) -> Answer {
         return Err(errs);
     }
     // The same copy as items.get, so the same lag (inferred).
-    let results: Vec<ItemAnswer<'_>> = numbers.iter().filter_map(|m| shop.item_for_get(m)).map(ItemAnswer::of).collect();
-    Ok(RmsReply::encoded(200, &BulkAnswer { results }, Vec::new()))
-}
-
-/// items.bulk.get's answer.
-#[derive(Serialize)]
-struct BulkAnswer<'a> {
-    results: Vec<ItemAnswer<'a>>,
+    let bytes = encode_with(|buf| {
+        // `{"results":[…]}`, each item as items.get writes it.
+        buf.extend_from_slice(b"{\"results\":[");
+        for (i, item) in numbers.iter().filter_map(|m| shop.item_for_get(m)).enumerate() {
+            if i > 0 {
+                buf.push(b',');
+            }
+            write_item(buf, item);
+        }
+        buf.extend_from_slice(b"]}");
+    });
+    Ok(RmsReply::bytes(200, bytes, Vec::new()))
 }
 
 /// items.inventory-related-settings.get

@@ -43,7 +43,14 @@ impl<'a> Fields<'a> {
     }
 
     pub fn lookup(&self, name: &str) -> Option<&'a Value> {
-        if let Some(v) = self.obj.get(name) {
+        // A body has a handful of keys, and an operation reads a few dozen fields: comparing
+        // the keys is cheaper than hashing each name (the map's hasher is SipHash).
+        let exact = if self.obj.len() <= 16 {
+            self.obj.iter().find(|(k, _)| k.as_str() == name).map(|(_, v)| v)
+        } else {
+            self.obj.get(name)
+        };
+        if let Some(v) = exact {
             return Some(v);
         }
         match self.case {

@@ -5,11 +5,12 @@
 use super::envelope::{codes, Message};
 use super::model::{order_model, ModelSettings, Version};
 use super::OrderOp;
+use crate::api::kept::Kept;
 use crate::api::{encode_with, write_json, RmsReply};
 use crate::domain::order::Order;
 use crate::domain::order_ops::MAX_ORDERS_PER_REQUEST;
-use crate::domain::search::Stamp;
 use crate::domain::shop::Shop;
+use crate::domain::stamp::Stamp;
 use serde_json::{Map, Value};
 use std::cell::RefCell;
 use std::io::Write;
@@ -70,42 +71,29 @@ pub fn get_order(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>) -> Rm
     RmsReply::bytes(200, bytes, codes(&msgs))
 }
 
-/// An encoded `OrderModel`, kept with what it was made from.
-struct Kept {
+/// What an order's encoded model depends on: the order's version, the getOrder version, the
+/// settings the model reads.
+struct ModelKey {
     stamp: Stamp,
     version: Version,
     settings: ModelSettings,
-    json: Box<[u8]>,
 }
-
-/// How many encoded models each worker thread keeps (at most `KEPT_MAX_BYTES` each): about a
-/// megabyte per thread at worst. A slot is chosen by the stamp and version; a newer model
-/// simply replaces what was there.
-const KEPT_SLOTS: usize = 256;
-const KEPT_MAX_BYTES: usize = 16 * 1024;
 
 /// Writes the model of `order` (whose current stamp is `stamp`) in version `version`. The same
 /// stamp means the same order content ([`Stamp`]), and the model depends on nothing but the
 /// order, the version and [`ModelSettings`], so an encoding kept under the same three is the
-/// same bytes: clients that ask for the same order again (polling, retries) get a copy instead
-/// of a serialisation.
+/// same bytes ([`Kept`]).
 fn write_model(buf: &mut Vec<u8>, order: &Order, stamp: Stamp, settings: &ModelSettings, version: Version) {
-    thread_local!(static KEPT: RefCell<Vec<Option<Kept>>> = RefCell::new((0..KEPT_SLOTS).map(|_| None).collect()));
-    let slot = (stamp.get().wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ u64::from(version.get())) as usize % KEPT_SLOTS;
+    thread_local!(static KEPT: RefCell<Kept<ModelKey>> = RefCell::new(Kept::default()));
+    let hash = stamp.get() ^ u64::from(version.get()) << 56;
     KEPT.with_borrow_mut(|kept| {
-        match &kept[slot] {
-            Some(k) if k.stamp == stamp && k.version == version && k.settings == *settings => {
-                buf.extend_from_slice(&k.json);
-            }
-            _ => {
-                let start = buf.len();
-                write_json(buf, &order_model(order, settings, version));
-                let json = &buf[start..];
-                if json.len() <= KEPT_MAX_BYTES {
-                    kept[slot] = Some(Kept { stamp, version, settings: settings.clone(), json: json.into() });
-                }
-            }
-        }
+        kept.write(
+            buf,
+            hash,
+            |k| k.stamp == stamp && k.version == version && k.settings == *settings,
+            || ModelKey { stamp, version, settings: settings.clone() },
+            |buf| write_json(buf, &order_model(order, settings, version)),
+        );
     });
 }
 
@@ -119,7 +107,7 @@ mod tests {
     #[test]
     fn a_kept_model_is_only_ever_the_model_of_the_same_order_version_and_settings() {
         let mut doc = ShopDocument::new("123456").item(ItemDoc::new("t", "Tシャツ").variant("m", 1980, 9999));
-        for _ in 0..KEPT_SLOTS + 44 {
+        for _ in 0..crate::api::kept::SLOTS + 44 {
             doc = doc.order(OrderDoc::new().line("t", "m", 1));
         }
         let mut shop = doc.build("test").unwrap();

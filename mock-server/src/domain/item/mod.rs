@@ -16,6 +16,7 @@ pub use genre::{AttributeGaps, GenreRules};
 pub use model::{ItemData, ItemType, OrderedMap, Variant};
 pub use rules::{first_violation, manage_number, variant_id, CheckedItem, ItemViolation, ViolationKind, MAX_VARIANTS};
 
+use super::stamp::Stamp;
 use super::time::JstDateTime;
 
 /// Why an item operation was refused.
@@ -38,7 +39,7 @@ pub enum ItemRefusal {
 }
 
 /// A stored item: checked data plus what the catalog adds.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Item {
     /// Lower case.
     pub manage_number: String,
@@ -47,6 +48,16 @@ pub struct Item {
     data: ItemData,
     pub created: JstDateTime,
     pub updated: JstDateTime,
+    /// Renewed with `data` (the only private part, changed only by `new` and `replace`).
+    stamp: Stamp,
+}
+
+/// Items are equal by what they hold; the stamp says which version of it this is, not what.
+impl PartialEq for Item {
+    fn eq(&self, other: &Self) -> bool {
+        (&self.manage_number, self.item_id, &self.data, self.created, self.updated)
+            == (&other.manage_number, other.item_id, &other.data, other.created, other.updated)
+    }
 }
 
 /// One SKU of an item, as orders and the control plane see it.
@@ -80,6 +91,7 @@ impl Item {
             data: checked.into_data(),
             created: now,
             updated: now,
+            stamp: Stamp::next(),
         }
     }
 
@@ -87,6 +99,13 @@ impl Item {
     pub fn replace(&mut self, checked: CheckedItem, now: JstDateTime) {
         self.data = checked.into_data();
         self.updated = now;
+        self.stamp = Stamp::next();
+    }
+
+    /// Which version of the item's data this is ([`Stamp`]): a copy kept for a lagging read
+    /// keeps the stamp of the data it holds.
+    pub fn stamp(&self) -> Stamp {
+        self.stamp
     }
 
     /// The checked data, as items.get shows it.

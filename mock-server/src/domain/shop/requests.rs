@@ -54,4 +54,3 @@ impl Shop {
         self.settings = settings;
     }
 }
-

@@ -139,3 +139,40 @@ fn the_settings_body_reports_unknown_fields_with_the_missing_skus() {
         .unwrap_err();
     assert_eq!(codes(&e), vec![("IE0002", Some("variants.m.hidden")), ("IE0007", Some("features.inventoryDisplay"))]);
 }
+
+/// More items than kept slots, so slots are shared: whatever was kept, each item is written as
+/// its own fresh answer, before and after an upsert changes it (same second: `updated` alone
+/// would not tell the versions apart).
+#[test]
+fn a_kept_item_is_only_ever_the_answer_of_the_same_version_of_the_same_item() {
+    use crate::setup::{ItemDoc, ShopDocument};
+    let mut doc = ShopDocument::new("123456");
+    for i in 0..crate::api::kept::SLOTS + 44 {
+        doc = doc.item(ItemDoc::new(format!("item-{i}"), format!("品{i}")).variant("v", 100 + i as i64, 5));
+    }
+    let mut shop = doc.build("test").unwrap();
+    let check = |shop: &Shop| {
+        for item in shop.catalog().items() {
+            for _ in 0..2 {
+                let mut written = Vec::new();
+                write_item(&mut written, item);
+                assert_eq!(written, serde_json::to_vec(&ItemAnswer::of(item)).unwrap(), "{}", item.manage_number);
+            }
+        }
+    };
+    check(&shop);
+    // More versions of one item than slots, all in the same second: some version lands where
+    // an earlier one was kept, with the same manageNumber, created and updated.
+    for i in 0..crate::api::kept::SLOTS + 44 {
+        let mut body = minimal();
+        body["title"] = json!(format!("変更{i}"));
+        let (draft, problems) = wire::item(&body);
+        assert!(problems.is_empty());
+        assert_eq!(shop.upsert_item("item-0", draft), Ok(false));
+        let item = shop.catalog().get("item-0").unwrap();
+        let mut written = Vec::new();
+        write_item(&mut written, item);
+        assert_eq!(written, serde_json::to_vec(&ItemAnswer::of(item)).unwrap(), "version {i}");
+    }
+    check(&shop);
+}
