@@ -209,7 +209,7 @@ mod tests {
             .clock(ClockMode::Wall, 600.0);
         let shop = registry.insert(doc.build("test").unwrap()).unwrap();
         let number = shop.with(|s| {
-            let n = s.orders().iter().next().unwrap().number.clone();
+            let n = s.orders().iter().next().unwrap().number.to_string();
             assert_eq!(s.confirm_orders(std::slice::from_ref(&n)), vec![Ok(())]);
             n
         });

@@ -53,7 +53,7 @@ pub fn clock(s: &Shop) -> ClockNow {
 pub fn order_brief(s: &Shop, number: &str) -> Option<OrderBrief> {
     let o = s.order(number)?;
     Some(OrderBrief {
-        order_number: o.number.clone(),
+        order_number: o.number.to_string(),
         order_progress: o.progress.code(),
         order_datetime: o.order_datetime.to_rms(),
         settlement_method_code: o.settlement.code(),
@@ -65,7 +65,7 @@ pub fn order_brief(s: &Shop, number: &str) -> Option<OrderBrief> {
 
 pub fn history(o: &Order) -> OrderHistory {
     OrderHistory {
-        order_number: o.number.clone(),
+        order_number: o.number.to_string(),
         order_progress: o.progress.code(),
         history: o
             .history
@@ -83,7 +83,7 @@ pub fn history(o: &Order) -> OrderHistory {
 pub fn transition(t: &Transition) -> FiredTransition {
     FiredTransition {
         at: t.at.to_rms(),
-        order_number: t.order_number.clone(),
+        order_number: t.order_number.map(String::from),
         from: t.from.map(|p| p.code()),
         to: t.to.map(|p| p.code()),
         cause: t.cause.to_string(),

@@ -3,26 +3,29 @@
 //! (`<32 hex>s1@pc.fw.rakuten.ne.jp`, order-api.md §7.5). No real person's data.
 
 use super::rng::Rng;
+use super::text::{Text, Texts};
 
 /// A person with an address, as RMS shows the orderer and the recipient (`OrdererModel`,
-/// `SenderModel`).
+/// `SenderModel`). Orders hold it behind an `Arc`: an order's orderer and its recipient are
+/// the same person until one of them is changed, and the strings are the shop's shared
+/// [`Text`]s.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Buyer {
-    pub zip_code1: String,
-    pub zip_code2: String,
-    pub prefecture: String,
-    pub city: String,
-    pub sub_address: String,
-    pub family_name: String,
-    pub first_name: String,
-    pub family_name_kana: String,
-    pub first_name_kana: String,
-    pub phone: [String; 3],
-    pub email: String,
+    pub zip_code1: Text,
+    pub zip_code2: Text,
+    pub prefecture: Text,
+    pub city: Text,
+    pub sub_address: Text,
+    pub family_name: Text,
+    pub first_name: Text,
+    pub family_name_kana: Text,
+    pub first_name_kana: Text,
+    pub phone: [Text; 3],
+    pub email: Text,
     /// Latin-letter name as embossed on a card (`cardOwner`).
-    pub romaji: String,
+    pub romaji: Text,
     /// `男` / `女`
-    pub sex: String,
+    pub sex: Text,
     pub birth: (u32, u32, u32),
     /// RMS `carrierCode`: the device the order was placed from.
     pub carrier_code: u32,
@@ -185,8 +188,9 @@ pub fn is_phone_number(parts: &[&str]) -> bool {
     all.len() <= 32 && all.chars().all(|c| c.is_ascii_digit())
 }
 
-/// Draws one buyer from the stream.
-pub fn generate(rng: &mut Rng) -> Buyer {
+/// Draws one buyer from the stream; its strings come from (and go into) the shop's `texts`,
+/// all but the e-mail address, which is the buyer's own.
+pub fn generate(rng: &mut Rng, texts: &mut Texts) -> Buyer {
     let (family, family_kana, family_romaji) = *rng.pick(FAMILY);
     let male = rng.chance(50);
     let (first, first_kana, first_romaji) = *rng.pick(if male { MALE } else { FEMALE });
@@ -194,23 +198,27 @@ pub fn generate(rng: &mut Rng) -> Buyer {
     let sub_address = format!("{}-{}-{}", rng.range(1, 5), rng.range(1, 20), rng.range(1, 30));
     let sub_address = format!("{town}{sub_address}");
     let mobile = *rng.pick(&["090", "080", "070"]);
-    let phone = [mobile.to_string(), format!("{:04}", rng.below(10_000)), format!("{:04}", rng.below(10_000))];
+    let phone = [
+        texts.text(mobile),
+        texts.text(&format!("{:04}", rng.below(10_000))),
+        texts.text(&format!("{:04}", rng.below(10_000))),
+    ];
     let email = format!("{:016x}{:016x}s1@pc.fw.rakuten.ne.jp", rng.next_u64(), rng.next_u64());
     let (carrier_code, email_carrier_code) = *rng.pick(DEVICES);
     Buyer {
-        zip_code1: zip[..3].to_string(),
-        zip_code2: zip[3..].to_string(),
-        prefecture: pref.to_string(),
-        city: city.to_string(),
-        sub_address,
-        family_name: family.to_string(),
-        first_name: first.to_string(),
-        family_name_kana: family_kana.to_string(),
-        first_name_kana: first_kana.to_string(),
+        zip_code1: texts.text(&zip[..3]),
+        zip_code2: texts.text(&zip[3..]),
+        prefecture: texts.text(pref),
+        city: texts.text(city),
+        sub_address: texts.text(&sub_address),
+        family_name: texts.text(family),
+        first_name: texts.text(first),
+        family_name_kana: texts.text(family_kana),
+        first_name_kana: texts.text(first_kana),
         phone,
-        email,
-        romaji: format!("{first_romaji} {family_romaji}"),
-        sex: if male { "男" } else { "女" }.to_string(),
+        email: email.into(),
+        romaji: texts.text(&format!("{first_romaji} {family_romaji}")),
+        sex: texts.text(if male { "男" } else { "女" }),
         birth: (rng.range(1955, 2005) as u32, rng.range(1, 12) as u32, rng.range(1, 28) as u32),
         carrier_code,
         email_carrier_code,
@@ -223,12 +231,12 @@ mod tests {
 
     #[test]
     fn buyers_are_reproducible_and_well_formed() {
-        let a = generate(&mut Rng::new(42));
-        let b = generate(&mut Rng::new(42));
+        let a = generate(&mut Rng::new(42), &mut Texts::default());
+        let b = generate(&mut Rng::new(42), &mut Texts::default());
         assert_eq!(a, b);
-        let mut rng = Rng::new(3);
+        let (mut rng, mut texts) = (Rng::new(3), Texts::default());
         for _ in 0..200 {
-            let x = generate(&mut rng);
+            let x = generate(&mut rng, &mut texts);
             assert_eq!(x.zip_code1.len(), 3);
             assert_eq!(x.zip_code2.len(), 4);
             assert!(x.email.ends_with("s1@pc.fw.rakuten.ne.jp"));

@@ -2,7 +2,8 @@
 //! with 100,000 orders. The query and its rules are in [`super::search_query`] (re-exported
 //! here).
 
-use super::order::{DateType, Order, OrderProgress};
+use super::order::{DateType, Order, OrderNumber, OrderProgress};
+use super::order_number::serial_of;
 use super::time::JstDateTime;
 use std::collections::{BTreeSet, HashMap};
 
@@ -15,7 +16,7 @@ pub use super::search_query::{
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SearchPage {
     /// The page's order numbers.
-    pub order_numbers: Vec<String>,
+    pub order_numbers: Vec<OrderNumber>,
     /// Every match, also those past the 15,000 cap.
     pub total: usize,
     /// Pages that can actually be fetched (the cap applies).
@@ -35,7 +36,10 @@ pub struct OrderBook {
     /// True while every insert came in order-datetime order (always, for shops built by the
     /// fake; kept as a flag so the fast path can never give a wrong answer).
     sorted_by_order_datetime: bool,
-    by_number: HashMap<String, usize>,
+    /// Positions by order number, only once an order came whose serial is not above every
+    /// earlier one's (never, for shops built by the fake: serials only grow), so that the
+    /// binary search of [`OrderBook::find`] no longer holds; None until then.
+    by_number: Option<HashMap<String, usize>>,
     /// (date, idx) per dateType, at [`DateType::index`].
     by_date: [BTreeSet<(JstDateTime, usize)>; 6],
     /// (status, order datetime, idx): the integration's everyday query, `dateType 1` +
@@ -48,7 +52,7 @@ impl Default for OrderBook {
         OrderBook {
             orders: Vec::new(),
             sorted_by_order_datetime: true,
-            by_number: HashMap::new(),
+            by_number: None,
             by_date: Default::default(),
             by_status: BTreeSet::new(),
         }
@@ -71,9 +75,16 @@ impl OrderBook {
         self.orders.iter()
     }
 
-    /// The position of an order number.
+    /// The position of an order number: a binary search on the serial, as the orders are kept
+    /// in the order they were placed and each one's serial is above the one before (no map
+    /// from numbers to positions costs memory).
     pub fn find(&self, number: &str) -> Option<usize> {
-        self.by_number.get(number).copied()
+        if let Some(by_number) = &self.by_number {
+            return by_number.get(number).copied();
+        }
+        let serial = serial_of(number)?;
+        let idx = self.orders.partition_point(|o| o.number.serial().is_some_and(|s| s < serial));
+        self.orders.get(idx).filter(|o| o.number == number).map(|_| idx)
     }
 
     /// Adds an order and indexes it; returns its position.
@@ -82,7 +93,17 @@ impl OrderBook {
         if self.orders.last().is_some_and(|last| last.order_datetime > order.order_datetime) {
             self.sorted_by_order_datetime = false;
         }
-        self.by_number.insert(order.number.clone(), idx);
+        let after_the_last = match (self.orders.last().and_then(|o| o.number.serial()), order.number.serial()) {
+            (None, _) => true,
+            (Some(last), Some(new)) => new > last,
+            (Some(_), None) => false,
+        };
+        if !after_the_last && self.by_number.is_none() {
+            self.by_number = Some(self.orders.iter().enumerate().map(|(i, o)| (o.number.to_string(), i)).collect());
+        }
+        if let Some(by_number) = &mut self.by_number {
+            by_number.insert(order.number.to_string(), idx);
+        }
         self.orders.push(order);
         self.index(idx);
         idx
@@ -139,7 +160,7 @@ impl OrderBook {
             let from = (page - 1).saturating_mul(page_size);
             let to = from.saturating_add(page_size).min(SEARCH_CAP).min(total);
             let pick = |k: usize| if q.descending { end - 1 - k } else { first + k };
-            let numbers = (from.min(to)..to).map(|k| self.orders[pick(k)].number.clone()).collect();
+            let numbers = (from.min(to)..to).map(|k| self.orders[pick(k)].number).collect();
             return SearchPage {
                 order_numbers: numbers,
                 total,
@@ -183,7 +204,7 @@ impl OrderBook {
         let mut numbers = Vec::new();
         for idx in hits {
             if total >= from && total < to {
-                numbers.push(self.orders[idx].number.clone());
+                numbers.push(self.orders[idx].number);
             }
             total += 1;
         }
@@ -231,10 +252,10 @@ mod tests {
     #[test]
     fn every_index_path_returns_the_same_order_as_a_plain_sort() {
         let mut shop = shop_with(50);
-        let numbers: Vec<String> = shop.orders().iter().map(|o| o.number.clone()).collect();
+        let numbers: Vec<String> = shop.orders().iter().map(|o| o.number.to_string()).collect();
         shop.confirm_orders(&numbers[10..20]);
         let mut expected: Vec<(crate::domain::time::JstDateTime, String)> =
-            shop.orders().iter().map(|o| (o.order_datetime, o.number.clone())).collect();
+            shop.orders().iter().map(|o| (o.order_datetime, o.number.to_string())).collect();
         expected.sort();
         let expected: Vec<String> = expected.into_iter().map(|(_, n)| n).collect();
         for progress in [vec![], vec![OrderProgress::WaitingForConfirmation, OrderProgress::RakutenProcessing]] {

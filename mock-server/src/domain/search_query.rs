@@ -312,14 +312,14 @@ fn squash(s: &str) -> String {
 fn keyword_hit(o: &Order, field: KeywordField, kw: &str) -> bool {
     let kw_sq = squash(kw);
     match field {
-        KeywordField::ItemName => o.items().any(|i| i.item_name.contains(kw)),
-        KeywordField::ItemNumber => o.items().any(|i| i.item_number.contains(kw)),
+        KeywordField::ItemName => o.items().any(|i| i.sku.item_name.contains(kw)),
+        KeywordField::ItemNumber => o.items().any(|i| i.sku.item_number.contains(kw)),
         KeywordField::Memo => o.memo.as_deref().is_some_and(|m| m.contains(kw)),
         KeywordField::OrdererName => squash(&o.orderer.full_name()).contains(&kw_sq),
         KeywordField::OrdererNameKana => squash(&o.orderer.full_name_kana()).contains(&kw_sq),
         KeywordField::SenderName => o.packages.iter().any(|p| squash(&p.sender.full_name()).contains(&kw_sq)),
-        KeywordField::VariantId => o.items().any(|i| i.variant_id == kw),
-        KeywordField::MerchantDefinedSkuId => o.items().any(|i| i.merchant_defined_sku_id.as_deref() == Some(kw)),
-        KeywordField::SkuInfo => o.items().any(|i| i.sku_info.as_deref().is_some_and(|s| s.contains(kw))),
+        KeywordField::VariantId => o.items().any(|i| i.sku.variant_id == kw),
+        KeywordField::MerchantDefinedSkuId => o.items().any(|i| i.sku.merchant_defined_sku_id.as_deref() == Some(kw)),
+        KeywordField::SkuInfo => o.items().any(|i| i.sku.sku_info.as_deref().is_some_and(|s| s.contains(kw))),
     }
 }

@@ -58,8 +58,8 @@ fn dt(t: Option<JstDateTime>) -> Value {
     t.map(|t| Value::String(t.to_rms())).unwrap_or(Value::Null)
 }
 
-fn opt_str(s: &Option<String>) -> Value {
-    s.as_ref().map(|s| Value::String(s.clone())).unwrap_or(Value::Null)
+fn opt_str<S: AsRef<str>>(s: &Option<S>) -> Value {
+    s.as_ref().map(|s| Value::String(s.as_ref().to_string())).unwrap_or(Value::Null)
 }
 
 /// Tax rate as RMS writes it: `0.1`, `0.08`, `0`.
@@ -281,25 +281,25 @@ fn item(i: &OrderItem, shop: &Shop, v: u8) -> Value {
     let view = i.view(shop.settings().sku_migrated);
     let mut m = Map::new();
     m.insert("itemDetailId".into(), json!(i.item_detail_id));
-    m.insert("itemName".into(), json!(i.item_name));
-    m.insert("itemId".into(), json!(i.item_id));
+    m.insert("itemName".into(), json!(i.sku.item_name));
+    m.insert("itemId".into(), json!(i.sku.item_id));
     m.insert("itemNumber".into(), json!(view.item_number));
-    m.insert("manageNumber".into(), json!(i.manage_number));
+    m.insert("manageNumber".into(), json!(i.sku.manage_number));
     m.insert("price".into(), json!(i.price));
     m.insert("units".into(), json!(i.units));
     m.insert("includePostageFlag".into(), json!(0));
-    m.insert("includeTaxFlag".into(), json!(i32::from(i.tax_included)));
+    m.insert("includeTaxFlag".into(), json!(i32::from(i.sku.tax_included)));
     m.insert("includeCashOnDeliveryPostageFlag".into(), json!(0));
     m.insert("selectedChoice".into(), json!(view.selected_choice));
     m.insert("pointRate".into(), json!(1));
     m.insert("pointType".into(), json!(0));
     m.insert("inventoryType".into(), json!(view.inventory_type));
     m.insert("delvdateInfo".into(), Value::Null);
-    m.insert("restoreInventoryFlag".into(), json!(i32::from(i.restore_inventory)));
+    m.insert("restoreInventoryFlag".into(), json!(i32::from(i.sku.restore_inventory)));
     m.insert("dealFlag".into(), json!(0));
     m.insert("drugFlag".into(), json!(0));
     m.insert("deleteItemFlag".into(), json!(0));
-    m.insert("taxRate".into(), rate(i.tax_rate_permille));
+    m.insert("taxRate".into(), rate(i.sku.tax_rate_permille));
     m.insert("priceTaxIncl".into(), json!(i.price_tax_incl));
     if v >= 4 {
         m.insert("isSingleItemShipping".into(), json!(0));

@@ -6,14 +6,15 @@ use super::*;
 use crate::domain::buyer;
 use crate::domain::item::Item;
 use crate::domain::order::{
-    Cause, ChangeReason, ChangeType, ChangeTypeDetail, DueDate, DueDateType, Order, OrderItem, OrderProgress, Package,
-    ReasonDetail, SettlementMethod,
+    push_exact, CardDigits, Cause, ChangeReason, ChangeType, ChangeTypeDetail, DueDate, DueDateType, Order, OrderItem,
+    OrderNumber, OrderProgress, OrderedSku, Package, ReasonDetail, SettlementMethod,
 };
 use crate::domain::order_ops::DROP_OFF_LOCATIONS;
 use crate::domain::tax::LineTax;
 use crate::domain::time::JstDateTime;
 use clock::Event;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use OrderProgress::*;
 
 impl Shop {
@@ -29,7 +30,7 @@ impl Shop {
         settlement_code: i64,
         at: Option<JstDateTime>,
     ) -> Result<String, PlaceOrderError> {
-        self.place_order_with(lines, settlement_code, at, &OrderExtras::default())
+        self.place_order_with(lines, settlement_code, at, &OrderExtras::default()).map(String::from)
     }
 
     /// [`Shop::place_order`] with points and coupons the buyer uses.
@@ -39,7 +40,20 @@ impl Shop {
         settlement_code: i64,
         at: Option<JstDateTime>,
         extras: &OrderExtras,
-    ) -> Result<String, PlaceOrderError> {
+    ) -> Result<OrderNumber, PlaceOrderError> {
+        self.place(lines, settlement_code, at, extras, true)
+    }
+
+    /// Places an order; `record_placed`: whoever listens hears of the placement itself (a bulk
+    /// placement reports its own orders otherwise).
+    pub(super) fn place(
+        &mut self,
+        lines: &[OrderLine],
+        settlement_code: i64,
+        at: Option<JstDateTime>,
+        extras: &OrderExtras,
+        record_placed: bool,
+    ) -> Result<OrderNumber, PlaceOrderError> {
         let at = at.unwrap_or(self.now);
         if extras.used_point < 0 {
             return Err(PlaceOrderError::NegativePoints(extras.used_point));
@@ -89,29 +103,33 @@ impl Shop {
             *needed.entry((&l.manage_number, &l.variant_id)).or_default() += l.units;
             own_postage.push(variant_postage(item, &l.variant_id));
             let tax = LineTax::of(item.data().payment.as_ref());
-            let sku_info = v.sku_info();
-            snapshots.push(OrderItem {
-                item_detail_id: 0,
-                item_name: item.title().to_string(),
+            let texts = &mut self.texts;
+            let sku_info = v.sku_info().map(|s| texts.text(&s));
+            let sku = self.ordered_skus.intern(OrderedSku {
+                item_name: texts.text(item.title()),
                 item_id: item.item_id,
-                item_number: item.item_number().to_string(),
-                manage_number: item.manage_number.clone(),
-                price,
-                units: l.units,
+                item_number: texts.text(item.item_number()),
+                manage_number: texts.text(&item.manage_number),
                 selected_choice: sku_info.clone(),
-                variant_id: v.variant_id.clone(),
-                merchant_defined_sku_id: v.merchant_defined_sku_id.clone(),
+                variant_id: texts.text(&v.variant_id),
+                merchant_defined_sku_id: v.merchant_defined_sku_id.as_deref().map(|s| texts.text(s)),
                 sku_info,
                 tax_rate_permille: tax.rate_permille,
                 tax_included: tax.included,
-                price_tax_incl: tax.price_tax_incl(price, self.settings.tax_rounding),
                 restore_inventory: v.restock_on_cancel,
+            });
+            snapshots.push(OrderItem {
+                item_detail_id: 0,
+                sku,
+                price,
+                units: l.units,
+                price_tax_incl: tax.price_tax_incl(price, self.settings.tax_rounding),
             });
         }
         // An order falls under a delivery programme when all its items do, unless the buyer
         // side says otherwise.
         let all_marked =
-            |mark: fn(ItemMarks) -> bool| snapshots.iter().all(|i| mark(self.item_marks(&i.manage_number)));
+            |mark: fn(ItemMarks) -> bool| snapshots.iter().all(|i| mark(self.item_marks(&i.sku.manage_number)));
         let delivery_cert_program =
             extras.delivery_cert_program.unwrap_or_else(|| all_marked(|m| m.delivery_cert_program));
         let one_day_operation = extras.one_day_operation.unwrap_or_else(|| all_marked(|m| m.one_day_operation));
@@ -141,19 +159,21 @@ impl Shop {
             self.inventory.reserve(m, v, *units, at);
         }
 
-        let number = format!("{}-{}-{:010}", self.profile.shop_id, at.date().compact(), self.ids.serial());
+        let number = OrderNumber::issue(&self.profile.shop_id, at.date(), self.ids.serial())
+            .ok_or(PlaceOrderError::NoOrderNumber)?;
         let basket_id = self.ids.basket(lines.len() as u64);
-        let items: Vec<OrderItem> = snapshots
+        let items: Box<[OrderItem]> = snapshots
             .into_iter()
             .enumerate()
             .map(|(i, item)| OrderItem { item_detail_id: basket_id + i as u64, ..item })
             .collect();
         let ship = &self.shipping;
         let cod = if settlement.is_cash_on_delivery() { ship.cod_fee } else { 0 };
-        let orderer = buyer::generate(&mut self.buyers);
-        let card_last4 = format!("{:04}", self.buyers.below(10_000));
+        let orderer = Arc::new(buyer::generate(&mut self.buyers, &mut self.texts));
+        let card_last4 = CardDigits(self.buyers.below(10_000) as u16);
+        let texts = &mut self.texts;
         let mut order = Order {
-            number: number.clone(),
+            number,
             progress: OrderProgress::WaitingForConfirmation,
             sub_status: None,
             order_datetime: at,
@@ -165,23 +185,23 @@ impl Shop {
             settlement,
             paid_at: None,
             orderer: orderer.clone(),
-            packages: vec![Package {
+            packages: Box::new([Package {
                 basket_id,
                 noshi: None,
-                drop_off_location: extras.drop_off_location.clone(),
+                drop_off_location: extras.drop_off_location.as_deref().map(|p| texts.text(p)),
                 sender: orderer,
                 items,
                 shipping: vec![],
                 postage_price: postage,
                 delivery_price: cod,
-                default_delivery_company: ship.default_delivery_company.clone(),
-            }],
-            delivery_name: ship.delivery_name.clone(),
+                default_delivery_company: texts.text(&ship.default_delivery_company),
+            }]),
+            delivery_name: texts.text(&ship.delivery_name),
             used_point: extras.used_point,
             memo: None,
             operator: None,
             mail_plug_sentence: None,
-            remarks: Some("[配送日時指定:]\n\n".into()),
+            remarks: Some(texts.text("[配送日時指定:]\n\n")),
             change_reasons: vec![],
             due_dates: vec![],
             history: vec![],
@@ -200,21 +220,26 @@ impl Shop {
         };
         let due = settlement.is_prepaid().then(|| at.date().plus_days(i64::from(self.settings.prepayment_due_days)));
         if let Some(d) = due {
-            order.due_dates.push(DueDate { due_date_type: DueDateType::Payment, due_date: d });
+            push_exact(&mut order.due_dates, DueDate { due_date_type: DueDateType::Payment, due_date: d });
         }
-        order.history.push(crate::domain::order::StatusChange {
-            at,
-            from: None,
-            to: OrderProgress::WaitingForConfirmation,
-            cause: Cause::Placed,
-        });
-        self.transitions.push(Transition {
-            at,
-            order_number: Some(number.clone()),
-            from: None,
-            to: Some(OrderProgress::WaitingForConfirmation),
-            cause: TransitionCause::Order(Cause::Placed),
-        });
+        push_exact(
+            &mut order.history,
+            crate::domain::order::StatusChange {
+                at,
+                from: None,
+                to: OrderProgress::WaitingForConfirmation,
+                cause: Cause::Placed,
+            },
+        );
+        if record_placed {
+            self.record(Transition {
+                at,
+                order_number: Some(number),
+                from: None,
+                to: Some(OrderProgress::WaitingForConfirmation),
+                cause: TransitionCause::Order(Cause::Placed),
+            });
+        }
         let unconfirmed_cancel_at = order.unconfirmed_cancel_at;
         let idx = self.orders.insert(order);
 
@@ -326,17 +351,20 @@ impl Shop {
         let change_id = self.ids.change();
         self.change(idx, |o| {
             o.review_ng = true;
-            o.change_reasons.push(ChangeReason {
-                change_id,
-                change_type: ChangeType::Repayment,
-                change_type_detail: Some(ChangeTypeDetail::PaymentMethodChange),
-                change_reason: None,
-                change_reason_detail: None,
-                apply: Some(now),
-                fix: None,
-                complete: None,
-            });
-            o.due_dates.push(DueDate { due_date_type: DueDateType::PaymentMethodChange, due_date: due });
+            push_exact(
+                &mut o.change_reasons,
+                ChangeReason {
+                    change_id,
+                    change_type: ChangeType::Repayment,
+                    change_type_detail: Some(ChangeTypeDetail::PaymentMethodChange),
+                    change_reason: None,
+                    change_reason_detail: None,
+                    apply: Some(now),
+                    fix: None,
+                    complete: None,
+                },
+            );
+            push_exact(&mut o.due_dates, DueDate { due_date_type: DueDateType::PaymentMethodChange, due_date: due });
         });
         // Pending processing of this order must not move it while the review is NG.
         self.schedule_at(due.end(), Event::ReviewDeadline(idx));

@@ -60,9 +60,7 @@ impl Shop {
     /// Moves the clock to `target`, firing every due event in time order; returns what fired.
     /// A target in the past leaves the clock where it is.
     pub fn advance_to(&mut self, target: JstDateTime) -> Vec<Transition> {
-        let before = self.transitions.len();
-        self.run_until(target);
-        self.transitions[before..].to_vec()
+        self.recording(|s| s.run_until(target)).1
     }
 
     pub(super) fn run_until(&mut self, target: JstDateTime) {
@@ -95,7 +93,7 @@ impl Shop {
     fn fire(&mut self, event: Event) {
         let now = self.now;
         match event {
-            Event::LicenseExpiry => self.transitions.push(Transition {
+            Event::LicenseExpiry => self.record(Transition {
                 at: now,
                 order_number: None,
                 from: None,

@@ -7,9 +7,10 @@
 use crate::domain::catalog::Catalog;
 use crate::domain::inventory::Inventory;
 use crate::domain::limits::RateLimiter;
-use crate::domain::order::{Cause, Order, OrderProgress, SettlementMethod};
+use crate::domain::order::{Cause, Order, OrderNumber, OrderProgress, OrderedSku, SettlementMethod};
 use crate::domain::rng::Rng;
 use crate::domain::search::OrderBook;
+use crate::domain::text::{Interner, Texts};
 use crate::domain::time::JstDateTime;
 use crate::journal::Journal;
 use crate::settings::{ShippingSettings, ShopSettings, SubStatusDef};
@@ -59,7 +60,7 @@ pub struct Transition {
     /// When (shop time).
     pub at: JstDateTime,
     /// None for shop-level events (licence expiry).
-    pub order_number: Option<String>,
+    pub order_number: Option<OrderNumber>,
     /// Status before.
     pub from: Option<OrderProgress>,
     /// Status after.
@@ -199,6 +200,8 @@ pub enum PlaceOrderError {
     },
     /// The drop-off location is not one RMS offers.
     UnknownDropOffLocation(String),
+    /// The shop cannot write another order number (its id is longer than RMS's six digits).
+    NoOrderNumber,
     /// Coupons and points exceed goods + postage.
     DiscountsExceedTotal {
         /// Coupons + points.
@@ -323,8 +326,13 @@ pub struct Shop {
     buyers: Rng,
     journal: Journal,
     limiter: RateLimiter,
-    /// Every transition since creation, oldest first.
-    transitions: Vec<Transition>,
+    /// What fires while someone listens ([`Shop::advance_to`], [`Shop::follow_wall`], a bulk
+    /// placement), oldest first; None while nobody does, so nothing piles up.
+    listening: Option<Vec<Transition>>,
+    /// The shop's strings, one copy of each (names, places, titles, …) for all its orders.
+    texts: Texts,
+    /// The SKUs as ordered, one per SKU and catalog version, shared by the order lines.
+    ordered_skus: Interner<OrderedSku>,
     request_seq: u64,
     /// Simulated buyers (`[simulate]`), once switched on.
     simulation: Option<crate::domain::simulate::Simulation>,
@@ -361,7 +369,9 @@ impl Shop {
             buyers: Rng::new(seed).fork(2),
             journal: Journal::default(),
             limiter: RateLimiter::default(),
-            transitions: Vec::new(),
+            listening: None,
+            texts: Texts::default(),
+            ordered_skus: Interner::default(),
             request_seq: 0,
             simulation: None,
             wall: wall::WallFollow::default(),
@@ -435,6 +445,24 @@ impl Shop {
     pub fn order(&self, number: &str) -> Option<&Order> {
         self.orders.find(number).map(|i| self.orders.get(i))
     }
+
+    /// Runs `f` and returns, besides its result, every transition that fired meanwhile.
+    pub(crate) fn recording<R>(&mut self, f: impl FnOnce(&mut Shop) -> R) -> (R, Vec<Transition>) {
+        let outer = self.listening.replace(Vec::new());
+        let r = f(self);
+        let fired = std::mem::replace(&mut self.listening, outer).unwrap_or_default();
+        if let Some(outer) = &mut self.listening {
+            outer.extend(fired.iter().cloned());
+        }
+        (r, fired)
+    }
+
+    /// Keeps a transition for whoever listens (see [`Shop::recording`]).
+    fn record(&mut self, t: Transition) {
+        if let Some(fired) = &mut self.listening {
+            fired.push(t);
+        }
+    }
 }
 
 /// The one way to reach a shop: a cheap clone around the lock.
@@ -491,7 +519,7 @@ mod tests {
         let b = s.place_order(&line(1), 1, Some(t("2026-11-28T09:10:00+0900"))).unwrap();
         let fired = s.advance_to(t("2026-11-28T10:00:00+0900"));
         let seen: Vec<(String, &str, String)> =
-            fired.iter().map(|f| (f.at.to_rms(), f.cause.as_str(), f.order_number.clone().unwrap())).collect();
+            fired.iter().map(|f| (f.at.to_rms(), f.cause.as_str(), f.order_number.unwrap().to_string())).collect();
         assert_eq!(
             seen,
             vec![
@@ -610,6 +638,79 @@ mod tests {
             Err(PlaceOrderError::UnknownDropOffLocation("庭".into()))
         );
         assert_eq!(s.inventory.quantity("i", "v"), 7, "the refused order reserved nothing");
+    }
+
+    #[test]
+    fn every_order_is_found_by_its_number_and_nothing_else_is() {
+        let mut s = shop("");
+        let numbers: Vec<String> = (0..9).map(|_| s.place_order(&line(1), 1, None).unwrap()).collect();
+        for (i, n) in numbers.iter().enumerate() {
+            assert_eq!(s.orders().find(n), Some(i));
+        }
+        let first = &numbers[0];
+        for stranger in [
+            first.replacen("123456", "654321", 1),
+            first.replacen("-2026", "-2025", 1),
+            format!("{first}0"),
+            "123456-20261128-".into(),
+            String::new(),
+        ] {
+            assert_eq!(s.orders().find(&stranger), None, "{stranger}");
+        }
+    }
+
+    #[test]
+    fn orders_whose_serials_do_not_grow_are_still_found() {
+        use crate::domain::order::tests::order_at;
+        let mut book = OrderBook::default();
+        let serials = [50, 70, 60, 10, 80];
+        for serial in serials {
+            let mut o = order_at("2026-11-28T09:00:00+0900");
+            o.number = OrderNumber::issue("123456", o.order_datetime.date(), serial).unwrap();
+            book.insert(o);
+        }
+        for (i, serial) in serials.into_iter().enumerate() {
+            assert_eq!(book.find(&format!("123456-20261128-{serial:010}")), Some(i));
+        }
+        assert_eq!(book.find("123456-20261128-0000000020"), None);
+    }
+
+    #[test]
+    fn transitions_are_kept_only_while_someone_listens() {
+        let mut s = shop("auto_confirm = true\nauto_confirm_delay_minutes = 0");
+        for _ in 0..3 {
+            s.place_order(&line(1), 1, None).unwrap();
+        }
+        assert!(s.listening.is_none(), "placing and auto-confirming keep nothing");
+        let fired = s.advance_to(t("2026-11-28T09:30:00+0900"));
+        assert_eq!(fired.iter().map(|f| f.cause.as_str()).collect::<Vec<_>>(), ["processing"; 3]);
+        assert!(s.listening.is_none() && s.advance_to(t("2026-11-28T09:31:00+0900")).is_empty());
+    }
+
+    #[test]
+    fn lines_of_one_sku_share_its_snapshot_and_an_orderer_is_its_recipient_until_changed() {
+        use crate::domain::order::OrderProgress;
+        let mut s = shop("");
+        let a = s.place_order(&line(1), 1, None).unwrap();
+        let b = s.place_order(&line(2), 1, None).unwrap();
+        let (oa, ob) = (s.order(&a).unwrap(), s.order(&b).unwrap());
+        assert!(Arc::ptr_eq(&oa.packages[0].items[0].sku, &ob.packages[0].items[0].sku));
+        assert!(Arc::ptr_eq(&oa.orderer, &oa.packages[0].sender));
+        let mut item = s.catalog().get("i").unwrap().data().clone();
+        item.title = Some("新しい名前".into());
+        s.upsert_item("i", item).unwrap();
+        let c = s.place_order(&line(1), 1, None).unwrap();
+        let (oa, oc) = (s.order(&a).unwrap(), s.order(&c).unwrap());
+        assert_eq!(
+            (&*oa.packages[0].items[0].sku.item_name, &*oc.packages[0].items[0].sku.item_name),
+            ("t", "新しい名前")
+        );
+        let mut who = (*oa.orderer).clone();
+        who.family_name = "山田".into();
+        s.update_orderer(&a, who).unwrap();
+        let oa = s.order(&a).unwrap();
+        assert_eq!((&*oa.orderer.family_name, oa.progress), ("山田", OrderProgress::WaitingForConfirmation));
+        assert_ne!(oa.packages[0].sender.family_name, "山田", "the recipient stays who it was");
     }
 
     #[test]

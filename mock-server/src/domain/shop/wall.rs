@@ -113,11 +113,13 @@ impl Shop {
         // `as` saturates: even an absurd elapsed time cannot wrap the debt around.
         self.wall.owed_nanos = self.wall.owed_nanos.saturating_add((elapsed * self.wall.speed) as u128);
         let owed_seconds = i64::try_from(self.wall.owed_nanos / NANOS_PER_SECOND).unwrap_or(i64::MAX);
-        let (start, before) = (self.now, self.transitions.len());
-        self.run_until_at_most(start.plus_seconds(owed_seconds), max_events);
+        let start = self.now;
+        let ((), fired) = self.recording(|s| {
+            s.run_until_at_most(start.plus_seconds(owed_seconds), max_events);
+        });
         let moved = u128::try_from(self.now.seconds().saturating_sub(start.seconds())).unwrap_or(0);
         self.wall.owed_nanos = self.wall.owed_nanos.saturating_sub(moved.saturating_mul(NANOS_PER_SECOND));
-        self.transitions[before..].to_vec()
+        fired
     }
 }
 
@@ -146,7 +148,7 @@ mod tests {
     }
 
     fn seen(fired: &[Transition]) -> Vec<(String, Option<String>, &'static str)> {
-        fired.iter().map(|f| (f.at.to_rms(), f.order_number.clone(), f.cause.as_str())).collect()
+        fired.iter().map(|f| (f.at.to_rms(), f.order_number.map(String::from), f.cause.as_str())).collect()
     }
 
     #[test]
