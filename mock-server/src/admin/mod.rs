@@ -5,12 +5,13 @@
 //! ourselves (so bad input gets our error, never axum's text), call one domain method through
 //! the shop handle, answer JSON.
 
+mod bulk;
 mod journal;
 mod view;
 
 use crate::control::{
     AdvanceRequest, Advanced, ClockPatch, ErrorBody, ErrorDetail, Generated, Health, LicenseRenewal, OrderBrief,
-    OrderList, ReviewRequest, ShopList,
+    OrderList, ReviewRequest, ShopList, TransitionDetail,
 };
 use crate::domain::shop::{BuyerError, PlaceOrderError, Shop, ShopHandle};
 use crate::domain::time::JstDateTime;
@@ -20,9 +21,9 @@ use crate::setup::{parse_json, parse_toml, GenerateDoc, LineDoc, OrderDoc, ShopD
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, FailedToBufferBody};
-use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Path, Query, Request, State};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -39,6 +40,10 @@ pub fn routes() -> Router<AppState> {
         .route("/__admin/shops/{shop_id}/settings", get(show_settings).patch(patch_settings))
         .route("/__admin/shops/{shop_id}/license", post(renew_license))
         .route("/__admin/shops/{shop_id}/orders", get(list_orders).post(place_order))
+        .route(
+            "/__admin/shops/{shop_id}/orders/bulk",
+            post(bulk::place_orders).layer(DefaultBodyLimit::max(bulk::MAX_BODY_BYTES)),
+        )
         .route("/__admin/shops/{shop_id}/orders/{order_number}", get(show_order))
         .route("/__admin/shops/{shop_id}/orders/{order_number}/payment", post(pay_order))
         .route("/__admin/shops/{shop_id}/orders/{order_number}/cancel", post(buyer_cancel))
@@ -440,14 +445,34 @@ async fn patch_clock(
     }))
 }
 
-/// Moves the shop's clock forward, firing every due transition in time order.
+/// The query of answers that report transitions: `?transitions=summary|all`.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TransitionsQuery {
+    transitions: Option<TransitionDetail>,
+}
+
+/// How many transitions to answer with: all when the query or the body says so.
+fn transitions_wanted(uri: &Uri, body: Option<TransitionDetail>) -> Result<TransitionDetail, AdminError> {
+    let Query(q) = Query::<TransitionsQuery>::try_from_uri(uri)
+        .map_err(|e| AdminError::bad_request(format!("query: {}", e.body_text())))?;
+    Ok(match (q.transitions, body) {
+        (Some(TransitionDetail::All), _) | (_, Some(TransitionDetail::All)) => TransitionDetail::All,
+        _ => TransitionDetail::Summary,
+    })
+}
+
+/// Moves the shop's clock forward, firing every due transition in time order; answers the
+/// new now and what fired (a summary unless every transition is asked for).
 async fn advance_clock(
     State(app): State<AppState>,
     AdminPath(shop_id): AdminPath<String>,
+    uri: Uri,
     AdminBody(body): AdminBody,
 ) -> AdminResult {
     let handle = shop(&app, &shop_id)?;
     let req: AdvanceRequest = json_body(&body)?;
+    let detail = transitions_wanted(&uri, req.transitions)?;
     let target = match (req.minutes, req.seconds, &req.to) {
         (Some(m), None, None) if m >= 0 => Target::Seconds(m.saturating_mul(60)),
         (None, Some(s), None) if s >= 0 => Target::Seconds(s),
@@ -471,7 +496,17 @@ async fn advance_clock(
             Target::To(t) => t,
         };
         let fired = s.advance_to(to);
-        Ok((Advanced { now: s.now().to_rms(), transitions: fired.iter().map(view::transition).collect() }, fired))
+        let mut summary = view::Summary::new(detail);
+        summary.add(&fired);
+        let f = summary.finish();
+        let answer = Advanced {
+            now: s.now().to_rms(),
+            fired: f.fired,
+            by_cause: f.by_cause,
+            transitions: f.transitions,
+            truncated: f.truncated,
+        };
+        Ok((answer, fired))
     })?;
     // Logged after the shop's lock is released: writing a log line is I/O.
     crate::logs::log_transitions(&shop_id, &fired);

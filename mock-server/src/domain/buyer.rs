@@ -3,29 +3,26 @@
 //! (`<32 hex>s1@pc.fw.rakuten.ne.jp`, order-api.md §7.5). No real person's data.
 
 use super::rng::Rng;
-use super::text::{Text, Texts};
+use super::text::{Interner, Text, Texts};
+use std::sync::Arc;
 
 /// A person with an address, as RMS shows the orderer and the recipient (`OrdererModel`,
 /// `SenderModel`). Orders hold it behind an `Arc`: an order's orderer and its recipient are
-/// the same person until one of them is changed, and the strings are the shop's shared
-/// [`Text`]s.
+/// the same person until one of them is changed. The name and the place are shared by every
+/// buyer of that name or place in the shop (see [`People`]), the strings are shared [`Text`]s.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Buyer {
-    pub zip_code1: Text,
-    pub zip_code2: Text,
-    pub prefecture: Text,
-    pub city: Text,
+    /// Name, kana, romaji, sex.
+    pub name: Arc<PersonName>,
+    /// Postal code, prefecture, city.
+    pub place: Arc<Place>,
+    /// The rest of the address (town, block, building).
     pub sub_address: Text,
-    pub family_name: Text,
-    pub first_name: Text,
-    pub family_name_kana: Text,
-    pub first_name_kana: Text,
+    /// The phone number in its three parts.
     pub phone: [Text; 3],
+    /// The (masked) e-mail address; empty for a recipient.
     pub email: Text,
-    /// Latin-letter name as embossed on a card (`cardOwner`).
-    pub romaji: Text,
-    /// `男` / `女`
-    pub sex: Text,
+    /// (year, month, day)
     pub birth: (u32, u32, u32),
     /// RMS `carrierCode`: the device the order was placed from.
     pub carrier_code: u32,
@@ -33,17 +30,59 @@ pub struct Buyer {
     pub email_carrier_code: u32,
 }
 
+/// A buyer's name and what comes with it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct PersonName {
+    pub family_name: Text,
+    pub first_name: Text,
+    pub family_name_kana: Text,
+    pub first_name_kana: Text,
+    /// Latin-letter name as embossed on a card (`cardOwner`); empty for a recipient.
+    pub romaji: Text,
+    /// `男` / `女`; empty for a recipient.
+    pub sex: Text,
+}
+
+/// Where a buyer lives, down to the city.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Place {
+    pub zip_code1: Text,
+    pub zip_code2: Text,
+    pub prefecture: Text,
+    pub city: Text,
+}
+
 impl Buyer {
     pub fn full_name(&self) -> String {
-        format!("{} {}", self.family_name, self.first_name)
+        format!("{} {}", self.name.family_name, self.name.first_name)
     }
 
     pub fn full_name_kana(&self) -> String {
-        format!("{} {}", self.family_name_kana, self.first_name_kana)
+        format!("{} {}", self.name.family_name_kana, self.name.first_name_kana)
     }
 
     pub fn phone_number(&self) -> String {
         self.phone.concat()
+    }
+}
+
+/// The names and places of a shop's buyers, one copy of each: generated buyers draw from a
+/// few hundred names and a few dozen places, so a million orders share them.
+#[derive(Debug, Default)]
+pub struct People {
+    names: Interner<PersonName>,
+    places: Interner<Place>,
+}
+
+impl People {
+    /// The shared copy of a name.
+    pub fn name(&mut self, name: PersonName) -> Arc<PersonName> {
+        self.names.intern(name)
+    }
+
+    /// The shared copy of a place.
+    pub fn place(&mut self, place: Place) -> Arc<Place> {
+        self.places.intern(place)
     }
 }
 
@@ -188,9 +227,9 @@ pub fn is_phone_number(parts: &[&str]) -> bool {
     all.len() <= 32 && all.chars().all(|c| c.is_ascii_digit())
 }
 
-/// Draws one buyer from the stream; its strings come from (and go into) the shop's `texts`,
-/// all but the e-mail address, which is the buyer's own.
-pub fn generate(rng: &mut Rng, texts: &mut Texts) -> Buyer {
+/// Draws one buyer from the stream; its name, place and strings are the shop's shared ones
+/// (`people`, `texts`), all but the e-mail address, which is the buyer's own.
+pub fn generate(rng: &mut Rng, texts: &mut Texts, people: &mut People) -> Buyer {
     let (family, family_kana, family_romaji) = *rng.pick(FAMILY);
     let male = rng.chance(50);
     let (first, first_kana, first_romaji) = *rng.pick(if male { MALE } else { FEMALE });
@@ -205,20 +244,26 @@ pub fn generate(rng: &mut Rng, texts: &mut Texts) -> Buyer {
     ];
     let email = format!("{:016x}{:016x}s1@pc.fw.rakuten.ne.jp", rng.next_u64(), rng.next_u64());
     let (carrier_code, email_carrier_code) = *rng.pick(DEVICES);
-    Buyer {
-        zip_code1: texts.text(&zip[..3]),
-        zip_code2: texts.text(&zip[3..]),
-        prefecture: texts.text(pref),
-        city: texts.text(city),
-        sub_address: texts.text(&sub_address),
+    let name = people.name(PersonName {
         family_name: texts.text(family),
         first_name: texts.text(first),
         family_name_kana: texts.text(family_kana),
         first_name_kana: texts.text(first_kana),
-        phone,
-        email: email.into(),
         romaji: texts.text(&format!("{first_romaji} {family_romaji}")),
         sex: texts.text(if male { "男" } else { "女" }),
+    });
+    let place = people.place(Place {
+        zip_code1: texts.text(&zip[..3]),
+        zip_code2: texts.text(&zip[3..]),
+        prefecture: texts.text(pref),
+        city: texts.text(city),
+    });
+    Buyer {
+        name,
+        place,
+        sub_address: texts.text(&sub_address),
+        phone,
+        email: email.into(),
         birth: (rng.range(1955, 2005) as u32, rng.range(1, 12) as u32, rng.range(1, 28) as u32),
         carrier_code,
         email_carrier_code,
@@ -231,17 +276,17 @@ mod tests {
 
     #[test]
     fn buyers_are_reproducible_and_well_formed() {
-        let a = generate(&mut Rng::new(42), &mut Texts::default());
-        let b = generate(&mut Rng::new(42), &mut Texts::default());
+        let a = generate(&mut Rng::new(42), &mut Texts::default(), &mut People::default());
+        let b = generate(&mut Rng::new(42), &mut Texts::default(), &mut People::default());
         assert_eq!(a, b);
-        let (mut rng, mut texts) = (Rng::new(3), Texts::default());
+        let (mut rng, mut texts, mut people) = (Rng::new(3), Texts::default(), People::default());
         for _ in 0..200 {
-            let x = generate(&mut rng, &mut texts);
-            assert_eq!(x.zip_code1.len(), 3);
-            assert_eq!(x.zip_code2.len(), 4);
+            let x = generate(&mut rng, &mut texts, &mut people);
+            assert_eq!(x.place.zip_code1.len(), 3);
+            assert_eq!(x.place.zip_code2.len(), 4);
             assert!(x.email.ends_with("s1@pc.fw.rakuten.ne.jp"));
             assert_eq!(x.email.len(), 32 + "s1@pc.fw.rakuten.ne.jp".len());
-            assert!(x.family_name_kana.chars().all(|c| ('ァ'..='ヶ').contains(&c) || c == 'ー'));
+            assert!(x.name.family_name_kana.chars().all(|c| ('ァ'..='ヶ').contains(&c) || c == 'ー'));
             assert_eq!(x.phone_number().len(), 11);
         }
     }

@@ -248,12 +248,14 @@ impl Package {
     }
 }
 
-/// Appends to one of an order's lists, growing it by exactly one: they stay short (a handful
-/// of entries in an order's life), and `Vec`'s usual doubling would reserve room for four on
-/// the first push, for each of a million orders.
-pub fn push_exact<T>(list: &mut Vec<T>, item: T) {
-    list.reserve_exact(1);
-    list.push(item);
+/// Appends to one of an order's lists, kept as boxed slices: they stay short (a handful of
+/// entries in an order's life), and a `Vec` would cost a capacity field and, by its usual
+/// doubling, room for four entries on the first push, for each of a million orders.
+pub fn push_exact<T>(list: &mut Box<[T]>, item: T) {
+    let mut v = std::mem::take(list).into_vec();
+    v.reserve_exact(1);
+    v.push(item);
+    *list = v.into_boxed_slice();
 }
 
 /// The last four digits of the buyer's card, as `SettlementModel.cardNumber` ends
@@ -312,11 +314,11 @@ pub struct Order {
     /// 備考.
     pub remarks: Option<Text>,
     /// `ChangeReasonModelList`, oldest first (grown with [`push_exact`], as the lists below).
-    pub change_reasons: Vec<ChangeReason>,
+    pub change_reasons: Box<[ChangeReason]>,
     /// `DueDateModelList`.
-    pub due_dates: Vec<DueDate>,
+    pub due_dates: Box<[DueDate]>,
     /// Every status change, oldest first (what the ledger shows).
-    pub history: Vec<StatusChange>,
+    pub history: Box<[StatusChange]>,
     /// Card fields shown in `SettlementModel` for card payments.
     pub card_last4: CardDigits,
     /// ギフト配送希望 (`giftCheckFlag`).
@@ -328,7 +330,7 @@ pub struct Order {
     /// 配送区分 0–8.
     pub delivery_class: Option<i64>,
     /// Coupons the buyer used.
-    pub coupons: Vec<Coupon>,
+    pub coupons: Box<[Coupon]>,
     /// The shop changed the order (`modifyFlag`).
     pub modified: bool,
     /// Rakuten's card review said NG and the buyer must change the payment (楽天確認中).
@@ -566,7 +568,7 @@ pub(crate) mod tests {
 
     pub(crate) fn order_at(t: &str) -> Order {
         let at = JstDateTime::parse_rms(t).unwrap();
-        let b = Arc::new(buyer::generate(&mut Rng::new(1), &mut crate::domain::text::Texts::default()));
+        let b = Arc::new(buyer::generate(&mut Rng::new(1), &mut Default::default(), &mut Default::default()));
         Order {
             number: OrderNumber::issue("123456", at.date(), 1).unwrap(),
             progress: OrderProgress::WaitingForConfirmation,
@@ -615,15 +617,15 @@ pub(crate) mod tests {
             operator: None,
             mail_plug_sentence: None,
             remarks: None,
-            change_reasons: vec![],
-            due_dates: vec![],
-            history: vec![],
+            change_reasons: Box::default(),
+            due_dates: Box::default(),
+            history: Box::default(),
             card_last4: CardDigits(15),
             gift_check: false,
             delivery_date: None,
             shipping_term: None,
             delivery_class: None,
-            coupons: vec![],
+            coupons: Box::default(),
             modified: false,
             review_ng: false,
             caution_detail: None,

@@ -188,15 +188,18 @@ mod tests {
     #[test]
     fn each_rate_gets_its_entry_and_the_entries_add_up_to_the_order() {
         let mut o = with_tax_exclusive_line(1500, 80);
-        o.coupons.push(crate::domain::order::Coupon {
-            code: "C".into(),
-            name: "c".into(),
-            summary: "s".into(),
-            capital_code: 1,
-            expiry: o.order_datetime.date(),
-            price: 999,
-            unit: 1,
-        });
+        crate::domain::order::push_exact(
+            &mut o.coupons,
+            crate::domain::order::Coupon {
+                code: "C".into(),
+                name: "c".into(),
+                summary: "s".into(),
+                capital_code: 1,
+                expiry: o.order_datetime.date(),
+                price: 999,
+                unit: 1,
+            },
+        );
         o.packages[0].delivery_price = 330;
         let t = o.tax_summary();
         assert_eq!(t.iter().map(|e| e.rate_permille).collect::<Vec<_>>(), vec![100, 80], "highest rate first");

@@ -186,15 +186,15 @@ fn due_date(d: &DueDate) -> Value {
 }
 
 fn address_and_name(b: &Buyer, m: &mut Map<String, Value>) {
-    m.insert("zipCode1".into(), json!(b.zip_code1));
-    m.insert("zipCode2".into(), json!(b.zip_code2));
-    m.insert("prefecture".into(), json!(b.prefecture));
-    m.insert("city".into(), json!(b.city));
+    m.insert("zipCode1".into(), json!(b.place.zip_code1));
+    m.insert("zipCode2".into(), json!(b.place.zip_code2));
+    m.insert("prefecture".into(), json!(b.place.prefecture));
+    m.insert("city".into(), json!(b.place.city));
     m.insert("subAddress".into(), json!(b.sub_address));
-    m.insert("familyName".into(), json!(b.family_name));
-    m.insert("firstName".into(), json!(b.first_name));
-    m.insert("familyNameKana".into(), json!(b.family_name_kana));
-    m.insert("firstNameKana".into(), json!(b.first_name_kana));
+    m.insert("familyName".into(), json!(b.name.family_name));
+    m.insert("firstName".into(), json!(b.name.first_name));
+    m.insert("familyNameKana".into(), json!(b.name.family_name_kana));
+    m.insert("firstNameKana".into(), json!(b.name.first_name_kana));
     m.insert("phoneNumber1".into(), json!(b.phone[0]));
     m.insert("phoneNumber2".into(), json!(b.phone[1]));
     m.insert("phoneNumber3".into(), json!(b.phone[2]));
@@ -204,7 +204,7 @@ fn orderer(b: &Buyer) -> Value {
     let mut m = Map::new();
     address_and_name(b, &mut m);
     m.insert("emailAddress".into(), json!(b.email));
-    m.insert("sex".into(), json!(b.sex));
+    m.insert("sex".into(), json!(b.name.sex));
     m.insert("birthYear".into(), json!(b.birth.0));
     m.insert("birthMonth".into(), json!(b.birth.1));
     m.insert("birthDay".into(), json!(b.birth.2));
@@ -227,7 +227,7 @@ fn settlement(o: &Order) -> Value {
         "rpaySettlementFlag": 1,
         "cardName": c(json!("VISA")),
         "cardNumber": c(json!(format!("XXXX-XXXX-XXXX-{}", o.card_last4))),
-        "cardOwner": c(json!(o.orderer.romaji)),
+        "cardOwner": c(json!(o.orderer.name.romaji)),
         "cardYm": c(json!(format!("{}-{:02}", o.order_datetime.civil().0 + 3, o.order_datetime.civil().1))),
         "cardPayType": c(json!(0)),
         "cardInstallmentDesc": Value::Null,

@@ -69,15 +69,15 @@ impl Shop {
 
     /// Fires at most `max_events` due events in time order and moves the clock to `target`;
     /// when the budget runs out first, the clock stays at the last event fired and the rest
-    /// waits for the next call. True when `target` was reached.
-    pub(super) fn run_until_at_most(&mut self, target: JstDateTime, max_events: usize) -> bool {
+    /// waits for the next call. Some(events fired) when `target` was reached.
+    pub(super) fn run_until_at_most(&mut self, target: JstDateTime, max_events: usize) -> Option<usize> {
         let mut fired = 0;
         while let Some((&(at, seq), _)) = self.schedule.iter().next() {
             if at > target {
                 break;
             }
             if fired == max_events {
-                return false;
+                return None;
             }
             let Some(event) = self.schedule.remove(&(at, seq)) else {
                 break;
@@ -87,7 +87,7 @@ impl Shop {
             fired += 1;
         }
         self.now = self.now.max(target);
-        true
+        Some(fired)
     }
 
     fn fire(&mut self, event: Event) {

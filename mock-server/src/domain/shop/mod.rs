@@ -4,6 +4,7 @@
 //! payments, cancellations, and the virtual clock that fires them. The HTTP layer only calls
 //! these methods, through [`ShopHandle`], and never sees the lock.
 
+use crate::domain::buyer::People;
 use crate::domain::catalog::Catalog;
 use crate::domain::inventory::Inventory;
 use crate::domain::limits::RateLimiter;
@@ -26,6 +27,7 @@ mod shipping;
 mod simulate;
 mod wall;
 
+pub use buyer::BulkStep;
 use clock::Event;
 pub use wall::{valid_clock_speed, ClockMode, MAX_CLOCK_SPEED};
 
@@ -333,6 +335,8 @@ pub struct Shop {
     texts: Texts,
     /// The SKUs as ordered, one per SKU and catalog version, shared by the order lines.
     ordered_skus: Interner<OrderedSku>,
+    /// The buyers' names and places, one copy of each.
+    people: People,
     request_seq: u64,
     /// Simulated buyers (`[simulate]`), once switched on.
     simulation: Option<crate::domain::simulate::Simulation>,
@@ -372,6 +376,7 @@ impl Shop {
             listening: None,
             texts: Texts::default(),
             ordered_skus: Interner::default(),
+            people: People::default(),
             request_seq: 0,
             simulation: None,
             wall: wall::WallFollow::default(),
@@ -706,11 +711,29 @@ mod tests {
             ("t", "新しい名前")
         );
         let mut who = (*oa.orderer).clone();
-        who.family_name = "山田".into();
+        Arc::make_mut(&mut who.name).family_name = "山田".into();
         s.update_orderer(&a, who).unwrap();
         let oa = s.order(&a).unwrap();
-        assert_eq!((&*oa.orderer.family_name, oa.progress), ("山田", OrderProgress::WaitingForConfirmation));
-        assert_ne!(oa.packages[0].sender.family_name, "山田", "the recipient stays who it was");
+        assert_eq!((&*oa.orderer.name.family_name, oa.progress), ("山田", OrderProgress::WaitingForConfirmation));
+        assert_ne!(oa.packages[0].sender.name.family_name, "山田", "the recipient stays who it was");
+    }
+
+    #[test]
+    fn a_bulk_order_moves_the_clock_a_bounded_number_of_events_at_a_time() {
+        let mut s = shop("auto_confirm = true\nauto_confirm_delay_minutes = 10");
+        for _ in 0..5 {
+            s.place_order(&line(1), 1, None).unwrap();
+        }
+        // Due: 5 confirmations at 09:10, 5 processings at 09:40.
+        let (later, extras) = (Some(t("2026-11-28T12:00:00+0900")), OrderExtras::default());
+        let (step, fired) = s.recording(|s| s.place_bulk_order(&line(1), 1, later, &extras, 3));
+        assert_eq!((step, fired.len(), s.orders().len()), (Ok(BulkStep::ClockMoving), 3, 5));
+        assert!(s.now() < t("2026-11-28T12:00:00+0900"));
+        let (step, fired) = s.recording(|s| s.place_bulk_order(&line(1), 1, later, &extras, 100));
+        let Ok(BulkStep::Placed { number, events: 7 }) = step else { panic!("{step:?}") };
+        assert_eq!((fired.len(), s.orders().len(), s.now()), (7, 6, t("2026-11-28T12:00:00+0900")));
+        assert!(fired.iter().all(|f| f.cause.as_str() != "placed"), "the bulk reports its own orders");
+        assert_eq!(s.order(&number).unwrap().order_datetime, t("2026-11-28T12:00:00+0900"));
     }
 
     #[test]

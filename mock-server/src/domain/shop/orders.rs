@@ -3,7 +3,7 @@
 //! change goes through `Shop::change`, so the history and the ledger see it.
 
 use super::*;
-use crate::domain::buyer::Buyer;
+use crate::domain::buyer::{Buyer, PersonName};
 use crate::domain::function::OrderOperation;
 use crate::domain::order::{
     push_exact, Cause, ChangeReason, ChangeType, ChangeTypeDetail, Order, OrderProgress, ReasonDetail,
@@ -299,18 +299,25 @@ impl Shop {
                 PaymentProcessed,
             ],
         )?;
+        let keep = self.orders.get(idx).orderer.clone();
+        let name = self.people.name(PersonName {
+            romaji: keep.name.romaji.clone(),
+            sex: keep.name.sex.clone(),
+            ..(*who.name).clone()
+        });
+        let place = self.people.place((*who.place).clone());
+        // A new `Arc`: the recipients who were the orderer stay as they were.
+        let orderer = Arc::new(Buyer {
+            name,
+            place,
+            email: keep.email.clone(),
+            birth: keep.birth,
+            carrier_code: keep.carrier_code,
+            email_carrier_code: keep.email_carrier_code,
+            ..who
+        });
         self.change(idx, |o| {
-            let keep = &o.orderer;
-            // A new `Arc`: the recipients who were the orderer stay as they were.
-            o.orderer = Arc::new(Buyer {
-                email: keep.email.clone(),
-                sex: keep.sex.clone(),
-                birth: keep.birth,
-                carrier_code: keep.carrier_code,
-                email_carrier_code: keep.email_carrier_code,
-                romaji: keep.romaji.clone(),
-                ..who
-            });
+            o.orderer = orderer;
             o.modified = true;
         });
         Ok(())

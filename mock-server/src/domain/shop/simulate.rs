@@ -152,7 +152,7 @@ mod tests {
                     o.number,
                     o.order_datetime,
                     o.settlement.code(),
-                    o.orderer.family_name,
+                    o.orderer.name.family_name,
                     lines,
                     causes
                 )
