@@ -14,9 +14,11 @@
 //! ```
 //!
 //! `bulk` (the default) sends `POST …/orders/bulk` with 5,000 orders per call; `single` one
-//! `POST …/orders` per order (the path before the bulk one existed).
+//! `POST …/orders` per order (the path before the bulk one existed); `document` builds the
+//! shop from a shop document with N `[[orders]]` (`AppState::with_shops`, which keeps the
+//! document for `POST /__admin/reset`, so its memory counts too).
 
-use rms_mock::{ItemDoc, OrderDoc, RmsMock, ShopDocument, VariantDoc};
+use rms_mock::{AppState, ItemDoc, OrderDoc, RmsMock, ShopDocument, VariantDoc};
 use std::time::Instant;
 
 const SHOP: &str = "777001";
@@ -36,6 +38,17 @@ fn rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
+/// User + system CPU time of this process so far (`/proc/self/stat`, in clock ticks of 1/100 s).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The fields after the command name (which is in parentheses and may hold spaces).
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    // utime and stime are fields 14 and 15 of stat; 12 and 13 after the name.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 /// `2026-01-01T00:00:00+0900` from seconds since 1970-01-01T00:00:00 JST (civil from days,
 /// Howard Hinnant's algorithm).
 fn rms_time(secs: i64) -> String {
@@ -52,8 +65,8 @@ fn rms_time(secs: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}+0900", rem / 3600, rem / 60 % 60, rem % 60)
 }
 
-fn document() -> ShopDocument {
-    let mut doc = ShopDocument::new(SHOP).clock_start(rms_time(YEAR_START)).settings(|s| {
+fn document(clock_start: i64) -> ShopDocument {
+    let mut doc = ShopDocument::new(SHOP).clock_start(rms_time(clock_start)).settings(|s| {
         s.auto_confirm = true;
         s.auto_confirm_delay_minutes = 10;
     });
@@ -88,31 +101,65 @@ fn order(i: usize, n: usize) -> OrderDoc {
 async fn main() {
     let mut args = std::env::args().skip(1);
     let n: usize = args.next().and_then(|a| a.replace('_', "").parse().ok()).unwrap_or(100_000);
-    let bulk = args.next().as_deref() != Some("single");
+    let path = args.next().unwrap_or_else(|| "bulk".into());
+    if path == "document" {
+        let before = rss_kib();
+        let t = Instant::now();
+        let mut doc = document(YEAR_START + YEAR);
+        doc.orders = (0..n).map(|i| order(i, n)).collect();
+        let made = t.elapsed().as_secs_f64();
+        let state = AppState::with_shops(vec![("memory".into(), doc)]).expect("the document builds");
+        let secs = t.elapsed().as_secs_f64() - made;
+        let after = rss_kib();
+        let mock = RmsMock::start_with(state).await.expect("serves");
+        let placed: usize =
+            mock.control().existing_shop(SHOP).await.unwrap().detail().await.unwrap().orders_by_status.values().sum();
+        assert_eq!(placed, n);
+        println!(
+            "{n} orders (document) built in {secs:.1} s = {:.0} orders/s (document made in {made:.1} s); VmRSS {:.1} MiB before, {:.1} MiB after: {:.0} bytes/order with the document kept",
+            n as f64 / secs,
+            before as f64 / 1024.0,
+            after as f64 / 1024.0,
+            (after.saturating_sub(before) * 1024) as f64 / n.max(1) as f64,
+        );
+        println!("loadavg: {}", std::fs::read_to_string("/proc/loadavg").unwrap_or_default().trim());
+        return;
+    }
+    let bulk = path != "single";
     let mock = RmsMock::start().await;
-    let shop = mock.shop(document()).await.expect("the shop is created");
+    let shop = mock.shop(document(YEAR_START)).await.expect("the shop is created");
     let http = reqwest::Client::new();
     let base = format!("{}/__admin/shops/{SHOP}", mock.uri());
     let before = rss_kib();
-    let t = Instant::now();
-    if bulk {
-        let mut i = 0;
-        while i < n {
-            let end = (i + 5_000).min(n);
-            let orders: Vec<OrderDoc> = (i..end).map(|k| order(k, n)).collect();
-            let body = serde_json::json!({ "orders": orders });
-            let r = http.post(format!("{base}/orders/bulk")).json(&body).send().await.expect("the fake answers");
-            let status = r.status();
-            let text = r.text().await.unwrap_or_default();
-            assert!(status.is_success(), "bulk {i}..{end}: {status} {}", &text[..text.len().min(400)]);
-            i = end;
-        }
+    // The request bodies are written before the clock starts, so the figures are the
+    // server's (and the socket's), not the client's JSON encoding. (They are freed as they
+    // are sent, so the memory figures do not count them.)
+    let bodies: Vec<(String, String)> = if bulk {
+        (0..n)
+            .step_by(5_000)
+            .map(|i| {
+                let orders: Vec<OrderDoc> = (i..(i + 5_000).min(n)).map(|k| order(k, n)).collect();
+                (format!("{base}/orders/bulk"), serde_json::json!({ "orders": orders }).to_string())
+            })
+            .collect()
     } else {
-        for i in 0..n {
-            let r = http.post(format!("{base}/orders")).json(&order(i, n)).send().await.expect("the fake answers");
-            assert!(r.status().is_success(), "order {i}: {}", r.text().await.unwrap_or_default());
-        }
+        (0..n).map(|i| (format!("{base}/orders"), serde_json::to_string(&order(i, n)).unwrap())).collect()
+    };
+    let cpu = cpu_seconds();
+    let t = Instant::now();
+    for (url, body) in bodies {
+        let r = http
+            .post(url)
+            .header("Content-Type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .expect("the fake answers");
+        let status = r.status();
+        let text = r.text().await.unwrap_or_default();
+        assert!(status.is_success(), "{status} {}", &text[..text.len().min(400)]);
     }
+    let cpu = cpu_seconds() - cpu;
     let secs = t.elapsed().as_secs_f64();
     let after = rss_kib();
     let detail = shop.detail().await.expect("the shop answers");
@@ -120,9 +167,10 @@ async fn main() {
     assert_eq!(placed, n, "every order placed");
     let per_order = (after.saturating_sub(before) * 1024) as f64 / n.max(1) as f64;
     println!(
-        "{n} orders ({}) in {secs:.1} s = {:.0} orders/s; VmRSS {:.1} MiB before, {:.1} MiB after: {per_order:.0} bytes/order",
+        "{n} orders ({}) in {secs:.1} s = {:.0} orders/s ({cpu:.1} CPU-seconds of this process = {:.0} orders per CPU-second); VmRSS {:.1} MiB before, {:.1} MiB after: {per_order:.0} bytes/order",
         if bulk { "bulk" } else { "single" },
         n as f64 / secs,
+        n as f64 / cpu,
         before as f64 / 1024.0,
         after as f64 / 1024.0,
     );

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 
-mod build;
+pub(crate) mod build;
 mod builder;
 mod simulate_doc;
 #[cfg(test)]

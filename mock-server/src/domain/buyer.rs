@@ -3,7 +3,8 @@
 //! (`<32 hex>s1@pc.fw.rakuten.ne.jp`, order-api.md §7.5). No real person's data.
 
 use super::rng::Rng;
-use super::text::{Interner, Text, Texts};
+use super::text::{FastHash, Interner, Text, Texts};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// A person with an address, as RMS shows the orderer and the recipient (`OrdererModel`,
@@ -72,6 +73,10 @@ impl Buyer {
 pub struct People {
     names: Interner<PersonName>,
     places: Interner<Place>,
+    /// The generated names by their draw (family, first, male), and places by theirs, so
+    /// drawing a buyer builds no name or place it already has.
+    generated_names: HashMap<(usize, usize, bool), Arc<PersonName>, FastHash>,
+    generated_places: HashMap<usize, Arc<Place>, FastHash>,
 }
 
 impl People {
@@ -230,10 +235,13 @@ pub fn is_phone_number(parts: &[&str]) -> bool {
 /// Draws one buyer from the stream; its name, place and strings are the shop's shared ones
 /// (`people`, `texts`), all but the e-mail address, which is the buyer's own.
 pub fn generate(rng: &mut Rng, texts: &mut Texts, people: &mut People) -> Buyer {
-    let (family, family_kana, family_romaji) = *rng.pick(FAMILY);
+    // `pick`s by index (the same draws), so the name and the place are found by their draw.
+    let family = rng.below(FAMILY.len() as u64) as usize;
     let male = rng.chance(50);
-    let (first, first_kana, first_romaji) = *rng.pick(if male { MALE } else { FEMALE });
-    let (zip, pref, city, town) = *rng.pick(PLACES);
+    let firsts = if male { MALE } else { FEMALE };
+    let first = rng.below(firsts.len() as u64) as usize;
+    let at = rng.below(PLACES.len() as u64) as usize;
+    let town = PLACES[at].3;
     let sub_address = format!("{}-{}-{}", rng.range(1, 5), rng.range(1, 20), rng.range(1, 30));
     let sub_address = format!("{town}{sub_address}");
     let mobile = *rng.pick(&["090", "080", "070"]);
@@ -244,20 +252,37 @@ pub fn generate(rng: &mut Rng, texts: &mut Texts, people: &mut People) -> Buyer 
     ];
     let email = format!("{:016x}{:016x}s1@pc.fw.rakuten.ne.jp", rng.next_u64(), rng.next_u64());
     let (carrier_code, email_carrier_code) = *rng.pick(DEVICES);
-    let name = people.name(PersonName {
-        family_name: texts.text(family),
-        first_name: texts.text(first),
-        family_name_kana: texts.text(family_kana),
-        first_name_kana: texts.text(first_kana),
-        romaji: texts.text(&format!("{first_romaji} {family_romaji}")),
-        sex: texts.text(if male { "男" } else { "女" }),
-    });
-    let place = people.place(Place {
-        zip_code1: texts.text(&zip[..3]),
-        zip_code2: texts.text(&zip[3..]),
-        prefecture: texts.text(pref),
-        city: texts.text(city),
-    });
+    let name = match people.generated_names.get(&(family, first, male)) {
+        Some(name) => name.clone(),
+        None => {
+            let ((family_name, family_kana, family_romaji), (first_name, first_kana, first_romaji)) =
+                (FAMILY[family], firsts[first]);
+            let name = people.name(PersonName {
+                family_name: texts.text(family_name),
+                first_name: texts.text(first_name),
+                family_name_kana: texts.text(family_kana),
+                first_name_kana: texts.text(first_kana),
+                romaji: texts.text(&format!("{first_romaji} {family_romaji}")),
+                sex: texts.text(if male { "男" } else { "女" }),
+            });
+            people.generated_names.insert((family, first, male), name.clone());
+            name
+        }
+    };
+    let place = match people.generated_places.get(&at) {
+        Some(place) => place.clone(),
+        None => {
+            let (zip, pref, city, _) = PLACES[at];
+            let place = people.place(Place {
+                zip_code1: texts.text(&zip[..3]),
+                zip_code2: texts.text(&zip[3..]),
+                prefecture: texts.text(pref),
+                city: texts.text(city),
+            });
+            people.generated_places.insert(at, place.clone());
+            place
+        }
+    };
     Buyer {
         name,
         place,

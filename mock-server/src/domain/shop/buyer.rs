@@ -245,53 +245,29 @@ impl Shop {
             if !(1..=999).contains(&l.units) {
                 return Err(PlaceOrderError::UnitsOutOfRange { line: i, units: l.units });
             }
-            let Some(item) = self.catalog.get(&l.manage_number) else {
-                return Err(PlaceOrderError::UnknownItem { line: i, manage_number: l.manage_number.clone() });
-            };
-            let Some(v) = item.variant(&l.variant_id) else {
-                return Err(PlaceOrderError::UnknownVariant {
-                    line: i,
-                    manage_number: l.manage_number.clone(),
-                    variant_id: l.variant_id.clone(),
-                });
-            };
-            if item.flag("hideItem") || v.hidden {
+            let facts = self.sku_facts(i, l)?;
+            if facts.hidden {
                 return Err(PlaceOrderError::Hidden {
                     manage_number: l.manage_number.clone(),
                     variant_id: l.variant_id.clone(),
                 });
             }
-            let Some(price) = v.standard_price else {
+            let Some(price) = facts.price else {
                 return Err(PlaceOrderError::NoPrice {
                     manage_number: l.manage_number.clone(),
                     variant_id: l.variant_id.clone(),
                 });
             };
-            own_postage.push(variant_postage(item, &l.variant_id));
-            let tax = LineTax::of(item.data().payment.as_ref());
-            let texts = &mut self.texts;
-            let sku_info = v.sku_info().map(|s| texts.text(&s));
-            let sku = self.ordered_skus.intern(OrderedSku {
-                item_name: texts.text(item.title()),
-                item_id: item.item_id,
-                item_number: texts.text(item.item_number()),
-                manage_number: texts.text(&item.manage_number),
-                selected_choice: sku_info.clone(),
-                variant_id: texts.text(&v.variant_id),
-                merchant_defined_sku_id: v.merchant_defined_sku_id.as_deref().map(|s| texts.text(s)),
-                sku_info,
-                tax_rate_permille: tax.rate_permille,
-                tax_included: tax.included,
-                restore_inventory: v.restock_on_cancel,
-            });
-            // The stock the order needs, by the line's own spelling of the SKU (as looked up).
-            *needed.entry((texts.text(&l.manage_number), texts.text(&l.variant_id))).or_default() += l.units;
+            own_postage.push(facts.own_postage);
+            // The stock the order needs (the line names the SKU exactly as the catalog does).
+            let sku = facts.sku;
+            *needed.entry((sku.manage_number.clone(), sku.variant_id.clone())).or_default() += l.units;
             snapshots.push(OrderItem {
                 item_detail_id: 0,
-                sku,
                 price,
                 units: l.units,
-                price_tax_incl: tax.price_tax_incl(price, self.settings.tax_rounding),
+                price_tax_incl: facts.tax.price_tax_incl(price, self.settings.tax_rounding),
+                sku,
             });
         }
         // An order falls under a delivery programme when all its items do, unless the buyer
@@ -318,6 +294,54 @@ impl Shop {
             delivery_cert_program,
             one_day_operation,
         })
+    }
+
+    /// What a line's SKU is in the catalog now (`line` is the line's position, for refusals).
+    /// Kept per SKU until the catalog changes, so a bulk of a million orders of a few hundred
+    /// SKUs looks each one up (and copies its texts) once.
+    fn sku_facts(&mut self, line: usize, l: &OrderLine) -> Result<SkuFacts, PlaceOrderError> {
+        let revision = self.catalog.revision();
+        let cached = self.sku_facts.get(l.manage_number.as_str()).and_then(|v| v.get(l.variant_id.as_str()));
+        if let Some(facts) = cached.filter(|f| f.revision == revision) {
+            return Ok(facts.clone());
+        }
+        let Some(item) = self.catalog.get(&l.manage_number) else {
+            return Err(PlaceOrderError::UnknownItem { line, manage_number: l.manage_number.clone() });
+        };
+        let Some(v) = item.variant(&l.variant_id) else {
+            return Err(PlaceOrderError::UnknownVariant {
+                line,
+                manage_number: l.manage_number.clone(),
+                variant_id: l.variant_id.clone(),
+            });
+        };
+        let tax = LineTax::of(item.data().payment.as_ref());
+        let texts = &mut self.texts;
+        let sku_info = v.sku_info().map(|s| texts.text(&s));
+        let sku = self.ordered_skus.intern(OrderedSku {
+            item_name: texts.text(item.title()),
+            item_id: item.item_id,
+            item_number: texts.text(item.item_number()),
+            manage_number: texts.text(&item.manage_number),
+            selected_choice: sku_info.clone(),
+            variant_id: texts.text(&v.variant_id),
+            merchant_defined_sku_id: v.merchant_defined_sku_id.as_deref().map(|s| texts.text(s)),
+            sku_info,
+            tax_rate_permille: tax.rate_permille,
+            tax_included: tax.included,
+            restore_inventory: v.restock_on_cancel,
+        });
+        let facts = SkuFacts {
+            revision,
+            hidden: item.flag("hideItem") || v.hidden,
+            price: v.standard_price,
+            own_postage: variant_postage(item, &l.variant_id),
+            tax,
+            sku,
+        };
+        let (m, v) = (texts.text(&l.manage_number), texts.text(&l.variant_id));
+        self.sku_facts.entry(m).or_default().insert(v, facts.clone());
+        Ok(facts)
     }
 
     /// A basket's postage. Lines whose SKU has its own `shipping.fee` (個別送料) carry that fee,
@@ -478,6 +502,22 @@ impl Plan {
         (self.discounts > self.total)
             .then_some(PlaceOrderError::DiscountsExceedTotal { discounts: self.discounts, total: self.total })
     }
+}
+
+/// A SKU as placing an order needs it, as of a catalog revision.
+#[derive(Clone, Debug)]
+pub(super) struct SkuFacts {
+    /// The catalog's revision these were read at.
+    revision: u64,
+    /// The item or the SKU is in the warehouse.
+    hidden: bool,
+    /// `standardPrice`, if any.
+    price: Option<i64>,
+    /// The SKU's own postage, if any.
+    own_postage: Option<i64>,
+    tax: LineTax,
+    /// The SKU as ordered.
+    sku: Arc<OrderedSku>,
 }
 
 /// What one call of [`Shop::place_bulk_order`] did.

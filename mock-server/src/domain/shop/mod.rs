@@ -11,11 +11,11 @@ use crate::domain::limits::RateLimiter;
 use crate::domain::order::{Cause, Order, OrderNumber, OrderProgress, OrderedSku, SettlementMethod};
 use crate::domain::rng::Rng;
 use crate::domain::search::OrderBook;
-use crate::domain::text::{Interner, Texts};
+use crate::domain::text::{FastHash, Interner, Text, Texts};
 use crate::domain::time::JstDateTime;
 use crate::journal::Journal;
 use crate::settings::{ShippingSettings, ShopSettings, SubStatusDef};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 mod buyer;
@@ -337,6 +337,9 @@ pub struct Shop {
     ordered_skus: Interner<OrderedSku>,
     /// The buyers' names and places, one copy of each.
     people: People,
+    /// What placing an order needs of each SKU ordered so far, by manageNumber and variantId,
+    /// as of a catalog revision.
+    sku_facts: HashMap<Text, HashMap<Text, buyer::SkuFacts, FastHash>, FastHash>,
     request_seq: u64,
     /// Simulated buyers (`[simulate]`), once switched on.
     simulation: Option<crate::domain::simulate::Simulation>,
@@ -377,6 +380,7 @@ impl Shop {
             texts: Texts::default(),
             ordered_skus: Interner::default(),
             people: People::default(),
+            sku_facts: HashMap::default(),
             request_seq: 0,
             simulation: None,
             wall: wall::WallFollow::default(),
