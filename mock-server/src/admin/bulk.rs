@@ -94,6 +94,8 @@ pub(super) async fn place_orders(
             }
             Ok(())
         })?;
+        // Between pieces, this worker thread serves other requests too.
+        tokio::task::yield_now().await;
     }
 
     // Placed in turn, a piece of work per hold of the lock.
@@ -128,6 +130,7 @@ pub(super) async fn place_orders(
         summary.add(&fired);
         // Logged after the shop's lock is released: writing a log line is I/O.
         crate::logs::log_transitions(&shop_id, &fired);
+        tokio::task::yield_now().await;
         if let Err((key, problem)) = outcome {
             let message = match key {
                 Some(k) => format!("request body: orders[{next}].{k}: {problem}"),

@@ -209,3 +209,21 @@ async fn advance_answers_a_summary_by_default_and_every_transition_on_request() 
         app.shop().advance(&AdvanceRequest::minutes(60).with_transitions(TransitionDetail::Summary)).await.unwrap();
     assert_eq!((summary.fired, summary.transitions.len(), summary.truncated), (140, 100, true));
 }
+
+/// The bulk works in pieces and lets other requests in between: on the test's one-thread
+/// runtime nothing else could run while it held the thread, so a count between none and all
+/// can only be seen if it did.
+#[tokio::test]
+async fn other_requests_to_the_shop_are_answered_while_a_bulk_is_placed() {
+    let app = spawn(shop()).await;
+    app.set_stock("socks", "socks", 99_999).await;
+    let orders: Vec<OrderDoc> = (0..10_000).map(|_| OrderDoc::new().line("socks", "socks", 1)).collect();
+    let shop = app.shop().clone();
+    let bulk = tokio::spawn(async move { shop.place_orders(&orders).await });
+    let mut seen = Vec::new();
+    while !bulk.is_finished() {
+        seen.push(app.shop().detail().await.unwrap().orders_by_status.values().sum::<usize>());
+    }
+    assert_eq!(bulk.await.unwrap().unwrap().placed, 10_000);
+    assert!(seen.iter().any(|n| (1..10_000).contains(n)), "only none or all seen: {seen:?}");
+}
