@@ -119,6 +119,13 @@ async fn a_document_with_a_problem_places_nothing_and_is_named_by_its_key() {
         let text = v["error"]["message"].as_str().unwrap();
         assert!(text.starts_with(&format!("request body: {message}")), "{text}");
     }
+    let early =
+        json!({"lines": [{"manage_number": "tshirt", "variant_id": "m-black"}], "at": "2026-11-28T08:59:59+0900"});
+    let (status, v) = bulk(&app, "", json!([early, good])).await;
+    assert_eq!(status, 400);
+    assert!(v["error"]["message"].as_str().unwrap().starts_with(
+        "request body: orders[0].at: 2026-11-28T08:59:59+0900 is before the shop's current time 2026-11-28T09:00:00+0900"
+    ));
     assert!(app.shop().orders().await.unwrap().is_empty(), "nothing placed");
     assert_eq!(app.shop().now().await.unwrap(), START, "the clock did not move");
 }
