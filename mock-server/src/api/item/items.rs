@@ -146,15 +146,16 @@ pub fn bulk_get(shop: &Shop, req: &Request<'_>) -> Answer {
         match v.as_str().map(manage_number) {
             Some(Ok(m)) => {
                 if numbers.contains(&m) {
+                    // The table's text; the items.bulk.get page's sample lacks the "the".
                     errs.push(ApiError::bad(
                         "IE1106",
-                        format!("There are multiple occurrences of same manageNumber : {m}"),
+                        format!("There are multiple occurrences of the same manageNumber : {m}"),
                         "manageNumbers",
                     ));
                 }
                 numbers.push(m);
             }
-            Some(Err(kind)) => errs.push(errors::at(&path, kind)),
+            Some(Err(kind)) => errs.push(errors::identifier_at(&path, "manageNumber", kind)),
             None => errs.push(ApiError::invalid(&path, v)),
         }
     }

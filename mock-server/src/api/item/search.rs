@@ -130,19 +130,27 @@ fn parse(shop: &Shop, req: &Request<'_>) -> Result<Query, ApiError> {
                     q.hits = n;
                 }
                 "cursorMark" => q.cursor = Some(v),
-                other => {
+                _ => {
                     if shop.settings().item_search_unknown_params == UnknownParams::Reject {
-                        return Err(ApiError::new(400, "IE1005", format!("Invalid query parameter : {other}."), None));
+                        return Err(ApiError::new(400, "IE1005", "Invalid request parameter.", None));
                     }
                 }
             }
         }
     }
     if q.cursor.is_some() && q.offset.is_some() {
-        return Err(ApiError::new(400, "IE1003", "offset and cursorMark cannot be used together.", None));
+        return Err(ApiError::new(400, "IE1003", "Only one of offset and cursorMark can be registered.", None));
     }
     if q.cursor.is_some() && (q.sort_key.is_some() || sort_order_given) {
-        return Err(ApiError::new(400, "IE1004", "cursorMark cannot be used with sortKey or sortOrder.", None));
+        // `{fieldName}`: sortKey when it was given, else sortOrder (which one RMS names when
+        // both are is not known).
+        let field = if q.sort_key.is_some() { "sortKey" } else { "sortOrder" };
+        return Err(ApiError::new(
+            400,
+            "IE1004",
+            format!("When cursorMark is set, {field} cannot be registered."),
+            None,
+        ));
     }
     Ok(q)
 }
