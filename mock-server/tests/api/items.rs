@@ -67,7 +67,7 @@ async fn validation_errors_come_together_with_property_paths() {
             {"code": "IE0002", "message": "Unrecognized field colour.", "metadata": {"propertyPath": "colour"}},
             {"code": "IE0001", "message": "title is mandatory.", "metadata": {"propertyPath": "title"}},
             {"code": "IE0007", "message": "Invalid choice selected for itemType.", "metadata": {"propertyPath": "itemType"}},
-            {"code": "IE0003", "message": "variants.s.standardPrice must be between 0 and 999999999.", "metadata": {"propertyPath": "variants.s.standardPrice"}},
+            {"code": "IE0003", "message": "variants.s.standardPrice must be between 0 to 999999999.", "metadata": {"propertyPath": "variants.s.standardPrice"}},
         ])
     );
     let (status, v) = app.put(&format!("{ITEM}/bad%20name"), item_body("x", &[("s", "S", 1)])).await;
@@ -147,12 +147,12 @@ async fn bulk_get_returns_known_items_and_checks_its_list() {
     let (_, v) = app.post("/es/2.0/items/bulk-get", json!({"manageNumbers": ["nope"]})).await;
     assert_eq!(v, json!({"results": []}));
     let (status, v) = app.post("/es/2.0/items/bulk-get", json!({"manageNumbers": ["a", "a"]})).await;
-    // The table's text (the items.bulk.get page's sample says "of same manageNumber").
+    // The items.bulk.get page's sample (the table's template says "of the same manageNumber").
     assert_eq!(
         (status, v),
         (
             400,
-            json!({"errors": [{"code": "IE1106", "message": "There are multiple occurrences of the same manageNumber : a", "metadata": {"propertyPath": "manageNumbers"}}]})
+            json!({"errors": [{"code": "IE1106", "message": "There are multiple occurrences of same manageNumber : a", "metadata": {"propertyPath": "manageNumbers"}}]})
         )
     );
     let many: Vec<String> = (0..51).map(|i| format!("m{i}")).collect();

@@ -16,13 +16,21 @@ use super::wire::{WireKind, WireProblem};
 use crate::api::rest::ApiError;
 use crate::domain::item::{AttributeGaps, ItemViolation, ViolationKind};
 
+/// IE0003 as the Item API words it: the items.patch page's sample reads
+/// `variants.433913.standardPrice must be between 0 to 999999999.`, an answer as RMS wrote it,
+/// where the response-code table's template has "and" (the Inventory API's samples say "and",
+/// so [`ApiError::range`] keeps it). Samples win over templates (README, inferred behaviour).
+pub fn item_range(path: &str, min: i64, max: i64) -> ApiError {
+    ApiError::bad("IE0003", format!("{path} must be between {min} to {max}."), path)
+}
+
 /// The RMS error for one broken item rule.
 pub fn violation(v: &ItemViolation) -> ApiError {
     let p = v.path.as_str();
     match &v.kind {
         ViolationKind::Missing => ApiError::mandatory(p),
         ViolationKind::Invalid { value } => ApiError::invalid_shown(p, value),
-        ViolationKind::OutOfRange { min, max } => ApiError::range(p, *min, *max),
+        ViolationKind::OutOfRange { min, max } => item_range(p, *min, *max),
         ViolationKind::TooLong { max_bytes } => ApiError::too_long(p, *max_bytes),
         ViolationKind::TooMany => ApiError::too_many(p),
         ViolationKind::ManageNumberCharacters => {

@@ -146,10 +146,11 @@ pub fn bulk_get(shop: &Shop, req: &Request<'_>) -> Answer {
         match v.as_str().map(manage_number) {
             Some(Ok(m)) => {
                 if numbers.contains(&m) {
-                    // The table's text; the items.bulk.get page's sample lacks the "the".
+                    // The items.bulk.get page's sample, an answer as RMS wrote it; the
+                    // response-code table's template has "of the same" (README, inferred).
                     errs.push(ApiError::bad(
                         "IE1106",
-                        format!("There are multiple occurrences of the same manageNumber : {m}"),
+                        format!("There are multiple occurrences of same manageNumber : {m}"),
                         "manageNumbers",
                     ));
                 }

@@ -118,14 +118,14 @@ fn parse(shop: &Shop, req: &Request<'_>) -> Result<Query, ApiError> {
                 "offset" => {
                     let n = rest::parse_int("offset", &v)?;
                     if !(0..=10_000).contains(&n) {
-                        return Err(ApiError::new(400, "IE0003", "offset must be between 0 and 10000.", None));
+                        return Err(ApiError::new(400, "IE0003", "offset must be between 0 to 10000.", None));
                     }
                     q.offset = Some(n);
                 }
                 "hits" => {
                     let n = rest::parse_int("hits", &v)?;
                     if !(1..=100).contains(&n) {
-                        return Err(ApiError::new(400, "IE0003", "hits must be between 1 and 100.", None));
+                        return Err(ApiError::new(400, "IE0003", "hits must be between 1 to 100.", None));
                     }
                     q.hits = n;
                 }
