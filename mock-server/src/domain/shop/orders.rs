@@ -15,11 +15,25 @@ use OrderProgress::*;
 
 impl Shop {
     pub(super) fn change(&mut self, idx: usize, f: impl FnOnce(&mut Order)) {
+        self.change_indexed(idx, f, false);
+    }
+
+    /// [`Shop::change`] for a change of the texts searchOrder matches (names, memo, delivery
+    /// name, recipients): those are re-indexed too.
+    pub(super) fn change_text(&mut self, idx: usize, f: impl FnOnce(&mut Order)) {
+        self.change_indexed(idx, f, true);
+    }
+
+    fn change_indexed(&mut self, idx: usize, f: impl FnOnce(&mut Order), texts: bool) {
         let (before, number) = {
             let o = self.orders.get(idx);
             (o.history.len(), o.number.clone())
         };
-        self.orders.update(idx, f);
+        if texts {
+            self.orders.update_text(idx, f);
+        } else {
+            self.orders.update(idx, f);
+        }
         let o = self.orders.get(idx);
         for h in &o.history[before..] {
             self.transitions.push(Transition {
@@ -233,7 +247,7 @@ impl Shop {
         if let Some(id) = u.sub_status_id {
             self.set_sub_status(number, Some(id))?;
         }
-        self.change(idx, |o| {
+        self.change_text(idx, |o| {
             if let Some(c) = u.delivery_class {
                 o.delivery_class = Some(c);
             }
@@ -275,7 +289,7 @@ impl Shop {
     /// updateOrderDelivery (before shipping).
     pub fn update_delivery(&mut self, number: &str, delivery_name: String) -> Result<(), Refusal> {
         let idx = self.in_window(number, &Self::BEFORE_SHIPPING)?;
-        self.change(idx, |o| o.delivery_name = delivery_name);
+        self.change_text(idx, |o| o.delivery_name = delivery_name);
         Ok(())
     }
 
@@ -293,7 +307,7 @@ impl Shop {
                 PaymentProcessed,
             ],
         )?;
-        self.change(idx, |o| {
+        self.change_text(idx, |o| {
             let keep = o.orderer.clone();
             o.orderer = Buyer {
                 email: keep.email,
@@ -374,7 +388,7 @@ impl Shop {
         } else {
             OrderOperation::UpdateOrderSender
         });
-        self.change(idx, |o| {
+        self.change_text(idx, |o| {
             apply_sender(o, packages, rounding);
             o.modified = true;
             if amount_changed && o.progress != WaitingForConfirmation {
