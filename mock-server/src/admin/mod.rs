@@ -407,10 +407,11 @@ async fn generate_catalog(
     if req.items > 100_000 || !(1..=400).contains(&req.variants) || !(0..=99_999).contains(&req.quantity) {
         return Err(AdminError::bad_request("request body: items ≤ 100000, variants 1..400, quantity 0..99999"));
     }
-    // Built outside the shop's lock (tens of thousands of items); only the insert holds it.
+    // Built outside the shop's lock (tens of thousands of items); inserted in batches, each
+    // under its own hold of the lock.
     let made = crate::domain::catalog::generate::generate(req.items, req.variants, req.seed, req.quantity)
         .map_err(crate::domain::catalog::generate::GenerateError::Item)
-        .and_then(|generated| handle.with(|s| s.insert_generated(generated)))
+        .and_then(|generated| handle.insert_generated_in_steps(generated))
         .map_err(|e| {
             let e = crate::api::item::generate_error(&e);
             AdminError::new(StatusCode::CONFLICT, "conflict", format!("{} ({})", e.message, e.code))
@@ -459,8 +460,8 @@ async fn advance_clock(
             return Err(AdminError::bad_request("request body: give exactly one of \"minutes\", \"seconds\" or \"to\""))
         }
     };
-    let (v, fired) = handle.with(|s| -> Result<(Advanced, _), AdminError> {
-        let to = match target {
+    let to = handle.with(|s| -> Result<JstDateTime, AdminError> {
+        Ok(match target {
             Target::Seconds(secs) => s.now().plus_seconds(secs),
             Target::To(t) if t < s.now() => {
                 return Err(AdminError::bad_request(format!(
@@ -469,10 +470,11 @@ async fn advance_clock(
                 )))
             }
             Target::To(t) => t,
-        };
-        let fired = s.advance_to(to);
-        Ok((Advanced { now: s.now().to_rms(), transitions: fired.iter().map(view::transition).collect() }, fired))
+        })
     })?;
+    // In steps, each under its own lock: a long jump never blocks the shop's other requests.
+    let (fired, now) = handle.advance_in_steps(to);
+    let v = Advanced { now: now.to_rms(), transitions: fired.iter().map(view::transition).collect() };
     // Logged after the shop's lock is released: writing a log line is I/O.
     crate::logs::log_transitions(&shop_id, &fired);
     ok(v)

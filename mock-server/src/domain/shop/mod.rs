@@ -31,6 +31,14 @@ pub use wall::{valid_clock_speed, ClockMode, MAX_CLOCK_SPEED};
 /// The licence key is valid for 90 days from issue (auth-and-limits.md §3).
 pub const LICENSE_VALID_DAYS: i64 = 90;
 
+/// Events a long clock move fires per hold of the shop's lock ([`ShopHandle::advance_in_steps`]):
+/// about a millisecond of work, so other requests to the shop wait at most that long.
+pub const ADVANCE_STEP_EVENTS: usize = 256;
+
+/// SKUs a generated catalog inserts per hold of the shop's lock
+/// ([`ShopHandle::insert_generated_in_steps`]): a few milliseconds of work.
+pub const GENERATE_STEP_SKUS: usize = 2_000;
+
 /// Who the shop is and how it authenticates.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ShopProfile {
@@ -453,6 +461,44 @@ impl ShopHandle {
     /// Runs `f` with the shop locked.
     pub fn with<R>(&self, f: impl FnOnce(&mut Shop) -> R) -> R {
         f(&mut self.lock())
+    }
+
+    /// Moves the shop's clock to `target` as [`Shop::advance_to`] does, but in steps of at
+    /// most [`ADVANCE_STEP_EVENTS`] events, each under its own hold of the lock: a jump over
+    /// months of a busy shop (thousands of transitions) never keeps the shop's other requests
+    /// waiting for more than one step. A request served between two steps sees the clock
+    /// where the last step left it, as if the advance had been asked for in two parts.
+    /// Returns what fired and the shop's now after the last step.
+    pub fn advance_in_steps(&self, target: JstDateTime) -> (Vec<Transition>, JstDateTime) {
+        let mut fired = Vec::new();
+        loop {
+            let (step, reached, now) = self.with(|s| {
+                let (step, reached) = s.advance_step(target, ADVANCE_STEP_EVENTS);
+                (step, reached, s.now())
+            });
+            fired.extend(step);
+            if reached {
+                return (fired, now);
+            }
+        }
+    }
+
+    /// Inserts a generated catalog as [`Shop::insert_generated`] does, in batches of about
+    /// [`GENERATE_STEP_SKUS`] SKUs, each under its own hold of the lock, so a catalog of
+    /// 100,000 items never keeps the shop's other requests waiting for all of it. As in one
+    /// go, the items before a refused one stay inserted.
+    pub fn insert_generated_in_steps(
+        &self,
+        generated: Vec<crate::domain::catalog::generate::GeneratedItem>,
+    ) -> Result<Vec<String>, crate::domain::catalog::generate::GenerateError> {
+        let per_batch = generated.first().map_or(1, |g| (GENERATE_STEP_SKUS / g.stock.len().max(1)).max(1));
+        let mut made = Vec::with_capacity(generated.len());
+        let mut items = generated.into_iter().peekable();
+        while items.peek().is_some() {
+            let batch: Vec<_> = items.by_ref().take(per_batch).collect();
+            made.extend(self.with(|s| s.insert_generated(batch))?);
+        }
+        Ok(made)
     }
 
     fn lock(&self) -> MutexGuard<'_, Shop> {
