@@ -17,7 +17,7 @@
 //! per filter.
 
 use super::order::{DateType, Order, OrderProgress};
-use super::search_index::{squash, Bits, HashField, Postings, Scalars, SearchIndex, TextField, Texts};
+use super::search_index::{hash32, squash, Bits, HashField, Postings, Scalars, SearchIndex, TextField, Texts};
 use super::search_query::KeywordField as K;
 use std::collections::HashMap;
 
@@ -120,7 +120,7 @@ impl OrderBook {
     /// for that. Debug builds check it.
     pub fn update<R>(&mut self, idx: usize, f: impl FnOnce(&mut Order) -> R) -> R {
         let before = Scalars::of(&self.orders[idx]);
-        let texts_before = cfg!(debug_assertions).then(|| Texts::of(&self.orders[idx]));
+        let texts_before = cfg!(debug_assertions).then(|| Texts::of(&self.orders[idx]).into_owned());
         let r = f(&mut self.orders[idx]);
         let after = Scalars::of(&self.orders[idx]);
         self.index.refile_scalars(idx as u32, &before, &after);
@@ -132,7 +132,7 @@ impl OrderBook {
 
     /// Applies `f` to one order and re-indexes everything, texts included.
     pub fn update_text<R>(&mut self, idx: usize, f: impl FnOnce(&mut Order) -> R) -> R {
-        let (before, texts_before) = (Scalars::of(&self.orders[idx]), Texts::of(&self.orders[idx]));
+        let (before, texts_before) = (Scalars::of(&self.orders[idx]), Texts::of(&self.orders[idx]).into_owned());
         let r = f(&mut self.orders[idx]);
         let (after, texts_after) = (Scalars::of(&self.orders[idx]), Texts::of(&self.orders[idx]));
         self.index.refile_scalars(idx as u32, &before, &after);
@@ -232,13 +232,13 @@ impl OrderBook {
             hits.and_any(&[], &lists);
         }
         if let Some(mail) = &q.orderer_mail_address {
-            hits.and_candidates(ix.hashes(HashField::OrdererEmail).candidates(super::search_index::hash32(mail)));
+            hits.and_candidates(ix.hashes(HashField::OrdererEmail).candidates(hash32(&[mail])));
             check_rest = true;
         }
         if let Some((kind, number)) = &q.phone {
             let field = if *kind == 1 { HashField::OrdererPhone } else { HashField::SenderPhone };
             let n = number.replace('-', "");
-            hits.and_candidates(ix.hashes(field).candidates(super::search_index::hash32(&n)));
+            hits.and_candidates(ix.hashes(field).candidates(hash32(&[&n])));
             check_rest = true;
         }
         if q.date_type == DateType::Ordered {

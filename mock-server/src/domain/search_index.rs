@@ -27,8 +27,9 @@
 
 use super::order::{DateType, Order, OrderProgress};
 use super::time::JstDateTime;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
-use std::hash::{Hash, Hasher};
+use std::hash::Hasher;
 
 /// One bit per order position.
 #[derive(Debug, Default)]
@@ -189,11 +190,14 @@ impl Dictionary {
     }
 }
 
-/// A 32-bit hash of a value, for [`HashIndex`] (std's SipHash with fixed keys: the same value
-/// hashes the same in every process).
-pub(super) fn hash32(value: &str) -> u32 {
+/// A 32-bit hash of the text `parts` make end to end, for [`HashIndex`] (std's SipHash with
+/// fixed keys, so the same text hashes the same in every process; fed the parts one by one,
+/// which hashes as their concatenation would, without building it).
+pub(super) fn hash32(parts: &[&str]) -> u32 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    value.hash(&mut h);
+    for part in parts {
+        h.write(part.as_bytes());
+    }
     h.finish() as u32
 }
 
@@ -205,8 +209,9 @@ pub(super) struct HashIndex {
     recent: Vec<u64>,
 }
 
-/// The unsorted tail's size: a lookup reads it whole (32 KiB), a merge moves the run.
-const RECENT: usize = 4096;
+/// The unsorted tail's size: a lookup reads it whole (128 KiB, ~10 µs), a merge moves the
+/// run (at a million entries, 61 merges in all).
+const RECENT: usize = 16_384;
 
 impl HashIndex {
     fn add(&mut self, hash: u32, idx: u32) {
@@ -388,41 +393,55 @@ impl Scalars {
     }
 }
 
-/// The texts an order is filed under, sorted and without repeats.
+/// The texts an order is filed under, sorted and without repeats; borrowed from the order
+/// where the index keeps them as they are (so filing a new order copies only its names).
 #[derive(Debug, PartialEq, Eq)]
-pub(super) struct Texts {
-    texts: Vec<(TextField, String)>,
+pub(super) struct Texts<'a> {
+    texts: Vec<(TextField, Cow<'a, str>)>,
     hashes: Vec<(HashField, u32)>,
 }
 
-impl Texts {
-    pub(super) fn of(o: &Order) -> Self {
+/// A person's name as names are matched: family and first name, whitespace removed (what
+/// `squash(full_name())` gives, built in one allocation).
+fn name_key(family: &str, first: &str) -> String {
+    let mut key = String::with_capacity(family.len() + first.len());
+    key.extend(family.chars().chain(first.chars()).filter(|c| !c.is_whitespace()));
+    key
+}
+
+impl<'a> Texts<'a> {
+    pub(super) fn of(o: &'a Order) -> Self {
         use TextField as F;
-        let mut texts = vec![
-            (F::OrdererName, squash(&o.orderer.full_name())),
-            (F::OrdererNameKana, squash(&o.orderer.full_name_kana())),
-            (F::DeliveryName, o.delivery_name.clone()),
-        ];
+        let b = &o.orderer;
+        let lines = o.packages.iter().map(|p| p.items.len()).sum::<usize>();
+        let mut texts = Vec::with_capacity(4 + o.packages.len() + 5 * lines);
+        texts.extend([
+            (F::OrdererName, Cow::Owned(name_key(&b.family_name, &b.first_name))),
+            (F::OrdererNameKana, Cow::Owned(name_key(&b.family_name_kana, &b.first_name_kana))),
+            (F::DeliveryName, Cow::Borrowed(o.delivery_name.as_str())),
+        ]);
         if let Some(m) = &o.memo {
-            texts.push((F::Memo, m.clone()));
+            texts.push((F::Memo, Cow::Borrowed(m.as_str())));
         }
-        let mut hashes = vec![
-            (HashField::OrdererEmail, hash32(&o.orderer.email)),
-            (HashField::OrdererPhone, hash32(&o.orderer.phone_number())),
-        ];
+        let mut hashes = Vec::with_capacity(2 + o.packages.len());
+        hashes.extend([
+            (HashField::OrdererEmail, hash32(&[&b.email])),
+            (HashField::OrdererPhone, hash32(&[&b.phone[0], &b.phone[1], &b.phone[2]])),
+        ]);
         for p in &o.packages {
-            texts.push((F::SenderName, squash(&p.sender.full_name())));
-            hashes.push((HashField::SenderPhone, hash32(&p.sender.phone_number())));
+            texts.push((F::SenderName, Cow::Owned(name_key(&p.sender.family_name, &p.sender.first_name))));
+            let phone = &p.sender.phone;
+            hashes.push((HashField::SenderPhone, hash32(&[&phone[0], &phone[1], &phone[2]])));
         }
         for i in o.items() {
-            texts.push((F::ItemName, i.item_name.clone()));
-            texts.push((F::ItemNumber, i.item_number.clone()));
-            texts.push((F::VariantId, i.variant_id.clone()));
+            texts.push((F::ItemName, Cow::Borrowed(i.item_name.as_str())));
+            texts.push((F::ItemNumber, Cow::Borrowed(i.item_number.as_str())));
+            texts.push((F::VariantId, Cow::Borrowed(i.variant_id.as_str())));
             if let Some(m) = &i.merchant_defined_sku_id {
-                texts.push((F::MerchantDefinedSkuId, m.clone()));
+                texts.push((F::MerchantDefinedSkuId, Cow::Borrowed(m.as_str())));
             }
             if let Some(s) = &i.sku_info {
-                texts.push((F::SkuInfo, s.clone()));
+                texts.push((F::SkuInfo, Cow::Borrowed(s.as_str())));
             }
         }
         texts.sort_unstable();
@@ -430,6 +449,12 @@ impl Texts {
         hashes.sort_unstable();
         hashes.dedup();
         Texts { texts, hashes }
+    }
+
+    /// The same texts, owning their strings (to keep across a change of the order).
+    pub(super) fn into_owned(self) -> Texts<'static> {
+        let texts = self.texts.into_iter().map(|(f, t)| (f, Cow::Owned(t.into_owned()))).collect();
+        Texts { texts, hashes: self.hashes }
     }
 }
 
@@ -457,15 +482,45 @@ pub(super) struct SearchIndex {
 impl SearchIndex {
     /// Files a new order (the highest position so far).
     pub(super) fn add(&mut self, idx: u32, o: &Order) {
-        self.file_scalars(idx, &Scalars::of(o), true);
+        self.file_scalars(idx, &Scalars::of(o));
         self.file_texts(idx, &Texts::of(o), true);
     }
 
-    /// Moves an order from its old scalar keys to its new ones.
+    /// Moves an order from its old scalar keys to its new ones, touching only what changed
+    /// (a status change flips two bits and, if it sets a date, appends one key).
     pub(super) fn refile_scalars(&mut self, idx: u32, before: &Scalars, after: &Scalars) {
-        if before != after {
-            self.file_scalars(idx, before, false);
-            self.file_scalars(idx, after, true);
+        if before == after {
+            return;
+        }
+        if before.progress != after.progress {
+            self.progress[before.progress as usize].set(idx, false);
+            self.progress[after.progress as usize].set(idx, true);
+        }
+        if before.settlement != after.settlement {
+            self.settlement.entry(before.settlement).or_default().set(idx, false);
+            self.settlement.entry(after.settlement).or_default().set(idx, true);
+        }
+        if before.site != after.site {
+            self.site[before.site].set(idx, false);
+            self.site[after.site].set(idx, true);
+        }
+        self.pc_mail.set(idx, after.pc_mail);
+        self.one_day.set(idx, after.one_day);
+        self.no_shipping_date.set(idx, after.no_shipping_date);
+        self.no_shipping_number.set(idx, after.no_shipping_number);
+        if before.sub_status != after.sub_status {
+            self.file_sub_status(idx, before.sub_status, false);
+            self.file_sub_status(idx, after.sub_status, true);
+        }
+        for (d, (old, new)) in before.dates.iter().zip(&after.dates).enumerate() {
+            if old != new {
+                if let Some(at) = old {
+                    self.dates[d].remove(*at, idx);
+                }
+                if let Some(at) = new {
+                    self.dates[d].insert(*at, idx);
+                }
+            }
         }
     }
 
@@ -485,28 +540,31 @@ impl SearchIndex {
         self.file_texts(idx, &new, true);
     }
 
-    fn file_scalars(&mut self, idx: u32, s: &Scalars, on: bool) {
-        self.progress[s.progress as usize].set(idx, on);
-        self.settlement.entry(s.settlement).or_default().set(idx, on);
-        self.site[s.site].set(idx, on);
-        self.pc_mail.set(idx, on && s.pc_mail);
-        self.one_day.set(idx, on && s.one_day);
-        self.no_shipping_date.set(idx, on && s.no_shipping_date);
-        self.no_shipping_number.set(idx, on && s.no_shipping_number);
-        match s.sub_status {
+    /// Files a new order under its scalar keys.
+    fn file_scalars(&mut self, idx: u32, s: &Scalars) {
+        self.progress[s.progress as usize].set(idx, true);
+        self.settlement.entry(s.settlement).or_default().set(idx, true);
+        self.site[s.site].set(idx, true);
+        self.pc_mail.set(idx, s.pc_mail);
+        self.one_day.set(idx, s.one_day);
+        self.no_shipping_date.set(idx, s.no_shipping_date);
+        self.no_shipping_number.set(idx, s.no_shipping_number);
+        self.file_sub_status(idx, s.sub_status, true);
+        for (d, at) in s.dates.iter().enumerate() {
+            if let Some(at) = at {
+                self.dates[d].insert(*at, idx);
+            }
+        }
+    }
+
+    fn file_sub_status(&mut self, idx: u32, sub_status: Option<i64>, on: bool) {
+        match sub_status {
             None => self.no_sub_status.set(idx, on),
             Some(id) if on => self.sub_status.entry(id).or_default().insert(idx),
             Some(id) => {
                 if let Some(p) = self.sub_status.get_mut(&id) {
                     p.remove(idx);
                 }
-            }
-        }
-        for (d, at) in s.dates.iter().enumerate() {
-            match (at, on) {
-                (Some(at), true) => self.dates[d].insert(*at, idx),
-                (Some(at), false) => self.dates[d].remove(*at, idx),
-                (None, _) => {}
             }
         }
     }
