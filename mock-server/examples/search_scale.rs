@@ -12,7 +12,12 @@
 //! `--queries` searchOrder calls per filter (default 200, each over a different 63-day
 //! window) as a client sees them and prints p50 / p99 and the hits of the first query.
 //!
-//! Run: `cargo run --release -p rms-mock --example search_scale [-- --orders N --queries Q]`
+//! A second shop measures what a long operation does to the requests around it: `--burst`
+//! orders (default 100,000) all placed in one minute and confirmed automatically an hour
+//! later; one `clock/advance` of two hours then fires 200,000 transitions, while a client
+//! keeps sending the everyday searchOrder to the same shop and times each answer.
+//!
+//! Run: `cargo run --release -p rms-mock --example search_scale [-- --orders N --queries Q --burst B]`
 
 #[path = "../tests/api/jst.rs"]
 mod jst;
@@ -80,6 +85,63 @@ fn document(orders: usize) -> ShopDocument {
         doc = doc.order(order);
     }
     doc
+}
+
+/// The burst shop: `orders` card orders placed at its clock start, auto-confirmed an hour later
+/// and processed 30 minutes after that.
+fn burst_document(orders: usize) -> ShopDocument {
+    let start = jst::jst(YEAR_START);
+    let mut doc = ShopDocument::new("515151")
+        .credentials("SP_burst", "SL_burst")
+        .clock_start(start.clone())
+        .settings(|s| {
+            s.auto_confirm = true;
+            s.auto_confirm_delay_minutes = 60;
+            s.processing_delay_minutes = 30;
+            s.journal_body_limit = 256;
+        })
+        .generate(GenerateDoc { items: 100, variants: 1, seed: 2, quantity: 99_999 });
+    for i in 0..orders {
+        doc = doc.order(OrderDoc::new().line(format!("gen-2-{:06}", i % 100), "v000", 1).at(start.clone()));
+    }
+    doc
+}
+
+/// Times the everyday searchOrder on the burst shop while one advance fires every transition.
+async fn blocked_while_advancing(c: &Client, orders: usize) {
+    let body = json!({"dateType": 1, "orderProgressList": [100],
+        "startDatetime": jst::jst(YEAR_START - 62 * DAY), "endDatetime": jst::jst(YEAR_START),
+        "PaginationRequestModel": {"requestRecordsAmount": 30, "requestPage": 1}});
+    let advance = {
+        let http = c.http.clone();
+        let url = format!("{}/__admin/shops/515151/clock/advance", c.base);
+        tokio::spawn(async move {
+            let t = Instant::now();
+            let r = http.post(url).json(&json!({"minutes": 120})).send().await.expect("advance");
+            assert!(r.status().is_success(), "advance: {}", r.status());
+            r.bytes().await.expect("advance body");
+            t.elapsed()
+        })
+    };
+    let mut times = Vec::new();
+    while !advance.is_finished() {
+        let t = Instant::now();
+        c.call("searchOrder", &body).await;
+        times.push(t.elapsed());
+    }
+    let took = advance.await.expect("advance task");
+    times.sort();
+    let p = |q: f64| times.get(((times.len() as f64 * q) as usize).min(times.len().saturating_sub(1))).copied();
+    let show = |d: Option<Duration>| d.map_or("-".into(), ms);
+    println!(
+        "\nburst: one advance firing {} transitions took {} ms; meanwhile {} searchOrder answers on the same shop: p50 {} ms, p99 {} ms, max {} ms",
+        2 * orders,
+        ms(took),
+        times.len(),
+        show(p(0.5)),
+        show(p(0.99)),
+        show(times.last().copied())
+    );
 }
 
 struct Client {
@@ -170,14 +232,22 @@ fn rss_mib() -> String {
 async fn main() {
     let orders = arg("--orders", 1_000_000);
     let queries = arg("--queries", 200);
+    let burst = arg("--burst", 100_000);
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!("orders {orders}, {queries} queries per filter, loadavg {}", load.trim());
 
     let t = Instant::now();
-    let doc = document(orders);
-    let state = AppState::with_shops(vec![("scale".into(), doc)]).expect("shop");
+    let mut docs = vec![("scale".to_string(), document(orders))];
+    if burst > 0 {
+        docs.push(("burst".to_string(), burst_document(burst)));
+    }
+    let state = AppState::with_shops(docs).expect("shop");
     println!("built in {:.1} s, RSS {}", t.elapsed().as_secs_f64(), rss_mib());
     let mock = RmsMock::start_with(state).await.expect("server");
+    if burst > 0 {
+        let c = Client { http: reqwest::Client::new(), base: mock.uri(), auth: esa_header("SP_burst", "SL_burst") };
+        blocked_while_advancing(&c, burst).await;
+    }
     let c = Client { http: reqwest::Client::new(), base: mock.uri(), auth: esa_header("SP_scale", "SL_scale") };
     let shop = mock.control().existing_shop("424242").await.expect("shop");
     let now_text = shop.now().await.expect("now");

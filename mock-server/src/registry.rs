@@ -49,24 +49,20 @@ impl Registry {
     }
 
     /// Brings a shop in wall mode up to the wall clock, firing everything due, in steps of
-    /// [`ADVANCE_STEP_EVENTS`] each under its own hold of the lock (the shop's other requests
-    /// wait one step at most). The wall is read once, under the lock, so readings never go
-    /// back; later steps only fire what that reading made due.
+    /// [`ADVANCE_STEP_EVENTS`] ([`ShopHandle::in_steps`]: the shop's other requests wait one
+    /// step at most). The wall is read once, under the lock, so readings never go back;
+    /// later steps only fire what that reading made due.
     fn catch_up(&self, shop: &ShopHandle) {
-        let mut first = true;
-        loop {
-            let (fired, caught_up) = shop.with(|s| {
-                let wall = std::mem::take(&mut first).then(|| self.wall.elapsed());
-                let (fired, caught_up) = s.follow_wall_step(wall, ADVANCE_STEP_EVENTS);
-                ((!fired.is_empty()).then(|| (s.profile().shop_id.clone(), fired)), caught_up)
-            });
-            // Logged after the shop's lock is released: writing a log line is I/O.
-            if let Some((shop_id, fired)) = fired {
-                crate::logs::log_transitions(&shop_id, &fired);
-            }
-            if caught_up {
-                return;
-            }
+        let (mut first, mut fired) = (true, Vec::new());
+        let shop_id = shop.in_steps(|s| {
+            let wall = std::mem::take(&mut first).then(|| self.wall.elapsed());
+            let (step, caught_up) = s.follow_wall_step(wall, ADVANCE_STEP_EVENTS);
+            fired.extend(step);
+            caught_up.then(|| (!fired.is_empty()).then(|| s.profile().shop_id.clone()))
+        });
+        // Logged after the shop's lock is released: writing a log line is I/O.
+        if let Some(shop_id) = shop_id {
+            crate::logs::log_transitions(&shop_id, &fired);
         }
     }
 

@@ -407,15 +407,19 @@ async fn generate_catalog(
     if req.items > 100_000 || !(1..=400).contains(&req.variants) || !(0..=99_999).contains(&req.quantity) {
         return Err(AdminError::bad_request("request body: items ≤ 100000, variants 1..400, quantity 0..99999"));
     }
-    // Built outside the shop's lock (tens of thousands of items); inserted in batches, each
-    // under its own hold of the lock.
-    let made = crate::domain::catalog::generate::generate(req.items, req.variants, req.seed, req.quantity)
-        .map_err(crate::domain::catalog::generate::GenerateError::Item)
-        .and_then(|generated| handle.insert_generated_in_steps(generated))
-        .map_err(|e| {
-            let e = crate::api::item::generate_error(&e);
-            AdminError::new(StatusCode::CONFLICT, "conflict", format!("{} ({})", e.message, e.code))
-        })?;
+    // Built outside the shop's lock (tens of thousands of items) and inserted in batches, each
+    // under its own hold of the lock; on a blocking thread, as it is seconds of work.
+    let made = tokio::task::spawn_blocking(move || {
+        crate::domain::catalog::generate::generate(req.items, req.variants, req.seed, req.quantity)
+            .map_err(crate::domain::catalog::generate::GenerateError::Item)
+            .and_then(|generated| handle.insert_generated_in_steps(generated))
+    })
+    .await
+    .map_err(|e| AdminError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?
+    .map_err(|e| {
+        let e = crate::api::item::generate_error(&e);
+        AdminError::new(StatusCode::CONFLICT, "conflict", format!("{} ({})", e.message, e.code))
+    })?;
     created(Generated { generated: made.len(), first: made.first().cloned(), last: made.last().cloned() })
 }
 
@@ -473,7 +477,10 @@ async fn advance_clock(
         })
     })?;
     // In steps, each under its own lock: a long jump never blocks the shop's other requests.
-    let (fired, now) = handle.advance_in_steps(to);
+    // On a blocking thread: a long jump is seconds of work an async worker should not hold.
+    let (fired, now) = tokio::task::spawn_blocking(move || handle.advance_in_steps(to))
+        .await
+        .map_err(|e| AdminError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
     let v = Advanced { now: now.to_rms(), transitions: fired.iter().map(view::transition).collect() };
     // Logged after the shop's lock is released: writing a log line is I/O.
     crate::logs::log_transitions(&shop_id, &fired);

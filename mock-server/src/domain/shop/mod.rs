@@ -14,7 +14,9 @@ use crate::domain::time::JstDateTime;
 use crate::journal::Journal;
 use crate::settings::{ShippingSettings, ShopSettings, SubStatusDef};
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 mod buyer;
 mod clock;
@@ -449,44 +451,71 @@ impl Shop {
 ///
 /// A std `Mutex`, not tokio's: every critical section is short and synchronous, and `with`
 /// takes a plain closure, so no guard can live across an `.await` (see mini-redis `db.rs`).
+/// Long operations run in steps ([`ShopHandle::in_steps`]), so no request waits for more
+/// than one step.
 #[derive(Clone)]
-pub struct ShopHandle(Arc<Mutex<Shop>>);
+pub struct ShopHandle(Arc<Locked>);
+
+struct Locked {
+    shop: Mutex<Shop>,
+    /// Callers of `with` waiting for the lock right now.
+    waiting: AtomicUsize,
+}
+
+/// How long a long operation, between two of its steps, waits for the requests already
+/// waiting for the shop to take their turn.
+const HANDOFF_LIMIT: Duration = Duration::from_millis(5);
 
 impl ShopHandle {
     /// Wraps a shop.
     pub fn new(shop: Shop) -> Self {
-        ShopHandle(Arc::new(Mutex::new(shop)))
+        ShopHandle(Arc::new(Locked { shop: Mutex::new(shop), waiting: AtomicUsize::new(0) }))
     }
 
     /// Runs `f` with the shop locked.
     pub fn with<R>(&self, f: impl FnOnce(&mut Shop) -> R) -> R {
-        f(&mut self.lock())
+        self.0.waiting.fetch_add(1, Ordering::SeqCst);
+        let mut shop = self.lock();
+        self.0.waiting.fetch_sub(1, Ordering::SeqCst);
+        f(&mut shop)
     }
 
-    /// Moves the shop's clock to `target` as [`Shop::advance_to`] does, but in steps of at
-    /// most [`ADVANCE_STEP_EVENTS`] events, each under its own hold of the lock: a jump over
-    /// months of a busy shop (thousands of transitions) never keeps the shop's other requests
-    /// waiting for more than one step. A request served between two steps sees the clock
-    /// where the last step left it, as if the advance had been asked for in two parts.
-    /// Returns what fired and the shop's now after the last step.
-    pub fn advance_in_steps(&self, target: JstDateTime) -> (Vec<Transition>, JstDateTime) {
-        let mut fired = Vec::new();
+    /// Runs a long operation as steps, each under its own hold of the lock, until a step
+    /// returns its result. Between two steps the requests already waiting for the shop go
+    /// first: std's `Mutex` would let this thread take the lock straight back before a woken
+    /// waiter runs ("barging"), and a request could then wait for many steps, not one.
+    pub fn in_steps<T>(&self, mut step: impl FnMut(&mut Shop) -> Option<T>) -> T {
         loop {
-            let (step, reached, now) = self.with(|s| {
-                let (step, reached) = s.advance_step(target, ADVANCE_STEP_EVENTS);
-                (step, reached, s.now())
-            });
-            fired.extend(step);
-            if reached {
-                return (fired, now);
+            if let Some(done) = self.with(&mut step) {
+                return done;
+            }
+            let deadline = Instant::now() + HANDOFF_LIMIT;
+            while self.0.waiting.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
+                std::thread::yield_now();
             }
         }
     }
 
+    /// Moves the shop's clock to `target` as [`Shop::advance_to`] does, but in steps of at
+    /// most [`ADVANCE_STEP_EVENTS`] events ([`ShopHandle::in_steps`]): a jump over months of a
+    /// busy shop (thousands of transitions) never keeps the shop's other requests waiting for
+    /// more than one step. A request served between two steps sees the clock where the last
+    /// step left it, as if the advance had been asked for in two parts. Returns what fired
+    /// and the shop's now after the last step.
+    pub fn advance_in_steps(&self, target: JstDateTime) -> (Vec<Transition>, JstDateTime) {
+        let mut fired = Vec::new();
+        let now = self.in_steps(|s| {
+            let (step, reached) = s.advance_step(target, ADVANCE_STEP_EVENTS);
+            fired.extend(step);
+            reached.then(|| s.now())
+        });
+        (fired, now)
+    }
+
     /// Inserts a generated catalog as [`Shop::insert_generated`] does, in batches of about
-    /// [`GENERATE_STEP_SKUS`] SKUs, each under its own hold of the lock, so a catalog of
-    /// 100,000 items never keeps the shop's other requests waiting for all of it. As in one
-    /// go, the items before a refused one stay inserted.
+    /// [`GENERATE_STEP_SKUS`] SKUs ([`ShopHandle::in_steps`]), so a catalog of 100,000 items
+    /// never keeps the shop's other requests waiting for all of it. As in one go, the items
+    /// before a refused one stay inserted.
     pub fn insert_generated_in_steps(
         &self,
         generated: Vec<crate::domain::catalog::generate::GeneratedItem>,
@@ -494,17 +523,21 @@ impl ShopHandle {
         let per_batch = generated.first().map_or(1, |g| (GENERATE_STEP_SKUS / g.stock.len().max(1)).max(1));
         let mut made = Vec::with_capacity(generated.len());
         let mut items = generated.into_iter().peekable();
-        while items.peek().is_some() {
+        self.in_steps(|s| {
             let batch: Vec<_> = items.by_ref().take(per_batch).collect();
-            made.extend(self.with(|s| s.insert_generated(batch))?);
-        }
+            match s.insert_generated(batch) {
+                Ok(names) => made.extend(names),
+                Err(e) => return Some(Err(e)),
+            }
+            items.peek().is_none().then_some(Ok(()))
+        })?;
         Ok(made)
     }
 
     fn lock(&self) -> MutexGuard<'_, Shop> {
         // A panic inside `with` poisons the lock; the shop's data is still consistent at every
         // method boundary, so keep serving rather than failing every later request.
-        self.0.lock().unwrap_or_else(|e| e.into_inner())
+        self.0.shop.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
