@@ -209,4 +209,31 @@ mod tests {
         let progress = |s: &Shop| s.orders().iter().map(|o| o.progress).collect::<Vec<_>>();
         assert_eq!(handle.with(|s| progress(s)), progress(&whole));
     }
+
+    /// The handover, without timing anything: a request that starts waiting during a step
+    /// gets the shop before the next step (std's Mutex alone would let the stepping thread
+    /// take it straight back).
+    #[test]
+    fn a_request_waiting_during_a_step_goes_before_the_next_step() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::Arc;
+        let handle = ShopHandle::new(busy_shop());
+        let steps_done = Arc::new(AtomicUsize::new(0));
+        let mut waiter = None;
+        let seen = handle.in_steps_handing_over(std::time::Duration::from_secs(30), |_| {
+            let done = steps_done.fetch_add(1, Ordering::SeqCst) + 1;
+            if done == 1 {
+                let (h, steps) = (handle.clone(), steps_done.clone());
+                waiter = Some(std::thread::spawn(move || h.with(|_| steps.load(Ordering::SeqCst))));
+                // Inside the step, until the request is waiting for the lock.
+                while handle.0.waiting.load(Ordering::SeqCst) == 0 {
+                    std::thread::yield_now();
+                }
+            }
+            (done == 3).then_some(done)
+        });
+        assert_eq!(seen, 3);
+        let waited = waiter.map(|w| w.join().unwrap());
+        assert_eq!(waited, Some(1), "the waiting request saw the shop after step 1, before step 2");
+    }
 }

@@ -484,12 +484,16 @@ impl ShopHandle {
     /// returns its result. Between two steps the requests already waiting for the shop go
     /// first: std's `Mutex` would let this thread take the lock straight back before a woken
     /// waiter runs ("barging"), and a request could then wait for many steps, not one.
-    pub fn in_steps<T>(&self, mut step: impl FnMut(&mut Shop) -> Option<T>) -> T {
+    pub fn in_steps<T>(&self, step: impl FnMut(&mut Shop) -> Option<T>) -> T {
+        self.in_steps_handing_over(HANDOFF_LIMIT, step)
+    }
+
+    fn in_steps_handing_over<T>(&self, limit: Duration, mut step: impl FnMut(&mut Shop) -> Option<T>) -> T {
         loop {
             if let Some(done) = self.with(&mut step) {
                 return done;
             }
-            let deadline = Instant::now() + HANDOFF_LIMIT;
+            let deadline = Instant::now() + limit;
             while self.0.waiting.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
                 std::thread::yield_now();
             }
