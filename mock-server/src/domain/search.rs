@@ -729,4 +729,32 @@ mod tests {
         let per_order = shop.orders().index_heap_bytes() / orders;
         assert!(per_order <= 150, "{per_order} bytes an order");
     }
+
+    /// The plan relies on positions following order datetime; a book filled out of time order
+    /// (the fake never does it) still answers in datetime order, by sorting its hits.
+    #[test]
+    fn orders_inserted_out_of_time_order_still_come_back_in_datetime_order() {
+        use crate::domain::order::tests::order_at;
+        use crate::domain::search::OrderBook;
+        let mut book = OrderBook::default();
+        for (n, at) in
+            [(1, "2026-11-28T12:00:00+0900"), (2, "2026-11-28T09:00:00+0900"), (3, "2026-11-28T10:00:00+0900")]
+        {
+            let mut o = order_at(at);
+            o.number = format!("123456-20261128-000000000{n}");
+            book.insert(o);
+        }
+        let t = |s: &str| crate::domain::time::JstDateTime::parse_rms(s).unwrap();
+        let mut q = SearchQuery::new(DateType::Ordered, t("2026-11-28T00:00:00+0900"), t("2026-11-28T11:00:00+0900"));
+        let numbers = |q: &SearchQuery| -> Vec<String> {
+            book.search(q).order_numbers.iter().map(|n| n[n.len() - 1..].to_string()).collect()
+        };
+        assert_eq!(numbers(&q), vec!["2", "3"]);
+        q.end = t("2026-11-28T23:00:00+0900");
+        q.descending = true;
+        assert_eq!(numbers(&q), vec!["1", "3", "2"]);
+        q.progress = vec![OrderProgress::WaitingForConfirmation];
+        q = q.with_page(1, 2).unwrap();
+        assert_eq!((numbers(&q), book.search(&q).total), (vec!["3".to_string()], 3));
+    }
 }
