@@ -14,7 +14,7 @@
 //! timed apart from the placing of orders, which the load rate is about.
 
 use crate::client::{self, Conn};
-use crate::servers::Server;
+use crate::servers::{cpu_seconds, Server};
 use crate::throughput::{authorization, demo_server};
 use crate::{loadavg, thousands, Options};
 use rms_mock::{GenerateDoc, OrderDoc, ShopDocument, SubStatusDef};
@@ -197,9 +197,8 @@ pub async fn load(opts: &Options) -> (BigShop, String) {
         }
     });
 
-    let mut placer = Placer { addr, path: None, bulk_size: BULK_MAX, placed: 0, busy: Duration::ZERO };
+    let mut placer = Placer::new(&server, None, BULK_MAX);
     let mut integration = Integration { addr, auth: auth.clone(), busy: Duration::ZERO, calls: 0, previous: None };
-    let cpu_before = server.cpu_seconds();
     let wall = Instant::now();
     let mut now = START_UNIX;
     let mut report_at = n / 10;
@@ -223,25 +222,25 @@ pub async fn load(opts: &Options) -> (BigShop, String) {
     }
     producer.join().expect("the order producer");
     let wall = wall.elapsed();
-    let cpu = server.cpu_seconds() - cpu_before;
     let rss = server.rss_bytes();
     let path = placer.path.unwrap_or(Path::Bulk);
     let how = match path {
         Path::Bulk => format!("bulk path, {} orders per call", thousands(placer.bulk_size as u64)),
-        Path::Single => "one POST …/orders per order, sequential (the server has no bulk path)".to_string(),
+        Path::Single => "one POST …/orders per order, sequential: the server has no bulk path".to_string(),
     };
     println!(
-        "loaded {} orders in {:.1} s ({:.1} s placing, {:.1} s integration); rms-mock used {:.1} s of CPU",
+        "loaded {} orders in {:.1} s ({:.1} s placing, {:.1} s integration); rms-mock used {:.1} s of CPU placing them",
         thousands(placer.placed as u64),
         wall.as_secs_f64(),
         placer.busy.as_secs_f64(),
         integration.busy.as_secs_f64(),
-        cpu
+        placer.cpu
     );
     let table = format!(
         "A shop of {} orders over one simulated year ({how}; load average {}):\n\n\
          | | |\n|---|---:|\n\
          | placing orders | {} orders/s |\n\
+         | rms-mock CPU time per order placed | {:.1} µs |\n\
          | the integration's daily work between chunks | {:.1} s, {} RMS/control-plane calls |\n\
          | rms-mock RSS after loading | {:.0} MiB |\n\
          | per order (RSS ÷ orders) | {} bytes |\n\
@@ -249,6 +248,7 @@ pub async fn load(opts: &Options) -> (BigShop, String) {
         thousands(placer.placed as u64),
         loadavg(),
         thousands(placer.rate() as u64),
+        placer.cpu / placer.placed.max(1) as f64 * 1e6,
         integration.busy.as_secs_f64(),
         thousands(integration.calls),
         rss as f64 / 1048576.0,
@@ -263,6 +263,8 @@ pub async fn load(opts: &Options) -> (BigShop, String) {
 /// Places chunks of orders by the bulk path, or one by one where there is none.
 pub struct Placer {
     addr: SocketAddr,
+    /// The server's process, whose CPU time placing costs.
+    pid: u32,
     /// Decided by the first call.
     path: Option<Path>,
     bulk_size: usize,
@@ -270,12 +272,14 @@ pub struct Placer {
     pub placed: usize,
     /// Time spent placing.
     pub busy: Duration,
+    /// The server's CPU time while placing, in seconds.
+    pub cpu: f64,
 }
 
 impl Placer {
-    /// A placer that already knows the path (the search section places one more chunk).
-    pub fn known(addr: SocketAddr, path: Path, bulk_size: usize) -> Placer {
-        Placer { addr, path: Some(path), bulk_size, placed: 0, busy: Duration::ZERO }
+    /// A placer for `server`'s big shop; `path` None finds it out on the first call.
+    pub fn new(server: &Server, path: Option<Path>, bulk_size: usize) -> Placer {
+        Placer { addr: server.addr, pid: server.pid(), path, bulk_size, placed: 0, busy: Duration::ZERO, cpu: 0.0 }
     }
 
     /// Orders per second of placing time.
@@ -285,7 +289,7 @@ impl Placer {
 
     /// Places `orders` (JSON documents) in order.
     pub async fn place(&mut self, conn: &mut Conn, orders: &[String]) {
-        let t = Instant::now();
+        let (t, cpu) = (Instant::now(), cpu_seconds(self.pid));
         let mut rest = orders;
         while !rest.is_empty() {
             if self.path == Some(Path::Single) {
@@ -333,6 +337,7 @@ impl Placer {
             }
         }
         self.busy += t.elapsed();
+        self.cpu += cpu_seconds(self.pid) - cpu;
     }
 
     /// One `POST …/orders` per order, each waiting for its answer: orders must arrive in time

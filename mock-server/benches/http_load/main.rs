@@ -123,14 +123,15 @@ fn main() {
         .enable_all()
         .build()
         .expect("the load generator's runtime");
-    println!(
-        "# http_load: {} · {} cores · load average {} · {}",
+    let header = format!(
+        "http_load, {} · {} cores · load average {} at start · {}",
         today(),
         std::thread::available_parallelism().map_or(0, |n| n.get()),
         loadavg(),
         if opts.quiet_server { "rms-mock with RUST_LOG=off" } else { "rms-mock logging as by default (to /dev/null)" }
     );
-    let mut report = Vec::new();
+    println!("# {header}");
+    let mut report = vec![header];
     if opts.runs(Section::Throughput) {
         report.push(rt.block_on(throughput::run(&opts)));
     }
@@ -142,9 +143,7 @@ fn main() {
         }
     }
     println!("\n# Summary (Markdown)\n");
-    for r in report {
-        println!("{r}");
-    }
+    println!("{}", report.join("\n"));
 }
 
 /// Today's date (UTC) from the system clock, for the report's header.

@@ -247,7 +247,7 @@ async fn blocking(opts: &Options, shop: &BigShop, order: &str, from: i64, to: i6
     // A bulk load of one more chunk, placed the way the shop was loaded.
     let count = big_shop::BULK_MAX.min(shop.orders.max(1));
     let orders = big_shop::more_orders(count, shop.now);
-    let mut placer = Placer::known(addr, shop.path, shop.bulk_size);
+    let mut placer = Placer::new(&shop.server, Some(shop.path), shop.bulk_size);
     let mut load_conn = Conn::connect(addr).await.expect("connect");
     let (l, took) = with_probe(addr, probe_request.clone(), async {
         let t = Instant::now();
