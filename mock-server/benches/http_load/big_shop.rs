@@ -326,7 +326,7 @@ impl Placer {
                     *conn = Conn::connect(self.addr).await.expect("reconnect");
                     continue;
                 }
-                200 => {
+                200 | 201 => {
                     self.path = Some(Path::Bulk);
                     let placed = a.json()["placed"].as_u64().unwrap_or(0) as usize;
                     assert_eq!(placed, take, "the bulk path placed {placed} of {take}: {}", a.text());
