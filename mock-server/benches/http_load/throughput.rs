@@ -1,6 +1,6 @@
 //! Section 1: requests per second and p99 of the demo shop's everyday calls, each as a ratio
 //! to a bare axum server answering 3.6 KB of fixed bytes, measured in the same run, in
-//! interleaved blocks (anchor, targets, anchor, …; three rounds; medians count).
+//! interleaved blocks (anchor, getOrder, anchor, searchOrder, …; three rounds; medians count).
 
 use crate::client::{self, Block, Conn, Histogram};
 use crate::servers::{Server, ANCHOR_BODY_BYTES};
@@ -20,6 +20,27 @@ struct Target {
     addr: SocketAddr,
     request: Arc<Vec<u8>>,
     blocks: Vec<Block>,
+}
+
+/// One block of load on `t`, printed (with its ratio to `anchor_rate` when given) and kept;
+/// returns its rate.
+async fn block(t: &mut Target, round: usize, anchor_rate: Option<f64>, opts: &Options) -> f64 {
+    let load = loadavg();
+    let b = client::load(t.addr, t.request.clone(), 200, opts.connections, opts.duration()).await;
+    let ratio = anchor_rate.map_or(String::new(), |a| format!(" ({:.2} × the anchor block before)", b.rate() / a));
+    println!(
+        "round {round} · load average {load} · {}: {} req/s{ratio}, p50 {} ms, p99 {} ms, max {} ms ({} requests, {:.1} KB/answer)",
+        t.name,
+        thousands(b.rate() as u64),
+        ms(b.latencies.quantile(0.5)),
+        ms(b.latencies.quantile(0.99)),
+        ms(b.latencies.max()),
+        thousands(b.requests),
+        b.body_bytes as f64 / b.requests.max(1) as f64 / 1000.0
+    );
+    let rate = b.rate();
+    t.blocks.push(b);
+    rate
 }
 
 /// `rms-mock serve --port 0 --clock manual --clock-anchor <DEMO_NOW>`: the embedded demo shop
@@ -112,57 +133,43 @@ pub async fn run(opts: &Options) -> String {
         }
     }
 
+    // Each target's block follows an anchor block of its own, so every ratio compares two
+    // blocks seconds apart: a machine whose load drifts (other builds) moves both.
+    let (anchor_target, measured) = targets.split_at_mut(1);
+    let anchor_target = &mut anchor_target[0];
+    let mut ratios: Vec<Vec<f64>> = vec![Vec::new(); measured.len()];
     for round in 1..=3 {
-        let mut anchor_rate = f64::NAN;
-        for t in &mut targets {
-            let load = loadavg();
-            let b = client::load(t.addr, t.request.clone(), 200, opts.connections, opts.duration()).await;
-            if t.addr == anchor.addr {
-                anchor_rate = b.rate();
-            }
-            println!(
-                "round {round} · load average {load} · {}: {} req/s ({:.2} × the anchor), p50 {} ms, p99 {} ms, max {} ms ({} requests, {:.1} KB/answer)",
-                t.name,
-                thousands(b.rate() as u64),
-                b.rate() / anchor_rate,
-                ms(b.latencies.quantile(0.5)),
-                ms(b.latencies.quantile(0.99)),
-                ms(b.latencies.max()),
-                thousands(b.requests),
-                b.body_bytes as f64 / b.requests.max(1) as f64 / 1000.0
-            );
-            t.blocks.push(b);
+        for (i, t) in measured.iter_mut().enumerate() {
+            let a = block(anchor_target, round, None, opts).await;
+            let b = block(t, round, Some(a), opts).await;
+            ratios[i].push(b / a);
         }
     }
     println!("rms-mock's resident memory after the blocks: {:.1} MiB", rms.rss_bytes() as f64 / 1048576.0);
 
-    // The ratio of each round is the target's rate over the anchor's rate in that same round
-    // (seconds apart), so a machine whose load drifts between rounds moves both; the table
-    // gives the median of the three ratios, and the median round's rate.
     let median = |mut v: Vec<f64>| {
         v.sort_by(f64::total_cmp);
         v[v.len() / 2]
     };
-    let anchor_rates: Vec<f64> = targets[0].blocks.iter().map(Block::rate).collect();
     let mut table = format!(
-        "Throughput ({} keep-alive connections, 2 client threads, {:?} blocks, 3 interleaved rounds; req/s is the \
-         median round, ÷ bare axum the median of the rounds' ratios, p99 over all three):\n\n\
-         | | req/s (median) | ÷ bare axum | p99 ms |\n|---|---:|---:|---:|\n",
+        "Throughput ({} keep-alive connections, 2 client threads, {:?} blocks, each target's block right after an \
+         anchor block, 3 rounds; req/s is the median block, ÷ bare axum the median of the three ratios, p99 over \
+         all blocks):\n\n| | req/s (median) | ÷ bare axum | p99 ms |\n|---|---:|---:|---:|\n",
         opts.connections,
         opts.duration()
     );
-    for t in &targets {
+    for (i, t) in targets.iter().enumerate() {
         let mut all = Histogram::default();
         for b in &t.blocks {
             all.merge(&b.latencies);
         }
-        let rates: Vec<f64> = t.blocks.iter().map(Block::rate).collect();
-        let ratios = rates.iter().zip(&anchor_rates).map(|(r, a)| r / a).collect();
+        let rate = median(t.blocks.iter().map(Block::rate).collect());
+        let ratio = if i == 0 { 1.0 } else { median(ratios[i - 1].clone()) };
         table.push_str(&format!(
             "| {} | {} | {:.2} | {} |\n",
             t.name,
-            thousands(median(rates) as u64),
-            median(ratios),
+            thousands(rate as u64),
+            ratio,
             ms(all.quantile(0.99))
         ));
     }
