@@ -15,7 +15,7 @@
 
 use crate::client::{self, Conn};
 use crate::servers::{cpu_seconds, Server};
-use crate::throughput::{authorization, demo_server};
+use crate::throughput::demo_server;
 use crate::{loadavg, thousands, Options};
 use rms_mock::{GenerateDoc, OrderDoc, ShopDocument, SubStatusDef};
 use serde_json::{json, Value};
@@ -168,7 +168,6 @@ pub async fn load(opts: &Options) -> (BigShop, String) {
         server.rss_bytes() as f64 / 1048576.0
     );
     let empty = server.rss_bytes();
-    let _ = authorization(&server); // the demo shop's credentials were printed: the server is the real one
 
     // The producer: orders serialized on another thread while the server places the previous chunk.
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Chunk>(2);
