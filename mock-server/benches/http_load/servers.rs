@@ -128,6 +128,11 @@ pub fn serve_anchor() {
     rt.block_on(async {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
         println!("listening on http://{}", listener.local_addr().expect("local address"));
+        // TCP_NODELAY as rms-mock's own serve sets it, so the two are served alike.
+        use axum::serve::ListenerExt;
+        let listener = listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
         axum::serve(listener, app).await.expect("serve");
     });
 }
