@@ -412,14 +412,19 @@ async fn generate_catalog(
     if req.items > 100_000 || !(1..=400).contains(&req.variants) || !(0..=99_999).contains(&req.quantity) {
         return Err(AdminError::bad_request("request body: items ≤ 100000, variants 1..400, quantity 0..99999"));
     }
-    // Built outside the shop's lock (tens of thousands of items); only the insert holds it.
-    let made = crate::domain::catalog::generate::generate(req.items, req.variants, req.seed, req.quantity)
-        .map_err(crate::domain::catalog::generate::GenerateError::Item)
-        .and_then(|generated| handle.with(|s| s.insert_generated(generated)))
-        .map_err(|e| {
-            let e = crate::api::item::generate_error(&e);
-            AdminError::new(StatusCode::CONFLICT, "conflict", format!("{} ({})", e.message, e.code))
-        })?;
+    // Built outside the shop's lock (tens of thousands of items) and inserted in batches, each
+    // under its own hold of the lock; on a blocking thread, as it is seconds of work.
+    let made = tokio::task::spawn_blocking(move || {
+        crate::domain::catalog::generate::generate(req.items, req.variants, req.seed, req.quantity)
+            .map_err(crate::domain::catalog::generate::GenerateError::Item)
+            .and_then(|generated| handle.insert_generated_in_steps(generated))
+    })
+    .await
+    .map_err(|e| AdminError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?
+    .map_err(|e| {
+        let e = crate::api::item::generate_error(&e);
+        AdminError::new(StatusCode::CONFLICT, "conflict", format!("{} ({})", e.message, e.code))
+    })?;
     created(Generated { generated: made.len(), first: made.first().cloned(), last: made.last().cloned() })
 }
 
@@ -484,8 +489,8 @@ async fn advance_clock(
             return Err(AdminError::bad_request("request body: give exactly one of \"minutes\", \"seconds\" or \"to\""))
         }
     };
-    let (v, fired) = handle.with(|s| -> Result<(Advanced, _), AdminError> {
-        let to = match target {
+    let to = handle.with(|s| -> Result<JstDateTime, AdminError> {
+        Ok(match target {
             Target::Seconds(secs) => s.now().plus_seconds(secs),
             Target::To(t) if t < s.now() => {
                 return Err(AdminError::bad_request(format!(
@@ -494,23 +499,33 @@ async fn advance_clock(
                 )))
             }
             Target::To(t) => t,
-        };
-        let fired = s.advance_to(to);
-        let mut summary = view::Summary::new(detail);
-        summary.add(&fired);
-        let f = summary.finish();
-        let answer = Advanced {
-            now: s.now().to_rms(),
-            fired: f.fired,
-            by_cause: f.by_cause,
-            transitions: f.transitions,
-            truncated: f.truncated,
-        };
-        Ok((answer, fired))
+        })
     })?;
-    // Logged after the shop's lock is released: writing a log line is I/O.
-    crate::logs::log_transitions(&shop_id, &fired);
-    ok(v)
+    // In steps, each under its own lock: a long jump never blocks the shop's other requests.
+    // On a blocking thread: a long jump is seconds of work an async worker should not hold.
+    // What fired is summarised and logged step by step (after each step's lock is released),
+    // so even a jump over a busy year keeps no more than the answer lists.
+    // The blocking thread logs to this request's subscriber (a test's captured one, too).
+    let logs = tracing::dispatcher::get_default(|d| d.clone());
+    let (f, now) = tokio::task::spawn_blocking(move || {
+        tracing::dispatcher::with_default(&logs, || {
+            let mut summary = view::Summary::new(detail);
+            let now = handle.advance_in_steps(to, |fired| {
+                summary.add(fired);
+                crate::logs::log_transitions(&shop_id, fired);
+            });
+            (summary.finish(), now)
+        })
+    })
+    .await
+    .map_err(|e| AdminError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
+    ok(Advanced {
+        now: now.to_rms(),
+        fired: f.fired,
+        by_cause: f.by_cause,
+        transitions: f.transitions,
+        truncated: f.truncated,
+    })
 }
 
 enum Target {

@@ -29,10 +29,7 @@ pub fn summary(s: &Shop) -> ShopSummary {
 }
 
 pub fn detail(s: &Shop) -> ShopDetail {
-    let orders_by_status = OrderProgress::ALL
-        .iter()
-        .map(|p| (p.code().to_string(), s.orders().iter().filter(|o| o.progress == *p).count()))
-        .collect();
+    let orders_by_status = OrderProgress::ALL.iter().map(|p| (p.code().to_string(), s.orders().count_in(*p))).collect();
     ShopDetail {
         credentials: credentials(s),
         license_valid: s.license_valid(),

@@ -14,6 +14,7 @@ pub mod order_ops;
 pub mod order_view;
 pub mod rng;
 pub mod search;
+pub mod search_index;
 pub mod search_query;
 pub mod shop;
 pub mod simulate;

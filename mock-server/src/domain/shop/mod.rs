@@ -16,7 +16,9 @@ use crate::domain::time::JstDateTime;
 use crate::journal::Journal;
 use crate::settings::{ShippingSettings, ShopSettings, SubStatusDef};
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 mod buyer;
 mod clock;
@@ -33,6 +35,14 @@ pub use wall::{valid_clock_speed, ClockMode, MAX_CLOCK_SPEED};
 
 /// The licence key is valid for 90 days from issue (auth-and-limits.md §3).
 pub const LICENSE_VALID_DAYS: i64 = 90;
+
+/// Events a long clock move fires per hold of the shop's lock ([`ShopHandle::advance_in_steps`]):
+/// about a millisecond of work, so other requests to the shop wait at most that long.
+pub const ADVANCE_STEP_EVENTS: usize = 256;
+
+/// SKUs a generated catalog inserts per hold of the shop's lock
+/// ([`ShopHandle::insert_generated_in_steps`]): a few milliseconds of work.
+pub const GENERATE_STEP_SKUS: usize = 2_000;
 
 /// Who the shop is and how it authenticates.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -478,24 +488,121 @@ impl Shop {
 ///
 /// A std `Mutex`, not tokio's: every critical section is short and synchronous, and `with`
 /// takes a plain closure, so no guard can live across an `.await` (see mini-redis `db.rs`).
+/// Long operations run in steps ([`ShopHandle::in_steps`]), so no request waits for more
+/// than one step.
 #[derive(Clone)]
-pub struct ShopHandle(Arc<Mutex<Shop>>);
+pub struct ShopHandle(Arc<Locked>);
+
+struct Locked {
+    shop: Mutex<Shop>,
+    /// Callers of `with` waiting for the lock right now.
+    waiting: AtomicUsize,
+}
+
+/// How long a long operation, between two of its steps, waits for the requests already
+/// waiting for the shop to take their turn.
+const HANDOFF_LIMIT: Duration = Duration::from_millis(5);
 
 impl ShopHandle {
     /// Wraps a shop.
     pub fn new(shop: Shop) -> Self {
-        ShopHandle(Arc::new(Mutex::new(shop)))
+        ShopHandle(Arc::new(Locked { shop: Mutex::new(shop), waiting: AtomicUsize::new(0) }))
     }
 
     /// Runs `f` with the shop locked.
     pub fn with<R>(&self, f: impl FnOnce(&mut Shop) -> R) -> R {
-        f(&mut self.lock())
+        self.0.waiting.fetch_add(1, Ordering::SeqCst);
+        let mut shop = self.lock();
+        self.0.waiting.fetch_sub(1, Ordering::SeqCst);
+        f(&mut shop)
+    }
+
+    /// Runs a long operation as steps, each under its own hold of the lock, until a step
+    /// returns its result. Between two steps the requests already waiting for the shop go
+    /// first: std's `Mutex` would let this thread take the lock straight back before a woken
+    /// waiter runs ("barging"), and a request could then wait for many steps, not one.
+    pub fn in_steps<T>(&self, step: impl FnMut(&mut Shop) -> Option<T>) -> T {
+        self.in_steps_handing_over(HANDOFF_LIMIT, step)
+    }
+
+    fn in_steps_handing_over<T>(&self, limit: Duration, mut step: impl FnMut(&mut Shop) -> Option<T>) -> T {
+        loop {
+            if let Some(done) = self.with(&mut step) {
+                return done;
+            }
+            self.hand_over(limit);
+        }
+    }
+
+    /// [`ShopHandle::in_steps`] for steps that report something (what they fired): `report`
+    /// gets each step's report with the lock released (it may write logs), before the next
+    /// step; a step returns its report and, when the operation is done, its result.
+    pub fn in_steps_reporting<R, T>(
+        &self,
+        mut step: impl FnMut(&mut Shop) -> (R, Option<T>),
+        mut report: impl FnMut(R),
+    ) -> T {
+        loop {
+            let (r, done) = self.with(&mut step);
+            report(r);
+            if let Some(done) = done {
+                return done;
+            }
+            self.hand_over(HANDOFF_LIMIT);
+        }
+    }
+
+    /// Lets the requests already waiting for the shop go first, for at most `limit`.
+    fn hand_over(&self, limit: Duration) {
+        let deadline = Instant::now() + limit;
+        while self.0.waiting.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
+            std::thread::yield_now();
+        }
+    }
+
+    /// Moves the shop's clock to `target` as [`Shop::advance_to`] does, but in steps of at
+    /// most [`ADVANCE_STEP_EVENTS`] events ([`ShopHandle::in_steps`]): a jump over months of a
+    /// busy shop (thousands of transitions) never keeps the shop's other requests waiting for
+    /// more than one step. A request served between two steps sees the clock where the last
+    /// step left it, as if the advance had been asked for in two parts. What fired is handed
+    /// to `each` step by step, the lock released ([`ShopHandle::in_steps_reporting`]: a jump
+    /// over a busy year keeps no list of all it fired); returns the shop's now afterwards.
+    pub fn advance_in_steps(&self, target: JstDateTime, mut each: impl FnMut(&[Transition])) -> JstDateTime {
+        self.in_steps_reporting(
+            |s| {
+                let (fired, reached) = s.advance_step(target, ADVANCE_STEP_EVENTS);
+                (fired, reached.then(|| s.now()))
+            },
+            |fired| each(&fired),
+        )
+    }
+
+    /// Inserts a generated catalog as [`Shop::insert_generated`] does, in batches of about
+    /// [`GENERATE_STEP_SKUS`] SKUs ([`ShopHandle::in_steps`]), so a catalog of 100,000 items
+    /// never keeps the shop's other requests waiting for all of it. As in one go, the items
+    /// before a refused one stay inserted.
+    pub fn insert_generated_in_steps(
+        &self,
+        generated: Vec<crate::domain::catalog::generate::GeneratedItem>,
+    ) -> Result<Vec<String>, crate::domain::catalog::generate::GenerateError> {
+        let per_batch = generated.first().map_or(1, |g| (GENERATE_STEP_SKUS / g.stock.len().max(1)).max(1));
+        let mut made = Vec::with_capacity(generated.len());
+        let mut items = generated.into_iter().peekable();
+        self.in_steps(|s| {
+            let batch: Vec<_> = items.by_ref().take(per_batch).collect();
+            match s.insert_generated(batch) {
+                Ok(names) => made.extend(names),
+                Err(e) => return Some(Err(e)),
+            }
+            items.peek().is_none().then_some(Ok(()))
+        })?;
+        Ok(made)
     }
 
     fn lock(&self) -> MutexGuard<'_, Shop> {
         // A panic inside `with` poisons the lock; the shop's data is still consistent at every
         // method boundary, so keep serving rather than failing every later request.
-        self.0.lock().unwrap_or_else(|e| e.into_inner())
+        self.0.shop.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 

@@ -21,8 +21,22 @@ impl Shop {
     /// Every change to a placed order goes through here: the order book re-indexes it, and
     /// its new history entries are the transitions whoever listens hears of.
     pub(super) fn change(&mut self, idx: usize, f: impl FnOnce(&mut Order)) {
+        self.change_indexed(idx, f, false);
+    }
+
+    /// [`Shop::change`] for a change of the texts searchOrder matches (names, memo, delivery
+    /// name, recipients): those are re-indexed too.
+    pub(super) fn change_text(&mut self, idx: usize, f: impl FnOnce(&mut Order)) {
+        self.change_indexed(idx, f, true);
+    }
+
+    fn change_indexed(&mut self, idx: usize, f: impl FnOnce(&mut Order), texts: bool) {
         let before = self.orders.get(idx).history.len();
-        self.orders.update(idx, f);
+        if texts {
+            self.orders.update_text(idx, f);
+        } else {
+            self.orders.update(idx, f);
+        }
         if let Some(fired) = &mut self.listening {
             let o = self.orders.get(idx);
             fired.extend(o.history[before..].iter().map(|h| Transition {
@@ -239,7 +253,7 @@ impl Shop {
         if let Some(id) = u.sub_status_id {
             self.set_sub_status(number, Some(id))?;
         }
-        self.change(idx, |o| {
+        self.change_text(idx, |o| {
             if let Some(c) = u.delivery_class {
                 o.delivery_class = Some(c);
             }
@@ -281,7 +295,7 @@ impl Shop {
     /// updateOrderDelivery (before shipping).
     pub fn update_delivery(&mut self, number: &str, delivery_name: String) -> Result<(), Refusal> {
         let idx = self.in_window(number, &Self::BEFORE_SHIPPING)?;
-        self.change(idx, |o| o.delivery_name = delivery_name.into());
+        self.change_text(idx, |o| o.delivery_name = delivery_name.into());
         Ok(())
     }
 
@@ -316,7 +330,7 @@ impl Shop {
             email_carrier_code: keep.email_carrier_code,
             ..who
         });
-        self.change(idx, |o| {
+        self.change_text(idx, |o| {
             o.orderer = orderer;
             o.modified = true;
         });
@@ -392,7 +406,7 @@ impl Shop {
         } else {
             OrderOperation::UpdateOrderSender
         });
-        self.change(idx, |o| {
+        self.change_text(idx, |o| {
             apply_sender(o, packages, rounding);
             o.modified = true;
             if amount_changed && o.progress != WaitingForConfirmation {
