@@ -152,33 +152,44 @@ impl Default for ServeArgs {
     }
 }
 
-/// Reads shop files into documents, checking that each builds.
-fn load_shop_documents(files: &[PathBuf]) -> Result<Vec<(String, ShopDocument)>, String> {
+/// Reads shop files into documents.
+fn read_shop_documents(files: &[PathBuf]) -> Result<Vec<(String, ShopDocument)>, String> {
     let mut docs = Vec::new();
     for f in files {
         let source = f.display().to_string();
         let text = std::fs::read_to_string(f).map_err(|e| format!("{source}: cannot read the file: {e}"))?;
         let doc: ShopDocument = setup::parse_toml(&text, &source).map_err(|e| e.to_string())?;
-        doc.build(&source).map_err(|e| e.to_string())?;
         docs.push((source, doc));
     }
     Ok(docs)
 }
 
-/// The shops to serve, with the clock and `--simulate` flags applied. With no `--shop` it is the live demo:
-/// the embedded demo shop in wall mode, its timeline moved to start now (its orders placed
-/// minutes before, a licence issued at start), unless the flags say otherwise.
-fn served_documents(args: &ServeArgs) -> Result<Vec<(String, ShopDocument)>, (u8, String)> {
+/// Reads shop files into documents, checking that each builds.
+fn load_shop_documents(files: &[PathBuf]) -> Result<Vec<(String, ShopDocument)>, String> {
+    let docs = read_shop_documents(files)?;
+    for (source, doc) in &docs {
+        doc.check(source).map_err(|e| e.to_string())?;
+    }
+    Ok(docs)
+}
+
+/// The shops to serve, each document built once, with the clock and `--simulate` flags
+/// applied. With no `--shop` it is the live demo: the embedded demo shop in wall mode, its
+/// timeline moved to start now (its orders placed minutes before, a licence issued at start),
+/// unless the flags say otherwise.
+fn served_shops(args: &ServeArgs) -> Result<Vec<crate::BootShop>, (u8, String)> {
     let demo = args.shops.is_empty();
-    let mut docs = if demo {
+    let docs = if demo {
         let doc =
             setup::parse_toml(setup::DEMO_SHOP_TOML, "fixtures/shops/demo.toml").map_err(|e| (2, e.to_string()))?;
         vec![("the embedded demo shop".to_string(), doc)]
     } else {
-        load_shop_documents(&args.shops).map_err(|e| (2, e))?
+        read_shop_documents(&args.shops).map_err(|e| (2, e))?
     };
     let anchor = args.clock_anchor.or(demo.then_some(ClockAnchor::Now)).map(ClockAnchor::resolve);
-    for (_, doc) in &mut docs {
+    let flagged = anchor.is_some() || args.clock.is_some() || args.clock_speed.is_some() || args.simulate.is_some();
+    let mut shops = Vec::with_capacity(docs.len());
+    for (i, (source, mut doc)) in docs.into_iter().enumerate() {
         if let Some(anchor) = anchor {
             doc.anchor_at(anchor);
             if demo {
@@ -201,8 +212,19 @@ fn served_documents(args: &ServeArgs) -> Result<Vec<(String, ShopDocument)>, (u8
             simulate.plan(0).map_err(|(key, problem)| (2, format!("--simulate: {key}: {problem}")))?;
             doc.simulate = Some(simulate);
         }
+        let shop = doc.build(&source).map_err(|e| {
+            // A problem is named in the file's own terms (its own times, not the anchored
+            // ones): the file as written is read and checked again, on this path only.
+            let as_written = match flagged {
+                true if demo => setup::parse_toml::<ShopDocument>(setup::DEMO_SHOP_TOML, &source).ok(),
+                true => read_shop_documents(&args.shops[i..=i]).ok().and_then(|mut d| d.pop()).map(|(_, d)| d),
+                false => None,
+            };
+            (2, as_written.and_then(|d| d.check(&source).err()).unwrap_or(e).to_string())
+        })?;
+        shops.push((source, doc, shop));
     }
-    Ok(docs)
+    Ok(shops)
 }
 
 /// `rms-mock check FILE...`
@@ -227,7 +249,7 @@ pub async fn run_server(
     args: ServeArgs,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), (u8, String)> {
-    let state = crate::AppState::with_shops(served_documents(&args)?).map_err(|e| (2, e))?;
+    let state = crate::AppState::with_built_shops(served_shops(&args)?).map_err(|e| (2, e))?;
     let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port))
         .await
         .map_err(|e| {
@@ -265,4 +287,54 @@ pub async fn run_server(
     }
     println!("control plane: http://{addr}/__admin/shops");
     crate::serve(listener, state, shutdown).await.map_err(|e| (1, e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::setup::build::BUILDS;
+
+    fn shop_file(name: &str, orders_at: &str) -> PathBuf {
+        let text = format!(
+            "[shop]\nshop_id = \"123456\"\nservice_secret = \"s\"\nlicense_key = \"k\"\nclock_start = \"2026-11-28T09:00:00+0900\"\n[[items]]\nmanage_number = \"i\"\ntitle = \"t\"\n[[items.variants]]\nvariant_id = \"v\"\nprice = 100\nquantity = 10\n[[orders]]\nat = \"{orders_at}\"\nlines = [{{ manage_number = \"i\", variant_id = \"v\" }}]\n"
+        );
+        let path = std::env::temp_dir().join(format!("rms-mock-cli-{}-{name}.toml", std::process::id()));
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    fn args(shops: Vec<PathBuf>, anchor: Option<&str>) -> ServeArgs {
+        ServeArgs { shops, clock_anchor: anchor.map(|a| parse_clock_anchor(a).unwrap()), ..ServeArgs::default() }
+    }
+
+    fn builds(f: impl FnOnce()) -> usize {
+        let before = BUILDS.with(|b| b.get());
+        f();
+        BUILDS.with(|b| b.get()) - before
+    }
+
+    #[test]
+    fn serving_builds_each_shop_file_once_with_or_without_clock_flags() {
+        let file = shop_file("once", "2026-11-28T08:00:00+0900");
+        for anchor in [None, Some("2031-05-17T10:00:00+0900")] {
+            let n = builds(|| {
+                let shops = served_shops(&args(vec![file.clone()], anchor)).unwrap();
+                let state = crate::AppState::with_built_shops(shops).unwrap();
+                assert_eq!(state.registry.all().len(), 1);
+            });
+            assert_eq!(n, 1, "anchor {anchor:?}");
+        }
+        assert_eq!(builds(|| drop(served_shops(&args(vec![], None)).unwrap())), 1, "the demo too");
+    }
+
+    #[test]
+    fn a_problem_of_an_anchored_file_is_named_in_the_files_own_times() {
+        let file = shop_file("late", "2026-11-28T10:00:00+0900");
+        let checked = load_shop_documents(std::slice::from_ref(&file)).unwrap_err();
+        assert!(checked.contains("orders[0].at: 2026-11-28T10:00:00+0900 is after clock_start"), "{checked}");
+        for anchor in [None, Some("2031-05-17T10:00:00+0900")] {
+            let Err((2, served)) = served_shops(&args(vec![file.clone()], anchor)) else { panic!("refused") };
+            assert_eq!(served, checked);
+        }
+    }
 }

@@ -202,7 +202,8 @@ impl ClockPatch {
     }
 }
 
-/// `POST …/clock/advance`: exactly one of the three fields.
+/// `POST …/clock/advance`: exactly one of `minutes`, `seconds` and `to`; and how much of what
+/// fired to answer with.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AdvanceRequest {
@@ -215,6 +216,10 @@ pub struct AdvanceRequest {
     /// A time to move to (never backwards).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
+    /// `"summary"` (the default: counts and the first [`FIRST_TRANSITIONS`]) or `"all"`
+    /// (every transition); the query `?transitions=all` says the same.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transitions: Option<TransitionDetail>,
 }
 
 impl AdvanceRequest {
@@ -232,15 +237,101 @@ impl AdvanceRequest {
     pub fn to(to: impl Into<String>) -> Self {
         AdvanceRequest { to: Some(to.into()), ..Self::default() }
     }
+
+    /// Answer with every transition, or only the summary.
+    pub fn with_transitions(mut self, detail: TransitionDetail) -> Self {
+        self.transitions = Some(detail);
+        self
+    }
 }
 
-/// The answer to advancing the clock: the new now and what fired on the way.
+/// How many of the transitions that fired an answer lists.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TransitionDetail {
+    /// Counts per cause and the first [`FIRST_TRANSITIONS`] transitions.
+    #[default]
+    Summary,
+    /// Every transition.
+    All,
+}
+
+/// How many transitions a summary lists (the rest are counted in `by_cause`).
+pub const FIRST_TRANSITIONS: usize = 100;
+
+/// The answer to advancing the clock: the new now and what fired on the way. By default the
+/// transitions are summarised: `fired` counts them, `by_cause` per cause, `transitions` lists
+/// the first [`FIRST_TRANSITIONS`] and `truncated` says whether there were more; asked with
+/// [`TransitionDetail::All`], `transitions` lists every one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Advanced {
     /// The shop's new now.
     pub now: String,
-    /// Every scheduled transition that came due, in time order.
+    /// How many transitions fired.
+    #[serde(default)]
+    pub fired: usize,
+    /// How many fired per cause (`auto_confirm`, `processing`, …).
+    #[serde(default)]
+    pub by_cause: BTreeMap<String, usize>,
+    /// The transitions that came due, in time order: the first [`FIRST_TRANSITIONS`], or all
+    /// when asked.
     pub transitions: Vec<FiredTransition>,
+    /// True when `transitions` lists fewer than fired.
+    #[serde(default)]
+    pub truncated: bool,
+}
+
+/// What fired meanwhile, summarised: the `transitions` of a bulk placement's answer, and the
+/// same four fields as in [`Advanced`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FiredSummary {
+    /// How many transitions fired.
+    pub fired: usize,
+    /// How many fired per cause.
+    pub by_cause: BTreeMap<String, usize>,
+    /// The first [`FIRST_TRANSITIONS`] of them (or all when asked), in time order.
+    pub transitions: Vec<FiredTransition>,
+    /// True when `transitions` lists fewer than fired.
+    pub truncated: bool,
+}
+
+/// `POST /__admin/shops/{shop_id}/orders/bulk`: many orders at once, each an
+/// [`OrderDoc`](crate::OrderDoc) as for placing one (at most [`MAX_BULK_ORDERS`]).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BulkOrders {
+    /// The orders, in the order they are placed; their `at` must not decrease.
+    pub orders: Vec<crate::OrderDoc>,
+}
+
+/// Most orders one bulk call takes.
+pub const MAX_BULK_ORDERS: usize = 10_000;
+
+/// The answer to a bulk placement that placed every order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkPlaced {
+    /// How many orders were placed (all of them).
+    pub placed: usize,
+    /// The first order's number.
+    pub first_order_number: String,
+    /// The last order's number.
+    pub last_order_number: String,
+    /// The shop's now afterwards.
+    pub now: String,
+    /// What the clock fired on the way (the bulk's own placements are not repeated here).
+    pub transitions: FiredSummary,
+}
+
+/// The 409 answer to a bulk placement the shop refused part-way: the orders before `index`
+/// stay placed. It is an [`ErrorBody`] with two more fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkRefused {
+    /// How many orders were placed (the first ones).
+    pub placed: usize,
+    /// The refused order's position in `orders` (equal to `placed`).
+    pub index: usize,
+    /// Why.
+    pub error: ErrorDetail,
 }
 
 /// A change the clock caused (auto-confirm, Rakuten processing, deadlines, licence expiry).

@@ -46,6 +46,7 @@ pub(crate) const CONTROL_PLANE: &[(&str, &str)] = &[
     ("GET|PATCH /__admin/shops/{id}/settings", "the shop's settings; PATCH is a JSON merge patch"),
     ("POST /__admin/shops/{id}/license", "issue a new licence key"),
     ("GET|POST /__admin/shops/{id}/orders", "list orders; place one as a buyer"),
+    ("POST /__admin/shops/{id}/orders/bulk", "place up to 10,000 orders at once, in time order"),
     ("GET /__admin/shops/{id}/orders/{number}", "one order"),
     ("POST /__admin/shops/{id}/orders/{number}/payment", "the buyer pays (prepaid) or fixes a failed card review"),
     ("POST /__admin/shops/{id}/orders/{number}/cancel", "the buyer cancels"),
@@ -54,7 +55,10 @@ pub(crate) const CONTROL_PLANE: &[(&str, &str)] = &[
     ("GET /__admin/shops/{id}/catalog", "items, stock and orphan stock"),
     ("POST /__admin/shops/{id}/catalog/generate", "add generated items with stock"),
     ("GET /__admin/shops/{id}/clock", "the shop's virtual now"),
-    ("POST /__admin/shops/{id}/clock/advance", "move the shop's clock; answers what fired"),
+    (
+        "POST /__admin/shops/{id}/clock/advance",
+        "move the shop's clock; answers what fired (?transitions=all: every one)",
+    ),
     (
         "GET|DELETE /__admin/shops/{id}/journal",
         "the RMS requests the shop answered, with bodies; ?function=&status=&order_number=&since=&limit=&wait=",

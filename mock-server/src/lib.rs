@@ -59,6 +59,10 @@ use std::future::Future;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
+/// A shop the server starts with: its source (file name), its document, and the shop built
+/// from it.
+pub(crate) type BootShop = (String, ShopDocument, domain::shop::Shop);
+
 /// What every request shares: the shops, and the documents to re-create on reset.
 #[derive(Clone, Default)]
 pub struct AppState {
@@ -74,6 +78,22 @@ impl AppState {
     pub fn with_shops(docs: Vec<(String, ShopDocument)>) -> Result<Self, String> {
         let state = AppState { boot: Arc::new(docs), ..AppState::default() };
         state.reset()?;
+        Ok(state)
+    }
+
+    /// A server with shops already built from these documents (the documents are kept for
+    /// `POST /__admin/reset`), so the binary builds each shop file once.
+    pub(crate) fn with_built_shops(shops: Vec<BootShop>) -> Result<Self, String> {
+        let mut boot = Vec::with_capacity(shops.len());
+        let mut built = Vec::with_capacity(shops.len());
+        for (source, doc, shop) in shops {
+            boot.push((source.clone(), doc));
+            built.push((source, shop));
+        }
+        let state = AppState { boot: Arc::new(boot), ..AppState::default() };
+        for (source, shop) in built {
+            state.serve_boot_shop(&source, shop)?;
+        }
         Ok(state)
     }
 
@@ -101,10 +121,15 @@ impl AppState {
         self.registry.clear();
         self.server_journal.with(|j| j.clear());
         for (source, doc) in self.boot.iter() {
-            let mut shop = doc.build(source).map_err(|e| e.to_string())?;
-            shop.set_clock(shop.clock_mode(), shop.clock_speed(), std::time::Duration::ZERO);
-            self.registry.insert(shop).map_err(|e| format!("{source}: {e:?}"))?;
+            self.serve_boot_shop(source, doc.build(source).map_err(|e| e.to_string())?)?;
         }
+        Ok(())
+    }
+
+    /// Serves a boot shop: in wall mode it follows the wall clock from the server's start.
+    fn serve_boot_shop(&self, source: &str, mut shop: domain::shop::Shop) -> Result<(), String> {
+        shop.set_clock(shop.clock_mode(), shop.clock_speed(), std::time::Duration::ZERO);
+        self.registry.insert(shop).map_err(|e| format!("{source}: {e:?}"))?;
         Ok(())
     }
 }
@@ -157,7 +182,13 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    use axum::serve::ListenerExt;
     let _follower = AbortOnDrop(tokio::spawn(follow_wall_clock(state.registry.clone())));
+    // TCP_NODELAY: an answer goes out as soon as it is written. Without it a client that
+    // pipelines requests waits on the peer's delayed ACK (~40 ms) for every other answer.
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true); // a socket that refuses it still serves, only slower
+    });
     axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
 }
 
@@ -209,7 +240,7 @@ mod tests {
             .clock(ClockMode::Wall, 600.0);
         let shop = registry.insert(doc.build("test").unwrap()).unwrap();
         let number = shop.with(|s| {
-            let n = s.orders().iter().next().unwrap().number.clone();
+            let n = s.orders().iter().next().unwrap().number.to_string();
             assert_eq!(s.confirm_orders(std::slice::from_ref(&n)), vec![Ok(())]);
             n
         });

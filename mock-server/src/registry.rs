@@ -8,7 +8,7 @@
 //! answer shows a stale now between two ticks of the background follower
 //! ([`Registry::follow_wall_clock`], which bounds its work per shop instead).
 
-use crate::domain::shop::{Shop, ShopHandle, Transition};
+use crate::domain::shop::{Shop, ShopHandle, Transition, ADVANCE_STEP_EVENTS};
 use crate::wall::WallClock;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, RwLock};
@@ -48,14 +48,20 @@ impl Registry {
         self.wall.elapsed()
     }
 
-    /// Brings a shop in wall mode up to the wall clock, firing everything due.
+    /// Brings a shop in wall mode up to the wall clock, firing everything due, in steps of
+    /// [`ADVANCE_STEP_EVENTS`] ([`ShopHandle::in_steps`]: the shop's other requests wait one
+    /// step at most). The wall is read once, under the lock, so readings never go back;
+    /// later steps only fire what that reading made due.
     fn catch_up(&self, shop: &ShopHandle) {
-        let fired = shop.with(|s| {
-            let fired = s.follow_wall(self.wall.elapsed(), usize::MAX);
-            (!fired.is_empty()).then(|| (s.profile().shop_id.clone(), fired))
+        let (mut first, mut fired) = (true, Vec::new());
+        let shop_id = shop.in_steps(|s| {
+            let wall = std::mem::take(&mut first).then(|| self.wall.elapsed());
+            let (step, caught_up) = s.follow_wall_step(wall, ADVANCE_STEP_EVENTS);
+            fired.extend(step);
+            caught_up.then(|| (!fired.is_empty()).then(|| s.profile().shop_id.clone()))
         });
         // Logged after the shop's lock is released: writing a log line is I/O.
-        if let Some((shop_id, fired)) = fired {
+        if let Some(shop_id) = shop_id {
             crate::logs::log_transitions(&shop_id, &fired);
         }
     }

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 
-mod build;
+pub(crate) mod build;
 mod builder;
 mod simulate_doc;
 #[cfg(test)]
@@ -348,6 +348,7 @@ pub fn place_order_problem(e: &PlaceOrderError) -> (Option<String>, String) {
         E::DiscountsExceedTotal { discounts, total } => {
             keyed("coupons".into(), format!("coupons and points ({discounts}) exceed the order total ({total})"))
         }
+        E::NoOrderNumber => (None, "the shop cannot issue another order number".into()),
         E::Hidden { manage_number, variant_id } => {
             (None, format!("{manage_number}/{variant_id} is in the warehouse (hidden): not on sale"))
         }

@@ -5,12 +5,13 @@
 //! ourselves (so bad input gets our error, never axum's text), call one domain method through
 //! the shop handle, answer JSON.
 
+mod bulk;
 mod journal;
 mod view;
 
 use crate::control::{
     AdvanceRequest, Advanced, ClockPatch, ErrorBody, ErrorDetail, Generated, Health, LicenseRenewal, OrderBrief,
-    OrderList, ReviewRequest, ShopList,
+    OrderList, ReviewRequest, ShopList, TransitionDetail,
 };
 use crate::domain::shop::{BuyerError, PlaceOrderError, Shop, ShopHandle};
 use crate::domain::time::JstDateTime;
@@ -20,9 +21,9 @@ use crate::setup::{parse_json, parse_toml, GenerateDoc, LineDoc, OrderDoc, ShopD
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, FailedToBufferBody};
-use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Path, Query, Request, State};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -39,6 +40,10 @@ pub fn routes() -> Router<AppState> {
         .route("/__admin/shops/{shop_id}/settings", get(show_settings).patch(patch_settings))
         .route("/__admin/shops/{shop_id}/license", post(renew_license))
         .route("/__admin/shops/{shop_id}/orders", get(list_orders).post(place_order))
+        .route(
+            "/__admin/shops/{shop_id}/orders/bulk",
+            post(bulk::place_orders).layer(DefaultBodyLimit::max(bulk::MAX_BODY_BYTES)),
+        )
         .route("/__admin/shops/{shop_id}/orders/{order_number}", get(show_order))
         .route("/__admin/shops/{shop_id}/orders/{order_number}/payment", post(pay_order))
         .route("/__admin/shops/{shop_id}/orders/{order_number}/cancel", post(buyer_cancel))
@@ -407,14 +412,19 @@ async fn generate_catalog(
     if req.items > 100_000 || !(1..=400).contains(&req.variants) || !(0..=99_999).contains(&req.quantity) {
         return Err(AdminError::bad_request("request body: items ≤ 100000, variants 1..400, quantity 0..99999"));
     }
-    // Built outside the shop's lock (tens of thousands of items); only the insert holds it.
-    let made = crate::domain::catalog::generate::generate(req.items, req.variants, req.seed, req.quantity)
-        .map_err(crate::domain::catalog::generate::GenerateError::Item)
-        .and_then(|generated| handle.with(|s| s.insert_generated(generated)))
-        .map_err(|e| {
-            let e = crate::api::item::generate_error(&e);
-            AdminError::new(StatusCode::CONFLICT, "conflict", format!("{} ({})", e.message, e.code))
-        })?;
+    // Built outside the shop's lock (tens of thousands of items) and inserted in batches, each
+    // under its own hold of the lock; on a blocking thread, as it is seconds of work.
+    let made = tokio::task::spawn_blocking(move || {
+        crate::domain::catalog::generate::generate(req.items, req.variants, req.seed, req.quantity)
+            .map_err(crate::domain::catalog::generate::GenerateError::Item)
+            .and_then(|generated| handle.insert_generated_in_steps(generated))
+    })
+    .await
+    .map_err(|e| AdminError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?
+    .map_err(|e| {
+        let e = crate::api::item::generate_error(&e);
+        AdminError::new(StatusCode::CONFLICT, "conflict", format!("{} ({})", e.message, e.code))
+    })?;
     created(Generated { generated: made.len(), first: made.first().cloned(), last: made.last().cloned() })
 }
 
@@ -440,14 +450,34 @@ async fn patch_clock(
     }))
 }
 
-/// Moves the shop's clock forward, firing every due transition in time order.
+/// The query of answers that report transitions: `?transitions=summary|all`.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TransitionsQuery {
+    transitions: Option<TransitionDetail>,
+}
+
+/// How many transitions to answer with: all when the query or the body says so.
+fn transitions_wanted(uri: &Uri, body: Option<TransitionDetail>) -> Result<TransitionDetail, AdminError> {
+    let Query(q) = Query::<TransitionsQuery>::try_from_uri(uri)
+        .map_err(|e| AdminError::bad_request(format!("query: {}", e.body_text())))?;
+    Ok(match (q.transitions, body) {
+        (Some(TransitionDetail::All), _) | (_, Some(TransitionDetail::All)) => TransitionDetail::All,
+        _ => TransitionDetail::Summary,
+    })
+}
+
+/// Moves the shop's clock forward, firing every due transition in time order; answers the
+/// new now and what fired (a summary unless every transition is asked for).
 async fn advance_clock(
     State(app): State<AppState>,
     AdminPath(shop_id): AdminPath<String>,
+    uri: Uri,
     AdminBody(body): AdminBody,
 ) -> AdminResult {
     let handle = shop(&app, &shop_id)?;
     let req: AdvanceRequest = json_body(&body)?;
+    let detail = transitions_wanted(&uri, req.transitions)?;
     let target = match (req.minutes, req.seconds, &req.to) {
         (Some(m), None, None) if m >= 0 => Target::Seconds(m.saturating_mul(60)),
         (None, Some(s), None) if s >= 0 => Target::Seconds(s),
@@ -459,8 +489,8 @@ async fn advance_clock(
             return Err(AdminError::bad_request("request body: give exactly one of \"minutes\", \"seconds\" or \"to\""))
         }
     };
-    let (v, fired) = handle.with(|s| -> Result<(Advanced, _), AdminError> {
-        let to = match target {
+    let to = handle.with(|s| -> Result<JstDateTime, AdminError> {
+        Ok(match target {
             Target::Seconds(secs) => s.now().plus_seconds(secs),
             Target::To(t) if t < s.now() => {
                 return Err(AdminError::bad_request(format!(
@@ -469,13 +499,33 @@ async fn advance_clock(
                 )))
             }
             Target::To(t) => t,
-        };
-        let fired = s.advance_to(to);
-        Ok((Advanced { now: s.now().to_rms(), transitions: fired.iter().map(view::transition).collect() }, fired))
+        })
     })?;
-    // Logged after the shop's lock is released: writing a log line is I/O.
-    crate::logs::log_transitions(&shop_id, &fired);
-    ok(v)
+    // In steps, each under its own lock: a long jump never blocks the shop's other requests.
+    // On a blocking thread: a long jump is seconds of work an async worker should not hold.
+    // What fired is summarised and logged step by step (after each step's lock is released),
+    // so even a jump over a busy year keeps no more than the answer lists.
+    // The blocking thread logs to this request's subscriber (a test's captured one, too).
+    let logs = tracing::dispatcher::get_default(|d| d.clone());
+    let (f, now) = tokio::task::spawn_blocking(move || {
+        tracing::dispatcher::with_default(&logs, || {
+            let mut summary = view::Summary::new(detail);
+            let now = handle.advance_in_steps(to, |fired| {
+                summary.add(fired);
+                crate::logs::log_transitions(&shop_id, fired);
+            });
+            (summary.finish(), now)
+        })
+    })
+    .await
+    .map_err(|e| AdminError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
+    ok(Advanced {
+        now: now.to_rms(),
+        fired: f.fired,
+        by_cause: f.by_cause,
+        transitions: f.transitions,
+        truncated: f.truncated,
+    })
 }
 
 enum Target {

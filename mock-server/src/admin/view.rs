@@ -3,11 +3,13 @@
 
 use crate::auth::esa_header;
 use crate::control::{
-    Catalog, CatalogItem, CatalogVariant, ClockNow, FiredTransition, OrderBrief, OrderHistory, OrphanStock,
-    ShopCredentials, ShopDetail, ShopSummary, SimulationStatus, StatusChange,
+    Catalog, CatalogItem, CatalogVariant, ClockNow, FiredSummary, FiredTransition, OrderBrief, OrderHistory,
+    OrphanStock, ShopCredentials, ShopDetail, ShopSummary, SimulationStatus, StatusChange, TransitionDetail,
+    FIRST_TRANSITIONS,
 };
 use crate::domain::order::{Order, OrderProgress};
 use crate::domain::shop::{Shop, Transition};
+use std::collections::BTreeMap;
 
 pub fn credentials(s: &Shop) -> ShopCredentials {
     let p = &s.profile();
@@ -27,10 +29,7 @@ pub fn summary(s: &Shop) -> ShopSummary {
 }
 
 pub fn detail(s: &Shop) -> ShopDetail {
-    let orders_by_status = OrderProgress::ALL
-        .iter()
-        .map(|p| (p.code().to_string(), s.orders().iter().filter(|o| o.progress == *p).count()))
-        .collect();
+    let orders_by_status = OrderProgress::ALL.iter().map(|p| (p.code().to_string(), s.orders().count_in(*p))).collect();
     ShopDetail {
         credentials: credentials(s),
         license_valid: s.license_valid(),
@@ -53,7 +52,7 @@ pub fn clock(s: &Shop) -> ClockNow {
 pub fn order_brief(s: &Shop, number: &str) -> Option<OrderBrief> {
     let o = s.order(number)?;
     Some(OrderBrief {
-        order_number: o.number.clone(),
+        order_number: o.number.to_string(),
         order_progress: o.progress.code(),
         order_datetime: o.order_datetime.to_rms(),
         settlement_method_code: o.settlement.code(),
@@ -65,7 +64,7 @@ pub fn order_brief(s: &Shop, number: &str) -> Option<OrderBrief> {
 
 pub fn history(o: &Order) -> OrderHistory {
     OrderHistory {
-        order_number: o.number.clone(),
+        order_number: o.number.to_string(),
         order_progress: o.progress.code(),
         history: o
             .history
@@ -83,10 +82,45 @@ pub fn history(o: &Order) -> OrderHistory {
 pub fn transition(t: &Transition) -> FiredTransition {
     FiredTransition {
         at: t.at.to_rms(),
-        order_number: t.order_number.clone(),
+        order_number: t.order_number.map(String::from),
         from: t.from.map(|p| p.code()),
         to: t.to.map(|p| p.code()),
         cause: t.cause.to_string(),
+    }
+}
+
+/// What fired, as an answer reports it: counted per cause, and listed up to
+/// [`FIRST_TRANSITIONS`] (all with [`TransitionDetail::All`]). Fed in pieces, so a long
+/// operation never keeps more than it answers with.
+pub struct Summary {
+    all: bool,
+    fired: usize,
+    by_cause: BTreeMap<&'static str, usize>,
+    transitions: Vec<FiredTransition>,
+}
+
+impl Summary {
+    pub fn new(detail: TransitionDetail) -> Self {
+        Summary { all: detail == TransitionDetail::All, fired: 0, by_cause: BTreeMap::new(), transitions: Vec::new() }
+    }
+
+    pub fn add(&mut self, fired: &[Transition]) {
+        for t in fired {
+            self.fired += 1;
+            *self.by_cause.entry(t.cause.as_str()).or_default() += 1;
+            if self.all || self.transitions.len() < FIRST_TRANSITIONS {
+                self.transitions.push(transition(t));
+            }
+        }
+    }
+
+    pub fn finish(self) -> FiredSummary {
+        FiredSummary {
+            fired: self.fired,
+            by_cause: self.by_cause.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+            truncated: self.transitions.len() < self.fired,
+            transitions: self.transitions,
+        }
     }
 }
 

@@ -8,7 +8,7 @@ use crate::api::rest::ApiError;
 use crate::domain::catalog::gate::{self, CatalogFunction};
 use crate::domain::function::FunctionId;
 use crate::domain::inventory::{Extras, Mode, StockRecord, StockWrite, MAX_QUANTITY};
-use crate::domain::item;
+use crate::domain::item::{self, ViolationKind};
 use crate::domain::shop::Shop;
 use crate::settings::Api;
 use crate::AppState;
@@ -63,14 +63,23 @@ impl Function {
     }
 }
 
-/// A manageNumber in a path or body: lowered, or its RMS error.
+/// A manageNumber in a path or body: lowered, or its RMS error, whose text names
+/// `manageNumber` wherever it sits. Bad characters are IE0002, the inventory table's example
+/// of it (`manageNumber has an invalid value : !~/invalidManageNumber.`); the table has no
+/// IE0220.
 fn manage_number(raw: &str, path: &str) -> Result<String, ApiError> {
-    item::manage_number(raw).map_err(|k| super::item::errors::at(path, k))
+    item::manage_number(raw).map_err(|k| {
+        let k = match k {
+            ViolationKind::ManageNumberCharacters => ViolationKind::Invalid { value: raw.to_string() },
+            k => k,
+        };
+        super::item::errors::identifier_at(path, "manageNumber", k)
+    })
 }
 
-/// A variantId in a path or body: checked, or its RMS error.
+/// A variantId in a path or body: checked, or its RMS error, whose text names `variantId`.
 fn variant_id(raw: &str, path: &str) -> Result<(), ApiError> {
-    item::variant_id(raw).map_err(|k| super::item::errors::at(path, k))
+    item::variant_id(raw).map_err(|k| super::item::errors::identifier_at(path, "variantId", k))
 }
 
 /// Which function a method and path call, with the manageNumber and variantId in the path.

@@ -189,10 +189,10 @@ pub fn query_pairs(query: Option<&str>) -> Result<Vec<(String, String)>, ApiErro
         return Ok(vec![]);
     };
     let uri: axum::http::Uri =
-        format!("/?{q}").parse().map_err(|_| ApiError::new(400, "IE1005", "Invalid query parameter.", None))?;
+        format!("/?{q}").parse().map_err(|_| ApiError::new(400, "IE1005", "Invalid request parameter.", None))?;
     axum::extract::Query::<Vec<(String, String)>>::try_from_uri(&uri)
         .map(|axum::extract::Query(v)| v)
-        .map_err(|_| ApiError::new(400, "IE1005", "Invalid query parameter.", None))
+        .map_err(|_| ApiError::new(400, "IE1005", "Invalid request parameter.", None))
 }
 
 /// A boolean query value; `True`/`False` too (JakeJP sends C#'s `ToString()`).

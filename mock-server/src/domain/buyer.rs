@@ -3,26 +3,27 @@
 //! (`<32 hex>s1@pc.fw.rakuten.ne.jp`, order-api.md §7.5). No real person's data.
 
 use super::rng::Rng;
+use super::text::{FastHash, Interner, Text, Texts};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 /// A person with an address, as RMS shows the orderer and the recipient (`OrdererModel`,
-/// `SenderModel`).
+/// `SenderModel`). Orders hold it behind an `Arc`: an order's orderer and its recipient are
+/// the same person until one of them is changed. The name and the place are shared by every
+/// buyer of that name or place in the shop (see [`People`]), the strings are shared [`Text`]s.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Buyer {
-    pub zip_code1: String,
-    pub zip_code2: String,
-    pub prefecture: String,
-    pub city: String,
-    pub sub_address: String,
-    pub family_name: String,
-    pub first_name: String,
-    pub family_name_kana: String,
-    pub first_name_kana: String,
-    pub phone: [String; 3],
-    pub email: String,
-    /// Latin-letter name as embossed on a card (`cardOwner`).
-    pub romaji: String,
-    /// `男` / `女`
-    pub sex: String,
+    /// Name, kana, romaji, sex.
+    pub name: Arc<PersonName>,
+    /// Postal code, prefecture, city.
+    pub place: Arc<Place>,
+    /// The rest of the address (town, block, building).
+    pub sub_address: Text,
+    /// The phone number in its three parts.
+    pub phone: [Text; 3],
+    /// The (masked) e-mail address; empty for a recipient.
+    pub email: Text,
+    /// (year, month, day)
     pub birth: (u32, u32, u32),
     /// RMS `carrierCode`: the device the order was placed from.
     pub carrier_code: u32,
@@ -30,17 +31,63 @@ pub struct Buyer {
     pub email_carrier_code: u32,
 }
 
+/// A buyer's name and what comes with it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct PersonName {
+    pub family_name: Text,
+    pub first_name: Text,
+    pub family_name_kana: Text,
+    pub first_name_kana: Text,
+    /// Latin-letter name as embossed on a card (`cardOwner`); empty for a recipient.
+    pub romaji: Text,
+    /// `男` / `女`; empty for a recipient.
+    pub sex: Text,
+}
+
+/// Where a buyer lives, down to the city.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Place {
+    pub zip_code1: Text,
+    pub zip_code2: Text,
+    pub prefecture: Text,
+    pub city: Text,
+}
+
 impl Buyer {
     pub fn full_name(&self) -> String {
-        format!("{} {}", self.family_name, self.first_name)
+        format!("{} {}", self.name.family_name, self.name.first_name)
     }
 
     pub fn full_name_kana(&self) -> String {
-        format!("{} {}", self.family_name_kana, self.first_name_kana)
+        format!("{} {}", self.name.family_name_kana, self.name.first_name_kana)
     }
 
     pub fn phone_number(&self) -> String {
         self.phone.concat()
+    }
+}
+
+/// The names and places of a shop's buyers, one copy of each: generated buyers draw from a
+/// few hundred names and a few dozen places, so a million orders share them.
+#[derive(Debug, Default)]
+pub struct People {
+    names: Interner<PersonName>,
+    places: Interner<Place>,
+    /// The generated names by their draw (family, first, male), and places by theirs, so
+    /// drawing a buyer builds no name or place it already has.
+    generated_names: HashMap<(usize, usize, bool), Arc<PersonName>, FastHash>,
+    generated_places: HashMap<usize, Arc<Place>, FastHash>,
+}
+
+impl People {
+    /// The shared copy of a name.
+    pub fn name(&mut self, name: PersonName) -> Arc<PersonName> {
+        self.names.intern(name)
+    }
+
+    /// The shared copy of a place.
+    pub fn place(&mut self, place: Place) -> Arc<Place> {
+        self.places.intern(place)
     }
 }
 
@@ -185,32 +232,63 @@ pub fn is_phone_number(parts: &[&str]) -> bool {
     all.len() <= 32 && all.chars().all(|c| c.is_ascii_digit())
 }
 
-/// Draws one buyer from the stream.
-pub fn generate(rng: &mut Rng) -> Buyer {
-    let (family, family_kana, family_romaji) = *rng.pick(FAMILY);
+/// Draws one buyer from the stream; its name, place and strings are the shop's shared ones
+/// (`people`, `texts`), all but the e-mail address, which is the buyer's own.
+pub fn generate(rng: &mut Rng, texts: &mut Texts, people: &mut People) -> Buyer {
+    // `pick`s by index (the same draws), so the name and the place are found by their draw.
+    let family = rng.below(FAMILY.len() as u64) as usize;
     let male = rng.chance(50);
-    let (first, first_kana, first_romaji) = *rng.pick(if male { MALE } else { FEMALE });
-    let (zip, pref, city, town) = *rng.pick(PLACES);
+    let firsts = if male { MALE } else { FEMALE };
+    let first = rng.below(firsts.len() as u64) as usize;
+    let at = rng.below(PLACES.len() as u64) as usize;
+    let town = PLACES[at].3;
     let sub_address = format!("{}-{}-{}", rng.range(1, 5), rng.range(1, 20), rng.range(1, 30));
     let sub_address = format!("{town}{sub_address}");
     let mobile = *rng.pick(&["090", "080", "070"]);
-    let phone = [mobile.to_string(), format!("{:04}", rng.below(10_000)), format!("{:04}", rng.below(10_000))];
+    let phone = [
+        texts.text(mobile),
+        texts.text(&format!("{:04}", rng.below(10_000))),
+        texts.text(&format!("{:04}", rng.below(10_000))),
+    ];
     let email = format!("{:016x}{:016x}s1@pc.fw.rakuten.ne.jp", rng.next_u64(), rng.next_u64());
     let (carrier_code, email_carrier_code) = *rng.pick(DEVICES);
+    let name = match people.generated_names.get(&(family, first, male)) {
+        Some(name) => name.clone(),
+        None => {
+            let ((family_name, family_kana, family_romaji), (first_name, first_kana, first_romaji)) =
+                (FAMILY[family], firsts[first]);
+            let name = people.name(PersonName {
+                family_name: texts.text(family_name),
+                first_name: texts.text(first_name),
+                family_name_kana: texts.text(family_kana),
+                first_name_kana: texts.text(first_kana),
+                romaji: texts.text(&format!("{first_romaji} {family_romaji}")),
+                sex: texts.text(if male { "男" } else { "女" }),
+            });
+            people.generated_names.insert((family, first, male), name.clone());
+            name
+        }
+    };
+    let place = match people.generated_places.get(&at) {
+        Some(place) => place.clone(),
+        None => {
+            let (zip, pref, city, _) = PLACES[at];
+            let place = people.place(Place {
+                zip_code1: texts.text(&zip[..3]),
+                zip_code2: texts.text(&zip[3..]),
+                prefecture: texts.text(pref),
+                city: texts.text(city),
+            });
+            people.generated_places.insert(at, place.clone());
+            place
+        }
+    };
     Buyer {
-        zip_code1: zip[..3].to_string(),
-        zip_code2: zip[3..].to_string(),
-        prefecture: pref.to_string(),
-        city: city.to_string(),
-        sub_address,
-        family_name: family.to_string(),
-        first_name: first.to_string(),
-        family_name_kana: family_kana.to_string(),
-        first_name_kana: first_kana.to_string(),
+        name,
+        place,
+        sub_address: texts.text(&sub_address),
         phone,
-        email,
-        romaji: format!("{first_romaji} {family_romaji}"),
-        sex: if male { "男" } else { "女" }.to_string(),
+        email: email.into(),
         birth: (rng.range(1955, 2005) as u32, rng.range(1, 12) as u32, rng.range(1, 28) as u32),
         carrier_code,
         email_carrier_code,
@@ -223,17 +301,17 @@ mod tests {
 
     #[test]
     fn buyers_are_reproducible_and_well_formed() {
-        let a = generate(&mut Rng::new(42));
-        let b = generate(&mut Rng::new(42));
+        let a = generate(&mut Rng::new(42), &mut Texts::default(), &mut People::default());
+        let b = generate(&mut Rng::new(42), &mut Texts::default(), &mut People::default());
         assert_eq!(a, b);
-        let mut rng = Rng::new(3);
+        let (mut rng, mut texts, mut people) = (Rng::new(3), Texts::default(), People::default());
         for _ in 0..200 {
-            let x = generate(&mut rng);
-            assert_eq!(x.zip_code1.len(), 3);
-            assert_eq!(x.zip_code2.len(), 4);
+            let x = generate(&mut rng, &mut texts, &mut people);
+            assert_eq!(x.place.zip_code1.len(), 3);
+            assert_eq!(x.place.zip_code2.len(), 4);
             assert!(x.email.ends_with("s1@pc.fw.rakuten.ne.jp"));
             assert_eq!(x.email.len(), 32 + "s1@pc.fw.rakuten.ne.jp".len());
-            assert!(x.family_name_kana.chars().all(|c| ('ァ'..='ヶ').contains(&c) || c == 'ー'));
+            assert!(x.name.family_name_kana.chars().all(|c| ('ァ'..='ヶ').contains(&c) || c == 'ー'));
             assert_eq!(x.phone_number().len(), 11);
         }
     }

@@ -7,7 +7,11 @@
 use super::buyer::Buyer;
 use super::function::OrderOperation;
 use super::tax::{LineTax, TaxRounding};
+use super::text::Text;
 use super::time::{JstDate, JstDateTime};
+use std::sync::Arc;
+
+pub use super::order_number::OrderNumber;
 
 pub use super::order_codes::{
     Carrier, ChangeType, ChangeTypeDetail, DateType, DueDateType, OrderProgress, PaymentStatus, ReasonDetail,
@@ -110,41 +114,51 @@ pub struct DueDate {
     pub due_date: JstDate,
 }
 
-/// One ordered line (RMS `ItemModel`), a snapshot of the catalog at order time.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OrderItem {
-    /// `itemDetailId`
-    pub item_detail_id: u64,
+/// What an ordered line copied from the catalog when it was ordered: the item and SKU as they
+/// were then. Every line of the same SKU ordered while the item stayed the same shares one
+/// (the shop interns them), so a million lines hold a few hundred of these.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct OrderedSku {
     /// The item title when ordered.
-    pub item_name: String,
+    pub item_name: Text,
     /// RMS `itemId` (商品ID).
     pub item_id: u64,
     /// 商品番号 (`itemNumber`).
-    pub item_number: String,
+    pub item_number: Text,
     /// 商品管理番号 (`manageNumber`).
-    pub manage_number: String,
-    /// Unit price in yen as the shop sells it (`price`): tax-inclusive, or tax-exclusive when
-    /// `tax_included` is false.
-    pub price: i64,
-    /// Units ordered.
-    pub units: i64,
+    pub manage_number: Text,
     /// `"項目:選択肢\n項目:選択肢"` as RMS shows it, or None.
-    pub selected_choice: Option<String>,
+    pub selected_choice: Option<Text>,
     /// SKU管理番号 (`variantId`).
-    pub variant_id: String,
+    pub variant_id: Text,
     /// システム連携用SKU番号.
-    pub merchant_defined_sku_id: Option<String>,
+    pub merchant_defined_sku_id: Option<Text>,
     /// `"サイズ:M\nカラー:ブラック"`, built from the variant's selector values.
-    pub sku_info: Option<String>,
+    pub sku_info: Option<Text>,
     /// Tax rate in per-mille (100 = 10%), kept integral so amounts stay exact.
     pub tax_rate_permille: i64,
     /// `includeTaxFlag`: the price includes the tax (the item's `payment.taxIncluded`).
     pub tax_included: bool,
-    /// `priceTaxIncl`: the unit price with tax, fixed when ordered (or repriced).
-    pub price_tax_incl: i64,
     /// Whether cancelling puts the units back (the variant's `restockOnCancel` when ordered;
     /// `restoreInventoryFlag` on the wire).
     pub restore_inventory: bool,
+}
+
+/// One ordered line (RMS `ItemModel`): the SKU as ordered, and what the order itself says
+/// about it (units and prices, which updateOrderSender may change).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrderItem {
+    /// `itemDetailId`
+    pub item_detail_id: u64,
+    /// The item and SKU as they were when ordered (shared with other lines of that SKU).
+    pub sku: Arc<OrderedSku>,
+    /// Unit price in yen as the shop sells it (`price`): tax-inclusive, or tax-exclusive when
+    /// the SKU's `tax_included` is false.
+    pub price: i64,
+    /// Units ordered.
+    pub units: i64,
+    /// `priceTaxIncl`: the unit price with tax, fixed when ordered (or repriced).
+    pub price_tax_incl: i64,
 }
 
 /// RMS `ShippingModel` (a row of a basket's shipping report).
@@ -166,13 +180,13 @@ pub struct Package {
     /// `basketId` (送付先ID).
     pub basket_id: u64,
     /// のし
-    pub noshi: Option<String>,
+    pub noshi: Option<Text>,
     /// 置き配場所 (v9), None = not used.
-    pub drop_off_location: Option<String>,
-    /// The recipient (`SenderModel`).
-    pub sender: Buyer,
-    /// The lines shipped to this recipient.
-    pub items: Vec<OrderItem>,
+    pub drop_off_location: Option<Text>,
+    /// The recipient (`SenderModel`); the orderer's own `Arc` until either changes.
+    pub sender: Arc<Buyer>,
+    /// The lines shipped to this recipient (fixed when ordered; their units and prices change).
+    pub items: Box<[OrderItem]>,
     /// Shipping report rows.
     pub shipping: Vec<ShippingRow>,
     /// Postage in yen, or [`UNDETERMINED`].
@@ -180,7 +194,7 @@ pub struct Package {
     /// COD fee (`deliveryPrice`), 0 unless 代金引換.
     pub delivery_price: i64,
     /// `defaultDeliveryCompanyCode`
-    pub default_delivery_company: String,
+    pub default_delivery_company: Text,
 }
 
 impl OrderItem {
@@ -202,7 +216,7 @@ impl OrderItem {
 
     /// How this line is taxed.
     pub fn tax(&self) -> LineTax {
-        LineTax { included: self.tax_included, rate_permille: self.tax_rate_permille }
+        LineTax { included: self.sku.tax_included, rate_permille: self.sku.tax_rate_permille }
     }
 }
 
@@ -234,6 +248,27 @@ impl Package {
     }
 }
 
+/// Appends to one of an order's lists, kept as boxed slices: they stay short (a handful of
+/// entries in an order's life), and a `Vec` would cost a capacity field and, by its usual
+/// doubling, room for four entries on the first push, for each of a million orders.
+pub fn push_exact<T>(list: &mut Box<[T]>, item: T) {
+    let mut v = std::mem::take(list).into_vec();
+    v.reserve_exact(1);
+    v.push(item);
+    *list = v.into_boxed_slice();
+}
+
+/// The last four digits of the buyer's card, as `SettlementModel.cardNumber` ends
+/// (`XXXX-XXXX-XXXX-0015`): shown with leading zeros.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CardDigits(pub u16);
+
+impl std::fmt::Display for CardDigits {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}", self.0)
+    }
+}
+
 /// RMS's sentinel for an amount not determined yet (e.g. postage the shop must still set).
 pub const UNDETERMINED: i64 = -9999;
 
@@ -241,11 +276,11 @@ pub const UNDETERMINED: i64 = -9999;
 #[derive(Clone, Debug)]
 pub struct Order {
     /// The order number, `<shop id>-<YYYYMMDD>-<serial>`.
-    pub number: String,
+    pub number: OrderNumber,
     /// `orderProgress`; changed only through [`Order::move_to`].
     pub progress: OrderProgress,
     /// The shop's sub-status (id, name).
-    pub sub_status: Option<(i64, String)>,
+    pub sub_status: Option<(i64, Text)>,
     /// 注文日時.
     pub order_datetime: JstDateTime,
     /// 注文確認日時 (confirmOrder or 自動注文確認).
@@ -262,30 +297,30 @@ pub struct Order {
     pub settlement: SettlementMethod,
     /// When the buyer paid a prepaid order.
     pub paid_at: Option<JstDateTime>,
-    /// The orderer (`OrdererModel`).
-    pub orderer: Buyer,
-    /// Baskets, one per recipient.
-    pub packages: Vec<Package>,
+    /// The orderer (`OrdererModel`); shared with the baskets' recipients until either changes.
+    pub orderer: Arc<Buyer>,
+    /// Baskets, one per recipient (fixed when ordered).
+    pub packages: Box<[Package]>,
     /// 配送方法 (`deliveryName`).
-    pub delivery_name: String,
+    pub delivery_name: Text,
     /// Rakuten points used.
     pub used_point: i64,
     /// ひとことメモ.
-    pub memo: Option<String>,
+    pub memo: Option<Text>,
     /// 担当者.
-    pub operator: Option<String>,
+    pub operator: Option<Text>,
     /// メール差込文.
-    pub mail_plug_sentence: Option<String>,
+    pub mail_plug_sentence: Option<Text>,
     /// 備考.
-    pub remarks: Option<String>,
-    /// `ChangeReasonModelList`, oldest first.
-    pub change_reasons: Vec<ChangeReason>,
+    pub remarks: Option<Text>,
+    /// `ChangeReasonModelList`, oldest first (grown with [`push_exact`], as the lists below).
+    pub change_reasons: Box<[ChangeReason]>,
     /// `DueDateModelList`.
-    pub due_dates: Vec<DueDate>,
+    pub due_dates: Box<[DueDate]>,
     /// Every status change, oldest first (what the ledger shows).
-    pub history: Vec<StatusChange>,
+    pub history: Box<[StatusChange]>,
     /// Card fields shown in `SettlementModel` for card payments.
-    pub card_last4: String,
+    pub card_last4: CardDigits,
     /// ギフト配送希望 (`giftCheckFlag`).
     pub gift_check: bool,
     /// お届け日指定.
@@ -295,7 +330,7 @@ pub struct Order {
     /// 配送区分 0–8.
     pub delivery_class: Option<i64>,
     /// Coupons the buyer used.
-    pub coupons: Vec<Coupon>,
+    pub coupons: Box<[Coupon]>,
     /// The shop changed the order (`modifyFlag`).
     pub modified: bool,
     /// Rakuten's card review said NG and the buyer must change the payment (楽天確認中).
@@ -474,7 +509,7 @@ impl Order {
     pub fn move_to(&mut self, to: OrderProgress, at: JstDateTime, cause: Cause) {
         let from = Some(self.progress);
         self.progress = to;
-        self.history.push(StatusChange { at, from, to, cause });
+        push_exact(&mut self.history, StatusChange { at, from, to, cause });
     }
 
     /// 注文確認 (confirmOrder or 自動注文確認): 100 → 200, `shopOrderCfmDatetime`, and the
@@ -482,16 +517,19 @@ impl Order {
     /// real captures (order-api.md §5.3).
     pub fn confirm(&mut self, at: JstDateTime, change_id: u64, cause: Cause) {
         self.shop_order_cfm_datetime = Some(at);
-        self.change_reasons.push(ChangeReason {
-            change_id,
-            change_type: ChangeType::OrderConfirmed,
-            change_type_detail: None,
-            change_reason: None,
-            change_reason_detail: None,
-            apply: Some(at),
-            fix: Some(at),
-            complete: Some(at),
-        });
+        push_exact(
+            &mut self.change_reasons,
+            ChangeReason {
+                change_id,
+                change_type: ChangeType::OrderConfirmed,
+                change_type_detail: None,
+                change_reason: None,
+                change_reason_detail: None,
+                apply: Some(at),
+                fix: Some(at),
+                complete: Some(at),
+            },
+        );
         self.move_to(OrderProgress::RakutenProcessing, at, cause);
     }
 
@@ -505,16 +543,19 @@ impl Order {
 
     /// Cancels in one step (→ 900) and records the cancellation in `ChangeReasonModelList`.
     pub fn cancel(&mut self, at: JstDateTime, change_id: u64, reason_detail: ReasonDetail, cause: Cause) {
-        self.change_reasons.push(ChangeReason {
-            change_id,
-            change_type: ChangeType::CancelCompleted,
-            change_type_detail: None,
-            change_reason: Some(reason_detail.party()),
-            change_reason_detail: Some(reason_detail),
-            apply: Some(at),
-            fix: Some(at),
-            complete: Some(at),
-        });
+        push_exact(
+            &mut self.change_reasons,
+            ChangeReason {
+                change_id,
+                change_type: ChangeType::CancelCompleted,
+                change_type_detail: None,
+                change_reason: Some(reason_detail.party()),
+                change_reason_detail: Some(reason_detail),
+                apply: Some(at),
+                fix: Some(at),
+                complete: Some(at),
+            },
+        );
         self.move_to(OrderProgress::Cancelled, at, cause);
     }
 }
@@ -527,9 +568,9 @@ pub(crate) mod tests {
 
     pub(crate) fn order_at(t: &str) -> Order {
         let at = JstDateTime::parse_rms(t).unwrap();
-        let b = buyer::generate(&mut Rng::new(1));
+        let b = Arc::new(buyer::generate(&mut Rng::new(1), &mut Default::default(), &mut Default::default()));
         Order {
-            number: "123456-20261128-0000000001".into(),
+            number: OrderNumber::issue("123456", at.date(), 1).unwrap(),
             progress: OrderProgress::WaitingForConfirmation,
             sub_status: None,
             order_datetime: at,
@@ -541,48 +582,50 @@ pub(crate) mod tests {
             settlement: SettlementMethod::CARD,
             paid_at: None,
             orderer: b.clone(),
-            packages: vec![Package {
+            packages: Box::new([Package {
                 basket_id: 9_500_000,
                 noshi: None,
                 drop_off_location: None,
                 sender: b,
-                items: vec![OrderItem {
+                items: Box::new([OrderItem {
                     item_detail_id: 9_500_000,
-                    item_name: "T".into(),
-                    item_id: 10_000_001,
-                    item_number: "t".into(),
-                    manage_number: "t".into(),
+                    sku: Arc::new(OrderedSku {
+                        item_name: "T".into(),
+                        item_id: 10_000_001,
+                        item_number: "t".into(),
+                        manage_number: "t".into(),
+                        selected_choice: None,
+                        variant_id: "m".into(),
+                        merchant_defined_sku_id: None,
+                        sku_info: None,
+                        tax_rate_permille: 100,
+                        tax_included: true,
+                        restore_inventory: true,
+                    }),
                     price: 1980,
                     units: 2,
-                    selected_choice: None,
-                    variant_id: "m".into(),
-                    merchant_defined_sku_id: None,
-                    sku_info: None,
-                    tax_rate_permille: 100,
-                    tax_included: true,
                     price_tax_incl: 1980,
-                    restore_inventory: true,
-                }],
+                }]),
                 shipping: vec![],
                 postage_price: 550,
                 delivery_price: 0,
                 default_delivery_company: "1001".into(),
-            }],
+            }]),
             delivery_name: "宅配便".into(),
             used_point: 10,
             memo: None,
             operator: None,
             mail_plug_sentence: None,
             remarks: None,
-            change_reasons: vec![],
-            due_dates: vec![],
-            history: vec![],
-            card_last4: "0015".into(),
+            change_reasons: Box::default(),
+            due_dates: Box::default(),
+            history: Box::default(),
+            card_last4: CardDigits(15),
             gift_check: false,
             delivery_date: None,
             shipping_term: None,
             delivery_class: None,
-            coupons: vec![],
+            coupons: Box::default(),
             modified: false,
             review_ng: false,
             caution_detail: None,
@@ -626,7 +669,8 @@ pub(crate) mod tests {
     fn tax_exclusive_lines_count_with_their_tax_in_totals_but_not_in_goods() {
         let mut o = order_at("2026-11-28T09:00:00+0900");
         let line = &mut o.packages[0].items[0];
-        (line.tax_included, line.units) = (false, 1);
+        Arc::make_mut(&mut line.sku).tax_included = false;
+        line.units = 1;
         line.reprice(1500, TaxRounding::Floor);
         o.packages[0].postage_price = 500;
         o.used_point = 0;

@@ -102,11 +102,13 @@ pub enum Patch<T> {
 }
 
 impl<T> Patch<T> {
-    pub(crate) fn apply(self, slot: &mut Option<T>) {
+    /// Applies the change to a field that keeps `T` (or what a `T` becomes, e.g. a `String` a
+    /// shared `Text`).
+    pub(crate) fn apply<U: From<T>>(self, slot: &mut Option<U>) {
         match self {
             Patch::Keep => {}
             Patch::Clear => *slot = None,
-            Patch::Set(v) => *slot = Some(v),
+            Patch::Set(v) => *slot = Some(U::from(v)),
         }
     }
 }

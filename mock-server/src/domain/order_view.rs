@@ -36,18 +36,18 @@ impl OrderItem {
     /// `selectedChoice`, its id is appended to `itemNumber` and there is no SKU; after it,
     /// the SKU is shown and `selectedChoice` is empty (sku-migration.md §5, §7).
     pub fn view(&self, sku_migrated: bool) -> LineView<'_> {
-        let has_options = self.sku_info.is_some();
+        let has_options = self.sku.sku_info.is_some();
         LineView {
             item_number: if !sku_migrated && has_options {
-                format!("{}{}", self.item_number, self.variant_id)
+                format!("{}{}", self.sku.item_number, self.sku.variant_id)
             } else {
-                self.item_number.clone()
+                self.sku.item_number.to_string()
             },
-            selected_choice: if sku_migrated { None } else { self.selected_choice.as_deref() },
+            selected_choice: if sku_migrated { None } else { self.sku.selected_choice.as_deref() },
             sku: sku_migrated.then(|| SkuView {
-                variant_id: &self.variant_id,
-                merchant_defined_sku_id: self.merchant_defined_sku_id.as_deref(),
-                sku_info: self.sku_info.as_deref(),
+                variant_id: &self.sku.variant_id,
+                merchant_defined_sku_id: self.sku.merchant_defined_sku_id.as_deref(),
+                sku_info: self.sku.sku_info.as_deref(),
             }),
             inventory_type: if has_options { 2 } else { 1 },
         }
@@ -106,9 +106,9 @@ impl Order {
         // (rate, goods at that rate), highest rate first.
         let mut goods: Vec<(i64, i64)> = Vec::new();
         for line in self.items() {
-            match goods.iter_mut().find(|(r, _)| *r == line.tax_rate_permille) {
+            match goods.iter_mut().find(|(r, _)| *r == line.sku.tax_rate_permille) {
                 Some((_, g)) => *g = g.saturating_add(line.amount_tax_incl()),
-                None => goods.push((line.tax_rate_permille, line.amount_tax_incl())),
+                None => goods.push((line.sku.tax_rate_permille, line.amount_tax_incl())),
             }
         }
         let undetermined = self.amounts_undetermined();
@@ -168,9 +168,12 @@ mod tests {
     fn with_tax_exclusive_line(price: i64, permille: i64) -> crate::domain::order::Order {
         let mut o = order_at("2026-11-28T09:00:00+0900");
         let mut line = o.packages[0].items[0].clone();
-        (line.tax_included, line.tax_rate_permille, line.units) = (false, permille, 1);
+        let sku = std::sync::Arc::make_mut(&mut line.sku);
+        (sku.tax_included, sku.tax_rate_permille, line.units) = (false, permille, 1);
         line.reprice(price, crate::domain::tax::TaxRounding::Floor);
-        o.packages[0].items.push(line);
+        let mut items = o.packages[0].items.to_vec();
+        items.push(line);
+        o.packages[0].items = items.into();
         o
     }
 
@@ -185,15 +188,18 @@ mod tests {
     #[test]
     fn each_rate_gets_its_entry_and_the_entries_add_up_to_the_order() {
         let mut o = with_tax_exclusive_line(1500, 80);
-        o.coupons.push(crate::domain::order::Coupon {
-            code: "C".into(),
-            name: "c".into(),
-            summary: "s".into(),
-            capital_code: 1,
-            expiry: o.order_datetime.date(),
-            price: 999,
-            unit: 1,
-        });
+        crate::domain::order::push_exact(
+            &mut o.coupons,
+            crate::domain::order::Coupon {
+                code: "C".into(),
+                name: "c".into(),
+                summary: "s".into(),
+                capital_code: 1,
+                expiry: o.order_datetime.date(),
+                price: 999,
+                unit: 1,
+            },
+        );
         o.packages[0].delivery_price = 330;
         let t = o.tax_summary();
         assert_eq!(t.iter().map(|e| e.rate_permille).collect::<Vec<_>>(), vec![100, 80], "highest rate first");
@@ -212,7 +218,7 @@ mod tests {
     #[test]
     fn an_order_of_only_reduced_rate_goods_without_fees_has_no_10_percent_entry() {
         let mut o = with_tax_exclusive_line(1000, 80);
-        o.packages[0].items.remove(0);
+        o.packages[0].items = o.packages[0].items[1..].into();
         o.packages[0].postage_price = 0;
         let t = o.tax_summary();
         assert_eq!(t.len(), 1);
@@ -252,8 +258,9 @@ mod tests {
     fn an_unmigrated_shop_shows_options_as_text_and_no_sku() {
         let o = order_at("2026-11-28T09:00:00+0900");
         let mut line = o.packages[0].items[0].clone();
-        line.sku_info = Some("サイズ:M".into());
-        line.selected_choice = line.sku_info.clone();
+        let sku = std::sync::Arc::make_mut(&mut line.sku);
+        sku.sku_info = Some("サイズ:M".into());
+        sku.selected_choice = sku.sku_info.clone();
         let before = line.view(false);
         assert_eq!((before.item_number.as_str(), before.selected_choice, before.sku), ("tm", Some("サイズ:M"), None));
         assert_eq!(before.inventory_type, 2);

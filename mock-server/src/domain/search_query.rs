@@ -2,6 +2,7 @@
 //! range, the page). [`super::search`] runs it against a shop's indexed orders.
 
 use super::order::{DateType, Order, OrderProgress};
+use super::search_index::{purchase_site, squash};
 use super::time::JstDateTime;
 use std::num::NonZeroUsize;
 
@@ -205,28 +206,9 @@ impl SearchQuery {
         out
     }
 
-    /// True when any filter beyond date range and status is set.
-    pub(super) fn has_rest_filters(&self) -> bool {
-        !self.sub_status_ids.is_empty()
-            || !self.order_types.is_empty()
-            || self.settlement_method.is_some()
-            || self.delivery_name.is_some()
-            || self.shipping_date_blank
-            || self.shipping_number_blank
-            || self.keyword.is_some()
-            || self.mail_send_type != 0
-            || self.orderer_mail_address.is_some()
-            || self.phone.is_some()
-            || self.reserve_number.is_some()
-            || self.purchase_site_type != 0
-            || self.asuraku_only
-            || self.coupon_use_only
-            || self.drug_only
-            || self.overseas_only
-            || self.one_day_operation_only
-    }
-
-    /// Everything but the date range and status, which the index already narrows.
+    /// Everything but the date range and status: the rules each filter applies to one order
+    /// (the indexes of [`super::search`] answer the same; it checks its few e-mail and phone
+    /// candidates with this).
     pub(super) fn matches_rest(&self, o: &Order) -> bool {
         if !self.sub_status_ids.is_empty() {
             let ok = match &o.sub_status {
@@ -286,13 +268,7 @@ impl SearchQuery {
                 return false;
             }
         }
-        let site = match o.orderer.carrier_code {
-            0 => 1,
-            1 | 2 | 3 | 5 => 2,
-            11 | 12 | 19 => 3,
-            21 | 22 | 29 => 4,
-            _ => 0,
-        };
+        let site = purchase_site(o.orderer.carrier_code) as i64;
         if self.purchase_site_type != 0 && self.purchase_site_type != site {
             return false;
         }
@@ -305,21 +281,17 @@ impl SearchQuery {
     }
 }
 
-fn squash(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
 fn keyword_hit(o: &Order, field: KeywordField, kw: &str) -> bool {
     let kw_sq = squash(kw);
     match field {
-        KeywordField::ItemName => o.items().any(|i| i.item_name.contains(kw)),
-        KeywordField::ItemNumber => o.items().any(|i| i.item_number.contains(kw)),
+        KeywordField::ItemName => o.items().any(|i| i.sku.item_name.contains(kw)),
+        KeywordField::ItemNumber => o.items().any(|i| i.sku.item_number.contains(kw)),
         KeywordField::Memo => o.memo.as_deref().is_some_and(|m| m.contains(kw)),
         KeywordField::OrdererName => squash(&o.orderer.full_name()).contains(&kw_sq),
         KeywordField::OrdererNameKana => squash(&o.orderer.full_name_kana()).contains(&kw_sq),
         KeywordField::SenderName => o.packages.iter().any(|p| squash(&p.sender.full_name()).contains(&kw_sq)),
-        KeywordField::VariantId => o.items().any(|i| i.variant_id == kw),
-        KeywordField::MerchantDefinedSkuId => o.items().any(|i| i.merchant_defined_sku_id.as_deref() == Some(kw)),
-        KeywordField::SkuInfo => o.items().any(|i| i.sku_info.as_deref().is_some_and(|s| s.contains(kw))),
+        KeywordField::VariantId => o.items().any(|i| i.sku.variant_id == kw),
+        KeywordField::MerchantDefinedSkuId => o.items().any(|i| i.sku.merchant_defined_sku_id.as_deref() == Some(kw)),
+        KeywordField::SkuInfo => o.items().any(|i| i.sku.sku_info.as_deref().is_some_and(|s| s.contains(kw))),
     }
 }

@@ -10,12 +10,45 @@ use std::fmt;
 const SECS_PER_DAY: i64 = 86_400;
 
 /// A point in time on a shop's JST clock, with one-second resolution (RMS has no fractions).
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
-pub struct JstDateTime(i64);
+///
+/// Kept as a [`Packed`] count of seconds, so that an `Option<JstDateTime>` takes 8 bytes, not
+/// 16: an order has half a dozen optional datetimes, and a shop a million orders.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct JstDateTime(Packed);
 
-/// A calendar day in JST (`YYYY-MM-DD` on the wire).
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
-pub struct JstDate(i64);
+/// A calendar day in JST (`YYYY-MM-DD` on the wire), kept as a [`Packed`] count of days.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct JstDate(Packed);
+
+/// An `i64` stored with its sign bit flipped in a `NonZeroU64`: the order of the values is
+/// kept (as unsigned numbers), and the one value it cannot hold, `i64::MIN` (some 292 billion
+/// years before 1970, where saturating arithmetic ends), is taken as the next one up. The zero
+/// this leaves free is what lets `Option` fit in the same 8 bytes.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+struct Packed(std::num::NonZeroU64);
+
+impl Packed {
+    fn new(v: i64) -> Packed {
+        let flipped = (v as u64) ^ (1 << 63);
+        Packed(std::num::NonZeroU64::new(flipped).unwrap_or(std::num::NonZeroU64::MIN))
+    }
+
+    fn get(self) -> i64 {
+        (self.0.get() ^ (1 << 63)) as i64
+    }
+}
+
+impl fmt::Debug for JstDateTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("JstDateTime").field(&self.0.get()).finish()
+    }
+}
+
+impl fmt::Debug for JstDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("JstDate").field(&self.0.get()).finish()
+    }
+}
 
 /// Why a datetime string was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,26 +61,26 @@ impl JstDateTime {
             return None;
         }
         let days = days_from_civil(y, mo, d);
-        Some(JstDateTime(days * SECS_PER_DAY + i64::from(h * 3600 + mi * 60 + s)))
+        Some(JstDateTime::from_seconds(days * SECS_PER_DAY + i64::from(h * 3600 + mi * 60 + s)))
     }
 
     /// Seconds since 1970-01-01T00:00:00 JST.
     pub fn seconds(self) -> i64 {
-        self.0
+        self.0.get()
     }
 
     pub fn from_seconds(s: i64) -> Self {
-        JstDateTime(s)
+        JstDateTime(Packed::new(s))
     }
 
     /// The JST time of a Unix timestamp (seconds since 1970-01-01T00:00:00Z), for an edge
     /// that read the host's clock; the domain itself never reads it.
     pub fn from_unix_seconds(unix: i64) -> Self {
-        JstDateTime(unix.saturating_add(9 * 3600))
+        JstDateTime::from_seconds(unix.saturating_add(9 * 3600))
     }
 
     pub fn plus_seconds(self, s: i64) -> Self {
-        JstDateTime(self.0.saturating_add(s))
+        JstDateTime::from_seconds(self.seconds().saturating_add(s))
     }
 
     pub fn plus_minutes(self, m: i64) -> Self {
@@ -59,13 +92,13 @@ impl JstDateTime {
     }
 
     pub fn date(self) -> JstDate {
-        JstDate(self.0.div_euclid(SECS_PER_DAY))
+        JstDate(Packed::new(self.seconds().div_euclid(SECS_PER_DAY)))
     }
 
     /// (year, month, day, hour, minute, second)
     pub fn civil(self) -> (i64, u32, u32, u32, u32, u32) {
-        let (y, mo, d) = civil_from_days(self.0.div_euclid(SECS_PER_DAY));
-        let rem = self.0.rem_euclid(SECS_PER_DAY) as u32;
+        let (y, mo, d) = civil_from_days(self.seconds().div_euclid(SECS_PER_DAY));
+        let rem = self.seconds().rem_euclid(SECS_PER_DAY) as u32;
         (y, mo, d, rem / 3600, rem / 60 % 60, rem % 60)
     }
 
@@ -82,7 +115,7 @@ impl JstDateTime {
     /// UTC with milliseconds, as items.search shows inventory timestamps:
     /// `2022-07-05T07:29:50.000Z`.
     pub fn to_utc_millis(self) -> String {
-        JstDateTime(self.0 - 9 * 3600).text_with(".000Z").to_string()
+        JstDateTime::from_seconds(self.seconds() - 9 * 3600).text_with(".000Z").to_string()
     }
 
     /// [`Self::to_rms`] without allocating, for writers (the wire's serializers).
@@ -227,31 +260,36 @@ impl fmt::Display for TimeText {
 }
 
 impl JstDate {
+    /// Days since 1970-01-01 (JST).
+    fn days(self) -> i64 {
+        self.0.get()
+    }
+
     /// Parses `YYYY-MM-DD`.
     pub fn parse(s: &str) -> Result<Self, ParseError> {
         JstDateTime::parse_naive(&format!("{s}T00:00:00")).map(|t| t.date())
     }
 
     pub fn start(self) -> JstDateTime {
-        JstDateTime(self.0 * SECS_PER_DAY)
+        JstDateTime::from_seconds(self.days() * SECS_PER_DAY)
     }
 
     /// The last second of the day: deadlines given as a date run to its end.
     pub fn end(self) -> JstDateTime {
-        JstDateTime(self.0 * SECS_PER_DAY + SECS_PER_DAY - 1)
+        JstDateTime::from_seconds(self.days() * SECS_PER_DAY + SECS_PER_DAY - 1)
     }
 
     pub fn plus_days(self, d: i64) -> Self {
-        JstDate(self.0 + d)
+        JstDate(Packed::new(self.days() + d))
     }
 
     /// The same day `n` years later; 29 February becomes 28 February in a common year, as
     /// Java's `LocalDate.plusYears` does (the fake assumes a Java backend elsewhere too; which
     /// day RMS shows after a leap day is not known).
     pub fn plus_years(self, n: i64) -> Self {
-        let (y, m, d) = civil_from_days(self.0);
+        let (y, m, d) = civil_from_days(self.days());
         let y = y.saturating_add(n);
-        JstDate(days_from_civil(y, m, d.min(days_in_month(y, m))))
+        JstDate(Packed::new(days_from_civil(y, m, d.min(days_in_month(y, m)))))
     }
 
     /// `YYYY-MM-DD`
@@ -261,7 +299,7 @@ impl JstDate {
 
     /// [`Self::to_wire`] without allocating.
     pub fn wire_text(self) -> TimeText {
-        let (y, m, d) = civil_from_days(self.0);
+        let (y, m, d) = civil_from_days(self.days());
         TimeText::date(y, m, d)
     }
 
@@ -327,6 +365,22 @@ mod tests {
             assert_eq!(t.date().to_wire(), format!("{y:04}-{mo:02}-{d:02}"));
         }
         assert_eq!(JstDateTime::from_seconds(1_795_996_800).to_utc_millis(), "2026-11-29T15:00:00.000Z");
+    }
+
+    #[test]
+    fn packed_times_keep_their_order_and_value_and_an_option_of_one_takes_8_bytes() {
+        let values = [i64::MIN + 1, -86_400 * 365, -1, 0, 1, 1_795_996_800, i64::MAX];
+        for (i, a) in values.iter().enumerate() {
+            assert_eq!(JstDateTime::from_seconds(*a).seconds(), *a);
+            for b in &values[i + 1..] {
+                assert!(JstDateTime::from_seconds(*a) < JstDateTime::from_seconds(*b), "{a} < {b}");
+            }
+        }
+        assert_eq!(JstDateTime::from_seconds(i64::MIN).seconds(), i64::MIN + 1, "the one value it cannot hold");
+        assert_eq!(JstDateTime::from_seconds(i64::MIN).plus_seconds(-5).seconds(), i64::MIN + 1);
+        assert_eq!(format!("{:?}", JstDateTime::from_seconds(-3)), "JstDateTime(-3)");
+        assert_eq!(std::mem::size_of::<Option<JstDateTime>>(), 8);
+        assert_eq!(std::mem::size_of::<Option<JstDate>>(), 8);
     }
 
     #[test]

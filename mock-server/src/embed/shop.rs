@@ -5,8 +5,9 @@
 use super::client::Body;
 use super::{ControlClient, Error};
 use crate::control::{
-    AdvanceRequest, Advanced, Catalog, ClockNow, ClockPatch, Generated, Journal, JournalEntry, JournalQuery,
-    LicenseRenewal, OrderBrief, OrderHistory, OrderList, ReviewRequest, ShopCredentials, ShopDetail, SimulationStatus,
+    AdvanceRequest, Advanced, BulkPlaced, Catalog, ClockNow, ClockPatch, Generated, Journal, JournalEntry,
+    JournalQuery, LicenseRenewal, OrderBrief, OrderHistory, OrderList, ReviewRequest, ShopCredentials, ShopDetail,
+    SimulationStatus, TransitionDetail,
 };
 use crate::settings::ShopSettings;
 use crate::setup::{GenerateDoc, OrderDoc};
@@ -97,6 +98,38 @@ impl MockShop {
         self.control.call(Method::POST, &self.path("/orders"), Body::json(order)?).await
     }
 
+    /// Buyers place many orders at once (`POST …/orders/bulk` with a
+    /// [`BulkOrders`](crate::control::BulkOrders) body, at most
+    /// [`MAX_BULK_ORDERS`](crate::control::MAX_BULK_ORDERS) per call), in turn, the clock moving
+    /// to each one's `at` (which must not decrease) and firing what falls due; the answer
+    /// counts what the clock fired. A document with a problem places nothing; a refusal of the
+    /// shop part-way (stock) is an [`Error::Control`] 409 and the orders before it stay placed.
+    ///
+    /// ```
+    /// use rms_mock::{ItemDoc, OrderDoc, RmsMock, ShopDocument};
+    ///
+    /// # #[tokio::main]
+    /// # async fn main() -> Result<(), rms_mock::Error> {
+    /// let mock = RmsMock::start().await;
+    /// let shop = mock.shop(ShopDocument::new("123456").item(ItemDoc::new("tshirt", "Tシャツ").variant("m", 1980, 500))).await?;
+    /// let hour = |h: u32| format!("2026-11-28T{h:02}:00:00+0900");
+    /// let orders: Vec<OrderDoc> = (9..21).map(|h| OrderDoc::new().line("tshirt", "m", 1).at(hour(h))).collect();
+    /// let placed = shop.place_orders(&orders).await?;
+    /// assert_eq!((placed.placed, placed.now.as_str()), (12, "2026-11-28T20:00:00+0900"));
+    /// assert_eq!(shop.orders().await?.len(), 12);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn place_orders(&self, orders: &[OrderDoc]) -> Result<BulkPlaced, Error> {
+        /// [`BulkOrders`], borrowing the documents.
+        #[derive(serde::Serialize)]
+        struct Bulk<'a> {
+            orders: &'a [OrderDoc],
+        }
+        let body = Body::json(&Bulk { orders })?;
+        self.control.call(Method::POST, &self.path("/orders/bulk"), body).await
+    }
+
     /// Every order of the shop.
     pub async fn orders(&self) -> Result<Vec<OrderBrief>, Error> {
         let list: OrderList = self.control.call(Method::GET, &self.path("/orders"), Body::None).await?;
@@ -146,9 +179,13 @@ impl MockShop {
         self.control.call(Method::PATCH, &self.path("/clock"), Body::json(patch)?).await
     }
 
-    /// Moves the clock as `request` says, firing every transition that comes due.
+    /// Moves the clock as `request` says, firing every transition that comes due. The answer
+    /// lists every transition unless the request asks for the summary only
+    /// ([`AdvanceRequest::with_transitions`]).
     pub async fn advance(&self, request: &AdvanceRequest) -> Result<Advanced, Error> {
-        self.control.call(Method::POST, &self.path("/clock/advance"), Body::json(request)?).await
+        let mut request = request.clone();
+        request.transitions.get_or_insert(TransitionDetail::All);
+        self.control.call(Method::POST, &self.path("/clock/advance"), Body::json(&request)?).await
     }
 
     /// Lets `seconds` of virtual time pass.

@@ -93,8 +93,15 @@ async fn delete_and_unknown_records() {
     );
     let (status, _, _) = app.rms(Method::DELETE, &format!("{V20}/socks/variants/socks"), None).await;
     assert_eq!(status, 404);
-    let (status, v) = app.get(&format!("{V20}/bad%20name/variants/x")).await;
-    assert_eq!((status, error_codes(&v)), (400, vec!["IE0220".to_string()]));
+    // The inventory table's IE0002 example is a manageNumber; it has no IE0220.
+    let (status, v) = app.get(&format!("{V20}/Bad.Name/variants/x")).await;
+    assert_eq!(
+        (status, v),
+        (
+            400,
+            json!({"errors": [{"code": "IE0002", "message": "manageNumber has an invalid value : Bad.Name.", "metadata": {"propertyPath": "manageNumber"}}]})
+        )
+    );
     let (status, v) = app.get("/es/2.0/inventories/nothing-here").await;
     assert_eq!((status, error_codes(&v)), (400, vec!["GE0007".to_string()]));
 }
@@ -161,6 +168,16 @@ async fn bulk_get_reads_up_to_1000_pairs_and_leaves_unknown_ones_out() {
     let many: Vec<Value> = (0..1001).map(|i| json!({"manageNumber": "x", "variantId": format!("v{i}")})).collect();
     let (status, v) = app.post("/es/2.0/inventories/bulk-get", json!({"inventories": many})).await;
     assert_eq!((status, error_codes(&v)), (400, vec!["IE1101".to_string()]));
+    // The official bulk-get page's sample: the text names the field, the path has the index.
+    let long = json!({"inventories": [{"manageNumber": "1".repeat(41), "variantId": "sku1"}]});
+    let (status, v) = app.post("/es/2.1/inventories/bulk-get", long).await;
+    assert_eq!(
+        (status, v),
+        (
+            400,
+            json!({"errors": [{"code": "IE0004", "message": "Max length of manageNumber must be within 32 bytes.", "metadata": {"propertyPath": "inventories[0].manageNumber"}}]})
+        )
+    );
 }
 
 #[tokio::test]

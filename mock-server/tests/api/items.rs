@@ -67,7 +67,7 @@ async fn validation_errors_come_together_with_property_paths() {
             {"code": "IE0002", "message": "Unrecognized field colour.", "metadata": {"propertyPath": "colour"}},
             {"code": "IE0001", "message": "title is mandatory.", "metadata": {"propertyPath": "title"}},
             {"code": "IE0007", "message": "Invalid choice selected for itemType.", "metadata": {"propertyPath": "itemType"}},
-            {"code": "IE0003", "message": "variants.s.standardPrice must be between 0 and 999999999.", "metadata": {"propertyPath": "variants.s.standardPrice"}},
+            {"code": "IE0003", "message": "variants.s.standardPrice must be between 0 to 999999999.", "metadata": {"propertyPath": "variants.s.standardPrice"}},
         ])
     );
     let (status, v) = app.put(&format!("{ITEM}/bad%20name"), item_body("x", &[("s", "S", 1)])).await;
@@ -147,15 +147,26 @@ async fn bulk_get_returns_known_items_and_checks_its_list() {
     let (_, v) = app.post("/es/2.0/items/bulk-get", json!({"manageNumbers": ["nope"]})).await;
     assert_eq!(v, json!({"results": []}));
     let (status, v) = app.post("/es/2.0/items/bulk-get", json!({"manageNumbers": ["a", "a"]})).await;
+    // The items.bulk.get page's sample (the table's template says "of the same manageNumber").
     assert_eq!(
-        (status, v["errors"][0]["code"].as_str(), v["errors"][0]["metadata"]["propertyPath"].as_str()),
-        (400, Some("IE1106"), Some("manageNumbers"))
+        (status, v),
+        (
+            400,
+            json!({"errors": [{"code": "IE1106", "message": "There are multiple occurrences of same manageNumber : a", "metadata": {"propertyPath": "manageNumbers"}}]})
+        )
     );
     let many: Vec<String> = (0..51).map(|i| format!("m{i}")).collect();
     let (status, v) = app.post("/es/2.0/items/bulk-get", json!({"manageNumbers": many})).await;
     assert_eq!((status, error_codes(&v)), (400, vec!["IE1101".to_string()]));
+    // The items.bulk.get page's sample: the text names the field, the path has the index.
     let (status, v) = app.post("/es/2.0/items/bulk-get", json!({"manageNumbers": ["x".repeat(33)]})).await;
-    assert_eq!((status, v["errors"][0]["metadata"]["propertyPath"].as_str()), (400, Some("manageNumbers[0]")));
+    assert_eq!(
+        (status, v),
+        (
+            400,
+            json!({"errors": [{"code": "IE0004", "message": "Max length of manageNumber must be within 32 bytes.", "metadata": {"propertyPath": "manageNumbers[0]"}}]})
+        )
+    );
 }
 
 #[tokio::test]
@@ -292,6 +303,56 @@ async fn each_item_rule_answers_its_code_and_property_path() {
         let hit =
             v["errors"].as_array().unwrap().iter().any(|e| e["code"] == code && e["metadata"]["propertyPath"] == path);
         assert!(hit, "expected {code} at {path}, got {v}");
+    }
+}
+
+/// The item rules' texts are the official response-code table's templates, filled in.
+#[tokio::test]
+async fn item_rule_texts_are_the_official_tables() {
+    let app = spawn(shop()).await;
+    type Edit = fn(&mut serde_json::Value);
+    let cases: Vec<(&str, &str, &str, Edit)> = vec![
+        ("IE0110", "variants.t.selectorValues", "There are multiple occurrences of the same variant selectorValue content : {size=S}.", |b| {
+            b["variants"]["t"] = json!({"selectorValues": {"size": "S"}, "standardPrice": 1, "articleNumber": {"exemptionReason": 5}})
+        }),
+        ("IE0114", "variants.s.selectorValues", "Missing or unexpected element in variants.s.selectorValues. Expected selectors : [size], given set : [colour].", |b| {
+            b["variants"]["s"]["selectorValues"] = json!({"colour": "S"})
+        }),
+        ("IE0135", "variantSelectors[1].key", "There are duplicate value for variantSelectors.key.", |b| {
+            b["variantSelectors"] = json!([{"key": "size", "values": [{"displayValue": "S"}]}, {"key": "size", "values": [{"displayValue": "M"}]}])
+        }),
+        ("IE0156", "variants.s.selectorValues", "Number of variants.selectorValues should be equal to number of variantSelector.values", |b| {
+            b["variants"]["s"]["selectorValues"] = json!({"size": "S", "colour": "red"})
+        }),
+        ("IE0162", "features.lowStockThreshold", "When features.inventoryDisplay is \"DISPLAY_LOW_STOCK\", features.lowStockThreshold is mandatory.", |b| {
+            b["features"] = json!({"inventoryDisplay": "DISPLAY_LOW_STOCK"})
+        }),
+        ("IE0163", "features.lowStockThreshold", "When features.lowStockThreshold is set, features.inventoryDisplay should be \"DISPLAY_LOW_STOCK\".", |b| {
+            b["features"] = json!({"lowStockThreshold": 3})
+        }),
+        ("IE0164", "variants.s.backOrderDeliveryDateId", "When variants.s.backOrderFlag is true, variants.s.backOrderDeliveryDateId must be registered.", |b| {
+            b["variants"]["s"]["backOrderFlag"] = json!(true)
+        }),
+        ("IE0211", "variantSelectors[0].values[1].displayValue", "Cannot set same value in variantSelectors[0].values[1].displayValue.", |b| {
+            b["variantSelectors"][0]["values"] = json!([{"displayValue": "S"}, {"displayValue": "S"}])
+        }),
+        ("IE0224", "images[0].location", "Invalid file extension. Only gif, jpg, jpeg, and png are allowed.", |b| {
+            b["images"] = json!([{"type": "CABINET", "location": "/a/b.bmp"}])
+        }),
+        ("IE0229", "variants.s.articleNumber", "Either articleNumber.value or articleNumber.exemptionReason should be mandatory.", |b| {
+            b["variants"]["s"]["articleNumber"] = json!({})
+        }),
+        ("IE0278", "variantSelectors[0].values[0].displayValue", "Invalid character is set in variantSelectors[0].values[0].displayValue.", |b| {
+            b["variantSelectors"][0]["values"] = json!([{"displayValue": "S:M"}])
+        }),
+    ];
+    for (code, path, text, edit) in cases {
+        let mut body = item_body("テスト", &[("s", "S", 100)]);
+        edit(&mut body);
+        let (status, v) = app.put("/es/2.0/items/manage-numbers/texts", body).await;
+        assert_eq!(status, 400, "{code}: {v}");
+        let want = json!({"code": code, "message": text, "metadata": {"propertyPath": path}});
+        assert!(v["errors"].as_array().unwrap().contains(&want), "expected {want}, got {v}");
     }
 }
 

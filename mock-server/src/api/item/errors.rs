@@ -3,10 +3,26 @@
 //! SKUs', and in each, unknown fields first, then the fields in [`ITEM_REPORT_ORDER`] /
 //! [`VARIANT_REPORT_ORDER`] (the order this fake has always listed them in), list entries by
 //! index.
+//!
+//! The message texts (and those of `api::rest`, `items`, `search` and `api::inventory`) are
+//! the templates of the official response-code tables, "RMS WEB SERVICE : ItemAPI 2.0
+//! Response Codes Reference" (`itemapi2_0/responsecodesreference/`) and "InventoryAPI 2.1
+//! Response Codes Reference" (`inventoryapi2_1/codereference/`), read from public copies, with
+//! `${fieldName}` filled with the field's path as in `propertyPath` (except the identifier
+//! checks of bulk bodies, below). Where an official page's sample or a live answer words one
+//! differently, the doc comment at that text says which was chosen.
 
 use super::wire::{WireKind, WireProblem};
 use crate::api::rest::ApiError;
 use crate::domain::item::{AttributeGaps, ItemViolation, ViolationKind};
+
+/// IE0003 as the Item API words it: the items.patch page's sample reads
+/// `variants.433913.standardPrice must be between 0 to 999999999.`, an answer as RMS wrote it,
+/// where the response-code table's template has "and" (the Inventory API's samples say "and",
+/// so [`ApiError::range`] keeps it). Samples win over templates (README, inferred behaviour).
+pub fn item_range(path: &str, min: i64, max: i64) -> ApiError {
+    ApiError::bad("IE0003", format!("{path} must be between {min} to {max}."), path)
+}
 
 /// The RMS error for one broken item rule.
 pub fn violation(v: &ItemViolation) -> ApiError {
@@ -14,50 +30,74 @@ pub fn violation(v: &ItemViolation) -> ApiError {
     match &v.kind {
         ViolationKind::Missing => ApiError::mandatory(p),
         ViolationKind::Invalid { value } => ApiError::invalid_shown(p, value),
-        ViolationKind::OutOfRange { min, max } => ApiError::range(p, *min, *max),
+        ViolationKind::OutOfRange { min, max } => item_range(p, *min, *max),
         ViolationKind::TooLong { max_bytes } => ApiError::too_long(p, *max_bytes),
         ViolationKind::TooMany => ApiError::too_many(p),
         ViolationKind::ManageNumberCharacters => {
             ApiError::bad("IE0220", "manageNumber is only allowed alphanumeric, \"-\" and \"_\".", p)
         }
         ViolationKind::UnsupportedImageExtension => {
-            ApiError::bad("IE0224", format!("{p} has an unsupported file extension."), p)
+            ApiError::bad("IE0224", "Invalid file extension. Only gif, jpg, jpeg, and png are allowed.", p)
         }
-        ViolationKind::LowStockThresholdRequired => {
-            ApiError::bad("IE0162", "lowStockThreshold is mandatory when inventoryDisplay is DISPLAY_LOW_STOCK.", p)
-        }
-        ViolationKind::LowStockThresholdNotAllowed => {
-            ApiError::bad("IE0163", "lowStockThreshold can be set only when inventoryDisplay is DISPLAY_LOW_STOCK.", p)
-        }
+        ViolationKind::LowStockThresholdRequired => ApiError::bad(
+            "IE0162",
+            "When features.inventoryDisplay is \"DISPLAY_LOW_STOCK\", features.lowStockThreshold is mandatory.",
+            p,
+        ),
+        ViolationKind::LowStockThresholdNotAllowed => ApiError::bad(
+            "IE0163",
+            "When features.lowStockThreshold is set, features.inventoryDisplay should be \"DISPLAY_LOW_STOCK\".",
+            p,
+        ),
         ViolationKind::BackOrderDateRequired => {
-            ApiError::bad("IE0164", "backOrderDeliveryDateId is mandatory when backOrderFlag is true.", p)
+            let id = p.strip_prefix("variants.").and_then(|r| r.strip_suffix(".backOrderDeliveryDateId")).unwrap_or(p);
+            let text = format!(
+                "When variants.{id}.backOrderFlag is true, variants.{id}.backOrderDeliveryDateId must be registered."
+            );
+            ApiError::bad("IE0164", text, p)
         }
-        ViolationKind::DuplicateSelectorKey { key } => {
-            ApiError::bad("IE0135", format!("{p} is duplicated : {key}."), p)
+        ViolationKind::DuplicateSelectorKey { .. } => {
+            ApiError::bad("IE0135", "There are duplicate value for variantSelectors.key.", p)
         }
-        ViolationKind::DuplicateSelectorValue { value } => {
-            ApiError::bad("IE0211", format!("{p} is duplicated : {value}."), p)
+        ViolationKind::DuplicateSelectorValue { .. } => {
+            ApiError::bad("IE0211", format!("Cannot set same value in {p}."), p)
         }
-        ViolationKind::ColonInSelectorValue => ApiError::bad("IE0278", format!("{p} must not contain ':'."), p),
-        ViolationKind::SelectorCountMismatch => {
-            ApiError::bad("IE0156", format!("{p} must have as many values as variantSelectors."), p)
-        }
-        ViolationKind::SelectorKeysMismatch => {
-            ApiError::bad("IE0114", format!("{p} do not match variantSelectors."), p)
-        }
-        ViolationKind::DuplicateSelectorCombination => {
-            ApiError::bad("IE0110", format!("{p} duplicate another variant."), p)
-        }
+        // The table writes `{fieldName}` without the `$` of its other placeholders.
+        ViolationKind::ColonInSelectorValue => ApiError::bad("IE0278", format!("Invalid character is set in {p}."), p),
+        // No full stop, as in the table.
+        ViolationKind::SelectorCountMismatch => ApiError::bad(
+            "IE0156",
+            "Number of variants.selectorValues should be equal to number of variantSelector.values",
+            p,
+        ),
+        ViolationKind::SelectorKeysMismatch { expected, given } => ApiError::bad(
+            "IE0114",
+            format!(
+                "Missing or unexpected element in {p}. Expected selectors : {}, given set : {}.",
+                java_list(expected),
+                java_list(given)
+            ),
+            p,
+        ),
+        ViolationKind::DuplicateSelectorCombination { combination } => ApiError::bad(
+            "IE0110",
+            format!(
+                "There are multiple occurrences of the same variant selectorValue content : {}.",
+                java_map(combination)
+            ),
+            p,
+        ),
         ViolationKind::SelectorValuesChanged => {
             ApiError::bad("IE0416", "Cannot update selectorValues for the same variantId.", p)
         }
-        ViolationKind::ArticleNumberRequired => {
-            ApiError::bad("IE0229", format!("{p} must have either value or exemptionReason."), p)
-        }
+        ViolationKind::ArticleNumberRequired => ApiError::bad(
+            "IE0229",
+            "Either articleNumber.value or articleNumber.exemptionReason should be mandatory.",
+            p,
+        ),
         ViolationKind::SelectorsRequiredForVariants => {
             ApiError::bad("IE0269", "When variantSelectors is null, only can set max 1 variants.", p)
         }
-        // The official texts of the response-code table (M-ITEMCODES).
         ViolationKind::InvalidArticleNumber => ApiError::bad("IE0228", "Invalid articleNumber is set.", p),
         ViolationKind::MachineDependentCharacters => {
             ApiError::bad("IE0270", "Machine dependent characters cannot be registered.", p)
@@ -66,6 +106,23 @@ pub fn violation(v: &ItemViolation) -> ApiError {
             ApiError::bad("IE0418", "Invalid attribute or genreId is set.", p).with_details(attribute_details(gaps))
         }
     }
+}
+
+/// A list in a message as the table's Java EL template prints one (`[a, b]`), `none` when
+/// empty (`${empty x ? 'none' : x}`); IE0114 (the form is inferred: no answer is public).
+fn java_list(items: &[String]) -> String {
+    if items.is_empty() {
+        "none".to_string()
+    } else {
+        format!("[{}]", items.join(", "))
+    }
+}
+
+/// A SKU's selectorValues as Java prints a map (`{size=M, colour=Black}`); IE0110's
+/// `${invalidValue}` (inferred: no answer is public).
+fn java_map(pairs: &[(String, String)]) -> String {
+    let inner: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    format!("{{{}}}", inner.join(", "))
 }
 
 /// IE0418's `details`: the missing names as a live answer words them, then the official
@@ -89,6 +146,14 @@ fn attribute_details(gaps: &AttributeGaps) -> Vec<(&'static str, String)> {
 /// A violation at `path` (ids in paths and bodies).
 pub fn at(path: &str, kind: ViolationKind) -> ApiError {
     violation(&ItemViolation::new(path, kind))
+}
+
+/// A broken identifier (`manageNumber`, `variantId`) at `path` in a bulk body: the text names
+/// the field, the `propertyPath` keeps the index, as the official bulk pages' samples show
+/// (`Max length of manageNumber must be within 32 bytes.` at `manageNumbers[0]` or
+/// `inventories[0].manageNumber`).
+pub fn identifier_at(path: &str, field: &str, kind: ViolationKind) -> ApiError {
+    ApiError { property_path: Some(path.to_string()), ..at(field, kind) }
 }
 
 fn wire(w: &WireProblem) -> ApiError {

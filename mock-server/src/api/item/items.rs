@@ -200,6 +200,8 @@ pub fn bulk_get(shop: &Shop, req: &Request<'_>) -> Answer {
         match v.as_str().map(manage_number) {
             Some(Ok(m)) => {
                 if numbers.contains(&m) {
+                    // The items.bulk.get page's sample, an answer as RMS wrote it; the
+                    // response-code table's template has "of the same" (README, inferred).
                     errs.push(ApiError::bad(
                         "IE1106",
                         format!("There are multiple occurrences of same manageNumber : {m}"),
@@ -208,7 +210,7 @@ pub fn bulk_get(shop: &Shop, req: &Request<'_>) -> Answer {
                 }
                 numbers.push(m);
             }
-            Some(Err(kind)) => errs.push(errors::at(&path, kind)),
+            Some(Err(kind)) => errs.push(errors::identifier_at(&path, "manageNumber", kind)),
             None => errs.push(ApiError::invalid(&path, v)),
         }
     }

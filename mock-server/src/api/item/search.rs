@@ -118,31 +118,39 @@ fn parse(shop: &Shop, req: &Request<'_>) -> Result<Query, ApiError> {
                 "offset" => {
                     let n = rest::parse_int("offset", &v)?;
                     if !(0..=10_000).contains(&n) {
-                        return Err(ApiError::new(400, "IE0003", "offset must be between 0 and 10000.", None));
+                        return Err(ApiError::new(400, "IE0003", "offset must be between 0 to 10000.", None));
                     }
                     q.offset = Some(n);
                 }
                 "hits" => {
                     let n = rest::parse_int("hits", &v)?;
                     if !(1..=100).contains(&n) {
-                        return Err(ApiError::new(400, "IE0003", "hits must be between 1 and 100.", None));
+                        return Err(ApiError::new(400, "IE0003", "hits must be between 1 to 100.", None));
                     }
                     q.hits = n;
                 }
                 "cursorMark" => q.cursor = Some(v),
-                other => {
+                _ => {
                     if shop.settings().item_search_unknown_params == UnknownParams::Reject {
-                        return Err(ApiError::new(400, "IE1005", format!("Invalid query parameter : {other}."), None));
+                        return Err(ApiError::new(400, "IE1005", "Invalid request parameter.", None));
                     }
                 }
             }
         }
     }
     if q.cursor.is_some() && q.offset.is_some() {
-        return Err(ApiError::new(400, "IE1003", "offset and cursorMark cannot be used together.", None));
+        return Err(ApiError::new(400, "IE1003", "Only one of offset and cursorMark can be registered.", None));
     }
     if q.cursor.is_some() && (q.sort_key.is_some() || sort_order_given) {
-        return Err(ApiError::new(400, "IE1004", "cursorMark cannot be used with sortKey or sortOrder.", None));
+        // `{fieldName}`: sortKey when it was given, else sortOrder (which one RMS names when
+        // both are is not known).
+        let field = if q.sort_key.is_some() { "sortKey" } else { "sortOrder" };
+        return Err(ApiError::new(
+            400,
+            "IE1004",
+            format!("When cursorMark is set, {field} cannot be registered."),
+            None,
+        ));
     }
     Ok(q)
 }

@@ -126,7 +126,7 @@ mod tests {
             }
         };
         check(&shop);
-        let numbers: Vec<String> = shop.orders().iter().map(|o| o.number.clone()).collect();
+        let numbers: Vec<String> = shop.orders().iter().map(|o| o.number.to_string()).collect();
         shop.confirm_orders(&numbers[..100]);
         check(&shop);
     }

@@ -35,7 +35,9 @@
 //! answer allocates almost nothing but its own bytes.
 
 use crate::domain::buyer::Buyer;
-use crate::domain::order::{Carrier, ChangeReason, Coupon, DueDate, Order, OrderItem, Package, ShippingRow};
+use crate::domain::order::{
+    CardDigits, Carrier, ChangeReason, Coupon, DueDate, Order, OrderItem, Package, ShippingRow,
+};
 use crate::domain::order_view::{SkuView, TaxSummary};
 use crate::domain::shop::Shop;
 use crate::domain::time::{JstDate, JstDateTime};
@@ -394,15 +396,15 @@ pub struct AddressAndName<'a> {
 
 fn address_and_name(b: &Buyer) -> AddressAndName<'_> {
     AddressAndName {
-        zip_code1: &b.zip_code1,
-        zip_code2: &b.zip_code2,
-        prefecture: &b.prefecture,
-        city: &b.city,
+        zip_code1: &b.place.zip_code1,
+        zip_code2: &b.place.zip_code2,
+        prefecture: &b.place.prefecture,
+        city: &b.place.city,
         sub_address: &b.sub_address,
-        family_name: &b.family_name,
-        first_name: &b.first_name,
-        family_name_kana: &b.family_name_kana,
-        first_name_kana: &b.first_name_kana,
+        family_name: &b.name.family_name,
+        first_name: &b.name.first_name,
+        family_name_kana: &b.name.family_name_kana,
+        first_name_kana: &b.name.first_name_kana,
         phone_number1: &b.phone[0],
         phone_number2: &b.phone[1],
         phone_number3: &b.phone[2],
@@ -426,7 +428,7 @@ fn orderer(b: &Buyer) -> OrdererModel<'_> {
     OrdererModel {
         address: address_and_name(b),
         email_address: &b.email,
-        sex: &b.sex,
+        sex: &b.name.sex,
         birth_year: b.birth.0,
         birth_month: b.birth.1,
         birth_day: b.birth.2,
@@ -450,7 +452,7 @@ pub struct SettlementModel<'a> {
     settlement_method: &'static str,
     rpay_settlement_flag: i32,
     card_name: Option<&'static str>,
-    card_number: Option<Shown<CardNumber<'a>>>,
+    card_number: Option<Shown<CardNumber>>,
     card_owner: Option<&'a str>,
     card_ym: Option<Shown<CardYm>>,
     card_pay_type: Option<i32>,
@@ -458,9 +460,9 @@ pub struct SettlementModel<'a> {
 }
 
 /// `XXXX-XXXX-XXXX-<last four digits>`
-struct CardNumber<'a>(&'a str);
+struct CardNumber(CardDigits);
 
-impl Display for CardNumber<'_> {
+impl Display for CardNumber {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "XXXX-XXXX-XXXX-{}", self.0)
     }
@@ -483,8 +485,8 @@ fn settlement(o: &Order) -> SettlementModel<'_> {
         settlement_method: o.settlement.name(),
         rpay_settlement_flag: 1,
         card_name: card.then_some("VISA"),
-        card_number: card.then(|| Shown(CardNumber(&o.card_last4))),
-        card_owner: card.then_some(&*o.orderer.romaji),
+        card_number: card.then_some(Shown(CardNumber(o.card_last4))),
+        card_owner: card.then_some(&*o.orderer.name.romaji),
         card_ym: card.then_some(Shown(CardYm(year, month))),
         card_pay_type: card.then_some(0),
         card_installment_desc: (),
@@ -643,25 +645,25 @@ fn item<'a>(i: &'a OrderItem, cx: Cx) -> ItemModel<'a> {
     };
     ItemModel {
         item_detail_id: i.item_detail_id,
-        item_name: &i.item_name,
-        item_id: i.item_id,
+        item_name: &i.sku.item_name,
+        item_id: i.sku.item_id,
         item_number: view.item_number,
-        manage_number: &i.manage_number,
+        manage_number: &i.sku.manage_number,
         price: i.price,
         units: i.units,
         include_postage_flag: 0,
-        include_tax_flag: i32::from(i.tax_included),
+        include_tax_flag: i32::from(i.sku.tax_included),
         include_cash_on_delivery_postage_flag: 0,
         selected_choice: view.selected_choice,
         point_rate: 1,
         point_type: 0,
         inventory_type: view.inventory_type,
         delvdate_info: (),
-        restore_inventory_flag: i32::from(i.restore_inventory),
+        restore_inventory_flag: i32::from(i.sku.restore_inventory),
         deal_flag: 0,
         drug_flag: 0,
         delete_item_flag: 0,
-        tax_rate: Rate(i.tax_rate_permille),
+        tax_rate: Rate(i.sku.tax_rate_permille),
         price_tax_incl: i.price_tax_incl,
         is_single_item_shipping: since(cx.v, 4, 0),
         sku_model_list: since(cx.v, 7, SkuList(view.sku.map(sku))),

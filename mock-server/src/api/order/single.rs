@@ -5,7 +5,7 @@ use super::envelope::{message_list, refusal, Message};
 use super::fields::Fields;
 use super::OrderOp;
 use crate::api::RmsReply;
-use crate::domain::buyer::{is_phone_number, is_prefecture, is_zip_code, Buyer};
+use crate::domain::buyer::{is_phone_number, is_prefecture, is_zip_code, Buyer, PersonName, Place};
 use crate::domain::order_ops::Refusal;
 use serde_json::{json, Map, Value};
 
@@ -62,19 +62,23 @@ pub fn address(f: &mut Fields<'_>, model: &str) -> Option<Buyer> {
     let ok = af.ok();
     f.absorb(af);
     ok.then(|| Buyer {
-        zip_code1: zip1,
-        zip_code2: zip2,
-        prefecture,
-        city,
-        sub_address: sub,
-        family_name: family,
-        first_name: first,
-        family_name_kana: family_kana,
-        first_name_kana: first_kana,
-        phone: [p1, p2, p3],
-        email: String::new(),
-        romaji: String::new(),
-        sex: String::new(),
+        place: std::sync::Arc::new(Place {
+            zip_code1: zip1.into(),
+            zip_code2: zip2.into(),
+            prefecture: prefecture.into(),
+            city: city.into(),
+        }),
+        sub_address: sub.into(),
+        name: std::sync::Arc::new(PersonName {
+            family_name: family.into(),
+            first_name: first.into(),
+            family_name_kana: family_kana.into(),
+            first_name_kana: first_kana.into(),
+            romaji: Default::default(),
+            sex: Default::default(),
+        }),
+        phone: [p1.into(), p2.into(), p3.into()],
+        email: Default::default(),
         birth: (0, 0, 0),
         carrier_code: 0,
         email_carrier_code: 0,

@@ -50,10 +50,12 @@ pub enum ViolationKind {
     ColonInSelectorValue,
     /// A SKU with more or fewer selectorValues than there are selectors.
     SelectorCountMismatch,
-    /// A SKU whose selectorValues keys are not the selectors' keys.
-    SelectorKeysMismatch,
-    /// Two SKUs with the same combination of selector values.
-    DuplicateSelectorCombination,
+    /// A SKU whose selectorValues keys are not the selectors' keys: the selectors' keys in
+    /// order, and the keys the SKU gave.
+    SelectorKeysMismatch { expected: Vec<String>, given: Vec<String> },
+    /// Two SKUs with the same combination of selector values: (key, value) in the selectors'
+    /// order.
+    DuplicateSelectorCombination { combination: Vec<(String, String)> },
     /// A stored SKU's selectorValues changed under the same variantId.
     SelectorValuesChanged,
     /// A SKU with neither an articleNumber value nor an exemption reason.
@@ -430,16 +432,20 @@ fn check_variant(
         match &v.selector_values {
             None => found.add(path, ViolationKind::Missing),
             Some(sv) if sv.len() != selectors.len() => found.add(path, ViolationKind::SelectorCountMismatch),
-            Some(sv) if selectors.iter().any(|(k, _)| !sv.contains_key(k)) => {
-                found.add(path, ViolationKind::SelectorKeysMismatch)
-            }
+            Some(sv) if selectors.iter().any(|(k, _)| !sv.contains_key(k)) => found.add(
+                path,
+                ViolationKind::SelectorKeysMismatch {
+                    expected: selectors.iter().map(|(k, _)| k.clone()).collect(),
+                    given: sv.0.iter().map(|(k, _)| k.clone()).collect(),
+                },
+            ),
             Some(sv) => {
                 // Stored in the selectors' order, so skuInfo lists them as the item does.
                 let ordered: Vec<(String, String)> =
                     selectors.iter().map(|(k, _)| (k.clone(), sv.get(k).cloned().unwrap_or_default())).collect();
                 let combo: Vec<String> = ordered.iter().map(|(_, x)| x.clone()).collect();
                 if combos.contains(&combo) {
-                    found.add(path, ViolationKind::DuplicateSelectorCombination);
+                    found.add(path, ViolationKind::DuplicateSelectorCombination { combination: ordered.clone() });
                 }
                 combos.push(combo);
                 v.selector_values = Some(OrderedMap(ordered));

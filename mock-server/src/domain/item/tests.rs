@@ -107,7 +107,10 @@ fn selector_rules_are_violations() {
     });
     assert_eq!(
         violations(item, None),
-        vec![("variants.l.selectorValues".into(), ViolationKind::DuplicateSelectorCombination)]
+        vec![(
+            "variants.l.selectorValues".into(),
+            ViolationKind::DuplicateSelectorCombination { combination: vec![("size".into(), "M".into())] }
+        )]
     );
     let item = edit(|i| i.variant_selectors = None);
     assert_eq!(violations(item, None), vec![("variants".into(), ViolationKind::SelectorsRequiredForVariants)]);

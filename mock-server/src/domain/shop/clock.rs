@@ -58,11 +58,25 @@ impl Shop {
     // ----- the clock -----
 
     /// Moves the clock to `target`, firing every due event in time order; returns what fired.
-    /// A target in the past leaves the clock where it is.
+    /// A target in the past leaves the clock where it is. (Tests: the control plane moves the
+    /// clock in steps, [`ShopHandle::advance_in_steps`](super::ShopHandle::advance_in_steps).)
+    #[cfg(test)]
     pub fn advance_to(&mut self, target: JstDateTime) -> Vec<Transition> {
-        let before = self.transitions.len();
+        self.recording(|s| s.run_until(target)).1
+    }
+
+    /// [`Shop::advance_to`] with nobody listening: a shop document's history is played this
+    /// way, so a document of a million orders keeps no list of what fired on the way.
+    pub fn advance_quietly(&mut self, target: JstDateTime) {
         self.run_until(target);
-        self.transitions[before..].to_vec()
+    }
+
+    /// One step of a long advance: fires at most `max_events` of the events due by `target`
+    /// and, if none is left, moves the clock to `target`. Returns what fired and whether
+    /// `target` was reached; repeated steps fire exactly what one [`Shop::advance_to`] fires.
+    pub fn advance_step(&mut self, target: JstDateTime, max_events: usize) -> (Vec<Transition>, bool) {
+        let (reached, fired) = self.recording(|s| s.run_until_at_most(target, max_events).is_some());
+        (fired, reached)
     }
 
     pub(super) fn run_until(&mut self, target: JstDateTime) {
@@ -71,15 +85,15 @@ impl Shop {
 
     /// Fires at most `max_events` due events in time order and moves the clock to `target`;
     /// when the budget runs out first, the clock stays at the last event fired and the rest
-    /// waits for the next call. True when `target` was reached.
-    pub(super) fn run_until_at_most(&mut self, target: JstDateTime, max_events: usize) -> bool {
+    /// waits for the next call. Some(events fired) when `target` was reached.
+    pub(super) fn run_until_at_most(&mut self, target: JstDateTime, max_events: usize) -> Option<usize> {
         let mut fired = 0;
         while let Some((&(at, seq), _)) = self.schedule.iter().next() {
             if at > target {
                 break;
             }
             if fired == max_events {
-                return false;
+                return None;
             }
             let Some(event) = self.schedule.remove(&(at, seq)) else {
                 break;
@@ -89,13 +103,13 @@ impl Shop {
             fired += 1;
         }
         self.now = self.now.max(target);
-        true
+        Some(fired)
     }
 
     fn fire(&mut self, event: Event) {
         let now = self.now;
         match event {
-            Event::LicenseExpiry => self.transitions.push(Transition {
+            Event::LicenseExpiry => self.record(Transition {
                 at: now,
                 order_number: None,
                 from: None,
@@ -148,5 +162,84 @@ impl Shop {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::shop::{OrderLine, ShopHandle};
+    use crate::setup::{parse_toml, ShopDocument};
+
+    fn busy_shop() -> Shop {
+        let doc: ShopDocument = parse_toml(
+            "[shop]\nshop_id = \"123456\"\nservice_secret = \"s\"\nlicense_key = \"k\"\nclock_start = \"2026-11-28T09:00:00+0900\"\n\
+             [settings]\nauto_confirm = true\nauto_confirm_delay_minutes = 20\nprocessing_delay_minutes = 5\n\
+             [[items]]\nmanage_number = \"i\"\ntitle = \"t\"\n[[items.variants]]\nvariant_id = \"v\"\nprice = 1000\nquantity = 9999\n",
+            "t",
+        )
+        .unwrap();
+        let mut shop = doc.build("t").unwrap();
+        let line = [OrderLine { manage_number: "i".into(), variant_id: "v".into(), units: 1 }];
+        for i in 0..700 {
+            // Card orders are confirmed and processed; bank transfers wait for a payment that
+            // never comes and are cancelled at their deadline.
+            let at = shop.now().plus_seconds(1 + i % 2);
+            shop.place_order(&line, if i % 7 == 0 { 9 } else { 1 }, Some(at)).unwrap();
+        }
+        shop
+    }
+
+    #[test]
+    fn a_step_fires_at_most_its_budget_and_leaves_the_clock_at_the_last_event() {
+        let mut s = busy_shop();
+        let target = s.now().plus_days(30);
+        let (fired, reached) = s.advance_step(target, 3);
+        assert_eq!((fired.len(), reached), (3, false));
+        assert_eq!(s.now(), fired[2].at);
+        let (rest, reached) = s.advance_step(target, usize::MAX);
+        assert!(reached && !rest.is_empty());
+        assert_eq!(s.now(), target);
+    }
+
+    #[test]
+    fn an_advance_in_steps_fires_exactly_what_one_advance_fires() {
+        let mut whole = busy_shop();
+        let target = whole.now().plus_days(30);
+        let expected = whole.advance_to(target);
+        assert!(expected.len() > 3 * crate::domain::shop::ADVANCE_STEP_EVENTS, "several steps: {}", expected.len());
+        let handle = ShopHandle::new(busy_shop());
+        let mut fired = Vec::new();
+        let now = handle.advance_in_steps(target, |step| fired.extend_from_slice(step));
+        assert_eq!((fired, now), (expected, target));
+        let progress = |s: &Shop| s.orders().iter().map(|o| o.progress).collect::<Vec<_>>();
+        assert_eq!(handle.with(|s| progress(s)), progress(&whole));
+    }
+
+    /// The handover, without timing anything: a request that starts waiting during a step
+    /// gets the shop before the next step (std's Mutex alone would let the stepping thread
+    /// take it straight back).
+    #[test]
+    fn a_request_waiting_during_a_step_goes_before_the_next_step() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::Arc;
+        let handle = ShopHandle::new(busy_shop());
+        let steps_done = Arc::new(AtomicUsize::new(0));
+        let mut waiter = None;
+        let seen = handle.in_steps_handing_over(std::time::Duration::from_secs(30), |_| {
+            let done = steps_done.fetch_add(1, Ordering::SeqCst) + 1;
+            if done == 1 {
+                let (h, steps) = (handle.clone(), steps_done.clone());
+                waiter = Some(std::thread::spawn(move || h.with(|_| steps.load(Ordering::SeqCst))));
+                // Inside the step, until the request is waiting for the lock.
+                while handle.0.waiting.load(Ordering::SeqCst) == 0 {
+                    std::thread::yield_now();
+                }
+            }
+            (done == 3).then_some(done)
+        });
+        assert_eq!(seen, 3);
+        let waited = waiter.map(|w| w.join().unwrap());
+        assert_eq!(waited, Some(1), "the waiting request saw the shop after step 1, before step 2");
     }
 }

@@ -159,3 +159,34 @@ impl Shop {
         self.schedule_at(at, Event::OrphanExpiry(manage_number.to_string(), variant_id.to_string()));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::catalog::generate::generate;
+    use crate::domain::shop::{Shop, ShopHandle, GENERATE_STEP_SKUS};
+    use crate::setup::{parse_toml, ShopDocument};
+
+    fn empty_shop() -> Shop {
+        let doc: ShopDocument =
+            parse_toml("[shop]\nshop_id = \"123456\"\nservice_secret = \"s\"\nlicense_key = \"k\"\n", "t").unwrap();
+        doc.build("t").unwrap()
+    }
+
+    #[test]
+    fn a_catalog_inserted_in_steps_is_the_catalog_inserted_in_one_go() {
+        let items = GENERATE_STEP_SKUS; // three SKUs each: several batches
+        let mut whole = empty_shop();
+        let expected = whole.insert_generated(generate(items, 3, 5, 7).unwrap()).unwrap();
+        let handle = ShopHandle::new(empty_shop());
+        let made = handle.insert_generated_in_steps(generate(items, 3, 5, 7).unwrap()).unwrap();
+        assert_eq!(made, expected);
+        let last = expected.last().unwrap();
+        handle.with(|s| {
+            assert_eq!(
+                s.catalog().get(last).map(|i| i.title().to_string()),
+                whole.catalog().get(last).map(|i| i.title().to_string())
+            );
+            assert_eq!(s.inventory().quantity(last, "v002"), 7);
+        });
+    }
+}

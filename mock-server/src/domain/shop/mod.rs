@@ -4,17 +4,21 @@
 //! payments, cancellations, and the virtual clock that fires them. The HTTP layer only calls
 //! these methods, through [`ShopHandle`], and never sees the lock.
 
+use crate::domain::buyer::People;
 use crate::domain::catalog::Catalog;
 use crate::domain::inventory::Inventory;
 use crate::domain::limits::RateLimiter;
-use crate::domain::order::{Cause, Order, OrderProgress, SettlementMethod};
+use crate::domain::order::{Cause, Order, OrderNumber, OrderProgress, OrderedSku, SettlementMethod};
 use crate::domain::rng::Rng;
 use crate::domain::search::OrderBook;
+use crate::domain::text::{FastHash, Interner, Text, Texts};
 use crate::domain::time::JstDateTime;
 use crate::journal::Journal;
 use crate::settings::{ShippingSettings, ShopSettings, SubStatusDef};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 mod buyer;
 mod clock;
@@ -25,11 +29,20 @@ mod shipping;
 mod simulate;
 mod wall;
 
+pub use buyer::BulkStep;
 use clock::Event;
 pub use wall::{valid_clock_speed, ClockMode, MAX_CLOCK_SPEED};
 
 /// The licence key is valid for 90 days from issue (auth-and-limits.md §3).
 pub const LICENSE_VALID_DAYS: i64 = 90;
+
+/// Events a long clock move fires per hold of the shop's lock ([`ShopHandle::advance_in_steps`]):
+/// about a millisecond of work, so other requests to the shop wait at most that long.
+pub const ADVANCE_STEP_EVENTS: usize = 256;
+
+/// SKUs a generated catalog inserts per hold of the shop's lock
+/// ([`ShopHandle::insert_generated_in_steps`]): a few milliseconds of work.
+pub const GENERATE_STEP_SKUS: usize = 2_000;
 
 /// Who the shop is and how it authenticates.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -59,7 +72,7 @@ pub struct Transition {
     /// When (shop time).
     pub at: JstDateTime,
     /// None for shop-level events (licence expiry).
-    pub order_number: Option<String>,
+    pub order_number: Option<OrderNumber>,
     /// Status before.
     pub from: Option<OrderProgress>,
     /// Status after.
@@ -199,6 +212,8 @@ pub enum PlaceOrderError {
     },
     /// The drop-off location is not one RMS offers.
     UnknownDropOffLocation(String),
+    /// The shop cannot write another order number (its id is longer than RMS's six digits).
+    NoOrderNumber,
     /// Coupons and points exceed goods + postage.
     DiscountsExceedTotal {
         /// Coupons + points.
@@ -323,8 +338,18 @@ pub struct Shop {
     buyers: Rng,
     journal: Journal,
     limiter: RateLimiter,
-    /// Every transition since creation, oldest first.
-    transitions: Vec<Transition>,
+    /// What fires while someone listens ([`Shop::advance_to`], [`Shop::follow_wall`], a bulk
+    /// placement), oldest first; None while nobody does, so nothing piles up.
+    listening: Option<Vec<Transition>>,
+    /// The shop's strings, one copy of each (names, places, titles, …) for all its orders.
+    texts: Texts,
+    /// The SKUs as ordered, one per SKU and catalog version, shared by the order lines.
+    ordered_skus: Interner<OrderedSku>,
+    /// The buyers' names and places, one copy of each.
+    people: People,
+    /// What placing an order needs of each SKU ordered so far, by manageNumber and variantId,
+    /// as of a catalog revision.
+    sku_facts: HashMap<Text, HashMap<Text, buyer::SkuFacts, FastHash>, FastHash>,
     request_seq: u64,
     /// Simulated buyers (`[simulate]`), once switched on.
     simulation: Option<crate::domain::simulate::Simulation>,
@@ -361,7 +386,11 @@ impl Shop {
             buyers: Rng::new(seed).fork(2),
             journal: Journal::default(),
             limiter: RateLimiter::default(),
-            transitions: Vec::new(),
+            listening: None,
+            texts: Texts::default(),
+            ordered_skus: Interner::default(),
+            people: People::default(),
+            sku_facts: HashMap::default(),
             request_seq: 0,
             simulation: None,
             wall: wall::WallFollow::default(),
@@ -435,30 +464,145 @@ impl Shop {
     pub fn order(&self, number: &str) -> Option<&Order> {
         self.orders.find(number).map(|i| self.orders.get(i))
     }
+
+    /// Runs `f` and returns, besides its result, every transition that fired meanwhile.
+    pub(crate) fn recording<R>(&mut self, f: impl FnOnce(&mut Shop) -> R) -> (R, Vec<Transition>) {
+        let outer = self.listening.replace(Vec::new());
+        let r = f(self);
+        let fired = std::mem::replace(&mut self.listening, outer).unwrap_or_default();
+        if let Some(outer) = &mut self.listening {
+            outer.extend(fired.iter().cloned());
+        }
+        (r, fired)
+    }
+
+    /// Keeps a transition for whoever listens (see [`Shop::recording`]).
+    fn record(&mut self, t: Transition) {
+        if let Some(fired) = &mut self.listening {
+            fired.push(t);
+        }
+    }
 }
 
 /// The one way to reach a shop: a cheap clone around the lock.
 ///
 /// A std `Mutex`, not tokio's: every critical section is short and synchronous, and `with`
 /// takes a plain closure, so no guard can live across an `.await` (see mini-redis `db.rs`).
+/// Long operations run in steps ([`ShopHandle::in_steps`]), so no request waits for more
+/// than one step.
 #[derive(Clone)]
-pub struct ShopHandle(Arc<Mutex<Shop>>);
+pub struct ShopHandle(Arc<Locked>);
+
+struct Locked {
+    shop: Mutex<Shop>,
+    /// Callers of `with` waiting for the lock right now.
+    waiting: AtomicUsize,
+}
+
+/// How long a long operation, between two of its steps, waits for the requests already
+/// waiting for the shop to take their turn.
+const HANDOFF_LIMIT: Duration = Duration::from_millis(5);
 
 impl ShopHandle {
     /// Wraps a shop.
     pub fn new(shop: Shop) -> Self {
-        ShopHandle(Arc::new(Mutex::new(shop)))
+        ShopHandle(Arc::new(Locked { shop: Mutex::new(shop), waiting: AtomicUsize::new(0) }))
     }
 
     /// Runs `f` with the shop locked.
     pub fn with<R>(&self, f: impl FnOnce(&mut Shop) -> R) -> R {
-        f(&mut self.lock())
+        self.0.waiting.fetch_add(1, Ordering::SeqCst);
+        let mut shop = self.lock();
+        self.0.waiting.fetch_sub(1, Ordering::SeqCst);
+        f(&mut shop)
+    }
+
+    /// Runs a long operation as steps, each under its own hold of the lock, until a step
+    /// returns its result. Between two steps the requests already waiting for the shop go
+    /// first: std's `Mutex` would let this thread take the lock straight back before a woken
+    /// waiter runs ("barging"), and a request could then wait for many steps, not one.
+    pub fn in_steps<T>(&self, step: impl FnMut(&mut Shop) -> Option<T>) -> T {
+        self.in_steps_handing_over(HANDOFF_LIMIT, step)
+    }
+
+    fn in_steps_handing_over<T>(&self, limit: Duration, mut step: impl FnMut(&mut Shop) -> Option<T>) -> T {
+        loop {
+            if let Some(done) = self.with(&mut step) {
+                return done;
+            }
+            self.hand_over(limit);
+        }
+    }
+
+    /// [`ShopHandle::in_steps`] for steps that report something (what they fired): `report`
+    /// gets each step's report with the lock released (it may write logs), before the next
+    /// step; a step returns its report and, when the operation is done, its result.
+    pub fn in_steps_reporting<R, T>(
+        &self,
+        mut step: impl FnMut(&mut Shop) -> (R, Option<T>),
+        mut report: impl FnMut(R),
+    ) -> T {
+        loop {
+            let (r, done) = self.with(&mut step);
+            report(r);
+            if let Some(done) = done {
+                return done;
+            }
+            self.hand_over(HANDOFF_LIMIT);
+        }
+    }
+
+    /// Lets the requests already waiting for the shop go first, for at most `limit`.
+    fn hand_over(&self, limit: Duration) {
+        let deadline = Instant::now() + limit;
+        while self.0.waiting.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
+            std::thread::yield_now();
+        }
+    }
+
+    /// Moves the shop's clock to `target` as [`Shop::advance_to`] does, but in steps of at
+    /// most [`ADVANCE_STEP_EVENTS`] events ([`ShopHandle::in_steps`]): a jump over months of a
+    /// busy shop (thousands of transitions) never keeps the shop's other requests waiting for
+    /// more than one step. A request served between two steps sees the clock where the last
+    /// step left it, as if the advance had been asked for in two parts. What fired is handed
+    /// to `each` step by step, the lock released ([`ShopHandle::in_steps_reporting`]: a jump
+    /// over a busy year keeps no list of all it fired); returns the shop's now afterwards.
+    pub fn advance_in_steps(&self, target: JstDateTime, mut each: impl FnMut(&[Transition])) -> JstDateTime {
+        self.in_steps_reporting(
+            |s| {
+                let (fired, reached) = s.advance_step(target, ADVANCE_STEP_EVENTS);
+                (fired, reached.then(|| s.now()))
+            },
+            |fired| each(&fired),
+        )
+    }
+
+    /// Inserts a generated catalog as [`Shop::insert_generated`] does, in batches of about
+    /// [`GENERATE_STEP_SKUS`] SKUs ([`ShopHandle::in_steps`]), so a catalog of 100,000 items
+    /// never keeps the shop's other requests waiting for all of it. As in one go, the items
+    /// before a refused one stay inserted.
+    pub fn insert_generated_in_steps(
+        &self,
+        generated: Vec<crate::domain::catalog::generate::GeneratedItem>,
+    ) -> Result<Vec<String>, crate::domain::catalog::generate::GenerateError> {
+        let per_batch = generated.first().map_or(1, |g| (GENERATE_STEP_SKUS / g.stock.len().max(1)).max(1));
+        let mut made = Vec::with_capacity(generated.len());
+        let mut items = generated.into_iter().peekable();
+        self.in_steps(|s| {
+            let batch: Vec<_> = items.by_ref().take(per_batch).collect();
+            match s.insert_generated(batch) {
+                Ok(names) => made.extend(names),
+                Err(e) => return Some(Err(e)),
+            }
+            items.peek().is_none().then_some(Ok(()))
+        })?;
+        Ok(made)
     }
 
     fn lock(&self) -> MutexGuard<'_, Shop> {
         // A panic inside `with` poisons the lock; the shop's data is still consistent at every
         // method boundary, so keep serving rather than failing every later request.
-        self.0.lock().unwrap_or_else(|e| e.into_inner())
+        self.0.shop.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -491,7 +635,7 @@ mod tests {
         let b = s.place_order(&line(1), 1, Some(t("2026-11-28T09:10:00+0900"))).unwrap();
         let fired = s.advance_to(t("2026-11-28T10:00:00+0900"));
         let seen: Vec<(String, &str, String)> =
-            fired.iter().map(|f| (f.at.to_rms(), f.cause.as_str(), f.order_number.clone().unwrap())).collect();
+            fired.iter().map(|f| (f.at.to_rms(), f.cause.as_str(), f.order_number.unwrap().to_string())).collect();
         assert_eq!(
             seen,
             vec![
@@ -610,6 +754,97 @@ mod tests {
             Err(PlaceOrderError::UnknownDropOffLocation("庭".into()))
         );
         assert_eq!(s.inventory.quantity("i", "v"), 7, "the refused order reserved nothing");
+    }
+
+    #[test]
+    fn every_order_is_found_by_its_number_and_nothing_else_is() {
+        let mut s = shop("");
+        let numbers: Vec<String> = (0..9).map(|_| s.place_order(&line(1), 1, None).unwrap()).collect();
+        for (i, n) in numbers.iter().enumerate() {
+            assert_eq!(s.orders().find(n), Some(i));
+        }
+        let first = &numbers[0];
+        for stranger in [
+            first.replacen("123456", "654321", 1),
+            first.replacen("-2026", "-2025", 1),
+            format!("{first}0"),
+            "123456-20261128-".into(),
+            String::new(),
+        ] {
+            assert_eq!(s.orders().find(&stranger), None, "{stranger}");
+        }
+    }
+
+    #[test]
+    fn orders_whose_serials_do_not_grow_are_still_found() {
+        use crate::domain::order::tests::order_at;
+        let mut book = OrderBook::default();
+        let serials = [50, 70, 60, 10, 80];
+        for serial in serials {
+            let mut o = order_at("2026-11-28T09:00:00+0900");
+            o.number = OrderNumber::issue("123456", o.order_datetime.date(), serial).unwrap();
+            book.insert(o);
+        }
+        for (i, serial) in serials.into_iter().enumerate() {
+            assert_eq!(book.find(&format!("123456-20261128-{serial:010}")), Some(i));
+        }
+        assert_eq!(book.find("123456-20261128-0000000020"), None);
+    }
+
+    #[test]
+    fn transitions_are_kept_only_while_someone_listens() {
+        let mut s = shop("auto_confirm = true\nauto_confirm_delay_minutes = 0");
+        for _ in 0..3 {
+            s.place_order(&line(1), 1, None).unwrap();
+        }
+        assert!(s.listening.is_none(), "placing and auto-confirming keep nothing");
+        let fired = s.advance_to(t("2026-11-28T09:30:00+0900"));
+        assert_eq!(fired.iter().map(|f| f.cause.as_str()).collect::<Vec<_>>(), ["processing"; 3]);
+        assert!(s.listening.is_none() && s.advance_to(t("2026-11-28T09:31:00+0900")).is_empty());
+    }
+
+    #[test]
+    fn lines_of_one_sku_share_its_snapshot_and_an_orderer_is_its_recipient_until_changed() {
+        use crate::domain::order::OrderProgress;
+        let mut s = shop("");
+        let a = s.place_order(&line(1), 1, None).unwrap();
+        let b = s.place_order(&line(2), 1, None).unwrap();
+        let (oa, ob) = (s.order(&a).unwrap(), s.order(&b).unwrap());
+        assert!(Arc::ptr_eq(&oa.packages[0].items[0].sku, &ob.packages[0].items[0].sku));
+        assert!(Arc::ptr_eq(&oa.orderer, &oa.packages[0].sender));
+        let mut item = s.catalog().get("i").unwrap().data().clone();
+        item.title = Some("新しい名前".into());
+        s.upsert_item("i", item).unwrap();
+        let c = s.place_order(&line(1), 1, None).unwrap();
+        let (oa, oc) = (s.order(&a).unwrap(), s.order(&c).unwrap());
+        assert_eq!(
+            (&*oa.packages[0].items[0].sku.item_name, &*oc.packages[0].items[0].sku.item_name),
+            ("t", "新しい名前")
+        );
+        let mut who = (*oa.orderer).clone();
+        Arc::make_mut(&mut who.name).family_name = "山田".into();
+        s.update_orderer(&a, who).unwrap();
+        let oa = s.order(&a).unwrap();
+        assert_eq!((&*oa.orderer.name.family_name, oa.progress), ("山田", OrderProgress::WaitingForConfirmation));
+        assert_ne!(oa.packages[0].sender.name.family_name, "山田", "the recipient stays who it was");
+    }
+
+    #[test]
+    fn a_bulk_order_moves_the_clock_a_bounded_number_of_events_at_a_time() {
+        let mut s = shop("auto_confirm = true\nauto_confirm_delay_minutes = 10");
+        for _ in 0..5 {
+            s.place_order(&line(1), 1, None).unwrap();
+        }
+        // Due: 5 confirmations at 09:10, 5 processings at 09:40.
+        let (later, extras) = (Some(t("2026-11-28T12:00:00+0900")), OrderExtras::default());
+        let (step, fired) = s.recording(|s| s.place_bulk_order(&line(1), 1, later, &extras, 3));
+        assert_eq!((step, fired.len(), s.orders().len()), (Ok(BulkStep::ClockMoving), 3, 5));
+        assert!(s.now() < t("2026-11-28T12:00:00+0900"));
+        let (step, fired) = s.recording(|s| s.place_bulk_order(&line(1), 1, later, &extras, 100));
+        let Ok(BulkStep::Placed { number, events: 7 }) = step else { panic!("{step:?}") };
+        assert_eq!((fired.len(), s.orders().len(), s.now()), (7, 6, t("2026-11-28T12:00:00+0900")));
+        assert!(fired.iter().all(|f| f.cause.as_str() != "placed"), "the bulk reports its own orders");
+        assert_eq!(s.order(&number).unwrap().order_datetime, t("2026-11-28T12:00:00+0900"));
     }
 
     #[test]

@@ -3,32 +3,49 @@
 //! change goes through `Shop::change`, so the history and the ledger see it.
 
 use super::*;
-use crate::domain::buyer::Buyer;
+use crate::domain::buyer::{Buyer, PersonName};
 use crate::domain::function::OrderOperation;
-use crate::domain::order::{Cause, ChangeReason, ChangeType, ChangeTypeDetail, Order, OrderProgress, ReasonDetail};
+use crate::domain::order::{
+    push_exact, Cause, ChangeReason, ChangeType, ChangeTypeDetail, Order, OrderProgress, ReasonDetail,
+};
 use crate::domain::order_ops::*;
 use crate::domain::search::{SearchPage, SearchQuery};
 use crate::domain::tax::TaxRounding;
+use crate::domain::text::Text;
 use crate::settings::CancelFlow;
 use clock::Event;
+use std::sync::Arc;
 use OrderProgress::*;
 
 impl Shop {
+    /// Every change to a placed order goes through here: the order book re-indexes it, and
+    /// its new history entries are the transitions whoever listens hears of.
     pub(super) fn change(&mut self, idx: usize, f: impl FnOnce(&mut Order)) {
-        let (before, number) = {
+        self.change_indexed(idx, f, false);
+    }
+
+    /// [`Shop::change`] for a change of the texts searchOrder matches (names, memo, delivery
+    /// name, recipients): those are re-indexed too.
+    pub(super) fn change_text(&mut self, idx: usize, f: impl FnOnce(&mut Order)) {
+        self.change_indexed(idx, f, true);
+    }
+
+    fn change_indexed(&mut self, idx: usize, f: impl FnOnce(&mut Order), texts: bool) {
+        let before = self.orders.get(idx).history.len();
+        if texts {
+            self.orders.update_text(idx, f);
+        } else {
+            self.orders.update(idx, f);
+        }
+        if let Some(fired) = &mut self.listening {
             let o = self.orders.get(idx);
-            (o.history.len(), o.number.clone())
-        };
-        self.orders.update(idx, f);
-        let o = self.orders.get(idx);
-        for h in &o.history[before..] {
-            self.transitions.push(Transition {
+            fired.extend(o.history[before..].iter().map(|h| Transition {
                 at: h.at,
-                order_number: Some(number.clone()),
+                order_number: Some(o.number),
                 from: h.from,
                 to: Some(h.to),
                 cause: TransitionCause::Order(h.cause),
-            });
+            }));
         }
     }
 
@@ -60,11 +77,11 @@ impl Shop {
     /// cancelOrder's `inventoryRestoreType` 1 / 2 / 0 do.
     pub(super) fn restore_stock(&mut self, idx: usize, force: Option<bool>) {
         let now = self.now;
-        let lines: Vec<(String, String, i64, bool)> = self
+        let lines: Vec<(Text, Text, i64, bool)> = self
             .orders
             .get(idx)
             .items()
-            .map(|i| (i.manage_number.clone(), i.variant_id.clone(), i.units, i.restore_inventory))
+            .map(|i| (i.sku.manage_number.clone(), i.sku.variant_id.clone(), i.units, i.sku.restore_inventory))
             .collect();
         for (m, v, u, flag) in lines {
             if force.unwrap_or(flag) {
@@ -165,16 +182,19 @@ impl Shop {
             }
             CancelFlow::Via800 => {
                 self.change(idx, |o| {
-                    o.change_reasons.push(ChangeReason {
-                        change_id,
-                        change_type: ChangeType::CancelRequested,
-                        change_type_detail: None,
-                        change_reason: Some(reason_detail.party()),
-                        change_reason_detail: Some(reason_detail),
-                        apply: Some(now),
-                        fix: None,
-                        complete: None,
-                    });
+                    push_exact(
+                        &mut o.change_reasons,
+                        ChangeReason {
+                            change_id,
+                            change_type: ChangeType::CancelRequested,
+                            change_type_detail: None,
+                            change_reason: Some(reason_detail.party()),
+                            change_reason_detail: Some(reason_detail),
+                            apply: Some(now),
+                            fix: None,
+                            complete: None,
+                        },
+                    );
                     o.move_to(WaitingForCancellation, now, Cause::Api(OrderOperation::CancelOrder));
                 });
                 let at = now.plus_minutes(i64::from(self.settings.cancel_confirm_minutes));
@@ -217,7 +237,7 @@ impl Shop {
                     .iter()
                     .find(|d| d.id == id && d.order_progress == o.progress.code())
                     .ok_or(Refusal::SubStatusNotApplicable(id))?;
-                Some((def.id, def.name.clone()))
+                Some((def.id, self.texts.text(&def.name)))
             }
         };
         self.change(idx, |o| o.sub_status = value);
@@ -233,7 +253,7 @@ impl Shop {
         if let Some(id) = u.sub_status_id {
             self.set_sub_status(number, Some(id))?;
         }
-        self.change(idx, |o| {
+        self.change_text(idx, |o| {
             if let Some(c) = u.delivery_class {
                 o.delivery_class = Some(c);
             }
@@ -244,13 +264,13 @@ impl Shop {
                 o.shipping_term = Some(t);
             }
             if let Some(m) = u.memo {
-                o.memo = m;
+                o.memo = m.map(Text::from);
             }
             if let Some(op) = u.operator {
-                o.operator = op;
+                o.operator = op.map(Text::from);
             }
             if let Some(s) = u.mail_plug_sentence {
-                o.mail_plug_sentence = s;
+                o.mail_plug_sentence = s.map(Text::from);
             }
         });
         Ok(())
@@ -263,7 +283,7 @@ impl Shop {
         let idx = self.in_window(number, &Self::BEFORE_SHIPPING)?;
         self.change(idx, |o| {
             if let Some(r) = remarks {
-                o.remarks = Some(r);
+                o.remarks = Some(r.into());
             }
             if let Some(g) = gift {
                 o.gift_check = g;
@@ -275,7 +295,7 @@ impl Shop {
     /// updateOrderDelivery (before shipping).
     pub fn update_delivery(&mut self, number: &str, delivery_name: String) -> Result<(), Refusal> {
         let idx = self.in_window(number, &Self::BEFORE_SHIPPING)?;
-        self.change(idx, |o| o.delivery_name = delivery_name);
+        self.change_text(idx, |o| o.delivery_name = delivery_name.into());
         Ok(())
     }
 
@@ -293,17 +313,25 @@ impl Shop {
                 PaymentProcessed,
             ],
         )?;
-        self.change(idx, |o| {
-            let keep = o.orderer.clone();
-            o.orderer = Buyer {
-                email: keep.email,
-                sex: keep.sex,
-                birth: keep.birth,
-                carrier_code: keep.carrier_code,
-                email_carrier_code: keep.email_carrier_code,
-                romaji: keep.romaji,
-                ..who
-            };
+        let keep = self.orders.get(idx).orderer.clone();
+        let name = self.people.name(PersonName {
+            romaji: keep.name.romaji.clone(),
+            sex: keep.name.sex.clone(),
+            ..(*who.name).clone()
+        });
+        let place = self.people.place((*who.place).clone());
+        // A new `Arc`: the recipients who were the orderer stay as they were.
+        let orderer = Arc::new(Buyer {
+            name,
+            place,
+            email: keep.email.clone(),
+            birth: keep.birth,
+            carrier_code: keep.carrier_code,
+            email_carrier_code: keep.email_carrier_code,
+            ..who
+        });
+        self.change_text(idx, |o| {
+            o.orderer = orderer;
             o.modified = true;
         });
         Ok(())
@@ -326,7 +354,7 @@ impl Shop {
         let idx = self.in_window(number, allowed)?;
         let o = self.orders.get(idx);
         // Check everything first: unknown ids, stock for added units.
-        let mut stock_moves: Vec<(String, String, i64)> = Vec::new();
+        let mut stock_moves: Vec<(Text, Text, i64)> = Vec::new();
         for p in packages {
             let Some(pkg) = o.packages.iter().find(|x| x.basket_id == p.basket_id) else {
                 return Err(Refusal::UnknownBasket(p.basket_id));
@@ -338,7 +366,7 @@ impl Shop {
                 if let Some(u) = it.units {
                     let delta = u - line.units;
                     if delta != 0 {
-                        stock_moves.push((line.manage_number.clone(), line.variant_id.clone(), delta));
+                        stock_moves.push((line.sku.manage_number.clone(), line.sku.variant_id.clone(), delta));
                     }
                 }
             }
@@ -346,7 +374,11 @@ impl Shop {
         for (m, v, delta) in &stock_moves {
             let have = self.inventory.quantity(m, v);
             if *delta > 0 && self.inventory.get(m, v).is_some() && have < *delta {
-                return Err(Refusal::OutOfStock { manage_number: m.clone(), variant_id: v.clone(), left: have });
+                return Err(Refusal::OutOfStock {
+                    manage_number: m.to_string(),
+                    variant_id: v.to_string(),
+                    left: have,
+                });
             }
         }
         let before = o.request_price();
@@ -374,22 +406,25 @@ impl Shop {
         } else {
             OrderOperation::UpdateOrderSender
         });
-        self.change(idx, |o| {
+        self.change_text(idx, |o| {
             apply_sender(o, packages, rounding);
             o.modified = true;
             if amount_changed && o.progress != WaitingForConfirmation {
                 let detail = if after < before { ChangeTypeDetail::Reduction } else { ChangeTypeDetail::Increase };
                 let done = after_shipping;
-                o.change_reasons.push(ChangeReason {
-                    change_id,
-                    change_type: if done { ChangeType::ChangeCompleted } else { ChangeType::ChangeRequested },
-                    change_type_detail: Some(detail),
-                    change_reason: reduction_reason.map(ReasonDetail::party),
-                    change_reason_detail: reduction_reason,
-                    apply: Some(now),
-                    fix: done.then_some(now),
-                    complete: done.then_some(now),
-                });
+                push_exact(
+                    &mut o.change_reasons,
+                    ChangeReason {
+                        change_id,
+                        change_type: if done { ChangeType::ChangeCompleted } else { ChangeType::ChangeRequested },
+                        change_type_detail: Some(detail),
+                        change_reason: reduction_reason.map(ReasonDetail::party),
+                        change_reason_detail: reduction_reason,
+                        apply: Some(now),
+                        fix: done.then_some(now),
+                        complete: done.then_some(now),
+                    },
+                );
                 if confirmed_before_shipping {
                     o.move_to(WaitingForChangeConfirmation, now, cause);
                 }
@@ -447,7 +482,7 @@ fn apply_sender(o: &mut Order, packages: &[PackageUpdate], rounding: TaxRounding
         p.noshi.clone().apply(&mut pkg.noshi);
         p.drop_off_location.clone().apply(&mut pkg.drop_off_location);
         if let Some(s) = &p.sender {
-            pkg.sender = s.clone();
+            pkg.sender = Arc::new(s.clone());
         }
         for it in &p.items {
             if let Some(line) = pkg.items.iter_mut().find(|i| i.item_detail_id == it.item_detail_id) {

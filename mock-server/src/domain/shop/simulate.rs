@@ -60,11 +60,11 @@ impl Shop {
             SimStep::Arrival => self.on_arrival(),
             // The buyer meant to; a refusal (cancelled or processed meanwhile) changes nothing.
             SimStep::Pay(idx) => {
-                let number = self.orders.get(idx).number.clone();
+                let number = self.orders.get(idx).number;
                 let _ = self.pay(&number);
             }
             SimStep::Cancel(idx) => {
-                let number = self.orders.get(idx).number.clone();
+                let number = self.orders.get(idx).number;
                 let _ = self.buyer_cancel(&number);
             }
         }
@@ -145,14 +145,14 @@ mod tests {
             .iter()
             .map(|o| {
                 let lines: Vec<String> =
-                    o.items().map(|i| format!("{}/{}x{}", i.manage_number, i.variant_id, i.units)).collect();
+                    o.items().map(|i| format!("{}/{}x{}", i.sku.manage_number, i.sku.variant_id, i.units)).collect();
                 let causes: Vec<&str> = o.history.iter().map(|h| h.cause.as_str()).collect();
                 format!(
                     "{} {} {} {} {:?} {:?}",
                     o.number,
                     o.order_datetime,
                     o.settlement.code(),
-                    o.orderer.family_name,
+                    o.orderer.name.family_name,
                     lines,
                     causes
                 )

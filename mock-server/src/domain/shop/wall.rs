@@ -103,21 +103,33 @@ impl Shop {
     /// starts the clock; a reading before the last one counts as no time passed. Does nothing
     /// in manual mode. Returns what fired.
     pub fn follow_wall(&mut self, wall: Duration, max_events: usize) -> Vec<Transition> {
+        self.follow_wall_step(Some(wall), max_events).0
+    }
+
+    /// [`Shop::follow_wall`] that also says whether the shop caught up with the reading
+    /// (nothing due is left unfired). `None` reads no new time: the step only goes on with
+    /// what an earlier reading left due, so a catch-up done in steps ends however long the
+    /// steps take.
+    pub fn follow_wall_step(&mut self, wall: Option<Duration>, max_events: usize) -> (Vec<Transition>, bool) {
         if self.wall.mode == ClockMode::Manual {
-            return Vec::new();
+            return (Vec::new(), true);
         }
+        let Some(wall) = wall.or(self.wall.synced) else {
+            return (Vec::new(), true);
+        };
         let Some(synced) = self.wall.synced.replace(wall) else {
-            return Vec::new();
+            return (Vec::new(), true);
         };
         let elapsed = wall.saturating_sub(synced).as_nanos() as f64;
         // `as` saturates: even an absurd elapsed time cannot wrap the debt around.
         self.wall.owed_nanos = self.wall.owed_nanos.saturating_add((elapsed * self.wall.speed) as u128);
         let owed_seconds = i64::try_from(self.wall.owed_nanos / NANOS_PER_SECOND).unwrap_or(i64::MAX);
-        let (start, before) = (self.now, self.transitions.len());
-        self.run_until_at_most(start.plus_seconds(owed_seconds), max_events);
+        let start = self.now;
+        let (caught_up, fired) =
+            self.recording(|s| s.run_until_at_most(start.plus_seconds(owed_seconds), max_events).is_some());
         let moved = u128::try_from(self.now.seconds().saturating_sub(start.seconds())).unwrap_or(0);
         self.wall.owed_nanos = self.wall.owed_nanos.saturating_sub(moved.saturating_mul(NANOS_PER_SECOND));
-        self.transitions[before..].to_vec()
+        (fired, caught_up)
     }
 }
 
@@ -146,7 +158,7 @@ mod tests {
     }
 
     fn seen(fired: &[Transition]) -> Vec<(String, Option<String>, &'static str)> {
-        fired.iter().map(|f| (f.at.to_rms(), f.order_number.clone(), f.cause.as_str())).collect()
+        fired.iter().map(|f| (f.at.to_rms(), f.order_number.map(String::from), f.cause.as_str())).collect()
     }
 
     #[test]
@@ -208,6 +220,29 @@ mod tests {
         // Nothing owed is lost: an hour of wall time at 60× is 60 virtual hours.
         while !s.follow_wall(3600 * SECOND, 2).is_empty() {}
         assert_eq!(s.now(), t("2026-11-30T21:00:00+0900"));
+    }
+
+    #[test]
+    fn a_catch_up_in_steps_ends_where_one_reading_leads_and_says_when_it_is_there() {
+        let mut s = shop("auto_confirm = true\nauto_confirm_delay_minutes = 10");
+        let orders: Vec<String> = (0..5).map(|_| s.place_order(&line(), 1, None).unwrap()).collect();
+        s.set_clock(ClockMode::Wall, 60.0, Duration::ZERO);
+        let (first, caught_up) = s.follow_wall_step(Some(60 * SECOND), 2);
+        assert_eq!((first.len(), caught_up), (2, false));
+        // Later steps read no new time: they fire what the reading made due, then stop. Ten
+        // events are due (five confirmations at 09:10, five processings at 09:40), two a step.
+        let mut steps = 1;
+        loop {
+            steps += 1;
+            if s.follow_wall_step(None, 2).1 {
+                break;
+            }
+        }
+        assert_eq!(steps, 5);
+        assert_eq!(s.now(), t("2026-11-28T10:00:00+0900"), "60 s of wall at 60× is one virtual hour");
+        assert!(orders.iter().all(|n| s.order(n).unwrap().progress == OrderProgress::WaitingForShipment));
+        assert_eq!(s.follow_wall_step(None, 2), (vec![], true));
+        assert_eq!(shop("").follow_wall_step(None, 2), (vec![], true), "a manual clock is always caught up");
     }
 
     /// The promise of wall mode: what fires, when and why, is what `advance_to` fires.

@@ -63,7 +63,7 @@ fn missing_and_bad_fields_are_all_reported_with_their_paths() {
             ("IE0002", Some("variants.l.colour")),
         ]
     );
-    assert_eq!(e[2].message, "variants.m.standardPrice must be between 0 and 999999999.");
+    assert_eq!(e[2].message, "variants.m.standardPrice must be between 0 to 999999999.");
 }
 
 #[test]

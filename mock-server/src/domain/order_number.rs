@@ -1,0 +1,181 @@
+//! Order numbers, `<shop id>-<YYYYMMDD>-<serial>` (`123456-20261128-0000000001`), kept inline.
+//!
+//! A shop holds up to millions of them, in every order and every transition, and hands out
+//! pages of a thousand per searchOrder; as a small `Copy` value of 32 bytes an order number
+//! needs no allocation anywhere (a `String` would cost a pointer, a length, a capacity and a
+//! heap block of its own). The serial part also orders a shop's orders: serials only grow, so
+//! the shop finds an order by its number with a binary search instead of a hash map.
+
+use super::time::JstDate;
+use serde::{Serialize, Serializer};
+use std::fmt;
+use std::ops::Deref;
+
+/// Longest order number kept: a six-digit shop id, the date and a serial of up to 15 digits.
+const CAPACITY: usize = 31;
+
+/// An order number as RMS writes it. Reads as `&str`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OrderNumber {
+    len: u8,
+    bytes: [u8; CAPACITY],
+}
+
+impl OrderNumber {
+    /// `<shop_id>-<YYYYMMDD>-<serial>`, the serial written with at least 10 digits; None when
+    /// it would not fit (a shop id longer than RMS's six digits, or an absurd serial).
+    pub fn issue(shop_id: &str, date: JstDate, serial: u64) -> Option<OrderNumber> {
+        let (y, m, d, ..) = date.start().civil();
+        let mut n = OrderNumber { len: 0, bytes: [0; CAPACITY] };
+        let mut w = Writer(&mut n);
+        fmt::write(&mut w, format_args!("{shop_id}-{y:04}{m:02}{d:02}-{serial:010}")).ok()?;
+        Some(n)
+    }
+
+    /// The number as text.
+    pub fn as_str(&self) -> &str {
+        // Built only from `&str`s by `issue`, so always UTF-8; the check is a few nanoseconds.
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or_default()
+    }
+
+    /// The serial (the digits after the last `-`), which grows with every order a shop issues.
+    pub fn serial(&self) -> Option<u64> {
+        serial_of(self.as_str())
+    }
+}
+
+/// The serial of an order number's text, if it has one.
+pub fn serial_of(number: &str) -> Option<u64> {
+    let (_, digits) = number.rsplit_once('-')?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// Appends to an [`OrderNumber`]'s bytes, failing when they are full.
+struct Writer<'a>(&'a mut OrderNumber);
+
+impl fmt::Write for Writer<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let start = usize::from(self.0.len);
+        let end = start + s.len();
+        if end > CAPACITY {
+            return Err(fmt::Error);
+        }
+        self.0.bytes[start..end].copy_from_slice(s.as_bytes());
+        self.0.len = end as u8;
+        Ok(())
+    }
+}
+
+impl Deref for OrderNumber {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for OrderNumber {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq<str> for OrderNumber {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for OrderNumber {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<String> for OrderNumber {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<OrderNumber> for String {
+    fn eq(&self, other: &OrderNumber) -> bool {
+        self == other.as_str()
+    }
+}
+
+impl PartialEq<OrderNumber> for &str {
+    fn eq(&self, other: &OrderNumber) -> bool {
+        *self == other.as_str()
+    }
+}
+
+impl From<OrderNumber> for String {
+    fn from(n: OrderNumber) -> String {
+        n.as_str().to_string()
+    }
+}
+
+impl fmt::Display for OrderNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for OrderNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl Serialize for OrderNumber {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day() -> JstDate {
+        crate::domain::time::JstDateTime::parse_rms("2026-11-28T09:00:00+0900").unwrap().date()
+    }
+
+    #[test]
+    fn an_order_number_reads_as_rms_writes_it_and_knows_its_serial() {
+        let n = OrderNumber::issue("123456", day(), 254_529_834).unwrap();
+        assert_eq!(n, "123456-20261128-0254529834");
+        assert_eq!(n.to_string(), "123456-20261128-0254529834");
+        assert_eq!(format!("{n:?}"), "\"123456-20261128-0254529834\"");
+        assert_eq!(n.serial(), Some(254_529_834));
+        assert_eq!(std::mem::size_of::<OrderNumber>(), 32);
+    }
+
+    #[test]
+    fn issued_numbers_are_byte_for_byte_the_ones_rms_formats() {
+        for k in 0..3000i64 {
+            let date = crate::domain::time::JstDateTime::from_seconds(k * 86_400 * 7 + 3_600).date();
+            let serial = (k as u64).wrapping_mul(2_654_435_761) % 10_000_000_000;
+            let want = format!("654321-{}-{:010}", date.compact(), serial);
+            assert_eq!(OrderNumber::issue("654321", date, serial).unwrap(), want);
+        }
+    }
+
+    #[test]
+    fn a_number_that_would_not_fit_is_not_issued() {
+        assert!(OrderNumber::issue("123456", day(), 999_999_999_999_999).is_some());
+        assert!(OrderNumber::issue("123456", day(), u64::MAX).is_none());
+        assert!(OrderNumber::issue("1234567890123", day(), 1).is_none());
+    }
+
+    #[test]
+    fn serials_are_read_only_from_a_digit_tail() {
+        assert_eq!(serial_of("123456-20261128-0000000042"), Some(42));
+        assert_eq!(serial_of("123456-20261128-"), None);
+        assert_eq!(serial_of("123456-20261128-12a"), None);
+        assert_eq!(serial_of("nonumber"), None);
+    }
+}
