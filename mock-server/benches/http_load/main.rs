@@ -11,7 +11,8 @@
 //! load average is printed before each block.
 //!
 //! Run: `cargo bench -p rms-mock --bench http_load [-- --only throughput|load|search]
-//! [--quick] [--orders N] [--duration S]` (see `--help`).
+//! [--quick] [--orders N] [--duration S]` (see `--help`). `RMS_MOCK_BENCH_BIN=path` measures
+//! another `rms-mock` binary (say, an older commit's release build) under the same load.
 
 mod big_shop;
 mod client;
@@ -130,6 +131,10 @@ fn main() {
         loadavg(),
         if opts.quiet_server { "rms-mock with RUST_LOG=off" } else { "rms-mock logging as by default (to /dev/null)" }
     );
+    let header = match std::env::var_os("RMS_MOCK_BENCH_BIN") {
+        Some(bin) => format!("{header} · binary {}", bin.to_string_lossy()),
+        None => header,
+    };
     println!("# {header}");
     let mut report = vec![header];
     if opts.runs(Section::Throughput) {

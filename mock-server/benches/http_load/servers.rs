@@ -25,7 +25,10 @@ impl Server {
     /// `rms-mock <args>` with its request log on (as a user runs it) written to /dev/null,
     /// or off (`RUST_LOG=off`) when `quiet`.
     pub fn rms_mock(args: &[&str], quiet: bool) -> Server {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_rms-mock"));
+        // RMS_MOCK_BENCH_BIN runs another build (e.g. an older commit's release binary) under
+        // the same load, so a before/after comparison comes from one script on one machine.
+        let bin = std::env::var_os("RMS_MOCK_BENCH_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_rms-mock").into());
+        let mut cmd = Command::new(bin);
         cmd.args(args);
         if quiet {
             cmd.env("RUST_LOG", "off");
