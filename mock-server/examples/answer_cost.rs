@@ -189,8 +189,10 @@ async fn rms_request(target: &str, port: u16) -> Vec<u8> {
         format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: {AUTH}\r\n\r\n").into_bytes()
     };
     let search = r#"{"dateType":1,"startDatetime":"2026-11-01T00:00:00+0900","endDatetime":"2026-11-28T23:59:59+0900","orderProgressList":[100,200,300]}"#;
+    // The integration's everyday query, as `benches/http_load` sends it.
+    let everyday = r#"{"dateType":1,"startDatetime":"2026-09-26T09:00:00+0900","endDatetime":"2026-11-28T09:00:00+0900","orderProgressList":[100],"PaginationRequestModel":{"requestRecordsAmount":1000,"requestPage":1}}"#;
     match target {
-        "search_order" => post("/es/2.0/order/searchOrder/", search),
+        "search_order" => post("/es/2.0/order/searchOrder/", everyday),
         "get_order" => {
             let answer = once(port, &post("/es/2.0/order/searchOrder/", search)).await;
             let answer: serde_json::Value = serde_json::from_slice(&answer).unwrap();

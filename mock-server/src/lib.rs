@@ -136,18 +136,25 @@ impl AppState {
 
 /// Every route of the fake, for serving it on a listener of your own with `axum::serve`.
 pub fn router(state: AppState) -> Router {
-    let routes = Router::new()
-        .merge(api::order::routes())
-        .merge(api::item::routes())
-        .merge(api::inventory::routes())
+    logs::layer(routes(state))
+}
+
+/// Every route, without the request line. The RMS routes note their own requests for the
+/// line; the others go through the logs' middleware.
+fn routes(state: AppState) -> Router {
+    let others = Router::new()
         .merge(admin::routes())
         .route("/", axum::routing::get(index::root))
         .route("/__admin", axum::routing::get(index::admin))
         .route("/__admin/", axum::routing::get(index::admin))
         .fallback(fallback)
-        .method_not_allowed_fallback(method_not_allowed)
-        .with_state(state);
-    logs::layer(routes)
+        .method_not_allowed_fallback(method_not_allowed);
+    Router::new()
+        .merge(api::order::routes())
+        .merge(api::item::routes())
+        .merge(api::inventory::routes())
+        .merge(logs::note_requests(others))
+        .with_state(state)
 }
 
 async fn fallback(method: Method, uri: Uri) -> Response {
@@ -189,7 +196,10 @@ pub async fn serve(
     let listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true); // a socket that refuses it still serves, only slower
     });
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+    // The request line wraps the whole router (not each route, as `router` must for a
+    // `Router`): the same line, without boxing a route's service per request.
+    let app = Router::new().fallback_service(logs::traced(routes(state)));
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }
 
 /// How often shops in wall mode follow the wall clock by themselves. Requests bring a shop up

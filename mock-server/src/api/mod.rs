@@ -213,6 +213,7 @@ pub async fn handle_rms(
                 function: Some(call.function.as_str()),
                 codes: codes.clone(),
                 auth: seen.auth_problem.clone(),
+                requested: Some(seen.requested(&call)),
             });
             let at = seen.wall_jst;
             let mut entry = seen.entry(call, status, codes, bytes.as_ref(), None, None, SERVER_BODY_LIMIT);
@@ -270,6 +271,15 @@ impl Seen {
             wall_jst,
             auth_problem: None,
         }
+    }
+
+    /// The request's method and target (`/path?query`) for the request line.
+    fn requested(&self, call: &Call) -> (Method, String) {
+        let target = match &self.query {
+            Some(q) => format!("{}?{q}", call.path),
+            None => call.path.clone(),
+        };
+        (call.method.clone(), target)
     }
 
     /// The journal entry (its `seq` and `at` are the journal's and the shop's to set).
@@ -333,10 +343,11 @@ fn journaled(s: &mut Shop, call: Call, seen: Seen, reply: RmsReply, request: Opt
     let request_id = s.next_request_id();
     let limit = s.settings().journal_body_limit;
     let note = RequestNote::for_line(|| RequestNote {
-        shop: Some(s.profile().shop_id.clone()),
+        shop: Some(s.profile().shop_id.to_string()),
         function: Some(call.function.as_str()),
         codes: codes.clone(),
         auth: seen.auth_problem.clone(),
+        requested: Some(seen.requested(&call)),
     });
     let entry = seen.entry(call, status, codes, bytes.as_ref(), request, Some(request_id), limit);
     s.record_request(entry);

@@ -31,8 +31,8 @@ pub fn get_order(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>) -> Rm
     let shop: &Shop = shop;
     // Each order with its current stamp, for the kept encodings.
     let stamped = |n: &str| {
-        let order = shop.retrievable_order(n)?;
-        Some((order, shop.orders().stamp(shop.orders().find(n)?)))
+        let idx = shop.retrievable_order_at(n)?;
+        Some((shop.orders().get(idx), shop.orders().stamp(idx)))
     };
     let mut found = Vec::with_capacity(numbers.len());
     let mut missing = Vec::new();

@@ -97,11 +97,12 @@ impl Shop {
         self.orders.search(q)
     }
 
-    /// The order getOrder may return: it exists and was placed within the last
+    /// The position in the order book (which gives the order and its stamp) of the order
+    /// getOrder may return: it exists and was placed within the last
     /// [`GET_ORDER_HORIZON_DAYS`] days (order-api.md §3.2).
-    pub fn retrievable_order(&self, number: &str) -> Option<&Order> {
+    pub fn retrievable_order_at(&self, number: &str) -> Option<usize> {
         let horizon = self.now.plus_days(-GET_ORDER_HORIZON_DAYS);
-        self.order(number).filter(|o| o.order_datetime >= horizon)
+        self.orders.find(number).filter(|&idx| self.orders.get(idx).order_datetime >= horizon)
     }
 
     /// confirmOrder: one outcome per number, in request order. An order past 100 answers
