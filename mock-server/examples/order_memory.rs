@@ -18,6 +18,9 @@
 //! shop from a shop document with N `[[orders]]` (`AppState::with_shops`, which keeps the
 //! document for `POST /__admin/reset`, so its memory counts too).
 
+#[path = "../tests/api/jst.rs"]
+mod jst;
+
 use rms_mock::{AppState, ItemDoc, OrderDoc, RmsMock, ShopDocument, VariantDoc};
 use std::time::Instant;
 
@@ -49,20 +52,10 @@ fn cpu_seconds() -> f64 {
     (ticks(11) + ticks(12)) / 100.0
 }
 
-/// `2026-01-01T00:00:00+0900` from seconds since 1970-01-01T00:00:00 JST (civil from days,
-/// Howard Hinnant's algorithm).
+/// `2026-01-01T00:00:00+0900` from seconds since 1970-01-01T00:00:00 JST, by the tests'
+/// independent conversion (`tests/api/jst.rs`).
 fn rms_time(secs: i64) -> String {
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}+0900", rem / 3600, rem / 60 % 60, rem % 60)
+    jst::jst(secs - 9 * 3600)
 }
 
 fn document(clock_start: i64) -> ShopDocument {

@@ -1,6 +1,7 @@
 //! A Unix time as an RMS datetime in JST, written here rather than taken from the fake, so the
 //! tests and the bench check the fake against an independent conversion. Shared by the
-//! black-box tests and `benches/search_orders.rs` (which includes this file by path).
+//! black-box tests, the benches (`search_orders`, `http_load`) and `examples/order_memory.rs`,
+//! which include this file by path.
 
 /// `2026-11-28T09:00:00+0900` for a Unix time.
 pub fn jst(unix: i64) -> String {
