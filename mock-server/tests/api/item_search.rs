@@ -62,6 +62,9 @@ async fn search_validates_its_parameters() {
         ("offset=0&cursorMark=*", "IE1003"),
         ("cursorMark=*&sortKey=created", "IE1004"),
         ("cursorMark=zz", "IE0002"),
+        // Not ASCII, even in length: it once panicked, slicing inside a character.
+        ("cursorMark=%E3%81%82a", "IE0002"),
+        ("cursorMark=%E3%81%82%E3%81%82", "IE0002"),
     ] {
         let (status, v) = app.get(&format!("/es/2.0/items/search?{q}")).await;
         assert_eq!((status, error_codes(&v)), (400, vec![code.to_string()]), "{q}");

@@ -275,8 +275,10 @@ fn cursor_position(token: &str) -> Option<(JstDateTime, String)> {
     if !token.len().is_multiple_of(2) {
         return None;
     }
-    let bytes: Option<Vec<u8>> =
-        (0..token.len()).step_by(2).map(|i| u8::from_str_radix(&token[i..i + 2], 16).ok()).collect();
+    // Byte pairs, not str slices: a token that is not ASCII (`あa`, 4 bytes) would otherwise be
+    // cut inside a character, which panics.
+    let hex = |b: u8| char::from(b).to_digit(16).and_then(|d| u8::try_from(d).ok());
+    let bytes: Option<Vec<u8>> = token.as_bytes().chunks(2).map(|p| Some(hex(p[0])? * 16 + hex(p[1])?)).collect();
     let text = String::from_utf8(bytes?).ok()?;
     let (secs, m) = text.split_once('|')?;
     Some((JstDateTime::from_seconds(secs.parse().ok()?), m.to_string()))
