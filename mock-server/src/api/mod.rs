@@ -230,8 +230,21 @@ pub async fn handle_rms<P>(
     let content_type = content_type_for(call.api);
     let mut seen = Seen::new(headers, query);
     let auth_header = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
-    let shop = match auth::authenticate(&app.registry, auth_header) {
-        Ok(shop) => shop,
+    // Enablement and rate limit, before the body is read, in the same hold of the shop's
+    // lock as the licence check.
+    let gate = |s: &mut Shop| {
+        let enabled = s.settings().api_enabled(call.api) && !s.settings().function_disabled(call.function);
+        let err = if !enabled {
+            Some(GatewayError::FunctionDisabled)
+        } else if !s.take_rate_token(call.function, Instant::now()) {
+            Some(GatewayError::RateLimited)
+        } else {
+            None
+        };
+        err.map(|e| gateway_reply(&e, &s.settings().gateway))
+    };
+    let (shop, refused) = match auth::authenticate(&app.registry, auth_header, gate) {
+        Ok(found) => found,
         Err((err, Some(shop))) => {
             // A known service secret: the refusal lands in that shop's journal.
             let answer = shop.with(|s| {
@@ -261,18 +274,6 @@ pub async fn handle_rms<P>(
         }
     };
 
-    // Enablement and rate limit, before the body is read.
-    let refused = shop.with(|s| {
-        let enabled = s.settings().api_enabled(call.api) && !s.settings().function_disabled(call.function);
-        let err = if !enabled {
-            Some(GatewayError::FunctionDisabled)
-        } else if !s.take_rate_token(call.function, Instant::now()) {
-            Some(GatewayError::RateLimited)
-        } else {
-            None
-        };
-        err.map(|e| gateway_reply(&e, &s.settings().gateway))
-    });
     if let Some(reply) = refused {
         let answer = shop.with(|s| journaled(s, call, seen, reply, None));
         return answer.into_response(content_type);
