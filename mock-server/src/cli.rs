@@ -3,8 +3,10 @@
 use crate::domain::shop::ClockMode;
 use crate::domain::time::JstDateTime;
 use crate::setup::{self, ShopDocument};
+use crate::ConnectionLimits;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// Shown after the flags in `--help`.
 const EXAMPLES: &str = "\
@@ -88,6 +90,60 @@ pub struct ServeArgs {
     /// 6 when the flag has no value). A shop file's own `[simulate]` keys are kept.
     #[arg(long, env = "RMS_MOCK_SIMULATE", value_name = "ORDERS_PER_HOUR", num_args = 0..=1)]
     pub simulate: Option<Option<f64>>,
+    /// How long a request's header may take to arrive, counted from its first byte (`10s`,
+    /// `500ms`; at most a day). A client that stops in the middle of one is disconnected.
+    #[arg(long, env = "RMS_MOCK_HEADER_TIMEOUT", value_parser = parse_timeout, default_value = "10s", value_name = "DURATION")]
+    pub header_timeout: Duration,
+    /// How long a connection may wait for its next request before it is closed (keep-alive
+    /// connections of a client's pool, idle ones; at most a day).
+    #[arg(long, env = "RMS_MOCK_IDLE_TIMEOUT", value_parser = parse_timeout, default_value = "60s", value_name = "DURATION")]
+    pub idle_timeout: Duration,
+    /// On Ctrl-C or SIGTERM, how long requests in progress have to finish; then the process
+    /// exits anyway, dropping clients stuck in the middle of a request (0 to 1 hour).
+    #[arg(long, env = "RMS_MOCK_SHUTDOWN_TIMEOUT", value_parser = parse_shutdown_timeout, default_value = "5s", value_name = "DURATION")]
+    pub shutdown_timeout: Duration,
+}
+
+impl ServeArgs {
+    /// The connection timeouts and shutdown deadline these flags give.
+    pub fn connection_limits(&self) -> ConnectionLimits {
+        ConnectionLimits {
+            header_read_timeout: self.header_timeout,
+            idle_timeout: self.idle_timeout,
+            shutdown_timeout: self.shutdown_timeout,
+        }
+    }
+}
+
+/// `10`, `10s`, `1.5s` or `500ms`.
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    let t = s.trim();
+    let (number, unit) = match t.strip_suffix("ms") {
+        Some(n) => (n, 0.001),
+        None => (t.strip_suffix('s').unwrap_or(t), 1.0),
+    };
+    let bad = || format!("'{s}' is not a duration: give seconds (10, 1.5s) or milliseconds (500ms)");
+    let n: f64 = number.trim().parse().map_err(|_| bad())?;
+    if !n.is_finite() || n < 0.0 {
+        return Err(bad());
+    }
+    Duration::try_from_secs_f64(n * unit).map_err(|_| bad())
+}
+
+fn parse_timeout(s: &str) -> Result<Duration, String> {
+    let d = parse_duration(s)?;
+    if d.is_zero() || d > Duration::from_secs(86_400) {
+        return Err(format!("'{s}' is out of range: give more than 0 and at most a day (86400s)"));
+    }
+    Ok(d)
+}
+
+fn parse_shutdown_timeout(s: &str) -> Result<Duration, String> {
+    let d = parse_duration(s)?;
+    if d > Duration::from_secs(3_600) {
+        return Err(format!("'{s}' is out of range: give 0 to an hour (3600s)"));
+    }
+    Ok(d)
 }
 
 /// Where `--clock-anchor` puts the shops' clocks.
@@ -286,7 +342,7 @@ pub async fn run_server(
         });
     }
     println!("control plane: http://{addr}/__admin/shops");
-    crate::serve(listener, state, shutdown).await.map_err(|e| (1, e.to_string()))
+    crate::serve_with_limits(listener, state, shutdown, args.connection_limits()).await.map_err(|e| (1, e.to_string()))
 }
 
 #[cfg(test)]
@@ -325,6 +381,19 @@ mod tests {
             assert_eq!(n, 1, "anchor {anchor:?}");
         }
         assert_eq!(builds(|| drop(served_shops(&args(vec![], None)).unwrap())), 1, "the demo too");
+    }
+
+    #[test]
+    fn the_connection_flags_default_to_the_librarys_limits_and_read_seconds_or_milliseconds() {
+        assert_eq!(ServeArgs::default().connection_limits(), ConnectionLimits::default());
+        assert_eq!(parse_timeout("10"), Ok(Duration::from_secs(10)));
+        assert_eq!(parse_timeout("1.5s"), Ok(Duration::from_millis(1500)));
+        assert_eq!(parse_timeout(" 250ms "), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_shutdown_timeout("0"), Ok(Duration::ZERO));
+        for bad in ["0", "0ms", "-1", "ten", "1h", "86401", "NaN", "inf", "1e300"] {
+            assert!(parse_timeout(bad).is_err(), "{bad}");
+        }
+        assert!(parse_shutdown_timeout("3601s").is_err());
     }
 
     #[test]

@@ -20,6 +20,7 @@ mod admin;
 mod api;
 mod auth;
 mod cli;
+mod conn;
 pub mod control;
 mod domain;
 mod embed;
@@ -36,6 +37,7 @@ mod wall;
 pub use api::message_codes;
 pub use auth::esa_header;
 pub use cli::{check_shop_files, run_server, Cli, ClockAnchor, Command, ServeArgs};
+pub use conn::ConnectionLimits;
 pub use domain::function::{FunctionId, OrderOperation, UnknownFunction};
 pub use domain::shop::{ClockMode, MAX_CLOCK_SPEED};
 pub use domain::tax::TaxRounding;
@@ -178,24 +180,28 @@ async fn method_not_allowed(method: Method, uri: Uri) -> Response {
     .into_response()
 }
 
-/// Serves until `shutdown` completes; in-flight requests finish first. Shops in wall mode
-/// follow the wall clock meanwhile (a background task, stopped with the server).
+/// Serves until `shutdown` completes; in-flight requests finish first, for at most the
+/// default [`ConnectionLimits::shutdown_timeout`]. Shops in wall mode follow the wall clock
+/// meanwhile (a background task, stopped with the server).
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    use axum::serve::ListenerExt;
+    serve_with_limits(listener, state, shutdown, ConnectionLimits::default()).await
+}
+
+/// [`serve`] with these connection timeouts and shutdown deadline.
+pub async fn serve_with_limits(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    limits: ConnectionLimits,
+) -> std::io::Result<()> {
     let _follower = AbortOnDrop(tokio::spawn(follow_wall_clock(state.registry.clone())));
-    // TCP_NODELAY: an answer goes out as soon as it is written. Without it a client that
-    // pipelines requests waits on the peer's delayed ACK (~40 ms) for every other answer.
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true); // a socket that refuses it still serves, only slower
-    });
     // The fake's own service, not a `Router` around it: a router's fallback is a catch-all
     // route, whose matched tail is stored in every request's extensions.
-    let app = axum::ServiceExt::into_make_service(service::Fake::new(state));
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    conn::serve(listener, service::Fake::new(state), limits, shutdown).await
 }
 
 /// How often shops in wall mode follow the wall clock by themselves. Requests bring a shop up

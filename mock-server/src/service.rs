@@ -46,6 +46,14 @@ impl tower_service::Service<Request> for Fake {
     }
 
     fn call(&mut self, request: Request) -> Self::Future {
+        self.answer(request)
+    }
+}
+
+impl Fake {
+    /// Answers one request; [`crate::conn`] calls it through a shared reference, so a
+    /// connection does not clone the service per request as tower's `&mut self` would need.
+    pub(crate) fn answer(&self, request: Request) -> <Self as tower_service::Service<Request>>::Future {
         let start = Instant::now();
         let span = logs::request_span(&request);
         let family: Option<Family> = api::family(request.uri().path());

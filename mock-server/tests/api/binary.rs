@@ -278,3 +278,88 @@ fn bad_clock_flags_are_named_and_exit_2() {
         assert!(help.contains(env), "{help}");
     }
 }
+
+/// Reads from `tcp` until a blank line ends a response head; returns the head.
+fn read_head(tcp: &mut std::net::TcpStream) -> String {
+    use std::io::Read;
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        let read = tcp.read(&mut byte).unwrap_or_else(|e| panic!("{e} after {:?}", String::from_utf8_lossy(&head)));
+        assert_eq!(read, 1, "closed after {:?}", String::from_utf8_lossy(&head));
+        head.push(byte[0]);
+    }
+    String::from_utf8(head).unwrap()
+}
+
+/// Issue 12: SIGTERM did not end the process within 15 s while clients held half-sent
+/// requests. Now a request in progress is answered, and clients stuck in the middle of one
+/// (half a header, half a body) or idle hold the process no longer than `--shutdown-timeout`.
+/// Ctrl-C (SIGINT) does the same.
+#[test]
+fn sigterm_or_ctrl_c_answers_the_request_in_progress_and_exits_by_the_deadline_despite_stuck_clients() {
+    use std::io::Write;
+    use std::net::TcpStream;
+    const BOUND: std::time::Duration = std::time::Duration::from_secs(10);
+    let shop = format!("{}/../fixtures/shops/demo.toml", env!("CARGO_MANIFEST_DIR"));
+    let auth = rms_mock::esa_header("SP123456_DemoSecret0000001", "SL123456_DemoLicense000001");
+    let body = r#"{"dateType":1,"startDatetime":"2026-11-01T00:00:00+0900","endDatetime":"2026-11-28T23:59:59+0900"}"#;
+    let head = format!(
+        "POST /es/2.0/order/searchOrder/ HTTP/1.1\r\nHost: x\r\nAuthorization: {auth}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nExpect: 100-continue\r\n\r\n",
+        body.len()
+    );
+    for signal in ["-TERM", "-INT"] {
+        let mut child = Command::new(BIN)
+            .args(["serve", "--port", "0", "--shop", &shop, "--shutdown-timeout", "500ms"])
+            .env_remove("RUST_LOG")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The banner is read to its end: a closed pipe would fail the server's next print.
+        let mut banner = BufReader::new(child.stdout.take().unwrap()).lines().map(Result::unwrap);
+        let first = banner.next().unwrap();
+        let address = first.strip_prefix("listening on http://").unwrap_or_else(|| panic!("{first}")).to_string();
+        assert!(banner.any(|l| l.starts_with("control plane:")));
+        let connect = || {
+            let tcp = TcpStream::connect(&address).unwrap();
+            tcp.set_read_timeout(Some(BOUND)).unwrap();
+            tcp
+        };
+        // A request in progress: the server has asked for its body ("100 Continue").
+        let mut in_progress = connect();
+        in_progress.write_all(head.as_bytes()).unwrap();
+        assert!(read_head(&mut in_progress).starts_with("HTTP/1.1 100 Continue"), "{signal}");
+        // Stuck: a body stopped half-way, half a header, an idle keep-alive.
+        let mut half_body = connect();
+        half_body.write_all(head.as_bytes()).unwrap();
+        assert!(read_head(&mut half_body).starts_with("HTTP/1.1 100 Continue"));
+        half_body.write_all(&body.as_bytes()[..20]).unwrap();
+        let mut half_header = connect();
+        half_header.write_all(b"POST /es/2.0/order/searchOrder/ HTTP/1.1\r\nHost: x\r\nContent-Le").unwrap();
+        let mut idle = connect();
+        idle.write_all(b"GET /__admin/health HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+        assert!(read_head(&mut idle).starts_with("HTTP/1.1 200"));
+
+        let signalled = std::time::Instant::now();
+        assert!(Command::new("kill").args([signal, &child.id().to_string()]).status().unwrap().success());
+        in_progress.write_all(body.as_bytes()).unwrap();
+        let answer = read_head(&mut in_progress);
+        assert!(answer.starts_with("HTTP/1.1 200"), "{signal}: the request in progress is answered: {answer}");
+
+        let (done, exited) = std::sync::mpsc::channel();
+        let pid = child.id();
+        std::thread::spawn(move || done.send(child.wait_with_output()));
+        let Ok(out) = exited.recv_timeout(BOUND) else {
+            let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+            panic!("{signal}: still running {BOUND:?} after the signal");
+        };
+        let out = out.unwrap();
+        let took = signalled.elapsed();
+        assert!(out.status.success(), "{signal}: {:?}", out.status);
+        assert!(took < std::time::Duration::from_millis(3_000), "{signal}: exited after {took:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("still open after 500ms"), "{signal}: {stderr}");
+        drop((half_body, half_header, idle));
+    }
+}

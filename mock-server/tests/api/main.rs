@@ -10,6 +10,7 @@ mod binary;
 mod bulk;
 mod clock;
 mod confirm_order;
+mod connections;
 mod delivery_options;
 mod embed;
 mod get_order;
