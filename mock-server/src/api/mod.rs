@@ -252,6 +252,7 @@ pub async fn handle_rms<P>(
                 let reply = gateway_reply(&err, &s.settings().gateway);
                 journaled(s, call, seen, reply, None)
             });
+            drain_refused(headers, body).await;
             return answer.into_response(content_type);
         }
         Err((err, None)) => {
@@ -270,12 +271,14 @@ pub async fn handle_rms<P>(
             entry.at = at;
             app.server_journal.with(|j| j.record(SERVER_JOURNAL_LIMIT, entry));
             let answer = Answer { status, body: bytes, request_id: None, shop_now: None, note };
+            drain_refused(headers, body).await;
             return answer.into_response(content_type);
         }
     };
 
     if let Some(reply) = refused {
         let answer = shop.with(|s| journaled(s, call, seen, reply, None));
+        drain_refused(headers, body).await;
         return answer.into_response(content_type);
     }
 
@@ -426,6 +429,32 @@ async fn read_body(headers: &HeaderMap, mut body: Body) -> Result<Bytes, BodyErr
         buf.extend_from_slice(&data);
     }
     Ok(Bytes::from(buf))
+}
+
+/// The most of a refused request's body that is read (and dropped) before the refusal is
+/// sent, and for how long: the connection then serves the client's next request. A larger or
+/// slower body is left unread and the refusal says `Connection: close` (`crate::conn`).
+const DRAIN_LIMIT: usize = 64 * 1024;
+const DRAIN_TIME: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Reads what a request refused before its body was read (bad credentials, a disabled
+/// function, the rate limit) still sends, up to [`DRAIN_LIMIT`] bytes and [`DRAIN_TIME`].
+/// A client that waits for `100 Continue` has sent nothing: it is not asked for the body.
+async fn drain_refused(headers: &HeaderMap, mut body: Body) {
+    use axum::body::HttpBody;
+    if body.is_end_stream() || body.size_hint().lower() > DRAIN_LIMIT as u64 || headers.contains_key(header::EXPECT) {
+        return;
+    }
+    let drain = async {
+        let mut read = 0;
+        while let Some(Ok(frame)) = std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await {
+            read += frame.data_ref().map_or(0, Bytes::len);
+            if read > DRAIN_LIMIT {
+                return;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(DRAIN_TIME, drain).await;
 }
 
 /// The `Timestamp` header real RMS answers carry: UTC without a zone, `2020-08-21T11:10:49`
