@@ -28,6 +28,7 @@ mod index;
 mod journal;
 mod logs;
 mod merge;
+mod panics;
 mod registry;
 mod service;
 mod settings;

@@ -10,9 +10,11 @@
 
 use crate::api::{self, Family};
 use crate::logs;
+use crate::panics;
 use crate::AppState;
 use axum::extract::Request;
-use axum::response::Response;
+use axum::http::{Method, Uri};
+use axum::response::{IntoResponse, Response};
 use axum::Router;
 use std::convert::Infallible;
 use std::future::Future;
@@ -58,17 +60,65 @@ impl Fake {
         let span = logs::request_span(&request);
         let family: Option<Family> = api::family(request.uri().path());
         let (state, mut others) = (self.state.clone(), self.others.clone());
+        // Kept for the answer to a panic (cheap: the path shares the request's bytes).
+        let (method, uri) = (request.method().clone(), request.uri().clone());
         let answer = async move {
-            let response = match family {
-                Some(family) => api::serve_family(family, state, request).await,
-                None => match tower_service::Service::call(&mut others, request).await {
-                    Ok(response) => response,
-                    Err(never) => match never {},
-                },
+            let serve = async move {
+                match family {
+                    Some(family) => api::serve_family(family, state, request).await,
+                    None => match tower_service::Service::call(&mut others, request).await {
+                        Ok(response) => response,
+                        Err(never) => match never {},
+                    },
+                }
+            };
+            let response = match panics::contain(serve).await {
+                Ok(response) => response,
+                Err(panic) => answer_to_panic(family, &method, &uri, &panic),
             };
             logs::request_line(&response, start.elapsed());
             Ok(response)
         };
         Box::pin(answer.instrument(span))
+    }
+}
+
+/// The answer to a request whose handling panicked (see [`crate::panics`]): the 500 of its
+/// RMS family, or the control plane's JSON error; and the error line.
+fn answer_to_panic(family: Option<Family>, method: &Method, uri: &Uri, panic: &str) -> Response {
+    let target = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
+    panics::log(panic, method.as_str(), target);
+    let mut response = match family {
+        Some(family) => api::system_error_response(family, uri.path()),
+        None => crate::admin::AdminError::new(
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            format!("rms-mock failed to answer {method} {}: a bug (the log has its message)", uri.path()),
+        )
+        .into_response(),
+    };
+    let note = response.extensions_mut().get_or_insert_default::<logs::RequestNote>();
+    note.requested = Some((method.clone(), target.to_string()));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The control plane (and `/`) have no family: a panic there is the control plane's JSON
+    /// error, with the request named for the log line.
+    #[tokio::test]
+    async fn a_panic_outside_the_rms_families_is_the_control_planes_json_500() {
+        let uri: Uri = "/__admin/shops?x=1".parse().unwrap();
+        let response = answer_to_panic(None, &Method::GET, &uri, "boom");
+        assert_eq!(response.status(), 500);
+        let note = response.extensions().get::<logs::RequestNote>().unwrap();
+        assert_eq!(note.requested, Some((Method::GET, "/__admin/shops?x=1".to_string())));
+        assert_eq!(note.codes, ["internal"]);
+        let body = axum::body::to_bytes(response.into_body(), 1 << 16).await.unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(v["error"]["code"], "internal", "{v}");
+        assert!(v["error"]["message"].as_str().unwrap().contains("GET /__admin/shops"), "{v}");
     }
 }

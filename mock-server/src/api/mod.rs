@@ -286,12 +286,49 @@ pub async fn handle_rms<P>(
     let body = read_body(headers, body).await;
     // A cheap handle on the same bytes, for the journal (`Bytes` clones share the buffer).
     let kept = body.as_ref().ok().cloned();
+    #[cfg(test)]
+    crate::domain::fault::hit(crate::domain::fault::FaultPoint::Prepare);
     let prepared = prepare(&body);
     let answer = shop.with(|s| {
-        let reply = op(s, Request { headers, body, query }, prepared);
+        let reply = crate::panics::run(|| {
+            #[cfg(test)]
+            crate::domain::fault::hit(crate::domain::fault::FaultPoint::Operation);
+            op(s, Request { headers, body, query }, prepared)
+        })
+        .unwrap_or_else(|panic| {
+            crate::panics::log(&panic, call.method.as_str(), &call.path);
+            system_error(call.api, &call.path)
+        });
         journaled(s, call, seen, reply, kept.as_ref())
     });
     answer.into_response(content_type)
+}
+
+/// The answer to a request whose handler panicked: a 500 in the family's envelope. Item and
+/// Inventory API: `X0000` `An unexpected error has occurred` (inventory-api.md §7); order
+/// API: the operation's envelope with `ORDER_EXT_API_<OP>_ERROR_500` (inferred: no capture
+/// of the order API's 500 exists).
+fn system_error(api: Api, path: &str) -> RmsReply {
+    match api {
+        Api::Order => order::system_error(path),
+        Api::Item | Api::Inventory => {
+            rest::error(rest::ApiError::new(500, "X0000", "An unexpected error has occurred", None))
+        }
+    }
+}
+
+/// [`system_error`] as the response of a request of `family` whose answer panicked outside
+/// its operation (the gateway, reading the body); not journaled, as no shop was locked.
+pub(crate) fn system_error_response(family: Family, path: &str) -> Response {
+    let api = match family {
+        Family::Order => Api::Order,
+        Family::Item => Api::Item,
+        Family::Inventory => Api::Inventory,
+    };
+    let (status, bytes, codes) = system_error(api, path).into_wire();
+    let mut response = respond_bytes(status, bytes, content_type_for(api), None, None);
+    response.extensions_mut().insert(RequestNote { codes, ..RequestNote::default() });
+    response
 }
 
 /// What the journal keeps of a request besides its body, taken before any lock.

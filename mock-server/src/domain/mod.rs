@@ -3,6 +3,8 @@
 
 pub mod buyer;
 pub mod catalog;
+#[cfg(test)]
+pub mod fault;
 pub mod function;
 pub mod inventory;
 pub mod item;

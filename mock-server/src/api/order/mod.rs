@@ -172,6 +172,17 @@ pub(crate) async fn endpoint(app: AppState, request: axum::extract::Request) -> 
         .await
 }
 
+/// The 500 of an operation whose handler panicked (`super::system_error`): the operation's
+/// envelope, `ORDER_EXT_API_<OP>_ERROR_500` 「システムエラーが発生しました。」 (inferred), the
+/// other keys `null`; a path naming no operation gets `MessageModelList` alone.
+pub(crate) fn system_error(path: &str) -> RmsReply {
+    let rest = path.strip_prefix("/es/2.0/order/").unwrap_or("");
+    let op = OrderOperation::from_name(rest.strip_suffix('/').unwrap_or(rest)).map(order_op);
+    let (code, keys) = op.map_or(("UNKNOWN", MSG), |op| (op.code, op.keys));
+    let msg = Message::error(code, "500", "システムエラーが発生しました。".to_string());
+    RmsReply::json(500, error_body(keys, &[msg]))
+}
+
 /// A body's JSON, read before the shop is locked: `None` when there is nothing to read (the
 /// body could not be read, or is only whitespace), `Err` when it is not JSON.
 type ParsedBody = Option<Result<Value, ()>>;

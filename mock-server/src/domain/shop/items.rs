@@ -101,6 +101,8 @@ impl Shop {
     /// Stock writes (variants.upsert, bulk-upsert): all or nothing.
     pub fn write_stock(&mut self, writes: &[StockWrite]) -> Result<(), StockRefusal> {
         let quantities = self.inventory.plan(writes)?;
+        #[cfg(test)]
+        crate::domain::fault::hit(crate::domain::fault::FaultPoint::StockWrite);
         self.inventory.apply(writes, &quantities, self.now);
         for w in writes {
             if !self.catalog.has_variant(&w.manage_number, &w.variant_id) {

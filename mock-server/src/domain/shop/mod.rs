@@ -600,8 +600,10 @@ impl ShopHandle {
     }
 
     fn lock(&self) -> MutexGuard<'_, Shop> {
-        // A panic inside `with` poisons the lock; the shop's data is still consistent at every
-        // method boundary, so keep serving rather than failing every later request.
+        // A panic inside `with` poisons the lock (an RMS operation's panic is caught inside,
+        // `crate::panics`, so it does not). The shop's data is still consistent: operations
+        // check everything before their first change, so a panic (in the checks) changes
+        // nothing; keep serving rather than failing every later request.
         self.0.shop.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
