@@ -22,6 +22,7 @@ mod journal;
 mod layering;
 mod logs;
 mod order_ops;
+mod prop_fuzz;
 mod robustness;
 mod search_order;
 mod shipping;
