@@ -23,6 +23,7 @@ mod layering;
 mod logs;
 mod order_ops;
 mod prop_fuzz;
+mod prop_model;
 mod robustness;
 mod search_order;
 mod shipping;
