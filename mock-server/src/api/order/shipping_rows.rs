@@ -39,8 +39,11 @@ pub fn parse_baskets(f: &mut Fields<'_>, op: &str, order_number: Option<&str>) -
             return None;
         }
         None => {
-            if f.lookup("BasketidModelList").is_none() {
-                f.missing("BasketidModelList");
+            match f.lookup("BasketidModelList") {
+                None => f.missing("BasketidModelList"),
+                // `null` is empty, as `[]` is (a malformed value was reported by object_list).
+                Some(Value::Null) => f.empty("BasketidModelList"),
+                Some(_) => {}
             }
             return None;
         }
