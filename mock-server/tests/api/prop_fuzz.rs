@@ -331,7 +331,7 @@ fn check(req: &Req, a: &Answer) -> Result<(), String> {
             for e in errors {
                 let code = e["code"].as_str().ok_or(format!("an error without a code: {v}"))?;
                 let documented = code.len() == 6 && code.is_ascii() && README.contains(code);
-                if !documented || !e["message"].as_str().is_some_and(|m| !m.is_empty()) {
+                if !documented || e["message"].as_str().is_none_or(|m| m.is_empty()) {
                     return Err(format!("undocumented code or no message: {e}"));
                 }
             }
@@ -377,7 +377,7 @@ fn check_order_messages(infix: &str, v: &Value, status: u16) -> Result<(), Strin
                 "INFO" => ORDER_INFOS.contains(&tail),
                 _ => false,
             };
-            if !documented || !m["message"].as_str().is_some_and(|t| !t.is_empty()) {
+            if !documented || m["message"].as_str().is_none_or(|t| t.is_empty()) {
                 return Err(format!("undocumented message {m} in {v}"));
             }
             if status != 200 && kind != "ERROR" {
@@ -866,7 +866,7 @@ impl Fuzz {
         let this = std::cell::RefCell::new(&mut self);
         let result = runner.run(&strategy, |batch| {
             let mut f = this.borrow_mut();
-            if n.get() % reset_every == 0 {
+            if n.get().is_multiple_of(reset_every) {
                 f.reset();
             }
             n.set(n.get() + 1);
