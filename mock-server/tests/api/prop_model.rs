@@ -62,6 +62,9 @@ const EDGES: &[(Option<u16>, u16, &str)] = &[
     (Some(100), 800, "cancelOrder"),
     (Some(200), 800, "cancelOrder"),
     (Some(300), 800, "cancelOrder"),
+    (Some(100), 900, "cancelOrder"),
+    (Some(200), 900, "cancelOrder"),
+    (Some(300), 900, "cancelOrder"),
     (Some(800), 900, "cancel_confirmed"),
     (Some(200), 400, "updateOrderSender"),
     (Some(300), 400, "updateOrderSender"),
@@ -159,6 +162,8 @@ struct Model {
     auto_confirm: bool,
     auto_confirm_delay: i64,
     processing_delay: i64,
+    /// `cancel_flow = "immediate"`: cancelOrder cancels at once instead of through 800.
+    cancel_at_once: bool,
     /// Per SKU: stock + units in live orders.
     total: [i64; 3],
     orders: Vec<Order>,
@@ -177,6 +182,7 @@ impl Model {
             auto_confirm: false,
             auto_confirm_delay: 10,
             processing_delay: 30,
+            cancel_at_once: false,
             total: [SKUS[0].3, SKUS[1].3, SKUS[2].3],
             orders: Vec::new(),
             schedule: BTreeMap::new(),
@@ -325,6 +331,7 @@ enum Action {
     AutoConfirm(bool),
     AutoConfirmDelay(i64),
     ProcessingDelay(i64),
+    CancelAtOnce(bool),
     Advance(i64),
     Search { progress: Vec<u16>, settlement: Option<i64> },
 }
@@ -367,6 +374,7 @@ fn action() -> impl Strategy<Value = Action> {
         1 => any::<bool>().prop_map(Action::AutoConfirm),
         1 => select(vec![0i64, 10]).prop_map(Action::AutoConfirmDelay),
         1 => select(vec![0i64, 30]).prop_map(Action::ProcessingDelay),
+        1 => any::<bool>().prop_map(Action::CancelAtOnce),
         5 => minutes.prop_map(Action::Advance),
         2 => (progress, prop::option::of(select(vec![1i64, 2, 9]))).prop_map(|(progress, settlement)| Action::Search { progress, settlement }),
     ]
@@ -640,7 +648,9 @@ fn play(f: &Fake, m: &mut Model, a: &Action) -> Result<(), TestCaseError> {
             let got = f.order_op("cancelOrder", body)?;
             let code = expected_code("CANCEL_ORDER", o.status, &[100, 200, 300]);
             ensure!(got.len() == 1 && got[0].1 == code, "cancelOrder in {}: {got:?}, the model: {code}", o.status);
-            if code.ends_with("INFO_101") {
+            if code.ends_with("INFO_101") && m.cancel_at_once {
+                m.move_to(i, 900, "cancelOrder");
+            } else if code.ends_with("INFO_101") {
                 m.move_to(i, 800, "cancelOrder");
                 m.schedule(CANCEL_CONFIRM_MINUTES, Event::CancelConfirm(i));
             }
@@ -685,6 +695,12 @@ fn play(f: &Fake, m: &mut Model, a: &Action) -> Result<(), TestCaseError> {
             let (status, v) = f.admin(Method::PATCH, "/settings", Some(json!({"processing_delay_minutes": d})));
             ensure!(status == 200, "{v}");
             m.processing_delay = *d;
+        }
+        Action::CancelAtOnce(at_once) => {
+            let flow = if *at_once { "immediate" } else { "via800" };
+            let (status, v) = f.admin(Method::PATCH, "/settings", Some(json!({"cancel_flow": flow})));
+            ensure!(status == 200, "{v}");
+            m.cancel_at_once = *at_once;
         }
         Action::Advance(minutes) => {
             if m.now + minutes * 60 > m.start + MAX_DAYS * 86_400 {
