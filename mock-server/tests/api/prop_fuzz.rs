@@ -908,7 +908,14 @@ impl Fuzz {
     }
 }
 
-fn post(family: Family, target: String, headers: Vec<(String, Vec<u8>)>, body: Vec<u8>, method: &'static str) -> Req {
+/// A request of `family` (arguments in the order the strategies produce them).
+fn request(
+    family: Family,
+    target: String,
+    headers: Vec<(String, Vec<u8>)>,
+    body: Vec<u8>,
+    method: &'static str,
+) -> Req {
     Req { family, method, target, headers, body }
 }
 
@@ -1103,7 +1110,7 @@ fn order_requests(f: &Fuzz) -> BoxedStrategy<Vec<Req>> {
             if !q.is_empty() && q.len() % 3 == 0 {
                 target = format!("{target}?{q}");
             }
-            post(family, target, headers, body, method)
+            request(family, target, headers, body, method)
         });
     prop::collection::vec(req, 1..6).boxed()
 }
@@ -1260,7 +1267,7 @@ fn item_requests(f: &Fuzz) -> BoxedStrategy<Vec<Req>> {
                 target = format!("{target}?{q}");
             }
             let body = if method == "GET" && !body.is_empty() && body.len() % 4 != 0 { Vec::new() } else { body };
-            post(Family::Item, target, headers, body, method)
+            request(Family::Item, target, headers, body, method)
         });
     prop::collection::vec(req, 1..6).boxed()
 }
@@ -1313,7 +1320,7 @@ fn inventory_requests(f: &Fuzz) -> BoxedStrategy<Vec<Req>> {
             if !q.is_empty() && (path == "bulk-get/range" || q.len() % 5 == 0) {
                 target = format!("{target}?{q}");
             }
-            post(Family::Inventory, target, headers, body, method)
+            request(Family::Inventory, target, headers, body, method)
         });
     prop::collection::vec(req, 1..6).boxed()
 }
@@ -1577,7 +1584,7 @@ fn admin_requests(f: &Fuzz) -> BoxedStrategy<Vec<Req>> {
         if let Some(ct) = ct {
             headers.push(("Content-Type".to_string(), ct.as_bytes().to_vec()));
         }
-        post(Family::Admin, target, headers, body, method)
+        request(Family::Admin, target, headers, body, method)
     });
     prop::collection::vec(req, 1..8).boxed()
 }
@@ -1593,15 +1600,15 @@ fn probes(auth: &str) -> Vec<Req> {
     let search =
         json!({"dateType": 1, "startDatetime": "2026-11-01T00:00:00+0900", "endDatetime": "2026-12-31T23:59:59+0900"});
     vec![
-        post(
+        request(
             Family::Order(Some(0)),
             "/es/2.0/order/searchOrder/".into(),
             h("application/json"),
             search.to_string().into_bytes(),
             "POST",
         ),
-        post(Family::Item, "/es/2.0/items/search?hits=100".into(), h("application/json"), vec![], "GET"),
-        post(
+        request(Family::Item, "/es/2.0/items/search?hits=100".into(), h("application/json"), vec![], "GET"),
+        request(
             Family::Inventory,
             "/es/2.1/inventories/bulk-get/range?minQuantity=0&maxQuantity=99999".into(),
             h("application/json"),
