@@ -4,12 +4,13 @@
 //! the answer says what the coupon total and `requestPrice` would become.
 
 use super::envelope::{message_list, refusal, Message};
+use super::fields::Body;
 use super::OrderOp;
 use crate::api::RmsReply;
 use crate::domain::shop::Shop;
-use serde_json::{json, Map, Value};
+use serde_json::json;
 
-pub fn simulate_coupon_amount(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
+pub fn simulate_coupon_amount(op: &OrderOp, shop: &mut Shop, body: &Body) -> RmsReply {
     let mut f = op.fields(shop, body);
     let number = f.string("orderNumber", true);
     let mut coupons: Option<i64> = None;
