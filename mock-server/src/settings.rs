@@ -11,7 +11,7 @@
 //! format), which would be out of place among the rules of RMS.
 
 use crate::domain::function::FunctionId;
-use crate::domain::order::OrderProgress;
+use crate::domain::order::{OrderProgress, MAX_AMOUNT};
 use crate::domain::tax::TaxRounding;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -158,6 +158,23 @@ impl Default for ShippingSettings {
             cod_fee: 330,
             postage_undetermined: false,
         }
+    }
+}
+
+impl ShippingSettings {
+    /// Problems a well-typed `[shipping]` table can still have, as (key, problem): every
+    /// amount is yen within 0..=[`MAX_AMOUNT`] (the bound of RMS's prices), so that no order's
+    /// sums can overflow.
+    pub fn problems(&self) -> Vec<(String, String)> {
+        [
+            ("postage_price", self.postage_price),
+            ("free_postage_threshold", self.free_postage_threshold),
+            ("cod_fee", self.cod_fee),
+        ]
+        .into_iter()
+        .filter(|(_, yen)| !(0..=MAX_AMOUNT).contains(yen))
+        .map(|(key, yen)| (key.to_string(), format!("{yen} is not between 0 and {MAX_AMOUNT}")))
+        .collect()
     }
 }
 

@@ -10,7 +10,7 @@
 use crate::domain::item::model::{
     ArticleNumber, DisplayValue, ItemData, ItemType, OrderedMap, Payment, Selector, Shipping, TaxRate, Variant,
 };
-use crate::domain::order::SettlementMethod;
+use crate::domain::order::{SettlementMethod, MAX_AMOUNT, MAX_COUPON_UNITS};
 use crate::domain::order_ops::DROP_OFF_LOCATIONS;
 use crate::domain::shop::{valid_clock_speed, ClockMode, OrderLine, PlaceOrderError, MAX_CLOCK_SPEED};
 use crate::domain::simulate::{self, Plan, PlanProblem};
@@ -443,13 +443,21 @@ pub(crate) fn to_extras(
     coupons: &[CouponDoc],
     at: JstDateTime,
 ) -> Result<crate::domain::shop::OrderExtras, (String, String)> {
+    // Amounts are held to RMS's range here, at the edge, so that no order's sums come near
+    // i64's limits; the domain's refusals (negative points, discounts over the total) follow.
+    if used_point > MAX_AMOUNT {
+        return Err(("used_point".into(), format!("{used_point} is more than {MAX_AMOUNT}")));
+    }
     let mut out = Vec::new();
     for (i, c) in coupons.iter().enumerate() {
         if !(1..=3).contains(&c.capital_code) {
             return Err((format!("coupons[{i}].capital_code"), format!("{} is not 1, 2 or 3", c.capital_code)));
         }
-        if c.price < 0 || c.unit < 1 {
-            return Err((format!("coupons[{i}].price"), "price must be ≥ 0 and unit ≥ 1".into()));
+        if !(0..=MAX_AMOUNT).contains(&c.price) {
+            return Err((format!("coupons[{i}].price"), format!("{} is not between 0 and {MAX_AMOUNT}", c.price)));
+        }
+        if !(1..=MAX_COUPON_UNITS).contains(&c.unit) {
+            return Err((format!("coupons[{i}].unit"), format!("{} is not between 1 and {MAX_COUPON_UNITS}", c.unit)));
         }
         let expiry = match &c.expiry_date {
             Some(d) => crate::domain::time::JstDate::parse(d)

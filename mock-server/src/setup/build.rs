@@ -6,7 +6,7 @@ use super::{
     clock_speed_problem, err, place_order_problem, tax_rate, LineDoc, SetupError, ShopDocument, DEFAULT_CLOCK_START,
 };
 use crate::domain::inventory::{Mode, StockWrite};
-use crate::domain::order::OrderProgress;
+use crate::domain::order::{OrderProgress, MAX_AMOUNT};
 use crate::domain::rng::seed_from;
 use crate::domain::shop::{ItemMarks, OrderLine, Shop, ShopProfile};
 use crate::domain::time::JstDateTime;
@@ -53,6 +53,9 @@ impl ShopDocument {
         };
         if let Some((key, problem)) = self.settings.problems().into_iter().next() {
             return Err(err(source, format!("settings.{key}"), problem));
+        }
+        if let Some((key, problem)) = self.shipping.problems().into_iter().next() {
+            return Err(err(source, format!("shipping.{key}"), problem));
         }
         let mut seen_sub = HashSet::new();
         for (i, d) in self.sub_statuses.iter().enumerate() {
@@ -172,11 +175,15 @@ impl ShopDocument {
                         format!("{} is negative", v.price),
                     ));
                 }
-                if let Some(postage) = v.postage.filter(|p| *p < 0) {
+                if let Some(postage) = v.postage.filter(|p| !(0..=MAX_AMOUNT).contains(p)) {
                     return Err(err(
                         source,
                         format!("items[{i}].variants[{j}].postage"),
-                        format!("{postage} is negative"),
+                        if postage < 0 {
+                            format!("{postage} is negative")
+                        } else {
+                            format!("{postage} is more than {MAX_AMOUNT}")
+                        },
                     ));
                 }
                 if !(0..=99_999).contains(&v.quantity) {

@@ -6,6 +6,7 @@ mod jst;
 
 mod admin;
 mod auth;
+mod bounds;
 mod binary;
 mod bulk;
 mod clock;

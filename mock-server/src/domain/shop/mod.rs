@@ -728,6 +728,20 @@ mod tests {
         assert_eq!(s.inventory.quantity("i", "v"), 10, "nothing reserved");
     }
 
+    /// Bug (issue 12): the order's sums were plain `i64` arithmetic past the checks, so a
+    /// shop whose postage came near `i64::MAX` panicked in debug builds (`totalPrice` + the COD
+    /// fee) and answered `requestPrice` −9223372036854775158 in release. Documents can no longer
+    /// bring such amounts (`ShippingSettings::problems`); the sums saturate besides.
+    #[test]
+    fn order_sums_saturate_whatever_the_amounts() {
+        let mut s = shop("");
+        s.shipping.postage_price = i64::MAX;
+        s.shipping.free_postage_threshold = 0;
+        let cod = s.place_order(&line(1), 2, None).unwrap();
+        let o = s.order(&cod).unwrap();
+        assert_eq!((o.total_price(), o.request_price()), (i64::MAX, i64::MAX));
+    }
+
     #[test]
     fn delivery_flags_come_from_marked_items_unless_the_order_says_otherwise() {
         let mut s = shop("");

@@ -449,7 +449,11 @@ impl Shop {
             _ => {}
         }
         let coupon_total = coupon_total.unwrap_or(o.coupon_total());
-        let request_price = o.total_price() + o.delivery_price() - coupon_total - o.used_point;
+        let request_price = o
+            .total_price()
+            .saturating_add(o.delivery_price())
+            .saturating_sub(coupon_total)
+            .saturating_sub(o.used_point);
         Ok(CouponSimulation { coupon_total, request_price })
     }
 
