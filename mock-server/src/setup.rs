@@ -369,6 +369,15 @@ pub(crate) fn clock_speed_problem(speed: f64) -> Option<String> {
     })
 }
 
+/// What is wrong with a time a clock should reach, if anything: one after
+/// [`latest`](crate::domain::shop::latest) (shop documents, the control plane and the CLI all
+/// say it in these words).
+pub(crate) fn after_latest_problem(t: JstDateTime) -> Option<String> {
+    let latest = crate::domain::shop::latest();
+    (t > latest)
+        .then(|| format!("{t} is after {latest}, the latest time a shop's clock reaches (dates keep four-digit years)"))
+}
+
 impl ShopDocument {
     /// Moves the document's timeline so that its clock starts at `anchor`: `clock_start`
     /// becomes `anchor`, and the licence issue date and the existing orders keep their distance

@@ -13,7 +13,7 @@ use crate::control::{
     AdvanceRequest, Advanced, ClockPatch, ErrorBody, ErrorDetail, Generated, Health, LicenseRenewal, OrderBrief,
     OrderList, ReviewRequest, ShopList, TransitionDetail,
 };
-use crate::domain::shop::{BuyerError, PlaceOrderError, Shop, ShopHandle};
+use crate::domain::shop::{BuyerError, PlaceOrderError, Shop, ShopHandle, MAX_SPAN_DAYS, MAX_SPAN_SECONDS};
 use crate::domain::time::JstDateTime;
 use crate::registry::RegistryError;
 use crate::settings::ShopSettings;
@@ -316,12 +316,17 @@ async fn renew_license(
     }))
 }
 
+/// A datetime of a request body; one after the latest time a clock reaches is refused too.
 fn parse_time(key: &str, s: &str) -> Result<JstDateTime, AdminError> {
-    JstDateTime::parse_flexible(s).map_err(|_| {
+    let t = JstDateTime::parse_flexible(s).map_err(|_| {
         AdminError::bad_request(format!(
             "request body: {key}: '{s}' is not a JST datetime like 2026-11-28T09:00:00+0900"
         ))
-    })
+    })?;
+    match crate::setup::after_latest_problem(t) {
+        Some(problem) => Err(AdminError::bad_request(format!("request body: {key}: {problem}"))),
+        None => Ok(t),
+    }
 }
 
 /// A buyer places an order (stock is reserved, the order number issued).
@@ -478,8 +483,19 @@ async fn advance_clock(
     let handle = shop(&app, &shop_id)?;
     let req: AdvanceRequest = json_body(&body)?;
     let detail = transitions_wanted(&uri, req.transitions)?;
+    let too_far = |key: &str, n: i64, unit: &str, max: i64| {
+        AdminError::bad_request(format!(
+            "request body: {key}: {n} is more than {max} {unit} (ten years); advance in several calls"
+        ))
+    };
     let target = match (req.minutes, req.seconds, &req.to) {
-        (Some(m), None, None) if m >= 0 => Target::Seconds(m.saturating_mul(60)),
+        (Some(m), None, None) if m > MAX_SPAN_SECONDS / 60 => {
+            return Err(too_far("minutes", m, "minutes", MAX_SPAN_SECONDS / 60))
+        }
+        (None, Some(s), None) if s > MAX_SPAN_SECONDS => {
+            return Err(too_far("seconds", s, "seconds", MAX_SPAN_SECONDS))
+        }
+        (Some(m), None, None) if m >= 0 => Target::Seconds(m * 60),
         (None, Some(s), None) if s >= 0 => Target::Seconds(s),
         (Some(n), None, None) | (None, Some(n), None) => {
             return Err(AdminError::bad_request(format!("request body: {n} is negative; the clock only moves forward")))
@@ -490,16 +506,25 @@ async fn advance_clock(
         }
     };
     let to = handle.with(|s| -> Result<JstDateTime, AdminError> {
-        Ok(match target {
-            Target::Seconds(secs) => s.now().plus_seconds(secs),
-            Target::To(t) if t < s.now() => {
+        let now = s.now();
+        let to = match target {
+            Target::Seconds(secs) => now.plus_seconds(secs),
+            Target::To(t) if t < now => {
                 return Err(AdminError::bad_request(format!(
-                    "request body: to: {t} is before now ({}); the clock only moves forward",
-                    s.now()
+                    "request body: to: {t} is before now ({now}); the clock only moves forward"
+                )))
+            }
+            Target::To(t) if t.seconds() - now.seconds() > MAX_SPAN_SECONDS => {
+                return Err(AdminError::bad_request(format!(
+                    "request body: to: {t} is more than {MAX_SPAN_DAYS} days (ten years) after now ({now}); advance in several calls"
                 )))
             }
             Target::To(t) => t,
-        })
+        };
+        match crate::setup::after_latest_problem(to) {
+            Some(problem) => Err(AdminError::bad_request(format!("request body: the clock would pass {problem}"))),
+            None => Ok(to),
+        }
     })?;
     // In steps, each under its own lock: a long jump never blocks the shop's other requests.
     // On a blocking thread: a long jump is seconds of work an async worker should not hold.

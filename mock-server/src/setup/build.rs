@@ -13,8 +13,12 @@ use crate::domain::time::JstDateTime;
 use std::collections::HashSet;
 
 fn datetime(source: &str, key: &str, s: &str) -> Result<JstDateTime, SetupError> {
-    JstDateTime::parse_flexible(s)
-        .map_err(|_| err(source, key, format!("'{s}' is not a JST datetime like 2026-11-28T09:00:00+0900")))
+    let t = JstDateTime::parse_flexible(s)
+        .map_err(|_| err(source, key, format!("'{s}' is not a JST datetime like 2026-11-28T09:00:00+0900")))?;
+    match super::after_latest_problem(t) {
+        Some(problem) => Err(err(source, key, problem)),
+        None => Ok(t),
+    }
 }
 
 fn check_token(source: &str, key: &str, s: &str) -> Result<(), SetupError> {

@@ -59,3 +59,98 @@ async fn points_and_coupons_outside_rms_amounts_are_refused_naming_the_key() {
     let (_, orders) = app.admin(Method::GET, &app.shop_path("/orders"), None).await;
     assert_eq!(orders["orders"].as_array().unwrap().len(), 1, "only the good order was placed");
 }
+
+/// Bug: `{"minutes": 9223372036854775807}` moved the clock to the year 292277026596 and the
+/// next order was `999998-2922770265961204-…`. An advance is at most ten years, and no clock
+/// passes 9989-12-31T23:59:59+0900, so every date the fake writes keeps four digits.
+#[tokio::test]
+async fn clock_advances_are_at_most_ten_years_and_the_clock_never_passes_its_latest_time() {
+    let app = spawn(shop()).await;
+    let advance_path = app.shop_path("/clock/advance");
+    let advance = |body: serde_json::Value| app.admin(Method::POST, &advance_path, Some(body));
+    for body in [
+        json!({"minutes": i64::MAX}),
+        json!({"minutes": 5_258_881}),
+        json!({"seconds": 315_532_801}),
+        json!({"to": "2036-11-27T09:00:01+0900"}),
+    ] {
+        let (status, v) = advance(body.clone()).await;
+        assert_eq!(status, 400, "{body}: {v}");
+        assert!(message(&v).contains("(ten years)"), "{body}: {v}");
+    }
+    assert_eq!(app.shop().now().await.unwrap(), START, "a refused advance moves nothing");
+    let (status, v) = advance(json!({"to": "2036-11-27T09:00:00+0900"})).await;
+    assert_eq!((status, v["now"].as_str()), (200, Some("2036-11-27T09:00:00+0900")), "exactly 3652 days is fine");
+
+    // A shop near the end of the calendar.
+    let late = shop().id("222222").clock_start("9989-12-31T00:00:00+0900");
+    let (status, v) = app.create_shop_toml(&late.toml()).await;
+    assert_eq!(status, 201, "{v}");
+    let path = |rest: &str| format!("/__admin/shops/222222{rest}");
+    let (status, v) =
+        app.admin(Method::POST, &path("/clock/advance"), Some(json!({"to": "9989-12-31T23:59:59+0900"}))).await;
+    assert_eq!(status, 200, "{v}");
+    for body in [json!({"seconds": 1}), json!({"to": "9999-12-31T23:59:59+0900"})] {
+        let (status, v) = app.admin(Method::POST, &path("/clock/advance"), Some(body.clone())).await;
+        assert_eq!(status, 400, "{body}: {v}");
+        assert!(message(&v).contains("9989-12-31T23:59:59+0900, the latest time a shop's clock reaches"), "{v}");
+    }
+    let order = json!({"lines": [{"manage_number": "socks", "variant_id": "socks", "units": 1}]});
+    let (status, v) = app.admin(Method::POST, &path("/orders"), Some(order.clone())).await;
+    assert_eq!(status, 201, "{v}");
+    assert!(v["order_number"].as_str().unwrap().starts_with("222222-99891231-"), "{v}");
+    let mut later = order;
+    later["at"] = json!("9990-01-01T00:00:00+0900");
+    let (status, v) = app.admin(Method::POST, &path("/orders"), Some(later)).await;
+    assert_eq!(status, 400, "{v}");
+    assert!(message(&v).starts_with("request body: at: 9990-01-01T00:00:00+0900 is after"), "{v}");
+}
+
+#[tokio::test]
+async fn shop_documents_and_renewals_cannot_start_a_clock_past_its_latest_time() {
+    let app = spawn(shop()).await;
+    let (status, v) = app.create_shop_toml(&shop().id("222222").clock_start("9999-01-01T00:00:00+0900").toml()).await;
+    assert_eq!(status, 400, "{v}");
+    assert!(message(&v).contains("shop.clock_start: 9999-01-01T00:00:00+0900 is after"), "{v}");
+    let renewal = json!({"license_key": "SL_new", "issued_at": "9999-01-01T00:00:00+0900"});
+    let (status, v) = app.admin(Method::POST, &app.shop_path("/license"), Some(renewal)).await;
+    assert_eq!(status, 400, "{v}");
+    assert!(message(&v).starts_with("request body: issued_at: "), "{v}");
+}
+
+/// Bug: a delay setting was any `u32` (auto-confirmation 8,000 years on), `journal_limit`
+/// any `usize` (u64::MAX), and a gateway status 204 or 304 was taken and then answered
+/// without the error body that says why.
+#[tokio::test]
+async fn settings_outside_their_ranges_are_refused_naming_the_key() {
+    let app = spawn(shop()).await;
+    for (patch, key, problem) in [
+        (json!({"journal_limit": u64::MAX}), "journal_limit", "must be at most 100000"),
+        (json!({"journal_limit": 100_001}), "journal_limit", "must be at most 100000"),
+        (
+            json!({"auto_confirm_delay_minutes": u32::MAX}),
+            "auto_confirm_delay_minutes",
+            "is more than 5258880 (ten years)",
+        ),
+        (json!({"payment_settle_minutes": 5_258_881}), "payment_settle_minutes", "is more than 5258880"),
+        (json!({"prepayment_due_days": 3653}), "prepayment_due_days", "3653 is more than 3652 (ten years)"),
+        (json!({"unconfirmed_cancel_days": u32::MAX}), "unconfirmed_cancel_days", "is more than 3652"),
+        (json!({"gateway": {"unauthorised_status": 204}}), "gateway.unauthorised_status", "204 cannot carry"),
+        (json!({"gateway": {"rate_limited_status": 304}}), "gateway.rate_limited_status", "304 cannot carry"),
+        (json!({"gateway": {"function_disabled_status": 302}}), "gateway.function_disabled_status", "302 cannot"),
+        (json!({"gateway": {"unauthorised_status": 205}}), "gateway.unauthorised_status", "205 cannot carry"),
+    ] {
+        let (status, v) = app.patch_settings(patch.clone()).await;
+        assert_eq!(status, 400, "{patch}: {v}");
+        assert!(message(&v).contains(&format!("settings.{key}: ")) && message(&v).contains(problem), "{patch}: {v}");
+    }
+    let (_, settings) = app.admin(Method::GET, &app.shop_path("/settings"), None).await;
+    assert_eq!((settings["journal_limit"].as_u64(), settings["prepayment_due_days"].as_u64()), (Some(1000), Some(7)));
+    for patch in [
+        json!({"journal_limit": 100_000, "prepayment_due_days": 3652, "auto_confirm_delay_minutes": 5_258_880}),
+        json!({"gateway": {"unauthorised_status": 200, "rate_limited_status": 503, "function_disabled_status": 418}}),
+    ] {
+        let (status, v) = app.patch_settings(patch.clone()).await;
+        assert_eq!(status, 200, "{patch}: {v}");
+    }
+}

@@ -6,8 +6,8 @@ mod jst;
 
 mod admin;
 mod auth;
-mod bounds;
 mod binary;
+mod bounds;
 mod bulk;
 mod clock;
 mod confirm_order;

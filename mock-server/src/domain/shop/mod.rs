@@ -31,6 +31,7 @@ mod wall;
 
 pub use buyer::BulkStep;
 use clock::Event;
+pub use clock::{latest, MAX_SPAN_DAYS, MAX_SPAN_SECONDS};
 pub use wall::{valid_clock_speed, ClockMode, MAX_CLOCK_SPEED};
 
 /// The licence key is valid for 90 days from issue (auth-and-limits.md §3).
