@@ -154,3 +154,29 @@ async fn settings_outside_their_ranges_are_refused_naming_the_key() {
         assert_eq!(status, 200, "{patch}: {v}");
     }
 }
+
+/// Bug: a 60 KB path (and any query or `User-Agent`) was journalled whole: 60 MB a shop at
+/// the default `journal_limit`. The entry keeps 2 KiB of it and says how long it was. (30 KB
+/// of path and 30 KB of query here: a URI is at most 64 KB.)
+#[tokio::test]
+async fn a_long_path_query_and_header_are_journalled_cut_with_their_length() {
+    let app = spawn(shop()).await;
+    let long = "a".repeat(30_000);
+    let r = app
+        .client
+        .get(format!("{}/es/2.0/items/manage-numbers/{long}?q={long}", app.base))
+        .header("Authorization", &app.auth)
+        .header("User-Agent", "u".repeat(8000))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_client_error(), "{}", r.status());
+    let journal = app.journal().await;
+    let e = &journal["entries"][0];
+    let path = e["path"].as_str().unwrap();
+    let full = "/es/2.0/items/manage-numbers/".len() + 30_000;
+    assert!(path.len() < 2100 && path.ends_with(&format!("a…[truncated: {full} bytes in all]")), "{}", path.len());
+    let query = e["query"].as_str().unwrap();
+    assert!(query.len() < 2100 && query.ends_with("a…[truncated: 30002 bytes in all]"), "{}", query.len());
+    assert!(e["request_headers"]["user-agent"].as_str().unwrap().ends_with("u…[truncated: 8000 bytes in all]"));
+}
