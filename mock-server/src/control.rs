@@ -150,6 +150,26 @@ pub struct OrderHistory {
     pub order_progress: u16,
     /// Oldest first.
     pub history: Vec<StatusChange>,
+    /// Restocks of the order (a cancellation, fewer units) that met the stock cap of 99,999:
+    /// the units that did not fit were not put back, and are listed here (left out when none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stock_capped: Vec<StockCapped>,
+}
+
+/// A restock that met the stock cap (99,999): `units` were to go back to the SKU, `lost` of
+/// them did not fit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StockCapped {
+    /// When (virtual time).
+    pub at: String,
+    /// The SKU's item.
+    pub manage_number: String,
+    /// The SKU.
+    pub variant_id: String,
+    /// Units the restock was to put back.
+    pub units: i64,
+    /// Units that did not fit and were not put back.
+    pub lost: i64,
 }
 
 /// One entry of an order's history.

@@ -389,9 +389,10 @@ pub enum NotFoundWording {
     Official,
 }
 
-/// The most entries a shop's journal may keep (`journal_limit`). Besides, a journal keeps at
+/// The most entries a shop's journal may keep (`journal_limit`): a million, what the
+/// conformance runner asks for to read every call of a run back. Besides, a journal keeps at
 /// most [`crate::journal::MAX_JOURNAL_BYTES`] of entries, whatever the limit.
-pub const MAX_JOURNAL_LIMIT: usize = 100_000;
+pub const MAX_JOURNAL_LIMIT: usize = 1_000_000;
 
 /// The longest delay a `*_minutes` setting may ask for: ten years, as the longest clock
 /// advance ([`MAX_SPAN_DAYS`]), so that nothing is scheduled past the dates the fake writes.

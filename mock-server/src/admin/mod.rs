@@ -398,7 +398,7 @@ async fn order_history(
     State(app): State<AppState>,
     AdminPath((shop_id, number)): AdminPath<(String, String)>,
 ) -> AdminResult {
-    let v = shop(&app, &shop_id)?.with(|s| s.order(&number).map(view::history));
+    let v = shop(&app, &shop_id)?.with(|s| s.order(&number).map(|o| view::history(s, o)));
     ok(v.ok_or_else(|| AdminError::not_found(format!("no order {number} in shop {shop_id}")))?)
 }
 

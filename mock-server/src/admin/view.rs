@@ -4,8 +4,8 @@
 use crate::auth::esa_header;
 use crate::control::{
     Catalog, CatalogItem, CatalogVariant, ClockNow, FiredSummary, FiredTransition, OrderBrief, OrderHistory,
-    OrphanStock, ShopCredentials, ShopDetail, ShopSummary, SimulationStatus, StatusChange, TransitionDetail,
-    FIRST_TRANSITIONS,
+    OrphanStock, ShopCredentials, ShopDetail, ShopSummary, SimulationStatus, StatusChange, StockCapped,
+    TransitionDetail, FIRST_TRANSITIONS,
 };
 use crate::domain::order::{Order, OrderProgress};
 use crate::domain::shop::{Shop, Transition};
@@ -62,7 +62,7 @@ pub fn order_brief(s: &Shop, number: &str) -> Option<OrderBrief> {
     })
 }
 
-pub fn history(o: &Order) -> OrderHistory {
+pub fn history(s: &Shop, o: &Order) -> OrderHistory {
     OrderHistory {
         order_number: o.number.to_string(),
         order_progress: o.progress.code(),
@@ -74,6 +74,16 @@ pub fn history(o: &Order) -> OrderHistory {
                 from: h.from.map(|p| p.code()),
                 to: h.to.code(),
                 cause: h.cause.as_str().to_string(),
+            })
+            .collect(),
+        stock_capped: s
+            .stock_capped(o.number.as_str())
+            .map(|c| StockCapped {
+                at: c.at.to_rms(),
+                manage_number: c.manage_number.clone(),
+                variant_id: c.variant_id.clone(),
+                units: c.units,
+                lost: c.lost,
             })
             .collect(),
     }

@@ -125,8 +125,8 @@ async fn shop_documents_and_renewals_cannot_start_a_clock_past_its_latest_time()
 async fn settings_outside_their_ranges_are_refused_naming_the_key() {
     let app = spawn(shop()).await;
     for (patch, key, problem) in [
-        (json!({"journal_limit": u64::MAX}), "journal_limit", "must be at most 100000"),
-        (json!({"journal_limit": 100_001}), "journal_limit", "must be at most 100000"),
+        (json!({"journal_limit": u64::MAX}), "journal_limit", "must be at most 1000000"),
+        (json!({"journal_limit": 1_000_001}), "journal_limit", "must be at most 1000000"),
         (
             json!({"auto_confirm_delay_minutes": u32::MAX}),
             "auto_confirm_delay_minutes",
@@ -147,7 +147,7 @@ async fn settings_outside_their_ranges_are_refused_naming_the_key() {
     let (_, settings) = app.admin(Method::GET, &app.shop_path("/settings"), None).await;
     assert_eq!((settings["journal_limit"].as_u64(), settings["prepayment_due_days"].as_u64()), (Some(1000), Some(7)));
     for patch in [
-        json!({"journal_limit": 100_000, "prepayment_due_days": 3652, "auto_confirm_delay_minutes": 5_258_880}),
+        json!({"journal_limit": 1_000_000, "prepayment_due_days": 3652, "auto_confirm_delay_minutes": 5_258_880}),
         json!({"gateway": {"unauthorised_status": 200, "rate_limited_status": 503, "function_disabled_status": 418}}),
     ] {
         let (status, v) = app.patch_settings(patch.clone()).await;
@@ -179,4 +179,45 @@ async fn a_long_path_query_and_header_are_journalled_cut_with_their_length() {
     let query = e["query"].as_str().unwrap();
     assert!(query.len() < 2100 && query.ends_with("a…[truncated: 30002 bytes in all]"), "{}", query.len());
     assert!(e["request_headers"]["user-agent"].as_str().unwrap().ends_with("u…[truncated: 8000 bytes in all]"));
+}
+
+/// Bug: putting units back at the 99,999 cap destroyed them silently (a cancellation after
+/// the stock was set to 99,999). The restock stops at the cap, as RMS's stock does, and the
+/// order's history and the conformance ledger say how many units did not go back.
+#[tokio::test]
+async fn a_restock_at_the_stock_cap_is_recorded_never_silent() {
+    let app = spawn(shop()).await;
+    let cancelled = app.place(&[("socks", "socks", 5)], 1).await;
+    let changed = app.place(&[("tshirt", "m-black", 3)], 1).await;
+    app.set_stock("socks", "socks", 99_997).await;
+    app.set_stock("tshirt", "m-black", 99_998).await;
+
+    app.shop().cancel(&cancelled).await.unwrap();
+    assert_eq!(app.stock("socks", "socks").await, 99_999);
+    let h = app.history(&cancelled).await;
+    assert_eq!(h["stock_capped"][0]["units"], 5, "{h}");
+    assert_eq!(h["stock_capped"][0]["lost"], 3, "{h}");
+    assert_eq!(
+        (&h["stock_capped"][0]["manage_number"], &h["stock_capped"][0]["variant_id"]),
+        (&json!("socks"), &json!("socks"))
+    );
+    assert_eq!(h["stock_capped"][0]["at"], START);
+
+    let o = app.order_model(&changed, 9).await;
+    let basket = o["PackageModelList"][0]["basketId"].as_u64().unwrap();
+    let detail = o["PackageModelList"][0]["ItemModelList"][0]["itemDetailId"].as_u64().unwrap();
+    let fewer = json!({"orderNumber": changed, "PackageModelList": [{"basketId": basket, "ItemModelList": [{"itemDetailId": detail, "units": 1}]}]});
+    let (_, v) = app.order("updateOrderSender", fewer).await;
+    assert_eq!(codes(&v), ["ORDER_EXT_API_UPDATE_ORDERSENDER_INFO_101"], "{v}");
+    assert_eq!(app.stock("tshirt", "m-black").await, 99_999);
+    let h = app.history(&changed).await;
+    assert_eq!(
+        (h["stock_capped"][0]["units"].as_i64(), h["stock_capped"][0]["lost"].as_i64()),
+        (Some(2), Some(1)),
+        "{h}"
+    );
+
+    let untouched = app.place(&[("socks", "socks", 1)], 1).await;
+    app.shop().cancel(&untouched).await.unwrap();
+    assert!(app.history(&untouched).await.get("stock_capped").is_none(), "no cap met, nothing listed");
 }

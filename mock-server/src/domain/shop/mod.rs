@@ -358,6 +358,27 @@ pub struct Shop {
     wall: wall::WallFollow,
     /// Delivery programmes of items, by (lower-case) manageNumber; unmarked items have none.
     item_marks: BTreeMap<String, ItemMarks>,
+    /// Units an order's restock could not put back because the stock was at the cap
+    /// (99,999), oldest first; as many as there were such restocks, which are rare.
+    stock_capped: Vec<StockCapped>,
+}
+
+/// A restock (a cancellation, fewer units by updateOrderSender) that met the stock cap: the
+/// units that fit went back, the rest were lost, and this says so.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StockCapped {
+    /// When (shop time).
+    pub at: JstDateTime,
+    /// The order whose units were put back.
+    pub order_number: OrderNumber,
+    /// The SKU.
+    pub manage_number: String,
+    /// The SKU.
+    pub variant_id: String,
+    /// Units the restock was to put back.
+    pub units: i64,
+    /// Units that did not fit under [`MAX_QUANTITY`](crate::domain::inventory::MAX_QUANTITY).
+    pub lost: i64,
 }
 
 impl Shop {
@@ -396,6 +417,7 @@ impl Shop {
             simulation: None,
             wall: wall::WallFollow::default(),
             item_marks: BTreeMap::new(),
+            stock_capped: Vec::new(),
         };
         shop.schedule_at(shop.profile.license_expires_at(), Event::LicenseExpiry);
         shop
@@ -459,6 +481,12 @@ impl Shop {
     /// Its orders.
     pub fn orders(&self) -> &OrderBook {
         &self.orders
+    }
+
+    /// The restocks of an order that met the stock cap, oldest first.
+    pub fn stock_capped(&self, number: &str) -> impl Iterator<Item = &StockCapped> {
+        let number = number.to_string();
+        self.stock_capped.iter().filter(move |c| c.order_number == number.as_str())
     }
 
     /// One order.
