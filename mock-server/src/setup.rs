@@ -503,6 +503,23 @@ pub struct GenerateDoc {
     pub quantity: i64,
 }
 
+impl GenerateDoc {
+    /// What is wrong with the request, if anything (the control plane and shop documents say
+    /// it in these words): a count out of range, or more SKUs than one generation makes.
+    pub(crate) fn problem(&self) -> Option<String> {
+        use crate::domain::catalog::generate::MAX_GENERATED_SKUS;
+        if self.items > 100_000 || !(1..=400).contains(&self.variants) || !(0..=99_999).contains(&self.quantity) {
+            return Some("items ≤ 100000, variants 1..400, quantity 0..99999".into());
+        }
+        let skus = self.items * self.variants;
+        (skus > MAX_GENERATED_SKUS).then(|| {
+            format!(
+                "items × variants is {skus} SKUs; one generation makes at most {MAX_GENERATED_SKUS} (call again with another seed for more)"
+            )
+        })
+    }
+}
+
 fn one_usize() -> usize {
     1
 }

@@ -414,8 +414,19 @@ async fn generate_catalog(
 ) -> AdminResult {
     let handle = shop(&app, &shop_id)?;
     let req: GenerateDoc = json_body(&body)?;
-    if req.items > 100_000 || !(1..=400).contains(&req.variants) || !(0..=99_999).contains(&req.quantity) {
-        return Err(AdminError::bad_request("request body: items ≤ 100000, variants 1..400, quantity 0..99999"));
+    if let Some(problem) = req.problem() {
+        return Err(AdminError::bad_request(format!("request body: {problem}")));
+    }
+    use crate::domain::catalog::generate::{room_for, MAX_SHOP_SKUS};
+    let held = handle.with(|s| s.catalog().sku_count());
+    if let Err(total) = room_for(held, req.items * req.variants) {
+        return Err(AdminError::new(
+            StatusCode::CONFLICT,
+            "conflict",
+            format!(
+                "the shop holds {held} SKUs and would hold {total}: generating stops at {MAX_SHOP_SKUS} SKUs a shop"
+            ),
+        ));
     }
     // Built outside the shop's lock (tens of thousands of items) and inserted in batches, each
     // under its own hold of the lock; on a blocking thread, as it is seconds of work.

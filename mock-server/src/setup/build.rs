@@ -113,8 +113,8 @@ impl ShopDocument {
             Shop::new(profile, self.settings.clone(), self.shipping.clone(), self.sub_statuses.clone(), seed, start);
         self.load_catalog(source, &mut shop)?;
         if let Some(g) = &self.generate {
-            if g.items > 100_000 || !(1..=400).contains(&g.variants) || !(0..=99_999).contains(&g.quantity) {
-                return Err(err(source, "generate", "items ≤ 100000, variants 1..400, quantity 0..99999"));
+            if let Some(problem) = g.problem() {
+                return Err(err(source, "generate", problem));
             }
             shop.generate_catalog(g.items, g.variants, g.seed, g.quantity).map_err(|e| {
                 let e = crate::api::item::generate_error(&e);

@@ -221,3 +221,54 @@ async fn a_restock_at_the_stock_cap_is_recorded_never_silent() {
     app.shop().cancel(&untouched).await.unwrap();
     assert!(app.history(&untouched).await.get("stock_capped").is_none(), "no cap met, nothing listed");
 }
+
+/// Bug: `catalog/generate` took up to 100,000 items × 400 SKUs in one call (about 20 GB of
+/// items). One generation makes at most 100,000 SKUs, a shop document's `[generate]` too.
+#[tokio::test]
+async fn a_generation_makes_at_most_100000_skus() {
+    let app = spawn(shop()).await;
+    let generate = app.shop_path("/catalog/generate");
+    for body in [json!({"items": 100_000, "variants": 400}), json!({"items": 25_001, "variants": 4})] {
+        let (status, v) = app.admin(Method::POST, &generate, Some(body.clone())).await;
+        assert_eq!(status, 400, "{body}: {v}");
+        assert!(message(&v).contains("one generation makes at most 100000"), "{v}");
+    }
+    let doc = shop().id("222222").with_toml("[generate]\nitems = 50001\nvariants = 2").toml();
+    let (status, v) = app.create_shop_toml(&doc).await;
+    assert_eq!(status, 400, "{v}");
+    assert!(message(&v).contains("generate: items × variants is 100002 SKUs"), "{v}");
+    let (status, v) = app.admin(Method::POST, &generate, Some(json!({"items": 100, "variants": 3}))).await;
+    assert_eq!((status, v["generated"].as_u64()), (201, Some(100)), "{v}");
+}
+
+/// Generating runs on a blocking thread and inserts in steps, each under its own hold of the
+/// shop's lock (issue 11): the control plane answers while two generations run (issue 12 saw
+/// two 50k-SKU calls stall `/__admin/health` for 2.4 s; 20k SKUs each here, a few seconds of
+/// a debug build).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_and_the_shop_answer_while_two_large_generations_run() {
+    let app = spawn(shop()).await;
+    let generation = |seed: u64| {
+        let (client, url) = (app.client.clone(), format!("{}{}", app.base, app.shop_path("/catalog/generate")));
+        tokio::spawn(async move {
+            let r = client.post(url).json(&json!({"items": 5_000, "variants": 4, "seed": seed})).send().await.unwrap();
+            (r.status().as_u16(), r.json::<serde_json::Value>().await.unwrap()["generated"].as_u64())
+        })
+    };
+    let (a, b) = (generation(1), generation(2));
+    let mut answered_during = 0;
+    let mut slowest = std::time::Duration::ZERO;
+    while !(a.is_finished() && b.is_finished()) {
+        let started = std::time::Instant::now();
+        let (status, _) = app.admin(Method::GET, "/__admin/health", None).await;
+        let (shop_status, _) = app.admin(Method::GET, &app.shop_path("/clock"), None).await;
+        assert_eq!((status, shop_status), (200, 200));
+        slowest = slowest.max(started.elapsed());
+        if !(a.is_finished() && b.is_finished()) {
+            answered_during += 1;
+        }
+    }
+    assert_eq!((a.await.unwrap(), b.await.unwrap()), ((201, Some(5_000)), (201, Some(5_000))));
+    assert!(answered_during >= 3, "the control plane answered {answered_during} times during the generations");
+    assert!(slowest < std::time::Duration::from_secs(1), "a health + clock pair took {slowest:?}");
+}
