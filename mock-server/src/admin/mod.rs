@@ -11,7 +11,7 @@ mod view;
 
 use crate::control::{
     AdvanceRequest, Advanced, ClockPatch, ErrorBody, ErrorDetail, Generated, Health, LicenseRenewal, OrderBrief,
-    OrderList, ReviewRequest, ShopList, TransitionDetail,
+    OrderList, PageQuery, ReviewRequest, ShopList, TransitionDetail, DEFAULT_PER_PAGE, MAX_PER_PAGE,
 };
 use crate::domain::shop::{BuyerError, PlaceOrderError, Shop, ShopHandle, MAX_SPAN_DAYS, MAX_SPAN_SECONDS};
 use crate::domain::time::JstDateTime;
@@ -352,9 +352,68 @@ async fn place_order(
     created(v)
 }
 
-async fn list_orders(State(app): State<AppState>, AdminPath(shop_id): AdminPath<String>) -> AdminResult {
-    ok(shop(&app, &shop_id)?
-        .with(|s| OrderList { orders: s.orders().iter().filter_map(|o| view::order_brief(s, &o.number)).collect() }))
+/// One page of the shop's orders (`?page=&per_page=`), in the order they were placed; a
+/// page is read under one short hold of the shop's lock.
+async fn list_orders(State(app): State<AppState>, AdminPath(shop_id): AdminPath<String>, uri: Uri) -> AdminResult {
+    let handle = shop(&app, &shop_id)?;
+    let paging = Paging::from_uri(&uri)?;
+    ok(handle.with(|s| {
+        let total = s.orders().len();
+        let range = paging.range(total);
+        let orders =
+            s.orders().iter().skip(range.start).take(range.len()).filter_map(|o| view::order_brief(s, &o.number));
+        OrderList {
+            orders: orders.collect(),
+            total,
+            page: paging.page,
+            per_page: paging.per_page,
+            total_pages: paging.total_pages(total),
+        }
+    }))
+}
+
+/// The page a listing asks for (`?page=&per_page=`, [`PageQuery`]), checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Paging {
+    /// From 1.
+    pub page: usize,
+    /// 1 to [`MAX_PER_PAGE`].
+    pub per_page: usize,
+}
+
+impl Default for Paging {
+    fn default() -> Self {
+        Paging { page: 1, per_page: DEFAULT_PER_PAGE }
+    }
+}
+
+impl Paging {
+    fn from_uri(uri: &Uri) -> Result<Paging, AdminError> {
+        let Query(q) = Query::<PageQuery>::try_from_uri(uri)
+            .map_err(|e| AdminError::bad_request(format!("query: {}", e.body_text())))?;
+        let paging = Paging { page: q.page.unwrap_or(1), per_page: q.per_page.unwrap_or(DEFAULT_PER_PAGE) };
+        if paging.page == 0 {
+            return Err(AdminError::bad_request("query: page: pages count from 1"));
+        }
+        if !(1..=MAX_PER_PAGE).contains(&paging.per_page) {
+            return Err(AdminError::bad_request(format!(
+                "query: per_page: {} is not between 1 and {MAX_PER_PAGE}",
+                paging.per_page
+            )));
+        }
+        Ok(paging)
+    }
+
+    /// The positions of this page in a list of `total` (empty past the end).
+    pub fn range(self, total: usize) -> std::ops::Range<usize> {
+        let start = (self.page - 1).saturating_mul(self.per_page).min(total);
+        start..start.saturating_add(self.per_page).min(total)
+    }
+
+    /// How many pages a list of `total` makes.
+    pub fn total_pages(self, total: usize) -> usize {
+        total.div_ceil(self.per_page)
+    }
 }
 
 async fn show_order(
@@ -402,8 +461,11 @@ async fn order_history(
     ok(v.ok_or_else(|| AdminError::not_found(format!("no order {number} in shop {shop_id}")))?)
 }
 
-async fn show_catalog(State(app): State<AppState>, AdminPath(shop_id): AdminPath<String>) -> AdminResult {
-    ok(shop(&app, &shop_id)?.with(|s| view::catalog(s)))
+/// One page of the catalog (`?page=&per_page=`): items and orphan stock records.
+async fn show_catalog(State(app): State<AppState>, AdminPath(shop_id): AdminPath<String>, uri: Uri) -> AdminResult {
+    let handle = shop(&app, &shop_id)?;
+    let paging = Paging::from_uri(&uri)?;
+    ok(handle.with(|s| view::catalog(s, paging)))
 }
 
 /// Seeds many items fast: `{"items": N, "variants": M, "seed": S, "quantity": Q}`.

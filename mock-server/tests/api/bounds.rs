@@ -272,3 +272,84 @@ async fn health_and_the_shop_answer_while_two_large_generations_run() {
     assert!(answered_during >= 3, "the control plane answered {answered_during} times during the generations");
     assert!(slowest < std::time::Duration::from_secs(1), "a health + clock pair took {slowest:?}");
 }
+
+/// Bug: the admin order list was one answer of every order (41 MB for a 200k-order shop).
+/// It is paged: `?page=&per_page=` (1000 a page by default, at most 10,000), with the totals.
+#[tokio::test]
+async fn the_order_list_is_paged() {
+    let app = spawn(shop()).await;
+    let orders: Vec<rms_mock::OrderDoc> =
+        (0..25).map(|_| rms_mock::OrderDoc::new().line("socks", "socks", 1)).collect();
+    app.shop().place_orders(&orders).await.unwrap();
+    let app = &app;
+    let list = |query: &str| {
+        let path = format!("{}{query}", app.shop_path("/orders"));
+        async move { app.admin(Method::GET, &path, None).await }
+    };
+
+    let (status, v) = list("?page=3&per_page=10").await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(
+        (v["total"].as_u64(), v["page"].as_u64(), v["per_page"].as_u64(), v["total_pages"].as_u64()),
+        (Some(25), Some(3), Some(10), Some(3))
+    );
+    let third: Vec<&str> =
+        v["orders"].as_array().unwrap().iter().map(|o| o["order_number"].as_str().unwrap()).collect();
+    let (_, all) = list("").await;
+    assert_eq!((all["per_page"].as_u64(), all["orders"].as_array().unwrap().len()), (Some(1000), 25), "{all}");
+    let every: Vec<&str> =
+        all["orders"].as_array().unwrap().iter().map(|o| o["order_number"].as_str().unwrap()).collect();
+    assert_eq!(third, every[20..], "the third page of 10 is the 21st to the 25th order");
+    let (status, v) = list("?page=4&per_page=10").await;
+    assert_eq!((status, v["orders"].as_array().unwrap().len()), (200, 0), "past the end: empty");
+
+    for (query, problem) in [
+        ("?per_page=0", "query: per_page: 0 is not between 1 and 10000"),
+        ("?per_page=10001", "query: per_page: 10001 is not between 1 and 10000"),
+        ("?page=0", "query: page: pages count from 1"),
+        ("?page=abc", "query: "),
+        ("?limit=5", "query: "),
+    ] {
+        let (status, v) = list(query).await;
+        assert_eq!(status, 400, "{query}: {v}");
+        assert_eq!(v["error"]["code"], "invalid_request");
+        assert!(message(&v).starts_with(problem), "{query}: {v}");
+    }
+}
+
+/// `MockShop::orders` reads every page: a shop of more orders than the largest page.
+#[tokio::test]
+async fn mock_shop_orders_reads_every_page() {
+    let app = spawn(shop()).await;
+    app.set_stock("tshirt", "m-black", 99_999).await;
+    let order = rms_mock::OrderDoc::new().line("tshirt", "m-black", 1);
+    for n in [4_000, 4_000, 2_001] {
+        app.shop().place_orders(&vec![order.clone(); n]).await.unwrap();
+    }
+    let orders = app.shop().orders().await.unwrap();
+    assert_eq!(orders.len(), 10_001);
+    let last_page = app.shop().orders_page(&rms_mock::control::PageQuery::new(2, 10_000)).await.unwrap();
+    assert_eq!((last_page.total, last_page.total_pages, last_page.orders.len()), (10_001, 2, 1));
+    assert_eq!(last_page.orders[0], orders[10_000]);
+}
+
+/// The catalog listing is paged the same way (items, and orphan stock records).
+#[tokio::test]
+async fn the_catalog_is_paged() {
+    let app = spawn(shop()).await;
+    let (status, _) =
+        app.admin(Method::POST, &app.shop_path("/catalog/generate"), Some(json!({"items": 30, "variants": 2}))).await;
+    assert_eq!(status, 201);
+    let (status, v) = app.admin(Method::GET, &app.shop_path("/catalog?page=5&per_page=7"), None).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(
+        (v["total_items"].as_u64(), v["total_pages"].as_u64(), v["items"].as_array().unwrap().len()),
+        (Some(32), Some(5), 4)
+    );
+    let (status, v) = app.admin(Method::GET, &app.shop_path("/catalog?per_page=20000"), None).await;
+    assert_eq!(status, 400, "{v}");
+    let whole = app.shop().catalog().await.unwrap();
+    assert_eq!(whole.items.len(), 32);
+    let detail = app.shop().detail().await.unwrap();
+    assert_eq!((detail.catalog.items.len(), detail.catalog.total_items), (32, 32), "the detail shows the first page");
+}

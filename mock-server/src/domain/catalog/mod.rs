@@ -49,6 +49,11 @@ impl Catalog {
         self.items.values()
     }
 
+    /// How many items.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
     /// How many SKUs (variants) the items have together.
     pub fn sku_count(&self) -> usize {
         self.items.values().map(|i| i.variants().len()).sum()
