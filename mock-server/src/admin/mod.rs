@@ -25,25 +25,39 @@ use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Path, Query
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::routing::{get, post, MethodRouter};
+use axum::{Extension, Json, Router};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
+
+/// The most bytes a control-plane request body may have unless its endpoint says otherwise
+/// (an order, a settings patch, a clock change): axum's default, now set explicitly.
+pub(crate) const BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// The most bytes of a shop document (`POST /__admin/shops`, JSON or TOML): a catalog and
+/// history of some ten thousand orders.
+pub(crate) const DOCUMENT_BODY_LIMIT: usize = 8 * 1024 * 1024;
+
+/// The body limit of an endpoint, read by [`AdminBody`] to say it in the 413.
+#[derive(Clone, Copy, Debug)]
+struct BodyLimit(usize);
+
+/// `route` with a body limit of `bytes` (the 413 is our JSON error, naming the limit).
+fn limited(route: MethodRouter<AppState>, bytes: usize) -> MethodRouter<AppState> {
+    route.layer::<_, std::convert::Infallible>(DefaultBodyLimit::max(bytes)).layer(Extension(BodyLimit(bytes)))
+}
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/__admin/health", get(health))
         .route("/__admin/reset", post(reset))
-        .route("/__admin/shops", get(list_shops).post(create_shop))
+        .route("/__admin/shops", limited(get(list_shops).post(create_shop), DOCUMENT_BODY_LIMIT))
         .route("/__admin/shops/{shop_id}", get(show_shop).delete(delete_shop))
         .route("/__admin/shops/{shop_id}/settings", get(show_settings).patch(patch_settings))
         .route("/__admin/shops/{shop_id}/license", post(renew_license))
         .route("/__admin/shops/{shop_id}/orders", get(list_orders).post(place_order))
-        .route(
-            "/__admin/shops/{shop_id}/orders/bulk",
-            post(bulk::place_orders).layer(DefaultBodyLimit::max(bulk::MAX_BODY_BYTES)),
-        )
+        .route("/__admin/shops/{shop_id}/orders/bulk", limited(post(bulk::place_orders), bulk::MAX_BODY_BYTES))
         .route("/__admin/shops/{shop_id}/orders/{order_number}", get(show_order))
         .route("/__admin/shops/{shop_id}/orders/{order_number}/payment", post(pay_order))
         .route("/__admin/shops/{shop_id}/orders/{order_number}/cancel", post(buyer_cancel))
@@ -56,6 +70,9 @@ pub fn routes() -> Router<AppState> {
         .route("/__admin/shops/{shop_id}/journal", get(journal::show).delete(journal::clear))
         .route("/__admin/journal", get(journal::show_server).delete(journal::clear_server))
         .route("/__admin/shops/{shop_id}/simulate", get(show_simulation).patch(patch_simulation))
+        // Every other endpoint's limit (an endpoint's own layer, inside this one, overrides it).
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(Extension(BodyLimit(BODY_LIMIT)))
 }
 
 /// A control-plane error: `{"error": {"code", "message"}}` ([`ErrorBody`]).
@@ -149,12 +166,13 @@ impl<S: Send + Sync> FromRequest<S> for AdminBody {
     type Rejection = AdminError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, AdminError> {
+        let limit = req.extensions().get::<BodyLimit>().map_or(BODY_LIMIT, |l| l.0);
         match Bytes::from_request(req, state).await {
             Ok(b) => Ok(AdminBody(b)),
             Err(BytesRejection::FailedToBufferBody(FailedToBufferBody::LengthLimitError(_))) => Err(AdminError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "payload_too_large",
-                "request body: larger than the control plane accepts",
+                format!("request body: larger than this endpoint takes ({limit} bytes, {} MiB)", limit / (1024 * 1024)),
             )),
             Err(e) => Err(AdminError::bad_request(format!("request body: {}", e.body_text()))),
         }

@@ -353,3 +353,43 @@ async fn the_catalog_is_paged() {
     let detail = app.shop().detail().await.unwrap();
     assert_eq!((detail.catalog.items.len(), detail.catalog.total_items), (32, 32), "the detail shows the first page");
 }
+
+/// The control plane's body limits are set per endpoint and said in the 413, a JSON error:
+/// 8 MiB for a shop document (axum's default of 2 MiB refused a document of some ten
+/// thousand orders), 64 MiB for a bulk of orders, 2 MiB for everything else.
+#[tokio::test]
+async fn body_limits_are_per_endpoint_and_their_413_says_the_limit() {
+    let app = spawn_empty().await;
+    let url = format!("{}/__admin/shops", app.base);
+    let document = |padding: usize| {
+        let doc = json!({"shop": {"shop_id": "222222", "service_secret": "SP222222_s", "license_key": "SL222222_k"}});
+        format!("{}{doc}", " ".repeat(padding))
+    };
+    let post = |body: String| app.client.post(&url).header("Content-Type", "application/json").body(body).send();
+    let r = post(document(3 << 20)).await.unwrap();
+    assert_eq!(r.status(), 201, "a 3 MiB shop document is taken");
+    let r = post(document(9 << 20)).await.unwrap();
+    assert_eq!((r.status().as_u16(), r.headers()["content-type"].to_str().unwrap()), (413, "application/json"));
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["error"]["code"], "payload_too_large");
+    assert_eq!(message(&v), "request body: larger than this endpoint takes (8388608 bytes, 8 MiB)");
+
+    let r = app
+        .client
+        .patch(format!("{}/__admin/shops/222222/settings", app.base))
+        .body(format!("{}{{}}", " ".repeat(3 << 20)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 413);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(message(&v), "request body: larger than this endpoint takes (2097152 bytes, 2 MiB)");
+    let r = app
+        .client
+        .post(format!("{}/__admin/shops/222222/orders/bulk", app.base))
+        .body(format!("{}{{\"orders\": []}}", " ".repeat(3 << 20)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400, "a bulk of 3 MiB is read (and has no orders)");
+}
