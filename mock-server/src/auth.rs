@@ -81,30 +81,31 @@ pub fn esa_header(service_secret: &str, license_key: &str) -> String {
 
 /// Finds the shop for a request. On failure the shop is still returned when the service
 /// secret was recognised, so the refusal lands in that shop's journal (a support engineer
-/// then sees the ES01-01s of a mistyped key).
-pub fn authenticate(
+/// then sees the ES01-01s of a mistyped key). On success `admitted` runs on the shop in the
+/// same hold of its lock as the licence check (the gateway's next checks), and its result
+/// comes back with the shop.
+pub fn authenticate<T>(
     registry: &Registry,
     header: Option<&str>,
-) -> Result<ShopHandle, (GatewayError, Option<ShopHandle>)> {
+    admitted: impl FnOnce(&mut crate::domain::shop::Shop) -> T,
+) -> Result<(ShopHandle, T), (GatewayError, Option<ShopHandle>)> {
     let decoded = header.and_then(Decoded::cached);
     let Some((secret, key)) = decoded.as_ref().and_then(Decoded::credentials) else {
         return Err((GatewayError::Unauthorised, None));
     };
-    let Some(shop) = registry.by_service_secret(secret) else {
-        return Err((GatewayError::Unauthorised, None));
-    };
-    let verdict = shop.with(|s| {
+    let found = registry.by_service_secret_then(secret, |s| {
         if s.profile().license_key != key {
             Err(GatewayError::Unauthorised)
         } else if !s.license_valid() {
             Err(GatewayError::Expired)
         } else {
-            Ok(())
+            Ok(admitted(s))
         }
     });
-    match verdict {
-        Ok(()) => Ok(shop),
-        Err(e) => Err((e, Some(shop))),
+    match found {
+        None => Err((GatewayError::Unauthorised, None)),
+        Some((shop, Ok(out))) => Ok((shop, out)),
+        Some((shop, Err(e))) => Err((e, Some(shop))),
     }
 }
 

@@ -28,6 +28,7 @@ mod journal;
 mod logs;
 mod merge;
 mod registry;
+mod service;
 mod settings;
 mod setup;
 mod wall;
@@ -136,12 +137,12 @@ impl AppState {
 
 /// Every route of the fake, for serving it on a listener of your own with `axum::serve`.
 pub fn router(state: AppState) -> Router {
-    logs::layer(routes(state))
+    Router::new().fallback_service(service::Fake::new(state))
 }
 
-/// Every route, without the request line. The RMS routes note their own requests for the
-/// line; the others go through the logs' middleware.
-fn routes(state: AppState) -> Router {
+/// Every route but the RMS families', which [`service::Fake`] serves in front of them. These
+/// go through the logs' middleware, which notes each request for its line.
+fn other_routes(state: AppState) -> Router {
     let others = Router::new()
         .merge(admin::routes())
         .route("/", axum::routing::get(index::root))
@@ -149,12 +150,7 @@ fn routes(state: AppState) -> Router {
         .route("/__admin/", axum::routing::get(index::admin))
         .fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed);
-    Router::new()
-        .merge(api::order::routes())
-        .merge(api::item::routes())
-        .merge(api::inventory::routes())
-        .merge(logs::note_requests(others))
-        .with_state(state)
+    logs::note_requests(others).with_state(state)
 }
 
 async fn fallback(method: Method, uri: Uri) -> Response {
@@ -196,9 +192,9 @@ pub async fn serve(
     let listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true); // a socket that refuses it still serves, only slower
     });
-    // The request line wraps the whole router (not each route, as `router` must for a
-    // `Router`): the same line, without boxing a route's service per request.
-    let app = Router::new().fallback_service(logs::traced(routes(state)));
+    // The fake's own service, not a `Router` around it: a router's fallback is a catch-all
+    // route, whose matched tail is stored in every request's extensions.
+    let app = axum::ServiceExt::into_make_service(service::Fake::new(state));
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }
 

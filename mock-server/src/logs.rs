@@ -7,18 +7,16 @@
 //! [`RmsMock`](crate::RmsMock) in a test stays quiet unless the test installs one
 //! ([`subscriber`] builds the binary's).
 //!
-//! The request line is written by `tower-http`'s trace layer (which measures the latency),
-//! configured to write nothing else. What only a handler knows (the shop, the function id,
-//! the codes) travels to it in the response's extensions as a [`RequestNote`].
+//! The request line is written by the fake's service ([`crate::service::Fake`], which
+//! measures the latency) when the answer is ready. What only a handler knows (the shop, the
+//! function id, the codes) travels to it in the response's extensions as a [`RequestNote`].
 
 use crate::domain::shop::Transition;
 use axum::extract::Request;
-use axum::http::{Method, Response};
+use axum::http::Method;
 use axum::middleware::Next;
 use axum::Router;
 use std::time::Duration;
-use tower_http::classify::{ServerErrorsAsFailures, SharedClassifier};
-use tower_http::trace::{Trace, TraceLayer};
 use tracing::field::display;
 use tracing::Span;
 use tracing_subscriber::fmt::format::Writer;
@@ -71,49 +69,9 @@ pub enum LogFormat {
     Json,
 }
 
-/// The request line's layer: tower-http's trace layer writing exactly one line per request,
-/// when the response is ready (it measures the latency); its other lines are off.
-type RequestTrace<S> = Trace<
-    S,
-    SharedClassifier<ServerErrorsAsFailures>,
-    fn(&Request) -> Span,
-    (),
-    fn(&axum::response::Response, Duration, &Span),
-    (),
-    (),
-    (),
->;
-
-fn request_span(req: &Request) -> Span {
-    // A span for what happens inside a request, shown only at debug level.
+/// The span around what happens inside a request (shown only at debug level).
+pub(crate) fn request_span(req: &Request) -> Span {
     tracing::debug_span!("request", method = %req.method(), uri = %req.uri())
-}
-
-/// Wraps every route of the fake with the request line (for [`crate::router`]: a `Router`
-/// with the layer on each route). The routes other than the RMS ones must already have gone
-/// through [`note_requests`].
-pub(crate) fn layer(router: Router) -> Router {
-    let trace = TraceLayer::new_for_http()
-        .make_span_with(request_span as fn(&Request) -> Span)
-        .on_request(())
-        .on_response(request_line::<axum::body::Body> as fn(&axum::response::Response, Duration, &Span))
-        .on_body_chunk(())
-        .on_eos(())
-        .on_failure(());
-    router.layer(trace)
-}
-
-/// The same request line around the whole router, as [`crate::serve`] serves it: one service
-/// in front of the routing instead of a layer on each route, which boxed and cloned the
-/// route's service for every request.
-pub(crate) fn traced(router: Router) -> RequestTrace<Router> {
-    Trace::new_for_http(router)
-        .make_span_with(request_span as fn(&Request) -> Span)
-        .on_request(())
-        .on_response(request_line::<axum::body::Body> as fn(&axum::response::Response, Duration, &Span))
-        .on_body_chunk(())
-        .on_eos(())
-        .on_failure(())
 }
 
 /// Notes the method and target of every request to `router` for the line, and names the
@@ -125,12 +83,22 @@ pub(crate) fn note_requests(router: Router<crate::AppState>) -> Router<crate::Ap
 
 /// Keeps the method and path for the line, and names the control plane's function and shop.
 async fn note_request(req: Request, next: Next) -> axum::response::Response {
+    noted(req, |req| next.run(req)).await
+}
+
+/// Answers `req` with `run`, noting its method and path for the request line (and the control
+/// plane's function and shop).
+async fn noted<F, Fut>(req: Request, run: F) -> axum::response::Response
+where
+    F: FnOnce(Request) -> Fut,
+    Fut: std::future::Future<Output = axum::response::Response>,
+{
     if !request_lines_enabled() {
-        return next.run(req).await;
+        return run(req).await;
     }
     let method = req.method().clone();
     let target = req.uri().path_and_query().map_or_else(|| req.uri().path().to_string(), |p| p.as_str().to_string());
-    let mut resp = next.run(req).await;
+    let mut resp = run(req).await;
     let note = resp.extensions_mut().get_or_insert_default::<RequestNote>();
     if let Some(rest) = target.strip_prefix("/__admin") {
         note.function.get_or_insert("admin");
@@ -143,7 +111,9 @@ async fn note_request(req: Request, next: Next) -> axum::response::Response {
     resp
 }
 
-fn request_line<B>(resp: &Response<B>, latency: Duration, _span: &Span) {
+/// Writes the request's line, once its answer is ready ([`crate::service::Fake`] measures the
+/// latency).
+pub(crate) fn request_line(resp: &axum::response::Response, latency: Duration) {
     let empty = RequestNote::default();
     let note = resp.extensions().get::<RequestNote>().unwrap_or(&empty);
     let (method, target) = match &note.requested {
@@ -199,9 +169,120 @@ where
     let filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(writer).with_timer(LineTime);
     match format {
-        LogFormat::Text => Box::new(builder.finish()),
+        LogFormat::Text => Box::new(builder.event_format(TextLines::default()).finish()),
         LogFormat::Json => {
             Box::new(builder.json().flatten_event(true).with_current_span(false).with_span_list(false).finish())
+        }
+    }
+}
+
+/// The text format: tracing-subscriber's default (`Full`) lines, with the request lines —
+/// one per request, so a measurable part of answering one (issue 11) — written by a shorter
+/// path that writes the same bytes: no ANSI styling to skip (the crate is built without it),
+/// no escaping to do when the message has no control characters. Any other line, a request
+/// line inside a span (`RUST_LOG=debug`), or a message that needs escaping, goes the default
+/// way. A test compares the two on the same events.
+struct TextLines {
+    full: tracing_subscriber::fmt::format::Format<tracing_subscriber::fmt::format::Full, LineTime>,
+}
+
+impl Default for TextLines {
+    fn default() -> Self {
+        TextLines { full: tracing_subscriber::fmt::format().with_timer(LineTime) }
+    }
+}
+
+impl<S, N> tracing_subscriber::fmt::FormatEvent<S, N> for TextLines
+where
+    S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
+    N: for<'a> tracing_subscriber::fmt::FormatFields<'a> + 'static,
+{
+    fn format_event(
+        &self,
+        ctx: &tracing_subscriber::fmt::FmtContext<'_, S, N>,
+        mut writer: Writer<'_>,
+        event: &tracing::Event<'_>,
+    ) -> std::fmt::Result {
+        if event.metadata().target() == REQUEST_TARGET && ctx.event_scope().is_none() {
+            thread_local!(static LINE: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) });
+            let fast = LINE.with_borrow_mut(|line| {
+                line.clear();
+                plain_line(line, event).then(|| writer.write_str(line))
+            });
+            if let Some(written) = fast {
+                return written;
+            }
+        }
+        self.full.format_event(ctx, writer, event)
+    }
+}
+
+/// Writes `event` into `line` as the `Full` format does without ANSI styling: time, level,
+/// target, then the fields (`message` bare, the others `name=value` with `Debug`), space
+/// separated. False when the message holds a character the default format escapes.
+fn plain_line(line: &mut String, event: &tracing::Event<'_>) -> bool {
+    use std::fmt::Write;
+    let meta = event.metadata();
+    if LineTime.format_time(&mut Writer::new(line)).is_err() {
+        line.push_str("<unknown time>");
+    }
+    let level = match *meta.level() {
+        tracing::Level::TRACE => "TRACE",
+        tracing::Level::DEBUG => "DEBUG",
+        tracing::Level::INFO => " INFO",
+        tracing::Level::WARN => " WARN",
+        tracing::Level::ERROR => "ERROR",
+    };
+    let _ = write!(line, " {level} {}: ", meta.target());
+    let mut fields = PlainFields { line, first: true, plain: true };
+    event.record(&mut fields);
+    let plain = fields.plain;
+    line.push('\n');
+    plain
+}
+
+/// The fields of a [`plain_line`], as tracing-subscriber's `DefaultVisitor` writes them.
+struct PlainFields<'a> {
+    line: &'a mut String,
+    first: bool,
+    plain: bool,
+}
+
+impl PlainFields<'_> {
+    fn separate(&mut self) {
+        if !std::mem::take(&mut self.first) {
+            self.line.push(' ');
+        }
+    }
+}
+
+impl tracing::field::Visit for PlainFields<'_> {
+    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+        if field.name() == "message" {
+            self.record_debug(field, &format_args!("{value}"))
+        } else {
+            self.record_debug(field, &value)
+        }
+    }
+
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        use std::fmt::Write;
+        self.separate();
+        match field.name() {
+            "message" => {
+                let start = self.line.len();
+                let _ = write!(self.line, "{value:?}");
+                // What tracing-subscriber's escaping would change: ESC, BEL, BS, FF, DEL and
+                // the C1 controls.
+                let needs_escaping = self.line[start..]
+                    .chars()
+                    .any(|c| matches!(c, '\x1b' | '\x07' | '\x08' | '\x0c' | '\x7f' | '\u{80}'..='\u{9f}'));
+                self.plain &= !needs_escaping;
+            }
+            name => {
+                let name = name.strip_prefix("r#").unwrap_or(name);
+                let _ = write!(self.line, "{name}={value:?}");
+            }
         }
     }
 }
@@ -263,5 +344,86 @@ mod tests {
             }
             assert!(attempt < 4, "{ours} vs {theirs}");
         }
+    }
+}
+
+#[cfg(test)]
+mod plain_line_tests {
+    use super::*;
+    use std::sync::{Arc, Mutex};
+
+    #[derive(Clone, Default)]
+    struct Lines(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Lines {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Lines {
+        /// The lines without their leading time (`2026-11-30T04:33:12.123456Z `).
+        fn untimed(&self) -> Vec<String> {
+            let text = String::from_utf8(self.0.lock().unwrap().clone()).unwrap();
+            text.lines().map(|l| l.get(28..).unwrap_or(l).to_string()).collect()
+        }
+    }
+
+    fn answer(status: u16, note: RequestNote) -> axum::response::Response {
+        let mut resp = axum::response::Response::new(axum::body::Body::empty());
+        *resp.status_mut() = axum::http::StatusCode::from_u16(status).unwrap();
+        resp.extensions_mut().insert(note);
+        resp
+    }
+
+    /// Request lines of every shape, written once by [`TextLines`] and once by
+    /// tracing-subscriber's own `Full` format: the same bytes after the time.
+    #[test]
+    fn the_short_path_writes_what_the_default_format_writes() {
+        let note = |shop: Option<&str>, codes: &[&str], auth: Option<&str>, target: &str| RequestNote {
+            shop: shop.map(String::from),
+            function: Some("rpay.order.searchOrder"),
+            codes: codes.iter().map(|c| c.to_string()).collect(),
+            auth: auth.map(String::from),
+            requested: Some((Method::POST, target.to_string())),
+        };
+        let emit = || {
+            let cases = [
+                (
+                    200,
+                    note(Some("123456"), &["ORDER_EXT_API_SEARCH_ORDER_INFO_101"], None, "/es/2.0/order/searchOrder/"),
+                ),
+                (200, note(Some("123456"), &[], None, "/es/2.0/items/search?title=%E3%81%82&hits=30")),
+                (400, note(Some("123456"), &["E1", "E2"], None, "/es/2.0/order/getOrder")),
+                (401, note(None, &["ES01-01"], Some("unknown \"service\" secret\tSP…"), "/es/2.0/order/getOrder/")),
+                (500, RequestNote::default()),
+                // A message the default format escapes: the long way, same bytes.
+                (404, note(Some("1"), &[], None, "/\u{1b}[31mred\u{7f}\u{85}")),
+            ];
+            for (status, note) in cases {
+                request_line(&answer(status, note), Duration::from_micros(1234));
+            }
+            request_line(&answer(200, RequestNote::default()), Duration::from_millis(3));
+        };
+        let ours = Lines::default();
+        let writer = ours.clone();
+        tracing::subscriber::with_default(subscriber(LogFormat::Text, "info", move || writer.clone()), emit);
+        let theirs = Lines::default();
+        let writer = theirs.clone();
+        let default = tracing_subscriber::fmt()
+            .with_env_filter(EnvFilter::new("info"))
+            .with_writer(move || writer.clone())
+            .with_timer(LineTime)
+            .finish();
+        tracing::subscriber::with_default(default, emit);
+        let (ours, theirs) = (ours.untimed(), theirs.untimed());
+        assert_eq!(ours.len(), 7, "{ours:#?}");
+        assert_eq!(ours, theirs);
+        assert!(ours[5].contains("\\x1b[31mred\\x7f\\u{85}"), "{}", ours[5]);
+        assert!(ours[3].starts_with(" WARN rms_mock::request: POST /es/2.0/order/getOrder/ function="), "{}", ours[3]);
     }
 }

@@ -4,7 +4,7 @@
 //! service secrets to handles, under a std `RwLock` that is never held across `.await`.
 //!
 //! It also holds the server's [`WallClock`]: every lookup a request makes (`get`,
-//! `by_service_secret`, `all`) first brings a shop in wall mode up to the wall clock, so no
+//! `by_service_secret_then`, `all`) first brings a shop in wall mode up to the wall clock, so no
 //! answer shows a stale now between two ticks of the background follower
 //! ([`Registry::follow_wall_clock`], which bounds its work per shop instead).
 
@@ -53,17 +53,28 @@ impl Registry {
     /// step at most). The wall is read once, under the lock, so readings never go back;
     /// later steps only fire what that reading made due.
     fn catch_up(&self, shop: &ShopHandle) {
-        let (mut first, mut fired) = (true, Vec::new());
-        let shop_id = shop.in_steps(|s| {
+        self.catch_up_then(shop, |_| ())
+    }
+
+    /// [`Registry::catch_up`], then `then` on the shop in the same hold of its lock as the
+    /// last step: a request's gateway checks take the lock once, not once more after it.
+    fn catch_up_then<T>(&self, shop: &ShopHandle, then: impl FnOnce(&mut Shop) -> T) -> T {
+        let (mut first, mut fired, mut then) = (true, Vec::new(), Some(then));
+        let (shop_id, out) = shop.in_steps(|s| {
             let wall = std::mem::take(&mut first).then(|| self.wall.elapsed());
             let (step, caught_up) = s.follow_wall_step(wall, ADVANCE_STEP_EVENTS);
             fired.extend(step);
-            caught_up.then(|| (!fired.is_empty()).then(|| s.profile().shop_id.clone()))
+            if !caught_up {
+                return None;
+            }
+            let shop_id = (!fired.is_empty()).then(|| s.profile().shop_id.clone());
+            then.take().map(|then| (shop_id, then(s)))
         });
         // Logged after the shop's lock is released: writing a log line is I/O.
         if let Some(shop_id) = shop_id {
             crate::logs::log_transitions(&shop_id, &fired);
         }
+        out
     }
 
     /// One tick of the wall clock: each shop in wall mode follows it, firing at most
@@ -107,14 +118,19 @@ impl Registry {
     }
 
     /// The shop with this service secret, brought up to the wall clock (before its licence
-    /// is checked: a key may have expired while nobody asked).
-    pub fn by_service_secret(&self, secret: &str) -> Option<ShopHandle> {
+    /// is checked: a key may have expired while nobody asked), then `then` on it, in the same
+    /// hold of its lock as the last step of catching up.
+    pub fn by_service_secret_then<T>(
+        &self,
+        secret: &str,
+        then: impl FnOnce(&mut Shop) -> T,
+    ) -> Option<(ShopHandle, T)> {
         let shop = {
             let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
             inner.by_secret.get(secret).and_then(|id| inner.shops.get(id)).cloned()?
         };
-        self.catch_up(&shop);
-        Some(shop)
+        let out = self.catch_up_then(&shop, then);
+        Some((shop, out))
     }
 
     pub fn remove(&self, shop_id: &str) -> Option<ShopHandle> {

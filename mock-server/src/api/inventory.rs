@@ -12,17 +12,17 @@ use crate::domain::item::{self, ViolationKind};
 use crate::domain::shop::Shop;
 use crate::settings::Api;
 use crate::AppState;
-use axum::extract::State;
 use axum::http::Method;
 use axum::response::Response;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 use std::collections::HashSet;
 
-pub fn routes() -> axum::Router<AppState> {
-    axum::Router::new()
-        .route("/es/2.0/inventories/{*rest}", axum::routing::any(inventory_endpoint))
-        .route("/es/2.1/inventories/{*rest}", axum::routing::any(inventory_endpoint))
+/// Whether `path` is this family's: anything under `/es/2.0/inventories/` or
+/// `/es/2.1/inventories/` (see [`crate::api::family`]).
+pub(crate) fn serves(path: &str) -> bool {
+    let rest = path.strip_prefix("/es/2.0/inventories/").or_else(|| path.strip_prefix("/es/2.1/inventories/"));
+    rest.is_some_and(|rest| !rest.is_empty())
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -108,7 +108,7 @@ fn route<'p>(method: &Method, v21: bool, rest: &'p str) -> Option<(Function, &'p
 }
 
 /// Every Inventory API request comes through here (the whole request, as in `order_endpoint`).
-async fn inventory_endpoint(State(app): State<AppState>, request: axum::extract::Request) -> Response {
+pub(crate) async fn endpoint(app: AppState, request: axum::extract::Request) -> Response {
     let (parts, body) = request.into_parts();
     let path = parts.uri.path();
     let v21 = path.starts_with("/es/2.1/");
@@ -118,12 +118,20 @@ async fn inventory_endpoint(State(app): State<AppState>, request: axum::extract:
     };
     let call =
         Call { api: Api::Inventory, function: function.id(), method: parts.method.clone(), path: path.to_string() };
-    handle_rms(&app, call, &parts.headers, parts.uri.query(), body, |shop, req| {
-        if let Err(r) = gate::admit(shop.settings(), function.catalog()) {
-            return rest::error(ApiError::refused(r));
-        }
-        run(function, v21, m, v, shop, &req).unwrap_or_else(|errs| rest::errors(&errs))
-    })
+    handle_rms(
+        &app,
+        call,
+        &parts.headers,
+        parts.uri.query(),
+        body,
+        |_| (),
+        |shop, req, ()| {
+            if let Err(r) = gate::admit(shop.settings(), function.catalog()) {
+                return rest::error(ApiError::refused(r));
+            }
+            run(function, v21, m, v, shop, &req).unwrap_or_else(|errs| rest::errors(&errs))
+        },
+    )
     .await
 }
 

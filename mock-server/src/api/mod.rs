@@ -24,6 +24,39 @@ use serde_json::{json, Value};
 use std::cell::RefCell;
 use std::time::{Instant, SystemTime};
 
+/// The RMS API families, each served by one endpoint function.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Family {
+    Order,
+    Item,
+    Inventory,
+}
+
+/// The family whose endpoint serves `path`, if any. The RMS paths are matched here by prefix,
+/// in front of axum's router: routing them as `{op}` or `{*rest}` routes made the router
+/// store the matched segment in each request's extensions (an allocation and a map per
+/// request) only for the handlers to read the raw path again.
+pub(crate) fn family(path: &str) -> Option<Family> {
+    if order::serves(path) {
+        Some(Family::Order)
+    } else if item::serves(path) {
+        Some(Family::Item)
+    } else if inventory::serves(path) {
+        Some(Family::Inventory)
+    } else {
+        None
+    }
+}
+
+/// Serves a request of an RMS family.
+pub(crate) async fn serve_family(family: Family, app: AppState, request: axum::extract::Request) -> Response {
+    match family {
+        Family::Order => order::endpoint(app, request).await,
+        Family::Item => item::endpoint(app, request).await,
+        Family::Inventory => inventory::endpoint(app, request).await,
+    }
+}
+
 /// Largest request body read (RMS requests are small; getOrder with 100 numbers is ~3 KB).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
@@ -182,19 +215,36 @@ fn gateway_reply(err: &GatewayError, g: &GatewaySettings) -> RmsReply {
 
 /// Runs one RMS request: gateway checks, then `op` on the shop, then the journal; the answer
 /// carries a [`RequestNote`] for the request's log line.
-pub async fn handle_rms(
+///
+/// `prepare` sees the body before the shop is locked: what does not depend on the shop (an
+/// order body's JSON) is read there, so the shop's other requests do not wait for it.
+pub async fn handle_rms<P>(
     app: &AppState,
     call: Call,
     headers: &HeaderMap,
     query: Option<&str>,
     body: Body,
-    op: impl FnOnce(&mut Shop, Request<'_>) -> RmsReply,
+    prepare: impl FnOnce(&Result<Bytes, BodyError>) -> P,
+    op: impl FnOnce(&mut Shop, Request<'_>, P) -> RmsReply,
 ) -> Response {
     let content_type = content_type_for(call.api);
     let mut seen = Seen::new(headers, query);
     let auth_header = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
-    let shop = match auth::authenticate(&app.registry, auth_header) {
-        Ok(shop) => shop,
+    // Enablement and rate limit, before the body is read, in the same hold of the shop's
+    // lock as the licence check.
+    let gate = |s: &mut Shop| {
+        let enabled = s.settings().api_enabled(call.api) && !s.settings().function_disabled(call.function);
+        let err = if !enabled {
+            Some(GatewayError::FunctionDisabled)
+        } else if !s.take_rate_token(call.function, Instant::now()) {
+            Some(GatewayError::RateLimited)
+        } else {
+            None
+        };
+        err.map(|e| gateway_reply(&e, &s.settings().gateway))
+    };
+    let (shop, refused) = match auth::authenticate(&app.registry, auth_header, gate) {
+        Ok(found) => found,
         Err((err, Some(shop))) => {
             // A known service secret: the refusal lands in that shop's journal.
             let answer = shop.with(|s| {
@@ -224,18 +274,6 @@ pub async fn handle_rms(
         }
     };
 
-    // Enablement and rate limit, before the body is read.
-    let refused = shop.with(|s| {
-        let enabled = s.settings().api_enabled(call.api) && !s.settings().function_disabled(call.function);
-        let err = if !enabled {
-            Some(GatewayError::FunctionDisabled)
-        } else if !s.take_rate_token(call.function, Instant::now()) {
-            Some(GatewayError::RateLimited)
-        } else {
-            None
-        };
-        err.map(|e| gateway_reply(&e, &s.settings().gateway))
-    });
     if let Some(reply) = refused {
         let answer = shop.with(|s| journaled(s, call, seen, reply, None));
         return answer.into_response(content_type);
@@ -245,8 +283,9 @@ pub async fn handle_rms(
     let body = read_body(headers, body).await;
     // A cheap handle on the same bytes, for the journal (`Bytes` clones share the buffer).
     let kept = body.as_ref().ok().cloned();
+    let prepared = prepare(&body);
     let answer = shop.with(|s| {
-        let reply = op(s, Request { headers, body, query });
+        let reply = op(s, Request { headers, body, query }, prepared);
         journaled(s, call, seen, reply, kept.as_ref())
     });
     answer.into_response(content_type)

@@ -17,12 +17,12 @@ use crate::domain::item::ItemViolation;
 use crate::domain::shop::Shop;
 use crate::settings::Api;
 use crate::AppState;
-use axum::extract::State;
 use axum::http::Method;
 use axum::response::Response;
 
-pub fn routes() -> axum::Router<AppState> {
-    axum::Router::new().route("/es/2.0/items/{*rest}", axum::routing::any(item_endpoint))
+/// Whether `path` is this family's: anything under `/es/2.0/items/` (see [`crate::api::family`]).
+pub(crate) fn serves(path: &str) -> bool {
+    path.strip_prefix("/es/2.0/items/").is_some_and(|rest| !rest.is_empty())
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -104,7 +104,7 @@ pub fn violation_error(v: &ItemViolation) -> ApiError {
 }
 
 /// Every Item API request comes through here (the whole request, as in `order_endpoint`).
-async fn item_endpoint(State(app): State<AppState>, request: axum::extract::Request) -> Response {
+pub(crate) async fn endpoint(app: AppState, request: axum::extract::Request) -> Response {
     let (parts, body) = request.into_parts();
     let path = parts.uri.path();
     let rest_path = path.strip_prefix("/es/2.0/items/").unwrap_or("");
@@ -113,7 +113,8 @@ async fn item_endpoint(State(app): State<AppState>, request: axum::extract::Requ
     };
     let call = Call { api: Api::Item, function: function.id(), method: parts.method.clone(), path: path.to_string() };
     let query = parts.uri.query();
-    handle_rms(&app, call, &parts.headers, query, body, |shop, req| run(function, manage_number, shop, req)).await
+    handle_rms(&app, call, &parts.headers, query, body, |_| (), |shop, req, ()| run(function, manage_number, shop, req))
+        .await
 }
 
 fn run(function: Function, raw_manage_number: &str, shop: &mut Shop, req: Request<'_>) -> RmsReply {

@@ -29,7 +29,7 @@ use crate::domain::function::OrderOperation;
 use crate::domain::shop::Shop;
 use crate::settings::Api;
 use crate::AppState;
-use axum::extract::State;
+use axum::body::Bytes;
 use axum::http::{header, Method};
 use axum::response::Response;
 use envelope::{error_body, Message};
@@ -135,15 +135,19 @@ pub fn order_op(operation: OrderOperation) -> &'static OrderOp {
     &OPS[operation as usize]
 }
 
-pub fn routes() -> axum::Router<AppState> {
-    axum::Router::new()
-        .route("/es/2.0/order/{op}", axum::routing::any(order_endpoint))
-        .route("/es/2.0/order/{op}/", axum::routing::any(order_endpoint))
+/// Whether `path` is this family's: `/es/2.0/order/{op}` or `/es/2.0/order/{op}/`, `{op}` one
+/// non-empty segment (the paths [`endpoint`] serves; see [`crate::api::family`]).
+pub(crate) fn serves(path: &str) -> bool {
+    let Some(rest) = path.strip_prefix("/es/2.0/order/") else {
+        return false;
+    };
+    let op = rest.strip_suffix('/').unwrap_or(rest);
+    !op.is_empty() && !op.contains('/')
 }
 
 /// Every order operation comes through here. The whole request is taken as it is (an
 /// extractor per part would copy the headers).
-async fn order_endpoint(State(app): State<AppState>, request: axum::extract::Request) -> Response {
+pub(crate) async fn endpoint(app: AppState, request: axum::extract::Request) -> Response {
     let (parts, body) = request.into_parts();
     let (method, uri, headers) = (parts.method, parts.uri, parts.headers);
     let path = uri.path();
@@ -164,11 +168,24 @@ async fn order_endpoint(State(app): State<AppState>, request: axum::extract::Req
         return resp;
     }
     let call = Call { api: Api::Order, function: op.operation.function_id(), method, path: path.to_string() };
-    handle_rms(&app, call, &headers, uri.query(), body, |shop, req| run_op(op, shop, req)).await
+    handle_rms(&app, call, &headers, uri.query(), body, parse_body, |shop, req, parsed| run_op(op, shop, req, parsed))
+        .await
+}
+
+/// A body's JSON, read before the shop is locked: `None` when there is nothing to read (the
+/// body could not be read, or is only whitespace), `Err` when it is not JSON.
+type ParsedBody = Option<Result<Value, ()>>;
+
+fn parse_body(body: &Result<Bytes, BodyError>) -> ParsedBody {
+    let bytes = body.as_ref().ok()?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return None;
+    }
+    Some(serde_json::from_slice(bytes).map_err(|_| ()))
 }
 
 /// Content type, size and JSON checks shared by all operations, then the operation itself.
-fn run_op(op: &OrderOp, shop: &mut Shop, req: Request<'_>) -> RmsReply {
+fn run_op(op: &OrderOp, shop: &mut Shop, req: Request<'_>, parsed: ParsedBody) -> RmsReply {
     let fail = |status: u16, text: String| {
         let msg = Message::error(op.code, "011", text);
         RmsReply::json(status, error_body(op.keys, &[msg]))
@@ -186,21 +203,18 @@ fn run_op(op: &OrderOp, shop: &mut Shop, req: Request<'_>) -> RmsReply {
             return fail(415, "Content-Typeにcharsetを指定して下さい。".into());
         }
     }
-    let bytes = match req.body {
-        Ok(b) => b,
+    match req.body {
+        Ok(_) => {}
         Err(BodyError::TooLarge) => {
             return fail(413, format!("リクエストボディが大きすぎます。({}バイト以内)", super::MAX_BODY_BYTES))
         }
         Err(BodyError::Unreadable) => return fail(400, "リクエストボディを読み取れませんでした。".into()),
-    };
+    }
     let empty = Map::new();
-    let value: Value = if bytes.iter().all(u8::is_ascii_whitespace) {
-        Value::Null
-    } else {
-        match serde_json::from_slice(&bytes) {
-            Ok(v) => v,
-            Err(_) => return fail(400, "リクエストボディの書式が不正です。".into()),
-        }
+    let value: Value = match parsed {
+        None => Value::Null,
+        Some(Ok(v)) => v,
+        Some(Err(())) => return fail(400, "リクエストボディの書式が不正です。".into()),
     };
     match &value {
         Value::Object(obj) => (op.run)(op, shop, obj),
