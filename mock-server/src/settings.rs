@@ -12,8 +12,8 @@
 
 use crate::domain::function::FunctionId;
 use crate::domain::order::{OrderProgress, MAX_AMOUNT};
-use crate::domain::shop::MAX_SPAN_DAYS;
 use crate::domain::tax::TaxRounding;
+use crate::domain::time::MAX_SPAN_DAYS;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

@@ -13,8 +13,8 @@ use crate::control::{
     AdvanceRequest, Advanced, ClockPatch, ErrorBody, ErrorDetail, Generated, Health, LicenseRenewal, OrderBrief,
     OrderList, PageQuery, ReviewRequest, ShopList, TransitionDetail, DEFAULT_PER_PAGE, MAX_PER_PAGE,
 };
-use crate::domain::shop::{BuyerError, PlaceOrderError, Shop, ShopHandle, MAX_SPAN_DAYS, MAX_SPAN_SECONDS};
-use crate::domain::time::JstDateTime;
+use crate::domain::shop::{BuyerError, PlaceOrderError, Shop, ShopHandle};
+use crate::domain::time::{JstDateTime, MAX_SPAN_DAYS, MAX_SPAN_SECONDS};
 use crate::registry::RegistryError;
 use crate::settings::ShopSettings;
 use crate::setup::{parse_json, parse_toml, GenerateDoc, LineDoc, OrderDoc, ShopDocument, SimulateDoc};

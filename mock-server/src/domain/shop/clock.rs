@@ -8,17 +8,10 @@ use crate::domain::inventory::ORPHAN_TTL_MINUTES;
 use crate::domain::order::{Cause, OrderProgress, ReasonDetail};
 use crate::domain::time::JstDateTime;
 
-/// Ten years (of 365.2 days): the most one `clock/advance` moves a shop's clock, and the
-/// longest delay a setting may ask for (`*_minutes`, `*_days`).
-pub const MAX_SPAN_DAYS: i64 = 3652;
-
-/// [`MAX_SPAN_DAYS`] in seconds.
-pub const MAX_SPAN_SECONDS: i64 = MAX_SPAN_DAYS * 86_400;
-
 /// 9989-12-31T23:59:59+0900 in seconds since 1970-01-01T00:00:00 JST (see [`latest`]).
 const LATEST_SECONDS: i64 = 253_086_767_999;
 
-/// The latest time a shop's clock reaches, 9989-12-31T23:59:59+0900: [`MAX_SPAN_DAYS`] before
+/// The latest time a shop's clock reaches, 9989-12-31T23:59:59+0900: [`MAX_SPAN_DAYS`](crate::domain::time::MAX_SPAN_DAYS) before
 /// the end of year 9999, so that every date the fake writes from the clock (the date inside an
 /// order number `NNNNNN-YYYYMMDD-NNNNNNNNNN`, due dates, a cancel-due date a year on, a delay
 /// of ten years) keeps its four-digit year. Times after it are refused where they come in

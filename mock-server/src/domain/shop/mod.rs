@@ -30,8 +30,8 @@ mod simulate;
 mod wall;
 
 pub use buyer::BulkStep;
+pub use clock::latest;
 use clock::Event;
-pub use clock::{latest, MAX_SPAN_DAYS, MAX_SPAN_SECONDS};
 pub use wall::{valid_clock_speed, ClockMode, MAX_CLOCK_SPEED};
 
 /// The licence key is valid for 90 days from issue (auth-and-limits.md §3).
