@@ -164,7 +164,7 @@ impl Default for ShippingSettings {
 
 impl ShippingSettings {
     /// Problems a well-typed `[shipping]` table can still have, as (key, problem): every
-    /// amount is yen within 0..=[`MAX_AMOUNT`] (the bound of RMS's prices), so that no order's
+    /// amount is yen within 0..=999,999,999 (the bound of RMS's prices), so that no order's
     /// sums can overflow.
     pub fn problems(&self) -> Vec<(String, String)> {
         [
