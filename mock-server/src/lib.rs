@@ -40,7 +40,7 @@ pub use domain::function::{FunctionId, OrderOperation, UnknownFunction};
 pub use domain::shop::{ClockMode, MAX_CLOCK_SPEED};
 pub use domain::tax::TaxRounding;
 pub use embed::{ControlClient, Error, MockShop, RmsMock};
-pub use logs::{install as install_logging, subscriber as log_subscriber, LogFormat};
+pub use logs::{flush as flush_logging, install as install_logging, subscriber as log_subscriber, LogFormat};
 pub use merge::merge_patch;
 pub use settings::{
     Api, CancelDueDates, CancelDueRule, CancelFlow, DatetimeMode, GatewaySettings, HttpStatus, KeyCase, LimitClock,

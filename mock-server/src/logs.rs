@@ -317,9 +317,105 @@ impl FormatTime for LineTime {
 /// Installs [`subscriber`] as the process's global one, writing to stderr (stdout carries the
 /// banner), with the filter of `RUST_LOG` (default `info`). For binaries only: a library never
 /// installs a global subscriber. Does nothing when one is already installed.
+///
+/// Lines reach stderr in batches, at most [`FLUSH_DELAY`] after they were written (or at once
+/// when 64 KiB are waiting): a write to stderr per request was a measurable part of answering
+/// one (issue 11). Call [`flush`] before the process ends.
 pub fn install(format: LogFormat) {
     let filter = std::env::var("RUST_LOG").ok().filter(|f| !f.trim().is_empty()).unwrap_or_else(|| "info".into());
-    let _ = tracing::subscriber::set_global_default(subscriber(format, &filter, std::io::stderr));
+    let _ = tracing::subscriber::set_global_default(subscriber(format, &filter, BatchedStderr::get()));
+}
+
+/// Writes out the log lines [`install`]'s subscriber still holds. The `rms-mock` binary
+/// calls it before it exits; without `install` it does nothing.
+pub fn flush() {
+    if let Some(batch) = STDERR_BATCH.get() {
+        batch.write_out();
+    }
+}
+
+/// How long a log line may wait before it is written to stderr.
+pub const FLUSH_DELAY: Duration = Duration::from_millis(10);
+
+/// Lines waiting for stderr beyond this are written at once, by the thread that wrote the last.
+const FLUSH_BYTES: usize = 64 * 1024;
+
+static STDERR_BATCH: std::sync::OnceLock<BatchedStderr> = std::sync::OnceLock::new();
+
+/// stderr, written in batches by a thread of its own (see [`install`]). Written by hand: the
+/// crate for it (tracing-appender) hands every line to its thread through a channel, a
+/// wake-up per line; here a line is appended to a buffer and the thread is woken only when
+/// the buffer was empty.
+#[derive(Clone, Copy)]
+struct BatchedStderr(&'static Batch);
+
+#[derive(Default)]
+struct Batch {
+    pending: std::sync::Mutex<Vec<u8>>,
+    /// Signalled when the first line lands in an empty buffer.
+    ready: std::sync::Condvar,
+    /// Held while a batch is taken and written, so batches reach stderr in order.
+    output: std::sync::Mutex<()>,
+}
+
+impl BatchedStderr {
+    /// The process's one batch, and its writer thread, started on first use.
+    fn get() -> BatchedStderr {
+        *STDERR_BATCH.get_or_init(|| {
+            let batch: &'static Batch = Box::leak(Box::default());
+            let spawned = std::thread::Builder::new().name("rms-mock-log".into()).spawn(move || loop {
+                let mut pending = batch.pending.lock().unwrap_or_else(|e| e.into_inner());
+                while pending.is_empty() {
+                    pending = batch.ready.wait(pending).unwrap_or_else(|e| e.into_inner());
+                }
+                drop(pending);
+                std::thread::sleep(FLUSH_DELAY);
+                BatchedStderr(batch).write_out();
+            });
+            // Without its thread the buffer is written out whenever it fills, and by `flush`.
+            drop(spawned);
+            BatchedStderr(batch)
+        })
+    }
+
+    fn write_out(&self) {
+        use std::io::Write;
+        let _order = self.0.output.lock().unwrap_or_else(|e| e.into_inner());
+        let lines = std::mem::take(&mut *self.0.pending.lock().unwrap_or_else(|e| e.into_inner()));
+        if !lines.is_empty() {
+            // Nowhere to report a failing stderr; the lines are dropped as `eprintln!` would.
+            let _ = std::io::stderr().lock().write_all(&lines);
+        }
+    }
+}
+
+impl std::io::Write for BatchedStderr {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut pending = self.0.pending.lock().unwrap_or_else(|e| e.into_inner());
+        let was_empty = pending.is_empty();
+        pending.extend_from_slice(buf);
+        let full = pending.len() >= FLUSH_BYTES;
+        drop(pending);
+        if full {
+            self.write_out();
+        } else if was_empty {
+            self.0.ready.notify_one();
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.write_out();
+        Ok(())
+    }
+}
+
+impl<'a> MakeWriter<'a> for BatchedStderr {
+    type Writer = BatchedStderr;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        *self
+    }
 }
 
 #[cfg(test)]

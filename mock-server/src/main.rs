@@ -13,7 +13,9 @@ async fn main() -> ExitCode {
         None => cli.serve,
     };
     rms_mock::install_logging(args.log_format);
-    match run_server(args, shutdown_signal()).await {
+    let served = run_server(args, shutdown_signal()).await;
+    rms_mock::flush_logging();
+    match served {
         Ok(()) => ExitCode::SUCCESS,
         Err((code, msg)) => {
             eprintln!("rms-mock: {msg}");

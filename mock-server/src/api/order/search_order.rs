@@ -1,36 +1,39 @@
 //! searchOrder (受注検索): order numbers matching a filter, paged (order-api.md §3.1).
 
-use super::envelope::{codes, Message};
+use super::envelope::Message;
 use super::OrderOp;
 use crate::api::RmsReply;
 use crate::domain::order::{DateType, OrderProgress};
+use crate::domain::order_number::OrderNumber;
 use crate::domain::search::{
     is_searchable_settlement, KeywordField, RangeProblem, SearchQuery, HORIZON_DAYS, MAX_PAGE_SIZE, ORDER_TYPES,
     WINDOW_DAYS,
 };
 use crate::domain::shop::Shop;
 use crate::settings::SortDirection;
-use serde::Serialize;
 use serde_json::{Map, Value};
 
-/// The answer, keys in wire order.
-#[derive(Serialize)]
-struct SearchAnswer<'a, N> {
-    #[serde(rename = "orderNumberList")]
-    order_numbers: &'a [N],
-    #[serde(rename = "MessageModelList")]
-    messages: &'a [Message],
-    #[serde(rename = "PaginationResponseModel")]
-    pagination: Pagination,
+/// The two answers' message lists (something found: `INFO_101`; nothing: `INFO_102`), each
+/// encoded once, with its code.
+struct Outcome {
+    json: Vec<u8>,
+    code: String,
 }
 
-/// `PaginationResponseModel`: all `null` when nothing matched.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Pagination {
-    total_records_amount: Option<usize>,
-    total_pages: Option<usize>,
-    request_page: Option<usize>,
+fn outcome(found: bool) -> &'static Outcome {
+    static OUTCOMES: std::sync::LazyLock<[Outcome; 2]> = std::sync::LazyLock::new(|| {
+        let code = super::order_op(crate::domain::function::OrderOperation::SearchOrder).code;
+        [
+            Message::info(code, "102", "注文検索に成功しました。(検索結果０件)"),
+            Message::info(code, "101", "注文検索に成功しました。"),
+        ]
+        .map(|m| {
+            let mut json = Vec::new();
+            crate::api::write_json(&mut json, &[&m]);
+            Outcome { json, code: m.code }
+        })
+    });
+    &OUTCOMES[usize::from(found)]
 }
 
 pub fn search_order(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
@@ -38,25 +41,52 @@ pub fn search_order(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>) ->
         Ok(q) => {
             let page = shop.search_orders(&q);
             let found = page.total > 0;
-            let message = if found {
-                Message::info(op.code, "101", "注文検索に成功しました。")
-            } else {
-                Message::info(op.code, "102", "注文検索に成功しました。(検索結果０件)")
-            };
-            let messages = [message];
-            let answer = SearchAnswer {
-                order_numbers: &page.order_numbers,
-                messages: &messages,
-                pagination: Pagination {
-                    total_records_amount: found.then_some(page.total),
-                    total_pages: found.then_some(page.total_pages),
-                    request_page: found.then_some(page.page),
-                },
-            };
-            RmsReply::encoded(200, &answer, codes(&messages))
+            let outcome = outcome(found);
+            let pagination = found.then_some((page.total, page.total_pages, page.page));
+            let bytes =
+                crate::api::encode_with(|buf| write_answer(buf, &page.order_numbers, &outcome.json, pagination));
+            RmsReply::bytes(200, bytes, vec![outcome.code.clone()])
         }
         Err(errors) => op.bad_request(&errors),
     }
+}
+
+/// The answer, keys in wire order: `orderNumberList`, `MessageModelList` (already encoded),
+/// `PaginationResponseModel` (all `null` when nothing matched). Written by hand: it is the
+/// answer integrations ask for most (every poll), and its parts need no escaping but the
+/// order numbers, which get it through serde_json when they would need any.
+fn write_answer(
+    buf: &mut Vec<u8>,
+    numbers: &[OrderNumber],
+    messages: &[u8],
+    pagination: Option<(usize, usize, usize)>,
+) {
+    use std::io::Write;
+    buf.extend_from_slice(b"{\"orderNumberList\":[");
+    for (i, n) in numbers.iter().enumerate() {
+        if i > 0 {
+            buf.push(b',');
+        }
+        let text = n.as_str();
+        if text.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+            crate::api::write_json(buf, &text);
+        } else {
+            buf.push(b'"');
+            buf.extend_from_slice(text.as_bytes());
+            buf.push(b'"');
+        }
+    }
+    buf.extend_from_slice(b"],\"MessageModelList\":");
+    buf.extend_from_slice(messages);
+    buf.extend_from_slice(b",\"PaginationResponseModel\":");
+    match pagination {
+        // Writing to a Vec cannot fail.
+        Some((total, pages, page)) => {
+            let _ = write!(buf, "{{\"totalRecordsAmount\":{total},\"totalPages\":{pages},\"requestPage\":{page}}}");
+        }
+        None => buf.extend_from_slice(b"{\"totalRecordsAmount\":null,\"totalPages\":null,\"requestPage\":null}"),
+    }
+    buf.push(b'}');
 }
 
 /// Turns the body into a [`SearchQuery`], or every validation message at once.
@@ -198,4 +228,65 @@ pub fn parse(op: &OrderOp, shop: &Shop, body: &Map<String, Value>) -> Result<Sea
     q.one_day_operation_only = one_day_operation_only;
     q.descending = descending;
     Ok(q)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Serialize;
+
+    /// The answer as serde writes it from typed data, keys in wire order.
+    #[derive(Serialize)]
+    struct SearchAnswer<'a> {
+        #[serde(rename = "orderNumberList")]
+        order_numbers: &'a [&'a str],
+        #[serde(rename = "MessageModelList")]
+        messages: &'a [Message],
+        #[serde(rename = "PaginationResponseModel")]
+        pagination: Pagination,
+    }
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Pagination {
+        total_records_amount: Option<usize>,
+        total_pages: Option<usize>,
+        request_page: Option<usize>,
+    }
+
+    /// The hand-written answer is the bytes serde writes, found or not, with odd numbers too.
+    #[test]
+    fn the_written_answer_is_what_serde_writes() {
+        let date = crate::domain::time::JstDateTime::parse_rms("2026-11-28T10:00:00+0900").unwrap().date();
+        let numbers: Vec<OrderNumber> = [("123456", 1), ("123456", 9_999_999_999), ("a\"b\\c", 7)]
+            .iter()
+            .map(|(shop, serial)| OrderNumber::issue(shop, date, *serial).unwrap())
+            .collect();
+        type Case<'a> = (&'a [OrderNumber], Option<(usize, usize, usize)>);
+        let cases: [Case; 3] = [(&[], None), (&numbers[..2], Some((16_001, 534, 2))), (&numbers, Some((3, 1, 1)))];
+        for (page, pagination) in cases {
+            let found = pagination.is_some();
+            let code = super::super::order_op(crate::domain::function::OrderOperation::SearchOrder).code;
+            let message = if found {
+                Message::info(code, "101", "注文検索に成功しました。")
+            } else {
+                Message::info(code, "102", "注文検索に成功しました。(検索結果０件)")
+            };
+            let texts: Vec<&str> = page.iter().map(OrderNumber::as_str).collect();
+            let expected = serde_json::to_vec(&SearchAnswer {
+                order_numbers: &texts,
+                messages: std::slice::from_ref(&message),
+                pagination: Pagination {
+                    total_records_amount: pagination.map(|p| p.0),
+                    total_pages: pagination.map(|p| p.1),
+                    request_page: pagination.map(|p| p.2),
+                },
+            })
+            .unwrap();
+            let mut written = Vec::new();
+            write_answer(&mut written, page, &outcome(found).json, pagination);
+            assert_eq!(String::from_utf8(written).unwrap(), String::from_utf8(expected).unwrap());
+            assert_eq!(outcome(found).code, message.code);
+        }
+    }
 }
