@@ -7,6 +7,7 @@ mod jst;
 mod admin;
 mod auth;
 mod binary;
+mod bounds;
 mod bulk;
 mod clock;
 mod confirm_order;
