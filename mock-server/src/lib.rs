@@ -138,7 +138,8 @@ impl AppState {
     }
 }
 
-/// Every route of the fake, for serving it on a listener of your own with `axum::serve`.
+/// Every route of the fake, for serving it on a listener of your own with `axum::serve`
+/// (without [`serve`]'s connection timeouts, clean closes and shutdown deadline).
 pub fn router(state: AppState) -> Router {
     Router::new().fallback_service(service::Fake::new(state))
 }
