@@ -126,8 +126,10 @@ async fn connection(tcp: TcpStream, fake: Fake, limits: ConnectionLimits, mut st
     http.header_read_timeout(None);
     let mut conn = pin!(http.serve_connection(io, PerConnection { fake, shared }));
     tokio::select! {
-        _ = conn.as_mut() => return,
+        // The signal first: a request that arrives with it is answered as the last one.
+        biased;
         _ = stopping.changed() => {}
+        _ = conn.as_mut() => return,
     }
     conn.as_mut().graceful_shutdown();
     let _ = conn.await;

@@ -237,24 +237,25 @@ async fn shutdown_answers_the_request_in_progress_and_ends_by_its_deadline_despi
     let mut idle = TcpStream::connect(server.address).await.unwrap();
     idle.write_all(health()).await.unwrap();
     assert_eq!(read_answer(&mut idle, &mut Vec::new()).await.unwrap().status, 200);
+    // Requests in progress: the server has asked for their bodies (`100 Continue`).
+    let expecting = post_head("/es/2.0/order/searchOrder/", &right, SEARCH.len())
+        .replace("\r\n\r\n", "\r\nExpect: 100-continue\r\n\r\n");
     let mut in_progress = TcpStream::connect(server.address).await.unwrap();
-    in_progress.write_all(post_head("/es/2.0/order/searchOrder/", &right, SEARCH.len()).as_bytes()).await.unwrap();
-    in_progress.write_all(&SEARCH.as_bytes()[..10]).await.unwrap();
+    in_progress.write_all(expecting.as_bytes()).await.unwrap();
+    let mut pending = Vec::new();
+    assert_eq!(read_answer(&mut in_progress, &mut pending).await.unwrap().status, 100);
     let mut stuck = TcpStream::connect(server.address).await.unwrap();
-    stuck.write_all(post_head("/es/2.0/order/searchOrder/", &right, SEARCH.len()).as_bytes()).await.unwrap();
+    stuck.write_all(expecting.as_bytes()).await.unwrap();
+    assert_eq!(read_answer(&mut stuck, &mut Vec::new()).await.unwrap().status, 100);
     stuck.write_all(&SEARCH.as_bytes()[..10]).await.unwrap();
-    // Let the server take the requests in before it is told to stop.
-    for _ in 0..10 {
-        tokio::task::yield_now().await;
-    }
 
     let stopped = Instant::now();
     server.stop.take().unwrap().send(()).unwrap();
     // The idle connection is closed at once.
     wait_for_close(&mut idle).await.expect("a clean close");
     // The request in progress still gets its answer, and the connection closes after it.
-    in_progress.write_all(&SEARCH.as_bytes()[10..]).await.unwrap();
-    let answer = read_answer(&mut in_progress, &mut Vec::new()).await.expect("the answer");
+    in_progress.write_all(SEARCH.as_bytes()).await.unwrap();
+    let answer = read_answer(&mut in_progress, &mut pending).await.expect("the answer");
     assert_eq!((answer.status, answer.closes()), (200, true), "{}", String::from_utf8_lossy(&answer.body));
     // The stuck ones do not hold the server past its deadline.
     let served = timeout(BOUND, &mut server.served).await.expect("the server ends by its deadline");
