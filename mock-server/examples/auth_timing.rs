@@ -117,7 +117,7 @@ impl Binary {
     /// The demo shop file (manual clock), or with `live` the binary's own live demo (wall clock).
     fn start(bin: &str, live: bool) -> Binary {
         let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/shops/demo.toml");
-        let args: &[&str] = if live { &["--port", "0"] } else { &["serve", "--shop", demo, "--port", "0"] };
+        let args: &[&str] = if live { &["serve", "--port", "0"] } else { &["serve", "--shop", demo, "--port", "0"] };
         let mut child = Command::new(bin)
             .args(args)
             .stdout(Stdio::piped())

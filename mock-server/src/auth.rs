@@ -20,6 +20,7 @@ pub enum GatewayError {
 }
 
 /// Decodes the header value into (serviceSecret, licenseKey).
+#[cfg(test)]
 pub fn parse_esa(header: &str) -> Option<(String, String)> {
     let decoded = Decoded::of(header)?;
     let (secret, key) = decoded.credentials()?;
@@ -146,10 +147,13 @@ pub fn refusal_note(header: Option<&str>, err: &GatewayError, shop_id: Option<&s
         }
         (GatewayError::Unauthorised, _, Some(id)) => format!("the licence key does not match shop {id}'s"),
         (GatewayError::Unauthorised, None, None) => "no Authorization header".into(),
-        (GatewayError::Unauthorised, Some(h), None) => match parse_esa(h) {
+        // The header was decoded by `authenticate` on this thread just before: the cached copy
+        // is reused, so an unknown secret costs no second decode a known one does not.
+        (GatewayError::Unauthorised, Some(h), None) => match Decoded::cached(h).as_ref().and_then(Decoded::credentials)
+        {
             None => "the Authorization header is not `ESA base64(serviceSecret:licenseKey)`".into(),
             Some((secret, _)) => {
-                format!("no shop has the service secret {}", crate::journal::secret_hint(&secret))
+                format!("no shop has the service secret {}", crate::journal::secret_hint(secret))
             }
         },
         _ => return None,
