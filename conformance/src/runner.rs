@@ -139,6 +139,14 @@ pub async fn run_with(setup: &LoadedSetup, control: &rms_mock::ControlClient, mo
                 let from = c.from.map(|f| format!("{f} → ")).unwrap_or_else(|| "→ ".into());
                 entry.rms.push((rel(start, at), format!("{from}{} {}", c.to, c.cause)));
             }
+            // A restock that met the stock cap (99,999) is on the ledger, never a silent loss.
+            for c in &h.stock_capped {
+                let what = format!(
+                    "stock capped: {} of {} units of {}/{} not put back (99,999)",
+                    c.lost, c.units, c.manage_number, c.variant_id
+                );
+                entry.rms.push((rel(start, t(&c.at)?), what));
+            }
             match mode {
                 Mode::Reference => {
                     for (at, what) in integration.outcomes.get(n).cloned().unwrap_or_default() {
@@ -201,6 +209,12 @@ pub async fn run_with(setup: &LoadedSetup, control: &rms_mock::ControlClient, mo
         .collect();
     if cmd_failures > 0 {
         summary.notes.push(format!("the integration command failed {cmd_failures} time(s)"));
+    }
+    if journal.evicted > 0 {
+        // The journal is bounded (a million entries, 64 MiB): say so rather than undercount.
+        let partial =
+            format!("the fake's journal evicted its {} oldest calls: the counts are partial", journal.evicted);
+        summary.notes.push(partial);
     }
     let file_name = setup.path.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
     let c = &setup.file.integration;

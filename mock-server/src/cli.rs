@@ -176,9 +176,12 @@ fn parse_clock_anchor(s: &str) -> Result<ClockAnchor, String> {
     if s.trim().eq_ignore_ascii_case("now") {
         return Ok(ClockAnchor::Now);
     }
-    JstDateTime::parse_flexible(s.trim())
-        .map(|t| ClockAnchor::At(t.seconds()))
-        .map_err(|_| format!("'{s}' is not now or a JST datetime like 2031-05-17T10:00:00+0900"))
+    let t = JstDateTime::parse_flexible(s.trim())
+        .map_err(|_| format!("'{s}' is not now or a JST datetime like 2031-05-17T10:00:00+0900"))?;
+    match setup::after_latest_problem(t) {
+        Some(problem) => Err(problem),
+        None => Ok(ClockAnchor::At(t.seconds())),
+    }
 }
 
 impl Default for ServeArgs {

@@ -118,11 +118,62 @@ pub struct OrderBrief {
     pub now: String,
 }
 
-/// `GET /__admin/shops/{shop_id}/orders`: every order of the shop.
+/// `GET /__admin/shops/{shop_id}/orders?page=&per_page=`: one page of the shop's orders (a
+/// shop of 200,000 orders is 200 pages of the default size, not one 41 MB answer).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderList {
-    /// In the order they were placed.
+    /// In the order they were placed; at most `per_page`.
     pub orders: Vec<OrderBrief>,
+    /// How many orders the shop has.
+    #[serde(default)]
+    pub total: usize,
+    /// This page, from 1.
+    #[serde(default)]
+    pub page: usize,
+    /// Orders per page.
+    #[serde(default)]
+    pub per_page: usize,
+    /// Pages in all (a page past them is empty).
+    #[serde(default)]
+    pub total_pages: usize,
+}
+
+/// Orders (or catalog items) per page of a control-plane listing when `per_page` is not given.
+pub const DEFAULT_PER_PAGE: usize = 1000;
+
+/// The most a listing's `per_page` may ask for.
+pub const MAX_PER_PAGE: usize = 10_000;
+
+/// `?page=&per_page=` of the control plane's listings (orders, catalog): page from 1, 1 to
+/// [`MAX_PER_PAGE`] a page ([`DEFAULT_PER_PAGE`] when left out).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageQuery {
+    /// Which page, from 1 (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<usize>,
+    /// How many a page, 1 to [`MAX_PER_PAGE`] (default [`DEFAULT_PER_PAGE`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_page: Option<usize>,
+}
+
+impl PageQuery {
+    /// Page `page` of `per_page`.
+    pub fn new(page: usize, per_page: usize) -> Self {
+        PageQuery { page: Some(page), per_page: Some(per_page) }
+    }
+
+    /// The query string (`page=2&per_page=500`, or empty).
+    pub fn to_query(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(p) = self.page {
+            parts.push(format!("page={p}"));
+        }
+        if let Some(n) = self.per_page {
+            parts.push(format!("per_page={n}"));
+        }
+        parts.join("&")
+    }
 }
 
 /// `POST …/orders/{order_number}/review`: Rakuten's review of a card order.
@@ -150,6 +201,26 @@ pub struct OrderHistory {
     pub order_progress: u16,
     /// Oldest first.
     pub history: Vec<StatusChange>,
+    /// Restocks of the order (a cancellation, fewer units) that met the stock cap of 99,999:
+    /// the units that did not fit were not put back, and are listed here (left out when none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stock_capped: Vec<StockCapped>,
+}
+
+/// A restock that met the stock cap (99,999): `units` were to go back to the SKU, `lost` of
+/// them did not fit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StockCapped {
+    /// When (virtual time).
+    pub at: String,
+    /// The SKU's item.
+    pub manage_number: String,
+    /// The SKU.
+    pub variant_id: String,
+    /// Units the restock was to put back.
+    pub units: i64,
+    /// Units that did not fit and were not put back.
+    pub lost: i64,
 }
 
 /// One entry of an order's history.
@@ -511,13 +582,30 @@ impl JournalQuery {
     }
 }
 
-/// `GET /__admin/shops/{shop_id}/catalog`: items and stock as the buyer side sees them.
+/// `GET /__admin/shops/{shop_id}/catalog?page=&per_page=`: items and stock as the buyer side
+/// sees them, one page of items and one page of orphan stock records at a time (the same
+/// page number and size for both).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Catalog {
-    /// Every item, in manage-number order.
+    /// The page's items, in manage-number order.
     pub items: Vec<CatalogItem>,
-    /// Stock records for SKUs no item has.
+    /// The page's stock records for SKUs no item has.
     pub orphan_stock: Vec<OrphanStock>,
+    /// How many items the shop has.
+    #[serde(default)]
+    pub total_items: usize,
+    /// How many orphan stock records it has.
+    #[serde(default)]
+    pub total_orphan_stock: usize,
+    /// This page, from 1.
+    #[serde(default)]
+    pub page: usize,
+    /// Items (and orphan records) per page.
+    #[serde(default)]
+    pub per_page: usize,
+    /// Pages in all, for the longer of the two lists.
+    #[serde(default)]
+    pub total_pages: usize,
 }
 
 /// One item of the catalog.

@@ -31,6 +31,19 @@ pub const SERVER_JOURNAL_LIMIT: usize = 1000;
 /// The server journal's body bound (a shop's is its `journal_body_limit` setting).
 pub const SERVER_BODY_LIMIT: usize = 16 * 1024;
 
+/// The most bytes of a request's path, and of its query, an entry keeps: longer ones are cut
+/// with the bodies' marker (`…[truncated: N bytes in all]`), so a client sending 60 KB paths
+/// cannot make each entry 60 KB.
+pub const MAX_PATH_BYTES: usize = 2048;
+
+/// The most bytes of one kept request header's value (a `User-Agent` of 8 KB is cut).
+pub const MAX_HEADER_BYTES: usize = 512;
+
+/// The most bytes a journal keeps, whatever its `journal_limit`: beyond it the oldest entries
+/// are evicted (and counted) as beyond the limit. The defaults (1000 entries, bodies cut at
+/// 16 KiB) stay well below it; 1 MiB bodies keep at least 32 entries.
+pub const MAX_JOURNAL_BYTES: usize = 64 * 1024 * 1024;
+
 /// Request headers worth keeping (lower case); others (cookies, proxies' headers) are left out.
 const KEPT_HEADERS: &[&str] =
     &["authorization", "content-type", "content-length", "transfer-encoding", "expect", "accept", "user-agent"];
@@ -178,24 +191,55 @@ pub struct Journal {
     entries: VecDeque<Entry>,
     recorded: u64,
     evicted: u64,
+    /// What the kept entries hold ([`Entry::kept_bytes`]), at most [`MAX_JOURNAL_BYTES`].
+    bytes: usize,
     /// Carries `recorded`; every record wakes the waiting readers.
     news: watch::Sender<u64>,
 }
 
 impl Default for Journal {
     fn default() -> Self {
-        Journal { entries: VecDeque::new(), recorded: 0, evicted: 0, news: watch::channel(0).0 }
+        Journal { entries: VecDeque::new(), recorded: 0, evicted: 0, bytes: 0, news: watch::channel(0).0 }
+    }
+}
+
+impl Entry {
+    /// About what the entry holds in memory: its texts and bodies (a body that shares the
+    /// request's buffer counts that buffer) and the entry itself.
+    fn kept_bytes(&self) -> usize {
+        let body = |b: &Option<Body>| b.as_ref().map_or(0, |b| b.text.0.len());
+        std::mem::size_of::<Entry>()
+            + self.path.len()
+            + self.query.as_ref().map_or(0, String::len)
+            + self.codes.iter().map(String::len).sum::<usize>()
+            + self.auth_problem.as_ref().map_or(0, String::len)
+            + self.request_headers.text.len()
+            + body(&self.request_body)
+            + body(&self.response_body)
     }
 }
 
 impl Journal {
-    /// Appends `entry` (its `seq` is set here), dropping the oldest beyond `limit`.
-    pub fn record(&mut self, limit: usize, mut entry: Entry) {
+    /// Appends `entry` (its `seq` is set here, its path and query cut at [`MAX_PATH_BYTES`]),
+    /// dropping the oldest beyond `limit` entries or [`MAX_JOURNAL_BYTES`].
+    pub fn record(&mut self, limit: usize, entry: Entry) {
+        self.record_within(limit, MAX_JOURNAL_BYTES, entry);
+    }
+
+    fn record_within(&mut self, limit: usize, max_bytes: usize, mut entry: Entry) {
         self.recorded += 1;
         entry.seq = self.recorded;
+        cut_text(&mut entry.path, MAX_PATH_BYTES);
+        if let Some(q) = &mut entry.query {
+            cut_text(q, MAX_PATH_BYTES);
+        }
+        self.bytes += entry.kept_bytes();
         self.entries.push_back(entry);
-        while self.entries.len() > limit.max(1) {
-            self.entries.pop_front();
+        // The newest entry stays, whatever its size (it is bounded by the cuts).
+        while self.entries.len() > limit.max(1) || (self.bytes > max_bytes && self.entries.len() > 1) {
+            if let Some(old) = self.entries.pop_front() {
+                self.bytes -= old.kept_bytes();
+            }
             self.evicted += 1;
         }
         self.news.send_replace(self.recorded);
@@ -204,6 +248,7 @@ impl Journal {
     /// Empties the log; `recorded` goes on, so `seq`s never repeat.
     pub fn clear(&mut self) {
         self.entries.clear();
+        self.bytes = 0;
     }
 
     /// A receiver that sees every entry recorded after this call.
@@ -320,8 +365,25 @@ impl ServerJournal {
     }
 }
 
-/// The request headers worth keeping, the credentials masked, in one allocation. One pass
-/// over the request's headers (a lookup per kept name would hash each name again).
+/// Cuts `text` to at most `max` bytes (at a character boundary) and adds the marker the
+/// journal's bodies carry, when it is longer.
+fn cut_text(text: &mut String, max: usize) {
+    if text.len() <= max {
+        return;
+    }
+    let total = text.len();
+    let mut cut = max;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    text.truncate(cut);
+    text.push_str(&format!("…[truncated: {total} bytes in all]"));
+    text.shrink_to_fit();
+}
+
+/// The request headers worth keeping, the credentials masked, each value cut at
+/// [`MAX_HEADER_BYTES`], in one allocation. One pass over the request's headers (a lookup per
+/// kept name would hash each name again).
 pub fn kept_headers(headers: &HeaderMap) -> KeptHeaders {
     let kept_index = |name: &header::HeaderName| KEPT_HEADERS.iter().position(|k| *k == name.as_str());
     let mut kept = KeptHeaders::default();
@@ -331,17 +393,21 @@ pub fn kept_headers(headers: &HeaderMap) -> KeptHeaders {
         // The first value of a repeated header, as `HeaderMap::get` gives it.
         if let Some(slot) = kept_index(name).map(|i| &mut found[i]).filter(|slot| slot.is_none()) {
             *slot = Some(value);
-            len += value.len();
+            // Room for the marker of a cut value, too.
+            len += value.len().min(MAX_HEADER_BYTES + 40);
         }
     }
     kept.text.reserve_exact(len);
     for (i, value) in found.iter().enumerate() {
         let Some(v) = value else { continue };
-        let v = String::from_utf8_lossy(v.as_bytes());
         let start = kept.text.len();
         if KEPT_HEADERS[i] == header::AUTHORIZATION.as_str() {
-            mask_authorization_into(&v, &mut kept.text);
+            mask_authorization_into(&String::from_utf8_lossy(v.as_bytes()), &mut kept.text);
         } else {
+            let mut v = String::from_utf8_lossy(v.as_bytes());
+            if v.len() > MAX_HEADER_BYTES {
+                cut_text(v.to_mut(), MAX_HEADER_BYTES);
+            }
             kept.text.push_str(&v);
         }
         kept.spans[i] = Some((start as u32, kept.text.len() as u32));
@@ -484,6 +550,49 @@ mod tests {
         let seqs: Vec<u64> = answer.entries.iter().map(|e| e.seq).collect();
         assert_eq!(seqs, vec![3, 4, 5]);
         assert_eq!((answer.recorded, answer.evicted), (5, 2));
+    }
+
+    /// Bug (issue 12): a 60 KB path was journalled whole, 60 MB a shop at the default limit.
+    #[test]
+    fn long_paths_queries_and_headers_are_cut_with_the_marker() {
+        let mut j = Journal::default();
+        let mut e = entry("rpay.order.searchOrder", 404, "");
+        e.path = format!("/es/2.0/items/manage-numbers/{}", "あ".repeat(20_000));
+        e.query = Some("q=".repeat(40_000));
+        j.record(10, e);
+        let kept = &j.answer(&Filter::default()).entries[0];
+        let path_bytes = "/es/2.0/items/manage-numbers/".len() + 60_000;
+        assert!(kept.path.ends_with(&format!("あ…[truncated: {path_bytes} bytes in all]")), "{}", &kept.path[2000..]);
+        assert!(kept.path.len() <= MAX_PATH_BYTES + 40);
+        assert!(kept.query.as_deref().unwrap().ends_with("q=…[truncated: 80000 bytes in all]"));
+
+        let mut headers = HeaderMap::new();
+        headers.insert(header::USER_AGENT, "u".repeat(8000).parse().unwrap());
+        headers.insert(header::ACCEPT, "application/json".parse().unwrap());
+        let kept = kept_headers(&headers).to_map();
+        assert_eq!(kept["user-agent"], format!("{}…[truncated: 8000 bytes in all]", "u".repeat(MAX_HEADER_BYTES)));
+        assert_eq!(kept["accept"], "application/json");
+    }
+
+    #[test]
+    fn a_journal_is_bounded_in_bytes_too_evicting_the_oldest() {
+        let mut j = Journal::default();
+        let big = |n: usize| {
+            let mut e = entry("rpay.order.searchOrder", 200, "");
+            e.request_body = super::body("x".repeat(n).as_bytes(), n);
+            e
+        };
+        let size = big(10_000).kept_bytes();
+        for _ in 0..10 {
+            j.record_within(1000, 3 * size, big(10_000));
+        }
+        let page = j.answer(&Filter::default());
+        assert_eq!(page.entries.iter().map(|e| e.seq).collect::<Vec<_>>(), [8, 9, 10]);
+        assert_eq!((page.recorded, page.evicted, j.bytes), (10, 7, 3 * size));
+        j.record_within(1000, 3 * size, big(50_000));
+        assert_eq!(j.answer(&Filter::default()).entries.len(), 1, "the newest stays, whatever its size");
+        j.clear();
+        assert_eq!(j.bytes, 0);
     }
 
     #[test]

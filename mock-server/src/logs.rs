@@ -318,7 +318,7 @@ impl FormatTime for LineTime {
 /// banner), with the filter of `RUST_LOG` (default `info`). For binaries only: a library never
 /// installs a global subscriber. Does nothing when one is already installed.
 ///
-/// Lines reach stderr in batches, at most [`FLUSH_DELAY`] after they were written (or at once
+/// Lines reach stderr in batches, at most 10 ms after they were written (or at once
 /// when 64 KiB are waiting): a write to stderr per request was a measurable part of answering
 /// one (issue 11). Call [`flush`] before the process ends.
 pub fn install(format: LogFormat) {

@@ -11,8 +11,9 @@
 //! format), which would be out of place among the rules of RMS.
 
 use crate::domain::function::FunctionId;
-use crate::domain::order::OrderProgress;
+use crate::domain::order::{OrderProgress, MAX_AMOUNT};
 use crate::domain::tax::TaxRounding;
+use crate::domain::time::MAX_SPAN_DAYS;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -158,6 +159,23 @@ impl Default for ShippingSettings {
             cod_fee: 330,
             postage_undetermined: false,
         }
+    }
+}
+
+impl ShippingSettings {
+    /// Problems a well-typed `[shipping]` table can still have, as (key, problem): every
+    /// amount is yen within 0..=999,999,999 (the bound of RMS's prices), so that no order's
+    /// sums can overflow.
+    pub fn problems(&self) -> Vec<(String, String)> {
+        [
+            ("postage_price", self.postage_price),
+            ("free_postage_threshold", self.free_postage_threshold),
+            ("cod_fee", self.cod_fee),
+        ]
+        .into_iter()
+        .filter(|(_, yen)| !(0..=MAX_AMOUNT).contains(yen))
+        .map(|(key, yen)| (key.to_string(), format!("{yen} is not between 0 and {MAX_AMOUNT}")))
+        .collect()
     }
 }
 
@@ -371,6 +389,22 @@ pub enum NotFoundWording {
     Official,
 }
 
+/// The most entries a shop's journal may keep (`journal_limit`): a million, what the
+/// conformance runner asks for to read every call of a run back. Besides, a journal keeps at
+/// most [`crate::journal::MAX_JOURNAL_BYTES`] of entries, whatever the limit.
+pub const MAX_JOURNAL_LIMIT: usize = 1_000_000;
+
+/// The longest delay a `*_minutes` setting may ask for: ten years, as the longest clock
+/// advance ([`MAX_SPAN_DAYS`]), so that nothing is scheduled past the dates the fake writes.
+pub const MAX_DELAY_MINUTES: i64 = MAX_SPAN_DAYS * 24 * 60;
+
+/// Whether an answer with this status carries a body a client can read as the gateway's
+/// error: 200-299 but 204 and 205, and 400-599 (not 1xx, and not 3xx: 304 has no body, the
+/// others redirect).
+fn status_carries_a_body(status: u16) -> bool {
+    matches!(status, 200..=203 | 206..=299 | 400..=599)
+}
+
 /// The longest read-after-write lag a shop may set: a week (writes are remembered that long).
 pub const MAX_ITEM_LAG_SECONDS: u32 = 7 * 24 * 3600;
 
@@ -427,6 +461,14 @@ impl ShopSettings {
             let status = status.get();
             if !(200..=599).contains(&status) {
                 out.push((key.into(), format!("{status} is not an HTTP status (200-599)")));
+            } else if !status_carries_a_body(status) {
+                // 204/205/304 answers have no body, so the gateway's error body (the only
+                // thing that says why) would be lost; other 3xx send clients after a
+                // `Location` the gateway has not got.
+                out.push((
+                    key.into(),
+                    format!("{status} cannot carry the gateway's error body: use 200-203, 206-299 or 400-599"),
+                ));
             }
         }
         for (f, rps) in &self.rate_limit.per_second {
@@ -437,8 +479,33 @@ impl ShopSettings {
         if self.unconfirmed_cancel_days == 0 {
             out.push(("unconfirmed_cancel_days".into(), "must be at least 1".into()));
         }
+        for (key, days) in [
+            ("unconfirmed_cancel_days", self.unconfirmed_cancel_days),
+            ("prepayment_due_days", self.prepayment_due_days),
+            ("review_ng_due_days", self.review_ng_due_days),
+        ] {
+            if i64::from(days) > MAX_SPAN_DAYS {
+                out.push((key.into(), format!("{days} is more than {MAX_SPAN_DAYS} (ten years)")));
+            }
+        }
+        for (key, minutes) in [
+            ("auto_confirm_delay_minutes", self.auto_confirm_delay_minutes),
+            ("processing_delay_minutes", self.processing_delay_minutes),
+            ("buyer_cancel_minutes", self.buyer_cancel_minutes),
+            ("cancel_confirm_minutes", self.cancel_confirm_minutes),
+            ("change_confirm_minutes", self.change_confirm_minutes),
+            ("payment_processing_minutes", self.payment_processing_minutes),
+            ("payment_settle_minutes", self.payment_settle_minutes),
+            ("async_shipping_delay_minutes", self.async_shipping_delay_minutes),
+        ] {
+            if i64::from(minutes) > MAX_DELAY_MINUTES {
+                out.push((key.into(), format!("{minutes} is more than {MAX_DELAY_MINUTES} (ten years)")));
+            }
+        }
         if self.journal_limit == 0 {
             out.push(("journal_limit".into(), "must be at least 1".into()));
+        } else if self.journal_limit > MAX_JOURNAL_LIMIT {
+            out.push(("journal_limit".into(), format!("must be at most {MAX_JOURNAL_LIMIT}")));
         }
         if self.journal_body_limit > 1024 * 1024 {
             out.push(("journal_body_limit".into(), "must be at most 1048576 (bodies are at most 1 MiB)".into()));

@@ -10,7 +10,7 @@
 use crate::domain::item::model::{
     ArticleNumber, DisplayValue, ItemData, ItemType, OrderedMap, Payment, Selector, Shipping, TaxRate, Variant,
 };
-use crate::domain::order::SettlementMethod;
+use crate::domain::order::{SettlementMethod, MAX_AMOUNT, MAX_COUPON_UNITS};
 use crate::domain::order_ops::DROP_OFF_LOCATIONS;
 use crate::domain::shop::{valid_clock_speed, ClockMode, OrderLine, PlaceOrderError, MAX_CLOCK_SPEED};
 use crate::domain::simulate::{self, Plan, PlanProblem};
@@ -369,6 +369,15 @@ pub(crate) fn clock_speed_problem(speed: f64) -> Option<String> {
     })
 }
 
+/// What is wrong with a time a clock should reach, if anything: one after
+/// [`latest`](crate::domain::shop::latest) (shop documents, the control plane and the CLI all
+/// say it in these words).
+pub(crate) fn after_latest_problem(t: JstDateTime) -> Option<String> {
+    let latest = crate::domain::shop::latest();
+    (t > latest)
+        .then(|| format!("{t} is after {latest}, the latest time a shop's clock reaches (dates keep four-digit years)"))
+}
+
 impl ShopDocument {
     /// Moves the document's timeline so that its clock starts at `anchor`: `clock_start`
     /// becomes `anchor`, and the licence issue date and the existing orders keep their distance
@@ -443,13 +452,21 @@ pub(crate) fn to_extras(
     coupons: &[CouponDoc],
     at: JstDateTime,
 ) -> Result<crate::domain::shop::OrderExtras, (String, String)> {
+    // Amounts are held to RMS's range here, at the edge, so that no order's sums come near
+    // i64's limits; the domain's refusals (negative points, discounts over the total) follow.
+    if used_point > MAX_AMOUNT {
+        return Err(("used_point".into(), format!("{used_point} is more than {MAX_AMOUNT}")));
+    }
     let mut out = Vec::new();
     for (i, c) in coupons.iter().enumerate() {
         if !(1..=3).contains(&c.capital_code) {
             return Err((format!("coupons[{i}].capital_code"), format!("{} is not 1, 2 or 3", c.capital_code)));
         }
-        if c.price < 0 || c.unit < 1 {
-            return Err((format!("coupons[{i}].price"), "price must be ≥ 0 and unit ≥ 1".into()));
+        if !(0..=MAX_AMOUNT).contains(&c.price) {
+            return Err((format!("coupons[{i}].price"), format!("{} is not between 0 and {MAX_AMOUNT}", c.price)));
+        }
+        if !(1..=MAX_COUPON_UNITS).contains(&c.unit) {
+            return Err((format!("coupons[{i}].unit"), format!("{} is not between 1 and {MAX_COUPON_UNITS}", c.unit)));
         }
         let expiry = match &c.expiry_date {
             Some(d) => crate::domain::time::JstDate::parse(d)
@@ -484,6 +501,23 @@ pub struct GenerateDoc {
     /// Stock per SKU (0..=99999).
     #[serde(default = "hundred")]
     pub quantity: i64,
+}
+
+impl GenerateDoc {
+    /// What is wrong with the request, if anything (the control plane and shop documents say
+    /// it in these words): a count out of range, or more SKUs than one generation makes.
+    pub(crate) fn problem(&self) -> Option<String> {
+        use crate::domain::catalog::generate::MAX_GENERATED_SKUS;
+        if self.items > 100_000 || !(1..=400).contains(&self.variants) || !(0..=99_999).contains(&self.quantity) {
+            return Some("items ≤ 100000, variants 1..400, quantity 0..99999".into());
+        }
+        let skus = self.items * self.variants;
+        (skus > MAX_GENERATED_SKUS).then(|| {
+            format!(
+                "items × variants is {skus} SKUs; one generation makes at most {MAX_GENERATED_SKUS} (call again with another seed for more)"
+            )
+        })
+    }
 }
 
 fn one_usize() -> usize {

@@ -12,10 +12,10 @@ mod view;
 
 use crate::control::{
     AdvanceRequest, Advanced, ClockPatch, ErrorBody, ErrorDetail, Generated, Health, LicenseRenewal, OrderBrief,
-    OrderList, ReviewRequest, ShopList, TransitionDetail,
+    OrderList, PageQuery, ReviewRequest, ShopList, TransitionDetail, DEFAULT_PER_PAGE, MAX_PER_PAGE,
 };
 use crate::domain::shop::{BuyerError, PlaceOrderError, Shop, ShopHandle};
-use crate::domain::time::JstDateTime;
+use crate::domain::time::{JstDateTime, MAX_SPAN_DAYS, MAX_SPAN_SECONDS};
 use crate::registry::RegistryError;
 use crate::settings::ShopSettings;
 use crate::setup::{parse_json, parse_toml, GenerateDoc, LineDoc, OrderDoc, ShopDocument, SimulateDoc};
@@ -26,25 +26,39 @@ use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Path, Query
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::routing::{get, post, MethodRouter};
+use axum::{Extension, Json, Router};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
+
+/// The most bytes a control-plane request body may have unless its endpoint says otherwise
+/// (an order, a settings patch, a clock change): axum's default, now set explicitly.
+pub(crate) const BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// The most bytes of a shop document (`POST /__admin/shops`, JSON or TOML): a catalog and
+/// history of some ten thousand orders.
+pub(crate) const DOCUMENT_BODY_LIMIT: usize = 8 * 1024 * 1024;
+
+/// The body limit of an endpoint, read by [`AdminBody`] to say it in the 413.
+#[derive(Clone, Copy, Debug)]
+struct BodyLimit(usize);
+
+/// `route` with a body limit of `bytes` (the 413 is our JSON error, naming the limit).
+fn limited(route: MethodRouter<AppState>, bytes: usize) -> MethodRouter<AppState> {
+    route.layer::<_, std::convert::Infallible>(DefaultBodyLimit::max(bytes)).layer(Extension(BodyLimit(bytes)))
+}
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/__admin/health", get(health))
         .route("/__admin/reset", post(reset))
-        .route("/__admin/shops", get(list_shops).post(create_shop))
+        .route("/__admin/shops", limited(get(list_shops).post(create_shop), DOCUMENT_BODY_LIMIT))
         .route("/__admin/shops/{shop_id}", get(show_shop).delete(delete_shop))
         .route("/__admin/shops/{shop_id}/settings", get(show_settings).patch(patch_settings))
         .route("/__admin/shops/{shop_id}/license", post(renew_license))
         .route("/__admin/shops/{shop_id}/orders", get(list_orders).post(place_order))
-        .route(
-            "/__admin/shops/{shop_id}/orders/bulk",
-            post(bulk::place_orders).layer(DefaultBodyLimit::max(bulk::MAX_BODY_BYTES)),
-        )
+        .route("/__admin/shops/{shop_id}/orders/bulk", limited(post(bulk::place_orders), bulk::MAX_BODY_BYTES))
         .route("/__admin/shops/{shop_id}/orders/{order_number}", get(show_order))
         .route("/__admin/shops/{shop_id}/orders/{order_number}/payment", post(pay_order))
         .route("/__admin/shops/{shop_id}/orders/{order_number}/cancel", post(buyer_cancel))
@@ -57,6 +71,9 @@ pub fn routes() -> Router<AppState> {
         .route("/__admin/shops/{shop_id}/journal", get(journal::show).delete(journal::clear))
         .route("/__admin/journal", get(journal::show_server).delete(journal::clear_server))
         .route("/__admin/shops/{shop_id}/simulate", get(show_simulation).patch(patch_simulation))
+        // Every other endpoint's limit (an endpoint's own layer, inside this one, overrides it).
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(Extension(BodyLimit(BODY_LIMIT)))
 }
 
 /// A control-plane error: `{"error": {"code", "message"}}` ([`ErrorBody`]).
@@ -150,12 +167,13 @@ impl<S: Send + Sync> FromRequest<S> for AdminBody {
     type Rejection = AdminError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, AdminError> {
+        let limit = req.extensions().get::<BodyLimit>().map_or(BODY_LIMIT, |l| l.0);
         match Bytes::from_request(req, state).await {
             Ok(b) => Ok(AdminBody(b)),
             Err(BytesRejection::FailedToBufferBody(FailedToBufferBody::LengthLimitError(_))) => Err(AdminError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "payload_too_large",
-                "request body: larger than the control plane accepts",
+                format!("request body: larger than this endpoint takes ({limit} bytes, {} MiB)", limit / (1024 * 1024)),
             )),
             Err(e) => Err(AdminError::bad_request(format!("request body: {}", e.body_text()))),
         }
@@ -317,12 +335,17 @@ async fn renew_license(
     }))
 }
 
+/// A datetime of a request body; one after the latest time a clock reaches is refused too.
 fn parse_time(key: &str, s: &str) -> Result<JstDateTime, AdminError> {
-    JstDateTime::parse_flexible(s).map_err(|_| {
+    let t = JstDateTime::parse_flexible(s).map_err(|_| {
         AdminError::bad_request(format!(
             "request body: {key}: '{s}' is not a JST datetime like 2026-11-28T09:00:00+0900"
         ))
-    })
+    })?;
+    match crate::setup::after_latest_problem(t) {
+        Some(problem) => Err(AdminError::bad_request(format!("request body: {key}: {problem}"))),
+        None => Ok(t),
+    }
 }
 
 /// A buyer places an order (stock is reserved, the order number issued).
@@ -348,9 +371,68 @@ async fn place_order(
     created(v)
 }
 
-async fn list_orders(State(app): State<AppState>, AdminPath(shop_id): AdminPath<String>) -> AdminResult {
-    ok(shop(&app, &shop_id)?
-        .with(|s| OrderList { orders: s.orders().iter().filter_map(|o| view::order_brief(s, &o.number)).collect() }))
+/// One page of the shop's orders (`?page=&per_page=`), in the order they were placed; a
+/// page is read under one short hold of the shop's lock.
+async fn list_orders(State(app): State<AppState>, AdminPath(shop_id): AdminPath<String>, uri: Uri) -> AdminResult {
+    let handle = shop(&app, &shop_id)?;
+    let paging = Paging::from_uri(&uri)?;
+    ok(handle.with(|s| {
+        let total = s.orders().len();
+        let range = paging.range(total);
+        let orders =
+            s.orders().iter().skip(range.start).take(range.len()).filter_map(|o| view::order_brief(s, &o.number));
+        OrderList {
+            orders: orders.collect(),
+            total,
+            page: paging.page,
+            per_page: paging.per_page,
+            total_pages: paging.total_pages(total),
+        }
+    }))
+}
+
+/// The page a listing asks for (`?page=&per_page=`, [`PageQuery`]), checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Paging {
+    /// From 1.
+    pub page: usize,
+    /// 1 to [`MAX_PER_PAGE`].
+    pub per_page: usize,
+}
+
+impl Default for Paging {
+    fn default() -> Self {
+        Paging { page: 1, per_page: DEFAULT_PER_PAGE }
+    }
+}
+
+impl Paging {
+    fn from_uri(uri: &Uri) -> Result<Paging, AdminError> {
+        let Query(q) = Query::<PageQuery>::try_from_uri(uri)
+            .map_err(|e| AdminError::bad_request(format!("query: {}", e.body_text())))?;
+        let paging = Paging { page: q.page.unwrap_or(1), per_page: q.per_page.unwrap_or(DEFAULT_PER_PAGE) };
+        if paging.page == 0 {
+            return Err(AdminError::bad_request("query: page: pages count from 1"));
+        }
+        if !(1..=MAX_PER_PAGE).contains(&paging.per_page) {
+            return Err(AdminError::bad_request(format!(
+                "query: per_page: {} is not between 1 and {MAX_PER_PAGE}",
+                paging.per_page
+            )));
+        }
+        Ok(paging)
+    }
+
+    /// The positions of this page in a list of `total` (empty past the end).
+    pub fn range(self, total: usize) -> std::ops::Range<usize> {
+        let start = (self.page - 1).saturating_mul(self.per_page).min(total);
+        start..start.saturating_add(self.per_page).min(total)
+    }
+
+    /// How many pages a list of `total` makes.
+    pub fn total_pages(self, total: usize) -> usize {
+        total.div_ceil(self.per_page)
+    }
 }
 
 async fn show_order(
@@ -394,12 +476,15 @@ async fn order_history(
     State(app): State<AppState>,
     AdminPath((shop_id, number)): AdminPath<(String, String)>,
 ) -> AdminResult {
-    let v = shop(&app, &shop_id)?.with(|s| s.order(&number).map(view::history));
+    let v = shop(&app, &shop_id)?.with(|s| s.order(&number).map(|o| view::history(s, o)));
     ok(v.ok_or_else(|| AdminError::not_found(format!("no order {number} in shop {shop_id}")))?)
 }
 
-async fn show_catalog(State(app): State<AppState>, AdminPath(shop_id): AdminPath<String>) -> AdminResult {
-    ok(shop(&app, &shop_id)?.with(|s| view::catalog(s)))
+/// One page of the catalog (`?page=&per_page=`): items and orphan stock records.
+async fn show_catalog(State(app): State<AppState>, AdminPath(shop_id): AdminPath<String>, uri: Uri) -> AdminResult {
+    let handle = shop(&app, &shop_id)?;
+    let paging = Paging::from_uri(&uri)?;
+    ok(handle.with(|s| view::catalog(s, paging)))
 }
 
 /// Seeds many items fast: `{"items": N, "variants": M, "seed": S, "quantity": Q}`.
@@ -410,8 +495,19 @@ async fn generate_catalog(
 ) -> AdminResult {
     let handle = shop(&app, &shop_id)?;
     let req: GenerateDoc = json_body(&body)?;
-    if req.items > 100_000 || !(1..=400).contains(&req.variants) || !(0..=99_999).contains(&req.quantity) {
-        return Err(AdminError::bad_request("request body: items ≤ 100000, variants 1..400, quantity 0..99999"));
+    if let Some(problem) = req.problem() {
+        return Err(AdminError::bad_request(format!("request body: {problem}")));
+    }
+    use crate::domain::catalog::generate::{room_for, MAX_SHOP_SKUS};
+    let held = handle.with(|s| s.catalog().sku_count());
+    if let Err(total) = room_for(held, req.items * req.variants) {
+        return Err(AdminError::new(
+            StatusCode::CONFLICT,
+            "conflict",
+            format!(
+                "the shop holds {held} SKUs and would hold {total}: generating stops at {MAX_SHOP_SKUS} SKUs a shop"
+            ),
+        ));
     }
     // Built outside the shop's lock (tens of thousands of items) and inserted in batches, each
     // under its own hold of the lock; on a blocking thread, as it is seconds of work.
@@ -479,8 +575,19 @@ async fn advance_clock(
     let handle = shop(&app, &shop_id)?;
     let req: AdvanceRequest = json_body(&body)?;
     let detail = transitions_wanted(&uri, req.transitions)?;
+    let too_far = |key: &str, n: i64, unit: &str, max: i64| {
+        AdminError::bad_request(format!(
+            "request body: {key}: {n} is more than {max} {unit} (ten years); advance in several calls"
+        ))
+    };
     let target = match (req.minutes, req.seconds, &req.to) {
-        (Some(m), None, None) if m >= 0 => Target::Seconds(m.saturating_mul(60)),
+        (Some(m), None, None) if m > MAX_SPAN_SECONDS / 60 => {
+            return Err(too_far("minutes", m, "minutes", MAX_SPAN_SECONDS / 60))
+        }
+        (None, Some(s), None) if s > MAX_SPAN_SECONDS => {
+            return Err(too_far("seconds", s, "seconds", MAX_SPAN_SECONDS))
+        }
+        (Some(m), None, None) if m >= 0 => Target::Seconds(m * 60),
         (None, Some(s), None) if s >= 0 => Target::Seconds(s),
         (Some(n), None, None) | (None, Some(n), None) => {
             return Err(AdminError::bad_request(format!("request body: {n} is negative; the clock only moves forward")))
@@ -491,16 +598,25 @@ async fn advance_clock(
         }
     };
     let to = handle.with(|s| -> Result<JstDateTime, AdminError> {
-        Ok(match target {
-            Target::Seconds(secs) => s.now().plus_seconds(secs),
-            Target::To(t) if t < s.now() => {
+        let now = s.now();
+        let to = match target {
+            Target::Seconds(secs) => now.plus_seconds(secs),
+            Target::To(t) if t < now => {
                 return Err(AdminError::bad_request(format!(
-                    "request body: to: {t} is before now ({}); the clock only moves forward",
-                    s.now()
+                    "request body: to: {t} is before now ({now}); the clock only moves forward"
+                )))
+            }
+            Target::To(t) if t.seconds() - now.seconds() > MAX_SPAN_SECONDS => {
+                return Err(AdminError::bad_request(format!(
+                    "request body: to: {t} is more than {MAX_SPAN_DAYS} days (ten years) after now ({now}); advance in several calls"
                 )))
             }
             Target::To(t) => t,
-        })
+        };
+        match crate::setup::after_latest_problem(to) {
+            Some(problem) => Err(AdminError::bad_request(format!("request body: the clock would pass {problem}"))),
+            None => Ok(to),
+        }
     })?;
     // In steps, each under its own lock: a long jump never blocks the shop's other requests.
     // On a blocking thread: a long jump is seconds of work an async worker should not hold.

@@ -4,8 +4,8 @@
 use crate::auth::esa_header;
 use crate::control::{
     Catalog, CatalogItem, CatalogVariant, ClockNow, FiredSummary, FiredTransition, OrderBrief, OrderHistory,
-    OrphanStock, ShopCredentials, ShopDetail, ShopSummary, SimulationStatus, StatusChange, TransitionDetail,
-    FIRST_TRANSITIONS,
+    OrphanStock, ShopCredentials, ShopDetail, ShopSummary, SimulationStatus, StatusChange, StockCapped,
+    TransitionDetail, FIRST_TRANSITIONS,
 };
 use crate::domain::order::{Order, OrderProgress};
 use crate::domain::shop::{Shop, Transition};
@@ -39,7 +39,8 @@ pub fn detail(s: &Shop) -> ShopDetail {
         settings: s.settings().clone(),
         shipping: s.shipping().clone(),
         sub_statuses: s.sub_statuses().to_vec(),
-        catalog: catalog(s),
+        // The first page: a big shop's catalog is read page by page from `…/catalog`.
+        catalog: catalog(s, super::Paging::default()),
     }
 }
 
@@ -62,7 +63,7 @@ pub fn order_brief(s: &Shop, number: &str) -> Option<OrderBrief> {
     })
 }
 
-pub fn history(o: &Order) -> OrderHistory {
+pub fn history(s: &Shop, o: &Order) -> OrderHistory {
     OrderHistory {
         order_number: o.number.to_string(),
         order_progress: o.progress.code(),
@@ -74,6 +75,16 @@ pub fn history(o: &Order) -> OrderHistory {
                 from: h.from.map(|p| p.code()),
                 to: h.to.code(),
                 cause: h.cause.as_str().to_string(),
+            })
+            .collect(),
+        stock_capped: s
+            .stock_capped(o.number.as_str())
+            .map(|c| StockCapped {
+                at: c.at.to_rms(),
+                manage_number: c.manage_number.clone(),
+                variant_id: c.variant_id.clone(),
+                units: c.units,
+                lost: c.lost,
             })
             .collect(),
     }
@@ -124,12 +135,16 @@ impl Summary {
     }
 }
 
-/// The catalog as the buyer side sees it: every item and SKU with price and stock, and the
-/// orphan stock records (stock for SKUs no item has).
-pub fn catalog(s: &Shop) -> Catalog {
+/// The catalog as the buyer side sees it, one page: items and SKUs with price and stock, and
+/// the orphan stock records (stock for SKUs no item has).
+pub fn catalog(s: &Shop, paging: super::Paging) -> Catalog {
+    let total_items = s.catalog().len();
+    let range = paging.range(total_items);
     let items = s
         .catalog()
         .items()
+        .skip(range.start)
+        .take(range.len())
         .map(|i| CatalogItem {
             manage_number: i.manage_number.clone(),
             item_number: i.item_number().to_string(),
@@ -152,10 +167,12 @@ pub fn catalog(s: &Shop) -> Catalog {
                 .collect(),
         })
         .collect();
-    let orphan_stock = s
-        .inventory()
-        .iter()
-        .filter(|((m, v), _)| !s.catalog().has_variant(m, v))
+    let orphans = || s.inventory().iter().filter(|((m, v), _)| !s.catalog().has_variant(m, v));
+    let total_orphan_stock = orphans().count();
+    let range = paging.range(total_orphan_stock);
+    let orphan_stock = orphans()
+        .skip(range.start)
+        .take(range.len())
         .map(|((m, v), r)| OrphanStock {
             manage_number: m.clone(),
             variant_id: v.clone(),
@@ -163,7 +180,15 @@ pub fn catalog(s: &Shop) -> Catalog {
             updated: r.updated.to_rms(),
         })
         .collect();
-    Catalog { items, orphan_stock }
+    Catalog {
+        items,
+        orphan_stock,
+        total_items,
+        total_orphan_stock,
+        page: paging.page,
+        per_page: paging.per_page,
+        total_pages: paging.total_pages(total_items.max(total_orphan_stock)),
+    }
 }
 
 /// The simulated buyers' plan and counts; a shop that never had a plan shows the defaults,

@@ -107,7 +107,7 @@ impl Inventory {
             let current = pending.get(&key).copied().or_else(|| self.get(key.0, key.1).map(|r| r.quantity));
             let next = match (w.mode, current) {
                 (Mode::Absolute, _) => w.quantity,
-                (Mode::Relative, Some(q)) => q + w.quantity,
+                (Mode::Relative, Some(q)) => q.saturating_add(w.quantity),
                 (Mode::Relative, None) => {
                     return Err(StockRefusal { index: i, kind: StockRefusalKind::RelativeWithoutRecord })
                 }
@@ -160,12 +160,17 @@ impl Inventory {
         }
     }
 
-    /// Puts units back (a cancellation); a record deleted since is not recreated.
-    pub fn restore(&mut self, manage_number: &str, variant_id: &str, units: i64, now: JstDateTime) {
-        if let Some(r) = self.records.get_mut(&(manage_number.to_string(), variant_id.to_string())) {
-            r.quantity = (r.quantity + units).min(MAX_QUANTITY);
-            r.updated = now;
-        }
+    /// Puts units back (a cancellation); a record deleted since is not recreated. Stock never
+    /// passes [`MAX_QUANTITY`] (inferred: RMS caps stock at 99,999 everywhere): units that would
+    /// are not put back, and their count is returned, so the caller records the loss.
+    pub fn restore(&mut self, manage_number: &str, variant_id: &str, units: i64, now: JstDateTime) -> i64 {
+        let Some(r) = self.records.get_mut(&(manage_number.to_string(), variant_id.to_string())) else {
+            return 0;
+        };
+        let wanted = r.quantity.saturating_add(units);
+        r.quantity = wanted.min(MAX_QUANTITY);
+        r.updated = now;
+        wanted - r.quantity
     }
 
     /// bulk.get.range: records with min ≤ quantity ≤ max, newest update first.
@@ -198,6 +203,21 @@ mod tests {
         let writes = [w("a", "x", Mode::Absolute, 1), w("a", "v", Mode::Relative, -4)];
         assert_eq!(inv.plan(&writes), refused(1, StockRefusalKind::QuantityOutOfRange));
         assert_eq!(inv.plan(&[w("a", "v", Mode::Absolute, 100_000)]), refused(0, StockRefusalKind::QuantityOutOfRange));
+    }
+
+    #[test]
+    fn a_restore_stops_at_the_cap_and_says_how_many_units_it_could_not_put_back() {
+        let mut inv = Inventory::default();
+        let t = JstDateTime::from_seconds(0);
+        let writes = [w("a", "v", Mode::Absolute, 99_990)];
+        let q = inv.plan(&writes).unwrap();
+        inv.apply(&writes, &q, t);
+        assert_eq!(inv.restore("a", "v", 4, t), 0);
+        assert_eq!(inv.restore("a", "v", 10, t), 5);
+        assert_eq!(inv.quantity("a", "v"), MAX_QUANTITY);
+        assert_eq!(inv.restore("gone", "v", 10, t), 0, "no record, nothing put back or lost");
+        let e = inv.plan(&[w("a", "v", Mode::Relative, i64::MAX)]).unwrap_err();
+        assert_eq!(e.kind, StockRefusalKind::QuantityOutOfRange, "never an overflow");
     }
 
     #[test]

@@ -272,6 +272,17 @@ impl std::fmt::Display for CardDigits {
 /// RMS's sentinel for an amount not determined yet (e.g. postage the shop must still set).
 pub const UNDETERMINED: i64 = -9999;
 
+/// The largest amount of yen one field takes: RMS's bound on item prices (IE0003, "between 0
+/// to 999999999") and on the order API's amounts (updateOrderSender's prices and fees,
+/// simulateCouponAmount's `couponPrice`). The fake holds every amount a buyer or a shop
+/// document brings to it (points, coupon prices, postage, fees) to the same range, so that no
+/// sum of an order's amounts comes near `i64`'s limits.
+pub const MAX_AMOUNT: i64 = 999_999_999;
+
+/// The most units one coupon may count (`couponUnit`), as simulateCouponAmount reads it and
+/// as an order line's units.
+pub const MAX_COUPON_UNITS: i64 = 999;
+
 /// A RakutenPay order as the fake keeps it.
 #[derive(Clone, Debug)]
 pub struct Order {
@@ -408,12 +419,12 @@ impl Order {
         if self.amounts_undetermined() {
             return UNDETERMINED;
         }
-        self.packages.iter().map(|p| p.postage_price).sum()
+        self.packages.iter().map(|p| p.postage_price).fold(0, i64::saturating_add)
     }
 
     /// `deliveryPrice`: COD fees.
     pub fn delivery_price(&self) -> i64 {
-        self.packages.iter().map(|p| p.delivery_price).sum()
+        self.packages.iter().map(|p| p.delivery_price).fold(0, i64::saturating_add)
     }
 
     /// `totalPrice`: Σ priceTaxIncl × units + postage (+ wrapping, which the fake does not
@@ -440,7 +451,9 @@ impl Order {
         if self.amounts_undetermined() {
             return UNDETERMINED;
         }
-        self.total_price() - self.coupon_total() + self.delivery_price()
+        // Saturating, as every sum here: the inputs are held to [`MAX_AMOUNT`], and an
+        // amount that still came from elsewhere must never overflow (a panic in debug builds).
+        self.total_price().saturating_sub(self.coupon_total()).saturating_add(self.delivery_price())
     }
 
     /// `requestPrice`: what the buyer is asked to pay (order-api.md §4).
@@ -448,7 +461,7 @@ impl Order {
         if self.amounts_undetermined() {
             return UNDETERMINED;
         }
-        self.amount_before_points() - self.used_point
+        self.amount_before_points().saturating_sub(self.used_point)
     }
 
     /// Every line of every basket.

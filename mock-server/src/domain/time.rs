@@ -9,6 +9,13 @@ use std::fmt;
 
 const SECS_PER_DAY: i64 = 86_400;
 
+/// Ten years (of 365.2 days): the most one `clock/advance` moves a shop's clock, and the
+/// longest delay a setting may ask for (`*_minutes`, `*_days`).
+pub const MAX_SPAN_DAYS: i64 = 3652;
+
+/// [`MAX_SPAN_DAYS`] in seconds.
+pub const MAX_SPAN_SECONDS: i64 = MAX_SPAN_DAYS * SECS_PER_DAY;
+
 /// A point in time on a shop's JST clock, with one-second resolution (RMS has no fractions).
 ///
 /// Kept as a [`Packed`] count of seconds, so that an `Option<JstDateTime>` takes 8 bytes, not

@@ -6,8 +6,8 @@ use super::client::Body;
 use super::{ControlClient, Error};
 use crate::control::{
     AdvanceRequest, Advanced, BulkPlaced, Catalog, ClockNow, ClockPatch, Generated, Journal, JournalEntry,
-    JournalQuery, LicenseRenewal, OrderBrief, OrderHistory, OrderList, ReviewRequest, ShopCredentials, ShopDetail,
-    SimulationStatus, TransitionDetail,
+    JournalQuery, LicenseRenewal, OrderBrief, OrderHistory, OrderList, PageQuery, ReviewRequest, ShopCredentials,
+    ShopDetail, SimulationStatus, TransitionDetail, MAX_PER_PAGE,
 };
 use crate::settings::ShopSettings;
 use crate::setup::{GenerateDoc, OrderDoc};
@@ -130,10 +130,23 @@ impl MockShop {
         self.control.call(Method::POST, &self.path("/orders/bulk"), body).await
     }
 
-    /// Every order of the shop.
+    /// Every order of the shop, read page by page ([`MockShop::orders_page`] of the largest
+    /// size) in the order they were placed.
     pub async fn orders(&self) -> Result<Vec<OrderBrief>, Error> {
-        let list: OrderList = self.control.call(Method::GET, &self.path("/orders"), Body::None).await?;
-        Ok(list.orders)
+        let mut all = Vec::new();
+        for page in 1.. {
+            let list = self.orders_page(&PageQuery::new(page, MAX_PER_PAGE)).await?;
+            all.extend(list.orders);
+            if page >= list.total_pages {
+                break;
+            }
+        }
+        Ok(all)
+    }
+
+    /// One page of the shop's orders (`GET …/orders?page=&per_page=`).
+    pub async fn orders_page(&self, page: &PageQuery) -> Result<OrderList, Error> {
+        self.control.call(Method::GET, &self.path(&format!("/orders?{}", page.to_query())), Body::None).await
     }
 
     /// One order.
@@ -253,9 +266,23 @@ impl MockShop {
         self.control.send(Method::DELETE, &self.path("/journal"), Body::None).await.map(drop)
     }
 
-    /// Items and stock as the buyer side sees them.
+    /// Items and stock as the buyer side sees them: every item and orphan stock record, read
+    /// page by page ([`MockShop::catalog_page`] of the largest size).
     pub async fn catalog(&self) -> Result<Catalog, Error> {
-        self.control.call(Method::GET, &self.path("/catalog"), Body::None).await
+        let mut all = self.catalog_page(&PageQuery::new(1, MAX_PER_PAGE)).await?;
+        for page in 2..=all.total_pages {
+            let more = self.catalog_page(&PageQuery::new(page, MAX_PER_PAGE)).await?;
+            all.items.extend(more.items);
+            all.orphan_stock.extend(more.orphan_stock);
+        }
+        (all.page, all.total_pages) = (1, all.total_pages.min(1));
+        all.per_page = all.items.len().max(all.orphan_stock.len()).max(1);
+        Ok(all)
+    }
+
+    /// One page of the catalog (`GET …/catalog?page=&per_page=`).
+    pub async fn catalog_page(&self, page: &PageQuery) -> Result<Catalog, Error> {
+        self.control.call(Method::GET, &self.path(&format!("/catalog?{}", page.to_query())), Body::None).await
     }
 
     /// Seeds many generated items at once.

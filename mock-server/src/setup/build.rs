@@ -6,15 +6,19 @@ use super::{
     clock_speed_problem, err, place_order_problem, tax_rate, LineDoc, SetupError, ShopDocument, DEFAULT_CLOCK_START,
 };
 use crate::domain::inventory::{Mode, StockWrite};
-use crate::domain::order::OrderProgress;
+use crate::domain::order::{OrderProgress, MAX_AMOUNT};
 use crate::domain::rng::seed_from;
 use crate::domain::shop::{ItemMarks, OrderLine, Shop, ShopProfile};
 use crate::domain::time::JstDateTime;
 use std::collections::HashSet;
 
 fn datetime(source: &str, key: &str, s: &str) -> Result<JstDateTime, SetupError> {
-    JstDateTime::parse_flexible(s)
-        .map_err(|_| err(source, key, format!("'{s}' is not a JST datetime like 2026-11-28T09:00:00+0900")))
+    let t = JstDateTime::parse_flexible(s)
+        .map_err(|_| err(source, key, format!("'{s}' is not a JST datetime like 2026-11-28T09:00:00+0900")))?;
+    match super::after_latest_problem(t) {
+        Some(problem) => Err(err(source, key, problem)),
+        None => Ok(t),
+    }
 }
 
 fn check_token(source: &str, key: &str, s: &str) -> Result<(), SetupError> {
@@ -53,6 +57,9 @@ impl ShopDocument {
         };
         if let Some((key, problem)) = self.settings.problems().into_iter().next() {
             return Err(err(source, format!("settings.{key}"), problem));
+        }
+        if let Some((key, problem)) = self.shipping.problems().into_iter().next() {
+            return Err(err(source, format!("shipping.{key}"), problem));
         }
         let mut seen_sub = HashSet::new();
         for (i, d) in self.sub_statuses.iter().enumerate() {
@@ -106,8 +113,8 @@ impl ShopDocument {
             Shop::new(profile, self.settings.clone(), self.shipping.clone(), self.sub_statuses.clone(), seed, start);
         self.load_catalog(source, &mut shop)?;
         if let Some(g) = &self.generate {
-            if g.items > 100_000 || !(1..=400).contains(&g.variants) || !(0..=99_999).contains(&g.quantity) {
-                return Err(err(source, "generate", "items ≤ 100000, variants 1..400, quantity 0..99999"));
+            if let Some(problem) = g.problem() {
+                return Err(err(source, "generate", problem));
             }
             shop.generate_catalog(g.items, g.variants, g.seed, g.quantity).map_err(|e| {
                 let e = crate::api::item::generate_error(&e);
@@ -172,11 +179,15 @@ impl ShopDocument {
                         format!("{} is negative", v.price),
                     ));
                 }
-                if let Some(postage) = v.postage.filter(|p| *p < 0) {
+                if let Some(postage) = v.postage.filter(|p| !(0..=MAX_AMOUNT).contains(p)) {
                     return Err(err(
                         source,
                         format!("items[{i}].variants[{j}].postage"),
-                        format!("{postage} is negative"),
+                        if postage < 0 {
+                            format!("{postage} is negative")
+                        } else {
+                            format!("{postage} is more than {MAX_AMOUNT}")
+                        },
                     ));
                 }
                 if !(0..=99_999).contains(&v.quantity) {

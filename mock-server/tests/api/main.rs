@@ -8,6 +8,7 @@ mod admin;
 mod admin_security;
 mod auth;
 mod binary;
+mod bounds;
 mod bulk;
 mod clock;
 mod confirm_order;

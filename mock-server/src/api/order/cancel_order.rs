@@ -1,19 +1,15 @@
 //! cancelOrder (注文キャンセル、発送前: 100/200/300) and cancelOrderAfterShipping
 //! (発送後: 500–800, cancelled and confirmed at once) (order-api.md §3, §5.2).
 
+use super::fields::Body;
 use super::single::answer;
 use super::OrderOp;
 use crate::api::RmsReply;
 use crate::domain::order::ReasonDetail;
 use crate::domain::order_ops::RestoreType;
 use crate::domain::shop::Shop;
-use serde_json::{Map, Value};
 
-fn parse(
-    op: &OrderOp,
-    shop: &Shop,
-    body: &Map<String, Value>,
-) -> Result<(String, RestoreType, ReasonDetail), RmsReply> {
+fn parse(op: &OrderOp, shop: &Shop, body: &Body) -> Result<(String, RestoreType, ReasonDetail), RmsReply> {
     let mut f = op.fields(shop, body);
     let number = f.string("orderNumber", true);
     let restore = match f.int_in("inventoryRestoreType", true, 0..=2) {
@@ -33,7 +29,7 @@ fn parse(
     }
 }
 
-pub fn cancel_order(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
+pub fn cancel_order(op: &OrderOp, shop: &mut Shop, body: &Body) -> RmsReply {
     match parse(op, shop, body) {
         Ok((n, restore, reason)) => {
             let r = shop.cancel_order(&n, restore, reason, false);
@@ -43,7 +39,7 @@ pub fn cancel_order(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>) ->
     }
 }
 
-pub fn cancel_order_after_shipping(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
+pub fn cancel_order_after_shipping(op: &OrderOp, shop: &mut Shop, body: &Body) -> RmsReply {
     match parse(op, shop, body) {
         Ok((n, restore, reason)) => {
             let r = shop.cancel_order(&n, restore, reason, true);

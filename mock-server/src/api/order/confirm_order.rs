@@ -1,13 +1,14 @@
 //! confirmOrder (注文確認): 100 → 200 per order, one message each (order-api.md §3.3).
 
 use super::envelope::{message_list, refusal, Message};
+use super::fields::Body;
 use super::OrderOp;
 use crate::api::RmsReply;
 use crate::domain::order_ops::MAX_ORDERS_PER_REQUEST;
 use crate::domain::shop::Shop;
-use serde_json::{json, Map, Value};
+use serde_json::json;
 
-pub fn confirm_order(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
+pub fn confirm_order(op: &OrderOp, shop: &mut Shop, body: &Body) -> RmsReply {
     let mut f = op.fields(shop, body);
     let numbers = f.string_list("orderNumberList", true);
     if let Some(n) = &numbers {

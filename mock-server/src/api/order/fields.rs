@@ -10,8 +10,74 @@ use crate::domain::time::JstDateTime;
 use crate::settings::{DatetimeMode, KeyCase};
 use serde_json::{Map, Value};
 
+/// A request body's top-level object, keys in the order sent (duplicates kept: the last value
+/// of a key counts, as with serde_json's `Map`). A list, not a `Map`: a `Map` hashes every key
+/// with SipHash into an index the fields never use (a body has a handful of keys, compared
+/// one by one), and parsing the body was the costliest part of a searchOrder (issue 11).
+#[derive(Debug, Default)]
+pub struct Body(Vec<(String, Value)>);
+
+impl<'de> serde::Deserialize<'de> for Body {
+    /// An object, or `null` (an empty body); anything else is not a body.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Body;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_unit<E>(self) -> Result<Body, E> {
+                Ok(Body::default())
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Body, A::Error> {
+                let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(8).min(64));
+                while let Some(entry) = map.next_entry::<String, Value>()? {
+                    entries.push(entry);
+                }
+                Ok(Body(entries))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
+/// A JSON object the fields are read from: a request's [`Body`], or a nested object.
+pub trait Object {
+    /// The value of the key spelt exactly `name` (the last one, if it is repeated).
+    fn exact(&self, name: &str) -> Option<&Value>;
+    /// The value of the first key (in the order sent) equal to `name` ignoring ASCII case.
+    fn ignoring_case(&self, name: &str) -> Option<&Value>;
+}
+
+impl Object for Body {
+    fn exact(&self, name: &str) -> Option<&Value> {
+        self.0.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v)
+    }
+
+    fn ignoring_case(&self, name: &str) -> Option<&Value> {
+        let (key, _) = self.0.iter().find(|(k, _)| k.eq_ignore_ascii_case(name))?;
+        self.exact(key)
+    }
+}
+
+impl Object for Map<String, Value> {
+    fn exact(&self, name: &str) -> Option<&Value> {
+        // A few keys, and an operation reads a few dozen fields: comparing the keys is
+        // cheaper than hashing each name (the map's hasher is SipHash).
+        if self.len() <= 16 {
+            self.iter().find(|(k, _)| k.as_str() == name).map(|(_, v)| v)
+        } else {
+            self.get(name)
+        }
+    }
+
+    fn ignoring_case(&self, name: &str) -> Option<&Value> {
+        self.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v)
+    }
+}
+
 pub struct Fields<'a> {
-    obj: &'a Map<String, Value>,
+    obj: &'a dyn Object,
     op: &'static str,
     case: KeyCase,
     pub errors: Vec<Message>,
@@ -24,7 +90,7 @@ enum Raw<'a> {
 }
 
 impl<'a> Fields<'a> {
-    pub fn new(obj: &'a Map<String, Value>, op: &'static str, case: KeyCase) -> Self {
+    pub fn new(obj: &'a dyn Object, op: &'static str, case: KeyCase) -> Self {
         Fields { obj, op, case, errors: Vec::new() }
     }
 
@@ -43,20 +109,11 @@ impl<'a> Fields<'a> {
     }
 
     pub fn lookup(&self, name: &str) -> Option<&'a Value> {
-        // A body has a handful of keys, and an operation reads a few dozen fields: comparing
-        // the keys is cheaper than hashing each name (the map's hasher is SipHash).
-        let exact = if self.obj.len() <= 16 {
-            self.obj.iter().find(|(k, _)| k.as_str() == name).map(|(_, v)| v)
-        } else {
-            self.obj.get(name)
-        };
-        if let Some(v) = exact {
-            return Some(v);
-        }
-        match self.case {
+        let obj: &'a dyn Object = self.obj;
+        obj.exact(name).or_else(|| match self.case {
             KeyCase::Exact => None,
-            KeyCase::Insensitive => self.obj.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v),
-        }
+            KeyCase::Insensitive => obj.ignoring_case(name),
+        })
     }
 
     fn raw(&self, name: &str) -> Raw<'a> {
@@ -271,5 +328,28 @@ mod tests {
         assert!(f.lookup("PaginationRequestModel").is_none());
         let f = Fields::new(body.as_object().unwrap(), "SEARCH_ORDER", KeyCase::Insensitive);
         assert!(f.lookup("PaginationRequestModel").is_some());
+    }
+
+    /// A body reads like serde_json's `Map` would: a repeated key's last value counts, keys
+    /// compared ignoring case in the order first sent; `null` is an empty body, other JSON
+    /// that is not an object is no body.
+    #[test]
+    fn a_body_reads_as_a_map_would() {
+        let text = r#"{"version": 1, "Version": 2, "version": 3, "orderNumberList": ["a"]}"#;
+        let body: Body = serde_json::from_str(text).unwrap();
+        let map: Value = serde_json::from_str(text).unwrap();
+        for case in [KeyCase::Exact, KeyCase::Insensitive] {
+            for name in ["version", "Version", "VERSION", "orderNumberList", "ordernumberlist", "none"] {
+                let ours = Fields::new(&body, "GET_ORDER", case).lookup(name);
+                let theirs = Fields::new(map.as_object().unwrap(), "GET_ORDER", case).lookup(name);
+                assert_eq!(ours, theirs, "{name} {case:?}");
+            }
+        }
+        assert_eq!(Fields::new(&body, "GET_ORDER", KeyCase::Exact).lookup("version"), Some(&json!(3)));
+        let empty: Body = serde_json::from_str("null").unwrap();
+        assert!(Fields::new(&empty, "GET_ORDER", KeyCase::Exact).lookup("version").is_none());
+        for not_a_body in ["[]", "1", "\"x\"", "true", "{\"a\":}"] {
+            assert!(serde_json::from_str::<Body>(not_a_body).is_err(), "{not_a_body}");
+        }
     }
 }

@@ -3,6 +3,7 @@
 //! that order (§0); each `OrderModel` is built by [`order_model`].
 
 use super::envelope::{codes, Message};
+use super::fields::Body;
 use super::model::{order_model, ModelSettings, Version};
 use super::OrderOp;
 use crate::api::kept::Kept;
@@ -11,11 +12,10 @@ use crate::domain::order::Order;
 use crate::domain::order_ops::MAX_ORDERS_PER_REQUEST;
 use crate::domain::shop::Shop;
 use crate::domain::stamp::Stamp;
-use serde_json::{Map, Value};
 use std::cell::RefCell;
 use std::io::Write;
 
-pub fn get_order(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
+pub fn get_order(op: &OrderOp, shop: &mut Shop, body: &Body) -> RmsReply {
     let mut f = op.fields(shop, body);
     let numbers = f.string_list("orderNumberList", true);
     if numbers.as_ref().is_some_and(|n| n.len() > MAX_ORDERS_PER_REQUEST) {

@@ -3,13 +3,14 @@
 //! file only renders it.
 
 use super::envelope::{error_body, message_list, refusal, Message};
+use super::fields::Body;
 use super::OrderOp;
 use crate::api::RmsReply;
 use crate::domain::order::{DueDateType, Order};
 use crate::domain::order_ops::Refusal;
 use crate::domain::shop::Shop;
 use crate::domain::time::JstDateTime;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 fn dt(t: Option<JstDateTime>) -> Value {
     t.map(|t| json!(t.to_rms())).unwrap_or(Value::Null)
@@ -49,7 +50,7 @@ fn payment_model(o: &Order) -> Value {
     })
 }
 
-pub fn get_payment(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
+pub fn get_payment(op: &OrderOp, shop: &mut Shop, body: &Body) -> RmsReply {
     let mut f = op.fields(shop, body);
     let number = f.string("orderNumber", true);
     // Required since 2021-04; clients send 4 (JakeJP's default) or newer.

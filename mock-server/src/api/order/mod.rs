@@ -33,8 +33,7 @@ use axum::body::Bytes;
 use axum::http::{header, Method};
 use axum::response::Response;
 use envelope::{error_body, Message};
-use fields::Fields;
-use serde_json::{Map, Value};
+use fields::{Body, Fields};
 
 /// An operation on the wire: which RMS operation, and what it needs to read its body and shape
 /// its errors. Each op file receives its row, so the code and keys are written once, here.
@@ -46,7 +45,7 @@ pub struct OrderOp {
     /// Top-level keys of the answer in order; all but `MessageModelList` are `null` on a 400.
     pub keys: &'static [&'static str],
     /// The handler: `fn <op>(op, shop, body) -> RmsReply`.
-    pub run: fn(&OrderOp, &mut Shop, &Map<String, Value>) -> RmsReply,
+    pub run: fn(&OrderOp, &mut Shop, &Body) -> RmsReply,
 }
 
 impl OrderOp {
@@ -56,7 +55,7 @@ impl OrderOp {
     }
 
     /// Reads this operation's body with the shop's key matching.
-    pub fn fields<'a>(&self, shop: &Shop, body: &'a Map<String, Value>) -> Fields<'a> {
+    pub fn fields<'a>(&self, shop: &Shop, body: &'a Body) -> Fields<'a> {
         Fields::new(body, self.code, shop.settings().key_case)
     }
 }
@@ -67,7 +66,7 @@ const fn op(
     operation: OrderOperation,
     code: &'static str,
     keys: &'static [&'static str],
-    run: fn(&OrderOp, &mut Shop, &Map<String, Value>) -> RmsReply,
+    run: fn(&OrderOp, &mut Shop, &Body) -> RmsReply,
 ) -> OrderOp {
     OrderOp { operation, code, keys, run }
 }
@@ -173,8 +172,9 @@ pub(crate) async fn endpoint(app: AppState, request: axum::extract::Request) -> 
 }
 
 /// A body's JSON, read before the shop is locked: `None` when there is nothing to read (the
-/// body could not be read, or is only whitespace), `Err` when it is not JSON.
-type ParsedBody = Option<Result<Value, ()>>;
+/// body could not be read, or is only whitespace), `Err` when it is not a JSON object (nor
+/// `null`).
+type ParsedBody = Option<Result<Body, ()>>;
 
 fn parse_body(body: &Result<Bytes, BodyError>) -> ParsedBody {
     let bytes = body.as_ref().ok()?;
@@ -210,16 +210,10 @@ fn run_op(op: &OrderOp, shop: &mut Shop, req: Request<'_>, parsed: ParsedBody) -
         }
         Err(BodyError::Unreadable) => return fail(400, "リクエストボディを読み取れませんでした。".into()),
     }
-    let empty = Map::new();
-    let value: Value = match parsed {
-        None => Value::Null,
-        Some(Ok(v)) => v,
-        Some(Err(())) => return fail(400, "リクエストボディの書式が不正です。".into()),
-    };
-    match &value {
-        Value::Object(obj) => (op.run)(op, shop, obj),
-        Value::Null => (op.run)(op, shop, &empty),
-        _ => fail(400, "リクエストボディの書式が不正です。".into()),
+    match parsed {
+        None => (op.run)(op, shop, &Body::default()),
+        Some(Ok(body)) => (op.run)(op, shop, &body),
+        Some(Err(())) => fail(400, "リクエストボディの書式が不正です。".into()),
     }
 }
 

@@ -1,6 +1,7 @@
 //! searchOrder (受注検索): order numbers matching a filter, paged (order-api.md §3.1).
 
 use super::envelope::Message;
+use super::fields::Body;
 use super::OrderOp;
 use crate::api::RmsReply;
 use crate::domain::order::{DateType, OrderProgress};
@@ -11,7 +12,7 @@ use crate::domain::search::{
 };
 use crate::domain::shop::Shop;
 use crate::settings::SortDirection;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// The two answers' message lists (something found: `INFO_101`; nothing: `INFO_102`), each
 /// encoded once, with its code.
@@ -36,7 +37,7 @@ fn outcome(found: bool) -> &'static Outcome {
     &OUTCOMES[usize::from(found)]
 }
 
-pub fn search_order(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
+pub fn search_order(op: &OrderOp, shop: &mut Shop, body: &Body) -> RmsReply {
     match parse(op, shop, body) {
         Ok(q) => {
             let page = shop.search_orders(&q);
@@ -90,7 +91,7 @@ fn write_answer(
 }
 
 /// Turns the body into a [`SearchQuery`], or every validation message at once.
-pub fn parse(op: &OrderOp, shop: &Shop, body: &Map<String, Value>) -> Result<SearchQuery, Vec<Message>> {
+pub fn parse(op: &OrderOp, shop: &Shop, body: &Body) -> Result<SearchQuery, Vec<Message>> {
     let mode = shop.settings().datetime_mode;
     let mut f = op.fields(shop, body);
 

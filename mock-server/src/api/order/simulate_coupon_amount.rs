@@ -4,23 +4,25 @@
 //! the answer says what the coupon total and `requestPrice` would become.
 
 use super::envelope::{message_list, refusal, Message};
+use super::fields::Body;
 use super::OrderOp;
 use crate::api::RmsReply;
 use crate::domain::shop::Shop;
-use serde_json::{json, Map, Value};
+use serde_json::json;
 
-pub fn simulate_coupon_amount(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
+pub fn simulate_coupon_amount(op: &OrderOp, shop: &mut Shop, body: &Body) -> RmsReply {
     let mut f = op.fields(shop, body);
     let number = f.string("orderNumber", true);
     let mut coupons: Option<i64> = None;
     if let Some(list) = f.object_list("CouponModelList") {
-        let mut total = 0;
+        let mut total: i64 = 0;
         for c in list {
             let mut cf = f.nested(c);
             let price = cf.int_in("couponPrice", true, 0..=999_999_999).unwrap_or(0);
             let unit = cf.int_in("couponUnit", true, 0..=999).unwrap_or(0);
             f.absorb(cf);
-            total += price * unit;
+            // Each product is below 10^12; a list long enough to pass i64 saturates.
+            total = total.saturating_add(price.saturating_mul(unit));
         }
         coupons = Some(total);
     }

@@ -2,16 +2,17 @@
 //! the shop's own labels per orderProgress (order-api.md §3, §5.3).
 
 use super::envelope::{message_list, refusal, Message};
+use super::fields::Body;
 use super::OrderOp;
 use crate::api::RmsReply;
 use crate::domain::order::OrderProgress;
 use crate::domain::order_ops::MAX_ORDERS_PER_REQUEST;
 use crate::domain::shop::Shop;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 /// The shop's sub-statuses grouped by orderProgress, in status order; `orderby` is the
 /// position within its group. JK posts this with an empty or null body.
-pub fn get_sub_status_list(op: &OrderOp, shop: &mut Shop, _body: &Map<String, Value>) -> RmsReply {
+pub fn get_sub_status_list(op: &OrderOp, shop: &mut Shop, _body: &Body) -> RmsReply {
     let groups: Vec<Value> = OrderProgress::ALL
         .iter()
         .filter_map(|p| {
@@ -29,7 +30,7 @@ pub fn get_sub_status_list(op: &OrderOp, shop: &mut Shop, _body: &Map<String, Va
     RmsReply::json(200, json!({"MessageModelList": message_list(&[msg]), "StatusModelList": groups}))
 }
 
-pub fn update_order_sub_status(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
+pub fn update_order_sub_status(op: &OrderOp, shop: &mut Shop, body: &Body) -> RmsReply {
     let mut f = op.fields(shop, body);
     // `subStatusId: null` clears; leaving the key out is an error (order-api.md §6).
     let id = match f.lookup("subStatusId") {

@@ -1,12 +1,12 @@
 //! updateOrderDelivery (配送方法更新): the delivery method name, before shipping.
 
+use super::fields::Body;
 use super::single::answer;
 use super::OrderOp;
 use crate::api::RmsReply;
 use crate::domain::shop::Shop;
-use serde_json::{Map, Value};
 
-pub fn update_order_delivery(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
+pub fn update_order_delivery(op: &OrderOp, shop: &mut Shop, body: &Body) -> RmsReply {
     let mut f = op.fields(shop, body);
     let number = f.string("orderNumber", true);
     let name = f.string("deliveryName", true);

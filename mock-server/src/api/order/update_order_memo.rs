@@ -1,6 +1,7 @@
 //! updateOrderMemo (ひとことメモ更新): memo, operator, mail text, delivery date and time slot,
 //! delivery class, sub-status; fields left out stay (order-api.md §3).
 
+use super::fields::Body;
 use super::fields::Fields;
 use super::single::answer;
 use super::OrderOp;
@@ -8,7 +9,7 @@ use crate::api::RmsReply;
 use crate::domain::order_ops::{is_valid_shipping_term, MemoUpdate};
 use crate::domain::shop::Shop;
 use crate::domain::time::JstDate;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// A text field: Some(None) when emptied, checked against `max` characters.
 fn text(f: &mut Fields<'_>, name: &str, max: usize) -> Option<Option<String>> {
@@ -30,7 +31,7 @@ fn text(f: &mut Fields<'_>, name: &str, max: usize) -> Option<Option<String>> {
     }
 }
 
-pub fn update_order_memo(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
+pub fn update_order_memo(op: &OrderOp, shop: &mut Shop, body: &Body) -> RmsReply {
     let mut f = op.fields(shop, body);
     let number = f.string("orderNumber", true);
     let mut u = MemoUpdate { sub_status_id: f.int("subStatusId", false), ..MemoUpdate::default() };

@@ -1,12 +1,12 @@
 //! updateOrderOrderer (注文者情報更新): the orderer's name, address and phone.
 
+use super::fields::Body;
 use super::single::{address, answer};
 use super::OrderOp;
 use crate::api::RmsReply;
 use crate::domain::shop::Shop;
-use serde_json::{Map, Value};
 
-pub fn update_order_orderer(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
+pub fn update_order_orderer(op: &OrderOp, shop: &mut Shop, body: &Body) -> RmsReply {
     let mut f = op.fields(shop, body);
     let number = f.string("orderNumber", true);
     let who = address(&mut f, "OrdererModel");

@@ -1,12 +1,12 @@
 //! updateOrderRemarks (備考情報更新): remarks (≤4000) and gift wish, before shipping.
 
+use super::fields::Body;
 use super::single::answer;
 use super::OrderOp;
 use crate::api::RmsReply;
 use crate::domain::shop::Shop;
-use serde_json::{Map, Value};
 
-pub fn update_order_remarks(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
+pub fn update_order_remarks(op: &OrderOp, shop: &mut Shop, body: &Body) -> RmsReply {
     let mut f = op.fields(shop, body);
     let number = f.string("orderNumber", true);
     let remarks = f.string("remarks", false);

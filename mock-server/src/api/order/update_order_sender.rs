@@ -3,15 +3,16 @@
 //! whose amount changes before shipping waits in 400 変更確定待ち (order-api.md §5.2, inferred).
 
 use super::envelope::sender_field_key;
+use super::fields::Body;
 use super::single::{address, answer};
 use super::OrderOp;
 use crate::api::RmsReply;
 use crate::domain::order::ReasonDetail;
 use crate::domain::order_ops::{ItemUpdate, PackageUpdate, Patch, Refusal, SenderField, DROP_OFF_LOCATIONS};
 use crate::domain::shop::Shop;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-fn run(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>, after_shipping: bool) -> RmsReply {
+fn run(op: &OrderOp, shop: &mut Shop, body: &Body, after_shipping: bool) -> RmsReply {
     let mut f = op.fields(shop, body);
     let number = f.string("orderNumber", true);
     let reduction = f.int("reductionReason", false);
@@ -94,10 +95,10 @@ fn run(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>, after_shipping:
     answer(op, "送付先情報の更新", &number, result, "送付先情報の更新設定が完了しました。")
 }
 
-pub fn update_order_sender(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
+pub fn update_order_sender(op: &OrderOp, shop: &mut Shop, body: &Body) -> RmsReply {
     run(op, shop, body, false)
 }
 
-pub fn update_order_sender_after_shipping(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
+pub fn update_order_sender_after_shipping(op: &OrderOp, shop: &mut Shop, body: &Body) -> RmsReply {
     run(op, shop, body, true)
 }

@@ -2,6 +2,7 @@
 //! → 500 once every basket has carrier, tracking number and date (order-api.md §3.4).
 
 use super::envelope::{message_list, refusal, refusal_message, Message};
+use super::fields::Body;
 use super::shipping_rows::parse_baskets;
 use super::OrderOp;
 use crate::api::RmsReply;
@@ -9,9 +10,9 @@ use crate::domain::function::OrderOperation;
 use crate::domain::order::Cause;
 use crate::domain::order_ops::{RowOutcome, RowResult};
 use crate::domain::shop::Shop;
-use serde_json::{json, Map, Value};
+use serde_json::json;
 
-pub fn update_order_shipping(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
+pub fn update_order_shipping(op: &OrderOp, shop: &mut Shop, body: &Body) -> RmsReply {
     let mut f = op.fields(shop, body);
     let number = f.string("orderNumber", true);
     let baskets = parse_baskets(&mut f, op.code, None);

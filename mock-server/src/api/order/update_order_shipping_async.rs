@@ -3,6 +3,7 @@
 //! `async_shipping_delay_minutes` and is kept 30 virtual days (order-api.md §3.4).
 
 use super::envelope::{message_list, refusal, Message};
+use super::fields::Body;
 use super::shipping_rows::parse_baskets;
 use super::update_order_shipping::row_messages;
 use super::OrderOp;
@@ -10,10 +11,10 @@ use crate::api::RmsReply;
 use crate::domain::function::OrderOperation;
 use crate::domain::order_ops::MAX_ORDERS_PER_REQUEST;
 use crate::domain::shop::Shop;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use std::collections::HashSet;
 
-pub fn update_order_shipping_async(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
+pub fn update_order_shipping_async(op: &OrderOp, shop: &mut Shop, body: &Body) -> RmsReply {
     let mut f = op.fields(shop, body);
     let list = f.object_list("OrderShippingModelList");
     let mut orders = Vec::new();
@@ -56,7 +57,7 @@ fn nested(status: u16, msgs: &[Message]) -> RmsReply {
     RmsReply::json(status, json!({"ResultShippingModelList": [{"MessageModelList": message_list(msgs)}]}))
 }
 
-pub fn get_result_update_order_shipping_async(op: &OrderOp, shop: &mut Shop, body: &Map<String, Value>) -> RmsReply {
+pub fn get_result_update_order_shipping_async(op: &OrderOp, shop: &mut Shop, body: &Body) -> RmsReply {
     let mut f = op.fields(shop, body);
     let Some(id) = f.string("requestId", true) else {
         return nested(400, &f.errors);

@@ -23,6 +23,27 @@ const NOUNS: [&str; 10] = [
 const ADJECTIVES: [&str; 8] =
     ["ベーシック", "オーガニック", "ワイド", "スリム", "ヴィンテージ", "リネン", "防水", "軽量"];
 
+/// The most SKUs (items × variants) one generation makes: about 170 MB of items and stock,
+/// built in under a few seconds (10,000 items × 4 SKUs take ~0.5-1.5 s). More is more calls,
+/// each with its own seed.
+pub const MAX_GENERATED_SKUS: usize = 100_000;
+
+/// The most SKUs a shop's catalog holds after a generation (about 1.7 GB): a generation that
+/// would pass it is refused. Checked when it starts, so generations running at the same time
+/// may each pass the check (and end at most one call's SKUs above it).
+pub const MAX_SHOP_SKUS: usize = 1_000_000;
+
+/// Whether a shop whose catalog holds `held` SKUs may generate `adding` more; Err(the SKUs it
+/// would hold) when that passes [`MAX_SHOP_SKUS`].
+pub fn room_for(held: usize, adding: usize) -> Result<(), usize> {
+    let total = held.saturating_add(adding);
+    if total > MAX_SHOP_SKUS {
+        Err(total)
+    } else {
+        Ok(())
+    }
+}
+
 /// One generated item with the stock of each of its SKUs.
 #[derive(Clone, Debug)]
 pub struct GeneratedItem {
@@ -99,6 +120,14 @@ pub fn generate(items: usize, variants: usize, seed: u64, quantity: i64) -> Resu
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_shop_generates_up_to_a_million_skus_and_no_further() {
+        assert_eq!(room_for(0, MAX_GENERATED_SKUS), Ok(()));
+        assert_eq!(room_for(MAX_SHOP_SKUS - 10, 10), Ok(()));
+        assert_eq!(room_for(MAX_SHOP_SKUS - 10, 11), Err(MAX_SHOP_SKUS + 1));
+        assert_eq!(room_for(usize::MAX, 1), Err(usize::MAX), "never an overflow");
+    }
 
     #[test]
     fn generation_is_a_pure_function_of_the_seed() {

@@ -49,6 +49,16 @@ impl Catalog {
         self.items.values()
     }
 
+    /// How many items.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// How many SKUs (variants) the items have together.
+    pub fn sku_count(&self) -> usize {
+        self.items.values().map(|i| i.variants().len()).sum()
+    }
+
     /// Goes up with every change of an item (put or removed).
     pub fn revision(&self) -> u64 {
         self.revision

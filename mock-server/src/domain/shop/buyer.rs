@@ -7,7 +7,7 @@ use crate::domain::buyer;
 use crate::domain::item::Item;
 use crate::domain::order::{
     push_exact, CardDigits, Cause, ChangeReason, ChangeType, ChangeTypeDetail, DueDate, DueDateType, Order, OrderItem,
-    OrderNumber, OrderProgress, OrderedSku, Package, ReasonDetail, SettlementMethod,
+    OrderNumber, OrderProgress, OrderedSku, Package, ReasonDetail, SettlementMethod, MAX_AMOUNT,
 };
 use crate::domain::order_ops::DROP_OFF_LOCATIONS;
 use crate::domain::tax::LineTax;
@@ -536,9 +536,10 @@ pub enum BulkStep {
 
 /// A SKU's own postage: its Item API `shipping.fee` (a string of yen, e.g. `"500"`), or None
 /// when it has none, so the shop's postage applies. A fee that is not a whole number of yen
-/// is taken as none (inferred: the Item API's rules for the text are not modelled).
+/// within 0..=[`MAX_AMOUNT`] is taken as none (inferred: the Item API's rules for the text
+/// are not modelled).
 fn variant_postage(item: &Item, variant_id: &str) -> Option<i64> {
     let variant = item.data().variants.as_ref()?.get(variant_id)?;
     let fee = variant.shipping.as_ref()?.fee.as_deref()?;
-    fee.trim().parse::<i64>().ok().filter(|f| *f >= 0)
+    fee.trim().parse::<i64>().ok().filter(|f| (0..=MAX_AMOUNT).contains(f))
 }

@@ -8,6 +8,19 @@ use crate::domain::inventory::ORPHAN_TTL_MINUTES;
 use crate::domain::order::{Cause, OrderProgress, ReasonDetail};
 use crate::domain::time::JstDateTime;
 
+/// 9989-12-31T23:59:59+0900 in seconds since 1970-01-01T00:00:00 JST (see [`latest`]).
+const LATEST_SECONDS: i64 = 253_086_767_999;
+
+/// The latest time a shop's clock reaches, 9989-12-31T23:59:59+0900: [`MAX_SPAN_DAYS`](crate::domain::time::MAX_SPAN_DAYS) before
+/// the end of year 9999, so that every date the fake writes from the clock (the date inside an
+/// order number `NNNNNN-YYYYMMDD-NNNNNNNNNN`, due dates, a cancel-due date a year on, a delay
+/// of ten years) keeps its four-digit year. Times after it are refused where they come in
+/// (advances, anchors, order times); the clock itself stops there whatever moves it (a wall
+/// clock at speed 1,000,000 reaches it in about 2.5 days).
+pub fn latest() -> JstDateTime {
+    JstDateTime::from_seconds(LATEST_SECONDS)
+}
+
 /// Something RMS does on its own at a given virtual time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Event {
@@ -87,6 +100,8 @@ impl Shop {
     /// when the budget runs out first, the clock stays at the last event fired and the rest
     /// waits for the next call. Some(events fired) when `target` was reached.
     pub(super) fn run_until_at_most(&mut self, target: JstDateTime, max_events: usize) -> Option<usize> {
+        // The clock stops at the latest time; what is due after it never fires.
+        let target = target.min(latest());
         let mut fired = 0;
         while let Some((&(at, seq), _)) = self.schedule.iter().next() {
             if at > target {

@@ -30,6 +30,7 @@ mod simulate;
 mod wall;
 
 pub use buyer::BulkStep;
+pub use clock::latest;
 use clock::Event;
 pub use wall::{valid_clock_speed, ClockMode, MAX_CLOCK_SPEED};
 
@@ -357,6 +358,27 @@ pub struct Shop {
     wall: wall::WallFollow,
     /// Delivery programmes of items, by (lower-case) manageNumber; unmarked items have none.
     item_marks: BTreeMap<String, ItemMarks>,
+    /// Units an order's restock could not put back because the stock was at the cap
+    /// (99,999), oldest first; as many as there were such restocks, which are rare.
+    stock_capped: Vec<StockCapped>,
+}
+
+/// A restock (a cancellation, fewer units by updateOrderSender) that met the stock cap: the
+/// units that fit went back, the rest were lost, and this says so.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StockCapped {
+    /// When (shop time).
+    pub at: JstDateTime,
+    /// The order whose units were put back.
+    pub order_number: OrderNumber,
+    /// The SKU.
+    pub manage_number: String,
+    /// The SKU.
+    pub variant_id: String,
+    /// Units the restock was to put back.
+    pub units: i64,
+    /// Units that did not fit under [`MAX_QUANTITY`](crate::domain::inventory::MAX_QUANTITY).
+    pub lost: i64,
 }
 
 impl Shop {
@@ -395,6 +417,7 @@ impl Shop {
             simulation: None,
             wall: wall::WallFollow::default(),
             item_marks: BTreeMap::new(),
+            stock_capped: Vec::new(),
         };
         shop.schedule_at(shop.profile.license_expires_at(), Event::LicenseExpiry);
         shop
@@ -458,6 +481,12 @@ impl Shop {
     /// Its orders.
     pub fn orders(&self) -> &OrderBook {
         &self.orders
+    }
+
+    /// The restocks of an order that met the stock cap, oldest first.
+    pub fn stock_capped(&self, number: &str) -> impl Iterator<Item = &StockCapped> {
+        let number = number.to_string();
+        self.stock_capped.iter().filter(move |c| c.order_number == number.as_str())
     }
 
     /// One order.
@@ -726,6 +755,20 @@ mod tests {
             assert!(matches!(r, Err(PlaceOrderError::DiscountsExceedTotal { .. })), "{r:?}");
         }
         assert_eq!(s.inventory.quantity("i", "v"), 10, "nothing reserved");
+    }
+
+    /// Bug (issue 12): the order's sums were plain `i64` arithmetic past the checks, so a
+    /// shop whose postage came near `i64::MAX` panicked in debug builds (`totalPrice` + the COD
+    /// fee) and answered `requestPrice` −9223372036854775158 in release. Documents can no longer
+    /// bring such amounts (`ShippingSettings::problems`); the sums saturate besides.
+    #[test]
+    fn order_sums_saturate_whatever_the_amounts() {
+        let mut s = shop("");
+        s.shipping.postage_price = i64::MAX;
+        s.shipping.free_postage_threshold = 0;
+        let cod = s.place_order(&line(1), 2, None).unwrap();
+        let o = s.order(&cod).unwrap();
+        assert_eq!((o.total_price(), o.request_price()), (i64::MAX, i64::MAX));
     }
 
     #[test]

@@ -85,8 +85,24 @@ impl Shop {
             .collect();
         for (m, v, u, flag) in lines {
             if force.unwrap_or(flag) {
-                self.inventory.restore(&m, &v, u, now);
+                self.restore_units(idx, &m, &v, u, now);
             }
+        }
+    }
+
+    /// Puts `units` of an order back in stock; units the cap turns away are recorded
+    /// ([`Shop::stock_capped`]), never lost silently.
+    fn restore_units(&mut self, idx: usize, m: &str, v: &str, units: i64, now: JstDateTime) {
+        let lost = self.inventory.restore(m, v, units, now);
+        if lost > 0 {
+            self.stock_capped.push(StockCapped {
+                at: now,
+                order_number: self.orders.get(idx).number,
+                manage_number: m.to_string(),
+                variant_id: v.to_string(),
+                units,
+                lost,
+            });
         }
     }
 
@@ -390,16 +406,16 @@ impl Shop {
             return Err(Refusal::ReductionNeedsReason);
         }
         let now = self.now;
+        let amount_changed = after != before;
+        let confirmed_before_shipping = !after_shipping && o.progress != WaitingForConfirmation;
+        let back_to = o.progress;
         for (m, v, delta) in &stock_moves {
             if *delta > 0 {
                 self.inventory.reserve(m, v, *delta, now);
             } else {
-                self.inventory.restore(m, v, -delta, now);
+                self.restore_units(idx, m, v, -delta, now);
             }
         }
-        let amount_changed = after != before;
-        let confirmed_before_shipping = !after_shipping && o.progress != WaitingForConfirmation;
-        let back_to = o.progress;
         let change_id = self.ids.change();
         let rounding = self.settings.tax_rounding;
         let cause = Cause::Api(if after_shipping {
@@ -449,7 +465,11 @@ impl Shop {
             _ => {}
         }
         let coupon_total = coupon_total.unwrap_or(o.coupon_total());
-        let request_price = o.total_price() + o.delivery_price() - coupon_total - o.used_point;
+        let request_price = o
+            .total_price()
+            .saturating_add(o.delivery_price())
+            .saturating_sub(coupon_total)
+            .saturating_sub(o.used_point);
         Ok(CouponSimulation { coupon_total, request_price })
     }
 

@@ -245,6 +245,23 @@ mod tests {
         assert_eq!(shop("").follow_wall_step(None, 2), (vec![], true), "a manual clock is always caught up");
     }
 
+    /// Bug (issue 12): a wall clock at the top speed ran on without end (in about 2.5 days of
+    /// real time it passes year 9999, and order numbers get five-digit years); it stops at the
+    /// latest time, as every clock does.
+    #[test]
+    fn a_wall_clock_stops_at_the_latest_time() {
+        let mut s = shop("");
+        s.set_clock(ClockMode::Wall, MAX_CLOCK_SPEED, Duration::ZERO);
+        for day in 1..=4 {
+            s.follow_wall(Duration::from_secs(day * 86_400), usize::MAX);
+        }
+        assert_eq!(s.now(), latest());
+        let n = s.place_order(&line(), 1, None).unwrap();
+        assert!(n.starts_with("123456-99891231-"), "{n}");
+        s.advance_to(t("9999-12-31T23:59:59+0900"));
+        assert_eq!(s.now().to_rms(), "9989-12-31T23:59:59+0900");
+    }
+
     /// The promise of wall mode: what fires, when and why, is what `advance_to` fires.
     #[test]
     fn a_wall_clock_fires_the_same_transitions_in_the_same_order_as_a_manual_one() {
