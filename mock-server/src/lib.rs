@@ -257,6 +257,13 @@ impl Drop for AbortOnDrop {
     }
 }
 
+/// The number of cases a proptest property runs: `PROPTEST_CASES` when set (long runs,
+/// README "Tests"), else the property's own small default for CI.
+#[cfg(test)]
+pub(crate) fn proptest_cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES").ok().and_then(|v| v.trim().parse().ok()).unwrap_or(default)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -71,4 +71,99 @@ mod tests {
         let keys: Vec<&str> = out.as_object().unwrap().keys().map(String::as_str).collect();
         assert_eq!(keys, ["a", "c", "d", "e"]);
     }
+
+    // ----- properties (issue 12) -----
+
+    use proptest::prelude::*;
+
+    /// JSON over a few keys (so patches and targets meet), with or without nulls.
+    fn json(nulls: bool) -> impl Strategy<Value = Value> {
+        let key = prop::sample::select(vec!["a", "b", "c", "d"]).prop_map(String::from);
+        let leaf = prop_oneof![
+            any::<bool>().prop_map(Value::from),
+            (-3i64..3).prop_map(Value::from),
+            "[xy]{0,2}".prop_map(Value::from),
+            Just(if nulls { Value::Null } else { json!(0) }),
+        ];
+        leaf.prop_recursive(3, 24, 4, move |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..3).prop_map(Value::Array),
+                prop::collection::vec((key.clone(), inner), 0..4)
+                    .prop_map(|kv| Value::Object(kv.into_iter().collect())),
+            ]
+        })
+    }
+
+    fn object(nulls: bool) -> impl Strategy<Value = Value> {
+        prop::collection::vec((prop::sample::select(vec!["a", "b", "c", "d"]), json(nulls)), 0..4)
+            .prop_map(|kv| Value::Object(kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect()))
+    }
+
+    /// The patch that turns `from` into `to` (`to` without nulls): what RFC 7396 says a patch
+    /// can express.
+    fn diff(from: &Value, to: &Value) -> Value {
+        match (from, to) {
+            (Value::Object(f), Value::Object(t)) => {
+                let mut p = serde_json::Map::new();
+                for k in f.keys().filter(|k| !t.contains_key(*k)) {
+                    p.insert(k.clone(), Value::Null);
+                }
+                for (k, v) in t {
+                    match f.get(k) {
+                        Some(old) if old == v => {}
+                        Some(old) if old.is_object() && v.is_object() => {
+                            p.insert(k.clone(), diff(old, v));
+                        }
+                        _ => {
+                            p.insert(k.clone(), if v.is_object() { diff(&Value::Null, v) } else { v.clone() });
+                        }
+                    }
+                }
+                Value::Object(p)
+            }
+            _ => to.clone(),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(crate::proptest_cases(256)))]
+
+        #[test]
+        fn applying_a_patch_twice_is_applying_it_once(target in json(true), patch in json(true)) {
+            let once = merged(target, patch.clone());
+            prop_assert_eq!(merged(once.clone(), patch), once);
+        }
+
+        #[test]
+        fn the_empty_patch_leaves_an_object_as_it_is_keys_in_order(target in object(true)) {
+            prop_assert_eq!(merged(target.clone(), json!({})).to_string(), target.to_string());
+        }
+
+        /// Keys the patch does not name keep their values and their order; keys it gives a
+        /// value (not an object) get that value; keys it gives `null` are gone.
+        #[test]
+        fn a_patch_changes_only_the_keys_it_names(target in object(true), patch in object(true)) {
+            let out = merged(target.clone(), patch.clone());
+            let (t, p, o) = (target.as_object().unwrap(), patch.as_object().unwrap(), out.as_object().unwrap());
+            let kept: Vec<&String> = t.keys().filter(|k| !p.contains_key(*k)).collect();
+            let kept_out: Vec<&String> = o.keys().filter(|k| !p.contains_key(*k)).collect();
+            prop_assert_eq!(&kept, &kept_out);
+            for k in kept {
+                prop_assert_eq!(&o[k], &t[k]);
+            }
+            for (k, v) in p {
+                match v {
+                    Value::Null => prop_assert!(!o.contains_key(k)),
+                    Value::Object(_) => prop_assert!(o[k].is_object()),
+                    v => prop_assert_eq!(&o[k], v),
+                }
+            }
+        }
+
+        /// Any document without nulls is reached from any other by the patch between them.
+        #[test]
+        fn the_patch_between_two_documents_turns_one_into_the_other(from in object(true), to in object(false)) {
+            prop_assert_eq!(merged(from.clone(), diff(&from, &to)), to);
+        }
+    }
 }

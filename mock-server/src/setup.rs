@@ -23,6 +23,8 @@ use std::fmt;
 
 pub(crate) mod build;
 mod builder;
+#[cfg(test)]
+mod round_trip;
 mod simulate_doc;
 #[cfg(test)]
 mod tests;

@@ -456,4 +456,78 @@ mod tests {
             assert_eq!(days_from_civil(y, m, d), z);
         }
     }
+
+    // ----- properties (issue 12): datetime parse/format round trips -----
+
+    use proptest::prelude::*;
+
+    /// The first and last second of years 0000–9999, the years a 4-digit spelling has.
+    const FIRST: i64 = -62_167_219_200;
+    const LAST: i64 = 253_402_300_799;
+
+    /// Strings near the RMS spelling: a valid one with up to three bytes changed, cut or added.
+    fn near_datetime() -> impl Strategy<Value = String> {
+        let base = (FIRST..=LAST).prop_map(|s| JstDateTime::from_seconds(s).to_rms());
+        let edit = (any::<usize>(), prop_oneof![proptest::char::range('0', '9'), any::<char>()], 0u8..3);
+        (base, prop::collection::vec(edit, 0..3)).prop_map(|(mut text, edits)| {
+            for (at, c, kind) in edits {
+                let mut chars: Vec<char> = text.chars().collect();
+                let i = at % (chars.len() + 1);
+                match kind {
+                    0 if i < chars.len() => chars[i] = c,
+                    1 if i < chars.len() => {
+                        chars.remove(i);
+                    }
+                    _ => chars.insert(i, c),
+                }
+                text = chars.into_iter().collect();
+            }
+            text
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(crate::proptest_cases(256)))]
+
+        /// Every second of years 0–9999 reads back from each of its spellings, and its civil
+        /// fields and date agree with it.
+        #[test]
+        fn every_second_round_trips_through_its_spellings(secs in FIRST..=LAST) {
+            let t = JstDateTime::from_seconds(secs);
+            prop_assert_eq!(JstDateTime::parse_rms(&t.to_rms()), Ok(t));
+            prop_assert_eq!(JstDateTime::parse_flexible(&t.to_rms()), Ok(t));
+            prop_assert_eq!(JstDateTime::parse_flexible(&t.to_iso()), Ok(t));
+            prop_assert!(JstDateTime::parse_rms(&t.to_iso()).is_err(), "the order API takes +0900 only");
+            let (y, mo, d, h, mi, s) = t.civil();
+            prop_assert_eq!(JstDateTime::from_civil(y, mo, d, h, mi, s), Some(t));
+            prop_assert_eq!(JstDate::parse(&t.date().to_wire()), Ok(t.date()));
+            prop_assert!(t.date().start() <= t && t <= t.date().end());
+            prop_assert_eq!(t.date().end().plus_seconds(1), t.date().plus_days(1).start());
+        }
+
+        /// Whatever string parses has exactly one spelling: formatting what was read gives the
+        /// string back (`+0900` for the order API; also `+09:00` in the flexible form).
+        #[test]
+        fn a_string_that_parses_is_the_one_spelling_of_its_time(text in near_datetime()) {
+            if let Ok(t) = JstDateTime::parse_rms(&text) {
+                prop_assert_eq!(t.to_rms(), text.clone());
+            }
+            if let Ok(t) = JstDateTime::parse_flexible(&text) {
+                prop_assert!(t.to_rms() == text || t.to_iso() == text, "{} read as {}", text, t.to_rms());
+            }
+            if let Ok(d) = JstDate::parse(&text) {
+                prop_assert_eq!(d.to_wire(), text.clone());
+            }
+        }
+
+        /// Moving by days moves the date by as many days, whatever the time of day.
+        #[test]
+        fn days_added_to_a_time_and_to_its_date_agree(secs in FIRST..=LAST, days in -100_000i64..100_000) {
+            let t = JstDateTime::from_seconds(secs);
+            prop_assert_eq!(t.plus_days(days).date(), t.date().plus_days(days));
+            let (.., h, mi, s) = t.civil();
+            let (.., h2, mi2, s2) = t.plus_days(days).civil();
+            prop_assert_eq!((h, mi, s), (h2, mi2, s2));
+        }
+    }
 }

@@ -373,3 +373,9 @@ pub fn item_body(title: &str, variants: &[(&str, &str, i64)]) -> Value {
 pub fn codes(v: &Value) -> Vec<String> {
     rms_mock::message_codes(v)
 }
+
+/// The number of cases a proptest suite runs: `PROPTEST_CASES` when set (long runs, README
+/// "Tests"), else the suite's own small default for CI.
+pub fn proptest_cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES").ok().and_then(|v| v.trim().parse().ok()).unwrap_or(default)
+}

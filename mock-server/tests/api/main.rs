@@ -24,6 +24,8 @@ mod journal;
 mod layering;
 mod logs;
 mod order_ops;
+mod prop_fuzz;
+mod prop_model;
 mod robustness;
 mod search_order;
 mod shipping;

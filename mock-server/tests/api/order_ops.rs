@@ -290,6 +290,58 @@ async fn remarks_delivery_and_orderer_update_before_shipping_only() {
     }
 }
 
+/// Found by the model-based test (issue 12): an order whose amount changed while in 200 waited
+/// in 400 when its processing fell due, came back to 200 and stayed there for ever. It now
+/// finishes processing when the change is confirmed (or when processing falls due, if later);
+/// a prepaid order the buyer paid while it waited finishes at once.
+#[tokio::test]
+async fn an_order_changed_during_processing_reaches_300_after_the_change_is_confirmed() {
+    let app = spawn(shop()).await;
+    let change = |n: &str, units: i64, o: &Value| {
+        let basket = o["PackageModelList"][0]["basketId"].clone();
+        let detail = o["PackageModelList"][0]["ItemModelList"][0]["itemDetailId"].clone();
+        json!({"orderNumber": n, "reductionReason": 8,
+            "PackageModelList": [{"basketId": basket, "ItemModelList": [{"itemDetailId": detail, "units": units}]}]})
+    };
+    let card = app.place(&[("tshirt", "m-black", 2)], 1).await;
+    let bank = app.place(&[("tshirt", "m-black", 2)], 9).await;
+    app.confirm(&[&card, &bank]).await;
+    for n in [&card, &bank] {
+        let o = app.order_model(n, 9).await;
+        let (_, v) = app.order("updateOrderSender", change(n, 1, &o)).await;
+        assert_eq!(codes(&v), vec!["ORDER_EXT_API_UPDATE_ORDERSENDER_INFO_101"]);
+    }
+    let (status, v) = app.admin(Method::POST, &app.shop_path(&format!("/orders/{bank}/payment")), None).await;
+    assert_eq!(status, 200, "the buyer pays while the change waits: {v}");
+    app.advance(30).await; // processing falls due while the card order waits in 400
+    assert_eq!(app.order_model(&card, 9).await["orderProgress"], 400);
+    let fired = app.advance(30).await;
+    let moves: Vec<(String, i64, String)> = fired["transitions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["order_number"].as_str().unwrap().to_string(),
+                t["to"].as_i64().unwrap(),
+                t["cause"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        moves,
+        vec![
+            (card.clone(), 200, "change_confirmed".into()),
+            (card.clone(), 300, "processing".into()),
+            (bank.clone(), 200, "change_confirmed".into()),
+            (bank.clone(), 300, "payment".into()),
+        ]
+    );
+    for n in [&card, &bank] {
+        assert_eq!(app.order_model(n, 9).await["orderProgress"], 300, "{n}");
+    }
+}
+
 #[tokio::test]
 async fn sender_changes_of_a_confirmed_order_wait_in_400_and_move_stock() {
     let app = spawn(shop()).await;

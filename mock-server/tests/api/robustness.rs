@@ -239,3 +239,25 @@ async fn a_chunked_body_over_the_limit_gets_413_in_the_envelope() {
     assert!(text.starts_with("HTTP/1.1 413"), "{text}");
     assert!(text.contains("application/json;charset=UTF-8"), "{text}");
 }
+
+/// Found by the endpoint fuzz (issue 12): a required list or model sent as `null` was taken as
+/// neither missing nor empty, and the answer was a 400 (or 200) without any message. Each is
+/// now ERROR_010 (empty), as `[]` and `""` are.
+#[tokio::test]
+async fn a_required_list_or_model_sent_as_null_is_error_010() {
+    let app = spawn(shop()).await;
+    let n = app.place_one(1).await;
+    for (op, body, field) in [
+        ("updateOrderShipping", json!({"orderNumber": n, "BasketidModelList": null}), "BasketidModelList"),
+        ("updateOrderShippingAsync", json!({"OrderShippingModelList": null}), "OrderShippingModelList"),
+        ("updateOrderSender", json!({"orderNumber": n, "PackageModelList": null}), "PackageModelList"),
+        ("updateOrderOrderer", json!({"orderNumber": n, "OrdererModel": null}), "OrdererModel"),
+    ] {
+        let (status, v) = app.order(op, body.clone()).await;
+        assert_eq!(status, 400, "{op} {body}: {v}");
+        let messages: Vec<&str> =
+            v["MessageModelList"].as_array().unwrap().iter().map(|m| m["message"].as_str().unwrap()).collect();
+        assert_eq!(messages, vec![format!("{field}の値を指定して下さい。")], "{op} {body}: {v}");
+        assert!(codes(&v)[0].ends_with("_ERROR_010"), "{op}: {v}");
+    }
+}

@@ -180,6 +180,29 @@ async fn format_errors_answer_400_with_the_row_they_concern() {
     );
 }
 
+/// Found by the endpoint fuzz (issue 12): a basket whose `ShippingModelList` is empty or null
+/// was answered 200 with an empty `MessageModelList` (no message at all) by both variants.
+#[tokio::test]
+async fn an_empty_or_null_shipping_model_list_is_error_010_never_an_answer_without_messages() {
+    let app = spawn(shop()).await;
+    let (n, basket) = waiting_for_shipment(&app).await;
+    for rows in [json!([]), Value::Null] {
+        let (status, v) = app.order("updateOrderShipping", body(&n, basket, rows.clone())).await;
+        assert_eq!(status, 400, "{rows}: {v}");
+        assert_eq!(
+            v["MessageModelList"],
+            json!([{"messageType": "ERROR", "messageCode": "ORDER_EXT_API_UPDATE_ORDERSHIPPING_ERROR_010", "message": "ShippingModelListの値を指定して下さい。"}]),
+            "{rows}"
+        );
+        let (status, v) = app
+            .order("updateOrderShippingAsync", json!({"OrderShippingModelList": [body(&n, basket, rows.clone())]}))
+            .await;
+        assert_eq!(status, 400, "{rows}: {v}");
+        assert_eq!(codes(&v), vec!["ORDER_EXT_API_UPDATE_ORDERSHIPPING_ASYNC_ERROR_010"], "{rows}");
+    }
+    assert_eq!(app.order_model(&n, 9).await["orderProgress"], 300, "nothing changed");
+}
+
 #[tokio::test]
 async fn the_async_variant_answers_a_request_id_and_its_result_once_processed() {
     let app = spawn(shop()).await;

@@ -39,8 +39,11 @@ pub fn parse_baskets(f: &mut Fields<'_>, op: &str, order_number: Option<&str>) -
             return None;
         }
         None => {
-            if f.lookup("BasketidModelList").is_none() {
-                f.missing("BasketidModelList");
+            match f.lookup("BasketidModelList") {
+                None => f.missing("BasketidModelList"),
+                // `null` is empty, as `[]` is (a malformed value was reported by object_list).
+                Some(Value::Null) => f.empty("BasketidModelList"),
+                Some(_) => {}
             }
             return None;
         }
@@ -51,11 +54,15 @@ pub fn parse_baskets(f: &mut Fields<'_>, op: &str, order_number: Option<&str>) -
         let mut bf = f.nested(basket);
         let basket_id = bf.int("basketId", true);
         let rows = bf.object_list("ShippingModelList");
-        if rows.is_none() && bf.lookup("ShippingModelList").is_none() {
-            bf.missing("ShippingModelList");
-        }
-        if rows.as_ref().is_some_and(|r| r.len() > MAX_ROWS_PER_BASKET) {
-            bf.malformed("ShippingModelList");
+        match (&rows, bf.lookup("ShippingModelList")) {
+            (None, None) => bf.missing("ShippingModelList"),
+            // A basket without a row would change nothing and answer no message at all: an
+            // empty or null list is ERROR_010, as an empty BasketidModelList is (found by the
+            // endpoint fuzz, tests/api/prop_fuzz.rs).
+            (None, Some(Value::Null)) => bf.empty("ShippingModelList"),
+            (Some(r), _) if r.is_empty() => bf.empty("ShippingModelList"),
+            (Some(r), _) if r.len() > MAX_ROWS_PER_BASKET => bf.malformed("ShippingModelList"),
+            _ => {}
         }
         let mut parsed = Vec::new();
         for row in rows.unwrap_or_default() {

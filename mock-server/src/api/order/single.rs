@@ -24,8 +24,11 @@ pub fn address(f: &mut Fields<'_>, model: &str) -> Option<Buyer> {
     let obj: &Map<String, Value> = match f.object(model) {
         Some(o) => o,
         None => {
-            if f.lookup(model).is_none() {
-                f.missing(model);
+            match f.lookup(model) {
+                None => f.missing(model),
+                // `null` is empty (a malformed value was reported by `object`).
+                Some(Value::Null) => f.empty(model),
+                Some(_) => {}
             }
             return None;
         }

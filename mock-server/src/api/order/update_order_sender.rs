@@ -29,6 +29,7 @@ fn run(op: &OrderOp, shop: &mut Shop, body: &Body, after_shipping: bool) -> RmsR
     let list = f.object_list("PackageModelList");
     match &list {
         None if f.lookup("PackageModelList").is_none() => f.missing("PackageModelList"),
+        None if f.lookup("PackageModelList").is_some_and(Value::is_null) => f.empty("PackageModelList"),
         Some(l) if l.is_empty() => f.empty("PackageModelList"),
         _ => {}
     }
@@ -58,7 +59,9 @@ fn run(op: &OrderOp, shop: &mut Shop, body: &Body, after_shipping: bool) -> RmsR
                 Patch::Keep
             }
         };
-        let sender = if pf.lookup("SenderModel").is_some() { address(&mut pf, "SenderModel") } else { None };
+        // An optional model: `null` changes nothing, as leaving it out does.
+        let sender =
+            if pf.lookup("SenderModel").is_some_and(|v| !v.is_null()) { address(&mut pf, "SenderModel") } else { None };
         let mut items = Vec::new();
         for it in pf.object_list("ItemModelList").unwrap_or_default() {
             let mut itf = pf.nested(it);

@@ -20,6 +20,7 @@ pub fn update_order_shipping_async(op: &OrderOp, shop: &mut Shop, body: &Body) -
     let mut orders = Vec::new();
     match &list {
         None if f.lookup("OrderShippingModelList").is_none() => f.missing("OrderShippingModelList"),
+        None if f.lookup("OrderShippingModelList").is_some_and(Value::is_null) => f.empty("OrderShippingModelList"),
         Some(l) if l.is_empty() => f.empty("OrderShippingModelList"),
         Some(l) if l.len() > MAX_ORDERS_PER_REQUEST => f.malformed("OrderShippingModelList"),
         _ => {}

@@ -486,6 +486,41 @@ impl Shop {
             }
             o.move_to(back_to, now, Cause::ChangeConfirmed);
         });
+        if back_to == RakutenProcessing {
+            self.resume_processing(idx);
+        }
+    }
+
+    /// An order back in 200 after a change: Rakuten's processing, which passed it by while it
+    /// waited in 400 (`Event::Processing` acts on 200 only), finishes now if it fell due
+    /// meanwhile, else when it falls due; a prepaid order the buyer paid meanwhile finishes at
+    /// once, as a payment in 200 does. Without this such an order stayed in 200 for ever (found
+    /// by the model-based test, tests/api/prop_model.rs).
+    fn resume_processing(&mut self, idx: usize) {
+        let o = self.orders.get(idx);
+        let now = self.now;
+        let confirmed = o.shop_order_cfm_datetime.unwrap_or(now);
+        if o.review_ng {
+            return;
+        }
+        if o.settlement.is_prepaid() {
+            match o.paid_at {
+                // Paid once confirmed (waiting in 200 or 400): the payment finishes processing.
+                Some(paid) if paid >= confirmed => self.change(idx, |o| o.finish_processing(now, Cause::Payment)),
+                // Paid before: processing follows the delay, as for any order needing no payment.
+                Some(_) => {}
+                None => return,
+            }
+            if self.orders.get(idx).progress != RakutenProcessing {
+                return;
+            }
+        }
+        let due = confirmed.plus_minutes(i64::from(self.settings.processing_delay_minutes));
+        if due <= now {
+            self.change(idx, |o| o.finish_processing(now, Cause::Processing));
+        } else {
+            self.schedule_at(due, Event::Processing(idx));
+        }
     }
 }
 
