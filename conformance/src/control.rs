@@ -26,10 +26,11 @@ pub fn message(e: &ControlError) -> String {
 }
 
 impl Control {
-    /// Replaces any shop with this id on the fake at `base` by a fresh one from `document`;
-    /// returns its handle and its now.
-    pub async fn create(base: &str, document: &ShopDocument) -> Result<(Control, String), ControlError> {
-        let client = ControlClient::new(base);
+    /// Replaces any shop with this id on the fake `client` drives (its base URL and, for a
+    /// fake started with `--admin-token`, the token) by a fresh one from `document`; returns
+    /// its handle and its now.
+    pub async fn create(client: &ControlClient, document: &ShopDocument) -> Result<(Control, String), ControlError> {
+        let client = client.clone();
         let _ = client.delete_shop(&document.shop.shop_id).await;
         let shop = client.create_shop(document).await?;
         let now = shop.credentials().now.clone();

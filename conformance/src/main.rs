@@ -26,6 +26,10 @@ enum Command {
         /// A running rms-mock to use instead of one in this process (its /__admin/ too).
         #[arg(long, env = "RMS_CONFORMANCE_BASE_URL")]
         base_url: Option<String>,
+        /// The admin token of a --base-url server started with --admin-token (the same env
+        /// var as the server's).
+        #[arg(long, env = "RMS_MOCK_ADMIN_TOKEN", value_name = "TOKEN", hide_env_values = true)]
+        admin_token: Option<String>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
         /// Run this command at every poll tick instead of the reference integration
@@ -43,7 +47,7 @@ enum Format {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let Command::Run { mut setups, base_url, format, integration_cmd } = Cli::parse().command;
+    let Command::Run { mut setups, base_url, admin_token, format, integration_cmd } = Cli::parse().command;
     if setups.is_empty() {
         let mut found: Vec<PathBuf> = std::fs::read_dir("fixtures/setups")
             .into_iter()
@@ -81,6 +85,10 @@ async fn main() -> ExitCode {
             }
         },
     };
+    let mut control = rms_mock::ControlClient::new(&base);
+    if let Some(token) = admin_token.as_deref() {
+        control = control.with_admin_token(token);
+    }
     let mode = integration_cmd.map(Mode::Command).unwrap_or(Mode::Reference);
     let many = loaded.len() > 1;
     let mut json_out = Vec::new();
@@ -89,7 +97,7 @@ async fn main() -> ExitCode {
         if many {
             eprintln!("[{}/{}] {} ({})", i + 1, loaded.len(), s.file.name, s.path.display());
         }
-        match runner::run(s, &base, &mode).await {
+        match runner::run_with(s, &control, &mode).await {
             Ok(ledger) => match format {
                 Format::Text => println!("{}", ledger.to_text()),
                 Format::Json => json_out.push(ledger),

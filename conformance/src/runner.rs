@@ -63,10 +63,18 @@ struct Placed {
     refused: Option<String>,
 }
 
+/// Runs `setup` against the fake at `base_url` (whose control plane needs no token).
 pub async fn run(setup: &LoadedSetup, base_url: &str, mode: &Mode) -> Result<Ledger, String> {
+    run_with(setup, &rms_mock::ControlClient::new(base_url), mode).await
+}
+
+/// Runs `setup` against the fake whose control plane `control` drives (for a fake started
+/// with `--admin-token`: `ControlClient::new(url).with_admin_token(token)`).
+pub async fn run_with(setup: &LoadedSetup, control: &rms_mock::ControlClient, mode: &Mode) -> Result<Ledger, String> {
+    let base_url = control.base_url();
     let shop_id = setup.shop_id();
     let (control, start) =
-        Control::create(base_url, &setup.shop_document).await.map_err(|e| format!("creating the shop: {e}"))?;
+        Control::create(control, &setup.shop_document).await.map_err(|e| format!("creating the shop: {e}"))?;
     let start = t(&start)?;
     let cfg = &setup.file.integration;
     let mut integration = Integration::new(cfg.clone(), base_url, &setup.service_secret(), &setup.license_key());

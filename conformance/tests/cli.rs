@@ -48,6 +48,38 @@ fn the_same_setups_give_byte_identical_ledgers_in_process_and_against_a_running_
 }
 
 #[test]
+fn a_running_fake_with_an_admin_token_is_driven_with_the_same_token_by_flag_or_env() {
+    let setup = "fixtures/setups/01_guide_followed.toml";
+    let (code, expected, err) = run(&[setup]);
+    assert_eq!(code, 0, "{err}");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let token = "c0nformance-t0ken";
+    let fake =
+        rt.block_on(rms_mock::RmsMock::start_with(rms_mock::AppState::default().with_admin_token(token))).unwrap();
+    let base = fake.uri();
+    let with_env = |token: Option<&str>, args: &[&str]| {
+        let mut cmd = Command::new(BIN);
+        cmd.current_dir(root()).arg("run").args(args).env_remove("RMS_MOCK_ADMIN_TOKEN");
+        if let Some(token) = token {
+            cmd.env("RMS_MOCK_ADMIN_TOKEN", token);
+        }
+        let out = cmd.output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
+    };
+    let (code, _, err) = with_env(None, &[setup, "--base-url", &base]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("creating the shop: 401") && err.contains("--admin-token"), "{err}");
+    let (code, out, err) = with_env(None, &[setup, "--base-url", &base, "--admin-token", token]);
+    assert_eq!((code, out.as_str()), (Some(0), expected.as_str()), "{err}");
+    let (code, out, err) = with_env(Some(token), &[setup, "--base-url", &base]);
+    assert_eq!((code, out.as_str()), (Some(0), expected.as_str()), "{err}");
+}
+
+#[test]
 fn json_output_carries_the_same_ledger() {
     let (code, out, err) = run(&["fixtures/setups/02_auto_confirm_on.toml", "--format", "json"]);
     assert_eq!(code, 0, "{err}");

@@ -20,6 +20,7 @@ pub enum GatewayError {
 }
 
 /// Decodes the header value into (serviceSecret, licenseKey).
+#[cfg(test)]
 pub fn parse_esa(header: &str) -> Option<(String, String)> {
     let decoded = Decoded::of(header)?;
     let (secret, key) = decoded.credentials()?;
@@ -41,7 +42,9 @@ impl Decoded {
     fn cached(header: &str) -> Option<Decoded> {
         thread_local!(static LAST: RefCell<Option<(String, Option<Decoded>)>> = const { RefCell::new(None) });
         LAST.with_borrow_mut(|last| match last {
-            Some((h, decoded)) if h == header => decoded.clone(),
+            // The last header may be another client's: compared in constant time, so how long
+            // the comparison takes says nothing about how much of it this header matches.
+            Some((h, decoded)) if constant_time_eq(h.as_bytes(), header.as_bytes()) => decoded.clone(),
             _ => {
                 let decoded = Decoded::of(header);
                 *last = Some((header.to_string(), decoded.clone()));
@@ -74,6 +77,28 @@ impl Decoded {
     }
 }
 
+/// Whether a credential given by a client equals the expected one, in a time that depends on
+/// their lengths only, never on where they first differ (an early-exit `==` would let a
+/// client that times many guesses learn a secret byte by byte). Unequal lengths answer at
+/// once: a secret's length is not worth hiding here. The admin token is compared with it too.
+pub(crate) fn constant_time_eq(given: &[u8], expected: &[u8]) -> bool {
+    if given.len() != expected.len() {
+        return false;
+    }
+    // Eight bytes at a time: credentials are compared on every request, so the loop is short.
+    let mut diff = 0u64;
+    let (given_words, given_rest) = given.as_chunks::<8>();
+    let (expected_words, expected_rest) = expected.as_chunks::<8>();
+    for (g, e) in given_words.iter().zip(expected_words) {
+        diff |= u64::from_ne_bytes(*g) ^ u64::from_ne_bytes(*e);
+    }
+    for (g, e) in given_rest.iter().zip(expected_rest) {
+        diff |= u64::from(g ^ e);
+    }
+    // Opaque to the optimiser, so no early exit is derived from the accumulated difference.
+    std::hint::black_box(diff) == 0
+}
+
 /// The header value for a pair of credentials.
 pub fn esa_header(service_secret: &str, license_key: &str) -> String {
     format!("ESA {}", base64::engine::general_purpose::STANDARD.encode(format!("{service_secret}:{license_key}")))
@@ -93,8 +118,11 @@ pub fn authenticate<T>(
     let Some((secret, key)) = decoded.as_ref().and_then(Decoded::credentials) else {
         return Err((GatewayError::Unauthorised, None));
     };
+    // The service secret selects the shop through a hash map: its probe compares the secret
+    // only with the secrets filed under the same keyed (randomly seeded) hash, so its timing
+    // tells nothing about how close a guess is. The licence key is compared in constant time.
     let found = registry.by_service_secret_then(secret, |s| {
-        if s.profile().license_key != key {
+        if !constant_time_eq(s.profile().license_key.as_bytes(), key.as_bytes()) {
             Err(GatewayError::Unauthorised)
         } else if !s.license_valid() {
             Err(GatewayError::Expired)
@@ -119,10 +147,13 @@ pub fn refusal_note(header: Option<&str>, err: &GatewayError, shop_id: Option<&s
         }
         (GatewayError::Unauthorised, _, Some(id)) => format!("the licence key does not match shop {id}'s"),
         (GatewayError::Unauthorised, None, None) => "no Authorization header".into(),
-        (GatewayError::Unauthorised, Some(h), None) => match parse_esa(h) {
+        // The header was decoded by `authenticate` on this thread just before: the cached copy
+        // is reused, so an unknown secret costs no second decode a known one does not.
+        (GatewayError::Unauthorised, Some(h), None) => match Decoded::cached(h).as_ref().and_then(Decoded::credentials)
+        {
             None => "the Authorization header is not `ESA base64(serviceSecret:licenseKey)`".into(),
             Some((secret, _)) => {
-                format!("no shop has the service secret {}", crate::journal::secret_hint(&secret))
+                format!("no shop has the service secret {}", crate::journal::secret_hint(secret))
             }
         },
         _ => return None,
@@ -156,6 +187,20 @@ mod tests {
         let secret = "S".repeat(150);
         let key = "L".repeat(150);
         assert_eq!(parse_esa(&esa_header(&secret, &key)), Some((secret, key)));
+    }
+
+    #[test]
+    fn credentials_compare_equal_only_when_every_byte_matches() {
+        let secret = b"SL123456_TestLicense00001";
+        assert!(constant_time_eq(secret, secret));
+        assert!(constant_time_eq(b"", b""));
+        for i in 0..secret.len() {
+            let mut other = *secret;
+            other[i] ^= 0x01;
+            assert!(!constant_time_eq(&other, secret), "byte {i} differs");
+        }
+        assert!(!constant_time_eq(&secret[..24], secret), "a prefix");
+        assert!(!constant_time_eq(b"SL123456_TestLicense000011", secret), "longer");
     }
 
     #[test]

@@ -21,6 +21,9 @@ Examples:
   RMS_MOCK_PORT=9090 rms-mock                every flag also reads an env var
   rms-mock --log-format json 2>log.jsonl     one JSON line per request (RUST_LOG filters)
   rms-mock check shops/a.toml                validate shop files (exit 2 naming the key on error)
+  RMS_MOCK_ADMIN_TOKEN=s3cret rms-mock --host 0.0.0.0
+                                             reachable from other machines, its control plane
+                                             only with Authorization: Bearer s3cret
 
 Then point your RMS client at the printed address instead of https://api.rms.rakuten.co.jp,
 with the printed Authorization header. The control plane (not part of RMS) is under /__admin.";
@@ -102,6 +105,16 @@ pub struct ServeArgs {
     /// exits anyway, dropping clients stuck in the middle of a request (0 to 1 hour).
     #[arg(long, env = "RMS_MOCK_SHUTDOWN_TIMEOUT", value_parser = parse_shutdown_timeout, default_value = "5s", value_name = "DURATION")]
     pub shutdown_timeout: Duration,
+    /// Require `Authorization: Bearer TOKEN` on every control-plane request (/__admin…);
+    /// needed wherever other machines or users can reach the port. Prefer the env var: a
+    /// flag's value shows in the process list.
+    #[arg(long, env = "RMS_MOCK_ADMIN_TOKEN", value_parser = parse_admin_token, value_name = "TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
+    /// A host name the control plane also answers (as `Host`, any port, and in `Origin`)
+    /// besides loopback names, e.g. a container's service name; repeat for several. Env:
+    /// comma-separated names.
+    #[arg(long = "admin-host", env = "RMS_MOCK_ADMIN_HOSTS", value_delimiter = ',', value_parser = parse_admin_host, value_name = "NAME")]
+    pub admin_hosts: Vec<String>,
 }
 
 impl ServeArgs {
@@ -185,6 +198,34 @@ fn parse_clock_speed(s: &str) -> Result<f64, String> {
         Some(problem) => Err(problem),
         None => Ok(speed),
     }
+}
+
+fn parse_admin_token(s: &str) -> Result<String, String> {
+    match crate::admin::guard::token_problem(s) {
+        Some(problem) => Err(problem),
+        None => Ok(s.to_string()),
+    }
+}
+
+fn parse_admin_host(s: &str) -> Result<String, String> {
+    match crate::admin::guard::host_problem(s) {
+        Some(problem) => Err(problem),
+        None => Ok(s.trim().to_string()),
+    }
+}
+
+/// The warning printed on start when the server listens where other machines can reach it
+/// and its control plane has no token; none on a loopback address or with a token.
+pub(crate) fn exposure_warning(bound: std::net::SocketAddr, token: bool) -> Option<String> {
+    if token || bound.ip().to_canonical().is_loopback() {
+        return None;
+    }
+    Some(format!(
+        "warning: listening on {bound}, which other machines can reach, with no token on the control plane: \
+         anyone who reaches this port can read every shop's credentials (GET /__admin/shops), reset shops and \
+         move their clocks. Require a token with --admin-token TOKEN (or RMS_MOCK_ADMIN_TOKEN), or listen on \
+         127.0.0.1 only (--host 127.0.0.1)."
+    ))
 }
 
 fn parse_clock_anchor(s: &str) -> Result<ClockAnchor, String> {
@@ -308,7 +349,13 @@ pub async fn run_server(
     args: ServeArgs,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), (u8, String)> {
-    let state = crate::AppState::with_built_shops(served_shops(&args)?).map_err(|e| (2, e))?;
+    let mut state = crate::AppState::with_built_shops(served_shops(&args)?).map_err(|e| (2, e))?;
+    if let Some(token) = &args.admin_token {
+        state = state.with_admin_token(token);
+    }
+    for host in &args.admin_hosts {
+        state = state.with_admin_host(host);
+    }
     let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port))
         .await
         .map_err(|e| {
@@ -344,7 +391,15 @@ pub async fn run_server(
             }
         });
     }
-    println!("control plane: http://{addr}/__admin/shops");
+    match args.admin_token {
+        Some(_) => {
+            println!("control plane: http://{addr}/__admin/shops (requires Authorization: Bearer <the --admin-token>)")
+        }
+        None => println!("control plane: http://{addr}/__admin/shops"),
+    }
+    if let Some(warning) = exposure_warning(addr, args.admin_token.is_some()) {
+        eprintln!("{warning}");
+    }
     crate::serve_with_limits(listener, state, shutdown, args.connection_limits()).await.map_err(|e| (1, e.to_string()))
 }
 
@@ -397,6 +452,38 @@ mod tests {
             assert!(parse_timeout(bad).is_err(), "{bad}");
         }
         assert!(parse_shutdown_timeout("3601s").is_err());
+    }
+
+    #[test]
+    fn listening_beyond_loopback_without_an_admin_token_warns_and_nothing_else_does() {
+        let at = |a: &str| a.parse::<std::net::SocketAddr>().unwrap();
+        for open in ["0.0.0.0:8080", "[::]:8080", "192.168.1.5:8080", "[fe80::1]:8080"] {
+            let warning = exposure_warning(at(open), false).unwrap_or_else(|| panic!("{open} warns"));
+            assert!(warning.starts_with(&format!("warning: listening on {open}, which other machines can reach")));
+            assert!(warning.contains("--admin-token TOKEN (or RMS_MOCK_ADMIN_TOKEN)"), "{warning}");
+            assert_eq!(exposure_warning(at(open), true), None, "{open} with a token");
+        }
+        for local in ["127.0.0.1:8080", "127.0.0.2:0", "[::1]:8080", "[::ffff:127.0.0.1]:8080"] {
+            assert_eq!(exposure_warning(at(local), false), None, "{local}");
+        }
+    }
+
+    #[test]
+    fn admin_flags_refuse_an_unusable_token_or_host() {
+        let parse = |args: &[&str]| Cli::try_parse_from(args.iter().copied()).map(|c| c.serve);
+        let ok = parse(&["rms-mock", "--admin-token", "t0k3n", "--admin-host", "rms-mock", "--admin-host", "ci:8080"])
+            .unwrap();
+        assert_eq!(
+            (ok.admin_token.as_deref(), ok.admin_hosts),
+            (Some("t0k3n"), vec!["rms-mock".into(), "ci:8080".into()])
+        );
+        for bad in [
+            &["rms-mock", "--admin-token", ""][..],
+            &["rms-mock", "--admin-token", "a b"],
+            &["rms-mock", "--admin-host", "a/b"],
+        ] {
+            assert!(parse(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

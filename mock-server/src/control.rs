@@ -681,7 +681,8 @@ pub struct ErrorBody {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorDetail {
     /// `invalid_request`, `not_found`, `conflict`, `method_not_allowed`, `payload_too_large`,
-    /// `reset_failed`.
+    /// `reset_failed`; the guard's `unsupported_media_type` (415), `unauthorized` (401),
+    /// `host_not_allowed` and `origin_not_allowed` (403).
     pub code: String,
     /// What was wrong, naming the key of a bad body (`request body: lines[0].units: …`).
     pub message: String,

@@ -73,6 +73,8 @@ pub struct AppState {
     pub(crate) registry: Registry,
     /// Requests whose credentials named no shop (`GET /__admin/journal`).
     pub(crate) server_journal: journal::ServerJournal,
+    /// Who may drive the control plane (its token, the host names it accepts).
+    pub(crate) admin_access: admin::guard::AdminAccess,
     boot: Arc<Vec<(String, ShopDocument)>>,
 }
 
@@ -118,6 +120,30 @@ impl AppState {
         self
     }
 
+    /// The same server with a control plane that requires `Authorization: Bearer <token>` on
+    /// every `/__admin` request (what `--admin-token` does). [`RmsMock::start_with`] sends it
+    /// from its [`ControlClient`] and every [`MockShop`]; other clients must send it themselves.
+    ///
+    /// # Panics
+    ///
+    /// When the token is empty or has characters other than visible ASCII (it travels in a
+    /// header): a test's own mistake, caught where it is made.
+    pub fn with_admin_token(mut self, token: &str) -> Self {
+        if let Some(problem) = admin::guard::token_problem(token) {
+            panic!("{problem}");
+        }
+        self.admin_access = self.admin_access.with_token(token);
+        self
+    }
+
+    /// The same server with a control plane that also answers requests whose `Host` (any
+    /// port) or `Origin` names `host`, besides loopback names (what `--admin-host` does): for
+    /// a fake reached by another name, such as a container's service name in CI.
+    pub fn with_admin_host(mut self, host: &str) -> Self {
+        self.admin_access = self.admin_access.with_host(host);
+        self
+    }
+
     /// Drops every shop, empties the server's journal and re-creates the boot shops. A boot shop in wall mode follows the
     /// wall clock from the server's start, so after a reset it stands where it would had
     /// nobody touched it (its clock never runs backwards against real time).
@@ -153,7 +179,10 @@ fn other_routes(state: AppState) -> Router {
         .route("/__admin", axum::routing::get(index::admin))
         .route("/__admin/", axum::routing::get(index::admin))
         .fallback(fallback)
-        .method_not_allowed_fallback(method_not_allowed);
+        .method_not_allowed_fallback(method_not_allowed)
+        // Before any handler or fallback of the control plane: its owner only (README,
+        // "Security model"). A layer of this router alone, so RMS requests never meet it.
+        .layer(axum::middleware::from_fn_with_state(state.clone(), admin::guard::guard));
     logs::note_requests(others).with_state(state)
 }
 

@@ -6,6 +6,7 @@
 //! the shop handle, answer JSON.
 
 mod bulk;
+pub(crate) mod guard;
 mod journal;
 mod view;
 

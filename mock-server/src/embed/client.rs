@@ -7,12 +7,26 @@ use crate::control::{ErrorBody, Health, Journal, JournalQuery, ShopDetail, ShopL
 use crate::setup::ShopDocument;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use std::sync::Arc;
 
 /// The control plane of one server. Cheap to clone (the HTTP connection pool is shared).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ControlClient {
     base: String,
     http: reqwest::Client,
+    /// `Authorization: Bearer <token>` on every request, for a server started with
+    /// `--admin-token`.
+    admin_token: Option<Arc<str>>,
+}
+
+impl std::fmt::Debug for ControlClient {
+    /// Never shows the admin token (a test's failure output may be published).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ControlClient")
+            .field("base", &self.base)
+            .field("admin_token", &self.admin_token.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
 }
 
 /// A request body.
@@ -31,7 +45,19 @@ impl Body {
 impl ControlClient {
     /// A client for the server at `base_url` (`http://127.0.0.1:8080`).
     pub fn new(base_url: &str) -> Self {
-        ControlClient { base: base_url.trim_end_matches('/').to_string(), http: reqwest::Client::new() }
+        ControlClient {
+            base: base_url.trim_end_matches('/').to_string(),
+            http: reqwest::Client::new(),
+            admin_token: None,
+        }
+    }
+
+    /// The same client sending `Authorization: Bearer <token>` on every request: the token of
+    /// a server started with `--admin-token` (env `RMS_MOCK_ADMIN_TOKEN`). Shops created or
+    /// found through it send it too.
+    pub fn with_admin_token(mut self, token: &str) -> Self {
+        self.admin_token = Some(token.into());
+        self
     }
 
     /// The server's base URL.
@@ -103,6 +129,9 @@ impl ControlClient {
     /// Sends a request; the body text of a 2xx answer, or the control plane's error.
     pub(super) async fn send(&self, method: reqwest::Method, path: &str, body: Body) -> Result<String, Error> {
         let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(token) = &self.admin_token {
+            req = req.bearer_auth(token);
+        }
         req = match body {
             Body::None => req,
             Body::Json(text) => req.header("Content-Type", "application/json").body(text),

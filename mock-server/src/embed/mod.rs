@@ -84,15 +84,21 @@ impl RmsMock {
     }
 
     /// Starts a fake serving `state` (e.g. [`AppState::demo`] or [`AppState::with_shops`]).
+    /// With [`AppState::with_admin_token`], its [`ControlClient`] (and every [`MockShop`]
+    /// from it) sends the token.
     pub async fn start_with(state: AppState) -> Result<RmsMock, Error> {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let address = listener.local_addr()?;
+        let mut control = ControlClient::new(&format!("http://{address}"));
+        if let Some(token) = state.admin_access.token() {
+            control = control.with_admin_token(token);
+        }
         let (tx, rx) = oneshot::channel::<()>();
         tokio::spawn(crate::serve(listener, state, async {
             // Dropping the sender (the RmsMock) ends the wait too.
             let _ = rx.await;
         }));
-        Ok(RmsMock { address, control: ControlClient::new(&format!("http://{address}")), shutdown: Some(tx) })
+        Ok(RmsMock { address, control, shutdown: Some(tx) })
     }
 
     /// The base URL, e.g. `http://127.0.0.1:41234`: put it where the client under test

@@ -168,7 +168,15 @@ fn help_shows_examples() {
 /// the base URL and the banner's lines after the first.
 fn start_demo(env: &[(&str, &str)]) -> (std::process::Child, String, Vec<String>) {
     let mut cmd = Command::new(BIN);
-    for var in ["RMS_MOCK_HOST", "RMS_MOCK_SHOPS", "RMS_MOCK_CLOCK", "RMS_MOCK_CLOCK_SPEED", "RMS_MOCK_CLOCK_ANCHOR"] {
+    for var in [
+        "RMS_MOCK_HOST",
+        "RMS_MOCK_SHOPS",
+        "RMS_MOCK_CLOCK",
+        "RMS_MOCK_CLOCK_SPEED",
+        "RMS_MOCK_CLOCK_ANCHOR",
+        "RMS_MOCK_ADMIN_TOKEN",
+        "RMS_MOCK_ADMIN_HOSTS",
+    ] {
         cmd.env_remove(var);
     }
     cmd.env("RMS_MOCK_PORT", "0");
@@ -189,6 +197,39 @@ fn start_demo(env: &[(&str, &str)]) -> (std::process::Child, String, Vec<String>
         }
     }
     (child, url, banner)
+}
+
+#[tokio::test]
+async fn an_admin_token_from_the_env_locks_the_control_plane_and_the_banner_says_so() {
+    let (child, url, banner) = start_demo(&[("RMS_MOCK_ADMIN_TOKEN", "t0k3n-from-env")]);
+    let last = banner.last().unwrap();
+    assert!(last.ends_with("/__admin/shops (requires Authorization: Bearer <the --admin-token>)"), "{last}");
+    assert!(!banner.iter().any(|l| l.contains("t0k3n-from-env")), "the banner never prints the token: {banner:?}");
+    let shops = |auth: Option<&'static str>| {
+        let mut req = reqwest::Client::new().get(format!("{url}/__admin/shops"));
+        if let Some(auth) = auth {
+            req = req.header("Authorization", auth);
+        }
+        async move { req.send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(shops(None).await, 401);
+    assert_eq!(shops(Some("Bearer wrong")).await, 401);
+    assert_eq!(shops(Some("Bearer t0k3n-from-env")).await, 200);
+    // On 127.0.0.1 (and with a token anyway) there is nothing to warn about.
+    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("warning:"), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn an_unusable_admin_token_or_host_is_refused_before_serving() {
+    for (flag, value) in [("--admin-token", ""), ("--admin-token", "two words"), ("--admin-host", "a/b")] {
+        let out = Command::new(BIN).args(["--port", "0", flag, value]).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{flag} {value:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains(flag), "{}", String::from_utf8_lossy(&out.stderr));
+    }
 }
 
 /// SIGTERM, then a clean exit.

@@ -5,6 +5,7 @@ mod helpers;
 mod jst;
 
 mod admin;
+mod admin_security;
 mod auth;
 mod binary;
 mod bounds;

@@ -69,7 +69,18 @@ const ORDER_INFOS: &[&str] = &["101", "102", "103"];
 const GATEWAY_CODES: &[&str] = &["ES01-01", "ES04-01", "ES04-02", "GA0001", "NOT_FOUND"];
 
 /// The control plane's error codes (README "The control plane").
-const ADMIN_CODES: &[&str] = &["invalid_request", "not_found", "method_not_allowed", "conflict", "payload_too_large"];
+const ADMIN_CODES: &[&str] = &[
+    "invalid_request",
+    "not_found",
+    "method_not_allowed",
+    "conflict",
+    "payload_too_large",
+    // The guard's (admin/guard.rs, README "Security model").
+    "unsupported_media_type",
+    "unauthorized",
+    "host_not_allowed",
+    "origin_not_allowed",
+];
 
 /// The README, where every Item/Inventory error code the fake answers is documented.
 const README: &str = include_str!("../../../README.md");
