@@ -346,7 +346,7 @@ fn sigterm_or_ctrl_c_answers_the_request_in_progress_and_exits_by_the_deadline_d
     let auth = rms_mock::esa_header("SP123456_DemoSecret0000001", "SL123456_DemoLicense000001");
     let body = r#"{"dateType":1,"startDatetime":"2026-11-01T00:00:00+0900","endDatetime":"2026-11-28T23:59:59+0900"}"#;
     let head = format!(
-        "POST /es/2.0/order/searchOrder/ HTTP/1.1\r\nHost: x\r\nAuthorization: {auth}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nExpect: 100-continue\r\n\r\n",
+        "POST /es/2.0/order/searchOrder/ HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: {auth}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nExpect: 100-continue\r\n\r\n",
         body.len()
     );
     for signal in ["-TERM", "-INT"] {
@@ -377,9 +377,9 @@ fn sigterm_or_ctrl_c_answers_the_request_in_progress_and_exits_by_the_deadline_d
         assert!(read_head(&mut half_body).starts_with("HTTP/1.1 100 Continue"));
         half_body.write_all(&body.as_bytes()[..20]).unwrap();
         let mut half_header = connect();
-        half_header.write_all(b"POST /es/2.0/order/searchOrder/ HTTP/1.1\r\nHost: x\r\nContent-Le").unwrap();
+        half_header.write_all(b"POST /es/2.0/order/searchOrder/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Le").unwrap();
         let mut idle = connect();
-        idle.write_all(b"GET /__admin/health HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+        idle.write_all(b"GET /__admin/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
         assert!(read_head(&mut idle).starts_with("HTTP/1.1 200"));
 
         let signalled = std::time::Instant::now();
