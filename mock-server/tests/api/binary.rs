@@ -320,6 +320,18 @@ fn bad_clock_flags_are_named_and_exit_2() {
     }
 }
 
+/// Kills the process with this id when dropped, unless it is known to have exited (a failed
+/// test leaves no server behind).
+struct Reaper(Option<u32>);
+
+impl Drop for Reaper {
+    fn drop(&mut self) {
+        if let Some(pid) = self.0 {
+            let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+        }
+    }
+}
+
 /// Reads from `tcp` until a blank line ends a response head; returns the head.
 fn read_head(tcp: &mut std::net::TcpStream) -> String {
     use std::io::Read;
@@ -357,6 +369,7 @@ fn sigterm_or_ctrl_c_answers_the_request_in_progress_and_exits_by_the_deadline_d
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
+        let mut reaper = Reaper(Some(child.id()));
         // The banner is read to its end: a closed pipe would fail the server's next print.
         let mut banner = BufReader::new(child.stdout.take().unwrap()).lines().map(Result::unwrap);
         let first = banner.next().unwrap();
@@ -389,12 +402,10 @@ fn sigterm_or_ctrl_c_answers_the_request_in_progress_and_exits_by_the_deadline_d
         assert!(answer.starts_with("HTTP/1.1 200"), "{signal}: the request in progress is answered: {answer}");
 
         let (done, exited) = std::sync::mpsc::channel();
-        let pid = child.id();
         std::thread::spawn(move || done.send(child.wait_with_output()));
-        let Ok(out) = exited.recv_timeout(BOUND) else {
-            let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
-            panic!("{signal}: still running {BOUND:?} after the signal");
-        };
+        let out =
+            exited.recv_timeout(BOUND).unwrap_or_else(|_| panic!("{signal}: still running {BOUND:?} after the signal"));
+        reaper.0 = None;
         let out = out.unwrap();
         let took = signalled.elapsed();
         assert!(out.status.success(), "{signal}: {:?}", out.status);
