@@ -66,9 +66,12 @@ impl Fake {
             let serve = async move {
                 match family {
                     Some(family) => api::serve_family(family, state, request).await,
-                    None => match tower_service::Service::call(&mut others, request).await {
-                        Ok(response) => response,
-                        Err(never) => match never {},
+                    None => match read_ahead(request).await {
+                        Ok(request) => match tower_service::Service::call(&mut others, request).await {
+                            Ok(response) => response,
+                            Err(never) => match never {},
+                        },
+                        Err(unreadable) => unreadable,
                     },
                 }
             };
@@ -80,6 +83,36 @@ impl Fake {
             Ok(response)
         };
         Box::pin(answer.instrument(span))
+    }
+}
+
+/// Bodies up to this size are read before the control plane's router sees the request.
+const READ_AHEAD_BYTES: usize = 64 * 1024;
+
+/// A request for the control plane (or no one) with a small body (a declared length of at most
+/// [`READ_AHEAD_BYTES`]), with that body already read: many control-plane actions ignore their
+/// body (`POST …/payment` with `{}`, a reset), and an answer that leaves a body unread must
+/// close the connection ([`crate::conn`]), so a client that sends `{}` would reconnect for
+/// every such call. Larger bodies (a bulk of orders) stream to their handler as before. A body
+/// that cannot be read (the client went away mid-body) is answered here, never handed on.
+async fn read_ahead(request: Request) -> Result<Request, Response> {
+    let declared = request
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if !declared.is_some_and(|n| n > 0 && n <= READ_AHEAD_BYTES) {
+        return Ok(request);
+    }
+    let (parts, body) = request.into_parts();
+    match axum::body::to_bytes(body, READ_AHEAD_BYTES).await {
+        Ok(bytes) => Ok(Request::from_parts(parts, axum::body::Body::from(bytes))),
+        Err(_) => Err(crate::admin::AdminError::new(
+            axum::http::StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "request body: could not be read to its end",
+        )
+        .into_response()),
     }
 }
 

@@ -233,6 +233,24 @@ async fn an_answer_that_left_the_body_unread_closes_the_connection_cleanly() {
     wait_for_close(&mut tcp).await.expect("a clean close");
 }
 
+/// A small body that a control-plane action does not read (`{}` to a reset, a payment) is
+/// read anyway, so the connection serves the next request. Before: every such answer said
+/// `Connection: close`, and a client that ignored it (the bench's own) met a closed socket.
+#[tokio::test]
+async fn a_small_body_a_control_plane_action_ignores_keeps_the_connection() {
+    let server = start(ConnectionLimits::default()).await;
+    let mut tcp = connect(server.address).await;
+    let mut pending = Vec::new();
+    for i in 0..3 {
+        tcp.write_all(post_head("/__admin/reset", "-", 2).as_bytes()).await.unwrap();
+        tcp.write_all(b"{}").await.unwrap();
+        let answer = read_answer(&mut tcp, &mut pending).await.unwrap_or_else(|e| panic!("request {i}: {e}"));
+        assert_eq!((answer.status, answer.closes()), (200, false), "request {i}: {answer:?}");
+    }
+    tcp.write_all(health()).await.unwrap();
+    assert_eq!(read_answer(&mut tcp, &mut pending).await.unwrap().status, 200);
+}
+
 /// Before: the server waited for every connection, forever, once told to stop.
 #[tokio::test]
 async fn shutdown_answers_the_request_in_progress_and_ends_by_its_deadline_despite_stuck_clients() {
