@@ -83,22 +83,12 @@ pub(crate) fn note_requests(router: Router<crate::AppState>) -> Router<crate::Ap
 
 /// Keeps the method and path for the line, and names the control plane's function and shop.
 async fn note_request(req: Request, next: Next) -> axum::response::Response {
-    noted(req, |req| next.run(req)).await
-}
-
-/// Answers `req` with `run`, noting its method and path for the request line (and the control
-/// plane's function and shop).
-async fn noted<F, Fut>(req: Request, run: F) -> axum::response::Response
-where
-    F: FnOnce(Request) -> Fut,
-    Fut: std::future::Future<Output = axum::response::Response>,
-{
     if !request_lines_enabled() {
-        return run(req).await;
+        return next.run(req).await;
     }
     let method = req.method().clone();
     let target = req.uri().path_and_query().map_or_else(|| req.uri().path().to_string(), |p| p.as_str().to_string());
-    let mut resp = run(req).await;
+    let mut resp = next.run(req).await;
     let note = resp.extensions_mut().get_or_insert_default::<RequestNote>();
     if let Some(rest) = target.strip_prefix("/__admin") {
         note.function.get_or_insert("admin");
