@@ -21,6 +21,7 @@ Examples:
   RMS_MOCK_PORT=9090 rms-mock                every flag also reads an env var
   rms-mock --log-format json 2>log.jsonl     one JSON line per request (RUST_LOG filters)
   rms-mock check shops/a.toml                validate shop files (exit 2 naming the key on error)
+  rms-mock serve --state-dir state/         keep the shops in state/ (changes survive a restart or a crash)
   RMS_MOCK_ADMIN_TOKEN=s3cret rms-mock --host 0.0.0.0
                                              reachable from other machines, its control plane
                                              only with Authorization: Bearer s3cret
@@ -115,6 +116,12 @@ pub struct ServeArgs {
     /// comma-separated names.
     #[arg(long = "admin-host", env = "RMS_MOCK_ADMIN_HOSTS", value_delimiter = ',', value_parser = parse_admin_host, value_name = "NAME")]
     pub admin_hosts: Vec<String>,
+    /// Keep every shop's state in DIR: each acknowledged change is on disk (fsynced) before
+    /// its answer, so the server resumes where it stood after a restart or a crash. An empty
+    /// or new DIR starts from the shops given (the demo shop, or --shop files); a DIR that
+    /// holds shops serves those instead (--shop files then only seed POST /__admin/reset).
+    #[arg(long, env = "RMS_MOCK_STATE_DIR", value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
 }
 
 impl ServeArgs {
@@ -350,6 +357,20 @@ pub async fn run_server(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), (u8, String)> {
     let mut state = crate::AppState::with_built_shops(served_shops(&args)?).map_err(|e| (2, e))?;
+    let mut kept = None;
+    if let Some(dir) = &args.state_dir {
+        let opened = crate::durable::StateDir::open(dir).map_err(|e| (1, format!("--state-dir: {e}")))?;
+        let restored = opened.shops.len();
+        state = state.keep_in(opened).map_err(|e| (1, format!("--state-dir: {e}")))?;
+        kept = Some(match restored {
+            0 => format!("state dir:     {} (new: the shops above are kept there from now on)", dir.display()),
+            n if args.shops.is_empty() => format!("state dir:     {} ({n} shop(s) restored)", dir.display()),
+            n => format!(
+                "state dir:     {} ({n} shop(s) restored; the --shop files only seed POST /__admin/reset)",
+                dir.display()
+            ),
+        });
+    }
     if let Some(token) = &args.admin_token {
         state = state.with_admin_token(token);
     }
@@ -390,6 +411,9 @@ pub async fn run_server(
                 println!("  simulated buyers: {} orders per virtual hour (seed {})", plan.orders_per_hour, plan.seed);
             }
         });
+    }
+    if let Some(kept) = kept {
+        println!("{kept}");
     }
     match args.admin_token {
         Some(_) => {

@@ -23,6 +23,7 @@ mod cli;
 mod conn;
 pub mod control;
 mod domain;
+mod durable;
 mod embed;
 mod index;
 mod journal;
@@ -157,6 +158,23 @@ impl AppState {
     }
 
     /// Serves a boot shop: in wall mode it follows the wall clock from the server's start.
+    /// Keeps the shops in a state directory from now on (`--state-dir`): a directory that
+    /// holds shops replaces the ones served so far with its own (restored where they stood);
+    /// an empty one gets the shops served so far. Returns once they are on disk.
+    pub(crate) fn keep_in(mut self, opened: durable::Opened) -> Result<Self, String> {
+        let durable::Opened { dir, shops } = opened;
+        if !shops.is_empty() {
+            self.registry.clear();
+        }
+        self.registry = self.registry.with_state_dir(dir.clone());
+        for recovered in shops {
+            let (shop, log) = recovered.into_parts();
+            self.registry.insert_recovered(shop, log).map_err(|e| format!("{}: {e:?}", dir.root().display()))?;
+        }
+        dir.settle_blocking()?;
+        Ok(self)
+    }
+
     fn serve_boot_shop(&self, source: &str, mut shop: domain::shop::Shop) -> Result<(), String> {
         shop.set_clock(shop.clock_mode(), shop.clock_speed(), std::time::Duration::ZERO);
         self.registry.insert(shop).map_err(|e| format!("{source}: {e:?}"))?;
