@@ -72,6 +72,126 @@ pub struct Entry {
     pub response_body: Option<Body>,
 }
 
+/// A journal entry as a state document keeps it ([`crate::domain::state`]): the fields of an
+/// [`Entry`] as plain data. The kept request headers are a map by (lower-case) name.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JournalEntryState {
+    /// The entry's number in the shop's journal.
+    pub seq: u64,
+    /// The shop's now when it was recorded.
+    pub at: JstDateTime,
+    /// The host's time, as the control plane writes it (`2026-11-29T07:12:03.456Z`).
+    pub wall_time: String,
+    /// The HTTP method.
+    pub method: String,
+    /// The path (cut at [`MAX_PATH_BYTES`]).
+    pub path: String,
+    /// The query, if any.
+    pub query: Option<String>,
+    /// The RMS function the request named.
+    pub function: FunctionId,
+    /// The answer's HTTP status.
+    pub status: u16,
+    /// The answer's RMS codes.
+    pub codes: Vec<String>,
+    /// The answer's `RequestId` as (hash, count), which its text is made of.
+    pub request_id: Option<(u64, u64)>,
+    /// Why authentication failed, if it did.
+    pub auth_problem: Option<String>,
+    /// The kept request headers, credentials masked.
+    pub request_headers: BTreeMap<String, String>,
+    /// The request body as kept.
+    pub request_body: Option<BodyState>,
+    /// The answer body as kept.
+    pub response_body: Option<BodyState>,
+}
+
+/// A kept body in a state document.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BodyState {
+    /// The text kept (cut with its marker when `truncated`).
+    pub text: String,
+    /// The body's size in bytes.
+    pub bytes: usize,
+    /// Whether the text was cut.
+    pub truncated: bool,
+}
+
+impl Entry {
+    /// The entry as a state document keeps it.
+    pub fn to_state(&self) -> JournalEntryState {
+        let body = |b: &Option<Body>| {
+            b.as_ref().map(|b| BodyState { text: b.text.as_str().to_string(), bytes: b.bytes, truncated: b.truncated })
+        };
+        JournalEntryState {
+            seq: self.seq,
+            at: self.at,
+            wall_time: wall_time_text(self.wall_time),
+            method: self.method.to_string(),
+            path: self.path.clone(),
+            query: self.query.clone(),
+            function: self.function,
+            status: self.status,
+            codes: self.codes.clone(),
+            request_id: self.request_id.map(|r| (r.hash, r.seq)),
+            auth_problem: self.auth_problem.clone(),
+            request_headers: self.request_headers.to_map(),
+            request_body: body(&self.request_body),
+            response_body: body(&self.response_body),
+        }
+    }
+
+    /// The entry of a state document; Err names what is wrong with it.
+    pub fn from_state(state: JournalEntryState) -> Result<Entry, String> {
+        let method = Method::from_bytes(state.method.as_bytes())
+            .map_err(|_| format!("method {:?} is not an HTTP method", state.method))?;
+        let wall_time = parse_wall_time(&state.wall_time)
+            .ok_or_else(|| format!("wall_time {:?} is not like 2026-11-29T07:12:03.456Z", state.wall_time))?;
+        let mut headers = KeptHeaders::default();
+        for (name, value) in &state.request_headers {
+            let Some(i) = KEPT_HEADERS.iter().position(|k| k == name) else {
+                return Err(format!("request_headers: {name:?} is not a header the journal keeps"));
+            };
+            let start = headers.text.len();
+            headers.text.push_str(value);
+            let span = u32::try_from(start).ok().zip(u32::try_from(headers.text.len()).ok());
+            headers.spans[i] = Some(span.ok_or("request_headers: too long")?);
+        }
+        let body =
+            |b: Option<BodyState>| b.map(|b| Body { text: Text::from(b.text), bytes: b.bytes, truncated: b.truncated });
+        Ok(Entry {
+            seq: state.seq,
+            at: state.at,
+            wall_time,
+            method,
+            path: state.path,
+            query: state.query,
+            function: state.function,
+            status: state.status,
+            codes: state.codes,
+            request_id: state.request_id.map(|(hash, seq)| RequestId { hash, seq }),
+            auth_problem: state.auth_problem,
+            request_headers: headers,
+            request_body: body(state.request_body),
+            response_body: body(state.response_body),
+        })
+    }
+}
+
+/// Reads [`wall_time_text`]'s form back.
+fn parse_wall_time(text: &str) -> Option<SystemTime> {
+    let (seconds, millis) = text.strip_suffix('Z')?.split_once('.')?;
+    if millis.len() != 3 || !millis.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    // The UTC civil fields, read as if they were JST: the Unix seconds (see wall_time_text).
+    let unix = JstDateTime::parse_rms(&format!("{seconds}+0900")).ok()?.seconds();
+    let since_epoch = Duration::from_secs(u64::try_from(unix).ok()?) + Duration::from_millis(millis.parse().ok()?);
+    SystemTime::UNIX_EPOCH.checked_add(since_epoch)
+}
+
 /// A response's `RequestId`: a UUID-shaped text (`1f0c…-…-4…-a…-…`) made of a hash and the
 /// shop's request count (the shop issues them reproducibly from its seed), spelled out only
 /// where it is written.
@@ -243,6 +363,55 @@ impl Journal {
             self.evicted += 1;
         }
         self.news.send_replace(self.recorded);
+    }
+
+    /// (recorded, evicted): the counters a state document keeps.
+    pub fn counters(&self) -> (u64, u64) {
+        (self.recorded, self.evicted)
+    }
+
+    /// The kept entries, oldest first.
+    pub fn entries(&self) -> impl Iterator<Item = &Entry> {
+        self.entries.iter()
+    }
+
+    /// Sets the counters of a state document.
+    pub fn set_counters(&mut self, recorded: u64, evicted: u64) {
+        self.recorded = recorded;
+        self.evicted = evicted;
+        self.news.send_replace(self.recorded);
+    }
+
+    /// Puts an entry of a state document as it is (its `seq` kept): replaces the kept entry
+    /// of that `seq`, or goes after the newest one; then the oldest beyond `limit` entries or
+    /// [`MAX_JOURNAL_BYTES`] are dropped, not counted (the document's counters say what was).
+    /// Err when the entry would go between two kept ones.
+    pub fn put_restored(&mut self, limit: usize, entry: Entry) -> Result<(), String> {
+        if let Some(kept) = self.entries.iter_mut().find(|e| e.seq == entry.seq) {
+            self.bytes = self.bytes - kept.kept_bytes() + entry.kept_bytes();
+            *kept = entry;
+            return Ok(());
+        }
+        if self.entries.back().is_some_and(|last| last.seq > entry.seq) {
+            return Err(format!("entry {} comes before the newest kept entry", entry.seq));
+        }
+        self.bytes += entry.kept_bytes();
+        self.entries.push_back(entry);
+        while self.entries.len() > limit.max(1) || (self.bytes > MAX_JOURNAL_BYTES && self.entries.len() > 1) {
+            if let Some(old) = self.entries.pop_front() {
+                self.bytes -= old.kept_bytes();
+            }
+        }
+        Ok(())
+    }
+
+    /// Drops the kept entry of `seq` (a state document's change log says it is gone).
+    pub fn remove_restored(&mut self, seq: u64) {
+        if let Some(i) = self.entries.iter().position(|e| e.seq == seq) {
+            if let Some(old) = self.entries.remove(i) {
+                self.bytes -= old.kept_bytes();
+            }
+        }
     }
 
     /// Empties the log; `recorded` goes on, so `seq`s never repeat.

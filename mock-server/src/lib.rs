@@ -34,6 +34,7 @@ mod registry;
 mod service;
 mod settings;
 mod setup;
+mod state;
 mod wall;
 
 pub use api::message_codes;

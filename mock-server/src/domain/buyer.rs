@@ -11,7 +11,8 @@ use std::sync::Arc;
 /// `SenderModel`). Orders hold it behind an `Arc`: an order's orderer and its recipient are
 /// the same person until one of them is changed. The name and the place are shared by every
 /// buyer of that name or place in the shop (see [`People`]), the strings are shared [`Text`]s.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Buyer {
     /// Name, kana, romaji, sex.
     pub name: Arc<PersonName>,
@@ -32,7 +33,8 @@ pub struct Buyer {
 }
 
 /// A buyer's name and what comes with it.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PersonName {
     pub family_name: Text,
     pub first_name: Text,
@@ -45,7 +47,8 @@ pub struct PersonName {
 }
 
 /// Where a buyer lives, down to the city.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Place {
     pub zip_code1: Text,
     pub zip_code2: Text,

@@ -17,14 +17,16 @@ pub enum Mode {
 }
 
 /// The 2.1-only per-SKU settings.
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Extras {
     /// (normalDeliveryTimeId, backOrderDeliveryTimeId)
     pub operation_lead_time: Option<(Option<i64>, Option<i64>)>,
     pub ship_from_ids: Option<Vec<i64>>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct StockRecord {
     pub quantity: i64,
     pub created: JstDateTime,
@@ -79,6 +81,16 @@ pub struct Inventory {
 impl Inventory {
     pub fn get(&self, manage_number: &str, variant_id: &str) -> Option<&StockRecord> {
         self.records.get(&(manage_number.to_string(), variant_id.to_string()))
+    }
+
+    /// Puts a stock row as a state document has it (replacing one of the same SKU).
+    pub fn put_record(&mut self, manage_number: &str, variant_id: &str, record: StockRecord) {
+        self.records.insert((manage_number.to_string(), variant_id.to_string()), record);
+    }
+
+    /// Removes a stock row (a state document's change log says it is gone).
+    pub fn remove_record(&mut self, manage_number: &str, variant_id: &str) {
+        self.records.remove(&(manage_number.to_string(), variant_id.to_string()));
     }
 
     pub fn quantity(&self, manage_number: &str, variant_id: &str) -> i64 {

@@ -22,6 +22,7 @@ pub mod search_query;
 pub mod shop;
 pub mod simulate;
 pub mod stamp;
+pub mod state;
 pub mod tax;
 pub mod text;
 pub mod time;

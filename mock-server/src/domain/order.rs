@@ -50,6 +50,25 @@ pub enum Cause {
 }
 
 impl Cause {
+    /// The cause [`Cause::as_str`] writes as `name`; None for any other text.
+    pub fn from_name(name: &str) -> Option<Cause> {
+        const RULES: [Cause; 12] = [
+            Cause::Placed,
+            Cause::AutoConfirm,
+            Cause::Processing,
+            Cause::Payment,
+            Cause::AutoCancel,
+            Cause::PaymentDeadline,
+            Cause::BuyerCancel,
+            Cause::PaymentProcessing,
+            Cause::PaymentSettled,
+            Cause::CancelConfirmed,
+            Cause::ChangeConfirmed,
+            Cause::ReviewDeadline,
+        ];
+        RULES.into_iter().find(|c| c.as_str() == name).or_else(|| OrderOperation::from_name(name).map(Cause::Api))
+    }
+
     /// The cause as the ledger and the control plane write it (conformance snapshots compare
     /// these texts byte for byte).
     pub fn as_str(self) -> &'static str {
@@ -71,8 +90,23 @@ impl Cause {
     }
 }
 
+/// Written in a state document as the ledger writes it (`confirmOrder`, `auto_confirm`).
+impl serde::Serialize for Cause {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Cause {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = <String as serde::Deserialize>::deserialize(d)?;
+        Cause::from_name(&name).ok_or_else(|| serde::de::Error::custom(format_args!("{name:?} is not a cause")))
+    }
+}
+
 /// One entry of an order's history.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct StatusChange {
     /// When it happened (shop time).
     pub at: JstDateTime,
@@ -85,7 +119,8 @@ pub struct StatusChange {
 }
 
 /// RMS `ChangeReasonModel`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ChangeReason {
     /// `changeId`
     pub change_id: u64,
@@ -106,7 +141,8 @@ pub struct ChangeReason {
 }
 
 /// RMS `DueDateModel` (v5+).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DueDate {
     /// Which deadline.
     pub due_date_type: DueDateType,
@@ -117,7 +153,8 @@ pub struct DueDate {
 /// What an ordered line copied from the catalog when it was ordered: the item and SKU as they
 /// were then. Every line of the same SKU ordered while the item stayed the same shares one
 /// (the shop interns them), so a million lines hold a few hundred of these.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OrderedSku {
     /// The item title when ordered.
     pub item_name: Text,
@@ -146,7 +183,8 @@ pub struct OrderedSku {
 
 /// One ordered line (RMS `ItemModel`): the SKU as ordered, and what the order itself says
 /// about it (units and prices, which updateOrderSender may change).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OrderItem {
     /// `itemDetailId`
     pub item_detail_id: u64,
@@ -162,7 +200,8 @@ pub struct OrderItem {
 }
 
 /// RMS `ShippingModel` (a row of a basket's shipping report).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ShippingRow {
     /// `shippingDetailId`
     pub shipping_detail_id: u64,
@@ -175,7 +214,8 @@ pub struct ShippingRow {
 }
 
 /// RMS `PackageModel`: one basket (送付先).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Package {
     /// `basketId` (送付先ID).
     pub basket_id: u64,
@@ -260,7 +300,8 @@ pub fn push_exact<T>(list: &mut Box<[T]>, item: T) {
 
 /// The last four digits of the buyer's card, as `SettlementModel.cardNumber` ends
 /// (`XXXX-XXXX-XXXX-0015`): shown with leading zeros.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub struct CardDigits(pub u16);
 
 impl std::fmt::Display for CardDigits {
@@ -284,7 +325,8 @@ pub const MAX_AMOUNT: i64 = 999_999_999;
 pub const MAX_COUPON_UNITS: i64 = 999;
 
 /// A RakutenPay order as the fake keeps it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Order {
     /// The order number, `<shop id>-<YYYYMMDD>-<serial>`.
     pub number: OrderNumber,
@@ -359,7 +401,8 @@ pub struct Order {
 }
 
 /// RMS `CouponModel`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Coupon {
     /// `couponCode`
     pub code: String,

@@ -541,3 +541,65 @@ mod tests {
         }
     }
 }
+
+/// In a state document (`crate::state`) each code is written as the number RMS writes, and
+/// read back only when RMS defines it.
+macro_rules! serde_by_code {
+    ($t:ty, $code:ty, $what:literal, $from:expr) => {
+        impl serde::Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                <$code as serde::Serialize>::serialize(&self.code(), s)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $t {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let code = <i64 as serde::Deserialize>::deserialize(d)?;
+                let from: fn(i64) -> Option<$t> = $from;
+                from(code).ok_or_else(|| serde::de::Error::custom(format_args!("{code} is not {}", $what)))
+            }
+        }
+    };
+}
+
+/// Finds the value of `code` among `all` (the enums whose code table is a `match`).
+fn by_code<T: Copy, C: Into<i64>>(all: &[T], code: i64, of: impl Fn(T) -> C) -> Option<T> {
+    all.iter().copied().find(|v| of(*v).into() == code)
+}
+
+serde_by_code!(OrderProgress, u16, "an orderProgress", OrderProgress::from_code);
+serde_by_code!(SettlementMethod, u16, "a settlementMethodCode", SettlementMethod::from_code);
+serde_by_code!(ReasonDetail, u8, "a changeReasonDetail", ReasonDetail::from_code);
+serde_by_code!(Carrier, u16, "a deliveryCompany code", |c| Carrier::from_code(&format!("{c:04}")));
+serde_by_code!(ChangeType, u8, "a changeType", |c| {
+    use ChangeType::*;
+    let all = [
+        CancelRequested,
+        CancelFixed,
+        CancelCompleted,
+        CancelWithdrawn,
+        ChangeRequested,
+        ChangeFixed,
+        ChangeCompleted,
+        ChangeWithdrawn,
+        OrderConfirmed,
+        Repayment,
+    ];
+    by_code(&all, c, ChangeType::code)
+});
+serde_by_code!(ChangeTypeDetail, u8, "a changeTypeDetail", |c| {
+    use ChangeTypeDetail::*;
+    let all =
+        [Reduction, Increase, Other, PaymentMethodChange, PaymentMethodChangeReduction, PaymentMethodChangeIncrease];
+    by_code(&all, c, ChangeTypeDetail::code)
+});
+serde_by_code!(ReasonParty, u8, "a changeReason", |c| by_code(
+    &[ReasonParty::Shop, ReasonParty::Buyer],
+    c,
+    ReasonParty::code
+));
+serde_by_code!(DueDateType, u8, "a dueDateType", |c| by_code(
+    &[DueDateType::Payment, DueDateType::PaymentMethodChange, DueDateType::Refund],
+    c,
+    DueDateType::code
+));

@@ -140,6 +140,31 @@ impl Serialize for OrderNumber {
     }
 }
 
+impl OrderNumber {
+    /// Reads an order number as [`OrderNumber::issue`] writes it (`<shop id>-<YYYYMMDD>-<10
+    /// digits>`, nothing else), for a state document; None for any other text.
+    pub fn parse(text: &str) -> Option<OrderNumber> {
+        let (shop_id, rest) = text.split_once('-')?;
+        let (day, serial) = rest.split_once('-')?;
+        let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+        if shop_id.is_empty() || !digits(day, 8) || !digits(serial, 10) {
+            return None;
+        }
+        let date = JstDate::parse(&format!("{}-{}-{}", &day[..4], &day[4..6], &day[6..])).ok()?;
+        let number = OrderNumber::issue(shop_id, date, serial_of(text)?)?;
+        (number.as_str() == text).then_some(number)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OrderNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = <String as serde::Deserialize>::deserialize(d)?;
+        OrderNumber::parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(format_args!("{text:?} is not an order number like 123456-20261128-0000000001"))
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

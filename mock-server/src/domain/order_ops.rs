@@ -42,7 +42,7 @@ pub struct CouponSimulation {
 
 /// Why an operation was refused for one order, named for the RMS rule it broke. `api/order`
 /// turns each into its per-order ERROR item (HTTP 200); the domain knows no codes or texts.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Refusal {
     /// No such order in this shop (also another shop's number).
     NotFound,
@@ -78,7 +78,7 @@ pub enum Refusal {
 }
 
 /// Parts of an order updateOrderSender could change but the fake does not.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum SenderField {
     /// ラッピング 1
     Wrapping1,
@@ -91,7 +91,7 @@ pub enum SenderField {
 }
 
 /// One field of a partial update: left out, emptied, or set.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Patch<T> {
     /// Left out: stays as it is.
     Keep,
@@ -114,7 +114,7 @@ impl<T> Patch<T> {
 }
 
 /// One row of `ShippingModelList` in a request.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ShippingRowUpdate {
     /// 1-based position in the request (`dataNumber`).
     pub data_number: usize,
@@ -131,7 +131,7 @@ pub struct ShippingRowUpdate {
 }
 
 /// The shipping rows of one basket in a request.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BasketUpdate {
     /// The basket.
     pub basket_id: u64,
@@ -140,7 +140,7 @@ pub struct BasketUpdate {
 }
 
 /// What became of one shipping row of a request.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum RowOutcome {
     /// A new row was added.
     Added,
@@ -153,7 +153,7 @@ pub enum RowOutcome {
 }
 
 /// What became of one row, for its message.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RowResult {
     /// 1-based position in the request (`dataNumber`).
     pub data_number: usize,
@@ -167,7 +167,7 @@ pub struct RowResult {
 pub type OrderShippingResult = (String, Result<Vec<RowResult>, Refusal>);
 
 /// A stored updateOrderShippingAsync request.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct AsyncRequest {
     /// Order numbers and their baskets, in request order.
     pub orders: Vec<(String, Vec<BasketUpdate>)>,

@@ -42,7 +42,8 @@ const ARRIVAL_STREAM: u64 = 0x51;
 const CHOICE_STREAM: u64 = 0x52;
 
 /// How busy a shop is and how its buyers behave (`[simulate]` of a shop document).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Plan {
     /// Whether buyers arrive at all.
     pub enabled: bool,
@@ -187,6 +188,38 @@ impl Simulation {
             skus_revision: None,
             pending: None,
         }
+    }
+
+    /// Its state for a state document (its list of SKUs on sale is a cache, rebuilt).
+    pub fn to_state(&self) -> crate::domain::state::SimulationState {
+        crate::domain::state::SimulationState {
+            plan: self.plan.clone(),
+            arrivals_rng: self.arrivals.state(),
+            choices_rng: self.choices.state(),
+            placed: self.placed,
+            gave_up: self.gave_up,
+            pending: self.pending.map(|(at, seq)| crate::domain::state::ScheduleKey { at, seq }),
+        }
+    }
+
+    /// The simulation of a state document.
+    pub fn from_state(state: crate::domain::state::SimulationState) -> Self {
+        Simulation {
+            plan: state.plan,
+            arrivals: Rng::new(state.arrivals_rng),
+            choices: Rng::new(state.choices_rng),
+            placed: state.placed,
+            gave_up: state.gave_up,
+            skus: Vec::new(),
+            skus_revision: None,
+            pending: state.pending.map(|k| (k.at, k.seq)),
+        }
+    }
+
+    /// Forgets the list of SKUs on sale (rebuilt on the next arrival), after the catalog was
+    /// replaced from a state document.
+    pub fn forget_skus(&mut self) {
+        self.skus_revision = None;
     }
 
     /// The plan it follows.

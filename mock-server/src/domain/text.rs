@@ -158,6 +158,13 @@ impl Serialize for Text {
     }
 }
 
+/// Read from a state document as a fresh copy; the shop shares copies again as it goes.
+impl<'de> serde::Deserialize<'de> for Text {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(d).map(Text::from)
+    }
+}
+
 /// One shared copy of each distinct value handed to it (per shop). Values nobody holds any
 /// more are dropped now and then, so the interner never grows past what the shop's orders
 /// still use (plus at most as much again).

@@ -316,6 +316,38 @@ impl JstDate {
     }
 }
 
+/// In a state document (`crate::state`) a datetime is written as the order API writes it,
+/// `2026-11-28T09:00:00+0900`, and read back only in that form.
+impl serde::Serialize for JstDateTime {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.rms_text())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for JstDateTime {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = <String as serde::Deserialize>::deserialize(d)?;
+        JstDateTime::parse_rms(&text).map_err(|_| {
+            serde::de::Error::custom(format_args!("{text:?} is not a datetime like 2026-11-28T09:00:00+0900"))
+        })
+    }
+}
+
+/// A day is written `YYYY-MM-DD`.
+impl serde::Serialize for JstDate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.wire_text())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for JstDate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = <String as serde::Deserialize>::deserialize(d)?;
+        JstDate::parse(&text)
+            .map_err(|_| serde::de::Error::custom(format_args!("{text:?} is not a date like 2026-11-28")))
+    }
+}
+
 fn is_leap(y: i64) -> bool {
     (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
 }

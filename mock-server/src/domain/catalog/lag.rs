@@ -33,6 +33,33 @@ pub struct WriteLog {
 }
 
 impl WriteLog {
+    /// The writes as a state document keeps them, oldest first.
+    pub fn to_state(&self) -> Vec<crate::domain::state::LaggingWrite> {
+        self.writes
+            .iter()
+            .map(|w| crate::domain::state::LaggingWrite {
+                at: w.at,
+                keep_seconds: w.keep,
+                manage_number: w.manage_number.clone(),
+                before: w.before.as_ref().map(Item::to_state),
+            })
+            .collect()
+    }
+
+    /// The writes of a state document.
+    pub fn from_state(writes: Vec<crate::domain::state::LaggingWrite>) -> Self {
+        let writes = writes
+            .into_iter()
+            .map(|w| PastWrite {
+                at: w.at,
+                keep: w.keep_seconds,
+                manage_number: w.manage_number,
+                before: w.before.map(Item::from_state),
+            })
+            .collect();
+        WriteLog { writes }
+    }
+
     /// Remembers a write of `manage_number` at `at`, `before` being the item as it was, for
     /// `keep_seconds` (the larger lag in force; nothing is kept when it is 0), and forgets
     /// the oldest writes whose time is up.

@@ -86,6 +86,32 @@ impl Catalog {
         true
     }
 
+    /// The catalog's counters and lagging writes, for a state document.
+    pub fn counters_state(&self) -> crate::domain::state::CatalogState {
+        crate::domain::state::CatalogState {
+            next_item_id: self.next_item_id,
+            revision: self.revision,
+            lagging_writes: self.writes.to_state(),
+        }
+    }
+
+    /// Sets the counters and lagging writes of a state document.
+    pub fn restore_counters(&mut self, state: crate::domain::state::CatalogState) {
+        self.next_item_id = state.next_item_id;
+        self.revision = state.revision;
+        self.writes = lag::WriteLog::from_state(state.lagging_writes);
+    }
+
+    /// Puts an item as a state document has it (the revision is the document's, not bumped).
+    pub fn put_restored(&mut self, item: Item) {
+        self.items.insert(item.manage_number.clone(), item);
+    }
+
+    /// Removes an item a state document's change log says is gone (revision not bumped).
+    pub fn remove_restored(&mut self, manage_number: &str) {
+        self.items.remove(manage_number);
+    }
+
     /// Removes an item.
     pub fn remove(&mut self, manage_number: &str) -> Option<Item> {
         self.revision += 1;

@@ -95,6 +95,29 @@ impl Item {
         }
     }
 
+    /// The item as a state document keeps it.
+    pub fn to_state(&self) -> crate::domain::state::ItemState {
+        crate::domain::state::ItemState {
+            manage_number: self.manage_number.clone(),
+            item_id: self.item_id,
+            created: self.created,
+            updated: self.updated,
+            data: self.data.clone(),
+        }
+    }
+
+    /// The item of a state document (a new version: a new stamp).
+    pub fn from_state(state: crate::domain::state::ItemState) -> Item {
+        Item {
+            manage_number: state.manage_number,
+            item_id: state.item_id,
+            data: state.data,
+            created: state.created,
+            updated: state.updated,
+            stamp: Stamp::next(),
+        }
+    }
+
     /// Replaces the item's data (an upsert or patch) at `now`.
     pub fn replace(&mut self, checked: CheckedItem, now: JstDateTime) {
         self.data = checked.into_data();

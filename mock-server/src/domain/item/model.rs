@@ -5,9 +5,10 @@
 //! Every field is an `Option`: the same types carry a client's draft (where anything may be
 //! left out) and a checked item (where [`super::rules`] has filled the defaults). A `None`
 //! is left out of the JSON, as real RMS leaves out unset fields. Prices are strings, as the
-//! wire has them. Structs only derive `Serialize`: the wire layer builds them itself, so it
-//! can report every problem of a body at once with its path; the enums also derive
-//! `Deserialize`, which is how the wire reads one value.
+//! wire has them. The wire layer builds the structs itself, so it can report every problem of
+//! a body at once with its path (the enums' `Deserialize` is how it reads one value); the
+//! structs' `Deserialize` reads an item back from a state document (`crate::state`), which
+//! holds items exactly as `items.get` shows them.
 
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
@@ -154,9 +155,48 @@ impl Serialize for TaxRate {
     }
 }
 
+/// A state document reads a tax rate back as it was written: `null` is the shop's setting.
+impl<'de> Deserialize<'de> for TaxRate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match <Option<String>>::deserialize(d)?.as_deref() {
+            None => Ok(TaxRate::ShopSetting),
+            Some("0") => Ok(TaxRate::Zero),
+            Some("0.08") => Ok(TaxRate::Reduced),
+            Some("0.1") => Ok(TaxRate::Standard),
+            Some(other) => Err(serde::de::Error::custom(format_args!("{other:?} is not a taxRate (0, 0.08, 0.1)"))),
+        }
+    }
+}
+
+/// `payment.taxRate` present (even as `null`) is `Some`: [`TaxRate`] reads the `null`.
+fn present_tax_rate<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<TaxRate>, D::Error> {
+    TaxRate::deserialize(d).map(Some)
+}
+
+/// Read back in the order written (a JSON object's keys, in the document's order).
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Entries<V>(std::marker::PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> serde::de::Visitor<'de> for Entries<V> {
+            type Value = OrderedMap<V>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some((k, v)) = map.next_entry::<String, V>()? {
+                    out.push((k, v));
+                }
+                Ok(OrderedMap(out))
+            }
+        }
+        d.deserialize_map(Entries(std::marker::PhantomData))
+    }
+}
+
 /// One Item API 2.0 item, without `manageNumber`/`created`/`updated` (those are the
 /// catalog's; see [`super::Item`]).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ItemData {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -220,7 +260,7 @@ pub struct ItemData {
 }
 
 /// `productDescription`: the PC and smartphone texts.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProductDescription {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -230,7 +270,7 @@ pub struct ProductDescription {
 }
 
 /// `precautions` (medicine genres).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Precautions {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -240,7 +280,7 @@ pub struct Precautions {
 }
 
 /// An image: `images[]`, `whiteBgImage`, a variant's `images[]`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Image {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
@@ -253,7 +293,7 @@ pub struct Image {
 }
 
 /// `video`: an HTML script tag of Rakuten's video player.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Video {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
@@ -263,7 +303,7 @@ pub struct Video {
 }
 
 /// `video.parameters`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoParameters {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -271,7 +311,7 @@ pub struct VideoParameters {
 }
 
 /// `customizationOptions[]`: a question the buyer answers when ordering.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CustomizationOption {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -286,7 +326,7 @@ pub struct CustomizationOption {
 }
 
 /// `{displayValue}`: a selector value or a customization choice.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DisplayValue {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -294,7 +334,7 @@ pub struct DisplayValue {
 }
 
 /// `{start, end}` in ISO 8601 JST (`purchasablePeriod`, `pointCampaign.applicablePeriod`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Period {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -304,7 +344,7 @@ pub struct Period {
 }
 
 /// `subscription` (NORMAL items with a subscription button).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Subscription {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -314,7 +354,7 @@ pub struct Subscription {
 }
 
 /// `buyingClub` (頒布会 items).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BuyingClub {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -331,7 +371,7 @@ pub struct BuyingClub {
 
 /// `features`. The order is the order `items.get` has always answered with: the defaults
 /// first, `lowStockThreshold` (set only with DISPLAY_LOW_STOCK) last.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Features {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -355,7 +395,7 @@ pub struct Features {
 }
 
 /// `accessControl`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AccessControl {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -363,19 +403,20 @@ pub struct AccessControl {
 }
 
 /// `payment`, defaults first as `items.get` has always answered.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Payment {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_included: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cash_on_delivery_fee_included: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Absent: not set; `null`: [`TaxRate::ShopSetting`] (as it is written).
+    #[serde(skip_serializing_if = "Option::is_none", default, deserialize_with = "present_tax_rate")]
     pub tax_rate: Option<TaxRate>,
 }
 
 /// `pointCampaign`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PointCampaign {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -387,7 +428,7 @@ pub struct PointCampaign {
 }
 
 /// `pointCampaign.benefits`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PointBenefits {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -395,7 +436,7 @@ pub struct PointBenefits {
 }
 
 /// `pointCampaign.optimization`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PointOptimization {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -403,7 +444,7 @@ pub struct PointOptimization {
 }
 
 /// `layout`: design template ids.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Layout {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -421,7 +462,7 @@ pub struct Layout {
 }
 
 /// `variantSelectors[]`: one axis of the SKUs (size, colour).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Selector {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -434,7 +475,7 @@ pub struct Selector {
 }
 
 /// One SKU (`variants.{variantId}`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Variant {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -481,7 +522,7 @@ pub struct Variant {
 }
 
 /// `referencePrice` (二重価格).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReferencePrice {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -493,7 +534,7 @@ pub struct ReferencePrice {
 }
 
 /// A variant's `features`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VariantFeatures {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -503,7 +544,7 @@ pub struct VariantFeatures {
 }
 
 /// `subscriptionPrice`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SubscriptionPrice {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -513,7 +554,7 @@ pub struct SubscriptionPrice {
 }
 
 /// `subscriptionPrice.individualPrices`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IndividualPrices {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -521,7 +562,7 @@ pub struct IndividualPrices {
 }
 
 /// `articleNumber`: a JAN/EAN, or the reason there is none.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ArticleNumber {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -532,7 +573,7 @@ pub struct ArticleNumber {
 }
 
 /// A variant's `shipping`, defaults first as `items.get` has always answered.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Shipping {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -555,7 +596,7 @@ pub struct Shipping {
 }
 
 /// `shipping.postageSegment`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PostageSegment {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -565,7 +606,7 @@ pub struct PostageSegment {
 }
 
 /// `specs[]`: a label and a value shown on the item page.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Spec {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -575,7 +616,7 @@ pub struct Spec {
 }
 
 /// `attributes[]`: a product attribute of the genre.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Attribute {
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -28,6 +28,7 @@ mod orders;
 mod requests;
 mod shipping;
 mod simulate;
+mod state;
 mod wall;
 
 pub use buyer::BulkStep;
@@ -47,7 +48,8 @@ pub const ADVANCE_STEP_EVENTS: usize = 256;
 pub const GENERATE_STEP_SKUS: usize = 2_000;
 
 /// Who the shop is and how it authenticates.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ShopProfile {
     /// 6 digits; the first part of every order number.
     pub shop_id: String,
@@ -139,7 +141,8 @@ pub struct OrderExtras {
 /// What a shop marks on an item outside its Item API data: the delivery programmes an order
 /// of it falls under. An order gets a flag when every one of its lines is so marked (the
 /// fake's rule, inferred: a programme's promise holds for a whole delivery or not at all).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ItemMarks {
     /// 配送品質向上制度 eligible (`deliveryCertPrgFlag` 1).
     pub delivery_cert_program: bool,
@@ -417,7 +420,8 @@ pub trait ChangeSink: Send + Sync {
 
 /// A restock (a cancellation, fewer units by updateOrderSender) that met the stock cap: the
 /// units that fit went back, the rest were lost, and this says so.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct StockCapped {
     /// When (shop time).
     pub at: JstDateTime,

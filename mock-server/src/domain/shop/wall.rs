@@ -62,6 +62,20 @@ impl Default for WallFollow {
     }
 }
 
+impl WallFollow {
+    /// (mode, speed, owed nanoseconds) for a state document; the last reading is the
+    /// process's own and is not kept.
+    pub(super) fn state(&self) -> (ClockMode, f64, u64) {
+        (self.mode, self.speed, u64::try_from(self.owed_nanos).unwrap_or(u64::MAX))
+    }
+
+    /// A clock of a state document: it starts from its now at the first reading it follows.
+    pub(super) fn restored(mode: ClockMode, speed: f64, owed_nanos: u64) -> Self {
+        let speed = if valid_clock_speed(speed) { speed } else { 1.0 };
+        WallFollow { mode, speed, synced: None, owed_nanos: u128::from(owed_nanos) }
+    }
+}
+
 impl Shop {
     /// How the shop's clock moves.
     pub fn clock_mode(&self) -> ClockMode {
