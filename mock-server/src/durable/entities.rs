@@ -44,8 +44,8 @@ fn scalars_json(shop: &Shop) -> Vec<u8> {
 /// The journal's kept entries as `first..next` seqs (empty when none is kept).
 fn journal_span(shop: &Shop) -> (u64, u64) {
     let journal = shop.journal();
-    let next = journal.recorded() + 1;
-    (journal.first_kept_seq().unwrap_or(next), next)
+    let next = journal.counters().0 + 1;
+    (journal.entries().next().map_or(next, |e| e.seq), next)
 }
 
 #[derive(Serialize)]
@@ -145,8 +145,15 @@ pub fn snapshot_encoder(shop: &Shop, log_seq: u64) -> super::writer::EncodeSnaps
     })
 }
 
-/// The shop a snapshot's `state` holds.
-pub fn restore_snapshot(state: serde_json::Value) -> Result<Shop, String> {
-    let state: ShopState = serde_json::from_value(state).map_err(|e| format!("state: {e}"))?;
-    Shop::from_state(state).map_err(|e| format!("state: {e}"))
+#[derive(Deserialize)]
+struct SnapshotIn {
+    state: ShopState,
+}
+
+/// The shop a snapshot file (of this version) holds.
+pub fn restore_snapshot(bytes: &[u8]) -> Result<Shop, String> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let snapshot: SnapshotIn = serde_path_to_error::deserialize(&mut de)
+        .map_err(|e| format!("does not fit the snapshot format at {}: {}", e.path().clone(), e.into_inner()))?;
+    Shop::from_state(snapshot.state).map_err(|e| format!("state.{e}"))
 }

@@ -259,20 +259,22 @@ fn check_version(format: &str, expected: &str, version: u32, supported: u32) -> 
     Ok(())
 }
 
+/// What a snapshot says of itself, read before its state (whose shape its version decides).
 #[derive(Deserialize)]
 struct SnapshotHead {
     format: String,
     version: u32,
     log_seq: u64,
-    state: serde_json::Value,
 }
 
-/// A version-1 snapshot's state as this build reads it. Version 1 is the first: when a
-/// version 2 changes the document, this is where a version-1 `state` is rewritten into it
-/// (and the shop's next compaction writes it back as version 2).
-fn migrate_snapshot(version: u32, state: serde_json::Value) -> serde_json::Value {
+/// A snapshot's state as this build reads it. Version 1 is the first, read as it is. When a
+/// version 2 changes the snapshot (or the state document inside it, `crate::state`), this
+/// is where a version-1 file is read as JSON and rewritten step by step into version 2 (the
+/// state part through `crate::state`'s own migration); the shop's next snapshot then writes
+/// version 2. A version it cannot convert is refused, never guessed.
+fn migrate_snapshot(version: u32, bytes: &[u8]) -> Result<crate::domain::shop::Shop, String> {
     debug_assert_eq!(version, SNAPSHOT_VERSION);
-    state
+    entities::restore_snapshot(bytes)
 }
 
 /// Restores one shop's directory; None for a shop whose creation never completed (no
@@ -297,8 +299,7 @@ fn recover_shop(dir: &Path) -> Result<Option<Recovered>, StateDirError> {
         serde_json::from_slice(&bytes).map_err(|e| err(&snapshot_path, format!("not a shop snapshot: {e}")))?;
     check_version(&head.format, "rms-mock-snapshot", head.version, SNAPSHOT_VERSION)
         .map_err(|e| err(&snapshot_path, e))?;
-    let state = migrate_snapshot(head.version, head.state);
-    let mut shop = entities::restore_snapshot(state).map_err(|e| err(&snapshot_path, e))?;
+    let mut shop = migrate_snapshot(head.version, &bytes).map_err(|e| err(&snapshot_path, e))?;
     let log = match std::fs::read(&log_path) {
         Ok(log) => log,
         // A new shop whose log was not created yet: nothing was logged.

@@ -223,27 +223,6 @@ impl Run {
     }
 }
 
-async fn get(client: &reqwest::Client, server: &Server, path: &str) -> Value {
-    let r = client.get(format!("{}{path}", server.url)).send().await.unwrap();
-    assert_eq!(r.status(), 200, "{path}");
-    r.json().await.unwrap()
-}
-
-async fn all_orders(client: &reqwest::Client, server: &Server) -> BTreeMap<String, u64> {
-    let mut out = BTreeMap::new();
-    for page in 1.. {
-        let v = get(client, server, &format!("/__admin/shops/{SHOP}/orders?per_page=1000&page={page}")).await;
-        let orders = v["orders"].as_array().unwrap();
-        if orders.is_empty() {
-            return out;
-        }
-        for o in orders {
-            out.insert(o["order_number"].as_str().unwrap().to_string(), o["order_progress"].as_u64().unwrap());
-        }
-    }
-    unreachable!()
-}
-
 /// A small seeded generator for the kill moments.
 fn next(seed: &mut u64) -> u64 {
     *seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
@@ -381,6 +360,7 @@ async fn verify(client: &reqwest::Client, server: &Server, acked: &mut Acked, in
     assert_eq!(r.status(), 201);
     let new = r.json::<Value>().await.unwrap()["order_number"].as_str().unwrap().to_string();
     assert!(orders.keys().all(|n| serial(n) < serial(&new)), "round {round}: {new} does not follow the orders before");
+    eprintln!("round {round}: {} orders, {} confirmed, stock {quantity}, now {now}, journal {recorded}", orders.len(), acked.confirmed.len());
     // Settle the record: the server's state, checked above, is the truth from here.
     acked.orders = orders.into_keys().collect();
     acked.orders.insert(new);
