@@ -455,3 +455,6 @@ impl ChangeSink for ShopLog {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
