@@ -31,6 +31,7 @@ mod robustness;
 mod search_order;
 mod shipping;
 mod simulate;
+mod state;
 mod stock;
 mod tax;
 mod wall_clock;
