@@ -32,6 +32,7 @@ mod search_order;
 mod shipping;
 mod simulate;
 mod state;
+mod state_schema;
 mod stock;
 mod tax;
 mod wall_clock;
