@@ -21,7 +21,9 @@ Examples:
   RMS_MOCK_PORT=9090 rms-mock                every flag also reads an env var
   rms-mock --log-format json 2>log.jsonl     one JSON line per request (RUST_LOG filters)
   rms-mock check shops/a.toml                validate shop files (exit 2 naming the key on error)
-  rms-mock serve --state-dir state/         keep the shops in state/ (changes survive a restart or a crash)
+  curl -s localhost:8080/__admin/state > state.json
+  rms-mock serve --state state.json          resume the exported shops exactly where they were
+  rms-mock serve --state-dir state/          keep the shops in state/ (changes survive a restart or a crash)
   RMS_MOCK_ADMIN_TOKEN=s3cret rms-mock --host 0.0.0.0
                                              reachable from other machines, its control plane
                                              only with Authorization: Bearer s3cret
@@ -72,6 +74,13 @@ pub struct ServeArgs {
     /// A shop file (TOML); repeat for several shops. Env: comma-separated paths.
     #[arg(long = "shop", env = "RMS_MOCK_SHOPS", value_delimiter = ',')]
     pub shops: Vec<PathBuf>,
+    /// A state document (JSON, as GET /__admin/state exports it) to start from: its shops
+    /// resume exactly where they were exported (orders, stock, clock, ids, journal). Alone,
+    /// only its shops are served (no demo shop); with --shop files, both are, and a shop id
+    /// or service secret in both is an error. The clock flags and --simulate apply to shop
+    /// files only.
+    #[arg(long = "state", env = "RMS_MOCK_STATE", value_name = "FILE")]
+    pub state: Option<PathBuf>,
     /// Log lines on stderr: `text`, or `json` (one object per line, for CI). `RUST_LOG`
     /// filters them (default `info`).
     #[arg(long, env = "RMS_MOCK_LOG_FORMAT", value_enum, default_value_t = crate::LogFormat::Text)]
@@ -285,7 +294,19 @@ fn load_shop_documents(files: &[PathBuf]) -> Result<Vec<(String, ShopDocument)>,
 /// timeline moved to start now (its orders placed minutes before, a licence issued at start),
 /// unless the flags say otherwise.
 fn served_shops(args: &ServeArgs) -> Result<Vec<crate::BootShop>, (u8, String)> {
-    let demo = args.shops.is_empty();
+    let demo = args.shops.is_empty() && args.state.is_none();
+    if args.shops.is_empty() && args.state.is_some() {
+        let flags = args.clock_anchor.is_some() || args.clock.is_some() || args.clock_speed.is_some();
+        if flags || args.simulate.is_some() {
+            return Err((
+                2,
+                "--clock, --clock-speed, --clock-anchor and --simulate apply to shop files (--shop); a state \
+                 document (--state) resumes its shops exactly as exported"
+                    .into(),
+            ));
+        }
+        return Ok(Vec::new());
+    }
     let docs = if demo {
         let doc =
             setup::parse_toml(setup::DEMO_SHOP_TOML, "fixtures/shops/demo.toml").map_err(|e| (2, e.to_string()))?;
@@ -357,6 +378,11 @@ pub async fn run_server(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), (u8, String)> {
     let mut state = crate::AppState::with_built_shops(served_shops(&args)?).map_err(|e| (2, e))?;
+    if let Some(path) = &args.state {
+        let source = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| (2, format!("{source}: cannot read the state document: {e}")))?;
+        state = state.with_state(&source, &bytes).map_err(|e| (2, e))?;
+    }
     let mut kept = None;
     if let Some(dir) = &args.state_dir {
         let opened = crate::durable::StateDir::open(dir).map_err(|e| (1, format!("--state-dir: {e}")))?;
@@ -364,9 +390,11 @@ pub async fn run_server(
         state = state.keep_in(opened).map_err(|e| (1, format!("--state-dir: {e}")))?;
         kept = Some(match restored {
             0 => format!("state dir:     {} (new: the shops above are kept there from now on)", dir.display()),
-            n if args.shops.is_empty() => format!("state dir:     {} ({n} shop(s) restored)", dir.display()),
+            n if args.shops.is_empty() && args.state.is_none() => {
+                format!("state dir:     {} ({n} shop(s) restored)", dir.display())
+            }
             n => format!(
-                "state dir:     {} ({n} shop(s) restored; the --shop files only seed POST /__admin/reset)",
+                "state dir:     {} ({n} shop(s) restored; the --shop/--state files only seed POST /__admin/reset)",
                 dir.display()
             ),
         });

@@ -19,6 +19,28 @@ use crate::setup::SimulateDoc;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// `PUT /__admin/state`: what the imported state document did, shop by shop.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StateImported {
+    /// The document's shops, in its order.
+    pub imported: Vec<StateShopImported>,
+}
+
+/// One shop of an imported state document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StateShopImported {
+    /// The shop's id.
+    pub shop_id: String,
+    /// True when it replaced a shop of that id; false when it is new.
+    pub replaced: bool,
+    /// Its orders.
+    pub orders: usize,
+    /// Its items.
+    pub items: usize,
+    /// Its clock.
+    pub now: String,
+}
+
 /// `GET /__admin/health` and `POST /__admin/reset`: the server is up, with this many shops.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Health {

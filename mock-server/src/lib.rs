@@ -78,6 +78,8 @@ pub struct AppState {
     /// Who may drive the control plane (its token, the host names it accepts).
     pub(crate) admin_access: admin::guard::AdminAccess,
     boot: Arc<Vec<(String, ShopDocument)>>,
+    /// State documents the server started with (source, their shops), re-created on reset.
+    boot_states: Arc<Vec<(String, Vec<domain::state::ShopState>)>>,
 }
 
 impl AppState {
@@ -122,6 +124,45 @@ impl AppState {
         self
     }
 
+    /// The same server also serving the shops of a state document (the JSON that
+    /// `GET /__admin/state` and [`RmsMock::export_state`] give), exactly as they were
+    /// exported; `POST /__admin/reset` re-creates them from it too. `source` names the
+    /// document in errors. Err when the document is refused (another format, a newer
+    /// version, a shop that does not hold together) or names a shop this server already has
+    /// (its id or its service secret): a conflict is never resolved silently.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use rms_mock::{AppState, RmsMock};
+    /// // A shop's state as a team commits it (e.g. fixtures/state/demo.json), here exported
+    /// // from the demo shop.
+    /// let fixture = RmsMock::start_with(AppState::demo()).await?.export_state().await?;
+    /// let mock = RmsMock::start_with(AppState::default().with_state("demo.json", fixture.as_bytes())?).await?;
+    /// assert_eq!(mock.export_state().await?, fixture, "the same state, byte for byte");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn with_state(mut self, source: &str, json: &[u8]) -> Result<Self, String> {
+        let states = state::from_json(json).map_err(|e| format!("{source}: {e}"))?;
+        self.serve_state_shops(source, states.clone())?;
+        Arc::make_mut(&mut self.boot_states).push((source.to_string(), states));
+        Ok(self)
+    }
+
+    fn serve_state_shops(&self, source: &str, states: Vec<domain::state::ShopState>) -> Result<(), String> {
+        for shop in state::build(states).map_err(|e| format!("{source}: {e}"))? {
+            let id = shop.profile().shop_id.clone();
+            if self.registry.get(&id).is_some() {
+                return Err(format!(
+                    "{source}: shop {id} is served already (by a shop file or another state document)"
+                ));
+            }
+            self.serve_boot_shop(source, shop)?;
+        }
+        Ok(())
+    }
+
     /// The same server with a control plane that requires `Authorization: Bearer <token>` on
     /// every `/__admin` request (what `--admin-token` does). [`RmsMock::start_with`] sends it
     /// from its [`ControlClient`] and every [`MockShop`]; other clients must send it themselves.
@@ -155,10 +196,12 @@ impl AppState {
         for (source, doc) in self.boot.iter() {
             self.serve_boot_shop(source, doc.build(source).map_err(|e| e.to_string())?)?;
         }
+        for (source, states) in self.boot_states.iter() {
+            self.serve_state_shops(source, states.clone())?;
+        }
         Ok(())
     }
 
-    /// Serves a boot shop: in wall mode it follows the wall clock from the server's start.
     /// Keeps the shops in a state directory from now on (`--state-dir`): a directory that
     /// holds shops replaces the ones served so far with its own (restored where they stood);
     /// an empty one gets the shops served so far. Returns once they are on disk.
@@ -176,9 +219,15 @@ impl AppState {
         Ok(self)
     }
 
+    /// Serves a boot shop: in wall mode it follows the wall clock from the server's start.
     fn serve_boot_shop(&self, source: &str, mut shop: domain::shop::Shop) -> Result<(), String> {
         shop.set_clock(shop.clock_mode(), shop.clock_speed(), std::time::Duration::ZERO);
-        self.registry.insert(shop).map_err(|e| format!("{source}: {e:?}"))?;
+        self.registry.insert(shop).map_err(|e| match e {
+            registry::RegistryError::DuplicateShopId(id) => format!("{source}: shop {id} is served already"),
+            registry::RegistryError::DuplicateServiceSecret(id) => {
+                format!("{source}: shop {id}: another shop already uses its service_secret")
+            }
+        })?;
         Ok(())
     }
 }

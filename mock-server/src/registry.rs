@@ -149,6 +149,53 @@ impl Registry {
         Ok(handle)
     }
 
+    /// Serves `shop` in place of the shop of its id, or as a new shop: true when it replaced
+    /// one. The old shop's credentials stop working at once (a request already inside it
+    /// finishes there). Err when another shop uses its service secret.
+    pub fn replace(&self, shop: Shop) -> Result<bool, RegistryError> {
+        let id = shop.profile().shop_id.clone();
+        let secret = shop.profile().service_secret.clone();
+        let mut inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
+        if inner.by_secret.get(&secret).is_some_and(|other| *other != id) {
+            return Err(RegistryError::DuplicateServiceSecret(id));
+        }
+        let handle = ShopHandle::new(shop);
+        let old = inner.shops.insert(id.clone(), handle.clone());
+        let replaced = old.is_some();
+        inner.by_secret.retain(|_, shop_id| *shop_id != id);
+        inner.by_secret.insert(secret, id);
+        // Under the registry's lock, as in `insert_then`: the old shop's directory goes, then
+        // the new one's snapshot is written, in that order.
+        if let Some(dir) = &self.state_dir {
+            if let Some(old) = &old {
+                dir.forget(old);
+            }
+            dir.serve_new(&handle);
+        }
+        drop(inner);
+        self.catch_up(&handle);
+        Ok(replaced)
+    }
+
+    /// Whether shops (id, service secret) can all replace the shops of their ids: None, or
+    /// why not (a secret another shop keeps, or two of them share).
+    pub fn secret_conflict(&self, shops: &[(String, String)]) -> Option<String> {
+        let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
+        let replaced: std::collections::HashSet<&str> = shops.iter().map(|(id, _)| id.as_str()).collect();
+        let mut seen: HashMap<&str, &str> = HashMap::new();
+        for (id, secret) in shops {
+            if let Some(other) = seen.insert(secret, id) {
+                return Some(format!("shops {other} and {id} have the same service_secret"));
+            }
+            if let Some(other) = inner.by_secret.get(secret) {
+                if other != id && !replaced.contains(other.as_str()) {
+                    return Some(format!("shop {id}: shop {other} already uses its service_secret"));
+                }
+            }
+        }
+        None
+    }
+
     /// The shop, brought up to the wall clock.
     pub fn get(&self, shop_id: &str) -> Option<ShopHandle> {
         let shop = self.inner.read().unwrap_or_else(|e| e.into_inner()).shops.get(shop_id).cloned()?;

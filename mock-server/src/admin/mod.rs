@@ -8,6 +8,7 @@
 mod bulk;
 pub(crate) mod guard;
 mod journal;
+mod state;
 mod view;
 
 use crate::control::{
@@ -71,6 +72,7 @@ pub fn routes() -> Router<AppState> {
         .route("/__admin/shops/{shop_id}/journal", get(journal::show).delete(journal::clear))
         .route("/__admin/journal", get(journal::show_server).delete(journal::clear_server))
         .route("/__admin/shops/{shop_id}/simulate", get(show_simulation).patch(patch_simulation))
+        .route("/__admin/state", limited(get(state::export).put(state::import), crate::state::MAX_STATE_BYTES))
         // Every other endpoint's limit (an endpoint's own layer, inside this one, overrides it).
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(Extension(BodyLimit(BODY_LIMIT)))

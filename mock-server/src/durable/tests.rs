@@ -146,7 +146,7 @@ async fn every_change_is_kept(compact_after: u64) {
     }
     app.ok(Method::POST, "/__admin/shops/123456/clock/advance", json!({"minutes": 10})).await;
     check("auto-confirmed orders");
-    app.ok(Method::POST, "/__admin/shops/123456/license", json!({"license_key": "SL123456_Renewed000000001"})).await;
+    app.ok(Method::POST, "/__admin/shops/123456/license", json!({"license_key": "SL123456_DemoLicense000001", "issued_at": "2026-11-28T12:00:00+0900"})).await;
     check("a renewed licence (its expiry rescheduled)");
     let (status, _) = app.call(Method::DELETE, "/__admin/shops/123456/journal", None).await;
     assert_eq!(status, 204);
@@ -170,6 +170,16 @@ async fn every_change_is_kept(compact_after: u64) {
     let (status, _) = app.call(Method::DELETE, "/__admin/shops/654321", None).await;
     assert_eq!(status, 204);
     check("a shop deleted");
+    // A shop replaced by an import (its state from before the generated catalog).
+    let (status, exported) = app.call(Method::GET, "/__admin/state?shop=123456", None).await;
+    assert_eq!(status, 200, "{exported}");
+    app.ok(Method::POST, "/__admin/shops/123456/clock/advance", json!({"minutes": 5})).await;
+    app.ok(Method::PUT, "/__admin/state", exported).await;
+    check("a shop replaced by PUT /__admin/state");
+    let m_black = "/es/2.0/inventories/manage-numbers/tshirt-basic/variants/m-black";
+    app.ok(Method::PUT, m_black, json!({"mode": "ABSOLUTE", "quantity": 10})).await;
+    app.place().await;
+    check("an order in the imported shop");
     app.ok(Method::POST, "/__admin/reset", json!({})).await;
     check("a reset");
 }

@@ -3,7 +3,7 @@
 //! (the conformance runner's `--base-url`).
 
 use super::{Error, MockShop};
-use crate::control::{ErrorBody, Health, Journal, JournalQuery, ShopDetail, ShopList};
+use crate::control::{ErrorBody, Health, Journal, JournalQuery, ShopDetail, ShopList, StateImported};
 use crate::setup::ShopDocument;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -113,6 +113,23 @@ impl ControlClient {
     /// `DELETE /__admin/journal`: empties the server's journal (its `recorded` count goes on).
     pub async fn clear_server_journal(&self) -> Result<(), Error> {
         self.send(reqwest::Method::DELETE, "/__admin/journal", Body::None).await.map(drop)
+    }
+
+    /// `GET /__admin/state` (`shop`: None for every shop, or one shop's id): the state
+    /// document as the server writes it, JSON text, byte for byte (so it can be committed
+    /// as a fixture and compared).
+    pub async fn export_state(&self, shop: Option<&str>) -> Result<String, Error> {
+        let path = match shop {
+            Some(id) => format!("/__admin/state?shop={id}"),
+            None => "/__admin/state".to_string(),
+        };
+        self.send(reqwest::Method::GET, &path, Body::None).await
+    }
+
+    /// `PUT /__admin/state`: each shop of the state document (JSON text) replaces the shop
+    /// of its id, or is created; the others keep serving.
+    pub async fn import_state(&self, document: &str) -> Result<StateImported, Error> {
+        self.call(reqwest::Method::PUT, "/__admin/state", Body::Json(document.to_string())).await
     }
 
     /// Sends a request and reads a 2xx answer into `T`.

@@ -118,6 +118,38 @@ impl RmsMock {
         &self.control
     }
 
+    /// The state document of every shop of this server (`GET /__admin/state`), as JSON text:
+    /// the complete state, versioned, in a stable key order, so the same state is the same
+    /// bytes. Hand it to [`RmsMock::import_state`], [`AppState::with_state`] or
+    /// `rms-mock serve --state FILE` to resume exactly there.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use rms_mock::{AppState, RmsMock};
+    /// let original = RmsMock::start_with(AppState::demo()).await?;
+    /// let shop = original.control().existing_shop("123456").await?;
+    /// shop.advance_minutes(90).await?;
+    /// let state = original.export_state().await?;
+    ///
+    /// let copy = RmsMock::start().await;
+    /// let imported = copy.import_state(&state).await?;
+    /// assert_eq!((imported.imported[0].shop_id.as_str(), imported.imported[0].replaced), ("123456", false));
+    /// assert_eq!(copy.export_state().await?, state);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn export_state(&self) -> Result<String, Error> {
+        self.control.export_state(None).await
+    }
+
+    /// Imports a state document (`PUT /__admin/state`): each of its shops replaces the shop
+    /// of its id on this server, or is created; other shops keep serving. See
+    /// [`RmsMock::export_state`].
+    pub async fn import_state(&self, document: &str) -> Result<crate::control::StateImported, Error> {
+        self.control.import_state(document).await
+    }
+
     /// Creates a shop from `doc` through the control plane and returns its handle.
     pub async fn shop(&self, doc: ShopDocument) -> Result<MockShop, Error> {
         self.control.create_shop(&doc).await

@@ -155,6 +155,14 @@ pub async fn spawn_on(wall: rms_mock::WallClock, spec: ShopSpec) -> TestApp {
     TestApp { shop_id: shop.shop_id().into(), auth: shop.authorization().into(), shop: Some(shop), ..app }
 }
 
+/// A [`TestApp`] on `mock` for its existing shop `shop_id` (e.g. one imported from a state
+/// document).
+pub async fn attach(mock: RmsMock, shop_id: &str) -> TestApp {
+    let app = with_mock(mock);
+    let shop = app.mock.control().existing_shop(shop_id).await.expect("the shop exists");
+    TestApp { shop_id: shop.shop_id().into(), auth: shop.authorization().into(), shop: Some(shop), ..app }
+}
+
 /// A fake with no shops.
 pub async fn spawn_empty() -> TestApp {
     with_mock(RmsMock::start().await)

@@ -32,6 +32,8 @@ mod robustness;
 mod search_order;
 mod shipping;
 mod simulate;
+mod state;
+mod state_schema;
 mod stock;
 mod tax;
 mod wall_clock;
