@@ -51,6 +51,8 @@ pub struct Cli {
 
 /// The subcommands.
 #[derive(Subcommand, Debug)]
+// Parsed once per process: the size of `Serve` costs nothing worth a `Box` in a public type.
+#[allow(clippy::large_enum_variant)]
 pub enum Command {
     /// Serve shops over HTTP (the demo shop when no --shop is given).
     Serve(ServeArgs),

@@ -126,11 +126,7 @@ impl Registry {
     /// Inserts the shop and, with a state directory, starts logging it (`log`) under the
     /// registry's lock: a shop deleted and created again under the same id meets the disk in
     /// that order. (The registry's lock is taken before a shop's, never after.)
-    fn insert_then(
-        &self,
-        shop: Shop,
-        log: impl FnOnce(&StateDir, &ShopHandle),
-    ) -> Result<ShopHandle, RegistryError> {
+    fn insert_then(&self, shop: Shop, log: impl FnOnce(&StateDir, &ShopHandle)) -> Result<ShopHandle, RegistryError> {
         let id = shop.profile().shop_id.clone();
         let secret = shop.profile().service_secret.clone();
         let mut inner = self.inner.write().unwrap_or_else(|e| e.into_inner());

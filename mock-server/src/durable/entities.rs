@@ -86,14 +86,17 @@ pub fn encode_record(shop: &Shop, changes: &Changes, baseline: &mut Baseline, se
     }
     keys.extend(changes.items.iter().map(|m| EntityKey::Item { manage_number: m.clone() }));
     keys.extend(
-        changes
-            .stock
-            .iter()
-            .map(|(m, v)| EntityKey::Stock { manage_number: m.clone(), variant_id: v.clone() }),
+        changes.stock.iter().map(|(m, v)| EntityKey::Stock { manage_number: m.clone(), variant_id: v.clone() }),
     );
     keys.extend(changes.orders.iter().map(|&i| EntityKey::Order { number: shop.orders().get(i).number.to_string() }));
     keys.extend(changes.async_requests.iter().map(|r| EntityKey::AsyncRequest { request_id: r.clone() }));
-    keys.extend(changes.schedule_added.iter().chain(&changes.schedule_removed).map(|&(at, seq)| EntityKey::Schedule { at, seq }));
+    keys.extend(
+        changes
+            .schedule_added
+            .iter()
+            .chain(&changes.schedule_removed)
+            .map(|&(at, seq)| EntityKey::Schedule { at, seq }),
+    );
     // Journal entries evicted (or cleared) since, then those recorded since and still kept.
     let ((old_first, old_next), (first, next)) = (baseline.journal, journal);
     keys.extend((old_first..old_next.min(first)).map(|seq| EntityKey::Journal { seq }));

@@ -146,8 +146,8 @@ impl StateDir {
                     format!("{e}: the directory is not empty and is not an rms-mock state directory (give an empty or new directory)"),
                 )
             })?;
-            let manifest: Manifest =
-                serde_json::from_slice(&text).map_err(|e| err(&manifest_path, format!("not a state directory manifest: {e}")))?;
+            let manifest: Manifest = serde_json::from_slice(&text)
+                .map_err(|e| err(&manifest_path, format!("not a state directory manifest: {e}")))?;
             check_version(&manifest.format, "rms-mock-state-dir", manifest.version, DIR_VERSION)
                 .map_err(|e| err(&manifest_path, e))?;
             for sub in ["shops", "trash"] {
@@ -321,14 +321,20 @@ fn recover_shop(dir: &Path) -> Result<Option<Recovered>, StateDirError> {
     if header.after_seq > head.log_seq {
         return Err(err(
             &log_path,
-            format!("starts after change {}, past its snapshot's {}: a change is missing", header.after_seq, head.log_seq),
+            format!(
+                "starts after change {}, past its snapshot's {}: a change is missing",
+                header.after_seq, head.log_seq
+            ),
         ));
     }
     let mut last = header.after_seq;
     for (i, payload) in payloads.enumerate() {
         let seq = entities::record_seq(payload).map_err(|e| err(&log_path, format!("record {}: {e}", i + 1)))?;
         if seq != last + 1 {
-            return Err(err(&log_path, format!("record {} is change {seq}, expected {}: the log is damaged", i + 1, last + 1)));
+            return Err(err(
+                &log_path,
+                format!("record {} is change {seq}, expected {}: the log is damaged", i + 1, last + 1),
+            ));
         }
         last = seq;
         // Changes the snapshot already holds (a crash came between writing it and starting
@@ -343,7 +349,8 @@ fn recover_shop(dir: &Path) -> Result<Option<Recovered>, StateDirError> {
     }
     if records.torn {
         // Cut the torn record off, so the next record follows the last whole one.
-        let file = std::fs::OpenOptions::new().write(true).open(&log_path).map_err(|e| err(&log_path, e.to_string()))?;
+        let file =
+            std::fs::OpenOptions::new().write(true).open(&log_path).map_err(|e| err(&log_path, e.to_string()))?;
         file.set_len(records.valid_len as u64)
             .and_then(|()| file.sync_all())
             .map_err(|e| err(&log_path, format!("cutting off its torn last record: {e}")))?;

@@ -146,7 +146,12 @@ async fn every_change_is_kept(compact_after: u64) {
     }
     app.ok(Method::POST, "/__admin/shops/123456/clock/advance", json!({"minutes": 10})).await;
     check("auto-confirmed orders");
-    app.ok(Method::POST, "/__admin/shops/123456/license", json!({"license_key": "SL123456_DemoLicense000001", "issued_at": "2026-11-28T12:00:00+0900"})).await;
+    app.ok(
+        Method::POST,
+        "/__admin/shops/123456/license",
+        json!({"license_key": "SL123456_DemoLicense000001", "issued_at": "2026-11-28T12:00:00+0900"}),
+    )
+    .await;
     check("a renewed licence (its expiry rescheduled)");
     let (status, _) = app.call(Method::DELETE, "/__admin/shops/123456/journal", None).await;
     assert_eq!(status, 204);

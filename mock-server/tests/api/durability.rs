@@ -150,8 +150,10 @@ impl Run {
 
     async fn place_orders(self: Arc<Self>) {
         while !self.stop.load(Ordering::SeqCst) {
-            let body = json!({"lines": [{"manage_number": "i", "variant_id": "v1", "units": 1}], "settlement_method_code": 1});
-            let Some((status, v)) = self.rms(reqwest::Method::POST, &format!("/__admin/shops/{SHOP}/orders"), body).await
+            let body =
+                json!({"lines": [{"manage_number": "i", "variant_id": "v1", "units": 1}], "settlement_method_code": 1});
+            let Some((status, v)) =
+                self.rms(reqwest::Method::POST, &format!("/__admin/shops/{SHOP}/orders"), body).await
             else {
                 return;
             };
@@ -240,7 +242,10 @@ async fn acknowledged_writes_survive_sigkill_at_random_moments_and_the_shop_resu
     for round in 0..=5 {
         let server = Server::start(&state_dir, &shop);
         // After a (re)start: everything acknowledged so far is there.
-        verify(&client, &server, &mut acked.lock().unwrap(), &in_flight, round).await;
+        // (No writer runs meanwhile: the record is taken out, checked and put back.)
+        let mut record = std::mem::take(&mut *acked.lock().unwrap());
+        verify(&client, &server, &mut record, &in_flight, round).await;
+        *acked.lock().unwrap() = record;
         if round == 5 {
             return server.kill();
         }
@@ -345,9 +350,8 @@ async fn verify(client: &reqwest::Client, server: &Server, acked: &mut Acked, in
     assert_eq!(seqs, (1..=recorded).collect::<Vec<_>>(), "round {round}: the journal's entries");
     // Stock is conserved: initial + acknowledged writes (+ the one in flight, if it took
     // effect) − one unit per order.
-    let quantity = rms_get(client, server, "/es/2.0/inventories/manage-numbers/i/variants/v1").await["quantity"]
-        .as_i64()
-        .unwrap();
+    let quantity =
+        rms_get(client, server, "/es/2.0/inventories/manage-numbers/i/variants/v1").await["quantity"].as_i64().unwrap();
     let expected = INITIAL_STOCK + acked.stock_delta - orders.len() as i64;
     let maybe = in_flight.stock_delta.load(Ordering::SeqCst);
     assert!(
@@ -360,7 +364,6 @@ async fn verify(client: &reqwest::Client, server: &Server, acked: &mut Acked, in
     assert_eq!(r.status(), 201);
     let new = r.json::<Value>().await.unwrap()["order_number"].as_str().unwrap().to_string();
     assert!(orders.keys().all(|n| serial(n) < serial(&new)), "round {round}: {new} does not follow the orders before");
-    eprintln!("round {round}: {} orders, {} confirmed, stock {quantity}, now {now}, journal {recorded}", orders.len(), acked.confirmed.len());
     // Settle the record: the server's state, checked above, is the truth from here.
     acked.orders = orders.into_keys().collect();
     acked.orders.insert(new);

@@ -36,7 +36,13 @@ pub struct SeenItem<'a> {
 
 impl Default for Catalog {
     fn default() -> Self {
-        Catalog { items: BTreeMap::new(), next_item_id: 10_000_001, revision: 0, writes: lag::WriteLog::default(), dirty: Default::default() }
+        Catalog {
+            items: BTreeMap::new(),
+            next_item_id: 10_000_001,
+            revision: 0,
+            writes: lag::WriteLog::default(),
+            dirty: Default::default(),
+        }
     }
 }
 

@@ -59,7 +59,8 @@ impl Shop {
     pub fn renew_license(&mut self, key: String, issued_at: JstDateTime) {
         self.profile.license_key = key;
         self.profile.license_issued_at = issued_at;
-        let expiries: Vec<_> = self.schedule.iter().filter(|(_, e)| **e == Event::LicenseExpiry).map(|(k, _)| *k).collect();
+        let expiries: Vec<_> =
+            self.schedule.iter().filter(|(_, e)| **e == Event::LicenseExpiry).map(|(k, _)| *k).collect();
         for key in expiries {
             self.unschedule(&key);
         }
