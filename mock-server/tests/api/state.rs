@@ -214,6 +214,10 @@ async fn a_newer_foreign_or_corrupt_document_is_refused_and_changes_nothing() {
         ),
         (with(&|d| d["shops"][0]["shop"]["surprise"] = json!(1)), "unknown field `surprise`"),
         (
+            with(&|d| d["shops"][0]["shop"]["settings"]["journal_limit"] = json!(0)),
+            "123456: shop.settings.journal_limit:",
+        ),
+        (
             with(&|d| {
                 let entry = json!({"at": "2026-11-29T09:00:00+0900", "seq": 1, "event": {"kind": "processing", "order": "123456-20261128-0000000001"}});
                 d["shops"][0]["schedule"].as_array_mut().unwrap().push(entry);

@@ -95,6 +95,12 @@ impl Shop {
             shop.apply_schedule(entry, &at)?;
         }
         let limit = shop.settings.journal_limit;
+        if journal.len() > limit.max(1) {
+            return Err(StateError::new(
+                "journal",
+                format!("{} entries, more than the shop's journal_limit {limit}", journal.len()),
+            ));
+        }
         for (i, entry) in journal.into_iter().enumerate() {
             let at = format!("journal[{i}]");
             if shop.journal.entries().last().is_some_and(|last| last.seq >= entry.seq) {
@@ -240,6 +246,11 @@ impl Shop {
             s.sub_statuses.iter().enumerate().find(|(_, d)| OrderProgress::from_code(d.order_progress.into()).is_none())
         {
             return Err(StateError::new(format!("{at}.sub_statuses[{i}].order_progress"), "is not an orderProgress"));
+        }
+        let settings = s.settings.problems().into_iter().map(|(k, p)| (format!("settings.{k}"), p));
+        let shipping = s.shipping.problems().into_iter().map(|(k, p)| (format!("shipping.{k}"), p));
+        if let Some((key, problem)) = settings.chain(shipping).next() {
+            return Err(StateError::new(format!("{at}.{key}"), problem));
         }
         if let Some(sim) = &s.simulation {
             if let Err(problem) = sim.plan.check() {
