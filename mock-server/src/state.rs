@@ -28,8 +28,9 @@ pub const STATE_FORMAT: &str = "rms-mock-state";
 /// The version this build writes (and the newest it reads).
 pub const STATE_VERSION: u64 = 1;
 
-/// The most bytes of a state document `PUT /__admin/state` accepts: 256 MiB, room for a shop
-/// of about 200,000 orders (an order takes about 1.2 KiB).
+/// The most bytes of a state document `PUT /__admin/state` accepts: 256 MiB, room for about
+/// 50,000 orders (an order takes about 5.3 KB pretty-printed). Bigger states start a server
+/// with `serve --state FILE`, which reads a file of any size.
 pub const MAX_STATE_BYTES: usize = 256 * 1024 * 1024;
 
 /// A state document as this build writes it.
