@@ -19,6 +19,7 @@
 use crate::domain::shop::Shop;
 use crate::domain::state::ShopState;
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 /// The `format` of a state document.
@@ -27,8 +28,9 @@ pub const STATE_FORMAT: &str = "rms-mock-state";
 /// The version this build writes (and the newest it reads).
 pub const STATE_VERSION: u64 = 1;
 
-/// The most bytes of a state document `PUT /__admin/state` accepts: 256 MiB, room for a shop
-/// of about 200,000 orders (an order takes about 1.2 KiB).
+/// The most bytes of a state document `PUT /__admin/state` accepts: 256 MiB, room for about
+/// 50,000 orders (an order takes about 5.3 KB pretty-printed). Bigger states start a server
+/// with `serve --state FILE`, which reads a file of any size.
 pub const MAX_STATE_BYTES: usize = 256 * 1024 * 1024;
 
 /// A state document as this build writes it.
@@ -37,17 +39,6 @@ struct Document<'a> {
     format: &'static str,
     version: u64,
     shops: &'a [ShopState],
-}
-
-/// The shops of a document, read.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ReadDocument {
-    #[serde(rename = "format")]
-    _format: String,
-    #[serde(rename = "version")]
-    _version: u64,
-    shops: Vec<ShopState>,
 }
 
 /// Why a state document was refused.
@@ -107,41 +98,68 @@ pub fn to_json(shops: &[ShopState]) -> String {
     text
 }
 
+/// The document's three keys, their values not read yet: the format and version are checked
+/// before the shops are read (straight from the text, when the version is this build's).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Envelope<'a> {
+    #[serde(borrow)]
+    format: Option<&'a RawValue>,
+    #[serde(borrow)]
+    version: Option<&'a RawValue>,
+    #[serde(borrow)]
+    shops: Option<&'a RawValue>,
+}
+
 /// Reads a state document: checks its format and version, migrates an older version, and
 /// reads its shops. Each shop is only read here, not checked against itself: [`build`] does.
 pub fn from_json(bytes: &[u8]) -> Result<Vec<ShopState>, StateDocError> {
-    let mut doc: Value = serde_json::from_slice(bytes).map_err(|e| StateDocError::NotJson(e.to_string()))?;
-    let Some(object) = doc.as_object() else {
+    let text = std::str::from_utf8(bytes).map_err(|e| StateDocError::NotJson(e.to_string()))?;
+    if !text.trim_start().starts_with('{') {
         return Err(StateDocError::NotJson("the document is not a JSON object".into()));
-    };
-    match object.get("format") {
+    }
+    let envelope: Envelope = serde_json::from_str(text).map_err(|e| match e.classify() {
+        serde_json::error::Category::Data => StateDocError::Invalid { at: ".".into(), problem: e.to_string() },
+        _ => StateDocError::NotJson(e.to_string()),
+    })?;
+    let raw = |v: Option<&RawValue>| v.map(|v| serde_json::from_str::<Value>(v.get()).unwrap_or(Value::Null));
+    match raw(envelope.format) {
         Some(Value::String(f)) if f == STATE_FORMAT => {}
-        other => return Err(StateDocError::UnknownFormat { found: other.map_or("none".into(), Value::to_string) }),
+        other => return Err(StateDocError::UnknownFormat { found: other.map_or("none".into(), |v| v.to_string()) }),
     }
-    let version = match object.get("version") {
-        Some(Value::Number(n)) => n.as_u64().filter(|v| *v >= 1),
-        _ => None,
+    let version = raw(envelope.version);
+    let Some(number) = version.as_ref().and_then(Value::as_u64).filter(|v| *v >= 1) else {
+        return Err(StateDocError::BadVersion { found: version.map_or("none".into(), |v| v.to_string()) });
     };
-    let Some(version) = version else {
-        return Err(StateDocError::BadVersion { found: object.get("version").map_or("none".into(), Value::to_string) });
-    };
-    if version > STATE_VERSION {
-        return Err(StateDocError::NewerVersion { found: version });
+    if number > STATE_VERSION {
+        return Err(StateDocError::NewerVersion { found: number });
     }
-    migrate(&mut doc, version);
-    let read: ReadDocument = serde_path_to_error::deserialize(doc)
-        .map_err(|e| StateDocError::Invalid { at: e.path().to_string(), problem: e.into_inner().to_string() })?;
+    let Some(shops) = envelope.shops else {
+        return Err(StateDocError::Invalid { at: ".".into(), problem: "missing field `shops`".into() });
+    };
+    let invalid = |e: serde_path_to_error::Error<serde_json::Error>| StateDocError::Invalid {
+        at: format!("shops{}", e.path()).replace("shops.", "shops"),
+        problem: e.into_inner().to_string(),
+    };
+    let shops: Vec<ShopState> = if number == STATE_VERSION {
+        serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(shops.get())).map_err(invalid)?
+    } else {
+        let mut doc = serde_json::json!({ "shops": serde_json::from_str::<Value>(shops.get()).unwrap_or(Value::Null) });
+        migrate(&mut doc, number);
+        serde_path_to_error::deserialize(doc["shops"].take()).map_err(invalid)?
+    };
     let mut ids = std::collections::BTreeSet::new();
-    for shop in &read.shops {
+    for shop in &shops {
         if !ids.insert(shop.shop.profile.shop_id.clone()) {
             return Err(StateDocError::DuplicateShop(shop.shop.profile.shop_id.clone()));
         }
     }
-    Ok(read.shops)
+    Ok(shops)
 }
 
 /// Brings a document of an older `version` up to [`STATE_VERSION`], one version at a time,
-/// on the JSON tree (so each step only knows two adjacent formats). Version 1 is the first,
+/// on the JSON tree `{"shops": [...]}` (so each step only knows two adjacent formats; a
+/// document of this build's version is read straight from its text). Version 1 is the first,
 /// so there is nothing to do yet. When version 2 changes the format, this grows a step:
 ///
 /// ```text
@@ -154,10 +172,8 @@ pub fn from_json(bytes: &[u8]) -> Result<Vec<ShopState>, StateDocError> {
 /// and `STATE_VERSION` becomes 2; documents of version 1 still load, and a test keeps a
 /// version-1 fixture loading. A step never guesses: what it cannot convert is refused.
 fn migrate(doc: &mut Value, version: u64) {
-    debug_assert!(version <= STATE_VERSION);
-    if let Some(v) = doc.get_mut("version") {
-        *v = Value::from(STATE_VERSION);
-    }
+    debug_assert!(version < STATE_VERSION, "only older documents are migrated");
+    let _ = doc;
 }
 
 /// Builds the shops of a read document; Err names the first that does not hold together.
