@@ -128,16 +128,20 @@ async fn read_ahead(request: Request) -> Result<Request, Response> {
 /// The answer to a request whose changes could not be written to the state directory: the
 /// 500 of its RMS family, or the control plane's JSON error, and the error line.
 fn answer_unkept(family: Option<Family>, method: &Method, uri: &Uri, why: &str) -> Response {
-    tracing::error!("{method} {}: {why}", uri.path());
-    match family {
+    let target = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
+    tracing::error!(target: "rms_mock::state_dir", "{method} {target}: {why}");
+    let mut response = match family {
         Some(family) => api::system_error_response(family, uri.path()),
         None => crate::admin::AdminError::new(
             axum::http::StatusCode::INTERNAL_SERVER_ERROR,
             "state_not_kept",
-            format!("{why}; the change was made in memory but is not kept: restart the server"),
+            format!("{why}; the change may have been made in memory but is not kept: restart the server"),
         )
         .into_response(),
-    }
+    };
+    let note = response.extensions_mut().get_or_insert_default::<logs::RequestNote>();
+    note.requested = Some((method.clone(), target.to_string()));
+    response
 }
 
 /// The answer to a request whose handling panicked (see [`crate::panics`]): the 500 of its

@@ -138,6 +138,11 @@ impl StateDir {
                     let manifest = Manifest { format: "rms-mock-state-dir".into(), version: DIR_VERSION };
                     files::replace_file(root, MANIFEST_FILE, &serde_json::to_vec_pretty(&manifest).unwrap_or_default())
                 })
+                .and_then(|()| match root.parent().filter(|p| !p.as_os_str().is_empty()) {
+                    // The directory's own entry, in case it was just created.
+                    Some(parent) => files::sync_dir(parent),
+                    None => Ok(()),
+                })
                 .map_err(|e| err(root, format!("cannot create the state directory: {e}")))?;
         } else {
             let text = std::fs::read(&manifest_path).map_err(|e| {

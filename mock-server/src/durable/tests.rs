@@ -322,3 +322,36 @@ async fn a_shop_whose_creation_never_reached_its_snapshot_was_never_acknowledged
     assert_eq!(restored(&tmp.state()), before);
     assert!(!half.exists(), "its leftovers are removed");
 }
+
+#[tokio::test]
+async fn a_change_the_disk_refused_is_answered_500_in_each_familys_envelope_never_acknowledged() {
+    let tmp = TempDir::new("refused");
+    let app = serve(&tmp.state(), u64::MAX).await;
+    let doc = "[shop]\nshop_id = \"654321\"\nservice_secret = \"SP654321_x\"\nlicense_key = \"SL654321_x\"\n\
+               [[items]]\nmanage_number = \"i\"\ntitle = \"t\"\n[[items.variants]]\nvariant_id = \"v\"\nprice = 100\nquantity = 5\n";
+    let r = app
+        .client
+        .post(format!("{}/__admin/shops", app.base))
+        .header("Content-Type", "application/toml")
+        .body(doc)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    // The shop's directory vanishes under the server (a disk gone, a careless cleanup).
+    std::fs::remove_dir_all(files::shop_dir(&tmp.state(), "654321")).unwrap();
+    let order = json!({"lines": [{"manage_number": "i", "variant_id": "v", "units": 1}]});
+    let (status, v) = app.call(reqwest::Method::POST, "/__admin/shops/654321/orders", Some(order)).await;
+    assert_eq!((status, v["error"]["code"].as_str()), (500, Some("state_not_kept")), "{v}");
+    assert!(v["error"]["message"].as_str().unwrap().contains("could not be written"), "{v}");
+    // From then on no change is acknowledged, in the RMS families' own 500s too.
+    let (status, v) = app
+        .call(
+            reqwest::Method::POST,
+            "/es/2.0/order/confirmOrder/",
+            Some(json!({"orderNumberList": ["123456-20261128-0000000001"]})),
+        )
+        .await;
+    assert_eq!(status, 500, "{v}");
+    assert!(v["MessageModelList"].is_array(), "{v}");
+}

@@ -204,25 +204,20 @@ fn write_loop(shared: &Shared) {
     }
 }
 
-/// Writes one batch in queue order, then fsyncs each log appended to (once).
+/// Writes one batch in queue order, then fsyncs each log appended to (once). A shop's
+/// records of the batch go out in one write, before anything else of that shop's.
 fn write_batch(root: &Path, logs: &mut HashMap<String, File>, ops: Vec<Op>) -> Result<(), String> {
+    let mut pending: Vec<(String, Vec<u8>)> = Vec::new();
     let mut touched: Vec<String> = Vec::new();
     for op in ops {
         match op {
-            Op::Append { shop_id, bytes } => {
-                let file = match logs.entry(shop_id.clone()) {
-                    std::collections::hash_map::Entry::Occupied(f) => f.into_mut(),
-                    std::collections::hash_map::Entry::Vacant(v) => {
-                        let path = files::shop_dir(root, &shop_id).join(LOG_FILE);
-                        v.insert(files::open_append(&path).map_err(|e| format!("{}: {e}", path.display()))?)
-                    }
-                };
-                file.write_all(&bytes).map_err(|e| format!("shop {shop_id}'s log: {e}"))?;
-                if !touched.contains(&shop_id) {
-                    touched.push(shop_id);
-                }
-            }
+            Op::Append { shop_id, bytes } => match pending.iter_mut().find(|(s, _)| *s == shop_id) {
+                Some((_, buffer)) => buffer.extend_from_slice(&bytes),
+                None => pending.push((shop_id, bytes)),
+            },
             Op::Snapshot { shop_id, log_seq, encode, size } => {
+                // The shop's records before it are in the snapshot: the new log starts after them.
+                pending.retain(|(s, _)| *s != shop_id);
                 let dir = files::shop_dir(root, &shop_id);
                 let bytes = encode().map_err(|e| format!("shop {shop_id}'s snapshot: {e}"))?;
                 write_snapshot(&dir, log_seq, &bytes).map_err(|e| format!("{}: {e}", dir.display()))?;
@@ -232,15 +227,40 @@ fn write_batch(root: &Path, logs: &mut HashMap<String, File>, ops: Vec<Op>) -> R
                 touched.retain(|s| *s != shop_id);
             }
             Op::Delete { shop_id } => {
+                pending.retain(|(s, _)| *s != shop_id);
                 logs.remove(&shop_id);
                 touched.retain(|s| *s != shop_id);
                 delete_shop(root, &shop_id).map_err(|e| format!("deleting shop {shop_id}: {e}"))?;
             }
         }
     }
+    flush(root, logs, &mut pending, &mut touched)?;
     for shop_id in touched {
         if let Some(file) = logs.get(&shop_id) {
             file.sync_data().map_err(|e| format!("shop {shop_id}'s log: fsync: {e}"))?;
+        }
+    }
+    Ok(())
+}
+
+/// Appends the pending records, each shop's in one write.
+fn flush(
+    root: &Path,
+    logs: &mut HashMap<String, File>,
+    pending: &mut Vec<(String, Vec<u8>)>,
+    touched: &mut Vec<String>,
+) -> Result<(), String> {
+    for (shop_id, bytes) in pending.drain(..) {
+        let file = match logs.entry(shop_id.clone()) {
+            std::collections::hash_map::Entry::Occupied(f) => f.into_mut(),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                let path = files::shop_dir(root, &shop_id).join(LOG_FILE);
+                v.insert(files::open_append(&path).map_err(|e| format!("{}: {e}", path.display()))?)
+            }
+        };
+        file.write_all(&bytes).map_err(|e| format!("shop {shop_id}'s log: {e}"))?;
+        if !touched.contains(&shop_id) {
+            touched.push(shop_id);
         }
     }
     Ok(())

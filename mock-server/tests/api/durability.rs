@@ -89,9 +89,17 @@ impl Server {
         Server { child, url: url.expect("the address is printed"), auth: auth.expect("the credentials are printed") }
     }
 
-    fn kill(mut self) {
-        self.child.kill().unwrap(); // SIGKILL
-        self.child.wait().unwrap();
+    /// SIGKILL, and waits for the process to be gone.
+    fn kill(self) {
+        drop(self);
+    }
+}
+
+/// A server is killed however its test ends (a failed assertion leaves no process behind).
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill(); // SIGKILL
+        let _ = self.child.wait();
     }
 }
 
