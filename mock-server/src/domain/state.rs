@@ -23,8 +23,9 @@
 //! fraction of a second owed), the id generators, the buyers' generator, the schedule and its
 //! sequence, catalog counters and lagging reads' copies, items, stock rows, orders (every
 //! field, history and causes included), async requests, the request count, the simulation
-//! (plan, generators, counts, pending arrival), item marks, capped restocks, the journal
-//! (entries with bodies, counters).
+//! (plan, generators, counts, pending arrival), item marks, capped restocks, the fault plan
+//! (specs, counts, the draws' generators), the journal (entries with bodies and fault marks,
+//! counters).
 //!
 //! Not kept, rebuilt on import: search indexes and order stamps, interned texts and people,
 //! the SKU facts of placing and the simulation's list of SKUs on sale (caches), what fired
@@ -33,6 +34,8 @@
 //! a wall clock's last reading (a restored wall clock starts from its `now` at its first
 //! reading, as a new shop does).
 
+use super::faults::FaultKind;
+use super::function::FunctionId;
 use super::inventory::StockRecord;
 use super::item::ItemData;
 use super::order::Order;
@@ -42,7 +45,7 @@ use super::shop::{ClockMode, ItemMarks, ShopProfile, StockCapped};
 use super::simulate::Plan;
 use super::time::JstDateTime;
 use crate::journal::JournalEntryState;
-use crate::settings::{ShippingSettings, ShopSettings, SubStatusDef};
+use crate::settings::{Api, ShippingSettings, ShopSettings, SubStatusDef};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -101,6 +104,8 @@ pub struct ShopScalars {
     pub item_marks: BTreeMap<String, ItemMarks>,
     /// Restocks that met the stock cap, oldest first.
     pub stock_capped: Vec<StockCapped>,
+    /// RMS failing on purpose: the shop's faults and their counts.
+    pub faults: FaultPlanState,
 }
 
 /// The shop's clock.
@@ -185,6 +190,53 @@ pub struct SimulationState {
     pub gave_up: u64,
     /// The pending arrival's schedule entry.
     pub pending: Option<ScheduleKey>,
+}
+
+/// A shop's fault plan ([`crate::domain::faults`]): its faults in order, and the number in
+/// the next assigned id.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaultPlanState {
+    /// The number in the next assigned id (`f1`, `f2`, …) is one more than this.
+    pub next_id: u64,
+    /// The faults, in the order they were added (the first that fires acts).
+    pub faults: Vec<FaultState>,
+}
+
+/// One fault: its spec (the keys of `[[faults]]`) and what it has done so far.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaultState {
+    /// Its id.
+    pub id: String,
+    /// The functions it selects (None: by API, or every request).
+    pub functions: Option<Vec<FunctionId>>,
+    /// The API it selects (None: by functions, or every request).
+    pub api: Option<Api>,
+    /// What it does.
+    pub kind: FaultKind,
+    /// `latency`: milliseconds.
+    pub latency_ms: Option<u64>,
+    /// `truncate`: bytes of the body sent.
+    pub truncate_bytes: Option<u64>,
+    /// `partial_batch`: the rows that fail.
+    pub rows: Vec<usize>,
+    /// Fires on at most this many requests.
+    pub times: Option<u64>,
+    /// Lets this many requests through first.
+    pub skip: u64,
+    /// Fires with this chance.
+    pub probability: Option<f64>,
+    /// Its window of the shop's clock: from (inclusive) …
+    pub from: Option<JstDateTime>,
+    /// … until (exclusive).
+    pub until: Option<JstDateTime>,
+    /// Requests it selected inside its window so far.
+    pub matched: u64,
+    /// Requests it fired on so far.
+    pub fired: u64,
+    /// The state of its `probability` draws.
+    pub rng: u64,
 }
 
 /// Where an entry sits in the schedule: its time, then its sequence number.
