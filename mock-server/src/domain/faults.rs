@@ -15,10 +15,9 @@ use crate::domain::function::FunctionId;
 use crate::domain::rng::{seed_from, Rng};
 use crate::domain::time::JstDateTime;
 use crate::settings::Api;
-use serde::{Deserialize, Serialize};
 
 /// What a fault does to a request it fires on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FaultKind {
     /// RMS's system error (500; `X0000` on the Item and Inventory APIs).
@@ -351,7 +350,7 @@ impl FaultPlan {
     }
 
     /// The plan as a state document keeps it.
-    pub fn to_state(&self) -> crate::domain::state::FaultPlanState {
+    pub fn to_state(&self) -> FaultPlanState {
         let faults = self
             .faults
             .iter()
@@ -362,7 +361,7 @@ impl FaultPlan {
                     FaultSelect::Functions(list) => (Some(list.clone()), None),
                     FaultSelect::Api(api) => (None, Some(*api)),
                 };
-                crate::domain::state::FaultState {
+                FaultState {
                     id: f.id().to_string(),
                     functions,
                     api,
@@ -381,12 +380,12 @@ impl FaultPlan {
                 }
             })
             .collect();
-        crate::domain::state::FaultPlanState { next_id: self.next_id, faults }
+        FaultPlanState { next_id: self.next_id, faults }
     }
 
     /// The plan of a state document, each fault checked as when it was added; Err is
     /// (index, key, problem).
-    pub fn from_state(state: crate::domain::state::FaultPlanState) -> Result<FaultPlan, (usize, String, String)> {
+    pub fn from_state(state: FaultPlanState) -> Result<FaultPlan, (usize, String, String)> {
         let mut plan = FaultPlan { faults: Vec::with_capacity(state.faults.len()), next_id: state.next_id };
         for (i, f) in state.faults.into_iter().enumerate() {
             let select = match (f.functions, f.api) {
@@ -436,6 +435,53 @@ impl FaultPlan {
             rows: r.rows.clone(),
         })
     }
+}
+
+/// A shop's fault plan ([`crate::domain::faults`]): its faults in order, and the number in
+/// the next assigned id.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaultPlanState {
+    /// The number in the next assigned id (`f1`, `f2`, …) is one more than this.
+    pub next_id: u64,
+    /// The faults, in the order they were added (the first that fires acts).
+    pub faults: Vec<FaultState>,
+}
+
+/// One fault: its spec (the keys of `[[faults]]`) and what it has done so far.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaultState {
+    /// Its id.
+    pub id: String,
+    /// The functions it selects (None: by API, or every request).
+    pub functions: Option<Vec<FunctionId>>,
+    /// The API it selects (None: by functions, or every request).
+    pub api: Option<Api>,
+    /// What it does.
+    pub kind: FaultKind,
+    /// `latency`: milliseconds.
+    pub latency_ms: Option<u64>,
+    /// `truncate`: bytes of the body sent.
+    pub truncate_bytes: Option<u64>,
+    /// `partial_batch`: the rows that fail.
+    pub rows: Vec<usize>,
+    /// Fires on at most this many requests.
+    pub times: Option<u64>,
+    /// Lets this many requests through first.
+    pub skip: u64,
+    /// Fires with this chance.
+    pub probability: Option<f64>,
+    /// Its window of the shop's clock: from (inclusive) …
+    pub from: Option<JstDateTime>,
+    /// … until (exclusive).
+    pub until: Option<JstDateTime>,
+    /// Requests it selected inside its window so far.
+    pub matched: u64,
+    /// Requests it fired on so far.
+    pub fired: u64,
+    /// The state of its `probability` draws.
+    pub rng: u64,
 }
 
 #[cfg(test)]

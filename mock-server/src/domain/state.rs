@@ -34,19 +34,22 @@
 //! a wall clock's last reading (a restored wall clock starts from its `now` at its first
 //! reading, as a new shop does).
 
-use super::faults::FaultKind;
-use super::function::FunctionId;
 use super::inventory::StockRecord;
-use super::item::ItemData;
 use super::order::Order;
 use super::order::OrderProgress;
 use super::order_ops::{BasketUpdate, OrderShippingResult};
 use super::shop::{ClockMode, ItemMarks, ShopProfile, StockCapped};
-use super::simulate::Plan;
 use super::time::JstDateTime;
 use crate::journal::JournalEntryState;
-use crate::settings::{Api, ShippingSettings, ShopSettings, SubStatusDef};
+use crate::settings::{ShippingSettings, ShopSettings, SubStatusDef};
 use serde::{Deserialize, Serialize};
+
+// Each module keeps the state type of what it owns (so that none of them imports this one);
+// the shop's state is put together here.
+pub use super::catalog::CatalogState;
+pub use super::faults::FaultPlanState;
+pub use super::item::ItemState;
+pub use super::simulate::SimulationState;
 use std::collections::BTreeMap;
 
 /// One shop's whole state. Serialized in struct order, maps by key: two exports of the same
@@ -138,32 +141,6 @@ pub struct IdsState {
     pub next_shipping_detail: u64,
 }
 
-/// The catalog's counters, and the copies lagging reads still see.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CatalogState {
-    /// The `itemId` the next new item gets.
-    pub next_item_id: u64,
-    /// Changes so far (caches derived from the catalog compare it).
-    pub revision: u64,
-    /// Item API writes lagging reads may not see yet, oldest first.
-    pub lagging_writes: Vec<LaggingWrite>,
-}
-
-/// An Item API write a lagging read may not see yet ([`crate::domain::catalog::lag`]).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LaggingWrite {
-    /// When it was written.
-    pub at: JstDateTime,
-    /// Seconds it is kept.
-    pub keep_seconds: i64,
-    /// The item written.
-    pub manage_number: String,
-    /// The item before the write (None: it was new).
-    pub before: Option<ItemState>,
-}
-
 /// The journal's counters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -172,97 +149,6 @@ pub struct JournalCounters {
     pub recorded: u64,
     /// Entries dropped beyond the limits.
     pub evicted: u64,
-}
-
-/// Simulated buyers in motion.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SimulationState {
-    /// The plan followed.
-    pub plan: Plan,
-    /// The arrivals' generator.
-    pub arrivals_rng: u64,
-    /// The buyers' choices' generator.
-    pub choices_rng: u64,
-    /// Orders placed so far.
-    pub placed: u32,
-    /// Buyers who found nothing to order.
-    pub gave_up: u64,
-    /// The pending arrival's schedule entry.
-    pub pending: Option<ScheduleKey>,
-}
-
-/// A shop's fault plan ([`crate::domain::faults`]): its faults in order, and the number in
-/// the next assigned id.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FaultPlanState {
-    /// The number in the next assigned id (`f1`, `f2`, …) is one more than this.
-    pub next_id: u64,
-    /// The faults, in the order they were added (the first that fires acts).
-    pub faults: Vec<FaultState>,
-}
-
-/// One fault: its spec (the keys of `[[faults]]`) and what it has done so far.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FaultState {
-    /// Its id.
-    pub id: String,
-    /// The functions it selects (None: by API, or every request).
-    pub functions: Option<Vec<FunctionId>>,
-    /// The API it selects (None: by functions, or every request).
-    pub api: Option<Api>,
-    /// What it does.
-    pub kind: FaultKind,
-    /// `latency`: milliseconds.
-    pub latency_ms: Option<u64>,
-    /// `truncate`: bytes of the body sent.
-    pub truncate_bytes: Option<u64>,
-    /// `partial_batch`: the rows that fail.
-    pub rows: Vec<usize>,
-    /// Fires on at most this many requests.
-    pub times: Option<u64>,
-    /// Lets this many requests through first.
-    pub skip: u64,
-    /// Fires with this chance.
-    pub probability: Option<f64>,
-    /// Its window of the shop's clock: from (inclusive) …
-    pub from: Option<JstDateTime>,
-    /// … until (exclusive).
-    pub until: Option<JstDateTime>,
-    /// Requests it selected inside its window so far.
-    pub matched: u64,
-    /// Requests it fired on so far.
-    pub fired: u64,
-    /// The state of its `probability` draws.
-    pub rng: u64,
-}
-
-/// Where an entry sits in the schedule: its time, then its sequence number.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ScheduleKey {
-    /// When it fires.
-    pub at: JstDateTime,
-    /// Its sequence number (entries of the same time fire in this order).
-    pub seq: u64,
-}
-
-/// An item as `items.get` shows it, with what the catalog adds.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ItemState {
-    /// Lower case; the item's key.
-    pub manage_number: String,
-    /// Rakuten's internal number.
-    pub item_id: u64,
-    /// When it was created.
-    pub created: JstDateTime,
-    /// When it last changed.
-    pub updated: JstDateTime,
-    /// The item's data, keys as the Item API writes them.
-    pub data: ItemData,
 }
 
 /// One stock row.
