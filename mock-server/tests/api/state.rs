@@ -128,6 +128,22 @@ async fn a_busy_shop_exports_imports_and_exports_the_same_bytes() {
     assert_eq!(export(&copy, None).await, first, "export → import → export is byte-for-byte the same");
 }
 
+/// A journal holds more than its limit after the limit is lowered (until its next entry);
+/// its state keeps them all.
+#[tokio::test]
+async fn a_journal_over_its_lowered_limit_survives_the_round_trip() {
+    let app = spawn(shop()).await;
+    for _ in 0..3 {
+        app.search_numbers(&[100]).await;
+    }
+    assert_eq!(app.patch_settings(json!({"journal_limit": 1})).await.0, 200);
+    let first = export(&app.mock, None).await;
+    let doc: Value = serde_json::from_str(&first).unwrap();
+    assert_eq!(doc["shops"][0]["journal"].as_array().unwrap().len(), 3);
+    app.mock.import_state(&first).await.unwrap();
+    assert_eq!(export(&app.mock, None).await, first);
+}
+
 #[tokio::test]
 async fn an_imported_shop_goes_on_exactly_as_the_original() {
     let original = spawn(busy_shop()).await;

@@ -94,13 +94,11 @@ impl Shop {
             }
             shop.apply_schedule(entry, &at)?;
         }
-        let limit = shop.settings.journal_limit;
-        if journal.len() > limit.max(1) {
-            return Err(StateError::new(
-                "journal",
-                format!("{} entries, more than the shop's journal_limit {limit}", journal.len()),
-            ));
-        }
+        // Every entry the state lists is kept, even beyond `journal_limit`: a live journal
+        // holds more than its limit after the limit was lowered, until its next entry evicts
+        // the oldest; trimming here would make export → import → export differ. (The byte
+        // bound still holds.)
+        let limit = usize::MAX;
         for (i, entry) in journal.into_iter().enumerate() {
             let at = format!("journal[{i}]");
             if shop.journal.entries().last().is_some_and(|last| last.seq >= entry.seq) {
@@ -192,8 +190,8 @@ impl Shop {
                 self.schedule.remove(&(*when, *seq));
             }
             (EntityKey::Journal { .. }, Some(Entity::Journal(entry))) => {
-                let limit = self.settings.journal_limit;
-                self.apply_journal(limit, *entry, &at)?;
+                // Evictions come as entries of their own (`None`), as in `from_state`.
+                self.apply_journal(usize::MAX, *entry, &at)?;
             }
             (EntityKey::Journal { seq }, None) => self.journal.remove_restored(*seq),
             (EntityKey::Shop | EntityKey::Order { .. }, None) => {
