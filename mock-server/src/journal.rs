@@ -14,6 +14,7 @@
 //! values and spelled out only when the control plane reads them, and the kept request
 //! headers share one string.
 
+use crate::domain::faults::FaultKind;
 use crate::domain::function::{FunctionId, OrderOperation};
 use crate::domain::time::JstDateTime;
 use axum::body::Bytes;
@@ -70,6 +71,8 @@ pub struct Entry {
     pub request_headers: KeptHeaders,
     pub request_body: Option<Body>,
     pub response_body: Option<Body>,
+    /// The fault that fired on the request (its id and kind), if one did.
+    pub fault: Option<(String, FaultKind)>,
 }
 
 /// A response's `RequestId`: a UUID-shaped text (`1f0c…-…-4…-a…-…`) made of a hash and the
@@ -216,6 +219,7 @@ impl Entry {
             + self.request_headers.text.len()
             + body(&self.request_body)
             + body(&self.response_body)
+            + self.fault.as_ref().map_or(0, |(id, _)| id.len())
     }
 }
 
@@ -528,6 +532,7 @@ mod tests {
             request_headers: KeptHeaders::default(),
             request_body: super::body(body.as_bytes(), 100),
             response_body: None,
+            fault: None,
         }
     }
 

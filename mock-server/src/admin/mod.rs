@@ -6,6 +6,7 @@
 //! the shop handle, answer JSON.
 
 mod bulk;
+mod faults;
 pub(crate) mod guard;
 mod journal;
 mod view;
@@ -71,6 +72,8 @@ pub fn routes() -> Router<AppState> {
         .route("/__admin/shops/{shop_id}/journal", get(journal::show).delete(journal::clear))
         .route("/__admin/journal", get(journal::show_server).delete(journal::clear_server))
         .route("/__admin/shops/{shop_id}/simulate", get(show_simulation).patch(patch_simulation))
+        .route("/__admin/shops/{shop_id}/faults", get(faults::list).post(faults::add).delete(faults::clear))
+        .route("/__admin/shops/{shop_id}/faults/{fault_id}", axum::routing::delete(faults::remove))
         // Every other endpoint's limit (an endpoint's own layer, inside this one, overrides it).
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(Extension(BodyLimit(BODY_LIMIT)))

@@ -5,6 +5,7 @@ pub mod buyer;
 pub mod catalog;
 #[cfg(test)]
 pub mod fault;
+pub mod faults;
 pub mod function;
 pub mod inventory;
 pub mod item;

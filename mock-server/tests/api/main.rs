@@ -15,6 +15,7 @@ mod confirm_order;
 mod connections;
 mod delivery_options;
 mod embed;
+mod faults;
 mod get_order;
 mod golden;
 mod headers;

@@ -6,6 +6,7 @@
 
 use crate::domain::buyer::People;
 use crate::domain::catalog::Catalog;
+use crate::domain::faults::FaultPlan;
 use crate::domain::inventory::Inventory;
 use crate::domain::limits::RateLimiter;
 use crate::domain::order::{Cause, Order, OrderNumber, OrderProgress, OrderedSku, SettlementMethod};
@@ -361,6 +362,8 @@ pub struct Shop {
     /// Units an order's restock could not put back because the stock was at the cap
     /// (99,999), oldest first; as many as there were such restocks, which are rare.
     stock_capped: Vec<StockCapped>,
+    /// RMS failing on purpose: the faults set up for the shop's requests.
+    faults: FaultPlan,
 }
 
 /// A restock (a cancellation, fewer units by updateOrderSender) that met the stock cap: the
@@ -418,6 +421,7 @@ impl Shop {
             wall: wall::WallFollow::default(),
             item_marks: BTreeMap::new(),
             stock_capped: Vec::new(),
+            faults: FaultPlan::default(),
         };
         shop.schedule_at(shop.profile.license_expires_at(), Event::LicenseExpiry);
         shop
@@ -476,6 +480,16 @@ impl Shop {
     /// The shop's clock.
     pub fn now(&self) -> JstDateTime {
         self.now
+    }
+
+    /// The faults set up for the shop's RMS requests.
+    pub fn faults(&self) -> &FaultPlan {
+        &self.faults
+    }
+
+    /// The fault plan, to add or remove faults (the seed of their draws is [`Shop::seed`]).
+    pub fn faults_mut(&mut self) -> &mut FaultPlan {
+        &mut self.faults
     }
 
     /// Its orders.
