@@ -4,7 +4,7 @@
 //! fails to compile here instead of blanking the ledger.
 
 use rms_mock::control::{Journal, OrderBrief, OrderHistory};
-use rms_mock::{ControlClient, MockShop, OrderDoc, ShopDocument};
+use rms_mock::{ControlClient, FaultSpec, MockShop, OrderDoc, ShopDocument};
 
 /// A control-plane failure (`Display`: `<status> <message>`, as the ledger notes show it).
 pub use rms_mock::Error as ControlError;
@@ -86,6 +86,21 @@ impl Control {
     /// Every status change of one order.
     pub async fn history(&self, number: &str) -> Result<OrderHistory, ControlError> {
         self.shop.history(number).await
+    }
+
+    /// Installs a fault on the shop (`POST …/faults`).
+    pub async fn add_fault(&self, fault: &FaultSpec) -> Result<(), ControlError> {
+        self.shop.add_fault(fault).await.map(drop)
+    }
+
+    /// Removes the fault with this id (`DELETE …/faults/{id}`).
+    pub async fn remove_fault(&self, id: &str) -> Result<(), ControlError> {
+        self.shop.remove_fault(id).await
+    }
+
+    /// Removes every fault of the shop (`DELETE …/faults`).
+    pub async fn clear_faults(&self) -> Result<(), ControlError> {
+        self.shop.clear_faults().await
     }
 
     /// The RMS requests the shop received.

@@ -125,7 +125,8 @@ fn failure(status: u16, v: &Value) -> String {
     if status == 0 {
         return format!("no answer ({})", v["transport"].as_str().unwrap_or("transport error"));
     }
-    format!("{status} {}", codes_of(v).join(","))
+    let codes: Vec<String> = codes_of(v).iter().map(|c| c.trim_start_matches("ORDER_EXT_API_").to_string()).collect();
+    format!("{status} {}", codes.join(","))
 }
 
 /// Whether a call is worth repeating unchanged: throttled (429), a server error that may be
@@ -231,7 +232,9 @@ impl Integration {
             // No answer, or a server error, may come after RMS did the work.
             uncertain |= status == 0 || (status >= 500 && status != 503);
             attempt += 1;
-            if is_retryable(status) && attempt <= self.cfg.max_retries {
+            // An answer that names the rows it refused is RMS's answer about each row, not a
+            // passing failure of the call: the rows are retried, not the call.
+            if is_retryable(status) && attempt <= self.cfg.max_retries && failed_rows(&v).is_empty() {
                 let secs = 1i64 << (attempt - 1).min(30);
                 waiter.wait(secs).await;
                 self.clock = self.clock.plus_seconds(secs);
@@ -693,4 +696,44 @@ fn failed_rows(v: &Value) -> Vec<(usize, String)> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn throttling_server_errors_and_no_answer_are_retryable_refusals_are_not() {
+        for s in [0, 429, 500, 502, 503, 504] {
+            assert!(is_retryable(s), "{s}");
+        }
+        for s in [200, 204, 400, 401, 403, 404, 409, 501] {
+            assert!(!is_retryable(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn refused_rows_are_read_from_property_paths_and_whole_request_errors_name_none() {
+        let rows = json!({"errors": [
+            {"code": "X0000", "message": "m", "metadata": {"propertyPath": "inventories[1].quantity"}},
+            {"code": "IE0117", "message": "m", "metadata": {"propertyPath": "inventories[3]"}},
+            {"code": "IE0002", "message": "m", "metadata": {"propertyPath": "inventories[1].mode"}},
+        ]});
+        assert_eq!(failed_rows(&rows), vec![(1, "X0000".to_string()), (3, "IE0117".to_string())]);
+        let whole = json!({"errors": [{"code": "IE1105", "message": "disabled"}]});
+        assert!(failed_rows(&whole).is_empty());
+        let mixed = json!({"errors": [
+            {"code": "IE0117", "message": "m", "metadata": {"propertyPath": "inventories[0].quantity"}},
+            {"code": "IE0002", "message": "m", "metadata": {"propertyPath": "quantity"}},
+        ]});
+        assert!(failed_rows(&mixed).is_empty(), "an error not about a row fails the whole request");
+        assert!(failed_rows(&json!({"Results": {"errorCode": "ES04-01"}})).is_empty());
+    }
+
+    #[test]
+    fn a_failure_reads_as_status_and_codes_or_as_no_answer() {
+        let v = json!({"MessageModelList": [{"messageCode": "ORDER_EXT_API_X"}]});
+        assert_eq!(failure(503, &v), "503 X", "the order API's prefix left out, as in the summary");
+        assert_eq!(failure(0, &json!({"transport": "connection closed"})), "no answer (connection closed)");
+    }
 }

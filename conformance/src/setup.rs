@@ -287,7 +287,13 @@ impl FaultSpec {
         Ok(())
     }
 
-    /// The spec as the control plane takes it; offsets in `from`/`until` become the shop's
+    /// The spec as rms-mock's control plane takes it, offsets in `from`/`until` made the
+    /// shop's datetimes counted from `start`.
+    pub fn to_rms(&self, start: crate::time::JstDateTime) -> Result<rms_mock::FaultSpec, String> {
+        serde_json::from_value(self.to_json(start)).map_err(|e| e.to_string())
+    }
+
+    /// The spec as the control plane's JSON; offsets in `from`/`until` become the shop's
     /// datetimes counted from `start`.
     pub fn to_json(&self, start: crate::time::JstDateTime) -> serde_json::Value {
         let at = |v: &String| match offset_minutes(v) {

@@ -137,3 +137,19 @@ fn a_bad_setup_file_names_file_key_and_problem_and_exits_2() {
     assert!(err.contains("bad.toml: integration") && err.contains("poll_every"), "{err}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn setups_with_faults_give_the_same_ledgers_against_a_running_fake() {
+    let setups = ["fixtures/setups/16_maintenance_window.toml", "fixtures/setups/17_lost_confirm_answer.toml"];
+    let (code, local, err) = run(&setups);
+    assert_eq!(code, 0, "{err}");
+    assert!(local.contains("! fault lost drop_after_effect"), "{local}");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let fake = rt.block_on(rms_mock::RmsMock::start());
+    let base = fake.uri();
+    let mut args: Vec<&str> = setups.to_vec();
+    args.extend(["--base-url", &base]);
+    let (code, remote, err) = run(&args);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(remote, local, "faults installed through the control plane");
+}
