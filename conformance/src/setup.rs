@@ -229,11 +229,6 @@ impl FaultSpec {
         if !FAULT_KINDS.contains(&self.kind.as_str()) {
             return e("kind", format!("'{}' is not a fault kind (one of {})", self.kind, FAULT_KINDS.join(", ")));
         }
-        if let Some(id) = &self.id {
-            if id.is_empty() || id == "*" || id.contains('/') || id.chars().any(char::is_whitespace) {
-                return e("id", format!("'{id}' is not a fault id (a word such as m1 or lost-confirm)"));
-            }
-        }
         if self.functions.is_some() && self.api.is_some() {
             return e("api", "give functions or api, not both".into());
         }
@@ -483,13 +478,24 @@ pub fn load(path: &Path) -> Result<LoadedSetup, SetupError> {
     if file.integration.poll_interval_minutes == 0 {
         return Err(e("integration.poll_interval_minutes", "must be at least 1".into()));
     }
-    // Fault ids the setup gives, so `fault_off` can only name one that exists by then.
-    let mut fault_ids: Vec<String> = Vec::new();
+    // Fault ids the shop document and the setup give, so `fault_off` can only name one that
+    // exists by then, and no id is given twice.
+    let mut fault_ids: Vec<String> = shop.faults.iter().filter_map(|f| f.id.clone()).collect();
+    // Offsets in fault windows count from the shop's clock start (the run's start).
+    let clock_start = shop.shop.clock_start.as_deref().unwrap_or(rms_mock::DEFAULT_CLOCK_START);
+    let start = crate::time::JstDateTime::parse_rms(clock_start).unwrap_or(crate::time::JstDateTime::ZERO);
     let new_fault = |key: &str, f: &FaultSpec, ids: &mut Vec<String>| -> Result<(), SetupError> {
         f.check(key).map_err(|(k, p)| e(&k, p))?;
+        // Then rms-mock's own rules (id form, `times = 0`, an empty window, the latency cap, …),
+        // so the setup fails here rather than when the run reaches the fault.
+        let spec = f.to_rms(start).map_err(|p| e(key, p))?;
+        rms_mock::ShopDocument::new("999999").fault(spec).check(&source).map_err(|err| {
+            let k = err.key.strip_prefix("faults[0]").map(|rest| format!("{key}{rest}")).unwrap_or(err.key);
+            e(&k, err.problem)
+        })?;
         if let Some(id) = &f.id {
             if ids.contains(id) {
-                return Err(e(&format!("{key}.id"), format!("'{id}' names two faults")));
+                return Err(e(&format!("{key}.id"), format!("'{id}' names two faults (the shop's or the setup's)")));
             }
             ids.push(id.clone());
         }
@@ -674,6 +680,20 @@ fault_off = "*"
                 "[[timeline]]\nat = \"+2m\"\nfault = { id = \"m1\", kind = \"reset\" }\n[[timeline]]\nat = \"+1m\"\nfault_off = \"m1\"\n",
                 "timeline[1].fault_off",
                 "before this step",
+            ),
+            ("times", "[[faults]]\nkind = \"reset\"\ntimes = 0\n", "faults[0].times", "never fire"),
+            ("id", "[[faults]]\nid = \"a b\"\nkind = \"reset\"\n", "faults[0].id", "'a b' is not"),
+            (
+                "window",
+                "[[timeline]]\nat = \"+1m\"\nfault = { kind = \"reset\", from = \"+2h\", until = \"2026-11-28T10:00:00+0900\" }\n",
+                "timeline[0].fault.until",
+                "the window is empty",
+            ),
+            (
+                "latency-cap",
+                "[[faults]]\nkind = \"latency\"\nlatency_ms = 100000000\n",
+                "faults[0].latency_ms",
+                "more than",
             ),
             (
                 "two-actions",

@@ -216,8 +216,16 @@ async fn orders_placed_during_a_maintenance_window_are_imported_after_it_and_non
     assert_eq!(imported_at("#3"), "+1h00m");
     // The polls at +30m and +45m met the maintenance: 7 attempts each, then gave up.
     assert_eq!(l.summary.faults.len(), 1, "{:?}", l.summary.faults);
-    assert!(l.summary.faults[0].starts_with("+30m maint maintenance on searchOrder (503) (×14"), "{:?}", l.summary.faults);
-    assert!(l.summary.notes.iter().any(|n| n.starts_with("+31m03s searchOrder failed: 503 SEARCH_ORDER_ERROR_503 (×2")), "{:?}", l.summary.notes);
+    assert!(
+        l.summary.faults[0].starts_with("+30m maint maintenance on searchOrder (503) (×14"),
+        "{:?}",
+        l.summary.faults
+    );
+    assert!(
+        l.summary.notes.iter().any(|n| n.starts_with("+31m03s searchOrder failed: 503 SEARCH_ORDER_ERROR_503 (×2")),
+        "{:?}",
+        l.summary.notes
+    );
 }
 
 #[tokio::test]
@@ -238,7 +246,10 @@ async fn a_lost_confirm_answer_is_met_as_already_confirmed_and_the_order_flows_o
 async fn a_500_storm_on_get_order_is_retried_with_backoff_reported_when_given_up_and_imported_later() {
     let l = ledger("18_get_order_500_storm.toml").await;
     let first = l.order("#1").unwrap();
-    let gave_up = first.integration.iter().find(|(_, w)| w.starts_with("getOrder gave up after 7 attempts (500 GET_ORDER_ERROR_500)"));
+    let gave_up = first
+        .integration
+        .iter()
+        .find(|(_, w)| w.starts_with("getOrder gave up after 7 attempts (500 GET_ORDER_ERROR_500)"));
     // 1 + 2 + 4 + 8 + 16 + 32 seconds of backoff after the +15m poll's first attempt.
     assert_eq!(gave_up.map(|(at, _)| at.as_str()), Some("+16m03s"), "{first:?}");
     for label in ["#1", "#2"] {
@@ -248,7 +259,11 @@ async fn a_500_storm_on_get_order_is_retried_with_backoff_reported_when_given_up
         assert!(o.rms_has("confirmOrder"), "{label}: {o:?}");
     }
     assert_eq!(l.summary.errors.get("GET_ORDER_ERROR_500"), Some(&9), "{:?}", l.summary.errors);
-    assert!(l.summary.faults.iter().any(|f| f.contains("storm system_error on getOrder (500) (×9")), "{:?}", l.summary.faults);
+    assert!(
+        l.summary.faults.iter().any(|f| f.contains("storm system_error on getOrder (500) (×9")),
+        "{:?}",
+        l.summary.faults
+    );
 }
 
 #[tokio::test]
