@@ -185,9 +185,6 @@ pub async fn run_with(setup: &LoadedSetup, control: &rms_mock::ControlClient, mo
                     entry.calls = collapse(calls);
                 }
                 Mode::Command(_) => {
-                    for f in met.iter().filter(|f| f.orders.contains(n)) {
-                        entry.integration.push((rel(start, f.at), format!("! fault {}", f.text())));
-                    }
                     // Only RMS's side is known: did the program confirm or ship it?
                     let causes: Vec<&str> = h.history.iter().map(|c| c.cause.as_str()).collect();
                     if causes.contains(&"confirmOrder") {
@@ -200,6 +197,12 @@ pub async fn run_with(setup: &LoadedSetup, control: &rms_mock::ControlClient, mo
             }
             if entry.integration.is_empty() {
                 entry.integration.push(("".into(), "never seen".into()));
+            }
+            if let Mode::Command(_) = mode {
+                // The faults the program's calls about this order met.
+                for f in met.iter().filter(|f| f.orders.contains(n)) {
+                    entry.integration.push((rel(start, f.at), format!("! fault {}", f.text())));
+                }
             }
         }
         orders.push(entry);

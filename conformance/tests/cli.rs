@@ -102,6 +102,14 @@ fn an_external_integration_command_is_run_at_every_poll() {
     assert!(out.contains("100 → 200 confirmOrder"), "{out}");
     assert!(!out.contains("shipping reported by the integration"), "the example does not ship: {out}");
 
+    // The faults the program's calls met are on its ledger too.
+    let (code, out, err) = run(&["fixtures/setups/17_lost_confirm_answer.toml", "--integration-cmd", &cmd]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("+15m       ! fault lost drop_after_effect on confirmOrder (took effect, no answer)"),
+        "{out}"
+    );
+
     let (code, out, _) = run(&["fixtures/setups/01_guide_followed.toml", "--integration-cmd", "exit 3"]);
     assert_eq!(code, 0);
     assert!(out.contains("the integration command failed"), "{out}");
