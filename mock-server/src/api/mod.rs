@@ -460,7 +460,7 @@ impl Answer {
     fn into_response(self, content_type: &'static str) -> Response {
         let transport = self.transport;
         // Only a fault's answer keeps a handle on its body (a cheap clone of shared bytes).
-        let whole = transport.and(self.body.clone());
+        let whole = transport.and_then(|_| self.body.clone());
         let mut resp = respond_bytes(self.status, self.body, content_type, self.request_id, self.shop_now);
         if let Some(note) = self.note {
             resp.extensions_mut().insert(note);

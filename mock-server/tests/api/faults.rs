@@ -181,8 +181,9 @@ fn raw_get(app: &TestApp, path: &str) -> String {
 async fn reset_closes_the_connection_before_any_byte_and_the_server_keeps_serving() {
     let app = spawn(shop()).await;
     add(&app, FaultSpec::new(FaultKind::Reset).functions(&["itemapi_2.0.items.get"]).times(2)).await;
-    let (got, _) = raw_request(&app.base, &raw_get(&app, ITEM)).await;
+    let (got, reset) = raw_request(&app.base, &raw_get(&app, ITEM)).await;
     assert!(got.is_empty(), "not one byte: {}", String::from_utf8_lossy(&got));
+    assert!(reset, "the connection is reset, not closed in order");
     let err = client().get(format!("{}{ITEM}", app.base)).header("Authorization", &app.auth).send().await;
     let err = err.expect_err("no answer");
     assert!(!err.is_timeout(), "{err:?}");
