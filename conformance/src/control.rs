@@ -60,12 +60,19 @@ impl Control {
         Ok(())
     }
 
+    /// Forgets the remembered now: RMS calls moved the clock (a `latency` fault on a manual
+    /// clock does), so the next [`Control::now`] asks the fake.
+    pub fn forget_now(&self) {
+        self.now.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+
     fn remember(&self, now: String) -> String {
         *self.now.lock().unwrap_or_else(|e| e.into_inner()) = now.clone();
         now
     }
 
-    /// The shop's now. Only this runner moves the clock, so the last answer is current;
+    /// The shop's now. Only this runner moves the clock (and RMS calls meeting a `latency`
+    /// fault: the runner forgets the now after each poll), so the last answer is current;
     /// placing an order can move it too, so those answers are remembered as well.
     pub async fn now(&self) -> Result<String, ControlError> {
         let cached = self.now.lock().unwrap_or_else(|e| e.into_inner()).clone();

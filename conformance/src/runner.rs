@@ -108,14 +108,18 @@ pub async fn run_with(setup: &LoadedSetup, control: &rms_mock::ControlClient, mo
     for (at, _, item) in agenda {
         let now = t(&control.advance_to(&at.to_rms()).await.map_err(|e| e.to_string())?)?;
         match item {
-            Agenda::Poll => match mode {
-                Mode::Reference => integration.poll(&control, now).await,
-                Mode::Command(cmd) => {
-                    if !run_command(cmd, base_url, setup, now).await {
-                        cmd_failures += 1;
+            Agenda::Poll => {
+                match mode {
+                    Mode::Reference => integration.poll(&control, now).await,
+                    Mode::Command(cmd) => {
+                        if !run_command(cmd, base_url, setup, now).await {
+                            cmd_failures += 1;
+                        }
                     }
                 }
-            },
+                // A latency fault moves a manual clock while the call waits.
+                control.forget_now();
+            }
             Agenda::Step(step, k) => {
                 let ctx = StepContext { start, now };
                 play(step, k, &control, &mut integration, &mut placed, &mut labels, &mut notes, ctx).await;

@@ -8,12 +8,17 @@ use std::path::{Path, PathBuf};
 
 /// Runs a setup made of the conformance shop, one product and `rest`.
 async fn run_setup(name: &str, rest: &str) -> Ledger {
+    run_setup_polling(name, 15, rest).await
+}
+
+/// The same, polling every `minutes`.
+async fn run_setup_polling(name: &str, minutes: u32, rest: &str) -> Ledger {
     let dir = std::env::temp_dir().join(format!("rms-conformance-faults-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let shop = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/shops/conformance.toml");
     let text = format!(
         "name = \"{name}\"\n[rms]\nshop = '{}'\n[integration]\ninventory_sync = false\n\
-         [[integration.products]]\nsku = \"TS-M-BK\"\nstock = 40\n{rest}",
+         poll_interval_minutes = {minutes}\n[[integration.products]]\nsku = \"TS-M-BK\"\nstock = 40\n{rest}",
         shop.display()
     );
     let path = dir.join("s.toml");
@@ -64,4 +69,35 @@ async fn a_fault_step_starts_failing_at_its_moment_and_fault_off_star_removes_ev
     // The fake assigned the ids; the +30m poll met the first fault 7 times.
     assert_eq!(l.summary.faults, ["+30m f1 system_error on searchOrder (500) (×7, last +31m03s)"]);
     assert_eq!(l.summary.errors.get("SEARCH_ORDER_ERROR_500"), Some(&7), "{:?}", l.summary.errors);
+}
+
+#[tokio::test]
+async fn a_latency_fault_moving_the_clock_past_the_next_step_does_not_stop_the_run() {
+    let order = "order = { lines = [{ manage_number = \"tshirt-basic\", variant_id = \"m-black\" }] }";
+    let l = run_setup_polling(
+        "latency",
+        1,
+        &format!(
+            "[[faults]]\nkind = \"latency\"\nlatency_ms = 150000\nfunctions = [\"rpay.order.searchOrder\"]\ntimes = 1\n\
+             [[timeline]]\nat = \"+0m\"\n{order}\n[[timeline]]\nat = \"+2m\"\n{order}\n[run]\nend = \"+5m\"\n"
+        ),
+    )
+    .await;
+    // The +1m poll's search took 2m30s of the shop's clock: the +2m step plays at +3m30s.
+    assert_eq!(l.summary.faults, ["+3m30s f1 latency on searchOrder (late answer, 200)"]);
+    assert_eq!(l.order("#2").unwrap().placed, "+3m30s");
+    for o in &l.orders {
+        assert!(o.rms_has("confirmOrder"), "{o:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_seeded_probabilistic_fault_fires_on_the_same_calls_on_a_rerun() {
+    let rest = "[[faults]]\nid = \"flaky\"\nkind = \"system_error\"\nprobability = 0.5\n\
+                functions = [\"rpay.order.searchOrder\"]\n[run]\nend = \"+6h\"\n";
+    let first = run_setup("flaky", rest).await;
+    let fired: usize = first.summary.errors.get("SEARCH_ORDER_ERROR_500").copied().unwrap_or(0);
+    let calls = first.summary.calls["searchOrder"];
+    assert!(fired > 0 && fired < calls, "some of the {calls} searches failed, not all: {fired}");
+    assert_eq!(run_setup("flaky", rest).await.to_text(), first.to_text());
 }
