@@ -80,6 +80,8 @@ pub struct Integration {
     /// Products whose last push RMS did not take (a failed row, or a push given up): pushed
     /// again at the next poll even when no stock changed.
     unpushed: std::collections::BTreeSet<usize>,
+    /// How many calls had been made when each outcome was recorded (beside `outcomes`).
+    outcome_calls: BTreeMap<String, Vec<usize>>,
     /// What happened to each order, in time order.
     pub outcomes: BTreeMap<String, Vec<(JstDateTime, String)>>,
     pub calls: Vec<CallRecord>,
@@ -169,6 +171,7 @@ impl Integration {
             reconfirm: Vec::new(),
             confirm_uncertain: Default::default(),
             unpushed: Default::default(),
+            outcome_calls: BTreeMap::new(),
             outcomes: BTreeMap::new(),
             calls: Vec::new(),
             pushed: BTreeMap::new(),
@@ -179,6 +182,16 @@ impl Integration {
     fn outcome(&mut self, number: &str, what: String) {
         let at = self.clock;
         self.outcomes.entry(number.to_string()).or_default().push((at, what));
+        self.outcome_calls.entry(number.to_string()).or_default().push(self.calls.len());
+    }
+
+    /// The outcomes of one order, each with how many RMS calls the tool had made when it was
+    /// recorded (so a reader can place them among the calls: call `i` came before the outcome
+    /// iff `i` is less than that count).
+    pub fn outcomes_with_calls(&self, number: &str) -> Vec<(JstDateTime, usize, String)> {
+        let counts = self.outcome_calls.get(number).map(Vec::as_slice).unwrap_or_default();
+        let outcomes = self.outcomes.get(number).map(Vec::as_slice).unwrap_or_default();
+        outcomes.iter().zip(counts).map(|((at, what), n)| (*at, *n, what.clone())).collect()
     }
 
     fn note(&mut self, what: String) {

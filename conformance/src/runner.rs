@@ -130,7 +130,11 @@ pub async fn run_with(setup: &LoadedSetup, control: &rms_mock::ControlClient, mo
 
     // The ledger: RMS's history of every order, the integration's view, the calls.
     let journal = control.journal().await.map_err(|e| e.to_string())?;
-    let met = faults_met(&journal)?;
+    let calls = match mode {
+        Mode::Reference => Some(integration.calls.as_slice()),
+        Mode::Command(_) => None,
+    };
+    let met = faults_met(&journal, calls)?;
     let mut orders = Vec::new();
     for p in &placed {
         let mut entry = OrderEntry {
@@ -160,18 +164,36 @@ pub async fn run_with(setup: &LoadedSetup, control: &rms_mock::ControlClient, mo
             }
             match mode {
                 Mode::Reference => {
-                    // What the tool made of the order, with the faults its calls met, in time
-                    // order (a fault before what the tool did at the same moment).
-                    let mut lines: Vec<(JstDateTime, u8, String)> = met
+                    // What the tool made of the order, with the faults its calls met, in the
+                    // order they happened: a fault of call `i` before an outcome recorded
+                    // after `k > i` calls (without the call, at equal times, after it).
+                    let mut lines: Vec<(JstDateTime, usize, String)> = met
                         .iter()
                         .filter(|f| f.orders.contains(n))
-                        .map(|f| (f.at, 0, format!("! fault {}", f.text())))
+                        .map(|f| (f.at, f.call.map_or(usize::MAX, |i| 2 * i + 1), format!("! fault {}", f.text())))
                         .collect();
-                    let outcomes = integration.outcomes.get(n).cloned().unwrap_or_default();
-                    lines.extend(outcomes.into_iter().map(|(at, what)| (at, 1, what)));
-                    lines.sort_by_key(|(at, rank, _)| (*at, *rank));
+                    let outcomes = integration.outcomes_with_calls(n);
+                    lines.extend(outcomes.into_iter().map(|(at, k, what)| (at, 2 * k, what)));
+                    if met.iter().all(|f| f.call.is_some()) {
+                        lines.sort_by_key(|(at, seq, _)| (*seq, *at));
+                    } else {
+                        lines.sort_by_key(|(at, seq, _)| (*at, *seq));
+                    }
+                    // A retried call meeting the same fault again is one line: first time,
+                    // count, last time.
+                    let mut runs: Vec<(JstDateTime, JstDateTime, usize, String)> = Vec::new();
                     for (at, _, what) in lines {
-                        entry.integration.push((rel(start, at), what));
+                        match runs.last_mut() {
+                            Some(r) if r.3 == what && what.starts_with("! fault ") => {
+                                r.1 = at;
+                                r.2 += 1;
+                            }
+                            _ => runs.push((at, at, 1, what)),
+                        }
+                    }
+                    for (first, last, n, what) in runs {
+                        let what = if n == 1 { what } else { format!("{what} (×{n}, last {})", rel(start, last)) };
+                        entry.integration.push((rel(start, first), what));
                     }
                     let mut calls: Vec<String> = Vec::new();
                     for c in integration.calls.iter().filter(|c| c.orders.contains(n)) {
@@ -291,6 +313,8 @@ struct FaultMet {
     status: u16,
     /// Order numbers the request named (`orderNumberList`, `orderNumber`).
     orders: Vec<String>,
+    /// Which of the reference integration's calls it was (when they match the journal).
+    call: Option<usize>,
 }
 
 impl FaultMet {
@@ -309,19 +333,33 @@ impl FaultMet {
     }
 }
 
-/// The faults the journal marks, oldest first.
-fn faults_met(journal: &rms_mock::control::Journal) -> Result<Vec<FaultMet>, String> {
+/// The faults the journal marks, oldest first. With the reference integration's `calls`,
+/// which match the journal one to one (it alone calls RMS), each fault is tied to its call,
+/// and so to the orders the call concerned even when the fault answered before the body was
+/// read (the journal then has none).
+fn faults_met(
+    journal: &rms_mock::control::Journal,
+    calls: Option<&[crate::integration::CallRecord]>,
+) -> Result<Vec<FaultMet>, String> {
+    let ops: Vec<String> = journal.entries.iter().map(|e| crate::ledger::operation(&e.method, &e.path)).collect();
+    let calls =
+        calls.filter(|c| journal.evicted == 0 && c.len() == ops.len() && c.iter().zip(&ops).all(|(c, o)| &c.op == o));
     let mut out = Vec::new();
-    for e in &journal.entries {
+    for (i, (e, op)) in journal.entries.iter().zip(ops).enumerate() {
         let Some(mark) = &e.fault else { continue };
         let kind = serde_json::to_value(mark.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+        let orders = match calls {
+            Some(c) => c[i].orders.clone(),
+            None => orders_named(e.request_body.as_ref()),
+        };
         out.push(FaultMet {
             at: t(&e.at)?,
             id: mark.id.clone(),
             kind,
-            op: crate::ledger::operation(&e.method, &e.path),
+            op,
             status: e.status,
-            orders: orders_named(e.request_body.as_ref()),
+            orders,
+            call: calls.map(|_| i),
         });
     }
     Ok(out)

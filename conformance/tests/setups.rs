@@ -252,6 +252,9 @@ async fn a_500_storm_on_get_order_is_retried_with_backoff_reported_when_given_up
         .find(|(_, w)| w.starts_with("getOrder gave up after 7 attempts (500 GET_ORDER_ERROR_500)"));
     // 1 + 2 + 4 + 8 + 16 + 32 seconds of backoff after the +15m poll's first attempt.
     assert_eq!(gave_up.map(|(at, _)| at.as_str()), Some("+16m03s"), "{first:?}");
+    // The 500s answered before the body was read; the ledger still ties them to the order.
+    let storm = ("+15m".to_string(), "! fault storm system_error on getOrder (500) (×7, last +16m03s)".to_string());
+    assert_eq!(first.integration.first(), Some(&storm), "{first:?}");
     for label in ["#1", "#2"] {
         let o = l.order(label).unwrap();
         // The next poll met the storm's last two 500s, then got through after 1 + 2 s.
