@@ -11,6 +11,8 @@
 //!   its end says `Connection: close` ([`Answering`]), and the connection reads and drops
 //!   what the client still sends before closing ([`TimedIo`]'s `poll_shutdown`), so the client
 //!   reads that answer instead of a reset (a broken pipe) on its next write;
+//! - **no answer at all** when a fault says so (`reset`, `drop_after_effect`: the answer is
+//!   marked [`AbortConnection`]): the connection ends with a TCP reset before writing a byte;
 //! - a **shutdown deadline**: on the shutdown signal the listener closes, requests in
 //!   progress are answered, idle connections are closed, and whatever is still open after
 //!   [`ConnectionLimits::shutdown_timeout`] (a client stuck in the middle of a request) is

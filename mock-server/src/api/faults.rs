@@ -108,7 +108,7 @@ impl Fired {
 
     /// What the fault does before the operation (answering in its place takes the answer
     /// made when it fired).
-    pub(super) fn before(&self, _call: &Call) -> Before {
+    pub(super) fn before(&self) -> Before {
         match (&self.answer, self.hit.kind) {
             (Some(reply), FaultKind::Reset) => Before::Answer(reply.clone(), Some(Transport::Abort)),
             (Some(reply), _) => Before::Answer(reply.clone(), None),

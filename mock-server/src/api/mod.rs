@@ -295,7 +295,7 @@ pub async fn handle_rms<P>(
             drain_refused(headers, body).await;
             return answer.into_response(content_type);
         }
-        Gated::Fault(fault) => match fault.before(&call) {
+        Gated::Fault(fault) => match fault.before() {
             // The fault answers in the operation's place: the operation never runs.
             faults::Before::Answer(reply, transport) => {
                 let mark = Some(fault.mark());

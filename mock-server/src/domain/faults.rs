@@ -79,18 +79,6 @@ impl FaultKind {
             FaultKind::PartialBatch => "partial_batch",
         }
     }
-
-    /// Whether the request's operation runs (and takes effect) when this kind fires.
-    pub fn runs_the_operation(self) -> bool {
-        matches!(
-            self,
-            FaultKind::FailAfterEffect
-                | FaultKind::DropAfterEffect
-                | FaultKind::Latency
-                | FaultKind::Truncate
-                | FaultKind::PartialBatch
-        )
-    }
 }
 
 impl std::fmt::Display for FaultKind {
