@@ -179,6 +179,13 @@ impl Integration {
         }
     }
 
+    /// Waits at most `timeout` for each answer (default [`CALL_TIMEOUT_SECS`]); one that takes
+    /// longer counts as no answer and is retried.
+    pub fn with_call_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.http = reqwest::Client::builder().timeout(timeout).build().unwrap_or_default();
+        self
+    }
+
     fn outcome(&mut self, number: &str, what: String) {
         let at = self.clock;
         self.outcomes.entry(number.to_string()).or_default().push((at, what));

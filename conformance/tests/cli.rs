@@ -143,6 +143,17 @@ fn a_bad_setup_file_names_file_key_and_problem_and_exits_2() {
     let (code, _, err) = run(&[bad.to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(err.contains("bad.toml: integration") && err.contains("poll_every"), "{err}");
+    std::fs::write(
+        &bad,
+        format!(
+            "name = \"x\"\n[rms]\nshop = \"{}\"\n[run]\nend = \"+1h\"\n[[faults]]\nkind = \"maintenance\"\napi = \"orders\"\n",
+            shop.display()
+        ),
+    )
+    .unwrap();
+    let (code, _, err) = run(&[bad.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("bad.toml: faults[0].api: 'orders' is not an API"), "{err}");
     std::fs::remove_dir_all(&dir).ok();
 }
 

@@ -5,7 +5,7 @@
 use rms_conformance::integration::{Integration, Waiter};
 use rms_conformance::setup::{IntegrationSide, Product};
 use rms_conformance::time::JstDateTime;
-use rms_mock::{FaultKind, FaultSpec, ItemDoc, MockShop, OrderDoc, RmsMock, ShopDocument};
+use rms_mock::{ClockMode, FaultKind, FaultSpec, ItemDoc, MockShop, OrderDoc, RmsMock, ShopDocument};
 use std::sync::Mutex;
 
 /// Lets the shop's clock pass while the tool backs off, and remembers each wait.
@@ -33,7 +33,11 @@ impl ShopClock {
 
 /// A shop with one T-shirt and one order waiting for confirmation, and a tool set up for it.
 async fn shop_with_an_order(fake: &RmsMock, shop_id: &str) -> (ShopClock, Integration, String) {
-    let doc = ShopDocument::new(shop_id)
+    shop_with_an_order_in(fake, ShopDocument::new(shop_id), shop_id).await
+}
+
+async fn shop_with_an_order_in(fake: &RmsMock, doc: ShopDocument, shop_id: &str) -> (ShopClock, Integration, String) {
+    let doc = doc
         .credentials(format!("SP{shop_id}_retry"), format!("SL{shop_id}_retry"))
         .item(ItemDoc::new("tshirt", "Tシャツ").variant("m", 1980, 100));
     let shop = fake.shop(doc).await.unwrap();
@@ -172,4 +176,22 @@ async fn a_shipment_report_given_up_is_reported_again_at_the_next_poll() {
     tool.poll(&clock, clock.now().await).await;
     assert_eq!(outcomes(&tool, &number).last().map(String::as_str), Some("shipping reported (1001 T-1)"));
     assert!(shop.history(&number).await.unwrap().history.iter().any(|c| c.cause.starts_with("updateOrderShipping")));
+}
+
+#[tokio::test]
+async fn an_answer_slower_than_the_call_timeout_counts_as_none_and_is_retried() {
+    let fake = RmsMock::start().await;
+    // A wall clock: the latency fault is a real delay (ten seconds), the tool waits 200 ms.
+    let doc = ShopDocument::new("410007").clock(ClockMode::Wall, 1.0);
+    let (clock, tool, number) = shop_with_an_order_in(&fake, doc, "410007").await;
+    let mut tool = tool.with_call_timeout(std::time::Duration::from_millis(200));
+    let slow = FaultSpec::new(FaultKind::Latency).latency_ms(10_000).functions(&["rpay.order.searchOrder"]).times(1);
+    clock.shop.add_fault(&slow).await.unwrap();
+    let started = std::time::Instant::now();
+    tool.poll(&clock, clock.now().await).await;
+    assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
+    assert_eq!(calls(&tool)[..2], ["searchOrder 0", "searchOrder 200"]);
+    assert!(tool.calls[0].codes.is_empty());
+    assert_eq!(clock.waited(), [1]);
+    assert_eq!(outcomes(&tool, &number), ["imported → 出荷待ち (入金フラグ 0)"]);
 }
