@@ -45,7 +45,7 @@ pub struct Summary {
     pub stock_pushed: BTreeMap<String, i64>,
     /// Faults the fake injected into the integration's calls, from the journal: `+30m m1
     /// maintenance on searchOrder (503) (×7, last +31m03s)`. Absent when none fired.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub faults: Vec<String>,
     pub notes: Vec<String>,
 }
