@@ -101,3 +101,20 @@ async fn a_seeded_probabilistic_fault_fires_on_the_same_calls_on_a_rerun() {
     assert!(fired > 0 && fired < calls, "some of the {calls} searches failed, not all: {fired}");
     assert_eq!(run_setup("flaky", rest).await.to_text(), first.to_text());
 }
+
+#[tokio::test]
+async fn a_fault_step_the_fake_refuses_is_a_note_and_the_run_goes_on() {
+    // The first fault gets the id f1 from the fake; the step's own f1 is then taken.
+    let l = run_setup(
+        "refused",
+        &format!(
+            "[[faults]]\nkind = \"reset\"\nfunctions = [\"rpay.order.cancelOrder\"]\n{ORDER_AT_5M}\
+             [[timeline]]\nat = \"+10m\"\nfault = {{ id = \"f1\", kind = \"maintenance\" }}\n[run]\nend = \"+20m\"\n"
+        ),
+    )
+    .await;
+    assert_eq!(l.summary.notes.len(), 1, "{:?}", l.summary.notes);
+    assert!(l.summary.notes[0].starts_with("+10m fault f1 refused: "), "{:?}", l.summary.notes);
+    assert!(l.order("#1").unwrap().integration_has("imported"), "no maintenance was installed");
+    assert!(l.summary.faults.is_empty());
+}
