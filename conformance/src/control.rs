@@ -72,7 +72,8 @@ impl Control {
     }
 
     /// The shop's now. Only this runner moves the clock (and RMS calls meeting a `latency`
-    /// fault: the runner forgets the now after each poll), so the last answer is current;
+    /// fault: on a shop with faults the runner forgets the now after each poll), so the last
+    /// answer is current;
     /// placing an order can move it too, so those answers are remembered as well.
     pub async fn now(&self) -> Result<String, ControlError> {
         let cached = self.now.lock().unwrap_or_else(|e| e.into_inner()).clone();
