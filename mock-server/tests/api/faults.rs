@@ -493,17 +493,11 @@ async fn a_faulted_request_is_marked_in_its_log_line() {
     add(&app, FaultSpec::new(FaultKind::Reset).functions(&selected).times(1)).await;
     let logs = Captured::default();
     let writer = logs.clone();
+    crate::helpers::keep_info_callsites_interesting();
     let _guard =
         tracing::subscriber::set_default(rms_mock::log_subscriber(rms_mock::LogFormat::Text, "info", move || {
             writer.clone()
         }));
-    tracing::callsite::rebuild_interest_cache();
-    // Another test's thread may have registered the request line's callsites with "never"
-    // just after that rebuild (tracing's interest cache is global): once they are surely
-    // registered (a request of this thread went through them), ask again, then start afresh.
-    app.get(STOCK).await;
-    tracing::callsite::rebuild_interest_cache();
-    logs.0.lock().unwrap().clear();
     app.get(ITEM).await;
     let _ = client().get(format!("{}{ITEM}", app.base)).header("Authorization", &app.auth).send().await;
     app.get(ITEM).await;
