@@ -4,7 +4,7 @@
 //! fails to compile here instead of blanking the ledger.
 
 use rms_mock::control::{Journal, OrderBrief, OrderHistory};
-use rms_mock::{ControlClient, MockShop, OrderDoc, ShopDocument};
+use rms_mock::{ControlClient, FaultSpec, MockShop, OrderDoc, ShopDocument};
 
 /// A control-plane failure (`Display`: `<status> <message>`, as the ledger notes show it).
 pub use rms_mock::Error as ControlError;
@@ -60,12 +60,20 @@ impl Control {
         Ok(())
     }
 
+    /// Forgets the remembered now: RMS calls moved the clock (a `latency` fault on a manual
+    /// clock does), so the next [`Control::now`] asks the fake.
+    pub fn forget_now(&self) {
+        self.now.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+
     fn remember(&self, now: String) -> String {
         *self.now.lock().unwrap_or_else(|e| e.into_inner()) = now.clone();
         now
     }
 
-    /// The shop's now. Only this runner moves the clock, so the last answer is current;
+    /// The shop's now. Only this runner moves the clock (and RMS calls meeting a `latency`
+    /// fault: on a shop with faults the runner forgets the now after each poll), so the last
+    /// answer is current;
     /// placing an order can move it too, so those answers are remembered as well.
     pub async fn now(&self) -> Result<String, ControlError> {
         let cached = self.now.lock().unwrap_or_else(|e| e.into_inner()).clone();
@@ -86,6 +94,21 @@ impl Control {
     /// Every status change of one order.
     pub async fn history(&self, number: &str) -> Result<OrderHistory, ControlError> {
         self.shop.history(number).await
+    }
+
+    /// Installs a fault on the shop (`POST …/faults`).
+    pub async fn add_fault(&self, fault: &FaultSpec) -> Result<(), ControlError> {
+        self.shop.add_fault(fault).await.map(drop)
+    }
+
+    /// Removes the fault with this id (`DELETE …/faults/{id}`).
+    pub async fn remove_fault(&self, id: &str) -> Result<(), ControlError> {
+        self.shop.remove_fault(id).await
+    }
+
+    /// Removes every fault of the shop (`DELETE …/faults`).
+    pub async fn clear_faults(&self) -> Result<(), ControlError> {
+        self.shop.clear_faults().await
     }
 
     /// The RMS requests the shop received.

@@ -68,6 +68,20 @@ pub struct Integration {
     pending_shipments: Vec<Shipment>,
     stock: Vec<i64>,
     stock_dirty: bool,
+    /// Orders searchOrder found whose getOrder gave up: fetched again at the next poll, even
+    /// when the next search window no longer reaches them.
+    refetch: Vec<String>,
+    /// Imported orders whose confirmOrder gave up: confirmed again at the next poll (they
+    /// may be out of the next search, and dedupe would skip them anyway).
+    reconfirm: Vec<String>,
+    /// Orders a confirmOrder attempt may have confirmed without the tool knowing (no
+    /// answer, or a 500 after which RMS may or may not have done it).
+    confirm_uncertain: std::collections::BTreeSet<String>,
+    /// Products whose last push RMS did not take (a failed row, or a push given up): pushed
+    /// again at the next poll even when no stock changed.
+    unpushed: std::collections::BTreeSet<usize>,
+    /// How many calls had been made when each outcome was recorded (beside `outcomes`).
+    outcome_calls: BTreeMap<String, Vec<usize>>,
     /// What happened to each order, in time order.
     pub outcomes: BTreeMap<String, Vec<(JstDateTime, String)>>,
     pub calls: Vec<CallRecord>,
@@ -78,6 +92,51 @@ pub struct Integration {
 }
 
 use crate::codes as codes_of;
+
+/// How long the tool waits for one answer before it counts as a transport failure.
+pub const CALL_TIMEOUT_SECS: u64 = 30;
+
+/// What one RMS call (with its retries) came to.
+#[derive(Clone, Debug)]
+struct Answer {
+    /// The last attempt's HTTP status; 0 when it got no (complete) answer.
+    status: u16,
+    /// The last attempt's JSON body (`{"transport": …}` when there was none).
+    body: Value,
+    /// How many attempts were made.
+    attempts: u32,
+    /// Some attempt may have taken effect unseen (no answer, or a 5xx other than 503).
+    uncertain: bool,
+}
+
+impl Answer {
+    /// `429 ES04-02`, `503 …`, or `no answer (connection closed …)` for the ledger.
+    fn failure(&self) -> String {
+        failure(self.status, &self.body)
+    }
+
+    /// Retryable, and the retries ran out.
+    fn gave_up(&self) -> bool {
+        is_retryable(self.status)
+    }
+}
+
+/// How a failed answer reads in the ledger: `429 ES04-02` (status and codes), or `no answer
+/// (…)` when the connection failed or the answer was cut.
+fn failure(status: u16, v: &Value) -> String {
+    if status == 0 {
+        return format!("no answer ({})", v["transport"].as_str().unwrap_or("transport error"));
+    }
+    let codes: Vec<String> = codes_of(v).iter().map(|c| c.trim_start_matches("ORDER_EXT_API_").to_string()).collect();
+    format!("{status} {}", codes.join(","))
+}
+
+/// Whether a call is worth repeating unchanged: throttled (429), a server error that may be
+/// gone a moment later (500, 502, 503, 504), or no answer at all (connection reset or closed,
+/// answer cut short, timeout).
+pub fn is_retryable(status: u16) -> bool {
+    matches!(status, 0 | 429 | 500 | 502 | 503 | 504)
+}
 
 /// `ESA base64(serviceSecret:licenseKey)`, as RMS's documentation tells every tool to send.
 pub fn esa_header(service_secret: &str, license_key: &str) -> String {
@@ -95,7 +154,12 @@ impl Integration {
             cfg,
             base: base_url.trim_end_matches('/').to_string(),
             authorization: esa_header(service_secret, license_key),
-            http: reqwest::Client::new(),
+            // A request RMS never answers must not hang the poll: after this the call counts
+            // as a transport failure and is retried like one.
+            http: reqwest::Client::builder()
+                .timeout(std::time::Duration::from_secs(CALL_TIMEOUT_SECS))
+                .build()
+                .unwrap_or_default(),
             last_poll: None,
             last_status_sync: None,
             clock: JstDateTime::from_seconds(0),
@@ -103,6 +167,11 @@ impl Integration {
             pending_shipments: Vec::new(),
             stock,
             stock_dirty: true,
+            refetch: Vec::new(),
+            reconfirm: Vec::new(),
+            confirm_uncertain: Default::default(),
+            unpushed: Default::default(),
+            outcome_calls: BTreeMap::new(),
             outcomes: BTreeMap::new(),
             calls: Vec::new(),
             pushed: BTreeMap::new(),
@@ -110,17 +179,35 @@ impl Integration {
         }
     }
 
+    /// Waits at most `timeout` for each answer (default [`CALL_TIMEOUT_SECS`]); one that takes
+    /// longer counts as no answer and is retried.
+    pub fn with_call_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.http = reqwest::Client::builder().timeout(timeout).build().unwrap_or_default();
+        self
+    }
+
     fn outcome(&mut self, number: &str, what: String) {
         let at = self.clock;
         self.outcomes.entry(number.to_string()).or_default().push((at, what));
+        self.outcome_calls.entry(number.to_string()).or_default().push(self.calls.len());
+    }
+
+    /// The outcomes of one order, each with how many RMS calls the tool had made when it was
+    /// recorded (so a reader can place them among the calls: call `i` came before the outcome
+    /// iff `i` is less than that count).
+    pub fn outcomes_with_calls(&self, number: &str) -> Vec<(JstDateTime, usize, String)> {
+        let counts = self.outcome_calls.get(number).map(Vec::as_slice).unwrap_or_default();
+        let outcomes = self.outcomes.get(number).map(Vec::as_slice).unwrap_or_default();
+        outcomes.iter().zip(counts).map(|((at, what), n)| (*at, *n, what.clone())).collect()
     }
 
     fn note(&mut self, what: String) {
         self.notes.push((self.clock, what));
     }
 
-    /// One RMS call; throttled answers (429) are retried after 1, 2, 4 … seconds of
-    /// (virtual) waiting. Every attempt is recorded.
+    /// One RMS call, retried while RMS answers something retryable ([`is_retryable`]: 429,
+    /// 5xx other than 501, no answer at all) after 1, 2, 4 … seconds of waiting on the shop's
+    /// clock, at most `max_retries` times. Every attempt is recorded.
     async fn call<W: Waiter>(
         &mut self,
         waiter: &W,
@@ -129,8 +216,9 @@ impl Integration {
         op: &str,
         body: Option<Value>,
         orders: &[String],
-    ) -> (u16, Value) {
+    ) -> Answer {
         let mut attempt = 0;
+        let mut uncertain = false;
         loop {
             let mut req = self
                 .http
@@ -142,10 +230,17 @@ impl Integration {
             let (status, v) = match req.send().await {
                 Ok(r) => {
                     let status = r.status().as_u16();
-                    let text = r.text().await.unwrap_or_default();
-                    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+                    match r.text().await {
+                        // An answer cut short is no answer: the tool cannot tell what RMS did.
+                        Err(e) => (0, json!({ "transport": e.to_string() })),
+                        Ok(text) => match serde_json::from_str(&text) {
+                            Ok(v) => (status, v),
+                            Err(_) if text.is_empty() || status >= 300 => (status, Value::Null),
+                            Err(e) => (0, json!({ "transport": format!("unreadable answer: {e}") })),
+                        },
+                    }
                 }
-                Err(e) => (0, json!({"transport": e.to_string()})),
+                Err(e) => (0, json!({ "transport": e.to_string() })),
             };
             self.calls.push(CallRecord {
                 at: self.clock,
@@ -154,18 +249,22 @@ impl Integration {
                 codes: codes_of(&v),
                 orders: orders.to_vec(),
             });
-            if status == 429 && attempt < self.cfg.max_retries {
-                let secs = 1i64 << attempt;
+            // No answer, or a server error, may come after RMS did the work.
+            uncertain |= status == 0 || (status >= 500 && status != 503);
+            attempt += 1;
+            // An answer that names the rows it refused is RMS's answer about each row, not a
+            // passing failure of the call: the rows are retried, not the call.
+            if is_retryable(status) && attempt <= self.cfg.max_retries && failed_rows(&v).is_empty() {
+                let secs = 1i64 << (attempt - 1).min(30);
                 waiter.wait(secs).await;
                 self.clock = self.clock.plus_seconds(secs);
-                attempt += 1;
                 continue;
             }
-            return (status, v);
+            return Answer { status, body: v, attempts: attempt, uncertain };
         }
     }
 
-    async fn order_call<W: Waiter>(&mut self, w: &W, op: &str, body: Value, orders: &[String]) -> (u16, Value) {
+    async fn order_call<W: Waiter>(&mut self, w: &W, op: &str, body: Value, orders: &[String]) -> Answer {
         self.call(w, reqwest::Method::POST, &format!("/es/2.0/order/{op}/"), op, Some(body), orders).await
     }
 
@@ -198,7 +297,7 @@ impl Integration {
                 self.outcome(&s.number, "shipped by the warehouse; not reported (shipping sync off)".into());
             }
         }
-        if self.cfg.inventory_sync && self.stock_dirty {
+        if self.cfg.inventory_sync && (self.stock_dirty || !self.unpushed.is_empty()) {
             self.push_inventory(waiter).await;
         }
     }
@@ -219,11 +318,12 @@ impl Integration {
                 "orderProgressList": [100],
                 "PaginationRequestModel": {"requestRecordsAmount": 1000, "requestPage": page},
             });
-            let (status, v) = self.order_call(w, "searchOrder", body, &[]).await;
-            if status != 200 {
-                self.note(format!("searchOrder failed: {status} {}", codes_of(&v).join(",")));
+            let a = self.order_call(w, "searchOrder", body, &[]).await;
+            if a.status != 200 {
+                self.note(format!("searchOrder failed: {}", a.failure()));
                 return;
             }
+            let v = a.body;
             found.extend(
                 v["orderNumberList"].as_array().into_iter().flatten().filter_map(|n| n.as_str().map(String::from)),
             );
@@ -238,15 +338,31 @@ impl Integration {
             SkuDeclared::Migrated => 7,
             SkuDeclared::NotMigrated => 5,
         };
+        // Orders whose fetch gave up at an earlier poll first (the search may no longer
+        // reach them), then what this search found; each once.
+        let mut to_fetch = std::mem::take(&mut self.refetch);
+        let mut seen: std::collections::HashSet<String> = to_fetch.iter().cloned().collect();
+        to_fetch.extend(found.into_iter().filter(|n| seen.insert(n.clone())));
         let mut to_confirm = Vec::new();
-        for batch in found.chunks(100) {
-            let (status, v) =
-                self.order_call(w, "getOrder", json!({"orderNumberList": batch, "version": version}), batch).await;
-            if status != 200 {
-                self.note(format!("getOrder failed: {status} {}", codes_of(&v).join(",")));
+        for batch in to_fetch.chunks(100) {
+            let a = self.order_call(w, "getOrder", json!({"orderNumberList": batch, "version": version}), batch).await;
+            if a.status != 200 {
+                if a.gave_up() {
+                    let what = format!(
+                        "getOrder gave up after {} attempts ({}): fetched again at the next poll",
+                        a.attempts,
+                        a.failure()
+                    );
+                    for n in batch {
+                        self.outcome(n, what.clone());
+                    }
+                    self.refetch.extend(batch.iter().cloned());
+                } else {
+                    self.note(format!("getOrder failed: {}", a.failure()));
+                }
                 continue;
             }
-            for o in v["OrderModelList"].as_array().cloned().unwrap_or_default() {
+            for o in a.body["OrderModelList"].as_array().cloned().unwrap_or_default() {
                 if let Some(n) = self.apply_rules(&o) {
                     to_confirm.push(n);
                 }
@@ -255,18 +371,51 @@ impl Integration {
         if !self.cfg.confirm_on_import {
             return;
         }
-        for batch in to_confirm.chunks(100) {
-            let (status, v) = self.order_call(w, "confirmOrder", json!({"orderNumberList": batch}), batch).await;
-            if status != 200 {
-                self.note(format!("confirmOrder failed: {status} {}", codes_of(&v).join(",")));
+        self.confirm(w, to_confirm).await;
+    }
+
+    /// confirmOrder for the orders just imported and those whose confirmation gave up
+    /// before. After an attempt that may have taken effect unseen (the lost-confirm case),
+    /// RMS's "not in 100 any more" (CONFIRM_ORDER_ERROR_103) means the order was confirmed.
+    async fn confirm<W: Waiter>(&mut self, w: &W, imported: Vec<String>) {
+        let mut numbers = std::mem::take(&mut self.reconfirm);
+        numbers.extend(imported);
+        for batch in numbers.chunks(100) {
+            let a = self.order_call(w, "confirmOrder", json!({"orderNumberList": batch}), batch).await;
+            if a.uncertain {
+                self.confirm_uncertain.extend(batch.iter().cloned());
+            }
+            if a.status != 200 {
+                if a.gave_up() {
+                    let what = format!(
+                        "confirmOrder gave up after {} attempts ({}): confirmed again at the next poll",
+                        a.attempts,
+                        a.failure()
+                    );
+                    for n in batch {
+                        self.outcome(n, what.clone());
+                    }
+                    self.reconfirm.extend(batch.iter().cloned());
+                } else {
+                    self.note(format!("confirmOrder failed: {}", a.failure()));
+                }
                 continue;
             }
-            for m in v["MessageModelList"].as_array().cloned().unwrap_or_default() {
+            for m in a.body["MessageModelList"].as_array().cloned().unwrap_or_default() {
                 if m["messageType"] == "ERROR" {
                     let n = m["orderNumber"].as_str().unwrap_or_default().to_string();
                     let code = m["messageCode"].as_str().unwrap_or_default().to_string();
-                    self.outcome(&n, format!("confirmOrder refused: {code}"));
+                    if code.ends_with("_ERROR_103") && self.confirm_uncertain.contains(&n) {
+                        let short = code.trim_start_matches("ORDER_EXT_API_");
+                        let what = format!("confirmed: an earlier attempt had taken effect unseen ({short} on the retry: no longer in 100)");
+                        self.outcome(&n, what);
+                    } else {
+                        self.outcome(&n, format!("confirmOrder refused: {code}"));
+                    }
                 }
+            }
+            for n in batch {
+                self.confirm_uncertain.remove(n);
             }
         }
     }
@@ -376,13 +525,13 @@ impl Integration {
             .collect();
         let version = if self.cfg.sku_migration == SkuDeclared::Migrated { 7 } else { 5 };
         for batch in tracked.chunks(100) {
-            let (status, v) =
-                self.order_call(w, "getOrder", json!({"orderNumberList": batch, "version": version}), batch).await;
-            if status != 200 {
-                self.note(format!("getOrder (status sync) failed: {status} {}", codes_of(&v).join(",")));
+            // Orders stay tracked, so a sync that failed is simply tried at the next poll.
+            let a = self.order_call(w, "getOrder", json!({"orderNumberList": batch, "version": version}), batch).await;
+            if a.status != 200 {
+                self.note(format!("getOrder (status sync) failed: {}", a.failure()));
                 continue;
             }
-            for o in v["OrderModelList"].as_array().cloned().unwrap_or_default() {
+            for o in a.body["OrderModelList"].as_array().cloned().unwrap_or_default() {
                 let n = o["orderNumber"].as_str().unwrap_or_default().to_string();
                 let progress = o["orderProgress"].as_i64().unwrap_or(0);
                 let Some(imp) = self.imported.get(&n).cloned() else { continue };
@@ -403,6 +552,7 @@ impl Integration {
     }
 
     async fn report_shipments<W: Waiter>(&mut self, w: &W) {
+        let mut again = Vec::new();
         for s in std::mem::take(&mut self.pending_shipments) {
             let Some(imp) = self.imported.get(&s.number).cloned() else {
                 self.outcome(&s.number, "shipped by the warehouse, but the tool never imported it".into());
@@ -419,15 +569,26 @@ impl Integration {
                 ]}],
             });
             let orders = [s.number.clone()];
-            let (status, v) = self.order_call(w, "updateOrderShipping", body, &orders).await;
-            let codes = codes_of(&v);
-            if status == 200 && codes.iter().all(|c| c.contains("_INFO_")) {
+            let a = self.order_call(w, "updateOrderShipping", body, &orders).await;
+            let codes = codes_of(&a.body);
+            if a.status == 200 && codes.iter().all(|c| c.contains("_INFO_")) {
                 self.imported.entry(s.number.clone()).and_modify(|i| i.status = ToolStatus::Shipped);
                 self.outcome(&s.number, format!("shipping reported ({} {})", s.carrier, s.tracking));
+            } else if a.gave_up() {
+                let what = format!(
+                    "shipping report gave up after {} attempts ({}): reported again at the next poll",
+                    a.attempts,
+                    a.failure()
+                );
+                self.outcome(&s.number, what);
+                again.push(s);
             } else {
-                self.outcome(&s.number, format!("shipping report failed: {status} {}", codes.join(",")));
+                self.outcome(&s.number, format!("shipping report failed: {}", a.failure()));
             }
         }
+        // Shipments the warehouse reported meanwhile (none within a poll) come after these.
+        again.append(&mut self.pending_shipments);
+        self.pending_shipments = again;
     }
 
     /// items.search maps the product master to RMS SKUs, then one ABSOLUTE bulk-upsert per
@@ -438,11 +599,12 @@ impl Integration {
         let mut offset = 0;
         loop {
             let path = format!("/es/2.0/items/search?sortKey=manageNumber&sortOrder=asc&hits=100&offset={offset}");
-            let (status, v) = self.call(w, reqwest::Method::GET, &path, "items.search", None, &[]).await;
-            if status != 200 {
-                self.note(format!("items.search failed: {status} {}", codes_of(&v).join(",")));
+            let a = self.call(w, reqwest::Method::GET, &path, "items.search", None, &[]).await;
+            if a.status != 200 {
+                self.note(format!("items.search failed: {}", a.failure()));
                 return;
             }
+            let v = a.body;
             let results = v["results"].as_array().cloned().unwrap_or_default();
             for r in &results {
                 let m = r["item"]["manageNumber"].as_str().unwrap_or_default().to_string();
@@ -458,10 +620,17 @@ impl Integration {
                 break;
             }
         }
+        // Every product after a stock change; otherwise only those RMS did not take last time.
+        let wanted: Vec<usize> = if self.stock_dirty {
+            (0..self.cfg.products.len()).collect()
+        } else {
+            self.unpushed.iter().copied().collect()
+        };
         let mut writes = Vec::new();
-        let mut labels = Vec::new();
+        let mut rows = Vec::new();
         let mut missing = Vec::new();
-        for (i, p) in self.cfg.products.iter().enumerate() {
+        for i in wanted {
+            let p = &self.cfg.products[i];
             let pair = match (&p.manage_number, &p.variant_id) {
                 (Some(m), Some(v)) if by_pair.contains_key(&(m.clone(), v.clone())) => Some((m.clone(), v.clone())),
                 _ => p.sku.as_ref().and_then(|s| by_merchant.get(s).cloned()),
@@ -470,7 +639,7 @@ impl Integration {
                 Some((m, v)) => {
                     let q = self.stock[i].clamp(0, 99_999);
                     writes.push(json!({"manageNumber": m, "variantId": v, "mode": "ABSOLUTE", "quantity": q}));
-                    labels.push((p.label(), q));
+                    rows.push((i, p.label(), q));
                 }
                 None => missing.push(format!("inventory: {} is not in the RMS catalog", p.label())),
             }
@@ -479,9 +648,10 @@ impl Integration {
             self.note(m);
         }
         self.stock_dirty = false;
-        for (chunk, chunk_labels) in writes.chunks(400).zip(labels.chunks(400)) {
+        self.unpushed.clear();
+        for (chunk, chunk_rows) in writes.chunks(400).zip(rows.chunks(400)) {
             let body = json!({ "inventories": chunk });
-            let (status, v) = self
+            let a = self
                 .call(
                     w,
                     reqwest::Method::POST,
@@ -491,13 +661,99 @@ impl Integration {
                     &[],
                 )
                 .await;
-            if status == 204 {
-                for (label, q) in chunk_labels {
+            if a.status == 204 {
+                for (_, label, q) in chunk_rows {
                     self.pushed.insert(label.clone(), *q);
                 }
+                continue;
+            }
+            let failed = failed_rows(&a.body);
+            if !failed.is_empty() {
+                // Some rows refused: RMS applied the others (rms-mock's partial batch failure);
+                // the refused ones are pushed again at the next poll. ABSOLUTE writes make a
+                // repeated row harmless either way.
+                for (row, (i, label, q)) in chunk_rows.iter().enumerate() {
+                    match failed.iter().find(|(r, _)| *r == row) {
+                        Some((_, code)) => {
+                            self.note(format!(
+                                "inventory push: {label}={q} refused ({code}): pushed again at the next poll"
+                            ));
+                            self.unpushed.insert(*i);
+                        }
+                        None => {
+                            self.pushed.insert(label.clone(), *q);
+                        }
+                    }
+                }
+            } else if a.gave_up() {
+                self.note(format!(
+                    "inventory push gave up after {} attempts ({}): pushed again at the next poll",
+                    a.attempts,
+                    a.failure()
+                ));
+                self.unpushed.extend(chunk_rows.iter().map(|(i, _, _)| *i));
             } else {
-                self.note(format!("inventory push failed: {status} {}", codes_of(&v).join(",")));
+                self.note(format!("inventory push failed: {}", a.failure()));
             }
         }
+    }
+}
+
+/// The rows of a bulk write an error answer names (`metadata.propertyPath` such as
+/// `inventories[2].quantity`), with the code refusing each; empty when the errors concern the
+/// whole request (ES04-01, IE1105, …).
+fn failed_rows(v: &Value) -> Vec<(usize, String)> {
+    let mut out: Vec<(usize, String)> = Vec::new();
+    for e in v["errors"].as_array().into_iter().flatten() {
+        let Some(path) = e.pointer("/metadata/propertyPath").and_then(Value::as_str) else {
+            return Vec::new();
+        };
+        let Some(row) = path.strip_prefix("inventories[").and_then(|r| r.split(']').next()?.parse().ok()) else {
+            return Vec::new();
+        };
+        if !out.iter().any(|(r, _)| *r == row) {
+            out.push((row, e["code"].as_str().unwrap_or("?").to_string()));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn throttling_server_errors_and_no_answer_are_retryable_refusals_are_not() {
+        for s in [0, 429, 500, 502, 503, 504] {
+            assert!(is_retryable(s), "{s}");
+        }
+        for s in [200, 204, 400, 401, 403, 404, 409, 501] {
+            assert!(!is_retryable(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn refused_rows_are_read_from_property_paths_and_whole_request_errors_name_none() {
+        let rows = json!({"errors": [
+            {"code": "X0000", "message": "m", "metadata": {"propertyPath": "inventories[1].quantity"}},
+            {"code": "IE0117", "message": "m", "metadata": {"propertyPath": "inventories[3]"}},
+            {"code": "IE0002", "message": "m", "metadata": {"propertyPath": "inventories[1].mode"}},
+        ]});
+        assert_eq!(failed_rows(&rows), vec![(1, "X0000".to_string()), (3, "IE0117".to_string())]);
+        let whole = json!({"errors": [{"code": "IE1105", "message": "disabled"}]});
+        assert!(failed_rows(&whole).is_empty());
+        let mixed = json!({"errors": [
+            {"code": "IE0117", "message": "m", "metadata": {"propertyPath": "inventories[0].quantity"}},
+            {"code": "IE0002", "message": "m", "metadata": {"propertyPath": "quantity"}},
+        ]});
+        assert!(failed_rows(&mixed).is_empty(), "an error not about a row fails the whole request");
+        assert!(failed_rows(&json!({"Results": {"errorCode": "ES04-01"}})).is_empty());
+    }
+
+    #[test]
+    fn a_failure_reads_as_status_and_codes_or_as_no_answer() {
+        let v = json!({"MessageModelList": [{"messageCode": "ORDER_EXT_API_X"}]});
+        assert_eq!(failure(503, &v), "503 X", "the order API's prefix left out, as in the summary");
+        assert_eq!(failure(0, &json!({"transport": "connection closed"})), "no answer (connection closed)");
     }
 }

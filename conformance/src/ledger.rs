@@ -43,11 +43,15 @@ pub struct Summary {
     pub errors: BTreeMap<String, usize>,
     /// Stock last pushed per SKU of the tool's product master.
     pub stock_pushed: BTreeMap<String, i64>,
+    /// Faults the fake injected into the integration's calls, from the journal: `+30m m1
+    /// maintenance on searchOrder (503) (×7, last +31m03s)`. Absent when none fired.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub faults: Vec<String>,
     pub notes: Vec<String>,
 }
 
 /// The operation a journal path stands for.
-fn operation(method: &str, path: &str) -> String {
+pub(crate) fn operation(method: &str, path: &str) -> String {
     if let Some(op) = path.strip_prefix("/es/2.0/order/") {
         return op.trim_end_matches('/').to_string();
     }
@@ -130,6 +134,10 @@ impl Ledger {
             "stock pushed",
             if stock.is_empty() { "none".into() } else { stock.join(" · ") }
         );
+        for (i, f) in self.summary.faults.iter().enumerate() {
+            let head = if i == 0 { "faults" } else { "" };
+            let _ = writeln!(o, "  {head:<12} {f}");
+        }
         for (i, n) in self.summary.notes.iter().enumerate() {
             let head = if i == 0 { "notes" } else { "" };
             let _ = writeln!(o, "  {head:<12} {n}");

@@ -21,7 +21,8 @@ struct Cli {
 enum Command {
     /// Run setups (default: every fixtures/setups/*.toml) and print their ledgers.
     Run {
-        /// Setup files.
+        /// Setup files. Faults they declare ([[faults]], `fault` / `fault_off` steps) are
+        /// installed on the fake through its control plane; the ledger marks those met.
         setups: Vec<PathBuf>,
         /// A running rms-mock to use instead of one in this process (its /__admin/ too).
         #[arg(long, env = "RMS_CONFORMANCE_BASE_URL")]

@@ -76,6 +76,13 @@ pub async fn run_with(setup: &LoadedSetup, control: &rms_mock::ControlClient, mo
     let (control, start) =
         Control::create(control, &setup.shop_document).await.map_err(|e| format!("creating the shop: {e}"))?;
     let start = t(&start)?;
+    for (i, f) in setup.file.faults.iter().enumerate() {
+        let spec = f.to_rms(start).map_err(|e| format!("faults[{i}]: {e}"))?;
+        control.add_fault(&spec).await.map_err(|e| format!("installing faults[{i}]: {e}"))?;
+    }
+    let may_fault = !setup.file.faults.is_empty()
+        || !setup.shop_document.faults.is_empty()
+        || setup.file.timeline.iter().any(|s| s.fault.is_some());
     let cfg = &setup.file.integration;
     let mut integration = Integration::new(cfg.clone(), base_url, &setup.service_secret(), &setup.license_key());
     let end = start.plus_minutes(setup.end_minutes);
@@ -104,22 +111,36 @@ pub async fn run_with(setup: &LoadedSetup, control: &rms_mock::ControlClient, mo
     for (at, _, item) in agenda {
         let now = t(&control.advance_to(&at.to_rms()).await.map_err(|e| e.to_string())?)?;
         match item {
-            Agenda::Poll => match mode {
-                Mode::Reference => integration.poll(&control, now).await,
-                Mode::Command(cmd) => {
-                    if !run_command(cmd, base_url, setup, now).await {
-                        cmd_failures += 1;
+            Agenda::Poll => {
+                match mode {
+                    Mode::Reference => integration.poll(&control, now).await,
+                    Mode::Command(cmd) => {
+                        if !run_command(cmd, base_url, setup, now).await {
+                            cmd_failures += 1;
+                        }
                     }
                 }
-            },
+                // A latency fault moves a manual clock while the call waits. (Only a shop that
+                // may have faults pays the extra clock read per poll.)
+                if may_fault {
+                    control.forget_now();
+                }
+            }
             Agenda::Step(step, k) => {
-                play(step, k, &control, &mut integration, &mut placed, &mut labels, &mut notes, now).await;
+                let ctx = StepContext { start, now };
+                play(step, k, &control, &mut integration, &mut placed, &mut labels, &mut notes, ctx).await;
             }
         }
     }
     control.advance_to(&end.to_rms()).await.map_err(|e| e.to_string())?;
 
     // The ledger: RMS's history of every order, the integration's view, the calls.
+    let journal = control.journal().await.map_err(|e| e.to_string())?;
+    let calls = match mode {
+        Mode::Reference => Some(integration.calls.as_slice()),
+        Mode::Command(_) => None,
+    };
+    let met = faults_met(&journal, calls)?;
     let mut orders = Vec::new();
     for p in &placed {
         let mut entry = OrderEntry {
@@ -149,8 +170,36 @@ pub async fn run_with(setup: &LoadedSetup, control: &rms_mock::ControlClient, mo
             }
             match mode {
                 Mode::Reference => {
-                    for (at, what) in integration.outcomes.get(n).cloned().unwrap_or_default() {
-                        entry.integration.push((rel(start, at), what));
+                    // What the tool made of the order, with the faults its calls met, in the
+                    // order they happened: a fault of call `i` before an outcome recorded
+                    // after `k > i` calls (without the call, at equal times, after it).
+                    let mut lines: Vec<(JstDateTime, usize, String)> = met
+                        .iter()
+                        .filter(|f| f.orders.contains(n))
+                        .map(|f| (f.at, f.call.map_or(usize::MAX, |i| 2 * i + 1), format!("! fault {}", f.text())))
+                        .collect();
+                    let outcomes = integration.outcomes_with_calls(n);
+                    lines.extend(outcomes.into_iter().map(|(at, k, what)| (at, 2 * k, what)));
+                    if met.iter().all(|f| f.call.is_some()) {
+                        lines.sort_by_key(|(at, seq, _)| (*seq, *at));
+                    } else {
+                        lines.sort_by_key(|(at, seq, _)| (*at, *seq));
+                    }
+                    // A retried call meeting the same fault again is one line: first time,
+                    // count, last time.
+                    let mut runs: Vec<(JstDateTime, JstDateTime, usize, String)> = Vec::new();
+                    for (at, _, what) in lines {
+                        match runs.last_mut() {
+                            Some(r) if r.3 == what && what.starts_with("! fault ") => {
+                                r.1 = at;
+                                r.2 += 1;
+                            }
+                            _ => runs.push((at, at, 1, what)),
+                        }
+                    }
+                    for (first, last, n, what) in runs {
+                        let what = if n == 1 { what } else { format!("{what} (×{n}, last {})", rel(start, last)) };
+                        entry.integration.push((rel(start, first), what));
                     }
                     let mut calls: Vec<String> = Vec::new();
                     for c in integration.calls.iter().filter(|c| c.orders.contains(n)) {
@@ -158,7 +207,11 @@ pub async fn run_with(setup: &LoadedSetup, control: &rms_mock::ControlClient, mo
                         calls.push(format!(
                             "{} {}",
                             c.op,
-                            if own.is_empty() { c.status.to_string() } else { codes_for(&c.codes, c.status) }
+                            match (own.is_empty(), c.status) {
+                                (true, 0) => "no answer".to_string(),
+                                (true, status) => status.to_string(),
+                                (false, status) => codes_for(&c.codes, status),
+                            }
                         ));
                     }
                     entry.calls = collapse(calls);
@@ -177,36 +230,21 @@ pub async fn run_with(setup: &LoadedSetup, control: &rms_mock::ControlClient, mo
             if entry.integration.is_empty() {
                 entry.integration.push(("".into(), "never seen".into()));
             }
+            if let Mode::Command(_) = mode {
+                // The faults the program's calls about this order met.
+                for f in met.iter().filter(|f| f.orders.contains(n)) {
+                    entry.integration.push((rel(start, f.at), format!("! fault {}", f.text())));
+                }
+            }
         }
         orders.push(entry);
     }
-    let journal = control.journal().await.map_err(|e| e.to_string())?;
     let mut summary = Summary::from_journal(&journal);
     summary.stock_pushed = integration.pushed.clone();
+    summary.faults = grouped(start, met.iter().map(|f| (f.at, f.text())).collect());
     let mut all_notes = notes;
     all_notes.extend(integration.notes.iter().cloned());
-    all_notes.sort_by_key(|(at, _)| *at);
-    // The same problem at every poll becomes one line: first time, count, last time.
-    let mut grouped: Vec<(String, JstDateTime, JstDateTime, usize)> = Vec::new();
-    for (at, text) in &all_notes {
-        match grouped.iter_mut().find(|g| &g.0 == text) {
-            Some(g) => {
-                g.2 = *at;
-                g.3 += 1;
-            }
-            None => grouped.push((text.clone(), *at, *at, 1)),
-        }
-    }
-    summary.notes = grouped
-        .into_iter()
-        .map(|(text, first, last, n)| {
-            if n == 1 {
-                format!("{} {text}", rel(start, first))
-            } else {
-                format!("{} {text} (×{n}, last {})", rel(start, first), rel(start, last))
-            }
-        })
-        .collect();
+    summary.notes = grouped(start, all_notes);
     if cmd_failures > 0 {
         summary.notes.push(format!("the integration command failed {cmd_failures} time(s)"));
     }
@@ -243,6 +281,108 @@ pub async fn run_with(setup: &LoadedSetup, control: &rms_mock::ControlClient, mo
         orders,
         summary,
     })
+}
+
+/// The same line at every poll becomes one: first time, count, last time.
+fn grouped(start: JstDateTime, mut lines: Vec<(JstDateTime, String)>) -> Vec<String> {
+    lines.sort_by_key(|(at, _)| *at);
+    let mut groups: Vec<(String, JstDateTime, JstDateTime, usize)> = Vec::new();
+    for (at, text) in lines {
+        match groups.iter_mut().find(|g| g.0 == text) {
+            Some(g) => {
+                g.2 = at;
+                g.3 += 1;
+            }
+            None => groups.push((text, at, at, 1)),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(text, first, last, n)| {
+            if n == 1 {
+                format!("{} {text}", rel(start, first))
+            } else {
+                format!("{} {text} (×{n}, last {})", rel(start, first), rel(start, last))
+            }
+        })
+        .collect()
+}
+
+/// A fault the fake injected into one RMS call, as its journal entry tells.
+#[derive(Clone, Debug)]
+struct FaultMet {
+    at: JstDateTime,
+    id: String,
+    kind: String,
+    /// The call's operation, as the ledger's summary names it.
+    op: String,
+    status: u16,
+    /// Order numbers the request named (`orderNumberList`, `orderNumber`).
+    orders: Vec<String>,
+    /// Which of the reference integration's calls it was (when they match the journal).
+    call: Option<usize>,
+}
+
+impl FaultMet {
+    /// `m1 maintenance on searchOrder (503)`
+    fn text(&self) -> String {
+        let what = match self.kind.as_str() {
+            "drop_after_effect" => "took effect, no answer".to_string(),
+            "fail_after_effect" => format!("took effect, answered {}", self.status),
+            "reset" => "connection reset, no answer".to_string(),
+            "truncate" => "answer cut short".to_string(),
+            "latency" => format!("late answer, {}", self.status),
+            "partial_batch" => format!("rows refused, {}", self.status),
+            _ => self.status.to_string(),
+        };
+        format!("{} {} on {} ({what})", self.id, self.kind, self.op)
+    }
+}
+
+/// The faults the journal marks, oldest first. With the reference integration's `calls`,
+/// which match the journal one to one (it alone calls RMS), each fault is tied to its call,
+/// and so to the orders the call concerned even when the fault answered before the body was
+/// read (the journal then has none).
+fn faults_met(
+    journal: &rms_mock::control::Journal,
+    calls: Option<&[crate::integration::CallRecord]>,
+) -> Result<Vec<FaultMet>, String> {
+    if journal.entries.iter().all(|e| e.fault.is_none()) {
+        return Ok(Vec::new());
+    }
+    let ops: Vec<String> = journal.entries.iter().map(|e| crate::ledger::operation(&e.method, &e.path)).collect();
+    let calls =
+        calls.filter(|c| journal.evicted == 0 && c.len() == ops.len() && c.iter().zip(&ops).all(|(c, o)| &c.op == o));
+    let mut out = Vec::new();
+    for (i, (e, op)) in journal.entries.iter().zip(ops).enumerate() {
+        let Some(mark) = &e.fault else { continue };
+        let kind = serde_json::to_value(mark.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+        let orders = match calls {
+            Some(c) => c[i].orders.clone(),
+            None => orders_named(e.request_body.as_ref()),
+        };
+        out.push(FaultMet {
+            at: t(&e.at)?,
+            id: mark.id.clone(),
+            kind,
+            op,
+            status: e.status,
+            orders,
+            call: calls.map(|_| i),
+        });
+    }
+    Ok(out)
+}
+
+/// The order numbers an order-API request body names.
+fn orders_named(body: Option<&rms_mock::control::JournalBody>) -> Vec<String> {
+    let Some(v) = body.and_then(|b| serde_json::from_str::<Value>(&b.text).ok()) else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> =
+        v["orderNumberList"].as_array().into_iter().flatten().filter_map(|n| n.as_str().map(String::from)).collect();
+    out.extend(v["orderNumber"].as_str().map(String::from));
+    out
 }
 
 /// `INFO_101` for one code, `INFO_101 ×3` style handled by [`collapse`]; short forms keep lines readable.
@@ -293,8 +433,9 @@ async fn play(
     placed: &mut Vec<Placed>,
     labels: &mut BTreeMap<String, String>,
     notes: &mut Vec<(JstDateTime, String)>,
-    now: JstDateTime,
+    ctx: StepContext,
 ) {
+    let now = ctx.now;
     let lookup = |label: &str, labels: &BTreeMap<String, String>| labels.get(label).cloned();
     if let Some(o) = &step.order {
         let i = repetition;
@@ -353,6 +494,22 @@ async fn play(
             integration.warehouse_shipped(&n, &s.carrier, &tracking, &now.date().to_wire());
         }
         return;
+    } else if let Some(f) = &step.fault {
+        let added = match f.to_rms(ctx.start) {
+            Ok(spec) => control.add_fault(&spec).await.map_err(|e| message(&e)),
+            Err(e) => Err(e),
+        };
+        if let Err(e) = added {
+            let id = f.id.as_deref().unwrap_or(&f.kind);
+            notes.push((now, format!("fault {id} refused: {e}")));
+        }
+        return;
+    } else if let Some(id) = &step.fault_off {
+        let done = if id == "*" { control.clear_faults().await } else { control.remove_fault(id).await };
+        if let Err(e) = done {
+            notes.push((now, format!("fault_off {id} refused: {}", message(&e))));
+        }
+        return;
     } else if let Some(patch) = &step.settings {
         let v = serde_json::to_value(patch).unwrap_or(Value::Null);
         if let Err(e) = control.shop().patch_settings(&v).await {
@@ -375,6 +532,13 @@ async fn play(
     if let Err(e) = done {
         notes.push((now, format!("{what} {label} refused: {}", message(&e))));
     }
+}
+
+/// When a step plays: the run's start (for offsets in fault windows) and now.
+#[derive(Clone, Copy)]
+struct StepContext {
+    start: JstDateTime,
+    now: JstDateTime,
 }
 
 /// A buyer-side action on one order of the timeline.

@@ -16,6 +16,10 @@ pub struct SetupFile {
     pub rms: RmsSide,
     #[serde(default)]
     pub integration: IntegrationSide,
+    /// Faults installed on the shop before the run (the fault spec of rms-mock's control
+    /// plane; `from`/`until` may also be offsets from the run's start).
+    #[serde(default)]
+    pub faults: Vec<FaultSpec>,
     #[serde(default)]
     pub timeline: Vec<Step>,
     pub run: RunSection,
@@ -162,6 +166,175 @@ pub struct Step {
     pub ship: Option<ShipStep>,
     /// The shop changes RMS settings (a JSON merge patch, e.g. `{ auto_confirm = true }`).
     pub settings: Option<toml::Table>,
+    /// RMS starts failing: this fault is installed on the shop at this moment.
+    pub fault: Option<FaultSpec>,
+    /// RMS stops failing: the fault with this id (given in the setup) is removed, or every
+    /// fault of the shop with `*`.
+    pub fault_off: Option<String>,
+}
+
+/// A fault, with the keys of rms-mock's fault spec (README "Faults"): what RMS answers
+/// instead of (or after) doing its job. Checked when the setup loads, sent to the fake's
+/// control plane (`POST /__admin/shops/{id}/faults`) when the run reaches it.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaultSpec {
+    /// Names the fault in the ledger and for `fault_off`; default: the fake assigns `f1`, `f2`, …
+    pub id: Option<String>,
+    /// Function ids the fault applies to (`rpay.order.confirmOrder`, …).
+    pub functions: Option<Vec<String>>,
+    /// Or one API: `order`, `item` or `inventory`. Neither: every RMS request of the shop.
+    pub api: Option<String>,
+    /// What RMS does: one of [`FAULT_KINDS`].
+    pub kind: String,
+    /// `latency`: how long the answer takes.
+    pub latency_ms: Option<u64>,
+    /// `truncate`: how many bytes of the answer arrive (default: half).
+    pub truncate_bytes: Option<u64>,
+    /// `partial_batch`: the 0-based rows of the bulk write that fail.
+    pub rows: Option<Vec<u32>>,
+    /// Fire on at most this many matching requests.
+    pub times: Option<u64>,
+    /// Let this many matching requests through first.
+    pub skip: Option<u64>,
+    /// Fire with this probability (0.0–1.0), drawn from the shop's seed and the fault id.
+    pub probability: Option<f64>,
+    /// Window start on the shop's clock: an offset from the run's start (`+30m`) or an RMS
+    /// datetime (`2026-12-06T02:00:00+0900`).
+    pub from: Option<String>,
+    /// Window end (exclusive), in the same forms as `from`.
+    pub until: Option<String>,
+}
+
+/// The kinds of fault rms-mock injects.
+pub const FAULT_KINDS: [&str; 11] = [
+    "system_error",
+    "shop_status_error",
+    "overload",
+    "maintenance",
+    "throttle",
+    "fail_after_effect",
+    "drop_after_effect",
+    "latency",
+    "reset",
+    "truncate",
+    "partial_batch",
+];
+
+impl FaultSpec {
+    /// Checks the values the keys hold; `key` names the fault in errors (`faults[0]`,
+    /// `timeline[3].fault`).
+    fn check(&self, key: &str) -> Result<(), (String, String)> {
+        let e = |field: &str, problem: String| Err((format!("{key}.{field}"), problem));
+        if !FAULT_KINDS.contains(&self.kind.as_str()) {
+            return e("kind", format!("'{}' is not a fault kind (one of {})", self.kind, FAULT_KINDS.join(", ")));
+        }
+        if self.functions.is_some() && self.api.is_some() {
+            return e("api", "give functions or api, not both".into());
+        }
+        if let Some(fs) = &self.functions {
+            if fs.is_empty() {
+                return e("functions", "is empty (leave it out to select every request)".into());
+            }
+            for f in fs {
+                if let Err(u) = rms_mock::FunctionId::parse(f) {
+                    return e("functions", u.to_string());
+                }
+            }
+        }
+        if let Some(api) = &self.api {
+            if !["order", "item", "inventory"].contains(&api.as_str()) {
+                return e("api", format!("'{api}' is not an API (order, item or inventory)"));
+            }
+        }
+        let only = |field: &str, given: bool, kind: &str| -> Result<(), (String, String)> {
+            if given && self.kind != kind {
+                return Err((format!("{key}.{field}"), format!("only a {kind} fault takes it")));
+            }
+            Ok(())
+        };
+        only("latency_ms", self.latency_ms.is_some(), "latency")?;
+        only("truncate_bytes", self.truncate_bytes.is_some(), "truncate")?;
+        only("rows", self.rows.is_some(), "partial_batch")?;
+        if self.kind == "latency" && self.latency_ms.is_none() {
+            return e("latency_ms", "a latency fault needs latency_ms".into());
+        }
+        if self.kind == "partial_batch" && self.rows.as_ref().is_none_or(Vec::is_empty) {
+            return e("rows", "a partial_batch fault needs the rows that fail, e.g. rows = [0, 2]".into());
+        }
+        if let Some(p) = self.probability {
+            if !(0.0..=1.0).contains(&p) {
+                return e("probability", format!("{p} is not between 0.0 and 1.0"));
+            }
+        }
+        for (field, v) in [("from", &self.from), ("until", &self.until)] {
+            if let Some(v) = v {
+                if offset_minutes(v).is_none() && crate::time::JstDateTime::parse_rms(v).is_none() {
+                    return e(
+                        field,
+                        format!(
+                            "'{v}' is neither an offset like +30m nor an RMS datetime like 2026-12-06T02:00:00+0900"
+                        ),
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The spec as rms-mock's control plane takes it, offsets in `from`/`until` made the
+    /// shop's datetimes counted from `start`.
+    pub fn to_rms(&self, start: crate::time::JstDateTime) -> Result<rms_mock::FaultSpec, String> {
+        serde_json::from_value(self.to_json(start)).map_err(|e| e.to_string())
+    }
+
+    /// The spec as the control plane's JSON; offsets in `from`/`until` become the shop's
+    /// datetimes counted from `start`.
+    pub fn to_json(&self, start: crate::time::JstDateTime) -> serde_json::Value {
+        let at = |v: &String| match offset_minutes(v) {
+            Some(m) => start.plus_minutes(m).to_rms(),
+            None => v.clone(),
+        };
+        let mut o = serde_json::Map::new();
+        let mut put = |k: &str, v: serde_json::Value| {
+            o.insert(k.to_string(), v);
+        };
+        if let Some(v) = &self.id {
+            put("id", v.clone().into());
+        }
+        if let Some(v) = &self.functions {
+            put("functions", v.clone().into());
+        }
+        if let Some(v) = &self.api {
+            put("api", v.clone().into());
+        }
+        put("kind", self.kind.clone().into());
+        if let Some(v) = self.latency_ms {
+            put("latency_ms", v.into());
+        }
+        if let Some(v) = self.truncate_bytes {
+            put("truncate_bytes", v.into());
+        }
+        if let Some(v) = &self.rows {
+            put("rows", v.clone().into());
+        }
+        if let Some(v) = self.times {
+            put("times", v.into());
+        }
+        if let Some(v) = self.skip {
+            put("skip", v.into());
+        }
+        if let Some(v) = self.probability {
+            put("probability", v.into());
+        }
+        if let Some(v) = &self.from {
+            put("from", at(v).into());
+        }
+        if let Some(v) = &self.until {
+            put("until", at(v).into());
+        }
+        serde_json::Value::Object(o)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -305,6 +478,36 @@ pub fn load(path: &Path) -> Result<LoadedSetup, SetupError> {
     if file.integration.poll_interval_minutes == 0 {
         return Err(e("integration.poll_interval_minutes", "must be at least 1".into()));
     }
+    // Fault ids the shop document and the setup give, so `fault_off` can only name one that
+    // exists by then, and no id is given twice.
+    let mut fault_ids: Vec<String> = shop.faults.iter().filter_map(|f| f.id.clone()).collect();
+    // Offsets in fault windows count from the shop's clock start (the run's start).
+    let clock_start = shop.shop.clock_start.as_deref().unwrap_or(rms_mock::DEFAULT_CLOCK_START);
+    let start = crate::time::JstDateTime::parse_rms(clock_start).unwrap_or(crate::time::JstDateTime::ZERO);
+    let new_fault = |key: &str, f: &FaultSpec, ids: &mut Vec<String>| -> Result<(), SetupError> {
+        f.check(key).map_err(|(k, p)| e(&k, p))?;
+        // Then rms-mock's own rules (id form, `times = 0`, an empty window, the latency cap, …),
+        // so the setup fails here rather than when the run reaches the fault.
+        let spec = f.to_rms(start).map_err(|p| e(key, p))?;
+        rms_mock::ShopDocument::new("999999").fault(spec).check(&source).map_err(|err| {
+            let k = err.key.strip_prefix("faults[0]").map(|rest| format!("{key}{rest}")).unwrap_or(err.key);
+            e(&k, err.problem)
+        })?;
+        if let Some(id) = &f.id {
+            if ids.contains(id) {
+                return Err(e(&format!("{key}.id"), format!("'{id}' names two faults (the shop's or the setup's)")));
+            }
+            ids.push(id.clone());
+        }
+        Ok(())
+    };
+    for (i, f) in file.faults.iter().enumerate() {
+        new_fault(&format!("faults[{i}]"), f, &mut fault_ids)?;
+    }
+    // Steps run in time order (equal times in file order), and so do the checks of ids.
+    let mut by_time: Vec<(i64, usize)> =
+        file.timeline.iter().enumerate().map(|(i, s)| (offset_minutes(&s.at).unwrap_or(i64::MAX), i)).collect();
+    by_time.sort();
     for (i, s) in file.timeline.iter().enumerate() {
         let key = format!("timeline[{i}]");
         let at = offset_minutes(&s.at)
@@ -319,17 +522,36 @@ pub fn load(path: &Path) -> Result<LoadedSetup, SetupError> {
             s.review_ng.is_some(),
             s.ship.is_some(),
             s.settings.is_some(),
+            s.fault.is_some(),
+            s.fault_off.is_some(),
         ];
         let n = actions.iter().filter(|a| **a).count();
         if n != 1 {
             return Err(e(
                 &key,
-                format!("give exactly one of order, pay, buyer_cancel, review_ng, ship, settings ({n} given)"),
+                format!(
+                    "give exactly one of order, pay, buyer_cancel, review_ng, ship, settings, fault, fault_off ({n} given)"
+                ),
             ));
         }
         if let Some(o) = &s.order {
             if o.lines.is_empty() || o.count == 0 {
                 return Err(e(&format!("{key}.order"), "needs lines and a count of at least 1".into()));
+            }
+        }
+    }
+    for (_, i) in by_time {
+        let s = &file.timeline[i];
+        let key = format!("timeline[{i}]");
+        if let Some(f) = &s.fault {
+            new_fault(&format!("{key}.fault"), f, &mut fault_ids)?;
+        }
+        if let Some(id) = &s.fault_off {
+            if id != "*" && !fault_ids.contains(id) {
+                let problem = format!(
+                    "'{id}' is no fault the setup installed before this step (give the fault an id, or * for all)"
+                );
+                return Err(e(&format!("{key}.fault_off"), problem));
             }
         }
     }
@@ -348,6 +570,141 @@ mod tests {
         assert_eq!(offset_minutes("+1d2h30m"), Some(24 * 60 + 150));
         for bad in ["", "+", "5m", "+5", "+5x", "+m"] {
             assert_eq!(offset_minutes(bad), None, "{bad}");
+        }
+    }
+
+    /// Loads a setup made of the conformance shop, `rest` and a one-day run.
+    fn load_with(name: &str, rest: &str) -> Result<LoadedSetup, SetupError> {
+        let dir = std::env::temp_dir().join(format!("rms-conformance-setup-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let shop = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/shops/conformance.toml");
+        let path = dir.join("s.toml");
+        let text = format!("name = \"x\"\n[rms]\nshop = '{}'\n[run]\nend = \"+1d\"\n{rest}", shop.display());
+        std::fs::write(&path, text).unwrap();
+        let out = load(&path);
+        std::fs::remove_dir_all(&dir).ok();
+        out
+    }
+
+    fn refusal(name: &str, rest: &str) -> String {
+        match load_with(name, rest) {
+            Ok(_) => panic!("{name}: accepted"),
+            Err(e) => e.0,
+        }
+    }
+
+    #[test]
+    fn faults_load_at_the_top_and_on_the_timeline_with_offsets_or_datetimes() {
+        let s = load_with(
+            "ok",
+            r#"
+[[faults]]
+id = "m1"
+api = "order"
+kind = "maintenance"
+from = "+20m"
+until = "2026-11-28T10:10:00+0900"
+
+[[timeline]]
+at = "+1h"
+fault = { id = "lost", functions = ["rpay.order.confirmOrder"], kind = "drop_after_effect", times = 1 }
+
+[[timeline]]
+at = "+2h"
+fault_off = "lost"
+
+[[timeline]]
+at = "+3h"
+fault_off = "*"
+"#,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.file.faults.len(), 1);
+        let start = crate::time::JstDateTime::parse_rms("2026-11-28T09:00:00+0900").unwrap();
+        assert_eq!(
+            s.file.faults[0].to_json(start),
+            serde_json::json!({"id": "m1", "api": "order", "kind": "maintenance",
+                "from": "2026-11-28T09:20:00+0900", "until": "2026-11-28T10:10:00+0900"})
+        );
+        let step = s.file.timeline[0].fault.as_ref().unwrap();
+        assert_eq!(
+            step.to_json(start),
+            serde_json::json!({"id": "lost", "functions": ["rpay.order.confirmOrder"],
+                "kind": "drop_after_effect", "times": 1})
+        );
+    }
+
+    #[test]
+    fn a_bad_fault_is_a_setup_error_naming_its_key() {
+        let cases = [
+            ("unknown-key", "[[faults]]\nkind = \"maintenance\"\nwhen = \"+1m\"\n", "faults[0]", "when"),
+            ("kind", "[[faults]]\nkind = \"meltdown\"\n", "faults[0].kind", "'meltdown' is not a fault kind"),
+            (
+                "function",
+                "[[faults]]\nkind = \"reset\"\nfunctions = [\"rpay.order.confirmOrdr\"]\n",
+                "faults[0].functions",
+                "did you mean rpay.order.confirmOrder",
+            ),
+            ("api", "[[faults]]\nkind = \"reset\"\napi = \"orders\"\n", "faults[0].api", "not an API"),
+            (
+                "both",
+                "[[faults]]\nkind = \"reset\"\napi = \"order\"\nfunctions = [\"rpay.order.getOrder\"]\n",
+                "faults[0].api",
+                "not both",
+            ),
+            ("latency", "[[faults]]\nkind = \"latency\"\n", "faults[0].latency_ms", "needs latency_ms"),
+            ("rows", "[[faults]]\nkind = \"partial_batch\"\n", "faults[0].rows", "needs the rows"),
+            ("rows-kind", "[[faults]]\nkind = \"reset\"\nrows = [1]\n", "faults[0].rows", "only a partial_batch"),
+            ("p", "[[faults]]\nkind = \"reset\"\nprobability = 1.5\n", "faults[0].probability", "1.5"),
+            ("from", "[[faults]]\nkind = \"reset\"\nfrom = \"soon\"\n", "faults[0].from", "'soon' is neither"),
+            (
+                "dup",
+                "[[faults]]\nid = \"a\"\nkind = \"reset\"\n[[faults]]\nid = \"a\"\nkind = \"reset\"\n",
+                "faults[1].id",
+                "names two faults",
+            ),
+            (
+                "step-key",
+                "[[timeline]]\nat = \"+1m\"\nfault = { kind = \"reset\", count = 2 }\n",
+                "timeline[0].fault",
+                "count",
+            ),
+            (
+                "off-unknown",
+                "[[timeline]]\nat = \"+1m\"\nfault_off = \"m1\"\n",
+                "timeline[0].fault_off",
+                "'m1' is no fault the setup installed before this step",
+            ),
+            (
+                "off-before-on",
+                "[[timeline]]\nat = \"+2m\"\nfault = { id = \"m1\", kind = \"reset\" }\n[[timeline]]\nat = \"+1m\"\nfault_off = \"m1\"\n",
+                "timeline[1].fault_off",
+                "before this step",
+            ),
+            ("times", "[[faults]]\nkind = \"reset\"\ntimes = 0\n", "faults[0].times", "never fire"),
+            ("id", "[[faults]]\nid = \"a b\"\nkind = \"reset\"\n", "faults[0].id", "'a b' is not"),
+            (
+                "window",
+                "[[timeline]]\nat = \"+1m\"\nfault = { kind = \"reset\", from = \"+2h\", until = \"2026-11-28T10:00:00+0900\" }\n",
+                "timeline[0].fault.until",
+                "the window is empty",
+            ),
+            (
+                "latency-cap",
+                "[[faults]]\nkind = \"latency\"\nlatency_ms = 100000000\n",
+                "faults[0].latency_ms",
+                "more than",
+            ),
+            (
+                "two-actions",
+                "[[timeline]]\nat = \"+1m\"\nfault_off = \"*\"\npay = \"#1\"\n",
+                "timeline[0]",
+                "exactly one of",
+            ),
+        ];
+        for (name, rest, key, problem) in cases {
+            let e = refusal(name, rest);
+            assert!(e.contains(&format!("s.toml: {key}")) && e.contains(problem), "{name}: {e}");
         }
     }
 }

@@ -16,6 +16,9 @@ pub struct JstDateTime(i64);
 pub struct JstDate(i64);
 
 impl JstDateTime {
+    /// 1970-01-01T00:00:00 JST.
+    pub const ZERO: JstDateTime = JstDateTime(0);
+
     /// Seconds since 1970-01-01T00:00:00 JST.
     pub fn from_seconds(s: i64) -> Self {
         JstDateTime(s)

@@ -102,6 +102,14 @@ fn an_external_integration_command_is_run_at_every_poll() {
     assert!(out.contains("100 → 200 confirmOrder"), "{out}");
     assert!(!out.contains("shipping reported by the integration"), "the example does not ship: {out}");
 
+    // The faults the program's calls met are on its ledger too.
+    let (code, out, err) = run(&["fixtures/setups/17_lost_confirm_answer.toml", "--integration-cmd", &cmd]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("+15m       ! fault lost drop_after_effect on confirmOrder (took effect, no answer)"),
+        "{out}"
+    );
+
     let (code, out, _) = run(&["fixtures/setups/01_guide_followed.toml", "--integration-cmd", "exit 3"]);
     assert_eq!(code, 0);
     assert!(out.contains("the integration command failed"), "{out}");
@@ -135,5 +143,32 @@ fn a_bad_setup_file_names_file_key_and_problem_and_exits_2() {
     let (code, _, err) = run(&[bad.to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(err.contains("bad.toml: integration") && err.contains("poll_every"), "{err}");
+    std::fs::write(
+        &bad,
+        format!(
+            "name = \"x\"\n[rms]\nshop = \"{}\"\n[run]\nend = \"+1h\"\n[[faults]]\nkind = \"maintenance\"\napi = \"orders\"\n",
+            shop.display()
+        ),
+    )
+    .unwrap();
+    let (code, _, err) = run(&[bad.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("bad.toml: faults[0].api: 'orders' is not an API"), "{err}");
     std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn setups_with_faults_give_the_same_ledgers_against_a_running_fake() {
+    let setups = ["fixtures/setups/16_maintenance_window.toml", "fixtures/setups/17_lost_confirm_answer.toml"];
+    let (code, local, err) = run(&setups);
+    assert_eq!(code, 0, "{err}");
+    assert!(local.contains("! fault lost drop_after_effect"), "{local}");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let fake = rt.block_on(rms_mock::RmsMock::start());
+    let base = fake.uri();
+    let mut args: Vec<&str> = setups.to_vec();
+    args.extend(["--base-url", &base]);
+    let (code, remote, err) = run(&args);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(remote, local, "faults installed through the control plane");
 }

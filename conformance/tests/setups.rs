@@ -11,11 +11,16 @@ fn setups_dir() -> PathBuf {
 }
 
 async fn ledger(file: &str) -> Ledger {
+    ledger_and_fake(file).await.0
+}
+
+/// The ledger, and the fake it ran on (to look at RMS's side afterwards).
+async fn ledger_and_fake(file: &str) -> (Ledger, rms_mock::RmsMock) {
     let setup = load(&setups_dir().join(file)).unwrap_or_else(|e| panic!("{e}"));
     let fake = start_in_process().await.unwrap();
     let ledger = run(&setup, &fake.uri(), &Mode::Reference).await.unwrap_or_else(|e| panic!("{file}: {e}"));
     insta::assert_snapshot!(file.trim_end_matches(".toml"), ledger.to_text());
-    ledger
+    (ledger, fake)
 }
 
 const TESTED: &[&str] = &[
@@ -34,6 +39,10 @@ const TESTED: &[&str] = &[
     "13_buyer_cancel_before_poll.toml",
     "14_unconfirmed_14_days.toml",
     "15_guide_50_orders.toml",
+    "16_maintenance_window.toml",
+    "17_lost_confirm_answer.toml",
+    "18_get_order_500_storm.toml",
+    "19_partial_bulk_upsert.toml",
 ];
 
 #[test]
@@ -190,4 +199,96 @@ async fn fifty_orders_of_mixed_payments_all_import_and_ship() {
     let held = l.orders.iter().filter(|o| o.integration_has("保留(入金確認)")).count();
     assert_eq!(held, 15, "bank, 7-Eleven and convenience prepayments: 3 in every 10");
     assert!(l.summary.errors.is_empty(), "{:?}", l.summary.errors);
+}
+
+#[tokio::test]
+async fn orders_placed_during_a_maintenance_window_are_imported_after_it_and_none_is_lost() {
+    let l = ledger("16_maintenance_window.toml").await;
+    let imported_at = |label: &str| {
+        let o = l.order(label).unwrap();
+        assert!(o.rms_has("confirmOrder"), "{label}: {o:?}");
+        let at = o.integration.iter().find(|(_, w)| w.starts_with("imported")).map(|(at, _)| at.clone());
+        at.unwrap_or_else(|| panic!("{label} never imported: {o:?}"))
+    };
+    assert_eq!(imported_at("#1"), "+15m", "before the window");
+    // Placed inside the window (+25m, +40m), imported at the first poll after it (+1h).
+    assert_eq!(imported_at("#2"), "+1h00m");
+    assert_eq!(imported_at("#3"), "+1h00m");
+    // The polls at +30m and +45m met the maintenance: 7 attempts each, then gave up.
+    assert_eq!(l.summary.faults.len(), 1, "{:?}", l.summary.faults);
+    assert!(
+        l.summary.faults[0].starts_with("+30m maint maintenance on searchOrder (503) (×14"),
+        "{:?}",
+        l.summary.faults
+    );
+    assert!(
+        l.summary.notes.iter().any(|n| n.starts_with("+31m03s searchOrder failed: 503 SEARCH_ORDER_ERROR_503 (×2")),
+        "{:?}",
+        l.summary.notes
+    );
+}
+
+#[tokio::test]
+async fn a_lost_confirm_answer_is_met_as_already_confirmed_and_the_order_flows_on() {
+    let l = ledger("17_lost_confirm_answer.toml").await;
+    let o = l.order("#1").unwrap();
+    let confirms = o.rms.iter().filter(|(_, w)| w.contains("100 → 200")).count();
+    assert_eq!(confirms, 1, "one status change: {o:?}");
+    assert!(o.rms_has("confirmOrder") && o.rms_has("updateOrderShipping"), "{o:?}");
+    assert!(o.integration_has("! fault lost drop_after_effect on confirmOrder"), "{o:?}");
+    assert!(o.integration_has("confirmed: an earlier attempt had taken effect unseen"), "{o:?}");
+    assert!(!o.integration_has("refused"), "{o:?}");
+    assert!(o.integration_has("shipping reported"), "{o:?}");
+    assert!(o.calls.iter().any(|c| c == "confirmOrder no answer"), "{:?}", o.calls);
+}
+
+#[tokio::test]
+async fn a_500_storm_on_get_order_is_retried_with_backoff_reported_when_given_up_and_imported_later() {
+    let l = ledger("18_get_order_500_storm.toml").await;
+    let first = l.order("#1").unwrap();
+    let gave_up = first
+        .integration
+        .iter()
+        .find(|(_, w)| w.starts_with("getOrder gave up after 7 attempts (500 GET_ORDER_ERROR_500)"));
+    // 1 + 2 + 4 + 8 + 16 + 32 seconds of backoff after the +15m poll's first attempt.
+    assert_eq!(gave_up.map(|(at, _)| at.as_str()), Some("+16m03s"), "{first:?}");
+    // The 500s answered before the body was read; the ledger still ties them to the order.
+    let storm = ("+15m".to_string(), "! fault storm system_error on getOrder (500) (×7, last +16m03s)".to_string());
+    assert_eq!(first.integration.first(), Some(&storm), "{first:?}");
+    for label in ["#1", "#2"] {
+        let o = l.order(label).unwrap();
+        // The next poll met the storm's last two 500s, then got through after 1 + 2 s.
+        assert!(o.integration.iter().any(|(at, w)| at == "+30m03s" && w.starts_with("imported")), "{label}: {o:?}");
+        assert!(o.rms_has("confirmOrder"), "{label}: {o:?}");
+    }
+    assert_eq!(l.summary.errors.get("GET_ORDER_ERROR_500"), Some(&9), "{:?}", l.summary.errors);
+    assert!(
+        l.summary.faults.iter().any(|f| f.contains("storm system_error on getOrder (500) (×9")),
+        "{:?}",
+        l.summary.faults
+    );
+}
+
+#[tokio::test]
+async fn a_row_refused_in_a_bulk_upsert_is_reported_and_pushed_again_so_rms_ends_with_the_tools_stock() {
+    let (l, fake) = ledger_and_fake("19_partial_bulk_upsert.toml").await;
+    assert!(
+        l.summary.notes.iter().any(|n| n.starts_with("+15m inventory push: TS-L-WH=25 refused")),
+        "{:?}",
+        l.summary.notes
+    );
+    assert_eq!(l.summary.calls.get("inventories.bulk-upsert"), Some(&2), "the refused row pushed once more");
+    let pushed: Vec<(&str, i64)> = l.summary.stock_pushed.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    assert_eq!(pushed, [("MUG-WH", 10), ("SOCKS-3P", 60), ("TS-L-WH", 25), ("TS-M-BK", 38)]);
+    // RMS's stock is the tool's (it started at 200 for TS-L-WH).
+    let shop = fake.control().existing_shop("300001").await.unwrap();
+    let catalog = shop.catalog().await.unwrap();
+    let mut stock: Vec<(String, Option<i64>)> = catalog
+        .items
+        .iter()
+        .flat_map(|i| i.variants.iter().map(|v| (v.merchant_defined_sku_id.clone().unwrap_or_default(), v.quantity)))
+        .collect();
+    stock.sort();
+    let expected = [("MUG-WH", 10), ("SOCKS-3P", 60), ("TS-L-WH", 25), ("TS-M-BK", 38)];
+    assert_eq!(stock, expected.map(|(s, q)| (s.to_string(), Some(q))));
 }

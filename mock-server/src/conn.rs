@@ -11,6 +11,8 @@
 //!   its end says `Connection: close` ([`Answering`]), and the connection reads and drops
 //!   what the client still sends before closing ([`TimedIo`]'s `poll_shutdown`), so the client
 //!   reads that answer instead of a reset (a broken pipe) on its next write;
+//! - **no answer at all** when a fault says so (`reset`, `drop_after_effect`: the answer is
+//!   marked [`AbortConnection`]): the connection ends with a TCP reset before writing a byte;
 //! - a **shutdown deadline**: on the shutdown signal the listener closes, requests in
 //!   progress are answered, idle connections are closed, and whatever is still open after
 //!   [`ConnectionLimits::shutdown_timeout`] (a client stuck in the middle of a request) is
@@ -20,12 +22,12 @@
 //! handle on the connection's state; timers are per connection and re-armed lazily (about
 //! once per idle timeout, not once per request).
 
+use crate::abort::{AbortConnection, Aborted};
 use crate::service::Fake;
 use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderValue};
 use axum::response::Response;
 use hyper::body::{Body as HttpBody, Frame, Incoming, SizeHint};
-use std::convert::Infallible;
 use std::future::Future;
 use std::io;
 use std::pin::{pin, Pin};
@@ -143,6 +145,8 @@ struct Shared {
     turns: AtomicU32,
     /// Whether the request being answered had its body read to the end (or had none).
     body_read: AtomicBool,
+    /// Whether a fault closes the connection without an answer (with a TCP reset).
+    abort: AtomicBool,
 }
 
 impl Shared {
@@ -159,7 +163,7 @@ struct PerConnection {
 
 impl hyper::service::Service<hyper::Request<Incoming>> for PerConnection {
     type Response = Response;
-    type Error = Infallible;
+    type Error = Aborted;
     type Future = Answering;
 
     fn call(&self, request: hyper::Request<Incoming>) -> Answering {
@@ -186,11 +190,17 @@ struct Answering {
 }
 
 impl Future for Answering {
-    type Output = Result<Response, Infallible>;
+    type Output = Result<Response, Aborted>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let Ok(mut response) = ready!(self.answer.as_mut().poll(cx));
         self.shared.next_turn();
+        if response.extensions().get::<AbortConnection>().is_some() {
+            // A fault: no answer at all. The error makes hyper end the connection before
+            // writing anything; the socket then closes with a reset (`TimedIo`'s drop).
+            self.shared.abort.store(true, Relaxed);
+            return Poll::Ready(Err(Aborted));
+        }
         if !self.shared.body_read.load(Relaxed) {
             response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
         }
@@ -334,6 +344,16 @@ impl TimedIo {
                 // The client closed, the socket failed, too much, or time is up.
                 _ => return Poll::Ready(Ok(())),
             }
+        }
+    }
+}
+
+impl Drop for TimedIo {
+    /// A connection a fault aborts ends with a reset (RST), as a connection reset by RMS's
+    /// side would, rather than an orderly close: `SO_LINGER` 0 makes the close send it.
+    fn drop(&mut self) {
+        if self.shared.abort.load(Relaxed) {
+            let _ = self.tcp.set_zero_linger();
         }
     }
 }

@@ -15,7 +15,7 @@
 
 use crate::domain::shop::ClockMode;
 use crate::settings::{ShippingSettings, ShopSettings, SubStatusDef};
-use crate::setup::SimulateDoc;
+use crate::setup::{FaultKind, FaultSpec, SimulateDoc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -519,6 +519,49 @@ pub struct JournalEntry {
     /// The response body; none when empty (204).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_body: Option<JournalBody>,
+    /// The fault that fired on this request, if one did (absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fault: Option<FaultMark>,
+}
+
+/// Which fault fired on a request: in its journal entry (`"fault": {"id": "f1", "kind":
+/// "maintenance"}`) and its log line (`fault=f1:maintenance`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FaultMark {
+    /// The fault's id in the shop's plan.
+    pub id: String,
+    /// What it did.
+    pub kind: FaultKind,
+}
+
+/// `GET /__admin/shops/{shop_id}/faults`: the shop's faults in the order they act.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FaultList {
+    /// The faults, each with how often it has fired.
+    pub faults: Vec<FaultStatus>,
+}
+
+/// One fault of a shop: its spec (with its id) and how many requests it has fired on. On the
+/// wire the spec's keys and `fired` sit side by side: `{"id": "f1", "kind": "maintenance",
+/// "fired": 2}`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FaultStatus {
+    /// The fault as stored.
+    #[serde(flatten)]
+    pub spec: FaultSpec,
+    /// Requests it fired on so far.
+    pub fired: u64,
+}
+
+impl<'de> Deserialize<'de> for FaultStatus {
+    // By hand: a flattened spec would see `fired` as a key it does not know.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let mut map = serde_json::Map::deserialize(d)?;
+        let fired = map.remove("fired").and_then(|v| v.as_u64()).ok_or_else(|| D::Error::missing_field("fired"))?;
+        let spec = serde_json::from_value(serde_json::Value::Object(map)).map_err(D::Error::custom)?;
+        Ok(FaultStatus { spec, fired })
+    }
 }
 
 /// A request or response body as the journal keeps it: at most `journal_body_limit` bytes.

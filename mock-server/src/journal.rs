@@ -14,6 +14,7 @@
 //! values and spelled out only when the control plane reads them, and the kept request
 //! headers share one string.
 
+use crate::domain::faults::FaultKind;
 use crate::domain::function::{FunctionId, OrderOperation};
 use crate::domain::time::JstDateTime;
 use axum::body::Bytes;
@@ -70,6 +71,8 @@ pub struct Entry {
     pub request_headers: KeptHeaders,
     pub request_body: Option<Body>,
     pub response_body: Option<Body>,
+    /// The fault that fired on the request (its id and kind), if one did.
+    pub fault: Option<(String, FaultKind)>,
 }
 
 /// A journal entry as a state document keeps it ([`crate::domain::state`]): the fields of an
@@ -105,6 +108,18 @@ pub struct JournalEntryState {
     pub request_body: Option<BodyState>,
     /// The answer body as kept.
     pub response_body: Option<BodyState>,
+    /// The fault that fired on the request, if one did.
+    pub fault: Option<FaultMark>,
+}
+
+/// The fault a journal entry's request met (as the journal API shows it).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaultMark {
+    /// The fault's id.
+    pub id: String,
+    /// Its kind.
+    pub kind: FaultKind,
 }
 
 /// A kept body in a state document.
@@ -140,6 +155,7 @@ impl Entry {
             request_headers: self.request_headers.to_map(),
             request_body: body(&self.request_body),
             response_body: body(&self.response_body),
+            fault: self.fault.as_ref().map(|(id, kind)| FaultMark { id: id.clone(), kind: *kind }),
         }
     }
 
@@ -176,6 +192,7 @@ impl Entry {
             request_headers: headers,
             request_body: body(state.request_body),
             response_body: body(state.response_body),
+            fault: state.fault.map(|f| (f.id, f.kind)),
         })
     }
 }
@@ -336,6 +353,7 @@ impl Entry {
             + self.request_headers.text.len()
             + body(&self.request_body)
             + body(&self.response_body)
+            + self.fault.as_ref().map_or(0, |(id, _)| id.len())
     }
 }
 
@@ -698,6 +716,7 @@ mod tests {
             request_headers: KeptHeaders::default(),
             request_body: super::body(body.as_bytes(), 100),
             response_body: None,
+            fault: None,
         }
     }
 

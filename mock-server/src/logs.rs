@@ -43,6 +43,8 @@ pub(crate) struct RequestNote {
     /// The request's method and target (`/path?query`): given by the RMS handlers, taken by
     /// [`note_requests`]' middleware for every other route.
     pub requested: Option<(Method, String)>,
+    /// The fault that fired on the request, as `f1:maintenance`.
+    pub fault: Option<String>,
 }
 
 impl RequestNote {
@@ -110,16 +112,19 @@ pub(crate) fn request_line(resp: &axum::response::Response, latency: Duration) {
         Some((method, target)) => (method.as_str(), target.as_str()),
         None => ("-", "-"),
     };
-    let status = resp.status().as_u16();
+    // A request a fault answered with no answer at all (the connection was closed) says 0.
+    let aborted = note.fault.is_some() && resp.extensions().get::<crate::abort::AbortConnection>().is_some();
+    let status = if aborted { 0 } else { resp.status().as_u16() };
     let codes = display(note.codes.join(","));
     let latency_ms = latency.as_micros() as f64 / 1000.0;
     // Ids without quotes in text lines; the reason, which has spaces, quoted. A field that
     // is `None` is left out of the line.
     let (shop, function) = (note.shop.as_deref().map(display), note.function.map(display));
     let auth = note.auth.as_deref();
+    let fault = note.fault.as_deref().map(display);
     macro_rules! line {
         ($level:expr) => {
-            tracing::event!(target: REQUEST_TARGET, $level, shop, function, status, codes, latency_ms, auth, "{method} {target}")
+            tracing::event!(target: REQUEST_TARGET, $level, shop, function, status, codes, latency_ms, auth, fault, "{method} {target}")
         };
     }
     // Refused credentials are what a developer most needs to notice.
@@ -476,6 +481,7 @@ mod plain_line_tests {
             codes: codes.iter().map(|c| c.to_string()).collect(),
             auth: auth.map(String::from),
             requested: Some((Method::POST, target.to_string())),
+            fault: None,
         };
         let emit = || {
             let cases = [

@@ -122,6 +122,15 @@ mod tests {
 
     impl Captured {
         fn install(&self) -> tracing::subscriber::DefaultGuard {
+            // tracing caches each callsite's interest globally: reached first by another
+            // test's thread with no subscriber, a callsite could be cached as "never" and this
+            // test capture nothing. A global subscriber keeping `info` (into a sink) makes
+            // every `info` callsite interesting for good; each event then asks this thread's.
+            static ONCE: std::sync::Once = std::sync::Once::new();
+            ONCE.call_once(|| {
+                let sink = crate::logs::subscriber(crate::LogFormat::Text, "info", std::io::sink);
+                let _ = tracing::subscriber::set_global_default(sink);
+            });
             let writer = self.clone();
             tracing::subscriber::set_default(crate::logs::subscriber(crate::LogFormat::Json, "info", move || {
                 writer.clone()

@@ -23,12 +23,14 @@ use std::fmt;
 
 pub(crate) mod build;
 mod builder;
+mod fault_doc;
 #[cfg(test)]
 mod round_trip;
 mod simulate_doc;
 #[cfg(test)]
 mod tests;
 
+pub use fault_doc::{FaultKind, FaultSpec};
 pub use simulate_doc::SimulateDoc;
 
 /// The demo shop served by `rms-mock` with no arguments.
@@ -74,6 +76,10 @@ pub struct ShopDocument {
     /// Simulated buyers who order as the shop's clock moves (`[simulate]`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub simulate: Option<SimulateDoc>,
+    /// RMS failing on purpose (`[[faults]]`): maintenance windows, 500s, lost answers, … for
+    /// the shop's RMS requests, added in order (ids `f1`, `f2`, … unless given).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub faults: Vec<FaultSpec>,
 }
 
 /// The `[shop]` table.

@@ -3,7 +3,7 @@
 //! with the filters of [`JournalQuery`] and the bounded long-poll `wait=`.
 
 use super::{shop, AdminError, AdminPath, AdminResult};
-use crate::control::{Journal, JournalBody, JournalEntry, JournalQuery};
+use crate::control::{FaultMark, Journal, JournalBody, JournalEntry, JournalQuery};
 use crate::journal::{answer_waiting, wall_time_text, Body, Entry, Filter, Page, SERVER_JOURNAL_LIMIT};
 use crate::AppState;
 use axum::extract::{Query, State};
@@ -39,6 +39,7 @@ fn answer(page: Page, limit: usize) -> Journal {
         request_headers: e.request_headers.to_map(),
         request_body: e.request_body.map(body),
         response_body: e.response_body.map(body),
+        fault: e.fault.map(|(id, kind)| FaultMark { id, kind }),
     };
     Journal {
         recorded: page.recorded,

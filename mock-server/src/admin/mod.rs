@@ -6,6 +6,7 @@
 //! the shop handle, answer JSON.
 
 mod bulk;
+mod faults;
 pub(crate) mod guard;
 mod journal;
 mod state;
@@ -73,6 +74,8 @@ pub fn routes() -> Router<AppState> {
         .route("/__admin/journal", get(journal::show_server).delete(journal::clear_server))
         .route("/__admin/shops/{shop_id}/simulate", get(show_simulation).patch(patch_simulation))
         .route("/__admin/state", limited(get(state::export).put(state::import), crate::state::MAX_STATE_BYTES))
+        .route("/__admin/shops/{shop_id}/faults", get(faults::list).post(faults::add).delete(faults::clear))
+        .route("/__admin/shops/{shop_id}/faults/{fault_id}", axum::routing::delete(faults::remove))
         // Every other endpoint's limit (an endpoint's own layer, inside this one, overrides it).
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(Extension(BodyLimit(BODY_LIMIT)))

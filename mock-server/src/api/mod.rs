@@ -2,6 +2,7 @@
 //! request goes through [`handle_rms`], so auth, enablement, rate limits, the journal and the
 //! response headers live in one place.
 
+mod faults;
 pub mod inventory;
 pub mod item;
 pub mod kept;
@@ -9,6 +10,7 @@ pub mod order;
 pub mod rest;
 
 use crate::auth::{self, GatewayError};
+use crate::domain::faults::FaultKind;
 use crate::domain::function::FunctionId;
 use crate::domain::shop::Shop;
 use crate::domain::time::JstDateTime;
@@ -183,6 +185,8 @@ pub struct Request<'a> {
     pub headers: &'a HeaderMap,
     pub body: Result<Bytes, BodyError>,
     pub query: Option<&'a str>,
+    /// The 0-based rows of a bulk write that fail (a `partial_batch` fault); empty as a rule.
+    pub failing_rows: &'a [usize],
 }
 
 /// Which RMS function a request calls.
@@ -230,27 +234,34 @@ pub async fn handle_rms<P>(
     let content_type = content_type_for(call.api);
     let mut seen = Seen::new(headers, query);
     let auth_header = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
-    // Enablement and rate limit, before the body is read, in the same hold of the shop's
-    // lock as the licence check.
+    // Enablement, the fault plan and the rate limit, before the body is read, in the same
+    // hold of the shop's lock as the licence check. A fault comes after the key and the
+    // enablement (a fault never hides a wrong key or a function the shop did not apply for)
+    // and before the rate limit (a request RMS did not serve takes no token): README,
+    // "Inferred behaviour".
     let gate = |s: &mut Shop| {
         let enabled = s.settings().api_enabled(call.api) && !s.settings().function_disabled(call.function);
-        let err = if !enabled {
-            Some(GatewayError::FunctionDisabled)
-        } else if !s.take_rate_token(call.function, Instant::now()) {
-            Some(GatewayError::RateLimited)
-        } else {
-            None
-        };
-        err.map(|e| gateway_reply(&e, &s.settings().gateway))
+        if !enabled {
+            return Gated::Refused(gateway_reply(&GatewayError::FunctionDisabled, &s.settings().gateway));
+        }
+        if !s.faults().is_empty() {
+            if let Some(fault) = faults::fired(s, &call) {
+                return Gated::Fault(fault);
+            }
+        }
+        if !s.take_rate_token(call.function, Instant::now()) {
+            return Gated::Refused(gateway_reply(&GatewayError::RateLimited, &s.settings().gateway));
+        }
+        Gated::Pass
     };
-    let (shop, refused) = match auth::authenticate(&app.registry, auth_header, gate) {
+    let (shop, gated) = match auth::authenticate(&app.registry, auth_header, gate) {
         Ok(found) => found,
         Err((err, Some(shop))) => {
             // A known service secret: the refusal lands in that shop's journal.
             let answer = shop.with(|s| {
                 seen.auth_problem = auth::refusal_note(auth_header, &err, Some(&s.profile().shop_id));
                 let reply = gateway_reply(&err, &s.settings().gateway);
-                journaled(s, call, seen, reply, None)
+                journaled(s, call, seen, reply, None, None)
             });
             drain_refused(headers, body).await;
             return answer.into_response(content_type);
@@ -265,22 +276,40 @@ pub async fn handle_rms<P>(
                 codes: codes.clone(),
                 auth: seen.auth_problem.clone(),
                 requested: Some(seen.requested(&call)),
+                fault: None,
             });
             let at = seen.wall_jst;
             let mut entry = seen.entry(call, status, codes, bytes.as_ref(), None, None, SERVER_BODY_LIMIT);
             entry.at = at;
             app.server_journal.with(|j| j.record(SERVER_JOURNAL_LIMIT, entry));
-            let answer = Answer { status, body: bytes, request_id: None, shop_now: None, note };
+            let answer = Answer { status, body: bytes, request_id: None, shop_now: None, note, transport: None };
             drain_refused(headers, body).await;
             return answer.into_response(content_type);
         }
     };
 
-    if let Some(reply) = refused {
-        let answer = shop.with(|s| journaled(s, call, seen, reply, None));
-        drain_refused(headers, body).await;
-        return answer.into_response(content_type);
-    }
+    let fault = match gated {
+        Gated::Pass => None,
+        Gated::Refused(reply) => {
+            let answer = shop.with(|s| journaled(s, call, seen, reply, None, None));
+            drain_refused(headers, body).await;
+            return answer.into_response(content_type);
+        }
+        Gated::Fault(fault) => match fault.before() {
+            // The fault answers in the operation's place: the operation never runs.
+            faults::Before::Answer(reply, transport) => {
+                let mark = Some(fault.mark());
+                let mut answer = shop.with(|s| journaled(s, call, seen, reply, None, mark));
+                answer.transport = transport;
+                drain_refused(headers, body).await;
+                return answer.into_response(content_type);
+            }
+            faults::Before::Run => {
+                faults::delay(&app.registry, &shop, &fault).await;
+                Some(fault)
+            }
+        },
+    };
 
     // Reading the body is the only await; no lock is held here.
     let body = read_body(headers, body).await;
@@ -289,19 +318,38 @@ pub async fn handle_rms<P>(
     #[cfg(test)]
     crate::domain::fault::hit(crate::domain::fault::FaultPoint::Prepare);
     let prepared = prepare(&body);
+    let failing_rows = fault.as_ref().map_or(&[][..], |f| f.failing_rows());
     let answer = shop.with(|s| {
         let reply = crate::panics::run(|| {
             #[cfg(test)]
             crate::domain::fault::hit(crate::domain::fault::FaultPoint::Operation);
-            op(s, Request { headers, body, query }, prepared)
+            op(s, Request { headers, body, query, failing_rows }, prepared)
         })
         .unwrap_or_else(|panic| {
             crate::panics::log(&panic, call.method.as_str(), &call.path);
             system_error(call.api, &call.path)
         });
-        journaled(s, call, seen, reply, kept.as_ref())
+        match &fault {
+            None => journaled(s, call, seen, reply, kept.as_ref(), None),
+            Some(fault) => {
+                let (reply, transport) = fault.after(&call, reply);
+                let mut answer = journaled(s, call, seen, reply, kept.as_ref(), Some(fault.mark()));
+                answer.transport = transport;
+                answer
+            }
+        }
     });
     answer.into_response(content_type)
+}
+
+/// What the gateway's checks decided for a request.
+enum Gated {
+    /// Serve it.
+    Pass,
+    /// Refuse it with this answer (a disabled function, the rate limit).
+    Refused(RmsReply),
+    /// A fault fired on it.
+    Fault(faults::Fired),
 }
 
 /// The answer to a request whose handler panicked: a 500 in the family's envelope. Item and
@@ -388,6 +436,7 @@ impl Seen {
             request_headers: self.headers,
             request_body: request.and_then(|b| journal::shared_body(b, body_limit)),
             response_body: response.and_then(|b| journal::answer_body(b, body_limit)),
+            fault: None,
         }
     }
 }
@@ -403,21 +452,36 @@ struct Answer {
     /// stands in: hyper writes `Date`, [`respond_bytes`] `Timestamp`).
     shop_now: Option<JstDateTime>,
     note: Option<RequestNote>,
+    /// What a fault does to the connection instead of (or while) sending the answer.
+    transport: Option<faults::Transport>,
 }
 
 impl Answer {
     fn into_response(self, content_type: &'static str) -> Response {
+        let transport = self.transport;
+        // Only a fault's answer keeps a handle on its body (a cheap clone of shared bytes).
+        let whole = transport.and_then(|_| self.body.clone());
         let mut resp = respond_bytes(self.status, self.body, content_type, self.request_id, self.shop_now);
         if let Some(note) = self.note {
             resp.extensions_mut().insert(note);
         }
-        resp
+        match transport {
+            None => resp,
+            Some(t) => faults::apply_transport(resp, t, whole),
+        }
     }
 }
 
 /// Records the answer in the shop's journal and issues its `RequestId`. The body is
 /// serialised here once, for the journal and the response alike (they share the bytes).
-fn journaled(s: &mut Shop, call: Call, seen: Seen, reply: RmsReply, request: Option<&Bytes>) -> Answer {
+fn journaled(
+    s: &mut Shop,
+    call: Call,
+    seen: Seen,
+    reply: RmsReply,
+    request: Option<&Bytes>,
+    fault: Option<(String, FaultKind)>,
+) -> Answer {
     let (status, bytes, codes) = reply.into_wire();
     let request_id = s.next_request_id();
     let limit = s.settings().journal_body_limit;
@@ -427,10 +491,12 @@ fn journaled(s: &mut Shop, call: Call, seen: Seen, reply: RmsReply, request: Opt
         codes: codes.clone(),
         auth: seen.auth_problem.clone(),
         requested: Some(seen.requested(&call)),
+        fault: fault.as_ref().map(|(id, kind)| format!("{id}:{kind}")),
     });
-    let entry = seen.entry(call, status, codes, bytes.as_ref(), request, Some(request_id), limit);
+    let mut entry = seen.entry(call, status, codes, bytes.as_ref(), request, Some(request_id), limit);
+    entry.fault = fault;
     s.record_request(entry);
-    Answer { status, body: bytes, request_id: Some(request_id), shop_now: Some(s.now()), note }
+    Answer { status, body: bytes, request_id: Some(request_id), shop_now: Some(s.now()), note, transport: None }
 }
 
 /// An HTTP-date (RFC 9110 IMF-fixdate): `Sat, 28 Nov 2026 00:00:00 GMT`.

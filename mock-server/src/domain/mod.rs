@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod dirty;
 #[cfg(test)]
 pub mod fault;
+pub mod faults;
 pub mod function;
 pub mod inventory;
 pub mod item;

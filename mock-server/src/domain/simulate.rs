@@ -191,19 +191,19 @@ impl Simulation {
     }
 
     /// Its state for a state document (its list of SKUs on sale is a cache, rebuilt).
-    pub fn to_state(&self) -> crate::domain::state::SimulationState {
-        crate::domain::state::SimulationState {
+    pub fn to_state(&self) -> SimulationState {
+        SimulationState {
             plan: self.plan.clone(),
             arrivals_rng: self.arrivals.state(),
             choices_rng: self.choices.state(),
             placed: self.placed,
             gave_up: self.gave_up,
-            pending: self.pending.map(|(at, seq)| crate::domain::state::ScheduleKey { at, seq }),
+            pending: self.pending.map(|(at, seq)| PendingArrival { at, seq }),
         }
     }
 
     /// The simulation of a state document.
-    pub fn from_state(state: crate::domain::state::SimulationState) -> Self {
+    pub fn from_state(state: SimulationState) -> Self {
         Simulation {
             plan: state.plan,
             arrivals: Rng::new(state.arrivals_rng),
@@ -410,6 +410,34 @@ fn ln(x: f64) -> f64 {
         term *= z2;
     }
     2.0 * sum + exponent as f64 * std::f64::consts::LN_2
+}
+
+/// Simulated buyers in motion.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimulationState {
+    /// The plan followed.
+    pub plan: Plan,
+    /// The arrivals' generator.
+    pub arrivals_rng: u64,
+    /// The buyers' choices' generator.
+    pub choices_rng: u64,
+    /// Orders placed so far.
+    pub placed: u32,
+    /// Buyers who found nothing to order.
+    pub gave_up: u64,
+    /// The pending arrival's schedule entry.
+    pub pending: Option<PendingArrival>,
+}
+
+/// The pending simulated arrival's place in the shop's schedule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PendingArrival {
+    /// When it fires.
+    pub at: crate::domain::time::JstDateTime,
+    /// Its sequence number in the schedule.
+    pub seq: u64,
 }
 
 #[cfg(test)]

@@ -23,8 +23,9 @@
 //! fraction of a second owed), the id generators, the buyers' generator, the schedule and its
 //! sequence, catalog counters and lagging reads' copies, items, stock rows, orders (every
 //! field, history and causes included), async requests, the request count, the simulation
-//! (plan, generators, counts, pending arrival), item marks, capped restocks, the journal
-//! (entries with bodies, counters).
+//! (plan, generators, counts, pending arrival), item marks, capped restocks, the fault plan
+//! (specs, counts, the draws' generators), the journal (entries with bodies and fault marks,
+//! counters).
 //!
 //! Not kept, rebuilt on import: search indexes and order stamps, interned texts and people,
 //! the SKU facts of placing and the simulation's list of SKUs on sale (caches), what fired
@@ -34,16 +35,21 @@
 //! reading, as a new shop does).
 
 use super::inventory::StockRecord;
-use super::item::ItemData;
 use super::order::Order;
 use super::order::OrderProgress;
 use super::order_ops::{BasketUpdate, OrderShippingResult};
 use super::shop::{ClockMode, ItemMarks, ShopProfile, StockCapped};
-use super::simulate::Plan;
 use super::time::JstDateTime;
 use crate::journal::JournalEntryState;
 use crate::settings::{ShippingSettings, ShopSettings, SubStatusDef};
 use serde::{Deserialize, Serialize};
+
+// Each module keeps the state type of what it owns (so that none of them imports this one);
+// the shop's state is put together here.
+pub use super::catalog::CatalogState;
+pub use super::faults::FaultPlanState;
+pub use super::item::ItemState;
+pub use super::simulate::SimulationState;
 use std::collections::BTreeMap;
 
 /// One shop's whole state. Serialized in struct order, maps by key: two exports of the same
@@ -102,6 +108,8 @@ pub struct ShopScalars {
     pub item_marks: BTreeMap<String, ItemMarks>,
     /// Restocks that met the stock cap, oldest first.
     pub stock_capped: Vec<StockCapped>,
+    /// RMS failing on purpose: the shop's faults and their counts.
+    pub faults: FaultPlanState,
 }
 
 /// The shop's clock.
@@ -134,32 +142,6 @@ pub struct IdsState {
     pub next_shipping_detail: u64,
 }
 
-/// The catalog's counters, and the copies lagging reads still see.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CatalogState {
-    /// The `itemId` the next new item gets.
-    pub next_item_id: u64,
-    /// Changes so far (caches derived from the catalog compare it).
-    pub revision: u64,
-    /// Item API writes lagging reads may not see yet, oldest first.
-    pub lagging_writes: Vec<LaggingWrite>,
-}
-
-/// An Item API write a lagging read may not see yet ([`crate::domain::catalog::lag`]).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LaggingWrite {
-    /// When it was written.
-    pub at: JstDateTime,
-    /// Seconds it is kept.
-    pub keep_seconds: i64,
-    /// The item written.
-    pub manage_number: String,
-    /// The item before the write (None: it was new).
-    pub before: Option<ItemState>,
-}
-
 /// The journal's counters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -168,50 +150,6 @@ pub struct JournalCounters {
     pub recorded: u64,
     /// Entries dropped beyond the limits.
     pub evicted: u64,
-}
-
-/// Simulated buyers in motion.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SimulationState {
-    /// The plan followed.
-    pub plan: Plan,
-    /// The arrivals' generator.
-    pub arrivals_rng: u64,
-    /// The buyers' choices' generator.
-    pub choices_rng: u64,
-    /// Orders placed so far.
-    pub placed: u32,
-    /// Buyers who found nothing to order.
-    pub gave_up: u64,
-    /// The pending arrival's schedule entry.
-    pub pending: Option<ScheduleKey>,
-}
-
-/// Where an entry sits in the schedule: its time, then its sequence number.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ScheduleKey {
-    /// When it fires.
-    pub at: JstDateTime,
-    /// Its sequence number (entries of the same time fire in this order).
-    pub seq: u64,
-}
-
-/// An item as `items.get` shows it, with what the catalog adds.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ItemState {
-    /// Lower case; the item's key.
-    pub manage_number: String,
-    /// Rakuten's internal number.
-    pub item_id: u64,
-    /// When it was created.
-    pub created: JstDateTime,
-    /// When it last changed.
-    pub updated: JstDateTime,
-    /// The item's data, keys as the Item API writes them.
-    pub data: ItemData,
 }
 
 /// One stock row.

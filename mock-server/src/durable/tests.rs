@@ -159,6 +159,13 @@ async fn every_change_is_kept(compact_after: u64) {
     app.ok(Method::PATCH, "/__admin/shops/123456/simulate", json!({"enabled": true, "orders_per_hour": 30})).await;
     app.ok(Method::POST, "/__admin/shops/123456/clock/advance", json!({"minutes": 120})).await;
     check("simulated buyers");
+    let fault = json!({"kind": "system_error", "functions": ["rpay.order.getOrder"], "times": 1});
+    app.ok(Method::POST, "/__admin/shops/123456/faults", fault).await;
+    check("a fault added");
+    let (status, _) =
+        app.call(Method::POST, "/es/2.0/order/getOrder/", Some(json!({"orderNumberList": [a], "version": 9}))).await;
+    assert_eq!(status, 500);
+    check("a fault fired (its count)");
     app.ok(Method::POST, "/__admin/shops/123456/catalog/generate", json!({"items": 30, "variants": 2})).await;
     check("a generated catalog");
     let doc = "[shop]\nshop_id = \"654321\"\nservice_secret = \"SP654321_x\"\nlicense_key = \"SL654321_x\"\n";

@@ -5,12 +5,12 @@
 use super::client::Body;
 use super::{ControlClient, Error};
 use crate::control::{
-    AdvanceRequest, Advanced, BulkPlaced, Catalog, ClockNow, ClockPatch, Generated, Journal, JournalEntry,
-    JournalQuery, LicenseRenewal, OrderBrief, OrderHistory, OrderList, PageQuery, ReviewRequest, ShopCredentials,
-    ShopDetail, SimulationStatus, TransitionDetail, MAX_PER_PAGE,
+    AdvanceRequest, Advanced, BulkPlaced, Catalog, ClockNow, ClockPatch, FaultList, FaultStatus, Generated, Journal,
+    JournalEntry, JournalQuery, LicenseRenewal, OrderBrief, OrderHistory, OrderList, PageQuery, ReviewRequest,
+    ShopCredentials, ShopDetail, SimulationStatus, TransitionDetail, MAX_PER_PAGE,
 };
 use crate::settings::ShopSettings;
-use crate::setup::{GenerateDoc, OrderDoc};
+use crate::setup::{FaultSpec, GenerateDoc, OrderDoc};
 use reqwest::Method;
 
 /// A shop on a running fake. Cheap to clone; it holds the credentials as created (or as last
@@ -300,5 +300,49 @@ impl MockShop {
     /// patch whose result is invalid changes nothing.
     pub async fn patch_simulation(&self, patch: &serde_json::Value) -> Result<SimulationStatus, Error> {
         self.control.call(Method::PATCH, &self.path("/simulate"), Body::json(patch)?).await
+    }
+
+    /// Adds a fault to the shop's plan (it acts from the shop's next RMS request on) and
+    /// returns it as stored, with its id (`f1`, `f2`, … unless the spec gives one).
+    ///
+    /// ```
+    /// use rms_mock::{FaultKind, FaultSpec, ItemDoc, RmsMock, ShopDocument};
+    ///
+    /// # #[tokio::main]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let mock = RmsMock::start().await;
+    /// let shop = mock.shop(ShopDocument::new("123456").item(ItemDoc::new("tshirt", "Tシャツ").variant("m", 1980, 5))).await?;
+    /// let fault = shop.add_fault(&FaultSpec::new(FaultKind::Maintenance).functions(&["itemapi_2.0.items.get"]).times(1)).await?;
+    /// assert_eq!(fault.id.as_deref(), Some("f1"));
+    /// let get = |()| {
+    ///     reqwest::Client::new()
+    ///         .get(format!("{}/es/2.0/items/manage-numbers/tshirt", mock.uri()))
+    ///         .header("Authorization", shop.authorization())
+    ///         .send()
+    /// };
+    /// assert_eq!(get(()).await?.status(), 503, "in maintenance");
+    /// assert_eq!(get(()).await?.status(), 200, "times = 1: spent");
+    /// assert_eq!(shop.faults().await?[0].fired, 1);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn add_fault(&self, fault: &FaultSpec) -> Result<FaultSpec, Error> {
+        self.control.call(Method::POST, &self.path("/faults"), Body::json(fault)?).await
+    }
+
+    /// The shop's faults in the order they act, each with how many requests it fired on.
+    pub async fn faults(&self) -> Result<Vec<FaultStatus>, Error> {
+        let list: FaultList = self.control.call(Method::GET, &self.path("/faults"), Body::None).await?;
+        Ok(list.faults)
+    }
+
+    /// Removes one fault; an unknown id is an [`Error::Control`] 404.
+    pub async fn remove_fault(&self, id: &str) -> Result<(), Error> {
+        self.control.send(Method::DELETE, &self.path(&format!("/faults/{id}")), Body::None).await.map(drop)
+    }
+
+    /// Removes every fault of the shop.
+    pub async fn clear_faults(&self) -> Result<(), Error> {
+        self.control.send(Method::DELETE, &self.path("/faults"), Body::None).await.map(drop)
     }
 }

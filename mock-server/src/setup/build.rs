@@ -21,6 +21,16 @@ fn datetime(source: &str, key: &str, s: &str) -> Result<JstDateTime, SetupError>
     }
 }
 
+/// A fault the plan refused, as a document error at `key` (`faults[2]`).
+fn fault_problem(source: &str, key: &str, e: crate::domain::faults::PlanError) -> SetupError {
+    match e {
+        crate::domain::faults::PlanError::Invalid(k, p) => err(source, format!("{key}.{k}"), p),
+        crate::domain::faults::PlanError::DuplicateId(id) => {
+            err(source, format!("{key}.id"), format!("'{id}' is the id of another fault"))
+        }
+    }
+}
+
 fn check_token(source: &str, key: &str, s: &str) -> Result<(), SetupError> {
     if s.is_empty() {
         return Err(err(source, key, "must not be empty"));
@@ -79,6 +89,10 @@ impl ShopDocument {
             Some(doc) => Some(doc.plan(seed).map_err(|(k, p)| err(source, format!("simulate.{k}"), p))?),
             None => None,
         };
+        let mut faults = Vec::with_capacity(self.faults.len());
+        for (i, f) in self.faults.iter().enumerate() {
+            faults.push(f.rule().map_err(|(k, p)| err(source, format!("faults[{i}].{k}"), p))?);
+        }
         let speed = s.clock_speed.unwrap_or(1.0);
         if let Some(problem) = clock_speed_problem(speed) {
             return Err(err(source, "shop.clock_speed", problem));
@@ -138,6 +152,9 @@ impl ShopDocument {
         // Buyers start arriving at clock_start, after the existing orders.
         if let Some(plan) = simulation {
             shop.set_simulation(plan);
+        }
+        for (i, rule) in faults.into_iter().enumerate() {
+            shop.faults_mut().add(rule, seed).map_err(|e| fault_problem(source, &format!("faults[{i}]"), e))?;
         }
         Ok(shop)
     }

@@ -33,7 +33,14 @@ impl ShopDocument {
             orders: Vec::new(),
             generate: None,
             simulate: None,
+            faults: Vec::new(),
         }
+    }
+
+    /// Adds a fault (`[[faults]]`): RMS failing on purpose for the shop's requests.
+    pub fn fault(mut self, fault: super::FaultSpec) -> Self {
+        self.faults.push(fault);
+        self
     }
 
     /// Sets the ESA credentials.

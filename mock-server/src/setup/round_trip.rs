@@ -141,6 +141,53 @@ fn settings() -> impl Strategy<Value = ShopSettings> {
         )
 }
 
+fn fault() -> impl Strategy<Value = FaultSpec> {
+    let functions = prop::sample::subsequence(crate::domain::function::FunctionId::all().collect::<Vec<_>>(), 1..=3);
+    let selection = prop_oneof![
+        Just((None, None)),
+        functions.prop_map(|f| (Some(f), None)),
+        select(vec![Api::Order, Api::Item, Api::Inventory]).prop_map(|a| (None, Some(a))),
+    ];
+    (
+        prop::option::of("[a-zA-Z0-9_.-]{1,12}"),
+        selection,
+        select(FaultKind::ALL.to_vec()),
+        (
+            prop::option::of(0u64..=600_000),
+            prop::option::of(0u64..=1 << 20),
+            prop::option::of(prop::collection::vec(0usize..400, 0..4)),
+        ),
+        (prop::option::of(1u64..=1000), prop::option::of(0u64..=1000), prop::option::of(0.0f64..=1.0)),
+        (prop::option::of(datetime()), prop::option::of(datetime())),
+    )
+        .prop_map(
+            |(
+                id,
+                (functions, api),
+                kind,
+                (latency_ms, truncate_bytes, rows),
+                (times, skip, probability),
+                (from, until),
+            )| {
+                // Any values, checked or not: a round trip keeps what was written.
+                FaultSpec {
+                    id,
+                    functions,
+                    api,
+                    kind,
+                    latency_ms,
+                    truncate_bytes,
+                    rows,
+                    times,
+                    skip,
+                    probability,
+                    from,
+                    until,
+                }
+            },
+        )
+}
+
 fn document() -> impl Strategy<Value = ShopDocument> {
     (
         ("[0-9]{6}", prop::option::of(text()), "[A-Za-z0-9_]{1,30}", "[A-Za-z0-9_]{1,30}"),
@@ -150,9 +197,10 @@ fn document() -> impl Strategy<Value = ShopDocument> {
         prop::collection::vec(order(), 0..3),
         prop::option::of((0usize..1000, 1usize..=8, 0u64..=i64::MAX as u64, 0i64..=99_999)),
         prop::option::of((0.01f64..60.0, any::<bool>(), 1u32..=10)),
+        prop::collection::vec(fault(), 0..3),
     )
         .prop_map(
-            |((id, name, secret, key), (start, issued, seed), settings, items, orders, generate, simulate)| {
+            |((id, name, secret, key), (start, issued, seed), settings, items, orders, generate, simulate, faults)| {
                 let mut d = ShopDocument::new(id).credentials(secret, key);
                 d.shop.name = name;
                 d.shop.clock_start = start;
@@ -165,6 +213,7 @@ fn document() -> impl Strategy<Value = ShopDocument> {
                     generate.map(|(items, variants, seed, quantity)| GenerateDoc { items, variants, seed, quantity });
                 d.simulate =
                     simulate.map(|(rate, enabled, units)| SimulateDoc::new(rate).enabled(enabled).max_units(units));
+                d.faults = faults;
                 d
             },
         )
@@ -201,4 +250,20 @@ fn a_float_in_a_json_document_is_read_exactly() {
         let doc: SimulateDoc = parse_json(&format!("{{\"orders_per_hour\": {x:?}}}"), "request body").unwrap();
         assert_eq!(doc.orders_per_hour.to_bits(), x.to_bits(), "{x:?}");
     }
+}
+
+/// A fault of a shop in the control plane's answer reads back into the spec it was added
+/// with (the id assigned), so `GET …/faults` can be fed to `POST …/faults` again.
+#[test]
+fn a_stored_fault_answers_the_spec_it_was_added_with() {
+    let spec = FaultSpec::new(FaultKind::Maintenance)
+        .api(Api::Order)
+        .skip(1)
+        .times(2)
+        .probability(0.5)
+        .window("2026-12-06T02:00:00+0900", "2026-12-06T08:00:00+0900");
+    let mut plan = crate::domain::faults::FaultPlan::default();
+    plan.add(spec.rule().unwrap(), 7).unwrap();
+    let stored = FaultSpec::of(&plan.faults()[0]);
+    assert_eq!(stored, FaultSpec { id: Some("f1".into()), ..spec });
 }

@@ -387,3 +387,18 @@ pub fn codes(v: &Value) -> Vec<String> {
 pub fn proptest_cases(default: u32) -> u32 {
     std::env::var("PROPTEST_CASES").ok().and_then(|v| v.trim().parse().ok()).unwrap_or(default)
 }
+
+/// Makes capturing logs with a scoped subscriber (`tracing::subscriber::set_default`) safe
+/// while other tests run on other threads. tracing caches each callsite's interest globally:
+/// a callsite first reached by a thread with no subscriber, racing a test that just installed
+/// one, could be cached as "never", and that test then captured nothing. A global subscriber
+/// that keeps `info` (writing to a sink) makes every `info` callsite interesting for good, so
+/// each event is asked of the thread's own subscriber. Idempotent.
+pub fn keep_info_callsites_interesting() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let sink = rms_mock::log_subscriber(rms_mock::LogFormat::Text, "info", std::io::sink);
+        // Only fails if this binary already has a global subscriber, which then does the same.
+        let _ = tracing::subscriber::set_global_default(sink);
+    });
+}

@@ -40,12 +40,9 @@ impl Captured {
     }
 
     fn install(&self, format: LogFormat) -> tracing::subscriber::DefaultGuard {
+        crate::helpers::keep_info_callsites_interesting();
         let writer = self.clone();
-        let guard = tracing::subscriber::set_default(rms_mock::log_subscriber(format, "info", move || writer.clone()));
-        // A callsite first reached while another test's thread had no subscriber may have
-        // cached "never" (tracing's interest cache is global): ask every callsite again.
-        tracing::callsite::rebuild_interest_cache();
-        guard
+        tracing::subscriber::set_default(rms_mock::log_subscriber(format, "info", move || writer.clone()))
     }
 }
 

@@ -16,6 +16,7 @@ mod connections;
 mod delivery_options;
 mod durability;
 mod embed;
+mod faults;
 mod get_order;
 mod golden;
 mod headers;

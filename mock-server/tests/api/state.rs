@@ -68,6 +68,13 @@ async fn busy(app: &TestApp) -> Vec<String> {
     let (status, v) = app.admin(Method::POST, &app.shop_path(&format!("/orders/{capped}/cancel")), None).await;
     assert_eq!(status, 200, "{v}");
     app.advance(2).await;
+    // A fault that goes on drawing: an import must carry on its draws where they were.
+    let fault = json!({"id": "slow", "functions": ["rpay.order.searchOrder"], "kind": "latency", "latency_ms": 60_000, "probability": 0.5});
+    let (status, v) = app.admin(Method::POST, &app.shop_path("/faults"), Some(fault)).await;
+    assert_eq!(status, 201, "{v}");
+    for _ in 0..5 {
+        app.search_numbers(&[100]).await;
+    }
     vec![waiting, prepaid, shipped, processing, cancelling, capped]
 }
 
@@ -108,14 +115,33 @@ async fn a_busy_shop_exports_imports_and_exports_the_same_bytes() {
     assert_eq!(shop["shop"]["stock_capped"][0]["lost"], 3);
     assert_eq!(shop["shop"]["catalog"]["lagging_writes"].as_array().unwrap().len(), 1);
     assert!(shop["journal"].as_array().unwrap().len() >= 8);
-    assert_eq!(shop["shop"]["clock"]["now"], "2026-11-28T09:32:00+0900");
+    let fired = shop["shop"]["faults"]["faults"][0]["fired"].as_i64().unwrap();
+    assert!((1..5).contains(&fired), "the seeded draws of 5 searches fire some: {fired}");
+    assert_eq!(shop["shop"]["clock"]["now"], format!("2026-11-28T09:{:02}:00+0900", 32 + fired), "a minute each");
     assert!(shop["schedule"].as_array().unwrap().iter().any(|e| e["event"]["kind"] == "async_shipping"));
+    assert_eq!(shop["shop"]["faults"]["faults"][0]["id"], "slow");
 
     let copy = RmsMock::start().await;
     let imported = copy.import_state(&first).await.unwrap();
     assert_eq!(json_of(&imported)["imported"][0]["shop_id"], SHOP_ID);
     assert_eq!(json_of(&imported)["imported"][0]["replaced"], false);
     assert_eq!(export(&copy, None).await, first, "export → import → export is byte-for-byte the same");
+}
+
+/// A journal holds more than its limit after the limit is lowered (until its next entry);
+/// its state keeps them all.
+#[tokio::test]
+async fn a_journal_over_its_lowered_limit_survives_the_round_trip() {
+    let app = spawn(shop()).await;
+    for _ in 0..3 {
+        app.search_numbers(&[100]).await;
+    }
+    assert_eq!(app.patch_settings(json!({"journal_limit": 1})).await.0, 200);
+    let first = export(&app.mock, None).await;
+    let doc: Value = serde_json::from_str(&first).unwrap();
+    assert_eq!(doc["shops"][0]["journal"].as_array().unwrap().len(), 3);
+    app.mock.import_state(&first).await.unwrap();
+    assert_eq!(export(&app.mock, None).await, first);
 }
 
 #[tokio::test]
@@ -137,6 +163,10 @@ async fn an_imported_shop_goes_on_exactly_as_the_original() {
         answers.push(json!(n));
         answers.push(app.confirm(&[&n]).await.1);
         answers.push(app.advance(3 * 24 * 60).await);
+        for _ in 0..6 {
+            app.search_numbers(&[300]).await;
+        }
+        answers.push(json!(app.shop().now().await.unwrap()));
         let (_, search) = app
             .search(json!({"dateType": 1, "startDatetime": "2026-11-28T00:00:00+0900", "endDatetime": "2026-12-01T23:59:59+0900"}))
             .await;
@@ -216,6 +246,13 @@ async fn a_newer_foreign_or_corrupt_document_is_refused_and_changes_nothing() {
         (
             with(&|d| d["shops"][0]["shop"]["settings"]["journal_limit"] = json!(0)),
             "123456: shop.settings.journal_limit:",
+        ),
+        (
+            with(&|d| {
+                let fault = json!({"id": "f1", "functions": null, "api": null, "kind": "maintenance", "latency_ms": null, "truncate_bytes": null, "rows": [], "times": null, "skip": 0, "probability": 2.0, "from": null, "until": null, "matched": 0, "fired": 0, "rng": 1});
+                d["shops"][0]["shop"]["faults"]["faults"] = json!([fault]);
+            }),
+            "123456: shop.faults.faults[0].probability: 2 is not between 0.0 and 1.0",
         ),
         (
             with(&|d| {

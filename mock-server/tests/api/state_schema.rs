@@ -254,11 +254,16 @@ async fn exports_and_the_committed_fixture_validate_against_the_schema() {
     app.order("updateOrderSubStatus", json!({"subStatusId": 1101, "orderNumberList": [app.place_one(1).await]})).await;
     app.put("/es/2.0/items/manage-numbers/hoodie", item_body("パーカー", &[("s", "S", 4980)])).await;
     app.set_stock("orphan", "x", 3).await;
+    let fault = json!({"functions": ["rpay.order.getOrder"], "kind": "maintenance", "times": 1});
+    assert_eq!(app.admin(reqwest::Method::POST, &app.shop_path("/faults"), Some(fault)).await.0, 201);
+    assert_eq!(app.get_order(&[&n], json!(9)).await.0, 503);
     app.advance(180).await;
     let doc: Value = serde_json::from_str(&app.mock.export_state().await.unwrap()).unwrap();
     let shop = &doc["shops"][0];
     assert!(shop["orders"].as_array().unwrap().len() > 2, "the simulated buyers ordered");
     assert!(!shop["shop"]["simulation"].is_null() && !shop["journal"].as_array().unwrap().is_empty());
+    assert_eq!(shop["shop"]["faults"]["faults"][0]["fired"], 1);
+    assert!(shop["journal"].as_array().unwrap().iter().any(|e| e["fault"]["kind"] == "maintenance"));
     assert_eq!(problems(&doc), Vec::<String>::new());
     assert_eq!(problems(&serde_json::from_str(FIXTURE).unwrap()), Vec::<String>::new());
 }

@@ -175,11 +175,18 @@ pub(crate) async fn endpoint(app: AppState, request: axum::extract::Request) -> 
 /// envelope, `ORDER_EXT_API_<OP>_ERROR_500` 「システムエラーが発生しました。」 (inferred), the
 /// other keys `null`; a path naming no operation gets `MessageModelList` alone.
 pub(crate) fn system_error(path: &str) -> RmsReply {
+    server_error(path, 500, "システムエラーが発生しました。")
+}
+
+/// A 5xx of the operation at `path` in its envelope: `ORDER_EXT_API_<OP>_ERROR_<status>` with
+/// `text`, the other keys `null` (inferred: the manual lists 500 and 503 for every operation,
+/// without bodies); a path naming no operation gets `MessageModelList` alone.
+pub(crate) fn server_error(path: &str, status: u16, text: &str) -> RmsReply {
     let rest = path.strip_prefix("/es/2.0/order/").unwrap_or("");
     let op = OrderOperation::from_name(rest.strip_suffix('/').unwrap_or(rest)).map(order_op);
     let (code, keys) = op.map_or(("UNKNOWN", MSG), |op| (op.code, op.keys));
-    let msg = Message::error(code, "500", "システムエラーが発生しました。".to_string());
-    RmsReply::json(500, error_body(keys, &[msg]))
+    let msg = Message::error(code, &status.to_string(), text.to_string());
+    RmsReply::json(status, error_body(keys, &[msg]))
 }
 
 /// A body's JSON, read before the shop is locked: `None` when there is nothing to read (the

@@ -34,10 +34,10 @@ pub struct WriteLog {
 
 impl WriteLog {
     /// The writes as a state document keeps them, oldest first.
-    pub fn to_state(&self) -> Vec<crate::domain::state::LaggingWrite> {
+    pub fn to_state(&self) -> Vec<LaggingWrite> {
         self.writes
             .iter()
-            .map(|w| crate::domain::state::LaggingWrite {
+            .map(|w| LaggingWrite {
                 at: w.at,
                 keep_seconds: w.keep,
                 manage_number: w.manage_number.clone(),
@@ -47,7 +47,7 @@ impl WriteLog {
     }
 
     /// The writes of a state document.
-    pub fn from_state(writes: Vec<crate::domain::state::LaggingWrite>) -> Self {
+    pub fn from_state(writes: Vec<LaggingWrite>) -> Self {
         let writes = writes
             .into_iter()
             .map(|w| PastWrite {
@@ -94,6 +94,20 @@ impl WriteLog {
         }
         out
     }
+}
+
+/// An Item API write a lagging read may not see yet ([`crate::domain::catalog::lag`]).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LaggingWrite {
+    /// When it was written.
+    pub at: JstDateTime,
+    /// Seconds it is kept.
+    pub keep_seconds: i64,
+    /// The item written.
+    pub manage_number: String,
+    /// The item before the write (None: it was new).
+    pub before: Option<crate::domain::item::ItemState>,
 }
 
 #[cfg(test)]

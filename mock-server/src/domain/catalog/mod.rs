@@ -93,8 +93,8 @@ impl Catalog {
     }
 
     /// The catalog's counters and lagging writes, for a state document.
-    pub fn counters_state(&self) -> crate::domain::state::CatalogState {
-        crate::domain::state::CatalogState {
+    pub fn counters_state(&self) -> CatalogState {
+        CatalogState {
             next_item_id: self.next_item_id,
             revision: self.revision,
             lagging_writes: self.writes.to_state(),
@@ -102,7 +102,7 @@ impl Catalog {
     }
 
     /// Sets the counters and lagging writes of a state document.
-    pub fn restore_counters(&mut self, state: crate::domain::state::CatalogState) {
+    pub fn restore_counters(&mut self, state: CatalogState) {
         self.next_item_id = state.next_item_id;
         self.revision = state.revision;
         self.writes = lag::WriteLog::from_state(state.lagging_writes);
@@ -164,4 +164,16 @@ impl Catalog {
             })
             .collect()
     }
+}
+
+/// The catalog's counters, and the copies lagging reads still see.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogState {
+    /// The `itemId` the next new item gets.
+    pub next_item_id: u64,
+    /// Changes so far (caches derived from the catalog compare it).
+    pub revision: u64,
+    /// Item API writes lagging reads may not see yet, oldest first.
+    pub lagging_writes: Vec<lag::LaggingWrite>,
 }

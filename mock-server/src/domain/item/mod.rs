@@ -96,8 +96,8 @@ impl Item {
     }
 
     /// The item as a state document keeps it.
-    pub fn to_state(&self) -> crate::domain::state::ItemState {
-        crate::domain::state::ItemState {
+    pub fn to_state(&self) -> ItemState {
+        ItemState {
             manage_number: self.manage_number.clone(),
             item_id: self.item_id,
             created: self.created,
@@ -107,7 +107,7 @@ impl Item {
     }
 
     /// The item of a state document (a new version: a new stamp).
-    pub fn from_state(state: crate::domain::state::ItemState) -> Item {
+    pub fn from_state(state: ItemState) -> Item {
         Item {
             manage_number: state.manage_number,
             item_id: state.item_id,
@@ -215,6 +215,22 @@ impl Item {
             restock_on_cancel: v.restock_on_cancel.unwrap_or(false),
         }
     }
+}
+
+/// An item as `items.get` shows it, with what the catalog adds.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemState {
+    /// Lower case; the item's key.
+    pub manage_number: String,
+    /// Rakuten's internal number.
+    pub item_id: u64,
+    /// When it was created.
+    pub created: JstDateTime,
+    /// When it last changed.
+    pub updated: JstDateTime,
+    /// The item's data, keys as the Item API writes them.
+    pub data: ItemData,
 }
 
 #[cfg(test)]

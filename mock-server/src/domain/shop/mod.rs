@@ -7,6 +7,7 @@
 use crate::domain::buyer::People;
 use crate::domain::catalog::Catalog;
 use crate::domain::dirty::Dirty;
+use crate::domain::faults::FaultPlan;
 use crate::domain::inventory::Inventory;
 use crate::domain::limits::RateLimiter;
 use crate::domain::order::{Cause, Order, OrderNumber, OrderProgress, OrderedSku, SettlementMethod};
@@ -372,6 +373,8 @@ pub struct Shop {
     schedule_added: Dirty<(JstDateTime, u64)>,
     /// Schedule entries removed since last taken, of those added before.
     schedule_removed: Dirty<(JstDateTime, u64)>,
+    /// RMS failing on purpose: the faults set up for the shop's requests.
+    faults: FaultPlan,
 }
 
 /// The keys of what changed in a shop since the last [`Shop::take_changes`]: the entities
@@ -477,6 +480,7 @@ impl Shop {
             async_dirty: Dirty::default(),
             schedule_added: Dirty::default(),
             schedule_removed: Dirty::default(),
+            faults: FaultPlan::default(),
         };
         shop.schedule_at(shop.profile.license_expires_at(), Event::LicenseExpiry);
         shop
@@ -535,6 +539,16 @@ impl Shop {
     /// The shop's clock.
     pub fn now(&self) -> JstDateTime {
         self.now
+    }
+
+    /// The faults set up for the shop's RMS requests.
+    pub fn faults(&self) -> &FaultPlan {
+        &self.faults
+    }
+
+    /// The fault plan, to add or remove faults (the seed of their draws is [`Shop::seed`]).
+    pub fn faults_mut(&mut self) -> &mut FaultPlan {
+        &mut self.faults
     }
 
     /// Its orders.

@@ -227,6 +227,7 @@ impl Shop {
             simulation: self.simulation.as_ref().map(Simulation::to_state),
             item_marks: self.item_marks.clone(),
             stock_capped: self.stock_capped.clone(),
+            faults: self.faults.to_state(),
         }
     }
 
@@ -255,6 +256,9 @@ impl Shop {
                 return Err(StateError::new(format!("{at}.simulation.plan"), format!("{problem:?}")));
             }
         }
+        let faults = crate::domain::faults::FaultPlan::from_state(s.faults)
+            .map_err(|(i, key, problem)| StateError::new(format!("{at}.faults.faults[{i}].{key}"), problem))?;
+        self.faults = faults;
         self.profile = s.profile;
         self.settings = s.settings;
         self.shipping = s.shipping;
