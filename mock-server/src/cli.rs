@@ -129,8 +129,9 @@ pub struct ServeArgs {
     pub admin_hosts: Vec<String>,
     /// Keep every shop's state in DIR: each acknowledged change is on disk (fsynced) before
     /// its answer, so the server resumes where it stood after a restart or a crash. An empty
-    /// or new DIR starts from the shops given (the demo shop, or --shop files); a DIR that
-    /// holds shops serves those instead (--shop files then only seed POST /__admin/reset).
+    /// or new DIR starts from the shops given (the demo shop, --shop files, --state FILE); a
+    /// DIR that holds shops serves those instead (the others then only seed POST
+    /// /__admin/reset). One server per DIR.
     #[arg(long, env = "RMS_MOCK_STATE_DIR", value_name = "DIR")]
     pub state_dir: Option<PathBuf>,
 }

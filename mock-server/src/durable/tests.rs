@@ -362,3 +362,41 @@ async fn a_change_the_disk_refused_is_answered_500_in_each_familys_envelope_neve
     assert_eq!(status, 500, "{v}");
     assert!(v["MessageModelList"].is_array(), "{v}");
 }
+
+/// Nobody asks, and the wall clock's follower fires auto-confirmations and Rakuten's
+/// processing: those changes are on disk too, in order with the requests' changes.
+#[test]
+fn what_the_wall_clocks_follower_fires_with_no_request_is_kept() {
+    use crate::setup::{ItemDoc, OrderDoc, ShopDocument};
+    let tmp = TempDir::new("wall");
+    let wall = crate::WallClock::manual();
+    let doc = ShopDocument::new("123456")
+        .item(ItemDoc::new("tshirt", "Tシャツ").variant("m", 1980, 10))
+        .order(OrderDoc::new().line("tshirt", "m", 1))
+        .order(OrderDoc::new().line("tshirt", "m", 2))
+        .clock(crate::ClockMode::Wall, 600.0)
+        .settings(|s| {
+            s.auto_confirm = true;
+            s.auto_confirm_delay_minutes = 10;
+        });
+    let state = AppState::with_shops(vec![("test".into(), doc)])
+        .unwrap()
+        .with_wall_clock(wall.clone())
+        .keep_in(StateDir::open(&tmp.state()).unwrap())
+        .unwrap();
+    let live = || -> Vec<String> { state.registry.all().iter().map(|(_, h)| h.with(|s| export(s))).collect() };
+    let progress = || {
+        state.registry.get("123456").unwrap().with(|s| s.orders().iter().map(|o| o.progress.code()).collect::<Vec<_>>())
+    };
+    assert_eq!(progress(), [100, 100]);
+    for _ in 0..6 {
+        // Ten virtual minutes a real second: the follower's ticks fire what falls due.
+        wall.advance(std::time::Duration::from_millis(700));
+        for (_, fired) in state.registry.follow_wall_clock(256) {
+            assert!(!fired.is_empty());
+        }
+        state.registry.state_dir().unwrap().settle_blocking().unwrap();
+        assert_eq!(restored(&tmp.state()), live());
+    }
+    assert_eq!(progress(), [300, 300], "auto-confirmed and processed by the follower alone");
+}

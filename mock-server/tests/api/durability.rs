@@ -379,3 +379,15 @@ async fn verify(client: &reqwest::Client, server: &Server, acked: &mut Acked, in
     acked.clock = Some(now);
     acked.rms_requests = recorded + 1; // the stock read above
 }
+
+#[test]
+fn a_directory_that_is_not_a_state_directory_stops_the_server_with_exit_1_naming_it() {
+    let tmp = TempDir::new("stranger");
+    std::fs::write(tmp.0.join("notes.txt"), "mine").unwrap();
+    let out = Command::new(BIN).args(["serve", "--port", "0", "--state-dir"]).arg(&tmp.0).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--state-dir: ") && err.contains("rms-mock-state-dir.json"), "{err}");
+    assert!(err.contains("not an rms-mock state directory"), "{err}");
+    assert_eq!(std::fs::read_to_string(tmp.0.join("notes.txt")).unwrap(), "mine");
+}
