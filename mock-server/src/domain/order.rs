@@ -47,12 +47,19 @@ pub enum Cause {
     ChangeConfirmed,
     /// The buyer did not change the payment after a card review NG, → 900.
     ReviewDeadline,
+    /// The shop's staff confirmed the order in the RMS screens (受注確認), 100 → 200.
+    StaffConfirm,
+    /// The shop's staff cancelled the order in the RMS screens, → 900.
+    StaffCancel,
+    /// The shop's staff edited the order in the RMS screens (amount, postage, items, address);
+    /// a confirmed order whose amount changed waits in 400.
+    StaffEdit,
 }
 
 impl Cause {
     /// The cause [`Cause::as_str`] writes as `name`; None for any other text.
     pub fn from_name(name: &str) -> Option<Cause> {
-        const RULES: [Cause; 12] = [
+        const RULES: [Cause; 15] = [
             Cause::Placed,
             Cause::AutoConfirm,
             Cause::Processing,
@@ -65,6 +72,9 @@ impl Cause {
             Cause::CancelConfirmed,
             Cause::ChangeConfirmed,
             Cause::ReviewDeadline,
+            Cause::StaffConfirm,
+            Cause::StaffCancel,
+            Cause::StaffEdit,
         ];
         RULES.into_iter().find(|c| c.as_str() == name).or_else(|| OrderOperation::from_name(name).map(Cause::Api))
     }
@@ -86,6 +96,9 @@ impl Cause {
             Cause::CancelConfirmed => "cancel_confirmed",
             Cause::ChangeConfirmed => "change_confirmed",
             Cause::ReviewDeadline => "review_ng_deadline",
+            Cause::StaffConfirm => "staff_confirm",
+            Cause::StaffCancel => "staff_cancel",
+            Cause::StaffEdit => "staff_edit",
         }
     }
 }
