@@ -131,6 +131,9 @@ pub(crate) fn staff_edit(req: &StaffEditRequest) -> Result<StaffEdit, String> {
                     return Err(format!("address.{key}: empty"));
                 }
             }
+            if !crate::domain::buyer::is_prefecture(&a.prefecture) {
+                return Err(format!("address.prefecture: '{}' is not one of the 47 prefectures", a.prefecture));
+            }
             Some(StaffAddress {
                 zip_code: zip,
                 prefecture: a.prefecture.clone(),
