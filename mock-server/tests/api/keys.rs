@@ -8,7 +8,8 @@ use rms_mock::esa_header;
 use serde_json::{json, Value};
 
 async fn search_as(app: &TestApp, auth: &str) -> (u16, Value) {
-    let body = json!({"dateType": 1, "startDatetime": "2026-11-28T00:00:00+0900", "endDatetime": "2026-11-28T23:59:59+0900"});
+    let body =
+        json!({"dateType": 1, "startDatetime": "2026-11-28T00:00:00+0900", "endDatetime": "2026-11-28T23:59:59+0900"});
     app.order_as(auth, "searchOrder", body).await
 }
 
