@@ -912,5 +912,58 @@ pub fn is_prepaid(settlement_method_code: i64) -> bool {
 /// assert!(e.starts_with("postage_price:"), "{e}");
 /// ```
 pub fn check_staff_edit(edit: &StaffEditRequest) -> Result<(), String> {
-    crate::admin::staff::staff_edit(edit).map(drop)
+    staff_edit(edit).map(drop)
+}
+
+/// The most a price or postage may be (RMS's bound on prices).
+const MAX_PRICE: i64 = 999_999_999;
+
+/// The control plane's edit as the domain's, every number checked (`key: problem` on error).
+pub(crate) fn staff_edit(req: &StaffEditRequest) -> Result<crate::domain::shop::StaffEdit, String> {
+    let price = |key: &str, v: Option<i64>| match v {
+        Some(p) if !(0..=MAX_PRICE).contains(&p) => Err(format!("{key}: {p} is not between 0 and {MAX_PRICE}")),
+        _ => Ok(v),
+    };
+    if req.items.is_empty() && req.postage_price.is_none() && req.address.is_none() {
+        return Err("give at least one of items, postage_price, address".into());
+    }
+    let mut items = Vec::with_capacity(req.items.len());
+    for (i, l) in req.items.iter().enumerate() {
+        if let Some(u) = l.units.filter(|u| !(1..=999).contains(u)) {
+            return Err(format!("items[{i}].units: {u} is not between 1 and 999"));
+        }
+        if l.units.is_none() && l.price.is_none() {
+            return Err(format!("items[{i}]: give units or price"));
+        }
+        items.push(crate::domain::shop::StaffLineEdit {
+            manage_number: l.manage_number.clone(),
+            variant_id: l.variant_id.clone(),
+            units: l.units,
+            price: price(&format!("items[{i}].price"), l.price)?,
+        });
+    }
+    let address = match &req.address {
+        None => None,
+        Some(a) => {
+            let zip: String = a.zip_code.chars().filter(|c| *c != '-').collect();
+            if zip.len() != 7 || !zip.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(format!("address.zip_code: '{}' is not 7 digits (1000001 or 100-0001)", a.zip_code));
+            }
+            for (key, v) in [("prefecture", &a.prefecture), ("city", &a.city), ("sub_address", &a.sub_address)] {
+                if v.trim().is_empty() {
+                    return Err(format!("address.{key}: empty"));
+                }
+            }
+            if !crate::domain::buyer::is_prefecture(&a.prefecture) {
+                return Err(format!("address.prefecture: '{}' is not one of the 47 prefectures", a.prefecture));
+            }
+            Some(crate::domain::shop::StaffAddress {
+                zip_code: zip,
+                prefecture: a.prefecture.clone(),
+                city: a.city.clone(),
+                sub_address: a.sub_address.clone(),
+            })
+        }
+    };
+    Ok(crate::domain::shop::StaffEdit { items, postage_price: price("postage_price", req.postage_price)?, address })
 }

@@ -10,7 +10,7 @@ mod faults;
 pub(crate) mod guard;
 mod journal;
 mod keys;
-pub(crate) mod staff;
+mod staff;
 mod state;
 mod view;
 
