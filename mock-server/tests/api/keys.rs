@@ -105,13 +105,28 @@ async fn a_renewed_key_from_the_shop_document_works_after_its_delay() {
 }
 
 #[tokio::test]
+async fn an_api_not_applied_for_answers_es04_01_without_an_approval_note_even_when_pending() {
+    let app =
+        spawn(shop().with_setting("apis = [\"order\"]").with_setting("app_approval = { item = \"pending\" }")).await;
+    let (status, _, v) = app.rms(Method::GET, "/es/2.0/items/manage-numbers/tshirt", None).await;
+    assert_eq!((status, result_code(&v)), (400, Some("ES04-01")), "{v}");
+    assert_eq!(last_auth_problem(&app).await, "", "not applied for: the approval is not the reason");
+}
+
+#[tokio::test]
 async fn a_scope_waiting_for_approval_answers_es04_01_until_the_shop_approves() {
     let app = spawn(shop().with_setting("app_approval = { item = \"update_pending\", inventory = \"pending\" }")).await;
     assert_eq!(search_as(&app, &app.auth).await.0, 200, "the order scope is approved");
     let (status, _, v) = app.rms(Method::GET, "/es/2.0/items/manage-numbers/tshirt", None).await;
     assert_eq!((status, result_code(&v)), (400, Some("ES04-01")), "{v}");
+    let note = last_auth_problem(&app).await;
+    assert!(
+        note.contains("item API scope: 利用中「更新あり」 (update_pending)"),
+        "the journal names the approval: {note}"
+    );
     let (status, _, v) = app.rms(Method::GET, "/es/2.1/inventories/manage-numbers/tshirt/variants/m-black", None).await;
     assert_eq!((status, result_code(&v)), (400, Some("ES04-01")), "{v}");
+    assert!(last_auth_problem(&app).await.contains("inventory API scope: 承認待ち (pending)"));
 
     let settings = app.shop().approve(&ApproveRequest { apis: Some(vec!["item".into()]) }).await.unwrap();
     assert_eq!(settings.app_approval.len(), 1, "inventory still pending");
