@@ -103,10 +103,16 @@ async fn staff_edit_of_a_confirmed_orders_amount_goes_to_400_and_back_with_modif
 }
 
 #[tokio::test]
-async fn staff_edit_in_100_changes_postage_and_address_without_moving_the_status() {
+async fn staff_edit_in_100_changes_price_postage_and_address_without_moving_the_status() {
     let app = spawn(shop()).await;
     let n = app.place_one(1).await;
     let edit = StaffEditRequest {
+        items: vec![StaffLine {
+            manage_number: "tshirt".into(),
+            variant_id: "m-black".into(),
+            units: None,
+            price: Some(1500),
+        }],
         postage_price: Some(800),
         address: Some(StaffAddressDoc {
             zip_code: "100-0001".into(),
@@ -122,6 +128,8 @@ async fn staff_edit_in_100_changes_postage_and_address_without_moving_the_status
     assert_eq!(o["modifyFlag"], 1);
     let pkg = &o["PackageModelList"][0];
     assert_eq!(pkg["postagePrice"], 800);
+    assert_eq!(pkg["ItemModelList"][0]["price"], 1500, "the unit price the staff typed");
+    assert_eq!(o["requestPrice"], 1500 + 800);
     let sender = &pkg["SenderModel"];
     assert_eq!(
         (sender["zipCode1"].as_str(), sender["zipCode2"].as_str(), sender["prefecture"].as_str()),
