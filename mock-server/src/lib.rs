@@ -54,8 +54,9 @@ pub use settings::{
     UnknownParams,
 };
 pub use setup::{
-    parse_json, parse_toml, CouponDoc, FaultKind, FaultSpec, GenerateDoc, ItemDoc, LineDoc, OrderDoc, OrderedPairs,
-    OtherKeyDoc, SetupError, ShopDocument, ShopSection, SimulateDoc, VariantDoc, DEFAULT_CLOCK_START, DEMO_SHOP_TOML,
+    parse_json, parse_toml, CouponDoc, DestinationDoc, FaultKind, FaultSpec, GenerateDoc, ItemDoc, LineDoc, OrderDoc,
+    OrderedPairs, OtherKeyDoc, SetupError, ShopDocument, ShopSection, SimulateDoc, VariantDoc, DEFAULT_CLOCK_START,
+    DEMO_SHOP_TOML,
 };
 pub use wall::WallClock;
 

@@ -27,6 +27,7 @@ mod journal;
 mod keys;
 mod layering;
 mod logs;
+mod order_kinds;
 mod order_ops;
 mod prop_fuzz;
 mod prop_model;
