@@ -120,7 +120,6 @@ async fn staff_edit_in_100_changes_price_postage_and_address_without_moving_the_
             city: "千代田区".into(),
             sub_address: "千代田1-1".into(),
         }),
-        ..Default::default()
     };
     let b = app.shop().staff_edit(&n, &edit).await.unwrap();
     assert_eq!(b.order_progress, 100);
