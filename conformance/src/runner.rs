@@ -275,12 +275,23 @@ pub async fn run_with(setup: &LoadedSetup, control: &rms_mock::ControlClient, mo
                 c.poll_interval_minutes,
                 c.poll_overlap_minutes,
                 if c.confirm_on_import { "on" } else { "off" }
-            ),
+            ) + &habits_text(&c.habits),
             Mode::Command(cmd) => format!("command `{cmd}` · poll every {}m", c.poll_interval_minutes),
         },
         orders,
         summary,
     })
+}
+
+/// ` · habits: …` naming the habits switched on (issue 14); empty for the default tool, so
+/// the ledgers of setups without habits are unchanged.
+fn habits_text(h: &crate::setup::Habits) -> String {
+    let on = h.describe();
+    if on.is_empty() {
+        String::new()
+    } else {
+        format!(" · habits: {}", on.join(", "))
+    }
 }
 
 /// The same line at every poll becomes one: first time, count, last time.
@@ -491,7 +502,8 @@ async fn play(
         }
         for n in targets {
             let tracking = s.tracking.clone().unwrap_or_else(|| default_tracking(&n, now));
-            integration.warehouse_shipped(&n, &s.carrier, &tracking, &now.date().to_wire());
+            let date = s.date.clone().unwrap_or_else(|| now.date().to_wire());
+            integration.warehouse_shipped(&n, &s.carrier, &tracking, &date);
         }
         return;
     } else if let Some(f) = &step.fault {

@@ -72,6 +72,168 @@ pub struct IntegrationSide {
     pub rules: Rules,
     /// The tool's product master.
     pub products: Vec<Product>,
+    /// How careful the tool is (`[integration.habits]`, issue 14): each habit off by
+    /// default, so a setup without them replays the reference tool unchanged.
+    pub habits: Habits,
+}
+
+/// The habits that tell a careful integration from a careless one (field-failures.md).
+/// Every default is the reference tool's behaviour before they existed.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Habits {
+    /// Careless (rows 6, 7): each poll searches only this many minutes back from now (a
+    /// sliding window), whatever the last successful search was. None: from the last
+    /// successful search (minus the overlap), so a window missed in an outage is backfilled.
+    pub search_window_minutes: Option<u32>,
+    /// Careless (row 6): a search that fails stops the importer until someone restarts it.
+    pub stop_import_on_failure: bool,
+    /// `requestRecordsAmount` of each searchOrder page (RMS: ≤ 1000).
+    pub search_page_size: u32,
+    /// Careless (row 13): the tool reads at most this many pages of a search. None: every page.
+    pub search_max_pages: Option<u32>,
+    /// Careful (row 13): a search whose `totalRecordsAmount` is more than the tool can read
+    /// (its pages, or RMS's 15,000 cap) is sliced into halves of the window until each fits.
+    pub slice_searches: bool,
+    /// Careless (row 8): an updateOrderShipping answered HTTP 200 counts as done, without
+    /// reading the MessageModelList (where RMS puts each order's errors).
+    pub trust_http_200: bool,
+    /// Careful (row 8): a shipment without carrier, tracking number or date is not reported
+    /// (RMS takes such a row but the order never reaches 500 and the sale is not captured);
+    /// it stays in 出荷待ち with what is missing on the ledger.
+    pub check_shipping_fields: bool,
+    /// Careful (row 9): orders in 出荷待ち are re-read at every poll (not hourly), so an order
+    /// RMS cancelled leaves the pick list before the warehouse ships it.
+    pub recheck_before_shipping: bool,
+    /// Careless (row 10): products the RMS catalog does not know are pushed anyway, with the
+    /// manageNumber/variantId the tool has (RMS answers 204 and keeps an orphan record).
+    pub push_unmapped_stock: bool,
+    /// Careful (rows 10, 16): after a push the tool reads the stock back (inventories
+    /// bulk-get) and checks each pushed SKU against the catalog and the pushed quantity.
+    pub read_back_stock: bool,
+    /// Row 14: the total the tool books for each order, as a line on the ledger.
+    pub totals: Option<TotalsFrom>,
+    /// Row 15: how the tool maps the payment method, as a line on the ledger.
+    pub payment_mapping: Option<MapBy>,
+    /// Row 18: report shipping with updateOrderShipping (`sync`, default) or
+    /// updateOrderShippingAsync (`async`).
+    pub shipping_api: ShippingApi,
+    /// Careful (row 18): after an async shipping report, read getResultUpdateOrderShippingAsync
+    /// at the next polls until the result is there, and act on each order's messages.
+    pub poll_async_results: bool,
+    /// Careful (row 12): confirmOrder's ERROR_103 (the order is no longer in 100: someone
+    /// confirmed it already) counts as confirmed; the order is re-read at the next poll.
+    pub confirm_103_is_done: bool,
+}
+
+impl Default for Habits {
+    fn default() -> Self {
+        Habits {
+            search_window_minutes: None,
+            stop_import_on_failure: false,
+            search_page_size: 1000,
+            search_max_pages: None,
+            slice_searches: false,
+            trust_http_200: false,
+            check_shipping_fields: false,
+            recheck_before_shipping: false,
+            push_unmapped_stock: false,
+            read_back_stock: false,
+            totals: None,
+            payment_mapping: None,
+            shipping_api: ShippingApi::Sync,
+            poll_async_results: false,
+            confirm_103_is_done: false,
+        }
+    }
+}
+
+impl Habits {
+    /// The habits switched on, as the ledger's header names them (empty for the default).
+    pub fn describe(&self) -> Vec<String> {
+        let d = Habits::default();
+        let mut out = Vec::new();
+        if let Some(m) = self.search_window_minutes {
+            out.push(format!("sliding search window {m}m"));
+        }
+        if self.stop_import_on_failure {
+            out.push("import stops on a failed search".into());
+        }
+        if self.search_page_size != d.search_page_size {
+            out.push(format!("{} a page", self.search_page_size));
+        }
+        if let Some(p) = self.search_max_pages {
+            out.push(format!("reads {p} page(s) at most"));
+        }
+        if self.slice_searches {
+            out.push("slices busy searches".into());
+        }
+        if self.trust_http_200 {
+            out.push("trusts HTTP 200".into());
+        }
+        if self.check_shipping_fields {
+            out.push("checks shipping fields".into());
+        }
+        if self.recheck_before_shipping {
+            out.push("re-checks before shipping".into());
+        }
+        if self.push_unmapped_stock {
+            out.push("pushes unmapped stock".into());
+        }
+        if self.read_back_stock {
+            out.push("reads stock back".into());
+        }
+        match self.totals {
+            Some(TotalsFrom::SumOfItems) => out.push("totals from the items".into()),
+            Some(TotalsFrom::RequestPrice) => out.push("totals from requestPrice".into()),
+            None => {}
+        }
+        match self.payment_mapping {
+            Some(MapBy::Name) => out.push("payment mapped by name".into()),
+            Some(MapBy::Code) => out.push("payment mapped by code".into()),
+            None => {}
+        }
+        if self.shipping_api == ShippingApi::Async {
+            out.push("async shipping".into());
+        }
+        if self.poll_async_results {
+            out.push("polls async results".into());
+        }
+        if self.confirm_103_is_done {
+            out.push("confirm ERROR_103 = done".into());
+        }
+        out
+    }
+}
+
+/// Where the tool takes an order's total from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TotalsFrom {
+    /// Careless: Σ price × units of the lines plus postage (coupons, points and tax-exclusive
+    /// lines not counted as RMS does).
+    SumOfItems,
+    /// Careful: RMS's `requestPrice` (and `TaxSummaryModelList` for the tax).
+    RequestPrice,
+}
+
+/// How the tool maps a coded value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MapBy {
+    /// Careless: by the name RMS shows, against the names the tool knew when it was written.
+    Name,
+    /// Careful: by the code, warning on a code it does not know.
+    Code,
+}
+
+/// Which shipping report the tool uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ShippingApi {
+    #[default]
+    Sync,
+    Async,
 }
 
 impl Default for IntegrationSide {
@@ -90,6 +252,7 @@ impl Default for IntegrationSide {
             max_retries: 6,
             rules: Rules::default(),
             products: vec![],
+            habits: Habits::default(),
         }
     }
 }
@@ -377,6 +540,9 @@ pub struct ShipStep {
     pub carrier: String,
     /// Default: generated from the order number.
     pub tracking: Option<String>,
+    /// The shipping date as the warehouse's file has it and the tool sends it unchanged
+    /// (RMS wants `YYYY-MM-DD`); default: the day of the step, in RMS's form.
+    pub date: Option<String>,
 }
 
 fn yamato() -> String {
