@@ -43,6 +43,24 @@ const TESTED: &[&str] = &[
     "17_lost_confirm_answer.toml",
     "18_get_order_500_storm.toml",
     "19_partial_bulk_upsert.toml",
+    "20_outage_sliding_window.toml",
+    "21_outage_backfilled.toml",
+    "22_importer_stopped_after_maintenance.toml",
+    "23_shipping_without_date.toml",
+    "24_shipping_fields_checked.toml",
+    "25_cancelled_after_import_shipped.toml",
+    "26_cancel_caught_before_shipping.toml",
+    "27_stock_push_unknown_sku.toml",
+    "28_stock_read_back.toml",
+    "29_sale_day_one_page.toml",
+    "30_sale_day_sliced.toml",
+    "31_totals_summed_from_items.toml",
+    "32_totals_from_request_price.toml",
+    "33_payment_mapped_by_name.toml",
+    "34_payment_mapped_by_code.toml",
+    "35_async_shipping_not_polled.toml",
+    "36_async_shipping_polled.toml",
+    "37_shipping_errors_unread.toml",
 ];
 
 #[test]
@@ -291,4 +309,185 @@ async fn a_row_refused_in_a_bulk_upsert_is_reported_and_pushed_again_so_rms_ends
     stock.sort();
     let expected = [("MUG-WH", 10), ("SOCKS-3P", 60), ("TS-L-WH", 25), ("TS-M-BK", 38)];
     assert_eq!(stock, expected.map(|(s, q)| (s.to_string(), Some(q))));
+}
+
+// ----- Field failures (shared/rms-spec/field-failures.md): the careless tool's symptom and the
+// careful tool's fix, each a setup of its own (README "The setups").
+
+/// When the tool imported an order (its first `imported` line), or None.
+fn imported_at(l: &Ledger, label: &str) -> Option<String> {
+    let o = l.order(label).unwrap_or_else(|| panic!("no order {label}"));
+    o.integration.iter().find(|(_, w)| w.starts_with("imported")).map(|(at, _)| at.clone())
+}
+
+#[tokio::test]
+async fn a_sliding_search_window_skips_the_orders_placed_early_in_a_long_outage() {
+    let l = ledger("20_outage_sliding_window.toml").await;
+    assert_eq!(imported_at(&l, "#1").as_deref(), Some("+15m"));
+    for label in ["#2", "#3"] {
+        let o = l.order(label).unwrap();
+        assert!(o.integration_has("never seen"), "{label}: {o:?}");
+        assert_eq!(o.rms.len(), 1, "still in 100: {o:?}");
+    }
+    assert_eq!(imported_at(&l, "#4").as_deref(), Some("+4h00m"), "inside the last 60 minutes");
+    assert!(l.integration.ends_with("habits: sliding search window 60m"), "{}", l.integration);
+}
+
+#[tokio::test]
+async fn searching_from_the_last_success_backfills_a_long_outage() {
+    let l = ledger("21_outage_backfilled.toml").await;
+    for label in ["#2", "#3", "#4"] {
+        assert_eq!(imported_at(&l, label).as_deref(), Some("+4h00m"), "{label}");
+        assert!(l.order(label).unwrap().rms_has("confirmOrder"), "{label}");
+    }
+    assert!(!l.integration.contains("habits"), "the reference tool: {}", l.integration);
+}
+
+#[tokio::test]
+async fn an_importer_that_stops_on_a_failed_search_imports_nothing_after_a_short_maintenance() {
+    let l = ledger("22_importer_stopped_after_maintenance.toml").await;
+    assert_eq!(imported_at(&l, "#1").as_deref(), Some("+15m"));
+    for label in ["#2", "#3"] {
+        assert!(l.order(label).unwrap().integration_has("never seen"), "{label}");
+    }
+    // One failed poll (3 attempts), then no search at all: 1 + 3 searches.
+    assert_eq!(l.summary.calls.get("searchOrder"), Some(&4), "{:?}", l.summary.calls);
+    assert!(l.summary.notes.iter().any(|n| n.starts_with("+45m order import stopped after a failed search")), "{:?}", l.summary.notes);
+}
+
+#[tokio::test]
+async fn a_shipping_report_without_a_date_is_accepted_but_the_order_never_reaches_500() {
+    let l = ledger("23_shipping_without_date.toml").await;
+    let o = l.order("#1").unwrap();
+    assert!(o.integration_has("shipping reported (1001 4471-0001-2233)"), "{o:?}");
+    assert!(!o.rms.iter().any(|(_, w)| w.contains("→ 500")), "RMS keeps it in 300: {o:?}");
+    assert!(l.order("#2").unwrap().rms_has("updateOrderShipping"), "the complete one reaches 500");
+    assert!(l.summary.errors.is_empty(), "HTTP 200 and INFO only: {:?}", l.summary.errors);
+}
+
+#[tokio::test]
+async fn a_tool_that_checks_the_shipping_fields_holds_the_shipment_without_a_date() {
+    let l = ledger("24_shipping_fields_checked.toml").await;
+    let o = l.order("#1").unwrap();
+    assert!(o.integration_has("shipping not reported: no date from the warehouse"), "{o:?}");
+    assert!(!o.calls.iter().any(|c| c.starts_with("updateOrderShipping")), "never sent: {:?}", o.calls);
+    assert!(l.order("#2").unwrap().rms_has("updateOrderShipping"));
+}
+
+#[tokio::test]
+async fn an_order_the_buyer_cancelled_after_import_is_shipped_and_its_report_refused() {
+    let l = ledger("25_cancelled_after_import_shipped.toml").await;
+    let o = l.order("#1").unwrap();
+    assert!(o.rms_has("buyer_cancel"), "{o:?}");
+    assert!(o.integration_has("shipping report failed: 200 UPDATE_ORDERSHIPPING_ERROR_102"), "{o:?}");
+    let noticed = o.integration.iter().find(|(_, w)| w.starts_with("cancelled in RMS")).map(|(at, _)| at.as_str());
+    assert_eq!(noticed, Some("+1h15m"), "the hourly re-read, after the warehouse shipped it");
+}
+
+#[tokio::test]
+async fn rechecking_before_shipping_takes_the_cancelled_order_off_the_pick_list() {
+    let l = ledger("26_cancel_caught_before_shipping.toml").await;
+    let o = l.order("#1").unwrap();
+    let noticed = o.integration.iter().find(|(_, w)| w.starts_with("cancelled in RMS")).map(|(at, _)| at.as_str());
+    assert_eq!(noticed, Some("+30m"), "{o:?}");
+    assert!(!o.integration_has("shipping"), "never shipped: {o:?}");
+    assert!(l.order("#2").unwrap().rms_has("updateOrderShipping"));
+    assert!(l.summary.errors.is_empty(), "{:?}", l.summary.errors);
+}
+
+#[tokio::test]
+async fn a_stock_push_to_an_unknown_variant_is_answered_204_and_counted_as_pushed() {
+    let (l, fake) = ledger_and_fake("27_stock_push_unknown_sku.toml").await;
+    assert_eq!(l.summary.stock_pushed.get("tshirt-basic/m-navy"), Some(&30), "{:?}", l.summary.stock_pushed);
+    assert!(l.summary.errors.is_empty() && l.summary.notes.is_empty(), "{:?} {:?}", l.summary.errors, l.summary.notes);
+    // RMS's catalog has no such variant: Rakuten shows nothing.
+    let catalog = fake.control().existing_shop("300001").await.unwrap().catalog().await.unwrap();
+    let variants: Vec<String> =
+        catalog.items.iter().flat_map(|i| i.variants.iter().map(|v| v.variant_id.clone())).collect();
+    assert!(!variants.contains(&"m-navy".to_string()), "{variants:?}");
+}
+
+#[tokio::test]
+async fn reading_stock_back_names_the_orphan_record_of_an_unknown_variant() {
+    let l = ledger("28_stock_read_back.toml").await;
+    assert_eq!(l.summary.calls.get("inventories.bulk-get"), Some(&1), "{:?}", l.summary.calls);
+    let orphan: Vec<&String> = l.summary.notes.iter().filter(|n| n.contains("orphan record")).collect();
+    assert_eq!(orphan.len(), 1, "{:?}", l.summary.notes);
+    assert!(orphan[0].contains("tshirt-basic/m-navy"), "{orphan:?}");
+}
+
+#[tokio::test]
+async fn reading_one_page_on_a_sale_day_imports_20_of_50_orders() {
+    let l = ledger("29_sale_day_one_page.toml").await;
+    let imported = l.orders.iter().filter(|o| o.integration_has("imported")).count();
+    let never = l.orders.iter().filter(|o| o.integration_has("never seen")).count();
+    assert_eq!((l.orders.len(), imported, never), (50, 20, 30));
+}
+
+#[tokio::test]
+async fn slicing_busy_searches_by_total_records_imports_all_50_orders() {
+    let l = ledger("30_sale_day_sliced.toml").await;
+    assert!(l.orders.iter().all(|o| o.integration_has("imported")), "every order imported");
+    assert_eq!(l.orders.len(), 50);
+    assert_eq!(l.summary.notes.iter().filter(|n| n.contains("window sliced in two")).count(), 3, "{:?}", l.summary.notes);
+}
+
+#[tokio::test]
+async fn totals_summed_from_the_items_miss_coupons_and_points() {
+    let l = ledger("31_totals_summed_from_items.toml").await;
+    let o = l.order("#1").unwrap();
+    assert!(o.integration_has("≠ RMS requestPrice ¥3710 (couponAllTotalPrice ¥300, usedPoint 500, differs by ¥800)"), "{o:?}");
+    assert!(l.order("#2").unwrap().integration_has("= RMS requestPrice"));
+}
+
+#[tokio::test]
+async fn totals_from_request_price_match_rms() {
+    let l = ledger("32_totals_from_request_price.toml").await;
+    let o = l.order("#1").unwrap();
+    assert!(o.integration_has("booked total ¥3710 (requestPrice; TaxSummary 10%"), "{o:?}");
+}
+
+#[tokio::test]
+async fn payment_methods_mapped_by_name_come_out_blank_for_newer_methods() {
+    let l = ledger("33_payment_mapped_by_name.toml").await;
+    assert!(l.order("#1").unwrap().integration_has("payment method: クレジットカード"));
+    assert!(l.order("#2").unwrap().integration_has("payment method: blank (the tool knows no method named 「Apple Pay」)"));
+    assert!(l.order("#3").unwrap().integration_has("payment method: blank (the tool knows no method named 「後払い決済」)"));
+}
+
+#[tokio::test]
+async fn payment_methods_mapped_by_code_are_all_named() {
+    let l = ledger("34_payment_mapped_by_code.toml").await;
+    for (label, line) in [("#1", "code 1 クレジットカード"), ("#2", "code 12 Apple Pay"), ("#3", "code 21 後払い決済")] {
+        assert!(l.order(label).unwrap().integration_has(line), "{label}");
+    }
+    assert!(!l.orders.iter().any(|o| o.integration_has("blank")));
+}
+
+#[tokio::test]
+async fn an_async_shipping_report_counts_as_done_though_rms_refused_it() {
+    let l = ledger("35_async_shipping_not_polled.toml").await;
+    let o = l.order("#1").unwrap();
+    assert!(o.integration_has("async request accepted") && o.rms_has("buyer_cancel"), "{o:?}");
+    assert_eq!(l.summary.calls.get("getResultUpdateOrderShippingAsync"), None, "never read");
+    assert!(l.summary.errors.is_empty(), "the refusal is only in the result: {:?}", l.summary.errors);
+}
+
+#[tokio::test]
+async fn polling_the_async_shipping_result_catches_the_refused_order() {
+    let l = ledger("36_async_shipping_polled.toml").await;
+    let o = l.order("#1").unwrap();
+    assert!(o.integration_has("async shipping result: refused (UPDATE_ORDERSHIPPING_ERROR_102)"), "{o:?}");
+    assert!(l.order("#2").unwrap().integration_has("async shipping result: done"));
+    assert!(l.order("#2").unwrap().rms_has("updateOrderShippingAsync"));
+    assert_eq!(l.summary.calls.get("getResultUpdateOrderShippingAsync"), Some(&2));
+}
+
+#[tokio::test]
+async fn trusting_http_200_marks_a_refused_shipping_report_as_shipped() {
+    let l = ledger("37_shipping_errors_unread.toml").await;
+    let o = l.order("#1").unwrap();
+    assert!(o.integration_has("HTTP 200, messages not read") && o.rms_has("buyer_cancel"), "{o:?}");
+    assert!(!o.integration_has("failed"), "{o:?}");
+    assert_eq!(l.summary.errors.get("UPDATE_ORDERSHIPPING_ERROR_102"), Some(&1), "RMS said so: {:?}", l.summary.errors);
 }
