@@ -27,6 +27,8 @@ pub enum ToolStatus {
     AwaitingShipment,
     /// 保留(入金確認)
     HeldForPayment,
+    /// 保留(楽天処理中): waits for RMS's 300 (habit `hold_until_300`).
+    HeldForRakuten,
     /// Imported, no move rule.
     Imported,
     Shipped,
@@ -542,6 +544,8 @@ impl Integration {
         let prepaid = is_prepaid(o["SettlementModel"]["settlementMethodCode"].as_i64().unwrap_or(0));
         let status = if rules.hold_unpaid && prepaid {
             ToolStatus::HeldForPayment
+        } else if rules.move_to_awaiting_shipment && self.cfg.habits.hold_until_300 {
+            ToolStatus::HeldForRakuten
         } else if rules.move_to_awaiting_shipment {
             ToolStatus::AwaitingShipment
         } else {
@@ -549,6 +553,7 @@ impl Integration {
         };
         let text = match status {
             ToolStatus::HeldForPayment => "imported → 保留(入金確認)",
+            ToolStatus::HeldForRakuten => "imported → 保留(楽天処理中: to 出荷待ち at 300)",
             ToolStatus::AwaitingShipment => "imported → 出荷待ち",
             _ => "imported",
         };
@@ -586,7 +591,7 @@ impl Integration {
             .imported
             .iter()
             .filter(|(n, i)| match i.status {
-                ToolStatus::HeldForPayment => true,
+                ToolStatus::HeldForPayment | ToolStatus::HeldForRakuten => true,
                 // The careful tool re-reads 出荷待ち at every poll, before the warehouse picks.
                 ToolStatus::AwaitingShipment if self.cfg.habits.recheck_before_shipping => true,
                 ToolStatus::AwaitingShipment | ToolStatus::Imported => self.cfg.shipping_sync && hourly,
@@ -618,7 +623,12 @@ impl Integration {
                         self.stock[*i] += units;
                     }
                     self.stock_dirty = true;
-                    self.outcome(&n, "cancelled in RMS (900): removed from 出荷待ち".into());
+                    let from = if imp.status == ToolStatus::HeldForRakuten { "保留" } else { "出荷待ち" };
+                    self.outcome(&n, format!("cancelled in RMS (900): removed from {from}"));
+                } else if imp.status == ToolStatus::HeldForRakuten && (300..=700).contains(&progress) && progress != 400
+                {
+                    self.imported.entry(n.clone()).and_modify(|i| i.status = ToolStatus::AwaitingShipment);
+                    self.outcome(&n, format!("RMS has it in {progress} → 出荷待ち"));
                 } else if imp.status == ToolStatus::HeldForPayment && (300..=700).contains(&progress) && progress != 400
                 {
                     self.imported.entry(n.clone()).and_modify(|i| i.status = ToolStatus::AwaitingShipment);

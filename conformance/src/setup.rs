@@ -124,6 +124,10 @@ pub struct Habits {
     /// Careful (row 12): confirmOrder's ERROR_103 (the order is no longer in 100: someone
     /// confirmed it already) counts as confirmed; the order is re-read at the next poll.
     pub confirm_103_is_done: bool,
+    /// Careful (row 11): an imported order waits in 保留(楽天処理中) until RMS has it in 300
+    /// (Rakuten's processing and card review done), re-read at every poll; only then does it
+    /// go to 出荷待ち, where the warehouse picks.
+    pub hold_until_300: bool,
 }
 
 impl Default for Habits {
@@ -144,6 +148,7 @@ impl Default for Habits {
             shipping_api: ShippingApi::Sync,
             poll_async_results: false,
             confirm_103_is_done: false,
+            hold_until_300: false,
         }
     }
 }
@@ -201,6 +206,9 @@ impl Habits {
         }
         if self.confirm_103_is_done {
             out.push("confirm ERROR_103 = done".into());
+        }
+        if self.hold_until_300 {
+            out.push("holds until 300".into());
         }
         out
     }

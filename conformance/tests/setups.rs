@@ -61,6 +61,8 @@ const TESTED: &[&str] = &[
     "35_async_shipping_not_polled.toml",
     "36_async_shipping_polled.toml",
     "37_shipping_errors_unread.toml",
+    "38_review_ng_shipped.toml",
+    "39_review_ng_held.toml",
 ];
 
 #[test]
@@ -490,4 +492,25 @@ async fn trusting_http_200_marks_a_refused_shipping_report_as_shipped() {
     assert!(o.integration_has("HTTP 200, messages not read") && o.rms_has("buyer_cancel"), "{o:?}");
     assert!(!o.integration_has("failed"), "{o:?}");
     assert_eq!(l.summary.errors.get("UPDATE_ORDERSHIPPING_ERROR_102"), Some(&1), "RMS said so: {:?}", l.summary.errors);
+}
+
+#[tokio::test]
+async fn an_order_whose_card_review_failed_is_shipped_then_cancelled_by_rakuten() {
+    let l = ledger("38_review_ng_shipped.toml").await;
+    let o = l.order("#1").unwrap();
+    assert!(o.integration_has("imported → 出荷待ち"), "{o:?}");
+    assert!(o.integration_has("shipping report failed: 200 UPDATE_ORDERSHIPPING_ERROR_103"), "not in 300: {o:?}");
+    assert!(o.rms_has("review_ng_deadline"), "{o:?}");
+}
+
+#[tokio::test]
+async fn holding_orders_until_300_keeps_the_review_ng_order_from_the_warehouse() {
+    let l = ledger("39_review_ng_held.toml").await;
+    let o = l.order("#1").unwrap();
+    assert!(o.integration_has("imported → 保留(楽天処理中"), "{o:?}");
+    assert!(!o.integration_has("shipping"), "never shipped: {o:?}");
+    assert!(o.integration_has("cancelled in RMS (900): removed from 保留"), "{o:?}");
+    let two = l.order("#2").unwrap();
+    assert!(two.integration_has("RMS has it in 300 → 出荷待ち") && two.rms_has("updateOrderShipping"), "{two:?}");
+    assert!(l.summary.errors.is_empty(), "{:?}", l.summary.errors);
 }
