@@ -318,7 +318,9 @@ impl Integration {
 
     async fn import<W: Waiter>(&mut self, w: &W, now: JstDateTime) {
         if self.import_stopped {
-            self.note("order import stopped after a failed search: nothing imported until the tool is restarted".into());
+            self.note(
+                "order import stopped after a failed search: nothing imported until the tool is restarted".into(),
+            );
             return;
         }
         let lookback = match (self.cfg.habits.search_window_minutes, self.last_poll) {
@@ -683,7 +685,10 @@ impl Integration {
             if a.status == 200 && self.cfg.habits.trust_http_200 {
                 // The careless tool: HTTP 200 is success; the MessageModelList is not read.
                 self.imported.entry(s.number.clone()).and_modify(|i| i.status = ToolStatus::Shipped);
-                self.outcome(&s.number, format!("shipping reported ({} {}): HTTP 200, messages not read", s.carrier, s.tracking));
+                self.outcome(
+                    &s.number,
+                    format!("shipping reported ({} {}): HTTP 200, messages not read", s.carrier, s.tracking),
+                );
             } else if a.status == 200 && codes.iter().all(|c| c.contains("_INFO_")) {
                 self.imported.entry(s.number.clone()).and_modify(|i| i.status = ToolStatus::Shipped);
                 self.outcome(&s.number, format!("shipping reported ({} {})", s.carrier, s.tracking));
@@ -711,23 +716,31 @@ impl Integration {
         let body = json!({ "OrderShippingModelList": [order] });
         let a = self.order_call(w, "updateOrderShippingAsync", body, &orders).await;
         let codes = codes_of(&a.body);
-        let request_id = a.body["MessageModelList"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find_map(|m| m["requestId"].as_str().map(String::from).or_else(|| m["requestId"].as_i64().map(|i| i.to_string())));
+        let request_id = a.body["MessageModelList"].as_array().into_iter().flatten().find_map(|m| {
+            m["requestId"].as_str().map(String::from).or_else(|| m["requestId"].as_i64().map(|i| i.to_string()))
+        });
         match request_id {
             Some(id) if a.status == 200 && codes.iter().all(|c| c.contains("_INFO_")) => {
                 self.imported.entry(s.number.clone()).and_modify(|i| i.status = ToolStatus::Shipped);
                 if self.cfg.habits.poll_async_results {
-                    self.outcome(&s.number, format!("shipping sent (async, requestId {id}): result read at the next poll"));
+                    self.outcome(
+                        &s.number,
+                        format!("shipping sent (async, requestId {id}): result read at the next poll"),
+                    );
                     self.async_pending.push((id, s));
                 } else {
-                    self.outcome(&s.number, format!("shipping reported ({} {}): async request accepted", s.carrier, s.tracking));
+                    self.outcome(
+                        &s.number,
+                        format!("shipping reported ({} {}): async request accepted", s.carrier, s.tracking),
+                    );
                 }
             }
             _ if a.gave_up() => {
-                let what = format!("shipping report gave up after {} attempts ({}): reported again at the next poll", a.attempts, a.failure());
+                let what = format!(
+                    "shipping report gave up after {} attempts ({}): reported again at the next poll",
+                    a.attempts,
+                    a.failure()
+                );
                 self.outcome(&s.number, what);
                 self.pending_shipments.push(s);
             }
@@ -741,9 +754,7 @@ impl Integration {
     async fn read_async_results<W: Waiter>(&mut self, w: &W) {
         for (id, s) in std::mem::take(&mut self.async_pending) {
             let orders = [s.number.clone()];
-            let a = self
-                .order_call(w, "getResultUpdateOrderShippingAsync", json!({ "requestId": id }), &orders)
-                .await;
+            let a = self.order_call(w, "getResultUpdateOrderShippingAsync", json!({ "requestId": id }), &orders).await;
             let result = a.body["ResultShippingModelList"]
                 .as_array()
                 .into_iter()
@@ -981,7 +992,12 @@ fn total_line(from: TotalsFrom, o: &Value) -> String {
                 .flatten()
                 .map(|t| {
                     let rate = t["taxRate"].as_f64().unwrap_or(0.0);
-                    format!("{}%: reqPrice ¥{}, reqPriceTax ¥{}", (rate * 100.0).round(), t["reqPrice"], t["reqPriceTax"])
+                    format!(
+                        "{}%: reqPrice ¥{}, reqPriceTax ¥{}",
+                        (rate * 100.0).round(),
+                        t["reqPrice"],
+                        t["reqPriceTax"]
+                    )
                 })
                 .collect();
             format!("booked total ¥{request} (requestPrice; TaxSummary {})", taxes.join(", "))

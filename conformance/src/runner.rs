@@ -265,17 +265,19 @@ pub async fn run_with(setup: &LoadedSetup, control: &rms_mock::ControlClient, mo
         start: start.to_rms(),
         end: end.to_rms(),
         integration: match mode {
-            Mode::Reference => format!(
-                "reference · SKU {} · {} · poll every {}m (overlap {}m) · confirm on import {}",
-                match c.sku_migration {
-                    crate::setup::SkuDeclared::Migrated => "移行済",
-                    crate::setup::SkuDeclared::NotMigrated => "未移行",
-                },
-                on.join(", "),
-                c.poll_interval_minutes,
-                c.poll_overlap_minutes,
-                if c.confirm_on_import { "on" } else { "off" }
-            ) + &habits_text(&c.habits),
+            Mode::Reference => {
+                format!(
+                    "reference · SKU {} · {} · poll every {}m (overlap {}m) · confirm on import {}",
+                    match c.sku_migration {
+                        crate::setup::SkuDeclared::Migrated => "移行済",
+                        crate::setup::SkuDeclared::NotMigrated => "未移行",
+                    },
+                    on.join(", "),
+                    c.poll_interval_minutes,
+                    c.poll_overlap_minutes,
+                    if c.confirm_on_import { "on" } else { "off" }
+                ) + &habits_text(&c.habits)
+            }
             Mode::Command(cmd) => format!("command `{cmd}` · poll every {}m", c.poll_interval_minutes),
         },
         orders,

@@ -809,6 +809,20 @@ fault_off = "*"
     }
 
     #[test]
+    fn habits_load_under_integration_and_a_typo_is_named() {
+        let s = load_with("habits", "[integration.habits]\nsearch_window_minutes = 60\ntotals = \"request_price\"\n")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let h = &s.file.integration.habits;
+        assert_eq!((h.search_window_minutes, h.totals), (Some(60), Some(TotalsFrom::RequestPrice)));
+        assert_eq!(h.describe(), ["sliding search window 60m", "totals from requestPrice"]);
+        assert!(Habits::default().describe().is_empty(), "the default tool names no habit");
+        let e = refusal("habit-typo", "[integration.habits]\nslice_search = true\n");
+        assert!(e.contains("integration.habits") && e.contains("slice_search"), "{e}");
+        let e = refusal("habit-value", "[integration.habits]\ntotals = \"guess\"\n");
+        assert!(e.contains("integration.habits.totals"), "{e}");
+    }
+
+    #[test]
     fn a_bad_fault_is_a_setup_error_naming_its_key() {
         let cases = [
             ("unknown-key", "[[faults]]\nkind = \"maintenance\"\nwhen = \"+1m\"\n", "faults[0]", "when"),

@@ -354,7 +354,11 @@ async fn an_importer_that_stops_on_a_failed_search_imports_nothing_after_a_short
     }
     // One failed poll (3 attempts), then no search at all: 1 + 3 searches.
     assert_eq!(l.summary.calls.get("searchOrder"), Some(&4), "{:?}", l.summary.calls);
-    assert!(l.summary.notes.iter().any(|n| n.starts_with("+45m order import stopped after a failed search")), "{:?}", l.summary.notes);
+    assert!(
+        l.summary.notes.iter().any(|n| n.starts_with("+45m order import stopped after a failed search")),
+        "{:?}",
+        l.summary.notes
+    );
 }
 
 #[tokio::test]
@@ -431,14 +435,22 @@ async fn slicing_busy_searches_by_total_records_imports_all_50_orders() {
     let l = ledger("30_sale_day_sliced.toml").await;
     assert!(l.orders.iter().all(|o| o.integration_has("imported")), "every order imported");
     assert_eq!(l.orders.len(), 50);
-    assert_eq!(l.summary.notes.iter().filter(|n| n.contains("window sliced in two")).count(), 3, "{:?}", l.summary.notes);
+    assert_eq!(
+        l.summary.notes.iter().filter(|n| n.contains("window sliced in two")).count(),
+        3,
+        "{:?}",
+        l.summary.notes
+    );
 }
 
 #[tokio::test]
 async fn totals_summed_from_the_items_miss_coupons_and_points() {
     let l = ledger("31_totals_summed_from_items.toml").await;
     let o = l.order("#1").unwrap();
-    assert!(o.integration_has("≠ RMS requestPrice ¥3710 (couponAllTotalPrice ¥300, usedPoint 500, differs by ¥800)"), "{o:?}");
+    assert!(
+        o.integration_has("≠ RMS requestPrice ¥3710 (couponAllTotalPrice ¥300, usedPoint 500, differs by ¥800)"),
+        "{o:?}"
+    );
     assert!(l.order("#2").unwrap().integration_has("= RMS requestPrice"));
 }
 
@@ -453,14 +465,21 @@ async fn totals_from_request_price_match_rms() {
 async fn payment_methods_mapped_by_name_come_out_blank_for_newer_methods() {
     let l = ledger("33_payment_mapped_by_name.toml").await;
     assert!(l.order("#1").unwrap().integration_has("payment method: クレジットカード"));
-    assert!(l.order("#2").unwrap().integration_has("payment method: blank (the tool knows no method named 「Apple Pay」)"));
-    assert!(l.order("#3").unwrap().integration_has("payment method: blank (the tool knows no method named 「後払い決済」)"));
+    assert!(l
+        .order("#2")
+        .unwrap()
+        .integration_has("payment method: blank (the tool knows no method named 「Apple Pay」)"));
+    assert!(l
+        .order("#3")
+        .unwrap()
+        .integration_has("payment method: blank (the tool knows no method named 「後払い決済」)"));
 }
 
 #[tokio::test]
 async fn payment_methods_mapped_by_code_are_all_named() {
     let l = ledger("34_payment_mapped_by_code.toml").await;
-    for (label, line) in [("#1", "code 1 クレジットカード"), ("#2", "code 12 Apple Pay"), ("#3", "code 21 後払い決済")] {
+    for (label, line) in [("#1", "code 1 クレジットカード"), ("#2", "code 12 Apple Pay"), ("#3", "code 21 後払い決済")]
+    {
         assert!(l.order(label).unwrap().integration_has(line), "{label}");
     }
     assert!(!l.orders.iter().any(|o| o.integration_has("blank")));
