@@ -161,6 +161,11 @@ fn is_prepaid(code: i64) -> bool {
 impl Integration {
     pub fn new(cfg: IntegrationSide, base_url: &str, service_secret: &str, license_key: &str) -> Self {
         let stock = cfg.products.iter().map(|p| p.stock).collect();
+        let (service_secret, license_key) = if cfg.habits.trim_credentials {
+            (service_secret.trim(), license_key.trim())
+        } else {
+            (service_secret, license_key)
+        };
         Integration {
             cfg,
             base: base_url.trim_end_matches('/').to_string(),

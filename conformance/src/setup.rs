@@ -128,6 +128,9 @@ pub struct Habits {
     /// (Rakuten's processing and card review done), re-read at every poll; only then does it
     /// go to 出荷待ち, where the warehouse picks.
     pub hold_until_300: bool,
+    /// Careful (row 3): the service secret and license key are trimmed of the whitespace a
+    /// copy from the RMS screen brings along (a space, a tab, a line break).
+    pub trim_credentials: bool,
 }
 
 impl Default for Habits {
@@ -149,6 +152,7 @@ impl Default for Habits {
             poll_async_results: false,
             confirm_103_is_done: false,
             hold_until_300: false,
+            trim_credentials: false,
         }
     }
 }
@@ -209,6 +213,9 @@ impl Habits {
         }
         if self.hold_until_300 {
             out.push("holds until 300".into());
+        }
+        if self.trim_credentials {
+            out.push("trims the key".into());
         }
         out
     }

@@ -63,6 +63,8 @@ const TESTED: &[&str] = &[
     "37_shipping_errors_unread.toml",
     "38_review_ng_shipped.toml",
     "39_review_ng_held.toml",
+    "40_key_with_stray_space.toml",
+    "41_key_trimmed.toml",
 ];
 
 #[test]
@@ -532,4 +534,18 @@ async fn holding_orders_until_300_keeps_the_review_ng_order_from_the_warehouse()
     let two = l.order("#2").unwrap();
     assert!(two.integration_has("RMS has it in 300 → 出荷待ち") && two.rms_has("updateOrderShipping"), "{two:?}");
     assert!(l.summary.errors.is_empty(), "{:?}", l.summary.errors);
+}
+
+#[tokio::test]
+async fn a_license_key_pasted_with_a_space_fails_every_call_with_es01_01() {
+    let l = ledger("40_key_with_stray_space.toml").await;
+    assert_eq!(l.summary.errors.get("ES01-01"), Some(&2), "{:?}", l.summary.errors);
+    assert!(l.order("#1").unwrap().integration_has("never seen"));
+}
+
+#[tokio::test]
+async fn trimming_the_pasted_key_makes_every_call_succeed() {
+    let l = ledger("41_key_trimmed.toml").await;
+    assert!(l.summary.errors.is_empty(), "{:?}", l.summary.errors);
+    assert!(l.order("#1").unwrap().rms_has("confirmOrder"));
 }
