@@ -29,6 +29,9 @@ pub enum ToolStatus {
     HeldForPayment,
     /// 保留(楽天処理中): waits for RMS's 300 (habit `hold_until_300`).
     HeldForRakuten,
+    /// 保留(金額未確定 / 住所入力待ち): waits until the order is complete (habit
+    /// `hold_incomplete`).
+    HeldIncomplete,
     /// Imported, no move rule.
     Imported,
     Shipped,
@@ -340,10 +343,7 @@ impl Integration {
             return;
         };
         self.last_poll = Some(now);
-        let version = match self.cfg.sku_migration {
-            SkuDeclared::Migrated => 7,
-            SkuDeclared::NotMigrated => 5,
-        };
+        let version = self.get_order_version();
         // Orders whose fetch gave up at an earlier poll first (the search may no longer
         // reach them), then what this search found; each once.
         let mut to_fetch = std::mem::take(&mut self.refetch);
@@ -490,6 +490,16 @@ impl Integration {
         }
     }
 
+    /// getOrder's version: 7 when 移行済 is declared (SkuModelList), 5 when 未移行
+    /// (itemNumber); 10 for the tool that holds incomplete orders (SocialGiftModel).
+    fn get_order_version(&self) -> u8 {
+        match self.cfg.sku_migration {
+            SkuDeclared::Migrated if self.cfg.habits.hold_incomplete => 10,
+            SkuDeclared::Migrated => 7,
+            SkuDeclared::NotMigrated => 5,
+        }
+    }
+
     /// Finds the product-master entry for one ordered line.
     fn match_line(&self, item: &Value) -> Result<usize, String> {
         let products: &[Product] = &self.cfg.products;
@@ -530,6 +540,16 @@ impl Integration {
             }
             self.outcome(&number, "imported AGAIN (duplicate: dedupe rule off)".into());
         }
+        if let Some(types) = &self.cfg.habits.import_order_types {
+            let t = o["orderType"].as_i64().unwrap_or(1);
+            if !types.contains(&t) {
+                self.outcome(
+                    &number,
+                    format!("skipped: orderType {t} ({}) is not imported by the tool", order_type_name(t)),
+                );
+                return None;
+            }
+        }
         let items: Vec<Value> = o["PackageModelList"]
             .as_array()
             .into_iter()
@@ -549,7 +569,10 @@ impl Integration {
             return None;
         }
         let prepaid = is_prepaid(o["SettlementModel"]["settlementMethodCode"].as_i64().unwrap_or(0));
-        let status = if rules.hold_unpaid && prepaid {
+        let incomplete = if self.cfg.habits.hold_incomplete { incomplete(o) } else { None };
+        let status = if incomplete.is_some() {
+            ToolStatus::HeldIncomplete
+        } else if rules.hold_unpaid && prepaid {
             ToolStatus::HeldForPayment
         } else if rules.move_to_awaiting_shipment && self.cfg.habits.hold_until_300 {
             ToolStatus::HeldForRakuten
@@ -561,11 +584,15 @@ impl Integration {
         let text = match status {
             ToolStatus::HeldForPayment => "imported → 保留(入金確認)",
             ToolStatus::HeldForRakuten => "imported → 保留(楽天処理中: to 出荷待ち at 300)",
+            ToolStatus::HeldIncomplete => "imported → 保留",
             ToolStatus::AwaitingShipment => "imported → 出荷待ち",
             _ => "imported",
         };
         let flag = if rules.payment_flag_zero { " (入金フラグ 0)" } else { "" };
-        self.outcome(&number, format!("{text}{flag}"));
+        match &incomplete {
+            Some(why) => self.outcome(&number, format!("{text}({}){flag}", why.label())),
+            None => self.outcome(&number, format!("{text}{flag}")),
+        }
         if let Some(from) = self.cfg.habits.totals {
             let line = total_line(from, o);
             self.outcome(&number, line);
@@ -582,6 +609,10 @@ impl Integration {
         }
         let basket_id = o["PackageModelList"][0]["basketId"].as_u64().unwrap_or(0);
         self.imported.insert(number.clone(), Imported { status, basket_id, allocations });
+        if let Some(Incomplete::Amounts(_)) = incomplete {
+            // Not confirmed: RMS refuses an order whose amounts are open (ERROR_105).
+            return None;
+        }
         Some(number)
     }
 
@@ -598,7 +629,7 @@ impl Integration {
             .imported
             .iter()
             .filter(|(n, i)| match i.status {
-                ToolStatus::HeldForPayment | ToolStatus::HeldForRakuten => true,
+                ToolStatus::HeldForPayment | ToolStatus::HeldForRakuten | ToolStatus::HeldIncomplete => true,
                 // The careful tool re-reads 出荷待ち at every poll, before the warehouse picks.
                 ToolStatus::AwaitingShipment if self.cfg.habits.recheck_before_shipping => true,
                 ToolStatus::AwaitingShipment | ToolStatus::Imported => self.cfg.shipping_sync && hourly,
@@ -606,7 +637,7 @@ impl Integration {
             } || self.reread.contains(*n))
             .map(|(n, _)| n.clone())
             .collect();
-        let version = if self.cfg.sku_migration == SkuDeclared::Migrated { 7 } else { 5 };
+        let version = self.get_order_version();
         for batch in tracked.chunks(100) {
             // Orders stay tracked, so a sync that failed is simply tried at the next poll.
             let a = self.order_call(w, "getOrder", json!({"orderNumberList": batch, "version": version}), batch).await;
@@ -622,6 +653,27 @@ impl Integration {
                     self.outcome(&n, format!("re-read after ERROR_103: RMS has it in {progress}"));
                 }
                 if progress == 900 && imp.status == ToolStatus::Cancelled {
+                    continue;
+                }
+                if imp.status == ToolStatus::HeldIncomplete && progress != 900 {
+                    match incomplete(&o) {
+                        Some(_) => {}
+                        None => {
+                            let prepaid =
+                                is_prepaid(o["SettlementModel"]["settlementMethodCode"].as_i64().unwrap_or(0));
+                            let (next, text) =
+                                if self.cfg.rules.hold_unpaid && prepaid && !(300..=700).contains(&progress) {
+                                    (ToolStatus::HeldForPayment, "保留(入金確認)")
+                                } else {
+                                    (ToolStatus::AwaitingShipment, "出荷待ち")
+                                };
+                            self.imported.entry(n.clone()).and_modify(|i| i.status = next);
+                            self.outcome(&n, format!("complete now (requestPrice ¥{}) → {text}", o["requestPrice"]));
+                            if progress == 100 && self.cfg.confirm_on_import {
+                                self.reconfirm.push(n.clone());
+                            }
+                        }
+                    }
                     continue;
                 }
                 if progress == 900 {
@@ -960,6 +1012,52 @@ impl Integration {
                 self.note(what);
             }
         }
+    }
+}
+
+/// Why an order is not complete yet (habit `hold_incomplete`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Incomplete {
+    /// The amounts that are −9999.
+    Amounts(Vec<&'static str>),
+    /// A social gift whose recipient has not entered the address by this date.
+    GiftAddress(String),
+}
+
+impl Incomplete {
+    fn label(&self) -> String {
+        match self {
+            Incomplete::Amounts(keys) => format!("金額未確定: {} −9999; not confirmed", keys.join(", ")),
+            Incomplete::GiftAddress(due) => format!("住所入力待ち: the recipient enters the address by {due}"),
+        }
+    }
+}
+
+/// An order the careful tool does not ship yet: amounts still −9999, or a social gift
+/// without the recipient's address.
+fn incomplete(o: &Value) -> Option<Incomplete> {
+    let open: Vec<&'static str> = ["goodsPrice", "postagePrice", "deliveryPrice", "totalPrice", "requestPrice"]
+        .into_iter()
+        .filter(|k| o[*k].as_i64() == Some(-9999))
+        .collect();
+    if !open.is_empty() {
+        return Some(Incomplete::Amounts(open));
+    }
+    o["PackageModelList"].as_array().into_iter().flatten().find_map(|p| {
+        let g = &p["SocialGiftModel"];
+        (g["inputFlag"].as_i64() == Some(0))
+            .then(|| Incomplete::GiftAddress(g["inputDueDate"].as_str().unwrap_or("?").to_string()))
+    })
+}
+
+/// `orderType` as RMS names it.
+fn order_type_name(t: i64) -> &'static str {
+    match t {
+        1 => "通常購入",
+        4 => "定期購入",
+        5 => "頒布会",
+        6 => "予約商品",
+        _ => "unknown type",
     }
 }
 

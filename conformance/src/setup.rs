@@ -131,6 +131,15 @@ pub struct Habits {
     /// Careful (row 3): the service secret and license key are trimmed of the whitespace a
     /// copy from the RMS screen brings along (a space, a tab, a line break).
     pub trim_credentials: bool,
+    /// Careless (row 2): only orders of these `orderType`s are imported (1 通常, 4 定期,
+    /// 5 頒布会, 6 予約); the others are skipped. None: every type.
+    pub import_order_types: Option<Vec<i64>>,
+    /// Careful (rows 2, 12, 17): an order with an undetermined amount (−9999) is held in
+    /// 保留(金額未確定) and not confirmed (RMS would answer ERROR_105); a social-gift order
+    /// whose recipient has not entered the address (`SocialGiftModel.inputFlag` 0) is held in
+    /// 保留(住所入力待ち). Both are re-read at every poll (getOrder version 10) and released when
+    /// complete.
+    pub hold_incomplete: bool,
 }
 
 impl Default for Habits {
@@ -153,6 +162,8 @@ impl Default for Habits {
             confirm_103_is_done: false,
             hold_until_300: false,
             trim_credentials: false,
+            import_order_types: None,
+            hold_incomplete: false,
         }
     }
 }
@@ -216,6 +227,13 @@ impl Habits {
         }
         if self.trim_credentials {
             out.push("trims the key".into());
+        }
+        if let Some(types) = &self.import_order_types {
+            let t: Vec<String> = types.iter().map(i64::to_string).collect();
+            out.push(format!("imports orderType {} only", t.join(", ")));
+        }
+        if self.hold_incomplete {
+            out.push("holds incomplete orders".into());
         }
         out
     }

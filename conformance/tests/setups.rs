@@ -65,6 +65,8 @@ const TESTED: &[&str] = &[
     "39_review_ng_held.toml",
     "40_key_with_stray_space.toml",
     "41_key_trimmed.toml",
+    "42_postage_undetermined_confirmed.toml",
+    "43_postage_undetermined_held.toml",
 ];
 
 #[test]
@@ -548,4 +550,26 @@ async fn trimming_the_pasted_key_makes_every_call_succeed() {
     let l = ledger("41_key_trimmed.toml").await;
     assert!(l.summary.errors.is_empty(), "{:?}", l.summary.errors);
     assert!(l.order("#1").unwrap().rms_has("confirmOrder"));
+}
+
+#[tokio::test]
+async fn an_order_with_postage_to_be_set_is_confirmed_and_refused_with_error_105() {
+    let l = ledger("42_postage_undetermined_confirmed.toml").await;
+    let o = l.order("#1").unwrap();
+    assert!(o.integration_has("confirmOrder refused: ORDER_EXT_API_CONFIRM_ORDER_ERROR_105"), "{o:?}");
+    assert!(o.integration_has("RMS requestPrice ¥-9999"), "the placeholder summed: {o:?}");
+    assert_eq!(o.rms.len(), 1, "still in 100: {o:?}");
+    assert!(l.order("#2").unwrap().rms_has("confirmOrder"), "postage free: flows");
+}
+
+#[tokio::test]
+async fn holding_incomplete_orders_keeps_the_minus_9999_order_unconfirmed_and_re_reads_it() {
+    let l = ledger("43_postage_undetermined_held.toml").await;
+    let o = l.order("#1").unwrap();
+    assert!(
+        o.integration_has("imported → 保留(金額未確定: postagePrice, totalPrice, requestPrice −9999; not confirmed)"),
+        "{o:?}"
+    );
+    assert_eq!(o.calls, ["getOrder GET_ORDER_INFO_101 ×5"], "re-read at every poll, never confirmed");
+    assert!(l.summary.errors.is_empty(), "{:?}", l.summary.errors);
 }
