@@ -79,3 +79,41 @@ async fn with_the_habit_error_103_counts_as_confirmed_and_the_order_is_re_read()
     assert!(!out.iter().any(|w| w.contains("refused")), "{out:?}");
     assert!(out.iter().any(|w| w.starts_with("re-read after ERROR_103: RMS has it in ")), "{out:?}");
 }
+
+#[tokio::test]
+async fn a_tool_importing_only_some_order_types_skips_the_others_and_never_confirms_them() {
+    let fake = RmsMock::start().await;
+    let doc = ShopDocument::new("420003")
+        .credentials("SP420003_habit", "SL420003_habit")
+        .item(ItemDoc::new("tshirt", "Tシャツ").variant("m", 1980, 100));
+    let shop = fake.shop(doc).await.unwrap();
+    let number = shop.place_order(&OrderDoc::new().line("tshirt", "m", 1)).await.unwrap().order_number;
+    shop.advance_minutes(5).await.unwrap();
+    let product = Product {
+        sku: None,
+        manage_number: Some("tshirt".into()),
+        variant_id: Some("m".into()),
+        item_code: None,
+        stock: 10,
+    };
+    let poll = |habits: Habits| {
+        let cfg = IntegrationSide {
+            inventory_sync: false,
+            products: vec![product.clone()],
+            habits,
+            ..IntegrationSide::default()
+        };
+        Integration::new(cfg, &fake.uri(), shop.service_secret(), shop.license_key())
+    };
+    let now = JstDateTime::parse_rms(&shop.now().await.unwrap()).unwrap();
+    // A 定期-only tool: the 通常購入 order (orderType 1) is skipped, nothing confirmed.
+    let mut only_4 = poll(Habits { import_order_types: Some(vec![4]), ..Habits::default() });
+    only_4.poll(&(), now).await;
+    let out: Vec<&String> = only_4.outcomes[&number].iter().map(|(_, w)| w).collect();
+    assert_eq!(out, ["skipped: orderType 1 (通常購入) is not imported by the tool"]);
+    assert!(!only_4.calls.iter().any(|c| c.op == "confirmOrder"), "{:?}", only_4.calls);
+    // The default tool imports it.
+    let mut every = poll(Habits::default());
+    every.poll(&(), now).await;
+    assert!(every.outcomes[&number].iter().any(|(_, w)| w.starts_with("imported")));
+}
