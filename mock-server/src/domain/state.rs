@@ -73,8 +73,9 @@ pub struct ShopState {
     pub journal: Vec<JournalEntryState>,
 }
 
-/// The shop's scalars: who it is, its settings, its clock and its counters.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+/// The shop's scalars: who it is, its settings, its clock and its counters. (`PartialEq`:
+/// `--state-dir` compares them with what it last logged, cheaper than writing them out.)
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ShopScalars {
     /// Who the shop is and how it authenticates.
@@ -256,6 +257,16 @@ pub enum EventState {
     },
     /// The buyer did not change the payment after a review NG.
     ReviewDeadline {
+        /// The order.
+        order: String,
+    },
+    /// Rakuten cancels an order its fraud review found NG.
+    ReviewNgCancel {
+        /// The order.
+        order: String,
+    },
+    /// A social gift's address is due.
+    GiftInputDeadline {
         /// The order.
         order: String,
     },

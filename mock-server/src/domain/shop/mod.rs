@@ -6,10 +6,12 @@
 
 use crate::domain::buyer::People;
 use crate::domain::catalog::Catalog;
+use crate::domain::dirty::Dirty;
 use crate::domain::faults::FaultPlan;
 use crate::domain::inventory::Inventory;
 use crate::domain::limits::RateLimiter;
 use crate::domain::order::{Cause, Order, OrderNumber, OrderProgress, OrderedSku, SettlementMethod};
+use crate::domain::order_kind::OrderType;
 use crate::domain::rng::Rng;
 use crate::domain::search::OrderBook;
 use crate::domain::text::{FastHash, Interner, Text, Texts};
@@ -136,7 +138,122 @@ pub struct OrderExtras {
     /// 置き配場所 the buyer chose, one of
     /// [`DROP_OFF_LOCATIONS`](crate::domain::order_ops::DROP_OFF_LOCATIONS); None: no drop-off.
     pub drop_off_location: Option<String>,
+    /// `orderType`: 1 通常購入 (default), 4 定期購入, 5 頒布会, 6 予約商品.
+    pub order_type: OrderType,
+    /// `reserveNumber` of a 4/5/6 order; None: issued (`<shop>-<YYYYMMDD>-<8 digits>-r`).
+    pub reserve_number: Option<String>,
+    /// `reserveDeliveryCount` of a 4/5/6 order; None: 1.
+    pub reserve_delivery_count: Option<u32>,
+    /// 送料未確定: every basket's postage is −9999 until the shop sets it
+    /// ([`Shop::set_postage`]), whatever the shop's postage settings say.
+    pub postage_undetermined: bool,
+    /// A social gift (v10): the recipient enters the address later
+    /// ([`Shop::enter_gift_address`]); until then the recipient is 入力待ち.
+    pub social_gift: bool,
+    /// Days the recipient of a social gift has to enter the address (`inputDueDate` = order
+    /// date + this); None: [`DEFAULT_GIFT_INPUT_DAYS`].
+    pub gift_input_days: Option<u32>,
+    /// Further destinations (`severalSenderFlag` 1): each a basket of its own lines shipped to
+    /// another recipient; the order's own lines are the first basket, to the orderer.
+    pub destinations: Vec<Vec<OrderLine>>,
+    /// `cautionDisplayType`: 0 (default), 1 要注意, 2 キャンセル確定.
+    pub caution_display: u8,
+    /// `cautionDisplayDetailType` (v6): 101–105; None by default.
+    pub caution_detail: Option<i64>,
+    /// `rakutenConfirmFlag` 1 (楽天確認中).
+    pub rakuten_confirm: bool,
+    /// Rakuten's fraud review says NG: `rakutenConfirmFlag` 1, and Rakuten cancels the order
+    /// the next day (cause `review_ng`), whatever the shop did with it meanwhile.
+    pub review_ng: bool,
 }
+
+/// What a social gift's recipient enters (control plane `POST …/orders/{n}/gift-address`,
+/// setup step `gift_address`): each field given replaces that of a generated recipient.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GiftAddress {
+    /// 姓.
+    pub family_name: Option<String>,
+    /// 名.
+    pub first_name: Option<String>,
+    /// Postal code, 7 digits (`1500001`, or `150-0001`).
+    pub zip_code: Option<String>,
+    /// 都道府県.
+    pub prefecture: Option<String>,
+    /// 市区町村.
+    pub city: Option<String>,
+    /// The rest of the address.
+    pub sub_address: Option<String>,
+    /// Phone number in three parts separated by `-` (`090-1234-5678`).
+    pub phone: Option<String>,
+}
+
+impl GiftAddress {
+    /// What is wrong with it, as (key, problem): a postal code that is not 7 digits, a phone
+    /// number that is not three groups of digits.
+    pub fn problem(&self) -> Option<(&'static str, String)> {
+        if let Some(z) = &self.zip_code {
+            let digits: String = z.chars().filter(|c| *c != '-').collect();
+            if digits.len() != 7 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return Some(("zip_code", format!("'{z}' is not a 7-digit postal code")));
+            }
+        }
+        if let Some(p) = &self.phone {
+            let parts: Vec<&str> = p.split('-').collect();
+            if parts.len() != 3 || parts.iter().any(|g| g.is_empty() || !g.bytes().all(|b| b.is_ascii_digit())) {
+                return Some(("phone", format!("'{p}' is not a phone number like 090-1234-5678")));
+            }
+        }
+        None
+    }
+
+    /// `generated` with the fields given here; a recipient has no e-mail in `SenderModel`.
+    pub(crate) fn apply(&self, mut b: crate::domain::buyer::Buyer, texts: &mut Texts, people: &mut People) -> crate::domain::buyer::Buyer {
+        if self.family_name.is_some() || self.first_name.is_some() {
+            let mut name = (*b.name).clone();
+            if let Some(f) = &self.family_name {
+                name.family_name = texts.text(f);
+            }
+            if let Some(f) = &self.first_name {
+                name.first_name = texts.text(f);
+            }
+            b.name = people.name(name);
+        }
+        if self.zip_code.is_some() || self.prefecture.is_some() || self.city.is_some() {
+            let mut place = (*b.place).clone();
+            if let Some(z) = &self.zip_code {
+                let digits: String = z.chars().filter(|c| *c != '-').collect();
+                place.zip_code1 = texts.text(digits.get(..3).unwrap_or_default());
+                place.zip_code2 = texts.text(digits.get(3..).unwrap_or_default());
+            }
+            if let Some(v) = &self.prefecture {
+                place.prefecture = texts.text(v);
+            }
+            if let Some(v) = &self.city {
+                place.city = texts.text(v);
+            }
+            b.place = people.place(place);
+        }
+        if let Some(v) = &self.sub_address {
+            b.sub_address = texts.text(v);
+        }
+        if let Some(p) = &self.phone {
+            let mut parts = p.split('-').map(|g| texts.text(g));
+            if let (Some(a), Some(c), Some(d)) = (parts.next(), parts.next(), parts.next()) {
+                b.phone = [a, c, d];
+            }
+        }
+        b.email = texts.text("");
+        b
+    }
+}
+
+/// Days a social gift's recipient has by default to enter the address (inferred: RMS does not
+/// publish the period; a week is what gift services commonly give).
+pub const DEFAULT_GIFT_INPUT_DAYS: u32 = 7;
+
+/// The most destinations one order has (the order's own lines and 19 more; inferred: RMS's
+/// screens take up to 20 送付先).
+pub const MAX_DESTINATIONS: usize = 20;
 
 /// What a shop marks on an item outside its Item API data: the delivery programmes an order
 /// of it falls under. An order gets a flag when every one of its lines is so marked (the
@@ -226,6 +343,27 @@ pub enum PlaceOrderError {
         /// Goods + postage.
         total: i64,
     },
+    /// `reserveNumber` / `reserveDeliveryCount` on a normal order (type 1).
+    ReservationOnNormalOrder,
+    /// A `reserveNumber` not of the shape `<shop>-<YYYYMMDD>-<digits>-r`.
+    BadReserveNumber(String),
+    /// `reserveDeliveryCount` 0 (counts start at 1).
+    BadReserveDeliveryCount(u32),
+    /// A social gift goes to one recipient: it cannot have further destinations (inferred).
+    SocialGiftWithDestinations,
+    /// More destinations than [`MAX_DESTINATIONS`].
+    TooManyDestinations(usize),
+    /// `cautionDisplayType` not 0, 1 or 2.
+    BadCautionDisplay(u8),
+    /// `cautionDisplayDetailType` not 101–105.
+    BadCautionDetail(i64),
+    /// A problem with one of the further destinations' lines.
+    InDestination {
+        /// 0-based index into the destinations.
+        destination: usize,
+        /// What is wrong with its lines.
+        problem: Box<PlaceOrderError>,
+    },
 }
 
 /// Why a buyer-side action on an existing order was refused (control plane).
@@ -260,6 +398,26 @@ pub enum BuyerError {
     },
     /// Cancelling: the order is past Rakuten's processing.
     NotCancellable {
+        /// The order.
+        number: String,
+        /// Its status.
+        progress: OrderProgress,
+    },
+    /// Gift address: the order is not a social gift.
+    NotSocialGift(String),
+    /// Gift address: the recipient has entered it already.
+    GiftAddressEntered(String),
+    /// Setting postage: the order has no basket with this id.
+    NoSuchBasket {
+        /// The order.
+        number: String,
+        /// The basketId asked for.
+        basket_id: u64,
+    },
+    /// Setting postage: not between 0 and [`MAX_AMOUNT`](crate::domain::order::MAX_AMOUNT).
+    PostageOutOfRange(i64),
+    /// Setting postage: the order is shipped or cancelled (only 100–400 take it).
+    PostageLocked {
         /// The order.
         number: String,
         /// Its status.
@@ -365,8 +523,59 @@ pub struct Shop {
     /// Units an order's restock could not put back because the stock was at the cap
     /// (99,999), oldest first; as many as there were such restocks, which are rare.
     stock_capped: Vec<StockCapped>,
+    /// requestIds of the async requests stored, processed or forgotten since last taken
+    /// (`--state-dir` only; see [`Shop::take_changes`]).
+    async_dirty: Dirty<String>,
+    /// Schedule entries added since last taken (`--state-dir` only; see [`Shop::take_changes`]).
+    schedule_added: Dirty<(JstDateTime, u64)>,
+    /// Schedule entries removed since last taken, of those added before.
+    schedule_removed: Dirty<(JstDateTime, u64)>,
     /// RMS failing on purpose: the faults set up for the shop's requests.
     faults: FaultPlan,
+}
+
+/// The keys of what changed in a shop since the last [`Shop::take_changes`]: the entities
+/// whose after-images `--state-dir` logs. The shop's scalars (clock, ids, settings, …) and
+/// its journal are compared by the logger itself, so no setter needs to mark them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// Positions in the order book of the orders placed or changed.
+    pub orders: Vec<usize>,
+    /// (manageNumber, variantId) of the stock records written, reserved, restored or deleted.
+    pub stock: Vec<(String, String)>,
+    /// manageNumbers of the items put or removed.
+    pub items: Vec<String>,
+    /// requestIds of the updateOrderShippingAsync requests stored, processed or forgotten.
+    pub async_requests: Vec<String>,
+    /// Keys of the schedule entries added (and still there).
+    pub schedule_added: Vec<(JstDateTime, u64)>,
+    /// Keys of the schedule entries removed (fired or cancelled).
+    pub schedule_removed: Vec<(JstDateTime, u64)>,
+}
+
+impl Changes {
+    /// True when no entity changed.
+    pub fn is_empty(&self) -> bool {
+        self.orders.is_empty()
+            && self.stock.is_empty()
+            && self.items.is_empty()
+            && self.async_requests.is_empty()
+            && self.schedule_added.is_empty()
+            && self.schedule_removed.is_empty()
+    }
+}
+
+/// Told about a shop's changes at the end of every hold of its lock ([`ShopHandle::attach`]):
+/// the state directory's logger. It runs with the shop locked, so what it takes (and queues)
+/// follows the order in which the shop changed.
+pub trait ChangeSink: Send + Sync {
+    /// Called with the shop still locked, after each [`ShopHandle::with`] (and each step of
+    /// the stepped operations, which use it).
+    fn after(&self, shop: &mut Shop);
+
+    /// Called with the shop locked when it leaves the server (deleted, reset, replaced): the
+    /// sink records that and is told nothing more.
+    fn detach(&self, shop: &mut Shop);
 }
 
 /// A restock (a cancellation, fewer units by updateOrderSender) that met the stock cap: the
@@ -425,6 +634,9 @@ impl Shop {
             wall: wall::WallFollow::default(),
             item_marks: BTreeMap::new(),
             stock_capped: Vec::new(),
+            async_dirty: Dirty::default(),
+            schedule_added: Dirty::default(),
+            schedule_removed: Dirty::default(),
             faults: FaultPlan::default(),
         };
         shop.schedule_at(shop.profile.license_expires_at(), Event::LicenseExpiry);
@@ -523,6 +735,45 @@ impl Shop {
         (r, fired)
     }
 
+    /// Starts tracking which entities change ([`Shop::take_changes`]); off until called, so a
+    /// shop without a state directory keeps no marks.
+    pub fn track_changes(&mut self) {
+        self.orders.dirty.track();
+        self.inventory.dirty.track();
+        self.catalog.dirty.track();
+        self.async_dirty.track();
+        self.schedule_added.track();
+        self.schedule_removed.track();
+    }
+
+    /// True once [`Shop::track_changes`] was called on this shop (a shop replaced as a whole
+    /// is a new, untracked one).
+    pub fn tracks_changes(&self) -> bool {
+        self.schedule_added.is_tracked()
+    }
+
+    /// The entities changed since the last call (or since tracking started), leaving none
+    /// marked.
+    pub fn take_changes(&mut self) -> Changes {
+        Changes {
+            orders: self.orders.dirty.take(),
+            stock: self.inventory.dirty.take(),
+            items: self.catalog.dirty.take(),
+            async_requests: self.async_dirty.take(),
+            schedule_added: self.schedule_added.take(),
+            schedule_removed: self.schedule_removed.take(),
+        }
+    }
+
+    /// Removes a schedule entry, marking it for the state directory.
+    fn unschedule(&mut self, key: &(JstDateTime, u64)) -> Option<Event> {
+        let event = self.schedule.remove(key)?;
+        if !self.schedule_added.unmark(key) {
+            self.schedule_removed.mark(|| *key);
+        }
+        Some(event)
+    }
+
     /// Keeps a transition for whoever listens (see [`Shop::recording`]).
     fn record(&mut self, t: Transition) {
         if let Some(fired) = &mut self.listening {
@@ -542,6 +793,8 @@ pub struct ShopHandle(Arc<Locked>);
 
 struct Locked {
     shop: Mutex<Shop>,
+    /// Told of the shop's changes after each hold of the lock (a state directory's logger).
+    sink: std::sync::OnceLock<Arc<dyn ChangeSink>>,
     /// Callers of `with` waiting for the lock right now.
     waiting: AtomicUsize,
 }
@@ -553,7 +806,11 @@ const HANDOFF_LIMIT: Duration = Duration::from_millis(5);
 impl ShopHandle {
     /// Wraps a shop.
     pub fn new(shop: Shop) -> Self {
-        ShopHandle(Arc::new(Locked { shop: Mutex::new(shop), waiting: AtomicUsize::new(0) }))
+        ShopHandle(Arc::new(Locked {
+            shop: Mutex::new(shop),
+            sink: std::sync::OnceLock::new(),
+            waiting: AtomicUsize::new(0),
+        }))
     }
 
     /// Runs `f` with the shop locked.
@@ -561,7 +818,25 @@ impl ShopHandle {
         self.0.waiting.fetch_add(1, Ordering::SeqCst);
         let mut shop = self.lock();
         self.0.waiting.fetch_sub(1, Ordering::SeqCst);
-        f(&mut shop)
+        let out = f(&mut shop);
+        // One atomic load when no state directory is configured.
+        if let Some(sink) = self.0.sink.get() {
+            sink.after(&mut shop);
+        }
+        out
+    }
+
+    /// Tells `sink` of the shop's changes from now on, after every hold of its lock; false
+    /// (and nothing changes) when a sink is attached already.
+    pub fn attach(&self, sink: Arc<dyn ChangeSink>) -> bool {
+        self.0.sink.set(sink).is_ok()
+    }
+
+    /// Tells the attached sink, if any, that the shop leaves the server ([`ChangeSink::detach`]).
+    pub fn detach(&self) {
+        if let Some(sink) = self.0.sink.get() {
+            sink.detach(&mut self.lock());
+        }
     }
 
     /// Runs a long operation as steps, each under its own hold of the lock, until a step

@@ -136,9 +136,7 @@ impl Shop {
             EntityKey::Schedule { at, seq } => {
                 self.schedule.get(&(*at, *seq)).map(|e| Entity::Schedule(self.export_event(*at, *seq, e)))
             }
-            EntityKey::Journal { seq } => {
-                self.journal.entries().find(|e| e.seq == *seq).map(|e| Entity::Journal(Box::new(e.to_state())))
-            }
+            EntityKey::Journal { seq } => self.journal.entry(*seq).map(|e| Entity::Journal(Box::new(e.to_state()))),
         }
     }
 
@@ -319,6 +317,8 @@ impl Shop {
             Event::AsyncShipping(id) => EventState::AsyncShipping { request_id: id.clone() },
             Event::AsyncExpiry(id) => EventState::AsyncExpiry { request_id: id.clone() },
             Event::ReviewDeadline(i) => EventState::ReviewDeadline { order: order(i) },
+            Event::ReviewNgCancel(i) => EventState::ReviewNgCancel { order: order(i) },
+            Event::GiftInputDeadline(i) => EventState::GiftInputDeadline { order: order(i) },
             Event::Simulated(SimStep::Arrival) => EventState::SimulatedArrival,
             Event::Simulated(SimStep::Pay(i)) => EventState::SimulatedPay { order: order(i) },
             Event::Simulated(SimStep::Cancel(i)) => EventState::SimulatedCancel { order: order(i) },
@@ -359,6 +359,8 @@ impl Shop {
             EventState::AsyncShipping { request_id } => Event::AsyncShipping(request(&request_id)?),
             EventState::AsyncExpiry { request_id } => Event::AsyncExpiry(request(&request_id)?),
             EventState::ReviewDeadline { order: n } => Event::ReviewDeadline(order(&n)?),
+            EventState::ReviewNgCancel { order: n } => Event::ReviewNgCancel(order(&n)?),
+            EventState::GiftInputDeadline { order: n } => Event::GiftInputDeadline(order(&n)?),
             EventState::SimulatedArrival => Event::Simulated(SimStep::Arrival),
             EventState::SimulatedPay { order: n } => Event::Simulated(SimStep::Pay(order(&n)?)),
             EventState::SimulatedCancel { order: n } => Event::Simulated(SimStep::Cancel(order(&n)?)),
