@@ -43,6 +43,8 @@ pub enum ToolStatus {
 struct Imported {
     status: ToolStatus,
     basket_id: u64,
+    /// Every basket of the order (several destinations: more than one).
+    baskets: Vec<u64>,
     /// The product-master entries the order's lines matched, with units.
     allocations: Vec<(usize, i64)>,
 }
@@ -490,11 +492,24 @@ impl Integration {
         }
     }
 
+    /// Why the careful tool holds an order (habits `hold_incomplete`, `hold_flagged`).
+    fn incomplete(&self, o: &Value) -> Option<Incomplete> {
+        let h = &self.cfg.habits;
+        if h.hold_incomplete {
+            if let Some(why) = incomplete(o) {
+                return Some(why);
+            }
+        }
+        let caution = o["cautionDisplayType"].as_i64().unwrap_or(0);
+        let confirm = o["rakutenConfirmFlag"].as_i64().unwrap_or(0);
+        (h.hold_flagged && (caution != 0 || confirm != 0)).then_some(Incomplete::Flagged { caution, confirm })
+    }
+
     /// getOrder's version: 7 when 移行済 is declared (SkuModelList), 5 when 未移行
     /// (itemNumber); 10 for the tool that holds incomplete orders (SocialGiftModel).
     fn get_order_version(&self) -> u8 {
         match self.cfg.sku_migration {
-            SkuDeclared::Migrated if self.cfg.habits.hold_incomplete => 10,
+            SkuDeclared::Migrated if self.cfg.habits.hold_incomplete || self.cfg.habits.hold_flagged => 10,
             SkuDeclared::Migrated => 7,
             SkuDeclared::NotMigrated => 5,
         }
@@ -569,7 +584,7 @@ impl Integration {
             return None;
         }
         let prepaid = is_prepaid(o["SettlementModel"]["settlementMethodCode"].as_i64().unwrap_or(0));
-        let incomplete = if self.cfg.habits.hold_incomplete { incomplete(o) } else { None };
+        let incomplete = self.incomplete(o);
         let status = if incomplete.is_some() {
             ToolStatus::HeldIncomplete
         } else if rules.hold_unpaid && prepaid {
@@ -608,7 +623,9 @@ impl Integration {
             self.stock_dirty = true;
         }
         let basket_id = o["PackageModelList"][0]["basketId"].as_u64().unwrap_or(0);
-        self.imported.insert(number.clone(), Imported { status, basket_id, allocations });
+        let baskets =
+            o["PackageModelList"].as_array().into_iter().flatten().filter_map(|p| p["basketId"].as_u64()).collect();
+        self.imported.insert(number.clone(), Imported { status, basket_id, baskets, allocations });
         if let Some(Incomplete::Amounts(_)) = incomplete {
             // Not confirmed: RMS refuses an order whose amounts are open (ERROR_105).
             return None;
@@ -656,8 +673,10 @@ impl Integration {
                     continue;
                 }
                 if imp.status == ToolStatus::HeldIncomplete && progress != 900 {
-                    match incomplete(&o) {
+                    match self.incomplete(&o) {
                         Some(_) => {}
+                        // A flagged order also waits for 300 (Rakuten's review over).
+                        None if self.cfg.habits.hold_flagged && !(300..=700).contains(&progress) => {}
                         None => {
                             let prepaid =
                                 is_prepaid(o["SettlementModel"]["settlementMethodCode"].as_i64().unwrap_or(0));
@@ -682,7 +701,11 @@ impl Integration {
                         self.stock[*i] += units;
                     }
                     self.stock_dirty = true;
-                    let from = if imp.status == ToolStatus::HeldForRakuten { "保留" } else { "出荷待ち" };
+                    let from = if matches!(imp.status, ToolStatus::HeldForRakuten | ToolStatus::HeldIncomplete) {
+                        "保留"
+                    } else {
+                        "出荷待ち"
+                    };
                     self.outcome(&n, format!("cancelled in RMS (900): removed from {from}"));
                 } else if imp.status == ToolStatus::HeldForRakuten && (300..=700).contains(&progress) && progress != 400
                 {
@@ -726,12 +749,18 @@ impl Integration {
                     continue;
                 }
             }
-            let body = json!({
-                "orderNumber": s.number,
-                "BasketidModelList": [{"basketId": imp.basket_id, "ShippingModelList": [
-                    {"deliveryCompany": s.carrier, "shippingNumber": s.tracking, "shippingDate": s.date}
-                ]}],
-            });
+            let row = |tracking: String| json!({"deliveryCompany": s.carrier, "shippingNumber": tracking, "shippingDate": s.date});
+            let baskets: Vec<Value> = if self.cfg.habits.ship_every_basket && imp.baskets.len() > 1 {
+                // One parcel per destination.
+                imp.baskets
+                    .iter()
+                    .enumerate()
+                    .map(|(k, b)| json!({"basketId": b, "ShippingModelList": [row(format!("{}-{}", s.tracking, k + 1))]}))
+                    .collect()
+            } else {
+                vec![json!({"basketId": imp.basket_id, "ShippingModelList": [row(s.tracking.clone())]})]
+            };
+            let body = json!({ "orderNumber": s.number, "BasketidModelList": baskets });
             let orders = [s.number.clone()];
             if self.cfg.habits.shipping_api == ShippingApi::Async {
                 self.report_async(w, s, body).await;
@@ -1022,6 +1051,8 @@ enum Incomplete {
     Amounts(Vec<&'static str>),
     /// A social gift whose recipient has not entered the address by this date.
     GiftAddress(String),
+    /// Rakuten flags the order.
+    Flagged { caution: i64, confirm: i64 },
 }
 
 impl Incomplete {
@@ -1029,6 +1060,9 @@ impl Incomplete {
         match self {
             Incomplete::Amounts(keys) => format!("金額未確定: {} −9999; not confirmed", keys.join(", ")),
             Incomplete::GiftAddress(due) => format!("住所入力待ち: the recipient enters the address by {due}"),
+            Incomplete::Flagged { caution, confirm } => {
+                format!("要注意: cautionDisplayType {caution}, rakutenConfirmFlag {confirm}; shipped only from 300 when clear")
+            }
         }
     }
 }

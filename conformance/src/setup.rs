@@ -140,6 +140,14 @@ pub struct Habits {
     /// 保留(住所入力待ち). Both are re-read at every poll (getOrder version 10) and released when
     /// complete.
     pub hold_incomplete: bool,
+    /// Careful (row 11): an order Rakuten flags (`cautionDisplayType` 1 or 2,
+    /// `rakutenConfirmFlag` 1) is held in 保留(要注意), re-read at every poll, and released to
+    /// 出荷待ち only when the flags are clear and RMS has it in 300.
+    pub hold_flagged: bool,
+    /// Careful (row 19): a shipping report names every basket of the order (several
+    /// destinations: one parcel each, tracking numbers `<tracking>-1`, `-2`, …); default: the
+    /// first basket only.
+    pub ship_every_basket: bool,
 }
 
 impl Default for Habits {
@@ -164,6 +172,8 @@ impl Default for Habits {
             trim_credentials: false,
             import_order_types: None,
             hold_incomplete: false,
+            hold_flagged: false,
+            ship_every_basket: false,
         }
     }
 }
@@ -234,6 +244,12 @@ impl Habits {
         }
         if self.hold_incomplete {
             out.push("holds incomplete orders".into());
+        }
+        if self.hold_flagged {
+            out.push("holds flagged orders".into());
+        }
+        if self.ship_every_basket {
+            out.push("ships every basket".into());
         }
         out
     }

@@ -67,6 +67,14 @@ const TESTED: &[&str] = &[
     "41_key_trimmed.toml",
     "42_postage_undetermined_confirmed.toml",
     "43_postage_undetermined_held.toml",
+    "44_order_types_skipped.toml",
+    "45_order_types_all_imported.toml",
+    "46_social_gift_shipped_unaddressed.toml",
+    "47_social_gift_held.toml",
+    "48_fraud_flag_shipped.toml",
+    "49_fraud_flag_held.toml",
+    "50_several_destinations_one_basket.toml",
+    "51_several_destinations_every_basket.toml",
 ];
 
 #[test]
@@ -570,6 +578,81 @@ async fn holding_incomplete_orders_keeps_the_minus_9999_order_unconfirmed_and_re
         o.integration_has("imported → 保留(金額未確定: postagePrice, totalPrice, requestPrice −9999; not confirmed)"),
         "{o:?}"
     );
-    assert_eq!(o.calls, ["getOrder GET_ORDER_INFO_101 ×5"], "re-read at every poll, never confirmed");
+    // Re-read at every poll and confirmed only once the shop set the postage (+30m).
+    assert!(o.integration.contains(&("+30m".into(), "complete now (requestPrice ¥2530) → 出荷待ち".into())), "{o:?}");
+    let confirmed = o.rms.iter().find(|(_, w)| w == "100 → 200 confirmOrder").map(|(at, _)| at.as_str());
+    assert_eq!(confirmed, Some("+45m"), "{o:?}");
+    assert!(!o.integration_has("refused"), "{o:?}");
     assert!(l.summary.errors.is_empty(), "{:?}", l.summary.errors);
+}
+
+#[tokio::test]
+async fn a_tool_that_imports_only_some_order_types_skips_the_subscription_and_reservation_orders() {
+    let l = ledger("44_order_types_skipped.toml").await;
+    assert!(l.order("#1").unwrap().integration_has("imported"));
+    for (label, t) in [("#2", "orderType 5 (頒布会)"), ("#3", "orderType 6 (予約商品)")] {
+        let o = l.order(label).unwrap();
+        assert!(o.integration_has(&format!("skipped: {t} is not imported by the tool")), "{o:?}");
+        assert_eq!(o.rms.len(), 1, "never confirmed: {o:?}");
+    }
+}
+
+#[tokio::test]
+async fn every_order_type_is_imported_by_the_reference_tool() {
+    let l = ledger("45_order_types_all_imported.toml").await;
+    for o in &l.orders {
+        assert!(o.integration_has("imported → 出荷待ち") && o.rms_has("confirmOrder"), "{o:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_social_gift_without_an_address_is_shipped_by_the_careless_tool() {
+    let l = ledger("46_social_gift_shipped_unaddressed.toml").await;
+    let o = l.order("#1").unwrap();
+    assert!(o.integration_has("shipping reported"), "{o:?}");
+    assert!(!o.integration_has("住所入力待ち"), "{o:?}");
+}
+
+#[tokio::test]
+async fn a_social_gift_is_held_until_the_address_is_entered() {
+    let l = ledger("47_social_gift_held.toml").await;
+    let o = l.order("#1").unwrap();
+    assert!(
+        o.integration_has("imported → 保留(住所入力待ち: the recipient enters the address by 2026-12-05)"),
+        "{o:?}"
+    );
+    assert!(o.integration.contains(&("+1h30m".into(), "complete now (requestPrice ¥2530) → 出荷待ち".into())), "{o:?}");
+    let shipped = o.integration.iter().find(|(_, w)| w.starts_with("shipping reported")).map(|(at, _)| at.as_str());
+    assert_eq!(shipped, Some("+2h30m"), "not at +1h, when the warehouse shipped the others: {o:?}");
+}
+
+#[tokio::test]
+async fn a_fraud_flagged_order_is_shipped_and_then_cancelled_by_rakuten() {
+    let l = ledger("48_fraud_flag_shipped.toml").await;
+    let o = l.order("#1").unwrap();
+    assert!(o.rms_has("updateOrderShipping") && o.rms_has("review_ng"), "shipped, then cancelled: {o:?}");
+}
+
+#[tokio::test]
+async fn holding_flagged_orders_keeps_the_fraud_review_ng_order_from_the_warehouse() {
+    let l = ledger("49_fraud_flag_held.toml").await;
+    let o = l.order("#1").unwrap();
+    assert!(o.integration_has("imported → 保留(要注意: cautionDisplayType 1, rakutenConfirmFlag 1"), "{o:?}");
+    assert!(!o.rms_has("updateOrderShipping") && o.rms_has("review_ng"), "{o:?}");
+    assert!(o.integration_has("cancelled in RMS (900): removed from 保留"), "{o:?}");
+    assert!(l.order("#2").unwrap().rms_has("updateOrderShipping"));
+}
+
+#[tokio::test]
+async fn reporting_only_the_first_basket_of_a_multi_destination_order_leaves_it_in_300() {
+    let l = ledger("50_several_destinations_one_basket.toml").await;
+    let o = l.order("#1").unwrap();
+    assert!(o.integration_has("shipping reported"), "{o:?}");
+    assert!(!o.rms_has("updateOrderShipping"), "never 500: {o:?}");
+}
+
+#[tokio::test]
+async fn reporting_every_basket_of_a_multi_destination_order_reaches_500() {
+    let l = ledger("51_several_destinations_every_basket.toml").await;
+    assert!(l.order("#1").unwrap().rms_has("updateOrderShipping"));
 }

@@ -418,10 +418,9 @@ pub fn place_order_problem(e: &PlaceOrderError) -> (Option<String>, String) {
             "order_type".into(),
             "reserve_number and reserve_delivery_count belong to order_type 4, 5 or 6, not 1".into(),
         ),
-        E::BadReserveNumber(n) => keyed(
-            "reserve_number".into(),
-            format!("'{n}' is not a reserveNumber like 502763-20171027-00003701-r"),
-        ),
+        E::BadReserveNumber(n) => {
+            keyed("reserve_number".into(), format!("'{n}' is not a reserveNumber like 502763-20171027-00003701-r"))
+        }
         E::BadReserveDeliveryCount(n) => keyed("reserve_delivery_count".into(), format!("{n} is not 1 or more")),
         E::SocialGiftWithDestinations => {
             keyed("destinations".into(), "a social gift goes to one recipient: leave destinations out".into())
@@ -530,11 +529,7 @@ impl OrderDoc {
                 return Err(("gift_input_days".into(), format!("{days} is not between 1 and 365")));
             }
         }
-        let destinations = self
-            .destinations
-            .iter()
-            .map(|d| d.lines.iter().map(LineDoc::to_line).collect())
-            .collect();
+        let destinations = self.destinations.iter().map(|d| d.lines.iter().map(LineDoc::to_line).collect()).collect();
         Ok(crate::domain::shop::OrderExtras {
             delivery_cert_program: self.delivery_cert_program,
             one_day_operation: self.one_day_operation,

@@ -13,8 +13,9 @@ mod state;
 mod view;
 
 use crate::control::{
-    AdvanceRequest, Advanced, ClockPatch, ErrorBody, ErrorDetail, Generated, Health, LicenseRenewal, OrderBrief,
-    OrderList, PageQuery, ReviewRequest, GiftAddressRequest, PostageRequest, ShopList, TransitionDetail, DEFAULT_PER_PAGE, MAX_PER_PAGE,
+    AdvanceRequest, Advanced, ClockPatch, ErrorBody, ErrorDetail, Generated, GiftAddressRequest, Health,
+    LicenseRenewal, OrderBrief, OrderList, PageQuery, PostageRequest, ReviewRequest, ShopList, TransitionDetail,
+    DEFAULT_PER_PAGE, MAX_PER_PAGE,
 };
 use crate::domain::shop::{BuyerError, PlaceOrderError, Shop, ShopHandle};
 use crate::domain::time::{JstDateTime, MAX_SPAN_DAYS, MAX_SPAN_SECONDS};

@@ -29,7 +29,8 @@ pub enum OrderType {
 
 impl OrderType {
     /// Every type, in code order.
-    pub const ALL: [OrderType; 4] = [OrderType::Normal, OrderType::Subscription, OrderType::Distribution, OrderType::Reservation];
+    pub const ALL: [OrderType; 4] =
+        [OrderType::Normal, OrderType::Subscription, OrderType::Distribution, OrderType::Reservation];
 
     /// The number RMS writes.
     pub fn code(self) -> u8 {

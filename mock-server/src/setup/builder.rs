@@ -4,8 +4,8 @@
 //! defaults are the shop file's, and [`ShopDocument::check`] applies the same rules.
 
 use super::{
-    card, coupon_name, hundred, one_usize, CouponDoc, DestinationDoc, GenerateDoc, ItemDoc, LineDoc, OrderDoc, OrderedPairs,
-    ShopDocument, ShopSection, SimulateDoc, VariantDoc,
+    card, coupon_name, hundred, one_usize, CouponDoc, DestinationDoc, GenerateDoc, ItemDoc, LineDoc, OrderDoc,
+    OrderedPairs, ShopDocument, ShopSection, SimulateDoc, VariantDoc,
 };
 use crate::settings::{ShippingSettings, ShopSettings};
 

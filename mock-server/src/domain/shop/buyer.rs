@@ -5,11 +5,11 @@
 use super::*;
 use crate::domain::buyer;
 use crate::domain::item::Item;
+use crate::domain::order::UNDETERMINED;
 use crate::domain::order::{
     push_exact, CardDigits, Cause, ChangeReason, ChangeType, ChangeTypeDetail, DueDate, DueDateType, Order, OrderItem,
     OrderNumber, OrderProgress, OrderedSku, Package, ReasonDetail, SettlementMethod, MAX_AMOUNT,
 };
-use crate::domain::order::UNDETERMINED;
 use crate::domain::order_kind::{
     awaiting_recipient, is_reserve_number, reserve_number, Reservation, SocialGift, CAUTION_DETAIL_TYPES,
     CAUTION_DISPLAY_TYPES,
@@ -304,7 +304,8 @@ impl Shop {
         at: JstDateTime,
         extras: &OrderExtras,
     ) -> Result<Plan, PlaceOrderError> {
-        if !extras.order_type.is_reserved() && (extras.reserve_number.is_some() || extras.reserve_delivery_count.is_some())
+        if !extras.order_type.is_reserved()
+            && (extras.reserve_number.is_some() || extras.reserve_delivery_count.is_some())
         {
             return Err(PlaceOrderError::ReservationOnNormalOrder);
         }
@@ -574,7 +575,10 @@ impl Shop {
             return Err(BuyerError::PostageOutOfRange(postage));
         }
         let o = self.orders.get(idx);
-        if !matches!(o.progress, WaitingForConfirmation | RakutenProcessing | WaitingForShipment | WaitingForChangeConfirmation) {
+        if !matches!(
+            o.progress,
+            WaitingForConfirmation | RakutenProcessing | WaitingForShipment | WaitingForChangeConfirmation
+        ) {
             return Err(BuyerError::PostageLocked { number: number.to_string(), progress: o.progress });
         }
         if let Some(id) = basket_id.filter(|id| !o.packages.iter().any(|p| p.basket_id == *id)) {

@@ -207,7 +207,12 @@ impl GiftAddress {
     }
 
     /// `generated` with the fields given here; a recipient has no e-mail in `SenderModel`.
-    pub(crate) fn apply(&self, mut b: crate::domain::buyer::Buyer, texts: &mut Texts, people: &mut People) -> crate::domain::buyer::Buyer {
+    pub(crate) fn apply(
+        &self,
+        mut b: crate::domain::buyer::Buyer,
+        texts: &mut Texts,
+        people: &mut People,
+    ) -> crate::domain::buyer::Buyer {
         if self.family_name.is_some() || self.first_name.is_some() {
             let mut name = (*b.name).clone();
             if let Some(f) = &self.family_name {
