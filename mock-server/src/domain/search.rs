@@ -17,6 +17,7 @@
 //! per filter.
 
 use super::order::{DateType, Order, OrderNumber, OrderProgress};
+use super::order_kind::OrderType;
 use super::order_number::serial_of;
 use super::search_index::{hash32, squash, Bits, HashField, Postings, Scalars, SearchIndex, TextField, Texts};
 use super::search_query::KeywordField as K;
@@ -210,11 +211,8 @@ impl OrderBook {
 
     /// The positions matching `q`; None when nothing can match.
     fn matches(&self, q: &SearchQuery) -> Option<Hits> {
-        // Every order the fake takes is a normal purchase (orderType 1) without a
-        // reserveNumber, あす楽, coupon flag, drug or overseas flag.
-        let impossible = (!q.order_types.is_empty() && !q.order_types.contains(&1))
-            || q.reserve_number.is_some()
-            || q.asuraku_only
+        // No order the fake takes has あす楽, the coupon flag, a drug or an overseas flag.
+        let impossible = q.asuraku_only
             || q.coupon_use_only
             || q.drug_only
             || q.overseas_only;
@@ -241,6 +239,23 @@ impl OrderBook {
         }
         if q.one_day_operation_only {
             hits.and_bits(ix.one_day(), false);
+        }
+        if !q.order_types.is_empty() {
+            let wanted: Vec<OrderType> = q.order_types.iter().filter_map(|c| OrderType::from_code(*c)).collect();
+            if wanted.contains(&OrderType::Normal) {
+                // Each order has one type: "1 or X" is "none of the types not asked for".
+                for t in OrderType::ALL.into_iter().filter(|t| !wanted.contains(t)) {
+                    if let Some(bits) = ix.order_type(t) {
+                        hits.and_bits(bits, true);
+                    }
+                }
+            } else {
+                let bits: Vec<&Bits> = wanted.iter().filter_map(|t| ix.order_type(*t)).collect();
+                hits.and_any(&bits, &[]);
+            }
+        }
+        if let Some(r) = &q.reserve_number {
+            hits.and_any(&[], &[ix.texts(TextField::ReserveNumber).exact(r)?]);
         }
         if q.shipping_date_blank {
             hits.and_bits(ix.no_shipping_date(), false);
