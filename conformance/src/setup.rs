@@ -387,6 +387,64 @@ pub struct Step {
     /// RMS stops failing: the fault with this id (given in the setup) is removed, or every
     /// fault of the shop with `*`.
     pub fault_off: Option<String>,
+    /// The shop's staff act in the RMS screens (README "Shop staff"): confirm, cancel, edit an
+    /// order, set its sub-status, change stock by hand, renew the licence key, approve the
+    /// vendor app's scopes.
+    pub staff: Option<StaffStep>,
+}
+
+/// What the shop's staff do in the RMS screens at a step: exactly one of `confirm`, `cancel`,
+/// `edit`, `sub_status` (an order's label), `stock`, `renew_license`, `approve`; the other
+/// keys qualify it.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaffStep {
+    /// 受注確認 in RMS: 100 → 200 (`staff_confirm`).
+    pub confirm: Option<String>,
+    /// キャンセル in RMS: → 900 (`staff_cancel`).
+    pub cancel: Option<String>,
+    /// With `cancel`: put the units back (true) or not (false); default: each item's rule.
+    pub restock: Option<bool>,
+    /// The order edited in RMS (`staff_edit`): with `items`, `postage_price`, `address`.
+    pub edit: Option<String>,
+    /// With `edit`: lines to change, `{ manage_number, variant_id, units?, price? }`.
+    #[serde(default)]
+    pub items: Vec<rms_mock::control::StaffLine>,
+    /// With `edit`: the new postage.
+    pub postage_price: Option<i64>,
+    /// With `edit`: the new delivery address `{ zip_code, prefecture, city, sub_address }`.
+    pub address: Option<rms_mock::control::StaffAddressDoc>,
+    /// サブステータス set in RMS (with `id`; no `id` clears it).
+    pub sub_status: Option<String>,
+    /// With `sub_status`: the shop's sub-status id.
+    pub id: Option<i64>,
+    /// Stock changed by hand: `{ manage_number, variant_id, mode = "ABSOLUTE"|"RELATIVE", quantity }`.
+    pub stock: Option<rms_mock::control::StaffStock>,
+    /// A new licence key issued in RMS: it works after `active_after_minutes` (default 15);
+    /// the old key keeps working until its own expiry.
+    pub renew_license: Option<String>,
+    /// With `renew_license`: minutes until the new key works.
+    pub active_after_minutes: Option<u32>,
+    /// The shop approves the vendor app's pending scopes: `["item"]`, or `["*"]` for all.
+    pub approve: Option<Vec<String>>,
+}
+
+impl StaffStep {
+    /// How many action keys the step has (a valid one has exactly one).
+    pub fn actions(&self) -> usize {
+        [
+            self.confirm.is_some(),
+            self.cancel.is_some(),
+            self.edit.is_some(),
+            self.sub_status.is_some(),
+            self.stock.is_some(),
+            self.renew_license.is_some(),
+            self.approve.is_some(),
+        ]
+        .iter()
+        .filter(|a| **a)
+        .count()
+    }
 }
 
 /// A fault, with the keys of rms-mock's fault spec (README "Faults"): what RMS answers
@@ -785,15 +843,37 @@ pub fn load(path: &Path) -> Result<LoadedSetup, SetupError> {
             s.settings.is_some(),
             s.fault.is_some(),
             s.fault_off.is_some(),
+            s.staff.is_some(),
         ];
         let n = actions.iter().filter(|a| **a).count();
         if n != 1 {
             return Err(e(
                 &key,
                 format!(
-                    "give exactly one of order, pay, buyer_cancel, review_ng, gift_address, postage, ship, settings, fault, fault_off ({n} given)"
+                    "give exactly one of order, pay, buyer_cancel, review_ng, gift_address, postage, ship, settings, fault, fault_off, staff ({n} given)"
                 ),
             ));
+        }
+        if let Some(st) = &s.staff {
+            let n = st.actions();
+            if n != 1 {
+                return Err(e(
+                    &format!("{key}.staff"),
+                    format!(
+                        "give exactly one of confirm, cancel, edit, sub_status, stock, renew_license, approve ({n} given)"
+                    ),
+                ));
+            }
+            if let Some(label) = &st.edit {
+                let req = rms_mock::control::StaffEditRequest {
+                    items: st.items.clone(),
+                    postage_price: st.postage_price,
+                    address: st.address.clone(),
+                };
+                if let Err(problem) = rms_mock::control::check_staff_edit(&req) {
+                    return Err(e(&format!("{key}.staff"), format!("edit {label}: {problem}")));
+                }
+            }
         }
         if let Some(o) = &s.order {
             if o.lines.is_empty() || o.count == 0 {

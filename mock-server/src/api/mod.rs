@@ -208,7 +208,9 @@ fn content_type_for(api: Api) -> &'static str {
 
 fn gateway_reply(err: &GatewayError, g: &GatewaySettings) -> RmsReply {
     let (status, code, message) = match err {
-        GatewayError::Unauthorised => (g.unauthorised_status.get(), "ES01-01".to_string(), "Un-Authorised"),
+        GatewayError::Unauthorised | GatewayError::KeyNotYetActive(_) | GatewayError::KeyOfOtherApp(_) => {
+            (g.unauthorised_status.get(), "ES01-01".to_string(), "Un-Authorised")
+        }
         GatewayError::Expired => (g.unauthorised_status.get(), g.expired_error_code.clone(), "Un-Authorised"),
         GatewayError::FunctionDisabled => (g.function_disabled_status.get(), "ES04-01".to_string(), "Bad Request"),
         // No capture of a throttled answer exists; the code is ours (README, "inferred").
