@@ -45,6 +45,8 @@ struct Imported {
     basket_id: u64,
     /// Every basket of the order (several destinations: more than one).
     baskets: Vec<u64>,
+    /// What the tool copied at import, for the habit `detect_rms_edits`.
+    copy: BTreeMap<&'static str, String>,
     /// The product-master entries the order's lines matched, with units.
     allocations: Vec<(usize, i64)>,
 }
@@ -477,7 +479,7 @@ impl Integration {
                     } else if code.ends_with("_ERROR_103") && self.cfg.habits.confirm_103_is_done {
                         let short = code.trim_start_matches("ORDER_EXT_API_");
                         let what = format!(
-                            "confirmed: {short} (no longer in 100, confirmed in RMS already) counts as done; re-read at the next poll"
+                            "confirmed: {short} (no longer in 100, confirmed in RMS already) counts as done; re-read to check"
                         );
                         self.outcome(&n, what);
                         self.reread.insert(n);
@@ -625,7 +627,8 @@ impl Integration {
         let basket_id = o["PackageModelList"][0]["basketId"].as_u64().unwrap_or(0);
         let baskets =
             o["PackageModelList"].as_array().into_iter().flatten().filter_map(|p| p["basketId"].as_u64()).collect();
-        self.imported.insert(number.clone(), Imported { status, basket_id, baskets, allocations });
+        let copy = order_copy(o);
+        self.imported.insert(number.clone(), Imported { status, basket_id, baskets, copy, allocations });
         if let Some(Incomplete::Amounts(_)) = incomplete {
             // Not confirmed: RMS refuses an order whose amounts are open (ERROR_105).
             return None;
@@ -649,6 +652,8 @@ impl Integration {
                 ToolStatus::HeldForPayment | ToolStatus::HeldForRakuten | ToolStatus::HeldIncomplete => true,
                 // The careful tool re-reads 出荷待ち at every poll, before the warehouse picks.
                 ToolStatus::AwaitingShipment if self.cfg.habits.recheck_before_shipping => true,
+                // The careful tool re-reads what it imported to notice edits made in RMS.
+                ToolStatus::AwaitingShipment | ToolStatus::Imported if self.cfg.habits.detect_rms_edits => true,
                 ToolStatus::AwaitingShipment | ToolStatus::Imported => self.cfg.shipping_sync && hourly,
                 _ => false,
             } || self.reread.contains(*n))
@@ -666,6 +671,30 @@ impl Integration {
                 let n = o["orderNumber"].as_str().unwrap_or_default().to_string();
                 let progress = o["orderProgress"].as_i64().unwrap_or(0);
                 let Some(imp) = self.imported.get(&n).cloned() else { continue };
+                if self.cfg.habits.detect_rms_edits && progress != 900 {
+                    let now_copy = order_copy(&o);
+                    let changed: Vec<String> = now_copy
+                        .iter()
+                        .filter(|(k, v)| imp.copy.get(*k) != Some(*v))
+                        .map(|(k, v)| format!("{k} {} → {v}", imp.copy.get(k).map(String::as_str).unwrap_or("?")))
+                        .collect();
+                    if !changed.is_empty() {
+                        self.imported.entry(n.clone()).and_modify(|i| i.copy = now_copy);
+                        let held = progress == 400 && imp.status == ToolStatus::AwaitingShipment;
+                        let then = if held { "; held in 保留 until RMS leaves 400 変更確定待ち" } else { "" };
+                        self.outcome(
+                            &n,
+                            format!(
+                                "edited in RMS after import: {}; the tool's copy updated{then}",
+                                changed.join("; ")
+                            ),
+                        );
+                        if held {
+                            self.imported.entry(n.clone()).and_modify(|i| i.status = ToolStatus::HeldIncomplete);
+                            continue;
+                        }
+                    }
+                }
                 if self.reread.remove(&n) {
                     self.outcome(&n, format!("re-read after ERROR_103: RMS has it in {progress}"));
                 }
@@ -677,6 +706,8 @@ impl Integration {
                         Some(_) => {}
                         // A flagged order also waits for 300 (Rakuten's review over).
                         None if self.cfg.habits.hold_flagged && !(300..=700).contains(&progress) => {}
+                        // An order RMS has in 400 (変更確定待ち) waits for the change to be confirmed.
+                        None if progress == 400 => {}
                         None => {
                             let prepaid =
                                 is_prepaid(o["SettlementModel"]["settlementMethodCode"].as_i64().unwrap_or(0));
@@ -1042,6 +1073,45 @@ impl Integration {
             }
         }
     }
+}
+
+/// The parts of an order the careful tool compares with RMS (habit `detect_rms_edits`):
+/// amounts, items, delivery address and `modifyFlag` (RMS's change reasons also record what the
+/// tool itself did, such as its confirm, so their count says nothing on its own).
+fn order_copy(o: &Value) -> BTreeMap<&'static str, String> {
+    let mut c = BTreeMap::new();
+    for k in ["requestPrice", "postagePrice", "modifyFlag"] {
+        c.insert(k, o[k].to_string());
+    }
+    let packages = o["PackageModelList"].as_array().cloned().unwrap_or_default();
+    let items: Vec<String> = packages
+        .iter()
+        .flat_map(|p| p["ItemModelList"].as_array().cloned().unwrap_or_default())
+        .map(|i| {
+            format!(
+                "{}/{} ×{} ¥{}",
+                i["manageNumber"].as_str().unwrap_or("?"),
+                i["SkuModelList"][0]["variantId"].as_str().unwrap_or("?"),
+                i["units"],
+                i["price"]
+            )
+        })
+        .collect();
+    c.insert("items", items.join(", "));
+    let addresses: Vec<String> = packages
+        .iter()
+        .map(|p| {
+            let s = &p["SenderModel"];
+            format!(
+                "{}{}{}",
+                s["prefecture"].as_str().unwrap_or(""),
+                s["city"].as_str().unwrap_or(""),
+                s["subAddress"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    c.insert("address", addresses.join(" / "));
+    c
 }
 
 /// Why an order is not complete yet (habit `hold_incomplete`).

@@ -646,10 +646,8 @@ async fn staff(
         let r = shop.staff_stock(s).await.map(|v| Some(format!("→ {}", v.quantity))).map_err(|e| message(&e));
         (format!("stock {}/{} {mode} {}", s.manage_number, s.variant_id, s.quantity), r)
     } else if let Some(key) = &st.renew_license {
-        let req = rms_mock::control::LicenseRenew {
-            license_key: key.clone(),
-            active_after_minutes: st.active_after_minutes,
-        };
+        let req =
+            rms_mock::control::LicenseRenew { license_key: key.clone(), active_after_minutes: st.active_after_minutes };
         let r = shop
             .renew_license_later(&req)
             .await

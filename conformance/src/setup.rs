@@ -148,6 +148,10 @@ pub struct Habits {
     /// destinations: one parcel each, tracking numbers `<tracking>-1`, `-2`, …); default: the
     /// first basket only.
     pub ship_every_basket: bool,
+    /// Careful (row 1): every order in 出荷待ち is re-read at every poll and compared with what
+    /// the tool imported (amounts, items, address, `modifyFlag`, change reasons); an edit made
+    /// in RMS is a ledger line and updates the tool's copy.
+    pub detect_rms_edits: bool,
 }
 
 impl Default for Habits {
@@ -174,6 +178,7 @@ impl Default for Habits {
             hold_incomplete: false,
             hold_flagged: false,
             ship_every_basket: false,
+            detect_rms_edits: false,
         }
     }
 }
@@ -250,6 +255,9 @@ impl Habits {
         }
         if self.ship_every_basket {
             out.push("ships every basket".into());
+        }
+        if self.detect_rms_edits {
+            out.push("detects RMS edits".into());
         }
         out
     }

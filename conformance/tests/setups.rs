@@ -75,6 +75,10 @@ const TESTED: &[&str] = &[
     "49_fraud_flag_held.toml",
     "50_several_destinations_one_basket.toml",
     "51_several_destinations_every_basket.toml",
+    "52_confirm_clash_staff.toml",
+    "53_confirm_clash_treated_as_done.toml",
+    "54_edited_in_rms_after_import.toml",
+    "55_rms_edit_detected.toml",
 ];
 
 #[test]
@@ -655,4 +659,52 @@ async fn reporting_only_the_first_basket_of_a_multi_destination_order_leaves_it_
 async fn reporting_every_basket_of_a_multi_destination_order_reaches_500() {
     let l = ledger("51_several_destinations_every_basket.toml").await;
     assert!(l.order("#1").unwrap().rms_has("updateOrderShipping"));
+}
+
+#[tokio::test]
+async fn a_confirm_after_the_staff_confirmed_in_rms_is_reported_as_refused_with_error_103() {
+    let l = ledger("52_confirm_clash_staff.toml").await;
+    let o = l.order("#1").unwrap();
+    assert!(o.rms_has("staff_confirm") && !o.rms_has("confirmOrder"), "{o:?}");
+    assert!(o.integration_has("confirmOrder refused: ORDER_EXT_API_CONFIRM_ORDER_ERROR_103"), "{o:?}");
+}
+
+#[tokio::test]
+async fn error_103_after_the_staff_confirmed_counts_as_done_with_the_habit() {
+    let l = ledger("53_confirm_clash_treated_as_done.toml").await;
+    let o = l.order("#1").unwrap();
+    assert!(o.integration_has("confirmed: CONFIRM_ORDER_ERROR_103"), "{o:?}");
+    assert!(o.integration_has("re-read after ERROR_103: RMS has it in 200"), "{o:?}");
+    assert!(!o.integration_has("refused"), "{o:?}");
+}
+
+#[tokio::test]
+async fn an_order_edited_in_rms_after_import_is_shipped_with_the_tools_old_copy() {
+    let l = ledger("54_edited_in_rms_after_import.toml").await;
+    let o = l.order("#1").unwrap();
+    assert!(o.rms_has("staff_edit"), "{o:?}");
+    let shipped = o.integration.iter().find(|(_, w)| w.starts_with("shipping reported")).map(|(at, _)| at.as_str());
+    assert_eq!(shipped, Some("+1h00m"), "shipped while RMS had it in 400: {o:?}");
+    assert!(!o.integration_has("edited in RMS"), "{o:?}");
+}
+
+#[tokio::test]
+async fn an_order_edited_in_rms_is_noticed_held_while_in_400_and_shipped_with_the_new_data() {
+    let l = ledger("55_rms_edit_detected.toml").await;
+    let o = l.order("#1").unwrap();
+    let edit = o.integration.iter().find(|(_, w)| w.starts_with("edited in RMS after import")).cloned();
+    let (at, what) = edit.unwrap_or_else(|| panic!("{o:?}"));
+    assert_eq!(at, "+30m");
+    for part in [
+        "items tshirt-basic/m-black ×1 ¥1980 → tshirt-basic/m-black ×2 ¥1980",
+        "requestPrice 2530 → 4510",
+        "modifyFlag 0 → 1",
+        "→ 大阪府大阪市北区梅田1-1-1",
+        "held in 保留",
+    ] {
+        assert!(what.contains(part), "{part}: {what}");
+    }
+    let shipped = o.integration.iter().find(|(_, w)| w.starts_with("shipping reported")).map(|(at, _)| at.as_str());
+    assert_eq!(shipped, Some("+1h45m"), "after RMS left 400: {o:?}");
+    assert!(!l.order("#2").unwrap().integration_has("edited in RMS"), "an order nobody edited is not flagged");
 }

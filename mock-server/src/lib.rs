@@ -49,8 +49,9 @@ pub use embed::{ControlClient, Error, MockShop, RmsMock};
 pub use logs::{flush as flush_logging, install as install_logging, subscriber as log_subscriber, LogFormat};
 pub use merge::merge_patch;
 pub use settings::{
-    Api, Approval, CancelDueDates, CancelDueRule, CancelFlow, DatetimeMode, GatewaySettings, HttpStatus, KeyCase, LimitClock,
-    NotFoundWording, RateLimitSettings, ShippingSettings, ShopSettings, SortDirection, SubStatusDef, UnknownParams,
+    Api, Approval, CancelDueDates, CancelDueRule, CancelFlow, DatetimeMode, GatewaySettings, HttpStatus, KeyCase,
+    LimitClock, NotFoundWording, RateLimitSettings, ShippingSettings, ShopSettings, SortDirection, SubStatusDef,
+    UnknownParams,
 };
 pub use setup::{
     parse_json, parse_toml, CouponDoc, DestinationDoc, FaultKind, FaultSpec, GenerateDoc, ItemDoc, LineDoc, OrderDoc,

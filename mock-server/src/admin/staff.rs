@@ -167,9 +167,9 @@ pub(super) async fn stock(
                 "conflict",
                 format!("{}/{} has no stock record: set it ABSOLUTE first", req.manage_number, req.variant_id),
             ),
-            StockRefusalKind::QuantityOutOfRange => AdminError::bad_request(format!(
-                "request body: quantity: the stock would leave 0..{MAX_QUANTITY}"
-            )),
+            StockRefusalKind::QuantityOutOfRange => {
+                AdminError::bad_request(format!("request body: quantity: the stock would leave 0..{MAX_QUANTITY}"))
+            }
             StockRefusalKind::TooManyVariants => AdminError::new(
                 StatusCode::CONFLICT,
                 "conflict",

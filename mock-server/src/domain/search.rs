@@ -212,10 +212,7 @@ impl OrderBook {
     /// The positions matching `q`; None when nothing can match.
     fn matches(&self, q: &SearchQuery) -> Option<Hits> {
         // No order the fake takes has あす楽, the coupon flag, a drug or an overseas flag.
-        let impossible = q.asuraku_only
-            || q.coupon_use_only
-            || q.drug_only
-            || q.overseas_only;
+        let impossible = q.asuraku_only || q.coupon_use_only || q.drug_only || q.overseas_only;
         if impossible {
             return None;
         }

@@ -5,11 +5,10 @@
 use super::client::Body;
 use super::{ControlClient, Error};
 use crate::control::{
-    ApproveRequest, LicenseKeys, LicenseRenew,
-    AdvanceRequest, Advanced, BulkPlaced, Catalog, ClockNow, ClockPatch, FaultList, FaultStatus, Generated, Journal,
-    JournalEntry, JournalQuery, LicenseRenewal, OrderBrief, OrderHistory, OrderList, PageQuery, ReviewRequest,
-    ShopCredentials, ShopDetail, SimulationStatus, StaffCancel, StaffEditRequest, StaffStock, StaffStockSet,
-    StaffSubStatus, TransitionDetail, MAX_PER_PAGE,
+    AdvanceRequest, Advanced, ApproveRequest, BulkPlaced, Catalog, ClockNow, ClockPatch, FaultList, FaultStatus,
+    Generated, Journal, JournalEntry, JournalQuery, LicenseKeys, LicenseRenew, LicenseRenewal, OrderBrief,
+    OrderHistory, OrderList, PageQuery, ReviewRequest, ShopCredentials, ShopDetail, SimulationStatus, StaffCancel,
+    StaffEditRequest, StaffStock, StaffStockSet, StaffSubStatus, TransitionDetail, MAX_PER_PAGE,
 };
 use crate::settings::ShopSettings;
 use crate::setup::{FaultSpec, GenerateDoc, OrderDoc};

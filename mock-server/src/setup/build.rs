@@ -2,7 +2,6 @@
 //! (errors name the key), the catalog goes through the Item and Inventory API rules, and the
 //! existing orders are played in time order on the shop's clock.
 
-use crate::domain::shop::{DEFAULT_KEY_ACTIVATION_MINUTES, MAX_KEY_ACTIVATION_MINUTES};
 use super::{
     clock_speed_problem, err, place_order_problem, tax_rate, LineDoc, SetupError, ShopDocument, DEFAULT_CLOCK_START,
 };
@@ -10,6 +9,7 @@ use crate::domain::inventory::{Mode, StockWrite};
 use crate::domain::order::{OrderProgress, MAX_AMOUNT};
 use crate::domain::rng::seed_from;
 use crate::domain::shop::{ItemMarks, OrderLine, Shop, ShopProfile};
+use crate::domain::shop::{DEFAULT_KEY_ACTIVATION_MINUTES, MAX_KEY_ACTIVATION_MINUTES};
 use crate::domain::time::JstDateTime;
 use std::collections::HashSet;
 

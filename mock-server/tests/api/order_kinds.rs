@@ -26,9 +26,8 @@ async fn search(app: &TestApp, extra: Value) -> Vec<String> {
     }
     let (status, v) = app.search(body).await;
     assert_eq!(status, 200, "{v}");
-    let mut n: Vec<String> = v["orderNumberList"].as_array().map_or(vec![], |a| {
-        a.iter().map(|x| x.as_str().unwrap().to_string()).collect()
-    });
+    let mut n: Vec<String> =
+        v["orderNumberList"].as_array().map_or(vec![], |a| a.iter().map(|x| x.as_str().unwrap().to_string()).collect());
     n.sort();
     n
 }
@@ -48,7 +47,10 @@ async fn subscription_distribution_and_reservation_orders_carry_their_type_and_r
         placed(&app, json!({"lines": socks(), "order_type": 6, "reserve_number": "123456-20261101-00004242-r"})).await;
 
     let o = app.order_model(&normal, 10).await;
-    assert_eq!((o["orderType"].clone(), o["reserveNumber"].clone(), o["reserveDeliveryCount"].clone()), (json!(1), json!(null), json!(null)));
+    assert_eq!(
+        (o["orderType"].clone(), o["reserveNumber"].clone(), o["reserveDeliveryCount"].clone()),
+        (json!(1), json!(null), json!(null))
+    );
     let o = app.order_model(&yoyaku, 9).await;
     assert_eq!(o["orderType"], 6);
     assert_eq!(o["reserveNumber"], "123456-20261101-00004242-r");
@@ -116,12 +118,16 @@ async fn undetermined_postage_is_minus_9999_until_the_shop_sets_it() {
 
     let (status, v) = app.post(&app.shop_path(&format!("/orders/{n}/postage")), json!({"postage": -1})).await;
     assert_eq!(status, 400, "{v}");
-    let (status, v) = app.post(&app.shop_path(&format!("/orders/{n}/postage")), json!({"postage": 600, "basket_id": 1})).await;
+    let (status, v) =
+        app.post(&app.shop_path(&format!("/orders/{n}/postage")), json!({"postage": 600, "basket_id": 1})).await;
     assert_eq!(status, 404, "{v}");
     let brief = app.shop().set_postage(&n, 600, None).await.unwrap();
     assert_eq!(brief.order_number, n);
     let o = app.order_model(&n, 9).await;
-    assert_eq!((o["postagePrice"].clone(), o["totalPrice"].clone(), o["requestPrice"].clone()), (json!(600), json!(1100), json!(1100)));
+    assert_eq!(
+        (o["postagePrice"].clone(), o["totalPrice"].clone(), o["requestPrice"].clone()),
+        (json!(600), json!(1100), json!(1100))
+    );
     let (_, v) = app.confirm(&[&n]).await;
     assert_eq!(codes(&v), ["ORDER_EXT_API_CONFIRM_ORDER_INFO_101"], "{v}");
 
@@ -150,7 +156,10 @@ async fn a_social_gift_shows_placeholders_until_the_recipient_enters_the_address
     assert_eq!((s["zipCode1"].clone(), s["zipCode2"].clone()), (json!("999"), json!("9999")));
     assert_eq!((s["prefecture"].clone(), s["familyName"].clone()), (json!("入力待ち"), json!("入力待ち")));
     assert_eq!(s["familyNameKana"], "ニュウリョクマチ");
-    assert_eq!((s["phoneNumber1"].clone(), s["phoneNumber2"].clone(), s["phoneNumber3"].clone()), (json!("999"), json!("9999"), json!("9999")));
+    assert_eq!(
+        (s["phoneNumber1"].clone(), s["phoneNumber2"].clone(), s["phoneNumber3"].clone()),
+        (json!("999"), json!("9999"), json!("9999"))
+    );
     // Before v10 the flag and the model do not exist; the placeholders are what RMS has.
     let v9 = app.order_model(&n, 9).await;
     assert!(v9.get("socialGiftFlag").is_none() && v9["PackageModelList"][0].get("SocialGiftModel").is_none());
@@ -158,11 +167,17 @@ async fn a_social_gift_shows_placeholders_until_the_recipient_enters_the_address
     // A plain order's SocialGiftModel is null in v10.
     let plain = app.place(&[("socks", "socks", 1)], 1).await;
     let o = app.order_model(&plain, 10).await;
-    assert_eq!((o["socialGiftFlag"].clone(), o["PackageModelList"][0]["SocialGiftModel"].clone()), (json!(0), json!(null)));
+    assert_eq!(
+        (o["socialGiftFlag"].clone(), o["PackageModelList"][0]["SocialGiftModel"].clone()),
+        (json!(0), json!(null))
+    );
 
     app.advance(60).await;
     let (status, v) = app
-        .post(&app.shop_path(&format!("/orders/{n}/gift-address")), json!({"family_name": "佐藤", "zip_code": "150-0001", "phone": "03-1234-5678"}))
+        .post(
+            &app.shop_path(&format!("/orders/{n}/gift-address")),
+            json!({"family_name": "佐藤", "zip_code": "150-0001", "phone": "03-1234-5678"}),
+        )
         .await;
     assert_eq!(status, 200, "{v}");
     let o = app.order_model(&n, 10).await;
@@ -171,7 +186,10 @@ async fn a_social_gift_shows_placeholders_until_the_recipient_enters_the_address
     assert!(p["SocialGiftModel"]["inputCompDatetime"].as_str().unwrap().ends_with("+0900"));
     assert!(p["SocialGiftModel"]["receiverEmailAddress"].as_str().unwrap().ends_with("@pc.fw.rakuten.ne.jp"));
     let s = &p["SenderModel"];
-    assert_eq!((s["familyName"].clone(), s["zipCode1"].clone(), s["zipCode2"].clone(), s["phoneNumber1"].clone()), (json!("佐藤"), json!("150"), json!("0001"), json!("03")));
+    assert_eq!(
+        (s["familyName"].clone(), s["zipCode1"].clone(), s["zipCode2"].clone(), s["phoneNumber1"].clone()),
+        (json!("佐藤"), json!("150"), json!("0001"), json!("03"))
+    );
     assert_ne!(s["city"], "入力待ち");
     // searchOrder finds the recipient by the name entered.
     assert_eq!(search(&app, json!({"searchKeywordType": 6, "searchKeyword": "佐藤"})).await.contains(&n), true);
@@ -201,7 +219,9 @@ async fn a_gift_whose_address_never_comes_is_cancelled_by_rakuten_after_its_due_
 
 #[tokio::test]
 async fn several_destinations_are_one_basket_each_shipped_per_basket() {
-    let app = spawn(shop().with_setting("auto_confirm = true\nauto_confirm_delay_minutes = 0\nprocessing_delay_minutes = 0")).await;
+    let app =
+        spawn(shop().with_setting("auto_confirm = true\nauto_confirm_delay_minutes = 0\nprocessing_delay_minutes = 0"))
+            .await;
     let n = placed(
         &app,
         json!({"lines": [{"manage_number": "tshirt", "variant_id": "m-black"}],
@@ -216,25 +236,31 @@ async fn several_destinations_are_one_basket_each_shipped_per_basket() {
     assert!(b["basketId"].as_u64() > a["basketId"].as_u64());
     assert_eq!(a["ItemModelList"][0]["itemDetailId"], a["basketId"], "first item id = basket id, as in captures");
     assert_eq!(b["ItemModelList"][0]["itemDetailId"], b["basketId"]);
-    assert_eq!((a["ItemModelList"][0]["manageNumber"].clone(), b["ItemModelList"][0]["units"].clone()), (json!("tshirt"), json!(2)));
+    assert_eq!(
+        (a["ItemModelList"][0]["manageNumber"].clone(), b["ItemModelList"][0]["units"].clone()),
+        (json!("tshirt"), json!(2))
+    );
     assert_eq!((a["goodsPrice"].clone(), b["goodsPrice"].clone()), (json!(1980), json!(1000)));
     let postage = a["postagePrice"].as_i64().unwrap() + b["postagePrice"].as_i64().unwrap();
     assert_eq!(o["postagePrice"].as_i64().unwrap(), postage, "the order's postage is the baskets' together");
     assert_eq!(o["goodsPrice"], 2980);
     assert_ne!(a["SenderModel"]["familyName"], json!(null));
-    assert_eq!(a["SenderModel"]["phoneNumber3"], o["OrdererModel"]["phoneNumber3"], "the first basket goes to the orderer");
+    assert_eq!(
+        a["SenderModel"]["phoneNumber3"], o["OrdererModel"]["phoneNumber3"],
+        "the first basket goes to the orderer"
+    );
     assert_ne!(b["SenderModel"], a["SenderModel"], "the second to someone else");
     assert_eq!(app.stock("socks", "socks").await, 4998, "every basket's stock is reserved");
     assert_eq!(o["orderProgress"], 300);
 
     // Shipping one basket leaves the order in 300; the second closes it.
-    let row = |basket: &Value, no: &str| {
-        json!({"basketId": basket["basketId"], "ShippingModelList": [{"deliveryCompany": "1001", "shippingNumber": no, "shippingDate": "2026-11-28"}]})
-    };
-    let (status, v) = app.order("updateOrderShipping", json!({"orderNumber": n, "BasketidModelList": [row(a, "111")]})).await;
+    let row = |basket: &Value, no: &str| json!({"basketId": basket["basketId"], "ShippingModelList": [{"deliveryCompany": "1001", "shippingNumber": no, "shippingDate": "2026-11-28"}]});
+    let (status, v) =
+        app.order("updateOrderShipping", json!({"orderNumber": n, "BasketidModelList": [row(a, "111")]})).await;
     assert_eq!(status, 200, "{v}");
     assert_eq!(app.order_model(&n, 9).await["orderProgress"], 300, "one basket still has no report");
-    let (status, v) = app.order("updateOrderShipping", json!({"orderNumber": n, "BasketidModelList": [row(b, "222")]})).await;
+    let (status, v) =
+        app.order("updateOrderShipping", json!({"orderNumber": n, "BasketidModelList": [row(b, "222")]})).await;
     assert_eq!(status, 200, "{v}");
     let o = app.order_model(&n, 9).await;
     assert_eq!(o["orderProgress"], 500);
@@ -251,7 +277,10 @@ async fn fraud_flags_show_as_placed_and_a_review_ng_order_is_cancelled_the_next_
     )
     .await;
     let o = app.order_model(&flagged, 6).await;
-    assert_eq!((o["cautionDisplayType"].clone(), o["cautionDisplayDetailType"].clone(), o["rakutenConfirmFlag"].clone()), (json!(1), json!(102), json!(1)));
+    assert_eq!(
+        (o["cautionDisplayType"].clone(), o["cautionDisplayDetailType"].clone(), o["rakutenConfirmFlag"].clone()),
+        (json!(1), json!(102), json!(1))
+    );
     assert!(app.order_model(&flagged, 5).await.get("cautionDisplayDetailType").is_none(), "v6 field");
 
     let ng = placed(&app, json!({"lines": socks(), "caution_display_type": 1, "review_ng": true})).await;
@@ -304,10 +333,18 @@ async fn every_kind_survives_a_state_export_and_import() {
     placed(&app, json!({"lines": socks(), "order_type": 6})).await;
     let gift = placed(&app, json!({"lines": socks(), "social_gift": true})).await;
     placed(&app, json!({"lines": socks(), "postage_undetermined": true, "destinations": [{"lines": socks()}]})).await;
-    placed(&app, json!({"lines": socks(), "caution_display_type": 1, "rakuten_confirm": true, "review_ng": true})).await;
+    placed(&app, json!({"lines": socks(), "caution_display_type": 1, "rakuten_confirm": true, "review_ng": true}))
+        .await;
     let (_, state) = app.get("/__admin/state").await;
     let text = state.to_string();
-    for k in ["\"order_type\":6", "\"reservation\"", "\"social_gift\"", "\"gift_input_deadline\"", "\"review_ng_cancel\"", "-9999"] {
+    for k in [
+        "\"order_type\":6",
+        "\"reservation\"",
+        "\"social_gift\"",
+        "\"gift_input_deadline\"",
+        "\"review_ng_cancel\"",
+        "-9999",
+    ] {
         assert!(text.contains(k), "{k} in the state document");
     }
     let (status, v) = app.put("/__admin/state", state.clone()).await;

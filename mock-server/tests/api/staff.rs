@@ -157,7 +157,8 @@ async fn staff_edits_that_cannot_be_made_are_refused_with_the_key() {
         let m = v["error"]["message"].as_str().unwrap();
         assert!(m.contains(expect), "{body}: {m}");
     }
-    let (status, _) = app.admin(Method::POST, &app.shop_path("/staff/orders/nope/edit"), Some(json!({"postage_price": 1}))).await;
+    let (status, _) =
+        app.admin(Method::POST, &app.shop_path("/staff/orders/nope/edit"), Some(json!({"postage_price": 1}))).await;
     assert_eq!(status, 404);
     app.shop().staff_cancel(&n, None).await.unwrap();
     let (status, v) = app.admin(Method::POST, &path, Some(json!({"postage_price": 1}))).await;
@@ -166,7 +167,8 @@ async fn staff_edits_that_cannot_be_made_are_refused_with_the_key() {
 
 #[tokio::test]
 async fn staff_set_and_clear_a_sub_status_with_update_order_sub_status_rules() {
-    let app = spawn(shop().with_toml("[[sub_statuses]]\nid = 1101\nname = \"在庫確認中\"\norder_progress = 100\n")).await;
+    let app =
+        spawn(shop().with_toml("[[sub_statuses]]\nid = 1101\nname = \"在庫確認中\"\norder_progress = 100\n")).await;
     let n = app.place_one(1).await;
     app.shop().staff_sub_status(&n, Some(1101)).await.unwrap();
     assert_eq!(app.order_model(&n, 9).await["subStatusId"], 1101);
@@ -192,8 +194,12 @@ async fn staff_change_stock_by_hand_absolute_and_relative_as_the_inventory_api_w
     assert!(e.to_string().contains("0..99999"), "{e}");
     let e = app.shop().staff_stock(&set(Some("SOMETIMES"), 1)).await.unwrap_err();
     assert!(e.to_string().contains("mode"), "{e}");
-    let orphan =
-        StaffStock { manage_number: "ghost".into(), variant_id: "v".into(), mode: Some("RELATIVE".into()), quantity: 1 };
+    let orphan = StaffStock {
+        manage_number: "ghost".into(),
+        variant_id: "v".into(),
+        mode: Some("RELATIVE".into()),
+        quantity: 1,
+    };
     let e = app.shop().staff_stock(&orphan).await.unwrap_err();
     assert!(e.to_string().contains("ABSOLUTE first"), "{e}");
 }

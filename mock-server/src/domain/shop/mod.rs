@@ -36,10 +36,10 @@ mod state;
 mod wall;
 
 pub use buyer::BulkStep;
-pub use keys::{ExtraKey, OtherAppKey, RenewedKey, DEFAULT_KEY_ACTIVATION_MINUTES, MAX_KEY_ACTIVATION_MINUTES};
-pub use staff::{StaffAddress, StaffEdit, StaffError, StaffLineEdit};
 pub use clock::latest;
 use clock::Event;
+pub use keys::{ExtraKey, OtherAppKey, RenewedKey, DEFAULT_KEY_ACTIVATION_MINUTES, MAX_KEY_ACTIVATION_MINUTES};
+pub use staff::{StaffAddress, StaffEdit, StaffError, StaffLineEdit};
 pub use wall::{valid_clock_speed, ClockMode, MAX_CLOCK_SPEED};
 
 /// The licence key is valid for 90 days from issue (auth-and-limits.md §3).
