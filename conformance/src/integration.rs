@@ -68,6 +68,11 @@ pub struct Integration {
     cfg: IntegrationSide,
     base: String,
     authorization: String,
+    /// The service secret the tool sends (for a new licence key typed in later).
+    service_secret: String,
+    /// The key before the customer typed a new one, kept while RMS refuses the new one
+    /// (habit `keep_old_key`).
+    old_authorization: Option<String>,
     http: reqwest::Client,
     last_poll: Option<JstDateTime>,
     last_status_sync: Option<JstDateTime>,
@@ -177,6 +182,8 @@ impl Integration {
             cfg,
             base: base_url.trim_end_matches('/').to_string(),
             authorization: esa_header(service_secret, license_key),
+            service_secret: service_secret.to_string(),
+            old_authorization: None,
             // A request RMS never answers must not hang the poll: after this the call counts
             // as a transport failure and is retried like one.
             http: reqwest::Client::builder()
@@ -212,6 +219,18 @@ impl Integration {
         self
     }
 
+    /// The customer typed a new licence key into the tool. The careless tool uses it at
+    /// once; with `keep_old_key` the old one stays as a fallback until the new one works.
+    pub fn set_license_key(&mut self, license_key: &str, at: JstDateTime) {
+        let key = if self.cfg.habits.trim_credentials { license_key.trim() } else { license_key };
+        let new = esa_header(&self.service_secret, key);
+        let old = std::mem::replace(&mut self.authorization, new);
+        if self.cfg.habits.keep_old_key {
+            self.old_authorization = Some(old);
+        }
+        self.notes.push((at, "the customer typed a new licence key into the tool".into()));
+    }
+
     fn outcome(&mut self, number: &str, what: String) {
         let at = self.clock;
         self.outcomes.entry(number.to_string()).or_default().push((at, what));
@@ -245,11 +264,14 @@ impl Integration {
     ) -> Answer {
         let mut attempt = 0;
         let mut uncertain = false;
+        let mut with_old_key = false;
         loop {
-            let mut req = self
-                .http
-                .request(method.clone(), format!("{}{path}", self.base))
-                .header("Authorization", &self.authorization);
+            let auth = match (&self.old_authorization, with_old_key) {
+                (Some(old), true) => old.clone(),
+                _ => self.authorization.clone(),
+            };
+            let mut req =
+                self.http.request(method.clone(), format!("{}{path}", self.base)).header("Authorization", auth);
             if let Some(b) = &body {
                 req = req.header("Content-Type", "application/json; charset=utf-8").body(b.to_string());
             }
@@ -275,6 +297,21 @@ impl Integration {
                 codes: codes_of(&v),
                 orders: orders.to_vec(),
             });
+            if self.old_authorization.is_some() && !with_old_key {
+                if status == 401 {
+                    // The new key is not active yet (or wrong): the same call with the old key.
+                    self.note(
+                        "the new licence key is refused (ES01-01, not active yet?): the call repeated with the old key"
+                            .into(),
+                    );
+                    with_old_key = true;
+                    continue;
+                }
+                if status != 0 && status < 400 {
+                    self.old_authorization = None;
+                    self.note("the new licence key works: the old one dropped".into());
+                }
+            }
             // No answer, or a server error, may come after RMS did the work.
             uncertain |= status == 0 || (status >= 500 && status != 503);
             attempt += 1;

@@ -546,6 +546,9 @@ async fn play(
             notes.push((now, format!("fault_off {id} refused: {}", message(&e))));
         }
         return;
+    } else if let Some(key) = &step.tool_license_key {
+        integration.set_license_key(key, now);
+        return;
     } else if let Some(st) = &step.staff {
         staff(st, control, labels, notes, now).await;
         return;

@@ -152,6 +152,11 @@ pub struct Habits {
     /// the tool imported (amounts, items, address, `modifyFlag`, change reasons); an edit made
     /// in RMS is a ledger line and updates the tool's copy.
     pub detect_rms_edits: bool,
+    /// Careful (row 5): when the customer types a new licence key into the tool
+    /// (`tool_license_key` step), the tool keeps the old one and falls back on it while RMS
+    /// still refuses the new one (ES01-01: a renewed key works only after 10–30 minutes); it
+    /// drops the old key once the new one works. Default: the new key at once.
+    pub keep_old_key: bool,
 }
 
 impl Default for Habits {
@@ -179,6 +184,7 @@ impl Default for Habits {
             hold_flagged: false,
             ship_every_basket: false,
             detect_rms_edits: false,
+            keep_old_key: false,
         }
     }
 }
@@ -258,6 +264,9 @@ impl Habits {
         }
         if self.detect_rms_edits {
             out.push("detects RMS edits".into());
+        }
+        if self.keep_old_key {
+            out.push("keeps the old key until the new one works".into());
         }
         out
     }
@@ -395,6 +404,9 @@ pub struct Step {
     /// RMS stops failing: the fault with this id (given in the setup) is removed, or every
     /// fault of the shop with `*`.
     pub fault_off: Option<String>,
+    /// The customer types a new licence key into the tool's settings screen (after renewing it
+    /// in RMS); the tool uses it from its next call.
+    pub tool_license_key: Option<String>,
     /// The shop's staff act in the RMS screens (README "Shop staff"): confirm, cancel, edit an
     /// order, set its sub-status, change stock by hand, renew the licence key, approve the
     /// vendor app's scopes.
@@ -852,13 +864,14 @@ pub fn load(path: &Path) -> Result<LoadedSetup, SetupError> {
             s.fault.is_some(),
             s.fault_off.is_some(),
             s.staff.is_some(),
+            s.tool_license_key.is_some(),
         ];
         let n = actions.iter().filter(|a| **a).count();
         if n != 1 {
             return Err(e(
                 &key,
                 format!(
-                    "give exactly one of order, pay, buyer_cancel, review_ng, gift_address, postage, ship, settings, fault, fault_off, staff ({n} given)"
+                    "give exactly one of order, pay, buyer_cancel, review_ng, gift_address, postage, ship, settings, fault, fault_off, staff, tool_license_key ({n} given)"
                 ),
             ));
         }

@@ -79,6 +79,8 @@ const TESTED: &[&str] = &[
     "53_confirm_clash_treated_as_done.toml",
     "54_edited_in_rms_after_import.toml",
     "55_rms_edit_detected.toml",
+    "56_renewed_key_not_active_yet.toml",
+    "57_renewed_key_old_one_kept.toml",
 ];
 
 #[test]
@@ -707,4 +709,28 @@ async fn an_order_edited_in_rms_is_noticed_held_while_in_400_and_shipped_with_th
     let shipped = o.integration.iter().find(|(_, w)| w.starts_with("shipping reported")).map(|(at, _)| at.as_str());
     assert_eq!(shipped, Some("+1h45m"), "after RMS left 400: {o:?}");
     assert!(!l.order("#2").unwrap().integration_has("edited in RMS"), "an order nobody edited is not flagged");
+}
+
+#[tokio::test]
+async fn a_renewed_key_used_at_once_is_refused_until_it_is_active_and_orders_import_late() {
+    let l = ledger("56_renewed_key_not_active_yet.toml").await;
+    assert!(l.summary.notes.iter().any(|n| n == "+45m searchOrder failed: 401 ES01-01"), "{:?}", l.summary.notes);
+    assert_eq!(imported_at(&l, "#2").as_deref(), Some("+1h00m"), "placed at +40m, late");
+}
+
+#[tokio::test]
+async fn keeping_the_old_key_until_the_new_one_works_imports_on_time() {
+    let l = ledger("57_renewed_key_old_one_kept.toml").await;
+    assert_eq!(imported_at(&l, "#2").as_deref(), Some("+45m"));
+    assert!(
+        l.summary.notes.iter().any(|n| n.starts_with("+45m the new licence key is refused")),
+        "{:?}",
+        l.summary.notes
+    );
+    assert!(
+        l.summary.notes.iter().any(|n| n == "+1h00m the new licence key works: the old one dropped"),
+        "{:?}",
+        l.summary.notes
+    );
+    assert!(!l.summary.notes.iter().any(|n| n.contains("failed")), "{:?}", l.summary.notes);
 }
