@@ -323,6 +323,18 @@ impl Integration {
                 self.clock = self.clock.plus_seconds(secs);
                 continue;
             }
+            if self.cfg.habits.explain_refusals && codes_of(&v).iter().any(|c| c == "ES04-01") {
+                let api = if path.contains("/items/") {
+                    "Item API"
+                } else if path.contains("/inventories/") {
+                    "Inventory API"
+                } else {
+                    "order API"
+                };
+                self.note(format!(
+                    "the {api} answers ES04-01 while the others work: in RMS (WEB APIサービス > 利用設定) apply for it, or approve the app's pending scope (承認待ち / 「更新あり」); the tool goes on without it"
+                ));
+            }
             return Answer { status, body: v, attempts: attempt, uncertain };
         }
     }

@@ -157,6 +157,9 @@ pub struct Habits {
     /// still refuses the new one (ES01-01: a renewed key works only after 10–30 minutes); it
     /// drops the old key once the new one works. Default: the new key at once.
     pub keep_old_key: bool,
+    /// Careful (row 4): an API refused with ES04-01 while others work is named with what the
+    /// shop must do in RMS (apply for it, or approve the vendor app's pending scope).
+    pub explain_refusals: bool,
 }
 
 impl Default for Habits {
@@ -185,6 +188,7 @@ impl Default for Habits {
             ship_every_basket: false,
             detect_rms_edits: false,
             keep_old_key: false,
+            explain_refusals: false,
         }
     }
 }
@@ -264,6 +268,9 @@ impl Habits {
         }
         if self.detect_rms_edits {
             out.push("detects RMS edits".into());
+        }
+        if self.explain_refusals {
+            out.push("explains refusals".into());
         }
         if self.keep_old_key {
             out.push("keeps the old key until the new one works".into());

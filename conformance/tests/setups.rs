@@ -81,6 +81,8 @@ const TESTED: &[&str] = &[
     "55_rms_edit_detected.toml",
     "56_renewed_key_not_active_yet.toml",
     "57_renewed_key_old_one_kept.toml",
+    "58_app_scope_update_pending.toml",
+    "59_app_scope_explained_and_approved.toml",
 ];
 
 #[test]
@@ -733,4 +735,27 @@ async fn keeping_the_old_key_until_the_new_one_works_imports_on_time() {
         l.summary.notes
     );
     assert!(!l.summary.notes.iter().any(|n| n.contains("failed")), "{:?}", l.summary.notes);
+}
+
+#[tokio::test]
+async fn a_vendor_app_scope_left_unapproved_fails_every_stock_sync_while_orders_import() {
+    let l = ledger("58_app_scope_update_pending.toml").await;
+    assert!(l.order("#1").unwrap().rms_has("confirmOrder"), "orders flow");
+    assert!(l.summary.stock_pushed.is_empty());
+    assert_eq!(l.summary.errors.get("ES04-01"), Some(&4), "{:?}", l.summary.errors);
+    assert!(!l.summary.notes.iter().any(|n| n.contains("approve")), "{:?}", l.summary.notes);
+}
+
+#[tokio::test]
+async fn the_careful_tool_names_the_missing_approval_and_pushes_stock_once_approved() {
+    let l = ledger("59_app_scope_explained_and_approved.toml").await;
+    assert!(
+        l.summary
+            .notes
+            .iter()
+            .any(|n| n.starts_with("+15m the Item API answers ES04-01") && n.contains("「更新あり」")),
+        "{:?}",
+        l.summary.notes
+    );
+    assert_eq!(l.summary.stock_pushed.get("TS-M-BK"), Some(&39), "pushed after the approval");
 }
