@@ -104,6 +104,9 @@ pub(crate) fn staff_edit(req: &StaffEditRequest) -> Result<StaffEdit, String> {
         Some(p) if !(0..=MAX_PRICE).contains(&p) => Err(format!("{key}: {p} is not between 0 and {MAX_PRICE}")),
         _ => Ok(v),
     };
+    if req.items.is_empty() && req.postage_price.is_none() && req.address.is_none() {
+        return Err("give at least one of items, postage_price, address".into());
+    }
     let mut items = Vec::with_capacity(req.items.len());
     for (i, l) in req.items.iter().enumerate() {
         if let Some(u) = l.units.filter(|u| !(1..=999).contains(u)) {
