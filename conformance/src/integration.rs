@@ -103,6 +103,9 @@ pub struct Integration {
     /// Orders whose confirmOrder met ERROR_103 with `confirm_103_is_done`: re-read at the
     /// next poll to see what RMS has.
     reread: std::collections::BTreeSet<String>,
+    /// Per product: the quantity RMS took at the last push, and the units the tool allocated
+    /// to orders since (habit `adopt_rms_stock_changes`).
+    last_push: BTreeMap<usize, (i64, i64)>,
     /// How many calls had been made when each outcome was recorded (beside `outcomes`).
     outcome_calls: BTreeMap<String, Vec<usize>>,
     /// What happened to each order, in time order.
@@ -204,6 +207,7 @@ impl Integration {
             import_stopped: false,
             async_pending: Vec::new(),
             reread: Default::default(),
+            last_push: BTreeMap::new(),
             outcome_calls: BTreeMap::new(),
             outcomes: BTreeMap::new(),
             calls: Vec::new(),
@@ -669,6 +673,9 @@ impl Integration {
         }
         for (i, units) in &allocations {
             self.stock[*i] -= units;
+            if let Some((_, sold)) = self.last_push.get_mut(i) {
+                *sold += units;
+            }
         }
         if !allocations.is_empty() {
             self.stock_dirty = true;
@@ -779,6 +786,9 @@ impl Integration {
                     self.imported.entry(n.clone()).and_modify(|i| i.status = ToolStatus::Cancelled);
                     for (i, units) in &imp.allocations {
                         self.stock[*i] += units;
+                        if let Some((_, sold)) = self.last_push.get_mut(i) {
+                            *sold -= units;
+                        }
                     }
                     self.stock_dirty = true;
                     let from = if matches!(imp.status, ToolStatus::HeldForRakuten | ToolStatus::HeldIncomplete) {
@@ -975,6 +985,9 @@ impl Integration {
             }
         }
         // Every product after a stock change; otherwise only those RMS did not take last time.
+        if self.cfg.habits.adopt_rms_stock_changes && !self.last_push.is_empty() {
+            self.adopt_rms_stock(w, &by_pair, &by_merchant).await;
+        }
         let wanted: Vec<usize> = if self.stock_dirty {
             (0..self.cfg.products.len()).collect()
         } else {
@@ -1037,8 +1050,9 @@ impl Integration {
                 )
                 .await;
             if a.status == 204 {
-                for (_, label, q) in chunk_rows {
+                for (i, label, q) in chunk_rows {
                     self.pushed.insert(label.clone(), *q);
+                    self.last_push.insert(*i, (*q, 0));
                 }
                 continue;
             }
@@ -1057,6 +1071,7 @@ impl Integration {
                         }
                         None => {
                             self.pushed.insert(label.clone(), *q);
+                            self.last_push.insert(*i, (*q, 0));
                         }
                     }
                 }
@@ -1073,6 +1088,54 @@ impl Integration {
         }
         if !read_back.is_empty() {
             self.read_stock_back(w, read_back, &by_pair).await;
+        }
+    }
+
+    /// Before pushing: reads RMS's stock of every product pushed before and compares it with
+    /// what RMS should hold (the last push less the units the tool allocated since). A
+    /// difference was made outside the tool (the staff by hand in RMS, a return, another
+    /// tool): it is taken into the tool's stock instead of being overwritten.
+    async fn adopt_rms_stock<W: Waiter>(
+        &mut self,
+        w: &W,
+        by_pair: &BTreeMap<(String, String), ()>,
+        by_merchant: &BTreeMap<String, (String, String)>,
+    ) {
+        let mut keys = Vec::new();
+        for (&i, &(pushed, sold)) in &self.last_push {
+            let p = &self.cfg.products[i];
+            let pair = match (&p.manage_number, &p.variant_id) {
+                (Some(m), Some(v)) if by_pair.contains_key(&(m.clone(), v.clone())) => Some((m.clone(), v.clone())),
+                _ => p.sku.as_ref().and_then(|s| by_merchant.get(s).cloned()),
+            };
+            if let Some(pair) = pair {
+                keys.push((i, pair, pushed - sold));
+            }
+        }
+        for chunk in keys.chunks(1000) {
+            let body = json!({ "inventories": chunk.iter().map(|(_, (m, v), _)| json!({"manageNumber": m, "variantId": v})).collect::<Vec<_>>() });
+            let a = self
+                .call(w, reqwest::Method::POST, "/es/2.0/inventories/bulk-get", "inventories.bulk-get", Some(body), &[])
+                .await;
+            if a.status != 200 {
+                self.note(format!("inventory read before the push failed: {}", a.failure()));
+                return;
+            }
+            for (i, (m, v), expected) in chunk {
+                let have = a.body["inventories"].as_array().into_iter().flatten().find(|r| {
+                    r["manageNumber"].as_str() == Some(m.as_str()) && r["variantId"].as_str() == Some(v.as_str())
+                });
+                let Some(have) = have.and_then(|r| r["quantity"].as_i64()) else { continue };
+                if have != *expected {
+                    let delta = have - expected;
+                    self.stock[*i] += delta;
+                    self.stock_dirty = true;
+                    let label = self.cfg.products[*i].label();
+                    self.note(format!(
+                        "RMS stock of {label} changed outside the tool (expected {expected}, RMS has {have}): {delta:+} taken into the tool's stock, not overwritten"
+                    ));
+                }
+            }
         }
     }
 

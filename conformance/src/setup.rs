@@ -160,6 +160,10 @@ pub struct Habits {
     /// Careful (row 4): an API refused with ES04-01 while others work is named with what the
     /// shop must do in RMS (apply for it, or approve the vendor app's pending scope).
     pub explain_refusals: bool,
+    /// Careful (row 16): before each push the tool reads RMS's stock of what it pushed before;
+    /// a change made outside the tool (by hand in RMS) is taken into the tool's stock instead
+    /// of being overwritten by the ABSOLUTE push.
+    pub adopt_rms_stock_changes: bool,
 }
 
 impl Default for Habits {
@@ -189,6 +193,7 @@ impl Default for Habits {
             detect_rms_edits: false,
             keep_old_key: false,
             explain_refusals: false,
+            adopt_rms_stock_changes: false,
         }
     }
 }
@@ -268,6 +273,9 @@ impl Habits {
         }
         if self.detect_rms_edits {
             out.push("detects RMS edits".into());
+        }
+        if self.adopt_rms_stock_changes {
+            out.push("adopts RMS stock changes".into());
         }
         if self.explain_refusals {
             out.push("explains refusals".into());

@@ -83,6 +83,8 @@ const TESTED: &[&str] = &[
     "57_renewed_key_old_one_kept.toml",
     "58_app_scope_update_pending.toml",
     "59_app_scope_explained_and_approved.toml",
+    "60_stock_by_hand_overwritten.toml",
+    "61_stock_by_hand_adopted.toml",
 ];
 
 #[test]
@@ -758,4 +760,33 @@ async fn the_careful_tool_names_the_missing_approval_and_pushes_stock_once_appro
         l.summary.notes
     );
     assert_eq!(l.summary.stock_pushed.get("TS-M-BK"), Some(&39), "pushed after the approval");
+}
+
+/// RMS's stock of the black M T-shirt at the end of a run.
+async fn rms_stock_ts_m_bk(fake: &rms_mock::RmsMock) -> Option<i64> {
+    let catalog = fake.control().existing_shop("300001").await.unwrap().catalog().await.unwrap();
+    catalog.items.iter().flat_map(|i| i.variants.iter()).find(|v| v.variant_id == "m-black").and_then(|v| v.quantity)
+}
+
+#[tokio::test]
+async fn stock_booked_by_hand_in_rms_is_overwritten_by_the_next_absolute_push() {
+    let (l, fake) = ledger_and_fake("60_stock_by_hand_overwritten.toml").await;
+    assert!(
+        l.summary.notes.iter().any(|n| n == "+20m staff stock tshirt-basic/m-black RELATIVE 20 → 60"),
+        "{:?}",
+        l.summary.notes
+    );
+    assert_eq!(l.summary.stock_pushed.get("TS-M-BK"), Some(&39));
+    assert_eq!(rms_stock_ts_m_bk(&fake).await, Some(39), "the 20 booked by hand are gone");
+}
+
+#[tokio::test]
+async fn stock_booked_by_hand_in_rms_is_adopted_by_the_careful_tool() {
+    let (l, fake) = ledger_and_fake("61_stock_by_hand_adopted.toml").await;
+    assert!(
+        l.summary.notes.iter().any(|n| n.starts_with("+30m RMS stock of TS-M-BK changed outside the tool (expected 39, RMS has 59): +20")),
+        "{:?}",
+        l.summary.notes
+    );
+    assert_eq!(rms_stock_ts_m_bk(&fake).await, Some(59));
 }

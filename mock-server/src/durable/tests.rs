@@ -174,7 +174,8 @@ async fn every_change_is_kept(compact_after: u64) {
         numbers.push(v["order_number"].as_str().unwrap().to_string());
     }
     check("orders of every kind (their deadlines scheduled)");
-    app.ok(Method::POST, &format!("/__admin/shops/123456/orders/{}/postage", numbers[2]), json!({"postage": 700})).await;
+    app.ok(Method::POST, &format!("/__admin/shops/123456/orders/{}/postage", numbers[2]), json!({"postage": 700}))
+        .await;
     check("postage set");
     app.ok(Method::POST, &format!("/__admin/shops/123456/orders/{}/gift-address", numbers[1]), json!({})).await;
     check("a gift's address entered");
