@@ -327,6 +327,9 @@ impl Integration {
                 self.clock = self.clock.plus_seconds(secs);
                 continue;
             }
+            if self.cfg.habits.explain_refusals && codes_of(&v).iter().any(|c| c == "ES01-01") {
+                self.note("RMS refuses the key (ES01-01): a key mistyped or with spaces, expired, renewed but not active yet, or issued for another app (the shop's own WEB APIサービス key, another vendor's): enter this app's serviceSecret and licenseKey from RMS (店舗様向け情報・サービス > WEB APIサービス > 利用設定)".into());
+            }
             if self.cfg.habits.explain_refusals && codes_of(&v).iter().any(|c| c == "ES04-01") {
                 let api = if path.contains("/items/") {
                     "Item API"

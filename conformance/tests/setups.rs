@@ -85,6 +85,8 @@ const TESTED: &[&str] = &[
     "59_app_scope_explained_and_approved.toml",
     "60_stock_by_hand_overwritten.toml",
     "61_stock_by_hand_adopted.toml",
+    "62_key_for_another_app.toml",
+    "63_key_for_another_app_explained.toml",
 ];
 
 #[test]
@@ -789,4 +791,32 @@ async fn stock_booked_by_hand_in_rms_is_adopted_by_the_careful_tool() {
         l.summary.notes
     );
     assert_eq!(rms_stock_ts_m_bk(&fake).await, Some(59));
+}
+
+#[tokio::test]
+async fn the_key_of_another_app_is_refused_like_a_wrong_key() {
+    let (l, fake) = ledger_and_fake("62_key_for_another_app.toml").await;
+    assert_eq!(l.summary.errors.get("ES01-01"), Some(&2), "{:?}", l.summary.errors);
+    assert!(
+        !l.summary.notes.iter().any(|n| n.contains("another app")),
+        "the careless tool says nothing: {:?}",
+        l.summary.notes
+    );
+    // RMS's side knows why (the journal's note), the tool cannot.
+    let journal = fake.control().existing_shop("300001").await.unwrap().journal().await.unwrap();
+    let why = journal.entries.iter().filter_map(|e| e.auth_problem.clone()).next().unwrap_or_default();
+    assert!(why.contains("another app"), "{why}");
+}
+
+#[tokio::test]
+async fn a_refused_key_is_explained_with_the_screen_the_right_key_comes_from() {
+    let l = ledger("63_key_for_another_app_explained.toml").await;
+    assert!(
+        l.summary
+            .notes
+            .iter()
+            .any(|n| n.starts_with("+15m RMS refuses the key (ES01-01)") && n.contains("WEB APIサービス > 利用設定")),
+        "{:?}",
+        l.summary.notes
+    );
 }
