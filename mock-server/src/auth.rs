@@ -147,7 +147,11 @@ pub fn authenticate<T>(
         }
     });
     match found {
-        None => Err((GatewayError::Unauthorised, None)),
+        // Another app's secret a shop holds: refused as a wrong key, in that shop's journal.
+        None => match registry.by_other_app_secret(secret) {
+            Some((shop, app)) => Err((GatewayError::KeyOfOtherApp(app), Some(shop))),
+            None => Err((GatewayError::Unauthorised, None)),
+        },
         Some((shop, Ok(out))) => Ok((shop, out)),
         Some((shop, Err(e))) => Err((e, Some(shop))),
     }
@@ -166,7 +170,7 @@ pub fn refusal_note(header: Option<&str>, err: &GatewayError, shop_id: Option<&s
             format!("the renewed licence key of shop {id} works only from {from} (RMS takes a new key 10–30 minutes after issue)")
         }
         (GatewayError::KeyOfOtherApp(app), _, Some(id)) => {
-            format!("the licence key is shop {id}'s key for another app ({app}), not for this one")
+            format!("the key is shop {id}'s for another app ({app}), not for this one")
         }
         (GatewayError::Unauthorised, None, None) => "no Authorization header".into(),
         // The header was decoded by `authenticate` on this thread just before: the cached copy

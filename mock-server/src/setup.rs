@@ -126,8 +126,8 @@ pub struct OtherKeyDoc {
     pub app: String,
     /// Its licence key.
     pub license_key: String,
-    /// Its service secret (a vendor app's own); a request with it names no shop of the fake,
-    /// as at RMS (`no shop has the service secret …`).
+    /// Its service secret (a vendor app's own): a request with it is refused like a wrong key
+    /// (ES01-01), in this shop's journal, naming the app.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_secret: Option<String>,
 }

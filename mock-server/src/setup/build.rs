@@ -127,7 +127,11 @@ impl ShopDocument {
             other_keys: s
                 .other_keys
                 .iter()
-                .map(|k| crate::domain::shop::OtherAppKey { app: k.app.clone(), license_key: k.license_key.clone() })
+                .map(|k| crate::domain::shop::OtherAppKey {
+                    app: k.app.clone(),
+                    license_key: k.license_key.clone(),
+                    service_secret: k.service_secret.clone(),
+                })
                 .collect(),
         };
         let mut shop =

@@ -447,7 +447,7 @@ async fn staff_edits_renewed_keys_and_approvals_survive_sigkill() {
     let causes: Vec<&str> =
         history["history"].as_array().unwrap().iter().map(|h| h["cause"].as_str().unwrap()).collect();
     assert_eq!(causes, ["placed", "staff_confirm", "staff_edit"]);
-    let detail = get(&client, &server, &format!("{base}")).await;
+    let detail = get(&client, &server, &base).await;
     let stock = detail["catalog"]["items"][0]["variants"][0]["quantity"].as_i64();
     assert_eq!(stock, Some(INITIAL_STOCK - 3), "the edit's units: {detail}");
     assert_eq!(detail["settings"]["app_approval"], json!({"item": "pending"}));

@@ -157,4 +157,19 @@ async fn a_key_issued_for_another_app_is_refused_like_a_wrong_key_and_the_journa
     assert_eq!(status, 401);
     assert!(last_auth_problem(&app).await.contains("does not match"), "a plain wrong key reads as before");
     assert_eq!(search_as(&app, &app.auth).await.0, 200);
+    // The other app's own secret lands in this shop's journal too, named.
+    let (status, v) = search_as(&app, &esa_header("SP_other_app", "SL_anything")).await;
+    assert_eq!((status, result_code(&v)), (401, Some("ES01-01")), "{v}");
+    assert!(last_auth_problem(&app).await.contains("another app (other-vendor-oms)"));
+    let (status, _) = search_as(&app, &esa_header("SP_nobody", "SL_anything")).await;
+    assert_eq!(status, 401);
+    let server = app.mock.control().server_journal(&rms_mock::control::JournalQuery::new()).await.unwrap();
+    let last = server.entries.last().unwrap();
+    assert!(last.auth_problem.as_deref().unwrap_or("").contains("no shop has the service secret"), "{last:?}");
+    // Deleting the shop forgets its other apps' secrets.
+    app.shop().control().delete_shop(SHOP_ID).await.unwrap();
+    search_as(&app, &esa_header("SP_other_app", "SL_anything")).await;
+    let server = app.mock.control().server_journal(&rms_mock::control::JournalQuery::new()).await.unwrap();
+    let last = server.entries.last().unwrap();
+    assert!(last.auth_problem.as_deref().unwrap_or("").contains("no shop has the service secret"), "{last:?}");
 }

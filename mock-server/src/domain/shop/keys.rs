@@ -43,6 +43,10 @@ pub struct OtherAppKey {
     pub app: String,
     /// Its licence key.
     pub license_key: String,
+    /// Its service secret, when the shop document gives it: a request with it is refused
+    /// like a wrong key, in this shop's journal, naming the app.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_secret: Option<String>,
 }
 
 /// What the gateway makes of a licence key that is not the shop's current one.
