@@ -265,22 +265,35 @@ pub async fn run_with(setup: &LoadedSetup, control: &rms_mock::ControlClient, mo
         start: start.to_rms(),
         end: end.to_rms(),
         integration: match mode {
-            Mode::Reference => format!(
-                "reference · SKU {} · {} · poll every {}m (overlap {}m) · confirm on import {}",
-                match c.sku_migration {
-                    crate::setup::SkuDeclared::Migrated => "移行済",
-                    crate::setup::SkuDeclared::NotMigrated => "未移行",
-                },
-                on.join(", "),
-                c.poll_interval_minutes,
-                c.poll_overlap_minutes,
-                if c.confirm_on_import { "on" } else { "off" }
-            ),
+            Mode::Reference => {
+                format!(
+                    "reference · SKU {} · {} · poll every {}m (overlap {}m) · confirm on import {}",
+                    match c.sku_migration {
+                        crate::setup::SkuDeclared::Migrated => "移行済",
+                        crate::setup::SkuDeclared::NotMigrated => "未移行",
+                    },
+                    on.join(", "),
+                    c.poll_interval_minutes,
+                    c.poll_overlap_minutes,
+                    if c.confirm_on_import { "on" } else { "off" }
+                ) + &habits_text(&c.habits)
+            }
             Mode::Command(cmd) => format!("command `{cmd}` · poll every {}m", c.poll_interval_minutes),
         },
         orders,
         summary,
     })
+}
+
+/// ` · habits: …` naming the habits switched on (issue 14); empty for the default tool, so
+/// the ledgers of setups without habits are unchanged.
+fn habits_text(h: &crate::setup::Habits) -> String {
+    let on = h.describe();
+    if on.is_empty() {
+        String::new()
+    } else {
+        format!(" · habits: {}", on.join(", "))
+    }
 }
 
 /// The same line at every poll becomes one: first time, count, last time.
@@ -513,7 +526,8 @@ async fn play(
         }
         for n in targets {
             let tracking = s.tracking.clone().unwrap_or_else(|| default_tracking(&n, now));
-            integration.warehouse_shipped(&n, &s.carrier, &tracking, &now.date().to_wire());
+            let date = s.date.clone().unwrap_or_else(|| now.date().to_wire());
+            integration.warehouse_shipped(&n, &s.carrier, &tracking, &date);
         }
         return;
     } else if let Some(f) = &step.fault {
@@ -531,6 +545,9 @@ async fn play(
         if let Err(e) = done {
             notes.push((now, format!("fault_off {id} refused: {}", message(&e))));
         }
+        return;
+    } else if let Some(key) = &step.tool_license_key {
+        integration.set_license_key(key, now);
         return;
     } else if let Some(st) = &step.staff {
         staff(st, control, labels, notes, now).await;
