@@ -23,6 +23,7 @@ Examples:
   rms-mock check shops/a.toml                validate shop files (exit 2 naming the key on error)
   curl -s localhost:8080/__admin/state > state.json
   rms-mock serve --state state.json          resume the exported shops exactly where they were
+  rms-mock serve --state-dir state/          keep the shops in state/ (changes survive a restart or a crash)
   RMS_MOCK_ADMIN_TOKEN=s3cret rms-mock --host 0.0.0.0
                                              reachable from other machines, its control plane
                                              only with Authorization: Bearer s3cret
@@ -50,6 +51,8 @@ pub struct Cli {
 
 /// The subcommands.
 #[derive(Subcommand, Debug)]
+// Parsed once per process: the size of `Serve` costs nothing worth a `Box` in a public type.
+#[allow(clippy::large_enum_variant)]
 pub enum Command {
     /// Serve shops over HTTP (the demo shop when no --shop is given).
     Serve(ServeArgs),
@@ -124,6 +127,13 @@ pub struct ServeArgs {
     /// comma-separated names.
     #[arg(long = "admin-host", env = "RMS_MOCK_ADMIN_HOSTS", value_delimiter = ',', value_parser = parse_admin_host, value_name = "NAME")]
     pub admin_hosts: Vec<String>,
+    /// Keep every shop's state in DIR: each acknowledged change is on disk (fsynced) before
+    /// its answer, so the server resumes where it stood after a restart or a crash. An empty
+    /// or new DIR starts from the shops given (the demo shop, --shop files, --state FILE); a
+    /// DIR that holds shops serves those instead (the others then only seed POST
+    /// /__admin/reset). One server per DIR.
+    #[arg(long, env = "RMS_MOCK_STATE_DIR", value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
 }
 
 impl ServeArgs {
@@ -376,6 +386,22 @@ pub async fn run_server(
         let bytes = std::fs::read(path).map_err(|e| (2, format!("{source}: cannot read the state document: {e}")))?;
         state = state.with_state(&source, &bytes).map_err(|e| (2, e))?;
     }
+    let mut kept = None;
+    if let Some(dir) = &args.state_dir {
+        let opened = crate::durable::StateDir::open(dir).map_err(|e| (1, format!("--state-dir: {e}")))?;
+        let restored = opened.shops.len();
+        state = state.keep_in(opened).map_err(|e| (1, format!("--state-dir: {e}")))?;
+        kept = Some(match restored {
+            0 => format!("state dir:     {} (new: the shops above are kept there from now on)", dir.display()),
+            n if args.shops.is_empty() && args.state.is_none() => {
+                format!("state dir:     {} ({n} shop(s) restored)", dir.display())
+            }
+            n => format!(
+                "state dir:     {} ({n} shop(s) restored; the --shop/--state files only seed POST /__admin/reset)",
+                dir.display()
+            ),
+        });
+    }
     if let Some(token) = &args.admin_token {
         state = state.with_admin_token(token);
     }
@@ -416,6 +442,9 @@ pub async fn run_server(
                 println!("  simulated buyers: {} orders per virtual hour (seed {})", plan.orders_per_hour, plan.seed);
             }
         });
+    }
+    if let Some(kept) = kept {
+        println!("{kept}");
     }
     match args.admin_token {
         Some(_) => {

@@ -393,6 +393,18 @@ impl Journal {
         self.entries.iter()
     }
 
+    /// Where the kept entry of `seq` is (entries are kept in `seq` order): a binary search,
+    /// as `--state-dir` asks for the entry each request appended, at the back of a journal
+    /// of up to a million entries.
+    fn position(&self, seq: u64) -> Option<usize> {
+        self.entries.binary_search_by_key(&seq, |e| e.seq).ok()
+    }
+
+    /// The kept entry of `seq`, if kept.
+    pub fn entry(&self, seq: u64) -> Option<&Entry> {
+        self.position(seq).and_then(|i| self.entries.get(i))
+    }
+
     /// Sets the counters of a state document.
     pub fn set_counters(&mut self, recorded: u64, evicted: u64) {
         self.recorded = recorded;
@@ -405,7 +417,7 @@ impl Journal {
     /// [`MAX_JOURNAL_BYTES`] are dropped, not counted (the document's counters say what was).
     /// Err when the entry would go between two kept ones.
     pub fn put_restored(&mut self, limit: usize, entry: Entry) -> Result<(), String> {
-        if let Some(kept) = self.entries.iter_mut().find(|e| e.seq == entry.seq) {
+        if let Some(kept) = self.position(entry.seq).and_then(|i| self.entries.get_mut(i)) {
             self.bytes = self.bytes - kept.kept_bytes() + entry.kept_bytes();
             *kept = entry;
             return Ok(());
@@ -426,7 +438,7 @@ impl Journal {
     /// Drops the kept entry of `seq` (a state document's change log says it is gone).
     #[allow(dead_code, reason = "the change log of `--state-dir` applies entities; the tests do meanwhile")]
     pub fn remove_restored(&mut self, seq: u64) {
-        if let Some(i) = self.entries.iter().position(|e| e.seq == seq) {
+        if let Some(i) = self.position(seq) {
             if let Some(old) = self.entries.remove(i) {
                 self.bytes -= old.kept_bytes();
             }

@@ -24,6 +24,7 @@ mod cli;
 mod conn;
 pub mod control;
 mod domain;
+mod durable;
 mod embed;
 mod index;
 mod journal;
@@ -200,6 +201,54 @@ impl AppState {
             self.serve_state_shops(source, states.clone())?;
         }
         Ok(())
+    }
+
+    /// The same server keeping its shops in the state directory `dir` (what `--state-dir`
+    /// does; README, "Durability"): every acknowledged change is fsynced there before its
+    /// answer goes out, and a server started on the same directory later resumes exactly where
+    /// this one stood. A `dir` that holds shops serves those (restored) instead of the shops
+    /// given so far, which then only seed [`AppState::reset`]; a new or empty `dir` starts
+    /// with the shops given so far. Err names the file when the directory is damaged, of a
+    /// newer version, or not a state directory; nothing is reset silently.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use rms_mock::{AppState, OrderDoc, RmsMock};
+    /// let dir = std::env::temp_dir().join(format!("rms-mock-doc-{}", std::process::id()));
+    /// let mock = RmsMock::start_with(AppState::demo().with_state_dir(&dir)?).await?;
+    /// let shop = mock.control().existing_shop("123456").await?;
+    /// let placed = shop.place_order(&OrderDoc::new().line("tshirt-basic", "m-black", 1)).await?;
+    /// drop(mock);
+    /// // Later (another process, after a crash): the order is there.
+    /// let again = RmsMock::start_with(AppState::demo().with_state_dir(&dir)?).await?;
+    /// let history = again.control().existing_shop("123456").await?.history(&placed.order_number).await?;
+    /// assert_eq!(history.order_number, placed.order_number);
+    /// # drop(again);
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn with_state_dir(self, dir: impl AsRef<std::path::Path>) -> Result<Self, String> {
+        let opened = durable::StateDir::open(dir.as_ref()).map_err(|e| e.to_string())?;
+        self.keep_in(opened)
+    }
+
+    /// Keeps the shops in a state directory from now on (`--state-dir`): a directory that
+    /// holds shops replaces the ones served so far with its own (restored where they stood);
+    /// an empty one gets the shops served so far. Returns once they are on disk.
+    pub(crate) fn keep_in(mut self, opened: durable::Opened) -> Result<Self, String> {
+        let durable::Opened { dir, shops } = opened;
+        if !shops.is_empty() {
+            self.registry.clear();
+        }
+        self.registry = self.registry.with_state_dir(dir.clone());
+        for recovered in shops {
+            let (shop, log) = recovered.into_parts();
+            self.registry.insert_recovered(shop, log).map_err(|e| format!("{}: {e:?}", dir.root().display()))?;
+        }
+        dir.settle_blocking()?;
+        Ok(self)
     }
 
     /// Serves a boot shop: in wall mode it follows the wall clock from the server's start.

@@ -9,6 +9,7 @@
 //! ([`Registry::follow_wall_clock`], which bounds its work per shop instead).
 
 use crate::domain::shop::{Shop, ShopHandle, Transition, ADVANCE_STEP_EVENTS};
+use crate::durable::{RecoveredLog, StateDir};
 use crate::wall::WallClock;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, RwLock};
@@ -24,6 +25,8 @@ struct Inner {
 pub struct Registry {
     inner: Arc<RwLock<Inner>>,
     wall: WallClock,
+    /// Where every shop's changes are kept (`--state-dir`), if anywhere.
+    state_dir: Option<StateDir>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -36,11 +39,33 @@ impl Registry {
     /// The same shops, following `wall` from now on (the shops' clocks restart from where
     /// they stand). Used while a server is being set up, before any clone serves requests.
     pub fn with_wall_clock(self, wall: WallClock) -> Self {
-        let registry = Registry { inner: self.inner, wall };
+        let registry = Registry { inner: self.inner, wall, state_dir: self.state_dir };
         for (_, shop) in registry.handles() {
             registry.catch_up(&shop);
         }
         registry
+    }
+
+    /// The same shops, kept in `dir` from now on: each shop already served is written there
+    /// as new (its snapshot), as is every shop inserted later. Used while a server is being
+    /// set up, before any clone serves requests.
+    pub fn with_state_dir(self, dir: StateDir) -> Self {
+        for (_, shop) in self.handles() {
+            dir.serve_new(&shop);
+        }
+        Registry { state_dir: Some(dir), ..self }
+    }
+
+    /// The state directory the shops are kept in, if any.
+    pub fn state_dir(&self) -> Option<&StateDir> {
+        self.state_dir.as_ref()
+    }
+
+    /// Serves a shop restored from the state directory, logging from where it stood.
+    pub fn insert_recovered(&self, shop: Shop, log: RecoveredLog) -> Result<ShopHandle, RegistryError> {
+        let handle = self.insert_then(shop, |dir, handle| dir.serve_recovered(handle, log))?;
+        self.catch_up(&handle);
+        Ok(handle)
     }
 
     /// The wall clock's reading now.
@@ -92,6 +117,16 @@ impl Registry {
     }
 
     pub fn insert(&self, shop: Shop) -> Result<ShopHandle, RegistryError> {
+        let handle = self.insert_then(shop, |dir, handle| dir.serve_new(handle))?;
+        // A shop in wall mode starts following the wall clock here.
+        self.catch_up(&handle);
+        Ok(handle)
+    }
+
+    /// Inserts the shop and, with a state directory, starts logging it (`log`) under the
+    /// registry's lock: a shop deleted and created again under the same id meets the disk in
+    /// that order. (The registry's lock is taken before a shop's, never after.)
+    fn insert_then(&self, shop: Shop, log: impl FnOnce(&StateDir, &ShopHandle)) -> Result<ShopHandle, RegistryError> {
         let id = shop.profile().shop_id.clone();
         let secret = shop.profile().service_secret.clone();
         let mut inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
@@ -104,9 +139,9 @@ impl Registry {
         let handle = ShopHandle::new(shop);
         inner.shops.insert(id.clone(), handle.clone());
         inner.by_secret.insert(secret, id);
-        drop(inner);
-        // A shop in wall mode starts following the wall clock here.
-        self.catch_up(&handle);
+        if let Some(dir) = &self.state_dir {
+            log(dir, &handle);
+        }
         Ok(handle)
     }
 
@@ -121,9 +156,18 @@ impl Registry {
             return Err(RegistryError::DuplicateServiceSecret(id));
         }
         let handle = ShopHandle::new(shop);
-        let replaced = inner.shops.insert(id.clone(), handle.clone()).is_some();
+        let old = inner.shops.insert(id.clone(), handle.clone());
+        let replaced = old.is_some();
         inner.by_secret.retain(|_, shop_id| *shop_id != id);
         inner.by_secret.insert(secret, id);
+        // Under the registry's lock, as in `insert_then`: the old shop's directory goes, then
+        // the new one's snapshot is written, in that order.
+        if let Some(dir) = &self.state_dir {
+            if let Some(old) = &old {
+                dir.forget(old);
+            }
+            dir.serve_new(&handle);
+        }
         drop(inner);
         self.catch_up(&handle);
         Ok(replaced)
@@ -175,6 +219,9 @@ impl Registry {
         let mut inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
         let handle = inner.shops.remove(shop_id)?;
         inner.by_secret.retain(|_, id| id != shop_id);
+        if let Some(dir) = &self.state_dir {
+            dir.forget(&handle);
+        }
         Some(handle)
     }
 
@@ -195,7 +242,12 @@ impl Registry {
 
     pub fn clear(&self) {
         let mut inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
-        inner.shops.clear();
+        let shops = std::mem::take(&mut inner.shops);
         inner.by_secret.clear();
+        if let Some(dir) = &self.state_dir {
+            for shop in shops.values() {
+                dir.forget(shop);
+            }
+        }
     }
 }

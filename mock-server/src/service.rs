@@ -60,6 +60,8 @@ impl Fake {
         let span = logs::request_span(&request);
         let family: Option<Family> = api::family(request.uri().path());
         let (state, mut others) = (self.state.clone(), self.others.clone());
+        // With `--state-dir`, the answer waits until what the request changed is on disk.
+        let state_dir = state.registry.state_dir().cloned();
         // Kept for the answer to a panic (cheap: the path shares the request's bytes).
         let (method, uri) = (request.method().clone(), request.uri().clone());
         let answer = async move {
@@ -75,10 +77,17 @@ impl Fake {
                     },
                 }
             };
-            let response = match panics::contain(serve).await {
+            let mut response = match panics::contain(serve).await {
                 Ok(response) => response,
                 Err(panic) => answer_to_panic(family, &method, &uri, &panic),
             };
+            if let Some(dir) = state_dir {
+                // Everything queued up to now (this request's changes among it) is fsynced
+                // before the answer goes out; the shop's lock was released long before.
+                if let Err(why) = dir.settled().await {
+                    response = answer_unkept(family, &method, &uri, &why);
+                }
+            }
             logs::request_line(&response, start.elapsed());
             Ok(response)
         };
@@ -114,6 +123,25 @@ async fn read_ahead(request: Request) -> Result<Request, Response> {
         )
         .into_response()),
     }
+}
+
+/// The answer to a request whose changes could not be written to the state directory: the
+/// 500 of its RMS family, or the control plane's JSON error, and the error line.
+fn answer_unkept(family: Option<Family>, method: &Method, uri: &Uri, why: &str) -> Response {
+    let target = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
+    tracing::error!(target: "rms_mock::state_dir", "{method} {target}: {why}");
+    let mut response = match family {
+        Some(family) => api::system_error_response(family, uri.path()),
+        None => crate::admin::AdminError::new(
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+            "state_not_kept",
+            format!("{why}; the change may have been made in memory but is not kept: restart the server"),
+        )
+        .into_response(),
+    };
+    let note = response.extensions_mut().get_or_insert_default::<logs::RequestNote>();
+    note.requested = Some((method.clone(), target.to_string()));
+    response
 }
 
 /// The answer to a request whose handling panicked (see [`crate::panics`]): the 500 of its

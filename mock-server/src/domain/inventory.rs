@@ -74,6 +74,8 @@ pub struct StockWrite {
 #[derive(Clone, Debug, Default)]
 pub struct Inventory {
     records: BTreeMap<(String, String), StockRecord>,
+    /// Keys of the records changed or deleted since last taken (`--state-dir` only).
+    pub(crate) dirty: super::dirty::Dirty<(String, String)>,
 }
 
 impl Inventory {
@@ -154,11 +156,17 @@ impl Inventory {
             if let Some(e) = &w.extras {
                 rec.extras = e.clone();
             }
+            self.dirty.mark(|| (w.manage_number.clone(), w.variant_id.clone()));
         }
     }
 
     pub fn delete(&mut self, manage_number: &str, variant_id: &str) -> bool {
-        self.records.remove(&(manage_number.to_string(), variant_id.to_string())).is_some()
+        let key = (manage_number.to_string(), variant_id.to_string());
+        let deleted = self.records.remove(&key).is_some();
+        if deleted {
+            self.dirty.mark(|| key);
+        }
+        deleted
     }
 
     /// Takes units for an order; false (and no change) when short.
@@ -167,6 +175,7 @@ impl Inventory {
             Some(r) if r.quantity >= units => {
                 r.quantity -= units;
                 r.updated = now;
+                self.dirty.mark(|| (manage_number.to_string(), variant_id.to_string()));
                 true
             }
             _ => false,
@@ -183,7 +192,9 @@ impl Inventory {
         let wanted = r.quantity.saturating_add(units);
         r.quantity = wanted.min(MAX_QUANTITY);
         r.updated = now;
-        wanted - r.quantity
+        let lost = wanted - r.quantity;
+        self.dirty.mark(|| (manage_number.to_string(), variant_id.to_string()));
+        lost
     }
 
     /// bulk.get.range: records with min ≤ quantity ≤ max, newest update first.

@@ -3,6 +3,7 @@
 
 pub mod buyer;
 pub mod catalog;
+pub mod dirty;
 #[cfg(test)]
 pub mod fault;
 pub mod faults;

@@ -60,6 +60,8 @@ pub struct OrderBook {
     /// Each order's [`Stamp`], renewed by every insert and update (the only ways to change an
     /// order).
     stamps: Vec<Stamp>,
+    /// Positions of the orders changed since last taken (`--state-dir` only).
+    pub(crate) dirty: super::dirty::Dirty<usize>,
 }
 
 impl Default for OrderBook {
@@ -70,6 +72,7 @@ impl Default for OrderBook {
             by_number: None,
             index: SearchIndex::default(),
             stamps: Vec::new(),
+            dirty: super::dirty::Dirty::default(),
         }
     }
 }
@@ -143,6 +146,7 @@ impl OrderBook {
         }
         self.orders.push(order);
         self.stamps.push(Stamp::next());
+        self.dirty.mark(|| idx);
         idx
     }
 
@@ -155,6 +159,7 @@ impl OrderBook {
         let texts_before = cfg!(debug_assertions).then(|| Texts::of(&self.orders[idx]).into_owned());
         let r = f(&mut self.orders[idx]);
         self.stamps[idx] = Stamp::next();
+        self.dirty.mark(|| idx);
         let after = Scalars::of(&self.orders[idx]);
         self.index.refile_scalars(idx as u32, &before, &after);
         if let Some(t) = texts_before {
@@ -168,6 +173,7 @@ impl OrderBook {
         let (before, texts_before) = (Scalars::of(&self.orders[idx]), Texts::of(&self.orders[idx]).into_owned());
         let r = f(&mut self.orders[idx]);
         self.stamps[idx] = Stamp::next();
+        self.dirty.mark(|| idx);
         let (after, texts_after) = (Scalars::of(&self.orders[idx]), Texts::of(&self.orders[idx]));
         self.index.refile_scalars(idx as u32, &before, &after);
         self.index.refile_texts(idx as u32, &texts_before, &texts_after);

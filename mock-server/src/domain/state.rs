@@ -73,8 +73,9 @@ pub struct ShopState {
     pub journal: Vec<JournalEntryState>,
 }
 
-/// The shop's scalars: who it is, its settings, its clock and its counters.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+/// The shop's scalars: who it is, its settings, its clock and its counters. (`PartialEq`:
+/// `--state-dir` compares them with what it last logged, cheaper than writing them out.)
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ShopScalars {
     /// Who the shop is and how it authenticates.

@@ -14,6 +14,7 @@ mod clock;
 mod confirm_order;
 mod connections;
 mod delivery_options;
+mod durability;
 mod embed;
 mod faults;
 mod get_order;

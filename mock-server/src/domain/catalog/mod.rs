@@ -21,6 +21,8 @@ pub struct Catalog {
     revision: u64,
     /// Item API writes the lagging reads may not see yet.
     writes: lag::WriteLog,
+    /// manageNumbers of the items put or removed since last taken (`--state-dir` only).
+    pub(crate) dirty: super::dirty::Dirty<String>,
 }
 
 /// An item as a lagging read sees it.
@@ -34,7 +36,13 @@ pub struct SeenItem<'a> {
 
 impl Default for Catalog {
     fn default() -> Self {
-        Catalog { items: BTreeMap::new(), next_item_id: 10_000_001, revision: 0, writes: lag::WriteLog::default() }
+        Catalog {
+            items: BTreeMap::new(),
+            next_item_id: 10_000_001,
+            revision: 0,
+            writes: lag::WriteLog::default(),
+            dirty: Default::default(),
+        }
     }
 }
 
@@ -73,6 +81,7 @@ impl Catalog {
     /// replaced one (204).
     pub fn put(&mut self, manage_number: &str, checked: CheckedItem, now: JstDateTime) -> bool {
         self.revision += 1;
+        self.dirty.mark(|| manage_number.to_string());
         if let Some(item) = self.items.get_mut(manage_number) {
             item.replace(checked, now);
             return false;
@@ -113,6 +122,7 @@ impl Catalog {
     /// Removes an item.
     pub fn remove(&mut self, manage_number: &str) -> Option<Item> {
         self.revision += 1;
+        self.dirty.mark(|| manage_number.to_string());
         self.items.remove(manage_number)
     }
 

@@ -59,13 +59,18 @@ impl Shop {
     pub fn renew_license(&mut self, key: String, issued_at: JstDateTime) {
         self.profile.license_key = key;
         self.profile.license_issued_at = issued_at;
-        self.schedule.retain(|_, e| *e != Event::LicenseExpiry);
+        let expiries: Vec<_> =
+            self.schedule.iter().filter(|(_, e)| **e == Event::LicenseExpiry).map(|(k, _)| *k).collect();
+        for key in expiries {
+            self.unschedule(&key);
+        }
         self.schedule_at(self.profile.license_expires_at(), Event::LicenseExpiry);
     }
 
     pub(super) fn schedule_at(&mut self, at: JstDateTime, event: Event) {
         self.schedule_seq += 1;
         self.schedule.insert((at, self.schedule_seq), event);
+        self.schedule_added.mark(|| (at, self.schedule_seq));
     }
 
     // ----- the clock -----
@@ -110,7 +115,7 @@ impl Shop {
             if fired == max_events {
                 return None;
             }
-            let Some(event) = self.schedule.remove(&(at, seq)) else {
+            let Some(event) = self.unschedule(&(at, seq)) else {
                 break;
             };
             self.now = self.now.max(at);
@@ -164,6 +169,7 @@ impl Shop {
             Event::AsyncShipping(id) => self.on_async_shipping(&id),
             Event::AsyncExpiry(id) => {
                 self.async_requests.remove(&id);
+                self.async_dirty.mark(|| id.clone());
             }
             Event::ReviewDeadline(idx) => self.on_review_deadline(idx),
             Event::Simulated(step) => self.on_simulated(step),

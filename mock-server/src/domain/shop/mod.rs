@@ -6,6 +6,7 @@
 
 use crate::domain::buyer::People;
 use crate::domain::catalog::Catalog;
+use crate::domain::dirty::Dirty;
 use crate::domain::faults::FaultPlan;
 use crate::domain::inventory::Inventory;
 use crate::domain::limits::RateLimiter;
@@ -365,8 +366,59 @@ pub struct Shop {
     /// Units an order's restock could not put back because the stock was at the cap
     /// (99,999), oldest first; as many as there were such restocks, which are rare.
     stock_capped: Vec<StockCapped>,
+    /// requestIds of the async requests stored, processed or forgotten since last taken
+    /// (`--state-dir` only; see [`Shop::take_changes`]).
+    async_dirty: Dirty<String>,
+    /// Schedule entries added since last taken (`--state-dir` only; see [`Shop::take_changes`]).
+    schedule_added: Dirty<(JstDateTime, u64)>,
+    /// Schedule entries removed since last taken, of those added before.
+    schedule_removed: Dirty<(JstDateTime, u64)>,
     /// RMS failing on purpose: the faults set up for the shop's requests.
     faults: FaultPlan,
+}
+
+/// The keys of what changed in a shop since the last [`Shop::take_changes`]: the entities
+/// whose after-images `--state-dir` logs. The shop's scalars (clock, ids, settings, …) and
+/// its journal are compared by the logger itself, so no setter needs to mark them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// Positions in the order book of the orders placed or changed.
+    pub orders: Vec<usize>,
+    /// (manageNumber, variantId) of the stock records written, reserved, restored or deleted.
+    pub stock: Vec<(String, String)>,
+    /// manageNumbers of the items put or removed.
+    pub items: Vec<String>,
+    /// requestIds of the updateOrderShippingAsync requests stored, processed or forgotten.
+    pub async_requests: Vec<String>,
+    /// Keys of the schedule entries added (and still there).
+    pub schedule_added: Vec<(JstDateTime, u64)>,
+    /// Keys of the schedule entries removed (fired or cancelled).
+    pub schedule_removed: Vec<(JstDateTime, u64)>,
+}
+
+impl Changes {
+    /// True when no entity changed.
+    pub fn is_empty(&self) -> bool {
+        self.orders.is_empty()
+            && self.stock.is_empty()
+            && self.items.is_empty()
+            && self.async_requests.is_empty()
+            && self.schedule_added.is_empty()
+            && self.schedule_removed.is_empty()
+    }
+}
+
+/// Told about a shop's changes at the end of every hold of its lock ([`ShopHandle::attach`]):
+/// the state directory's logger. It runs with the shop locked, so what it takes (and queues)
+/// follows the order in which the shop changed.
+pub trait ChangeSink: Send + Sync {
+    /// Called with the shop still locked, after each [`ShopHandle::with`] (and each step of
+    /// the stepped operations, which use it).
+    fn after(&self, shop: &mut Shop);
+
+    /// Called with the shop locked when it leaves the server (deleted, reset, replaced): the
+    /// sink records that and is told nothing more.
+    fn detach(&self, shop: &mut Shop);
 }
 
 /// A restock (a cancellation, fewer units by updateOrderSender) that met the stock cap: the
@@ -425,6 +477,9 @@ impl Shop {
             wall: wall::WallFollow::default(),
             item_marks: BTreeMap::new(),
             stock_capped: Vec::new(),
+            async_dirty: Dirty::default(),
+            schedule_added: Dirty::default(),
+            schedule_removed: Dirty::default(),
             faults: FaultPlan::default(),
         };
         shop.schedule_at(shop.profile.license_expires_at(), Event::LicenseExpiry);
@@ -523,6 +578,45 @@ impl Shop {
         (r, fired)
     }
 
+    /// Starts tracking which entities change ([`Shop::take_changes`]); off until called, so a
+    /// shop without a state directory keeps no marks.
+    pub fn track_changes(&mut self) {
+        self.orders.dirty.track();
+        self.inventory.dirty.track();
+        self.catalog.dirty.track();
+        self.async_dirty.track();
+        self.schedule_added.track();
+        self.schedule_removed.track();
+    }
+
+    /// True once [`Shop::track_changes`] was called on this shop (a shop replaced as a whole
+    /// is a new, untracked one).
+    pub fn tracks_changes(&self) -> bool {
+        self.schedule_added.is_tracked()
+    }
+
+    /// The entities changed since the last call (or since tracking started), leaving none
+    /// marked.
+    pub fn take_changes(&mut self) -> Changes {
+        Changes {
+            orders: self.orders.dirty.take(),
+            stock: self.inventory.dirty.take(),
+            items: self.catalog.dirty.take(),
+            async_requests: self.async_dirty.take(),
+            schedule_added: self.schedule_added.take(),
+            schedule_removed: self.schedule_removed.take(),
+        }
+    }
+
+    /// Removes a schedule entry, marking it for the state directory.
+    fn unschedule(&mut self, key: &(JstDateTime, u64)) -> Option<Event> {
+        let event = self.schedule.remove(key)?;
+        if !self.schedule_added.unmark(key) {
+            self.schedule_removed.mark(|| *key);
+        }
+        Some(event)
+    }
+
     /// Keeps a transition for whoever listens (see [`Shop::recording`]).
     fn record(&mut self, t: Transition) {
         if let Some(fired) = &mut self.listening {
@@ -542,6 +636,8 @@ pub struct ShopHandle(Arc<Locked>);
 
 struct Locked {
     shop: Mutex<Shop>,
+    /// Told of the shop's changes after each hold of the lock (a state directory's logger).
+    sink: std::sync::OnceLock<Arc<dyn ChangeSink>>,
     /// Callers of `with` waiting for the lock right now.
     waiting: AtomicUsize,
 }
@@ -553,7 +649,11 @@ const HANDOFF_LIMIT: Duration = Duration::from_millis(5);
 impl ShopHandle {
     /// Wraps a shop.
     pub fn new(shop: Shop) -> Self {
-        ShopHandle(Arc::new(Locked { shop: Mutex::new(shop), waiting: AtomicUsize::new(0) }))
+        ShopHandle(Arc::new(Locked {
+            shop: Mutex::new(shop),
+            sink: std::sync::OnceLock::new(),
+            waiting: AtomicUsize::new(0),
+        }))
     }
 
     /// Runs `f` with the shop locked.
@@ -561,7 +661,25 @@ impl ShopHandle {
         self.0.waiting.fetch_add(1, Ordering::SeqCst);
         let mut shop = self.lock();
         self.0.waiting.fetch_sub(1, Ordering::SeqCst);
-        f(&mut shop)
+        let out = f(&mut shop);
+        // One atomic load when no state directory is configured.
+        if let Some(sink) = self.0.sink.get() {
+            sink.after(&mut shop);
+        }
+        out
+    }
+
+    /// Tells `sink` of the shop's changes from now on, after every hold of its lock; false
+    /// (and nothing changes) when a sink is attached already.
+    pub fn attach(&self, sink: Arc<dyn ChangeSink>) -> bool {
+        self.0.sink.set(sink).is_ok()
+    }
+
+    /// Tells the attached sink, if any, that the shop leaves the server ([`ChangeSink::detach`]).
+    pub fn detach(&self) {
+        if let Some(sink) = self.0.sink.get() {
+            sink.detach(&mut self.lock());
+        }
     }
 
     /// Runs a long operation as steps, each under its own hold of the lock, until a step

@@ -118,6 +118,7 @@ impl Shop {
             n & 0xffff_ffff_ffff
         );
         self.async_requests.insert(id.clone(), AsyncRequest { orders, results: None });
+        self.async_dirty.mark(|| id.clone());
         let due = self.now.plus_minutes(i64::from(self.settings.async_shipping_delay_minutes));
         self.schedule_at(due, Event::AsyncShipping(id.clone()));
         self.schedule_at(self.now.plus_days(30), Event::AsyncExpiry(id.clone()));
@@ -134,6 +135,7 @@ impl Shop {
                 (n.clone(), self.update_shipping(n, baskets, Cause::Api(OrderOperation::UpdateOrderShippingAsync)))
             })
             .collect();
+        self.async_dirty.mark(|| id.to_string());
         if let Some(r) = self.async_requests.get_mut(id) {
             r.results = Some(results);
         }

@@ -38,7 +38,7 @@ impl Shop {
         }
         if let Some(key) = sim.pending() {
             sim.set_pending(None);
-            self.schedule.remove(&key);
+            self.unschedule(&key);
         }
         self.schedule_next_arrival();
     }

@@ -136,9 +136,7 @@ impl Shop {
             EntityKey::Schedule { at, seq } => {
                 self.schedule.get(&(*at, *seq)).map(|e| Entity::Schedule(self.export_event(*at, *seq, e)))
             }
-            EntityKey::Journal { seq } => {
-                self.journal.entries().find(|e| e.seq == *seq).map(|e| Entity::Journal(Box::new(e.to_state())))
-            }
+            EntityKey::Journal { seq } => self.journal.entry(*seq).map(|e| Entity::Journal(Box::new(e.to_state()))),
         }
     }
 
