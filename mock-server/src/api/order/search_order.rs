@@ -551,7 +551,7 @@ mod tests {
     /// A pool's value: mostly one the plain reading takes.
     fn value(pool: &Pool, pick: usize) -> &str {
         let (_, good, bad) = pool;
-        if pick % 4 != 0 && !good.is_empty() {
+        if !pick.is_multiple_of(4) && !good.is_empty() {
             &good[pick / 4 % good.len()]
         } else {
             &bad[pick / 4 % bad.len()]
