@@ -454,6 +454,17 @@ async fn play(
             delivery_cert_program: o.delivery_cert_program,
             one_day_operation: o.one_day_operation,
             drop_off_location: o.drop_off_location.clone(),
+            order_type: o.order_type,
+            reserve_number: o.reserve_number.clone(),
+            reserve_delivery_count: o.reserve_delivery_count,
+            postage_undetermined: o.postage_undetermined,
+            social_gift: o.social_gift,
+            gift_input_days: o.gift_input_days,
+            destinations: o.destinations.clone(),
+            caution_display_type: o.caution_display_type,
+            caution_display_detail_type: o.caution_display_detail_type,
+            rakuten_confirm: o.rakuten_confirm,
+            review_ng: o.review_ng,
             ..OrderDoc::default()
         };
         match control.place_order(&order).await {
@@ -480,6 +491,17 @@ async fn play(
         (Action::Cancel, l)
     } else if let Some(l) = &step.review_ng {
         (Action::Review, l)
+    } else if let Some(l) = &step.gift_address {
+        (Action::GiftAddress, l)
+    } else if let Some(p) = &step.postage {
+        let Some(n) = lookup(&p.order, labels) else {
+            notes.push((now, format!("postage {}: no such order", p.order)));
+            return;
+        };
+        if let Err(e) = control.shop().set_postage(&n, p.yen, p.basket_id).await {
+            notes.push((now, format!("postage {} refused: {}", p.order, message(&e))));
+        }
+        return;
     } else if let Some(s) = &step.ship {
         let targets: Vec<String> = if s.order == "*" {
             integration.awaiting_shipment()
@@ -527,6 +549,7 @@ async fn play(
     let done = match what {
         "payment" => control.shop().pay(&n).await,
         "cancel" => control.shop().cancel(&n).await,
+        "gift-address" => control.shop().enter_gift_address(&n, &Default::default()).await,
         _ => control.shop().review_ng(&n).await,
     };
     if let Err(e) = done {
@@ -547,6 +570,7 @@ enum Action {
     Pay,
     Cancel,
     Review,
+    GiftAddress,
 }
 
 impl Action {
@@ -556,6 +580,7 @@ impl Action {
             Action::Pay => "payment",
             Action::Cancel => "cancel",
             Action::Review => "review",
+            Action::GiftAddress => "gift-address",
         }
     }
 }

@@ -2,7 +2,7 @@
 //! shop document (a shop file plus overrides), the integration side is the tool's settings
 //! screen (rms-spec integration-setup.md §2), and a timeline says what happens in virtual time.
 
-use rms_mock::{CouponDoc, LineDoc, ShopDocument};
+use rms_mock::{CouponDoc, DestinationDoc, LineDoc, ShopDocument};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -162,6 +162,10 @@ pub struct Step {
     pub buyer_cancel: Option<String>,
     /// Rakuten's card review says NG (label).
     pub review_ng: Option<String>,
+    /// The recipient of a social gift enters the address (label): a generated address.
+    pub gift_address: Option<String>,
+    /// The shop sets the postage of a 送料未確定 order.
+    pub postage: Option<PostageStep>,
     /// The warehouse ships an order; the tool reports it at its next poll.
     pub ship: Option<ShipStep>,
     /// The shop changes RMS settings (a JSON merge patch, e.g. `{ auto_confirm = true }`).
@@ -362,6 +366,46 @@ pub struct OrderStep {
     pub one_day_operation: Option<bool>,
     /// 置き配場所 (宅配ボックス, 玄関前, …); default none.
     pub drop_off_location: Option<String>,
+    /// `orderType`: 1 通常購入 (default), 4 定期購入, 5 頒布会, 6 予約商品.
+    pub order_type: Option<i64>,
+    /// `reserveNumber` of a 4/5/6 order; default issued.
+    pub reserve_number: Option<String>,
+    /// `reserveDeliveryCount` of a 4/5/6 order; default 1.
+    pub reserve_delivery_count: Option<u32>,
+    /// 送料未確定: postage −9999 until the shop sets it (`postage` step).
+    #[serde(default)]
+    pub postage_undetermined: bool,
+    /// A social gift: the recipient is 入力待ち until a `gift_address` step.
+    #[serde(default)]
+    pub social_gift: bool,
+    /// Days the gift's recipient has to enter the address (default 7).
+    pub gift_input_days: Option<u32>,
+    /// Further destinations, each `{ lines = [...] }` a basket of its own.
+    #[serde(default)]
+    pub destinations: Vec<DestinationDoc>,
+    /// `cautionDisplayType` 0/1/2.
+    pub caution_display_type: Option<u8>,
+    /// `cautionDisplayDetailType` 101–105.
+    pub caution_display_detail_type: Option<i64>,
+    /// `rakutenConfirmFlag` 1.
+    #[serde(default)]
+    pub rakuten_confirm: bool,
+    /// Rakuten's fraud review says NG: cancelled by Rakuten 24 h after ordering.
+    #[serde(default)]
+    pub review_ng: bool,
+}
+
+/// `postage = { order = "<label>", yen = 500 }`: the shop sets the postage of an order placed
+/// with 送料未確定.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PostageStep {
+    /// The order's label.
+    pub order: String,
+    /// Postage in yen.
+    pub yen: i64,
+    /// One basket (basketId); default every basket.
+    pub basket_id: Option<u64>,
 }
 
 fn one() -> u32 {
@@ -520,6 +564,8 @@ pub fn load(path: &Path) -> Result<LoadedSetup, SetupError> {
             s.pay.is_some(),
             s.buyer_cancel.is_some(),
             s.review_ng.is_some(),
+            s.gift_address.is_some(),
+            s.postage.is_some(),
             s.ship.is_some(),
             s.settings.is_some(),
             s.fault.is_some(),
@@ -530,7 +576,7 @@ pub fn load(path: &Path) -> Result<LoadedSetup, SetupError> {
             return Err(e(
                 &key,
                 format!(
-                    "give exactly one of order, pay, buyer_cancel, review_ng, ship, settings, fault, fault_off ({n} given)"
+                    "give exactly one of order, pay, buyer_cancel, review_ng, gift_address, postage, ship, settings, fault, fault_off ({n} given)"
                 ),
             ));
         }

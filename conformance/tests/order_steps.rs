@@ -46,3 +46,73 @@ end = "+10m"
     let p = &o["PackageModelList"][0];
     assert_eq!((p["dropOffFlag"].as_i64(), p["dropOffLocation"].as_str()), (Some(1), Some("宅配ボックス")));
 }
+
+/// The order kinds of issue 14 reach RMS from a timeline, and the `gift_address` and `postage`
+/// steps complete them: a 予約 order, a social gift whose recipient enters the address, a
+/// 送料未確定 order with two destinations whose postage the shop sets, a review-NG order.
+#[tokio::test]
+async fn order_steps_place_every_kind_and_the_gift_address_and_postage_steps_complete_them() {
+    let shop = format!("{}/../fixtures/shops/conformance.toml", env!("CARGO_MANIFEST_DIR"));
+    let line = r#"[{ manage_number = "tshirt-basic", variant_id = "m-black" }]"#;
+    let text = format!(
+        r#"
+name = "order kinds"
+[rms]
+shop = "{shop}"
+[integration]
+order_import = false
+inventory_sync = false
+shipping_sync = false
+[[timeline]]
+at = "+1m"
+order = {{ id = "yoyaku", lines = {line}, order_type = 6, reserve_delivery_count = 2 }}
+[[timeline]]
+at = "+2m"
+order = {{ id = "gift", lines = {line}, social_gift = true }}
+[[timeline]]
+at = "+3m"
+order = {{ id = "multi", lines = {line}, postage_undetermined = true, destinations = [{{ lines = {line} }}] }}
+[[timeline]]
+at = "+4m"
+order = {{ id = "fraud", lines = {line}, caution_display_type = 1, caution_display_detail_type = 103, review_ng = true }}
+[[timeline]]
+at = "+5m"
+gift_address = "gift"
+[[timeline]]
+at = "+6m"
+postage = {{ order = "multi", yen = 400 }}
+[[timeline]]
+at = "+7m"
+gift_address = "nobody"
+[run]
+end = "+10m"
+"#
+    );
+    let path = std::env::temp_dir().join(format!("rms-conformance-order-kinds-{}.toml", std::process::id()));
+    std::fs::write(&path, text).unwrap();
+    let loaded = setup::load(&path);
+    std::fs::remove_file(&path).ok();
+    let loaded = loaded.unwrap();
+
+    let fake = runner::start_in_process().await.unwrap();
+    let ledger = runner::run(&loaded, &fake.uri(), &Mode::Reference).await.unwrap();
+    let text = ledger.to_text();
+    assert!(text.contains("gift-address nobody: no such order"), "{text}");
+
+    let rms = RmsClient::new(&fake.uri(), &loaded.service_secret(), &loaded.license_key());
+    let window =
+        json!({"dateType": 1, "startDatetime": "2026-11-28T00:00:00+0900", "endDatetime": "2026-11-29T00:00:00+0900"});
+    let (_, found) = rms.order("searchOrder", &window).await.unwrap();
+    let (status, v) =
+        rms.order("getOrder", &json!({"orderNumberList": found["orderNumberList"], "version": 10})).await.unwrap();
+    assert_eq!(status, 200, "{v}");
+    let o = v["OrderModelList"].as_array().unwrap();
+    assert_eq!(o.len(), 4, "{v}");
+    assert_eq!((o[0]["orderType"].as_i64(), o[0]["reserveDeliveryCount"].as_i64()), (Some(6), Some(2)));
+    let gift = &o[1]["PackageModelList"][0];
+    assert_eq!((o[1]["socialGiftFlag"].as_i64(), gift["SocialGiftModel"]["inputFlag"].as_i64()), (Some(1), Some(1)));
+    assert_ne!(gift["SenderModel"]["city"], "入力待ち");
+    assert_eq!((o[2]["severalSenderFlag"].as_i64(), o[2]["PackageModelList"].as_array().unwrap().len()), (Some(1), 2));
+    assert_eq!(o[2]["postagePrice"].as_i64(), Some(800), "400 on each basket, set by the postage step");
+    assert_eq!((o[3]["cautionDisplayDetailType"].as_i64(), o[3]["rakutenConfirmFlag"].as_i64()), (Some(103), Some(1)));
+}

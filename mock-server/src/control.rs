@@ -207,6 +207,62 @@ pub struct ReviewRequest {
     pub result: String,
 }
 
+/// `POST …/orders/{order_number}/gift-address`: the recipient of a social gift enters the
+/// address. Every field is optional; what is left out comes from a generated recipient (`{}`
+/// enters a whole generated address).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GiftAddressRequest {
+    /// 姓.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family_name: Option<String>,
+    /// 名.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// Postal code, 7 digits (`1500001` or `150-0001`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zip_code: Option<String>,
+    /// 都道府県.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefecture: Option<String>,
+    /// 市区町村.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// The rest of the address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub_address: Option<String>,
+    /// `090-1234-5678`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+}
+
+impl GiftAddressRequest {
+    /// As the domain takes it.
+    pub(crate) fn to_domain(&self) -> crate::domain::shop::GiftAddress {
+        crate::domain::shop::GiftAddress {
+            family_name: self.family_name.clone(),
+            first_name: self.first_name.clone(),
+            zip_code: self.zip_code.clone(),
+            prefecture: self.prefecture.clone(),
+            city: self.city.clone(),
+            sub_address: self.sub_address.clone(),
+            phone: self.phone.clone(),
+        }
+    }
+}
+
+/// `POST …/orders/{order_number}/postage`: the shop sets the postage of an order placed with
+/// undetermined postage (送料未確定, −9999).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PostageRequest {
+    /// Postage in yen (0–999999999).
+    pub postage: i64,
+    /// The basket (`basketId`) to set; left out: every basket.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basket_id: Option<u64>,
+}
+
 impl ReviewRequest {
     /// The review fails (審査NG).
     pub fn ng() -> Self {

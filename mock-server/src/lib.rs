@@ -53,8 +53,8 @@ pub use settings::{
     NotFoundWording, RateLimitSettings, ShippingSettings, ShopSettings, SortDirection, SubStatusDef, UnknownParams,
 };
 pub use setup::{
-    parse_json, parse_toml, CouponDoc, FaultKind, FaultSpec, GenerateDoc, ItemDoc, LineDoc, OrderDoc, OrderedPairs,
-    SetupError, ShopDocument, ShopSection, SimulateDoc, VariantDoc, DEFAULT_CLOCK_START, DEMO_SHOP_TOML,
+    parse_json, parse_toml, CouponDoc, DestinationDoc, FaultKind, FaultSpec, GenerateDoc, ItemDoc, LineDoc, OrderDoc,
+    OrderedPairs, SetupError, ShopDocument, ShopSection, SimulateDoc, VariantDoc, DEFAULT_CLOCK_START, DEMO_SHOP_TOML,
 };
 pub use wall::WallClock;
 

@@ -271,6 +271,15 @@ pub struct ShopSettings {
     pub review_ng_due_days: u32,
     /// Which day getOrder's `cancelDueDate` shows in each status.
     pub cancel_due_date: CancelDueDates,
+    /// Digits of the serial at the end of new order numbers: 10 (today's format,
+    /// `123456-20230417-0207814266`) or 8 (orders of 2017–2018, `502763-20171027-00006701`).
+    /// Every parser of the fake takes both.
+    #[serde(skip_serializing_if = "is_ten")]
+    pub order_number_tail: u8,
+}
+
+fn is_ten(n: &u8) -> bool {
+    *n == 10
 }
 
 /// How getOrder's `cancelDueDate` (キャンセル期限日) is found for an order in one status.
@@ -445,6 +454,7 @@ impl Default for ShopSettings {
             async_shipping_delay_minutes: 1,
             review_ng_due_days: 3,
             cancel_due_date: CancelDueDates::default(),
+            order_number_tail: 10,
         }
     }
 }
@@ -501,6 +511,9 @@ impl ShopSettings {
             if i64::from(minutes) > MAX_DELAY_MINUTES {
                 out.push((key.into(), format!("{minutes} is more than {MAX_DELAY_MINUTES} (ten years)")));
             }
+        }
+        if !matches!(self.order_number_tail, 8 | 10) {
+            out.push(("order_number_tail".into(), format!("{} is not 8 or 10", self.order_number_tail)));
         }
         if self.journal_limit == 0 {
             out.push(("journal_limit".into(), "must be at least 1".into()));

@@ -318,6 +318,54 @@ pub struct OrderDoc {
     /// ポスト（郵便受箱）, メーターボックス, 物置 or 車庫; default none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drop_off_location: Option<String>,
+    /// `orderType`: 1 通常購入 (default), 4 定期購入, 5 頒布会, 6 予約商品.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_type: Option<i64>,
+    /// `reserveNumber` of a 4/5/6 order (`<shop>-<YYYYMMDD>-<digits>-r`); default: issued
+    /// from the order's serial.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reserve_number: Option<String>,
+    /// `reserveDeliveryCount` of a 4/5/6 order (from 1); default 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reserve_delivery_count: Option<u32>,
+    /// 送料未確定: every basket's postage (and so the order's postage, total and request
+    /// amounts) is −9999 until the shop sets it; default false (the shop's postage settings).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub postage_undetermined: bool,
+    /// A social gift (getOrder v10 `socialGiftFlag` 1): the recipient is 入力待ち until the
+    /// address is entered (`POST …/orders/{n}/gift-address`); default false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub social_gift: bool,
+    /// Days the gift's recipient has to enter the address (`inputDueDate` = order date +
+    /// this; default 7). After it Rakuten cancels the order (changeReasonDetail 16).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gift_input_days: Option<u32>,
+    /// Further destinations (`severalSenderFlag` 1): each `{ lines = [...] }` is a basket of
+    /// its own (own basketId, postage, recipient); `lines` above are the first basket.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub destinations: Vec<DestinationDoc>,
+    /// `cautionDisplayType`: 0 (default), 1 要注意, 2 キャンセル確定.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caution_display_type: Option<u8>,
+    /// `cautionDisplayDetailType` (v6): 101 前払い未払い, 102 受取拒否, 103 長期不在, 104 開梱後返品,
+    /// 105 高サービス要望; default none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caution_display_detail_type: Option<i64>,
+    /// `rakutenConfirmFlag` 1 (楽天確認中); default false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub rakuten_confirm: bool,
+    /// Rakuten's fraud review says NG: `rakutenConfirmFlag` 1, and Rakuten cancels the order
+    /// 24 hours after it was placed (cause `review_ng`, changeReasonDetail 14); default false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub review_ng: bool,
+}
+
+/// One further destination of an order (`destinations` of [`OrderDoc`]).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DestinationDoc {
+    /// What goes to this recipient (at least one line).
+    pub lines: Vec<LineDoc>,
 }
 
 /// Why an order document could not be placed, in its own words: the key of the document the
@@ -366,6 +414,29 @@ pub fn place_order_problem(e: &PlaceOrderError) -> (Option<String>, String) {
         E::OutOfStock { manage_number, variant_id, left, needed } => {
             (None, format!("out of stock: {manage_number}/{variant_id} has {left} left, the order needs {needed}"))
         }
+        E::ReservationOnNormalOrder => keyed(
+            "order_type".into(),
+            "reserve_number and reserve_delivery_count belong to order_type 4, 5 or 6, not 1".into(),
+        ),
+        E::BadReserveNumber(n) => {
+            keyed("reserve_number".into(), format!("'{n}' is not a reserveNumber like 502763-20171027-00003701-r"))
+        }
+        E::BadReserveDeliveryCount(n) => keyed("reserve_delivery_count".into(), format!("{n} is not 1 or more")),
+        E::SocialGiftWithDestinations => {
+            keyed("destinations".into(), "a social gift goes to one recipient: leave destinations out".into())
+        }
+        E::TooManyDestinations(n) => keyed(
+            "destinations".into(),
+            format!("{n} destinations: an order has at most {}", crate::domain::shop::MAX_DESTINATIONS),
+        ),
+        E::BadCautionDisplay(n) => keyed("caution_display_type".into(), format!("{n} is not 0, 1 or 2")),
+        E::BadCautionDetail(n) => {
+            keyed("caution_display_detail_type".into(), format!("{n} is not 101, 102, 103, 104 or 105"))
+        }
+        E::InDestination { destination, problem } => match place_order_problem(problem) {
+            (Some(key), p) => keyed(format!("destinations[{destination}].{key}"), p),
+            (None, p) => (None, format!("destinations[{destination}]: {p}")),
+        },
     }
 }
 
@@ -445,10 +516,35 @@ fn one_u8() -> u8 {
 impl OrderDoc {
     /// Points and coupons as the domain takes them; `at` dates the default expiry.
     pub(crate) fn extras(&self, at: JstDateTime) -> Result<crate::domain::shop::OrderExtras, (String, String)> {
+        let order_type = match self.order_type {
+            None => crate::domain::order_kind::OrderType::Normal,
+            Some(code) => crate::domain::order_kind::OrderType::from_code(code)
+                .ok_or_else(|| ("order_type".to_string(), format!("{code} is not 1, 4, 5 or 6")))?,
+        };
+        if let Some(days) = self.gift_input_days {
+            if !self.social_gift {
+                return Err(("gift_input_days".into(), "belongs to a social_gift order".into()));
+            }
+            if !(1..=365).contains(&days) {
+                return Err(("gift_input_days".into(), format!("{days} is not between 1 and 365")));
+            }
+        }
+        let destinations = self.destinations.iter().map(|d| d.lines.iter().map(LineDoc::to_line).collect()).collect();
         Ok(crate::domain::shop::OrderExtras {
             delivery_cert_program: self.delivery_cert_program,
             one_day_operation: self.one_day_operation,
             drop_off_location: self.drop_off_location.clone(),
+            order_type,
+            reserve_number: self.reserve_number.clone(),
+            reserve_delivery_count: self.reserve_delivery_count,
+            postage_undetermined: self.postage_undetermined,
+            social_gift: self.social_gift,
+            gift_input_days: self.gift_input_days,
+            destinations,
+            caution_display: self.caution_display_type.unwrap_or(0),
+            caution_detail: self.caution_display_detail_type,
+            rakuten_confirm: self.rakuten_confirm,
+            review_ng: self.review_ng,
             ..to_extras(self.used_point, &self.coupons, at)?
         })
     }

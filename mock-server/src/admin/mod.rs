@@ -13,8 +13,9 @@ mod state;
 mod view;
 
 use crate::control::{
-    AdvanceRequest, Advanced, ClockPatch, ErrorBody, ErrorDetail, Generated, Health, LicenseRenewal, OrderBrief,
-    OrderList, PageQuery, ReviewRequest, ShopList, TransitionDetail, DEFAULT_PER_PAGE, MAX_PER_PAGE,
+    AdvanceRequest, Advanced, ClockPatch, ErrorBody, ErrorDetail, Generated, GiftAddressRequest, Health,
+    LicenseRenewal, OrderBrief, OrderList, PageQuery, PostageRequest, ReviewRequest, ShopList, TransitionDetail,
+    DEFAULT_PER_PAGE, MAX_PER_PAGE,
 };
 use crate::domain::shop::{BuyerError, PlaceOrderError, Shop, ShopHandle};
 use crate::domain::time::{JstDateTime, MAX_SPAN_DAYS, MAX_SPAN_SECONDS};
@@ -66,6 +67,8 @@ pub fn routes() -> Router<AppState> {
         .route("/__admin/shops/{shop_id}/orders/{order_number}/cancel", post(buyer_cancel))
         .route("/__admin/shops/{shop_id}/orders/{order_number}/review", post(review))
         .route("/__admin/shops/{shop_id}/orders/{order_number}/history", get(order_history))
+        .route("/__admin/shops/{shop_id}/orders/{order_number}/gift-address", post(gift_address))
+        .route("/__admin/shops/{shop_id}/orders/{order_number}/postage", post(set_postage))
         .route("/__admin/shops/{shop_id}/catalog", get(show_catalog))
         .route("/__admin/shops/{shop_id}/catalog/generate", post(generate_catalog))
         .route("/__admin/shops/{shop_id}/clock", get(show_clock).patch(patch_clock))
@@ -141,6 +144,21 @@ impl From<BuyerError> for AdminError {
             BuyerError::NotCancellable { number, progress } => {
                 conflict(format!("order {number} is in {} and cannot be cancelled by the buyer", progress.code()))
             }
+            BuyerError::NotSocialGift(number) => conflict(format!("order {number} is not a social gift")),
+            BuyerError::GiftAddressEntered(number) => {
+                conflict(format!("the recipient of order {number} has entered the address already"))
+            }
+            BuyerError::NoSuchBasket { number, basket_id } => {
+                AdminError::not_found(format!("order {number} has no basket {basket_id}"))
+            }
+            BuyerError::PostageOutOfRange(p) => AdminError::bad_request(format!(
+                "request body: postage: {p} is not between 0 and {}",
+                crate::domain::order::MAX_AMOUNT
+            )),
+            BuyerError::PostageLocked { number, progress } => conflict(format!(
+                "order {number} is in {}: postage is set only in 100, 200, 300 or 400",
+                progress.code()
+            )),
             BuyerError::NotReviewable { number, progress, settlement } => conflict(format!(
                 "only a card order in 200 (楽天処理中) can fail the review; {number} is {} by {}",
                 progress.code(),
@@ -475,6 +493,31 @@ async fn review(
         ));
     }
     order_action(&app, &shop_id, &number, |s| s.review_ng(&number))
+}
+
+/// The recipient of a social gift enters the address (`GiftAddressRequest`; `{}` or an
+/// empty body: a generated address).
+async fn gift_address(
+    State(app): State<AppState>,
+    AdminPath((shop_id, number)): AdminPath<(String, String)>,
+    AdminBody(body): AdminBody,
+) -> AdminResult {
+    let req: GiftAddressRequest = if body.is_empty() { GiftAddressRequest::default() } else { json_body(&body)? };
+    let address = req.to_domain();
+    if let Some((key, problem)) = address.problem() {
+        return Err(AdminError::bad_request(format!("request body: {key}: {problem}")));
+    }
+    order_action(&app, &shop_id, &number, |s| s.enter_gift_address(&number, &address))
+}
+
+/// The shop sets the postage of an order placed with 送料未確定 (`PostageRequest`).
+async fn set_postage(
+    State(app): State<AppState>,
+    AdminPath((shop_id, number)): AdminPath<(String, String)>,
+    AdminBody(body): AdminBody,
+) -> AdminResult {
+    let req: PostageRequest = json_body(&body)?;
+    order_action(&app, &shop_id, &number, |s| s.set_postage(&number, req.basket_id, req.postage))
 }
 
 async fn order_history(

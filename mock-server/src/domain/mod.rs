@@ -13,6 +13,7 @@ pub mod item;
 pub mod limits;
 pub mod order;
 pub mod order_codes;
+pub mod order_kind;
 pub mod order_number;
 pub mod order_ops;
 pub mod order_view;

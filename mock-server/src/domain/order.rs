@@ -6,6 +6,7 @@
 
 use super::buyer::Buyer;
 use super::function::OrderOperation;
+use super::order_kind::{is_normal, OrderType, Reservation, SocialGift};
 use super::tax::{LineTax, TaxRounding};
 use super::text::Text;
 use super::time::{JstDate, JstDateTime};
@@ -47,12 +48,16 @@ pub enum Cause {
     ChangeConfirmed,
     /// The buyer did not change the payment after a card review NG, → 900.
     ReviewDeadline,
+    /// Rakuten cancelled an order its fraud review found NG, the next day (→ 900).
+    ReviewNg,
+    /// A social gift's recipient did not enter the address by `inputDueDate` (→ 900).
+    GiftInputExpired,
 }
 
 impl Cause {
     /// The cause [`Cause::as_str`] writes as `name`; None for any other text.
     pub fn from_name(name: &str) -> Option<Cause> {
-        const RULES: [Cause; 12] = [
+        const RULES: [Cause; 14] = [
             Cause::Placed,
             Cause::AutoConfirm,
             Cause::Processing,
@@ -65,6 +70,8 @@ impl Cause {
             Cause::CancelConfirmed,
             Cause::ChangeConfirmed,
             Cause::ReviewDeadline,
+            Cause::ReviewNg,
+            Cause::GiftInputExpired,
         ];
         RULES.into_iter().find(|c| c.as_str() == name).or_else(|| OrderOperation::from_name(name).map(Cause::Api))
     }
@@ -86,6 +93,8 @@ impl Cause {
             Cause::CancelConfirmed => "cancel_confirmed",
             Cause::ChangeConfirmed => "change_confirmed",
             Cause::ReviewDeadline => "review_ng_deadline",
+            Cause::ReviewNg => "review_ng",
+            Cause::GiftInputExpired => "gift_input_expired",
         }
     }
 }
@@ -235,6 +244,9 @@ pub struct Package {
     pub delivery_price: i64,
     /// `defaultDeliveryCompanyCode`
     pub default_delivery_company: Text,
+    /// `SocialGiftModel` (v10) of a social gift; None for any other basket.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub social_gift: Option<SocialGift>,
 }
 
 impl OrderItem {
@@ -398,6 +410,26 @@ pub struct Order {
     pub delivery_cert_program: bool,
     /// `oneDayOperationFlag` (v8+), which searchOrder's `oneDayOperationFlag` filters on.
     pub one_day_operation: bool,
+    /// `orderType`; 1 通常購入 unless the buyer side placed another kind. (Left out of a
+    /// state document when 1, as are the placement keys below at their defaults, so that
+    /// documents of plain orders read as they did before these existed.)
+    #[serde(default, skip_serializing_if = "is_normal")]
+    pub order_type: OrderType,
+    /// `reserveNumber` and `reserveDeliveryCount` of a 定期購入 / 頒布会 / 予約 order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reservation: Option<Reservation>,
+    /// `cautionDisplayType` as placed: 1 要注意, 2 キャンセル確定; 0 shows 1 when
+    /// [`Order::caution_detail`] is set, as before this existed.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub caution_display: u8,
+    /// `rakutenConfirmFlag` 1 as placed (楽天確認中, Rakuten's fraud review); a card review NG
+    /// ([`Order::review_ng`]) shows it too.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub rakuten_confirm: bool,
+}
+
+fn is_zero(n: &u8) -> bool {
+    *n == 0
 }
 
 /// RMS `CouponModel`.
@@ -450,6 +482,30 @@ impl Order {
     /// `goodsTax` (v≤7): the tax added to the tax-exclusive lines of every basket.
     pub fn goods_tax(&self) -> i64 {
         self.packages.iter().map(Package::goods_tax).fold(0, i64::saturating_add)
+    }
+
+    /// `socialGiftFlag` (v10): some basket is a social gift.
+    pub fn is_social_gift(&self) -> bool {
+        self.packages.iter().any(|p| p.social_gift.is_some())
+    }
+
+    /// True while some social gift's recipient has not entered the address (`inputFlag` 0).
+    pub fn awaiting_gift_address(&self) -> bool {
+        self.packages.iter().any(|p| p.social_gift.as_ref().is_some_and(|g| !g.entered()))
+    }
+
+    /// `cautionDisplayType` as getOrder shows it.
+    pub fn caution_display_type(&self) -> u8 {
+        if self.caution_display != 0 {
+            self.caution_display
+        } else {
+            u8::from(self.caution_detail.is_some())
+        }
+    }
+
+    /// `rakutenConfirmFlag`: Rakuten is reviewing the order (fraud review, or a card review NG).
+    pub fn rakuten_confirm_flag(&self) -> bool {
+        self.rakuten_confirm || self.review_ng
     }
 
     /// True while some basket's postage is undetermined (-9999).
@@ -666,6 +722,7 @@ pub(crate) mod tests {
                 postage_price: 550,
                 delivery_price: 0,
                 default_delivery_company: "1001".into(),
+                social_gift: None,
             }]),
             delivery_name: "宅配便".into(),
             used_point: 10,
@@ -688,6 +745,10 @@ pub(crate) mod tests {
             unconfirmed_cancel_at: at.plus_days(14),
             delivery_cert_program: false,
             one_day_operation: false,
+            order_type: OrderType::Normal,
+            reservation: None,
+            caution_display: 0,
+            rakuten_confirm: false,
         }
     }
 

@@ -25,10 +25,16 @@ impl OrderNumber {
     /// `<shop_id>-<YYYYMMDD>-<serial>`, the serial written with at least 10 digits; None when
     /// it would not fit (a shop id longer than RMS's six digits, or an absurd serial).
     pub fn issue(shop_id: &str, date: JstDate, serial: u64) -> Option<OrderNumber> {
+        Self::issue_with_tail(shop_id, date, serial, 10)
+    }
+
+    /// [`OrderNumber::issue`] with a serial of at least `tail` digits: 10 as RMS writes them
+    /// today, 8 as in orders of 2017–2018 (`375055-20200802-00000845`, order-api.md §7.2).
+    pub fn issue_with_tail(shop_id: &str, date: JstDate, serial: u64, tail: usize) -> Option<OrderNumber> {
         let (y, m, d, ..) = date.start().civil();
         let mut n = OrderNumber { len: 0, bytes: [0; CAPACITY] };
         let mut w = Writer(&mut n);
-        fmt::write(&mut w, format_args!("{shop_id}-{y:04}{m:02}{d:02}-{serial:010}")).ok()?;
+        fmt::write(&mut w, format_args!("{shop_id}-{y:04}{m:02}{d:02}-{serial:0tail$}")).ok()?;
         Some(n)
     }
 
@@ -141,17 +147,18 @@ impl Serialize for OrderNumber {
 }
 
 impl OrderNumber {
-    /// Reads an order number as [`OrderNumber::issue`] writes it (`<shop id>-<YYYYMMDD>-<10
-    /// digits>`, nothing else), for a state document; None for any other text.
+    /// Reads an order number as [`OrderNumber::issue_with_tail`] writes it (`<shop
+    /// id>-<YYYYMMDD>-<8 or 10 digits>`, nothing else), for a state document; None for any
+    /// other text.
     pub fn parse(text: &str) -> Option<OrderNumber> {
         let (shop_id, rest) = text.split_once('-')?;
         let (day, serial) = rest.split_once('-')?;
         let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
-        if shop_id.is_empty() || !digits(day, 8) || !digits(serial, 10) {
+        if shop_id.is_empty() || !digits(day, 8) || !(digits(serial, 10) || digits(serial, 8)) {
             return None;
         }
         let date = JstDate::parse(&format!("{}-{}-{}", &day[..4], &day[4..6], &day[6..])).ok()?;
-        let number = OrderNumber::issue(shop_id, date, serial_of(text)?)?;
+        let number = OrderNumber::issue_with_tail(shop_id, date, serial_of(text)?, serial.len())?;
         (number.as_str() == text).then_some(number)
     }
 }
@@ -225,6 +232,19 @@ mod tests {
         assert!(OrderNumber::issue("123456", day(), 999_999_999_999_999).is_some());
         assert!(OrderNumber::issue("123456", day(), u64::MAX).is_none());
         assert!(OrderNumber::issue("1234567890123", day(), 1).is_none());
+    }
+
+    #[test]
+    fn numbers_with_an_8_or_a_10_digit_tail_are_issued_and_parsed_back() {
+        let eight = OrderNumber::issue_with_tail("375055", day(), 845, 8).unwrap();
+        assert_eq!(eight, "375055-20261128-00000845");
+        assert_eq!(OrderNumber::parse("375055-20261128-00000845"), Some(eight));
+        assert_eq!(eight.serial(), Some(845));
+        let ten = OrderNumber::issue_with_tail("123456", day(), 670_258, 10).unwrap();
+        assert_eq!(OrderNumber::parse("123456-20261128-0000670258"), Some(ten));
+        for bad in ["375055-20261128-0000845", "375055-20261128-000000845", "375055-20261128-00000000845"] {
+            assert_eq!(OrderNumber::parse(bad), None, "{bad}");
+        }
     }
 
     #[test]

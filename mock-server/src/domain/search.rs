@@ -17,6 +17,7 @@
 //! per filter.
 
 use super::order::{DateType, Order, OrderNumber, OrderProgress};
+use super::order_kind::OrderType;
 use super::order_number::serial_of;
 use super::search_index::{hash32, squash, Bits, HashField, Postings, Scalars, SearchIndex, TextField, Texts};
 use super::search_query::KeywordField as K;
@@ -210,14 +211,8 @@ impl OrderBook {
 
     /// The positions matching `q`; None when nothing can match.
     fn matches(&self, q: &SearchQuery) -> Option<Hits> {
-        // Every order the fake takes is a normal purchase (orderType 1) without a
-        // reserveNumber, あす楽, coupon flag, drug or overseas flag.
-        let impossible = (!q.order_types.is_empty() && !q.order_types.contains(&1))
-            || q.reserve_number.is_some()
-            || q.asuraku_only
-            || q.coupon_use_only
-            || q.drug_only
-            || q.overseas_only;
+        // No order the fake takes has あす楽, the coupon flag, a drug or an overseas flag.
+        let impossible = q.asuraku_only || q.coupon_use_only || q.drug_only || q.overseas_only;
         if impossible {
             return None;
         }
@@ -241,6 +236,23 @@ impl OrderBook {
         }
         if q.one_day_operation_only {
             hits.and_bits(ix.one_day(), false);
+        }
+        if !q.order_types.is_empty() {
+            let wanted: Vec<OrderType> = q.order_types.iter().filter_map(|c| OrderType::from_code(*c)).collect();
+            if wanted.contains(&OrderType::Normal) {
+                // Each order has one type: "1 or X" is "none of the types not asked for".
+                for t in OrderType::ALL.into_iter().filter(|t| !wanted.contains(t)) {
+                    if let Some(bits) = ix.order_type(t) {
+                        hits.and_bits(bits, true);
+                    }
+                }
+            } else {
+                let bits: Vec<&Bits> = wanted.iter().filter_map(|t| ix.order_type(*t)).collect();
+                hits.and_any(&bits, &[]);
+            }
+        }
+        if let Some(r) = &q.reserve_number {
+            hits.and_any(&[], &[ix.texts(TextField::ReserveNumber).exact(r)?]);
         }
         if q.shipping_date_blank {
             hits.and_bits(ix.no_shipping_date(), false);
@@ -622,7 +634,15 @@ mod tests {
                 })
                 .collect();
             let settlement = *rng.pick(&[1, 1, 1, 2, 9, 13]);
-            numbers.push(shop.place_order(&lines, settlement, Some(at)).unwrap());
+            // Now and then a 定期 / 頒布会 / 予約 order, a few sharing one reserveNumber.
+            let order_type = *rng.pick(&[1, 1, 1, 4, 5, 6]);
+            let extras = crate::domain::shop::OrderExtras {
+                order_type: crate::domain::order_kind::OrderType::from_code(order_type).unwrap(),
+                reserve_number: (order_type != 1 && rng.chance(70))
+                    .then(|| format!("123456-20260901-{:08}-r", rng.below(6))),
+                ..Default::default()
+            };
+            numbers.push(String::from(shop.place_order_with(&lines, settlement, Some(at), &extras).unwrap()));
             // Staff at work on orders placed earlier.
             for _ in 0..2 {
                 let n = numbers[rng.below(numbers.len() as u64) as usize].clone();
@@ -733,7 +753,10 @@ mod tests {
                 match rng.below(16) {
                     0 => q.progress = (0..rng.range(1, 3)).map(|_| *rng.pick(&OrderProgress::ALL)).collect(),
                     1 => q.sub_status_ids = (0..rng.range(1, 2)).map(|_| *rng.pick(&[-1, 7, 8, 9])).collect(),
-                    2 => q.order_types = vec![*rng.pick(&[1, 4, 5, 6])],
+                    2 if rng.chance(70) => {
+                        q.order_types = (0..rng.range(1, 3)).map(|_| *rng.pick(&[1, 4, 5, 6])).collect()
+                    }
+                    2 => q.reserve_number = Some(format!("123456-20260901-{:08}-r", rng.below(8))),
                     3 => q.settlement_method = Some(*rng.pick(&[1, 2, 3, 9, 13, 14, 70_000])),
                     4 => q.delivery_name = Some(text(&mut rng, 10)),
                     5 => q.shipping_date_blank = true,

@@ -26,6 +26,7 @@
 //! lines, and no crate offers the counting over a window of positions the search needs.
 
 use super::order::{DateType, Order, OrderProgress};
+use super::order_kind::OrderType;
 use super::time::JstDateTime;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
@@ -324,9 +325,11 @@ pub(super) enum TextField {
     MerchantDefinedSkuId,
     SkuInfo,
     DeliveryName,
+    /// `reserveNumber` of 定期購入 / 頒布会 / 予約 orders (exact).
+    ReserveNumber,
 }
 
-const TEXT_FIELDS: usize = 10;
+const TEXT_FIELDS: usize = 11;
 
 /// The exact-match fields whose values are nearly all distinct.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -371,6 +374,7 @@ pub(super) struct Scalars {
     no_shipping_number: bool,
     sub_status: Option<i64>,
     dates: [Option<JstDateTime>; DATES],
+    order_type: OrderType,
 }
 
 impl Scalars {
@@ -389,6 +393,7 @@ impl Scalars {
             no_shipping_number: !o.has_shipping_number(),
             sub_status: o.sub_status.as_ref().map(|(id, _)| *id),
             dates,
+            order_type: o.order_type,
         }
     }
 }
@@ -422,6 +427,9 @@ impl<'a> Texts<'a> {
         ]);
         if let Some(m) = &o.memo {
             texts.push((F::Memo, Cow::Borrowed(m.as_str())));
+        }
+        if let Some(r) = &o.reservation {
+            texts.push((F::ReserveNumber, Cow::Borrowed(r.number.as_str())));
         }
         let mut hashes = Vec::with_capacity(2 + o.packages.len());
         hashes.extend([
@@ -473,6 +481,9 @@ pub(super) struct SearchIndex {
     no_shipping_date: Bits,
     no_shipping_number: Bits,
     no_sub_status: Bits,
+    /// Orders of types 4, 5 and 6 (by [`OrderType::index`] − 1); a normal order (1) is in
+    /// none, so a shop of plain orders spends nothing here.
+    order_type: [Bits; 3],
     sub_status: BTreeMap<i64, Postings>,
     dates: [DateIndex; DATES],
     texts: [Dictionary; TEXT_FIELDS],
@@ -508,6 +519,10 @@ impl SearchIndex {
         self.one_day.set(idx, after.one_day);
         self.no_shipping_date.set(idx, after.no_shipping_date);
         self.no_shipping_number.set(idx, after.no_shipping_number);
+        if before.order_type != after.order_type {
+            self.file_order_type(idx, before.order_type, false);
+            self.file_order_type(idx, after.order_type, true);
+        }
         if before.sub_status != after.sub_status {
             self.file_sub_status(idx, before.sub_status, false);
             self.file_sub_status(idx, after.sub_status, true);
@@ -550,11 +565,23 @@ impl SearchIndex {
         self.no_shipping_date.set(idx, s.no_shipping_date);
         self.no_shipping_number.set(idx, s.no_shipping_number);
         self.file_sub_status(idx, s.sub_status, true);
+        self.file_order_type(idx, s.order_type, true);
         for (d, at) in s.dates.iter().enumerate() {
             if let Some(at) = at {
                 self.dates[d].insert(*at, idx);
             }
         }
+    }
+
+    fn file_order_type(&mut self, idx: u32, t: OrderType, on: bool) {
+        if let Some(i) = t.index().checked_sub(1) {
+            self.order_type[i].set(idx, on);
+        }
+    }
+
+    /// The orders of a type other than 1 (None for 1: those are the orders in none of these).
+    pub(super) fn order_type(&self, t: OrderType) -> Option<&Bits> {
+        t.index().checked_sub(1).map(|i| &self.order_type[i])
     }
 
     fn file_sub_status(&mut self, idx: u32, sub_status: Option<i64>, on: bool) {
@@ -637,7 +664,13 @@ impl SearchIndex {
     /// Heap bytes the indexes hold (capacity, not just length), for measuring.
     #[cfg(test)]
     pub(super) fn heap_bytes(&self) -> usize {
-        let bits = self.progress.iter().chain(self.site.iter()).chain(self.settlement.values()).map(Bits::heap_bytes);
+        let bits = self
+            .progress
+            .iter()
+            .chain(self.site.iter())
+            .chain(self.order_type.iter())
+            .chain(self.settlement.values())
+            .map(Bits::heap_bytes);
         let flags =
             [&self.pc_mail, &self.one_day, &self.no_shipping_date, &self.no_shipping_number, &self.no_sub_status]
                 .map(|b| b.heap_bytes());

@@ -127,7 +127,7 @@ pub struct SearchQuery {
     pub orderer_mail_address: Option<String>,
     /// (1 orderer / 2 recipient, number)
     pub phone: Option<(i64, String)>,
-    /// 予約番号 (the fake has no reservations).
+    /// 予約番号, exact.
     pub reserve_number: Option<String>,
     /// 0 all, 1 PC, 2 mobile, 3 smartphone, 4 tablet
     pub purchase_site_type: i64,
@@ -219,12 +219,13 @@ impl SearchQuery {
                 return false;
             }
         }
-        // Every order the fake takes is a normal purchase (orderType 1, no reserveNumber).
-        if !self.order_types.is_empty() && !self.order_types.contains(&1) {
+        if !self.order_types.is_empty() && !self.order_types.contains(&i64::from(o.order_type.code())) {
             return false;
         }
-        if self.reserve_number.is_some() {
-            return false;
+        if let Some(r) = &self.reserve_number {
+            if o.reservation.as_ref().is_none_or(|x| &x.number != r) {
+                return false;
+            }
         }
         if self.asuraku_only || self.coupon_use_only || self.drug_only || self.overseas_only {
             return false;

@@ -260,6 +260,16 @@ pub enum EventState {
         /// The order.
         order: String,
     },
+    /// Rakuten cancels an order its fraud review found NG.
+    ReviewNgCancel {
+        /// The order.
+        order: String,
+    },
+    /// A social gift's address is due.
+    GiftInputDeadline {
+        /// The order.
+        order: String,
+    },
     /// A simulated buyer arrives.
     SimulatedArrival,
     /// A simulated buyer pays.

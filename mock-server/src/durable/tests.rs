@@ -159,6 +159,28 @@ async fn every_change_is_kept(compact_after: u64) {
     app.ok(Method::PATCH, "/__admin/shops/123456/simulate", json!({"enabled": true, "orders_per_hour": 30})).await;
     app.ok(Method::POST, "/__admin/shops/123456/clock/advance", json!({"minutes": 120})).await;
     check("simulated buyers");
+    let m_black = "/es/2.0/inventories/manage-numbers/tshirt-basic/variants/m-black";
+    app.ok(Method::PUT, m_black, json!({"mode": "ABSOLUTE", "quantity": 10})).await;
+    let lines = json!([{"manage_number": "tshirt-basic", "variant_id": "m-black"}]);
+    let kinds = [
+        json!({"lines": lines, "order_type": 6}),
+        json!({"lines": lines, "social_gift": true, "gift_input_days": 1}),
+        json!({"lines": lines, "postage_undetermined": true, "destinations": [{"lines": lines}]}),
+        json!({"lines": lines, "caution_display_type": 1, "review_ng": true}),
+    ];
+    let mut numbers = vec![];
+    for body in kinds {
+        let v = app.ok(Method::POST, "/__admin/shops/123456/orders", body).await;
+        numbers.push(v["order_number"].as_str().unwrap().to_string());
+    }
+    check("orders of every kind (their deadlines scheduled)");
+    app.ok(Method::POST, &format!("/__admin/shops/123456/orders/{}/postage", numbers[2]), json!({"postage": 700}))
+        .await;
+    check("postage set");
+    app.ok(Method::POST, &format!("/__admin/shops/123456/orders/{}/gift-address", numbers[1]), json!({})).await;
+    check("a gift's address entered");
+    app.ok(Method::POST, "/__admin/shops/123456/clock/advance", json!({"minutes": 24 * 60})).await;
+    check("a review NG order cancelled by Rakuten");
     let fault = json!({"kind": "system_error", "functions": ["rpay.order.getOrder"], "times": 1});
     app.ok(Method::POST, "/__admin/shops/123456/faults", fault).await;
     check("a fault added");

@@ -170,6 +170,23 @@ impl MockShop {
         self.control.call(Method::POST, &self.order_path(number, "/review"), body).await
     }
 
+    /// The recipient of a social gift enters the address (fields left out are generated).
+    pub async fn enter_gift_address(
+        &self,
+        number: &str,
+        address: &crate::control::GiftAddressRequest,
+    ) -> Result<OrderBrief, Error> {
+        let body = Body::json(address)?;
+        self.control.call(Method::POST, &self.order_path(number, "/gift-address"), body).await
+    }
+
+    /// The shop sets the postage of an order placed with 送料未確定 (every basket when
+    /// `basket_id` is None).
+    pub async fn set_postage(&self, number: &str, postage: i64, basket_id: Option<u64>) -> Result<OrderBrief, Error> {
+        let body = Body::json(&crate::control::PostageRequest { postage, basket_id })?;
+        self.control.call(Method::POST, &self.order_path(number, "/postage"), body).await
+    }
+
     /// Every status change of one order, with its cause.
     pub async fn history(&self, number: &str) -> Result<OrderHistory, Error> {
         self.control.call(Method::GET, &self.order_path(number, "/history"), Body::None).await

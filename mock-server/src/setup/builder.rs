@@ -4,8 +4,8 @@
 //! defaults are the shop file's, and [`ShopDocument::check`] applies the same rules.
 
 use super::{
-    card, coupon_name, hundred, one_usize, CouponDoc, GenerateDoc, ItemDoc, LineDoc, OrderDoc, OrderedPairs,
-    ShopDocument, ShopSection, SimulateDoc, VariantDoc,
+    card, coupon_name, hundred, one_usize, CouponDoc, DestinationDoc, GenerateDoc, ItemDoc, LineDoc, OrderDoc,
+    OrderedPairs, ShopDocument, ShopSection, SimulateDoc, VariantDoc,
 };
 use crate::settings::{ShippingSettings, ShopSettings};
 
@@ -280,6 +280,17 @@ impl Default for OrderDoc {
             delivery_cert_program: None,
             one_day_operation: None,
             drop_off_location: None,
+            order_type: None,
+            reserve_number: None,
+            reserve_delivery_count: None,
+            postage_undetermined: false,
+            social_gift: false,
+            gift_input_days: None,
+            destinations: Vec::new(),
+            caution_display_type: None,
+            caution_display_detail_type: None,
+            rakuten_confirm: false,
+            review_ng: false,
         }
     }
 }
@@ -323,6 +334,48 @@ impl OrderDoc {
     /// The buyer asks for 置き配 at `location` (宅配ボックス, 玄関前, …).
     pub fn drop_off(mut self, location: impl Into<String>) -> Self {
         self.drop_off_location = Some(location.into());
+        self
+    }
+
+    /// Places a 定期購入 (4), 頒布会 (5) or 予約商品 (6) order (1: a normal one); its
+    /// `reserveNumber` is issued unless set with [`OrderDoc::reserve`].
+    pub fn order_type(mut self, code: i64) -> Self {
+        self.order_type = Some(code);
+        self
+    }
+
+    /// Sets `reserveNumber` and `reserveDeliveryCount` of a 4/5/6 order.
+    pub fn reserve(mut self, number: impl Into<String>, delivery_count: u32) -> Self {
+        self.reserve_number = Some(number.into());
+        self.reserve_delivery_count = Some(delivery_count);
+        self
+    }
+
+    /// 送料未確定: postage −9999 until the shop sets it.
+    pub fn postage_undetermined(mut self) -> Self {
+        self.postage_undetermined = true;
+        self
+    }
+
+    /// A social gift: the recipient enters the address later.
+    pub fn social_gift(mut self) -> Self {
+        self.social_gift = true;
+        self
+    }
+
+    /// Adds a further destination (a basket of its own) with `units` of one SKU.
+    pub fn destination(mut self, manage_number: impl Into<String>, variant_id: impl Into<String>, units: i64) -> Self {
+        self.destinations.push(DestinationDoc { lines: vec![LineDoc::new(manage_number, variant_id, units)] });
+        self
+    }
+
+    /// Rakuten's fraud review: `cautionDisplayType`, `cautionDisplayDetailType`, and whether
+    /// the review says NG (the order is then cancelled the next day).
+    pub fn fraud(mut self, caution_display_type: u8, detail: Option<i64>, review_ng: bool) -> Self {
+        self.caution_display_type = Some(caution_display_type);
+        self.caution_display_detail_type = detail;
+        self.rakuten_confirm = true;
+        self.review_ng = review_ng;
         self
     }
 

@@ -113,7 +113,8 @@ fn an_entity_under_another_key_or_the_removal_of_an_order_is_refused() {
 }
 
 /// The committed version-1 fixture (fixtures/state/demo.json, the demo shop with a morning's
-/// orders) still loads, and writes back as it is: a format change that would break it needs
+/// orders, then one order of each kind: 予約, social gift, 送料未確定 with two destinations,
+/// fraud-flagged with review NG) still loads, and writes back as it is: a format change that would break it needs
 /// a new version and a migration (`migrate`).
 #[test]
 fn the_committed_version_1_fixture_loads_and_writes_back_unchanged() {

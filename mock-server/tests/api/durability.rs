@@ -246,15 +246,18 @@ async fn acknowledged_writes_survive_sigkill_at_random_moments_and_the_shop_resu
     let client = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap();
     let acked = Arc::new(Mutex::new(Acked::default()));
     let mut in_flight = Arc::new(InFlight::default());
-    let mut seed = 13u64;
-    for round in 0..=5 {
+    // A longer soak: `RMS_MOCK_CRASH_SEED=7 RMS_MOCK_CRASH_ROUNDS=50 cargo test … durability`.
+    let env = |name: &str, default: u64| std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default);
+    let mut seed = env("RMS_MOCK_CRASH_SEED", 13);
+    let rounds = env("RMS_MOCK_CRASH_ROUNDS", 5) as usize;
+    for round in 0..=rounds {
         let server = Server::start(&state_dir, &shop);
         // After a (re)start: everything acknowledged so far is there.
         // (No writer runs meanwhile: the record is taken out, checked and put back.)
         let mut record = std::mem::take(&mut *acked.lock().unwrap());
         verify(&client, &server, &mut record, &in_flight, round).await;
         *acked.lock().unwrap() = record;
-        if round == 5 {
+        if round == rounds {
             return server.kill();
         }
         in_flight = Arc::new(InFlight::default());

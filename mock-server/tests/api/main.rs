@@ -26,6 +26,7 @@ mod items;
 mod journal;
 mod layering;
 mod logs;
+mod order_kinds;
 mod order_ops;
 mod prop_fuzz;
 mod prop_model;

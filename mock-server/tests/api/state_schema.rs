@@ -293,3 +293,27 @@ fn documents_that_break_the_format_do_not_validate() {
         ["$.shops[0].schedule[0].event: {\"kind\":\"processing\"} fits 0 of the oneOf choices"]
     );
 }
+
+#[tokio::test]
+async fn orders_of_every_kind_and_8_digit_numbers_validate_against_the_schema() {
+    let app = spawn(shop().with_setting("order_number_tail = 8")).await;
+    let socks = json!([{"manage_number": "socks", "variant_id": "socks"}]);
+    for body in [
+        json!({"lines": socks, "order_type": 4, "reserve_delivery_count": 2}),
+        json!({"lines": socks, "social_gift": true}),
+        json!({"lines": socks, "postage_undetermined": true, "destinations": [{"lines": socks}]}),
+        json!({"lines": socks, "caution_display_type": 1, "caution_display_detail_type": 101, "review_ng": true}),
+    ] {
+        assert_eq!(app.place_raw(body).await.0, 201);
+    }
+    let doc: Value = serde_json::from_str(&app.mock.export_state().await.unwrap()).unwrap();
+    let orders = doc["shops"][0]["orders"].as_array().unwrap();
+    assert!(orders[0]["number"].as_str().unwrap().len() == 6 + 1 + 8 + 1 + 8, "an 8-digit tail");
+    assert!(orders[0].get("reservation").is_some() && orders[1]["packages"][0].get("social_gift").is_some());
+    assert_eq!(problems(&doc), Vec::<String>::new());
+    // The schema refuses what the fake never writes.
+    let mut bad = doc.clone();
+    bad["shops"][0]["orders"][0]["order_type"] = json!(1);
+    bad["shops"][0]["orders"][1]["number"] = json!("123456-20261128-123456789");
+    assert_eq!(problems(&bad).len(), 2, "{:?}", problems(&bad));
+}

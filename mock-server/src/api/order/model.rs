@@ -38,6 +38,7 @@ use crate::domain::buyer::Buyer;
 use crate::domain::order::{
     CardDigits, Carrier, ChangeReason, Coupon, DueDate, Order, OrderItem, Package, ShippingRow,
 };
+use crate::domain::order_kind::SocialGift;
 use crate::domain::order_view::{SkuView, TaxSummary};
 use crate::domain::shop::Shop;
 use crate::domain::time::{JstDate, JstDateTime};
@@ -193,10 +194,10 @@ pub struct OrderModel<'a> {
     rakuten_member_flag: i32,
     carrier_code: u32,
     email_carrier_code: u32,
-    order_type: i32,
-    reserve_number: (),
-    reserve_delivery_count: (),
-    caution_display_type: i32,
+    order_type: u8,
+    reserve_number: Option<&'a str>,
+    reserve_delivery_count: Option<u32>,
+    caution_display_type: u8,
     #[serde(skip_serializing_if = "Option::is_none")]
     caution_display_detail_type: Option<Option<i64>>,
     rakuten_confirm_flag: i32,
@@ -278,19 +279,19 @@ pub fn order_model<'a>(o: &'a Order, settings: &ModelSettings, v: Version) -> Or
         shipping_term: o.shipping_term,
         remarks: o.remarks.as_deref(),
         gift_check_flag: i32::from(o.gift_check),
-        social_gift_flag: since(v, 10, 0),
+        social_gift_flag: since(v, 10, i32::from(o.is_social_gift())),
         several_sender_flag: i32::from(o.packages.len() > 1),
         equal_sender_flag: i32::from(o.packages.iter().all(|p| p.sender == o.orderer)),
         isolated_island_flag: 0,
         rakuten_member_flag: 1,
         carrier_code: o.orderer.carrier_code,
         email_carrier_code: o.orderer.email_carrier_code,
-        order_type: 1,
-        reserve_number: (),
-        reserve_delivery_count: (),
-        caution_display_type: i32::from(o.caution_detail.is_some()),
+        order_type: o.order_type.code(),
+        reserve_number: o.reservation.as_ref().map(|r| r.number.as_str()),
+        reserve_delivery_count: o.reservation.as_ref().map(|r| r.delivery_count),
+        caution_display_type: o.caution_display_type(),
         caution_display_detail_type: since(v, 6, o.caution_detail),
-        rakuten_confirm_flag: i32::from(o.review_ng),
+        rakuten_confirm_flag: i32::from(o.rakuten_confirm_flag()),
         goods_price: o.goods_price(),
         goods_tax: until(v, 7, o.goods_tax()),
         postage_price: o.postage_price(),
@@ -539,7 +540,28 @@ pub struct PackageModel<'a> {
     delivery_cvs_model: (),
     /// No v10 sample exists: last, where the manual's field list has it (inferred).
     #[serde(rename = "SocialGiftModel", skip_serializing_if = "Option::is_none")]
-    social_gift_model: Option<()>,
+    social_gift_model: Option<Option<SocialGiftModel<'a>>>,
+}
+
+/// `SocialGiftModel` (v10), fields in the manual's order (order-api.md §4).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SocialGiftModel<'a> {
+    sg_mng_number: &'a str,
+    input_due_date: Day,
+    input_flag: i32,
+    input_comp_datetime: Option<Rms>,
+    receiver_email_address: Option<&'a str>,
+}
+
+fn social_gift(g: &SocialGift) -> SocialGiftModel<'_> {
+    SocialGiftModel {
+        sg_mng_number: &g.number,
+        input_due_date: Day(g.input_due_date),
+        input_flag: i32::from(g.entered()),
+        input_comp_datetime: g.input_at.map(Rms),
+        receiver_email_address: g.receiver_email.as_deref(),
+    }
 }
 
 fn package(p: &Package, cx: Cx) -> PackageModel<'_> {
@@ -562,7 +584,7 @@ fn package(p: &Package, cx: Cx) -> PackageModel<'_> {
         item_model_list: each(&p.items, cx, item),
         shipping_model_list: each(&p.shipping, (), shipping_row),
         delivery_cvs_model: (),
-        social_gift_model: since(v, 10, ()),
+        social_gift_model: since(v, 10, p.social_gift.as_ref().map(social_gift)),
     }
 }
 

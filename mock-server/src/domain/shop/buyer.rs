@@ -5,9 +5,14 @@
 use super::*;
 use crate::domain::buyer;
 use crate::domain::item::Item;
+use crate::domain::order::UNDETERMINED;
 use crate::domain::order::{
     push_exact, CardDigits, Cause, ChangeReason, ChangeType, ChangeTypeDetail, DueDate, DueDateType, Order, OrderItem,
     OrderNumber, OrderProgress, OrderedSku, Package, ReasonDetail, SettlementMethod, MAX_AMOUNT,
+};
+use crate::domain::order_kind::{
+    awaiting_recipient, is_reserve_number, reserve_number, Reservation, SocialGift, CAUTION_DETAIL_TYPES,
+    CAUTION_DISPLAY_TYPES,
 };
 use crate::domain::order_ops::DROP_OFF_LOCATIONS;
 use crate::domain::tax::LineTax;
@@ -55,7 +60,7 @@ impl Shop {
         at: Option<JstDateTime>,
         extras: &OrderExtras,
     ) -> Result<(), PlaceOrderError> {
-        let plan = self.plan(lines, settlement_code, at.unwrap_or(self.now), extras)?;
+        let plan = self.plan_all(lines, settlement_code, at.unwrap_or(self.now), extras)?;
         plan.discounts_problem().map_or(Ok(()), Err)
     }
 
@@ -94,7 +99,7 @@ impl Shop {
         record_placed: bool,
     ) -> Result<OrderNumber, PlaceOrderError> {
         let at = at.unwrap_or(self.now);
-        let plan = self.plan(lines, settlement_code, at, extras)?;
+        let plan = self.plan_all(lines, settlement_code, at, extras)?;
         self.run_until(at);
         for ((m, v), units) in &plan.needed {
             let stock = self.inventory.quantity(m, v);
@@ -113,21 +118,95 @@ impl Shop {
         for ((m, v), units) in &plan.needed {
             self.inventory.reserve(m, v, *units, at);
         }
-        let Plan { settlement, lines: snapshots, postage, delivery_cert_program, one_day_operation, .. } = plan;
+        let Plan { settlement, lines: snapshots, postage, delivery_cert_program, one_day_operation, more, .. } = plan;
 
-        let number = OrderNumber::issue(&self.profile.shop_id, at.date(), self.ids.serial())
-            .ok_or(PlaceOrderError::NoOrderNumber)?;
+        let serial = self.ids.serial();
+        let number = self.issue_number(at, serial).ok_or(PlaceOrderError::NoOrderNumber)?;
         let basket_id = self.ids.basket(lines.len() as u64);
         let items: Box<[OrderItem]> = snapshots
             .into_iter()
             .enumerate()
             .map(|(i, item)| OrderItem { item_detail_id: basket_id + i as u64, ..item })
             .collect();
+        // Further baskets take their ids after the first, as RMS counts them up (inferred).
+        let more: Vec<(u64, Box<[OrderItem]>, i64)> = more
+            .into_iter()
+            .map(|(lines, postage)| {
+                let id = self.ids.basket(lines.len() as u64);
+                let items = lines
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, item)| OrderItem { item_detail_id: id + i as u64, ..item })
+                    .collect();
+                (id, items, postage)
+            })
+            .collect();
         let ship = &self.shipping;
         let cod = if settlement.is_cash_on_delivery() { ship.cod_fee } else { 0 };
         let orderer = Arc::new(buyer::generate(&mut self.buyers, &mut self.texts, &mut self.people));
         let card_last4 = CardDigits(self.buyers.below(10_000) as u16);
+        // Drawn after the orderer and the card, so that plain orders draw as they always did.
+        let recipients: Vec<Arc<crate::domain::buyer::Buyer>> = more
+            .iter()
+            .map(|_| {
+                let mut b = buyer::generate(&mut self.buyers, &mut self.texts, &mut self.people);
+                b.email = self.texts.text("");
+                Arc::new(b)
+            })
+            .collect();
+        let gift = extras.social_gift.then(|| {
+            let days = extras.gift_input_days.unwrap_or(DEFAULT_GIFT_INPUT_DAYS);
+            SocialGift {
+                number: format!("{number}-sg"),
+                input_due_date: at.date().plus_days(i64::from(days)),
+                input_at: None,
+                receiver_email: None,
+            }
+        });
+        let first_sender = if gift.is_some() {
+            Arc::new(awaiting_recipient(&mut self.texts, &mut self.people))
+        } else {
+            orderer.clone()
+        };
+        let reservation = extras.order_type.is_reserved().then(|| Reservation {
+            number: extras
+                .reserve_number
+                .clone()
+                .unwrap_or_else(|| reserve_number(&self.profile.shop_id, at.date(), serial)),
+            delivery_count: extras.reserve_delivery_count.unwrap_or(1),
+        });
         let texts = &mut self.texts;
+        let drop_off = extras.drop_off_location.as_deref().map(|p| texts.text(p));
+        let default_company = texts.text(&ship.default_delivery_company);
+        let postage = if extras.postage_undetermined { UNDETERMINED } else { postage };
+        let mut packages = Vec::with_capacity(1 + more.len());
+        packages.push(Package {
+            basket_id,
+            noshi: None,
+            drop_off_location: drop_off.clone(),
+            sender: first_sender,
+            items,
+            shipping: vec![],
+            postage_price: postage,
+            delivery_price: cod,
+            default_delivery_company: default_company.clone(),
+            social_gift: gift.clone(),
+        });
+        for ((basket_id, items, postage), sender) in more.into_iter().zip(recipients) {
+            packages.push(Package {
+                basket_id,
+                noshi: None,
+                drop_off_location: drop_off.clone(),
+                sender,
+                items,
+                shipping: vec![],
+                postage_price: if extras.postage_undetermined { UNDETERMINED } else { postage },
+                // The COD fee is charged once, on the first basket (inferred).
+                delivery_price: 0,
+                default_delivery_company: default_company.clone(),
+                social_gift: None,
+            });
+        }
         let mut order = Order {
             number,
             progress: OrderProgress::WaitingForConfirmation,
@@ -140,18 +219,8 @@ impl Shop {
             payment_fix_datetime: None,
             settlement,
             paid_at: None,
-            orderer: orderer.clone(),
-            packages: Box::new([Package {
-                basket_id,
-                noshi: None,
-                drop_off_location: extras.drop_off_location.as_deref().map(|p| texts.text(p)),
-                sender: orderer,
-                items,
-                shipping: vec![],
-                postage_price: postage,
-                delivery_price: cod,
-                default_delivery_company: texts.text(&ship.default_delivery_company),
-            }]),
+            orderer,
+            packages: packages.into_boxed_slice(),
             delivery_name: texts.text(&ship.delivery_name),
             used_point: extras.used_point,
             memo: None,
@@ -169,10 +238,14 @@ impl Shop {
             coupons: extras.coupons.as_slice().into(),
             modified: false,
             review_ng: false,
-            caution_detail: None,
+            caution_detail: extras.caution_detail,
             unconfirmed_cancel_at: at.plus_days(i64::from(self.settings.unconfirmed_cancel_days)),
             delivery_cert_program,
             one_day_operation,
+            order_type: extras.order_type,
+            reservation,
+            caution_display: extras.caution_display,
+            rakuten_confirm: extras.rakuten_confirm || extras.review_ng,
         };
         let due = settlement.is_prepaid().then(|| at.date().plus_days(i64::from(self.settings.prepayment_due_days)));
         if let Some(d) = due {
@@ -203,6 +276,14 @@ impl Shop {
         if let Some(d) = due {
             self.schedule_at(d.end(), Event::PaymentDeadline(idx));
         }
+        if let Some(g) = &gift {
+            self.schedule_at(g.input_due_date.end(), Event::GiftInputDeadline(idx));
+        }
+        if extras.review_ng {
+            // "Cancelled by Rakuten the next day" (field-failures.md row 11): 24 hours on
+            // (inferred: the hour is not documented).
+            self.schedule_at(at.plus_days(1), Event::ReviewNgCancel(idx));
+        }
         if self.settings.auto_confirm {
             self.schedule_at(
                 at.plus_minutes(i64::from(self.settings.auto_confirm_delay_minutes)),
@@ -212,6 +293,59 @@ impl Shop {
         // A zero delay fires now.
         self.run_until(self.now);
         Ok(number)
+    }
+
+    /// [`Shop::plan`] for the order's own lines, then for each further destination (its
+    /// problems named by the destination), with the placement keys checked first.
+    fn plan_all(
+        &mut self,
+        lines: &[OrderLine],
+        settlement_code: i64,
+        at: JstDateTime,
+        extras: &OrderExtras,
+    ) -> Result<Plan, PlaceOrderError> {
+        if !extras.order_type.is_reserved()
+            && (extras.reserve_number.is_some() || extras.reserve_delivery_count.is_some())
+        {
+            return Err(PlaceOrderError::ReservationOnNormalOrder);
+        }
+        if let Some(n) = extras.reserve_number.as_ref().filter(|n| !is_reserve_number(n)) {
+            return Err(PlaceOrderError::BadReserveNumber(n.clone()));
+        }
+        if extras.reserve_delivery_count == Some(0) {
+            return Err(PlaceOrderError::BadReserveDeliveryCount(0));
+        }
+        if !CAUTION_DISPLAY_TYPES.contains(&extras.caution_display) {
+            return Err(PlaceOrderError::BadCautionDisplay(extras.caution_display));
+        }
+        if let Some(d) = extras.caution_detail.filter(|d| !CAUTION_DETAIL_TYPES.contains(d)) {
+            return Err(PlaceOrderError::BadCautionDetail(d));
+        }
+        if extras.social_gift && !extras.destinations.is_empty() {
+            return Err(PlaceOrderError::SocialGiftWithDestinations);
+        }
+        if extras.destinations.len() + 1 > MAX_DESTINATIONS {
+            return Err(PlaceOrderError::TooManyDestinations(extras.destinations.len() + 1));
+        }
+        let mut plan = self.plan(lines, settlement_code, at, extras)?;
+        let plain = OrderExtras {
+            delivery_cert_program: extras.delivery_cert_program,
+            one_day_operation: extras.one_day_operation,
+            ..OrderExtras::default()
+        };
+        for (d, dest) in extras.destinations.iter().enumerate() {
+            let p = self
+                .plan(dest, settlement_code, at, &plain)
+                .map_err(|e| PlaceOrderError::InDestination { destination: d, problem: Box::new(e) })?;
+            for (k, units) in p.needed {
+                *plan.needed.entry(k).or_default() += units;
+            }
+            plan.total = plan.total.saturating_add(p.total);
+            plan.delivery_cert_program &= p.delivery_cert_program;
+            plan.one_day_operation &= p.one_day_operation;
+            plan.more.push((p.lines, p.postage));
+        }
+        Ok(plan)
     }
 
     /// Everything about an order that the terms and the catalog decide, checked in the order
@@ -293,6 +427,7 @@ impl Shop {
             total,
             delivery_cert_program,
             one_day_operation,
+            more: vec![],
         })
     }
 
@@ -418,6 +553,102 @@ impl Shop {
         Ok(())
     }
 
+    /// The number of a new order: the serial with the shop's `order_number_tail` digits (an
+    /// 8-digit tail keeps the serial's last eight digits, so it stays 8 digits long).
+    fn issue_number(&self, at: JstDateTime, serial: u64) -> Option<OrderNumber> {
+        match self.settings.order_number_tail {
+            8 => OrderNumber::issue_with_tail(&self.profile.shop_id, at.date(), serial % 100_000_000, 8),
+            _ => OrderNumber::issue(&self.profile.shop_id, at.date(), serial),
+        }
+    }
+
+    // ----- orders a shop really gets (control plane, shop documents) -----
+
+    /// The shop sets a basket's postage (送料未確定 → a real amount): `basket_id` None sets
+    /// every basket. The order's amounts follow at once (`postagePrice`, `totalPrice`,
+    /// `requestPrice` stop being −9999 once no basket is undetermined). Taken in 100–400 (the
+    /// statuses updateOrderSender takes, and 400 while a change waits); a staff edit in the
+    /// RMS screens calls this.
+    pub fn set_postage(&mut self, number: &str, basket_id: Option<u64>, postage: i64) -> Result<(), BuyerError> {
+        let idx = self.orders.find(number).ok_or_else(|| BuyerError::NotFound(number.to_string()))?;
+        if !(0..=MAX_AMOUNT).contains(&postage) {
+            return Err(BuyerError::PostageOutOfRange(postage));
+        }
+        let o = self.orders.get(idx);
+        if !matches!(
+            o.progress,
+            WaitingForConfirmation | RakutenProcessing | WaitingForShipment | WaitingForChangeConfirmation
+        ) {
+            return Err(BuyerError::PostageLocked { number: number.to_string(), progress: o.progress });
+        }
+        if let Some(id) = basket_id.filter(|id| !o.packages.iter().any(|p| p.basket_id == *id)) {
+            return Err(BuyerError::NoSuchBasket { number: number.to_string(), basket_id: id });
+        }
+        self.change(idx, |o| {
+            for p in o.packages.iter_mut().filter(|p| basket_id.is_none_or(|id| p.basket_id == id)) {
+                p.postage_price = postage;
+            }
+        });
+        Ok(())
+    }
+
+    /// The recipient of a social gift enters the address: the basket's 入力待ち placeholders
+    /// become `address` (or a generated recipient where it leaves a field out), `inputFlag` 1
+    /// with `inputCompDatetime` now, and the recipient's masked e-mail in
+    /// `receiverEmailAddress`.
+    pub fn enter_gift_address(&mut self, number: &str, address: &GiftAddress) -> Result<(), BuyerError> {
+        let idx = self.orders.find(number).ok_or_else(|| BuyerError::NotFound(number.to_string()))?;
+        let o = self.orders.get(idx);
+        let Some(pos) = o.packages.iter().position(|p| p.social_gift.is_some()) else {
+            return Err(BuyerError::NotSocialGift(number.to_string()));
+        };
+        if o.packages[pos].social_gift.as_ref().is_some_and(|g| g.entered()) {
+            return Err(BuyerError::GiftAddressEntered(number.to_string()));
+        }
+        if o.is_cancelled() {
+            return Err(BuyerError::Cancelled { number: number.to_string(), progress: o.progress });
+        }
+        let generated = buyer::generate(&mut self.buyers, &mut self.texts, &mut self.people);
+        let email = generated.email.to_string();
+        let recipient = address.apply(generated, &mut self.texts, &mut self.people);
+        let now = self.now;
+        self.change_text(idx, |o| {
+            let p = &mut o.packages[pos];
+            p.sender = Arc::new(recipient);
+            if let Some(g) = &mut p.social_gift {
+                g.input_at = Some(now);
+                g.receiver_email = Some(email);
+            }
+        });
+        Ok(())
+    }
+
+    /// A social gift's address was not entered by its due date: Rakuten cancels the order
+    /// (changeReasonDetail 16 受取情報入力期限切れ), unless it was already cancelled.
+    pub(super) fn on_gift_input_deadline(&mut self, idx: usize) {
+        let o = self.orders.get(idx);
+        if o.awaiting_gift_address() && !o.is_cancelled() {
+            self.cancel_idx(idx, ReasonDetail::ReceiptInfoExpired, Cause::GiftInputExpired);
+        }
+    }
+
+    /// Rakuten's fraud review said NG: the order is cancelled the day after it was placed,
+    /// whatever the shop did meanwhile (shipped included: the field's "shipped, then cancelled
+    /// by Rakuten", field-failures.md row 11), with changeReasonDetail 14 顧客・配送対応注意表示
+    /// and `cautionDisplayType` 2 キャンセル確定; the review is over (`rakutenConfirmFlag` 0).
+    /// Orders already paid out (600/700) or cancelled are left alone (inferred).
+    pub(super) fn on_review_ng_cancel(&mut self, idx: usize) {
+        let o = self.orders.get(idx);
+        if o.is_cancelled() || matches!(o.progress, PaymentProcessing | PaymentProcessed) {
+            return;
+        }
+        self.change(idx, |o| {
+            o.caution_display = 2;
+            o.rakuten_confirm = false;
+        });
+        self.cancel_idx(idx, ReasonDetail::CautionDisplay, Cause::ReviewNg);
+    }
+
     // ----- Rakuten's card review (control plane) -----
 
     /// Rakuten's review says NG for a card order in 200: the buyer must change the payment
@@ -494,6 +725,8 @@ struct Plan {
     total: i64,
     delivery_cert_program: bool,
     one_day_operation: bool,
+    /// Further destinations: each basket's lines and postage.
+    more: Vec<(Vec<OrderItem>, i64)>,
 }
 
 impl Plan {

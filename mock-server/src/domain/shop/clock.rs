@@ -45,6 +45,10 @@ pub(crate) enum Event {
     AsyncExpiry(String),
     /// The buyer did not change the payment after a review NG.
     ReviewDeadline(usize),
+    /// Rakuten cancels an order its fraud review found NG.
+    ReviewNgCancel(usize),
+    /// A social gift's address is due.
+    GiftInputDeadline(usize),
     /// A simulated buyer arrives, pays or cancels (`shop/simulate.rs`).
     Simulated(crate::domain::simulate::SimStep),
 }
@@ -172,6 +176,8 @@ impl Shop {
                 self.async_dirty.mark(|| id.clone());
             }
             Event::ReviewDeadline(idx) => self.on_review_deadline(idx),
+            Event::ReviewNgCancel(idx) => self.on_review_ng_cancel(idx),
+            Event::GiftInputDeadline(idx) => self.on_gift_input_deadline(idx),
             Event::Simulated(step) => self.on_simulated(step),
             Event::PaymentDeadline(idx) => {
                 let o = self.orders.get(idx);

@@ -11,6 +11,7 @@ use crate::domain::faults::FaultPlan;
 use crate::domain::inventory::Inventory;
 use crate::domain::limits::RateLimiter;
 use crate::domain::order::{Cause, Order, OrderNumber, OrderProgress, OrderedSku, SettlementMethod};
+use crate::domain::order_kind::OrderType;
 use crate::domain::rng::Rng;
 use crate::domain::search::OrderBook;
 use crate::domain::text::{FastHash, Interner, Text, Texts};
@@ -174,7 +175,127 @@ pub struct OrderExtras {
     /// 置き配場所 the buyer chose, one of
     /// [`DROP_OFF_LOCATIONS`](crate::domain::order_ops::DROP_OFF_LOCATIONS); None: no drop-off.
     pub drop_off_location: Option<String>,
+    /// `orderType`: 1 通常購入 (default), 4 定期購入, 5 頒布会, 6 予約商品.
+    pub order_type: OrderType,
+    /// `reserveNumber` of a 4/5/6 order; None: issued (`<shop>-<YYYYMMDD>-<8 digits>-r`).
+    pub reserve_number: Option<String>,
+    /// `reserveDeliveryCount` of a 4/5/6 order; None: 1.
+    pub reserve_delivery_count: Option<u32>,
+    /// 送料未確定: every basket's postage is −9999 until the shop sets it
+    /// ([`Shop::set_postage`]), whatever the shop's postage settings say.
+    pub postage_undetermined: bool,
+    /// A social gift (v10): the recipient enters the address later
+    /// ([`Shop::enter_gift_address`]); until then the recipient is 入力待ち.
+    pub social_gift: bool,
+    /// Days the recipient of a social gift has to enter the address (`inputDueDate` = order
+    /// date + this); None: [`DEFAULT_GIFT_INPUT_DAYS`].
+    pub gift_input_days: Option<u32>,
+    /// Further destinations (`severalSenderFlag` 1): each a basket of its own lines shipped to
+    /// another recipient; the order's own lines are the first basket, to the orderer.
+    pub destinations: Vec<Vec<OrderLine>>,
+    /// `cautionDisplayType`: 0 (default), 1 要注意, 2 キャンセル確定.
+    pub caution_display: u8,
+    /// `cautionDisplayDetailType` (v6): 101–105; None by default.
+    pub caution_detail: Option<i64>,
+    /// `rakutenConfirmFlag` 1 (楽天確認中).
+    pub rakuten_confirm: bool,
+    /// Rakuten's fraud review says NG: `rakutenConfirmFlag` 1, and Rakuten cancels the order
+    /// the next day (cause `review_ng`), whatever the shop did with it meanwhile.
+    pub review_ng: bool,
 }
+
+/// What a social gift's recipient enters (control plane `POST …/orders/{n}/gift-address`,
+/// setup step `gift_address`): each field given replaces that of a generated recipient.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GiftAddress {
+    /// 姓.
+    pub family_name: Option<String>,
+    /// 名.
+    pub first_name: Option<String>,
+    /// Postal code, 7 digits (`1500001`, or `150-0001`).
+    pub zip_code: Option<String>,
+    /// 都道府県.
+    pub prefecture: Option<String>,
+    /// 市区町村.
+    pub city: Option<String>,
+    /// The rest of the address.
+    pub sub_address: Option<String>,
+    /// Phone number in three parts separated by `-` (`090-1234-5678`).
+    pub phone: Option<String>,
+}
+
+impl GiftAddress {
+    /// What is wrong with it, as (key, problem): a postal code that is not 7 digits, a phone
+    /// number that is not three groups of digits.
+    pub fn problem(&self) -> Option<(&'static str, String)> {
+        if let Some(z) = &self.zip_code {
+            let digits: String = z.chars().filter(|c| *c != '-').collect();
+            if digits.len() != 7 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return Some(("zip_code", format!("'{z}' is not a 7-digit postal code")));
+            }
+        }
+        if let Some(p) = &self.phone {
+            let parts: Vec<&str> = p.split('-').collect();
+            if parts.len() != 3 || parts.iter().any(|g| g.is_empty() || !g.bytes().all(|b| b.is_ascii_digit())) {
+                return Some(("phone", format!("'{p}' is not a phone number like 090-1234-5678")));
+            }
+        }
+        None
+    }
+
+    /// `generated` with the fields given here; a recipient has no e-mail in `SenderModel`.
+    pub(crate) fn apply(
+        &self,
+        mut b: crate::domain::buyer::Buyer,
+        texts: &mut Texts,
+        people: &mut People,
+    ) -> crate::domain::buyer::Buyer {
+        if self.family_name.is_some() || self.first_name.is_some() {
+            let mut name = (*b.name).clone();
+            if let Some(f) = &self.family_name {
+                name.family_name = texts.text(f);
+            }
+            if let Some(f) = &self.first_name {
+                name.first_name = texts.text(f);
+            }
+            b.name = people.name(name);
+        }
+        if self.zip_code.is_some() || self.prefecture.is_some() || self.city.is_some() {
+            let mut place = (*b.place).clone();
+            if let Some(z) = &self.zip_code {
+                let digits: String = z.chars().filter(|c| *c != '-').collect();
+                place.zip_code1 = texts.text(digits.get(..3).unwrap_or_default());
+                place.zip_code2 = texts.text(digits.get(3..).unwrap_or_default());
+            }
+            if let Some(v) = &self.prefecture {
+                place.prefecture = texts.text(v);
+            }
+            if let Some(v) = &self.city {
+                place.city = texts.text(v);
+            }
+            b.place = people.place(place);
+        }
+        if let Some(v) = &self.sub_address {
+            b.sub_address = texts.text(v);
+        }
+        if let Some(p) = &self.phone {
+            let mut parts = p.split('-').map(|g| texts.text(g));
+            if let (Some(a), Some(c), Some(d)) = (parts.next(), parts.next(), parts.next()) {
+                b.phone = [a, c, d];
+            }
+        }
+        b.email = texts.text("");
+        b
+    }
+}
+
+/// Days a social gift's recipient has by default to enter the address (inferred: RMS does not
+/// publish the period; a week is what gift services commonly give).
+pub const DEFAULT_GIFT_INPUT_DAYS: u32 = 7;
+
+/// The most destinations one order has (the order's own lines and 19 more; inferred: RMS's
+/// screens take up to 20 送付先).
+pub const MAX_DESTINATIONS: usize = 20;
 
 /// What a shop marks on an item outside its Item API data: the delivery programmes an order
 /// of it falls under. An order gets a flag when every one of its lines is so marked (the
@@ -264,6 +385,27 @@ pub enum PlaceOrderError {
         /// Goods + postage.
         total: i64,
     },
+    /// `reserveNumber` / `reserveDeliveryCount` on a normal order (type 1).
+    ReservationOnNormalOrder,
+    /// A `reserveNumber` not of the shape `<shop>-<YYYYMMDD>-<digits>-r`.
+    BadReserveNumber(String),
+    /// `reserveDeliveryCount` 0 (counts start at 1).
+    BadReserveDeliveryCount(u32),
+    /// A social gift goes to one recipient: it cannot have further destinations (inferred).
+    SocialGiftWithDestinations,
+    /// More destinations than [`MAX_DESTINATIONS`].
+    TooManyDestinations(usize),
+    /// `cautionDisplayType` not 0, 1 or 2.
+    BadCautionDisplay(u8),
+    /// `cautionDisplayDetailType` not 101–105.
+    BadCautionDetail(i64),
+    /// A problem with one of the further destinations' lines.
+    InDestination {
+        /// 0-based index into the destinations.
+        destination: usize,
+        /// What is wrong with its lines.
+        problem: Box<PlaceOrderError>,
+    },
 }
 
 /// Why a buyer-side action on an existing order was refused (control plane).
@@ -298,6 +440,26 @@ pub enum BuyerError {
     },
     /// Cancelling: the order is past Rakuten's processing.
     NotCancellable {
+        /// The order.
+        number: String,
+        /// Its status.
+        progress: OrderProgress,
+    },
+    /// Gift address: the order is not a social gift.
+    NotSocialGift(String),
+    /// Gift address: the recipient has entered it already.
+    GiftAddressEntered(String),
+    /// Setting postage: the order has no basket with this id.
+    NoSuchBasket {
+        /// The order.
+        number: String,
+        /// The basketId asked for.
+        basket_id: u64,
+    },
+    /// Setting postage: not between 0 and [`MAX_AMOUNT`](crate::domain::order::MAX_AMOUNT).
+    PostageOutOfRange(i64),
+    /// Setting postage: the order is shipped or cancelled (only 100–400 take it).
+    PostageLocked {
         /// The order.
         number: String,
         /// Its status.
