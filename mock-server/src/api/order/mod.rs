@@ -219,7 +219,7 @@ fn parse_body(op: &OrderOp, body: &Result<Bytes, BodyError>) -> ParsedBody {
         return ParsedBody::Nothing;
     }
     if op.operation == OrderOperation::SearchOrder {
-        if let Ok(plain) = serde_json::from_slice(bytes) {
+        if let Ok(search_order::ObjectOnly(plain)) = serde_json::from_slice(bytes) {
             return ParsedBody::PlainSearch(plain);
         }
     }

@@ -114,7 +114,7 @@ pub struct Plain {
     #[serde(default)]
     one_day_operation_flag: Option<i64>,
     #[serde(rename = "PaginationRequestModel", default)]
-    pagination: Option<PlainPagination>,
+    pagination: Option<ObjectOnly<PlainPagination>>,
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -125,7 +125,7 @@ struct PlainPagination {
     #[serde(default)]
     request_page: Option<i64>,
     #[serde(rename = "SortModelList", default)]
-    sorts: Option<Vec<PlainSort>>,
+    sorts: Option<Vec<ObjectOnly<PlainSort>>>,
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -133,6 +133,27 @@ struct PlainPagination {
 struct PlainSort {
     sort_column: i64,
     sort_direction: i64,
+}
+
+/// `T` read from a JSON object only: a derived struct also reads a JSON array (its fields by
+/// position), which the field-by-field reading refuses.
+#[derive(Debug)]
+pub struct ObjectOnly<T>(pub T);
+
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for ObjectOnly<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor<T>(std::marker::PhantomData<T>);
+        impl<'de, T: serde::Deserialize<'de>> serde::de::Visitor<'de> for Visitor<T> {
+            type Value = T;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+                T::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        d.deserialize_map(Visitor(std::marker::PhantomData)).map(ObjectOnly)
+    }
 }
 
 /// A value that reads only from `null` (as `Option<NullOnly>`, `null` is `None` and anything
@@ -190,10 +211,10 @@ impl Plain {
         let mut page_size = 30;
         let mut page = 1;
         let mut descending = shop.settings().search_default_sort == SortDirection::Desc;
-        if let Some(p) = self.pagination {
+        if let Some(ObjectOnly(p)) = self.pagination {
             page_size = within(p.request_records_amount, 1..=MAX_PAGE_SIZE as i64, 30)?;
             page = within(p.request_page, 1..=i64::from(u32::MAX), 1)?;
-            if let Some(s) = p.sorts.as_ref().and_then(|sorts| sorts.first()) {
+            if let Some(ObjectOnly(s)) = p.sorts.as_ref().and_then(|sorts| sorts.first()) {
                 if s.sort_column != 1 || !(1..=2).contains(&s.sort_direction) {
                     return None;
                 }
@@ -443,7 +464,8 @@ mod tests {
     /// The query of the plain reading, if it takes the body: then [`parse`] makes the same.
     fn compare(shop: &Shop, text: &str) -> Option<SearchQuery> {
         let generic = serde_json::from_str::<Body>(text).map(|body| parse(op(), shop, &body));
-        let plain = serde_json::from_str::<Plain>(text).ok()?.query(shop)?;
+        let ObjectOnly(plain) = serde_json::from_str::<ObjectOnly<Plain>>(text).ok()?;
+        let plain = plain.query(shop)?;
         match generic {
             Ok(Ok(q)) => assert_eq!(q, plain, "{text}"),
             other => panic!("the plain reading took {text}, field by field: {other:?}"),
@@ -481,6 +503,27 @@ mod tests {
                 let text = format!(r#"{{"dateType":1,"startDatetime":"{start}","endDatetime":"{end}",{rest}}}"#);
                 assert!(compare(&shop, &text).is_some(), "{text}");
             }
+        }
+    }
+
+    /// A JSON array where an object belongs is never read plainly (a derived struct would
+    /// read it by position), nor anywhere else.
+    #[test]
+    fn an_array_for_an_object_is_not_read_plainly() {
+        let shop = demo();
+        let (start, end) = (shop.now().plus_days(-63).to_rms(), shop.now().to_rms());
+        for text in [
+            format!(r#"[1,"{start}","{end}"]"#),
+            format!(r#"{{"dateType":1,"startDatetime":"{start}","endDatetime":"{end}","PaginationRequestModel":[]}}"#),
+            format!(
+                r#"{{"dateType":1,"startDatetime":"{start}","endDatetime":"{end}","PaginationRequestModel":[30,1]}}"#
+            ),
+            format!(
+                r#"{{"dateType":1,"startDatetime":"{start}","endDatetime":"{end}","PaginationRequestModel":{{"SortModelList":[[1,2]]}}}}"#
+            ),
+        ] {
+            assert!(serde_json::from_str::<ObjectOnly<Plain>>(&text).is_err(), "{text}");
+            assert!(compare(&shop, &text).is_none(), "{text}");
         }
     }
 
@@ -543,6 +586,8 @@ mod tests {
                     r#"{"SortModelList":[{"sortColumn":1,"sortDirection":2},{"x":1}]}"#,
                     r#"{"SortModelList":[1]}"#,
                     r#"{"requestPage":1,"requestPage":2}"#,
+                    "[30,1]",
+                    r#"{"SortModelList":[[1,2]]}"#,
                 ]),
             ),
         ]
