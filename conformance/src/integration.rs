@@ -2,7 +2,7 @@
 //! `shared/seed/` says (rms-spec integration-setup.md §3). It sees RMS only through the RMS
 //! API over HTTP, with the credentials the customer typed, exactly like a real tool.
 
-use crate::setup::{IntegrationSide, Product, SkuDeclared};
+use crate::setup::{IntegrationSide, MapBy, Product, ShippingApi, SkuDeclared, TotalsFrom};
 use crate::time::JstDateTime;
 use base64::Engine;
 use serde_json::{json, Value};
@@ -27,6 +27,11 @@ pub enum ToolStatus {
     AwaitingShipment,
     /// 保留(入金確認)
     HeldForPayment,
+    /// 保留(楽天処理中): waits for RMS's 300 (habit `hold_until_300`).
+    HeldForRakuten,
+    /// 保留(金額未確定 / 住所入力待ち): waits until the order is complete (habit
+    /// `hold_incomplete`).
+    HeldIncomplete,
     /// Imported, no move rule.
     Imported,
     Shipped,
@@ -38,6 +43,10 @@ pub enum ToolStatus {
 struct Imported {
     status: ToolStatus,
     basket_id: u64,
+    /// Every basket of the order (several destinations: more than one).
+    baskets: Vec<u64>,
+    /// What the tool copied at import, for the habit `detect_rms_edits`.
+    copy: BTreeMap<&'static str, String>,
     /// The product-master entries the order's lines matched, with units.
     allocations: Vec<(usize, i64)>,
 }
@@ -59,6 +68,11 @@ pub struct Integration {
     cfg: IntegrationSide,
     base: String,
     authorization: String,
+    /// The service secret the tool sends (for a new licence key typed in later).
+    service_secret: String,
+    /// The key before the customer typed a new one, kept while RMS refuses the new one
+    /// (habit `keep_old_key`).
+    old_authorization: Option<String>,
     http: reqwest::Client,
     last_poll: Option<JstDateTime>,
     last_status_sync: Option<JstDateTime>,
@@ -80,6 +94,18 @@ pub struct Integration {
     /// Products whose last push RMS did not take (a failed row, or a push given up): pushed
     /// again at the next poll even when no stock changed.
     unpushed: std::collections::BTreeSet<usize>,
+    /// A search failed and the habit `stop_import_on_failure` is on: nothing is imported
+    /// any more (until a restart, which a run does not have).
+    import_stopped: bool,
+    /// Async shipping reports whose result the tool reads at the next polls: (requestId,
+    /// shipment).
+    async_pending: Vec<(String, Shipment)>,
+    /// Orders whose confirmOrder met ERROR_103 with `confirm_103_is_done`: re-read at the
+    /// next poll to see what RMS has.
+    reread: std::collections::BTreeSet<String>,
+    /// Per product: the quantity RMS took at the last push, and the units the tool allocated
+    /// to orders since (habit `adopt_rms_stock_changes`).
+    last_push: BTreeMap<usize, (i64, i64)>,
     /// How many calls had been made when each outcome was recorded (beside `outcomes`).
     outcome_calls: BTreeMap<String, Vec<usize>>,
     /// What happened to each order, in time order.
@@ -150,10 +176,17 @@ fn is_prepaid(code: i64) -> bool {
 impl Integration {
     pub fn new(cfg: IntegrationSide, base_url: &str, service_secret: &str, license_key: &str) -> Self {
         let stock = cfg.products.iter().map(|p| p.stock).collect();
+        let (service_secret, license_key) = if cfg.habits.trim_credentials {
+            (service_secret.trim(), license_key.trim())
+        } else {
+            (service_secret, license_key)
+        };
         Integration {
             cfg,
             base: base_url.trim_end_matches('/').to_string(),
             authorization: esa_header(service_secret, license_key),
+            service_secret: service_secret.to_string(),
+            old_authorization: None,
             // A request RMS never answers must not hang the poll: after this the call counts
             // as a transport failure and is retried like one.
             http: reqwest::Client::builder()
@@ -171,6 +204,10 @@ impl Integration {
             reconfirm: Vec::new(),
             confirm_uncertain: Default::default(),
             unpushed: Default::default(),
+            import_stopped: false,
+            async_pending: Vec::new(),
+            reread: Default::default(),
+            last_push: BTreeMap::new(),
             outcome_calls: BTreeMap::new(),
             outcomes: BTreeMap::new(),
             calls: Vec::new(),
@@ -184,6 +221,18 @@ impl Integration {
     pub fn with_call_timeout(mut self, timeout: std::time::Duration) -> Self {
         self.http = reqwest::Client::builder().timeout(timeout).build().unwrap_or_default();
         self
+    }
+
+    /// The customer typed a new licence key into the tool. The careless tool uses it at
+    /// once; with `keep_old_key` the old one stays as a fallback until the new one works.
+    pub fn set_license_key(&mut self, license_key: &str, at: JstDateTime) {
+        let key = if self.cfg.habits.trim_credentials { license_key.trim() } else { license_key };
+        let new = esa_header(&self.service_secret, key);
+        let old = std::mem::replace(&mut self.authorization, new);
+        if self.cfg.habits.keep_old_key {
+            self.old_authorization = Some(old);
+        }
+        self.notes.push((at, "the customer typed a new licence key into the tool".into()));
     }
 
     fn outcome(&mut self, number: &str, what: String) {
@@ -219,11 +268,14 @@ impl Integration {
     ) -> Answer {
         let mut attempt = 0;
         let mut uncertain = false;
+        let mut with_old_key = false;
         loop {
-            let mut req = self
-                .http
-                .request(method.clone(), format!("{}{path}", self.base))
-                .header("Authorization", &self.authorization);
+            let auth = match (&self.old_authorization, with_old_key) {
+                (Some(old), true) => old.clone(),
+                _ => self.authorization.clone(),
+            };
+            let mut req =
+                self.http.request(method.clone(), format!("{}{path}", self.base)).header("Authorization", auth);
             if let Some(b) = &body {
                 req = req.header("Content-Type", "application/json; charset=utf-8").body(b.to_string());
             }
@@ -249,6 +301,21 @@ impl Integration {
                 codes: codes_of(&v),
                 orders: orders.to_vec(),
             });
+            if self.old_authorization.is_some() && !with_old_key {
+                if status == 401 {
+                    // The new key is not active yet (or wrong): the same call with the old key.
+                    self.note(
+                        "the new licence key is refused (ES01-01, not active yet?): the call repeated with the old key"
+                            .into(),
+                    );
+                    with_old_key = true;
+                    continue;
+                }
+                if status != 0 && status < 400 {
+                    self.old_authorization = None;
+                    self.note("the new licence key works: the old one dropped".into());
+                }
+            }
             // No answer, or a server error, may come after RMS did the work.
             uncertain |= status == 0 || (status >= 500 && status != 503);
             attempt += 1;
@@ -259,6 +326,21 @@ impl Integration {
                 waiter.wait(secs).await;
                 self.clock = self.clock.plus_seconds(secs);
                 continue;
+            }
+            if self.cfg.habits.explain_refusals && codes_of(&v).iter().any(|c| c == "ES01-01") {
+                self.note("RMS refuses the key (ES01-01): a key mistyped or with spaces, expired, renewed but not active yet, or issued for another app (the shop's own WEB APIサービス key, another vendor's): enter this app's serviceSecret and licenseKey from RMS (店舗様向け情報・サービス > WEB APIサービス > 利用設定)".into());
+            }
+            if self.cfg.habits.explain_refusals && codes_of(&v).iter().any(|c| c == "ES04-01") {
+                let api = if path.contains("/items/") {
+                    "Item API"
+                } else if path.contains("/inventories/") {
+                    "Inventory API"
+                } else {
+                    "order API"
+                };
+                self.note(format!(
+                    "the {api} answers ES04-01 while the others work: in RMS (WEB APIサービス > 利用設定) apply for it, or approve the app's pending scope (承認待ち / 「更新あり」); the tool goes on without it"
+                ));
             }
             return Answer { status, body: v, attempts: attempt, uncertain };
         }
@@ -303,41 +385,25 @@ impl Integration {
     }
 
     async fn import<W: Waiter>(&mut self, w: &W, now: JstDateTime) {
-        let lookback = match self.last_poll {
-            Some(p) => p.plus_minutes(-i64::from(self.cfg.poll_overlap_minutes)),
-            None => now.plus_minutes(-i64::from(self.cfg.first_poll_lookback_minutes)),
+        if self.import_stopped {
+            self.note(
+                "order import stopped after a failed search: nothing imported until the tool is restarted".into(),
+            );
+            return;
+        }
+        let lookback = match (self.cfg.habits.search_window_minutes, self.last_poll) {
+            // The careless tool's sliding window: only so far back from now, whatever the
+            // last successful search was.
+            (Some(window), _) => now.plus_minutes(-i64::from(window)),
+            (None, Some(p)) => p.plus_minutes(-i64::from(self.cfg.poll_overlap_minutes)),
+            (None, None) => now.plus_minutes(-i64::from(self.cfg.first_poll_lookback_minutes)),
         };
         let start = lookback.max(now.plus_days(-63));
-        let mut found: Vec<String> = Vec::new();
-        let mut page = 1;
-        loop {
-            let body = json!({
-                "dateType": 1,
-                "startDatetime": start.to_rms(),
-                "endDatetime": now.to_rms(),
-                "orderProgressList": [100],
-                "PaginationRequestModel": {"requestRecordsAmount": 1000, "requestPage": page},
-            });
-            let a = self.order_call(w, "searchOrder", body, &[]).await;
-            if a.status != 200 {
-                self.note(format!("searchOrder failed: {}", a.failure()));
-                return;
-            }
-            let v = a.body;
-            found.extend(
-                v["orderNumberList"].as_array().into_iter().flatten().filter_map(|n| n.as_str().map(String::from)),
-            );
-            let pages = v["PaginationResponseModel"]["totalPages"].as_u64().unwrap_or(0);
-            if page >= pages {
-                break;
-            }
-            page += 1;
-        }
-        self.last_poll = Some(now);
-        let version = match self.cfg.sku_migration {
-            SkuDeclared::Migrated => 7,
-            SkuDeclared::NotMigrated => 5,
+        let Some(found) = self.search(w, start, now).await else {
+            return;
         };
+        self.last_poll = Some(now);
+        let version = self.get_order_version();
         // Orders whose fetch gave up at an earlier poll first (the search may no longer
         // reach them), then what this search found; each once.
         let mut to_fetch = std::mem::take(&mut self.refetch);
@@ -372,6 +438,63 @@ impl Integration {
             return;
         }
         self.confirm(w, to_confirm).await;
+    }
+
+    /// searchOrder `[100]` over `[start, end]`, every page (or as many as the tool reads);
+    /// with `slice_searches`, a window holding more orders than the tool can read is cut in
+    /// halves until each fits. None when a search failed (after its retries).
+    async fn search<W: Waiter>(&mut self, w: &W, start: JstDateTime, end: JstDateTime) -> Option<Vec<String>> {
+        let h = self.cfg.habits.clone();
+        let size = h.search_page_size.clamp(1, 1000);
+        // What one search can give: the pages the tool reads, and never past RMS's cap.
+        let capacity = h.search_max_pages.map_or(SEARCH_CAP, |p| (u64::from(p) * u64::from(size)).min(SEARCH_CAP));
+        let mut found: Vec<String> = Vec::new();
+        // Windows still to search, the earliest last (popped first).
+        let mut windows = vec![(start, end)];
+        'windows: while let Some((from, to)) = windows.pop() {
+            let mut page = 1u32;
+            loop {
+                let body = json!({
+                    "dateType": 1,
+                    "startDatetime": from.to_rms(),
+                    "endDatetime": to.to_rms(),
+                    "orderProgressList": [100],
+                    "PaginationRequestModel": {"requestRecordsAmount": size, "requestPage": page},
+                });
+                let a = self.order_call(w, "searchOrder", body, &[]).await;
+                if a.status != 200 {
+                    self.note(format!("searchOrder failed: {}", a.failure()));
+                    if h.stop_import_on_failure {
+                        self.import_stopped = true;
+                        self.note("order import stopped (it waits for a restart)".into());
+                    }
+                    return None;
+                }
+                let v = a.body;
+                let total = v["PaginationResponseModel"]["totalRecordsAmount"].as_u64().unwrap_or(0);
+                let span = to.seconds() - from.seconds();
+                if page == 1 && h.slice_searches && total > capacity && span >= 2 {
+                    let mid = from.plus_seconds(span / 2);
+                    self.note(format!(
+                        "searchOrder: {total} orders from {} to {}, more than one search reads ({capacity}): window sliced in two",
+                        from.to_rms(),
+                        to.to_rms()
+                    ));
+                    windows.push((mid.plus_seconds(1), to));
+                    windows.push((from, mid));
+                    continue 'windows;
+                }
+                found.extend(
+                    v["orderNumberList"].as_array().into_iter().flatten().filter_map(|n| n.as_str().map(String::from)),
+                );
+                let pages = v["PaginationResponseModel"]["totalPages"].as_u64().unwrap_or(0);
+                if u64::from(page) >= pages || h.search_max_pages.is_some_and(|m| page >= m) {
+                    break;
+                }
+                page += 1;
+            }
+        }
+        Some(found)
     }
 
     /// confirmOrder for the orders just imported and those whose confirmation gave up
@@ -409,6 +532,13 @@ impl Integration {
                         let short = code.trim_start_matches("ORDER_EXT_API_");
                         let what = format!("confirmed: an earlier attempt had taken effect unseen ({short} on the retry: no longer in 100)");
                         self.outcome(&n, what);
+                    } else if code.ends_with("_ERROR_103") && self.cfg.habits.confirm_103_is_done {
+                        let short = code.trim_start_matches("ORDER_EXT_API_");
+                        let what = format!(
+                            "confirmed: {short} (no longer in 100, confirmed in RMS already) counts as done; re-read to check"
+                        );
+                        self.outcome(&n, what);
+                        self.reread.insert(n);
                     } else {
                         self.outcome(&n, format!("confirmOrder refused: {code}"));
                     }
@@ -417,6 +547,29 @@ impl Integration {
             for n in batch {
                 self.confirm_uncertain.remove(n);
             }
+        }
+    }
+
+    /// Why the careful tool holds an order (habits `hold_incomplete`, `hold_flagged`).
+    fn incomplete(&self, o: &Value) -> Option<Incomplete> {
+        let h = &self.cfg.habits;
+        if h.hold_incomplete {
+            if let Some(why) = incomplete(o) {
+                return Some(why);
+            }
+        }
+        let caution = o["cautionDisplayType"].as_i64().unwrap_or(0);
+        let confirm = o["rakutenConfirmFlag"].as_i64().unwrap_or(0);
+        (h.hold_flagged && (caution != 0 || confirm != 0)).then_some(Incomplete::Flagged { caution, confirm })
+    }
+
+    /// getOrder's version: 7 when 移行済 is declared (SkuModelList), 5 when 未移行
+    /// (itemNumber); 10 for the tool that holds incomplete orders (SocialGiftModel).
+    fn get_order_version(&self) -> u8 {
+        match self.cfg.sku_migration {
+            SkuDeclared::Migrated if self.cfg.habits.hold_incomplete || self.cfg.habits.hold_flagged => 10,
+            SkuDeclared::Migrated => 7,
+            SkuDeclared::NotMigrated => 5,
         }
     }
 
@@ -460,6 +613,16 @@ impl Integration {
             }
             self.outcome(&number, "imported AGAIN (duplicate: dedupe rule off)".into());
         }
+        if let Some(types) = &self.cfg.habits.import_order_types {
+            let t = o["orderType"].as_i64().unwrap_or(1);
+            if !types.contains(&t) {
+                self.outcome(
+                    &number,
+                    format!("skipped: orderType {t} ({}) is not imported by the tool", order_type_name(t)),
+                );
+                return None;
+            }
+        }
         let items: Vec<Value> = o["PackageModelList"]
             .as_array()
             .into_iter()
@@ -479,8 +642,13 @@ impl Integration {
             return None;
         }
         let prepaid = is_prepaid(o["SettlementModel"]["settlementMethodCode"].as_i64().unwrap_or(0));
-        let status = if rules.hold_unpaid && prepaid {
+        let incomplete = self.incomplete(o);
+        let status = if incomplete.is_some() {
+            ToolStatus::HeldIncomplete
+        } else if rules.hold_unpaid && prepaid {
             ToolStatus::HeldForPayment
+        } else if rules.move_to_awaiting_shipment && self.cfg.habits.hold_until_300 {
+            ToolStatus::HeldForRakuten
         } else if rules.move_to_awaiting_shipment {
             ToolStatus::AwaitingShipment
         } else {
@@ -488,19 +656,42 @@ impl Integration {
         };
         let text = match status {
             ToolStatus::HeldForPayment => "imported → 保留(入金確認)",
+            ToolStatus::HeldForRakuten => "imported → 保留(楽天処理中: to 出荷待ち at 300)",
+            ToolStatus::HeldIncomplete => "imported → 保留",
             ToolStatus::AwaitingShipment => "imported → 出荷待ち",
             _ => "imported",
         };
         let flag = if rules.payment_flag_zero { " (入金フラグ 0)" } else { "" };
-        self.outcome(&number, format!("{text}{flag}"));
+        match &incomplete {
+            Some(why) => self.outcome(&number, format!("{text}({}){flag}", why.label())),
+            None => self.outcome(&number, format!("{text}{flag}")),
+        }
+        if let Some(from) = self.cfg.habits.totals {
+            let line = total_line(from, o);
+            self.outcome(&number, line);
+        }
+        if let Some(by) = self.cfg.habits.payment_mapping {
+            let line = payment_line(by, o);
+            self.outcome(&number, line);
+        }
         for (i, units) in &allocations {
             self.stock[*i] -= units;
+            if let Some((_, sold)) = self.last_push.get_mut(i) {
+                *sold += units;
+            }
         }
         if !allocations.is_empty() {
             self.stock_dirty = true;
         }
         let basket_id = o["PackageModelList"][0]["basketId"].as_u64().unwrap_or(0);
-        self.imported.insert(number.clone(), Imported { status, basket_id, allocations });
+        let baskets =
+            o["PackageModelList"].as_array().into_iter().flatten().filter_map(|p| p["basketId"].as_u64()).collect();
+        let copy = order_copy(o);
+        self.imported.insert(number.clone(), Imported { status, basket_id, baskets, copy, allocations });
+        if let Some(Incomplete::Amounts(_)) = incomplete {
+            // Not confirmed: RMS refuses an order whose amounts are open (ERROR_105).
+            return None;
+        }
         Some(number)
     }
 
@@ -516,14 +707,18 @@ impl Integration {
         let tracked: Vec<String> = self
             .imported
             .iter()
-            .filter(|(_, i)| match i.status {
-                ToolStatus::HeldForPayment => true,
+            .filter(|(n, i)| match i.status {
+                ToolStatus::HeldForPayment | ToolStatus::HeldForRakuten | ToolStatus::HeldIncomplete => true,
+                // The careful tool re-reads 出荷待ち at every poll, before the warehouse picks.
+                ToolStatus::AwaitingShipment if self.cfg.habits.recheck_before_shipping => true,
+                // The careful tool re-reads what it imported to notice edits made in RMS.
+                ToolStatus::AwaitingShipment | ToolStatus::Imported if self.cfg.habits.detect_rms_edits => true,
                 ToolStatus::AwaitingShipment | ToolStatus::Imported => self.cfg.shipping_sync && hourly,
                 _ => false,
-            })
+            } || self.reread.contains(*n))
             .map(|(n, _)| n.clone())
             .collect();
-        let version = if self.cfg.sku_migration == SkuDeclared::Migrated { 7 } else { 5 };
+        let version = self.get_order_version();
         for batch in tracked.chunks(100) {
             // Orders stay tracked, so a sync that failed is simply tried at the next poll.
             let a = self.order_call(w, "getOrder", json!({"orderNumberList": batch, "version": version}), batch).await;
@@ -535,13 +730,80 @@ impl Integration {
                 let n = o["orderNumber"].as_str().unwrap_or_default().to_string();
                 let progress = o["orderProgress"].as_i64().unwrap_or(0);
                 let Some(imp) = self.imported.get(&n).cloned() else { continue };
+                if self.cfg.habits.detect_rms_edits && progress != 900 {
+                    let now_copy = order_copy(&o);
+                    let changed: Vec<String> = now_copy
+                        .iter()
+                        .filter(|(k, v)| imp.copy.get(*k) != Some(*v))
+                        .map(|(k, v)| format!("{k} {} → {v}", imp.copy.get(k).map(String::as_str).unwrap_or("?")))
+                        .collect();
+                    if !changed.is_empty() {
+                        self.imported.entry(n.clone()).and_modify(|i| i.copy = now_copy);
+                        let held = progress == 400 && imp.status == ToolStatus::AwaitingShipment;
+                        let then = if held { "; held in 保留 until RMS leaves 400 変更確定待ち" } else { "" };
+                        self.outcome(
+                            &n,
+                            format!(
+                                "edited in RMS after import: {}; the tool's copy updated{then}",
+                                changed.join("; ")
+                            ),
+                        );
+                        if held {
+                            self.imported.entry(n.clone()).and_modify(|i| i.status = ToolStatus::HeldIncomplete);
+                            continue;
+                        }
+                    }
+                }
+                if self.reread.remove(&n) {
+                    self.outcome(&n, format!("re-read after ERROR_103: RMS has it in {progress}"));
+                }
+                if progress == 900 && imp.status == ToolStatus::Cancelled {
+                    continue;
+                }
+                if imp.status == ToolStatus::HeldIncomplete && progress != 900 {
+                    match self.incomplete(&o) {
+                        Some(_) => {}
+                        // A flagged order also waits for 300 (Rakuten's review over).
+                        None if self.cfg.habits.hold_flagged && !(300..=700).contains(&progress) => {}
+                        // An order RMS has in 400 (変更確定待ち) waits for the change to be confirmed.
+                        None if progress == 400 => {}
+                        None => {
+                            let prepaid =
+                                is_prepaid(o["SettlementModel"]["settlementMethodCode"].as_i64().unwrap_or(0));
+                            let (next, text) =
+                                if self.cfg.rules.hold_unpaid && prepaid && !(300..=700).contains(&progress) {
+                                    (ToolStatus::HeldForPayment, "保留(入金確認)")
+                                } else {
+                                    (ToolStatus::AwaitingShipment, "出荷待ち")
+                                };
+                            self.imported.entry(n.clone()).and_modify(|i| i.status = next);
+                            self.outcome(&n, format!("complete now (requestPrice ¥{}) → {text}", o["requestPrice"]));
+                            if progress == 100 && self.cfg.confirm_on_import {
+                                self.reconfirm.push(n.clone());
+                            }
+                        }
+                    }
+                    continue;
+                }
                 if progress == 900 {
                     self.imported.entry(n.clone()).and_modify(|i| i.status = ToolStatus::Cancelled);
                     for (i, units) in &imp.allocations {
                         self.stock[*i] += units;
+                        if let Some((_, sold)) = self.last_push.get_mut(i) {
+                            *sold -= units;
+                        }
                     }
                     self.stock_dirty = true;
-                    self.outcome(&n, "cancelled in RMS (900): removed from 出荷待ち".into());
+                    let from = if matches!(imp.status, ToolStatus::HeldForRakuten | ToolStatus::HeldIncomplete) {
+                        "保留"
+                    } else {
+                        "出荷待ち"
+                    };
+                    self.outcome(&n, format!("cancelled in RMS (900): removed from {from}"));
+                } else if imp.status == ToolStatus::HeldForRakuten && (300..=700).contains(&progress) && progress != 400
+                {
+                    self.imported.entry(n.clone()).and_modify(|i| i.status = ToolStatus::AwaitingShipment);
+                    self.outcome(&n, format!("RMS has it in {progress} → 出荷待ち"));
                 } else if imp.status == ToolStatus::HeldForPayment && (300..=700).contains(&progress) && progress != 400
                 {
                     self.imported.entry(n.clone()).and_modify(|i| i.status = ToolStatus::AwaitingShipment);
@@ -552,6 +814,9 @@ impl Integration {
     }
 
     async fn report_shipments<W: Waiter>(&mut self, w: &W) {
+        if self.cfg.habits.poll_async_results {
+            self.read_async_results(w).await;
+        }
         let mut again = Vec::new();
         for s in std::mem::take(&mut self.pending_shipments) {
             let Some(imp) = self.imported.get(&s.number).cloned() else {
@@ -562,16 +827,48 @@ impl Integration {
                 self.outcome(&s.number, format!("shipped by the warehouse while {:?}: not reported", imp.status));
                 continue;
             }
-            let body = json!({
-                "orderNumber": s.number,
-                "BasketidModelList": [{"basketId": imp.basket_id, "ShippingModelList": [
-                    {"deliveryCompany": s.carrier, "shippingNumber": s.tracking, "shippingDate": s.date}
-                ]}],
-            });
+            if self.cfg.habits.check_shipping_fields {
+                let missing: Vec<&str> = [("carrier", &s.carrier), ("tracking number", &s.tracking), ("date", &s.date)]
+                    .iter()
+                    .filter(|(_, v)| v.trim().is_empty())
+                    .map(|(k, _)| *k)
+                    .collect();
+                if !missing.is_empty() {
+                    let what = format!(
+                        "shipping not reported: no {} from the warehouse (RMS needs carrier, number and date on every basket to reach 500)",
+                        missing.join(", ")
+                    );
+                    self.outcome(&s.number, what);
+                    continue;
+                }
+            }
+            let row = |tracking: String| json!({"deliveryCompany": s.carrier, "shippingNumber": tracking, "shippingDate": s.date});
+            let baskets: Vec<Value> = if self.cfg.habits.ship_every_basket && imp.baskets.len() > 1 {
+                // One parcel per destination.
+                imp.baskets
+                    .iter()
+                    .enumerate()
+                    .map(|(k, b)| json!({"basketId": b, "ShippingModelList": [row(format!("{}-{}", s.tracking, k + 1))]}))
+                    .collect()
+            } else {
+                vec![json!({"basketId": imp.basket_id, "ShippingModelList": [row(s.tracking.clone())]})]
+            };
+            let body = json!({ "orderNumber": s.number, "BasketidModelList": baskets });
             let orders = [s.number.clone()];
+            if self.cfg.habits.shipping_api == ShippingApi::Async {
+                self.report_async(w, s, body).await;
+                continue;
+            }
             let a = self.order_call(w, "updateOrderShipping", body, &orders).await;
             let codes = codes_of(&a.body);
-            if a.status == 200 && codes.iter().all(|c| c.contains("_INFO_")) {
+            if a.status == 200 && self.cfg.habits.trust_http_200 {
+                // The careless tool: HTTP 200 is success; the MessageModelList is not read.
+                self.imported.entry(s.number.clone()).and_modify(|i| i.status = ToolStatus::Shipped);
+                self.outcome(
+                    &s.number,
+                    format!("shipping reported ({} {}): HTTP 200, messages not read", s.carrier, s.tracking),
+                );
+            } else if a.status == 200 && codes.iter().all(|c| c.contains("_INFO_")) {
                 self.imported.entry(s.number.clone()).and_modify(|i| i.status = ToolStatus::Shipped);
                 self.outcome(&s.number, format!("shipping reported ({} {})", s.carrier, s.tracking));
             } else if a.gave_up() {
@@ -589,6 +886,76 @@ impl Integration {
         // Shipments the warehouse reported meanwhile (none within a poll) come after these.
         again.append(&mut self.pending_shipments);
         self.pending_shipments = again;
+    }
+
+    /// updateOrderShippingAsync for one order: RMS accepts it (INFO_101 and a requestId);
+    /// what it did with the order only the result tells.
+    async fn report_async<W: Waiter>(&mut self, w: &W, s: Shipment, order: Value) {
+        let orders = [s.number.clone()];
+        let body = json!({ "OrderShippingModelList": [order] });
+        let a = self.order_call(w, "updateOrderShippingAsync", body, &orders).await;
+        let codes = codes_of(&a.body);
+        let request_id = a.body["MessageModelList"].as_array().into_iter().flatten().find_map(|m| {
+            m["requestId"].as_str().map(String::from).or_else(|| m["requestId"].as_i64().map(|i| i.to_string()))
+        });
+        match request_id {
+            Some(id) if a.status == 200 && codes.iter().all(|c| c.contains("_INFO_")) => {
+                self.imported.entry(s.number.clone()).and_modify(|i| i.status = ToolStatus::Shipped);
+                if self.cfg.habits.poll_async_results {
+                    self.outcome(
+                        &s.number,
+                        format!("shipping sent (async, requestId {id}): result read at the next poll"),
+                    );
+                    self.async_pending.push((id, s));
+                } else {
+                    self.outcome(
+                        &s.number,
+                        format!("shipping reported ({} {}): async request accepted", s.carrier, s.tracking),
+                    );
+                }
+            }
+            _ if a.gave_up() => {
+                let what = format!(
+                    "shipping report gave up after {} attempts ({}): reported again at the next poll",
+                    a.attempts,
+                    a.failure()
+                );
+                self.outcome(&s.number, what);
+                self.pending_shipments.push(s);
+            }
+            _ => self.outcome(&s.number, format!("shipping report failed: {}", a.failure())),
+        }
+    }
+
+    /// getResultUpdateOrderShippingAsync for every async report still open: an order with
+    /// only INFO messages is shipped in RMS; one with an ERROR is back in 出荷待ち with the
+    /// code on the ledger; a result not there yet is read again at the next poll.
+    async fn read_async_results<W: Waiter>(&mut self, w: &W) {
+        for (id, s) in std::mem::take(&mut self.async_pending) {
+            let orders = [s.number.clone()];
+            let a = self.order_call(w, "getResultUpdateOrderShippingAsync", json!({ "requestId": id }), &orders).await;
+            let result = a.body["ResultShippingModelList"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|r| r["orderNumber"].as_str() == Some(s.number.as_str()))
+                .cloned();
+            let Some(r) = result.filter(|_| a.status == 200) else {
+                self.async_pending.push((id, s));
+                continue;
+            };
+            let codes = codes_of(&r);
+            let short: Vec<&str> = codes.iter().map(|c| c.trim_start_matches("ORDER_EXT_API_")).collect();
+            if codes.iter().all(|c| c.contains("_INFO_")) {
+                self.outcome(&s.number, format!("async shipping result: done ({})", short.join(",")));
+            } else {
+                self.imported.entry(s.number.clone()).and_modify(|i| i.status = ToolStatus::AwaitingShipment);
+                self.outcome(
+                    &s.number,
+                    format!("async shipping result: refused ({}): not in RMS, back in 出荷待ち", short.join(",")),
+                );
+            }
+        }
     }
 
     /// items.search maps the product master to RMS SKUs, then one ABSOLUTE bulk-upsert per
@@ -621,6 +988,9 @@ impl Integration {
             }
         }
         // Every product after a stock change; otherwise only those RMS did not take last time.
+        if self.cfg.habits.adopt_rms_stock_changes && !self.last_push.is_empty() {
+            self.adopt_rms_stock(w, &by_pair, &by_merchant).await;
+        }
         let wanted: Vec<usize> = if self.stock_dirty {
             (0..self.cfg.products.len()).collect()
         } else {
@@ -641,7 +1011,15 @@ impl Integration {
                     writes.push(json!({"manageNumber": m, "variantId": v, "mode": "ABSOLUTE", "quantity": q}));
                     rows.push((i, p.label(), q));
                 }
-                None => missing.push(format!("inventory: {} is not in the RMS catalog", p.label())),
+                None => match (&p.manage_number, &p.variant_id) {
+                    // The careless tool pushes what it has; RMS answers 204 and keeps an orphan.
+                    (Some(m), Some(v)) if self.cfg.habits.push_unmapped_stock => {
+                        let q = self.stock[i].clamp(0, 99_999);
+                        writes.push(json!({"manageNumber": m, "variantId": v, "mode": "ABSOLUTE", "quantity": q}));
+                        rows.push((i, p.label(), q));
+                    }
+                    _ => missing.push(format!("inventory: {} is not in the RMS catalog", p.label())),
+                },
             }
         }
         for m in missing {
@@ -649,6 +1027,19 @@ impl Integration {
         }
         self.stock_dirty = false;
         self.unpushed.clear();
+        let read_back: Vec<(String, String, String, i64)> = if self.cfg.habits.read_back_stock {
+            writes
+                .iter()
+                .zip(&rows)
+                .map(|(wr, (_, label, q))| {
+                    let m = wr["manageNumber"].as_str().unwrap_or_default().to_string();
+                    let v = wr["variantId"].as_str().unwrap_or_default().to_string();
+                    (label.clone(), m, v, *q)
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         for (chunk, chunk_rows) in writes.chunks(400).zip(rows.chunks(400)) {
             let body = json!({ "inventories": chunk });
             let a = self
@@ -662,8 +1053,9 @@ impl Integration {
                 )
                 .await;
             if a.status == 204 {
-                for (_, label, q) in chunk_rows {
+                for (i, label, q) in chunk_rows {
                     self.pushed.insert(label.clone(), *q);
+                    self.last_push.insert(*i, (*q, 0));
                 }
                 continue;
             }
@@ -682,6 +1074,7 @@ impl Integration {
                         }
                         None => {
                             self.pushed.insert(label.clone(), *q);
+                            self.last_push.insert(*i, (*q, 0));
                         }
                     }
                 }
@@ -696,6 +1089,261 @@ impl Integration {
                 self.note(format!("inventory push failed: {}", a.failure()));
             }
         }
+        if !read_back.is_empty() {
+            self.read_stock_back(w, read_back, &by_pair).await;
+        }
+    }
+
+    /// Before pushing: reads RMS's stock of every product pushed before and compares it with
+    /// what RMS should hold (the last push less the units the tool allocated since). A
+    /// difference was made outside the tool (the staff by hand in RMS, a return, another
+    /// tool): it is taken into the tool's stock instead of being overwritten.
+    async fn adopt_rms_stock<W: Waiter>(
+        &mut self,
+        w: &W,
+        by_pair: &BTreeMap<(String, String), ()>,
+        by_merchant: &BTreeMap<String, (String, String)>,
+    ) {
+        let mut keys = Vec::new();
+        for (&i, &(pushed, sold)) in &self.last_push {
+            let p = &self.cfg.products[i];
+            let pair = match (&p.manage_number, &p.variant_id) {
+                (Some(m), Some(v)) if by_pair.contains_key(&(m.clone(), v.clone())) => Some((m.clone(), v.clone())),
+                _ => p.sku.as_ref().and_then(|s| by_merchant.get(s).cloned()),
+            };
+            if let Some(pair) = pair {
+                keys.push((i, pair, pushed - sold));
+            }
+        }
+        for chunk in keys.chunks(1000) {
+            let body = json!({ "inventories": chunk.iter().map(|(_, (m, v), _)| json!({"manageNumber": m, "variantId": v})).collect::<Vec<_>>() });
+            let a = self
+                .call(w, reqwest::Method::POST, "/es/2.0/inventories/bulk-get", "inventories.bulk-get", Some(body), &[])
+                .await;
+            if a.status != 200 {
+                self.note(format!("inventory read before the push failed: {}", a.failure()));
+                return;
+            }
+            for (i, (m, v), expected) in chunk {
+                let have = a.body["inventories"].as_array().into_iter().flatten().find(|r| {
+                    r["manageNumber"].as_str() == Some(m.as_str()) && r["variantId"].as_str() == Some(v.as_str())
+                });
+                let Some(have) = have.and_then(|r| r["quantity"].as_i64()) else { continue };
+                if have != *expected {
+                    let delta = have - expected;
+                    self.stock[*i] += delta;
+                    self.stock_dirty = true;
+                    let label = self.cfg.products[*i].label();
+                    self.note(format!(
+                        "RMS stock of {label} changed outside the tool (expected {expected}, RMS has {have}): {delta:+} taken into the tool's stock, not overwritten"
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Reads back what was just pushed (inventories bulk-get): a SKU RMS has no stock for, a
+    /// quantity other than the one pushed, or stock for a SKU no item of the catalog has (an
+    /// orphan record, deleted after 24 h) is a note.
+    async fn read_stock_back<W: Waiter>(
+        &mut self,
+        w: &W,
+        rows: Vec<(String, String, String, i64)>,
+        catalog: &BTreeMap<(String, String), ()>,
+    ) {
+        for chunk in rows.chunks(1000) {
+            let keys: Vec<Value> =
+                chunk.iter().map(|(_, m, v, _)| json!({"manageNumber": m, "variantId": v})).collect();
+            let body = json!({ "inventories": keys });
+            let a = self
+                .call(w, reqwest::Method::POST, "/es/2.0/inventories/bulk-get", "inventories.bulk-get", Some(body), &[])
+                .await;
+            if a.status != 200 {
+                self.note(format!("inventory read back failed: {}", a.failure()));
+                continue;
+            }
+            let got: BTreeMap<(String, String), i64> = a.body["inventories"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|r| {
+                    let m = r["manageNumber"].as_str().unwrap_or_default().to_string();
+                    let v = r["variantId"].as_str().unwrap_or_default().to_string();
+                    ((m, v), r["quantity"].as_i64().unwrap_or(-1))
+                })
+                .collect();
+            for (label, m, v, q) in chunk {
+                let key = (m.clone(), v.clone());
+                let what = match got.get(&key) {
+                    None => format!("inventory read back: {label} ({m}/{v}) has no stock in RMS after the push"),
+                    Some(_) if !catalog.contains_key(&key) => format!(
+                        "inventory read back: {label} ({m}/{v}) is no SKU of the RMS catalog: RMS took the push (204) as an orphan record, deleted after 24 h; fix the product master"
+                    ),
+                    Some(have) if have != q => {
+                        format!("inventory read back: {label} RMS has {have}, the tool pushed {q}")
+                    }
+                    Some(_) => continue,
+                };
+                self.note(what);
+            }
+        }
+    }
+}
+
+/// The parts of an order the careful tool compares with RMS (habit `detect_rms_edits`):
+/// amounts, items, delivery address and `modifyFlag` (RMS's change reasons also record what the
+/// tool itself did, such as its confirm, so their count says nothing on its own).
+fn order_copy(o: &Value) -> BTreeMap<&'static str, String> {
+    let mut c = BTreeMap::new();
+    for k in ["requestPrice", "postagePrice", "modifyFlag"] {
+        c.insert(k, o[k].to_string());
+    }
+    let packages = o["PackageModelList"].as_array().cloned().unwrap_or_default();
+    let items: Vec<String> = packages
+        .iter()
+        .flat_map(|p| p["ItemModelList"].as_array().cloned().unwrap_or_default())
+        .map(|i| {
+            format!(
+                "{}/{} ×{} ¥{}",
+                i["manageNumber"].as_str().unwrap_or("?"),
+                i["SkuModelList"][0]["variantId"].as_str().unwrap_or("?"),
+                i["units"],
+                i["price"]
+            )
+        })
+        .collect();
+    c.insert("items", items.join(", "));
+    let addresses: Vec<String> = packages
+        .iter()
+        .map(|p| {
+            let s = &p["SenderModel"];
+            format!(
+                "{}{}{}",
+                s["prefecture"].as_str().unwrap_or(""),
+                s["city"].as_str().unwrap_or(""),
+                s["subAddress"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    c.insert("address", addresses.join(" / "));
+    c
+}
+
+/// Why an order is not complete yet (habit `hold_incomplete`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Incomplete {
+    /// The amounts that are −9999.
+    Amounts(Vec<&'static str>),
+    /// A social gift whose recipient has not entered the address by this date.
+    GiftAddress(String),
+    /// Rakuten flags the order.
+    Flagged { caution: i64, confirm: i64 },
+}
+
+impl Incomplete {
+    fn label(&self) -> String {
+        match self {
+            Incomplete::Amounts(keys) => format!("金額未確定: {} −9999; not confirmed", keys.join(", ")),
+            Incomplete::GiftAddress(due) => format!("住所入力待ち: the recipient enters the address by {due}"),
+            Incomplete::Flagged { caution, confirm } => {
+                format!("要注意: cautionDisplayType {caution}, rakutenConfirmFlag {confirm}; shipped only from 300 when clear")
+            }
+        }
+    }
+}
+
+/// An order the careful tool does not ship yet: amounts still −9999, or a social gift
+/// without the recipient's address.
+fn incomplete(o: &Value) -> Option<Incomplete> {
+    let open: Vec<&'static str> = ["goodsPrice", "postagePrice", "deliveryPrice", "totalPrice", "requestPrice"]
+        .into_iter()
+        .filter(|k| o[*k].as_i64() == Some(-9999))
+        .collect();
+    if !open.is_empty() {
+        return Some(Incomplete::Amounts(open));
+    }
+    o["PackageModelList"].as_array().into_iter().flatten().find_map(|p| {
+        let g = &p["SocialGiftModel"];
+        (g["inputFlag"].as_i64() == Some(0))
+            .then(|| Incomplete::GiftAddress(g["inputDueDate"].as_str().unwrap_or("?").to_string()))
+    })
+}
+
+/// `orderType` as RMS names it.
+fn order_type_name(t: i64) -> &'static str {
+    match t {
+        1 => "通常購入",
+        4 => "定期購入",
+        5 => "頒布会",
+        6 => "予約商品",
+        _ => "unknown type",
+    }
+}
+
+/// Results past the 15,000th of one search cannot be fetched (order-api.md §3.1).
+const SEARCH_CAP: u64 = 15_000;
+
+/// The total the tool books for an order (habit `totals`), with RMS's for comparison.
+fn total_line(from: TotalsFrom, o: &Value) -> String {
+    let request = o["requestPrice"].as_i64().unwrap_or(0);
+    match from {
+        TotalsFrom::SumOfItems => {
+            let items: i64 = o["PackageModelList"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .flat_map(|p| p["ItemModelList"].as_array().cloned().unwrap_or_default())
+                .map(|i| i["price"].as_i64().unwrap_or(0) * i["units"].as_i64().unwrap_or(0))
+                .sum();
+            let booked = items + o["postagePrice"].as_i64().unwrap_or(0);
+            if booked == request {
+                format!("booked total ¥{booked} (Σ items + postage) = RMS requestPrice")
+            } else {
+                format!(
+                    "booked total ¥{booked} (Σ items + postage) ≠ RMS requestPrice ¥{request} (couponAllTotalPrice ¥{}, usedPoint {}, differs by ¥{})",
+                    o["couponAllTotalPrice"].as_i64().unwrap_or(0),
+                    o["PointModel"]["usedPoint"].as_i64().unwrap_or(0),
+                    booked - request
+                )
+            }
+        }
+        TotalsFrom::RequestPrice => {
+            let taxes: Vec<String> = o["TaxSummaryModelList"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|t| {
+                    let rate = t["taxRate"].as_f64().unwrap_or(0.0);
+                    format!(
+                        "{}%: reqPrice ¥{}, reqPriceTax ¥{}",
+                        (rate * 100.0).round(),
+                        t["reqPrice"],
+                        t["reqPriceTax"]
+                    )
+                })
+                .collect();
+            format!("booked total ¥{request} (requestPrice; TaxSummary {})", taxes.join(", "))
+        }
+    }
+}
+
+/// The payment methods the careless tool knew by name when it was written (before Apple Pay,
+/// 後払い決済, Alipay, PayPal were offered).
+const KNOWN_PAYMENT_NAMES: [&str; 5] =
+    ["クレジットカード", "代金引換", "銀行振込", "セブンイレブン（前払）", "ファミリーマート、ローソン等（前払）"];
+
+/// The codes the careful tool maps (order-api.md §7.3).
+const KNOWN_PAYMENT_CODES: [i64; 15] = [1, 2, 4, 5, 6, 7, 8, 9, 12, 13, 14, 16, 17, 21, 27];
+
+/// How the tool records an order's payment method (habit `payment_mapping`).
+fn payment_line(by: MapBy, o: &Value) -> String {
+    let name = o["SettlementModel"]["settlementMethod"].as_str().unwrap_or_default();
+    let code = o["SettlementModel"]["settlementMethodCode"].as_i64().unwrap_or(0);
+    match by {
+        MapBy::Name if KNOWN_PAYMENT_NAMES.contains(&name) => format!("payment method: {name} (by name)"),
+        MapBy::Name => format!("payment method: blank (the tool knows no method named 「{name}」)"),
+        MapBy::Code if KNOWN_PAYMENT_CODES.contains(&code) => format!("payment method: code {code} {name}"),
+        MapBy::Code => format!("payment method: code {code} unknown to the tool: warned, held for a person"),
     }
 }
 

@@ -5,7 +5,7 @@
 use crate::control::{message, Control};
 use crate::integration::{Integration, Waiter};
 use crate::ledger::{Ledger, OrderEntry, Summary};
-use crate::setup::{offset_minutes, LoadedSetup, Step};
+use crate::setup::{offset_minutes, LoadedSetup, StaffStep, Step};
 use crate::time::JstDateTime;
 use rms_mock::{OrderDoc, RmsMock};
 use serde_json::Value;
@@ -265,22 +265,35 @@ pub async fn run_with(setup: &LoadedSetup, control: &rms_mock::ControlClient, mo
         start: start.to_rms(),
         end: end.to_rms(),
         integration: match mode {
-            Mode::Reference => format!(
-                "reference · SKU {} · {} · poll every {}m (overlap {}m) · confirm on import {}",
-                match c.sku_migration {
-                    crate::setup::SkuDeclared::Migrated => "移行済",
-                    crate::setup::SkuDeclared::NotMigrated => "未移行",
-                },
-                on.join(", "),
-                c.poll_interval_minutes,
-                c.poll_overlap_minutes,
-                if c.confirm_on_import { "on" } else { "off" }
-            ),
+            Mode::Reference => {
+                format!(
+                    "reference · SKU {} · {} · poll every {}m (overlap {}m) · confirm on import {}",
+                    match c.sku_migration {
+                        crate::setup::SkuDeclared::Migrated => "移行済",
+                        crate::setup::SkuDeclared::NotMigrated => "未移行",
+                    },
+                    on.join(", "),
+                    c.poll_interval_minutes,
+                    c.poll_overlap_minutes,
+                    if c.confirm_on_import { "on" } else { "off" }
+                ) + &habits_text(&c.habits)
+            }
             Mode::Command(cmd) => format!("command `{cmd}` · poll every {}m", c.poll_interval_minutes),
         },
         orders,
         summary,
     })
+}
+
+/// ` · habits: …` naming the habits switched on (issue 14); empty for the default tool, so
+/// the ledgers of setups without habits are unchanged.
+fn habits_text(h: &crate::setup::Habits) -> String {
+    let on = h.describe();
+    if on.is_empty() {
+        String::new()
+    } else {
+        format!(" · habits: {}", on.join(", "))
+    }
 }
 
 /// The same line at every poll becomes one: first time, count, last time.
@@ -513,7 +526,8 @@ async fn play(
         }
         for n in targets {
             let tracking = s.tracking.clone().unwrap_or_else(|| default_tracking(&n, now));
-            integration.warehouse_shipped(&n, &s.carrier, &tracking, &now.date().to_wire());
+            let date = s.date.clone().unwrap_or_else(|| now.date().to_wire());
+            integration.warehouse_shipped(&n, &s.carrier, &tracking, &date);
         }
         return;
     } else if let Some(f) = &step.fault {
@@ -531,6 +545,12 @@ async fn play(
         if let Err(e) = done {
             notes.push((now, format!("fault_off {id} refused: {}", message(&e))));
         }
+        return;
+    } else if let Some(key) = &step.tool_license_key {
+        integration.set_license_key(key, now);
+        return;
+    } else if let Some(st) = &step.staff {
+        staff(st, control, labels, notes, now).await;
         return;
     } else if let Some(patch) = &step.settings {
         let v = serde_json::to_value(patch).unwrap_or(Value::Null);
@@ -554,6 +574,102 @@ async fn play(
     };
     if let Err(e) = done {
         notes.push((now, format!("{what} {label} refused: {}", message(&e))));
+    }
+}
+
+/// The shop's staff act in the RMS screens. A status they move shows in the order's RMS lines
+/// (`staff_confirm`, `staff_cancel`, `staff_edit`); what moves no status (an edit of an order
+/// in 100, a sub-status, stock, keys) is a note, so the ledger shows every staff action; a
+/// refusal is a note too.
+async fn staff(
+    st: &StaffStep,
+    control: &Control,
+    labels: &BTreeMap<String, String>,
+    notes: &mut Vec<(JstDateTime, String)>,
+    now: JstDateTime,
+) {
+    let shop = control.shop();
+    let order = |label: &String| labels.get(label).cloned().ok_or_else(|| format!("{label}: no such order"));
+    let (what, done): (String, Result<Option<String>, String>) = if let Some(l) = &st.confirm {
+        let r = match order(l) {
+            Ok(n) => shop.staff_confirm(&n).await.map(|_| None).map_err(|e| message(&e)),
+            Err(e) => Err(e),
+        };
+        (format!("confirm {l}"), r)
+    } else if let Some(l) = &st.cancel {
+        let r = match order(l) {
+            Ok(n) => shop.staff_cancel(&n, st.restock).await.map(|_| None).map_err(|e| message(&e)),
+            Err(e) => Err(e),
+        };
+        (format!("cancel {l}"), r)
+    } else if let Some(l) = &st.edit {
+        let req = rms_mock::control::StaffEditRequest {
+            items: st.items.clone(),
+            postage_price: st.postage_price,
+            address: st.address.clone(),
+        };
+        let mut parts: Vec<String> = st
+            .items
+            .iter()
+            .map(|i| {
+                let mut p = format!("{}/{}", i.manage_number, i.variant_id);
+                if let Some(u) = i.units {
+                    p.push_str(&format!(" units {u}"));
+                }
+                if let Some(pr) = i.price {
+                    p.push_str(&format!(" price {pr}"));
+                }
+                p
+            })
+            .collect();
+        if let Some(p) = st.postage_price {
+            parts.push(format!("postage {p}"));
+        }
+        if let Some(a) = &st.address {
+            parts.push(format!("address {}{}", a.prefecture, a.city));
+        }
+        let r = match order(l) {
+            Ok(n) => shop
+                .staff_edit(&n, &req)
+                .await
+                .map(|b| Some(format!("→ {} · requestPrice {}", b.order_progress, b.request_price)))
+                .map_err(|e| message(&e)),
+            Err(e) => Err(e),
+        };
+        (format!("edit {l}: {}", parts.join(", ")), r)
+    } else if let Some(l) = &st.sub_status {
+        let r = match order(l) {
+            Ok(n) => shop.staff_sub_status(&n, st.id).await.map(|_| Some(String::new())).map_err(|e| message(&e)),
+            Err(e) => Err(e),
+        };
+        let id = st.id.map_or_else(|| "cleared".to_string(), |i| i.to_string());
+        (format!("sub-status {l} {id}"), r)
+    } else if let Some(s) = &st.stock {
+        let mode = s.mode.as_deref().unwrap_or("ABSOLUTE");
+        let r = shop.staff_stock(s).await.map(|v| Some(format!("→ {}", v.quantity))).map_err(|e| message(&e));
+        (format!("stock {}/{} {mode} {}", s.manage_number, s.variant_id, s.quantity), r)
+    } else if let Some(key) = &st.renew_license {
+        let req =
+            rms_mock::control::LicenseRenew { license_key: key.clone(), active_after_minutes: st.active_after_minutes };
+        let r = shop
+            .renew_license_later(&req)
+            .await
+            .map(|k| k.renewed.map(|r| format!("active from {}", r.active_from)))
+            .map_err(|e| message(&e));
+        (format!("renew licence key {key}"), r.map(|x| x.or(Some(String::new()))))
+    } else if let Some(apis) = &st.approve {
+        let all = apis.iter().any(|a| a == "*");
+        let req = rms_mock::control::ApproveRequest { apis: (!all).then(|| apis.clone()) };
+        let r = shop.approve(&req).await.map(|_| Some(String::new())).map_err(|e| message(&e));
+        (format!("approve {}", apis.join(", ")), r)
+    } else {
+        return;
+    };
+    match done {
+        Ok(None) => {}
+        Ok(Some(detail)) if detail.is_empty() => notes.push((now, format!("staff {what}"))),
+        Ok(Some(detail)) => notes.push((now, format!("staff {what} {detail}"))),
+        Err(e) => notes.push((now, format!("staff {what} refused: {e}"))),
     }
 }
 

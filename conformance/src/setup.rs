@@ -72,6 +72,249 @@ pub struct IntegrationSide {
     pub rules: Rules,
     /// The tool's product master.
     pub products: Vec<Product>,
+    /// How careful the tool is (`[integration.habits]`, issue 14): each habit off by
+    /// default, so a setup without them replays the reference tool unchanged.
+    pub habits: Habits,
+}
+
+/// The habits that tell a careful integration from a careless one (field-failures.md).
+/// Every default is the reference tool's behaviour before they existed.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Habits {
+    /// Careless (rows 6, 7): each poll searches only this many minutes back from now (a
+    /// sliding window), whatever the last successful search was. None: from the last
+    /// successful search (minus the overlap), so a window missed in an outage is backfilled.
+    pub search_window_minutes: Option<u32>,
+    /// Careless (row 6): a search that fails stops the importer until someone restarts it.
+    pub stop_import_on_failure: bool,
+    /// `requestRecordsAmount` of each searchOrder page (RMS: ≤ 1000).
+    pub search_page_size: u32,
+    /// Careless (row 13): the tool reads at most this many pages of a search. None: every page.
+    pub search_max_pages: Option<u32>,
+    /// Careful (row 13): a search whose `totalRecordsAmount` is more than the tool can read
+    /// (its pages, or RMS's 15,000 cap) is sliced into halves of the window until each fits.
+    pub slice_searches: bool,
+    /// Careless (row 8): an updateOrderShipping answered HTTP 200 counts as done, without
+    /// reading the MessageModelList (where RMS puts each order's errors).
+    pub trust_http_200: bool,
+    /// Careful (row 8): a shipment without carrier, tracking number or date is not reported
+    /// (RMS takes such a row but the order never reaches 500 and the sale is not captured);
+    /// it stays in 出荷待ち with what is missing on the ledger.
+    pub check_shipping_fields: bool,
+    /// Careful (row 9): orders in 出荷待ち are re-read at every poll (not hourly), so an order
+    /// RMS cancelled leaves the pick list before the warehouse ships it.
+    pub recheck_before_shipping: bool,
+    /// Careless (row 10): products the RMS catalog does not know are pushed anyway, with the
+    /// manageNumber/variantId the tool has (RMS answers 204 and keeps an orphan record).
+    pub push_unmapped_stock: bool,
+    /// Careful (rows 10, 16): after a push the tool reads the stock back (inventories
+    /// bulk-get) and checks each pushed SKU against the catalog and the pushed quantity.
+    pub read_back_stock: bool,
+    /// Row 14: the total the tool books for each order, as a line on the ledger.
+    pub totals: Option<TotalsFrom>,
+    /// Row 15: how the tool maps the payment method, as a line on the ledger.
+    pub payment_mapping: Option<MapBy>,
+    /// Row 18: report shipping with updateOrderShipping (`sync`, default) or
+    /// updateOrderShippingAsync (`async`).
+    pub shipping_api: ShippingApi,
+    /// Careful (row 18): after an async shipping report, read getResultUpdateOrderShippingAsync
+    /// at the next polls until the result is there, and act on each order's messages.
+    pub poll_async_results: bool,
+    /// Careful (row 12): confirmOrder's ERROR_103 (the order is no longer in 100: someone
+    /// confirmed it already) counts as confirmed; the order is re-read at the next poll.
+    pub confirm_103_is_done: bool,
+    /// Careful (row 11): an imported order waits in 保留(楽天処理中) until RMS has it in 300
+    /// (Rakuten's processing and card review done), re-read at every poll; only then does it
+    /// go to 出荷待ち, where the warehouse picks.
+    pub hold_until_300: bool,
+    /// Careful (row 3): the service secret and license key are trimmed of the whitespace a
+    /// copy from the RMS screen brings along (a space, a tab, a line break).
+    pub trim_credentials: bool,
+    /// Careless (row 2): only orders of these `orderType`s are imported (1 通常, 4 定期,
+    /// 5 頒布会, 6 予約); the others are skipped. None: every type.
+    pub import_order_types: Option<Vec<i64>>,
+    /// Careful (rows 2, 12, 17): an order with an undetermined amount (−9999) is held in
+    /// 保留(金額未確定) and not confirmed (RMS would answer ERROR_105); a social-gift order
+    /// whose recipient has not entered the address (`SocialGiftModel.inputFlag` 0) is held in
+    /// 保留(住所入力待ち). Both are re-read at every poll (getOrder version 10) and released when
+    /// complete.
+    pub hold_incomplete: bool,
+    /// Careful (row 11): an order Rakuten flags (`cautionDisplayType` 1 or 2,
+    /// `rakutenConfirmFlag` 1) is held in 保留(要注意), re-read at every poll, and released to
+    /// 出荷待ち only when the flags are clear and RMS has it in 300.
+    pub hold_flagged: bool,
+    /// Careful (row 19): a shipping report names every basket of the order (several
+    /// destinations: one parcel each, tracking numbers `<tracking>-1`, `-2`, …); default: the
+    /// first basket only.
+    pub ship_every_basket: bool,
+    /// Careful (row 1): every order in 出荷待ち is re-read at every poll and compared with what
+    /// the tool imported (amounts, items, address, `modifyFlag`, change reasons); an edit made
+    /// in RMS is a ledger line and updates the tool's copy.
+    pub detect_rms_edits: bool,
+    /// Careful (row 5): when the customer types a new licence key into the tool
+    /// (`tool_license_key` step), the tool keeps the old one and falls back on it while RMS
+    /// still refuses the new one (ES01-01: a renewed key works only after 10–30 minutes); it
+    /// drops the old key once the new one works. Default: the new key at once.
+    pub keep_old_key: bool,
+    /// Careful (row 4): an API refused with ES04-01 while others work is named with what the
+    /// shop must do in RMS (apply for it, or approve the vendor app's pending scope).
+    pub explain_refusals: bool,
+    /// Careful (row 16): before each push the tool reads RMS's stock of what it pushed before;
+    /// a change made outside the tool (by hand in RMS) is taken into the tool's stock instead
+    /// of being overwritten by the ABSOLUTE push.
+    pub adopt_rms_stock_changes: bool,
+}
+
+impl Default for Habits {
+    fn default() -> Self {
+        Habits {
+            search_window_minutes: None,
+            stop_import_on_failure: false,
+            search_page_size: 1000,
+            search_max_pages: None,
+            slice_searches: false,
+            trust_http_200: false,
+            check_shipping_fields: false,
+            recheck_before_shipping: false,
+            push_unmapped_stock: false,
+            read_back_stock: false,
+            totals: None,
+            payment_mapping: None,
+            shipping_api: ShippingApi::Sync,
+            poll_async_results: false,
+            confirm_103_is_done: false,
+            hold_until_300: false,
+            trim_credentials: false,
+            import_order_types: None,
+            hold_incomplete: false,
+            hold_flagged: false,
+            ship_every_basket: false,
+            detect_rms_edits: false,
+            keep_old_key: false,
+            explain_refusals: false,
+            adopt_rms_stock_changes: false,
+        }
+    }
+}
+
+impl Habits {
+    /// The habits switched on, as the ledger's header names them (empty for the default).
+    pub fn describe(&self) -> Vec<String> {
+        let d = Habits::default();
+        let mut out = Vec::new();
+        if let Some(m) = self.search_window_minutes {
+            out.push(format!("sliding search window {m}m"));
+        }
+        if self.stop_import_on_failure {
+            out.push("import stops on a failed search".into());
+        }
+        if self.search_page_size != d.search_page_size {
+            out.push(format!("{} a page", self.search_page_size));
+        }
+        if let Some(p) = self.search_max_pages {
+            out.push(format!("reads {p} page(s) at most"));
+        }
+        if self.slice_searches {
+            out.push("slices busy searches".into());
+        }
+        if self.trust_http_200 {
+            out.push("trusts HTTP 200".into());
+        }
+        if self.check_shipping_fields {
+            out.push("checks shipping fields".into());
+        }
+        if self.recheck_before_shipping {
+            out.push("re-checks before shipping".into());
+        }
+        if self.push_unmapped_stock {
+            out.push("pushes unmapped stock".into());
+        }
+        if self.read_back_stock {
+            out.push("reads stock back".into());
+        }
+        match self.totals {
+            Some(TotalsFrom::SumOfItems) => out.push("totals from the items".into()),
+            Some(TotalsFrom::RequestPrice) => out.push("totals from requestPrice".into()),
+            None => {}
+        }
+        match self.payment_mapping {
+            Some(MapBy::Name) => out.push("payment mapped by name".into()),
+            Some(MapBy::Code) => out.push("payment mapped by code".into()),
+            None => {}
+        }
+        if self.shipping_api == ShippingApi::Async {
+            out.push("async shipping".into());
+        }
+        if self.poll_async_results {
+            out.push("polls async results".into());
+        }
+        if self.confirm_103_is_done {
+            out.push("confirm ERROR_103 = done".into());
+        }
+        if self.hold_until_300 {
+            out.push("holds until 300".into());
+        }
+        if self.trim_credentials {
+            out.push("trims the key".into());
+        }
+        if let Some(types) = &self.import_order_types {
+            let t: Vec<String> = types.iter().map(i64::to_string).collect();
+            out.push(format!("imports orderType {} only", t.join(", ")));
+        }
+        if self.hold_incomplete {
+            out.push("holds incomplete orders".into());
+        }
+        if self.hold_flagged {
+            out.push("holds flagged orders".into());
+        }
+        if self.ship_every_basket {
+            out.push("ships every basket".into());
+        }
+        if self.detect_rms_edits {
+            out.push("detects RMS edits".into());
+        }
+        if self.adopt_rms_stock_changes {
+            out.push("adopts RMS stock changes".into());
+        }
+        if self.explain_refusals {
+            out.push("explains refusals".into());
+        }
+        if self.keep_old_key {
+            out.push("keeps the old key until the new one works".into());
+        }
+        out
+    }
+}
+
+/// Where the tool takes an order's total from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TotalsFrom {
+    /// Careless: Σ price × units of the lines plus postage (coupons, points and tax-exclusive
+    /// lines not counted as RMS does).
+    SumOfItems,
+    /// Careful: RMS's `requestPrice` (and `TaxSummaryModelList` for the tax).
+    RequestPrice,
+}
+
+/// How the tool maps a coded value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MapBy {
+    /// Careless: by the name RMS shows, against the names the tool knew when it was written.
+    Name,
+    /// Careful: by the code, warning on a code it does not know.
+    Code,
+}
+
+/// Which shipping report the tool uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ShippingApi {
+    #[default]
+    Sync,
+    Async,
 }
 
 impl Default for IntegrationSide {
@@ -90,6 +333,7 @@ impl Default for IntegrationSide {
             max_retries: 6,
             rules: Rules::default(),
             products: vec![],
+            habits: Habits::default(),
         }
     }
 }
@@ -175,6 +419,67 @@ pub struct Step {
     /// RMS stops failing: the fault with this id (given in the setup) is removed, or every
     /// fault of the shop with `*`.
     pub fault_off: Option<String>,
+    /// The customer types a new licence key into the tool's settings screen (after renewing it
+    /// in RMS); the tool uses it from its next call.
+    pub tool_license_key: Option<String>,
+    /// The shop's staff act in the RMS screens (README "Shop staff"): confirm, cancel, edit an
+    /// order, set its sub-status, change stock by hand, renew the licence key, approve the
+    /// vendor app's scopes.
+    pub staff: Option<StaffStep>,
+}
+
+/// What the shop's staff do in the RMS screens at a step: exactly one of `confirm`, `cancel`,
+/// `edit`, `sub_status` (an order's label), `stock`, `renew_license`, `approve`; the other
+/// keys qualify it.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaffStep {
+    /// 受注確認 in RMS: 100 → 200 (`staff_confirm`).
+    pub confirm: Option<String>,
+    /// キャンセル in RMS: → 900 (`staff_cancel`).
+    pub cancel: Option<String>,
+    /// With `cancel`: put the units back (true) or not (false); default: each item's rule.
+    pub restock: Option<bool>,
+    /// The order edited in RMS (`staff_edit`): with `items`, `postage_price`, `address`.
+    pub edit: Option<String>,
+    /// With `edit`: lines to change, `{ manage_number, variant_id, units?, price? }`.
+    #[serde(default)]
+    pub items: Vec<rms_mock::control::StaffLine>,
+    /// With `edit`: the new postage.
+    pub postage_price: Option<i64>,
+    /// With `edit`: the new delivery address `{ zip_code, prefecture, city, sub_address }`.
+    pub address: Option<rms_mock::control::StaffAddressDoc>,
+    /// サブステータス set in RMS (with `id`; no `id` clears it).
+    pub sub_status: Option<String>,
+    /// With `sub_status`: the shop's sub-status id.
+    pub id: Option<i64>,
+    /// Stock changed by hand: `{ manage_number, variant_id, mode = "ABSOLUTE"|"RELATIVE", quantity }`.
+    pub stock: Option<rms_mock::control::StaffStock>,
+    /// A new licence key issued in RMS: it works after `active_after_minutes` (default 15);
+    /// the old key keeps working until its own expiry.
+    pub renew_license: Option<String>,
+    /// With `renew_license`: minutes until the new key works.
+    pub active_after_minutes: Option<u32>,
+    /// The shop approves the vendor app's pending scopes: `["item"]`, or `["*"]` for all.
+    pub approve: Option<Vec<String>>,
+}
+
+impl StaffStep {
+    /// How many action keys the step has (a valid one has exactly one).
+    pub fn actions(&self) -> usize {
+        [
+            self.confirm.is_some(),
+            self.cancel.is_some(),
+            self.edit.is_some(),
+            self.sub_status.is_some(),
+            self.stock.is_some(),
+            self.renew_license.is_some(),
+            self.approve.is_some(),
+        ]
+        .iter()
+        .filter(|a| **a)
+        .count()
+    }
 }
 
 /// A fault, with the keys of rms-mock's fault spec (README "Faults"): what RMS answers
@@ -421,6 +726,9 @@ pub struct ShipStep {
     pub carrier: String,
     /// Default: generated from the order number.
     pub tracking: Option<String>,
+    /// The shipping date as the warehouse's file has it and the tool sends it unchanged
+    /// (RMS wants `YYYY-MM-DD`); default: the day of the step, in RMS's form.
+    pub date: Option<String>,
 }
 
 fn yamato() -> String {
@@ -570,15 +878,38 @@ pub fn load(path: &Path) -> Result<LoadedSetup, SetupError> {
             s.settings.is_some(),
             s.fault.is_some(),
             s.fault_off.is_some(),
+            s.staff.is_some(),
+            s.tool_license_key.is_some(),
         ];
         let n = actions.iter().filter(|a| **a).count();
         if n != 1 {
             return Err(e(
                 &key,
                 format!(
-                    "give exactly one of order, pay, buyer_cancel, review_ng, gift_address, postage, ship, settings, fault, fault_off ({n} given)"
+                    "give exactly one of order, pay, buyer_cancel, review_ng, gift_address, postage, ship, settings, fault, fault_off, staff, tool_license_key ({n} given)"
                 ),
             ));
+        }
+        if let Some(st) = &s.staff {
+            let n = st.actions();
+            if n != 1 {
+                return Err(e(
+                    &format!("{key}.staff"),
+                    format!(
+                        "give exactly one of confirm, cancel, edit, sub_status, stock, renew_license, approve ({n} given)"
+                    ),
+                ));
+            }
+            if let Some(label) = &st.edit {
+                let req = rms_mock::control::StaffEditRequest {
+                    items: st.items.clone(),
+                    postage_price: st.postage_price,
+                    address: st.address.clone(),
+                };
+                if let Err(problem) = rms_mock::control::check_staff_edit(&req) {
+                    return Err(e(&format!("{key}.staff"), format!("edit {label}: {problem}")));
+                }
+            }
         }
         if let Some(o) = &s.order {
             if o.lines.is_empty() || o.count == 0 {
@@ -678,6 +1009,20 @@ fault_off = "*"
             serde_json::json!({"id": "lost", "functions": ["rpay.order.confirmOrder"],
                 "kind": "drop_after_effect", "times": 1})
         );
+    }
+
+    #[test]
+    fn habits_load_under_integration_and_a_typo_is_named() {
+        let s = load_with("habits", "[integration.habits]\nsearch_window_minutes = 60\ntotals = \"request_price\"\n")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let h = &s.file.integration.habits;
+        assert_eq!((h.search_window_minutes, h.totals), (Some(60), Some(TotalsFrom::RequestPrice)));
+        assert_eq!(h.describe(), ["sliding search window 60m", "totals from requestPrice"]);
+        assert!(Habits::default().describe().is_empty(), "the default tool names no habit");
+        let e = refusal("habit-typo", "[integration.habits]\nslice_search = true\n");
+        assert!(e.contains("integration.habits") && e.contains("slice_search"), "{e}");
+        let e = refusal("habit-value", "[integration.habits]\ntotals = \"guess\"\n");
+        assert!(e.contains("integration.habits.totals"), "{e}");
     }
 
     #[test]

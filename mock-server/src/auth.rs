@@ -1,7 +1,8 @@
 //! ESA authentication: `Authorization: ESA base64(serviceSecret:licenseKey)` selects the shop,
 //! as on the real gateway (auth-and-limits.md §2–§5).
 
-use crate::domain::shop::ShopHandle;
+use crate::domain::shop::{ExtraKey, ShopHandle};
+use crate::domain::time::JstDateTime;
 use crate::registry::Registry;
 use base64::Engine;
 use std::cell::RefCell;
@@ -13,6 +14,11 @@ pub enum GatewayError {
     Unauthorised,
     /// The licence key passed its 90 days (ES01-01, or GA0001 if the shop says so).
     Expired,
+    /// The shop's renewed key before it works (ES01-01, like a wrong key): RMS takes a new
+    /// key 10–30 minutes after it is issued.
+    KeyNotYetActive(JstDateTime),
+    /// A key the shop holds for another app (ES01-01, like a wrong key).
+    KeyOfOtherApp(String),
     /// The shop did not apply for the API or did not tick the function (ES04-01).
     FunctionDisabled,
     /// Over the per-function rate limit.
@@ -123,7 +129,17 @@ pub fn authenticate<T>(
     // tells nothing about how close a guess is. The licence key is compared in constant time.
     let found = registry.by_service_secret_then(secret, |s| {
         if !constant_time_eq(s.profile().license_key.as_bytes(), key.as_bytes()) {
-            Err(GatewayError::Unauthorised)
+            // Only a shop with a renewed key or other apps' keys looks further (README "Keys").
+            if !s.profile().has_extra_keys() {
+                return Err(GatewayError::Unauthorised);
+            }
+            match s.check_extra_key(key, constant_time_eq) {
+                ExtraKey::Valid => Ok(admitted(s)),
+                ExtraKey::NotYetActive { active_from } => Err(GatewayError::KeyNotYetActive(active_from)),
+                ExtraKey::Expired => Err(GatewayError::Expired),
+                ExtraKey::OtherApp { app } => Err(GatewayError::KeyOfOtherApp(app)),
+                ExtraKey::Unknown => Err(GatewayError::Unauthorised),
+            }
         } else if !s.license_valid() {
             Err(GatewayError::Expired)
         } else {
@@ -131,7 +147,11 @@ pub fn authenticate<T>(
         }
     });
     match found {
-        None => Err((GatewayError::Unauthorised, None)),
+        // Another app's secret a shop holds: refused as a wrong key, in that shop's journal.
+        None => match registry.by_other_app_secret(secret) {
+            Some((shop, app)) => Err((GatewayError::KeyOfOtherApp(app), Some(shop))),
+            None => Err((GatewayError::Unauthorised, None)),
+        },
         Some((shop, Ok(out))) => Ok((shop, out)),
         Some((shop, Err(e))) => Err((e, Some(shop))),
     }
@@ -146,6 +166,12 @@ pub fn refusal_note(header: Option<&str>, err: &GatewayError, shop_id: Option<&s
             format!("the licence key of shop {id} has expired (90 days after issue)")
         }
         (GatewayError::Unauthorised, _, Some(id)) => format!("the licence key does not match shop {id}'s"),
+        (GatewayError::KeyNotYetActive(from), _, Some(id)) => {
+            format!("the renewed licence key of shop {id} works only from {from} (RMS takes a new key 10–30 minutes after issue)")
+        }
+        (GatewayError::KeyOfOtherApp(app), _, Some(id)) => {
+            format!("the key is shop {id}'s for another app ({app}), not for this one")
+        }
         (GatewayError::Unauthorised, None, None) => "no Authorization header".into(),
         // The header was decoded by `authenticate` on this thread just before: the cached copy
         // is reused, so an unknown secret costs no second decode a known one does not.

@@ -121,6 +121,149 @@ pub struct LicenseRenewal {
     pub issued_at: Option<String>,
 }
 
+/// `POST /__admin/shops/{shop_id}/license/renew`: the shop issues a new licence key in RMS
+/// (WEB APIサービス → ライセンスキー発行). The new key works only after a delay (real: 10–30
+/// minutes), answering ES01-01 like a wrong key until then; the old key keeps working until its
+/// own expiry (90 days after its issue).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LicenseRenew {
+    /// The new key.
+    pub license_key: String,
+    /// Minutes of the shop's clock until the new key works; default 15, at most 1440.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_after_minutes: Option<u32>,
+}
+
+/// The answer to [`LicenseRenew`]: the shop's keys as they are now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LicenseKeys {
+    /// The key in use (the old one until the renewed key is active).
+    pub license_key: String,
+    /// When it stops working (90 days after its issue).
+    pub expires_at: String,
+    /// The renewed key, when one was issued.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renewed: Option<RenewedKeyView>,
+    /// The shop's now.
+    pub now: String,
+}
+
+/// A renewed licence key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RenewedKeyView {
+    /// The key.
+    pub license_key: String,
+    /// When it was issued.
+    pub issued_at: String,
+    /// From when it works.
+    pub active_from: String,
+    /// When it stops working (90 days after its issue).
+    pub expires_at: String,
+}
+
+/// `POST /__admin/shops/{shop_id}/approve`: the shop approves the vendor app's pending API
+/// scopes (アプリ承認); `apis` left out approves every one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApproveRequest {
+    /// `order`, `item`, `inventory`; left out: all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub apis: Option<Vec<String>>,
+}
+
+/// `POST …/staff/orders/{order_number}/cancel`: the staff cancel the order in RMS.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaffCancel {
+    /// Put the units back in stock (true) or not (false); left out: each item's restock rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restock: Option<bool>,
+}
+
+/// `POST …/staff/orders/{order_number}/sub-status`: the staff set (or clear, with null) the
+/// order's サブステータス in RMS.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaffSubStatus {
+    /// A sub-status id of the shop for the order's status; null clears it.
+    pub sub_status_id: Option<i64>,
+}
+
+/// `POST …/staff/orders/{order_number}/edit`: the staff edit the order in RMS. Every part is
+/// optional, at least one is needed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaffEditRequest {
+    /// Lines to change, by SKU.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub items: Vec<StaffLine>,
+    /// New postage (yen, 0..999,999,999).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postage_price: Option<i64>,
+    /// New delivery address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<StaffAddressDoc>,
+}
+
+/// A line of [`StaffEditRequest`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaffLine {
+    /// The item.
+    pub manage_number: String,
+    /// The SKU.
+    pub variant_id: String,
+    /// New units, 1..999.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub units: Option<i64>,
+    /// New unit price (yen, 0..999,999,999).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<i64>,
+}
+
+/// A delivery address of [`StaffEditRequest`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaffAddressDoc {
+    /// 7 digits, `1000001` or `100-0001`.
+    pub zip_code: String,
+    /// 都道府県.
+    pub prefecture: String,
+    /// 市区町村.
+    pub city: String,
+    /// 番地 and the rest.
+    pub sub_address: String,
+}
+
+/// `POST /__admin/shops/{shop_id}/staff/stock`: the staff change a SKU's stock by hand in RMS.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaffStock {
+    /// The item.
+    pub manage_number: String,
+    /// The SKU.
+    pub variant_id: String,
+    /// `ABSOLUTE` (default) sets the stock, `RELATIVE` adds to it (negative: takes away).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+    /// The quantity (ABSOLUTE 0..99,999) or the change (RELATIVE).
+    pub quantity: i64,
+}
+
+/// The answer to [`StaffStock`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffStockSet {
+    /// The item.
+    pub manage_number: String,
+    /// The SKU.
+    pub variant_id: String,
+    /// The stock now.
+    pub quantity: i64,
+    /// The shop's now.
+    pub now: String,
+}
+
 /// An order as the buyer side sees it: the answer to placing, paying, cancelling, reviewing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderBrief {
@@ -813,4 +956,70 @@ pub struct ErrorDetail {
 /// convenience-store prepayment, …), i.e. whether `…/payment` applies to it.
 pub fn is_prepaid(settlement_method_code: i64) -> bool {
     crate::domain::order::SettlementMethod::from_code(settlement_method_code).is_some_and(|m| m.is_prepaid())
+}
+
+/// Checks a staff edit as `POST …/staff/orders/{order_number}/edit` does, before it is sent:
+/// `Err("key: problem")` for a number out of range, an empty line, a bad zip code.
+///
+/// ```
+/// use rms_mock::control::{check_staff_edit, StaffEditRequest};
+/// assert!(check_staff_edit(&StaffEditRequest { postage_price: Some(800), ..Default::default() }).is_ok());
+/// let e = check_staff_edit(&StaffEditRequest { postage_price: Some(-1), ..Default::default() }).unwrap_err();
+/// assert!(e.starts_with("postage_price:"), "{e}");
+/// ```
+pub fn check_staff_edit(edit: &StaffEditRequest) -> Result<(), String> {
+    staff_edit(edit).map(drop)
+}
+
+/// The most a price or postage may be (RMS's bound on prices).
+const MAX_PRICE: i64 = 999_999_999;
+
+/// The control plane's edit as the domain's, every number checked (`key: problem` on error).
+pub(crate) fn staff_edit(req: &StaffEditRequest) -> Result<crate::domain::shop::StaffEdit, String> {
+    let price = |key: &str, v: Option<i64>| match v {
+        Some(p) if !(0..=MAX_PRICE).contains(&p) => Err(format!("{key}: {p} is not between 0 and {MAX_PRICE}")),
+        _ => Ok(v),
+    };
+    if req.items.is_empty() && req.postage_price.is_none() && req.address.is_none() {
+        return Err("give at least one of items, postage_price, address".into());
+    }
+    let mut items = Vec::with_capacity(req.items.len());
+    for (i, l) in req.items.iter().enumerate() {
+        if let Some(u) = l.units.filter(|u| !(1..=999).contains(u)) {
+            return Err(format!("items[{i}].units: {u} is not between 1 and 999"));
+        }
+        if l.units.is_none() && l.price.is_none() {
+            return Err(format!("items[{i}]: give units or price"));
+        }
+        items.push(crate::domain::shop::StaffLineEdit {
+            manage_number: l.manage_number.clone(),
+            variant_id: l.variant_id.clone(),
+            units: l.units,
+            price: price(&format!("items[{i}].price"), l.price)?,
+        });
+    }
+    let address = match &req.address {
+        None => None,
+        Some(a) => {
+            let zip: String = a.zip_code.chars().filter(|c| *c != '-').collect();
+            if zip.len() != 7 || !zip.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(format!("address.zip_code: '{}' is not 7 digits (1000001 or 100-0001)", a.zip_code));
+            }
+            for (key, v) in [("prefecture", &a.prefecture), ("city", &a.city), ("sub_address", &a.sub_address)] {
+                if v.trim().is_empty() {
+                    return Err(format!("address.{key}: empty"));
+                }
+            }
+            if !crate::domain::buyer::is_prefecture(&a.prefecture) {
+                return Err(format!("address.prefecture: '{}' is not one of the 47 prefectures", a.prefecture));
+            }
+            Some(crate::domain::shop::StaffAddress {
+                zip_code: zip,
+                prefecture: a.prefecture.clone(),
+                city: a.city.clone(),
+                sub_address: a.sub_address.clone(),
+            })
+        }
+    };
+    Ok(crate::domain::shop::StaffEdit { items, postage_price: price("postage_price", req.postage_price)?, address })
 }

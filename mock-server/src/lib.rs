@@ -49,12 +49,14 @@ pub use embed::{ControlClient, Error, MockShop, RmsMock};
 pub use logs::{flush as flush_logging, install as install_logging, subscriber as log_subscriber, LogFormat};
 pub use merge::merge_patch;
 pub use settings::{
-    Api, CancelDueDates, CancelDueRule, CancelFlow, DatetimeMode, GatewaySettings, HttpStatus, KeyCase, LimitClock,
-    NotFoundWording, RateLimitSettings, ShippingSettings, ShopSettings, SortDirection, SubStatusDef, UnknownParams,
+    Api, Approval, CancelDueDates, CancelDueRule, CancelFlow, DatetimeMode, GatewaySettings, HttpStatus, KeyCase,
+    LimitClock, NotFoundWording, RateLimitSettings, ShippingSettings, ShopSettings, SortDirection, SubStatusDef,
+    UnknownParams,
 };
 pub use setup::{
     parse_json, parse_toml, CouponDoc, DestinationDoc, FaultKind, FaultSpec, GenerateDoc, ItemDoc, LineDoc, OrderDoc,
-    OrderedPairs, SetupError, ShopDocument, ShopSection, SimulateDoc, VariantDoc, DEFAULT_CLOCK_START, DEMO_SHOP_TOML,
+    OrderedPairs, OtherKeyDoc, SetupError, ShopDocument, ShopSection, SimulateDoc, VariantDoc, DEFAULT_CLOCK_START,
+    DEMO_SHOP_TOML,
 };
 pub use wall::WallClock;
 

@@ -18,6 +18,21 @@ use std::sync::{Arc, RwLock};
 struct Inner {
     shops: BTreeMap<String, ShopHandle>,
     by_secret: HashMap<String, String>,
+    /// Other apps' service secrets the shops hold (`other_keys`) → (shop id, app): only read
+    /// when a secret names no shop, to say why.
+    by_other_secret: HashMap<String, (String, String)>,
+}
+
+impl Inner {
+    /// Files the other apps' secrets `shop` holds under its id (after forgetting its old ones).
+    fn index_other_secrets(&mut self, id: &str, shop: &Shop) {
+        self.by_other_secret.retain(|_, (shop_id, _)| shop_id != id);
+        for k in &shop.profile().other_keys {
+            if let Some(secret) = &k.service_secret {
+                self.by_other_secret.insert(secret.clone(), (id.to_string(), k.app.clone()));
+            }
+        }
+    }
 }
 
 /// Cheap to clone; shared by every request.
@@ -136,6 +151,7 @@ impl Registry {
         if inner.by_secret.contains_key(&secret) {
             return Err(RegistryError::DuplicateServiceSecret(id));
         }
+        inner.index_other_secrets(&id, &shop);
         let handle = ShopHandle::new(shop);
         inner.shops.insert(id.clone(), handle.clone());
         inner.by_secret.insert(secret, id);
@@ -155,6 +171,7 @@ impl Registry {
         if inner.by_secret.get(&secret).is_some_and(|other| *other != id) {
             return Err(RegistryError::DuplicateServiceSecret(id));
         }
+        inner.index_other_secrets(&id, &shop);
         let handle = ShopHandle::new(shop);
         let old = inner.shops.insert(id.clone(), handle.clone());
         let replaced = old.is_some();
@@ -215,10 +232,21 @@ impl Registry {
         Some((shop, out))
     }
 
+    /// The shop that holds `secret` as another app's service secret, and that app's name.
+    pub fn by_other_app_secret(&self, secret: &str) -> Option<(ShopHandle, String)> {
+        let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
+        if inner.by_other_secret.is_empty() {
+            return None;
+        }
+        let (id, app) = inner.by_other_secret.get(secret)?;
+        Some((inner.shops.get(id)?.clone(), app.clone()))
+    }
+
     pub fn remove(&self, shop_id: &str) -> Option<ShopHandle> {
         let mut inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
         let handle = inner.shops.remove(shop_id)?;
         inner.by_secret.retain(|_, id| id != shop_id);
+        inner.by_other_secret.retain(|_, (id, _)| id != shop_id);
         if let Some(dir) = &self.state_dir {
             dir.forget(&handle);
         }
@@ -244,6 +272,7 @@ impl Registry {
         let mut inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
         let shops = std::mem::take(&mut inner.shops);
         inner.by_secret.clear();
+        inner.by_other_secret.clear();
         if let Some(dir) = &self.state_dir {
             for shop in shops.values() {
                 dir.forget(shop);

@@ -17,6 +17,20 @@ use crate::domain::time::MAX_SPAN_DAYS;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// The vendor app's approval of one API scope by the shop (RMS アプリ承認), for a tool that
+/// connects as a vendor app.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Approval {
+    /// 利用中: approved (what every API is unless the shop says otherwise).
+    Approved,
+    /// 承認待ち: the app was never approved; its calls answer like an API not applied for.
+    Pending,
+    /// 利用中「更新あり」: the app is in use, but this scope was added later and waits for the
+    /// shop's approval; answered like an API not applied for until then.
+    UpdatePending,
+}
+
 /// The RMS APIs a shop can apply for (利用申請).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -208,6 +222,10 @@ pub struct ShopSettings {
     pub tax_rounding: TaxRounding,
     /// APIs the shop applied for; calls to others answer ES04-01.
     pub apis: Vec<Api>,
+    /// The vendor app's approval per API (`{ item = "update_pending" }`); an API left out is
+    /// approved. A scope not approved answers ES04-01, like an API not applied for.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub app_approval: BTreeMap<Api, Approval>,
     /// Function ids not ticked in 利用機能編集, e.g. `rpay.order.confirmOrder` (ES04-01).
     /// Checked when read: an id that does not exist is refused with the nearest one.
     pub disabled_functions: Vec<FunctionId>,
@@ -426,6 +444,7 @@ impl Default for ShopSettings {
             sku_migrated: true,
             tax_rounding: TaxRounding::Floor,
             apis: vec![Api::Order, Api::Item, Api::Inventory],
+            app_approval: BTreeMap::new(),
             disabled_functions: vec![],
             unconfirmed_cancel_days: 14,
             prepayment_due_days: 7,
@@ -550,7 +569,12 @@ impl ShopSettings {
 
     /// Whether the shop applied for `api`.
     pub fn api_enabled(&self, api: Api) -> bool {
-        self.apis.contains(&api)
+        self.apis.contains(&api) && (self.app_approval.is_empty() || self.approved(api))
+    }
+
+    /// Whether the vendor app's scope for `api` is approved by the shop.
+    pub fn approved(&self, api: Api) -> bool {
+        self.app_approval.get(&api).is_none_or(|a| *a == Approval::Approved)
     }
 
     /// True when the shop unticked `function` in 利用機能編集.

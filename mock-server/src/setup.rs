@@ -106,6 +106,30 @@ pub struct ShopSection {
     pub clock_speed: Option<f64>,
     /// Seed for ids and buyers; defaults to a hash of the shop id.
     pub seed: Option<u64>,
+    /// A renewed licence key issued at `clock_start`, working `renewed_key_active_after_minutes`
+    /// later (README "Keys"); the `license_key` keeps working until its own expiry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renewed_license_key: Option<String>,
+    /// Minutes until the renewed key works; default 15, at most 1440.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renewed_key_active_after_minutes: Option<u32>,
+    /// Keys the shop holds for other apps (`[[shop.other_keys]]`): refused like a wrong key.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_keys: Vec<OtherKeyDoc>,
+}
+
+/// A key pair of another app the shop holds (`[[shop.other_keys]]`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OtherKeyDoc {
+    /// The app it was issued for (named in the journal's `auth_problem`).
+    pub app: String,
+    /// Its licence key.
+    pub license_key: String,
+    /// Its service secret (a vendor app's own): a request with it is refused like a wrong key
+    /// (ES01-01), in this shop's journal, naming the app.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_secret: Option<String>,
 }
 
 /// An item in shop-file shorthand; it becomes an Item API 2.0 item (`NORMAL`, tax included

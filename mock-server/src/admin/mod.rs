@@ -9,6 +9,8 @@ mod bulk;
 mod faults;
 pub(crate) mod guard;
 mod journal;
+mod keys;
+mod staff;
 mod state;
 mod view;
 
@@ -60,6 +62,8 @@ pub fn routes() -> Router<AppState> {
         .route("/__admin/shops/{shop_id}", get(show_shop).delete(delete_shop))
         .route("/__admin/shops/{shop_id}/settings", get(show_settings).patch(patch_settings))
         .route("/__admin/shops/{shop_id}/license", post(renew_license))
+        .route("/__admin/shops/{shop_id}/license/renew", post(keys::renew))
+        .route("/__admin/shops/{shop_id}/approve", post(keys::approve))
         .route("/__admin/shops/{shop_id}/orders", get(list_orders).post(place_order))
         .route("/__admin/shops/{shop_id}/orders/bulk", limited(post(bulk::place_orders), bulk::MAX_BODY_BYTES))
         .route("/__admin/shops/{shop_id}/orders/{order_number}", get(show_order))
@@ -69,6 +73,11 @@ pub fn routes() -> Router<AppState> {
         .route("/__admin/shops/{shop_id}/orders/{order_number}/history", get(order_history))
         .route("/__admin/shops/{shop_id}/orders/{order_number}/gift-address", post(gift_address))
         .route("/__admin/shops/{shop_id}/orders/{order_number}/postage", post(set_postage))
+        .route("/__admin/shops/{shop_id}/staff/orders/{order_number}/confirm", post(staff::confirm))
+        .route("/__admin/shops/{shop_id}/staff/orders/{order_number}/cancel", post(staff::cancel))
+        .route("/__admin/shops/{shop_id}/staff/orders/{order_number}/sub-status", post(staff::sub_status))
+        .route("/__admin/shops/{shop_id}/staff/orders/{order_number}/edit", post(staff::edit))
+        .route("/__admin/shops/{shop_id}/staff/stock", post(staff::stock))
         .route("/__admin/shops/{shop_id}/catalog", get(show_catalog))
         .route("/__admin/shops/{shop_id}/catalog/generate", post(generate_catalog))
         .route("/__admin/shops/{shop_id}/clock", get(show_clock).patch(patch_clock))

@@ -16,7 +16,7 @@ use crate::domain::shop::Shop;
 use crate::domain::time::JstDateTime;
 use crate::journal::{self, Entry as JournalEntry, KeptHeaders, RequestId, SERVER_BODY_LIMIT, SERVER_JOURNAL_LIMIT};
 use crate::logs::RequestNote;
-use crate::settings::{Api, GatewaySettings};
+use crate::settings::{Api, Approval, GatewaySettings};
 use crate::AppState;
 use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -208,13 +208,30 @@ fn content_type_for(api: Api) -> &'static str {
 
 fn gateway_reply(err: &GatewayError, g: &GatewaySettings) -> RmsReply {
     let (status, code, message) = match err {
-        GatewayError::Unauthorised => (g.unauthorised_status.get(), "ES01-01".to_string(), "Un-Authorised"),
+        GatewayError::Unauthorised | GatewayError::KeyNotYetActive(_) | GatewayError::KeyOfOtherApp(_) => {
+            (g.unauthorised_status.get(), "ES01-01".to_string(), "Un-Authorised")
+        }
         GatewayError::Expired => (g.unauthorised_status.get(), g.expired_error_code.clone(), "Un-Authorised"),
         GatewayError::FunctionDisabled => (g.function_disabled_status.get(), "ES04-01".to_string(), "Bad Request"),
         // No capture of a throttled answer exists; the code is ours (README, "inferred").
         GatewayError::RateLimited => (g.rate_limited_status.get(), "ES04-02".to_string(), "Too Many Requests"),
     };
     RmsReply::json(status, json!({"Results": {"errorCode": code, "message": message}}))
+}
+
+/// The journal's note on a request refused because the vendor app's scope is not approved.
+fn not_approved_note(api: Api, approval: Approval, shop_id: &str) -> String {
+    let api = match api {
+        Api::Order => "order",
+        Api::Item => "item",
+        Api::Inventory => "inventory",
+    };
+    let state = match approval {
+        Approval::Pending => "承認待ち (pending): the app was never approved",
+        Approval::UpdatePending => "利用中「更新あり」 (update_pending): the scope was added later",
+        Approval::Approved => "approved",
+    };
+    format!("shop {shop_id} has not approved the vendor app's {api} API scope: {state}")
 }
 
 /// Runs one RMS request: gateway checks, then `op` on the shop, then the journal; the answer
@@ -242,6 +259,12 @@ pub async fn handle_rms<P>(
     let gate = |s: &mut Shop| {
         let enabled = s.settings().api_enabled(call.api) && !s.settings().function_disabled(call.function);
         if !enabled {
+            if let Some(a) = s.settings().app_approval.get(&call.api).filter(|a| **a != Approval::Approved) {
+                if s.settings().apis.contains(&call.api) {
+                    let reply = gateway_reply(&GatewayError::FunctionDisabled, &s.settings().gateway);
+                    return Gated::NotApproved(reply, *a);
+                }
+            }
             return Gated::Refused(gateway_reply(&GatewayError::FunctionDisabled, &s.settings().gateway));
         }
         if !s.faults().is_empty() {
@@ -290,6 +313,14 @@ pub async fn handle_rms<P>(
 
     let fault = match gated {
         Gated::Pass => None,
+        Gated::NotApproved(reply, approval) => {
+            let answer = shop.with(|s| {
+                seen.auth_problem = Some(not_approved_note(call.api, approval, &s.profile().shop_id));
+                journaled(s, call, seen, reply, None, None)
+            });
+            drain_refused(headers, body).await;
+            return answer.into_response(content_type);
+        }
         Gated::Refused(reply) => {
             let answer = shop.with(|s| journaled(s, call, seen, reply, None, None));
             drain_refused(headers, body).await;
@@ -348,6 +379,9 @@ enum Gated {
     Pass,
     /// Refuse it with this answer (a disabled function, the rate limit).
     Refused(RmsReply),
+    /// Refuse it as a disabled function, because the vendor app's scope for its API waits
+    /// for the shop's approval (the journal's `auth_problem` says so).
+    NotApproved(RmsReply, Approval),
     /// A fault fired on it.
     Fault(faults::Fired),
 }

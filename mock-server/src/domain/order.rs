@@ -52,12 +52,19 @@ pub enum Cause {
     ReviewNg,
     /// A social gift's recipient did not enter the address by `inputDueDate` (→ 900).
     GiftInputExpired,
+    /// The shop's staff confirmed the order in the RMS screens (受注確認), 100 → 200.
+    StaffConfirm,
+    /// The shop's staff cancelled the order in the RMS screens, → 900.
+    StaffCancel,
+    /// The shop's staff edited the order in the RMS screens (amount, postage, items, address);
+    /// a confirmed order whose amount changed waits in 400.
+    StaffEdit,
 }
 
 impl Cause {
     /// The cause [`Cause::as_str`] writes as `name`; None for any other text.
     pub fn from_name(name: &str) -> Option<Cause> {
-        const RULES: [Cause; 14] = [
+        const RULES: [Cause; 17] = [
             Cause::Placed,
             Cause::AutoConfirm,
             Cause::Processing,
@@ -72,6 +79,9 @@ impl Cause {
             Cause::ReviewDeadline,
             Cause::ReviewNg,
             Cause::GiftInputExpired,
+            Cause::StaffConfirm,
+            Cause::StaffCancel,
+            Cause::StaffEdit,
         ];
         RULES.into_iter().find(|c| c.as_str() == name).or_else(|| OrderOperation::from_name(name).map(Cause::Api))
     }
@@ -95,6 +105,9 @@ impl Cause {
             Cause::ReviewDeadline => "review_ng_deadline",
             Cause::ReviewNg => "review_ng",
             Cause::GiftInputExpired => "gift_input_expired",
+            Cause::StaffConfirm => "staff_confirm",
+            Cause::StaffCancel => "staff_cancel",
+            Cause::StaffEdit => "staff_edit",
         }
     }
 }

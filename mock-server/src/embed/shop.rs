@@ -5,9 +5,10 @@
 use super::client::Body;
 use super::{ControlClient, Error};
 use crate::control::{
-    AdvanceRequest, Advanced, BulkPlaced, Catalog, ClockNow, ClockPatch, FaultList, FaultStatus, Generated, Journal,
-    JournalEntry, JournalQuery, LicenseRenewal, OrderBrief, OrderHistory, OrderList, PageQuery, ReviewRequest,
-    ShopCredentials, ShopDetail, SimulationStatus, TransitionDetail, MAX_PER_PAGE,
+    AdvanceRequest, Advanced, ApproveRequest, BulkPlaced, Catalog, ClockNow, ClockPatch, FaultList, FaultStatus,
+    Generated, Journal, JournalEntry, JournalQuery, LicenseKeys, LicenseRenew, LicenseRenewal, OrderBrief,
+    OrderHistory, OrderList, PageQuery, ReviewRequest, ShopCredentials, ShopDetail, SimulationStatus, StaffCancel,
+    StaffEditRequest, StaffStock, StaffStockSet, StaffSubStatus, TransitionDetail, MAX_PER_PAGE,
 };
 use crate::settings::ShopSettings;
 use crate::setup::{FaultSpec, GenerateDoc, OrderDoc};
@@ -185,6 +186,52 @@ impl MockShop {
     pub async fn set_postage(&self, number: &str, postage: i64, basket_id: Option<u64>) -> Result<OrderBrief, Error> {
         let body = Body::json(&crate::control::PostageRequest { postage, basket_id })?;
         self.control.call(Method::POST, &self.order_path(number, "/postage"), body).await
+    }
+
+    /// The shop issues a new licence key in RMS that works after a delay (default 15 minutes
+    /// of the shop's clock); the old key keeps working until its own expiry. The handle's
+    /// credentials stay the old ones (send the new key with [`crate::esa_header`]).
+    pub async fn renew_license_later(&self, renewal: &LicenseRenew) -> Result<LicenseKeys, Error> {
+        self.control.call(Method::POST, &self.path("/license/renew"), Body::json(renewal)?).await
+    }
+
+    /// The shop approves the vendor app's pending API scopes (`apis` None: all); answers the
+    /// settings.
+    pub async fn approve(&self, request: &ApproveRequest) -> Result<ShopSettings, Error> {
+        self.control.call(Method::POST, &self.path("/approve"), Body::json(request)?).await
+    }
+
+    fn staff_path(&self, number: &str, action: &str) -> String {
+        self.path(&format!("/staff/orders/{number}/{action}"))
+    }
+
+    /// The shop's staff confirm the order in RMS (100 → 200, cause `staff_confirm`).
+    pub async fn staff_confirm(&self, number: &str) -> Result<OrderBrief, Error> {
+        self.control.call(Method::POST, &self.staff_path(number, "confirm"), Body::None).await
+    }
+
+    /// The shop's staff cancel the order in RMS (→ 900, cause `staff_cancel`); `restock`
+    /// None follows each item's restock rule.
+    pub async fn staff_cancel(&self, number: &str, restock: Option<bool>) -> Result<OrderBrief, Error> {
+        let body = Body::json(&StaffCancel { restock })?;
+        self.control.call(Method::POST, &self.staff_path(number, "cancel"), body).await
+    }
+
+    /// The shop's staff set (or clear, with None) the order's sub-status in RMS.
+    pub async fn staff_sub_status(&self, number: &str, sub_status_id: Option<i64>) -> Result<OrderBrief, Error> {
+        let body = Body::json(&StaffSubStatus { sub_status_id })?;
+        self.control.call(Method::POST, &self.staff_path(number, "sub-status"), body).await
+    }
+
+    /// The shop's staff edit the order in RMS (items, postage, address; cause `staff_edit`
+    /// when the status moves: a confirmed order whose amount changes goes to 400).
+    pub async fn staff_edit(&self, number: &str, edit: &StaffEditRequest) -> Result<OrderBrief, Error> {
+        self.control.call(Method::POST, &self.staff_path(number, "edit"), Body::json(edit)?).await
+    }
+
+    /// The shop's staff change a SKU's stock by hand in RMS.
+    pub async fn staff_stock(&self, stock: &StaffStock) -> Result<StaffStockSet, Error> {
+        self.control.call(Method::POST, &self.path("/staff/stock"), Body::json(stock)?).await
     }
 
     /// Every status change of one order, with its cause.

@@ -9,6 +9,7 @@ use crate::domain::inventory::{Mode, StockWrite};
 use crate::domain::order::{OrderProgress, MAX_AMOUNT};
 use crate::domain::rng::seed_from;
 use crate::domain::shop::{ItemMarks, OrderLine, Shop, ShopProfile};
+use crate::domain::shop::{DEFAULT_KEY_ACTIVATION_MINUTES, MAX_KEY_ACTIVATION_MINUTES};
 use crate::domain::time::JstDateTime;
 use std::collections::HashSet;
 
@@ -122,6 +123,16 @@ impl ShopDocument {
             service_secret: s.service_secret.clone(),
             license_key: s.license_key.clone(),
             license_issued_at: issued,
+            renewed_key: None,
+            other_keys: s
+                .other_keys
+                .iter()
+                .map(|k| crate::domain::shop::OtherAppKey {
+                    app: k.app.clone(),
+                    license_key: k.license_key.clone(),
+                    service_secret: k.service_secret.clone(),
+                })
+                .collect(),
         };
         let mut shop =
             Shop::new(profile, self.settings.clone(), self.shipping.clone(), self.sub_statuses.clone(), seed, start);
@@ -146,6 +157,22 @@ impl ShopDocument {
             })?;
         }
         shop.advance_quietly(clock_start);
+        if let Some(key) = &s.renewed_license_key {
+            let minutes = s.renewed_key_active_after_minutes.unwrap_or(DEFAULT_KEY_ACTIVATION_MINUTES);
+            if minutes > MAX_KEY_ACTIVATION_MINUTES {
+                return Err(err(
+                    source,
+                    "shop.renewed_key_active_after_minutes",
+                    format!("{minutes} is more than {MAX_KEY_ACTIVATION_MINUTES} (a day)"),
+                ));
+            }
+            if key.is_empty() || key.contains(char::is_whitespace) || key.contains(':') {
+                return Err(err(source, "shop.renewed_license_key", "must be non-empty without spaces or ':'"));
+            }
+            shop.renew_license_later(key.clone(), minutes);
+        } else if s.renewed_key_active_after_minutes.is_some() {
+            return Err(err(source, "shop.renewed_key_active_after_minutes", "needs renewed_license_key"));
+        }
         // Existing orders are history, played on a manual clock; a wall clock starts from
         // clock_start once the shop is served.
         shop.init_clock(s.clock.unwrap_or_default(), speed);

@@ -394,3 +394,64 @@ fn a_directory_that_is_not_a_state_directory_stops_the_server_with_exit_1_naming
     assert!(err.contains("not an rms-mock state directory"), "{err}");
     assert_eq!(std::fs::read_to_string(tmp.0.join("notes.txt")).unwrap(), "mine");
 }
+
+async fn post(client: &reqwest::Client, server: &Server, path: &str, body: Value) -> Value {
+    let r = client.post(format!("{}{path}", server.url)).json(&body).send().await.unwrap();
+    assert!(r.status().is_success(), "{path}: {}", r.status());
+    r.json().await.unwrap()
+}
+
+/// The staff's edit, a renewed key and the approval state are shop state like any other: a
+/// SIGKILL right after they were acknowledged loses none of them.
+#[tokio::test]
+async fn staff_edits_renewed_keys_and_approvals_survive_sigkill() {
+    let tmp = TempDir::new("staff-keys");
+    let (state_dir, shop) = (tmp.0.join("state"), shop_file(&tmp.0));
+    let client = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap();
+    let server = Server::start(&state_dir, &shop);
+    let base = format!("/__admin/shops/{SHOP}");
+    let placed = post(
+        &client,
+        &server,
+        &format!("{base}/orders"),
+        json!({"lines": [{"manage_number": "i", "variant_id": "v1", "units": 1}], "settlement_method_code": 1}),
+    )
+    .await;
+    let n = placed["order_number"].as_str().unwrap().to_string();
+    post(&client, &server, &format!("{base}/staff/orders/{n}/confirm"), json!({})).await;
+    post(
+        &client,
+        &server,
+        &format!("{base}/staff/orders/{n}/edit"),
+        json!({"items": [{"manage_number": "i", "variant_id": "v1", "units": 3}]}),
+    )
+    .await;
+    post(
+        &client,
+        &server,
+        &format!("{base}/license/renew"),
+        json!({"license_key": "SL_renewed", "active_after_minutes": 20}),
+    )
+    .await;
+    let r = client
+        .patch(format!("{}{base}/settings", server.url))
+        .json(&json!({"app_approval": {"item": "pending"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    server.kill();
+
+    let server = Server::start(&state_dir, &shop);
+    let history = get(&client, &server, &format!("{base}/orders/{n}/history")).await;
+    let causes: Vec<&str> =
+        history["history"].as_array().unwrap().iter().map(|h| h["cause"].as_str().unwrap()).collect();
+    assert_eq!(causes, ["placed", "staff_confirm", "staff_edit"]);
+    let detail = get(&client, &server, &base).await;
+    let stock = detail["catalog"]["items"][0]["variants"][0]["quantity"].as_i64();
+    assert_eq!(stock, Some(INITIAL_STOCK - 3), "the edit's units: {detail}");
+    assert_eq!(detail["settings"]["app_approval"], json!({"item": "pending"}));
+    let state = get(&client, &server, "/__admin/state").await;
+    assert_eq!(state["shops"][0]["shop"]["profile"]["renewed_key"]["license_key"], "SL_renewed");
+    server.kill();
+}

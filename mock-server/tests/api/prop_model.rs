@@ -71,6 +71,13 @@ const EDGES: &[(Option<u16>, u16, &str)] = &[
     (Some(400), 200, "change_confirmed"),
     (Some(400), 300, "change_confirmed"),
     (Some(200), 900, "review_ng_deadline"),
+    (Some(100), 200, "staff_confirm"),
+    (Some(100), 900, "staff_cancel"),
+    (Some(200), 900, "staff_cancel"),
+    (Some(300), 900, "staff_cancel"),
+    (Some(400), 900, "staff_cancel"),
+    (Some(200), 400, "staff_edit"),
+    (Some(300), 400, "staff_edit"),
 ];
 
 // ----- time, independently of the fake -----
@@ -320,20 +327,38 @@ impl Model {
 
 #[derive(Clone, Debug)]
 enum Action {
-    Place { lines: Vec<(usize, i64)>, settlement: i64, points: i64, coupon: i64 },
+    Place {
+        lines: Vec<(usize, i64)>,
+        settlement: i64,
+        points: i64,
+        coupon: i64,
+    },
     Pay(usize),
     BuyerCancel(usize),
     Confirm(Vec<usize>),
     Ship(usize),
     Sender(usize, i64),
     CancelOrder(usize),
-    Stock { sku: usize, absolute: bool, quantity: i64, bulk: bool, v21: bool },
+    /// The shop's staff in the RMS screens.
+    StaffConfirm(usize),
+    StaffCancel(usize),
+    StaffEdit(usize, i64),
+    Stock {
+        sku: usize,
+        absolute: bool,
+        quantity: i64,
+        bulk: bool,
+        v21: bool,
+    },
     AutoConfirm(bool),
     AutoConfirmDelay(i64),
     ProcessingDelay(i64),
     CancelAtOnce(bool),
     Advance(i64),
-    Search { progress: Vec<u16>, settlement: Option<i64> },
+    Search {
+        progress: Vec<u16>,
+        settlement: Option<i64>,
+    },
 }
 
 fn action() -> impl Strategy<Value = Action> {
@@ -370,6 +395,9 @@ fn action() -> impl Strategy<Value = Action> {
         3 => pick.prop_map(Action::Ship),
         2 => (pick, 1i64..=5).prop_map(|(i, u)| Action::Sender(i, u)),
         1 => pick.prop_map(Action::CancelOrder),
+        1 => pick.prop_map(Action::StaffConfirm),
+        1 => pick.prop_map(Action::StaffCancel),
+        1 => (pick, 1i64..=5).prop_map(|(i, u)| Action::StaffEdit(i, u)),
         3 => stock,
         1 => any::<bool>().prop_map(Action::AutoConfirm),
         1 => select(vec![0i64, 10]).prop_map(Action::AutoConfirmDelay),
@@ -653,6 +681,47 @@ fn play(f: &Fake, m: &mut Model, a: &Action) -> Result<(), TestCaseError> {
             } else if code.ends_with("INFO_101") {
                 m.move_to(i, 800, "cancelOrder");
                 m.schedule(CANCEL_CONFIRM_MINUTES, Event::CancelConfirm(i));
+            }
+        }
+        Action::StaffConfirm(i) => {
+            let Some(i) = pick(m, *i) else { return Ok(()) };
+            let o = &m.orders[i];
+            let ok = o.status == 100;
+            let (status, v) = f.admin(Method::POST, &format!("/staff/orders/{}/confirm", o.number), None);
+            ensure!(status == if ok { 200 } else { 409 }, "staff confirm in {}: {status} {v}", o.status);
+            if ok {
+                m.confirm(i, "staff_confirm");
+            }
+            m.run_until(m.now);
+        }
+        Action::StaffCancel(i) => {
+            let Some(i) = pick(m, *i) else { return Ok(()) };
+            let o = &m.orders[i];
+            let ok = matches!(o.status, 100 | 200 | 300 | 400);
+            let path = format!("/staff/orders/{}/cancel", o.number);
+            let (status, v) = f.admin(Method::POST, &path, Some(json!({"restock": true})));
+            ensure!(status == if ok { 200 } else { 409 }, "staff cancel in {}: {status} {v}", o.status);
+            if ok {
+                m.move_to(i, 900, "staff_cancel");
+            }
+        }
+        Action::StaffEdit(i, units) => {
+            let Some(i) = pick(m, *i) else { return Ok(()) };
+            let o = &m.orders[i];
+            let (sku, before) = o.lines[0];
+            let delta = units - before;
+            let ok = matches!(o.status, 100 | 200 | 300) && delta <= m.stock(sku);
+            let (mn, v, _, _) = SKUS[sku];
+            let body = json!({"items": [{"manage_number": mn, "variant_id": v, "units": units}]});
+            let (status, v) = f.admin(Method::POST, &format!("/staff/orders/{}/edit", o.number), Some(body));
+            ensure!(status == if ok { 200 } else { 409 }, "staff edit in {} ({delta:+}): {status} {v}", o.status);
+            if ok {
+                let status = o.status;
+                m.orders[i].lines[0].1 = *units;
+                if delta != 0 && status != 100 {
+                    m.move_to(i, 400, "staff_edit");
+                    m.schedule(CHANGE_CONFIRM_MINUTES, Event::ChangeConfirm(i, status));
+                }
             }
         }
         Action::Stock { sku, absolute, quantity, bulk, v21 } => {

@@ -26,16 +26,20 @@ use std::time::{Duration, Instant};
 mod buyer;
 mod clock;
 mod items;
+mod keys;
 mod orders;
 mod requests;
 mod shipping;
 mod simulate;
+mod staff;
 mod state;
 mod wall;
 
 pub use buyer::BulkStep;
 pub use clock::latest;
 use clock::Event;
+pub use keys::{ExtraKey, OtherAppKey, RenewedKey, DEFAULT_KEY_ACTIVATION_MINUTES, MAX_KEY_ACTIVATION_MINUTES};
+pub use staff::{StaffAddress, StaffEdit, StaffError, StaffLineEdit};
 pub use wall::{valid_clock_speed, ClockMode, MAX_CLOCK_SPEED};
 
 /// The licence key is valid for 90 days from issue (auth-and-limits.md §3).
@@ -100,6 +104,13 @@ pub struct ShopProfile {
     pub license_key: String,
     /// When the licence key was issued.
     pub license_issued_at: JstDateTime,
+    /// A renewed key, working from its `active_from` (the current key keeps working until its
+    /// own expiry); None when none was issued.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renewed_key: Option<RenewedKey>,
+    /// Keys the shop holds for other apps: refused like a wrong key, the journal says why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_keys: Vec<OtherAppKey>,
 }
 
 impl ShopProfile {

@@ -366,6 +366,24 @@ impl Shop {
         reduction_reason: Option<ReasonDetail>,
         after_shipping: bool,
     ) -> Result<(), Refusal> {
+        let cause = Cause::Api(if after_shipping {
+            OrderOperation::UpdateOrderSenderAfterShipping
+        } else {
+            OrderOperation::UpdateOrderSender
+        });
+        self.change_sender(number, packages, reduction_reason, after_shipping, cause)
+    }
+
+    /// [`Shop::update_sender`] for whoever changes the order: an API call or the shop's staff
+    /// in the RMS screens (`cause`); the rules are the same.
+    pub(super) fn change_sender(
+        &mut self,
+        number: &str,
+        packages: &[PackageUpdate],
+        reduction_reason: Option<ReasonDetail>,
+        after_shipping: bool,
+        cause: Cause,
+    ) -> Result<(), Refusal> {
         let allowed: &[OrderProgress] =
             if after_shipping { &[Shipped, PaymentProcessing, PaymentProcessed] } else { &Self::BEFORE_SHIPPING };
         let idx = self.in_window(number, allowed)?;
@@ -418,11 +436,6 @@ impl Shop {
         }
         let change_id = self.ids.change();
         let rounding = self.settings.tax_rounding;
-        let cause = Cause::Api(if after_shipping {
-            OrderOperation::UpdateOrderSenderAfterShipping
-        } else {
-            OrderOperation::UpdateOrderSender
-        });
         self.change_text(idx, |o| {
             apply_sender(o, packages, rounding);
             o.modified = true;
