@@ -12,7 +12,7 @@
 
 use super::{json_body, parse_time, shop, transitions_wanted, view, AdminBody, AdminError, AdminPath, AdminResult};
 use crate::control::{BulkOrders, BulkPlaced, BulkRefused, ErrorDetail, MAX_BULK_ORDERS};
-use crate::domain::shop::{BulkStep, OrderLine};
+use crate::domain::shop::{BulkStep, OrderLine, StepSize};
 use crate::domain::time::JstDateTime;
 use crate::setup::{place_order_problem, LineDoc};
 use crate::AppState;
@@ -21,7 +21,8 @@ use axum::http::{StatusCode, Uri};
 use axum::response::IntoResponse;
 use axum::Json;
 
-/// Orders placed plus due events fired under one hold of the shop's lock.
+/// Orders placed plus due events fired under one hold of the shop's lock, at most (fewer when
+/// they take longer than a millisecond: [`StepSize`]).
 const WORK_PER_LOCK: usize = 256;
 
 /// Documents checked under one hold of the shop's lock.
@@ -104,16 +105,19 @@ pub(super) async fn place_orders(
     // Placed in turn, a piece of work per hold of the lock.
     let mut summary = view::Summary::new(detail);
     let (mut next, mut first, mut last, mut now) = (0, None, None, String::new());
+    let mut size = StepSize::new(WORK_PER_LOCK);
     while next < docs.len() {
         let (outcome, fired) = handle.with(|s| {
+            let started = std::time::Instant::now();
+            let budget = size.get();
             let outcome = s.recording(|s| {
                 let mut work = 0;
-                while next < docs.len() && work < WORK_PER_LOCK {
+                while next < docs.len() && work < budget {
                     let (at, lines) = &orders[next];
                     let doc = &docs[next];
                     let extras = doc.extras(at.unwrap_or(s.now())).map_err(|(k, p)| (Some(k), p))?;
                     let step = s
-                        .place_bulk_order(lines, doc.settlement_method_code, *at, &extras, WORK_PER_LOCK - work)
+                        .place_bulk_order(lines, doc.settlement_method_code, *at, &extras, budget - work)
                         .map_err(|e| place_order_problem(&e))?;
                     match step {
                         BulkStep::Placed { number, events } => {
@@ -128,6 +132,7 @@ pub(super) async fn place_orders(
                 Ok::<(), (Option<String>, String)>(())
             });
             now = s.now().to_rms();
+            size.took(started.elapsed());
             outcome
         });
         summary.add(&fired);

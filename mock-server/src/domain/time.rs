@@ -176,12 +176,16 @@ impl JstDateTime {
         if b.len() != 19 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
             return Err(ParseError);
         }
+        // Digits only (at most four: no overflow), read as they come: every search and
+        // update carries two or more of these, and `str::parse` per part was most of the cost.
         let num = |r: std::ops::Range<usize>| -> Result<u32, ParseError> {
-            let part = &s[r];
-            if !part.bytes().all(|c| c.is_ascii_digit()) {
-                return Err(ParseError);
-            }
-            part.parse().map_err(|_| ParseError)
+            b[r].iter().try_fold(0u32, |n, &c| {
+                if c.is_ascii_digit() {
+                    Ok(n * 10 + u32::from(c - b'0'))
+                } else {
+                    Err(ParseError)
+                }
+            })
         };
         Self::from_civil(i64::from(num(0..4)?), num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?)
             .ok_or(ParseError)
@@ -518,11 +522,45 @@ mod tests {
         })
     }
 
+    /// The naive reading as it was written first (each part checked for digits, then
+    /// `str::parse`), for the test below.
+    fn parse_naive_by_parts(s: &str) -> Result<JstDateTime, ParseError> {
+        let b = s.as_bytes();
+        if b.len() != 19 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
+            return Err(ParseError);
+        }
+        let num = |r: std::ops::Range<usize>| -> Result<u32, ParseError> {
+            let part = &s[r];
+            if !part.bytes().all(|c| c.is_ascii_digit()) {
+                return Err(ParseError);
+            }
+            part.parse().map_err(|_| ParseError)
+        };
+        JstDateTime::from_civil(
+            i64::from(num(0..4)?),
+            num(5..7)?,
+            num(8..10)?,
+            num(11..13)?,
+            num(14..16)?,
+            num(17..19)?,
+        )
+        .ok_or(ParseError)
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(crate::proptest_cases(256)))]
 
         /// Every second of years 0–9999 reads back from each of its spellings, and its civil
         /// fields and date agree with it.
+        #[test]
+        fn a_datetime_reads_as_it_did_part_by_part(s in "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}", t in "[0-9T:+ -]{0,3}[0-9a-z+é ]{0,20}", u in near_datetime()) {
+            let u = u.strip_suffix("+0900").unwrap_or(&u);
+            prop_assert_eq!(JstDateTime::parse_naive(u), parse_naive_by_parts(u));
+            prop_assert_eq!(JstDateTime::parse_naive(&s), parse_naive_by_parts(&s));
+            prop_assert_eq!(JstDateTime::parse_naive(&t), parse_naive_by_parts(&t));
+            prop_assert_eq!(JstDateTime::parse_rms(&format!("{s}+0900")).ok(), parse_naive_by_parts(&s).ok());
+        }
+
         #[test]
         fn every_second_round_trips_through_its_spellings(secs in FIRST..=LAST) {
             let t = JstDateTime::from_seconds(secs);

@@ -167,8 +167,16 @@ pub(crate) async fn endpoint(app: AppState, request: axum::extract::Request) -> 
         return resp;
     }
     let call = Call { api: Api::Order, function: op.operation.function_id(), method, path: path.to_string() };
-    handle_rms(&app, call, &headers, uri.query(), body, parse_body, |shop, req, parsed| run_op(op, shop, req, parsed))
-        .await
+    handle_rms(
+        &app,
+        call,
+        &headers,
+        uri.query(),
+        body,
+        |body| parse_body(op, body),
+        |shop, req, parsed| run_op(op, shop, req, parsed),
+    )
+    .await
 }
 
 /// The 500 of an operation whose handler panicked (`super::system_error`): the operation's
@@ -189,17 +197,36 @@ pub(crate) fn server_error(path: &str, status: u16, text: &str) -> RmsReply {
     RmsReply::json(status, error_body(keys, &[msg]))
 }
 
-/// A body's JSON, read before the shop is locked: `None` when there is nothing to read (the
-/// body could not be read, or is only whitespace), `Err` when it is not a JSON object (nor
-/// `null`).
-type ParsedBody = Option<Result<Body, ()>>;
+/// A body's JSON, read before the shop is locked. (The plain search is large next to the
+/// others; boxing it would cost an allocation per searchOrder, for a value moved twice.)
+#[allow(clippy::large_enum_variant)]
+enum ParsedBody {
+    /// Nothing to read: the body could not be read, or is only whitespace.
+    Nothing,
+    /// A JSON object (or `null`), read field by field under the lock.
+    Object(Body),
+    /// A searchOrder body read straight into its fields ([`search_order::Plain`]).
+    PlainSearch(search_order::Plain),
+    /// Not a JSON object (nor `null`).
+    NotAnObject,
+}
 
-fn parse_body(body: &Result<Bytes, BodyError>) -> ParsedBody {
-    let bytes = body.as_ref().ok()?;
+fn parse_body(op: &OrderOp, body: &Result<Bytes, BodyError>) -> ParsedBody {
+    let Ok(bytes) = body.as_ref() else {
+        return ParsedBody::Nothing;
+    };
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return None;
+        return ParsedBody::Nothing;
     }
-    Some(serde_json::from_slice(bytes).map_err(|_| ()))
+    if op.operation == OrderOperation::SearchOrder {
+        if let Ok(search_order::ObjectOnly(plain)) = serde_json::from_slice(bytes) {
+            return ParsedBody::PlainSearch(plain);
+        }
+    }
+    match serde_json::from_slice(bytes) {
+        Ok(body) => ParsedBody::Object(body),
+        Err(_) => ParsedBody::NotAnObject,
+    }
 }
 
 /// Content type, size and JSON checks shared by all operations, then the operation itself.
@@ -229,9 +256,15 @@ fn run_op(op: &OrderOp, shop: &mut Shop, req: Request<'_>, parsed: ParsedBody) -
         Err(BodyError::Unreadable) => return fail(400, "リクエストボディを読み取れませんでした。".into()),
     }
     match parsed {
-        None => (op.run)(op, shop, &Body::default()),
-        Some(Ok(body)) => (op.run)(op, shop, &body),
-        Some(Err(())) => fail(400, "リクエストボディの書式が不正です。".into()),
+        ParsedBody::Nothing => (op.run)(op, shop, &Body::default()),
+        ParsedBody::Object(body) => (op.run)(op, shop, &body),
+        ParsedBody::PlainSearch(plain) => search_order::search_plain(shop, plain).unwrap_or_else(|| {
+            // Not a body the plain reading answers for (a date out of the window, …): read
+            // it field by field, as any other (rare: the answer is a 400).
+            let body = req.body.as_ref().ok().and_then(|b| serde_json::from_slice(b).ok()).unwrap_or_default();
+            (op.run)(op, shop, &body)
+        }),
+        ParsedBody::NotAnObject => fail(400, "リクエストボディの書式が不正です。".into()),
     }
 }
 

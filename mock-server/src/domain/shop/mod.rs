@@ -45,9 +45,46 @@ pub use wall::{valid_clock_speed, ClockMode, MAX_CLOCK_SPEED};
 /// The licence key is valid for 90 days from issue (auth-and-limits.md §3).
 pub const LICENSE_VALID_DAYS: i64 = 90;
 
-/// Events a long clock move fires per hold of the shop's lock ([`ShopHandle::advance_in_steps`]):
-/// about a millisecond of work, so other requests to the shop wait at most that long.
+/// Events a long clock move fires per hold of the shop's lock ([`ShopHandle::advance_in_steps`])
+/// at most: about a millisecond of work for most events; [`StepSize`] makes the steps smaller
+/// when they take longer (simulated buyers' orders).
 pub const ADVANCE_STEP_EVENTS: usize = 256;
+
+/// How long one step of a long operation should keep the shop's lock ([`StepSize`]).
+pub const STEP_TARGET: Duration = Duration::from_millis(1);
+
+/// The size of the next step of a long operation (a clock advance, a bulk of orders): at most
+/// `max` units of work; after a step that kept the shop's lock longer than [`STEP_TARGET`], in
+/// proportion fewer (down to one); after a step under half of it, twice as many again (up to
+/// `max`). A count of events is not a time: 256 events of simulated buyers measured up to 8 ms
+/// of CPU under the lock (issue 11), and every other request to the shop waited as long.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StepSize {
+    next: usize,
+    max: usize,
+}
+
+impl StepSize {
+    /// Steps of at most `max` (at least 1), starting there.
+    pub fn new(max: usize) -> Self {
+        StepSize { next: max.max(1), max: max.max(1) }
+    }
+
+    /// The size of the next step.
+    pub fn get(&self) -> usize {
+        self.next
+    }
+
+    /// Tells how long the last step (of [`StepSize::get`] units) kept the lock.
+    pub fn took(&mut self, held: Duration) {
+        if held > STEP_TARGET {
+            let scaled = self.next as u128 * STEP_TARGET.as_nanos() / held.as_nanos().max(1);
+            self.next = (scaled as usize).max(1);
+        } else if held < STEP_TARGET / 2 {
+            self.next = self.next.saturating_mul(2).min(self.max);
+        }
+    }
+}
 
 /// SKUs a generated catalog inserts per hold of the shop's lock
 /// ([`ShopHandle::insert_generated_in_steps`]): a few milliseconds of work.
@@ -899,16 +936,20 @@ impl ShopHandle {
     }
 
     /// Moves the shop's clock to `target` as [`Shop::advance_to`] does, but in steps of at
-    /// most [`ADVANCE_STEP_EVENTS`] events ([`ShopHandle::in_steps`]): a jump over months of a
+    /// most [`ADVANCE_STEP_EVENTS`] events, fewer when they take longer than [`STEP_TARGET`]
+    /// ([`StepSize`], [`ShopHandle::in_steps`]): a jump over months of a
     /// busy shop (thousands of transitions) never keeps the shop's other requests waiting for
     /// more than one step. A request served between two steps sees the clock where the last
     /// step left it, as if the advance had been asked for in two parts. What fired is handed
     /// to `each` step by step, the lock released ([`ShopHandle::in_steps_reporting`]: a jump
     /// over a busy year keeps no list of all it fired); returns the shop's now afterwards.
     pub fn advance_in_steps(&self, target: JstDateTime, mut each: impl FnMut(&[Transition])) -> JstDateTime {
+        let mut size = StepSize::new(ADVANCE_STEP_EVENTS);
         self.in_steps_reporting(
             |s| {
-                let (fired, reached) = s.advance_step(target, ADVANCE_STEP_EVENTS);
+                let started = Instant::now();
+                let (fired, reached) = s.advance_step(target, size.get());
+                size.took(started.elapsed());
                 (fired, reached.then(|| s.now()))
             },
             |fired| each(&fired),
@@ -958,6 +999,29 @@ mod tests {
         );
         let doc: ShopDocument = parse_toml(&text, "t").unwrap();
         doc.build("t").unwrap()
+    }
+
+    /// A step over its time gets the next one smaller in proportion (never below one); quick
+    /// steps grow back by doubling, never beyond the cap; a step on target changes nothing.
+    #[test]
+    fn a_step_that_kept_the_lock_too_long_makes_the_next_smaller_then_they_grow_back() {
+        let mut size = StepSize::new(256);
+        assert_eq!(size.get(), 256);
+        size.took(STEP_TARGET);
+        assert_eq!(size.get(), 256, "on target");
+        size.took(STEP_TARGET * 8);
+        assert_eq!(size.get(), 32);
+        size.took(STEP_TARGET * 100);
+        assert_eq!(size.get(), 1, "never below one");
+        size.took(STEP_TARGET / 4);
+        assert_eq!(size.get(), 2);
+        size.took(STEP_TARGET * 3 / 4);
+        assert_eq!(size.get(), 2, "between half and the target: kept");
+        for _ in 0..20 {
+            size.took(Duration::ZERO);
+        }
+        assert_eq!(size.get(), 256, "never beyond the cap");
+        assert_eq!(StepSize::new(0).get(), 1);
     }
 
     fn line(units: i64) -> Vec<OrderLine> {
