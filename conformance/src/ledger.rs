@@ -78,7 +78,8 @@ fn is_error(code: &str) -> bool {
 impl Summary {
     pub fn from_journal(journal: &Journal) -> Summary {
         let mut s = Summary::default();
-        for e in &journal.entries {
+        // The staff's actions are in the journal too; they are no RMS calls.
+        for e in journal.entries.iter().filter(|e| !e.is_staff()) {
             *s.calls.entry(operation(&e.method, &e.path)).or_default() += 1;
             let mut any = false;
             for c in e.codes.iter().filter(|c| is_error(c)) {

@@ -363,11 +363,13 @@ fn faults_met(
     if journal.entries.iter().all(|e| e.fault.is_none()) {
         return Ok(Vec::new());
     }
-    let ops: Vec<String> = journal.entries.iter().map(|e| crate::ledger::operation(&e.method, &e.path)).collect();
+    // The staff's actions are journalled too; only RMS calls line up with the tool's calls.
+    let rms_calls: Vec<&rms_mock::control::JournalEntry> = journal.entries.iter().filter(|e| !e.is_staff()).collect();
+    let ops: Vec<String> = rms_calls.iter().map(|e| crate::ledger::operation(&e.method, &e.path)).collect();
     let calls =
         calls.filter(|c| journal.evicted == 0 && c.len() == ops.len() && c.iter().zip(&ops).all(|(c, o)| &c.op == o));
     let mut out = Vec::new();
-    for (i, (e, op)) in journal.entries.iter().zip(ops).enumerate() {
+    for (i, (e, op)) in rms_calls.into_iter().zip(ops).enumerate() {
         let Some(mark) = &e.fault else { continue };
         let kind = serde_json::to_value(mark.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
         let orders = match calls {

@@ -14,6 +14,7 @@
 //! [`ShopSettings`] (any JSON object, so it stays a `serde_json::Value`).
 
 use crate::domain::shop::ClockMode;
+pub use crate::journal::{StaffAction, StaffNote};
 use crate::settings::{ShippingSettings, ShopSettings, SubStatusDef};
 use crate::setup::{FaultKind, FaultSpec, SimulateDoc};
 use serde::{Deserialize, Serialize};
@@ -721,6 +722,22 @@ pub struct JournalEntry {
     /// The fault that fired on this request, if one did (absent otherwise).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fault: Option<FaultMark>,
+    /// `"staff"` on a staff action (the RMS screens, not an RMS request); absent on an RMS
+    /// request, whose entry keeps the shape it always had.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<String>,
+    /// What the staff did: action, order number or SKU, what changed, outcome (with
+    /// `actor`; its `function` reads `staff.<action>`, its `path` the control-plane path).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff: Option<StaffNote>,
+}
+
+impl JournalEntry {
+    /// True for a staff action, false for an RMS request: readers that count RMS calls
+    /// leave staff actions out.
+    pub fn is_staff(&self) -> bool {
+        self.actor.as_deref() == Some("staff")
+    }
 }
 
 /// Which fault fired on a request: in its journal entry (`"fault": {"id": "f1", "kind":
@@ -784,6 +801,9 @@ pub struct JournalQuery {
     /// operation's name (`confirmOrder`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub function: Option<String>,
+    /// `staff` (only the staff's actions) or `api` (only RMS requests).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<String>,
     /// An HTTP status (`200`) or a class (`4xx`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
@@ -812,6 +832,12 @@ impl JournalQuery {
     /// Only calls of `function` (an id such as `rpay.order.confirmOrder`, or `confirmOrder`).
     pub fn function(mut self, function: impl Into<String>) -> Self {
         self.function = Some(function.into());
+        self
+    }
+
+    /// Only staff actions (`"staff"`) or only RMS requests (`"api"`).
+    pub fn actor(mut self, actor: impl Into<String>) -> Self {
+        self.actor = Some(actor.into());
         self
     }
 

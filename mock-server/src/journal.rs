@@ -63,7 +63,8 @@ pub struct Entry {
     pub method: Method,
     pub path: String,
     pub query: Option<String>,
-    pub function: FunctionId,
+    /// The RMS function called; none for a staff action.
+    pub function: Option<FunctionId>,
     pub status: u16,
     pub codes: Vec<String>,
     pub request_id: Option<RequestId>,
@@ -73,6 +74,61 @@ pub struct Entry {
     pub response_body: Option<Body>,
     /// The fault that fired on the request (its id and kind), if one did.
     pub fault: Option<(String, FaultKind)>,
+    /// Set on a staff action (the RMS screens, through the control plane), never on an RMS
+    /// request: what the staff did and what came of it.
+    pub staff: Option<Box<StaffNote>>,
+}
+
+/// A staff action in the journal (README "The journal"): the shop's staff in the RMS screens
+/// (`/__admin/shops/{id}/staff/…` and setups' `staff = {…}` steps), kept beside the RMS
+/// requests so a reader sees what changed an order or a stock between two API calls. Such an
+/// entry has `"actor": "staff"` and this as `staff`; an RMS request's entry has neither.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaffNote {
+    /// What the staff did.
+    pub action: StaffAction,
+    /// The order acted on (confirm, cancel, edit, sub-status).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_number: Option<String>,
+    /// The SKU acted on (stock), as `manageNumber/variantId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sku: Option<String>,
+    /// What changed, one item each (`orderProgress 200 → 400`, `requestPrice 2530 → 3630`,
+    /// `stock 3 → 5`); empty when nothing did.
+    pub changed: Vec<String>,
+    /// `done`, or `refused: ` and why (as the control plane answered).
+    pub outcome: String,
+}
+
+/// The staff actions the journal records, by the control-plane path segment that makes each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StaffAction {
+    /// 受注確認 in RMS.
+    Confirm,
+    /// キャンセル in RMS.
+    Cancel,
+    /// 受注修正 in RMS.
+    Edit,
+    /// サブステータス in RMS.
+    SubStatus,
+    /// 在庫数 by hand in RMS.
+    Stock,
+}
+
+impl StaffAction {
+    /// `confirm`, `cancel`, `edit`, `sub-status`, `stock`: as serialised, and the last segment
+    /// of the control-plane path.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StaffAction::Confirm => "confirm",
+            StaffAction::Cancel => "cancel",
+            StaffAction::Edit => "edit",
+            StaffAction::SubStatus => "sub-status",
+            StaffAction::Stock => "stock",
+        }
+    }
 }
 
 /// A journal entry as a state document keeps it ([`crate::domain::state`]): the fields of an
@@ -92,8 +148,8 @@ pub struct JournalEntryState {
     pub path: String,
     /// The query, if any.
     pub query: Option<String>,
-    /// The RMS function the request named.
-    pub function: FunctionId,
+    /// The RMS function the request named (null for a staff action).
+    pub function: Option<FunctionId>,
     /// The answer's HTTP status.
     pub status: u16,
     /// The answer's RMS codes.
@@ -110,6 +166,9 @@ pub struct JournalEntryState {
     pub response_body: Option<BodyState>,
     /// The fault that fired on the request, if one did.
     pub fault: Option<FaultMark>,
+    /// A staff action's note (absent on an RMS request).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff: Option<StaffNote>,
 }
 
 /// The fault a journal entry's request met (as the journal API shows it).
@@ -156,6 +215,7 @@ impl Entry {
             request_body: body(&self.request_body),
             response_body: body(&self.response_body),
             fault: self.fault.as_ref().map(|(id, kind)| FaultMark { id: id.clone(), kind: *kind }),
+            staff: self.staff.as_deref().cloned(),
         }
     }
 
@@ -193,6 +253,7 @@ impl Entry {
             request_body: body(state.request_body),
             response_body: body(state.response_body),
             fault: state.fault.map(|f| (f.id, f.kind)),
+            staff: state.staff.map(Box::new),
         })
     }
 }
@@ -354,6 +415,13 @@ impl Entry {
             + body(&self.request_body)
             + body(&self.response_body)
             + self.fault.as_ref().map_or(0, |(id, _)| id.len())
+            + self.staff.as_ref().map_or(0, |n| {
+                std::mem::size_of::<StaffNote>()
+                    + n.order_number.as_ref().map_or(0, String::len)
+                    + n.sku.as_ref().map_or(0, String::len)
+                    + n.changed.iter().map(String::len).sum::<usize>()
+                    + n.outcome.len()
+            })
     }
 }
 
@@ -475,6 +543,8 @@ impl Journal {
 #[derive(Clone, Debug, Default)]
 pub struct Filter {
     function: Option<FunctionId>,
+    /// Only staff actions (true) or only RMS requests (false).
+    staff: Option<bool>,
     status: Option<(u16, u16)>,
     order_number: Option<String>,
     since: Option<u64>,
@@ -485,8 +555,10 @@ pub struct Filter {
 
 impl Filter {
     /// Checks the query's parameters; the error names the parameter and the problem.
+    #[allow(clippy::too_many_arguments)]
     pub fn parse(
         function: Option<&str>,
+        actor: Option<&str>,
         status: Option<&str>,
         order_number: Option<&str>,
         since: Option<u64>,
@@ -500,6 +572,12 @@ impl Filter {
                 Err(e) => OrderOperation::from_name(f).map(|op| op.function_id()).ok_or(format!("function: {e}"))?,
             }),
         };
+        let staff = match actor {
+            None => None,
+            Some("staff") => Some(true),
+            Some("api") => Some(false),
+            Some(other) => return Err(format!("actor: '{other}' is not staff or api")),
+        };
         let status = match status {
             None => None,
             Some(s) => {
@@ -512,12 +590,13 @@ impl Filter {
             Some(w) => return Err(format!("wait: {w} is not between 0 and {MAX_WAIT_SECONDS} seconds")),
         };
         let order_number = order_number.filter(|n| !n.is_empty()).map(String::from);
-        Ok(Filter { function, status, order_number, since, limit, wait })
+        Ok(Filter { function, staff, status, order_number, since, limit, wait })
     }
 
     fn matches(&self, e: &Entry) -> bool {
         self.since.is_none_or(|s| e.seq > s)
-            && self.function.is_none_or(|f| e.function == f)
+            && self.function.is_none_or(|f| e.function == Some(f))
+            && self.staff.is_none_or(|staff| e.staff.is_some() == staff)
             && self.status.is_none_or(|(lo, hi)| (lo..=hi).contains(&e.status))
             && self.order_number.as_deref().is_none_or(|n| {
                 let mentions = |b: &Option<Body>| b.as_ref().is_some_and(|b| b.text.as_str().contains(n));
@@ -720,7 +799,7 @@ mod tests {
             method: Method::POST,
             path: "/p".into(),
             query: None,
-            function: FunctionId::parse(function).unwrap(),
+            function: Some(FunctionId::parse(function).unwrap()),
             status,
             codes: vec![],
             request_id: None,
@@ -729,12 +808,13 @@ mod tests {
             request_body: super::body(body.as_bytes(), 100),
             response_body: None,
             fault: None,
+            staff: None,
         }
     }
 
     fn parse(q: &JournalQuery) -> Result<Filter, String> {
         let (f, st, n) = (q.function.as_deref(), q.status.as_deref(), q.order_number.as_deref());
-        Filter::parse(f, st, n, q.since, q.limit, q.wait)
+        Filter::parse(f, q.actor.as_deref(), st, n, q.since, q.limit, q.wait)
     }
 
     fn filter(q: JournalQuery) -> Filter {

@@ -16,7 +16,7 @@ fn filter(uri: &Uri) -> Result<Filter, AdminError> {
     let Query(q) = Query::<JournalQuery>::try_from_uri(uri)
         .map_err(|e| AdminError::bad_request(format!("query: {}", e.body_text())))?;
     let (function, status, order_number) = (q.function.as_deref(), q.status.as_deref(), q.order_number.as_deref());
-    Filter::parse(function, status, order_number, q.since, q.limit, q.wait)
+    Filter::parse(function, q.actor.as_deref(), status, order_number, q.since, q.limit, q.wait)
         .map_err(|e| AdminError::bad_request(format!("query: {e}")))
 }
 
@@ -31,7 +31,12 @@ fn answer(page: Page, limit: usize) -> Journal {
         method: e.method.to_string(),
         path: e.path,
         query: e.query,
-        function: e.function.as_str().to_string(),
+        function: match (&e.function, &e.staff) {
+            (Some(f), _) => f.as_str().to_string(),
+            // A staff action has no RMS function: `staff.confirm`, `staff.stock`, …
+            (None, Some(n)) => format!("staff.{}", n.action.as_str()),
+            (None, None) => String::new(),
+        },
         status: e.status,
         codes: e.codes,
         request_id: e.request_id.map(|id| id.to_string()),
@@ -40,6 +45,8 @@ fn answer(page: Page, limit: usize) -> Journal {
         request_body: e.request_body.map(body),
         response_body: e.response_body.map(body),
         fault: e.fault.map(|(id, kind)| FaultMark { id, kind }),
+        actor: e.staff.is_some().then(|| "staff".to_string()),
+        staff: e.staff.map(|n| *n),
     };
     Journal {
         recorded: page.recorded,

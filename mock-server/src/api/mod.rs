@@ -462,7 +462,7 @@ impl Seen {
             method: call.method,
             path: call.path,
             query: self.query,
-            function: call.function,
+            function: Some(call.function),
             status,
             codes,
             request_id,
@@ -471,6 +471,7 @@ impl Seen {
             request_body: request.and_then(|b| journal::shared_body(b, body_limit)),
             response_body: response.and_then(|b| journal::answer_body(b, body_limit)),
             fault: None,
+            staff: None,
         }
     }
 }

@@ -179,6 +179,7 @@ pub(super) fn query_string(q: &JournalQuery) -> String {
     }
     let pairs = [
         ("function", q.function.clone()),
+        ("actor", q.actor.clone()),
         ("status", q.status.clone()),
         ("order_number", q.order_number.clone()),
         ("since", q.since.map(|v| v.to_string())),

@@ -453,5 +453,21 @@ async fn staff_edits_renewed_keys_and_approvals_survive_sigkill() {
     assert_eq!(detail["settings"]["app_approval"], json!({"item": "pending"}));
     let state = get(&client, &server, "/__admin/state").await;
     assert_eq!(state["shops"][0]["shop"]["profile"]["renewed_key"]["license_key"], "SL_renewed");
+    // The journal keeps the staff's actions across the restart, as the staff's.
+    let staff = get(&client, &server, &format!("{base}/journal?actor=staff")).await;
+    let notes: Vec<(&str, &Value)> = staff["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["function"].as_str().unwrap(), &e["staff"]["changed"]))
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            ("staff.confirm", &json!(["orderProgress 100 → 200"])),
+            ("staff.edit", &json!(["orderProgress 200 → 400", "units i/v1 1 → 3", "requestPrice 1550 → 3550"]))
+        ],
+        "{staff}"
+    );
     server.kill();
 }

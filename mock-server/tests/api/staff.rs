@@ -32,10 +32,20 @@ fn units(manage_number: &str, variant_id: &str, units: i64) -> StaffEditRequest 
 async fn staff_confirm_moves_100_to_200_as_staff_confirm_and_confirm_order_then_answers_103() {
     let app = spawn(shop()).await;
     let n = app.place_one(1).await;
-    let before = app.journal().await["recorded"].clone();
+    let before = app.journal().await["recorded"].as_u64().unwrap();
     let brief = app.shop().staff_confirm(&n).await.unwrap();
     assert_eq!(brief.order_progress, 200);
-    assert_eq!(app.journal().await["recorded"], before, "a staff action is no RMS request");
+    // In the journal as the staff's action, not as an RMS request.
+    let j = app.journal().await;
+    assert_eq!(j["recorded"], before + 1);
+    let e = j["entries"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(e["actor"], "staff");
+    assert_eq!(e["function"], "staff.confirm");
+    assert_eq!(e["path"], app.shop_path(&format!("/staff/orders/{n}/confirm")));
+    assert_eq!(
+        e["staff"],
+        json!({"action": "confirm", "order_number": n, "changed": ["orderProgress 100 → 200"], "outcome": "done"})
+    );
     let o = app.order_model(&n, 9).await;
     assert_eq!(o["ChangeReasonModelList"][0]["changeType"], 8, "confirmed exactly as confirmOrder does");
     assert!(o["shopOrderCfmDatetime"].is_string());
@@ -46,6 +56,60 @@ async fn staff_confirm_moves_100_to_200_as_staff_confirm_and_confirm_order_then_
     // Twice: the staff cannot confirm an order past 100.
     let e = app.shop().staff_confirm(&n).await.unwrap_err();
     assert!(e.to_string().contains("409"), "{e}");
+    // The refusal is journalled too, with nothing changed; the tool's confirmOrder keeps the
+    // shape of an RMS request (no `actor`, no `staff`).
+    let j = app.journal().await;
+    let entries = j["entries"].as_array().unwrap();
+    let refused = entries.last().unwrap();
+    assert_eq!((refused["status"].as_u64(), &refused["codes"]), (Some(409), &json!(["conflict"])));
+    assert_eq!(refused["staff"]["changed"], json!([]));
+    assert!(refused["staff"]["outcome"].as_str().unwrap().starts_with("refused: the order is in 200"), "{refused}");
+    let api = &entries[entries.len() - 2];
+    assert_eq!(api["function"], "rpay.order.confirmOrder");
+    assert!(api.get("actor").is_none() && api.get("staff").is_none(), "{api}");
+}
+
+#[tokio::test]
+async fn the_journal_filter_actor_selects_staff_actions_or_rms_requests() {
+    let app = spawn(shop()).await;
+    app.set_stock("tshirt", "m-black", 10).await;
+    let n = app.place_one(1).await;
+    app.confirm(&[&n]).await;
+    app.shop()
+        .staff_stock(&StaffStock {
+            manage_number: "tshirt".into(),
+            variant_id: "m-black".into(),
+            mode: None,
+            quantity: 4,
+        })
+        .await
+        .unwrap();
+    let functions = |q: &str| {
+        let app = &app;
+        let q = q.to_string();
+        async move {
+            let (status, v) = app.admin(Method::GET, &app.shop_path(&format!("/journal{q}")), None).await;
+            assert_eq!(status, 200, "{v}");
+            v["entries"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["function"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(functions("?actor=staff").await, ["staff.stock"]);
+    assert_eq!(functions("?actor=api").await, ["inventoryapi.inventories.variants.upsert", "rpay.order.confirmOrder"]);
+    assert_eq!(functions("").await.len(), 3);
+    let staff = app.shop().query_journal(&rms_mock::control::JournalQuery::new().actor("staff")).await.unwrap();
+    let note = staff.entries[0].staff.as_ref().unwrap();
+    assert_eq!(
+        (note.sku.as_deref(), note.changed.as_slice()),
+        (Some("tshirt/m-black"), ["stock 9 → 4".to_string()].as_slice())
+    );
+    let (status, v) = app.admin(Method::GET, &app.shop_path("/journal?actor=buyer"), None).await;
+    assert_eq!(status, 400);
+    assert!(v["error"]["message"].as_str().unwrap().contains("actor: 'buyer' is not staff or api"), "{v}");
 }
 
 #[tokio::test]

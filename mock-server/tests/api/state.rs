@@ -68,6 +68,8 @@ async fn busy(app: &TestApp) -> Vec<String> {
     let (status, v) = app.admin(Method::POST, &app.shop_path(&format!("/orders/{capped}/cancel")), None).await;
     assert_eq!(status, 200, "{v}");
     app.advance(2).await;
+    // A staff action: the journal keeps it as the staff's (`actor`, `staff`, no function).
+    app.shop().staff_sub_status(&waiting, Some(1101)).await.unwrap();
     // A fault that goes on drawing: an import must carry on its draws where they were.
     let fault = json!({"id": "slow", "functions": ["rpay.order.searchOrder"], "kind": "latency", "latency_ms": 60_000, "probability": 0.5});
     let (status, v) = app.admin(Method::POST, &app.shop_path("/faults"), Some(fault)).await;
@@ -115,6 +117,9 @@ async fn a_busy_shop_exports_imports_and_exports_the_same_bytes() {
     assert_eq!(shop["shop"]["stock_capped"][0]["lost"], 3);
     assert_eq!(shop["shop"]["catalog"]["lagging_writes"].as_array().unwrap().len(), 1);
     assert!(shop["journal"].as_array().unwrap().len() >= 8);
+    let staff: Vec<&Value> = shop["journal"].as_array().unwrap().iter().filter(|e| !e["staff"].is_null()).collect();
+    assert_eq!(staff.len(), 1);
+    assert_eq!((&staff[0]["function"], &staff[0]["staff"]["action"]), (&Value::Null, &json!("sub-status")));
     let fired = shop["shop"]["faults"]["faults"][0]["fired"].as_i64().unwrap();
     assert!((1..5).contains(&fired), "the seeded draws of 5 searches fire some: {fired}");
     assert_eq!(shop["shop"]["clock"]["now"], format!("2026-11-28T09:{:02}:00+0900", 32 + fired), "a minute each");

@@ -254,6 +254,7 @@ async fn exports_and_the_committed_fixture_validate_against_the_schema() {
     app.order("updateOrderSubStatus", json!({"subStatusId": 1101, "orderNumberList": [app.place_one(1).await]})).await;
     app.put("/es/2.0/items/manage-numbers/hoodie", item_body("パーカー", &[("s", "S", 4980)])).await;
     app.set_stock("orphan", "x", 3).await;
+    app.shop().staff_confirm(&app.place_one(1).await).await.unwrap();
     let fault = json!({"functions": ["rpay.order.getOrder"], "kind": "maintenance", "times": 1});
     assert_eq!(app.admin(reqwest::Method::POST, &app.shop_path("/faults"), Some(fault)).await.0, 201);
     assert_eq!(app.get_order(&[&n], json!(9)).await.0, 503);
@@ -264,6 +265,11 @@ async fn exports_and_the_committed_fixture_validate_against_the_schema() {
     assert!(!shop["shop"]["simulation"].is_null() && !shop["journal"].as_array().unwrap().is_empty());
     assert_eq!(shop["shop"]["faults"]["faults"][0]["fired"], 1);
     assert!(shop["journal"].as_array().unwrap().iter().any(|e| e["fault"]["kind"] == "maintenance"));
+    assert!(shop["journal"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["staff"]["action"] == "confirm" && e["function"].is_null()));
     assert_eq!(problems(&doc), Vec::<String>::new());
     assert_eq!(problems(&serde_json::from_str(FIXTURE).unwrap()), Vec::<String>::new());
 }
