@@ -694,6 +694,13 @@ async fn an_order_edited_in_rms_after_import_is_shipped_with_the_tools_old_copy(
     let shipped = o.integration.iter().find(|(_, w)| w.starts_with("shipping reported")).map(|(at, _)| at.as_str());
     assert_eq!(shipped, Some("+1h00m"), "shipped while RMS had it in 400: {o:?}");
     assert!(!o.integration_has("edited in RMS"), "{o:?}");
+    // The report made in 400 takes effect once RMS has the order back in 300: it reaches 500
+    // with the old shipment (not stuck in 300 as if never reported).
+    let rms: Vec<(&str, &str)> = o.rms.iter().map(|(at, w)| (at.as_str(), w.as_str())).collect();
+    assert_eq!(
+        &rms[rms.len() - 2..],
+        [("+1h25m", "200 → 300 processing"), ("+1h25m", "300 → 500 held_shipping_report")]
+    );
 }
 
 #[tokio::test]

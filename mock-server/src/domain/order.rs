@@ -59,12 +59,15 @@ pub enum Cause {
     /// The shop's staff edited the order in the RMS screens (amount, postage, items, address);
     /// a confirmed order whose amount changed waits in 400.
     StaffEdit,
+    /// A shipping report made while the order waited in 400 (変更確定待ち) took effect when
+    /// it reached 300: 300 → 500 (inferred, README "Inferred behaviour").
+    HeldShippingReport,
 }
 
 impl Cause {
     /// The cause [`Cause::as_str`] writes as `name`; None for any other text.
     pub fn from_name(name: &str) -> Option<Cause> {
-        const RULES: [Cause; 17] = [
+        const RULES: [Cause; 18] = [
             Cause::Placed,
             Cause::AutoConfirm,
             Cause::Processing,
@@ -82,6 +85,7 @@ impl Cause {
             Cause::StaffConfirm,
             Cause::StaffCancel,
             Cause::StaffEdit,
+            Cause::HeldShippingReport,
         ];
         RULES.into_iter().find(|c| c.as_str() == name).or_else(|| OrderOperation::from_name(name).map(Cause::Api))
     }
@@ -108,6 +112,7 @@ impl Cause {
             Cause::StaffConfirm => "staff_confirm",
             Cause::StaffCancel => "staff_cancel",
             Cause::StaffEdit => "staff_edit",
+            Cause::HeldShippingReport => "held_shipping_report",
         }
     }
 }
@@ -656,6 +661,17 @@ impl Order {
             },
         );
         self.move_to(OrderProgress::RakutenProcessing, at, cause);
+    }
+
+    /// Whether the shipping report is complete: every basket has a row with carrier, tracking
+    /// number and date (what moves a 300 order to 500).
+    pub fn shipping_reported(&self) -> bool {
+        !self.packages.is_empty()
+            && self.packages.iter().all(|p| {
+                p.shipping
+                    .iter()
+                    .any(|s| s.delivery_company.is_some() && s.shipping_number.is_some() && s.shipping_date.is_some())
+            })
     }
 
     /// Rakuten's processing ended OK: 200 → 300; `orderFixDatetime` = `shippingInstDatetime`

@@ -290,3 +290,49 @@ async fn staff_actions_survive_a_state_export_and_import() {
     let (_, again) = app.get("/__admin/state").await;
     assert_eq!(again, state);
 }
+
+/// A shipping report made while the order waits in 400 is accepted (INFO_101) but does not
+/// ship it; it takes effect when the order is back in 300 (inferred, README "Inferred
+/// behaviour"): 300 → 500 `held_shipping_report` with `shippingCmplRptDatetime` then. An
+/// incomplete report (no tracking number) leaves the order in 300, as it would have in 300.
+#[tokio::test]
+async fn a_shipping_report_made_in_400_ships_the_order_when_it_is_back_in_300() {
+    let app = spawn(shop()).await;
+    app.set_stock("tshirt", "m-black", 10).await;
+    let report = |n: &str, basket: &Value, number: Option<&str>| {
+        let mut row = json!({"deliveryCompany": "1001", "shippingDate": "2026-11-28"});
+        if let Some(number) = number {
+            row["shippingNumber"] = json!(number);
+        }
+        json!({"orderNumber": n, "BasketidModelList": [{"basketId": basket, "ShippingModelList": [row]}]})
+    };
+    let (complete, incomplete) = (app.place_one(1).await, app.place_one(1).await);
+    app.confirm(&[&complete, &incomplete]).await;
+    app.advance(30).await;
+    for n in [&complete, &incomplete] {
+        assert_eq!(app.order_model(n, 9).await["orderProgress"], 300);
+        let b = app.shop().staff_edit(n, &units("tshirt", "m-black", 2)).await.unwrap();
+        assert_eq!(b.order_progress, 400);
+        let basket = app.order_model(n, 9).await["PackageModelList"][0]["basketId"].clone();
+        let number = (n == &complete).then_some("1234-5678");
+        let (status, v) = app.order("updateOrderShipping", report(n, &basket, number)).await;
+        assert_eq!(status, 200, "{v}");
+        assert!(codes(&v).iter().all(|c| c.ends_with("INFO_101")), "accepted in 400: {v}");
+        assert_eq!(app.order_model(n, 9).await["orderProgress"], 400, "no 500 from 400");
+    }
+    app.advance(60).await; // change_confirm_minutes: back to 300
+    let shipped = app.order_model(&complete, 9).await;
+    assert_eq!(shipped["orderProgress"], 500, "{shipped}");
+    assert_eq!(shipped["shippingCmplRptDatetime"], "2026-11-28T10:30:00+0900", "when it reached 300");
+    let c = causes(&app.history(&complete).await);
+    assert_eq!(
+        &c[c.len() - 2..],
+        [(Some(400), 300, "change_confirmed".into()), (Some(300), 500, "held_shipping_report".into())]
+    );
+    let waiting = app.order_model(&incomplete, 9).await;
+    assert_eq!(waiting["orderProgress"], 300, "an incomplete report ships nothing");
+    assert!(waiting["shippingCmplRptDatetime"].is_null());
+    // Rakuten's payment processing follows the held report as it follows any.
+    let fired = app.advance(24 * 60).await;
+    assert!(fired["transitions"].as_array().unwrap().iter().any(|t| t["cause"] == "payment_processing"), "{fired}");
+}

@@ -47,6 +47,26 @@ impl Shop {
                 cause: TransitionCause::Order(h.cause),
             }));
         }
+        let o = self.orders.get(idx);
+        if o.history.len() > before && o.progress == WaitingForShipment && o.shipping_reported() {
+            self.apply_held_shipping_report(idx);
+        }
+    }
+
+    /// An order that reaches 300 with a complete shipping report (every basket has a row with
+    /// carrier, number and date) is shipped at once: the report was accepted (INFO_101) while
+    /// the order waited in 400 変更確定待ち, which does not move to 500, and RMS keeps it (the
+    /// rows stay on the order); 300 → 500 needs only the report and the order ready to ship
+    /// (order-api.md §5.2). Inferred: README "Inferred behaviour". Without this the order stayed
+    /// in 300 for ever with its shipping reported (setup 54).
+    fn apply_held_shipping_report(&mut self, idx: usize) {
+        let now = self.now;
+        self.change(idx, |o| {
+            o.shipping_cmpl_rpt_datetime = Some(now);
+            o.move_to(Shipped, now, Cause::HeldShippingReport);
+        });
+        let at = now.plus_minutes(i64::from(self.settings.payment_processing_minutes));
+        self.schedule_at(at, Event::PaymentProcessing(idx));
     }
 
     pub(super) fn confirm_idx(&mut self, idx: usize, cause: Cause) {

@@ -86,12 +86,7 @@ impl Shop {
                     results.push(RowResult { data_number: r.data_number, detail_id, outcome });
                 }
             }
-            let complete = o.packages.iter().all(|p| {
-                p.shipping
-                    .iter()
-                    .any(|s| s.delivery_company.is_some() && s.shipping_number.is_some() && s.shipping_date.is_some())
-            });
-            if complete && o.progress == WaitingForShipment {
+            if o.shipping_reported() && o.progress == WaitingForShipment {
                 o.shipping_cmpl_rpt_datetime = Some(now);
                 o.move_to(Shipped, now, cause);
             }
