@@ -138,6 +138,49 @@ async fn undetermined_postage_is_minus_9999_until_the_shop_sets_it() {
     assert_eq!(status, 409, "{v}");
 }
 
+/// The staff entering the postage of a 送料後日確定 order in RMS and `POST …/postage` are one
+/// path (`Shop::set_postage`): the same amounts, no `modifyFlag`; a determined postage the
+/// staff change later follows updateOrderSender's rules (`modifyFlag` 1).
+#[tokio::test]
+async fn the_staff_entering_undetermined_postage_sets_it_as_the_postage_step_does() {
+    use rms_mock::control::{StaffEditRequest, StaffLine};
+    let app = spawn(shop()).await;
+    let undetermined = json!({"lines": socks(), "postage_undetermined": true});
+    let (by_staff, by_step) = (placed(&app, undetermined.clone()).await, placed(&app, undetermined.clone()).await);
+    let postage = |yen: i64| StaffEditRequest { postage_price: Some(yen), ..Default::default() };
+    app.shop().staff_edit(&by_staff, &postage(600)).await.unwrap();
+    app.shop().set_postage(&by_step, 600, None).await.unwrap();
+    let amounts =
+        |o: &Value| ["postagePrice", "totalPrice", "requestPrice", "modifyFlag"].map(|k| o[k].clone()).to_vec();
+    let staff = app.order_model(&by_staff, 9).await;
+    assert_eq!(amounts(&staff), [json!(600), json!(1100), json!(1100), json!(0)], "{staff}");
+    assert_eq!(amounts(&staff), amounts(&app.order_model(&by_step, 9).await));
+    // Once determined, a change of the postage is an edit: updateOrderSender's rules.
+    app.shop().staff_edit(&by_staff, &postage(800)).await.unwrap();
+    let edited = app.order_model(&by_staff, 9).await;
+    assert_eq!((edited["postagePrice"].clone(), edited["modifyFlag"].clone()), (json!(800), json!(1)));
+    // An edit with items too: a refused item change leaves the postage undetermined.
+    let c = placed(&app, undetermined).await;
+    app.set_stock("socks", "socks", 0).await;
+    let too_many = StaffEditRequest {
+        items: vec![StaffLine {
+            manage_number: "socks".into(),
+            variant_id: "socks".into(),
+            units: Some(2),
+            price: None,
+        }],
+        postage_price: Some(600),
+        address: None,
+    };
+    let e = app.shop().staff_edit(&c, &too_many).await.unwrap_err();
+    assert!(e.to_string().contains("409"), "{e}");
+    assert_eq!(app.order_model(&c, 9).await["postagePrice"], -9999, "nothing changed");
+    app.set_stock("socks", "socks", 10).await;
+    app.shop().staff_edit(&c, &too_many).await.unwrap();
+    let o = app.order_model(&c, 9).await;
+    assert_eq!(amounts(&o), [json!(600), json!(1600), json!(1600), json!(1)], "{o}");
+}
+
 #[tokio::test]
 async fn a_social_gift_shows_placeholders_until_the_recipient_enters_the_address() {
     let app = spawn(shop()).await;

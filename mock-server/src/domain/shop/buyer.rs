@@ -567,8 +567,11 @@ impl Shop {
     /// The shop sets a basket's postage (送料未確定 → a real amount): `basket_id` None sets
     /// every basket. The order's amounts follow at once (`postagePrice`, `totalPrice`,
     /// `requestPrice` stop being −9999 once no basket is undetermined). Taken in 100–400 (the
-    /// statuses updateOrderSender takes, and 400 while a change waits); a staff edit in the
-    /// RMS screens calls this.
+    /// statuses updateOrderSender takes, and 400 while a change waits). A staff edit that
+    /// enters the postage of an undetermined basket comes here too ([`Shop::staff_edit`]); one
+    /// that changes a determined postage follows updateOrderSender's rules instead (400 for a
+    /// confirmed order, `modifyFlag`), which this control-plane step, Rakuten's side of the
+    /// fake, does not apply.
     pub fn set_postage(&mut self, number: &str, basket_id: Option<u64>, postage: i64) -> Result<(), BuyerError> {
         let idx = self.orders.find(number).ok_or_else(|| BuyerError::NotFound(number.to_string()))?;
         if !(0..=MAX_AMOUNT).contains(&postage) {

@@ -313,7 +313,8 @@ impl Shop {
         Ok(())
     }
 
-    const BEFORE_SHIPPING: [OrderProgress; 3] = [WaitingForConfirmation, RakutenProcessing, WaitingForShipment];
+    pub(super) const BEFORE_SHIPPING: [OrderProgress; 3] =
+        [WaitingForConfirmation, RakutenProcessing, WaitingForShipment];
 
     /// updateOrderRemarks (before shipping).
     pub fn update_remarks(&mut self, number: &str, remarks: Option<String>, gift: Option<bool>) -> Result<(), Refusal> {

@@ -11,7 +11,7 @@
 use super::*;
 use crate::domain::buyer::Place;
 use crate::domain::inventory::{Mode, StockRefusal, StockWrite};
-use crate::domain::order::ReasonDetail;
+use crate::domain::order::{ReasonDetail, UNDETERMINED};
 use crate::domain::order_ops::{ItemUpdate, PackageUpdate, Patch, Refusal};
 use OrderProgress::*;
 
@@ -112,6 +112,12 @@ impl Shop {
     /// updateOrderSender (stock follows units; a confirmed order whose amount changes goes to
     /// 400 and back after `change_confirm_minutes`), cause `staff_edit`; a reduction is
     /// recorded with reason 10 その他 of the shop (the screen asks for one).
+    ///
+    /// Postage entered for a basket whose postage is still undetermined (送料後日確定, −9999)
+    /// is the 送料確定 step, not a change of an amount: it goes through [`Shop::set_postage`],
+    /// the path of `POST …/orders/{n}/postage`, so both set it alike (the amounts follow, no
+    /// 400, no `modifyFlag`, no `ChangeReasonModel`); the rest of the edit (items, address)
+    /// follows updateOrderSender's rules first, and a refusal there changes nothing.
     pub fn staff_edit(&mut self, number: &str, edit: &StaffEdit) -> Result<(), StaffError> {
         if edit.items.is_empty() && edit.postage_price.is_none() && edit.address.is_none() {
             return Err(StaffError::EmptyEdit);
@@ -119,6 +125,20 @@ impl Shop {
         let idx = self.locate(number)?;
         let o = self.orders.get(idx);
         let Some(first) = o.packages.first() else { return Err(StaffError::EmptyEdit) };
+        if let Some(postage) = edit.postage_price.filter(|_| first.postage_price == UNDETERMINED) {
+            // The staff edit's own status rule (before shipping) holds for the postage too.
+            self.in_window(number, &Self::BEFORE_SHIPPING)?;
+            let basket_id = first.basket_id;
+            if !edit.items.is_empty() || edit.address.is_some() {
+                self.staff_edit(number, &StaffEdit { postage_price: None, ..edit.clone() })?;
+            }
+            return self.set_postage(number, Some(basket_id), postage).map_err(|e| {
+                StaffError::Order(match e {
+                    BuyerError::PostageLocked { progress, .. } => Refusal::WrongStatus(progress),
+                    _ => Refusal::NotFound,
+                })
+            });
+        }
         let mut packages: Vec<PackageUpdate> = Vec::new();
         let basket = |id: u64, packages: &mut Vec<PackageUpdate>| -> usize {
             if let Some(i) = packages.iter().position(|p| p.basket_id == id) {
