@@ -311,6 +311,60 @@ async fn several_destinations_are_one_basket_each_shipped_per_basket() {
     assert_eq!(o["PackageModelList"][0]["ShippingModelList"][0]["shippingNumber"], "111");
 }
 
+/// updateOrderSender on an order with several destinations changes the basket it names and
+/// no other: its sender, its units (and their stock), its amounts; the order's totals follow.
+/// A basket id the order does not have answers ERROR_104 and changes nothing.
+#[tokio::test]
+async fn update_order_sender_changes_one_basket_of_several_and_the_others_stay() {
+    let app = spawn(shop()).await;
+    let n = placed(
+        &app,
+        json!({"lines": [{"manage_number": "tshirt", "variant_id": "m-black"}],
+               "destinations": [{"lines": socks()}, {"lines": [{"manage_number": "socks", "variant_id": "socks", "units": 2}]}]}),
+    )
+    .await;
+    let before = app.order_model(&n, 9).await;
+    let baskets = before["PackageModelList"].as_array().unwrap().clone();
+    assert_eq!(baskets.len(), 3);
+    let (second, detail) = (baskets[1]["basketId"].clone(), baskets[1]["ItemModelList"][0]["itemDetailId"].clone());
+    let stock = app.stock("socks", "socks").await;
+    let sender = json!({"zipCode1": "530", "zipCode2": "0001", "prefecture": "大阪府", "city": "大阪市北区", "subAddress": "梅田1-1",
+                        "familyName": "田中", "firstName": "花子", "phoneNumber1": "06", "phoneNumber2": "1111", "phoneNumber3": "2222"});
+    let body = json!({"orderNumber": n, "PackageModelList": [{"basketId": second, "SenderModel": sender.clone(),
+                      "ItemModelList": [{"itemDetailId": detail, "units": 3}]}]});
+    let (status, v) = app.order("updateOrderSender", body).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(codes(&v), ["ORDER_EXT_API_UPDATE_ORDERSENDER_INFO_101"]);
+    let after = app.order_model(&n, 9).await;
+    let changed = &after["PackageModelList"][1];
+    assert_eq!(
+        (changed["SenderModel"]["prefecture"].clone(), changed["SenderModel"]["familyName"].clone()),
+        (json!("大阪府"), json!("田中"))
+    );
+    assert_eq!(changed["ItemModelList"][0]["units"], 3);
+    assert_eq!(changed["goodsPrice"], 1500);
+    assert_eq!(app.stock("socks", "socks").await, stock - 2, "the basket's two more units");
+    for i in [0, 2] {
+        assert_eq!(after["PackageModelList"][i], baskets[i], "basket {i} stays as it was");
+    }
+    assert_eq!(
+        after["goodsPrice"].as_i64(),
+        before["goodsPrice"].as_i64().map(|g| g + 1000),
+        "the order's totals follow"
+    );
+    assert_eq!(after["modifyFlag"], 1);
+
+    // A basket the order does not have: ERROR_104 naming it, and nothing changes.
+    let wrong = baskets.iter().map(|b| b["basketId"].as_u64().unwrap()).max().unwrap() + 1000;
+    let body = json!({"orderNumber": n, "PackageModelList": [{"basketId": wrong, "SenderModel": sender},
+                      {"basketId": baskets[2]["basketId"], "ItemModelList": [{"itemDetailId": baskets[2]["ItemModelList"][0]["itemDetailId"], "units": 1}]}]});
+    let (status, v) = app.order("updateOrderSender", body).await;
+    assert_eq!(status, 200, "per-order errors come with HTTP 200: {v}");
+    assert_eq!(codes(&v), ["ORDER_EXT_API_UPDATE_ORDERSENDER_ERROR_104"], "{v}");
+    assert!(v["MessageModelList"][0]["message"].as_str().unwrap().contains(&format!("({wrong})")), "{v}");
+    assert_eq!(app.order_model(&n, 9).await, after, "a refused request changes no basket");
+}
+
 #[tokio::test]
 async fn fraud_flags_show_as_placed_and_a_review_ng_order_is_cancelled_the_next_day_even_shipped() {
     let app = spawn(shop().with_setting("processing_delay_minutes = 0")).await;
