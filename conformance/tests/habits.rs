@@ -1,10 +1,12 @@
 //! Habits of the careful tool that no setup can show before the staff's actions exist: a
 //! confirmOrder ERROR_103 because someone else confirmed the order first.
 
-use rms_conformance::integration::{esa_header, Integration, Waiter};
-use rms_conformance::setup::{Habits, IntegrationSide, Product};
+mod common;
+
+use rms_conformance::integration::{esa_header, Waiter};
+use rms_conformance::setup::Habits;
 use rms_conformance::time::JstDateTime;
-use rms_mock::{FaultKind, FaultSpec, ItemDoc, MockShop, OrderDoc, RmsMock, ShopDocument};
+use rms_mock::{FaultKind, FaultSpec, MockShop, RmsMock, ShopDocument};
 
 /// While the tool backs off after a 503 on its confirm, "the staff" confirms the order in RMS
 /// (here: over the API with the shop's key), then the shop's clock moves on.
@@ -32,29 +34,12 @@ impl Waiter for StaffConfirmsMeanwhile {
 /// One poll in which confirmOrder first meets a 503, and the retry finds the order confirmed.
 async fn confirm_meets_103(shop_id: &str, habits: Habits) -> Vec<String> {
     let fake = RmsMock::start().await;
-    let doc = ShopDocument::new(shop_id)
-        .credentials(format!("SP{shop_id}_habit"), format!("SL{shop_id}_habit"))
-        .item(ItemDoc::new("tshirt", "Tシャツ").variant("m", 1980, 100));
-    let shop = fake.shop(doc).await.unwrap();
-    let number = shop.place_order(&OrderDoc::new().line("tshirt", "m", 1)).await.unwrap().order_number;
-    shop.advance_minutes(5).await.unwrap();
+    let (shop, number) = common::shop_with_an_order(&fake, ShopDocument::new(shop_id), shop_id, "habit").await;
     // 503: the confirm did not run (not a lost confirm), so only the habit makes 103 "done".
     shop.add_fault(&FaultSpec::new(FaultKind::Overload).functions(&["rpay.order.confirmOrder"]).times(1))
         .await
         .unwrap();
-    let cfg = IntegrationSide {
-        inventory_sync: false,
-        products: vec![Product {
-            sku: None,
-            manage_number: Some("tshirt".into()),
-            variant_id: Some("m".into()),
-            item_code: None,
-            stock: 10,
-        }],
-        habits,
-        ..IntegrationSide::default()
-    };
-    let mut tool = Integration::new(cfg, &fake.uri(), shop.service_secret(), shop.license_key());
+    let mut tool = common::tool_for(&fake, &shop, habits);
     let now = JstDateTime::parse_rms(&shop.now().await.unwrap()).unwrap();
     let waiter = StaffConfirmsMeanwhile { shop, base: fake.uri(), number: number.clone() };
     tool.poll(&waiter, now).await;
@@ -83,28 +68,8 @@ async fn with_the_habit_error_103_counts_as_confirmed_and_the_order_is_re_read()
 #[tokio::test]
 async fn a_tool_importing_only_some_order_types_skips_the_others_and_never_confirms_them() {
     let fake = RmsMock::start().await;
-    let doc = ShopDocument::new("420003")
-        .credentials("SP420003_habit", "SL420003_habit")
-        .item(ItemDoc::new("tshirt", "Tシャツ").variant("m", 1980, 100));
-    let shop = fake.shop(doc).await.unwrap();
-    let number = shop.place_order(&OrderDoc::new().line("tshirt", "m", 1)).await.unwrap().order_number;
-    shop.advance_minutes(5).await.unwrap();
-    let product = Product {
-        sku: None,
-        manage_number: Some("tshirt".into()),
-        variant_id: Some("m".into()),
-        item_code: None,
-        stock: 10,
-    };
-    let poll = |habits: Habits| {
-        let cfg = IntegrationSide {
-            inventory_sync: false,
-            products: vec![product.clone()],
-            habits,
-            ..IntegrationSide::default()
-        };
-        Integration::new(cfg, &fake.uri(), shop.service_secret(), shop.license_key())
-    };
+    let (shop, number) = common::shop_with_an_order(&fake, ShopDocument::new("420003"), "420003", "habit").await;
+    let poll = |habits: Habits| common::tool_for(&fake, &shop, habits);
     let now = JstDateTime::parse_rms(&shop.now().await.unwrap()).unwrap();
     // A 定期-only tool: the 通常購入 order (orderType 1) is skipped, nothing confirmed.
     let mut only_4 = poll(Habits { import_order_types: Some(vec![4]), ..Habits::default() });

@@ -1,13 +1,14 @@
 //! A timeline `order` step's delivery options reach the order RMS shows (order-api.md §0:
 //! orders with 置き配 and the delivery programme flags), though the ledger does not print them.
 
-use rms_conformance::runner::{self, Mode};
-use rms_conformance::{setup, RmsClient};
+mod common;
+
+use rms_conformance::RmsClient;
 use serde_json::json;
 
 #[tokio::test]
 async fn an_order_step_places_its_drop_off_location_and_flags() {
-    let shop = format!("{}/../fixtures/shops/conformance.toml", env!("CARGO_MANIFEST_DIR"));
+    let shop = common::conformance_shop();
     let text = format!(
         r#"
 name = "drop-off"
@@ -24,14 +25,8 @@ order = {{ lines = [{{ manage_number = "tshirt-basic", variant_id = "m-black" }}
 end = "+10m"
 "#
     );
-    let path = std::env::temp_dir().join(format!("rms-conformance-order-steps-{}.toml", std::process::id()));
-    std::fs::write(&path, text).unwrap();
-    let loaded = setup::load(&path);
-    std::fs::remove_file(&path).ok();
-    let loaded = loaded.unwrap();
-
-    let fake = runner::start_in_process().await.unwrap();
-    let ledger = runner::run(&loaded, &fake.uri(), &Mode::Reference).await.unwrap();
+    let loaded = common::load_setup("order-steps", &text);
+    let (ledger, fake) = common::run_in_process(&loaded).await;
     assert!(ledger.to_text().contains("→ 100 placed"), "{}", ledger.to_text());
 
     let rms = RmsClient::new(&fake.uri(), &loaded.service_secret(), &loaded.license_key());
@@ -52,7 +47,7 @@ end = "+10m"
 /// 送料未確定 order with two destinations whose postage the shop sets, a review-NG order.
 #[tokio::test]
 async fn order_steps_place_every_kind_and_the_gift_address_and_postage_steps_complete_them() {
-    let shop = format!("{}/../fixtures/shops/conformance.toml", env!("CARGO_MANIFEST_DIR"));
+    let shop = common::conformance_shop();
     let line = r#"[{ manage_number = "tshirt-basic", variant_id = "m-black" }]"#;
     let text = format!(
         r#"
@@ -88,14 +83,8 @@ gift_address = "nobody"
 end = "+10m"
 "#
     );
-    let path = std::env::temp_dir().join(format!("rms-conformance-order-kinds-{}.toml", std::process::id()));
-    std::fs::write(&path, text).unwrap();
-    let loaded = setup::load(&path);
-    std::fs::remove_file(&path).ok();
-    let loaded = loaded.unwrap();
-
-    let fake = runner::start_in_process().await.unwrap();
-    let ledger = runner::run(&loaded, &fake.uri(), &Mode::Reference).await.unwrap();
+    let loaded = common::load_setup("order-kinds", &text);
+    let (ledger, fake) = common::run_in_process(&loaded).await;
     let text = ledger.to_text();
     assert!(text.contains("gift-address nobody: no such order"), "{text}");
 

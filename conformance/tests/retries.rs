@@ -2,10 +2,12 @@
 //! retries, how long it waits on the shop's clock, what it gives up and does again at the
 //! next poll.
 
+mod common;
+
 use rms_conformance::integration::{Integration, Waiter};
-use rms_conformance::setup::{IntegrationSide, Product};
+use rms_conformance::setup::{Habits, IntegrationSide};
 use rms_conformance::time::JstDateTime;
-use rms_mock::{ClockMode, FaultKind, FaultSpec, ItemDoc, MockShop, OrderDoc, RmsMock, ShopDocument};
+use rms_mock::{ClockMode, FaultKind, FaultSpec, MockShop, OrderDoc, RmsMock, ShopDocument};
 use std::sync::Mutex;
 
 /// Lets the shop's clock pass while the tool backs off, and remembers each wait.
@@ -37,24 +39,8 @@ async fn shop_with_an_order(fake: &RmsMock, shop_id: &str) -> (ShopClock, Integr
 }
 
 async fn shop_with_an_order_in(fake: &RmsMock, doc: ShopDocument, shop_id: &str) -> (ShopClock, Integration, String) {
-    let doc = doc
-        .credentials(format!("SP{shop_id}_retry"), format!("SL{shop_id}_retry"))
-        .item(ItemDoc::new("tshirt", "Tシャツ").variant("m", 1980, 100));
-    let shop = fake.shop(doc).await.unwrap();
-    let number = shop.place_order(&OrderDoc::new().line("tshirt", "m", 1)).await.unwrap().order_number;
-    shop.advance_minutes(5).await.unwrap();
-    let cfg = IntegrationSide {
-        inventory_sync: false,
-        products: vec![Product {
-            sku: None,
-            manage_number: Some("tshirt".into()),
-            variant_id: Some("m".into()),
-            item_code: None,
-            stock: 10,
-        }],
-        ..IntegrationSide::default()
-    };
-    let integration = Integration::new(cfg, &fake.uri(), shop.service_secret(), shop.license_key());
+    let (shop, number) = common::shop_with_an_order(fake, doc, shop_id, "retry").await;
+    let integration = common::tool_for(fake, &shop, Habits::default());
     (ShopClock { shop, waited: Mutex::new(vec![]) }, integration, number)
 }
 
