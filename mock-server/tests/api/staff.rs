@@ -101,6 +101,13 @@ async fn the_journal_filter_actor_selects_staff_actions_or_rms_requests() {
     assert_eq!(functions("?actor=staff").await, ["staff.stock"]);
     assert_eq!(functions("?actor=api").await, ["inventoryapi.inventories.variants.upsert", "rpay.order.confirmOrder"]);
     assert_eq!(functions("").await.len(), 3);
+    app.shop().staff_confirm(&n).await.unwrap_err();
+    assert_eq!(functions(&format!("?actor=staff&order_number={n}")).await, ["staff.confirm"], "by its path");
+    assert_eq!(
+        functions("?function=confirmOrder").await,
+        ["rpay.order.confirmOrder"],
+        "no staff action has an RMS function"
+    );
     let staff = app.shop().query_journal(&rms_mock::control::JournalQuery::new().actor("staff")).await.unwrap();
     let note = staff.entries[0].staff.as_ref().unwrap();
     assert_eq!(
