@@ -1,32 +1,23 @@
 //! The shop's staff in setups: `staff = { … }` steps, and how the ledger shows them (RMS lines
 //! with the staff's causes, notes for what moves no status, refusals).
 
-use rms_conformance::ledger::Ledger;
-use rms_conformance::runner::{run, start_in_process, Mode};
-use rms_conformance::setup::load;
-use std::path::{Path, PathBuf};
+mod common;
 
-/// Writes a setup of the conformance shop, one product and `rest`.
-fn write_setup(name: &str, rest: &str) -> (PathBuf, PathBuf) {
-    let dir = std::env::temp_dir().join(format!("rms-conformance-staff-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let shop = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/shops/conformance.toml");
-    let text = format!(
+use rms_conformance::ledger::Ledger;
+
+/// A setup of the conformance shop, one product and `rest`.
+fn setup_text(name: &str, rest: &str) -> String {
+    format!(
         "name = \"{name}\"\n[rms]\nshop = '{}'\n[integration]\ninventory_sync = false\n\
          [[integration.products]]\nsku = \"TS-M-BK\"\nstock = 40\n{rest}",
-        shop.display()
-    );
-    let path = dir.join("s.toml");
-    std::fs::write(&path, text).unwrap();
-    (dir, path)
+        common::conformance_shop()
+    )
 }
 
+/// Runs such a setup with the reference tool.
 async fn run_setup(name: &str, rest: &str) -> Ledger {
-    let (dir, path) = write_setup(name, rest);
-    let setup = load(Path::new(&path)).unwrap_or_else(|e| panic!("{e}"));
-    std::fs::remove_dir_all(&dir).ok();
-    let fake = start_in_process().await.unwrap();
-    run(&setup, &fake.uri(), &Mode::Reference).await.unwrap_or_else(|e| panic!("{name}: {e}"))
+    let setup = common::load_setup(&format!("staff-{name}"), &setup_text(name, rest));
+    common::run_in_process(&setup).await.0
 }
 
 const ORDERS: &str = r#"
@@ -93,9 +84,8 @@ fn a_staff_step_needs_exactly_one_action_and_a_valid_edit() {
         ("staff = { edit = \"#1\" }", "give at least one of items, postage_price, address"),
         ("staff = { confirm = \"#1\", colour = 1 }", "colour"),
     ] {
-        let (dir, path) = write_setup("bad", &format!("[[timeline]]\nat = \"+5m\"\n{rest}\n[run]\nend = \"+1h\"\n"));
-        let e = load(Path::new(&path)).unwrap_err().to_string();
-        std::fs::remove_dir_all(&dir).ok();
+        let text = setup_text("bad", &format!("[[timeline]]\nat = \"+5m\"\n{rest}\n[run]\nend = \"+1h\"\n"));
+        let e = common::try_load_setup("staff-bad", &text).unwrap_err().to_string();
         assert!(e.contains(expect), "{rest}: {e}");
     }
 }

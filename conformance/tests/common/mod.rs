@@ -55,11 +55,16 @@ pub fn conformance_shop() -> String {
 /// Loads a setup from its text (written to a temporary file named after `name`, removed
 /// again); panics with the loader's message when it is refused.
 pub fn load_setup(name: &str, text: &str) -> LoadedSetup {
+    try_load_setup(name, text).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// [`load_setup`] that gives the loader's refusal back.
+pub fn try_load_setup(name: &str, text: &str) -> Result<LoadedSetup, setup::SetupError> {
     let path = std::env::temp_dir().join(format!("rms-conformance-{name}-{}.toml", std::process::id()));
     std::fs::write(&path, text).unwrap();
     let loaded = setup::load(&path);
     std::fs::remove_file(&path).ok();
-    loaded.unwrap_or_else(|e| panic!("{name}: {e}"))
+    loaded
 }
 
 /// Runs a loaded setup with the reference tool in a fresh in-process fake: the ledger, and
