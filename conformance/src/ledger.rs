@@ -500,7 +500,10 @@ mod tests {
             count,
         };
         assert_eq!(call(None, &[], 1).to_string(), "confirmOrder no answer");
-        assert_eq!(call(Some(503), &["CONFIRM_ORDER_ERROR_503"], 3).to_string(), "confirmOrder 503 CONFIRM_ORDER_ERROR_503 ×3");
+        assert_eq!(
+            call(Some(503), &["CONFIRM_ORDER_ERROR_503"], 3).to_string(),
+            "confirmOrder 503 CONFIRM_ORDER_ERROR_503 ×3"
+        );
         assert_eq!(call(Some(200), &["A", "B"], 1).to_string(), "confirmOrder A,B");
         assert_eq!(call(Some(200), &[], 2).to_string(), "confirmOrder 200 ×2");
     }

@@ -275,7 +275,14 @@ pub async fn run_with(setup: &LoadedSetup, control: &rms_mock::ControlClient, mo
     all_notes.extend(integration.notes.iter().cloned());
     summary.notes = grouped(start, all_notes)
         .into_iter()
-        .map(|g| Note { at: g.at, at_time: g.at_time, text: g.item, count: g.count, last: g.last, last_time: g.last_time })
+        .map(|g| Note {
+            at: g.at,
+            at_time: g.at_time,
+            text: g.item,
+            count: g.count,
+            last: g.last,
+            last_time: g.last_time,
+        })
         .collect();
     if cmd_failures > 0 {
         summary.notes.push(Note::untimed(format!("the integration command failed {cmd_failures} time(s)")));
