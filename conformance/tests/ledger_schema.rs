@@ -73,7 +73,8 @@ fn a_ledger_with_every_kind_of_entry_validates_and_reads_back() {
 
 #[test]
 fn ledgers_that_break_the_format_do_not_validate() {
-    let cases: Vec<(&str, fn(&mut Value))> = vec![
+    type Break = fn(&mut Value);
+    let cases: Vec<(&str, Break)> = vec![
         ("status changes as the old text pairs", |d| d[0]["orders"][0]["rms"][0] = json!(["+5m", "→ 100 placed"])),
         ("a status RMS does not have", |d| d[0]["orders"][0]["rms"][1]["to"] = json!(250)),
         ("a status as a string", |d| d[0]["orders"][0]["rms"][1]["from"] = json!("100")),
