@@ -37,6 +37,10 @@ enum Command {
         /// (env: RMS_BASE_URL, RMS_SERVICE_SECRET, RMS_LICENSE_KEY, RMS_NOW).
         #[arg(long)]
         integration_cmd: Option<String>,
+        /// Also write the ledgers as one self-contained HTML report (swimlane timelines per
+        /// order, the summary, the text ledger) to this file.
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
     },
 }
 
@@ -48,7 +52,7 @@ enum Format {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let Command::Run { mut setups, base_url, admin_token, format, integration_cmd } = Cli::parse().command;
+    let Command::Run { mut setups, base_url, admin_token, format, integration_cmd, html } = Cli::parse().command;
     if setups.is_empty() {
         let mut found: Vec<PathBuf> = std::fs::read_dir("fixtures/setups")
             .into_iter()
@@ -99,10 +103,12 @@ async fn main() -> ExitCode {
             eprintln!("[{}/{}] {} ({})", i + 1, loaded.len(), s.file.name, s.path.display());
         }
         match runner::run_with(s, &control, &mode).await {
-            Ok(ledger) => match format {
-                Format::Text => println!("{}", ledger.to_text()),
-                Format::Json => json_out.push(ledger),
-            },
+            Ok(ledger) => {
+                if let Format::Text = format {
+                    println!("{}", ledger.to_text());
+                }
+                json_out.push(ledger);
+            }
             Err(e) => {
                 eprintln!("{}: {e}", s.path.display());
                 failed = true;
@@ -111,6 +117,12 @@ async fn main() -> ExitCode {
     }
     if let Format::Json = format {
         println!("{}", serde_json::to_string_pretty(&json_out).unwrap_or_default());
+    }
+    if let Some(path) = html {
+        if let Err(e) = std::fs::write(&path, rms_conformance::report::html(&json_out)) {
+            eprintln!("rms-conformance: cannot write {}: {e}", path.display());
+            return ExitCode::FAILURE;
+        }
     }
     if failed {
         ExitCode::FAILURE
