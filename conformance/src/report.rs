@@ -103,11 +103,11 @@ fn legend() -> String {
         let (name, colour) = status_style(code);
         let _ = write!(o, "<span><i style=\"background:{colour}\"></i>{code} {name}</span>");
     }
-    let _ = write!(
+    let _ = writeln!(
         o,
         "<span><i style=\"background:#455a64;border-radius:50%\"></i>integration action</span>\
          <span><i style=\"background:{ERROR}\"></i>✕ failed / refused</span>\
-         <span><i style=\"background:{FAULT}\"></i>▲ fault injected</span></div>\n"
+         <span><i style=\"background:{FAULT}\"></i>▲ fault injected</span></div>"
     );
     o
 }
@@ -315,19 +315,22 @@ fn axis_svg(axis: &Axis, y: f64, o: &mut String) {
         if brk {
             let _ = write!(
                 o,
-                "<g class=\"break\"><title>nothing happens for {label}</title>\
+                "<g class=\"break\"><title>nothing happens for {}</title>\
                  <rect x=\"{:.1}\" y=\"{:.1}\" width=\"10\" height=\"8\" fill=\"#fafafa\"/>\
                  <text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"#777\">{}</text></g>",
+                esc(label.trim_start_matches("≈ ")),
                 x - 5.0,
                 y - 4.0,
                 y + 14.0,
                 esc(&label)
             );
         } else {
+            // The last tick's label ends at the edge rather than past it.
+            let anchor = if x > WIDTH - RIGHT - 24.0 { "end" } else { "middle" };
             let _ = write!(
                 o,
                 "<line x1=\"{x:.1}\" y1=\"{:.1}\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"#888\"/>\
-                 <text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"#666\">{label}</text>",
+                 <text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\" fill=\"#666\">{label}</text>",
                 y - 3.0,
                 y + 3.0,
                 y + 14.0
@@ -345,7 +348,7 @@ pub(crate) fn run_lane(l: &Ledger, axis: &Axis, class: &str) -> String {
         .filter_map(|f| {
             let x = axis.x_of(&f.at_time)?;
             let x2 = f.last_time.as_deref().and_then(|t| axis.x_of(t));
-            Some((x, x2, true, format!("▲ {}", f.fault.id), f.to_string()))
+            Some((x, x2, true, f.fault.id.clone(), f.to_string()))
         })
         .chain(l.summary.notes.iter().filter_map(|n| {
             let x = axis.x_of(n.at_time.as_deref()?)?;
@@ -405,7 +408,7 @@ fn short(s: &str, n: usize) -> String {
 /// The short label of an integration action on the lane.
 fn action_label(a: &IntegrationAction) -> String {
     match (&a.fault, a.action.as_str()) {
-        (Some(f), _) => format!("▲ {} {}", f.id, f.operation),
+        (Some(f), _) => format!("{} {}", f.id, f.operation),
         (None, "never_seen") => "never seen".into(),
         (None, "shipping") if a.text.starts_with("shipping reported") => "shipping reported".into(),
         (None, "import") => short(&a.text, 18),

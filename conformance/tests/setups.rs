@@ -1,7 +1,7 @@
 //! Every customer setup in `fixtures/setups/`: its ledger is snapshotted, and its defining
 //! outcome is asserted directly, so a wrong snapshot accepted by mistake still fails. Every
 //! setup's JSON ledger validates against `schemas/ledger.schema.json`, names every
-//! integration action's kind, and reads back into the same ledger.
+//! integration action's kind, reads back into the same ledger, and draws in the HTML report.
 
 use rms_conformance::ledger::Ledger;
 use rms_conformance::runner::{run, start_in_process, Mode};
@@ -46,6 +46,10 @@ fn check_json(file: &str, ledger: &Ledger) {
     }
     let back: Ledger = serde_json::from_str(&ledger.to_json()).unwrap();
     assert_eq!(&back, ledger, "{file}");
+    // The HTML report draws it: a lane per order, every number a number.
+    let html = rms_conformance::report::html(std::slice::from_ref(ledger));
+    assert_eq!(html.matches("<svg class=\"lane order-lane\"").count(), ledger.orders.len(), "{file}");
+    assert!(!html.contains("NaN") && !html.contains("inf\""), "{file}");
 }
 
 const TESTED: &[&str] = &[
