@@ -1,4 +1,4 @@
-//! `rms-conformance`: replay setups and print their ledgers.
+//! `rms-conformance`: replay setups and print their ledgers; compare two runs.
 
 use clap::{Parser, Subcommand, ValueEnum};
 use rms_conformance::runner::{self, Mode};
@@ -42,6 +42,19 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         html: Option<PathBuf>,
     },
+    /// Compare two JSON ledgers (from `run --format json`): per setup (matched by file; two
+    /// single ledgers are compared whatever their files) and order (by label), the status
+    /// changes, integration actions and calls added, removed or moved in time, and the
+    /// summary. Exit status: 0 the same, 1 different, 2 unreadable input.
+    Diff {
+        /// The earlier run's JSON ledger.
+        a: PathBuf,
+        /// The later run's JSON ledger.
+        b: PathBuf,
+        /// Also write the diff as HTML (the report's lanes of both sides, changes highlighted).
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -52,7 +65,12 @@ enum Format {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let Command::Run { mut setups, base_url, admin_token, format, integration_cmd, html } = Cli::parse().command;
+    let (mut setups, base_url, admin_token, format, integration_cmd, html) = match Cli::parse().command {
+        Command::Run { setups, base_url, admin_token, format, integration_cmd, html } => {
+            (setups, base_url, admin_token, format, integration_cmd, html)
+        }
+        Command::Diff { a, b, html } => return diff(&a, &b, html.as_deref()),
+    };
     if setups.is_empty() {
         let mut found: Vec<PathBuf> = std::fs::read_dir("fixtures/setups")
             .into_iter()
@@ -128,5 +146,30 @@ async fn main() -> ExitCode {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// `rms-conformance diff A B`: 0 the same, 1 different, 2 unreadable input.
+fn diff(a: &std::path::Path, b: &std::path::Path, html: Option<&std::path::Path>) -> ExitCode {
+    use rms_conformance::diff;
+    let (left, right) = match (diff::read(a), diff::read(b)) {
+        (Ok(l), Ok(r)) => (l, r),
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("rms-conformance diff: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let d = diff::diff(&a.display().to_string(), &left, &b.display().to_string(), &right);
+    print!("{}", d.to_text());
+    if let Some(path) = html {
+        if let Err(e) = std::fs::write(path, d.to_html()) {
+            eprintln!("rms-conformance diff: cannot write {}: {e}", path.display());
+            return ExitCode::from(2);
+        }
+    }
+    if d.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }

@@ -74,7 +74,7 @@ pre{font-size:12px;background:#f5f5f5;padding:.8em;overflow-x:auto}
 .changed{outline:3px solid #ffb300;outline-offset:2px;border-radius:4px}
 .added{background:#e8f5e9}.removed{background:#ffebee}
 .diff-line{font-family:ui-monospace,monospace;font-size:12px;white-space:pre-wrap;margin:0}
-.diff-line.minus{color:#b71c1c}.diff-line.plus{color:#1b5e20}
+.diff-line.minus{color:#b71c1c}.diff-line.plus{color:#1b5e20}.diff-line.tilde{color:#8d5300}
 .side{font-size:.8em;color:#555;margin:.3em 0 0}
 ";
 
@@ -164,6 +164,26 @@ impl Axis {
     const GAP: i64 = 2 * 3600;
 
     pub(crate) fn for_ledger(l: &Ledger) -> Axis {
+        Axis::for_ledgers(&[l])
+    }
+
+    /// One axis for several ledgers (the two sides of a diff), from the earliest start to the
+    /// latest end.
+    pub(crate) fn for_ledgers(ls: &[&Ledger]) -> Axis {
+        let mut times = Vec::new();
+        for l in ls {
+            times.extend(l.times());
+        }
+        let start = ls.iter().filter_map(|l| secs(&l.start)).min().unwrap_or(0);
+        let end = ls.iter().filter_map(|l| secs(&l.end)).max().unwrap_or(start).max(start + 60);
+        Axis::new(start, end, times)
+    }
+}
+
+impl Ledger {
+    /// Every time on the ledger, in seconds.
+    fn times(&self) -> Vec<i64> {
+        let l = self;
         let mut times = Vec::new();
         for o in &l.orders {
             times.extend(secs(&o.placed_time));
@@ -182,11 +202,11 @@ impl Axis {
             times.extend(n.at_time.as_deref().and_then(secs));
             times.extend(n.last_time.as_deref().and_then(secs));
         }
-        let start = secs(&l.start).unwrap_or(0);
-        let end = secs(&l.end).unwrap_or(start).max(start + 60);
-        Axis::new(start, end, times)
+        times
     }
+}
 
+impl Axis {
     fn new(start: i64, end: i64, mut times: Vec<i64>) -> Axis {
         times.retain(|t| (start..=end).contains(t));
         times.push(start);
@@ -445,7 +465,8 @@ pub(crate) fn order_block(l: &Ledger, e: &OrderEntry, axis: &Axis, class: &str) 
     // RMS: one segment per status, from its change to the next (or the end of the run).
     let band = (36.0, 24.0);
     let mut causes = Rows::new(2);
-    let end_x = axis.x(axis.end);
+    // The order's own run ends its last segment (in a diff, the axis may run longer).
+    let end_x = axis.x_of(&l.end).unwrap_or_else(|| axis.x(axis.end));
     if let Some(r) = &e.refused {
         if let Some(x) = axis.x_of(&e.placed_time) {
             let _ = write!(
