@@ -118,6 +118,21 @@ pub fn read(path: &Path) -> Result<Vec<Ledger>, String> {
 }
 
 /// Compares the ledgers of two runs.
+///
+/// ```
+/// use rms_conformance::{diff, ledger::Ledger};
+/// let before: Ledger = serde_json::from_value(serde_json::json!({
+///     "setup": "s", "file": "s.toml", "shop_id": "1", "start": "2026-11-28T09:00:00+0900",
+///     "end": "2026-11-28T10:00:00+0900", "integration": "reference", "orders": [],
+///     "summary": {"calls": {"searchOrder": 4}, "errors": [], "stock_pushed": {}, "notes": []}
+/// }))
+/// .unwrap();
+/// let mut after = before.clone();
+/// after.summary.calls.insert("searchOrder".into(), 5);
+/// let d = diff::diff("before.json", &[before.clone()], "after.json", &[after]);
+/// assert!(d.to_text().contains("~   calls        searchOrder 4 → 5"));
+/// assert!(diff::diff("a", &[before.clone()], "b", &[before]).is_empty());
+/// ```
 pub fn diff(a_name: &str, a: &[Ledger], b_name: &str, b: &[Ledger]) -> Diff {
     let mut out = Diff { a_name: a_name.into(), b_name: b_name.into(), setups: Vec::new(), unchanged: 0 };
     let pairs: Vec<(Option<&Ledger>, Option<&Ledger>)> = if a.len() == 1 && b.len() == 1 {

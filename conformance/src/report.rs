@@ -14,6 +14,23 @@ use crate::time::JstDateTime;
 use std::fmt::Write;
 
 /// The whole report for `ledgers` (one `run`).
+///
+/// ```
+/// use rms_conformance::{ledger::Ledger, report};
+/// let ledger: Ledger = serde_json::from_value(serde_json::json!({
+///     "setup": "s", "file": "s.toml", "shop_id": "1", "start": "2026-11-28T09:00:00+0900",
+///     "end": "2026-11-28T10:00:00+0900", "integration": "reference",
+///     "orders": [{"label": "#1", "order_number": "1-20261128-0000000001", "payment": "card",
+///         "placed": "+5m", "placed_time": "2026-11-28T09:05:00+0900", "refused": null,
+///         "rms": [{"at": "+5m", "at_time": "2026-11-28T09:05:00+0900", "from": null, "to": 100,
+///                  "cause": "placed"}],
+///         "integration": [], "calls": []}],
+///     "summary": {"calls": {}, "errors": [], "stock_pushed": {}, "notes": []}
+/// }))
+/// .unwrap();
+/// let page = report::html(&[ledger]);
+/// assert!(page.contains(">100 注文確認待ち</text>") && !page.contains("<script"));
+/// ```
 pub fn html(ledgers: &[Ledger]) -> String {
     let mut body = String::new();
     let _ = writeln!(body, "<h1>rms-conformance report</h1>");
@@ -430,6 +447,7 @@ fn action_label(a: &IntegrationAction) -> String {
     match (&a.fault, a.action.as_str()) {
         (Some(f), _) => format!("{} {}", f.id, f.operation),
         (None, "never_seen") => "never seen".into(),
+        (None, _) if a.failed => short(&a.text, 26),
         (None, "shipping") if a.text.starts_with("shipping reported") => "shipping reported".into(),
         (None, "import") => short(&a.text, 18),
         (None, kind) => kind.replace('_', " "),
