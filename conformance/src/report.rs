@@ -337,6 +337,16 @@ impl Rows {
     }
 }
 
+/// Where a label `w` wide goes beside a mark at `x`: right of it, or left of it when it would
+/// run past the drawing's edge. `(left edge, text x, text-anchor)`.
+fn label_at(x: f64, gap: f64, w: f64) -> (f64, f64, &'static str) {
+    if x + gap + w > WIDTH - 2.0 {
+        (x - gap - w, x - gap, "end")
+    } else {
+        (x, x + gap, "start")
+    }
+}
+
 /// About how wide a label is drawn (11 px font; CJK characters are wider).
 fn text_width(s: &str) -> f64 {
     s.chars().map(|c| if c.is_ascii() { 6.2 } else { 11.0 }).sum()
@@ -408,7 +418,8 @@ pub(crate) fn run_lane(l: &Ledger, axis: &Axis, class: &str) -> String {
     );
     let _ = write!(o, "<text x=\"6\" y=\"24\" font-weight=\"600\">run</text><text x=\"6\" y=\"38\" fill=\"#666\">faults · notes</text>");
     for (x, x2, fault, label, tip) in marks {
-        let row = rows.place(x, text_width(&label) + 12.0);
+        let (left, tx, anchor) = label_at(x, 7.0, text_width(&label));
+        let row = rows.place(left.min(x - 5.0), text_width(&label) + 12.0);
         let y = 14.0 + row as f64 * 18.0;
         let colour = if fault { FAULT } else { "#546e7a" };
         let _ = write!(o, "<g class=\"{}\"><title>{}</title>", if fault { "fault" } else { "note" }, esc(&tip));
@@ -425,8 +436,12 @@ pub(crate) fn run_lane(l: &Ledger, axis: &Axis, class: &str) -> String {
         } else {
             let _ = write!(o, "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"3.5\" fill=\"{colour}\"/>");
         }
-        let _ =
-            write!(o, "<text x=\"{:.1}\" y=\"{:.1}\" fill=\"{colour}\">{}</text></g>", x + 7.0, y + 4.0, esc(&label));
+        let _ = write!(
+            o,
+            "<text x=\"{tx:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\" fill=\"{colour}\">{}</text></g>",
+            y + 4.0,
+            esc(&label)
+        );
     }
     axis_svg(axis, 76.0, &mut o);
     o.push_str("</svg>\n");
@@ -538,16 +553,16 @@ pub(crate) fn order_block(l: &Ledger, e: &OrderEntry, axis: &Axis, class: &str) 
         o.push_str("</g>");
         // The cause above the band, where it has room.
         let cause = c.cause.as_str();
-        let row = causes.place(x, text_width(cause) + 4.0);
+        let (left, tx, anchor) = label_at(x, 2.0, text_width(cause));
+        let row = causes.place(left.min(x), text_width(cause) + 4.0);
         let y = 12.0 + row as f64 * 12.0;
         let _ = write!(
             o,
             "<g class=\"cause\"><title>{}</title><line x1=\"{x:.1}\" y1=\"{:.1}\" x2=\"{x:.1}\" y2=\"{}\" stroke=\"#999\" \
-             stroke-dasharray=\"2 2\"/><text x=\"{:.1}\" y=\"{y:.1}\" fill=\"#444\">{}</text></g>",
+             stroke-dasharray=\"2 2\"/><text x=\"{tx:.1}\" y=\"{y:.1}\" text-anchor=\"{anchor}\" fill=\"#444\">{}</text></g>",
             esc(&tip),
             y + 2.0,
             band.0,
-            x + 2.0,
             esc(cause)
         );
     }
@@ -578,7 +593,8 @@ pub(crate) fn order_block(l: &Ledger, e: &OrderEntry, axis: &Axis, class: &str) 
             );
             continue;
         };
-        let row = rows.place(x, text_width(&label) + 12.0);
+        let (left, tx, anchor) = label_at(x, 7.0, text_width(&label));
+        let row = rows.place(left.min(x - 5.0), text_width(&label) + 12.0);
         let y = 104.0 + row as f64 * 18.0;
         let (class, colour) = match (a.fault.is_some(), a.failed) {
             (true, _) => ("action fault", FAULT),
@@ -617,8 +633,12 @@ pub(crate) fn order_block(l: &Ledger, e: &OrderEntry, axis: &Axis, class: &str) 
                 let _ = write!(o, "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"4\" fill=\"{colour}\"/>");
             }
         }
-        let _ =
-            write!(o, "<text x=\"{:.1}\" y=\"{:.1}\" fill=\"{colour}\">{}</text></g>", x + 7.0, y + 4.0, esc(&label));
+        let _ = write!(
+            o,
+            "<text x=\"{tx:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\" fill=\"{colour}\">{}</text></g>",
+            y + 4.0,
+            esc(&label)
+        );
     }
     o.push_str("</svg>\n");
     if !e.calls.is_empty() {
