@@ -31,6 +31,8 @@ enum Command {
         /// var as the server's).
         #[arg(long, env = "RMS_MOCK_ADMIN_TOKEN", value_name = "TOKEN", hide_env_values = true)]
         admin_token: Option<String>,
+        /// `text`: the readable ledger; `json`: every entry an object, for machines
+        /// (schemas/ledger.schema.json; `diff` reads it).
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
         /// Run this command at every poll tick instead of the reference integration
@@ -42,10 +44,12 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         html: Option<PathBuf>,
     },
-    /// Compare two JSON ledgers (from `run --format json`): per setup (matched by file; two
-    /// single ledgers are compared whatever their files) and order (by label), the status
-    /// changes, integration actions and calls added, removed or moved in time, and the
-    /// summary. Exit status: 0 the same, 1 different, 2 unreadable input.
+    /// Compare two runs' JSON ledgers; exit 0 the same, 1 different, 2 unreadable input.
+    ///
+    /// Reads two files made by `run --format json`. Setups are matched by file (two single
+    /// ledgers are compared whatever their files), orders by label: the status changes,
+    /// integration actions and calls added (+), removed (-) or moved in time (~), and the
+    /// summary's calls, errors, stock, faults and notes.
     Diff {
         /// The earlier run's JSON ledger.
         a: PathBuf,
