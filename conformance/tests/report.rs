@@ -97,6 +97,7 @@ async fn the_report_renders_its_swimlanes_in_headless_chromium() {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("report.html");
     std::fs::write(&path, report::html(&ls)).unwrap();
+    browser.window_size(1200, 1600).await;
     browser.goto(&format!("file://{}", path.display())).await;
     // Every order's lane has a size; in it, status segments with a size, and their labels.
     let lanes = browser
