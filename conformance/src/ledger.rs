@@ -302,7 +302,9 @@ pub fn action_kind(text: &str) -> (&'static str, bool) {
     let kind = KINDS.iter().find(|(p, _)| text.starts_with(p)).map_or("other", |(_, k)| *k);
     let failed = kind == "fault"
         || kind == "reject"
-        || ["refused", "failed", "gave up", "not reported", "≠", "never imported"].iter().any(|w| text.contains(w));
+        || ["refused", "failed", "gave up", "not reported", "≠", "never imported", "knows no"]
+            .iter()
+            .any(|w| text.contains(w));
     (kind, failed)
 }
 
@@ -488,6 +490,11 @@ mod tests {
         assert_eq!(action_kind("confirmOrder refused: X"), ("confirm", true));
         assert_eq!(action_kind("! fault m1 maintenance on getOrder (503)"), ("fault", true));
         assert_eq!(action_kind("never seen"), ("never_seen", false));
+        assert_eq!(
+            action_kind("payment method: blank (the tool knows no method named 「後払い」)"),
+            ("payment_method", true)
+        );
+        assert_eq!(action_kind("payment method: code 1 クレジットカード"), ("payment_method", false));
         assert_eq!(action_kind("something new"), ("other", false));
     }
 
