@@ -388,12 +388,12 @@ impl Diff {
                 }
                 (Some(l), None) | (None, Some(l)) => {
                     body.push_str(&report::setup_header(l));
-                    let side = if s.a.is_some() { "only in A" } else { "only in B" };
-                    let _ = writeln!(
-                        body,
-                        "<p class=\"side {}\">{side}</p>",
-                        if s.a.is_some() { "removed" } else { "added" }
-                    );
+                    let (side, class) = if s.a.is_some() { ("only in A", "removed") } else { ("only in B", "added") };
+                    let _ = writeln!(body, "<p class=\"side {class}\">{side}</p>");
+                    let axis = Axis::for_ledger(l);
+                    for e in &l.orders {
+                        body.push_str(&report::order_block(l, e, &axis, class));
+                    }
                 }
                 (None, None) => {}
             }

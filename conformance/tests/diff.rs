@@ -140,5 +140,9 @@ fn setups_are_matched_by_file_and_orders_by_label() {
     assert!(s.hunks[2].lines.iter().all(|l| matches!(l, Line::Added(_))));
     assert!(d.setups[1].b.is_none() && d.setups[1].a.as_ref().unwrap().file == "18_get_order_500_storm.toml");
     assert!(d.to_text().contains("@@ A storm of 500s on getOrder (18_get_order_500_storm.toml): only in A"));
+    let page = d.to_html();
+    assert_eq!(page.matches("<div class=\"order removed\"").count(), 2 + 1, "18's two orders, 02's #2 on A's side");
+    assert_eq!(page.matches("<div class=\"order added\"").count(), 1, "02's #3 on B's side");
+    assert_eq!(page.matches("<div class=\"order changed\"").count(), 2, "02's #1 on both sides");
     let _ = std::fs::remove_file(both);
 }
