@@ -648,38 +648,28 @@ pub(crate) fn order_block(l: &Ledger, e: &OrderEntry, axis: &Axis, class: &str) 
     o
 }
 
+/// The run's summary as the text ledger has it: calls, errors, stock pushed (`none` when
+/// empty), then faults and notes when there are any, one per line.
 pub(crate) fn summary_table(l: &Ledger) -> String {
     let mut o = String::from("<table class=\"summary\">\n");
-    let row = |o: &mut String, head: &str, items: Vec<String>| {
-        let cell = if items.is_empty() {
-            "none".to_string()
-        } else {
-            items.iter().map(|i| esc(i)).collect::<Vec<_>>().join("<br>")
+    let row = |o: &mut String, head: &str, lines: Vec<String>| {
+        let cell = match lines.is_empty() {
+            true => "none".to_string(),
+            false => lines.iter().map(|i| esc(i)).collect::<Vec<_>>().join("<br>"),
         };
         let _ = writeln!(o, "<tr><th>{head}</th><td>{cell}</td></tr>");
     };
-    row(
-        &mut o,
-        "calls",
-        vec![l.summary.calls.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(" · ")]
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .collect(),
-    );
-    row(&mut o, "errors", l.summary.errors.iter().map(|e| format!("{} ×{}", e.key(), e.count)).collect());
-    row(
-        &mut o,
-        "stock pushed",
-        vec![l.summary.stock_pushed.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" · ")]
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .collect(),
-    );
-    if !l.summary.faults.is_empty() {
-        row(&mut o, "faults", l.summary.fault_lines());
+    // Calls and stock on one line each, like the text ledger.
+    let one_line = |items: Vec<String>| if items.is_empty() { vec![] } else { vec![items.join(" · ")] };
+    let s = &l.summary;
+    row(&mut o, "calls", one_line(s.calls.iter().map(|(k, v)| format!("{k} {v}")).collect()));
+    row(&mut o, "errors", s.errors.iter().map(|e| format!("{} ×{}", e.key(), e.count)).collect());
+    row(&mut o, "stock pushed", one_line(s.stock_pushed.iter().map(|(k, v)| format!("{k}={v}")).collect()));
+    if !s.faults.is_empty() {
+        row(&mut o, "faults", s.fault_lines());
     }
-    if !l.summary.notes.is_empty() {
-        row(&mut o, "notes", l.summary.note_lines());
+    if !s.notes.is_empty() {
+        row(&mut o, "notes", s.note_lines());
     }
     o.push_str("</table>\n");
     o
