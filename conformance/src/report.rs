@@ -49,7 +49,7 @@ pub fn html(ledgers: &[Ledger]) -> String {
         let _ = writeln!(body, "<section class=\"setup\" id=\"setup-{i}\">");
         body.push_str(&setup_header(l));
         let axis = Axis::for_ledger(l);
-        body.push_str(&run_lane(l, &axis, ""));
+        body.push_str(&run_lane(l, &axis));
         for o in &l.orders {
             body.push_str(&order_block(l, o, &axis, ""));
         }
@@ -387,7 +387,7 @@ fn axis_svg(axis: &Axis, y: f64, o: &mut String) {
 }
 
 /// The run's own lane: the faults the fake injected and the notes, on the setup's axis.
-pub(crate) fn run_lane(l: &Ledger, axis: &Axis, class: &str) -> String {
+fn run_lane(l: &Ledger, axis: &Axis) -> String {
     let marks: Vec<(f64, Option<f64>, bool, String, String)> = l
         .summary
         .faults
@@ -411,9 +411,8 @@ pub(crate) fn run_lane(l: &Ledger, axis: &Axis, class: &str) -> String {
     let h = 96.0;
     let _ = write!(
         o,
-        "<svg class=\"lane run{}\" viewBox=\"0 0 {WIDTH} {h}\" width=\"{WIDTH}\" height=\"{h}\" \
+        "<svg class=\"lane run\" viewBox=\"0 0 {WIDTH} {h}\" width=\"{WIDTH}\" height=\"{h}\" \
          role=\"img\" aria-label=\"run of {}\" xmlns=\"http://www.w3.org/2000/svg\">",
-        if class.is_empty() { String::new() } else { format!(" {class}") },
         esc(&l.file)
     );
     let _ = write!(o, "<text x=\"6\" y=\"24\" font-weight=\"600\">run</text><text x=\"6\" y=\"38\" fill=\"#666\">faults · notes</text>");
