@@ -446,6 +446,13 @@ pub async fn run_server(
     if let Some(kept) = kept {
         println!("{kept}");
     }
+    // The token itself is never printed (banners end up in CI logs): the user puts it in.
+    match args.admin_token {
+        Some(_) => {
+            println!("console:       http://{addr}/__admin/ui?token=<the --admin-token> (once; a cookie keeps it)")
+        }
+        None => println!("console:       http://{addr}/__admin/ui"),
+    }
     match args.admin_token {
         Some(_) => {
             println!("control plane: http://{addr}/__admin/shops (requires Authorization: Bearer <the --admin-token>)")
