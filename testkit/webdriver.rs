@@ -93,25 +93,50 @@ pub fn artifacts_dir(name: &str) -> PathBuf {
     target.join("browser-artifacts").join(name)
 }
 
+/// Whether a browser test can run: both programs there, or else a skip or a failure.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Availability {
+    /// Chromium and chromedriver are installed.
+    Ready,
+    /// One is missing and the browser tests are optional: why, for the loud skip line.
+    Skip(String),
+    /// One is missing and `RMS_MOCK_BROWSER_TESTS=required`: why, for the failure.
+    Fail(String),
+}
+
+/// Whether the browser tests can run with `chromium` and `driver`, and what to do if not.
+pub fn availability(chromium: &Path, driver: &Path, required: bool) -> Availability {
+    let missing: Vec<String> =
+        [chromium, driver].into_iter().filter(|p| !p.exists()).map(|p| p.display().to_string()).collect();
+    if missing.is_empty() {
+        return Availability::Ready;
+    }
+    let what = missing.join(" and ");
+    if required {
+        Availability::Fail(format!(
+            "{what} missing, and RMS_MOCK_BROWSER_TESTS=required (install the Debian packages chromium and \
+             chromium-driver; .ci/run does)"
+        ))
+    } else {
+        Availability::Skip(format!(
+            "{what} missing (install chromium and chromium-driver, or run .ci/run; set \
+             RMS_MOCK_BROWSER_TESTS=required to make this a failure)"
+        ))
+    }
+}
+
 impl Browser {
     /// Starts chromedriver and a headless Chromium session for the test `name` (names the
     /// profile and artifacts directories). `None` (after a loud skip line) when Chromium or
     /// chromedriver is missing and the browser tests are not required; panics when they are.
     pub async fn start(name: &str) -> Option<Browser> {
-        let missing: Vec<&str> = [CHROMIUM, CHROMEDRIVER].into_iter().filter(|p| !Path::new(p).exists()).collect();
-        if !missing.is_empty() {
-            let what = missing.join(" and ");
-            if required() {
-                panic!(
-                    "browser test {name}: {what} missing, and RMS_MOCK_BROWSER_TESTS=required \
-                     (install the Debian packages chromium and chromium-driver; .ci/run does)"
-                );
+        match availability(Path::new(CHROMIUM), Path::new(CHROMEDRIVER), required()) {
+            Availability::Ready => {}
+            Availability::Skip(why) => {
+                eprintln!("\n!!!!!!!! SKIPPED browser test {name}: {why} !!!!!!!!\n");
+                return None;
             }
-            eprintln!(
-                "\n!!!!!!!! SKIPPED browser test {name}: {what} missing (install chromium and chromium-driver, \
-                 or run .ci/run; set RMS_MOCK_BROWSER_TESTS=required to make this a failure) !!!!!!!!\n"
-            );
-            return None;
+            Availability::Fail(why) => panic!("browser test {name}: {why}"),
         }
         Some(Self::launch(name).await.unwrap_or_else(|e| panic!("browser test {name}: {e}")))
     }
@@ -196,6 +221,11 @@ impl Browser {
     /// Opens `url` and waits for it to load.
     pub async fn goto(&self, url: &str) {
         self.command(reqwest::Method::POST, "/url", Some(json!({"url": url}))).await;
+    }
+
+    /// Sets the window's outer size (screenshots show its viewport).
+    pub async fn window_size(&self, width: u32, height: u32) {
+        self.command(reqwest::Method::POST, "/window/rect", Some(json!({"width": width, "height": height}))).await;
     }
 
     /// The page's URL now.

@@ -221,8 +221,13 @@ async fn in_chromium_the_console_switches_auto_confirm_places_an_order_advances_
     let model: Value = serde_json::from_str(model.as_str().unwrap()).unwrap();
     assert_eq!(model["orderNumber"], number.as_str());
     assert_eq!(model["orderProgress"], 300);
+    // The README's picture (docs/console.png is this shot, made smaller): the switches, the
+    // clock and what fired, the lanes and the order's timeline.
+    browser.window_size(1200, 940).await;
     browser.execute("window.scrollTo(0, 0)", vec![]).await;
     browser.screenshot("console").await;
+    browser.execute("document.getElementById('orders-box').scrollIntoView()", vec![]).await;
+    browser.screenshot("console-orders").await;
 
     // The journal shows the call with its bodies, and filters by function.
     browser.fill("#journal-function", "getOrder").await;
@@ -246,5 +251,13 @@ async fn in_chromium_the_console_switches_auto_confirm_places_an_order_advances_
     // Stock as the catalog shows it: 5000, less the order that stands (the cancelled one came back).
     assert_eq!(browser.text(r#"#catalog [data-stock="tshirt/m-black"]"#).await, "4999");
     browser.screenshot("console-cancelled").await;
+
+    // The other clock buttons: +15 min, then to a date.
+    browser.click("#advance-15m").await;
+    browser.wait_for_text("#clock-now", "2026-11-28T10:15:00+0900").await;
+    browser.execute("document.getElementById('advance-to').value = '2026-11-29T10:00'", vec![]).await;
+    browser.click("#advance-to-go").await;
+    browser.wait_for_text("#clock-now", "2026-11-29T10:00:00+0900").await;
+    assert_eq!(shop.clock().await.unwrap().now, "2026-11-29T10:00:00+0900");
     browser.quit().await;
 }

@@ -176,7 +176,7 @@ function renderClock(clock) {
   $('clock-mode').textContent = clock.mode === 'wall' ? 'wall, speed ' + clock.speed : 'manual (moves only when advanced)';
   $('clock-mode-select').value = clock.mode;
   $('clock-speed').value = clock.speed;
-  if (!$('advance-to').value) $('advance-to').value = clock.now.slice(0, 19);
+  if (document.activeElement !== $('advance-to')) $('advance-to').value = clock.now.slice(0, 19);
 }
 
 async function advance(body, what) {
@@ -201,7 +201,7 @@ function renderOrders(page, counts) {
       el('h3', {}, statusLabel(code), ' ', el('span', { class: 'count' }, String(counts[code] ?? 0))),
       (byStatus[code] || []).map((o) => el('button', {
         type: 'button', class: 'order' + (o.order_number === openOrder ? ' current' : ''), 'data-order': o.order_number,
-        onclick: () => { openOrder = o.order_number; loadOrder(o.order_number); },
+        onclick: () => { openOrder = o.order_number; loadShop().catch((e) => say(e.message, true)); },
       }, o.order_number, el('small', {}, ' ¥' + o.request_price + ' · ' + o.settlement_method_code)))))));
 }
 
