@@ -141,7 +141,19 @@ async fn with_a_token_the_console_signs_in_once_by_address_then_a_strict_cookie_
 async fn in_chromium_the_console_switches_auto_confirm_places_an_order_advances_and_shows_the_timeline() {
     let Some(browser) = Browser::start("console").await else { return };
     let mock = RmsMock::start_with(AppState::default().with_admin_token(TOKEN)).await.unwrap();
-    let shop: MockShop = mock.shop(rms_mock::parse_toml(&shop().toml(), "test").unwrap()).await.unwrap();
+    // An item whose title is markup: the console must show it as text, never run it.
+    let spec = shop().with_toml(
+        r#"
+[[items]]
+manage_number = "zz-markup"
+title = "<img src=x onerror=\"window.pwned = 1\">タイトル"
+  [[items.variants]]
+  variant_id = "v"
+  price = 100
+  quantity = 1
+"#,
+    );
+    let shop: MockShop = mock.shop(rms_mock::parse_toml(&spec.toml(), "test").unwrap()).await.unwrap();
     let base = mock.uri();
 
     browser.goto(&format!("{base}/__admin/ui")).await;
@@ -251,6 +263,12 @@ async fn in_chromium_the_console_switches_auto_confirm_places_an_order_advances_
     // Stock as the catalog shows it: 5000, less the order that stands (the cancelled one came back).
     assert_eq!(browser.text(r#"#catalog [data-stock="tshirt/m-black"]"#).await, "4999");
     browser.screenshot("console-cancelled").await;
+    let markup = browser.execute(
+        "return [window.pwned === undefined, document.querySelectorAll('#main img').length, \
+         document.getElementById('catalog').textContent.includes('<img src=x onerror=\"window.pwned = 1\">タイトル')]",
+        vec![],
+    );
+    assert_eq!(markup.await, json!([true, 0, true]), "data is text in the console, never markup");
 
     // The other clock buttons: +15 min, then to a date.
     browser.click("#advance-15m").await;
