@@ -277,5 +277,18 @@ title = "<img src=x onerror=\"window.pwned = 1\">タイトル"
     browser.click("#advance-to-go").await;
     browser.wait_for_text("#clock-now", "2026-11-29T10:00:00+0900").await;
     assert_eq!(shop.clock().await.unwrap().now, "2026-11-29T10:00:00+0900");
+
+    // Applied APIs are switches too: the item API off, at once.
+    browser.click("#setting-apis-item").await;
+    browser.wait_for_text("#status", r#"settings {"apis":["order","inventory"]}: ok"#).await;
+    let apis = serde_json::to_value(shop.settings().await.unwrap().apis).unwrap();
+    assert_eq!(apis, json!(["order", "inventory"]));
+    // And the clock's mode: wall, a virtual minute per real second.
+    browser.execute("document.getElementById('clock-mode-select').value = 'wall'", vec![]).await;
+    browser.fill("#clock-speed", "60").await;
+    browser.click("#clock-apply").await;
+    browser.wait_for_text("#clock-mode", "wall, speed 60").await;
+    let clock = shop.clock().await.unwrap();
+    assert_eq!((clock.mode, clock.speed), (rms_mock::ClockMode::Wall, 60.0));
     browser.quit().await;
 }
