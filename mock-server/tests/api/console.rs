@@ -154,6 +154,8 @@ title = "<img src=x onerror=\"window.pwned = 1\">タイトル"
 "#,
     );
     let shop: MockShop = mock.shop(rms_mock::parse_toml(&spec.toml(), "test").unwrap()).await.unwrap();
+    // A second shop: none opens by itself, the user picks one.
+    mock.shop(rms_mock::parse_toml(&crate::helpers::shop().id("654321").toml(), "other").unwrap()).await.unwrap();
     let base = mock.uri();
 
     browser.goto(&format!("{base}/__admin/ui")).await;
@@ -161,9 +163,15 @@ title = "<img src=x onerror=\"window.pwned = 1\">タイトル"
     browser.goto(&format!("{base}/__admin/ui?token=c0nsole-t0ken%3Bx")).await;
     assert_eq!(browser.url().await, format!("{base}/__admin/ui"), "signed in, the token gone from the address");
 
-    browser.wait_for(r#"#shops button[data-shop="123456"]"#).await;
+    browser.wait_for(r#"#shops button[data-shop="654321"]"#).await;
+    assert_eq!(
+        browser.execute("return document.getElementById('shop').hidden", vec![]).await,
+        true,
+        "no shop open yet"
+    );
     browser.click(r#"#shops button[data-shop="123456"]"#).await;
     browser.wait_for_text("#summary", "123456").await;
+    assert!(browser.url().await.ends_with("/__admin/ui#shop=123456"));
     let switch = "#setting-auto_confirm";
     browser.wait_for(switch).await;
     assert_eq!(
@@ -242,9 +250,13 @@ title = "<img src=x onerror=\"window.pwned = 1\">タイトル"
     browser.screenshot("console-orders").await;
 
     // The journal shows the call with its bodies, and filters by function.
+    browser.wait_for_text("#journal", "1 shown · 1 recorded").await;
+    browser.fill("#journal-function", "confirmOrder").await;
+    browser.click("#journal-filter button").await;
+    browser.wait_for_text("#journal", "0 shown · 1 recorded").await;
     browser.fill("#journal-function", "getOrder").await;
     browser.click("#journal-filter button").await;
-    browser.wait_for_text("#journal", "1 shown").await;
+    browser.wait_for_text("#journal", "1 shown · 1 recorded").await;
     let entry = browser.text("#journal details.entry summary").await;
     assert!(entry.contains("rpay.order.getOrder → 200"), "{entry}");
     let bodies = browser.execute("return document.querySelector('#journal details.entry').textContent", vec![]).await;

@@ -80,12 +80,13 @@ async function api(method, path, body) {
   return data;
 }
 
-// Runs an action, says how it went, reloads what it may have changed.
+// Runs an action, reloads what it may have changed, then says how it went (so "ok" means the
+// page shows the result).
 async function act(what, fn) {
   try {
     const answer = await fn();
-    say(what + ': ok');
     await loadShop();
+    say(what + ': ok');
     return answer;
   } catch (e) {
     say(what + ': ' + e.message, true);
