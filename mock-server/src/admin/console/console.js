@@ -234,10 +234,19 @@ async function loadOrder(number) {
     el('ol', { id: 'timeline' }, events.map((e) => e.kind === 'status'
       ? el('li', { class: 'status', 'data-cause': e.h.cause }, el('time', {}, e.at), ' ',
         (e.h.from == null ? '' : e.h.from + ' → ') + statusLabel(e.h.to), ' ', el('span', { class: 'cause' }, e.h.cause))
+      : e.j.actor === 'staff' ? staffLine(e.j)
       : el('li', { class: 'call' }, el('time', {}, e.at), ' RMS ', el('code', {}, e.j.function || e.j.path), ' ',
         String(e.j.status), ' ', el('small', {}, (e.j.codes || []).join(', '))))),
     el('details', { id: 'order-model-box' }, el('summary', {}, 'getOrder OrderModel (version ' + model.version + ')'),
       el('pre', { id: 'order-model' }, JSON.stringify(model.OrderModel, null, 2))));
+}
+
+// A journal entry of the shop's staff (an action in the RMS screens, not an RMS request).
+function staffLine(j) {
+  const staff = j.staff || {};
+  return el('li', { class: 'staff', 'data-staff': staff.action }, el('time', {}, j.at), ' 店舗スタッフ staff ',
+    el('code', {}, staff.action || j.function), ' ', staff.outcome || String(j.status), ' ',
+    el('small', {}, (staff.changed || []).join(', ')));
 }
 
 async function placeOrder(ev) {
@@ -263,7 +272,8 @@ async function loadJournal() {
   fill($('journal'),
     el('p', { class: 'muted' }, journal.entries.length + ' shown · ' + journal.recorded + ' recorded · ' + journal.evicted + ' evicted'),
     journal.entries.slice().reverse().map((j) => el('details', { class: 'entry', 'data-seq': j.seq },
-      el('summary', {}, '#' + j.seq + ' ' + j.at + ' ' + j.method + ' ' + (j.function || j.path) + ' → ' + j.status
+      el('summary', {}, '#' + j.seq + ' ' + j.at + ' ' + (j.actor === 'staff' ? 'staff ' : '') + j.method + ' '
+        + (j.function || j.path) + ' → ' + j.status
         + ' ' + (j.codes || []).join(', ') + (j.fault ? ' [fault ' + j.fault.id + ']' : '')),
       el('h5', {}, 'request'), el('pre', {}, body(j.request_body)),
       el('h5', {}, 'response'), el('pre', {}, body(j.response_body)))));
