@@ -237,6 +237,7 @@ title = "<img src=x onerror=\"window.pwned = 1\">タイトル"
     for (line, (at, what)) in timeline.iter().zip(expected) {
         assert!(line.starts_with(at) && line.contains(what), "{line:?} should be {at} {what}; {timeline:#?}");
     }
+    assert_eq!(browser.text("#order-since").await, "since 2026-11-28T09:30:00+0900", "in 300 since processing");
     let model = browser.execute("return document.getElementById('order-model').textContent", vec![]).await;
     let model: Value = serde_json::from_str(model.as_str().unwrap()).unwrap();
     assert_eq!(model["orderNumber"], number.as_str());

@@ -223,7 +223,8 @@ async function loadOrder(number) {
   const box = $('order-detail');
   box.hidden = false;
   fill(box,
-    el('h3', {}, '注文 Order ' + number + ' · ' + statusLabel(order.order_progress)),
+    el('h3', {}, '注文 Order ' + number + ' · ' + statusLabel(order.order_progress),
+      history.history.length ? el('span', { class: 'muted', id: 'order-since' }, ' since ' + history.history[history.history.length - 1].at) : null),
     el('p', {},
       el('button', { type: 'button', id: 'order-pay', onclick: () => act('pay ' + number, () => api('POST', shopPath('/orders/' + q + '/payment'))) }, '支払う Pay (buyer)'),
       ' ',
