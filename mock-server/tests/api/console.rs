@@ -207,15 +207,15 @@ title = "<img src=x onerror=\"window.pwned = 1\">タイトル"
     assert_eq!(shop.order(&number).await.unwrap().order_progress, 300);
 
     // An RMS client reads the order: the timeline shows the call beside the status changes.
-    let auth = shop.authorization().to_string();
-    let r = reqwest::Client::new()
-        .post(format!("{base}/es/2.0/order/getOrder/"))
-        .header("Authorization", auth)
-        .header("Content-Type", "application/json; charset=utf-8")
-        .body(json!({"orderNumberList": [number], "version": 10}).to_string())
-        .send()
-        .await
-        .unwrap();
+    let get_order = |number: &str| {
+        reqwest::Client::new()
+            .post(format!("{base}/es/2.0/order/getOrder/"))
+            .header("Authorization", shop.authorization())
+            .header("Content-Type", "application/json; charset=utf-8")
+            .body(json!({"orderNumberList": [number], "version": 10}).to_string())
+            .send()
+    };
+    let r = get_order(&number).await.unwrap();
     assert_eq!(r.status(), 200);
     browser.click(&lane).await;
     browser.wait_for(r#"#timeline li[data-cause="processing"]"#).await;
@@ -269,9 +269,18 @@ title = "<img src=x onerror=\"window.pwned = 1\">タイトル"
     let second = browser.text("#status").await.trim_start_matches("placed ").trim().to_string();
     assert_ne!(second, number);
     browser.wait_for_text("#order-detail h3", &second).await;
+    assert_eq!(get_order(&second).await.unwrap().status(), 200);
     browser.click("#order-cancel").await;
     browser.wait_for(&format!(r#".lane[data-status="900"] button[data-order="{second}"]"#)).await;
     browser.wait_for(r#"#timeline li[data-cause="buyer_cancel"]"#).await;
+    // All at 10:00: the placement first, then the call, then the changes of that instant
+    // (which of a call and an automatic change came first is not recorded; calls cause the
+    // changes of their instant, so they are listed before them).
+    let mut kinds = Vec::new();
+    for li in browser.find_all("#timeline li").await {
+        kinds.push(browser.element_text(&li).await.split_whitespace().last().unwrap_or_default().to_string());
+    }
+    assert_eq!(kinds, ["placed", "ORDER_EXT_API_GET_ORDER_INFO_101", "auto_confirm", "buyer_cancel"]);
     assert_eq!(shop.order(&second).await.unwrap().order_progress, 900);
     // Stock as the catalog shows it: 5000, less the order that stands (the cancelled one came back).
     assert_eq!(browser.text(r#"#catalog [data-stock="tshirt/m-black"]"#).await, "4999");

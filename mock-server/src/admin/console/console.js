@@ -219,7 +219,10 @@ async function loadOrder(number) {
   // The timeline: status changes with their causes, and the RMS calls that mention the order.
   const events = history.history.map((h) => ({ at: h.at, kind: 'status', h }))
     .concat(journal.entries.map((j) => ({ at: j.at, kind: 'call', j })))
-    .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : (a.kind === 'call' ? -1 : 1)));
+    // At the same time: the order's placement, then the calls, then the status changes (which
+    // of a call and an automatic change came first is not recorded; calls cause the changes
+    // of their instant, such as confirmOrder's 100 → 200).
+    .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : rank(a) - rank(b)));
   const box = $('order-detail');
   box.hidden = false;
   fill(box,
@@ -241,6 +244,8 @@ async function loadOrder(number) {
     el('details', { id: 'order-model-box' }, el('summary', {}, 'getOrder OrderModel (version ' + model.version + ')'),
       el('pre', { id: 'order-model' }, JSON.stringify(model.OrderModel, null, 2))));
 }
+
+function rank(event) { return event.kind === 'call' ? 1 : event.h.from == null ? 0 : 2; }
 
 // A journal entry of the shop's staff (an action in the RMS screens, not an RMS request).
 function staffLine(j) {
