@@ -6,11 +6,24 @@ use rms_conformance::setup;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// The exit statuses, as `--help` and the README give them.
+const EXIT_STATUS: &str = "Exit status:\n  \
+    0  every setup ran; its ledger is printed\n  \
+    1  kept for differences found by a comparison\n  \
+    2  a setup could not be run as written: a setup error (a bad key or value, a step naming an\n     \
+    item, variant, order or fault that does not exist), a step the fake could not apply during\n     \
+    the run, a failing --integration-cmd (cannot start, exits non-zero, killed), an unreachable\n     \
+    --base-url, or a usage error. The other setups still run and print their ledgers.";
+
+/// A setup could not be run as written (see [`EXIT_STATUS`]).
+const SETUP_FAILED: u8 = 2;
+
 #[derive(Parser)]
 #[command(
     name = "rms-conformance",
     version,
-    about = "Replays customer integration setups against rms-mock and prints the order-flow ledger."
+    about = "Replays customer integration setups against rms-mock and prints the order-flow ledger.",
+    after_help = EXIT_STATUS
 )]
 struct Cli {
     #[command(subcommand)]
@@ -20,6 +33,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run setups (default: every fixtures/setups/*.toml) and print their ledgers.
+    #[command(after_help = EXIT_STATUS)]
     Run {
         /// Setup files. Faults they declare ([[faults]], `fault` / `fault_off` steps) are
         /// installed on the fake through its control plane; the ledger marks those met.
@@ -34,7 +48,9 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
         /// Run this command at every poll tick instead of the reference integration
-        /// (env: RMS_BASE_URL, RMS_SERVICE_SECRET, RMS_LICENSE_KEY, RMS_NOW).
+        /// (env: RMS_BASE_URL, RMS_SERVICE_SECRET, RMS_LICENSE_KEY, RMS_NOW). A run of it that
+        /// cannot start, exits non-zero, is killed or takes over 120 s fails the setup (its
+        /// stderr shown once).
         #[arg(long)]
         integration_cmd: Option<String>,
     },
@@ -62,7 +78,7 @@ async fn main() -> ExitCode {
     }
     if setups.is_empty() {
         eprintln!("rms-conformance: no setup files given and none in fixtures/setups");
-        return ExitCode::from(2);
+        return ExitCode::from(SETUP_FAILED);
     }
     let mut loaded = Vec::new();
     for p in &setups {
@@ -70,19 +86,25 @@ async fn main() -> ExitCode {
             Ok(s) => loaded.push(s),
             Err(e) => {
                 eprintln!("{e}");
-                return ExitCode::from(2);
+                return ExitCode::from(SETUP_FAILED);
             }
         }
     }
     // The in-process fake serves until dropped at the end of main.
     let mut _fake = None;
     let base = match base_url {
-        Some(b) => b,
+        Some(b) => {
+            if let Err(e) = runner::check_reachable(&b).await {
+                eprintln!("rms-conformance: {e}");
+                return ExitCode::from(SETUP_FAILED);
+            }
+            b
+        }
         None => match runner::start_in_process().await {
             Ok(fake) => _fake.insert(fake).uri(),
             Err(e) => {
                 eprintln!("rms-conformance: cannot start the fake: {e}");
-                return ExitCode::FAILURE;
+                return ExitCode::from(SETUP_FAILED);
             }
         },
     };
@@ -113,7 +135,7 @@ async fn main() -> ExitCode {
         println!("{}", serde_json::to_string_pretty(&json_out).unwrap_or_default());
     }
     if failed {
-        ExitCode::FAILURE
+        ExitCode::from(SETUP_FAILED)
     } else {
         ExitCode::SUCCESS
     }

@@ -2,12 +2,12 @@
 //! integration poll at its interval (the reference one, or the user's command), advances the
 //! clock in between, and collects the order-flow ledger.
 
-use crate::control::{message, Control};
+use crate::control::{message, Control, ControlError};
 use crate::integration::{Integration, Waiter};
 use crate::ledger::{Ledger, OrderEntry, Summary};
 use crate::setup::{offset_minutes, LoadedSetup, StaffStep, Step};
 use crate::time::JstDateTime;
-use rms_mock::{OrderDoc, RmsMock};
+use rms_mock::RmsMock;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -25,6 +25,54 @@ pub enum Mode {
 /// serves until dropped.
 pub async fn start_in_process() -> Result<RmsMock, rms_mock::Error> {
     RmsMock::start_with(rms_mock::AppState::default()).await
+}
+
+/// Checks that a fake answers at `base_url` (any HTTP answer will do) before a run starts,
+/// so an unreachable `--base-url` is one plain line: which URL, what failed (connection
+/// refused, a name that does not resolve, no answer in time, not a URL) and what to check.
+pub async fn check_reachable(base_url: &str) -> Result<(), String> {
+    let url = format!("{}/__admin/health", base_url.trim_end_matches('/'));
+    let http = reqwest::Client::builder()
+        .connect_timeout(std::time::Duration::from_secs(5))
+        .timeout(std::time::Duration::from_secs(10))
+        .build()
+        .map_err(|e| format!("cannot make an HTTP client: {e}"))?;
+    match http.get(&url).send().await {
+        Ok(r) if r.status() == reqwest::StatusCode::NOT_FOUND => Err(format!(
+            "--base-url {base_url}: something answers there, but not rms-mock (GET /__admin/health answered 404): check the port"
+        )),
+        Ok(_) => Ok(()),
+        Err(e) => Err(format!("--base-url {base_url}: {}", unreachable(base_url, &e))),
+    }
+}
+
+/// What went wrong reaching `base_url`, and what to check, in a few words.
+fn unreachable(base_url: &str, e: &reqwest::Error) -> String {
+    let mut causes: Vec<String> = Vec::new();
+    let mut refused = false;
+    let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
+    while let Some(s) = source {
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            refused |= io.kind() == std::io::ErrorKind::ConnectionRefused;
+        }
+        causes.push(s.to_string());
+        source = s.source();
+    }
+    let all = causes.join(": ").to_lowercase();
+    if e.is_builder() || !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+        format!(
+            "not a URL the runner can use (give it like http://127.0.0.1:8080): {}",
+            causes.last().map_or(e.to_string(), Clone::clone)
+        )
+    } else if e.is_timeout() {
+        "no answer in time (timeout): check the host and port, and that nothing between drops the connection".into()
+    } else if refused || all.contains("connection refused") {
+        "connection refused: nothing listens there; is rms-mock running on that port (rms-mock serve --port …)?".into()
+    } else if all.contains("dns") || all.contains("lookup") || all.contains("name or service not known") {
+        "the host name does not resolve (DNS): check its spelling".into()
+    } else {
+        format!("cannot connect: {}", causes.last().map_or(e.to_string(), Clone::clone))
+    }
 }
 
 enum Agenda<'a> {
@@ -107,18 +155,13 @@ pub async fn run_with(setup: &LoadedSetup, control: &rms_mock::ControlClient, mo
     let mut placed: Vec<Placed> = Vec::new();
     let mut labels: BTreeMap<String, String> = BTreeMap::new();
     let mut notes: Vec<(JstDateTime, String)> = Vec::new();
-    let mut cmd_failures = 0usize;
-    for (at, _, item) in agenda {
+    for (at, step_index, item) in agenda {
         let now = t(&control.advance_to(&at.to_rms()).await.map_err(|e| e.to_string())?)?;
         match item {
             Agenda::Poll => {
                 match mode {
                     Mode::Reference => integration.poll(&control, now).await,
-                    Mode::Command(cmd) => {
-                        if !run_command(cmd, base_url, setup, now).await {
-                            cmd_failures += 1;
-                        }
-                    }
+                    Mode::Command(cmd) => run_command(cmd, base_url, setup, start, now).await?,
                 }
                 // A latency fault moves a manual clock while the call waits. (Only a shop that
                 // may have faults pays the extra clock read per poll.)
@@ -128,7 +171,9 @@ pub async fn run_with(setup: &LoadedSetup, control: &rms_mock::ControlClient, mo
             }
             Agenda::Step(step, k) => {
                 let ctx = StepContext { start, now };
-                play(step, k, &control, &mut integration, &mut placed, &mut labels, &mut notes, ctx).await;
+                play(step, k, &control, &mut integration, &mut placed, &mut labels, &mut notes, ctx)
+                    .await
+                    .map_err(|m| format!("timeline[{step_index}].{m}"))?;
             }
         }
     }
@@ -245,9 +290,6 @@ pub async fn run_with(setup: &LoadedSetup, control: &rms_mock::ControlClient, mo
     let mut all_notes = notes;
     all_notes.extend(integration.notes.iter().cloned());
     summary.notes = grouped(start, all_notes);
-    if cmd_failures > 0 {
-        summary.notes.push(format!("the integration command failed {cmd_failures} time(s)"));
-    }
     if journal.evicted > 0 {
         // The journal is bounded (a million entries, 64 MiB): say so rather than undercount.
         let partial =
@@ -437,6 +479,28 @@ fn payment_name(code: i64) -> String {
     }
 }
 
+/// Whether the fake refused an action because of the state of the shop or the order (HTTP
+/// 409: out of stock, already paid, cancelled, in the wrong status): an outcome the ledger
+/// shows. Anything else (an unknown order, a bad body, an unreachable fake) means the step
+/// could not be applied, and fails the run.
+fn refused_by_state(e: &ControlError) -> bool {
+    matches!(e, ControlError::Control { status: 409, .. })
+}
+
+/// The step's order label resolved to its number, or why it cannot be (the order was refused
+/// when placed: the setup's check could not know).
+fn order_number(label: &str, labels: &BTreeMap<String, String>, placed: &[Placed]) -> Result<String, String> {
+    if let Some(n) = labels.get(label) {
+        return Ok(n.clone());
+    }
+    Err(match placed.iter().find(|p| p.label == label).and_then(|p| p.refused.as_ref()) {
+        Some(why) => format!("the order '{label}' does not exist: the buyer could not place it ({why})"),
+        None => format!("no order '{label}' was placed before this step"),
+    })
+}
+
+/// Plays one step. `Err` (a message after the step's key, e.g. `timeline[3].pay: …`) when the
+/// step cannot be applied; the runner fails the run with it.
 #[allow(clippy::too_many_arguments)]
 async fn play(
     step: &Step,
@@ -447,79 +511,63 @@ async fn play(
     labels: &mut BTreeMap<String, String>,
     notes: &mut Vec<(JstDateTime, String)>,
     ctx: StepContext,
-) {
+) -> Result<(), String> {
     let now = ctx.now;
-    let lookup = |label: &str, labels: &BTreeMap<String, String>| labels.get(label).cloned();
     if let Some(o) = &step.order {
         let i = repetition;
         let payment =
             o.payments.as_ref().filter(|p| !p.is_empty()).map(|p| p[i as usize % p.len()]).or(o.payment).unwrap_or(1);
-        let label = match (&o.id, o.count) {
-            (Some(id), 1) => id.clone(),
-            (Some(id), _) => format!("{id}-{}", i + 1),
-            (None, _) => format!("#{}", placed.len() + 1),
-        };
-        let order = OrderDoc {
-            lines: o.lines.clone(),
-            settlement_method_code: payment,
-            used_point: o.used_point,
-            coupons: o.coupons.clone(),
-            delivery_cert_program: o.delivery_cert_program,
-            one_day_operation: o.one_day_operation,
-            drop_off_location: o.drop_off_location.clone(),
-            order_type: o.order_type,
-            reserve_number: o.reserve_number.clone(),
-            reserve_delivery_count: o.reserve_delivery_count,
-            postage_undetermined: o.postage_undetermined,
-            social_gift: o.social_gift,
-            gift_input_days: o.gift_input_days,
-            destinations: o.destinations.clone(),
-            caution_display_type: o.caution_display_type,
-            caution_display_detail_type: o.caution_display_detail_type,
-            rakuten_confirm: o.rakuten_confirm,
-            review_ng: o.review_ng,
-            ..OrderDoc::default()
-        };
+        let label = crate::setup::order_label(o.id.as_deref(), o.count, i, placed.len());
+        let order = o.to_doc(payment);
         match control.place_order(&order).await {
             Ok(v) => {
                 labels.insert(label.clone(), v.order_number.clone());
                 placed.push(Placed { label, number: Some(v.order_number), payment, placed: now, refused: None });
             }
-            Err(e) => placed.push(Placed { label, number: None, payment, placed: now, refused: Some(message(&e)) }),
+            Err(e) if refused_by_state(&e) => {
+                placed.push(Placed { label, number: None, payment, placed: now, refused: Some(message(&e)) })
+            }
+            Err(e) => return Err(format!("order: the fake did not place order {label}: {e}")),
         }
-        return;
+        return Ok(());
     }
     if step.pay.as_deref() == Some("*") {
-        // Every prepaid order placed so far pays.
+        // Every prepaid order placed so far pays; one already paid or cancelled stays as it is.
         for p in placed.iter().filter(|p| rms_mock::control::is_prepaid(p.payment)) {
             if let Some(n) = &p.number {
-                let _ = control.shop().pay(n).await;
+                match control.shop().pay(n).await {
+                    Err(e) if !refused_by_state(&e) => {
+                        return Err(format!("pay: the payment of {} failed: {e}", p.label));
+                    }
+                    _ => {}
+                }
             }
         }
-        return;
+        return Ok(());
     }
-    let (what, label) = if let Some(l) = &step.pay {
-        (Action::Pay, l)
+    let (what, field, label) = if let Some(l) = &step.pay {
+        (Action::Pay, "pay", l)
     } else if let Some(l) = &step.buyer_cancel {
-        (Action::Cancel, l)
+        (Action::Cancel, "buyer_cancel", l)
     } else if let Some(l) = &step.review_ng {
-        (Action::Review, l)
+        (Action::Review, "review_ng", l)
     } else if let Some(l) = &step.gift_address {
-        (Action::GiftAddress, l)
+        (Action::GiftAddress, "gift_address", l)
     } else if let Some(p) = &step.postage {
-        let Some(n) = lookup(&p.order, labels) else {
-            notes.push((now, format!("postage {}: no such order", p.order)));
-            return;
-        };
-        if let Err(e) = control.shop().set_postage(&n, p.yen, p.basket_id).await {
-            notes.push((now, format!("postage {} refused: {}", p.order, message(&e))));
+        let n = order_number(&p.order, labels, placed).map_err(|m| format!("postage.order: {m}"))?;
+        match control.shop().set_postage(&n, p.yen, p.basket_id).await {
+            Ok(_) => {}
+            Err(e) if refused_by_state(&e) => {
+                notes.push((now, format!("postage {} refused: {}", p.order, message(&e))))
+            }
+            Err(e) => return Err(format!("postage: {e}")),
         }
-        return;
+        return Ok(());
     } else if let Some(s) = &step.ship {
         let targets: Vec<String> = if s.order == "*" {
             integration.awaiting_shipment()
         } else {
-            lookup(&s.order, labels).into_iter().collect()
+            vec![order_number(&s.order, labels, placed).map_err(|m| format!("ship.order: {m}"))?]
         };
         if targets.is_empty() {
             notes.push((now, format!("ship {}: nothing to ship", s.order)));
@@ -529,79 +577,67 @@ async fn play(
             let date = s.date.clone().unwrap_or_else(|| now.date().to_wire());
             integration.warehouse_shipped(&n, &s.carrier, &tracking, &date);
         }
-        return;
+        return Ok(());
     } else if let Some(f) = &step.fault {
-        let added = match f.to_rms(ctx.start) {
-            Ok(spec) => control.add_fault(&spec).await.map_err(|e| message(&e)),
-            Err(e) => Err(e),
-        };
-        if let Err(e) = added {
-            let id = f.id.as_deref().unwrap_or(&f.kind);
-            notes.push((now, format!("fault {id} refused: {e}")));
-        }
-        return;
+        // The setup's check named every fault the fake would refuse; a refusal now is the
+        // fake disagreeing (another version), so the run stops rather than play without it.
+        let spec = f.to_rms(ctx.start).map_err(|e| format!("fault: {e}"))?;
+        control.add_fault(&spec).await.map_err(|e| format!("fault: the fake did not install it: {e}"))?;
+        return Ok(());
     } else if let Some(id) = &step.fault_off {
         let done = if id == "*" { control.clear_faults().await } else { control.remove_fault(id).await };
-        if let Err(e) = done {
-            notes.push((now, format!("fault_off {id} refused: {}", message(&e))));
-        }
-        return;
+        done.map_err(|e| format!("fault_off: the fake did not remove '{id}': {e}"))?;
+        return Ok(());
     } else if let Some(key) = &step.tool_license_key {
         integration.set_license_key(key, now);
-        return;
+        return Ok(());
     } else if let Some(st) = &step.staff {
-        staff(st, control, labels, notes, now).await;
-        return;
+        return staff(st, control, labels, placed, notes, now).await.map_err(|m| format!("staff: {m}"));
     } else if let Some(patch) = &step.settings {
-        let v = serde_json::to_value(patch).unwrap_or(Value::Null);
-        if let Err(e) = control.shop().patch_settings(&v).await {
-            notes.push((now, format!("settings change refused: {e}")));
-        }
-        return;
+        let v = serde_json::to_value(patch).map_err(|e| format!("settings: {e}"))?;
+        control.shop().patch_settings(&v).await.map_err(|e| format!("settings: the fake refused the change: {e}"))?;
+        return Ok(());
     } else {
-        return;
+        return Ok(());
     };
+    let n = order_number(label, labels, placed).map_err(|m| format!("{field}: {m}"))?;
     let what = what.name();
-    let Some(n) = lookup(label, labels) else {
-        notes.push((now, format!("{what} {label}: no such order")));
-        return;
-    };
     let done = match what {
         "payment" => control.shop().pay(&n).await,
         "cancel" => control.shop().cancel(&n).await,
         "gift-address" => control.shop().enter_gift_address(&n, &Default::default()).await,
         _ => control.shop().review_ng(&n).await,
     };
-    if let Err(e) = done {
-        notes.push((now, format!("{what} {label} refused: {}", message(&e))));
+    match done {
+        Ok(_) => Ok(()),
+        Err(e) if refused_by_state(&e) => {
+            notes.push((now, format!("{what} {label} refused: {}", message(&e))));
+            Ok(())
+        }
+        Err(e) => Err(format!("{field}: {e}")),
     }
 }
 
 /// The shop's staff act in the RMS screens. A status they move shows in the order's RMS lines
 /// (`staff_confirm`, `staff_cancel`, `staff_edit`); what moves no status (an edit of an order
 /// in 100, a sub-status, stock, keys) is a note, so the ledger shows every staff action; a
-/// refusal is a note too.
+/// refusal because of the order's state is a note too. `Err` when the step cannot be applied.
 async fn staff(
     st: &StaffStep,
     control: &Control,
     labels: &BTreeMap<String, String>,
+    placed: &[Placed],
     notes: &mut Vec<(JstDateTime, String)>,
     now: JstDateTime,
-) {
+) -> Result<(), String> {
     let shop = control.shop();
-    let order = |label: &String| labels.get(label).cloned().ok_or_else(|| format!("{label}: no such order"));
-    let (what, done): (String, Result<Option<String>, String>) = if let Some(l) = &st.confirm {
-        let r = match order(l) {
-            Ok(n) => shop.staff_confirm(&n).await.map(|_| None).map_err(|e| message(&e)),
-            Err(e) => Err(e),
-        };
-        (format!("confirm {l}"), r)
+    let order = |field: &str, label: &String| order_number(label, labels, placed).map_err(|m| format!("{field}: {m}"));
+    let (what, done): (String, Result<Option<String>, ControlError>) = if let Some(l) = &st.confirm {
+        let n = order("confirm", l)?;
+        (format!("confirm {l}"), shop.staff_confirm(&n).await.map(|_| None))
     } else if let Some(l) = &st.cancel {
-        let r = match order(l) {
-            Ok(n) => shop.staff_cancel(&n, st.restock).await.map(|_| None).map_err(|e| message(&e)),
-            Err(e) => Err(e),
-        };
-        (format!("cancel {l}"), r)
+        let n = order("cancel", l)?;
+        (format!("cancel {l}"), shop.staff_cancel(&n, st.restock).await.map(|_| None))
     } else if let Some(l) = &st.edit {
         let req = rms_mock::control::StaffEditRequest {
             items: st.items.clone(),
@@ -628,49 +664,43 @@ async fn staff(
         if let Some(a) = &st.address {
             parts.push(format!("address {}{}", a.prefecture, a.city));
         }
-        let r = match order(l) {
-            Ok(n) => shop
-                .staff_edit(&n, &req)
-                .await
-                .map(|b| Some(format!("→ {} · requestPrice {}", b.order_progress, b.request_price)))
-                .map_err(|e| message(&e)),
-            Err(e) => Err(e),
-        };
+        let n = order("edit", l)?;
+        let r = shop
+            .staff_edit(&n, &req)
+            .await
+            .map(|b| Some(format!("→ {} · requestPrice {}", b.order_progress, b.request_price)));
         (format!("edit {l}: {}", parts.join(", ")), r)
     } else if let Some(l) = &st.sub_status {
-        let r = match order(l) {
-            Ok(n) => shop.staff_sub_status(&n, st.id).await.map(|_| Some(String::new())).map_err(|e| message(&e)),
-            Err(e) => Err(e),
-        };
+        let n = order("sub_status", l)?;
+        let r = shop.staff_sub_status(&n, st.id).await.map(|_| Some(String::new()));
         let id = st.id.map_or_else(|| "cleared".to_string(), |i| i.to_string());
         (format!("sub-status {l} {id}"), r)
     } else if let Some(s) = &st.stock {
         let mode = s.mode.as_deref().unwrap_or("ABSOLUTE");
-        let r = shop.staff_stock(s).await.map(|v| Some(format!("→ {}", v.quantity))).map_err(|e| message(&e));
+        let r = shop.staff_stock(s).await.map(|v| Some(format!("→ {}", v.quantity)));
         (format!("stock {}/{} {mode} {}", s.manage_number, s.variant_id, s.quantity), r)
     } else if let Some(key) = &st.renew_license {
         let req =
             rms_mock::control::LicenseRenew { license_key: key.clone(), active_after_minutes: st.active_after_minutes };
-        let r = shop
-            .renew_license_later(&req)
-            .await
-            .map(|k| k.renewed.map(|r| format!("active from {}", r.active_from)))
-            .map_err(|e| message(&e));
+        let r =
+            shop.renew_license_later(&req).await.map(|k| k.renewed.map(|r| format!("active from {}", r.active_from)));
         (format!("renew licence key {key}"), r.map(|x| x.or(Some(String::new()))))
     } else if let Some(apis) = &st.approve {
         let all = apis.iter().any(|a| a == "*");
         let req = rms_mock::control::ApproveRequest { apis: (!all).then(|| apis.clone()) };
-        let r = shop.approve(&req).await.map(|_| Some(String::new())).map_err(|e| message(&e));
+        let r = shop.approve(&req).await.map(|_| Some(String::new()));
         (format!("approve {}", apis.join(", ")), r)
     } else {
-        return;
+        return Ok(());
     };
     match done {
         Ok(None) => {}
         Ok(Some(detail)) if detail.is_empty() => notes.push((now, format!("staff {what}"))),
         Ok(Some(detail)) => notes.push((now, format!("staff {what} {detail}"))),
-        Err(e) => notes.push((now, format!("staff {what} refused: {e}"))),
+        Err(e) if refused_by_state(&e) => notes.push((now, format!("staff {what} refused: {}", message(&e)))),
+        Err(e) => return Err(format!("{what}: the fake refused it: {e}")),
     }
+    Ok(())
 }
 
 /// When a step plays: the run's start (for offsets in fault windows) and now.
@@ -710,9 +740,20 @@ fn default_tracking(number: &str, now: JstDateTime) -> String {
     format!("{tail}-{}", now.date().compact())
 }
 
-/// Runs the user's integration once; true when it exited 0.
-async fn run_command(cmd: &str, base_url: &str, setup: &LoadedSetup, now: JstDateTime) -> bool {
-    let status = tokio::process::Command::new("sh")
+/// How long one run of the user's integration may take before it is killed.
+const COMMAND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// Runs the user's integration once (its stdout passes through, its stderr is kept); `Err`
+/// when it cannot start, exits non-zero, is killed or takes longer than [`COMMAND_TIMEOUT`]:
+/// the message names the command and the poll, and quotes its stderr, so it shows once.
+async fn run_command(
+    cmd: &str,
+    base_url: &str,
+    setup: &LoadedSetup,
+    start: JstDateTime,
+    now: JstDateTime,
+) -> Result<(), String> {
+    let child = tokio::process::Command::new("sh")
         .arg("-c")
         .arg(cmd)
         .env("RMS_BASE_URL", base_url)
@@ -720,8 +761,49 @@ async fn run_command(cmd: &str, base_url: &str, setup: &LoadedSetup, now: JstDat
         .env("RMS_LICENSE_KEY", setup.license_key())
         .env("RMS_NOW", now.to_rms())
         .stdin(std::process::Stdio::null())
-        .status();
-    matches!(tokio::time::timeout(std::time::Duration::from_secs(120), status).await, Ok(Ok(s)) if s.success())
+        .stdout(std::process::Stdio::inherit())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn();
+    let at = format!("at the {} poll (RMS_NOW={})", rel(start, now), now.to_rms());
+    let child = child.map_err(|e| format!("the integration command `{cmd}` could not start {at}: {e}"))?;
+    let out = match tokio::time::timeout(COMMAND_TIMEOUT, child.wait_with_output()).await {
+        Ok(Ok(out)) => out,
+        Ok(Err(e)) => return Err(format!("the integration command `{cmd}` could not be waited for {at}: {e}")),
+        Err(_) => {
+            return Err(format!(
+                "the integration command `{cmd}` did not finish within {} s {at}: killed",
+                COMMAND_TIMEOUT.as_secs()
+            ))
+        }
+    };
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if out.status.success() {
+        // What a working integration says on stderr is its own business: passed through.
+        eprint!("{stderr}");
+        return Ok(());
+    }
+    let how = match out.status.code() {
+        Some(127) => {
+            "exited with status 127 (the shell found no such command: check its spelling and PATH)".to_string()
+        }
+        Some(126) => "exited with status 126 (the shell could not execute it: check its permissions)".to_string(),
+        Some(c) => format!("exited with status {c}"),
+        None => {
+            #[cfg(unix)]
+            let signal = std::os::unix::process::ExitStatusExt::signal(&out.status);
+            #[cfg(not(unix))]
+            let signal: Option<i32> = None;
+            match signal {
+                Some(s) => format!("was killed by signal {s}"),
+                None => "was killed".to_string(),
+            }
+        }
+    };
+    let stderr = stderr.trim_end();
+    let said =
+        if stderr.is_empty() { "; it wrote nothing on stderr".to_string() } else { format!("; its stderr:\n{stderr}") };
+    Err(format!("the integration command `{cmd}` {how} {at}{said}"))
 }
 
 impl Waiter for () {

@@ -2,9 +2,12 @@
 //! shop document (a shop file plus overrides), the integration side is the tool's settings
 //! screen (rms-spec integration-setup.md §2), and a timeline says what happens in virtual time.
 
-use rms_mock::{CouponDoc, DestinationDoc, LineDoc, ShopDocument};
+use rms_mock::{CouponDoc, DestinationDoc, LineDoc, OrderDoc, ShopDocument};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
+
+mod check;
+pub(crate) use check::label as order_label;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -700,6 +703,39 @@ pub struct OrderStep {
     pub review_ng: bool,
 }
 
+impl OrderStep {
+    /// The order the buyer places at this step, paying with `payment`.
+    pub fn to_doc(&self, payment: i64) -> OrderDoc {
+        OrderDoc {
+            lines: self.lines.clone(),
+            settlement_method_code: payment,
+            used_point: self.used_point,
+            coupons: self.coupons.clone(),
+            delivery_cert_program: self.delivery_cert_program,
+            one_day_operation: self.one_day_operation,
+            drop_off_location: self.drop_off_location.clone(),
+            order_type: self.order_type,
+            reserve_number: self.reserve_number.clone(),
+            reserve_delivery_count: self.reserve_delivery_count,
+            postage_undetermined: self.postage_undetermined,
+            social_gift: self.social_gift,
+            gift_input_days: self.gift_input_days,
+            destinations: self.destinations.clone(),
+            caution_display_type: self.caution_display_type,
+            caution_display_detail_type: self.caution_display_detail_type,
+            rakuten_confirm: self.rakuten_confirm,
+            review_ng: self.review_ng,
+            ..OrderDoc::default()
+        }
+    }
+
+    /// `(manage_number, variant_id)` of every line, in every basket.
+    fn all_lines(&self) -> Vec<(&str, &str)> {
+        let baskets = std::iter::once(&self.lines).chain(self.destinations.iter().map(|d| &d.lines));
+        baskets.flatten().map(|l| (l.manage_number.as_str(), l.variant_id.as_str())).collect()
+    }
+}
+
 /// `postage = { order = "<label>", yen = 500 }`: the shop sets the postage of an order placed
 /// with 送料未確定.
 #[derive(Debug, Clone, Deserialize)]
@@ -923,15 +959,9 @@ pub fn load(path: &Path) -> Result<LoadedSetup, SetupError> {
         if let Some(f) = &s.fault {
             new_fault(&format!("{key}.fault"), f, &mut fault_ids)?;
         }
-        if let Some(id) = &s.fault_off {
-            if id != "*" && !fault_ids.contains(id) {
-                let problem = format!(
-                    "'{id}' is no fault the setup installed before this step (give the fault an id, or * for all)"
-                );
-                return Err(e(&format!("{key}.fault_off"), problem));
-            }
-        }
+        // `fault_off` ids: checked with the fault ids the fake gives (`check`).
     }
+    check::timeline(&source, &file, &shop, &doc)?;
     Ok(LoadedSetup { path: path.to_path_buf(), file, shop_document: shop, end_minutes })
 }
 
@@ -1097,5 +1127,136 @@ fault_off = "*"
             let e = refusal(name, rest);
             assert!(e.contains(&format!("s.toml: {key}")) && e.contains(problem), "{name}: {e}");
         }
+    }
+
+    /// `[[timeline]]` steps at +1m, +2m, … from `(key = value)` lines.
+    fn steps(lines: &[&str]) -> String {
+        lines.iter().enumerate().map(|(i, l)| format!("[[timeline]]\nat = \"+{}m\"\n{l}\n", i + 1)).collect()
+    }
+
+    const TSHIRT: &str = "order = { lines = [{ manage_number = \"tshirt-basic\", variant_id = \"m-black\" }] }";
+
+    #[test]
+    fn a_timeline_step_naming_what_does_not_exist_is_a_setup_error_before_the_run() {
+        let cases: Vec<(&str, String, &str, &str)> = vec![
+            (
+                "variant",
+                steps(&["order = { lines = [{ manage_number = \"tshirt-basic\", variant_id = \"XL\" }] }"]),
+                "timeline[0].order.lines[0].variant_id",
+                "'XL' does not exist in item 'tshirt-basic' (variants: m-black, l-white)",
+            ),
+            (
+                "item",
+                steps(&["order = { lines = [{ manage_number = \"shirt-01\", variant_id = \"m\" }] }"]),
+                "timeline[0].order.lines[0].manage_number",
+                "no item 'shirt-01' in the shop's catalog (items: tshirt-basic,",
+            ),
+            (
+                "destination",
+                steps(&["order = { lines = [{ manage_number = \"mug-white\", variant_id = \"mug-white\" }], destinations = [{ lines = [{ manage_number = \"mug-white\", variant_id = \"mug-black\" }] }] }"]),
+                "timeline[0].order.destinations[0].lines[0].variant_id",
+                "'mug-black' does not exist",
+            ),
+            (
+                "payment",
+                steps(&["order = { lines = [{ manage_number = \"mug-white\", variant_id = \"mug-white\" }], payments = [1, 77] }"]),
+                "timeline[0].order.settlement_method_code",
+                "77 is not a RakutenPay payment code",
+            ),
+            (
+                "units",
+                steps(&["order = { lines = [{ manage_number = \"mug-white\", variant_id = \"mug-white\", units = 0 }] }"]),
+                "timeline[0].order.lines[0].units",
+                "0 is not between 1 and 999",
+            ),
+            ("pay-unknown", steps(&[TSHIRT, "pay = \"#2\""]), "timeline[1].pay", "no order '#2' in the timeline (labels: #1)"),
+            (
+                "pay-later",
+                format!("[[timeline]]\nat = \"+30m\"\n{TSHIRT}\n[[timeline]]\nat = \"+10m\"\nbuyer_cancel = \"#1\"\n"),
+                "timeline[1].buyer_cancel",
+                "the order '#1' is placed later (timeline[0] at +30m); this step plays at +10m",
+            ),
+            (
+                "label-twice",
+                steps(&[
+                    "order = { id = \"a\", lines = [{ manage_number = \"mug-white\", variant_id = \"mug-white\" }] }",
+                    "order = { id = \"a\", lines = [{ manage_number = \"mug-white\", variant_id = \"mug-white\" }] }",
+                ]),
+                "timeline[1].order.id",
+                "the label 'a' is already given to the order of timeline[0]",
+            ),
+            ("review", steps(&["review_ng = \"x\""]), "timeline[0].review_ng", "no order 'x' in the timeline (labels: none)"),
+            ("gift", steps(&[TSHIRT, "gift_address = \"gift\""]), "timeline[1].gift_address", "no order 'gift'"),
+            ("postage", steps(&[TSHIRT, "postage = { order = \"#3\", yen = 500 }"]), "timeline[1].postage.order", "no order '#3'"),
+            ("ship", steps(&[TSHIRT, "ship = { order = \"#0\" }"]), "timeline[1].ship.order", "no order '#0'"),
+            ("staff-confirm", steps(&["staff = { confirm = \"#1\" }", TSHIRT]), "timeline[0].staff.confirm", "placed later"),
+            (
+                "staff-edit-line",
+                steps(&[TSHIRT, "staff = { edit = \"#1\", items = [{ manage_number = \"mug-white\", variant_id = \"mug-white\", units = 2 }] }"]),
+                "timeline[1].staff.items[0]",
+                "the order '#1' has no line of mug-white/mug-white (its lines: tshirt-basic/m-black)",
+            ),
+            (
+                "staff-sub-status",
+                steps(&[TSHIRT, "staff = { sub_status = \"#1\", id = 7 }"]),
+                "timeline[1].staff.id",
+                "7 is no sub-status of the shop (its [[sub_statuses]]: none)",
+            ),
+            (
+                "staff-stock",
+                steps(&["staff = { stock = { manage_number = \"tshirt-basic\", variant_id = \"xl\", quantity = 5 } }"]),
+                "timeline[0].staff.stock.variant_id",
+                "'xl' does not exist in item 'tshirt-basic'",
+            ),
+            ("staff-approve", steps(&["staff = { approve = [\"orders\"] }"]), "timeline[0].staff.approve[0]", "'orders' is not an API"),
+            ("staff-key", steps(&["staff = { renew_license = \"a b\" }"]), "timeline[0].staff.renew_license", "'a b' is not a licence key"),
+            (
+                "settings-key",
+                steps(&["settings = { auto_confrm = true }"]),
+                "timeline[0].settings.auto_confrm",
+                "unknown field `auto_confrm`, expected one of `auto_confirm`,",
+            ),
+            ("settings-value", steps(&["settings = { auto_confirm = 3 }"]), "timeline[0].settings.auto_confirm", "invalid type"),
+            (
+                "fault-auto-id",
+                format!("[[faults]]\nkind = \"reset\"\n{}", steps(&["fault = { id = \"f1\", kind = \"maintenance\" }"])),
+                "timeline[0].fault.id",
+                "'f1' is the id of a fault installed before this step",
+            ),
+            (
+                "fault-off-twice",
+                format!("[[faults]]\nid = \"m\"\nkind = \"reset\"\n{}", steps(&["fault_off = \"m\"", "fault_off = \"m\""])),
+                "timeline[1].fault_off",
+                "'m' is no fault installed at this step: a fault_off before it removed it",
+            ),
+            (
+                "fault-off-after-all",
+                format!("[[faults]]\nid = \"m\"\nkind = \"reset\"\n{}", steps(&["fault_off = \"*\"", "fault_off = \"m\""])),
+                "timeline[1].fault_off",
+                "a fault_off before it removed it",
+            ),
+        ];
+        for (name, rest, key, problem) in cases {
+            let e = refusal(name, &rest);
+            assert!(e.contains(&format!("s.toml: {key}: ")) && e.contains(problem), "{name}: {e}");
+        }
+    }
+
+    #[test]
+    fn steps_that_name_what_exists_in_time_pass_the_check() {
+        let ok = steps(&[
+            "order = { id = \"r\", count = 2, every_minutes = 1, lines = [{ manage_number = \"mug-white\", variant_id = \"mug-white\" }], payments = [1, 9] }",
+            "pay = \"r-2\"",
+            TSHIRT,
+            "staff = { edit = \"#3\", items = [{ manage_number = \"tshirt-basic\", variant_id = \"m-black\", units = 2 }] }",
+            "staff = { stock = { manage_number = \"socks-3p\", variant_id = \"socks-3p\", quantity = 5 } }",
+            "settings = { auto_confirm = true }",
+            "fault = { kind = \"reset\" }",
+            "fault_off = \"f1\"",
+            "ship = { order = \"*\" }",
+            "pay = \"*\"",
+        ]);
+        // `#3`: the repeated order `r` took the first two placements.
+        load_with("ok-steps", &ok).unwrap_or_else(|e| panic!("{e}"));
     }
 }

@@ -71,7 +71,7 @@ fn a_running_fake_with_an_admin_token_is_driven_with_the_same_token_by_flag_or_e
         )
     };
     let (code, _, err) = with_env(None, &[setup, "--base-url", &base]);
-    assert_eq!(code, Some(1));
+    assert_eq!(code, Some(2), "the setup could not be run: exit 2 (issue 15; it was 1)");
     assert!(err.contains("creating the shop: 401") && err.contains("--admin-token"), "{err}");
     let (code, out, err) = with_env(None, &[setup, "--base-url", &base, "--admin-token", token]);
     assert_eq!((code, out.as_str()), (Some(0), expected.as_str()), "{err}");
@@ -110,9 +110,87 @@ fn an_external_integration_command_is_run_at_every_poll() {
         "{out}"
     );
 
-    let (code, out, _) = run(&["fixtures/setups/01_guide_followed.toml", "--integration-cmd", "exit 3"]);
-    assert_eq!(code, 0);
-    assert!(out.contains("the integration command failed"), "{out}");
+    // A failing command fails the run (issue 15; it used to be a note and exit 0).
+    let (code, out, err) = run(&["fixtures/setups/01_guide_followed.toml", "--integration-cmd", "exit 3"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(out.is_empty(), "no ledger for a failed run: {out}");
+    assert!(err.contains("the integration command `exit 3` exited with status 3 at the +15m poll"), "{err}");
+}
+
+#[test]
+fn a_misspelled_integration_command_fails_the_run_naming_it_and_showing_its_stderr_once() {
+    let (code, out, err) = run(&["fixtures/setups/01_guide_followed.toml", "--integration-cmd", "simpel_sync"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(out.is_empty(), "{out}");
+    assert!(
+        err.starts_with("fixtures/setups/01_guide_followed.toml: the integration command `simpel_sync` exited with status 127 (the shell found no such command: check its spelling and PATH) at the +15m poll"),
+        "{err}"
+    );
+    assert_eq!(err.matches("not found").count(), 1, "the shell's complaint once, not once per poll: {err}");
+    assert!(err.contains("its stderr:\n"), "{err}");
+
+    let (code, _, err) =
+        run(&["fixtures/setups/01_guide_followed.toml", "--integration-cmd", "echo half-done >&2; kill -9 $$"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("was killed by signal 9 at the +15m poll") && err.contains("its stderr:\nhalf-done"), "{err}");
+}
+
+#[test]
+fn an_unreachable_base_url_is_one_plain_line_and_exit_2() {
+    // A port nobody listens on: bound, then released.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let url = format!("http://127.0.0.1:{port}");
+    let (code, out, err) =
+        run(&["fixtures/setups/01_guide_followed.toml", "fixtures/setups/02_auto_confirm_on.toml", "--base-url", &url]);
+    assert_eq!(code, 2, "{err}");
+    assert!(out.is_empty(), "{out}");
+    assert_eq!(err.lines().count(), 1, "one line, not one per setup or per retry: {err}");
+    assert!(
+        err.contains(&format!("--base-url {url}: connection refused")) && err.contains("is rms-mock running"),
+        "{err}"
+    );
+
+    let (code, _, err) = run(&["fixtures/setups/01_guide_followed.toml", "--base-url", "localhost:8080"]);
+    assert_eq!((code, err.lines().count()), (2, 1), "{err}");
+    assert!(
+        err.contains("--base-url localhost:8080: not a URL the runner can use (give it like http://127.0.0.1:8080)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_setup_naming_a_variant_that_does_not_exist_exits_2_before_the_run() {
+    let dir = std::env::temp_dir().join(format!("rms-conformance-variant-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("xl.toml");
+    let shop = root().join("fixtures/shops/conformance.toml");
+    std::fs::write(
+        &bad,
+        format!(
+            "name = \"x\"\n[rms]\nshop = \"{}\"\n[run]\nend = \"+1h\"\n[[timeline]]\nat = \"+5m\"\n\
+             order = {{ lines = [{{ manage_number = \"tshirt-basic\", variant_id = \"XL\" }}] }}\n",
+            shop.display()
+        ),
+    )
+    .unwrap();
+    let (code, out, err) = run(&[bad.to_str().unwrap()]);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(code, 2, "{err}");
+    assert!(out.is_empty(), "nothing runs: {out}");
+    assert!(
+        err.contains("xl.toml: timeline[0].order.lines[0].variant_id: 'XL' does not exist in item 'tshirt-basic' (variants: m-black, l-white)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn help_documents_the_exit_statuses() {
+    for args in [vec!["--help"], vec!["run", "--help"]] {
+        let out = Command::new(BIN).args(&args).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("Exit status:") && text.contains("0  every setup ran"), "{args:?}: {text}");
+        assert!(text.contains("2  a setup could not be run as written"), "{args:?}: {text}");
+    }
 }
 
 #[test]

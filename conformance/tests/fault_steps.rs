@@ -102,19 +102,21 @@ async fn a_seeded_probabilistic_fault_fires_on_the_same_calls_on_a_rerun() {
     assert_eq!(run_setup("flaky", rest).await.to_text(), first.to_text());
 }
 
-#[tokio::test]
-async fn a_fault_step_the_fake_refuses_is_a_note_and_the_run_goes_on() {
-    // The first fault gets the id f1 from the fake; the step's own f1 is then taken.
-    let l = run_setup(
-        "refused",
-        &format!(
-            "[[faults]]\nkind = \"reset\"\nfunctions = [\"rpay.order.cancelOrder\"]\n{ORDER_AT_5M}\
-             [[timeline]]\nat = \"+10m\"\nfault = {{ id = \"f1\", kind = \"maintenance\" }}\n[run]\nend = \"+20m\"\n"
-        ),
-    )
-    .await;
-    assert_eq!(l.summary.notes.len(), 1, "{:?}", l.summary.notes);
-    assert!(l.summary.notes[0].starts_with("+10m fault f1 refused: "), "{:?}", l.summary.notes);
-    assert!(l.order("#1").unwrap().integration_has("imported"), "no maintenance was installed");
-    assert!(l.summary.faults.is_empty());
+#[test]
+fn a_fault_step_taking_an_id_the_fake_gives_another_fault_is_a_setup_error() {
+    // The first fault gets the id f1 from the fake; the step's own f1 would be refused when
+    // the run reaches it, so the setup is refused before the run (it used to be a note).
+    let dir = std::env::temp_dir().join(format!("rms-conformance-faults-{}-taken", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let shop = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/shops/conformance.toml");
+    let text = format!(
+        "name = \"taken\"\n[rms]\nshop = '{}'\n[[faults]]\nkind = \"reset\"\nfunctions = [\"rpay.order.cancelOrder\"]\n\
+         {ORDER_AT_5M}[[timeline]]\nat = \"+10m\"\nfault = {{ id = \"f1\", kind = \"maintenance\" }}\n[run]\nend = \"+20m\"\n",
+        shop.display()
+    );
+    let path = dir.join("s.toml");
+    std::fs::write(&path, text).unwrap();
+    let e = load(&path).unwrap_err().to_string();
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(e.contains("s.toml: timeline[1].fault.id: 'f1' is the id of a fault installed before this step"), "{e}");
 }

@@ -115,7 +115,7 @@ pub(crate) fn request_line(resp: &axum::response::Response, latency: Duration) {
     // A request a fault answered with no answer at all (the connection was closed) says 0.
     let aborted = note.fault.is_some() && resp.extensions().get::<crate::abort::AbortConnection>().is_some();
     let status = if aborted { 0 } else { resp.status().as_u16() };
-    let codes = display(note.codes.join(","));
+    let codes = display(Joined(&note.codes));
     let latency_ms = latency.as_micros() as f64 / 1000.0;
     // Ids without quotes in text lines; the reason, which has spaces, quoted. A field that
     // is `None` is left out of the line.
@@ -132,6 +132,22 @@ pub(crate) fn request_line(resp: &axum::response::Response, latency: Duration) {
         line!(tracing::Level::WARN)
     } else {
         line!(tracing::Level::INFO)
+    }
+}
+
+/// The codes of a request line, comma-separated, written straight into the line (no joined
+/// `String` per request).
+struct Joined<'a>(&'a [String]);
+
+impl std::fmt::Display for Joined<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, code) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(",")?;
+            }
+            f.write_str(code)?;
+        }
+        Ok(())
     }
 }
 
@@ -275,10 +291,87 @@ impl tracing::field::Visit for PlainFields<'_> {
                 self.plain &= !needs_escaping;
             }
             name => {
-                let name = name.strip_prefix("r#").unwrap_or(name);
-                let _ = write!(self.line, "{name}={value:?}");
+                self.name(name);
+                let _ = write!(self.line, "{value:?}");
             }
         }
+    }
+
+    // Numbers without the formatting machinery (a request line has two: the status and the
+    // latency), in the bytes `Debug` writes; a value the short forms do not cover goes the
+    // `Debug` way.
+    fn record_u64(&mut self, field: &tracing::field::Field, value: u64) {
+        self.separate();
+        self.name(field.name());
+        push_u64(self.line, value);
+    }
+
+    fn record_i64(&mut self, field: &tracing::field::Field, value: i64) {
+        match u64::try_from(value) {
+            Ok(v) => self.record_u64(field, v),
+            Err(_) => self.record_debug(field, &value),
+        }
+    }
+
+    fn record_f64(&mut self, field: &tracing::field::Field, value: f64) {
+        match thousandths(value) {
+            Some(m) => {
+                self.separate();
+                self.name(field.name());
+                push_thousandths(self.line, m);
+            }
+            None => self.record_debug(field, &value),
+        }
+    }
+}
+
+impl PlainFields<'_> {
+    /// `name=` (a raw identifier without its `r#`).
+    fn name(&mut self, name: &str) {
+        self.line.push_str(name.strip_prefix("r#").unwrap_or(name));
+        self.line.push('=');
+    }
+}
+
+/// `value` in decimal, as `{:?}` writes a `u64`.
+fn push_u64(line: &mut String, mut value: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (value % 10) as u8;
+        value /= 10;
+        if value == 0 {
+            break;
+        }
+    }
+    // ASCII digits.
+    line.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
+}
+
+/// `value` as a whole number of thousandths when it is exactly the double nearest to one
+/// (a latency in ms from microseconds: `1234 µs as f64 / 1000.0`), below 10^12 so `{:?}` writes
+/// it without an exponent.
+fn thousandths(value: f64) -> Option<u64> {
+    if !(0.0..1e12).contains(&value) {
+        return None;
+    }
+    let m = (value * 1000.0).round();
+    (m / 1000.0 == value).then_some(m as u64)
+}
+
+/// `m` thousandths as `{:?}` writes the `f64` nearest to `m / 1000`: the shortest decimal
+/// that reads back as it, which is `m / 1000` without trailing zeros (`1.234`, `1.2`, `3.0`):
+/// the doubles nearest to two different thousandths below 10^12 are different, and none of
+/// fewer digits is nearer.
+fn push_thousandths(line: &mut String, m: u64) {
+    push_u64(line, m / 1000);
+    line.push('.');
+    let frac = m % 1000;
+    let digits = [(frac / 100) as u8, (frac / 10 % 10) as u8, (frac % 10) as u8];
+    let keep = if frac == 0 { 1 } else { 3 - digits.iter().rev().take_while(|d| **d == 0).count() };
+    for d in &digits[..keep] {
+        line.push(char::from(b'0' + d));
     }
 }
 
@@ -469,6 +562,28 @@ mod plain_line_tests {
         *resp.status_mut() = axum::http::StatusCode::from_u16(status).unwrap();
         resp.extensions_mut().insert(note);
         resp
+    }
+
+    #[test]
+    fn numbers_are_written_as_debug_writes_them() {
+        let mut line = String::new();
+        for v in [0u64, 7, 10, 200, 401, 65_535, u64::MAX] {
+            line.clear();
+            push_u64(&mut line, v);
+            assert_eq!(line, format!("{v:?}"));
+        }
+        // Every latency below 20 s to the microsecond, and larger ones spread out.
+        let micros = (0..20_000_000u64).step_by(37).chain((0..2000u64).map(|i| i * 999_999_937 + 13));
+        for us in micros {
+            let ms = us as f64 / 1000.0;
+            let m = thousandths(ms).unwrap_or_else(|| panic!("{us} µs"));
+            line.clear();
+            push_thousandths(&mut line, m);
+            assert_eq!(line, format!("{ms:?}"), "{us} µs");
+        }
+        for other in [0.0005, 1.0 / 3.0, -1.0, 1e12, f64::NAN, f64::INFINITY] {
+            assert_eq!(thousandths(other), None, "{other}");
+        }
     }
 
     /// Request lines of every shape, written once by [`TextLines`] and once by

@@ -28,6 +28,14 @@ async fn malformed_json_gets_a_400_envelope() {
         assert_eq!(codes(&v), vec!["ORDER_EXT_API_SEARCH_ORDER_ERROR_011"], "{body}");
         assert!(v["orderNumberList"].is_null() && v["PaginationResponseModel"].is_null());
     }
+    // A string that is not UTF-8 is malformed JSON too (valid bodies are parsed as text, the
+    // others as bytes), for searchOrder's own reading and for the other operations'.
+    let bad = b"{\"dateType\": 1, \"startDatetime\": \"\xff\xfe\"}".to_vec();
+    for (op, code) in [("searchOrder", "SEARCH_ORDER"), ("getOrder", "GET_ORDER")] {
+        let (status, _, v) = raw(&app, &format!("/es/2.0/order/{op}/"), Some("application/json"), bad.clone()).await;
+        assert_eq!(status, 400, "{op}");
+        assert_eq!(codes(&v), vec![format!("ORDER_EXT_API_{code}_ERROR_011")], "{op}");
+    }
     // An empty body is an empty request: every required field is reported missing.
     let (status, _, v) = raw(&app, "/es/2.0/order/searchOrder/", Some("application/json"), vec![]).await;
     assert_eq!(status, 400);

@@ -567,6 +567,9 @@ pub struct Shop {
     /// as of a catalog revision.
     sku_facts: HashMap<Text, HashMap<Text, buyer::SkuFacts, FastHash>, FastHash>,
     request_seq: u64,
+    /// The hash of `"{seed}:"` that every `RequestId` starts from, for the seed it was made of
+    /// (a cache: the seed can be replaced by an imported state).
+    request_id_prefix: Option<(u64, u64)>,
     /// Simulated buyers (`[simulate]`), once switched on.
     simulation: Option<crate::domain::simulate::Simulation>,
     /// Manual or wall mode, and where a wall clock stands.
@@ -683,6 +686,7 @@ impl Shop {
             people: People::default(),
             sku_facts: HashMap::default(),
             request_seq: 0,
+            request_id_prefix: None,
             simulation: None,
             wall: wall::WallFollow::default(),
             item_marks: BTreeMap::new(),

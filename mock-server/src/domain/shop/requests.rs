@@ -42,7 +42,15 @@ impl Shop {
     /// A fresh id for a response's `RequestId` header.
     pub fn next_request_id(&mut self) -> RequestId {
         self.request_seq += 1;
-        let hash = crate::domain::rng::seed_from_args(format_args!("{}:{}", self.seed, self.request_seq));
+        let prefix = match self.request_id_prefix {
+            Some((seed, prefix)) if seed == self.seed => prefix,
+            _ => {
+                let prefix = crate::domain::rng::pair_prefix(self.seed);
+                self.request_id_prefix = Some((self.seed, prefix));
+                prefix
+            }
+        };
+        let hash = crate::domain::rng::pair_from_prefix(prefix, self.request_seq);
         RequestId::new(hash, self.request_seq)
     }
 
