@@ -12,6 +12,20 @@
 //! click, type, read text, run a script, wait for a condition, take a screenshot. Dropping
 //! the handle kills the driver (and with it Chromium) and removes the profile.
 //!
+//! The methods are async (reqwest): call them from a Tokio test.
+//!
+//! ```text
+//! #[tokio::test]
+//! async fn the_page_shows_it() {
+//!     let Some(browser) = Browser::start("my-test").await else { return }; // skipped: no Chromium
+//!     browser.goto(&url).await;
+//!     browser.click("#go").await;
+//!     assert!(browser.wait_for_text("#out", "done").await.contains("done"));
+//!     browser.screenshot("after").await;           // target/browser-artifacts/my-test/after.png
+//!     browser.quit().await;
+//! }
+//! ```
+//!
 //! When Chromium or chromedriver is missing, `start` prints a loud skip line and returns
 //! `None`, so `cargo test` on a laptop without Chromium still passes; with
 //! `RMS_MOCK_BROWSER_TESTS=required` (which `.ci/run` exports) it panics instead, so CI

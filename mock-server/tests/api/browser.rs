@@ -1,7 +1,8 @@
 //! The browser-test harness itself (`testkit/webdriver.rs`): headless Chromium opens a page,
 //! a click changes it, the wait sees the change, a screenshot is saved.
 
-use crate::webdriver::Browser;
+use crate::webdriver::{availability, Availability, Browser, CHROMEDRIVER, CHROMIUM};
+use std::path::Path;
 
 #[tokio::test]
 async fn the_harness_drives_headless_chromium_clicks_types_waits_and_screenshots() {
@@ -22,4 +23,23 @@ async fn the_harness_drives_headless_chromium_clicks_types_waits_and_screenshots
     let png = std::fs::read(&shot).unwrap();
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "a PNG at {}", shot.display());
     browser.quit().await;
+}
+
+#[test]
+fn without_chromium_the_browser_tests_skip_loudly_unless_required() {
+    let absent = Path::new("/nonexistent/chromium");
+    match availability(absent, Path::new(CHROMEDRIVER), false) {
+        Availability::Skip(why) => assert!(why.contains("/nonexistent/chromium missing"), "{why}"),
+        other => panic!("{other:?}"),
+    }
+    match availability(absent, Path::new("/nonexistent/chromedriver"), true) {
+        Availability::Fail(why) => {
+            assert!(why.contains("/nonexistent/chromium and /nonexistent/chromedriver missing"), "{why}");
+            assert!(why.contains("RMS_MOCK_BROWSER_TESTS=required"), "{why}");
+        }
+        other => panic!("{other:?}"),
+    }
+    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
+        assert_eq!(availability(Path::new(CHROMIUM), Path::new(CHROMEDRIVER), true), Availability::Ready);
+    }
 }

@@ -17,6 +17,7 @@ mod bulk;
 mod clock;
 mod confirm_order;
 mod connections;
+mod console;
 mod delivery_options;
 mod durability;
 mod embed;
