@@ -7,11 +7,15 @@
 //! - [`runner`]: plays a setup against an in-process or running fake.
 //! - [`control`]: the runner's side channel, rms-mock's typed control plane.
 //! - [`ledger`]: what happened to each order, as text or JSON.
+//! - [`report`]: the ledgers as one HTML page of swimlane timelines (`run --html`).
+//! - [`diff`]: what changed between two runs' JSON ledgers (`rms-conformance diff`).
 //! - [`RmsClient`]: a minimal import poll, kept as the smallest example of a client.
 
 pub mod control;
+pub mod diff;
 pub mod integration;
 pub mod ledger;
+pub mod report;
 pub mod runner;
 pub mod setup;
 pub mod time;

@@ -4,7 +4,10 @@
 
 use crate::control::{message, Control, ControlError};
 use crate::integration::{Integration, Waiter};
-use crate::ledger::{Ledger, OrderEntry, Summary};
+use crate::ledger::{
+    action_kind, CallSummary, FaultGroup, FaultHit, IntegrationAction, Ledger, Note, OrderEntry, StatusChange,
+    StockCapped, Summary,
+};
 use crate::setup::{offset_minutes, LoadedSetup, StaffStep, Step};
 use crate::time::JstDateTime;
 use rms_mock::RmsMock;
@@ -193,8 +196,10 @@ pub async fn run_with(setup: &LoadedSetup, control: &rms_mock::ControlClient, mo
             order_number: p.number.clone(),
             payment: payment_name(p.payment),
             placed: rel(start, p.placed),
+            placed_time: p.placed.to_rms(),
             refused: p.refused.clone(),
             rms: vec![],
+            stock_capped: vec![],
             integration: vec![],
             calls: vec![],
         };
@@ -202,83 +207,97 @@ pub async fn run_with(setup: &LoadedSetup, control: &rms_mock::ControlClient, mo
             let h = control.history(n).await.map_err(|e| e.to_string())?;
             for c in &h.history {
                 let at = t(&c.at)?;
-                let from = c.from.map(|f| format!("{f} → ")).unwrap_or_else(|| "→ ".into());
-                entry.rms.push((rel(start, at), format!("{from}{} {}", c.to, c.cause)));
+                entry.rms.push(StatusChange {
+                    at: rel(start, at),
+                    at_time: at.to_rms(),
+                    from: c.from,
+                    to: c.to,
+                    cause: c.cause.clone(),
+                });
             }
             // A restock that met the stock cap (99,999) is on the ledger, never a silent loss.
             for c in &h.stock_capped {
-                let what = format!(
-                    "stock capped: {} of {} units of {}/{} not put back (99,999)",
-                    c.lost, c.units, c.manage_number, c.variant_id
-                );
-                entry.rms.push((rel(start, t(&c.at)?), what));
+                let at = t(&c.at)?;
+                entry.stock_capped.push(StockCapped {
+                    at: rel(start, at),
+                    at_time: at.to_rms(),
+                    manage_number: c.manage_number.clone(),
+                    variant_id: c.variant_id.clone(),
+                    units: c.units,
+                    lost: c.lost,
+                });
             }
             match mode {
                 Mode::Reference => {
                     // What the tool made of the order, with the faults its calls met, in the
                     // order they happened: a fault of call `i` before an outcome recorded
                     // after `k > i` calls (without the call, at equal times, after it).
-                    let mut lines: Vec<(JstDateTime, usize, String)> = met
+                    let mut lines: Vec<(JstDateTime, usize, String, Option<FaultHit>)> = met
                         .iter()
                         .filter(|f| f.orders.contains(n))
-                        .map(|f| (f.at, f.call.map_or(usize::MAX, |i| 2 * i + 1), format!("! fault {}", f.text())))
+                        .map(|f| {
+                            let hit = f.hit();
+                            (f.at, f.call.map_or(usize::MAX, |i| 2 * i + 1), format!("! fault {hit}"), Some(hit))
+                        })
                         .collect();
                     let outcomes = integration.outcomes_with_calls(n);
-                    lines.extend(outcomes.into_iter().map(|(at, k, what)| (at, 2 * k, what)));
+                    lines.extend(outcomes.into_iter().map(|(at, k, what)| (at, 2 * k, what, None)));
                     if met.iter().all(|f| f.call.is_some()) {
-                        lines.sort_by_key(|(at, seq, _)| (*seq, *at));
+                        lines.sort_by_key(|(at, seq, _, _)| (*seq, *at));
                     } else {
-                        lines.sort_by_key(|(at, seq, _)| (*at, *seq));
+                        lines.sort_by_key(|(at, seq, _, _)| (*at, *seq));
                     }
                     // A retried call meeting the same fault again is one line: first time,
                     // count, last time.
-                    let mut runs: Vec<(JstDateTime, JstDateTime, usize, String)> = Vec::new();
-                    for (at, _, what) in lines {
+                    let mut runs: Vec<(JstDateTime, JstDateTime, usize, String, Option<FaultHit>)> = Vec::new();
+                    for (at, _, what, hit) in lines {
                         match runs.last_mut() {
-                            Some(r) if r.3 == what && what.starts_with("! fault ") => {
+                            Some(r) if r.3 == what && hit.is_some() => {
                                 r.1 = at;
                                 r.2 += 1;
                             }
-                            _ => runs.push((at, at, 1, what)),
+                            _ => runs.push((at, at, 1, what, hit)),
                         }
                     }
-                    for (first, last, n, what) in runs {
-                        let what = if n == 1 { what } else { format!("{what} (×{n}, last {})", rel(start, last)) };
-                        entry.integration.push((rel(start, first), what));
+                    for (first, last, count, text, fault) in runs {
+                        let mut action = action_at(start, Some(first), text);
+                        action.fault = fault;
+                        if count > 1 {
+                            action.count = count;
+                            action.last = Some(rel(start, last));
+                            action.last_time = Some(last.to_rms());
+                        }
+                        entry.integration.push(action);
                     }
-                    let mut calls: Vec<String> = Vec::new();
-                    for c in integration.calls.iter().filter(|c| c.orders.contains(n)) {
-                        let own: Vec<&String> = c.codes.iter().collect();
-                        calls.push(format!(
-                            "{} {}",
-                            c.op,
-                            match (own.is_empty(), c.status) {
-                                (true, 0) => "no answer".to_string(),
-                                (true, status) => status.to_string(),
-                                (false, status) => codes_for(&c.codes, status),
-                            }
-                        ));
-                    }
-                    entry.calls = collapse(calls);
+                    let calls = integration.calls.iter().filter(|c| c.orders.contains(n)).map(|c| CallSummary {
+                        operation: c.op.clone(),
+                        http_status: (c.status != 0).then_some(c.status),
+                        codes: short_codes(&c.codes),
+                        count: 1,
+                    });
+                    entry.calls = collapse_calls(calls);
                 }
                 Mode::Command(_) => {
                     // Only RMS's side is known: did the program confirm or ship it?
                     let causes: Vec<&str> = h.history.iter().map(|c| c.cause.as_str()).collect();
                     if causes.contains(&"confirmOrder") {
-                        entry.integration.push(("".into(), "confirmed by the integration".into()));
+                        entry.integration.push(action_at(start, None, "confirmed by the integration".into()));
                     }
                     if causes.iter().any(|c| c.starts_with("updateOrderShipping")) {
-                        entry.integration.push(("".into(), "shipping reported by the integration".into()));
+                        entry.integration.push(action_at(start, None, "shipping reported by the integration".into()));
                     }
                 }
             }
             if entry.integration.is_empty() {
-                entry.integration.push(("".into(), "never seen".into()));
+                entry.integration.push(action_at(start, None, "never seen".into()));
             }
             if let Mode::Command(_) = mode {
                 // The faults the program's calls about this order met.
                 for f in met.iter().filter(|f| f.orders.contains(n)) {
-                    entry.integration.push((rel(start, f.at), format!("! fault {}", f.text())));
+                    let hit = f.hit();
+                    let mut action = action_at(start, Some(f.at), format!("! fault {hit}"));
+                    action.fault = Some(hit);
+                    entry.integration.push(action);
                 }
             }
         }
@@ -286,15 +305,35 @@ pub async fn run_with(setup: &LoadedSetup, control: &rms_mock::ControlClient, mo
     }
     let mut summary = Summary::from_journal(&journal);
     summary.stock_pushed = integration.pushed.clone();
-    summary.faults = grouped(start, met.iter().map(|f| (f.at, f.text())).collect());
+    summary.faults = grouped(start, met.iter().map(|f| (f.at, f.hit())).collect())
+        .into_iter()
+        .map(|g| FaultGroup {
+            at: g.at.unwrap_or_default(),
+            at_time: g.at_time.unwrap_or_default(),
+            fault: g.item,
+            count: g.count,
+            last: g.last,
+            last_time: g.last_time,
+        })
+        .collect();
     let mut all_notes = notes;
     all_notes.extend(integration.notes.iter().cloned());
-    summary.notes = grouped(start, all_notes);
+    summary.notes = grouped(start, all_notes)
+        .into_iter()
+        .map(|g| Note {
+            at: g.at,
+            at_time: g.at_time,
+            text: g.item,
+            count: g.count,
+            last: g.last,
+            last_time: g.last_time,
+        })
+        .collect();
     if journal.evicted > 0 {
         // The journal is bounded (a million entries, 64 MiB): say so rather than undercount.
         let partial =
             format!("the fake's journal evicted its {} oldest calls: the counts are partial", journal.evicted);
-        summary.notes.push(partial);
+        summary.notes.push(Note::untimed(partial));
     }
     let file_name = setup.path.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
     let c = &setup.file.integration;
@@ -338,29 +377,56 @@ fn habits_text(h: &crate::setup::Habits) -> String {
     }
 }
 
+/// One entry of [`grouped`]: the item, first time, count, last time (when more than one).
+struct Group<T> {
+    item: T,
+    at: Option<String>,
+    at_time: Option<String>,
+    count: usize,
+    last: Option<String>,
+    last_time: Option<String>,
+}
+
 /// The same line at every poll becomes one: first time, count, last time.
-fn grouped(start: JstDateTime, mut lines: Vec<(JstDateTime, String)>) -> Vec<String> {
+fn grouped<T: PartialEq + std::fmt::Display>(start: JstDateTime, mut lines: Vec<(JstDateTime, T)>) -> Vec<Group<T>> {
     lines.sort_by_key(|(at, _)| *at);
-    let mut groups: Vec<(String, JstDateTime, JstDateTime, usize)> = Vec::new();
-    for (at, text) in lines {
-        match groups.iter_mut().find(|g| g.0 == text) {
+    let mut groups: Vec<(T, JstDateTime, JstDateTime, usize)> = Vec::new();
+    for (at, item) in lines {
+        match groups.iter_mut().find(|g| g.0.to_string() == item.to_string()) {
             Some(g) => {
                 g.2 = at;
                 g.3 += 1;
             }
-            None => groups.push((text, at, at, 1)),
+            None => groups.push((item, at, at, 1)),
         }
     }
     groups
         .into_iter()
-        .map(|(text, first, last, n)| {
-            if n == 1 {
-                format!("{} {text}", rel(start, first))
-            } else {
-                format!("{} {text} (×{n}, last {})", rel(start, first), rel(start, last))
-            }
+        .map(|(item, first, last, count)| Group {
+            item,
+            at: Some(rel(start, first)),
+            at_time: Some(first.to_rms()),
+            count,
+            last: (count > 1).then(|| rel(start, last)),
+            last_time: (count > 1).then(|| last.to_rms()),
         })
         .collect()
+}
+
+/// An integration line at `at` (None: time unknown), its kind named by [`action_kind`].
+fn action_at(start: JstDateTime, at: Option<JstDateTime>, text: String) -> IntegrationAction {
+    let (kind, failed) = action_kind(&text);
+    IntegrationAction {
+        at: at.map(|at| rel(start, at)),
+        at_time: at.map(JstDateTime::to_rms),
+        action: kind.to_string(),
+        failed,
+        text,
+        fault: None,
+        count: 1,
+        last: None,
+        last_time: None,
+    }
 }
 
 /// A fault the fake injected into one RMS call, as its journal entry tells.
@@ -379,8 +445,8 @@ struct FaultMet {
 }
 
 impl FaultMet {
-    /// `m1 maintenance on searchOrder (503)`
-    fn text(&self) -> String {
+    /// `m1 maintenance on searchOrder (503)`, as an object.
+    fn hit(&self) -> FaultHit {
         let what = match self.kind.as_str() {
             "drop_after_effect" => "took effect, no answer".to_string(),
             "fail_after_effect" => format!("took effect, answered {}", self.status),
@@ -390,7 +456,13 @@ impl FaultMet {
             "partial_batch" => format!("rows refused, {}", self.status),
             _ => self.status.to_string(),
         };
-        format!("{} {} on {} ({what})", self.id, self.kind, self.op)
+        FaultHit {
+            id: self.id.clone(),
+            kind: self.kind.clone(),
+            operation: self.op.clone(),
+            http_status: (self.status != 0).then_some(self.status),
+            effect: what,
+        }
     }
 }
 
@@ -442,32 +514,28 @@ fn orders_named(body: Option<&rms_mock::control::JournalBody>) -> Vec<String> {
     out
 }
 
-/// `INFO_101` for one code, `INFO_101 ×3` style handled by [`collapse`]; short forms keep lines readable.
-fn codes_for(codes: &[String], status: u16) -> String {
-    let short: Vec<String> = codes.iter().map(|c| c.strip_prefix("ORDER_EXT_API_").unwrap_or(c).to_string()).collect();
+/// The codes without `ORDER_EXT_API_`, each once; short forms keep lines readable.
+fn short_codes(codes: &[String]) -> Vec<String> {
     let mut uniq: Vec<String> = Vec::new();
-    for s in short {
+    for c in codes {
+        let s = c.strip_prefix("ORDER_EXT_API_").unwrap_or(c).to_string();
         if !uniq.contains(&s) {
             uniq.push(s);
         }
     }
-    if status >= 400 {
-        format!("{status} {}", uniq.join(","))
-    } else {
-        uniq.join(",")
-    }
+    uniq
 }
 
-/// Repeated neighbours become one line with `×N`.
-pub fn collapse(lines: Vec<String>) -> Vec<String> {
-    let mut out: Vec<(String, usize)> = Vec::new();
-    for l in lines {
+/// Repeated neighbours (the same line in the text ledger) become one with a count.
+fn collapse_calls(calls: impl Iterator<Item = CallSummary>) -> Vec<CallSummary> {
+    let mut out: Vec<CallSummary> = Vec::new();
+    for c in calls {
         match out.last_mut() {
-            Some((prev, n)) if *prev == l => *n += 1,
-            _ => out.push((l, 1)),
+            Some(prev) if prev.operation == c.operation && prev.answer() == c.answer() => prev.count += 1,
+            _ => out.push(c),
         }
     }
-    out.into_iter().map(|(l, n)| if n > 1 { format!("{l} ×{n}") } else { l }).collect()
+    out
 }
 
 fn payment_name(code: i64) -> String {

@@ -80,12 +80,24 @@ fn a_running_fake_with_an_admin_token_is_driven_with_the_same_token_by_flag_or_e
 }
 
 #[test]
-fn json_output_carries_the_same_ledger() {
+fn json_output_carries_the_same_ledger_as_objects() {
     let (code, out, err) = run(&["fixtures/setups/02_auto_confirm_on.toml", "--format", "json"]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v[0]["setup"], "Automatic order confirmation left ON");
-    assert_eq!(v[0]["orders"][0]["integration"][0][1], "never seen");
+    let o = &v[0]["orders"][0];
+    assert_eq!(
+        o["rms"][1],
+        serde_json::json!({"at": "+5m", "at_time": "2026-11-28T09:05:00+0900", "from": 100, "to": 200, "cause": "auto_confirm"})
+    );
+    assert_eq!(o["rms"][0]["from"], serde_json::Value::Null);
+    assert_eq!(o["integration"][0]["action"], "never_seen");
+    assert_eq!(o["integration"][0]["at"], serde_json::Value::Null);
+    assert_eq!(o["integration"][0]["text"], "never seen");
+    // The text ledger renders from the same data.
+    let ledgers: Vec<rms_conformance::ledger::Ledger> = serde_json::from_str(&out).unwrap();
+    let (_, text, _) = run(&["fixtures/setups/02_auto_confirm_on.toml"]);
+    assert_eq!(format!("{}\n", ledgers[0].to_text()), text);
 }
 
 #[test]

@@ -46,8 +46,8 @@ async fn a_fault_off_step_ends_a_fault_installed_before_the_run() {
     )
     .await;
     let o = l.order("#1").unwrap();
-    assert!(o.integration.iter().any(|(at, w)| at == "+30m" && w.starts_with("imported")), "{o:?}");
-    assert_eq!(l.summary.faults, ["+15m maint maintenance on searchOrder (503) (×7, last +16m03s)"]);
+    assert!(o.integration_lines().iter().any(|(at, w)| at == "+30m" && w.starts_with("imported")), "{o:?}");
+    assert_eq!(l.summary.fault_lines(), ["+15m maint maintenance on searchOrder (503) (×7, last +16m03s)"]);
 }
 
 #[tokio::test]
@@ -64,11 +64,11 @@ async fn a_fault_step_starts_failing_at_its_moment_and_fault_off_star_removes_ev
     )
     .await;
     // Imported before the fault, and the second order after fault_off.
-    assert!(l.order("#1").unwrap().integration.iter().any(|(at, w)| at == "+15m" && w.starts_with("imported")));
-    assert!(l.order("#2").unwrap().integration.iter().any(|(at, w)| at == "+45m" && w.starts_with("imported")));
+    assert!(l.order("#1").unwrap().integration_lines().iter().any(|(at, w)| at == "+15m" && w.starts_with("imported")));
+    assert!(l.order("#2").unwrap().integration_lines().iter().any(|(at, w)| at == "+45m" && w.starts_with("imported")));
     // The fake assigned the ids; the +30m poll met the first fault 7 times.
-    assert_eq!(l.summary.faults, ["+30m f1 system_error on searchOrder (500) (×7, last +31m03s)"]);
-    assert_eq!(l.summary.errors.get("SEARCH_ORDER_ERROR_500"), Some(&7), "{:?}", l.summary.errors);
+    assert_eq!(l.summary.fault_lines(), ["+30m f1 system_error on searchOrder (500) (×7, last +31m03s)"]);
+    assert_eq!(l.summary.error_count("SEARCH_ORDER_ERROR_500"), Some(7), "{:?}", l.summary.errors);
 }
 
 #[tokio::test]
@@ -84,7 +84,7 @@ async fn a_latency_fault_moving_the_clock_past_the_next_step_does_not_stop_the_r
     )
     .await;
     // The +1m poll's search took 2m30s of the shop's clock: the +2m step plays at +3m30s.
-    assert_eq!(l.summary.faults, ["+3m30s f1 latency on searchOrder (late answer, 200)"]);
+    assert_eq!(l.summary.fault_lines(), ["+3m30s f1 latency on searchOrder (late answer, 200)"]);
     assert_eq!(l.order("#2").unwrap().placed, "+3m30s");
     for o in &l.orders {
         assert!(o.rms_has("confirmOrder"), "{o:?}");
@@ -96,7 +96,7 @@ async fn a_seeded_probabilistic_fault_fires_on_the_same_calls_on_a_rerun() {
     let rest = "[[faults]]\nid = \"flaky\"\nkind = \"system_error\"\nprobability = 0.5\n\
                 functions = [\"rpay.order.searchOrder\"]\n[run]\nend = \"+6h\"\n";
     let first = run_setup("flaky", rest).await;
-    let fired: usize = first.summary.errors.get("SEARCH_ORDER_ERROR_500").copied().unwrap_or(0);
+    let fired: usize = first.summary.error_count("SEARCH_ORDER_ERROR_500").unwrap_or(0);
     let calls = first.summary.calls["searchOrder"];
     assert!(fired > 0 && fired < calls, "some of the {calls} searches failed, not all: {fired}");
     assert_eq!(run_setup("flaky", rest).await.to_text(), first.to_text());

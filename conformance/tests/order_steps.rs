@@ -153,6 +153,6 @@ async fn a_refusal_because_of_the_orders_state_stays_a_note_and_the_run_goes_on(
     let rest = "[[timeline]]\nat = \"+1m\"\norder = { lines = [{ manage_number = \"mug-white\", variant_id = \"mug-white\" }] }\n\
                 [[timeline]]\nat = \"+2m\"\nbuyer_cancel = \"#1\"\n[[timeline]]\nat = \"+3m\"\nbuyer_cancel = \"#1\"\n";
     let l = run_steps("cancel-twice", rest).await.unwrap();
-    assert_eq!(l.summary.notes.len(), 1, "{:?}", l.summary.notes);
-    assert!(l.summary.notes[0].starts_with("+3m cancel #1 refused: "), "{:?}", l.summary.notes);
+    assert_eq!(l.summary.note_lines().len(), 1, "{:?}", l.summary.note_lines());
+    assert!(l.summary.note_lines()[0].starts_with("+3m cancel #1 refused: "), "{:?}", l.summary.note_lines());
 }

@@ -38,11 +38,11 @@ async fn staff_confirm_before_the_poll_shows_as_staff_confirm_and_the_tool_never
     )
     .await;
     let o = l.order("#1").unwrap();
-    assert!(o.rms.iter().any(|(at, w)| at == "+10m" && w == "100 → 200 staff_confirm"), "{o:?}");
+    assert!(o.rms_lines().iter().any(|(at, w)| at == "+10m" && w == "100 → 200 staff_confirm"), "{o:?}");
     // The reference tool searches 100 only: the order confirmed in RMS never reaches it.
-    assert!(o.integration.iter().any(|(_, w)| w.contains("never seen")), "{o:?}");
+    assert!(o.integration_lines().iter().any(|(_, w)| w.contains("never seen")), "{o:?}");
     let other = l.order("#2").unwrap();
-    assert!(other.rms.iter().any(|(_, w)| w == "100 → 200 confirmOrder"), "{other:?}");
+    assert!(other.rms_lines().iter().any(|(_, w)| w == "100 → 200 confirmOrder"), "{other:?}");
 }
 
 #[tokio::test]
@@ -60,12 +60,13 @@ async fn staff_edit_after_import_goes_through_400_and_every_other_staff_action_i
     )
     .await;
     let o = l.order("#1").unwrap();
-    let rms: Vec<&str> = o.rms.iter().map(|(_, w)| w.as_str()).collect();
+    let lines = o.rms_lines();
+    let rms: Vec<&str> = lines.iter().map(|(_, w)| w.as_str()).collect();
     assert!(rms.contains(&"200 → 400 staff_edit"), "{rms:?}");
     assert!(rms.contains(&"400 → 200 change_confirmed"), "{rms:?}");
     let two = l.order("#2").unwrap();
-    assert!(two.rms.iter().any(|(_, w)| w == "200 → 900 staff_cancel"), "{two:?}");
-    let notes = &l.summary.notes;
+    assert!(two.rms_lines().iter().any(|(_, w)| w == "200 → 900 staff_cancel"), "{two:?}");
+    let notes = &l.summary.note_lines();
     assert!(notes.iter().any(|n| n.contains("staff stock tshirt-basic/m-black ABSOLUTE 5 → 5")), "{notes:?}");
     // The journal lists the staff's actions too; the ledger's call counts leave them out (this
     // tool never calls the Inventory API: inventory_sync is off).

@@ -118,7 +118,8 @@ pub struct ServeArgs {
     #[arg(long, env = "RMS_MOCK_SHUTDOWN_TIMEOUT", value_parser = parse_shutdown_timeout, default_value = "5s", value_name = "DURATION")]
     pub shutdown_timeout: Duration,
     /// Require `Authorization: Bearer TOKEN` on every control-plane request (/__admin…);
-    /// needed wherever other machines or users can reach the port. Prefer the env var: a
+    /// needed wherever other machines or users can reach the port. A browser opens the
+    /// console once at /__admin/ui?token=TOKEN (a cookie keeps it). Prefer the env var: a
     /// flag's value shows in the process list.
     #[arg(long, env = "RMS_MOCK_ADMIN_TOKEN", value_parser = parse_admin_token, value_name = "TOKEN", hide_env_values = true)]
     pub admin_token: Option<String>,
@@ -445,6 +446,13 @@ pub async fn run_server(
     }
     if let Some(kept) = kept {
         println!("{kept}");
+    }
+    // The token itself is never printed (banners end up in CI logs): the user puts it in.
+    match args.admin_token {
+        Some(_) => {
+            println!("console:       http://{addr}/__admin/ui?token=<the --admin-token> (once; a cookie keeps it)")
+        }
+        None => println!("console:       http://{addr}/__admin/ui"),
     }
     match args.admin_token {
         Some(_) => {

@@ -4,6 +4,8 @@
 
 use crate::AppState;
 use axum::extract::State;
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 
@@ -16,6 +18,7 @@ struct Index {
     rms_apis: Vec<Endpoint>,
     auth: &'static str,
     control_plane: &'static str,
+    console: &'static str,
     shops: Vec<String>,
 }
 
@@ -52,6 +55,10 @@ pub(crate) const CONTROL_PLANE: &[(&str, &str)] = &[
     ("POST /__admin/shops/{id}/orders/{number}/cancel", "the buyer cancels"),
     ("POST /__admin/shops/{id}/orders/{number}/review", "Rakuten's card review says NG"),
     ("GET /__admin/shops/{id}/orders/{number}/history", "every status change with its time and cause"),
+    (
+        "GET /__admin/shops/{id}/orders/{number}/model",
+        "the order's OrderModel as getOrder writes it (?version=3..10), without an RMS request",
+    ),
     ("GET /__admin/shops/{id}/catalog", "items, stock and orphan stock"),
     ("POST /__admin/shops/{id}/catalog/generate", "add generated items with stock"),
     ("GET /__admin/shops/{id}/clock", "the shop's virtual now"),
@@ -71,8 +78,23 @@ fn endpoints(table: &'static [(&'static str, &'static str)]) -> Vec<Endpoint> {
     table.iter().map(|&(call, what)| Endpoint { call, what }).collect()
 }
 
-/// `GET /`: what this server is and serves.
-pub(crate) async fn root(State(app): State<AppState>) -> Json<impl Serialize> {
+/// `GET /`: what this server is and serves; a browser (that asks for HTML) gets a small page
+/// with the same links instead.
+pub(crate) async fn root(State(app): State<AppState>, headers: HeaderMap) -> Response {
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|a| a.to_str().ok())
+        .is_some_and(|a| a.split(',').any(|t| t.trim().starts_with("text/html")));
+    if wants_html {
+        return (
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                (header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'"),
+            ],
+            ROOT_PAGE,
+        )
+            .into_response();
+    }
     Json(Index {
         name: "rms-mock",
         version: env!("CARGO_PKG_VERSION"),
@@ -80,15 +102,38 @@ pub(crate) async fn root(State(app): State<AppState>) -> Json<impl Serialize> {
         rms_apis: endpoints(RMS_APIS),
         auth: "Authorization: ESA base64(serviceSecret:licenseKey); GET /__admin/shops lists each shop's header",
         control_plane: "/__admin",
+        console: CONSOLE,
         shops: app.registry.all().into_iter().map(|(id, _)| id).collect(),
     })
+    .into_response()
 }
+
+/// Where the console is.
+const CONSOLE: &str = "/__admin/ui";
+
+/// `GET /` for a browser: static (no data, so nothing to escape).
+const ROOT_PAGE: &str = r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>rms-mock</title>
+<style>body{font:15px/1.5 system-ui,sans-serif;max-width:40em;margin:3em auto;padding:0 1em}code{background:#f3f3f3;padding:0 .2em}</style>
+</head><body>
+<h1>rms-mock</h1>
+<p>A fake of Rakuten RMS WEB SERVICE: point an RMS client at this address instead of
+<code>https://api.rms.rakuten.co.jp</code>.</p>
+<ul>
+<li><a href="/__admin/ui">Console</a>: shops, settings, the clock, orders and their timelines, the journal, the catalog
+(with <code>--admin-token</code>: open <code>/__admin/ui?token=&lt;token&gt;</code> once).</li>
+<li><a href="/__admin">Control plane endpoints</a> (JSON) and the README's sections "The control plane",
+"Console" and "Security model".</li>
+</ul>
+</body></html>
+"#;
 
 /// `GET /__admin`: the control plane's endpoints.
 pub(crate) async fn admin() -> Json<impl Serialize> {
     #[derive(Serialize)]
     struct AdminIndex {
         control_plane: Vec<Endpoint>,
+        console: &'static str,
     }
-    Json(AdminIndex { control_plane: endpoints(CONTROL_PLANE) })
+    Json(AdminIndex { control_plane: endpoints(CONTROL_PLANE), console: CONSOLE })
 }

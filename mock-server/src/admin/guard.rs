@@ -11,7 +11,14 @@
 //!    such a host as well; `Origin: null` (sandboxed frames, `file://` pages) is refused too
 //!    (403 `origin_not_allowed`).
 //! 3. With `--admin-token`, `Authorization: Bearer <token>` (compared in constant time;
-//!    401 `unauthorized` with `WWW-Authenticate: Bearer`).
+//!    401 `unauthorized` with `WWW-Authenticate: Bearer`), or the console's cookie. A browser
+//!    sends no Bearer header when it opens a page, so `GET /__admin/ui?token=<token>` (checked
+//!    the same way) answers 303 to `/__admin/ui` with the cookie `rms_mock_admin_<port>`
+//!    (`HttpOnly; SameSite=Strict; Path=/__admin`), which later requests may carry instead of
+//!    the header. Strict: no request another site starts carries it; checks 2 and 4 still
+//!    judge every mutation the console's page sends, so cross-site requests stay refused.
+//!    The port is in the name because cookies ignore ports: two servers on one host keep
+//!    their own.
 //! 4. A mutation (POST, PUT, PATCH, DELETE) with a `Content-Type` must say JSON
 //!    (`application/json`, `application/…+json`, any parameters), or TOML
 //!    (`application/toml`) where a route reads TOML (creating a shop); anything else is 415
@@ -34,6 +41,8 @@ use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::http::{Method, StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -42,6 +51,9 @@ use std::sync::Arc;
 #[derive(Clone, Default)]
 pub(crate) struct AdminAccess {
     token: Option<Arc<str>>,
+    /// The console cookie's value: the token in base64url (a token may hold `;` or `,`,
+    /// which a cookie value may not).
+    cookie: Option<Arc<str>>,
     /// Host names as [`host_name`] reads them (lowercase, no port, no trailing dot).
     hosts: Arc<Vec<String>>,
 }
@@ -51,6 +63,7 @@ impl AdminAccess {
     /// must pass [`token_problem`].
     pub(crate) fn with_token(mut self, token: &str) -> Self {
         self.token = Some(token.into());
+        self.cookie = Some(URL_SAFE_NO_PAD.encode(token).into());
         self
     }
 
@@ -67,8 +80,9 @@ impl AdminAccess {
         self.token.as_deref()
     }
 
-    /// The checks of the module documentation, in that order.
-    fn check(&self, method: &Method, uri: &Uri, headers: &HeaderMap) -> Result<(), Refusal> {
+    /// The checks of the module documentation, in that order: [`Pass::Login`] when the
+    /// request is the console's `?token=` sign-in.
+    fn check(&self, method: &Method, uri: &Uri, headers: &HeaderMap) -> Result<Pass, Refusal> {
         // A request may name its host twice (an absolute-form target beside `Host`): both count.
         // One that names none is let through: every browser sends `Host`.
         let named = headers.get(header::HOST).map(|h| h.to_str().unwrap_or(""));
@@ -83,13 +97,26 @@ impl AdminAccess {
                 return Err(Refusal::Origin(origin.to_string()));
             }
         }
-        if let Some(token) = &self.token {
-            match bearer(headers) {
-                None => return Err(Refusal::TokenMissing),
-                Some(given) if !crate::auth::constant_time_eq(given.as_bytes(), token.as_bytes()) => {
-                    return Err(Refusal::TokenWrong)
+        let mut pass = Pass::Through;
+        if let (Some(token), Some(cookie)) = (&self.token, &self.cookie) {
+            let same =
+                |given: &str, expected: &str| crate::auth::constant_time_eq(given.as_bytes(), expected.as_bytes());
+            let sign_in = (*method == Method::GET && uri.path() == CONSOLE_PATH).then(|| query_token(uri)).flatten();
+            if let Some(given) = bearer(headers) {
+                if !same(given, token) {
+                    return Err(Refusal::TokenWrong);
                 }
-                Some(_) => {}
+            } else if let Some(given) = sign_in {
+                if !same(&given, token) {
+                    return Err(Refusal::TokenWrong);
+                }
+                pass = Pass::Login;
+            } else {
+                match console_cookie(headers) {
+                    None => return Err(Refusal::TokenMissing),
+                    Some(given) if !same(given, cookie) => return Err(Refusal::TokenWrong),
+                    Some(_) => {}
+                }
             }
         }
         let mutation = matches!(*method, Method::POST | Method::PUT | Method::PATCH | Method::DELETE);
@@ -105,7 +132,7 @@ impl AdminAccess {
                 return Err(Refusal::MediaType { given: shown, toml: toml_read_here });
             }
         }
-        Ok(())
+        Ok(pass)
     }
 
     fn allows(&self, host: &str) -> bool {
@@ -140,9 +167,71 @@ pub(crate) async fn guard(State(app): State<AppState>, request: Request, next: N
         return next.run(request).await;
     }
     match app.admin_access.check(request.method(), request.uri(), request.headers()) {
-        Ok(()) => next.run(request).await,
+        Ok(Pass::Through) => next.run(request).await,
+        Ok(Pass::Login) => app.admin_access.sign_in(request.headers()),
         Err(refusal) => refusal.into_response(),
     }
+}
+
+/// The console's page: `GET` of it with `?token=` signs a browser in.
+pub(crate) const CONSOLE_PATH: &str = "/__admin/ui";
+
+/// What the checks let through.
+#[derive(Debug, PartialEq, Eq)]
+enum Pass {
+    /// To the handler.
+    Through,
+    /// The console's sign-in, answered by the guard: [`AdminAccess::sign_in`].
+    Login,
+}
+
+impl AdminAccess {
+    /// The answer to a right `GET /__admin/ui?token=`: 303 to the page without the token in
+    /// its address (history, screenshots, `Referer`), and the cookie that stands for it.
+    fn sign_in(&self, headers: &HeaderMap) -> Response {
+        let value = self.cookie.as_deref().unwrap_or_default();
+        let cookie = format!("{}={value}; HttpOnly; SameSite=Strict; Path=/__admin", cookie_name(headers));
+        let mut response = StatusCode::SEE_OTHER.into_response();
+        let h = response.headers_mut();
+        h.insert(header::LOCATION, HeaderValue::from_static(CONSOLE_PATH));
+        if let Ok(cookie) = HeaderValue::from_str(&cookie) {
+            h.insert(header::SET_COOKIE, cookie);
+        }
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+        response
+    }
+}
+
+/// `rms_mock_admin_<port of Host>` (80 when `Host` names none): cookies are shared by every
+/// port of a host, so each server keeps its own.
+fn cookie_name(headers: &HeaderMap) -> String {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+    let port = match host.rsplit_once(':') {
+        Some((before, port)) if is_port(port) && (!before.contains(':') || before.ends_with(']')) => port,
+        _ => "80",
+    };
+    format!("rms_mock_admin_{port}")
+}
+
+/// The value of this server's console cookie in `Cookie`, if sent.
+fn console_cookie(headers: &HeaderMap) -> Option<&str> {
+    let name = cookie_name(headers);
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, value)| value.trim())
+}
+
+/// `token` of the query string (percent-decoded), if given.
+fn query_token(uri: &Uri) -> Option<String> {
+    let axum::extract::Query(mut q) =
+        axum::extract::Query::<std::collections::HashMap<String, String>>::try_from_uri(uri).ok()?;
+    q.remove("token")
 }
 
 /// A request the guard turned away.
@@ -183,7 +272,7 @@ impl IntoResponse for Refusal {
                     StatusCode::UNAUTHORIZED,
                     "unauthorized",
                     "this control plane requires Authorization: Bearer <token>, the server's --admin-token \
-                     (env RMS_MOCK_ADMIN_TOKEN)",
+                     (env RMS_MOCK_ADMIN_TOKEN); a browser signs in once at /__admin/ui?token=<token>",
                 ),
                 Some(HeaderValue::from_static(r#"Bearer realm="rms-mock control plane""#)),
             ),
@@ -191,7 +280,8 @@ impl IntoResponse for Refusal {
                 AdminError::new(
                     StatusCode::UNAUTHORIZED,
                     "unauthorized",
-                    "the bearer token is not the server's --admin-token (env RMS_MOCK_ADMIN_TOKEN)",
+                    "the token (bearer, ?token= or the console's cookie) is not the server's --admin-token \
+                     (env RMS_MOCK_ADMIN_TOKEN)",
                 ),
                 Some(HeaderValue::from_static(r#"Bearer realm="rms-mock control plane", error="invalid_token""#)),
             ),
@@ -307,7 +397,7 @@ mod tests {
 
     fn status(access: &AdminAccess, method: Method, target: &str, pairs: &[(&'static str, &str)]) -> u16 {
         let uri: Uri = target.parse().unwrap();
-        access.check(&method, &uri, &headers(pairs)).map_or_else(|r| r.status(), |()| 200)
+        access.check(&method, &uri, &headers(pairs)).map_or_else(|r| r.status(), |_| 200)
     }
 
     #[test]
@@ -389,6 +479,74 @@ mod tests {
         assert_eq!(get(Some("Basic s3cret-Token")), 401);
         assert_eq!(get(Some("Bearer s3cret-Token")), 200);
         assert_eq!(get(Some("bearer  s3cret-Token")), 200, "the scheme in any case");
+    }
+
+    #[test]
+    fn the_console_signs_in_with_the_token_in_its_address_then_the_cookie_of_this_port_stands_for_it() {
+        let access = AdminAccess::default().with_token("s3cret;Token");
+        let check = |method: Method, target: &str, pairs: &[(&'static str, &str)]| {
+            let mut all = vec![("host", "127.0.0.1:8080")];
+            all.extend_from_slice(pairs);
+            access.check(&method, &target.parse().unwrap(), &headers(&all))
+        };
+        assert_eq!(check(Method::GET, "/__admin/ui", &[]), Err(Refusal::TokenMissing));
+        assert_eq!(check(Method::GET, "/__admin/ui?token=s3cret%3BToken", &[]), Ok(Pass::Login));
+        assert_eq!(check(Method::GET, "/__admin/ui?token=s3cret", &[]), Err(Refusal::TokenWrong));
+        assert_eq!(
+            check(Method::GET, "/__admin/shops?token=s3cret%3BToken", &[]),
+            Err(Refusal::TokenMissing),
+            "only the console's page signs in"
+        );
+        assert_eq!(check(Method::POST, "/__admin/ui?token=s3cret%3BToken", &[]), Err(Refusal::TokenMissing));
+
+        let answer = access.sign_in(&headers(&[("host", "127.0.0.1:8080")]));
+        assert_eq!(answer.status(), StatusCode::SEE_OTHER);
+        assert_eq!(answer.headers()[header::LOCATION], "/__admin/ui");
+        let set = answer.headers()[header::SET_COOKIE].to_str().unwrap().to_string();
+        assert!(set.ends_with("; HttpOnly; SameSite=Strict; Path=/__admin"), "{set}");
+        assert!(!set.contains("s3cret"), "the token itself is not the cookie's text: {set}");
+        let pair = set.split(';').next().unwrap().to_string();
+        assert!(pair.starts_with("rms_mock_admin_8080="), "{pair}");
+
+        let cookie = format!("theme=dark; {pair}");
+        assert_eq!(check(Method::GET, "/__admin/shops", &[("cookie", &cookie)]), Ok(Pass::Through));
+        assert_eq!(
+            check(
+                Method::PATCH,
+                "/__admin/shops/1/settings",
+                &[("cookie", &cookie), ("content-type", "application/json")]
+            ),
+            Ok(Pass::Through)
+        );
+        let other_port = [("host", "127.0.0.1:9090"), ("cookie", cookie.as_str())];
+        assert_eq!(
+            access.check(&Method::GET, &"/__admin/shops".parse().unwrap(), &headers(&other_port)),
+            Err(Refusal::TokenMissing),
+            "another server on this host has its own cookie"
+        );
+        let wrong = pair.replace('=', "=x");
+        assert_eq!(check(Method::GET, "/__admin/shops", &[("cookie", &wrong)]), Err(Refusal::TokenWrong));
+        // The cookie does not open the other checks: a foreign page, a form body.
+        let foreign = [("cookie", cookie.as_str()), ("origin", "https://evil.example")];
+        assert_eq!(check(Method::POST, "/__admin/reset", &foreign).map_err(|r| r.status()), Err(403));
+        let form = [("cookie", cookie.as_str()), ("content-type", "application/x-www-form-urlencoded")];
+        assert_eq!(check(Method::POST, "/__admin/reset", &form).map_err(|r| r.status()), Err(415));
+        // Without a token there is nothing to sign in to.
+        let open = AdminAccess::default();
+        let target: Uri = "/__admin/ui?token=x".parse().unwrap();
+        assert_eq!(open.check(&Method::GET, &target, &headers(&[("host", "localhost")])), Ok(Pass::Through));
+    }
+
+    #[test]
+    fn the_cookie_name_carries_the_port_of_host() {
+        for (host, name) in [
+            ("127.0.0.1:8080", "rms_mock_admin_8080"),
+            ("localhost", "rms_mock_admin_80"),
+            ("[::1]:9000", "rms_mock_admin_9000"),
+            ("::1", "rms_mock_admin_80"),
+        ] {
+            assert_eq!(cookie_name(&headers(&[("host", host)])), name, "{host}");
+        }
     }
 
     #[test]

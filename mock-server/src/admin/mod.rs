@@ -6,6 +6,7 @@
 //! the shop handle, answer JSON.
 
 mod bulk;
+mod console;
 mod faults;
 pub(crate) mod guard;
 mod journal;
@@ -71,6 +72,10 @@ pub fn routes() -> Router<AppState> {
         .route("/__admin/shops/{shop_id}/orders/{order_number}/cancel", post(buyer_cancel))
         .route("/__admin/shops/{shop_id}/orders/{order_number}/review", post(review))
         .route("/__admin/shops/{shop_id}/orders/{order_number}/history", get(order_history))
+        .route("/__admin/shops/{shop_id}/orders/{order_number}/model", get(order_model))
+        .route(guard::CONSOLE_PATH, get(console::page))
+        .route("/__admin/ui/console.js", get(console::script))
+        .route("/__admin/ui/console.css", get(console::style))
         .route("/__admin/shops/{shop_id}/orders/{order_number}/gift-address", post(gift_address))
         .route("/__admin/shops/{shop_id}/orders/{order_number}/postage", post(set_postage))
         .route("/__admin/shops/{shop_id}/staff/orders/{order_number}/confirm", post(staff::confirm))
@@ -535,6 +540,39 @@ async fn order_history(
 ) -> AdminResult {
     let v = shop(&app, &shop_id)?.with(|s| s.order(&number).map(|o| view::history(s, o)));
     ok(v.ok_or_else(|| AdminError::not_found(format!("no order {number} in shop {shop_id}")))?)
+}
+
+/// The order's `OrderModel` as getOrder of `?version=` (3–10, default 10) writes it, read
+/// without an RMS request: no journal entry, no rate limit, no fault (the console shows it).
+async fn order_model(
+    State(app): State<AppState>,
+    AdminPath((shop_id, number)): AdminPath<(String, String)>,
+    uri: Uri,
+) -> AdminResult {
+    use crate::api::order::model::{order_model, ModelSettings, Version};
+    #[derive(serde::Deserialize)]
+    struct ModelQuery {
+        version: Option<u8>,
+    }
+    let Query(q) = Query::<ModelQuery>::try_from_uri(&uri)
+        .map_err(|e| AdminError::bad_request(format!("query: {}", e.body_text())))?;
+    let version = q.version.unwrap_or(Version::MAX);
+    if !(Version::MIN..=Version::MAX).contains(&version) {
+        return Err(AdminError::bad_request(format!(
+            "query: version: {version} is not a getOrder version ({} to {})",
+            Version::MIN,
+            Version::MAX
+        )));
+    }
+    let model = shop(&app, &shop_id)?.with(|s| {
+        let order = s.order(&number)?;
+        Some(serde_json::to_value(order_model(order, &ModelSettings::of(s), Version::new(version))))
+    });
+    match model {
+        Some(Ok(model)) => ok(serde_json::json!({"order_number": number, "version": version, "OrderModel": model})),
+        Some(Err(e)) => Err(AdminError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())),
+        None => Err(AdminError::not_found(format!("no order {number} in shop {shop_id}"))),
+    }
 }
 
 /// One page of the catalog (`?page=&per_page=`): items and orphan stock records.

@@ -415,3 +415,26 @@ fn sigterm_or_ctrl_c_answers_the_request_in_progress_and_exits_by_the_deadline_d
         drop((half_body, half_header, idle));
     }
 }
+
+#[tokio::test]
+async fn the_banner_names_the_console_and_with_a_token_how_to_sign_in_without_printing_it() {
+    for (env, line) in [
+        (vec![], "/__admin/ui".to_string()),
+        (vec![("RMS_MOCK_ADMIN_TOKEN", "t0k3n-for-console")], "/__admin/ui?token=<the --admin-token>".to_string()),
+    ] {
+        let (child, url, banner) = start_demo(&env);
+        let console = banner.iter().find(|l| l.starts_with("console:")).unwrap_or_else(|| panic!("{banner:?}"));
+        assert!(console.starts_with(&format!("console:       {url}{line}")), "{console}");
+        assert!(!banner.iter().any(|l| l.contains("t0k3n-for-console")), "{banner:?}");
+        let mut page = reqwest::Client::new().get(format!("{url}/__admin/ui"));
+        if !env.is_empty() {
+            page = page.header("Authorization", "Bearer t0k3n-for-console");
+        }
+        let page = page.send().await.unwrap();
+        assert_eq!(page.status(), 200);
+        assert!(page.text().await.unwrap().contains("rms-mock console"));
+        let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+        assert!(killed.success());
+        assert!(child.wait_with_output().unwrap().status.success());
+    }
+}

@@ -3,16 +3,21 @@
 
 mod helpers;
 mod jst;
+/// The browser-test harness, shared with the conformance crate's tests.
+#[path = "../../../testkit/webdriver.rs"]
+mod webdriver;
 
 mod admin;
 mod admin_security;
 mod auth;
 mod binary;
 mod bounds;
+mod browser;
 mod bulk;
 mod clock;
 mod confirm_order;
 mod connections;
+mod console;
 mod delivery_options;
 mod durability;
 mod embed;

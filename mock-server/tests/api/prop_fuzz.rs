@@ -1470,6 +1470,7 @@ fn admin_endpoints() -> Vec<(&'static str, &'static str, Vec<Value>)> {
         ("POST", "/__admin/shops/{s}/orders/{n}/cancel", vec![json!({})]),
         ("POST", "/__admin/shops/{s}/orders/{n}/review", vec![json!({"result": "ng"})]),
         ("GET", "/__admin/shops/{s}/orders/{n}/history", vec![]),
+        ("GET", "/__admin/shops/{s}/orders/{n}/model", vec![]),
         ("POST", "/__admin/shops/{s}/staff/orders/{n}/confirm", vec![json!({})]),
         ("POST", "/__admin/shops/{s}/staff/orders/{n}/cancel", vec![json!({"restock": false})]),
         ("POST", "/__admin/shops/{s}/staff/orders/{n}/sub-status", vec![json!({"sub_status_id": null})]),
@@ -1584,6 +1585,8 @@ fn admin_requests(f: &Fuzz) -> BoxedStrategy<Vec<Req>> {
             let method = prop_oneof![12 => Just(method), 1 => select(vec!["GET", "POST", "PATCH", "DELETE", "PUT"])];
             let q = if path.contains("journal") || path.ends_with("advance") {
                 prop_oneof![journal_query(&ids).boxed(), Just("transitions=all".to_string()).boxed(), Just("transitions=some".to_string()).boxed()].boxed()
+            } else if path.ends_with("/model") {
+                prop_oneof![2 => Just(String::new()), 1 => query(&ids, &["version"])].boxed()
             } else {
                 prop_oneof![4 => Just(String::new()), 1 => query(&ids, &["transitions", "x"])].boxed()
             };
