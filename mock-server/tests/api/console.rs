@@ -292,6 +292,19 @@ title = "<img src=x onerror=\"window.pwned = 1\">タイトル"
     );
     assert_eq!(markup.await, json!([true, 0, true]), "data is text in the console, never markup");
 
+    // The shop's staff in the RMS screens: confirming the cancelled order is refused, and the
+    // order's timeline and the journal show it as the staff's action, not as an RMS call.
+    assert!(shop.staff_confirm(&second).await.is_err(), "a cancelled order cannot be confirmed");
+    browser.click(&format!(r#".lane[data-status="900"] button[data-order="{second}"]"#)).await;
+    browser.wait_for(r#"#timeline li.staff[data-staff="confirm"]"#).await;
+    let staff_line = browser.text(r#"#timeline li.staff[data-staff="confirm"]"#).await;
+    assert!(staff_line.contains("店舗スタッフ staff confirm refused"), "{staff_line}");
+    assert!(!staff_line.contains("RMS"), "{staff_line}");
+    browser.fill("#journal-function", "").await;
+    browser.click("#journal-filter button").await;
+    let journal = browser.wait_for_text("#journal", "3 shown · 3 recorded").await;
+    assert!(journal.contains("staff POST staff.confirm → 409"), "{journal}");
+
     // The other clock buttons: +15 min, then to a date.
     browser.click("#advance-15m").await;
     browser.wait_for_text("#clock-now", "2026-11-28T10:15:00+0900").await;
