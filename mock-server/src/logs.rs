@@ -334,19 +334,8 @@ impl PlainFields<'_> {
 }
 
 /// `value` in decimal, as `{:?}` writes a `u64`.
-fn push_u64(line: &mut String, mut value: u64) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (value % 10) as u8;
-        value /= 10;
-        if value == 0 {
-            break;
-        }
-    }
-    // ASCII digits.
-    line.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
+fn push_u64(line: &mut String, value: u64) {
+    line.push_str(crate::domain::text::decimal(value, &mut [0; 20]));
 }
 
 /// `value` as a whole number of thousandths when it is exactly the double nearest to one

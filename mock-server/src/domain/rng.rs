@@ -97,18 +97,8 @@ impl Fnv {
     }
 
     /// The bytes of `n` in decimal, as `{}` writes it.
-    fn add_decimal(&mut self, mut n: u64) {
-        let mut digits = [0u8; 20];
-        let mut at = digits.len();
-        loop {
-            at -= 1;
-            digits[at] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        self.add_bytes(&digits[at..]);
+    fn add_decimal(&mut self, n: u64) {
+        self.add_bytes(super::text::decimal(n, &mut [0; 20]).as_bytes());
     }
 }
 
