@@ -57,6 +57,7 @@ const EDGES: &[(Option<u16>, u16, &str)] = &[
     (Some(200), 900, "buyer_cancel"),
     (Some(300), 500, "updateOrderShipping"),
     (Some(300), 500, "updateOrderShippingAsync"),
+    (Some(300), 500, "held_shipping_report"),
     (Some(500), 600, "payment_processing"),
     (Some(600), 700, "payment_settled"),
     (Some(100), 800, "cancelOrder"),
@@ -225,8 +226,15 @@ impl Model {
         let o = &mut self.orders[i];
         o.history.push(Change { at: self.now, from: Some(o.status), to, cause });
         o.status = to;
+        let held_report = to == 300 && o.rows > 0;
         if !self.touched.contains(&i) {
             self.touched.push(i);
+        }
+        // Shipping reported while the order waited in 400 変更確定待ち (the only way an order
+        // reaches 300 with rows): it ships as it gets there (README "Inferred behaviour").
+        if held_report {
+            self.move_to(i, 500, "held_shipping_report");
+            self.schedule(PAYMENT_PROCESSING_MINUTES, Event::PaymentProcessing(i));
         }
     }
 
