@@ -153,7 +153,7 @@ function renderSettings(settings) {
       control = el('span', {}, el('label', { class: 'inline' }, el('input', { type: 'checkbox', class: 'switch',
         id: 'setting-rate_limit-enabled', checked: value.enabled,
         onchange: (e) => patchSettings({ rate_limit: { enabled: e.target.checked } }) }), 'enabled'),
-      el('code', {}, ' per second ' + JSON.stringify(value.per_second) + ', clock ' + value.clock));
+      el('small', {}, ' ' + rateText(value)));
     } else if (typeof value === 'string') {
       control = el('input', { id: 'setting-' + key, value, size: 12,
         onchange: (e) => patchSettings({ [key]: e.target.value }) });
@@ -246,6 +246,14 @@ async function loadOrder(number) {
 }
 
 function rank(event) { return event.kind === 'call' ? 1 : event.h.from == null ? 0 : 2; }
+
+// The rate limit's figures in words: each function's default (the order API 1/s; settings.rs
+// `rate_for`) unless the shop gives it its own (`rate_limit.per_second`), and the clock used.
+function rateText(limit) {
+  const own = Object.entries(limit.per_second || {}).map(([f, n]) => f + ' ' + n + '/s');
+  return (own.length ? own.join(', ') + '; others their default' : 'each function its default (order API 1/s)')
+    + ' · clock ' + limit.clock;
+}
 
 // A journal entry of the shop's staff (an action in the RMS screens, not an RMS request).
 function staffLine(j) {
