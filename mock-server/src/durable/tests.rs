@@ -65,6 +65,19 @@ impl Served {
         v
     }
 
+    /// Creates a shop from a shop document (TOML), as `POST /__admin/shops` does.
+    async fn create_shop(&self, doc: &str) {
+        let r = self
+            .client
+            .post(format!("{}/__admin/shops", self.base))
+            .header("Content-Type", "application/toml")
+            .body(doc.to_string())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    }
+
     async fn place(&self) -> String {
         let body = json!({"lines": [{"manage_number": "tshirt-basic", "variant_id": "m-black", "units": 1}], "settlement_method_code": 1});
         let v = self.ok(reqwest::Method::POST, "/__admin/shops/123456/orders", body).await;
@@ -191,15 +204,7 @@ async fn every_change_is_kept(compact_after: u64) {
     app.ok(Method::POST, "/__admin/shops/123456/catalog/generate", json!({"items": 30, "variants": 2})).await;
     check("a generated catalog");
     let doc = "[shop]\nshop_id = \"654321\"\nservice_secret = \"SP654321_x\"\nlicense_key = \"SL654321_x\"\n";
-    let r = app
-        .client
-        .post(format!("{}/__admin/shops", app.base))
-        .header("Content-Type", "application/toml")
-        .body(doc)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    app.create_shop(doc).await;
     check("a shop created");
     let (status, _) = app.call(Method::DELETE, "/__admin/shops/654321", None).await;
     assert_eq!(status, 204);
@@ -358,15 +363,7 @@ async fn a_change_the_disk_refused_is_answered_500_in_each_familys_envelope_neve
     let app = serve(&tmp.state(), u64::MAX).await;
     let doc = "[shop]\nshop_id = \"654321\"\nservice_secret = \"SP654321_x\"\nlicense_key = \"SL654321_x\"\n\
                [[items]]\nmanage_number = \"i\"\ntitle = \"t\"\n[[items.variants]]\nvariant_id = \"v\"\nprice = 100\nquantity = 5\n";
-    let r = app
-        .client
-        .post(format!("{}/__admin/shops", app.base))
-        .header("Content-Type", "application/toml")
-        .body(doc)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 201);
+    app.create_shop(doc).await;
     // The shop's directory vanishes under the server (a disk gone, a careless cleanup).
     std::fs::remove_dir_all(files::shop_dir(&tmp.state(), "654321")).unwrap();
     let order = json!({"lines": [{"manage_number": "i", "variant_id": "v", "units": 1}]});
