@@ -13,7 +13,7 @@
 use std::any::Any;
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::pin::pin;
+use std::pin::Pin;
 use std::task::Poll;
 
 /// Runs `f`; a panic in it comes back as its message.
@@ -22,9 +22,10 @@ pub(crate) fn run<T>(f: impl FnOnce() -> T) -> Result<T, String> {
 }
 
 /// Awaits `answer`; a panic while it is polled comes back as its message (and the future is
-/// dropped).
-pub(crate) async fn contain<T>(answer: impl Future<Output = T>) -> Result<T, String> {
-    let mut answer = pin!(answer);
+/// dropped by its owner). Takes the future pinned where it lies: an `async fn` taking the
+/// future by value would hold it twice (the argument, then its pinned copy), and the request
+/// futures are kilobytes that are moved (copied) whole (issue 11).
+pub(crate) async fn contain<F: Future>(mut answer: Pin<&mut F>) -> Result<F::Output, String> {
     std::future::poll_fn(|cx| match catch_unwind(AssertUnwindSafe(|| answer.as_mut().poll(cx))) {
         Ok(Poll::Ready(out)) => Poll::Ready(Ok(out)),
         Ok(Poll::Pending) => Poll::Pending,
@@ -59,7 +60,7 @@ mod tests {
         assert_eq!(run(|| -> u8 { panic!("static text") }), Err("static text".to_string()));
         assert_eq!(run(|| -> u8 { panic!("formatted {}", 42) }), Err("formatted 42".to_string()));
         let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
-        let contained: Result<(), String> = runtime.block_on(contain(async { panic!("in a future") }));
+        let contained: Result<(), String> = runtime.block_on(contain(std::pin::pin!(async { panic!("in a future") })));
         assert_eq!(contained, Err("in a future".to_string()));
     }
 

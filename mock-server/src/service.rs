@@ -65,9 +65,14 @@ impl Fake {
         // Kept for the answer to a panic (cheap: the path shares the request's bytes).
         let (method, uri) = (request.method().clone(), request.uri().clone());
         let answer = async move {
-            let serve = async move {
+            // Pinned where it lies (see `panics::contain`): the answer's future holds it once.
+            let serve = std::pin::pin!(async move {
+                // Each family's handler awaited right here, not through a function of its own:
+                // every async layer keeps its own copy of the request (issue 11).
                 match family {
-                    Some(family) => api::serve_family(family, state, request).await,
+                    Some(Family::Order) => api::order::endpoint(state, request).await,
+                    Some(Family::Item) => api::item::endpoint(state, request).await,
+                    Some(Family::Inventory) => api::inventory::endpoint(state, request).await,
                     None => match read_ahead(request).await {
                         Ok(request) => match tower_service::Service::call(&mut others, request).await {
                             Ok(response) => response,
@@ -76,7 +81,7 @@ impl Fake {
                         Err(unreadable) => unreadable,
                     },
                 }
-            };
+            });
             let mut response = match panics::contain(serve).await {
                 Ok(response) => response,
                 Err(panic) => answer_to_panic(family, &method, &uri, &panic),

@@ -50,15 +50,6 @@ pub(crate) fn family(path: &str) -> Option<Family> {
     }
 }
 
-/// Serves a request of an RMS family.
-pub(crate) async fn serve_family(family: Family, app: AppState, request: axum::extract::Request) -> Response {
-    match family {
-        Family::Order => order::endpoint(app, request).await,
-        Family::Item => item::endpoint(app, request).await,
-        Family::Inventory => inventory::endpoint(app, request).await,
-    }
-}
-
 /// Largest request body read (RMS requests are small; getOrder with 100 numbers is ~3 KB).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
