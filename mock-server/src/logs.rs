@@ -11,11 +11,14 @@
 //! measures the latency) when the answer is ready. What only a handler knows (the shop, the
 //! function id, the codes) travels to it in the response's extensions as a [`RequestNote`].
 
+mod batch;
+
 use crate::domain::shop::Transition;
 use axum::extract::Request;
 use axum::http::Method;
 use axum::middleware::Next;
 use axum::Router;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use tracing::field::display;
 use tracing::Span;
@@ -115,8 +118,15 @@ pub(crate) fn request_line(resp: &axum::response::Response, latency: Duration) {
     // A request a fault answered with no answer at all (the connection was closed) says 0.
     let aborted = note.fault.is_some() && resp.extensions().get::<crate::abort::AbortConnection>().is_some();
     let status = if aborted { 0 } else { resp.status().as_u16() };
-    let codes = display(Joined(&note.codes));
     let latency_ms = latency.as_micros() as f64 / 1000.0;
+    // The text format's words for this line, written ahead of its event (see `TextLines`).
+    let prepared = TEXT_LINES_BUILT.load(Ordering::Relaxed)
+        && PREPARED.with_borrow_mut(|prepared| {
+            prepared.text.clear();
+            prepared.ready = prepare_line(&mut prepared.text, method, target, note, status, latency_ms);
+            prepared.ready
+        });
+    let codes = display(Joined(&note.codes));
     // Ids without quotes in text lines; the reason, which has spaces, quoted. A field that
     // is `None` is left out of the line.
     let (shop, function) = (note.shop.as_deref().map(display), note.function.map(display));
@@ -133,6 +143,90 @@ pub(crate) fn request_line(resp: &axum::response::Response, latency: Duration) {
     } else {
         line!(tracing::Level::INFO)
     }
+    if prepared {
+        PREPARED.with_borrow_mut(|prepared| prepared.ready = false);
+    }
+}
+
+/// Set once a [`TextLines`] format is built (by [`subscriber`]): from then on
+/// [`request_line`] writes the text of each line ahead of its event.
+static TEXT_LINES_BUILT: AtomicBool = AtomicBool::new(false);
+
+/// The words of the request line this thread is emitting (see [`TextLines`]).
+#[derive(Default)]
+struct Prepared {
+    /// Set for the time of the line's event only.
+    ready: bool,
+    /// Everything after `rms_mock::request: `, without the newline.
+    text: String,
+}
+
+thread_local!(static PREPARED: std::cell::RefCell<Prepared> = std::cell::RefCell::default());
+
+/// Writes the words of a request line as tracing-subscriber's `Full` format writes its
+/// event's fields (the message bare, then `name=value` with `Debug`, a `None` left out,
+/// space-separated). False when the message holds a character that format escapes.
+fn prepare_line(
+    line: &mut String,
+    method: &str,
+    target: &str,
+    note: &RequestNote,
+    status: u16,
+    latency_ms: f64,
+) -> bool {
+    // What tracing-subscriber's escaping would change: ESC, BEL, BS, FF, DEL and the C1
+    // controls (U+0080 to U+009F, in UTF-8 0xC2 0x80 to 0xC2 0x9F), looked for byte by byte.
+    let escaped = |text: &str| {
+        let bytes = text.as_bytes();
+        bytes.iter().enumerate().any(|(i, b)| match b {
+            0x1b | 0x07 | 0x08 | 0x0c | 0x7f => true,
+            0xc2 => bytes.get(i + 1).is_some_and(|next| (0x80..=0x9f).contains(next)),
+            _ => false,
+        })
+    };
+    if escaped(method) || escaped(target) {
+        return false;
+    }
+    line.push_str(method);
+    line.push(' ');
+    line.push_str(target);
+    let mut field = |name: &str, value: &str| {
+        line.push(' ');
+        line.push_str(name);
+        line.push('=');
+        line.push_str(value);
+    };
+    if let Some(shop) = &note.shop {
+        field("shop", shop);
+    }
+    if let Some(function) = note.function {
+        field("function", function);
+    }
+    field("status", crate::domain::text::decimal(u64::from(status), &mut [0; 20]));
+    line.push_str(" codes=");
+    for (i, code) in note.codes.iter().enumerate() {
+        if i > 0 {
+            line.push(',');
+        }
+        line.push_str(code);
+    }
+    line.push_str(" latency_ms=");
+    match thousandths(latency_ms) {
+        Some(m) => push_thousandths(line, m),
+        None => {
+            use std::fmt::Write;
+            let _ = write!(line, "{latency_ms:?}");
+        }
+    }
+    if let Some(auth) = &note.auth {
+        use std::fmt::Write;
+        let _ = write!(line, " auth={auth:?}");
+    }
+    if let Some(fault) = &note.fault {
+        line.push_str(" fault=");
+        line.push_str(fault);
+    }
+    true
 }
 
 /// The codes of a request line, comma-separated, written straight into the line (no joined
@@ -188,17 +282,18 @@ where
 }
 
 /// The text format: tracing-subscriber's default (`Full`) lines, with the request lines —
-/// one per request, so a measurable part of answering one (issue 11) — written by a shorter
-/// path that writes the same bytes: no ANSI styling to skip (the crate is built without it),
-/// no escaping to do when the message has no control characters. Any other line, a request
-/// line inside a span (`RUST_LOG=debug`), or a message that needs escaping, goes the default
-/// way. A test compares the two on the same events.
+/// one per request, so a measurable part of answering one (issue 11) — written from the words
+/// [`request_line`] prepared for its event, in the bytes `Full` writes: no ANSI styling (the
+/// crate is built without it), no escaping (a message that needs it is not prepared), no
+/// visit of the event's fields through `Debug`. Any other line, and a request line inside a
+/// span (`RUST_LOG=debug`), goes the default way. A test compares the two on the same events.
 struct TextLines {
     full: tracing_subscriber::fmt::format::Format<tracing_subscriber::fmt::format::Full, LineTime>,
 }
 
 impl Default for TextLines {
     fn default() -> Self {
+        TEXT_LINES_BUILT.store(true, Ordering::Relaxed);
         TextLines { full: tracing_subscriber::fmt::format().with_timer(LineTime) }
     }
 }
@@ -215,121 +310,25 @@ where
         event: &tracing::Event<'_>,
     ) -> std::fmt::Result {
         if event.metadata().target() == REQUEST_TARGET && ctx.event_scope().is_none() {
-            thread_local!(static LINE: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) });
-            let fast = LINE.with_borrow_mut(|line| {
-                line.clear();
-                plain_line(line, event).then(|| writer.write_str(line))
+            let written = PREPARED.with_borrow(|prepared| {
+                prepared.ready.then(|| {
+                    LineTime.format_time(&mut writer)?;
+                    writer.write_str(if *event.metadata().level() == tracing::Level::WARN {
+                        "  WARN "
+                    } else {
+                        "  INFO "
+                    })?;
+                    writer.write_str(REQUEST_TARGET)?;
+                    writer.write_str(": ")?;
+                    writer.write_str(&prepared.text)?;
+                    writer.write_str("\n")
+                })
             });
-            if let Some(written) = fast {
+            if let Some(written) = written {
                 return written;
             }
         }
         self.full.format_event(ctx, writer, event)
-    }
-}
-
-/// Writes `event` into `line` as the `Full` format does without ANSI styling: time, level,
-/// target, then the fields (`message` bare, the others `name=value` with `Debug`), space
-/// separated. False when the message holds a character the default format escapes.
-fn plain_line(line: &mut String, event: &tracing::Event<'_>) -> bool {
-    use std::fmt::Write;
-    let meta = event.metadata();
-    if LineTime.format_time(&mut Writer::new(line)).is_err() {
-        line.push_str("<unknown time>");
-    }
-    let level = match *meta.level() {
-        tracing::Level::TRACE => "TRACE",
-        tracing::Level::DEBUG => "DEBUG",
-        tracing::Level::INFO => " INFO",
-        tracing::Level::WARN => " WARN",
-        tracing::Level::ERROR => "ERROR",
-    };
-    let _ = write!(line, " {level} {}: ", meta.target());
-    let mut fields = PlainFields { line, first: true, plain: true };
-    event.record(&mut fields);
-    let plain = fields.plain;
-    line.push('\n');
-    plain
-}
-
-/// The fields of a [`plain_line`], as tracing-subscriber's `DefaultVisitor` writes them.
-struct PlainFields<'a> {
-    line: &'a mut String,
-    first: bool,
-    plain: bool,
-}
-
-impl PlainFields<'_> {
-    fn separate(&mut self) {
-        if !std::mem::take(&mut self.first) {
-            self.line.push(' ');
-        }
-    }
-}
-
-impl tracing::field::Visit for PlainFields<'_> {
-    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
-        if field.name() == "message" {
-            self.record_debug(field, &format_args!("{value}"))
-        } else {
-            self.record_debug(field, &value)
-        }
-    }
-
-    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-        use std::fmt::Write;
-        self.separate();
-        match field.name() {
-            "message" => {
-                let start = self.line.len();
-                let _ = write!(self.line, "{value:?}");
-                // What tracing-subscriber's escaping would change: ESC, BEL, BS, FF, DEL and
-                // the C1 controls.
-                let needs_escaping = self.line[start..]
-                    .chars()
-                    .any(|c| matches!(c, '\x1b' | '\x07' | '\x08' | '\x0c' | '\x7f' | '\u{80}'..='\u{9f}'));
-                self.plain &= !needs_escaping;
-            }
-            name => {
-                self.name(name);
-                let _ = write!(self.line, "{value:?}");
-            }
-        }
-    }
-
-    // Numbers without the formatting machinery (a request line has two: the status and the
-    // latency), in the bytes `Debug` writes; a value the short forms do not cover goes the
-    // `Debug` way.
-    fn record_u64(&mut self, field: &tracing::field::Field, value: u64) {
-        self.separate();
-        self.name(field.name());
-        push_u64(self.line, value);
-    }
-
-    fn record_i64(&mut self, field: &tracing::field::Field, value: i64) {
-        match u64::try_from(value) {
-            Ok(v) => self.record_u64(field, v),
-            Err(_) => self.record_debug(field, &value),
-        }
-    }
-
-    fn record_f64(&mut self, field: &tracing::field::Field, value: f64) {
-        match thousandths(value) {
-            Some(m) => {
-                self.separate();
-                self.name(field.name());
-                push_thousandths(self.line, m);
-            }
-            None => self.record_debug(field, &value),
-        }
-    }
-}
-
-impl PlainFields<'_> {
-    /// `name=` (a raw identifier without its `r#`).
-    fn name(&mut self, name: &str) {
-        self.line.push_str(name.strip_prefix("r#").unwrap_or(name));
-        self.line.push('=');
     }
 }
 
@@ -386,7 +385,14 @@ impl FormatTime for LineTime {
                 // The UTC seconds read as civil fields (the JST type counts from its own epoch).
                 *text = crate::domain::time::JstDateTime::from_seconds(*second as i64).naive_text().to_string();
             }
-            write!(w, "{text}.{:06}Z", since_epoch.subsec_micros())
+            w.write_str(text)?;
+            let mut micros = [b'.', b'0', b'0', b'0', b'0', b'0', b'0', b'Z'];
+            let mut n = since_epoch.subsec_micros();
+            for digit in micros[1..7].iter_mut().rev() {
+                *digit = b'0' + (n % 10) as u8;
+                n /= 10;
+            }
+            w.write_str(std::str::from_utf8(&micros).unwrap_or(".000000Z"))
         })
     }
 }
@@ -396,7 +402,7 @@ impl FormatTime for LineTime {
 /// installs a global subscriber. Does nothing when one is already installed.
 ///
 /// Lines reach stderr in batches, at most 10 ms after they were written (or at once
-/// when 64 KiB are waiting): a write to stderr per request was a measurable part of answering
+/// when a thread has 64 KiB waiting): a write to stderr per request was a measurable part of answering
 /// one (issue 11). Call [`flush`] before the process ends.
 pub fn install(format: LogFormat) {
     let filter = std::env::var("RUST_LOG").ok().filter(|f| !f.trim().is_empty()).unwrap_or_else(|| "info".into());
@@ -414,70 +420,31 @@ pub fn flush() {
 /// How long a log line may wait before it is written to stderr.
 pub const FLUSH_DELAY: Duration = Duration::from_millis(10);
 
-/// Lines waiting for stderr beyond this are written at once, by the thread that wrote the last.
+/// A thread's lines waiting for stderr beyond this are written at once, by that thread.
 const FLUSH_BYTES: usize = 64 * 1024;
 
 static STDERR_BATCH: std::sync::OnceLock<BatchedStderr> = std::sync::OnceLock::new();
 
-/// stderr, written in batches by a thread of its own (see [`install`]). Written by hand: the
-/// crate for it (tracing-appender) hands every line to its thread through a channel, a
-/// wake-up per line; here a line is appended to a buffer and the thread is woken only when
-/// the buffer was empty.
+/// stderr, written in batches ([`batch`]; see [`install`]).
 #[derive(Clone, Copy)]
-struct BatchedStderr(&'static Batch);
-
-#[derive(Default)]
-struct Batch {
-    pending: std::sync::Mutex<Vec<u8>>,
-    /// Signalled when the first line lands in an empty buffer.
-    ready: std::sync::Condvar,
-    /// Held while a batch is taken and written, so batches reach stderr in order.
-    output: std::sync::Mutex<()>,
-}
+struct BatchedStderr(&'static batch::Batch);
 
 impl BatchedStderr {
     /// The process's one batch, and its writer thread, started on first use.
     fn get() -> BatchedStderr {
         *STDERR_BATCH.get_or_init(|| {
-            let batch: &'static Batch = Box::leak(Box::default());
-            let spawned = std::thread::Builder::new().name("rms-mock-log".into()).spawn(move || loop {
-                let mut pending = batch.pending.lock().unwrap_or_else(|e| e.into_inner());
-                while pending.is_empty() {
-                    pending = batch.ready.wait(pending).unwrap_or_else(|e| e.into_inner());
-                }
-                drop(pending);
-                std::thread::sleep(FLUSH_DELAY);
-                BatchedStderr(batch).write_out();
-            });
-            // Without its thread the buffer is written out whenever it fills, and by `flush`.
-            drop(spawned);
-            BatchedStderr(batch)
+            BatchedStderr(batch::Batch::start(Box::new(std::io::stderr()), Some(FLUSH_DELAY), FLUSH_BYTES))
         })
     }
 
     fn write_out(&self) {
-        use std::io::Write;
-        let _order = self.0.output.lock().unwrap_or_else(|e| e.into_inner());
-        let lines = std::mem::take(&mut *self.0.pending.lock().unwrap_or_else(|e| e.into_inner()));
-        if !lines.is_empty() {
-            // Nowhere to report a failing stderr; the lines are dropped as `eprintln!` would.
-            let _ = std::io::stderr().lock().write_all(&lines);
-        }
+        self.0.write_out();
     }
 }
 
 impl std::io::Write for BatchedStderr {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let mut pending = self.0.pending.lock().unwrap_or_else(|e| e.into_inner());
-        let was_empty = pending.is_empty();
-        pending.extend_from_slice(buf);
-        let full = pending.len() >= FLUSH_BYTES;
-        drop(pending);
-        if full {
-            self.write_out();
-        } else if was_empty {
-            self.0.ready.notify_one();
-        }
+        self.0.append(buf);
         Ok(buf.len())
     }
 
@@ -599,6 +566,9 @@ mod plain_line_tests {
                 (500, RequestNote::default()),
                 // A message the default format escapes: the long way, same bytes.
                 (404, note(Some("1"), &[], None, "/\u{1b}[31mred\u{7f}\u{85}")),
+                // A C1 control alone (two bytes in UTF-8), and a character that only looks like one.
+                (404, note(Some("1"), &[], None, "/c1\u{85}only")),
+                (200, note(Some("1"), &[], None, "/\u{c5}\u{a0}ok")),
             ];
             for (status, note) in cases {
                 request_line(&answer(status, note), Duration::from_micros(1234));
@@ -617,9 +587,11 @@ mod plain_line_tests {
             .finish();
         tracing::subscriber::with_default(default, emit);
         let (ours, theirs) = (ours.untimed(), theirs.untimed());
-        assert_eq!(ours.len(), 7, "{ours:#?}");
+        assert_eq!(ours.len(), 9, "{ours:#?}");
         assert_eq!(ours, theirs);
         assert!(ours[5].contains("\\x1b[31mred\\x7f\\u{85}"), "{}", ours[5]);
+        assert!(ours[6].contains("/c1\\u{85}only"), "{}", ours[6]);
+        assert!(ours[7].contains("/\u{c5}\u{a0}ok shop=1"), "{}", ours[7]);
         assert!(ours[3].starts_with(" WARN rms_mock::request: POST /es/2.0/order/getOrder/ function="), "{}", ours[3]);
     }
 }

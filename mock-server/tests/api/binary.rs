@@ -143,6 +143,69 @@ async fn log_format_json_writes_one_json_line_per_request_on_stderr() {
     assert_eq!((&lines[2]["function"], &lines[2]["shop"]), (&"admin".into(), &"123456".into()));
 }
 
+/// The default text lines as the binary writes them (through its batched stderr, from the
+/// words the request prepared for its line): one per request, in the order of the requests,
+/// in tracing-subscriber's `Full` layout.
+#[tokio::test]
+async fn the_text_log_writes_one_line_per_request_in_order_on_stderr() {
+    let shop = format!("{}/../fixtures/shops/demo.toml", env!("CARGO_MANIFEST_DIR"));
+    let mut child = Command::new(BIN)
+        .args(["serve", "--port", "0", "--shop", &shop])
+        .env_remove("RUST_LOG")
+        .env_remove("RMS_MOCK_LOG_FORMAT")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let url = first.strip_prefix("listening on ").unwrap_or_else(|| panic!("{first}")).to_string();
+    let auth = lines.find_map(|l| l.unwrap().trim().strip_prefix("Authorization: ").map(String::from)).unwrap();
+    let c = reqwest::Client::new();
+    let search = |auth: String| {
+        c.post(format!("{url}/es/2.0/order/searchOrder/?x=1"))
+            .header("Authorization", auth)
+            .header("Content-Type", "application/json")
+            .body(
+                r#"{"dateType":1,"startDatetime":"2026-11-01T00:00:00+0900","endDatetime":"2026-11-28T23:59:59+0900"}"#,
+            )
+            .send()
+    };
+    for _ in 0..3 {
+        assert_eq!(search(auth.clone()).await.unwrap().status(), 200);
+        assert_eq!(search(rms_mock::esa_header("SP999999_Nobody", "SL_x")).await.unwrap().status(), 401);
+    }
+    assert_eq!(c.get(format!("{url}/__admin/shops/123456")).send().await.unwrap().status(), 200);
+
+    assert!(Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap().success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 7, "one line per request: {stderr}");
+    let mut last_time = "";
+    for (i, line) in lines.iter().enumerate() {
+        let (time, rest) = line.split_at(27);
+        assert!(time.ends_with('Z') && time.as_bytes()[19] == b'.' && time >= last_time, "{line}");
+        last_time = time;
+        let (words, latency) = rest.rsplit_once(" latency_ms=").unwrap_or_else(|| panic!("{line}"));
+        let latency = latency.split(' ').next().unwrap();
+        assert!(latency.parse::<f64>().is_ok_and(|ms| ms >= 0.0), "{line}");
+        let expected = match i {
+            6 => "  INFO rms_mock::request: GET /__admin/shops/123456 shop=123456 function=admin status=200 codes=",
+            i if i % 2 == 0 => {
+                "  INFO rms_mock::request: POST /es/2.0/order/searchOrder/?x=1 shop=123456 \
+                 function=rpay.order.searchOrder status=200 codes=ORDER_EXT_API_SEARCH_ORDER_INFO_101"
+            }
+            _ => "  WARN rms_mock::request: POST /es/2.0/order/searchOrder/?x=1 function=rpay.order.searchOrder status=401 codes=ES01-01",
+        };
+        assert_eq!(words, expected, "{line}");
+        if i % 2 == 1 && i < 6 {
+            assert!(line.ends_with(" auth=\"no shop has the service secret SP99…\""), "{line}");
+        }
+    }
+    assert!(!stderr.contains("SP999999_Nobody"), "{stderr}");
+}
+
 /// A port already taken is the first thing a second `rms-mock` meets: the error says what to
 /// do. The serve flags also work without the `serve` subcommand.
 #[test]
