@@ -132,7 +132,7 @@ impl Fired {
     }
 }
 
-/// A `latency` fault's delay, before the request's body is read and its operation runs: on a
+/// A `latency` fault's delay, before the request's operation runs: on a
 /// manual clock the shop's clock moves by the latency, firing what falls due on the way
 /// exactly as `clock/advance` does (in steps, logged); on a wall clock the request waits
 /// (no lock is held) and the shop is then brought up to the wall clock.

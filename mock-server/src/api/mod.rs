@@ -189,6 +189,19 @@ pub struct Call {
     pub path: String,
 }
 
+impl Call {
+    /// This call, leaving a husk (no method, no path) in its place: for a closure that
+    /// borrows the call and answers the request (nothing reads the husk).
+    fn take(&mut self) -> Call {
+        Call {
+            api: self.api,
+            function: self.function,
+            method: std::mem::take(&mut self.method),
+            path: std::mem::take(&mut self.path),
+        }
+    }
+}
+
 fn content_type_for(api: Api) -> &'static str {
     match api {
         // As in real captures (auth-and-limits.md §8).
@@ -230,9 +243,16 @@ fn not_approved_note(api: Api, approval: Approval, shop_id: &str) -> String {
 ///
 /// `prepare` sees the body before the shop is locked: what does not depend on the shop (an
 /// order body's JSON) is read there, so the shop's other requests do not wait for it.
+///
+/// A body of a small declared length (every RMS request as clients send them) is read first,
+/// and a request the gateway lets through is answered in the same hold of the shop's lock as
+/// its checks: one hold per request, not two (with two workers serving one shop, the second
+/// hold found the lock taken by the other worker on one request in eight, issue 11). Any other
+/// body (chunked, larger, or awaited with `Expect: 100-continue`) is read after the checks, in
+/// a second hold, so a refused request is not asked for it.
 pub async fn handle_rms<P>(
     app: &AppState,
-    call: Call,
+    mut call: Call,
     headers: &HeaderMap,
     query: Option<&str>,
     body: Body,
@@ -242,11 +262,21 @@ pub async fn handle_rms<P>(
     let content_type = content_type_for(call.api);
     let mut seen = Seen::new(headers, query);
     let auth_header = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
-    // Enablement, the fault plan and the rate limit, before the body is read, in the same
-    // hold of the shop's lock as the licence check. A fault comes after the key and the
-    // enablement (a fault never hides a wrong key or a function the shop did not apply for)
-    // and before the rate limit (a request RMS did not serve takes no token): README,
-    // "Inferred behaviour".
+    let (mut unread, input) = if reads_ahead(headers) {
+        let body = read_body(headers, body).await;
+        #[cfg(test)]
+        crate::domain::fault::hit(crate::domain::fault::FaultPoint::Prepare);
+        let prepared = prepare(&body);
+        (None, Input::Read { body, prepared })
+    } else {
+        (Some(body), Input::Later(prepare))
+    };
+    let run = Run { op, input };
+    // Enablement, the fault plan and the rate limit, in the same hold of the shop's lock as
+    // the licence check. A fault comes after the key and the enablement (a fault never hides
+    // a wrong key or a function the shop did not apply for) and before the rate limit (a
+    // request RMS did not serve takes no token): README, "Inferred behaviour". A body already
+    // read is then served in this hold too.
     let gate = |s: &mut Shop| {
         let enabled = s.settings().api_enabled(call.api) && !s.settings().function_disabled(call.function);
         if !enabled {
@@ -260,13 +290,18 @@ pub async fn handle_rms<P>(
         }
         if !s.faults().is_empty() {
             if let Some(fault) = faults::fired(s, &call) {
-                return Gated::Fault(fault);
+                return Gated::Fault(fault, run);
             }
         }
         if !s.take_rate_token(call.function, Instant::now()) {
             return Gated::Refused(gateway_reply(&GatewayError::RateLimited, &s.settings().gateway));
         }
-        Gated::Pass
+        match run.input {
+            Input::Read { body, prepared } => {
+                Gated::Answered(operate(s, call.take(), seen.take(), headers, query, body, prepared, run.op, None))
+            }
+            input => Gated::Pass(Run { op: run.op, input }),
+        }
     };
     let (shop, gated) = match auth::authenticate(&app.registry, auth_header, gate) {
         Ok(found) => found,
@@ -277,7 +312,7 @@ pub async fn handle_rms<P>(
                 let reply = gateway_reply(&err, &s.settings().gateway);
                 journaled(s, call, seen, reply, None, None)
             });
-            drain_refused(headers, body).await;
+            drain_refused(headers, unread).await;
             return answer.into_response(content_type);
         }
         Err((err, None)) => {
@@ -297,84 +332,135 @@ pub async fn handle_rms<P>(
             entry.at = at;
             app.server_journal.with(|j| j.record(SERVER_JOURNAL_LIMIT, entry));
             let answer = Answer { status, body: bytes, request_id: None, shop_now: None, note, transport: None };
-            drain_refused(headers, body).await;
+            drain_refused(headers, unread).await;
             return answer.into_response(content_type);
         }
     };
 
-    let fault = match gated {
-        Gated::Pass => None,
+    let (run, fault) = match gated {
+        Gated::Answered(answer) => return answer.into_response(content_type),
+        Gated::Pass(run) => (run, None),
         Gated::NotApproved(reply, approval) => {
             let answer = shop.with(|s| {
                 seen.auth_problem = Some(not_approved_note(call.api, approval, &s.profile().shop_id));
                 journaled(s, call, seen, reply, None, None)
             });
-            drain_refused(headers, body).await;
+            drain_refused(headers, unread).await;
             return answer.into_response(content_type);
         }
         Gated::Refused(reply) => {
             let answer = shop.with(|s| journaled(s, call, seen, reply, None, None));
-            drain_refused(headers, body).await;
+            drain_refused(headers, unread).await;
             return answer.into_response(content_type);
         }
-        Gated::Fault(fault) => match fault.before() {
+        Gated::Fault(fault, run) => match fault.before() {
             // The fault answers in the operation's place: the operation never runs.
             faults::Before::Answer(reply, transport) => {
                 let mark = Some(fault.mark());
                 let mut answer = shop.with(|s| journaled(s, call, seen, reply, None, mark));
                 answer.transport = transport;
-                drain_refused(headers, body).await;
+                drain_refused(headers, unread).await;
                 return answer.into_response(content_type);
             }
             faults::Before::Run => {
                 faults::delay(&app.registry, &shop, &fault).await;
-                Some(fault)
+                (run, Some(fault))
             }
         },
     };
 
-    // Reading the body is the only await; no lock is held here.
-    let body = read_body(headers, body).await;
-    // A cheap handle on the same bytes, for the journal (`Bytes` clones share the buffer).
-    let kept = body.as_ref().ok().cloned();
-    #[cfg(test)]
-    crate::domain::fault::hit(crate::domain::fault::FaultPoint::Prepare);
-    let prepared = prepare(&body);
-    let failing_rows = fault.as_ref().map_or(&[][..], |f| f.failing_rows());
-    let answer = shop.with(|s| {
-        let reply = crate::panics::run(|| {
+    let (body, prepared) = match run.input {
+        Input::Read { body, prepared } => (body, prepared),
+        Input::Later(prepare) => {
+            // Reading the body is the only await; no lock is held here. (`unread` is the
+            // body whenever the input is `Later`.)
+            let body = match unread.take() {
+                Some(body) => read_body(headers, body).await,
+                None => Err(BodyError::Unreadable),
+            };
             #[cfg(test)]
-            crate::domain::fault::hit(crate::domain::fault::FaultPoint::Operation);
-            op(s, Request { headers, body, query, failing_rows }, prepared)
-        })
-        .unwrap_or_else(|panic| {
-            crate::panics::log(&panic, call.method.as_str(), &call.path);
-            system_error(call.api, &call.path)
-        });
-        match &fault {
-            None => journaled(s, call, seen, reply, kept.as_ref(), None),
-            Some(fault) => {
-                let (reply, transport) = fault.after(&call, reply);
-                let mut answer = journaled(s, call, seen, reply, kept.as_ref(), Some(fault.mark()));
-                answer.transport = transport;
-                answer
-            }
+            crate::domain::fault::hit(crate::domain::fault::FaultPoint::Prepare);
+            let prepared = prepare(&body);
+            (body, prepared)
         }
-    });
+    };
+    let answer = shop.with(|s| operate(s, call, seen, headers, query, body, prepared, run.op, fault.as_ref()));
     answer.into_response(content_type)
 }
 
+/// Whether a request's body is read before the gateway's checks (see [`handle_rms`]): its
+/// length declared, at most [`DRAIN_LIMIT`] (what a refusal would read anyway), and not
+/// awaited with `Expect: 100-continue` (the client is asked for it only once it is served).
+fn reads_ahead(headers: &HeaderMap) -> bool {
+    let declared =
+        headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    declared.is_some_and(|n| n <= DRAIN_LIMIT) && !headers.contains_key(header::EXPECT)
+}
+
+/// Runs the operation on the shop (its lock held) and journals it, with the fault that fired
+/// on the request, if one did.
+#[allow(clippy::too_many_arguments)]
+fn operate<P>(
+    s: &mut Shop,
+    call: Call,
+    seen: Seen,
+    headers: &HeaderMap,
+    query: Option<&str>,
+    body: Result<Bytes, BodyError>,
+    prepared: P,
+    op: impl FnOnce(&mut Shop, Request<'_>, P) -> RmsReply,
+    fault: Option<&faults::Fired>,
+) -> Answer {
+    // A cheap handle on the same bytes, for the journal (`Bytes` clones share the buffer).
+    let kept = body.as_ref().ok().cloned();
+    let failing_rows = fault.map_or(&[][..], |f| f.failing_rows());
+    let reply = crate::panics::run(|| {
+        #[cfg(test)]
+        crate::domain::fault::hit(crate::domain::fault::FaultPoint::Operation);
+        op(s, Request { headers, body, query, failing_rows }, prepared)
+    })
+    .unwrap_or_else(|panic| {
+        crate::panics::log(&panic, call.method.as_str(), &call.path);
+        system_error(call.api, &call.path)
+    });
+    match fault {
+        None => journaled(s, call, seen, reply, kept.as_ref(), None),
+        Some(fault) => {
+            let (reply, transport) = fault.after(&call, reply);
+            let mut answer = journaled(s, call, seen, reply, kept.as_ref(), Some(fault.mark()));
+            answer.transport = transport;
+            answer
+        }
+    }
+}
+
+/// What the operation needs once the gateway lets its request through.
+struct Run<O, P, F> {
+    op: O,
+    input: Input<P, F>,
+}
+
+/// The operation's input: its body read and prepared, or to be.
+enum Input<P, F> {
+    /// Read before the shop was locked, and what `prepare` made of it.
+    Read { body: Result<Bytes, BodyError>, prepared: P },
+    /// To be read once the gateway's checks passed, then prepared.
+    Later(F),
+}
+
 /// What the gateway's checks decided for a request.
-enum Gated {
-    /// Serve it.
-    Pass,
+enum Gated<R> {
+    /// Served in the same hold of the lock (its body was read before).
+    Answered(Answer),
+    /// Serve it: its body is still to be read.
+    Pass(R),
     /// Refuse it with this answer (a disabled function, the rate limit).
     Refused(RmsReply),
     /// Refuse it as a disabled function, because the vendor app's scope for its API waits
     /// for the shop's approval (the journal's `auth_problem` says so).
     NotApproved(RmsReply, Approval),
     /// A fault fired on it.
-    Fault(faults::Fired),
+    Fault(faults::Fired, R),
 }
 
 /// The answer to a request whose handler panicked: a 500 in the family's envelope. Item and
@@ -423,6 +509,18 @@ impl Seen {
             wall_jst,
             auth_problem: None,
         }
+    }
+
+    /// What was seen, leaving a husk in its place (see [`Call::take`]).
+    fn take(&mut self) -> Seen {
+        let husk = Seen {
+            headers: KeptHeaders::default(),
+            query: None,
+            wall_time: self.wall_time,
+            wall_jst: self.wall_jst,
+            auth_problem: None,
+        };
+        std::mem::replace(self, husk)
     }
 
     /// The request's method and target (`/path?query`) for the request line.
@@ -569,8 +667,12 @@ const DRAIN_TIME: std::time::Duration = std::time::Duration::from_secs(1);
 /// Reads what a request refused before its body was read (bad credentials, a disabled
 /// function, the rate limit) still sends, up to [`DRAIN_LIMIT`] bytes and [`DRAIN_TIME`].
 /// A client that waits for `100 Continue` has sent nothing: it is not asked for the body.
-async fn drain_refused(headers: &HeaderMap, mut body: Body) {
+async fn drain_refused(headers: &HeaderMap, body: Option<Body>) {
     use axum::body::HttpBody;
+    // A body read before the checks: nothing is left to drain.
+    let Some(mut body) = body else {
+        return;
+    };
     if body.is_end_stream() || body.size_hint().lower() > DRAIN_LIMIT as u64 || headers.contains_key(header::EXPECT) {
         return;
     }
@@ -693,4 +795,48 @@ pub fn unknown_path(method: &Method, path: &str) -> Response {
         json!({"Results": {"errorCode": "NOT_FOUND", "message": format!("rms-mock: no RMS API at {method} {path}")}}),
     );
     respond(reply, content_type_for(Api::Order), None)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::AppState;
+
+    /// A request with a small body of a declared length is answered in one hold of the shop's
+    /// lock (the gateway's checks and the operation together); a body without a declared
+    /// length (chunked) is read after the checks, in a second hold (issue 11). Served through
+    /// the fake's service itself: no wall-clock follower takes the lock meanwhile.
+    #[tokio::test]
+    async fn a_request_with_a_small_declared_body_takes_the_shops_lock_once() {
+        let state = AppState::demo();
+        let fake = crate::service::Fake::new(state.clone());
+        let shop = state.registry.get("123456").unwrap();
+        let auth = crate::auth::esa_header("SP123456_DemoSecret0000001", "SL123456_DemoLicense000001");
+        let body =
+            r#"{"dateType":1,"startDatetime":"2026-11-01T00:00:00+0900","endDatetime":"2026-11-28T23:59:59+0900"}"#;
+        let request = |declared: bool| {
+            let mut r = axum::http::Request::post("/es/2.0/order/searchOrder/")
+                .header("Authorization", &auth)
+                .header("Content-Type", "application/json");
+            if declared {
+                r = r.header("Content-Length", body.len());
+            }
+            r.body(axum::body::Body::from(body)).unwrap()
+        };
+
+        let before = shop.holds();
+        assert_eq!(fake.answer(request(true)).await.unwrap().status(), 200);
+        assert_eq!(shop.holds() - before, 1, "declared length: one hold");
+
+        let before = shop.holds();
+        assert_eq!(fake.answer(request(false)).await.unwrap().status(), 200);
+        assert_eq!(shop.holds() - before, 2, "no declared length: the checks, then the operation");
+
+        // Both were served and journaled alike, with the body each sent.
+        let bodies: Vec<(u16, Option<String>)> = shop.with(|s| {
+            s.journal().entries().map(|e| (e.status, e.request_body.as_ref().map(|b| format!("{b:?}")))).collect()
+        });
+        assert_eq!(bodies.len(), 2, "{bodies:?}");
+        assert_eq!(bodies[0], bodies[1]);
+        assert!(bodies[0].1.as_ref().is_some_and(|b| b.contains("dateType")), "{bodies:?}");
+    }
 }

@@ -854,6 +854,9 @@ struct Locked {
     sink: std::sync::OnceLock<Arc<dyn ChangeSink>>,
     /// Callers of `with` waiting for the lock right now.
     waiting: AtomicUsize,
+    /// How often the lock was taken (tests count the holds a request takes).
+    #[cfg(test)]
+    holds: AtomicUsize,
 }
 
 /// How long a long operation, between two of its steps, waits for the requests already
@@ -867,6 +870,8 @@ impl ShopHandle {
             shop: Mutex::new(shop),
             sink: std::sync::OnceLock::new(),
             waiting: AtomicUsize::new(0),
+            #[cfg(test)]
+            holds: AtomicUsize::new(0),
         }))
     }
 
@@ -982,7 +987,15 @@ impl ShopHandle {
         Ok(made)
     }
 
+    /// How often the shop's lock was taken so far.
+    #[cfg(test)]
+    pub(crate) fn holds(&self) -> usize {
+        self.0.holds.load(Ordering::SeqCst)
+    }
+
     fn lock(&self) -> MutexGuard<'_, Shop> {
+        #[cfg(test)]
+        self.0.holds.fetch_add(1, Ordering::SeqCst);
         // A panic inside `with` poisons the lock (an RMS operation's panic is caught inside,
         // `crate::panics`, so it does not). The shop's data is still consistent: operations
         // check everything before their first change, so a panic (in the checks) changes
