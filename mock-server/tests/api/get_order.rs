@@ -123,6 +123,29 @@ async fn version_may_be_a_numeric_string() {
     assert_eq!(v["MessageModelList"][0]["message"], "受注情報取得に成功しました。(取得件数1件)");
 }
 
+/// The success message counts the orders found, whichever count came before (the list is
+/// kept encoded per count), and stands beside the 102s when some were not found.
+#[tokio::test]
+async fn the_success_message_counts_the_orders_found_each_time() {
+    let app = spawn(shop()).await;
+    let (a, b) = (app.place_one(1).await, app.place_one(1).await);
+    let list = |v: &Value| v["MessageModelList"].clone();
+    let info = |n: usize| {
+        json!({"messageType": "INFO", "messageCode": "ORDER_EXT_API_GET_ORDER_INFO_101",
+               "message": format!("受注情報取得に成功しました。(取得件数{n}件)")})
+    };
+    for (numbers, expected) in
+        [(vec![&a, &b], json!([info(2)])), (vec![&a], json!([info(1)])), (vec![&b, &a], json!([info(2)]))]
+    {
+        let (status, v) = app.get_order(&numbers.iter().map(|n| n.as_str()).collect::<Vec<_>>(), json!(9)).await;
+        assert_eq!((status, list(&v)), (200, expected), "{numbers:?}");
+        assert_eq!(v["OrderModelList"].as_array().map(Vec::len), Some(numbers.len()));
+    }
+    let (_, v) = app.get_order(&[&a, "123456-20261128-0000000001"], json!(9)).await;
+    assert_eq!(list(&v)[0], info(1));
+    assert_eq!(list(&v)[1]["messageCode"], "ORDER_EXT_API_GET_ORDER_INFO_102");
+}
+
 #[tokio::test]
 async fn unknown_numbers_get_info_102_each_next_to_the_found_ones() {
     let app = spawn(shop()).await;

@@ -42,11 +42,16 @@ pub fn get_order(op: &OrderOp, shop: &mut Shop, body: &Body) -> RmsReply {
             None => missing.push(Message::info(op.code, "102", "受注情報が取得できませんでした。").for_order(n)),
         }
     }
-    let mut msgs = Vec::with_capacity(1 + missing.len());
-    if !found.is_empty() {
-        msgs.push(Message::info(op.code, "101", format!("受注情報取得に成功しました。(取得件数{}件)", found.len())));
+    // Every order found (the everyday call): the message list kept encoded for that count.
+    let kept = (missing.is_empty() && !found.is_empty()).then(|| found_message(op, found.len()));
+    let mut msgs = Vec::new();
+    if kept.is_none() {
+        msgs.reserve(1 + missing.len());
+        if !found.is_empty() {
+            msgs.push(found_info(op, found.len()));
+        }
+        msgs.extend(missing);
     }
-    msgs.extend(missing);
 
     // `{"version", "MessageModelList", "OrderModelList"}`, written here from its parts so that
     // each order's model can come from the kept encodings.
@@ -58,7 +63,10 @@ pub fn get_order(op: &OrderOp, shop: &mut Shop, body: &Body) -> RmsReply {
             let _ = write!(buf, "\"version\":{},", version.get());
         }
         buf.extend_from_slice(b"\"MessageModelList\":");
-        write_json(buf, &msgs);
+        match kept {
+            Some((list, _)) => buf.extend_from_slice(list),
+            None => write_json(buf, &msgs),
+        }
         buf.extend_from_slice(b",\"OrderModelList\":[");
         for (i, (order, stamp)) in found.iter().enumerate() {
             if i > 0 {
@@ -68,7 +76,30 @@ pub fn get_order(op: &OrderOp, shop: &mut Shop, body: &Body) -> RmsReply {
         }
         buf.extend_from_slice(b"]}");
     });
-    RmsReply::bytes(200, bytes, codes(&msgs))
+    let codes = match kept {
+        Some((_, code)) => vec![code.clone()],
+        None => codes(&msgs),
+    };
+    RmsReply::bytes(200, bytes, codes)
+}
+
+/// `ORDER_EXT_API_GET_ORDER_INFO_101` 「受注情報取得に成功しました。(取得件数n件)」
+fn found_info(op: &OrderOp, n: usize) -> Message {
+    Message::info(op.code, "101", format!("受注情報取得に成功しました。(取得件数{n}件)"))
+}
+
+/// The `MessageModelList` of an answer that found all its `n` orders (1 to 100), encoded, and
+/// its one code: made once per count (every poll of an integration asks for the same few
+/// counts, and encoding the Japanese text was a tenth of answering one order).
+fn found_message(op: &OrderOp, n: usize) -> &'static (Vec<u8>, String) {
+    static KEPT: [std::sync::OnceLock<(Vec<u8>, String)>; MAX_ORDERS_PER_REQUEST] =
+        [const { std::sync::OnceLock::new() }; MAX_ORDERS_PER_REQUEST];
+    KEPT[n.clamp(1, MAX_ORDERS_PER_REQUEST) - 1].get_or_init(|| {
+        let msg = found_info(op, n);
+        let mut list = Vec::new();
+        write_json(&mut list, &[&msg]);
+        (list, msg.code)
+    })
 }
 
 /// What an order's encoded model depends on: the order's version, the getOrder version, the
