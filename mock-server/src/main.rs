@@ -1,12 +1,5 @@
 //! `rms-mock`: parse flags, bind, serve until Ctrl-C / SIGTERM. All logic is in the library.
 
-/// The binary's allocator: a request makes about 30 allocations on two workers, and glibc's
-/// malloc was a tenth of its instructions (issue 11: searchOrder 49.8k -> 45.8k instructions
-/// per request; a 1,000,000-order shop holds 1,219 MiB instead of 1,161). A library leaves the
-/// allocator to the program that embeds it, so `RmsMock` in a test uses the test's.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use clap::Parser;
 use rms_mock::{check_shop_files, run_server, Cli, Command};
 use std::process::ExitCode;
