@@ -386,6 +386,7 @@ fn serve_state_file_resumes_the_exported_shops() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("state.json: the state document's version 7 is newer than this rms-mock reads"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
 }
 
 /// The state endpoint takes documents far beyond the control plane's usual 2 MiB (its limit
