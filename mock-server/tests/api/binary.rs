@@ -91,12 +91,16 @@ fn flags_also_read_env_vars_and_help_lists_them() {
     assert_eq!(out.status.code(), Some(2));
 }
 
-#[tokio::test]
-async fn log_format_json_writes_one_json_line_per_request_on_stderr() {
+/// `rms-mock serve` on the demo shop with `extra` flags, its log on a piped stderr (no
+/// `RUST_LOG` nor `RMS_MOCK_LOG_FORMAT` from the test's environment): the child, its base URL
+/// and the demo shop's `Authorization` header, read off the banner.
+fn serve_demo_logging(extra: &[&str]) -> (std::process::Child, String, String) {
     let shop = format!("{}/../fixtures/shops/demo.toml", env!("CARGO_MANIFEST_DIR"));
     let mut child = Command::new(BIN)
-        .args(["serve", "--port", "0", "--shop", &shop, "--log-format", "json"])
+        .args(["serve", "--port", "0", "--shop", &shop])
+        .args(extra)
         .env_remove("RUST_LOG")
+        .env_remove("RMS_MOCK_LOG_FORMAT")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -105,16 +109,22 @@ async fn log_format_json_writes_one_json_line_per_request_on_stderr() {
     let first = lines.next().unwrap().unwrap();
     let url = first.strip_prefix("listening on ").unwrap_or_else(|| panic!("{first}")).to_string();
     let auth = lines.find_map(|l| l.unwrap().trim().strip_prefix("Authorization: ").map(String::from)).unwrap();
+    (child, url, auth)
+}
+
+/// A searchOrder of the demo shop's November, to `url` with `auth`.
+fn search_demo(c: &reqwest::Client, url: String, auth: String) -> reqwest::RequestBuilder {
+    c.post(url)
+        .header("Authorization", auth)
+        .header("Content-Type", "application/json")
+        .body(r#"{"dateType":1,"startDatetime":"2026-11-01T00:00:00+0900","endDatetime":"2026-11-28T23:59:59+0900"}"#)
+}
+
+#[tokio::test]
+async fn log_format_json_writes_one_json_line_per_request_on_stderr() {
+    let (child, url, auth) = serve_demo_logging(&["--log-format", "json"]);
     let c = reqwest::Client::new();
-    let search = |auth: String| {
-        c.post(format!("{url}/es/2.0/order/searchOrder/"))
-            .header("Authorization", auth)
-            .header("Content-Type", "application/json")
-            .body(
-                r#"{"dateType":1,"startDatetime":"2026-11-01T00:00:00+0900","endDatetime":"2026-11-28T23:59:59+0900"}"#,
-            )
-            .send()
-    };
+    let search = |auth: String| search_demo(&c, format!("{url}/es/2.0/order/searchOrder/"), auth).send();
     assert_eq!(search(auth).await.unwrap().status(), 200);
     assert_eq!(search(rms_mock::esa_header("SP999999_Nobody", "SL_x")).await.unwrap().status(), 401);
     assert_eq!(c.get(format!("{url}/__admin/shops/123456/journal?status=401")).send().await.unwrap().status(), 200);
@@ -148,29 +158,9 @@ async fn log_format_json_writes_one_json_line_per_request_on_stderr() {
 /// in tracing-subscriber's `Full` layout.
 #[tokio::test]
 async fn the_text_log_writes_one_line_per_request_in_order_on_stderr() {
-    let shop = format!("{}/../fixtures/shops/demo.toml", env!("CARGO_MANIFEST_DIR"));
-    let mut child = Command::new(BIN)
-        .args(["serve", "--port", "0", "--shop", &shop])
-        .env_remove("RUST_LOG")
-        .env_remove("RMS_MOCK_LOG_FORMAT")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    let url = first.strip_prefix("listening on ").unwrap_or_else(|| panic!("{first}")).to_string();
-    let auth = lines.find_map(|l| l.unwrap().trim().strip_prefix("Authorization: ").map(String::from)).unwrap();
+    let (child, url, auth) = serve_demo_logging(&[]);
     let c = reqwest::Client::new();
-    let search = |auth: String| {
-        c.post(format!("{url}/es/2.0/order/searchOrder/?x=1"))
-            .header("Authorization", auth)
-            .header("Content-Type", "application/json")
-            .body(
-                r#"{"dateType":1,"startDatetime":"2026-11-01T00:00:00+0900","endDatetime":"2026-11-28T23:59:59+0900"}"#,
-            )
-            .send()
-    };
+    let search = |auth: String| search_demo(&c, format!("{url}/es/2.0/order/searchOrder/?x=1"), auth).send();
     for _ in 0..3 {
         assert_eq!(search(auth.clone()).await.unwrap().status(), 200);
         assert_eq!(search(rms_mock::esa_header("SP999999_Nobody", "SL_x")).await.unwrap().status(), 401);
