@@ -110,11 +110,7 @@ const READ_AHEAD_BYTES: usize = 64 * 1024;
 /// every such call. Larger bodies (a bulk of orders) stream to their handler as before. A body
 /// that cannot be read (the client went away mid-body) is answered here, never handed on.
 async fn read_ahead(request: Request) -> Result<Request, Response> {
-    let declared = request
-        .headers()
-        .get(axum::http::header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
+    let declared = api::declared_length(request.headers());
     if !declared.is_some_and(|n| n > 0 && n <= READ_AHEAD_BYTES) {
         return Ok(request);
     }

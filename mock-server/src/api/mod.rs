@@ -392,9 +392,12 @@ pub async fn handle_rms<P>(
 /// length declared, at most [`DRAIN_LIMIT`] (what a refusal would read anyway), and not
 /// awaited with `Expect: 100-continue` (the client is asked for it only once it is served).
 fn reads_ahead(headers: &HeaderMap) -> bool {
-    let declared =
-        headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
-    declared.is_some_and(|n| n <= DRAIN_LIMIT) && !headers.contains_key(header::EXPECT)
+    declared_length(headers).is_some_and(|n| n <= DRAIN_LIMIT) && !headers.contains_key(header::EXPECT)
+}
+
+/// The body length a request declares (`Content-Length`), when it declares a readable one.
+pub(crate) fn declared_length(headers: &HeaderMap) -> Option<usize> {
+    headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok())
 }
 
 /// Runs the operation on the shop (its lock held) and journals it, with the fault that fired
@@ -640,8 +643,7 @@ fn http_date(t: JstDateTime) -> String {
 /// framework error whose text we would have to read.
 async fn read_body(headers: &HeaderMap, mut body: Body) -> Result<Bytes, BodyError> {
     use axum::body::HttpBody;
-    let declared =
-        headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    let declared = declared_length(headers);
     if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
         return Err(BodyError::TooLarge);
     }
