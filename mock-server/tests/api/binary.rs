@@ -93,7 +93,8 @@ fn flags_also_read_env_vars_and_help_lists_them() {
 
 /// `rms-mock serve` on the demo shop with `extra` flags, its log on a piped stderr (no
 /// `RUST_LOG` nor `RMS_MOCK_LOG_FORMAT` from the test's environment): the child, its base URL
-/// and the demo shop's `Authorization` header, read off the banner.
+/// and the demo shop's `Authorization` header, read off the banner (its stdout is drained by
+/// a thread until the child ends).
 fn serve_demo_logging(extra: &[&str]) -> (std::process::Child, String, String) {
     let shop = format!("{}/../fixtures/shops/demo.toml", env!("CARGO_MANIFEST_DIR"));
     let mut child = Command::new(BIN)
@@ -109,6 +110,9 @@ fn serve_demo_logging(extra: &[&str]) -> (std::process::Child, String, String) {
     let first = lines.next().unwrap().unwrap();
     let url = first.strip_prefix("listening on ").unwrap_or_else(|| panic!("{first}")).to_string();
     let auth = lines.find_map(|l| l.unwrap().trim().strip_prefix("Authorization: ").map(String::from)).unwrap();
+    // The rest of the banner (and anything after) is read to its end: a closed pipe would
+    // make the server's next print fail.
+    std::thread::spawn(move || lines.for_each(drop));
     (child, url, auth)
 }
 
