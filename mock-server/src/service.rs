@@ -70,9 +70,9 @@ impl Fake {
                 // Each family's handler awaited right here, not through a function of its own:
                 // every async layer keeps its own copy of the request (issue 11).
                 match family {
-                    Some(Family::Order) => api::order::endpoint(state, request).await,
-                    Some(Family::Item) => api::item::endpoint(state, request).await,
-                    Some(Family::Inventory) => api::inventory::endpoint(state, request).await,
+                    Some(Family::Order) => api::order::endpoint(&state, request).await,
+                    Some(Family::Item) => api::item::endpoint(&state, request).await,
+                    Some(Family::Inventory) => api::inventory::endpoint(&state, request).await,
                     None => match read_ahead(request).await {
                         Ok(request) => match tower_service::Service::call(&mut others, request).await {
                             Ok(response) => response,

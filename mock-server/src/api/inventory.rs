@@ -108,7 +108,7 @@ fn route<'p>(method: &Method, v21: bool, rest: &'p str) -> Option<(Function, &'p
 }
 
 /// Every Inventory API request comes through here (the whole request, as in `order_endpoint`).
-pub(crate) async fn endpoint(app: AppState, request: axum::extract::Request) -> Response {
+pub(crate) async fn endpoint(app: &AppState, request: axum::extract::Request) -> Response {
     let (parts, body) = request.into_parts();
     let path = parts.uri.path();
     let v21 = path.starts_with("/es/2.1/");
@@ -119,7 +119,7 @@ pub(crate) async fn endpoint(app: AppState, request: axum::extract::Request) -> 
     let call =
         Call { api: Api::Inventory, function: function.id(), method: parts.method.clone(), path: path.to_string() };
     handle_rms(
-        &app,
+        app,
         call,
         &parts.headers,
         parts.uri.query(),

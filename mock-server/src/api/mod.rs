@@ -12,7 +12,7 @@ pub mod rest;
 use crate::auth::{self, GatewayError};
 use crate::domain::faults::FaultKind;
 use crate::domain::function::FunctionId;
-use crate::domain::shop::Shop;
+use crate::domain::shop::{Shop, ShopHandle};
 use crate::domain::time::JstDateTime;
 use crate::journal::{self, Entry as JournalEntry, KeptHeaders, RequestId, SERVER_BODY_LIMIT, SERVER_JOURNAL_LIMIT};
 use crate::logs::RequestNote;
@@ -244,15 +244,21 @@ fn not_approved_note(api: Api, approval: Approval, shop_id: &str) -> String {
 /// `prepare` sees the body before the shop is locked: what does not depend on the shop (an
 /// order body's JSON) is read there, so the shop's other requests do not wait for it.
 ///
-/// A body of a small declared length (every RMS request as clients send them) is read first,
-/// and a request the gateway lets through is answered in the same hold of the shop's lock as
-/// its checks: one hold per request, not two (with two workers serving one shop, the second
-/// hold found the lock taken by the other worker on one request in eight, issue 11). Any other
-/// body (chunked, larger, or awaited with `Expect: 100-continue`) is read after the checks, in
-/// a second hold, so a refused request is not asked for it.
+/// A body whose length is known and small (every RMS request as clients send them: a
+/// declared `Content-Length`, or no body at all) is read first, and a request the gateway lets
+/// through is answered in the same hold of the shop's lock as its checks: one hold per
+/// request, not two (with two workers serving one shop, the second hold found the lock taken
+/// by the other worker on one request in eight, issue 11). Any other body (chunked, larger,
+/// or awaited with `Expect: 100-continue`) is read after the checks, in a second hold, so a
+/// refused request is not asked for it.
+///
+/// Past reading the body, the everyday request is served without another `.await`; what must
+/// still wait (draining a refused request's body, a fault's latency, a body read after the
+/// checks) goes on in a future of its own ([`after_the_gate`]), boxed. The request's future,
+/// allocated for every request, so stays small (issue 11: 4,360 bytes before).
 pub async fn handle_rms<P>(
     app: &AppState,
-    mut call: Call,
+    call: Call,
     headers: &HeaderMap,
     query: Option<&str>,
     body: Body,
@@ -260,9 +266,8 @@ pub async fn handle_rms<P>(
     op: impl FnOnce(&mut Shop, Request<'_>, P) -> RmsReply,
 ) -> Response {
     let content_type = content_type_for(call.api);
-    let mut seen = Seen::new(headers, query);
-    let auth_header = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
-    let (mut unread, input) = if reads_ahead(headers) {
+    let seen = Seen::new(headers, query);
+    let (unread, input) = if reads_ahead(headers, &body) {
         let body = read_body(headers, body).await;
         #[cfg(test)]
         crate::domain::fault::hit(crate::domain::fault::FaultPoint::Prepare);
@@ -271,7 +276,39 @@ pub async fn handle_rms<P>(
     } else {
         (Some(body), Input::Later(prepare))
     };
-    let run = Run { op, input };
+    // The step is moved into the boxed future before the `.await` (a `match` awaiting in its
+    // arm would keep its scrutinee, 520 bytes, in this future).
+    let rest = match gatekeep(app, call, seen, headers, query, Run { op, input }) {
+        Step::Answered(answer) if unread.is_none() => return answer.into_response(content_type),
+        step => Box::pin(after_the_gate(app, headers, query, unread, step)),
+    };
+    rest.await.into_response(content_type)
+}
+
+/// Whether a request's body is read before the gateway's checks (see [`handle_rms`]): its
+/// length known (declared, or no body at all), at most [`DRAIN_LIMIT`] (what a refusal would
+/// read anyway), and not awaited with `Expect: 100-continue` (the client is asked for it only
+/// once it is served).
+fn reads_ahead(headers: &HeaderMap, body: &Body) -> bool {
+    use axum::body::HttpBody;
+    body.size_hint().exact().is_some_and(|n| n <= DRAIN_LIMIT as u64) && !headers.contains_key(header::EXPECT)
+}
+
+/// The gateway's checks (the credentials; then, under the shop's lock, enablement, the fault
+/// plan and the rate limit) and, for a body already read, the operation in the same hold.
+/// Synchronous: see [`handle_rms`].
+fn gatekeep<O, P, F>(
+    app: &AppState,
+    mut call: Call,
+    mut seen: Seen,
+    headers: &HeaderMap,
+    query: Option<&str>,
+    run: Run<O, P, F>,
+) -> Step<Run<O, P, F>>
+where
+    O: FnOnce(&mut Shop, Request<'_>, P) -> RmsReply,
+{
+    let auth_header = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
     // Enablement, the fault plan and the rate limit, in the same hold of the shop's lock as
     // the licence check. A fault comes after the key and the enablement (a fault never hides
     // a wrong key or a function the shop did not apply for) and before the rate limit (a
@@ -307,13 +344,11 @@ pub async fn handle_rms<P>(
         Ok(found) => found,
         Err((err, Some(shop))) => {
             // A known service secret: the refusal lands in that shop's journal.
-            let answer = shop.with(|s| {
+            return Step::Answered(shop.with(|s| {
                 seen.auth_problem = auth::refusal_note(auth_header, &err, Some(&s.profile().shop_id));
                 let reply = gateway_reply(&err, &s.settings().gateway);
                 journaled(s, call, seen, reply, None, None)
-            });
-            drain_refused(headers, unread).await;
-            return answer.into_response(content_type);
+            }));
         }
         Err((err, None)) => {
             // No shop to blame: the server's own journal keeps it.
@@ -331,49 +366,77 @@ pub async fn handle_rms<P>(
             let mut entry = seen.entry(call, status, codes, bytes.as_ref(), None, None, SERVER_BODY_LIMIT);
             entry.at = at;
             app.server_journal.with(|j| j.record(SERVER_JOURNAL_LIMIT, entry));
-            let answer = Answer { status, body: bytes, request_id: None, shop_now: None, note, transport: None };
-            drain_refused(headers, unread).await;
-            return answer.into_response(content_type);
+            return Step::Answered(Answer {
+                status,
+                body: bytes,
+                request_id: None,
+                shop_now: None,
+                note,
+                transport: None,
+            });
         }
     };
-
-    let (run, fault) = match gated {
-        Gated::Answered(answer) => return answer.into_response(content_type),
-        Gated::Pass(run) => (run, None),
-        Gated::NotApproved(reply, approval) => {
-            let answer = shop.with(|s| {
-                seen.auth_problem = Some(not_approved_note(call.api, approval, &s.profile().shop_id));
-                journaled(s, call, seen, reply, None, None)
-            });
-            drain_refused(headers, unread).await;
-            return answer.into_response(content_type);
-        }
-        Gated::Refused(reply) => {
-            let answer = shop.with(|s| journaled(s, call, seen, reply, None, None));
-            drain_refused(headers, unread).await;
-            return answer.into_response(content_type);
-        }
+    match gated {
+        Gated::Answered(answer) => Step::Answered(answer),
+        Gated::Pass(run) => Step::Run { shop, call, seen, run, fault: None },
+        Gated::NotApproved(reply, approval) => Step::Answered(shop.with(|s| {
+            seen.auth_problem = Some(not_approved_note(call.api, approval, &s.profile().shop_id));
+            journaled(s, call, seen, reply, None, None)
+        })),
+        Gated::Refused(reply) => Step::Answered(shop.with(|s| journaled(s, call, seen, reply, None, None))),
         Gated::Fault(fault, run) => match fault.before() {
             // The fault answers in the operation's place: the operation never runs.
             faults::Before::Answer(reply, transport) => {
                 let mark = Some(fault.mark());
                 let mut answer = shop.with(|s| journaled(s, call, seen, reply, None, mark));
                 answer.transport = transport;
-                drain_refused(headers, unread).await;
-                return answer.into_response(content_type);
+                Step::Answered(answer)
             }
-            faults::Before::Run => {
-                faults::delay(&app.registry, &shop, &fault).await;
-                (run, Some(fault))
-            }
+            faults::Before::Run => Step::Run { shop, call, seen, run, fault: Some(fault) },
         },
-    };
+    }
+}
 
+/// What [`gatekeep`] leaves to do.
+// Returned once per request and consumed at once, on the stack: boxing `Run` would allocate on
+// the path that waits, and keep nothing smaller in the request's future.
+#[allow(clippy::large_enum_variant)]
+enum Step<R> {
+    /// The answer (a refusal, or the operation's when its body was read before the checks);
+    /// a body still unread is drained before it is sent.
+    Answered(Answer),
+    /// The gateway let the request through: a fault's latency first (if one fired), the body
+    /// (if not read yet), then the operation in a hold of the shop's lock of its own.
+    Run { shop: ShopHandle, call: Call, seen: Seen, run: R, fault: Option<faults::Fired> },
+}
+
+/// The rest of a request that [`gatekeep`] could not finish without waiting (see
+/// [`handle_rms`]). No lock is held across its `.await`s.
+async fn after_the_gate<O, P, F>(
+    app: &AppState,
+    headers: &HeaderMap,
+    query: Option<&str>,
+    mut unread: Option<Body>,
+    step: Step<Run<O, P, F>>,
+) -> Answer
+where
+    O: FnOnce(&mut Shop, Request<'_>, P) -> RmsReply,
+    F: FnOnce(&Result<Bytes, BodyError>) -> P,
+{
+    let (shop, call, seen, run, fault) = match step {
+        Step::Answered(answer) => {
+            drain_refused(headers, unread).await;
+            return answer;
+        }
+        Step::Run { shop, call, seen, run, fault } => (shop, call, seen, run, fault),
+    };
+    if let Some(fault) = &fault {
+        faults::delay(&app.registry, &shop, fault).await;
+    }
     let (body, prepared) = match run.input {
         Input::Read { body, prepared } => (body, prepared),
         Input::Later(prepare) => {
-            // Reading the body is the only await; no lock is held here. (`unread` is the
-            // body whenever the input is `Later`.)
+            // `unread` is the body whenever the input is `Later`.
             let body = match unread.take() {
                 Some(body) => read_body(headers, body).await,
                 None => Err(BodyError::Unreadable),
@@ -384,15 +447,7 @@ pub async fn handle_rms<P>(
             (body, prepared)
         }
     };
-    let answer = shop.with(|s| operate(s, call, seen, headers, query, body, prepared, run.op, fault.as_ref()));
-    answer.into_response(content_type)
-}
-
-/// Whether a request's body is read before the gateway's checks (see [`handle_rms`]): its
-/// length declared, at most [`DRAIN_LIMIT`] (what a refusal would read anyway), and not
-/// awaited with `Expect: 100-continue` (the client is asked for it only once it is served).
-fn reads_ahead(headers: &HeaderMap) -> bool {
-    declared_length(headers).is_some_and(|n| n <= DRAIN_LIMIT) && !headers.contains_key(header::EXPECT)
+    shop.with(|s| operate(s, call, seen, headers, query, body, prepared, run.op, fault.as_ref()))
 }
 
 /// The body length a request declares (`Content-Length`), when it declares a readable one.
@@ -802,36 +857,39 @@ pub fn unknown_path(method: &Method, path: &str) -> Response {
 #[cfg(test)]
 mod tests {
     use crate::AppState;
+    use axum::body::Bytes;
 
-    /// A request with a small body of a declared length is answered in one hold of the shop's
-    /// lock (the gateway's checks and the operation together); a body without a declared
-    /// length (chunked) is read after the checks, in a second hold (issue 11). Served through
+    /// A request with a small body of a known length is answered in one hold of the shop's
+    /// lock (the gateway's checks and the operation together); a body whose length is not
+    /// known (chunked) is read after the checks, in a second hold (issue 11). Served through
     /// the fake's service itself: no wall-clock follower takes the lock meanwhile.
     #[tokio::test]
-    async fn a_request_with_a_small_declared_body_takes_the_shops_lock_once() {
+    async fn a_request_whose_body_length_is_known_takes_the_shops_lock_once() {
         let state = AppState::demo();
         let fake = crate::service::Fake::new(state.clone());
         let shop = state.registry.get("123456").unwrap();
         let auth = crate::auth::esa_header("SP123456_DemoSecret0000001", "SL123456_DemoLicense000001");
         let body =
             r#"{"dateType":1,"startDatetime":"2026-11-01T00:00:00+0900","endDatetime":"2026-11-28T23:59:59+0900"}"#;
-        let request = |declared: bool| {
-            let mut r = axum::http::Request::post("/es/2.0/order/searchOrder/")
+        let request = |known: bool| {
+            let r = axum::http::Request::post("/es/2.0/order/searchOrder/")
                 .header("Authorization", &auth)
                 .header("Content-Type", "application/json");
-            if declared {
-                r = r.header("Content-Length", body.len());
+            if known {
+                r.header("Content-Length", body.len()).body(axum::body::Body::from(body)).unwrap()
+            } else {
+                // A body that does not say its length (as a chunked upload).
+                r.body(axum::body::Body::new(UnknownLength(Some(Bytes::from(body))))).unwrap()
             }
-            r.body(axum::body::Body::from(body)).unwrap()
         };
 
         let before = shop.holds();
         assert_eq!(fake.answer(request(true)).await.unwrap().status(), 200);
-        assert_eq!(shop.holds() - before, 1, "declared length: one hold");
+        assert_eq!(shop.holds() - before, 1, "a known length: one hold");
 
         let before = shop.holds();
         assert_eq!(fake.answer(request(false)).await.unwrap().status(), 200);
-        assert_eq!(shop.holds() - before, 2, "no declared length: the checks, then the operation");
+        assert_eq!(shop.holds() - before, 2, "an unknown length: the checks, then the operation");
 
         // Both were served and journaled alike, with the body each sent.
         let bodies: Vec<(u16, Option<String>)> = shop.with(|s| {
@@ -840,5 +898,36 @@ mod tests {
         assert_eq!(bodies.len(), 2, "{bodies:?}");
         assert_eq!(bodies[0], bodies[1]);
         assert!(bodies[0].1.as_ref().is_some_and(|b| b.contains("dateType")), "{bodies:?}");
+    }
+
+    /// A GET without a body is one hold too (items.get, inventory get).
+    #[tokio::test]
+    async fn a_get_without_a_body_takes_the_shops_lock_once() {
+        let state = AppState::demo();
+        let fake = crate::service::Fake::new(state.clone());
+        let shop = state.registry.get("123456").unwrap();
+        let auth = crate::auth::esa_header("SP123456_DemoSecret0000001", "SL123456_DemoLicense000001");
+        let get = axum::http::Request::get("/es/2.0/items/manage-numbers/tshirt-basic")
+            .header("Authorization", &auth)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let before = shop.holds();
+        assert_eq!(fake.answer(get).await.unwrap().status(), 200);
+        assert_eq!(shop.holds() - before, 1);
+    }
+
+    /// One frame of bytes, its length not said beforehand.
+    struct UnknownLength(Option<Bytes>);
+
+    impl hyper::body::Body for UnknownLength {
+        type Data = Bytes;
+        type Error = std::convert::Infallible;
+
+        fn poll_frame(
+            mut self: std::pin::Pin<&mut Self>,
+            _cx: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<Result<hyper::body::Frame<Bytes>, Self::Error>>> {
+            std::task::Poll::Ready(self.0.take().map(|b| Ok(hyper::body::Frame::data(b))))
+        }
     }
 }

@@ -104,7 +104,7 @@ pub fn violation_error(v: &ItemViolation) -> ApiError {
 }
 
 /// Every Item API request comes through here (the whole request, as in `order_endpoint`).
-pub(crate) async fn endpoint(app: AppState, request: axum::extract::Request) -> Response {
+pub(crate) async fn endpoint(app: &AppState, request: axum::extract::Request) -> Response {
     let (parts, body) = request.into_parts();
     let path = parts.uri.path();
     let rest_path = path.strip_prefix("/es/2.0/items/").unwrap_or("");
@@ -113,7 +113,7 @@ pub(crate) async fn endpoint(app: AppState, request: axum::extract::Request) -> 
     };
     let call = Call { api: Api::Item, function: function.id(), method: parts.method.clone(), path: path.to_string() };
     let query = parts.uri.query();
-    handle_rms(&app, call, &parts.headers, query, body, |_| (), |shop, req, ()| run(function, manage_number, shop, req))
+    handle_rms(app, call, &parts.headers, query, body, |_| (), |shop, req, ()| run(function, manage_number, shop, req))
         .await
 }
 

@@ -146,16 +146,15 @@ pub(crate) fn serves(path: &str) -> bool {
 
 /// Every order operation comes through here. The whole request is taken as it is (an
 /// extractor per part would copy the headers).
-pub(crate) async fn endpoint(app: AppState, request: axum::extract::Request) -> Response {
+pub(crate) async fn endpoint(app: &AppState, request: axum::extract::Request) -> Response {
     let (parts, body) = request.into_parts();
-    let (method, uri, headers) = (parts.method, parts.uri, parts.headers);
-    let path = uri.path();
+    let (method, path) = (&parts.method, parts.uri.path());
     // The operation comes from the raw path, not axum's `Path` extractor: a segment that is
     // not UTF-8 once decoded (`%FF`) must meet our 404, never the framework's text/plain 400.
     let rest = path.strip_prefix("/es/2.0/order/").unwrap_or("");
     let op_name = rest.strip_suffix('/').unwrap_or(rest);
     let Some(op) = OrderOperation::from_name(op_name).map(order_op) else {
-        return super::unknown_path(&method, path);
+        return super::unknown_path(method, path);
     };
     if method != Method::POST {
         // The manual lists 405 for every operation; RMS operations are all POST.
@@ -166,12 +165,13 @@ pub(crate) async fn endpoint(app: AppState, request: axum::extract::Request) -> 
         resp.headers_mut().insert(header::ALLOW, axum::http::HeaderValue::from_static("POST"));
         return resp;
     }
-    let call = Call { api: Api::Order, function: op.operation.function_id(), method, path: path.to_string() };
+    let call =
+        Call { api: Api::Order, function: op.operation.function_id(), method: method.clone(), path: path.to_string() };
     handle_rms(
-        &app,
+        app,
         call,
-        &headers,
-        uri.query(),
+        &parts.headers,
+        parts.uri.query(),
         body,
         |body| parse_body(op, body),
         |shop, req, parsed| run_op(op, shop, req, parsed),
