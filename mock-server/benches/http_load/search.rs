@@ -179,6 +179,9 @@ pub async fn run(opts: &Options, shop: &BigShop) -> String {
 
 /// Does a long operation block a cheap request (getOrder v9 of one order) to the same shop?
 /// The probe runs back to back on its own connection while the operation runs on another.
+/// A second probe, at the same time, asks the server's other shop (the demo shop) the same:
+/// no operation holds that shop's lock, so what it waits is the machine's (two cores shared
+/// by the server's workers, this client and the operation), not the shop's lock.
 async fn blocking(opts: &Options, shop: &BigShop, order: &str, from: i64, to: i64) -> String {
     let addr = shop.server.addr;
     let auth = shop.auth.clone();
@@ -188,38 +191,56 @@ async fn blocking(opts: &Options, shop: &BigShop, order: &str, from: i64, to: i6
         Some(&auth),
         json!({"orderNumberList": [order], "version": 9}).to_string().as_bytes(),
     ));
+    let demo_auth = crate::throughput::authorization(&shop.server);
+    let demo_order = crate::throughput::demo_order(addr, &demo_auth).await;
+    let control_request = Arc::new(client::post(
+        addr,
+        "/es/2.0/order/getOrder/",
+        Some(&demo_auth),
+        json!({"orderNumberList": [demo_order], "version": 9}).to_string().as_bytes(),
+    ));
+    let probes = Probes { addr, same: probe_request, other: control_request };
     println!("\n## A cheap request (getOrder of one order) while a long operation runs, load average {}", loadavg());
     let mut table = String::from(
-        "\nA cheap request to the same shop (getOrder v9 of one order, back to back on its own connection) while a long operation runs:\n\n\
-         | while | the operation took | probe requests | probe p50 ms | probe p99 ms | probe max ms |\n|---|---:|---:|---:|---:|---:|\n",
+        "\nA cheap request (getOrder v9 of one order, back to back on its own connection) while a long operation runs: \
+         to the same shop, and at the same time to the server's other shop (the demo shop, whose lock no operation \
+         takes; what it waits is the machine's):\n\n\
+         | while | the operation took | probe requests | probe p50 ms | probe p99 ms | probe max ms | other shop p99 ms | other shop max ms |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|\n",
     );
-    let mut row = |what: &str, took: Duration, l: &Latencies| {
+    let mut row = |what: &str, took: Duration, (l, o): &(Latencies, Latencies)| {
         println!(
-            "while {what}: it took {:.2} s; probe {} requests, p50 {} ms, p99 {} ms, max {} ms",
+            "while {what}: it took {:.2} s; probe {} requests, p50 {} ms, p99 {} ms, max {} ms; other shop {} requests, p99 {} ms, max {} ms",
             took.as_secs_f64(),
             l.0.len(),
             ms(l.quantile(0.5)),
             ms(l.quantile(0.99)),
-            ms(l.max())
+            ms(l.max()),
+            o.0.len(),
+            ms(o.quantile(0.99)),
+            ms(o.max())
         );
         table.push_str(&format!(
-            "| {what} | {:.2} s | {} | {} | {} | {} |\n",
+            "| {what} | {:.2} s | {} | {} | {} | {} | {} | {} |\n",
             took.as_secs_f64(),
             thousands(l.0.len() as u64),
             ms(l.quantile(0.5)),
             ms(l.quantile(0.99)),
-            ms(l.max())
+            ms(l.max()),
+            ms(o.quantile(0.99)),
+            ms(o.max())
         ));
     };
 
     // Nothing else: the baseline.
     let idle = opts.duration().min(Duration::from_secs(3));
-    let (l, took) = with_probe(addr, probe_request.clone(), async {
-        let t = Instant::now();
-        tokio::time::sleep(idle).await;
-        t.elapsed()
-    })
-    .await;
+    let (l, took) = probes
+        .during(async {
+            let t = Instant::now();
+            tokio::time::sleep(idle).await;
+            t.elapsed()
+        })
+        .await;
     row("nothing else runs", took, &l);
 
     // A slow search in a loop: an item-number keyword over 63 days, 1000 per page.
@@ -232,16 +253,17 @@ async fn blocking(opts: &Options, shop: &BigShop, order: &str, from: i64, to: i6
     let body = window(from, to, json!({"searchKeywordType": 2, "searchKeyword": item}), 1000);
     let slow = client::post(addr, "/es/2.0/order/searchOrder/", Some(&auth), body.to_string().as_bytes());
     let budget = opts.duration();
-    let (l, (took, n)) = with_probe(addr, probe_request.clone(), async {
-        let t = Instant::now();
-        let mut n = 0;
-        while t.elapsed() < budget {
-            slow_conn.call(&slow).await.expect("slow search").expect(200, "slow search");
-            n += 1;
-        }
-        (t.elapsed(), n)
-    })
-    .await;
+    let (l, (took, n)) = probes
+        .during(async {
+            let t = Instant::now();
+            let mut n = 0;
+            while t.elapsed() < budget {
+                slow_conn.call(&slow).await.expect("slow search").expect(200, "slow search");
+                n += 1;
+            }
+            (t.elapsed(), n)
+        })
+        .await;
     row(&format!("searchOrder by item number ({item}) runs in a loop ({n} searches)"), took, &l);
 
     // A bulk load of one more chunk, placed the way the shop was loaded.
@@ -249,12 +271,13 @@ async fn blocking(opts: &Options, shop: &BigShop, order: &str, from: i64, to: i6
     let orders = big_shop::more_orders(count, shop.now);
     let mut placer = Placer::new(&shop.server, Some(shop.path), shop.bulk_size);
     let mut load_conn = Conn::connect(addr).await.expect("connect");
-    let (l, took) = with_probe(addr, probe_request.clone(), async {
-        let t = Instant::now();
-        placer.place(&mut load_conn, &orders).await;
-        t.elapsed()
-    })
-    .await;
+    let (l, took) = probes
+        .during(async {
+            let t = Instant::now();
+            placer.place(&mut load_conn, &orders).await;
+            t.elapsed()
+        })
+        .await;
     let how = match shop.path {
         big_shop::Path::Bulk => "bulk",
         big_shop::Path::Single => "one call per order",
@@ -269,12 +292,13 @@ async fn blocking(opts: &Options, shop: &BigShop, order: &str, from: i64, to: i6
     admin.call(&r).await.expect("simulate").expect(200, "switch simulated buyers on");
     let advance =
         client::post(addr, &format!("/__admin/shops/{SHOP_ID}/clock/advance"), None, br#"{"minutes": 43200}"#);
-    let (l, (took, bytes)) = with_probe(addr, probe_request, async {
-        let t = Instant::now();
-        let a = admin.call(&advance).await.expect("advance").expect(200, "advance 30 days");
-        (t.elapsed(), a.body.len())
-    })
-    .await;
+    let (l, (took, bytes)) = probes
+        .during(async {
+            let t = Instant::now();
+            let a = admin.call(&advance).await.expect("advance").expect(200, "advance 30 days");
+            (t.elapsed(), a.body.len())
+        })
+        .await;
     row(
         &format!(
             "the clock advances 30 days with simulated buyers (~43,200 orders; a {} KB answer)",
@@ -286,32 +310,40 @@ async fn blocking(opts: &Options, shop: &BigShop, order: &str, from: i64, to: i6
     table
 }
 
-/// Runs `op` while a probe sends `probe` back to back on its own connection; returns the probe's
-/// latencies and what `op` returned.
-async fn with_probe<T>(
+/// The two probes of [`blocking`]: the same request to the busy shop and to the other one.
+struct Probes {
     addr: SocketAddr,
-    probe: Arc<Vec<u8>>,
-    op: impl std::future::Future<Output = T>,
-) -> (Latencies, T) {
-    let stop = Arc::new(AtomicBool::new(false));
-    let mut conn = Conn::connect(addr).await.expect("connect the probe");
-    let prober = tokio::spawn({
-        let stop = stop.clone();
-        async move {
-            let mut times = Vec::new();
-            while !stop.load(Ordering::Relaxed) {
-                let t = Instant::now();
-                let (status, _) = conn.exchange(&probe).await.expect("the probe's answer");
-                times.push(t.elapsed());
-                assert_eq!(status, 200, "the probe");
-            }
-            times
-        }
-    });
-    let out = op.await;
-    stop.store(true, Ordering::Relaxed);
-    let times = prober.await.expect("the probe");
-    (Latencies::new(times), out)
+    same: Arc<Vec<u8>>,
+    other: Arc<Vec<u8>>,
+}
+
+impl Probes {
+    /// Runs `op` while both probes send their request back to back, each on its own
+    /// connection; returns their latencies (the same shop's, the other shop's) and what `op`
+    /// returned.
+    async fn during<T>(&self, op: impl std::future::Future<Output = T>) -> ((Latencies, Latencies), T) {
+        let stop = Arc::new(AtomicBool::new(false));
+        let start = |request: Arc<Vec<u8>>| {
+            let (stop, addr) = (stop.clone(), self.addr);
+            tokio::spawn(async move {
+                let mut conn = Conn::connect(addr).await.expect("connect the probe");
+                let mut times = Vec::new();
+                while !stop.load(Ordering::Relaxed) {
+                    let t = Instant::now();
+                    let (status, _) = conn.exchange(&request).await.expect("the probe's answer");
+                    times.push(t.elapsed());
+                    assert_eq!(status, 200, "the probe");
+                }
+                times
+            })
+        };
+        let (same, other) = (start(self.same.clone()), start(self.other.clone()));
+        let out = op.await;
+        stop.store(true, Ordering::Relaxed);
+        let same = Latencies::new(same.await.expect("the probe"));
+        let other = Latencies::new(other.await.expect("the other shop's probe"));
+        ((same, other), out)
+    }
 }
 
 /// Up to `n` sequential requests, for at most `budget`.

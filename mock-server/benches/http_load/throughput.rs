@@ -60,23 +60,27 @@ pub fn authorization(server: &Server) -> String {
         .to_string()
 }
 
+/// The number of one of the demo shop's orders (placed 30, 18 and 5 minutes before its now):
+/// the first a searchOrder over the day up to [`DEMO_NOW`] finds, a card order.
+pub async fn demo_order(addr: SocketAddr, auth: &str) -> String {
+    let mut conn = Conn::connect(addr).await.expect("connect to rms-mock");
+    let day = json!({"dateType": 1, "startDatetime": crate::jst::jst(DEMO_NOW_UNIX - 86_400), "endDatetime": DEMO_NOW});
+    let found = conn
+        .call(&client::post(addr, "/es/2.0/order/searchOrder/", Some(auth), day.to_string().as_bytes()))
+        .await
+        .expect("searchOrder")
+        .expect(200, "searchOrder of the demo shop")
+        .json();
+    found["orderNumberList"][0].as_str().expect("the demo shop has orders").to_string()
+}
+
 /// Runs the section and returns its Markdown table.
 pub async fn run(opts: &Options) -> String {
     println!("\n## Throughput: {} connections, {:?} blocks", opts.connections, opts.duration());
     let anchor = Server::anchor();
     let rms = demo_server(opts.quiet_server);
     let auth = authorization(&rms);
-    let mut conn = Conn::connect(rms.addr).await.expect("connect to rms-mock");
-
-    // The demo shop's orders (placed 30, 18 and 5 minutes before its now): the first is a card order.
-    let day = json!({"dateType": 1, "startDatetime": crate::jst::jst(DEMO_NOW_UNIX - 86_400), "endDatetime": DEMO_NOW});
-    let found = conn
-        .call(&client::post(rms.addr, "/es/2.0/order/searchOrder/", Some(&auth), day.to_string().as_bytes()))
-        .await
-        .expect("searchOrder")
-        .expect(200, "searchOrder of the demo shop")
-        .json();
-    let order = found["orderNumberList"][0].as_str().expect("the demo shop has orders").to_string();
+    let order = demo_order(rms.addr, &auth).await;
 
     let get_order = json!({"orderNumberList": [order], "version": 9}).to_string();
     let everyday = json!({
