@@ -8,7 +8,7 @@
 //! answer shows a stale now between two ticks of the background follower
 //! ([`Registry::follow_wall_clock`], which bounds its work per shop instead).
 
-use crate::domain::shop::{Shop, ShopHandle, Transition, ADVANCE_STEP_EVENTS};
+use crate::domain::shop::{Budget, Shop, ShopHandle, Transition, ADVANCE_STEP_EVENTS, STEP_TARGET};
 use crate::durable::{RecoveredLog, StateDir};
 use crate::wall::WallClock;
 use std::collections::{BTreeMap, HashMap};
@@ -89,8 +89,8 @@ impl Registry {
     }
 
     /// Brings a shop in wall mode up to the wall clock, firing everything due, in steps of
-    /// [`ADVANCE_STEP_EVENTS`] ([`ShopHandle::in_steps`]: the shop's other requests wait one
-    /// step at most). The wall is read once, under the lock, so readings never go back;
+    /// [`ADVANCE_STEP_EVENTS`] and about [`STEP_TARGET`] at most ([`ShopHandle::in_steps`]: the
+    /// shop's other requests wait one step at most). The wall is read once, under the lock, so readings never go back;
     /// later steps only fire what that reading made due.
     fn catch_up(&self, shop: &ShopHandle) {
         self.catch_up_then(shop, |_| ())
@@ -102,7 +102,7 @@ impl Registry {
         let (mut first, mut fired, mut then) = (true, Vec::new(), Some(then));
         let (shop_id, out) = shop.in_steps(|s| {
             let wall = std::mem::take(&mut first).then(|| self.wall.elapsed());
-            let (step, caught_up) = s.follow_wall_step(wall, ADVANCE_STEP_EVENTS);
+            let (step, caught_up) = s.follow_wall_step(wall, Budget::timed(ADVANCE_STEP_EVENTS, STEP_TARGET));
             fired.extend(step);
             if !caught_up {
                 return None;

@@ -12,7 +12,7 @@
 
 use super::{json_body, parse_time, shop, transitions_wanted, view, AdminBody, AdminError, AdminPath, AdminResult};
 use crate::control::{BulkOrders, BulkPlaced, BulkRefused, ErrorDetail, MAX_BULK_ORDERS};
-use crate::domain::shop::{BulkStep, OrderLine, StepSize};
+use crate::domain::shop::{Budget, BulkStep, OrderLine, StepSize, STEP_TARGET};
 use crate::domain::time::JstDateTime;
 use crate::setup::{place_order_problem, LineDoc};
 use crate::AppState;
@@ -22,10 +22,11 @@ use axum::response::IntoResponse;
 use axum::Json;
 
 /// Orders placed plus due events fired under one hold of the shop's lock, at most (fewer when
-/// they take longer than a millisecond: [`StepSize`]).
+/// they take longer than a millisecond: [`StepSize`], and none begun past it: [`Budget`]).
 const WORK_PER_LOCK: usize = 256;
 
-/// Documents checked under one hold of the shop's lock.
+/// Documents checked under one hold of the shop's lock, at most (and none begun past
+/// [`STEP_TARGET`]).
 const CHECKS_PER_LOCK: usize = 512;
 
 /// A bulk body may be this big (10,000 orders of several lines and coupons fit easily).
@@ -80,10 +81,12 @@ pub(super) async fn place_orders(
     }
 
     // Against the shop, as placing would check them; a piece at a time.
-    for start in (0..docs.len()).step_by(CHECKS_PER_LOCK) {
-        let end = (start + CHECKS_PER_LOCK).min(docs.len());
+    let mut checked = 0;
+    while checked < docs.len() {
         handle.with(|s| -> Result<(), AdminError> {
-            for i in start..end {
+            let (budget, start) = (Budget::timed(CHECKS_PER_LOCK, STEP_TARGET), checked);
+            while checked < docs.len() && budget.allows(checked - start) {
+                let i = checked;
                 let (at, lines) = &orders[i];
                 let doc = &docs[i];
                 let keyed = |k: &str, p: &str| AdminError::bad_request(format!("request body: orders[{i}].{k}: {p}"));
@@ -95,6 +98,7 @@ pub(super) async fn place_orders(
                         return Err(keyed(&k, &p));
                     }
                 }
+                checked += 1;
             }
             Ok(())
         })?;
@@ -109,15 +113,15 @@ pub(super) async fn place_orders(
     while next < docs.len() {
         let (outcome, fired) = handle.with(|s| {
             let started = std::time::Instant::now();
-            let budget = size.get();
+            let budget = Budget::timed(size.get(), STEP_TARGET);
             let outcome = s.recording(|s| {
                 let mut work = 0;
-                while next < docs.len() && work < budget {
+                while next < docs.len() && budget.allows(work) {
                     let (at, lines) = &orders[next];
                     let doc = &docs[next];
                     let extras = doc.extras(at.unwrap_or(s.now())).map_err(|(k, p)| (Some(k), p))?;
                     let step = s
-                        .place_bulk_order(lines, doc.settlement_method_code, *at, &extras, budget - work)
+                        .place_bulk_order(lines, doc.settlement_method_code, *at, &extras, budget.after(work))
                         .map_err(|e| place_order_problem(&e))?;
                     match step {
                         BulkStep::Placed { number, events } => {

@@ -75,11 +75,11 @@ impl Shop {
         settlement_code: i64,
         at: Option<JstDateTime>,
         extras: &OrderExtras,
-        max_events: usize,
+        budget: Budget,
     ) -> Result<BulkStep, PlaceOrderError> {
         let mut events = 0;
         if let Some(at) = at.filter(|at| *at > self.now) {
-            match self.run_until_at_most(at, max_events) {
+            match self.run_until_at_most(at, budget) {
                 Some(fired) => events = fired,
                 None => return Ok(BulkStep::ClockMoving),
             }

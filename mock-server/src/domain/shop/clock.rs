@@ -96,19 +96,19 @@ impl Shop {
     /// One step of a long advance: fires at most `max_events` of the events due by `target`
     /// and, if none is left, moves the clock to `target`. Returns what fired and whether
     /// `target` was reached; repeated steps fire exactly what one [`Shop::advance_to`] fires.
-    pub fn advance_step(&mut self, target: JstDateTime, max_events: usize) -> (Vec<Transition>, bool) {
-        let (reached, fired) = self.recording(|s| s.run_until_at_most(target, max_events).is_some());
+    pub fn advance_step(&mut self, target: JstDateTime, budget: Budget) -> (Vec<Transition>, bool) {
+        let (reached, fired) = self.recording(|s| s.run_until_at_most(target, budget).is_some());
         (fired, reached)
     }
 
     pub(super) fn run_until(&mut self, target: JstDateTime) {
-        self.run_until_at_most(target, usize::MAX);
+        self.run_until_at_most(target, Budget::units(usize::MAX));
     }
 
     /// Fires at most `max_events` due events in time order and moves the clock to `target`;
     /// when the budget runs out first, the clock stays at the last event fired and the rest
     /// waits for the next call. Some(events fired) when `target` was reached.
-    pub(super) fn run_until_at_most(&mut self, target: JstDateTime, max_events: usize) -> Option<usize> {
+    pub(super) fn run_until_at_most(&mut self, target: JstDateTime, budget: Budget) -> Option<usize> {
         // The clock stops at the latest time; what is due after it never fires.
         let target = target.min(latest());
         let mut fired = 0;
@@ -116,7 +116,7 @@ impl Shop {
             if at > target {
                 break;
             }
-            if fired == max_events {
+            if !budget.allows(fired) {
                 return None;
             }
             let Some(event) = self.unschedule(&(at, seq)) else {
@@ -221,10 +221,10 @@ mod tests {
     fn a_step_fires_at_most_its_budget_and_leaves_the_clock_at_the_last_event() {
         let mut s = busy_shop();
         let target = s.now().plus_days(30);
-        let (fired, reached) = s.advance_step(target, 3);
+        let (fired, reached) = s.advance_step(target, Budget::units(3));
         assert_eq!((fired.len(), reached), (3, false));
         assert_eq!(s.now(), fired[2].at);
-        let (rest, reached) = s.advance_step(target, usize::MAX);
+        let (rest, reached) = s.advance_step(target, Budget::units(usize::MAX));
         assert!(reached && !rest.is_empty());
         assert_eq!(s.now(), target);
     }
@@ -241,6 +241,46 @@ mod tests {
         assert_eq!((fired, now), (expected, target));
         let progress = |s: &Shop| s.orders().iter().map(|o| o.progress).collect::<Vec<_>>();
         assert_eq!(handle.with(|s| progress(s)), progress(&whole));
+    }
+
+    /// A step whose time is up begins no second event, however many its count allows: a step
+    /// of a budget of no time fires one event; such steps still fire exactly what one
+    /// advance fires, in the same order.
+    #[test]
+    fn a_step_out_of_time_fires_one_event_and_the_steps_fire_what_one_advance_fires() {
+        let mut whole = busy_shop();
+        let target = whole.now().plus_days(30);
+        let expected = whole.advance_to(target);
+        let mut s = busy_shop();
+        let (mut fired, mut steps) = (Vec::new(), 0);
+        loop {
+            let before = s.now();
+            let (step, reached) = s.advance_step(target, Budget::timed(usize::MAX, std::time::Duration::ZERO));
+            steps += 1;
+            if !reached {
+                // One event fired: the clock stands at it.
+                assert!(step.iter().all(|t| t.at == s.now()) && s.now() >= before, "{step:?}");
+            }
+            fired.extend(step);
+            if reached {
+                break;
+            }
+        }
+        assert_eq!(fired, expected);
+        assert!(steps > 3 * crate::domain::shop::ADVANCE_STEP_EVENTS, "one event a step: {steps} steps");
+        assert_eq!(s.now(), target);
+    }
+
+    #[test]
+    fn a_budget_allows_its_count_and_past_its_time_only_a_first_unit() {
+        let counted = Budget::units(2);
+        assert!(counted.allows(0) && counted.allows(1) && !counted.allows(2));
+        assert!(!counted.after(2).allows(0), "nothing left");
+        let timeless = Budget::timed(10, std::time::Duration::ZERO);
+        assert!(timeless.allows(0) && !timeless.allows(1));
+        let roomy = Budget::timed(3, std::time::Duration::from_secs(3600));
+        assert!(roomy.allows(2) && !roomy.allows(3));
+        assert!(roomy.after(1).allows(1) && !roomy.after(1).allows(2));
     }
 
     /// The handover, without timing anything: a request that starts waiting during a step

@@ -117,14 +117,14 @@ impl Shop {
     /// starts the clock; a reading before the last one counts as no time passed. Does nothing
     /// in manual mode. Returns what fired.
     pub fn follow_wall(&mut self, wall: Duration, max_events: usize) -> Vec<Transition> {
-        self.follow_wall_step(Some(wall), max_events).0
+        self.follow_wall_step(Some(wall), Budget::units(max_events)).0
     }
 
     /// [`Shop::follow_wall`] that also says whether the shop caught up with the reading
     /// (nothing due is left unfired). `None` reads no new time: the step only goes on with
     /// what an earlier reading left due, so a catch-up done in steps ends however long the
     /// steps take.
-    pub fn follow_wall_step(&mut self, wall: Option<Duration>, max_events: usize) -> (Vec<Transition>, bool) {
+    pub fn follow_wall_step(&mut self, wall: Option<Duration>, budget: Budget) -> (Vec<Transition>, bool) {
         if self.wall.mode == ClockMode::Manual {
             return (Vec::new(), true);
         }
@@ -140,7 +140,7 @@ impl Shop {
         let owed_seconds = i64::try_from(self.wall.owed_nanos / NANOS_PER_SECOND).unwrap_or(i64::MAX);
         let start = self.now;
         let (caught_up, fired) =
-            self.recording(|s| s.run_until_at_most(start.plus_seconds(owed_seconds), max_events).is_some());
+            self.recording(|s| s.run_until_at_most(start.plus_seconds(owed_seconds), budget).is_some());
         let moved = u128::try_from(self.now.seconds().saturating_sub(start.seconds())).unwrap_or(0);
         self.wall.owed_nanos = self.wall.owed_nanos.saturating_sub(moved.saturating_mul(NANOS_PER_SECOND));
         (fired, caught_up)
@@ -241,22 +241,26 @@ mod tests {
         let mut s = shop("auto_confirm = true\nauto_confirm_delay_minutes = 10");
         let orders: Vec<String> = (0..5).map(|_| s.place_order(&line(), 1, None).unwrap()).collect();
         s.set_clock(ClockMode::Wall, 60.0, Duration::ZERO);
-        let (first, caught_up) = s.follow_wall_step(Some(60 * SECOND), 2);
+        let (first, caught_up) = s.follow_wall_step(Some(60 * SECOND), Budget::units(2));
         assert_eq!((first.len(), caught_up), (2, false));
         // Later steps read no new time: they fire what the reading made due, then stop. Ten
         // events are due (five confirmations at 09:10, five processings at 09:40), two a step.
         let mut steps = 1;
         loop {
             steps += 1;
-            if s.follow_wall_step(None, 2).1 {
+            if s.follow_wall_step(None, Budget::units(2)).1 {
                 break;
             }
         }
         assert_eq!(steps, 5);
         assert_eq!(s.now(), t("2026-11-28T10:00:00+0900"), "60 s of wall at 60× is one virtual hour");
         assert!(orders.iter().all(|n| s.order(n).unwrap().progress == OrderProgress::WaitingForShipment));
-        assert_eq!(s.follow_wall_step(None, 2), (vec![], true));
-        assert_eq!(shop("").follow_wall_step(None, 2), (vec![], true), "a manual clock is always caught up");
+        assert_eq!(s.follow_wall_step(None, Budget::units(2)), (vec![], true));
+        assert_eq!(
+            shop("").follow_wall_step(None, Budget::units(2)),
+            (vec![], true),
+            "a manual clock is always caught up"
+        );
     }
 
     /// Bug (issue 12): a wall clock at the top speed ran on without end (in about 2.5 days of
