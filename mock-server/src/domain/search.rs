@@ -198,7 +198,10 @@ impl OrderBook {
         };
         let total = hits.count();
         if self.sorted_by_order_datetime {
-            return answer(total, hits.page(from, to.saturating_sub(from), q.descending));
+            // No more than the hits left past `from`: the everyday query asks for 1000 a page
+            // and finds a few, and the page's vector is then a few long.
+            let take = to.min(total).saturating_sub(from);
+            return answer(total, hits.page(from, take, q.descending));
         }
         // Only a shop whose orders came out of time order gets here (the fake places none).
         let mut all = hits.page(0, total, false);
@@ -426,15 +429,13 @@ impl Hits {
     /// `take` positions after skipping `skip`, in ascending or descending order.
     fn page(&self, mut skip: usize, take: usize, descending: bool) -> Vec<usize> {
         let mut out = Vec::with_capacity(take.min(MAX_PAGE_SIZE));
-        let order: Box<dyn Iterator<Item = (usize, &u64)>> = if descending {
-            Box::new(self.words.iter().enumerate().rev())
-        } else {
-            Box::new(self.words.iter().enumerate())
-        };
-        for (k, &w) in order {
+        let last = self.words.len().saturating_sub(1);
+        for i in 0..self.words.len() {
             if out.len() >= take {
                 break;
             }
+            let k = if descending { last - i } else { i };
+            let w = self.words[k];
             let n = w.count_ones() as usize;
             if skip >= n {
                 skip -= n;
