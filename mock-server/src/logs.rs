@@ -9,7 +9,8 @@
 //!
 //! The request line is written by the fake's service ([`crate::service::Fake`], which
 //! measures the latency) when the answer is ready. What only a handler knows (the shop, the
-//! function id, the codes) travels to it in the response's extensions as a [`RequestNote`].
+//! function id, the codes) travels to it as a [`RequestNote`]: beside the response from the
+//! RMS families (`api::Answered`), in the response's extensions from the control plane.
 
 mod batch;
 
@@ -108,9 +109,9 @@ async fn note_request(req: Request, next: Next) -> axum::response::Response {
 
 /// Writes the request's line, once its answer is ready ([`crate::service::Fake`] measures the
 /// latency).
-pub(crate) fn request_line(resp: &axum::response::Response, latency: Duration) {
+pub(crate) fn request_line(resp: &axum::response::Response, note: Option<&RequestNote>, latency: Duration) {
     let empty = RequestNote::default();
-    let note = resp.extensions().get::<RequestNote>().unwrap_or(&empty);
+    let note = note.or_else(|| resp.extensions().get::<RequestNote>()).unwrap_or(&empty);
     let (method, target) = match &note.requested {
         Some((method, target)) => (method.as_str(), target.as_str()),
         None => ("-", "-"),
@@ -571,9 +572,11 @@ mod plain_line_tests {
                 (200, note(Some("1"), &[], None, "/\u{c5}\u{a0}ok")),
             ];
             for (status, note) in cases {
-                request_line(&answer(status, note), Duration::from_micros(1234));
+                // Handed beside the response (the RMS families), then in its extensions.
+                request_line(&answer(status, RequestNote::default()), Some(&note), Duration::from_micros(1234));
+                request_line(&answer(status, note), None, Duration::from_micros(1234));
             }
-            request_line(&answer(200, RequestNote::default()), Duration::from_millis(3));
+            request_line(&answer(200, RequestNote::default()), None, Duration::from_millis(3));
         };
         let ours = Lines::default();
         let writer = ours.clone();
@@ -587,11 +590,14 @@ mod plain_line_tests {
             .finish();
         tracing::subscriber::with_default(default, emit);
         let (ours, theirs) = (ours.untimed(), theirs.untimed());
-        assert_eq!(ours.len(), 9, "{ours:#?}");
+        assert_eq!(ours.len(), 17, "{ours:#?}");
         assert_eq!(ours, theirs);
-        assert!(ours[5].contains("\\x1b[31mred\\x7f\\u{85}"), "{}", ours[5]);
-        assert!(ours[6].contains("/c1\\u{85}only"), "{}", ours[6]);
-        assert!(ours[7].contains("/\u{c5}\u{a0}ok shop=1"), "{}", ours[7]);
-        assert!(ours[3].starts_with(" WARN rms_mock::request: POST /es/2.0/order/getOrder/ function="), "{}", ours[3]);
+        for pair in ours[..16].chunks(2) {
+            assert_eq!(pair[0], pair[1], "a note beside the response and one in its extensions");
+        }
+        assert!(ours[10].contains("\\x1b[31mred\\x7f\\u{85}"), "{}", ours[10]);
+        assert!(ours[12].contains("/c1\\u{85}only"), "{}", ours[12]);
+        assert!(ours[14].contains("/\u{c5}\u{a0}ok shop=1"), "{}", ours[14]);
+        assert!(ours[6].starts_with(" WARN rms_mock::request: POST /es/2.0/order/getOrder/ function="), "{}", ours[6]);
     }
 }

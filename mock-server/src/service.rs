@@ -75,25 +75,28 @@ impl Fake {
                     Some(Family::Inventory) => api::inventory::endpoint(&state, request).await,
                     None => match read_ahead(request).await {
                         Ok(request) => match tower_service::Service::call(&mut others, request).await {
-                            Ok(response) => response,
+                            Ok(response) => (response, None),
                             Err(never) => match never {},
                         },
-                        Err(unreadable) => unreadable,
+                        Err(unreadable) => (unreadable, None),
                     },
                 }
             });
-            let mut response = match panics::contain(serve).await {
-                Ok(response) => response,
-                Err(panic) => answer_to_panic(family, &method, &uri, &panic),
+            // The RMS families hand their line's note beside the response; everything else
+            // leaves it in the response's extensions.
+            let (mut response, mut note) = match panics::contain(serve).await {
+                Ok(answered) => answered,
+                Err(panic) => (answer_to_panic(family, &method, &uri, &panic), None),
             };
             if let Some(dir) = state_dir {
                 // Everything queued up to now (this request's changes among it) is fsynced
                 // before the answer goes out; the shop's lock was released long before.
                 if let Err(why) = dir.settled().await {
                     response = answer_unkept(family, &method, &uri, &why);
+                    note = None;
                 }
             }
-            logs::request_line(&response, start.elapsed());
+            logs::request_line(&response, note.as_ref(), start.elapsed());
             Ok(response)
         };
         Box::pin(answer.instrument(span))

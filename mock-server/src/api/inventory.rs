@@ -13,7 +13,6 @@ use crate::domain::shop::Shop;
 use crate::settings::Api;
 use crate::AppState;
 use axum::http::Method;
-use axum::response::Response;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 use std::collections::HashSet;
@@ -108,13 +107,13 @@ fn route<'p>(method: &Method, v21: bool, rest: &'p str) -> Option<(Function, &'p
 }
 
 /// Every Inventory API request comes through here (the whole request, as in `order_endpoint`).
-pub(crate) async fn endpoint(app: &AppState, request: axum::extract::Request) -> Response {
+pub(crate) async fn endpoint(app: &AppState, request: axum::extract::Request) -> super::Answered {
     let (parts, body) = request.into_parts();
     let path = parts.uri.path();
     let v21 = path.starts_with("/es/2.1/");
     let rest_path = path.get("/es/2.x/inventories/".len()..).unwrap_or("");
     let Some((function, m, v)) = route(&parts.method, v21, rest_path) else {
-        return rest::no_such_path();
+        return (rest::no_such_path(), None);
     };
     let call =
         Call { api: Api::Inventory, function: function.id(), method: parts.method.clone(), path: path.to_string() };

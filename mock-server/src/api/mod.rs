@@ -238,8 +238,13 @@ fn not_approved_note(api: Api, approval: Approval, shop_id: &str) -> String {
     format!("shop {shop_id} has not approved the vendor app's {api} API scope: {state}")
 }
 
+/// An RMS request's response and what its log line says ([`crate::service::Fake`] writes the
+/// line): beside the response, not in its extensions, which would cost a map and two more
+/// allocations per request (issue 11).
+pub(crate) type Answered = (Response, Option<RequestNote>);
+
 /// Runs one RMS request: gateway checks, then `op` on the shop, then the journal; the answer
-/// carries a [`RequestNote`] for the request's log line.
+/// comes with a [`RequestNote`] for the request's log line.
 ///
 /// `prepare` sees the body before the shop is locked: what does not depend on the shop (an
 /// order body's JSON) is read there, so the shop's other requests do not wait for it.
@@ -264,7 +269,7 @@ pub async fn handle_rms<P>(
     body: Body,
     prepare: impl FnOnce(&Result<Bytes, BodyError>) -> P,
     op: impl FnOnce(&mut Shop, Request<'_>, P) -> RmsReply,
-) -> Response {
+) -> Answered {
     let content_type = content_type_for(call.api);
     let seen = Seen::new(headers, query);
     let (unread, input) = if reads_ahead(headers, &body) {
@@ -639,18 +644,16 @@ struct Answer {
 }
 
 impl Answer {
-    fn into_response(self, content_type: &'static str) -> Response {
+    fn into_response(self, content_type: &'static str) -> Answered {
         let transport = self.transport;
         // Only a fault's answer keeps a handle on its body (a cheap clone of shared bytes).
         let whole = transport.and_then(|_| self.body.clone());
-        let mut resp = respond_bytes(self.status, self.body, content_type, self.request_id, self.shop_now);
-        if let Some(note) = self.note {
-            resp.extensions_mut().insert(note);
-        }
-        match transport {
+        let resp = respond_bytes(self.status, self.body, content_type, self.request_id, self.shop_now);
+        let resp = match transport {
             None => resp,
             Some(t) => faults::apply_transport(resp, t, whole),
-        }
+        };
+        (resp, self.note)
     }
 }
 

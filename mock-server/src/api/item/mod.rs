@@ -18,7 +18,6 @@ use crate::domain::shop::Shop;
 use crate::settings::Api;
 use crate::AppState;
 use axum::http::Method;
-use axum::response::Response;
 
 /// Whether `path` is this family's: anything under `/es/2.0/items/` (see [`crate::api::family`]).
 pub(crate) fn serves(path: &str) -> bool {
@@ -104,12 +103,12 @@ pub fn violation_error(v: &ItemViolation) -> ApiError {
 }
 
 /// Every Item API request comes through here (the whole request, as in `order_endpoint`).
-pub(crate) async fn endpoint(app: &AppState, request: axum::extract::Request) -> Response {
+pub(crate) async fn endpoint(app: &AppState, request: axum::extract::Request) -> super::Answered {
     let (parts, body) = request.into_parts();
     let path = parts.uri.path();
     let rest_path = path.strip_prefix("/es/2.0/items/").unwrap_or("");
     let Some((function, manage_number)) = route(&parts.method, rest_path) else {
-        return rest::no_such_path();
+        return (rest::no_such_path(), None);
     };
     let call = Call { api: Api::Item, function: function.id(), method: parts.method.clone(), path: path.to_string() };
     let query = parts.uri.query();

@@ -31,7 +31,6 @@ use crate::settings::Api;
 use crate::AppState;
 use axum::body::Bytes;
 use axum::http::{header, Method};
-use axum::response::Response;
 use envelope::{error_body, Message};
 use fields::{Body, Fields};
 
@@ -146,7 +145,7 @@ pub(crate) fn serves(path: &str) -> bool {
 
 /// Every order operation comes through here. The whole request is taken as it is (an
 /// extractor per part would copy the headers).
-pub(crate) async fn endpoint(app: &AppState, request: axum::extract::Request) -> Response {
+pub(crate) async fn endpoint(app: &AppState, request: axum::extract::Request) -> super::Answered {
     let (parts, body) = request.into_parts();
     let (method, path) = (&parts.method, parts.uri.path());
     // The operation comes from the raw path, not axum's `Path` extractor: a segment that is
@@ -154,7 +153,7 @@ pub(crate) async fn endpoint(app: &AppState, request: axum::extract::Request) ->
     let rest = path.strip_prefix("/es/2.0/order/").unwrap_or("");
     let op_name = rest.strip_suffix('/').unwrap_or(rest);
     let Some(op) = OrderOperation::from_name(op_name).map(order_op) else {
-        return super::unknown_path(method, path);
+        return (super::unknown_path(method, path), None);
     };
     if method != Method::POST {
         // The manual lists 405 for every operation; RMS operations are all POST.
@@ -163,7 +162,7 @@ pub(crate) async fn endpoint(app: &AppState, request: axum::extract::Request) ->
         let mut resp =
             respond(RmsReply::json(405, error_body(op.keys, &[msg])), "application/json;charset=UTF-8", None);
         resp.headers_mut().insert(header::ALLOW, axum::http::HeaderValue::from_static("POST"));
-        return resp;
+        return (resp, None);
     }
     let call =
         Call { api: Api::Order, function: op.operation.function_id(), method: method.clone(), path: path.to_string() };
