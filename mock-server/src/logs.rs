@@ -44,8 +44,9 @@ pub(crate) struct RequestNote {
     pub codes: Vec<String>,
     /// Why the gateway refused the credentials; never the secret itself.
     pub auth: Option<String>,
-    /// The request's method and target (`/path?query`): given by the RMS handlers, taken by
-    /// [`note_requests`]' middleware for every other route.
+    /// The request's method and target (`/path?query`), when it is not the one the service
+    /// saw: taken by [`note_requests`]' middleware for the control plane's routes (the RMS
+    /// handlers leave it to the service).
     pub requested: Option<(Method, String)>,
     /// The fault that fired on the request, as `f1:maintenance`.
     pub fault: Option<String>,
@@ -108,13 +109,18 @@ async fn note_request(req: Request, next: Next) -> axum::response::Response {
 }
 
 /// Writes the request's line, once its answer is ready ([`crate::service::Fake`] measures the
-/// latency).
-pub(crate) fn request_line(resp: &axum::response::Response, note: Option<&RequestNote>, latency: Duration) {
+/// latency): `requested` (the method and target) names the request unless its note does.
+pub(crate) fn request_line(
+    resp: &axum::response::Response,
+    note: Option<&RequestNote>,
+    requested: (&Method, &str),
+    latency: Duration,
+) {
     let empty = RequestNote::default();
     let note = note.or_else(|| resp.extensions().get::<RequestNote>()).unwrap_or(&empty);
     let (method, target) = match &note.requested {
         Some((method, target)) => (method.as_str(), target.as_str()),
-        None => ("-", "-"),
+        None => (requested.0.as_str(), requested.1),
     };
     // A request a fault answered with no answer at all (the connection was closed) says 0.
     let aborted = note.fault.is_some() && resp.extensions().get::<crate::abort::AbortConnection>().is_some();
@@ -573,10 +579,17 @@ mod plain_line_tests {
             ];
             for (status, note) in cases {
                 // Handed beside the response (the RMS families), then in its extensions.
-                request_line(&answer(status, RequestNote::default()), Some(&note), Duration::from_micros(1234));
-                request_line(&answer(status, note), None, Duration::from_micros(1234));
+                let seen = (&Method::GET, "/as/the/service/saw/it");
+                request_line(&answer(status, RequestNote::default()), Some(&note), seen, Duration::from_micros(1234));
+                request_line(&answer(status, note), None, seen, Duration::from_micros(1234));
             }
-            request_line(&answer(200, RequestNote::default()), None, Duration::from_millis(3));
+            // A note that does not name the request (an RMS answer's): the service's words.
+            request_line(
+                &answer(200, RequestNote::default()),
+                None,
+                (&Method::PUT, "/x?y=1"),
+                Duration::from_millis(3),
+            );
         };
         let ours = Lines::default();
         let writer = ours.clone();
@@ -599,5 +612,7 @@ mod plain_line_tests {
         assert!(ours[12].contains("/c1\\u{85}only"), "{}", ours[12]);
         assert!(ours[14].contains("/\u{c5}\u{a0}ok shop=1"), "{}", ours[14]);
         assert!(ours[6].starts_with(" WARN rms_mock::request: POST /es/2.0/order/getOrder/ function="), "{}", ours[6]);
+        assert!(ours[8].contains(": GET /as/the/service/saw/it status=500"), "{}", ours[8]);
+        assert!(ours[16].contains(": PUT /x?y=1 status=200"), "{}", ours[16]);
     }
 }

@@ -96,7 +96,8 @@ impl Fake {
                     note = None;
                 }
             }
-            logs::request_line(&response, note.as_ref(), start.elapsed());
+            let target = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
+            logs::request_line(&response, note.as_ref(), (&method, target), start.elapsed());
             Ok(response)
         };
         Box::pin(answer.instrument(span))

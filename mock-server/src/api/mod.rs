@@ -364,7 +364,8 @@ where
                 function: Some(call.function.as_str()),
                 codes: codes.clone(),
                 auth: seen.auth_problem.clone(),
-                requested: Some(seen.requested(&call)),
+                // The service names the request itself (its method and target).
+                requested: None,
                 fault: None,
             });
             let at = seen.wall_jst;
@@ -586,15 +587,6 @@ impl Seen {
         std::mem::replace(self, husk)
     }
 
-    /// The request's method and target (`/path?query`) for the request line.
-    fn requested(&self, call: &Call) -> (Method, String) {
-        let target = match &self.query {
-            Some(q) => format!("{}?{q}", call.path),
-            None => call.path.clone(),
-        };
-        (call.method.clone(), target)
-    }
-
     /// The journal entry (its `seq` and `at` are the journal's and the shop's to set).
     #[allow(clippy::too_many_arguments)]
     fn entry(
@@ -675,7 +667,8 @@ fn journaled(
         function: Some(call.function.as_str()),
         codes: codes.clone(),
         auth: seen.auth_problem.clone(),
-        requested: Some(seen.requested(&call)),
+        // The service names the request itself (its method and target).
+        requested: None,
         fault: fault.as_ref().map(|(id, kind)| format!("{id}:{kind}")),
     });
     let mut entry = seen.entry(call, status, codes, bytes.as_ref(), request, Some(request_id), limit);
