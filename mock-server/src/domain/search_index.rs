@@ -220,6 +220,34 @@ struct HashShard {
     recent: Vec<u64>,
 }
 
+impl HashShard {
+    /// Merges the tail into the run in place, from the back: the run grows by the tail's
+    /// length (`reserve_exact`: no slack, and the allocator may extend it where it lies,
+    /// where a new vector per merge left the heap full of freed runs of every size).
+    fn merge(&mut self) {
+        self.recent.sort_unstable();
+        let (old, add) = (self.sorted.len(), self.recent.len());
+        self.sorted.reserve_exact(add);
+        self.sorted.resize(old + add, 0);
+        let (mut i, mut j) = (old, add);
+        for k in (0..old + add).rev() {
+            // Take the larger of the two backs; once the tail is used up, the run's front is
+            // already where it belongs.
+            if j == 0 {
+                break;
+            }
+            if i > 0 && self.sorted[i - 1] > self.recent[j - 1] {
+                self.sorted[k] = self.sorted[i - 1];
+                i -= 1;
+            } else {
+                self.sorted[k] = self.recent[j - 1];
+                j -= 1;
+            }
+        }
+        self.recent.clear();
+    }
+}
+
 /// Shards of a [`HashIndex`] (by the hash's top 6 bits: SipHash spreads them evenly).
 const SHARDS: usize = 64;
 
@@ -241,16 +269,7 @@ impl HashIndex {
         let shard = &mut self.shards[Self::shard(hash)];
         shard.recent.push(u64::from(hash) << 32 | u64::from(idx));
         if shard.recent.len() >= RECENT {
-            shard.recent.sort_unstable();
-            let run = std::mem::take(&mut shard.sorted);
-            let mut merged = Vec::with_capacity(run.len() + shard.recent.len());
-            let (mut a, mut b) = (run.into_iter().peekable(), shard.recent.drain(..).peekable());
-            while let (Some(x), Some(y)) = (a.peek(), b.peek()) {
-                merged.push(if x <= y { a.next() } else { b.next() }.unwrap_or_default());
-            }
-            merged.extend(a);
-            merged.extend(b);
-            shard.sorted = merged;
+            shard.merge();
         }
     }
 
@@ -785,6 +804,7 @@ mod tests {
             h.add(hash(i), i);
         }
         assert!(h.shards.iter().all(|s| !s.sorted.is_empty()), "every shard merged");
+        assert!(h.shards.iter().all(|s| s.sorted.is_sorted()), "each run sorted");
         for v in [0, 1, 999, 500] {
             let mut got: Vec<u32> = h.candidates(hash(v)).collect();
             got.sort();
