@@ -855,16 +855,22 @@ mod tests {
     use crate::AppState;
     use axum::body::Bytes;
 
+    /// The demo shop behind the fake's own service: the service, the shop's handle, its ESA
+    /// header.
+    fn demo() -> (crate::service::Fake, crate::domain::shop::ShopHandle, String) {
+        let state = AppState::demo();
+        let shop = state.registry.get("123456").unwrap();
+        let auth = crate::auth::esa_header("SP123456_DemoSecret0000001", "SL123456_DemoLicense000001");
+        (crate::service::Fake::new(state), shop, auth)
+    }
+
     /// A request with a small body of a known length is answered in one hold of the shop's
     /// lock (the gateway's checks and the operation together); a body whose length is not
     /// known (chunked) is read after the checks, in a second hold (issue 11). Served through
     /// the fake's service itself: no wall-clock follower takes the lock meanwhile.
     #[tokio::test]
     async fn a_request_whose_body_length_is_known_takes_the_shops_lock_once() {
-        let state = AppState::demo();
-        let fake = crate::service::Fake::new(state.clone());
-        let shop = state.registry.get("123456").unwrap();
-        let auth = crate::auth::esa_header("SP123456_DemoSecret0000001", "SL123456_DemoLicense000001");
+        let (fake, shop, auth) = demo();
         let body =
             r#"{"dateType":1,"startDatetime":"2026-11-01T00:00:00+0900","endDatetime":"2026-11-28T23:59:59+0900"}"#;
         let request = |known: bool| {
@@ -899,10 +905,7 @@ mod tests {
     /// A GET without a body is one hold too (items.get, inventory get).
     #[tokio::test]
     async fn a_get_without_a_body_takes_the_shops_lock_once() {
-        let state = AppState::demo();
-        let fake = crate::service::Fake::new(state.clone());
-        let shop = state.registry.get("123456").unwrap();
-        let auth = crate::auth::esa_header("SP123456_DemoSecret0000001", "SL123456_DemoLicense000001");
+        let (fake, shop, auth) = demo();
         let get = axum::http::Request::get("/es/2.0/items/manage-numbers/tshirt-basic")
             .header("Authorization", &auth)
             .body(axum::body::Body::empty())
