@@ -319,24 +319,36 @@ where
     // a wrong key or a function the shop did not apply for) and before the rate limit (a
     // request RMS did not serve takes no token): README, "Inferred behaviour". A body already
     // read is then served in this hold too.
+    // A refusal is journaled in the same hold as its checks.
     let gate = |s: &mut Shop| {
         let enabled = s.settings().api_enabled(call.api) && !s.settings().function_disabled(call.function);
         if !enabled {
-            if let Some(a) = s.settings().app_approval.get(&call.api).filter(|a| **a != Approval::Approved) {
-                if s.settings().apis.contains(&call.api) {
-                    let reply = gateway_reply(&GatewayError::FunctionDisabled, &s.settings().gateway);
-                    return Gated::NotApproved(reply, *a);
-                }
+            let reply = gateway_reply(&GatewayError::FunctionDisabled, &s.settings().gateway);
+            // The vendor app's scope for the API waits for the shop's approval: the journal's
+            // `auth_problem` says so.
+            let waiting = s.settings().app_approval.get(&call.api).copied().filter(|a| *a != Approval::Approved);
+            if let Some(approval) = waiting.filter(|_| s.settings().apis.contains(&call.api)) {
+                seen.auth_problem = Some(not_approved_note(call.api, approval, &s.profile().shop_id));
             }
-            return Gated::Refused(gateway_reply(&GatewayError::FunctionDisabled, &s.settings().gateway));
+            return Gated::Answered(journaled(s, call.take(), seen.take(), reply, None, None));
         }
         if !s.faults().is_empty() {
             if let Some(fault) = faults::fired(s, &call) {
-                return Gated::Fault(fault, run);
+                return match fault.before() {
+                    // The fault answers in the operation's place: the operation never runs.
+                    faults::Before::Answer(reply, transport) => {
+                        let mark = Some(fault.mark());
+                        let mut answer = journaled(s, call.take(), seen.take(), reply, None, mark);
+                        answer.transport = transport;
+                        Gated::Answered(answer)
+                    }
+                    faults::Before::Run => Gated::Fault(fault, run),
+                };
             }
         }
         if !s.take_rate_token(call.function, Instant::now()) {
-            return Gated::Refused(gateway_reply(&GatewayError::RateLimited, &s.settings().gateway));
+            let reply = gateway_reply(&GatewayError::RateLimited, &s.settings().gateway);
+            return Gated::Answered(journaled(s, call.take(), seen.take(), reply, None, None));
         }
         match run.input {
             Input::Read { body, prepared } => {
@@ -385,21 +397,7 @@ where
     match gated {
         Gated::Answered(answer) => Step::Answered(answer),
         Gated::Pass(run) => Step::Run { shop, call, seen, run, fault: None },
-        Gated::NotApproved(reply, approval) => Step::Answered(shop.with(|s| {
-            seen.auth_problem = Some(not_approved_note(call.api, approval, &s.profile().shop_id));
-            journaled(s, call, seen, reply, None, None)
-        })),
-        Gated::Refused(reply) => Step::Answered(shop.with(|s| journaled(s, call, seen, reply, None, None))),
-        Gated::Fault(fault, run) => match fault.before() {
-            // The fault answers in the operation's place: the operation never runs.
-            faults::Before::Answer(reply, transport) => {
-                let mark = Some(fault.mark());
-                let mut answer = shop.with(|s| journaled(s, call, seen, reply, None, mark));
-                answer.transport = transport;
-                Step::Answered(answer)
-            }
-            faults::Before::Run => Step::Run { shop, call, seen, run, fault: Some(fault) },
-        },
+        Gated::Fault(fault, run) => Step::Run { shop, call, seen, run, fault: Some(fault) },
     }
 }
 
@@ -514,16 +512,13 @@ enum Input<P, F> {
 
 /// What the gateway's checks decided for a request.
 enum Gated<R> {
-    /// Served in the same hold of the lock (its body was read before).
+    /// Answered and journaled in the same hold of the lock: refused (a disabled function,
+    /// the rate limit, a fault answering in the operation's place), or served (its body was
+    /// read before).
     Answered(Answer),
     /// Serve it: its body is still to be read.
     Pass(R),
-    /// Refuse it with this answer (a disabled function, the rate limit).
-    Refused(RmsReply),
-    /// Refuse it as a disabled function, because the vendor app's scope for its API waits
-    /// for the shop's approval (the journal's `auth_problem` says so).
-    NotApproved(RmsReply, Approval),
-    /// A fault fired on it.
+    /// A fault fired on it that lets the operation run (after its latency).
     Fault(faults::Fired, R),
 }
 
